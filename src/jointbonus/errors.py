@@ -1,0 +1,85 @@
+"""The library's exceptions.
+
+Every error jointbonus raises on purpose derives from :class:`JointBonusError`,
+so an embedding system can catch the library's own failures in one place.
+Each subclass also derives from the built-in exception that describes what it
+is (:class:`ValueError` for bad values, :class:`TypeError` for bad types), so
+ordinary ``except ValueError`` code keeps working.
+
+Input problems are collected, not raised one by one: a loader gathers every
+:class:`Problem` it finds in a plan and its files and raises one
+:class:`PlanError` listing them all, so a user fixes a roster in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "CalibrationError",
+    "FloatMoneyError",
+    "JointBonusError",
+    "PlanError",
+    "Problem",
+]
+
+
+class JointBonusError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class FloatMoneyError(JointBonusError, TypeError):
+    """A float reached a money or metric computation.
+
+    Floats cannot hold most decimal amounts exactly (0.1 + 0.2 != 0.3), so the
+    library refuses them outright: pass a :class:`decimal.Decimal`, an ``int``
+    or the amount as text (``"1234.56"``).
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as possible.
+
+    ``file`` and ``line`` are ``None`` for problems in values passed through
+    the Python API; ``line`` counts from 1 and includes a CSV file's header.
+    """
+
+    field: str
+    value: object
+    expected: str
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = self.file if self.line is None else f"{self.file}:{self.line}"
+            where += ": "
+        return f"{where}{self.field}: got {self.value!r}, expected {self.expected}"
+
+
+class PlanError(JointBonusError, ValueError):
+    """A plan, or one of its input files, is wrong.
+
+    ``problems`` lists every problem found, in file and line order; the
+    message shows them one per line.
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            raise ValueError("PlanError needs at least one problem")
+        count = len(self.problems)
+        head = "1 problem" if count == 1 else f"{count} problems"
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{head} in the plan:\n{lines}")
+
+
+class CalibrationError(JointBonusError, ValueError):
+    """The plan cannot be made revenue-neutral as it stands.
+
+    The message says why and what to change (a lower threshold, lower
+    targets, a different budget, ...).
+    """

@@ -1,0 +1,193 @@
+"""The roster as it stands in each plan month, and what a month costs at a factor.
+
+Calibration and the engine both start here, so the cost calibration expects
+is, to the cent, the cost the engine pays.
+
+Members whose standing is the same in every plan month (same start and end
+within the plan, same FTE and, where the plan uses them, same salary or
+target bonus) form a **cohort** and share one computation. A plan of 100,000
+people who all joined before the plan year and work full time is one cohort.
+
+Weights are integers: ``FTE x 10^6 x days active``. Within one month every
+member's weight has the same denominator (``10^6 x days in the month``), so
+shares of a pool can be computed with integer arithmetic alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from jointbonus.money import GroupShare, allocate_groups
+from jointbonus.number import round_half_up
+from jointbonus.plan import FundingStyle, Plan, PlanMonth, Split
+from jointbonus.roster import FTE_SCALE, standing_in
+
+__all__ = ["Cohort", "MonthCost", "MonthFrame", "frame_months", "month_cost", "share_out"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cohort:
+    """Members with the same standing in a month, and that standing."""
+
+    positions: tuple[int, ...]
+    """Places of the members in ``plan.members`` (member id order), ascending."""
+    days: int
+    """Days active in the month."""
+    units: int
+    """Eligible weight of each member: FTE x 10^6 x days active; 0 when not paid."""
+    split_weight: int
+    """Each member's weight in the pool split: units, or units x salary or target bonus."""
+    bonus: int
+    """Annual target bonus of each member in minor units (individual funding), else 0."""
+    reason: str
+    """Why the member gets nothing this month, when that is decided by standing alone."""
+
+
+@dataclass(frozen=True, slots=True)
+class MonthFrame:
+    """One plan month with its cohorts."""
+
+    plan_month: PlanMonth
+    cohorts: tuple[Cohort, ...]
+    total_split_weight: int
+
+    @property
+    def eligible(self) -> bool:
+        """Whether anyone can receive a share of this month's pool."""
+        return self.total_split_weight > 0
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCost:
+    """What a month pays at one payout factor, and how many amounts were rounded."""
+
+    exact: Fraction
+    """The cost before rounding, in major units."""
+    paid: int
+    """The cost after rounding, in minor units."""
+    rounded_amounts: int
+    """How many amounts with a non-zero exact value were rounded (pools or lines)."""
+
+
+def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
+    """Every plan month's cohorts, in month order."""
+    if not plan.months:
+        return ()
+    plan_first = plan.months[0].month.first_day
+    plan_last = plan.months[-1].month.last_day
+    uses_salary = plan.funding is FundingStyle.POOL and plan.split is Split.SALARY
+    uses_bonus = plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS
+    to_minor = plan.currency.to_minor
+
+    signatures: dict[tuple[date, date | None, int, int, int], list[int]] = {}
+    for position, member in enumerate(plan.members):
+        # Clamp dates to the plan where that changes no month's standing, so
+        # that everyone employed throughout the plan lands in one cohort.
+        start, end = member.start, member.end
+        if end is not None and end >= plan_last:
+            end = None
+        if start < plan_first and (end is None or end >= plan_first):
+            start = plan_first
+        salary = to_minor(member.salary) if uses_salary and member.salary is not None else 0
+        bonus = to_minor(member.target_bonus) if uses_bonus and member.target_bonus else 0
+        key = (start, end, member.fte_units, salary, bonus)
+        signatures.setdefault(key, []).append(position)
+
+    frames = []
+    for plan_month in plan.months:
+        cohorts = []
+        total = 0
+        for (start, end, fte_units, salary, bonus), positions in signatures.items():
+            standing = standing_in(
+                plan_month.month, start, end, fte_units, plan.pay_leavers_for_exit_month
+            )
+            reason = standing.reason
+            units = standing.units
+            if plan.funding is FundingStyle.POOL:
+                if plan.split is Split.SALARY:
+                    split_weight = units * salary
+                    if units and not salary:
+                        reason = "salary is 0, so no share of a pool split by salary"
+                elif plan.split is Split.TARGET_BONUS:
+                    split_weight = units * bonus
+                    if units and not bonus:
+                        reason = "target bonus is 0, so no share of a pool split by target bonus"
+                else:
+                    split_weight = units
+            else:
+                split_weight = units * bonus
+                if units and not bonus:
+                    reason = "target bonus is 0"
+            total += split_weight * len(positions)
+            cohorts.append(
+                Cohort(tuple(positions), standing.days, units, split_weight, bonus, reason)
+            )
+        frames.append(MonthFrame(plan_month, tuple(cohorts), total))
+    return tuple(frames)
+
+
+def _individual_exact(scale: Fraction, cohort: Cohort, factor: Fraction, days: int) -> Fraction:
+    """One member's exact shared payout (major units x minor scale, i.e. in minor units)."""
+    return scale * cohort.bonus * cohort.units * factor / (12 * FTE_SCALE * days)
+
+
+def month_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction) -> MonthCost:
+    """What ``frame``'s month pays at payout ``factor`` with the plan's ``scale``.
+
+    Pool funding: the pool ``round(scale x factor)`` if anyone is eligible.
+    Individual funding: the sum of every member's rounded
+    ``scale x target bonus / 12 x weight x factor``.
+    """
+    minor = plan.currency.scale
+    if factor == 0 or scale == 0:
+        return MonthCost(Fraction(0), 0, 0)
+    if plan.funding is FundingStyle.POOL:
+        if not frame.eligible:
+            return MonthCost(Fraction(0), 0, 0)
+        exact = scale * factor
+        return MonthCost(exact, plan.currency.round_to_minor(exact), 1)
+    days = frame.plan_month.month.days
+    exact_minor = Fraction(0)
+    paid = 0
+    rounded = 0
+    for cohort in frame.cohorts:
+        if not cohort.split_weight:
+            continue
+        line = _individual_exact(scale, cohort, factor, days)
+        count = len(cohort.positions)
+        exact_minor += line * count
+        paid += round_half_up(line) * count
+        rounded += count
+    return MonthCost(exact_minor / minor, paid, rounded)
+
+
+def share_out(
+    plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction
+) -> tuple[int, int, list[GroupShare]]:
+    """The month's pool, what is paid, and each cohort's shares at payout ``factor``.
+
+    Pool funding: the pool is ``round(scale x factor)``; it is split by
+    largest remainder over the cohorts' split weights (ties to the lower
+    member id), and paid only if anyone is eligible. Individual funding: each
+    member's own amount is rounded and the "pool" is their sum. What is paid
+    always equals :func:`month_cost`'s ``paid``.
+    """
+    paid = month_cost(plan, frame, scale, factor).paid
+    if plan.funding is FundingStyle.POOL:
+        pool = plan.currency.round_to_minor(scale * factor)
+        groups = [(c.split_weight, c.positions) for c in frame.cohorts]
+        if not frame.eligible:
+            return pool, 0, [GroupShare(0, frozenset(), 1) for _ in groups]
+        return pool, paid, allocate_groups(paid, groups)
+    days = frame.plan_month.month.days
+    shares = []
+    for cohort in frame.cohorts:
+        amount = (
+            round_half_up(_individual_exact(scale, cohort, factor, days))
+            if cohort.split_weight
+            else 0
+        )
+        shares.append(GroupShare(amount, frozenset(), 1))
+    return paid, paid, shares

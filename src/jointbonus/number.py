@@ -1,0 +1,172 @@
+"""Exact numbers: one way in (:func:`D`), exact arithmetic inside, one way out.
+
+The rules this module enforces:
+
+* An amount enters as a :class:`~decimal.Decimal`, an ``int`` or text. A
+  ``float`` is refused with :class:`~jointbonus.errors.FloatMoneyError`, and
+  so are ``bool``, NaN and infinities.
+* Inside, arithmetic is exact: :class:`~fractions.Fraction` and ``int``. No
+  function here, nor anywhere in the engine, uses the ambient
+  :mod:`decimal` context, so a caller's ``getcontext().prec = 3`` or
+  ``ROUND_FLOOR`` cannot change a single cent.
+* An amount leaves as a ``Decimal`` built from text, which is exact whatever
+  the context says.
+
+>>> D("1234.50")
+Decimal('1234.50')
+>>> round_half_up(Fraction(5, 2)), round_half_up(Fraction(-5, 2))
+(3, -3)
+>>> decimal_text(Fraction(2, 3), 4)
+'0.6667'
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from jointbonus.errors import FloatMoneyError, JointBonusError
+
+__all__ = [
+    "MAX_DIGITS",
+    "MAX_PLACES",
+    "ZERO",
+    "D",
+    "NumberError",
+    "decimal_places",
+    "decimal_text",
+    "percent_text",
+    "round_half_up",
+    "scaled_int",
+    "to_decimal",
+    "to_fraction",
+]
+
+ZERO = Decimal("0")
+
+#: Largest magnitude (10^MAX_DIGITS) and finest resolution (10^-MAX_PLACES)
+#: accepted for any number. Far beyond any real bonus plan, and it keeps a
+#: hostile input such as ``1E+999999999`` from turning into a huge integer.
+MAX_DIGITS = 18
+MAX_PLACES = 18
+
+
+class NumberError(JointBonusError, ValueError):
+    """A value is not a finite decimal number."""
+
+
+def D(value: Decimal | int | str) -> Decimal:
+    """Return ``value`` as an exact, finite :class:`~decimal.Decimal`.
+
+    Accepts a ``Decimal``, an ``int`` or text such as ``"1234.56"`` (surrounding
+    white space is ignored, ``"1,234"`` is not a number). Refuses ``float``
+    (use text instead) and ``bool``, and refuses NaN and infinities.
+    """
+    if isinstance(value, bool):
+        raise NumberError(f"expected a decimal number, got the boolean {value!r}")
+    if isinstance(value, float):
+        raise FloatMoneyError(
+            f"refusing the float {value!r}: floats cannot hold decimal amounts exactly; "
+            f"pass a Decimal, an int or text such as {str(value)!r}"
+        )
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise NumberError(f"expected a decimal number such as 1234.56, got {value!r}") from None
+    else:
+        raise NumberError(
+            f"expected a Decimal, an int or text, got {type(value).__name__} {value!r}"
+        )
+    if not result.is_finite():
+        raise NumberError(f"expected a finite decimal number, got {value!r}")
+    if result and (_significant_places(result) > MAX_PLACES or result.adjusted() >= MAX_DIGITS):
+        raise NumberError(
+            f"expected a number below 10^{MAX_DIGITS} with at most {MAX_PLACES} decimals, "
+            f"got {value!r}"
+        )
+    return result
+
+
+to_decimal = D
+
+
+def to_fraction(value: Decimal | int | str | Fraction) -> Fraction:
+    """Return ``value`` as an exact :class:`~fractions.Fraction` (floats refused)."""
+    if isinstance(value, Fraction):
+        return value
+    return Fraction(D(value))
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many digits ``value`` has after the decimal point (``1.50`` has 2, ``1E+2`` has 0)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN or infinity: D() never lets them in
+        raise NumberError(f"expected a finite decimal number, got {value!r}")
+    return max(0, -exponent)
+
+
+def _significant_places(value: Decimal) -> int:
+    """Decimals needed to write a finite ``value`` exactly (``1.2300`` needs 2)."""
+    _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        raise NumberError(f"expected a finite decimal number, got {value!r}")
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing))
+
+
+def scaled_int(value: Decimal, places: int) -> int | None:
+    """``value x 10^places`` as an int, or ``None`` if that is not a whole number.
+
+    ``scaled_int(Decimal("12.30"), 2) == 1230``; ``scaled_int(Decimal("0.125"), 2)``
+    is ``None``. Integer arithmetic on the digits: no decimal context involved.
+    """
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        raise NumberError(f"expected a finite decimal number, got {value!r}")
+    number = int("".join(map(str, digits))) if digits else 0
+    shift = exponent + places
+    if shift >= 0:
+        number *= int(10**shift)
+    else:
+        number, remainder = divmod(number, int(10 ** (-shift)))
+        if remainder:
+            return None
+    return -number if sign else number
+
+
+def round_half_up(value: Fraction) -> int:
+    """Round to the nearest integer, halves away from zero (2.5 -> 3, -2.5 -> -3).
+
+    Negative values mirror positive ones, so a clawback rounds exactly as the
+    payment it reverses.
+    """
+    if value < 0:
+        return -round_half_up(-value)
+    numerator, denominator = value.numerator, value.denominator
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def decimal_text(value: Fraction | int, places: int) -> str:
+    """``value`` rounded half away from zero to ``places`` decimals, as plain text.
+
+    Built with integer arithmetic only, so no decimal context is involved.
+    """
+    if places < 0:
+        raise ValueError(f"places must be >= 0, got {places}")
+    scaled = round_half_up(Fraction(value) * 10**places)
+    sign = "-" if scaled < 0 else ""
+    digits = str(abs(scaled)).rjust(places + 1, "0")
+    if places == 0:
+        return f"{sign}{digits}"
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def percent_text(value: Fraction | int, places: int = 1) -> str:
+    """``value`` as a percentage with ``places`` decimals: ``Fraction(193, 200)`` -> ``96.5%``."""
+    return f"{decimal_text(Fraction(value) * 100, places)}%"

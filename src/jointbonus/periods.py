@@ -1,0 +1,100 @@
+"""Calendar months, plan years and the days a member is active in a month.
+
+A period is a calendar month. A plan year is a run of consecutive months,
+twelve by default, that may start in any month (a fiscal year starting in
+April runs April to March). Month arithmetic uses
+:class:`dateutil.relativedelta.relativedelta`, so it is right across year
+ends; days are counted inclusively, so a member who starts on the 31st of a
+31-day month is active for one day of it.
+
+>>> Month.parse("2024-02").days
+29
+>>> [str(m) for m in plan_months(Month(2025, 11), 3)]
+['2025-11', '2025-12', '2026-01']
+>>> active_days(Month(2024, 2), date(2024, 2, 10), date(2024, 2, 29))
+20
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from jointbonus.errors import JointBonusError
+
+__all__ = ["Month", "MonthError", "active_days", "plan_months"]
+
+_MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})")
+
+
+class MonthError(JointBonusError, ValueError):
+    """Text that is not a calendar month of the form ``YYYY-MM``."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Month:
+    """A calendar month. Orders chronologically; ``str()`` gives ``YYYY-MM``."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise MonthError(f"month: got {self.month!r}, expected 1 to 12")
+        if not 1 <= self.year <= 9999:
+            raise MonthError(f"year: got {self.year!r}, expected 1 to 9999")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """The month written ``YYYY-MM`` (``2026-01``)."""
+        match = _MONTH_TEXT.fullmatch(text.strip()) if isinstance(text, str) else None
+        if match is None:
+            raise MonthError(f"got {text!r}, expected a month written YYYY-MM such as 2026-01")
+        return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        """The month that contains ``day``."""
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def days(self) -> int:
+        """Days in the month: 28 to 31, leap years included."""
+        return calendar.monthrange(self.year, self.month)[1]
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, self.days)
+
+    def shift(self, months: int) -> Month:
+        """The month ``months`` later (earlier when negative)."""
+        return Month.of(self.first_day + relativedelta(months=months))
+
+    def index(self) -> int:
+        """Months since year 0: consecutive months have consecutive indexes."""
+        return self.year * 12 + self.month - 1
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def plan_months(start: Month, count: int = 12) -> tuple[Month, ...]:
+    """The ``count`` consecutive months of a plan year beginning at ``start``."""
+    if count < 1:
+        raise MonthError(f"plan length: got {count} months, expected at least 1")
+    return tuple(start.shift(i) for i in range(count))
+
+
+def active_days(month: Month, start: date, end: date | None) -> int:
+    """Days of ``month`` between ``start`` and ``end`` (``None``: no end), both inclusive."""
+    first = max(month.first_day, start)
+    last = month.last_day if end is None else min(month.last_day, end)
+    return max(0, (last - first).days + 1)

@@ -1,0 +1,181 @@
+"""What a plan year paid: months, lines and the plan summary.
+
+A :class:`Result` keeps each month's cohorts and shares rather than one object
+per member and month, so a year of 100,000 people stays small. Lines are made
+on demand by :meth:`Result.lines` (or written straight to a file by the
+report writers), always in period order, then member id order.
+
+Every line carries the reason for a zero:
+
+* ``pending: no actual for 2026-11 yet`` -- the month has no actual;
+* the member's standing: not yet started, left, left before the month ended
+  under a plan that does not pay leavers for their exit month, no salary or
+  target bonus to weight by;
+* ``target missed: attainment 96.5% is below the 100% threshold``;
+* ``share rounds to less than one minor unit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from jointbonus.calibration import Calibration
+from jointbonus.frame import Cohort, MonthFrame
+from jointbonus.money import GroupShare
+from jointbonus.number import percent_text
+from jointbonus.periods import Month
+from jointbonus.plan import Plan, PlanMonth
+from jointbonus.roster import FTE_SCALE
+
+__all__ = ["Line", "LineStatus", "MonthResult", "MonthStatus", "PlanSummary", "Result"]
+
+
+class MonthStatus(StrEnum):
+    PAID = "paid"
+    """The month has an actual and its payout (possibly 0) was computed."""
+    PENDING = "pending"
+    """No actual yet: nothing is paid and the month is reported as pending."""
+
+
+class LineStatus(StrEnum):
+    PAID = "paid"
+    ZERO = "zero"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthResult:
+    """One month's outcome: attainment, factor, pool and how it was shared."""
+
+    plan_month: PlanMonth
+    status: MonthStatus
+    attainment: Fraction | None
+    factor: Fraction | None
+    hit: bool | None
+    """Whether the curve paid anything (attainment at or above its threshold)."""
+    pool: int | None
+    """Pool funding: the month's pool; individual funding: the sum of the lines."""
+    paid: int
+    """What was paid to members, minor units (0 when nobody was eligible)."""
+    frame: MonthFrame
+    shares: tuple[GroupShare, ...]
+
+    @property
+    def month(self) -> Month:
+        return self.plan_month.month
+
+    def member_shares(self, count: int) -> Iterator[tuple[int, Cohort, int]]:
+        """``(position, cohort, amount)`` of each of the ``count`` plan members, in id order.
+
+        Members absent from every cohort (none, for a plan built by
+        :func:`~jointbonus.frame.frame_months`) are skipped.
+        """
+        slots: list[tuple[Cohort, GroupShare] | None] = [None] * count
+        for cohort, share in zip(self.frame.cohorts, self.shares, strict=True):
+            pair = (cohort, share)
+            for position in cohort.positions:
+                slots[position] = pair
+        for position, slot in enumerate(slots):
+            if slot is not None:
+                cohort, share = slot
+                yield position, cohort, share.share(position)
+
+    def line_reason(self, cohort: Cohort, amount: int, threshold: Fraction) -> str:
+        """Why a member of ``cohort`` getting ``amount`` got nothing ('' if paid)."""
+        if self.status is MonthStatus.PENDING:
+            return f"pending: no actual for {self.month} yet"
+        if cohort.reason:
+            return cohort.reason
+        if amount:
+            return ""
+        if not self.factor:
+            attainment = self.attainment if self.attainment is not None else Fraction(0)
+            return (
+                f"target missed: attainment {percent_text(attainment)} is below the "
+                f"{percent_text(threshold)} threshold"
+            )
+        return "share rounds to less than one minor unit"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One member's month: the statement line."""
+
+    member_id: str
+    team: str
+    period: Month
+    days: int
+    weight: Fraction
+    """Eligible weight: FTE x days active / days in month (0 when not paid)."""
+    attainment: Fraction | None
+    payout_factor: Fraction | None
+    shared: Decimal
+    total: Decimal
+    status: LineStatus
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    """The year at a glance. Amounts in minor units."""
+
+    budget: int
+    expected_cost: Fraction
+    """Expected cost of the whole plan over the historical scenarios."""
+    paid_to_date: int
+    expected_to_date: Fraction
+    """What the norm expected of the months paid so far."""
+    variance_to_date: Fraction
+    """Paid to date minus expected to date: above 0, the teams beat the norm."""
+    cost_on_pace: int
+    """Paid to date plus every pending month paid at the mean payout factor so far."""
+    pace_variance: int
+    """Cost on current pace minus the budget."""
+    months_paid: int
+    months_pending: int
+    months_hit: int
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A plan year paid: the plan, its calibration, each month and the summary."""
+
+    plan: Plan
+    calibration: Calibration
+    months: tuple[MonthResult, ...]
+    summary: PlanSummary
+
+    def money(self, units: int) -> Decimal:
+        """Minor units as the plan currency's exact Decimal."""
+        return self.plan.currency.from_minor(units)
+
+    def lines(self) -> Iterator[Line]:
+        """Every member's line for every month, by period then member id."""
+        members = self.plan.members
+        threshold = self.plan.curve.threshold_attainment
+        for month_result in self.months:
+            days_in_month = month_result.month.days
+            for position, cohort, amount in month_result.member_shares(len(members)):
+                member = members[position]
+                reason = month_result.line_reason(cohort, amount, threshold)
+                if month_result.status is MonthStatus.PENDING:
+                    status = LineStatus.PENDING
+                else:
+                    status = LineStatus.PAID if amount else LineStatus.ZERO
+                yield Line(
+                    member_id=member.id,
+                    team=member.team,
+                    period=month_result.month,
+                    days=cohort.days,
+                    weight=Fraction(cohort.units, FTE_SCALE * days_in_month),
+                    attainment=month_result.attainment,
+                    payout_factor=month_result.factor,
+                    shared=self.money(amount),
+                    total=self.money(amount),
+                    status=status,
+                    reason=reason,
+                )
