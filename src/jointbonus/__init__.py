@@ -40,7 +40,14 @@ from jointbonus.plan import (
     Split,
     build_plan,
 )
-from jointbonus.report import render_json, render_table, result_document, write_results
+from jointbonus.report import (
+    calibration_document,
+    render_calibration_table,
+    render_json,
+    render_table,
+    result_document,
+    write_results,
+)
 from jointbonus.results import Line, LineStatus, MonthResult, MonthStatus, PlanSummary, Result
 from jointbonus.roster import Member, RosterError
 
@@ -85,11 +92,13 @@ __all__ = [
     "allocate",
     "build_plan",
     "calibrate",
+    "calibration_document",
     "currency",
     "derive_norm",
     "load_plan",
     "pay",
     "plan_months",
+    "render_calibration_table",
     "render_json",
     "render_table",
     "result_document",

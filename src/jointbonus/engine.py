@@ -57,7 +57,7 @@ def pay(plan: Plan, calibration: Calibration, frames: Sequence[MonthFrame] | Non
                 MonthStatus.PAID,
                 attainment,
                 factor,
-                factor > 0,
+                attainment >= 1,
                 pool,
                 paid,
                 frame,

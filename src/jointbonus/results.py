@@ -56,7 +56,11 @@ class MonthResult:
     attainment: Fraction | None
     factor: Fraction | None
     hit: bool | None
-    """Whether the curve paid anything (attainment at or above its threshold)."""
+    """Whether the month met its target (attainment >= 100%); ``None`` while pending.
+
+    Hit or miss is about the target, not the curve: a curve with a threshold
+    below 100% can pay in a missed month, and one above 100% can pay nothing
+    in a hit month."""
     pool: int | None
     """Pool funding: the month's pool; individual funding: the sum of the lines."""
     paid: int
