@@ -306,7 +306,14 @@ def build_plan(
                         )
                     )
                     continue
-                target = plan_norm.target_for(month, uplift_value)
+                # A derived target is published like any other: in the plan
+                # currency, rounded half up to its minor unit.
+                exact = plan_norm.target_for(month, uplift_value)
+                target = (
+                    exact
+                    if plan_currency is None
+                    else Fraction(plan_currency.round_to_minor(exact), plan_currency.scale)
+                )
                 source = f"norm x (1 + {decimal_text(uplift_value * 100, 2)}%)"
             else:
                 target = fraction_of(raw_target, f"target {month}", "a positive number")
