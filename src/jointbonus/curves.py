@@ -49,6 +49,9 @@ class StepCurve:
     payout: Fraction = _ONE
 
     def __post_init__(self) -> None:
+        # Exact values only: a float threshold or payout is refused (FloatMoneyError).
+        object.__setattr__(self, "threshold", to_fraction(self.threshold))
+        object.__setattr__(self, "payout", to_fraction(self.payout))
         if self.threshold <= 0:
             raise CurveError(f"step threshold: got {self.threshold}, expected > 0")
         if self.payout < 0:
@@ -70,6 +73,10 @@ class StepCurve:
     def factor(self, attainment: Fraction) -> Fraction:
         return self.payout if attainment >= self.threshold else _ZERO
 
+    def pays_from(self) -> str:
+        """Where the curve starts paying, in words, for the reason of a zero."""
+        return f"the curve pays from {_percent(self.threshold)}"
+
     def describe(self) -> str:
         return (
             f"step: factor {_text(self.payout)} at or above {_percent(self.threshold)} "
@@ -86,6 +93,9 @@ class LinearCurve:
     def __post_init__(self) -> None:
         if not self.points:
             raise CurveError("linear curve points: got none, expected at least one point")
+        # Exact values only: a float coordinate is refused (FloatMoneyError).
+        exact = tuple((to_fraction(a), to_fraction(f)) for a, f in self.points)
+        object.__setattr__(self, "points", exact)
         previous: tuple[Fraction, Fraction] | None = None
         for index, (attainment, factor) in enumerate(self.points):
             if attainment < 0:
@@ -120,10 +130,15 @@ class LinearCurve:
 
     @property
     def threshold_attainment(self) -> Fraction:
-        """The lowest attainment that pays anything."""
-        for attainment, factor in self.points:
+        """Where the curve starts to pay: nothing is paid below it.
+
+        The first point if it pays; otherwise the last zero point before the
+        curve rises (``(90%, 0), (100%, 1)`` pays 0.5 at 95%, so its threshold
+        is 90%, paid only above it). A curve that never pays: its last point.
+        """
+        for index, (attainment, factor) in enumerate(self.points):
             if factor > 0:
-                return attainment
+                return attainment if index == 0 else self.points[index - 1][0]
         return self.points[-1][0]
 
     @property
@@ -140,6 +155,15 @@ class LinearCurve:
             if a0 <= attainment < a1:
                 return f0 + (f1 - f0) * (attainment - a0) / (a1 - a0)
         raise CurveError(f"attainment {attainment} fell between no points")  # pragma: no cover
+
+    def pays_from(self) -> str:
+        """Where the curve starts paying, in words, for the reason of a zero."""
+        first_attainment, first_factor = self.points[0]
+        if first_factor > 0:
+            return f"the curve pays from {_percent(first_attainment)}"
+        if all(factor == 0 for _, factor in self.points):
+            return "the curve never pays"
+        return f"the curve pays above {_percent(self.threshold_attainment)}"
 
     def describe(self) -> str:
         shown = ", ".join(f"({_percent(a)}, {_text(f)})" for a, f in self.points)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 __all__ = [
     "CalibrationError",
@@ -44,6 +45,12 @@ class Problem:
 
     ``file`` and ``line`` are ``None`` for problems in values passed through
     the Python API; ``line`` counts from 1 and includes a CSV file's header.
+    ``field`` is the column (CSV), the dotted setting (TOML, ``shared.curve``)
+    or the argument (API). ``str()`` gives one line a person can act on::
+
+        data/roster.csv:4: fte: got '0', expected a full-time-equivalent ...
+
+    A very long value is shortened in the message (``value`` keeps it whole).
     """
 
     field: str
@@ -57,7 +64,24 @@ class Problem:
         if self.file is not None:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
             where += ": "
-        return f"{where}{self.field}: got {self.value!r}, expected {self.expected}"
+        return f"{where}{self.field}: got {_shown(self.value)}, expected {self.expected}"
+
+
+#: Longest ``repr`` of a value shown in a message; longer ones are cut in the middle.
+MAX_SHOWN = 120
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, Decimal):  # as written, not Decimal('1.50')
+        value = str(value)
+    try:
+        text = repr(value)
+    except RecursionError:  # a value nested too deeply to print
+        text = f"<{type(value).__name__} nested too deeply to show>"
+    if len(text) > MAX_SHOWN:
+        half = MAX_SHOWN // 2 - 2
+        text = f"{text[:half]} ... {text[-half:]}"
+    return text
 
 
 class PlanError(JointBonusError, ValueError):

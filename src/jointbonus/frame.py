@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from jointbonus.money import GroupShare, allocate_groups
@@ -82,6 +83,7 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
     to_minor = plan.currency.to_minor
 
     signatures: dict[tuple[date, date | None, int, int, int], list[int]] = {}
+    fte_units_of: dict[Decimal, int] = {}  # FTE -> units; a roster has few distinct FTEs
     for position, member in enumerate(plan.members):
         # Clamp dates to the plan where that changes no month's standing, so
         # that everyone employed throughout the plan lands in one cohort.
@@ -92,19 +94,27 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
             start = plan_first
         salary = to_minor(member.salary) if uses_salary and member.salary is not None else 0
         bonus = to_minor(member.target_bonus) if uses_bonus and member.target_bonus else 0
-        key = (start, end, member.fte_units, salary, bonus)
+        fte_units = fte_units_of.get(member.fte)
+        if fte_units is None:
+            fte_units = fte_units_of[member.fte] = member.fte_units
+        key = (start, end, fte_units, salary, bonus)
         signatures.setdefault(key, []).append(position)
+    groups = [(key, tuple(positions)) for key, positions in signatures.items()]
 
     frames = []
     for plan_month in plan.months:
         cohorts = []
         total = 0
-        for (start, end, fte_units, salary, bonus), positions in signatures.items():
-            standing = standing_in(
-                plan_month.month, start, end, fte_units, plan.pay_leavers_for_exit_month
-            )
-            reason = standing.reason
-            units = standing.units
+        month = plan_month.month
+        first, last, days_in_month = month.first_day, month.last_day, month.days
+        for (start, end, fte_units, salary, bonus), positions in groups:
+            if start <= first and (end is None or end >= last):  # all month: the usual case
+                days, units, reason = days_in_month, fte_units * days_in_month, ""
+            else:
+                standing = standing_in(
+                    month, start, end, fte_units, plan.pay_leavers_for_exit_month
+                )
+                days, units, reason = standing.days, standing.units, standing.reason
             if plan.funding is FundingStyle.POOL:
                 if plan.split is Split.SALARY:
                     split_weight = units * salary
@@ -121,9 +131,7 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
                 if units and not bonus:
                     reason = "target bonus is 0"
             total += split_weight * len(positions)
-            cohorts.append(
-                Cohort(tuple(positions), standing.days, units, split_weight, bonus, reason)
-            )
+            cohorts.append(Cohort(positions, days, units, split_weight, bonus, reason))
         frames.append(MonthFrame(plan_month, tuple(cohorts), total))
     return tuple(frames)
 

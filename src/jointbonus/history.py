@@ -40,7 +40,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from jointbonus.errors import JointBonusError
-from jointbonus.number import decimal_text
+from jointbonus.number import D, decimal_text
 from jointbonus.periods import Month
 
 __all__ = ["HistoryError", "HistoryMonth", "Norm", "NormMethod", "derive_norm"]
@@ -66,6 +66,14 @@ class HistoryMonth:
     actual: Decimal
     target: Decimal | None = None
     paid: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        # Exact values only: a float amount is refused (FloatMoneyError).
+        object.__setattr__(self, "actual", D(self.actual))
+        for name in ("target", "paid"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, D(value))
 
 
 @dataclass(frozen=True, slots=True)

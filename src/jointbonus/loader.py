@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -65,45 +66,70 @@ class _Collector:
 def load_plan(path: str | Path) -> Plan:
     """Read, check and build the plan at ``path`` with all its CSV files.
 
-    Raises :class:`~jointbonus.errors.PlanError` listing every problem found.
+    Raises :class:`~jointbonus.errors.PlanError` listing every problem found,
+    in file and line order. Every file is read and checked even when another
+    has problems, and so are the plan-wide checks of :func:`build_plan`
+    (teams, decimals of the currency, pending months, the norm), except that a
+    check reading a file that already has problems of its own is left for
+    the next run: it would only echo them.
     """
     plan_path = Path(path)
     problems = _Collector([])
-    settings = read_plan_file(plan_path, problems)
-    if settings is None:
-        raise PlanError(problems.problems)
-    folder = plan_path.resolve().parent
+    settings, text, data = _read_settings(plan_path, problems)
     shown = plan_path.name
+    names = _file_names(settings, data)
+    if not names:
+        raise PlanError(problems.problems)
+    folder = _folder_of(plan_path)
 
-    roster_file = _inside(folder, settings.roster.file, shown, "roster.file", problems)
-    months_file = _inside(folder, settings.shared.file, shown, "shared.file", problems)
-    history_file = _inside(folder, settings.history.file, shown, "history.file", problems)
+    files: dict[str, Path | None] = {
+        key: _inside(folder, name, shown, key, text=text, problems=problems)
+        for key, name in names.items()
+    }
+    roster_name = names.get("roster.file", "")
+    months_name = names.get("shared.file", "")
+    history_name = names.get("history.file", "")
 
-    members: list[Member] = []
+    roster_file = files.get("roster.file")
+    months_file = files.get("shared.file")
+    history_file = files.get("history.file")
+
+    member_rows: list[tuple[int, Member]] = []
     if roster_file is not None:
-        members = _read_members(roster_file, settings.roster.file, problems)
+        member_rows = _read_members(roster_file, roster_name, problems)
     month_rows: list[tuple[int, MonthRow]] = []
     if months_file is not None:
-        month_rows = _read_rows(months_file, settings.shared.file, MonthRow, problems)
-    history: list[HistoryMonth] = []
+        before = len(problems.problems)
+        month_rows = _read_rows(months_file, months_name, MonthRow, problems)
+        gaps = len(problems.problems) == before  # a refused row would look like a gap
+        _check_months(month_rows, months_name, "month", problems, gaps=gaps)
+    history_rows: list[tuple[int, HistoryRow]] = []
     if history_file is not None:
-        history = _read_history(history_file, settings.history.file, problems)
-    _check_months(month_rows, settings.shared.file, "month", problems)
+        before = len(problems.problems)
+        history_rows = _read_rows(history_file, history_name, HistoryRow, problems)
+        gaps = len(problems.problems) == before
+        _check_months(history_rows, history_name, "month", problems, gaps=gaps)
+        if settings is not None:
+            _check_history_columns(history_rows, history_name, settings, problems)
 
-    curve = _curve(settings.shared.curve, shown, problems)
+    order = [shown, *names.values()]
+    if settings is None:
+        raise PlanError(_in_order(problems.problems, order))
+
+    curve = _curve(settings.shared.curve, shown, text, problems)
     plan_currency: Currency | None = None
     try:
         plan_currency = make_currency(settings.currency, settings.minor_unit)
     except JointBonusError as error:
         problems.add(
             shown,
-            _toml_key_line(text_of(plan_path), ("minor_unit",)),
+            _toml_key_line(text, ("minor_unit",)),
             "minor_unit",
             settings.minor_unit,
             str(error),
         )
-    if problems.problems or curve is None or plan_currency is None:
-        raise PlanError(problems.problems)
+    if curve is None or plan_currency is None:
+        raise PlanError(_in_order(problems.problems, order))
 
     scale = (
         settings.funding.pool_at_target
@@ -111,13 +137,16 @@ def load_plan(path: str | Path) -> Plan:
         else settings.funding.target_bonus_multiplier
     )
     try:
-        return build_plan(
+        plan = build_plan(
             name=settings.name,
             currency=plan_currency,
             start=settings.start,
             months=settings.months,
-            members=members,
-            history=history,
+            members=[member for _, member in member_rows],
+            history=[
+                HistoryMonth(Month.parse(r.month), r.actual, r.target, r.paid)
+                for _, r in history_rows
+            ],
             curve=curve,
             budget=settings.calibration.budget,
             targets={row.month: row.target for _, row in month_rows if row.target is not None},
@@ -134,14 +163,68 @@ def load_plan(path: str | Path) -> Plan:
             teams=settings.teams,
         )
     except PlanError as error:
-        raise PlanError(_locate(error.problems, shown, settings, month_rows)) from None
+        located = _locate(
+            error.problems,
+            _Sources(
+                plan=shown,
+                text=text,
+                settings=settings,
+                months={row.month: line for line, row in month_rows},
+                members={member.id: line for line, member in member_rows},
+                history={row.month: line for line, row in history_rows},
+            ),
+        )
+        # A file with problems of its own is missing rows: checks across its
+        # rows would report those gaps again. Roster checks are per member.
+        unread = {names[key] for key, found in files.items() if found is None}
+        troubled = ({p.file for p in problems.problems} | unread) - {roster_name}
+        problems.problems.extend(p for p in located if p.file not in troubled)
+        raise PlanError(_in_order(problems.problems, order)) from None
+    if problems.problems:
+        raise PlanError(_in_order(problems.problems, order))
+    return plan
+
+
+def _folder_of(plan_path: Path) -> Path:
+    try:
+        return plan_path.resolve().parent
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, an unreadable folder
+        return plan_path.absolute().parent
+
+
+def _file_names(settings: PlanFile | None, data: dict[str, Any] | None) -> dict[str, str]:
+    """The CSV files the plan names, by setting (``roster.file``: ``data/roster.csv``).
+
+    Read from the raw TOML when it did not validate, so that the CSV files
+    are checked, and their problems reported, in the same run.
+    """
+    if settings is not None:
+        return {
+            "roster.file": settings.roster.file,
+            "shared.file": settings.shared.file,
+            "history.file": settings.history.file,
+        }
+    names: dict[str, str] = {}
+    for section in ("roster", "shared", "history"):
+        table = data.get(section) if data is not None else None
+        name = table.get("file") if isinstance(table, dict) else None
+        if isinstance(name, str) and name.strip() and name.strip() not in names.values():
+            names[f"{section}.file"] = name.strip()
+    return names
+
+
+def _in_order(found: Sequence[Problem], files: Sequence[str]) -> list[Problem]:
+    """Problems by file (the plan first, then its CSV files), then by line."""
+    rank = {name: index for index, name in reversed(list(enumerate(files)))}
+    unique = {(p.file, p.line, p.field, repr(p.value), p.expected): p for p in found}
+    return sorted(unique.values(), key=lambda p: (rank.get(p.file or "", len(rank)), p.line or 0))
 
 
 def text_of(path: Path) -> str:
     """The plan file's text, for locating keys in messages ('' if unreadable)."""
     try:
         return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, ValueError):
         return ""
 
 
@@ -151,33 +234,50 @@ def read_plan_file(path: Path, problems: _Collector | None = None) -> PlanFile |
     Without a collector, raises :class:`PlanError` instead of returning ``None``.
     """
     collector = problems if problems is not None else _Collector([])
-    shown = path.name
-    raw = _read_bytes(path, shown, collector)
-    settings: PlanFile | None = None
-    if raw is not None:
-        text = _decode(raw, shown, collector)
-        if text is not None:
-            try:
-                data = tomllib.loads(text, parse_float=Decimal)
-            except tomllib.TOMLDecodeError as error:
-                line = _toml_error_line(str(error))
-                collector.add(shown, line, "plan", "(TOML)", f"valid TOML: {error}")
-            else:
-                try:
-                    settings = PlanFile.model_validate(data)
-                except ValidationError as error:
-                    for item in error.errors():
-                        loc = tuple(str(part) for part in item["loc"])
-                        collector.add(
-                            shown,
-                            _toml_key_line(text, loc),
-                            ".".join(loc) or "plan",
-                            item.get("input"),
-                            _expected(item),
-                        )
+    settings, _text, _data = _read_settings(Path(path), collector)
     if settings is None and problems is None:
         raise PlanError(collector.problems)
     return settings
+
+
+def _read_settings(
+    path: Path, collector: _Collector
+) -> tuple[PlanFile | None, str, dict[str, Any] | None]:
+    """The plan file's settings (``None`` if invalid), its text and its raw TOML table."""
+    shown = path.name
+    raw = _read_bytes(path, shown, collector)
+    if raw is None:
+        return None, "", None
+    text = _decode(raw, shown, collector)
+    if text is None:
+        return None, "", None
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        collector.add(shown, line, "plan", "(TOML)", f"valid TOML: {error}")
+        return None, text, None
+    except ValueError as error:  # an integer too long to convert
+        collector.add(shown, None, "plan", "(TOML)", f"valid TOML: {error}")
+        return None, text, None
+    except RecursionError:
+        collector.add(
+            shown, None, "plan", "(TOML)", "valid TOML without arrays or tables nested so deeply"
+        )
+        return None, text, None
+    try:
+        return PlanFile.model_validate(data), text, data
+    except ValidationError as error:
+        for item in error.errors():
+            loc = tuple(str(part) for part in item["loc"])
+            collector.add(
+                shown,
+                _toml_key_line(text, loc),
+                ".".join(loc) or "plan",
+                item.get("input") if item.get("type") != "missing" else None,
+                _expected(item),
+            )
+        return None, text, data
 
 
 def _expected(item: Any) -> str:
@@ -189,7 +289,23 @@ def _expected(item: Any) -> str:
         return "a value (it is required)"
     if item.get("type") == "extra_forbidden":
         return "no such setting (check its spelling)"
+    for wordy, plain in _PLAIN_WORDS:
+        message = wordy.sub(plain, message)
     return message[0].lower() + message[1:] if message else message
+
+
+_BOUND = {"less": "a number at most", "greater": "a number at least"}
+
+#: Pydantic's phrasing, put the way the rest of the messages speak.
+_PLAIN_WORDS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"^Input should be (a valid )?"), r"a "),
+    (re.compile(r"^a (less|greater) than or equal to"), lambda m: _BOUND[m[1]]),
+    (re.compile(r"^a (less|greater) than"), lambda m: f"a number {m[1]} than"),
+    (re.compile(r"^a (['\d])"), r"\1"),
+    (re.compile(r"^a (?=[aeiou])"), "an "),
+    (re.compile(r"^String should have"), "text with"),
+    (re.compile(r"^String should match pattern"), "text matching the pattern"),
+]
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -222,13 +338,29 @@ def _toml_key_line(text: str, loc: Sequence[str]) -> int | None:
     return None
 
 
-def _inside(folder: Path, name: str, shown: str, field: str, problems: _Collector) -> Path | None:
-    candidate = (folder / name).resolve()
-    if not candidate.is_relative_to(folder):
-        problems.add(shown, None, field, name, "a path inside the plan's folder")
+def _inside(
+    folder: Path, name: str, shown: str, field: str, *, text: str, problems: _Collector
+) -> Path | None:
+    """The file ``name`` names, relative to the plan's folder, if it is a readable file there."""
+    line = _toml_key_line(text, tuple(field.split(".")))
+    try:
+        candidate = (folder / name).resolve()
+        inside = candidate.is_relative_to(folder)
+        is_dir = inside and candidate.is_dir()
+        is_file = inside and candidate.is_file()
+    except (OSError, RuntimeError, ValueError):  # a NUL byte, a symlink loop, a name too long
+        problems.add(shown, line, field, name, "the path of a file in the plan's folder")
         return None
-    if not candidate.is_file():
-        problems.add(shown, None, field, name, f"an existing file (looked for {candidate})")
+    if not inside:
+        problems.add(
+            shown, line, field, name, "a path inside the plan's folder (such as data/roster.csv)"
+        )
+        return None
+    if is_dir:
+        problems.add(shown, line, field, name, "a file, not a folder")
+        return None
+    if not is_file:
+        problems.add(shown, line, field, name, f"an existing file (looked for {candidate})")
         return None
     return candidate
 
@@ -301,7 +433,14 @@ def _read_csv(
         unknown = [name for name in header if name not in columns]
         repeated = sorted({name for name in header if header.count(name) > 1})
         if missing:
-            problems.add(shown, 1, "header", ",".join(header), f"the columns {', '.join(missing)}")
+            problems.add(
+                shown,
+                1,
+                "header",
+                ",".join(header),
+                f"the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"(the columns are {','.join(columns)})",
+            )
         if unknown:
             problems.add(
                 shown,
@@ -375,8 +514,9 @@ def _read_rows(
     return _validate_rows(rows, shown, model, problems)
 
 
-def _read_members(path: Path, shown: str, problems: _Collector) -> list[Member]:
-    members: list[Member] = []
+def _read_members(path: Path, shown: str, problems: _Collector) -> list[tuple[int, Member]]:
+    """The roster's members with their lines; each id once, end on or after start."""
+    members: list[tuple[int, Member]] = []
     first_line: dict[str, int] = {}
     for line, row in _read_rows(path, shown, RosterRow, problems):
         if row.id in first_line:
@@ -391,26 +531,61 @@ def _read_members(path: Path, shown: str, problems: _Collector) -> list[Member]:
             )
             continue
         try:
-            members.append(
-                Member(row.id, row.team, row.start, row.end, row.fte, row.salary, row.target_bonus)
+            member = Member(
+                row.id, row.team, row.start, row.end, row.fte, row.salary, row.target_bonus
             )
         except JointBonusError as error:
             problems.add(shown, line, "member", row.id, str(error))
+            continue
+        members.append((line, member))
     return members
 
 
-def _read_history(path: Path, shown: str, problems: _Collector) -> list[HistoryMonth]:
-    rows = _read_rows(path, shown, HistoryRow, problems)
-    _check_months(rows, shown, "month", problems)
-    return [HistoryMonth(Month.parse(r.month), r.actual, r.target, r.paid) for _, r in rows]
+def _check_history_columns(
+    rows: Sequence[tuple[int, HistoryRow]], shown: str, settings: PlanFile, problems: _Collector
+) -> None:
+    """The cells the plan's settings make necessary in the history.
+
+    Every target for the 'targets' norm, every amount paid for a budget
+    'from_history'. A column empty on every line is one problem on the header.
+    """
+    needed: list[tuple[str, str]] = []
+    if settings.history.norm == "targets":
+        needed.append(
+            (
+                "target",
+                "the month's target (history.norm is 'targets': attainment = actual / target)",
+            )
+        )
+    if settings.calibration.budget == "from_history":
+        needed.append(
+            ("paid", "what the old plan paid that month (calibration.budget is 'from_history')")
+        )
+    for column, why in needed:
+        empty = [line for line, row in rows if getattr(row, column) is None]
+        if rows and len(empty) == len(rows):
+            problems.add(shown, 1, column, "(empty on every line)", why)
+            continue
+        for line in empty:
+            problems.add(shown, line, column, None, why)
 
 
 def _check_months(
-    rows: Sequence[tuple[int, Any]], shown: str, field: str, problems: _Collector
+    rows: Sequence[tuple[int, Any]],
+    shown: str,
+    field: str,
+    problems: _Collector,
+    *,
+    gaps: bool = True,
 ) -> None:
-    """Months must be unique and in order without gaps."""
-    previous: tuple[int, Month] | None = None
+    """Months must be unique, in date order and without gaps.
+
+    A month written twice, or earlier than a month above it, is one problem
+    on its own line; a gap is one problem on the line after it. ``gaps=False``
+    skips the gap check (when refused rows are missing from ``rows``).
+    """
     seen: dict[Month, int] = {}
+    latest: tuple[int, Month] | None = None
     for line, row in rows:
         month = Month.parse(row.month)
         if month in seen:
@@ -419,20 +594,30 @@ def _check_months(
             )
             continue
         seen[month] = line
-        if previous is not None and month.index() != previous[1].index() + 1:
-            expected = previous[1].shift(1)
+        if latest is not None and month < latest[1]:
             problems.add(
                 shown,
                 line,
                 field,
                 str(month),
-                f"{expected}, the month after {previous[1]} on line {previous[0]} "
+                f"a month after {latest[1]} on line {latest[0]} (months in date order)",
+            )
+            continue
+        latest = (line, month)
+    ordered = sorted(seen) if gaps else []
+    for earlier, later in itertools.pairwise(ordered):
+        if later.index() != earlier.index() + 1:
+            problems.add(
+                shown,
+                seen[later],
+                field,
+                str(later),
+                f"{earlier.shift(1)}, the month after {earlier} on line {seen[earlier]} "
                 "(months in order, without gaps)",
             )
-        previous = (line, month)
 
 
-def _curve(section: CurveSection, shown: str, problems: _Collector) -> Curve | None:
+def _curve(section: CurveSection, shown: str, text: str, problems: _Collector) -> Curve | None:
     if section.type == "step":
         threshold = section.threshold if section.threshold is not None else Decimal(1)
         payout = section.payout if section.payout is not None else Decimal(1)
@@ -447,29 +632,82 @@ def _curve(section: CurveSection, shown: str, problems: _Collector) -> Curve | N
     try:
         return build()
     except JointBonusError as error:
-        problems.add(shown, None, "shared.curve", section.model_dump(mode="json"), str(error))
+        problems.add(
+            shown,
+            _toml_key_line(text, ("shared", "curve")),
+            "shared.curve",
+            section.model_dump(mode="json", exclude_none=True),
+            str(error),
+        )
         return None
 
 
-def _locate(
-    found: Sequence[Problem],
-    shown: str,
-    settings: PlanFile,
-    month_rows: Sequence[tuple[int, MonthRow]],
-) -> list[Problem]:
-    """Give problems found while building the plan the file and line they come from."""
-    line_of_month = {row.month: line for line, row in month_rows}
+@dataclass(frozen=True)
+class _Sources:
+    """Where the values handed to :func:`build_plan` came from."""
+
+    plan: str
+    text: str
+    settings: PlanFile
+    months: dict[str, int]
+    """Plan month (``2026-01``) -> line in the plan months file."""
+    members: dict[str, int]
+    """Member id -> line in the roster."""
+    history: dict[str, int]
+    """History month -> line in the history file."""
+
+
+_MONTH_IN_TEXT = re.compile(r"\b(\d{4}-\d{2})\b", re.ASCII)
+
+
+def _locate(found: Sequence[Problem], sources: _Sources) -> list[Problem]:
+    """Give problems found while building the plan the file, line and column they come from.
+
+    ``build_plan`` names a problem as the API sees it (``member DM-S03 team``,
+    ``target 2026-05``, ``calibration.budget``); in a file it becomes the
+    column on the member's or the month's line, or the setting's line in the
+    plan file.
+    """
+    settings = sources.settings
     located = []
     for problem in found:
-        file, line = shown, None
-        head, _, rest = problem.field.partition(" ")
-        if head in ("target", "actual") and rest:
-            file, line = settings.shared.file, line_of_month.get(rest)
-        elif head in {"actuals", "targets"}:
+        field, value, expected = problem.field, problem.value, problem.expected
+        file: str = sources.plan
+        line: int | None = None
+        words = field.split(" ")
+        if words[0] == "member" and len(words) >= 3:  # member <id> <column>; ids may hold spaces
+            file, column = settings.roster.file, words[-1]
+            line = sources.members.get(" ".join(words[1:-1]))
+            if line is not None:
+                field = column
+        elif field == "member id":
+            file, field = settings.roster.file, "id"
+            line = sources.members.get(str(value))
+        elif words[0] in ("target", "actual") and len(words) == 2:  # target <month>
             file = settings.shared.file
-        elif head == "history":
+            line = sources.months.get(words[1])
+            if line is not None:
+                field = words[0]
+        elif field in ("targets month", "actuals month"):
+            file, field = settings.shared.file, "month"
+            line = sources.months.get(str(value))
+        elif field == "history":
             file = settings.history.file
-        elif head == "member":
-            file = settings.roster.file
-        located.append(Problem(problem.field, problem.value, problem.expected, file, line))
+            expected = expected.removeprefix("history: ")
+            months = [m for m in _MONTH_IN_TEXT.findall(expected) if m in sources.history]
+            line = sources.history[months[0]] if months else None
+        elif field == "calibration.budget" and value == "from_history":
+            file, field, value = settings.history.file, "paid", None
+            months = [m for m in _MONTH_IN_TEXT.findall(expected) if m in sources.history]
+            line = sources.history[months[0]] if months else None
+        else:
+            key = field
+            if field == "funding.scale":
+                key = (
+                    "funding.pool_at_target"
+                    if settings.funding.style == "pool"
+                    else "funding.target_bonus_multiplier"
+                )
+            line = _toml_key_line(sources.text, tuple(key.split(".")))
+        located.append(Problem(field, value, expected, file, line))
     return located

@@ -32,6 +32,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import lcm
 
+from jointbonus.errors import FloatMoneyError
 from jointbonus.number import D, NumberError, round_half_up, scaled_int, to_fraction
 
 __all__ = [
@@ -54,6 +55,13 @@ MINOR_UNITS: dict[str, int] = {
 }  # fmt: skip
 
 
+#: Decimals already converted to minor units, by identity and minor unit, so
+#: the repeated amounts of a roster (read as one object per distinct cell) are
+#: checked once. Each entry holds its object, so its id is not reused meanwhile.
+_MINOR_UNITS_OF: dict[tuple[int, int], tuple[Decimal, int]] = {}
+_MINOR_UNITS_LIMIT = 4096
+
+
 @dataclass(frozen=True, slots=True)
 class Currency:
     """A currency code and its minor unit: the number of decimals paid.
@@ -68,7 +76,12 @@ class Currency:
     minor_unit: int
 
     def __post_init__(self) -> None:
-        if not (len(self.code) == 3 and self.code.isascii() and self.code.isupper()):
+        if not (
+            len(self.code) == 3
+            and self.code.isascii()
+            and self.code.isalpha()
+            and self.code.isupper()
+        ):
             raise NumberError(f"currency code: got {self.code!r}, expected 3 capital letters")
         if not 0 <= self.minor_unit <= 4:
             raise NumberError(
@@ -82,12 +95,17 @@ class Currency:
 
     def to_minor(self, amount: Decimal | int | str) -> int:
         """``amount`` in minor units; refuses more decimals than the currency has."""
+        known = _MINOR_UNITS_OF.get((id(amount), self.minor_unit))
+        if known is not None and known[0] is amount:
+            return known[1]
         value = D(amount)
         units = scaled_int(value, self.minor_unit)
         if units is None:
             raise NumberError(
                 f"amount {value} has more decimals than {self.code} pays ({self.minor_unit})"
             )
+        if value is amount and len(_MINOR_UNITS_OF) < _MINOR_UNITS_LIMIT:
+            _MINOR_UNITS_OF[(id(value), self.minor_unit)] = (value, units)
         return units
 
     def round_to_minor(self, amount: Fraction) -> int:
@@ -159,6 +177,10 @@ def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) ->
 
     The result has one :class:`GroupShare` per group, in the same order.
     """
+    if isinstance(amount, float):
+        raise FloatMoneyError(f"allocation amount: refusing the float {amount!r}; pass an int")
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise NumberError(f"allocation amount: got {amount!r}, expected an int of minor units")
     if amount < 0:
         mirrored = allocate_groups(-amount, groups)
         return [GroupShare(-g.base, g.bumped, -g.step) for g in mirrored]

@@ -85,10 +85,18 @@ def D(value: Decimal | int | str) -> Decimal:
         )
     if not result.is_finite():
         raise NumberError(f"expected a finite decimal number, got {value!r}")
-    if result and (_significant_places(result) > MAX_PLACES or result.adjusted() >= MAX_DIGITS):
+    # Zero is checked too ("0E+999999999" would make a huge integer later), and
+    # so is the digit count ("1." and 5,000 zeros is 1, written absurdly).
+    if (
+        len(result.as_tuple().digits) > MAX_DIGITS + MAX_PLACES
+        or _significant_places(result) > MAX_PLACES
+        or result.adjusted() >= MAX_DIGITS
+    ):
+        text = str(result)  # repr() of an int over 4300 digits raises ValueError
+        shown = repr(value) if len(text) <= 60 else f"{text[:20]}... ({len(text)} characters)"
         raise NumberError(
             f"expected a number below 10^{MAX_DIGITS} with at most {MAX_PLACES} decimals, "
-            f"got {value!r}"
+            f"got {shown}"
         )
     return result
 

@@ -75,8 +75,13 @@ class Month:
         return date(self.year, self.month, self.days)
 
     def shift(self, months: int) -> Month:
-        """The month ``months`` later (earlier when negative)."""
-        return Month.of(self.first_day + relativedelta(months=months))
+        """The month ``months`` later (earlier when negative), within years 1 to 9999."""
+        try:
+            return Month.of(self.first_day + relativedelta(months=months))
+        except (ValueError, OverflowError):
+            raise MonthError(
+                f"{self} shifted by {months} months: expected a month within years 1 to 9999"
+            ) from None
 
     def index(self) -> int:
         """Months since year 0: consecutive months have consecutive indexes."""

@@ -129,6 +129,11 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def _problem(field_name: str, value: object, expected: str) -> Problem:
+    if isinstance(value, float):
+        expected += (
+            f" -- not a float: floats cannot hold decimal amounts exactly; "
+            f"pass a Decimal, an int or text such as {str(value)!r}"
+        )
     return Problem(field_name, value, expected)
 
 
@@ -257,7 +262,10 @@ def build_plan(
 
     calendar: tuple[Month, ...] = ()
     if first is not None and isinstance(months, int) and 1 <= months <= 120:
-        calendar = month_run(first, months)
+        try:
+            calendar = month_run(first, months)
+        except JointBonusError:
+            problems.append(_problem("months", months, f"a plan from {first} that ends by 9999-12"))
 
     def keyed(mapping: Mapping[str | Month, object] | None, field_name: str) -> dict[Month, object]:
         result: dict[Month, object] = {}
@@ -368,6 +376,15 @@ def build_plan(
                     f"{plan_currency.format(plan_currency.round_to_minor(monthly))} over "
                     f"{len(paid)} months x {months} plan months"
                 )
+                if budget_amount <= 0:
+                    problems.append(
+                        _problem(
+                            "calibration.budget",
+                            f"from_history ({plan_currency.format(budget_amount)})",
+                            "history whose 'paid' amounts give a budget above 0, "
+                            "or an amount above 0",
+                        )
+                    )
         else:
             try:
                 budget_amount = plan_currency.to_minor(budget)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from fractions import Fraction
@@ -26,6 +28,8 @@ from typing import Any
 from tabulate import tabulate
 
 from jointbonus.calibration import Calibration
+from jointbonus.curves import Curve
+from jointbonus.frame import Cohort
 from jointbonus.money import Currency
 from jointbonus.number import decimal_text, percent_text, round_half_up
 from jointbonus.plan import FundingStyle, Plan
@@ -374,45 +378,85 @@ def _csv_text(cells: tuple[object, ...]) -> str:
     return buffer.getvalue()
 
 
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
+def _plain(text: str) -> bool:
+    """Whether the csv module writes ``text`` as it is (not empty, nothing to quote)."""
+    return bool(text) and _NEEDS_QUOTES.search(text) is None
+
+
 def _line_rows(result: Result) -> Iterator[str]:
-    """``lines.csv`` rows, fast: one formatted tail per cohort and amount, reused."""
+    """``lines.csv`` text, one chunk per month, in member id order.
+
+    Fast: a month's rows differ only in who they are for and in a handful of
+    (days, weight, amount, reason) combinations, so each combination's text is
+    formatted once and joined to every member it belongs to. Members that
+    share a cohort share its text; the few a remainder unit bumps get a second.
+    """
     plan = result.plan
     currency = plan.currency
-    threshold = plan.curve.threshold_attainment
-    heads = [_csv_text((m.id, m.team))[:-1] + "," for m in plan.members]
+    curve = plan.curve
+    heads = [
+        f"{m.id},{m.team},"
+        if _plain(m.id) and _plain(m.team)
+        else _csv_text((m.id, m.team))[:-1] + ","
+        for m in plan.members
+    ]
     for month_result in result.months:
-        period = str(month_result.month)
-        attainment = _ratio(month_result.attainment) or ""
-        factor = _ratio(month_result.factor) or ""
-        days_in_month = month_result.month.days
-        pending = month_result.status is MonthStatus.PENDING
-        tails: dict[tuple[int, int], str] = {}
-        for position, cohort, amount in month_result.member_shares(len(heads)):
-            key = (id(cohort), amount)
-            tail = tails.get(key)
-            if tail is None:
-                money = str(currency.from_minor(amount))
-                if pending:
-                    status = LineStatus.PENDING.value
-                else:
-                    status = (LineStatus.PAID if amount else LineStatus.ZERO).value
-                tail = _csv_text(
-                    (
-                        period,
-                        cohort.days,
-                        decimal_text(
-                            Fraction(cohort.units, FTE_SCALE * days_in_month), RATIO_PLACES
-                        ),
-                        attainment,
-                        factor,
-                        money,
-                        money,
-                        status,
-                        month_result.line_reason(cohort, amount, threshold),
-                    )
+        yield _month_text(month_result, heads, currency, curve)
+
+
+def _month_text(
+    month_result: MonthResult, heads: list[str], currency: Currency, curve: Curve
+) -> str:
+    """One month's ``lines.csv`` rows; ``heads`` are the members' ``id,team,`` texts."""
+    period = str(month_result.month)
+    attainment = _ratio(month_result.attainment) or ""
+    factor = _ratio(month_result.factor) or ""
+    days_in_month = month_result.month.days
+    pending = month_result.status is MonthStatus.PENDING
+    texts: dict[tuple[int, int, int, str], str] = {}
+
+    def tail_of(cohort: Cohort, amount: int) -> str:
+        key = (cohort.days, cohort.units, amount, cohort.reason)
+        text = texts.get(key)
+        if text is None:
+            money = str(currency.from_minor(amount))
+            if pending:
+                status = LineStatus.PENDING.value
+            else:
+                status = (LineStatus.PAID if amount else LineStatus.ZERO).value
+            text = _csv_text(
+                (
+                    period,
+                    cohort.days,
+                    decimal_text(Fraction(cohort.units, FTE_SCALE * days_in_month), RATIO_PLACES),
+                    attainment,
+                    factor,
+                    money,
+                    money,
+                    status,
+                    month_result.line_reason(cohort, amount, curve),
                 )
-                tails[key] = tail
-            yield heads[position] + tail
+            )
+            texts[key] = text
+        return text
+
+    tails: list[str | None] = [None] * len(heads)
+    for cohort, share in zip(month_result.frame.cohorts, month_result.shares, strict=True):
+        text = tail_of(cohort, share.base)
+        for position in cohort.positions:
+            tails[position] = text
+        if share.bumped:
+            text = tail_of(cohort, share.base + share.step)
+            for position in share.bumped:
+                tails[position] = text
+    if None in tails:  # members outside every cohort have no line
+        return "".join(
+            [head + tail for head, tail in zip(heads, tails, strict=True) if tail is not None]
+        )
+    return "".join(map(operator.add, heads, tails))
 
 
 def write_results(result: Result, folder: str | Path) -> list[Path]:
@@ -455,13 +499,8 @@ def write_results(result: Result, folder: str | Path) -> list[Path]:
 
 def _write_lines(result: Result, handle: io.TextIOBase) -> None:
     handle.write(",".join(LINE_COLUMNS) + "\n")
-    batch: list[str] = []
-    for row in _line_rows(result):
-        batch.append(row)
-        if len(batch) >= 65536:
-            handle.write("".join(batch))
-            batch.clear()
-    handle.write("".join(batch))
+    for chunk in _line_rows(result):
+        handle.write(chunk)
 
 
 def _write_months(result: Result, currency: Currency, handle: io.TextIOBase) -> None:

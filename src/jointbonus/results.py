@@ -11,7 +11,7 @@ Every line carries the reason for a zero:
 * the member's standing: not yet started, left, left before the month ended
   under a plan that does not pay leavers for their exit month, no salary or
   target bonus to weight by;
-* ``target missed: attainment 96.5% is below the 100% threshold``;
+* ``target missed: attainment 96.5% earns no payout (the curve pays from 100.0%)``;
 * ``share rounds to less than one minor unit``.
 """
 
@@ -24,6 +24,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from jointbonus.calibration import Calibration
+from jointbonus.curves import Curve
 from jointbonus.frame import Cohort, MonthFrame
 from jointbonus.money import GroupShare
 from jointbonus.number import percent_text
@@ -88,7 +89,7 @@ class MonthResult:
                 cohort, share = slot
                 yield position, cohort, share.share(position)
 
-    def line_reason(self, cohort: Cohort, amount: int, threshold: Fraction) -> str:
+    def line_reason(self, cohort: Cohort, amount: int, curve: Curve) -> str:
         """Why a member of ``cohort`` getting ``amount`` got nothing ('' if paid)."""
         if self.status is MonthStatus.PENDING:
             return f"pending: no actual for {self.month} yet"
@@ -98,9 +99,10 @@ class MonthResult:
             return ""
         if not self.factor:
             attainment = self.attainment if self.attainment is not None else Fraction(0)
+            verdict = "target met" if attainment >= 1 else "target missed"
             return (
-                f"target missed: attainment {percent_text(attainment)} is below the "
-                f"{percent_text(threshold)} threshold"
+                f"{verdict}: attainment {percent_text(attainment)} earns no payout "
+                f"({curve.pays_from()})"
             )
         return "share rounds to less than one minor unit"
 
@@ -160,12 +162,12 @@ class Result:
     def lines(self) -> Iterator[Line]:
         """Every member's line for every month, by period then member id."""
         members = self.plan.members
-        threshold = self.plan.curve.threshold_attainment
+        curve = self.plan.curve
         for month_result in self.months:
             days_in_month = month_result.month.days
             for position, cohort, amount in month_result.member_shares(len(members)):
                 member = members[position]
-                reason = month_result.line_reason(cohort, amount, threshold)
+                reason = month_result.line_reason(cohort, amount, curve)
                 if month_result.status is MonthStatus.PENDING:
                     status = LineStatus.PENDING
                 else:

@@ -13,8 +13,8 @@ days they were there; off, they get nothing for their exit month. Members who
 leave on the month's last day are not leavers of that month.
 
 >>> m = Member("S01", "sales", date(2024, 2, 10), None, D("0.5"))
->>> m.weight(Month(2024, 2))
-Fraction(5, 29)
+>>> m.weight(Month(2024, 2))  # 0.5 x 20 of 29 days (10 to 29 February 2024)
+Fraction(10, 29)
 """
 
 from __future__ import annotations
@@ -50,6 +50,14 @@ class Standing:
     """Why the weight is 0 (empty when it is not)."""
 
 
+#: Decimals that passed a member's checks, by identity, so a roster's repeated
+#: values (a loader reads equal cells as one object) are checked once. Each
+#: entry holds its object, so its id cannot be reused while the entry exists.
+_CHECKED_FTE: dict[int, tuple[Decimal, int]] = {}
+_CHECKED_AMOUNTS: dict[int, Decimal] = {}
+_CHECKED_LIMIT = 4096
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     """One person in the plan.
@@ -69,14 +77,20 @@ class Member:
     target_bonus: Decimal | None = None
 
     def __post_init__(self) -> None:
-        fte = D(self.fte)
-        units = scaled_int(fte, FTE_PLACES)
-        if units is None:
-            raise RosterError(
-                f"member {self.id}: fte: got {fte}, expected at most {FTE_PLACES} decimals"
-            )
-        if not 0 < units <= FTE_SCALE:
-            raise RosterError(f"member {self.id}: fte: got {fte}, expected a number in (0, 1]")
+        known = _CHECKED_FTE.get(id(self.fte))
+        if known is not None and known[0] is self.fte:
+            fte = self.fte
+        else:
+            fte = D(self.fte)
+            units = scaled_int(fte, FTE_PLACES)
+            if units is None:
+                raise RosterError(
+                    f"member {self.id}: fte: got {fte}, expected at most {FTE_PLACES} decimals"
+                )
+            if not 0 < units <= FTE_SCALE:
+                raise RosterError(f"member {self.id}: fte: got {fte}, expected a number in (0, 1]")
+            if fte is self.fte and len(_CHECKED_FTE) < _CHECKED_LIMIT:
+                _CHECKED_FTE[id(fte)] = (fte, units)
         if not isinstance(self.id, str) or not self.id.strip():
             raise RosterError(f"member id: got {self.id!r}, expected a non-empty text")
         object.__setattr__(self, "fte", fte)
@@ -87,16 +101,21 @@ class Member:
             )
         for name in ("salary", "target_bonus"):
             value = getattr(self, name)
-            if value is None:
+            if value is None or _CHECKED_AMOUNTS.get(id(value)) is value:
                 continue
             amount = D(value)
             if amount < 0:
                 raise RosterError(f"member {self.id}: {name}: got {value}, expected >= 0")
             object.__setattr__(self, name, amount)
+            if amount is value and len(_CHECKED_AMOUNTS) < _CHECKED_LIMIT:
+                _CHECKED_AMOUNTS[id(amount)] = amount
 
     @property
     def fte_units(self) -> int:
         """FTE in millionths (0.6 -> 600000)."""
+        known = _CHECKED_FTE.get(id(self.fte))
+        if known is not None and known[0] is self.fte:
+            return known[1]
         units = scaled_int(self.fte, FTE_PLACES)
         return 0 if units is None else units
 

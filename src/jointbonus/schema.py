@@ -11,17 +11,28 @@ loader parses with ``parse_float=Decimal``), CSV cells are text, and a Python
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from jointbonus.errors import JointBonusError
 from jointbonus.money import MINOR_UNITS
-from jointbonus.number import D
+from jointbonus.number import D, scaled_int
 from jointbonus.periods import Month
+from jointbonus.roster import FTE_PLACES
 
 __all__ = [
     "CalibrationSection",
@@ -36,14 +47,25 @@ __all__ = [
     "SharedSection",
 ]
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: How a number is written in a file: optional sign, ASCII digits, an optional
+#: decimal point and exponent. No thousands separators, underscores or
+#: non-ASCII digits, which Python's ``Decimal`` would otherwise accept.
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 def _decimal(value: object) -> Decimal:
+    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value.strip()):
+        raise ValueError(
+            "a decimal number written with digits and an optional '.', such as 1234.56 "
+            "(no thousands separators or currency signs)"
+        )
     try:
         return D(value)  # type: ignore[arg-type]
     except JointBonusError as error:
-        raise ValueError(str(error)) from None
+        # D() says "expected X, got Y"; the problem shows the value itself.
+        message = str(error).removeprefix("expected ")
+        raise ValueError(message.rpartition(", got ")[0] or message) from None
 
 
 def _date(value: object) -> date:
@@ -64,10 +86,18 @@ def _month(value: object) -> str:
         raise ValueError("a month written YYYY-MM such as 2026-01") from None
 
 
+def _currency_code(value: object) -> object:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value.strip(), re.ASCII):
+        raise ValueError("a currency code of three capital letters (ISO 4217), such as USD")
+    return value.strip()
+
+
 def _fte(value: object) -> Decimal:
     fte = _decimal(value)
     if not Decimal(0) < fte <= Decimal(1):
         raise ValueError("a full-time-equivalent fraction above 0 and at most 1, such as 0.6")
+    if scaled_int(fte, FTE_PLACES) is None:
+        raise ValueError(f"a full-time-equivalent fraction with at most {FTE_PLACES} decimals")
     return fte
 
 
@@ -85,12 +115,40 @@ def _positive(value: object) -> Decimal:
     return amount
 
 
-Number = Annotated[Decimal, BeforeValidator(_decimal)]
-Amount = Annotated[Decimal, BeforeValidator(_non_negative)]
-Positive = Annotated[Decimal, BeforeValidator(_positive)]
-Fte = Annotated[Decimal, BeforeValidator(_fte)]
-Day = Annotated[date, BeforeValidator(_date)]
-MonthText = Annotated[str, BeforeValidator(_month)]
+_T = TypeVar("_T")
+_REMEMBERED_TEXTS = 1 << 16
+
+
+def _by_text(check: Callable[[object], _T]) -> Callable[[object], _T]:
+    """``check``, remembering what it made of each text it accepted.
+
+    A CSV file repeats the same cells (dates, FTEs, salaries) on thousands of
+    lines: each distinct text is checked once and read as one object. The
+    checks are pure and their values immutable; a refused text is checked
+    again each time, so its message is never lost.
+    """
+    accepted: dict[str, _T] = {}
+
+    @functools.wraps(check)
+    def checked(value: object) -> _T:
+        if type(value) is not str:
+            return check(value)
+        known = accepted.get(value)
+        if known is None:
+            known = check(value)
+            if len(accepted) < _REMEMBERED_TEXTS:
+                accepted[value] = known
+        return known
+
+    return checked
+
+
+Number = Annotated[Decimal, BeforeValidator(_by_text(_decimal))]
+Amount = Annotated[Decimal, BeforeValidator(_by_text(_non_negative))]
+Positive = Annotated[Decimal, BeforeValidator(_by_text(_positive))]
+Fte = Annotated[Decimal, BeforeValidator(_by_text(_fte))]
+Day = Annotated[date, BeforeValidator(_by_text(_date))]
+MonthText = Annotated[str, BeforeValidator(_by_text(_month))]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -190,8 +248,9 @@ class PlanFile(_Model):
     """The plan file (TOML). See ``docs/plan-file.md`` for every setting."""
 
     name: Name
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    # minor_unit comes first so that currency's check can see it.
     minor_unit: int | None = Field(default=None, ge=0, le=4)
+    currency: Annotated[str, BeforeValidator(_currency_code), Field(pattern=r"^[A-Z]{3}$")]
     start: MonthText
     months: int = Field(default=12, ge=1, le=120)
     teams: list[Name] = Field(default_factory=list)
@@ -201,10 +260,14 @@ class PlanFile(_Model):
     history: HistorySection
     calibration: CalibrationSection
 
-    @model_validator(mode="after")
-    def _known_currency(self) -> PlanFile:
-        if self.minor_unit is None and self.currency not in MINOR_UNITS:
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, code: str, info: ValidationInfo) -> str:
+        # minor_unit is absent from info.data when it was itself invalid.
+        known = code in MINOR_UNITS
+        if not known and "minor_unit" in info.data and info.data["minor_unit"] is None:
             raise ValueError(
-                f"currency {self.currency} is not one the library knows; give its minor_unit"
+                "an ISO 4217 currency the library knows (such as USD, EUR, JPY, KWD), "
+                "or give the plan's minor_unit (the decimals paid: 2 for cents)"
             )
-        return self
+        return code

@@ -1,0 +1,123 @@
+"""Every example plan loads, calibrates within its rounding bound and runs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from jointbonus import (
+    LineStatus,
+    Month,
+    MonthStatus,
+    NormMethod,
+    Plan,
+    Result,
+    load_plan,
+    render_json,
+    render_table,
+    result_document,
+    run,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = sorted((ROOT / "examples").rglob("plan.toml"))
+DIGITAL_MANUFACTURING = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
+
+Example = tuple[Plan, Result]
+
+
+def test_there_are_examples() -> None:
+    assert DIGITAL_MANUFACTURING in PLANS
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.parent.name)
+def test_example_loads_calibrates_and_runs(path: Path) -> None:
+    plan = load_plan(path)
+    result = run(plan)
+    calibration = result.calibration
+    if calibration.calibrated:
+        assert calibration.within_bound, (
+            f"residual {calibration.residual} beyond the bound {calibration.rounding_bound}"
+        )
+    assert calibration.budget == plan.budget.amount > 0
+    for month in result.months:
+        lines = [line for line in result.lines() if line.period == month.month]
+        assert len(lines) == len(plan.members)
+        paid = sum(plan.currency.to_minor(line.total) for line in lines)
+        assert paid == month.paid
+    assert render_table(result)
+    assert render_json(result_document(result)).endswith("\n")
+
+
+@pytest.fixture(scope="module")
+def example() -> Example:
+    plan = load_plan(DIGITAL_MANUFACTURING)
+    return plan, run(plan)
+
+
+def test_digital_manufacturing_has_36_months_of_history(example: Example) -> None:
+    plan, _ = example
+    assert plan.norm.method is NormMethod.TARGETS
+    assert len(plan.norm.sample) == 36
+    assert plan.norm.sample_months[0] == Month(2023, 1)
+    assert plan.norm.sample_months[-1] == Month(2025, 12)
+
+
+def test_digital_manufacturing_is_a_twelve_month_plan(example: Example) -> None:
+    plan, _ = example
+    assert len(plan.months) == 12
+    assert plan.months[0].month == Month(2026, 1)
+    assert plan.months[-1].month == Month(2026, 12)
+    assert plan.currency.code == "USD"
+
+
+def test_digital_manufacturing_roster(example: Example) -> None:
+    plan, _ = example
+    first = plan.months[0].month.first_day
+    last = plan.months[-1].month.last_day
+    teams = {m.team for m in plan.members}
+    assert teams == {"sales", "marketing"}
+    sales = [m for m in plan.members if m.team == "sales"]
+    marketing = [m for m in plan.members if m.team == "marketing"]
+    assert 8 <= len(sales) <= 10
+    assert 5 <= len(marketing) <= 7
+    hires = [m for m in plan.members if first < m.start <= last]
+    leavers = [m for m in plan.members if m.end is not None and first <= m.end < last]
+    part_timers = [m for m in plan.members if m.fte < 1]
+    assert hires, "a mid-year hire"
+    assert all(m.start > date(2026, 3, 31) for m in hires)
+    assert leavers, "a leaver"
+    assert part_timers, "a part-timer"
+
+
+def test_digital_manufacturing_actuals_then_pending(example: Example) -> None:
+    _, result = example
+    statuses = [m.status for m in result.months]
+    paid = statuses.count(MonthStatus.PAID)
+    assert 0 < paid < 12
+    assert statuses == [MonthStatus.PAID] * paid + [MonthStatus.PENDING] * (12 - paid)
+    pending = [line for line in result.lines() if line.status is LineStatus.PENDING]
+    assert pending
+    assert all(line.reason.startswith("pending: no actual for") for line in pending)
+    assert result.summary.months_paid == paid
+
+
+def test_digital_manufacturing_budget_is_what_the_old_plan_paid(example: Example) -> None:
+    plan, result = example
+    assert plan.budget.source.startswith("history: mean monthly payout of the old plan")
+    assert result.calibration.calibrated
+    assert result.calibration.within_bound
+    assert result.summary.budget == plan.budget.amount
+
+
+def test_digital_manufacturing_statements_explain_every_zero(example: Example) -> None:
+    _, result = example
+    reasons = {
+        line.reason.split(" (")[0].split(":")[0] for line in result.lines() if not line.total
+    }
+    assert "not yet started" in reasons
+    assert "target missed" in reasons
+    assert "pending" in reasons
+    assert any(reason.startswith("left on") for reason in reasons)
