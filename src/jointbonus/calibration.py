@@ -39,7 +39,7 @@ from jointbonus.errors import CalibrationError
 from jointbonus.frame import MonthFrame, frame_months, month_cost
 from jointbonus.number import percent_text
 from jointbonus.periods import Month
-from jointbonus.plan import FundingStyle, Neutrality, Plan
+from jointbonus.plan import FundingStyle, Neutrality, Plan, Split
 
 __all__ = ["Calibration", "MonthExpectation", "calibrate", "scenario_factors"]
 
@@ -179,14 +179,20 @@ def calibrate(plan: Plan, frames: Sequence[MonthFrame] | None = None) -> Calibra
 def _why_unpayable(plan: Plan, frames: Sequence[MonthFrame]) -> str:
     """The message for a plan whose neutral cost at scale 1 is zero."""
     if not any(frame.eligible for frame in frames):
-        what = (
-            "member with a target bonus above 0"
-            if plan.funding is FundingStyle.INDIVIDUAL
-            else "member"
-        )
+        what, check = "member", ""
+        if plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS:
+            what, check = "member with a target bonus above 0", "the target bonuses, "
+        elif plan.split is Split.SALARY:
+            what, check = "member with a salary above 0", "the salaries, "
         return (
             f"cannot calibrate '{plan.name}': no {what} is eligible in any plan month; "
-            "check the roster's start and end dates, the leaver rule and the plan's months"
+            f"check {check}the roster's start and end dates, the leaver rule and the plan's "
+            "months"
+        )
+    if plan.curve.max_factor == 0:
+        return (
+            f"cannot calibrate '{plan.name}': the payout curve pays nothing at any "
+            "attainment (its highest payout factor is 0); give it a payout above 0"
         )
     threshold = percent_text(plan.curve.threshold_attainment)
     if plan.neutrality is Neutrality.NORM_PATH:

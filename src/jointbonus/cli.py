@@ -14,6 +14,7 @@ input never prints a traceback and never writes a file.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -110,9 +111,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jointbonus: {arguments.plan}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        print(f"jointbonus: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
+        where = f" {error.filename}" if error.filename else ""
+        print(f"jointbonus: cannot write{where}: {error.strerror or error}", file=sys.stderr)
         return EXIT_FAILURE
-    sys.stdout.write(text)
+    return _print(text)
+
+
+def _print(text: str) -> int:
+    """Write ``text`` to standard output; a closed pipe or a narrow encoding is no traceback."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `jointbonus run plan.toml | head`: the reader has gone
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the exit's flush does not fail again
+        return EXIT_FAILURE
+    except UnicodeEncodeError:
+        print(
+            f"jointbonus: the output holds characters that standard output's encoding "
+            f"({sys.stdout.encoding}) cannot write; set PYTHONIOENCODING=utf-8, "
+            "or write the results to files with --out DIR",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     return EXIT_OK
 
 
