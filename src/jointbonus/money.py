@@ -55,10 +55,11 @@ MINOR_UNITS: dict[str, int] = {
 }  # fmt: skip
 
 
-#: Decimals already converted to minor units, by identity and minor unit, so
-#: the repeated amounts of a roster (read as one object per distinct cell) are
-#: checked once. Each entry holds its object, so its id is not reused meanwhile.
-_MINOR_UNITS_OF: dict[tuple[int, int], tuple[Decimal, int]] = {}
+#: Decimals already converted to minor units, by identity and minor unit
+#: (``id x 8 + minor unit``), so the repeated amounts of a roster (read as one
+#: object per distinct cell) are checked once. Each entry holds its object, so
+#: its id is not reused meanwhile; a full cache is emptied and starts afresh.
+_MINOR_UNITS_OF: dict[int, tuple[Decimal, int]] = {}
 _MINOR_UNITS_LIMIT = 4096
 
 
@@ -95,7 +96,7 @@ class Currency:
 
     def to_minor(self, amount: Decimal | int | str) -> int:
         """``amount`` in minor units; refuses more decimals than the currency has."""
-        known = _MINOR_UNITS_OF.get((id(amount), self.minor_unit))
+        known = _MINOR_UNITS_OF.get(id(amount) * 8 + self.minor_unit)
         if known is not None and known[0] is amount:
             return known[1]
         value = D(amount)
@@ -104,8 +105,10 @@ class Currency:
             raise NumberError(
                 f"amount {value} has more decimals than {self.code} pays ({self.minor_unit})"
             )
-        if value is amount and len(_MINOR_UNITS_OF) < _MINOR_UNITS_LIMIT:
-            _MINOR_UNITS_OF[(id(value), self.minor_unit)] = (value, units)
+        if value is amount:
+            if len(_MINOR_UNITS_OF) >= _MINOR_UNITS_LIMIT:  # full: start afresh
+                _MINOR_UNITS_OF.clear()
+            _MINOR_UNITS_OF[id(value) * 8 + self.minor_unit] = (value, units)
         return units
 
     def round_to_minor(self, amount: Fraction) -> int:
@@ -192,7 +195,7 @@ def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) ->
     if total_weight == 0:
         if amount:
             raise NumberError(f"cannot allocate {amount} among parties whose weights are all 0")
-        return [GroupShare(0, frozenset(), 1) for _ in groups]
+        return [GroupShare(0, frozenset(), 1)] * len(groups)
 
     bases: list[int] = []
     by_remainder: dict[int, list[int]] = {}
@@ -215,11 +218,24 @@ def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) ->
                 bumped[i].update(groups[i][1])
             leftover -= size
             continue
-        owner = {p: i for i in level for p in groups[i][1]}
-        for position in sorted(owner)[:leftover]:
-            bumped[owner[position]].add(position)
+        if len(level) == 1:  # one group at this remainder: its lowest positions
+            bumped[level[0]].update(sorted(groups[level[0]][1])[:leftover])
+        else:
+            owner = {p: i for i in level for p in groups[i][1]}
+            for position in sorted(owner)[:leftover]:
+                bumped[owner[position]].add(position)
         leftover = 0
-    return [GroupShare(b, frozenset(s), 1) for b, s in zip(bases, bumped, strict=True)]
+    unbumped: dict[int, GroupShare] = {}  # groups nobody in is bumped share one value
+    shares = []
+    for base, chosen in zip(bases, bumped, strict=True):
+        if chosen:
+            shares.append(GroupShare(base, frozenset(chosen), 1))
+        else:
+            share = unbumped.get(base)
+            if share is None:
+                share = unbumped[base] = GroupShare(base, frozenset(), 1)
+            shares.append(share)
+    return shares
 
 
 def allocate(amount: int, weights: Iterable[int | Decimal | Fraction | str]) -> list[int]:

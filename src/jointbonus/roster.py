@@ -52,7 +52,8 @@ class Standing:
 
 #: Decimals that passed a member's checks, by identity, so a roster's repeated
 #: values (a loader reads equal cells as one object) are checked once. Each
-#: entry holds its object, so its id cannot be reused while the entry exists.
+#: entry holds its object, so its id cannot be reused while the entry exists;
+#: a full cache is emptied, so it stays small and follows the roster at hand.
 _CHECKED_FTE: dict[int, tuple[Decimal, int]] = {}
 _CHECKED_AMOUNTS: dict[int, Decimal] = {}
 _CHECKED_LIMIT = 4096
@@ -77,10 +78,9 @@ class Member:
     target_bonus: Decimal | None = None
 
     def __post_init__(self) -> None:
-        known = _CHECKED_FTE.get(id(self.fte))
-        if known is not None and known[0] is self.fte:
-            fte = self.fte
-        else:
+        fte = self.fte
+        known = _CHECKED_FTE.get(id(fte))
+        if known is None or known[0] is not fte:
             fte = D(self.fte)
             units = scaled_int(fte, FTE_PLACES)
             if units is None:
@@ -89,26 +89,34 @@ class Member:
                 )
             if not 0 < units <= FTE_SCALE:
                 raise RosterError(f"member {self.id}: fte: got {fte}, expected a number in (0, 1]")
-            if fte is self.fte and len(_CHECKED_FTE) < _CHECKED_LIMIT:
+            if fte is self.fte:
+                if len(_CHECKED_FTE) >= _CHECKED_LIMIT:  # full: start afresh
+                    _CHECKED_FTE.clear()
                 _CHECKED_FTE[id(fte)] = (fte, units)
         if not isinstance(self.id, str) or not self.id.strip():
             raise RosterError(f"member id: got {self.id!r}, expected a non-empty text")
-        object.__setattr__(self, "fte", fte)
+        if fte is not self.fte:
+            object.__setattr__(self, "fte", fte)
         if self.end is not None and self.end < self.start:
             raise RosterError(
                 f"member {self.id}: end: got {self.end}, expected a date on or after the "
                 f"start date {self.start}"
             )
-        for name in ("salary", "target_bonus"):
-            value = getattr(self, name)
-            if value is None or _CHECKED_AMOUNTS.get(id(value)) is value:
-                continue
-            amount = D(value)
-            if amount < 0:
-                raise RosterError(f"member {self.id}: {name}: got {value}, expected >= 0")
-            object.__setattr__(self, name, amount)
-            if amount is value and len(_CHECKED_AMOUNTS) < _CHECKED_LIMIT:
-                _CHECKED_AMOUNTS[id(amount)] = amount
+        salary, bonus = self.salary, self.target_bonus
+        if salary is not None and _CHECKED_AMOUNTS.get(id(salary)) is not salary:
+            self._check_amount("salary", salary)
+        if bonus is not None and _CHECKED_AMOUNTS.get(id(bonus)) is not bonus:
+            self._check_amount("target_bonus", bonus)
+
+    def _check_amount(self, name: str, value: Decimal) -> None:
+        amount = D(value)
+        if amount < 0:
+            raise RosterError(f"member {self.id}: {name}: got {value}, expected >= 0")
+        object.__setattr__(self, name, amount)
+        if amount is value:
+            if len(_CHECKED_AMOUNTS) >= _CHECKED_LIMIT:  # full: start afresh
+                _CHECKED_AMOUNTS.clear()
+            _CHECKED_AMOUNTS[id(amount)] = amount
 
     @property
     def fte_units(self) -> int:
@@ -133,12 +141,13 @@ def standing_in(
 ) -> Standing:
     """Eligible weight units in ``month`` for a member employed from ``start`` to ``end``."""
     days = active_days(month, start, end)
+    last_day = month.last_day
     if days == 0:
-        if start > month.last_day:
+        if start > last_day:
             return Standing(0, 0, f"not yet started (starts {start.isoformat()})")
         left = end.isoformat() if end is not None else "before the month"
         return Standing(0, 0, f"left on {left}")
-    if end is not None and end < month.last_day and not pay_leavers_for_exit_month:
+    if end is not None and end < last_day and not pay_leavers_for_exit_month:
         return Standing(
             days,
             0,

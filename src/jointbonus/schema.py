@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -136,19 +137,51 @@ def _by_text(check: Callable[[object], _T]) -> Callable[[object], _T]:
         known = accepted.get(value)
         if known is None:
             known = check(value)
-            if len(accepted) < _REMEMBERED_TEXTS:
-                accepted[value] = known
+            if len(accepted) >= _REMEMBERED_TEXTS:  # full: start afresh
+                accepted.clear()
+            accepted[value] = known
         return known
 
     return checked
 
 
-Number = Annotated[Decimal, BeforeValidator(_by_text(_decimal))]
-Amount = Annotated[Decimal, BeforeValidator(_by_text(_non_negative))]
-Positive = Annotated[Decimal, BeforeValidator(_by_text(_positive))]
+#: What ``jointbonus schema`` says of a number: a TOML number, or text holding one.
+_NUMBER_PATTERN = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
+
+
+def _number_schema(description: str, bound: dict[str, int]) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "anyOf": [{"type": "number", **bound}, {"type": "string", "pattern": _NUMBER_PATTERN}],
+            "description": description,
+        }
+    )
+
+
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_by_text(_decimal)),
+    _number_schema('a decimal number, as a number or as text such as "0.05"', {}),
+]
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_by_text(_non_negative)),
+    _number_schema('a number >= 0, as a number or as text such as "1234.50"', {"minimum": 0}),
+]
+Positive = Annotated[
+    Decimal,
+    BeforeValidator(_by_text(_positive)),
+    _number_schema("a number above 0, as a number or as text", {"exclusiveMinimum": 0}),
+]
 Fte = Annotated[Decimal, BeforeValidator(_by_text(_fte))]
 Day = Annotated[date, BeforeValidator(_by_text(_date))]
-MonthText = Annotated[str, BeforeValidator(_by_text(_month))]
+MonthText = Annotated[
+    str,
+    BeforeValidator(_by_text(_month)),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\s*[0-9]{4}-[0-9]{2}\s*$", "description": "YYYY-MM"}
+    ),
+]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -220,9 +253,12 @@ class FundingSection(_Model):
     split: Literal["equal", "salary", "target_bonus"] = "equal"
     pool_at_target: Amount | None = None
     target_bonus_multiplier: Amount | None = None
+    holdback: Amount = Decimal(0)
 
     @model_validator(mode="after")
     def _fits_style(self) -> FundingSection:
+        if self.holdback >= 1:
+            raise ValueError("holdback is a share of each payout below 1, such as 0.2")
         if self.style == "pool" and self.target_bonus_multiplier is not None:
             raise ValueError("target_bonus_multiplier applies to individual funding only")
         if self.style == "individual" and self.pool_at_target is not None:
