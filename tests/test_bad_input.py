@@ -31,7 +31,7 @@ from jointbonus import (
     load_plan,
     run,
 )
-from jointbonus import loader as loader_module
+from jointbonus import inputs as inputs_module
 from jointbonus.errors import JointBonusError, Problem
 from jointbonus.plan import build_plan
 from jointbonus.report import render_json, result_document
@@ -685,7 +685,7 @@ def test_a_very_large_file_is_refused_before_it_is_read(
         for n in range(200):
             handle.write(f"X-{n:04d},sales,2020-01-01,,1,50000.00,5000.00\n")
     assert roster.stat().st_size > limit
-    monkeypatch.setattr(loader_module, "MAX_FILE_BYTES", limit)
+    monkeypatch.setattr(inputs_module, "MAX_FILE_BYTES", limit)
     problems = load_problems(plan_dir)
     assert [(p.file, p.line, p.field) for p in problems] == [(ROSTER, None, "file")]
     assert f"a file of at most {limit} bytes" in problems[0].expected

@@ -1,0 +1,84 @@
+"""Gainsharing: a shared bonus funded by gains against a historical cost ratio.
+
+The classic Scanlon and Rucker plans. A base period sets the norm, a ratio of
+labour cost to revenue (Scanlon) or to value added (Rucker); each period's
+gain is what that ratio allows for the period's revenue minus the labour
+cost actually spent. The employees' share of each gain is split among the
+members eligible in the period, less a part held in a reserve for deficit
+periods; deficits are charged to the reserve, and at year end a positive
+reserve is paid to those still in the plan while a negative one is absorbed
+by the company. See ``docs/gainsharing.md``.
+
+Three lines, as for a shared-target plan::
+
+    from jointbonus import gainsharing
+
+    plan = gainsharing.load_plan("examples/gainsharing/scanlon.toml")
+    result = gainsharing.run(plan)
+    print(gainsharing.render_table(result))
+
+The data flows one way: files -> :func:`load_plan` (or :func:`build_plan`) ->
+:class:`GainsharingPlan` -> :func:`run` -> :class:`GainsharingResult` ->
+:func:`render_table`, :func:`result_document`, :func:`write_results`.
+"""
+
+from jointbonus.gainsharing.engine import run
+from jointbonus.gainsharing.loader import load_plan, plan_kind
+from jointbonus.gainsharing.plan import (
+    BaseNorm,
+    Distribution,
+    Formula,
+    GainsharingPlan,
+    MonthData,
+    MonthFigures,
+    Period,
+    PeriodLength,
+    build_plan,
+)
+from jointbonus.gainsharing.report import (
+    plan_document,
+    render_json,
+    render_table,
+    result_document,
+    write_results,
+)
+from jointbonus.gainsharing.results import (
+    GainsharingResult,
+    GainsharingSummary,
+    LineStatus,
+    MemberLine,
+    PeriodResult,
+    PeriodStatus,
+    Settlement,
+    SettlementLine,
+    SettlementStatus,
+)
+
+__all__ = [
+    "BaseNorm",
+    "Distribution",
+    "Formula",
+    "GainsharingPlan",
+    "GainsharingResult",
+    "GainsharingSummary",
+    "LineStatus",
+    "MemberLine",
+    "MonthData",
+    "MonthFigures",
+    "Period",
+    "PeriodLength",
+    "PeriodResult",
+    "PeriodStatus",
+    "Settlement",
+    "SettlementLine",
+    "SettlementStatus",
+    "build_plan",
+    "load_plan",
+    "plan_document",
+    "plan_kind",
+    "render_json",
+    "render_table",
+    "result_document",
+    "run",
+    "write_results",
+]

@@ -1,0 +1,246 @@
+"""Loading a gainsharing plan: one TOML file, a roster CSV and a periods CSV.
+
+The plan file says ``kind = "gainsharing"`` at the top (see
+``docs/gainsharing.md``). The files are read with the core loader's helpers,
+so they follow the same rules (UTF-8, comma-separated, a header naming the
+columns, paths inside the plan's folder) and every problem of every file is
+collected, located by file, line and column, and raised together in one
+:class:`~jointbonus.errors.PlanError`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jointbonus.errors import JointBonusError, PlanError, Problem
+from jointbonus.gainsharing.plan import GainsharingPlan, MonthData, build_plan
+from jointbonus.gainsharing.schema import GainsharingFile, PeriodRow
+from jointbonus.inputs import (
+    Collector,
+    check_months,
+    folder_of,
+    in_order,
+    inside,
+    read_bytes,
+    read_members,
+    read_rows,
+    read_settings,
+    toml_key_line,
+)
+from jointbonus.money import Currency
+from jointbonus.money import currency as make_currency
+from jointbonus.roster import Member
+
+__all__ = ["load_plan", "plan_kind"]
+
+ROSTER = "roster.file"
+PERIODS = "gainsharing.file"
+
+
+def plan_kind(path: str | Path) -> object | None:
+    """The top-level ``kind`` the plan file at ``path`` declares, or ``None``.
+
+    ``None`` also when the file cannot be read or is not TOML: the loader that
+    reads it then says what is wrong. A shared-target plan has no ``kind``; a
+    gainsharing plan says ``kind = "gainsharing"``.
+    """
+    raw = read_bytes(Path(path), Path(path).name, Collector([]))
+    if raw is None:
+        return None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+    return data.get("kind")
+
+
+def load_plan(path: str | Path) -> GainsharingPlan:
+    """Read, check and build the gainsharing plan at ``path`` with its CSV files.
+
+    Raises :class:`~jointbonus.errors.PlanError` listing every problem found,
+    in file and line order. Every file is read and checked even when another
+    has problems; the plan-wide checks that read the periods file (the base
+    period's months and totals, figures in month order) wait until that file
+    has no problems of its own, since they would only echo them.
+    """
+    plan_path = Path(path)
+    problems = Collector([])
+    shown = plan_path.name
+    settings, text, data = read_settings(plan_path, GainsharingFile, problems)
+    names = _file_names(settings, data)
+    if not names:
+        raise PlanError(problems.problems)
+    folder = folder_of(plan_path)
+    files = {
+        key: inside(folder, name, shown, key, text=text, problems=problems)
+        for key, name in names.items()
+    }
+    roster_name, periods_name = names.get(ROSTER, ""), names.get(PERIODS, "")
+    roster_file, periods_file = files.get(ROSTER), files.get(PERIODS)
+
+    members: list[tuple[int, Member]] = []
+    if roster_file is not None:
+        members = read_members(roster_file, roster_name, problems)
+    rows: list[tuple[int, PeriodRow]] = []
+    periods_troubled = periods_file is None
+    if periods_file is not None:
+        before = len(problems.problems)
+        rows = read_rows(periods_file, periods_name, PeriodRow, problems)
+        check_months(rows, periods_name, "month", problems, gaps=len(problems.problems) == before)
+        _check_period_columns(rows, periods_name, settings, problems)
+        periods_troubled = len(problems.problems) > before
+
+    order = [shown, *names.values()]
+    if settings is None:
+        raise PlanError(in_order(problems.problems, order))
+    plan_currency: Currency | None = None
+    try:
+        plan_currency = make_currency(settings.currency, settings.minor_unit)
+    except JointBonusError as error:
+        problems.add(
+            shown,
+            toml_key_line(text, ("minor_unit",)),
+            "minor_unit",
+            settings.minor_unit,
+            str(error),
+        )
+        raise PlanError(in_order(problems.problems, order)) from None
+
+    first_line: dict[str, int] = {}
+    data_rows: list[MonthData] = []
+    for line, row in rows:
+        if row.month not in first_line:  # a month given twice is already a problem
+            first_line[row.month] = line
+            data_rows.append(MonthData(row.month, row.revenue, row.cost, row.purchases))
+    section = settings.gainsharing
+    try:
+        plan = build_plan(
+            name=settings.name,
+            currency=plan_currency,
+            start=settings.start,
+            months=settings.months,
+            members=[member for _, member in members],
+            data=data_rows,
+            base_period=(section.base_period.first, section.base_period.last),
+            formula=section.formula,
+            period=section.period,
+            employee_share=section.employee_share,
+            reserve_share=section.reserve_share,
+            distribution=section.distribution,
+            pay_leavers_for_exit_period=settings.roster.pay_leavers_for_exit_period,
+            teams=settings.teams,
+        )
+    except PlanError as error:
+        located = _locate(
+            error.problems,
+            plan=shown,
+            text=text,
+            roster=roster_name,
+            periods=periods_name,
+            members={member.id: line for line, member in members},
+            months=first_line,
+        )
+        if periods_troubled:  # rows are missing: checks across them would echo that
+            located = [p for p in located if not _reads_periods(p, periods_name)]
+        problems.problems.extend(located)
+        raise PlanError(in_order(problems.problems, order)) from None
+    if problems.problems:
+        raise PlanError(in_order(problems.problems, order))
+    return plan
+
+
+#: The columns a periods file needs, though a month not reported yet leaves
+#: them empty; purchases only for Rucker plans.
+_NEEDED_COLUMNS = {
+    "revenue": "each month's revenue (the sales value of production)",
+    "cost": "each month's labour cost",
+    "purchases": "each month's purchased materials and services "
+    "(gainsharing.formula is 'rucker': value added = revenue - purchases)",
+}
+
+
+def _check_period_columns(
+    rows: Sequence[tuple[int, PeriodRow]],
+    shown: str,
+    settings: GainsharingFile | None,
+    problems: Collector,
+) -> None:
+    """A column the plan needs that is empty on every line (or absent) is one problem.
+
+    Reported on the header line, rather than once for every month.
+    """
+    needed = ["revenue", "cost"]
+    if settings is not None and settings.gainsharing.formula == "rucker":
+        needed.append("purchases")
+    for column in needed:
+        if rows and all(getattr(row, column) is None for _, row in rows):
+            problems.add(shown, 1, column, "(empty on every line)", _NEEDED_COLUMNS[column])
+
+
+def _file_names(settings: GainsharingFile | None, data: dict[str, Any] | None) -> dict[str, str]:
+    """The CSV files the plan names, by setting; from the raw TOML when it did not validate."""
+    if settings is not None:
+        return {ROSTER: settings.roster.file, PERIODS: settings.gainsharing.file}
+    names: dict[str, str] = {}
+    for key in (ROSTER, PERIODS):
+        section = key.split(".")[0]
+        table = data.get(section) if data is not None else None
+        name = table.get("file") if isinstance(table, dict) else None
+        if isinstance(name, str) and name.strip() and name.strip() not in names.values():
+            names[key] = name.strip()
+    return names
+
+
+def _locate(
+    found: Sequence[Problem],
+    *,
+    plan: str,
+    text: str,
+    roster: str,
+    periods: str,
+    members: dict[str, int],
+    months: dict[str, int],
+) -> list[Problem]:
+    """Give the problems :func:`build_plan` found the file, line and column they come from.
+
+    ``data 2026-03 cost`` becomes the ``cost`` column on 2026-03's line of the
+    periods file; ``member E17 salary`` the ``salary`` column on E17's line of
+    the roster; a setting (``gainsharing.base_period``) its line in the plan file.
+    """
+    located = []
+    for problem in found:
+        field, value = problem.field, problem.value
+        words = field.split(" ")
+        file: str = plan
+        line: int | None = None
+        if words[0] == "data" and len(words) == 3:  # data <month> <column>
+            file, line = periods, months.get(words[1])
+            if line is not None:
+                field = words[2]
+        elif field == "data month":
+            file, field, line = periods, "month", months.get(str(value))
+        elif words[0] == "member" and len(words) >= 3:  # member <id> <column>; ids may hold spaces
+            file, line = roster, members.get(" ".join(words[1:-1]))
+            if line is not None:
+                field = words[-1]
+        elif field in ("member id", "members"):
+            file = roster
+            line = members.get(str(value))
+            field = "id"
+        else:
+            line = toml_key_line(text, tuple(field.split(".")))
+        located.append(Problem(field, value, problem.expected, file, line))
+    return located
+
+
+def _reads_periods(problem: Problem, periods: str) -> bool:
+    """Whether a plan-wide problem comes from reading the periods file's rows."""
+    if problem.file == periods:
+        return True
+    return problem.field == "gainsharing.base_period" and (
+        problem.expected.startswith("months that the data") or "totals above 0" in problem.expected
+    )

@@ -1,0 +1,698 @@
+"""Gainsharing: small plans whose every figure is worked out by hand here.
+
+Unless a test says otherwise the plan is a Scanlon plan in USD whose base
+period is 2025-11 and 2025-12, each with revenue 1,000.00 and labour cost
+300.00: the base ratio is 600 / 2,000 = 3/10, so a month's allowed cost is
+30% of its revenue. Members work full time from 2020 on, and a plan year of
+three months, 2026-01 to 2026-03, ends on 2026-03-31.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import json
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal, localcontext
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jointbonus import D, FloatMoneyError, Member, Month, PlanError
+from jointbonus import gainsharing as gs
+from jointbonus.gainsharing import (
+    Distribution,
+    Formula,
+    GainsharingPlan,
+    GainsharingResult,
+    LineStatus,
+    MonthData,
+    PeriodStatus,
+    SettlementStatus,
+    build_plan,
+    run,
+)
+
+F = Fraction
+BASE = [MonthData("2025-11", "1000.00", "300.00"), MonthData("2025-12", "1000.00", "300.00")]
+
+
+def member(
+    id: str,
+    *,
+    start: date = date(2020, 1, 1),
+    end: date | None = None,
+    fte: str = "1",
+    salary: str | None = None,
+    team: str = "plant",
+) -> Member:
+    return Member(id, team, start, end, D(fte), None if salary is None else D(salary))
+
+
+def plan_of(
+    figures: Sequence[tuple[str, str | None, str | None]],
+    members: Sequence[Member] | None = None,
+    **settings: Any,
+) -> GainsharingPlan:
+    """A plan with the default base period and ``figures`` as (month, revenue, cost)."""
+    options: dict[str, Any] = {
+        "name": "Test",
+        "currency": "USD",
+        "start": "2026-01",
+        "months": 3,
+        "members": [member("A"), member("B"), member("C")] if members is None else members,
+        "data": [*BASE, *(MonthData(m, r, c) for m, r, c in figures)],
+        "base_period": ("2025-11", "2025-12"),
+        "employee_share": "0.5",
+        "reserve_share": "0.25",
+    }
+    options.update(settings)
+    return build_plan(**options)
+
+
+def amounts(result: GainsharingResult, period: int) -> dict[str, Decimal]:
+    label = result.periods[period].period.label
+    return {line.member_id: line.amount for line in result.lines() if line.period.label == label}
+
+
+def settlement(result: GainsharingResult) -> dict[str, Decimal]:
+    return {line.member_id: line.amount for line in result.settlement_lines()}
+
+
+def reasons(result: GainsharingResult, period: int) -> dict[str, str]:
+    label = result.periods[period].period.label
+    return {line.member_id: line.reason for line in result.lines() if line.period.label == label}
+
+
+#: January gains 30.00, February loses 10.00, March gains 20.00.
+YEAR = [
+    ("2026-01", "1200.00", "330.00"),
+    ("2026-02", "1000.00", "310.00"),
+    ("2026-03", "1100.00", "310.00"),
+]
+
+
+# -- the base ratio -----------------------------------------------------------
+
+
+def test_scanlon_base_ratio_is_labour_cost_over_revenue_summed_over_the_base_period() -> None:
+    plan = plan_of(
+        YEAR,
+        data=[
+            MonthData("2025-11", "1000.00", "280.00"),
+            MonthData("2025-12", "3000.00", "920.00"),
+            *(MonthData(m, r, c) for m, r, c in YEAR),
+        ],
+    )
+    # (280 + 920) / (1000 + 3000) = 1200 / 4000 = 3/10, not the mean of 0.28 and 0.3067.
+    assert plan.base.ratio == F(3, 10)
+    assert (plan.base.revenue, plan.base.cost, plan.base.months) == (400000, 120000, 2)
+    assert plan.base.purchases is None
+
+
+def test_rucker_base_ratio_is_labour_cost_over_value_added() -> None:
+    plan = plan_of(
+        [],
+        formula="rucker",
+        data=[
+            MonthData("2025-11", "1000.00", "300.00", "400.00"),
+            MonthData("2025-12", "1000.00", "300.00", "400.00"),
+            MonthData("2026-01", "1200.00", "320.00", "500.00"),
+        ],
+    )
+    # 600 / (2000 - 800) = 1/2.
+    assert plan.base.ratio == F(1, 2)
+    assert plan.base.basis == 120000
+    period = run(plan).periods[0]
+    # Value added 1200 - 500 = 700, allowed 350.00, gain 30.00.
+    assert (period.basis, period.allowed_cost, period.gain) == (70000, 35000, 3000)
+
+
+def test_months_between_the_base_period_and_the_plan_year_are_ignored() -> None:
+    plan = plan_of(
+        YEAR,
+        data=[
+            MonthData("2025-09", "1000.00", "300.00"),
+            MonthData("2025-10", "9000.00", "100.00"),
+            MonthData("2025-11", "1000.00", "300.00"),
+            *(MonthData(m, r, c) for m, r, c in YEAR),
+        ],
+        base_period=("2025-09", "2025-09"),
+    )
+    assert plan.base.ratio == F(3, 10)
+
+
+# -- a gain, a deficit, the reserve -------------------------------------------
+
+
+def test_a_gain_is_split_between_company_reserve_and_members() -> None:
+    result = run(plan_of(YEAR))
+    january = result.periods[0]
+    # Allowed 30% x 1,200.00 = 360.00; cost 330.00; gain 30.00.
+    assert january.allowed_cost == 36000
+    assert january.gain == 3000
+    assert january.employee_share == 1500  # 50%
+    assert january.company_share == 1500
+    assert january.to_reserve == 375  # 25% of 15.00
+    assert january.paid == 1125
+    assert january.reserve == 375
+    assert amounts(result, 0) == {"A": D("3.75"), "B": D("3.75"), "C": D("3.75")}
+
+
+def test_a_deficit_is_charged_to_the_reserve_and_pays_nothing() -> None:
+    result = run(plan_of(YEAR))
+    february = result.periods[1]
+    # Allowed 300.00, cost 310.00: a deficit of 10.00; the employees' half, 5.00,
+    # is charged to the reserve of 3.75, which falls to -1.25.
+    assert (february.gain, february.employee_share, february.company_share) == (-1000, -500, -500)
+    assert (february.to_reserve, february.from_reserve, february.paid) == (0, 500, 0)
+    assert february.reserve == -125
+    assert set(amounts(result, 1).values()) == {D("0.00")}
+    assert reasons(result, 1)["A"] == (
+        "deficit period: the employee share of the deficit (-5.00) is charged to the reserve; "
+        "nothing is paid"
+    )
+    assert {line.status for line in result.lines() if line.period.number == 2} == {LineStatus.ZERO}
+
+
+def test_a_deficit_covered_by_the_reserve_leaves_it_positive() -> None:
+    result = run(plan_of([YEAR[0], ("2026-02", "1000.00", "305.00"), YEAR[2]]))
+    # February: deficit 5.00, employees' half 2.50, reserve 3.75 - 2.50 = 1.25.
+    assert result.periods[1].from_reserve == 250
+    assert result.periods[1].reserve == 125
+    # March: gain 20.00, employees 10.00, 2.50 to the reserve, 7.50 paid.
+    assert result.periods[2].to_reserve == 250
+    assert result.periods[2].reserve == 375
+
+
+def test_gains_and_deficits_are_netted_through_the_reserve_within_the_year() -> None:
+    result = run(plan_of(YEAR))
+    s = result.summary
+    assert (s.gains, s.deficits, s.net_gain) == (5000, -1000, 4000)
+    assert (s.employee_gains, s.employee_deficits, s.company_share) == (2500, -500, 2000)
+    assert (s.to_reserve, s.from_reserve, s.paid_in_periods) == (625, 500, 1875)
+    # March: gain 20.00, employees 10.00, 2.50 to the reserve: -1.25 + 2.50 = 1.25.
+    assert s.reserve == 125
+    # Net employee share 20.00 = 18.75 paid in the periods + 1.25 settled at year end.
+    assert s.paid_total == 2000 == s.employee_gains + s.employee_deficits
+
+
+# -- the year-end settlement --------------------------------------------------
+
+
+def test_a_positive_reserve_is_paid_at_year_end_ties_to_the_lower_id() -> None:
+    result = run(plan_of(YEAR))
+    assert result.settlement.status is SettlementStatus.SETTLED
+    assert (result.settlement.reserve, result.settlement.paid) == (125, 125)
+    assert (result.settlement.absorbed, result.settlement.returned) == (0, 0)
+    # 1.25 in three: 0.41 each and two cents left, to the two lowest ids.
+    assert settlement(result) == {"A": D("0.42"), "B": D("0.42"), "C": D("0.41")}
+
+
+def test_a_negative_reserve_is_absorbed_by_the_company_with_no_clawback() -> None:
+    year = [YEAR[0], ("2026-02", "1000.00", "320.00"), ("2026-03", "1000.00", "300.00")]
+    result = run(plan_of(year))
+    # Reserve 3.75, then the employees' half of a 20.00 deficit: 3.75 - 10.00 = -6.25;
+    # March breaks even.
+    assert result.periods[2].gain == 0
+    assert result.periods[2].note == "no gain: actual cost equals the allowed cost"
+    s = result.settlement
+    assert (s.reserve, s.paid, s.absorbed, s.returned) == (-625, 0, 625, 0)
+    assert "nothing is clawed back" in s.note
+    assert set(settlement(result).values()) == {D("0.00")}
+    line = next(result.settlement_lines())
+    assert line.reason == (
+        "the reserve ended the year at -6.25: the company absorbs it; nothing is clawed back"
+    )
+    # What January paid stays paid.
+    assert result.summary.paid_total == 1125
+
+
+def test_only_members_in_the_plan_at_year_end_share_the_settlement() -> None:
+    members = [
+        member("A"),
+        member("B", end=date(2026, 3, 15)),  # leaves before the year end
+        member("C", end=date(2026, 3, 31)),  # leaves on the year's last day
+        member("D", start=date(2026, 2, 1)),  # joins during the year
+    ]
+    result = run(plan_of(YEAR, members, distribution="equal"))
+    assert result.settlement.eligible == 3
+    paid = settlement(result)
+    # 1.25 among A, C and D: 0.42, 0.42, 0.41 in id order.
+    assert paid == {"A": D("0.42"), "B": D("0.00"), "C": D("0.42"), "D": D("0.41")}
+    lines = {line.member_id: line for line in result.settlement_lines()}
+    assert not lines["B"].eligible
+    assert lines["B"].reason == (
+        "left on 2026-03-15, before the year end 2026-03-31; the reserve is paid only to "
+        "members in the plan at year end"
+    )
+    assert lines["C"].eligible and lines["D"].eligible
+
+
+def test_settlement_by_weight_uses_the_days_active_in_the_year() -> None:
+    members = [member("A"), member("B", start=date(2026, 2, 1))]
+    result = run(plan_of(YEAR, members))
+    # The plan year has 90 days; B is active for 59 of them.
+    lines = {line.member_id: line for line in result.settlement_lines()}
+    assert (lines["A"].days, lines["B"].days) == (90, 59)
+    assert lines["B"].weight == F(59, 90)
+    assert lines["A"].share == F(90, 149)
+    # 125 cents x 90/149 = 75.50 -> 75, 125 x 59/149 = 49.50 -> 49: the cent left goes
+    # to the larger remainder, a tie broken for the lower id.
+    assert settlement(result) == {"A": D("0.76"), "B": D("0.49")}
+
+
+def test_a_reserve_nobody_is_left_to_receive_returns_to_the_company() -> None:
+    members = [member("A", end=date(2026, 3, 30))]
+    result = run(plan_of(YEAR, members))
+    # A leaves the day before the year ends: nobody is eligible in March, whose
+    # payable 7.50 joins the reserve (1.25 + 7.50), and nobody is left to receive it.
+    assert result.periods[2].to_reserve == 1000
+    s = result.settlement
+    assert (s.reserve, s.paid, s.returned, s.eligible) == (875, 0, 875, 0)
+    assert result.summary.returned == 875
+
+
+def test_a_period_nobody_is_eligible_in_sends_the_payable_share_to_the_reserve() -> None:
+    members = [member("A", start=date(2026, 2, 1))]
+    result = run(plan_of(YEAR, members))
+    january = result.periods[0]
+    assert (january.paid, january.to_reserve, january.reserve, january.eligible) == (
+        0,
+        1500,
+        1500,
+        0,
+    )
+    assert january.note == "nobody eligible: the payable 11.25 goes to the reserve"
+    assert reasons(result, 0)["A"] == "not yet started (starts 2026-02-01)"
+
+
+def test_pending_periods_pay_nothing_and_the_settlement_waits() -> None:
+    result = run(plan_of([YEAR[0], ("2026-02", None, None)]))
+    assert [p.status for p in result.periods] == [
+        PeriodStatus.PAID,
+        PeriodStatus.PENDING,
+        PeriodStatus.PENDING,
+    ]
+    assert result.periods[1].note == "pending: no figures for 2026-02 yet"
+    assert result.periods[2].note == "pending: no figures for 2026-03 yet"
+    assert result.settlement.status is SettlementStatus.PENDING
+    assert result.settlement.reserve == 375
+    assert result.settlement.paid == 0
+    assert {line.status for line in result.lines() if line.period.number > 1} == {
+        LineStatus.PENDING
+    }
+    assert next(result.settlement_lines()).reason.startswith("pending:")
+    assert (result.summary.periods_paid, result.summary.periods_pending) == (1, 2)
+
+
+# -- rounding -----------------------------------------------------------------
+
+
+def test_halves_round_away_from_zero_and_deficits_mirror_gains() -> None:
+    # A gain of 0.03: the employees' half is 0.015 -> 0.02; a deficit of 0.03
+    # charges -0.015 -> -0.02.
+    year = [
+        ("2026-01", "1000.00", "299.97"),
+        ("2026-02", "1000.00", "300.03"),
+        ("2026-03", "1000.00", "300.00"),
+    ]
+    result = run(plan_of(year, reserve_share="0"))
+    assert [p.gain for p in result.periods] == [3, -3, 0]
+    assert [p.employee_share for p in result.periods] == [2, -2, 0]
+    assert [p.company_share for p in result.periods] == [1, -1, 0]
+
+
+def test_allowed_cost_is_rounded_half_away_from_zero_to_the_cent() -> None:
+    # 30% of 0.05 is 0.015: allowed cost 0.02.
+    result = run(plan_of([("2026-01", "0.05", "0.00")], months=1))
+    assert result.periods[0].allowed_cost == 2
+
+
+def test_a_reserve_share_of_one_holds_everything_until_year_end() -> None:
+    result = run(plan_of(YEAR, reserve_share="1"))
+    assert result.periods[0].paid == 0
+    assert reasons(result, 0)["A"] == "the whole employee share of the gain goes to the reserve"
+    # 15.00 - 5.00 + 10.00 = 20.00 settled at year end.
+    assert result.settlement.paid == 2000
+
+
+# -- quarters -----------------------------------------------------------------
+
+QUARTER_MONTHS = [
+    ("2026-01", "1000.00", "300.00"),
+    ("2026-02", "1000.00", "320.00"),  # a deficit month on its own
+    ("2026-03", "1000.00", "250.00"),
+    ("2026-04", "1000.00", "300.00"),
+    ("2026-05", "1000.00", "300.00"),
+    ("2026-06", "1000.00", "290.00"),
+]
+
+
+def test_a_quarter_aggregates_three_months_and_nets_a_bad_month() -> None:
+    members = [
+        member("A"),
+        member("B", start=date(2026, 2, 15), fte="0.5"),
+        member("C", end=date(2026, 5, 20)),
+    ]
+    plan = plan_of(
+        QUARTER_MONTHS,
+        members,
+        period="quarter",
+        months=6,
+        employee_share="1",
+        reserve_share="0",
+    )
+    assert [p.label for p in plan.periods] == ["Q1 2026-01..2026-03", "Q2 2026-04..2026-06"]
+    result = run(plan)
+    q1 = result.periods[0]
+    # Revenue 3,000.00, cost 870.00, allowed 900.00: a gain of 30.00.
+    assert (q1.revenue, q1.cost, q1.allowed_cost, q1.gain) == (300000, 87000, 90000, 3000)
+    lines = {line.member_id: line for line in result.lines() if line.period.number == 1}
+    # Q1 has 90 days; B works 45 of them half time: weight 0.5 x 45 / 90 = 1/4.
+    assert (lines["B"].days, lines["B"].weight) == (45, F(1, 4))
+    assert lines["A"].weight == 1
+    # 30.00 by weight 1 : 1/4 : 1 -> 13.333..., 3.333..., 13.333...; the last cent to A.
+    assert amounts(result, 0) == {"A": D("13.34"), "B": D("3.33"), "C": D("13.33")}
+
+
+def test_a_leaver_is_not_paid_for_the_quarter_they_leave_in_unless_the_plan_says_so() -> None:
+    members = [member("A"), member("C", end=date(2026, 5, 20))]
+    options: dict[str, Any] = {
+        "period": "quarter",
+        "months": 6,
+        "employee_share": "1",
+        "reserve_share": "0",
+    }
+    off = run(plan_of(QUARTER_MONTHS, members, **options))
+    # Q2: revenue 3,000.00, cost 890.00, allowed 900.00: a gain of 10.00.
+    assert amounts(off, 1) == {"A": D("10.00"), "C": D("0.00")}
+    assert reasons(off, 1)["C"] == (
+        "left on 2026-05-20, before the quarter ended; the plan does not pay leavers for "
+        "their exit period"
+    )
+    on = run(plan_of(QUARTER_MONTHS, members, pay_leavers_for_exit_period=True, **options))
+    # C worked 30 + 20 = 50 of Q2's 91 days: 10.00 x 50/141 = 3.546 -> 3.55.
+    assert amounts(on, 1) == {"A": D("6.45"), "C": D("3.55")}
+
+
+def test_a_one_month_period_applies_the_core_leaver_rule() -> None:
+    members = [member("A"), member("B", end=date(2026, 1, 20))]
+    result = run(plan_of(YEAR, members))
+    assert reasons(result, 0)["B"] == (
+        "left on 2026-01-20, before the month ended; the plan does not pay leavers for "
+        "their exit month"
+    )
+    assert reasons(result, 1)["B"] == "left on 2026-01-20"
+    paid = run(plan_of(YEAR, members, pay_leavers_for_exit_period=True))
+    # 11.25 by weight 1 : 20/31: 6.8382... and 4.4117...; the cent left over goes to the
+    # larger remainder, A's.
+    assert amounts(paid, 0) == {"A": D("6.84"), "B": D("4.41")}
+
+
+# -- distribution rules -------------------------------------------------------
+
+DISTRIBUTED = [
+    member("A", salary="60000.00"),
+    member("B", fte="0.5", salary="80000.00"),
+    member("C", salary="40000.00"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # Per head: 100.00 in three, the extra cent to A.
+        ("equal", {"A": "33.34", "B": "33.33", "C": "33.33"}),
+        # By weight 1 : 0.5 : 1.
+        ("weight", {"A": "40.00", "B": "20.00", "C": "40.00"}),
+        # By weight x salary 60,000 : 40,000 : 40,000.
+        ("pay", {"A": "42.86", "B": "28.57", "C": "28.57"}),
+    ],
+)
+def test_each_distribution_rule(rule: str, expected: dict[str, str]) -> None:
+    # Allowed 300.00, cost 200.00: a gain of 100.00, all of it paid.
+    plan = plan_of(
+        [("2026-01", "1000.00", "200.00")],
+        DISTRIBUTED,
+        months=1,
+        distribution=rule,
+        employee_share="1",
+        reserve_share="0",
+    )
+    assert plan.distribution is Distribution(rule)
+    assert amounts(run(plan), 0) == {k: D(v) for k, v in expected.items()}
+
+
+def test_pay_distribution_gives_a_zero_salary_nothing_and_says_why() -> None:
+    members = [member("A", salary="50000.00"), member("B", salary="0")]
+    result = run(plan_of(YEAR, members, distribution="pay"))
+    assert amounts(result, 0) == {"A": D("11.25"), "B": D("0.00")}
+    assert reasons(result, 0)["B"] == "salary 0: the plan shares by pay"
+
+
+# -- exactness and determinism ------------------------------------------------
+
+
+def test_results_do_not_depend_on_the_ambient_decimal_context() -> None:
+    plain = gs.render_json(gs.result_document(run(plan_of(YEAR))))
+    with localcontext() as context:
+        context.prec = 3
+        context.rounding = ROUND_FLOOR
+        hostile = gs.render_json(gs.result_document(run(plan_of(YEAR))))
+    assert hostile == plain
+
+
+def test_a_float_is_refused() -> None:
+    with pytest.raises(PlanError) as caught:
+        plan_of(YEAR, employee_share=0.5)
+    assert "not a float" in str(caught.value)
+    with pytest.raises(PlanError) as caught:
+        plan_of([("2026-01", 1200.0, "330.00")])  # type: ignore[list-item]
+    assert "not a float" in str(caught.value)
+    with pytest.raises(FloatMoneyError):
+        D(1.5)  # type: ignore[arg-type]
+
+
+def test_members_are_ordered_by_id_whatever_order_they_come_in() -> None:
+    forward = run(plan_of(YEAR, [member("A"), member("B"), member("C")]))
+    backward = run(plan_of(YEAR, [member("C"), member("B"), member("A")]))
+    assert gs.result_document(forward) == gs.result_document(backward)
+
+
+# -- build_plan refuses what cannot be paid -----------------------------------
+
+
+def problems_of(**settings: Any) -> dict[str, str]:
+    with pytest.raises(PlanError) as caught:
+        plan_of(YEAR, **settings)
+    return {p.field: p.expected for p in caught.value.problems}
+
+
+def test_build_plan_reports_every_problem_at_once() -> None:
+    found = problems_of(
+        employee_share="1.5",
+        reserve_share="-0.1",
+        formula="improshare",
+        distribution="seniority",
+        period="week",
+        base_period=("2025-12", "2025-11"),
+    )
+    assert found["gainsharing.employee_share"] == "a share from 0 to 1, such as 0.5"
+    assert found["gainsharing.reserve_share"] == "a share from 0 to 1, such as 0.5"
+    assert found["gainsharing.formula"] == "one of 'scanlon', 'rucker'"
+    assert found["gainsharing.distribution"] == "one of 'equal', 'weight', 'pay'"
+    assert found["gainsharing.period"] == "one of 'month', 'quarter'"
+    assert found["gainsharing.base_period"] == "a last month on or after 2025-12"
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "phrase"),
+    [
+        ({"base_period": ("2025-10", "2025-12")}, "gainsharing.base_period", "no line for 2025-10"),
+        ({"base_period": ("2025-11", "2026-01")}, "gainsharing.base_period", "ends before"),
+        ({"period": "quarter", "months": 4}, "months", "a multiple of 3"),
+        ({"months": 0}, "months", "from 1 to 120"),
+        ({"formula": "rucker"}, "data 2025-11 purchases", "value added = revenue - purchases"),
+        ({"members": [member("A"), member("A")]}, "member id", "each member id once"),
+        ({"members": [member("A")], "teams": ["office"]}, "member A team", "one of office"),
+        ({"distribution": "pay"}, "member A salary", "an annual salary"),
+        ({"members": []}, "members", "at least one member"),
+        ({"currency": "XXX"}, "currency", "ISO 4217"),
+        ({"start": "January"}, "start", "YYYY-MM"),
+        ({"name": " "}, "name", "a non-empty plan name"),
+    ],
+)
+def test_build_plan_problem(settings: dict[str, Any], field: str, phrase: str) -> None:
+    found = problems_of(**settings)
+    assert field in found, found
+    assert phrase in found[field]
+
+
+def test_build_plan_checks_the_figures() -> None:
+    data = [
+        MonthData("2025-11", "0.00", "300.00"),
+        MonthData("2025-12", "0.00", "300.00"),
+        MonthData("2026-01", "1200.00", None),
+        MonthData("2026-02", None, None),
+        MonthData("2026-03", "1100.00", "310.00"),
+        MonthData("2026-04", "1100.001", "-1.00"),
+        MonthData("2026-04", "1.00", "1.00"),
+        MonthData("March", "1.00", "1.00"),
+    ]
+    with pytest.raises(PlanError) as caught:
+        plan_of([], data=data)
+    found = [(p.field, p.expected) for p in caught.value.problems]
+    assert ("gainsharing.base_period", "a base period whose revenue totals above 0") in found
+    assert (
+        "data 2026-01 cost",
+        "revenue and cost together (both empty while the month is not reported yet)",
+    ) in found
+    assert ("data 2026-04 revenue", "an amount with at most 2 decimals (USD)") in found
+    assert ("data 2026-04 cost", "an amount >= 0") in found
+    assert ("data month", "each month once") in found
+    assert ("data month", "a month written YYYY-MM") in found
+    assert (
+        "data 2026-03 revenue",
+        "no figures after the unreported month 2026-02 (figures arrive in month order)",
+    ) in found
+
+
+def test_a_base_month_without_figures_is_a_problem_on_that_month() -> None:
+    data = [MonthData("2025-11", None, None), MonthData("2025-12", "1000.00", "300.00")]
+    with pytest.raises(PlanError) as caught:
+        plan_of([], data=data)
+    assert [p.field for p in caught.value.problems] == ["data 2025-11 revenue"]
+    assert "in the base period" in caught.value.problems[0].expected
+
+
+# -- reports ------------------------------------------------------------------
+
+
+def test_the_table_shows_the_trace_of_every_figure() -> None:
+    table = gs.render_table(run(plan_of(YEAR)))
+    assert "Base ratio: labour cost / revenue over 2025-11 to 2025-12 (2 months)" in table
+    assert "= 600.00 / 2,000.00 = 30.0000% (exact 3/10)" in table
+    for heading in ("Plan summary", "Periods", "Year-end settlement", "Statements"):
+        assert f"\n{heading}\n" in table
+    assert "a negative reserve is absorbed by the company, nothing is clawed back" in table
+    assert "A (plant), FTE 1: periods 6.25 + settlement 0.42 = 6.67 USD" in table
+
+
+def test_the_json_document_traces_every_figure() -> None:
+    document = json.loads(gs.render_json(gs.result_document(run(plan_of(YEAR)))))
+    assert document["plan"]["base"] == {
+        "first_month": "2025-11",
+        "last_month": "2025-12",
+        "months": 2,
+        "revenue": "2000.00",
+        "purchases": None,
+        "basis": "2000.00",
+        "cost": "600.00",
+        "ratio": "0.300000",
+        "ratio_exact": "3/10",
+    }
+    january = document["periods"][0]
+    assert {k: january[k] for k in ("allowed_cost", "gain", "to_reserve", "paid", "reserve")} == {
+        "allowed_cost": "360.00",
+        "gain": "30.00",
+        "to_reserve": "3.75",
+        "paid": "11.25",
+        "reserve": "3.75",
+    }
+    assert document["settlement"]["status"] == "settled"
+    assert document["settlement"]["paid"] == "1.25"
+    assert len(document["lines"]) == 9
+    assert document["lines"][0] == {
+        "member_id": "A",
+        "team": "plant",
+        "period": "2026-01",
+        "days": 31,
+        "weight": "1.000000",
+        "share": "0.333333",
+        "amount": "3.75",
+        "status": "paid",
+        "reason": "",
+    }
+    assert [line["amount"] for line in document["settlement_lines"]] == ["0.42", "0.42", "0.41"]
+
+
+def test_write_results_writes_four_files(tmp_path: Path) -> None:
+    result = run(plan_of(YEAR))
+    written = gs.write_results(result, tmp_path / "out")
+    assert sorted(p.name for p in written) == [
+        "lines.csv",
+        "periods.csv",
+        "result.json",
+        "settlement.csv",
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in written)
+    periods = (tmp_path / "out" / "periods.csv").read_text(encoding="utf-8").splitlines()
+    assert periods[0] == ",".join(gs.report.PERIOD_COLUMNS)
+    assert periods[1].startswith("2026-01,2026-01,2026-01,paid,1200.00,,1200.00,330.00,360.00,")
+    lines = (tmp_path / "out" / "lines.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 9
+    document = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
+    assert "lines" not in document and "settlement_lines" not in document
+
+
+def test_write_results_leaves_nothing_behind_when_it_fails(tmp_path: Path) -> None:
+    result = run(plan_of(YEAR))
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OSError):
+        gs.write_results(result, blocked)
+    assert blocked.read_text(encoding="utf-8") == "not a folder"
+
+
+# -- the package --------------------------------------------------------------
+
+SUBMODULES = ["engine", "loader", "plan", "report", "results", "schema"]
+
+
+@pytest.mark.parametrize("name", ["__init__", *SUBMODULES])
+def test_doctests_pass(name: str) -> None:
+    module = importlib.import_module(
+        "jointbonus.gainsharing" if name == "__init__" else f"jointbonus.gainsharing.{name}"
+    )
+    results = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
+    assert results.failed == 0
+
+
+def test_doctests_exist() -> None:
+    attempted = sum(
+        doctest.testmod(importlib.import_module(f"jointbonus.gainsharing.{name}")).attempted
+        for name in SUBMODULES
+    )
+    assert attempted >= 4
+
+
+@pytest.mark.parametrize("name", SUBMODULES)
+def test_every_module_declares_all_and_it_exists(name: str) -> None:
+    module = importlib.import_module(f"jointbonus.gainsharing.{name}")
+    assert module.__all__
+    assert [n for n in module.__all__ if not hasattr(module, n)] == []
+
+
+def test_the_package_exports_exactly_its_all() -> None:
+    namespace: dict[str, object] = {}
+    exec("from jointbonus.gainsharing import *", namespace)
+    assert {name for name in namespace if name != "__builtins__"} == set(gs.__all__)
+    public = {
+        name
+        for name, value in vars(gs).items()
+        if not name.startswith("_") and not isinstance(value, type(gs))
+    }
+    assert public == set(gs.__all__)
+
+
+def test_jointbonus_gives_the_gainsharing_package() -> None:
+    import jointbonus
+
+    assert jointbonus.gainsharing is gs
+    assert gs.run is run
+    assert isinstance(Month(2026, 1), Month)
+    assert Formula("rucker").basis == "value added"
