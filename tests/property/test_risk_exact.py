@@ -1,0 +1,151 @@
+"""Cost risk: the exact distribution of a year's cost, and the bootstrap beside it.
+
+Step plans are drawn from the shared plan strategy with a step curve put in;
+their year is always counted exactly. Every generated plan (any curve) is
+checked for ordered percentiles.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import replace
+from fractions import Fraction
+
+from hypothesis import given, reject
+from hypothesis import strategies as st
+
+from jointbonus import (
+    Calibration,
+    CalibrationError,
+    Plan,
+    RiskMethod,
+    calibrate,
+    cost_risk,
+    scenario_month_costs,
+)
+from jointbonus.frame import frame_months
+from jointbonus.risk import CostDistribution, _exact
+from strategies import CurveSpec, examples, fixed_point, plan_specs
+
+PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
+
+
+@st.composite
+def step_plans(draw: st.DrawFn, max_months: int = 12) -> tuple[Plan, Calibration]:
+    """A calibrated plan paying a step curve (threshold 80% to 120%, payout 0.25 to 3)."""
+    spec = draw(plan_specs(max_members=8, max_history=36, max_months=max_months))
+    threshold = fixed_point(draw(st.integers(80, 120)), 2)
+    payout = fixed_point(draw(st.one_of(st.just(100), st.integers(25, 300))), 2)
+    plan = replace(spec, curve=CurveSpec("step", threshold, payout)).build()
+    try:
+        return plan, calibrate(plan)
+    except CalibrationError:
+        reject()
+
+
+def calibrated_plans() -> st.SearchStrategy[tuple[Plan, Calibration]]:
+    """Any generated plan (step or linear curve) that can be calibrated."""
+
+    def calibrated(plan: Plan) -> tuple[Plan, Calibration]:
+        try:
+            return plan, calibrate(plan)
+        except CalibrationError:
+            reject()
+
+    return plan_specs(max_members=8, max_history=36, max_months=12).map(
+        lambda spec: calibrated(spec.build())
+    )
+
+
+def probabilities(distribution: CostDistribution) -> list[Fraction]:
+    return [p for _, p in distribution.points()]
+
+
+@examples(2)
+@given(step_plans())
+def test_exact_probabilities_sum_to_one(case: tuple[Plan, Calibration]) -> None:
+    plan, calibration = case
+    risk = cost_risk(plan, calibration, method="exact")
+    for distribution in risk.distributions:
+        assert distribution.method is RiskMethod.EXACT
+        assert all(p > 0 for p in probabilities(distribution))
+        assert sum(probabilities(distribution)) == 1
+        scenarios = len(plan.norm.sample)
+        assert distribution.total_weight == scenarios ** len(distribution.drawn_months)
+
+
+@examples(2)
+@given(step_plans())
+def test_exact_mean_equals_the_expected_cost(case: tuple[Plan, Calibration]) -> None:
+    plan, calibration = case
+    risk = cost_risk(plan, calibration, method="exact")
+    mean = sum((a * p for a, p in risk.year.points()), Fraction(0))
+    assert mean == risk.year.mean == calibration.expected_cost
+
+
+@examples(2)
+@given(step_plans())
+def test_given_paid_mean_is_paid_plus_the_pending_months_expected_cost(
+    case: tuple[Plan, Calibration],
+) -> None:
+    plan, calibration = case
+    risk = cost_risk(plan, calibration, method="exact")
+    paid = [m for m in plan.months if m.actual is not None]
+    if not paid:
+        assert risk.given_paid is None
+        return
+    given_paid = risk.given_paid
+    assert given_paid is not None
+    assert given_paid.paid_months == tuple(m.month for m in paid)
+    expected = {m.month: m.expected_cost for m in calibration.months}
+    pending = sum((expected[m] for m in given_paid.drawn_months), Fraction(0))
+    assert given_paid.mean == given_paid.paid + pending
+    assert given_paid.minimum >= given_paid.paid
+
+
+@examples(2)
+@given(step_plans(max_months=4), st.data())
+def test_exact_distribution_counts_every_combination(
+    case: tuple[Plan, Calibration], data: st.DataObject
+) -> None:
+    plan, calibration = case
+    tables = scenario_month_costs(plan, calibration, frame_months(plan))
+    months = data.draw(st.integers(1, len(tables)))
+    tables = tables[:months]
+    if any(sum(t.values()) > 12 for t in tables):  # keep the enumeration small
+        tables = tuple(Counter({c: 1 for c in t}) for t in tables)
+    counted: Counter[int] = Counter()
+    for combination in itertools.product(*(list(t.elements()) for t in tables)):
+        counted[sum(combination)] += 1
+    exact = _exact(tables, 0, 10**9)
+    assert exact is not None
+    amounts, cumulative = exact
+    weights = [c - p for c, p in zip(cumulative, (0, *cumulative[:-1]), strict=True)]
+    assert dict(zip(amounts, weights, strict=True)) == dict(counted)
+
+
+@examples(2)
+@given(calibrated_plans(), st.integers(0, 2**32))
+def test_percentiles_are_monotone(case: tuple[Plan, Calibration], seed: int) -> None:
+    plan, calibration = case
+    risk = cost_risk(plan, calibration, years=400, seed=seed, percentiles=PERCENTILES)
+    for distribution in risk.distributions:
+        values = [distribution.percentile(p) for p in PERCENTILES]
+        assert distribution.minimum <= values[0]
+        assert values == sorted(values)
+        assert values[-1] <= distribution.maximum
+
+
+@examples(2)
+@given(step_plans(), st.integers(0, 2**32))
+def test_bootstrap_years_are_years_the_exact_distribution_can_cost(
+    case: tuple[Plan, Calibration], seed: int
+) -> None:
+    plan, calibration = case
+    exact = cost_risk(plan, calibration, method="exact")
+    simulated = cost_risk(plan, calibration, method="bootstrap", years=300, seed=seed)
+    for counted, drawn in zip(exact.distributions, simulated.distributions, strict=True):
+        assert set(drawn.amounts) <= set(counted.amounts)
+        if drawn.drawn_months:
+            assert drawn.method is RiskMethod.BOOTSTRAP and drawn.years == 300
