@@ -25,7 +25,7 @@ from jointbonus import report
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "digital_manufacturing"
-OUTPUT_FILES = {"lines.csv", "months.csv", "result.json"}
+OUTPUT_FILES = {"lines.csv", "months.csv", "result.json", "payroll.csv", "manifest.json"}
 AMOUNT = re.compile(r"-?\d+\.\d{2}")  # USD: two decimals
 RATIO = re.compile(r"-?\d+\.\d+")
 

@@ -14,9 +14,16 @@ A finance script needs three lines::
 
 The data flows one way: files -> :func:`load_plan` -> :class:`Plan` ->
 :func:`calibrate` -> :func:`pay` -> :class:`Result` -> reports.
+
+Gainsharing plans (Scanlon and Rucker: a bonus funded by gains against a
+historical ratio of labour cost to revenue or value added) live in
+:mod:`jointbonus.gainsharing`, with the same shape:
+``jointbonus.gainsharing.load_plan``, ``run`` and ``render_table``.
 """
 
+from jointbonus import gainsharing as gainsharing
 from jointbonus.calibration import Calibration, MonthExpectation, calibrate
+from jointbonus.cells import escape_formula
 from jointbonus.curves import Curve, CurveError, LinearCurve, StepCurve
 from jointbonus.engine import pay, run
 from jointbonus.errors import (
@@ -26,8 +33,17 @@ from jointbonus.errors import (
     PlanError,
     Problem,
 )
+from jointbonus.explain import ExplainError, Explanation, explain, render_explanation
+from jointbonus.exports import (
+    MissingExtraError,
+    payroll_csv,
+    to_frame,
+    write_payroll_csv,
+    write_xlsx,
+)
 from jointbonus.history import HistoryError, HistoryMonth, Norm, NormMethod, derive_norm
 from jointbonus.loader import load_plan
+from jointbonus.manifest import Manifest, ManifestError, read_manifest
 from jointbonus.money import Currency, allocate, currency
 from jointbonus.number import D, NumberError
 from jointbonus.periods import Month, MonthError, plan_months
@@ -49,7 +65,35 @@ from jointbonus.report import (
     write_results,
 )
 from jointbonus.results import Line, LineStatus, MonthResult, MonthStatus, PlanSummary, Result
+from jointbonus.risk import (
+    CostDistribution,
+    CostRisk,
+    RiskError,
+    RiskMethod,
+    cost_risk,
+    scenario_month_costs,
+)
+from jointbonus.risk_report import render_risk_table, risk_document
 from jointbonus.roster import Member, RosterError
+from jointbonus.statements import (
+    UnknownMemberError,
+    render_statement,
+    render_statements,
+    render_transparency_report,
+    statement_file_names,
+    statement_files,
+)
+from jointbonus.targets import (
+    MonthTarget,
+    TargetError,
+    TargetSet,
+    UpliftSolution,
+    assess_targets,
+    propose_targets,
+    render_targets_table,
+    targets_document,
+    uplift_for_hit_rate,
+)
 
 __version__ = "0.1.0"
 
@@ -57,10 +101,14 @@ __all__ = [
     "Budget",
     "Calibration",
     "CalibrationError",
+    "CostDistribution",
+    "CostRisk",
     "Currency",
     "Curve",
     "CurveError",
     "D",
+    "ExplainError",
+    "Explanation",
     "FloatMoneyError",
     "FundingStyle",
     "HistoryError",
@@ -69,12 +117,16 @@ __all__ = [
     "Line",
     "LineStatus",
     "LinearCurve",
+    "Manifest",
+    "ManifestError",
     "Member",
+    "MissingExtraError",
     "Month",
     "MonthError",
     "MonthExpectation",
     "MonthResult",
     "MonthStatus",
+    "MonthTarget",
     "Neutrality",
     "Norm",
     "NormMethod",
@@ -85,23 +137,51 @@ __all__ = [
     "PlanSummary",
     "Problem",
     "Result",
+    "RiskError",
+    "RiskMethod",
     "RosterError",
     "Split",
     "StepCurve",
+    "TargetError",
+    "TargetSet",
+    "UnknownMemberError",
+    "UpliftSolution",
     "__version__",
     "allocate",
+    "assess_targets",
     "build_plan",
     "calibrate",
     "calibration_document",
+    "cost_risk",
     "currency",
     "derive_norm",
+    "escape_formula",
+    "explain",
     "load_plan",
     "pay",
+    "payroll_csv",
     "plan_months",
+    "propose_targets",
+    "read_manifest",
     "render_calibration_table",
+    "render_explanation",
     "render_json",
+    "render_risk_table",
+    "render_statement",
+    "render_statements",
     "render_table",
+    "render_targets_table",
+    "render_transparency_report",
     "result_document",
+    "risk_document",
     "run",
+    "scenario_month_costs",
+    "statement_file_names",
+    "statement_files",
+    "targets_document",
+    "to_frame",
+    "uplift_for_hit_rate",
+    "write_payroll_csv",
     "write_results",
+    "write_xlsx",
 ]

@@ -1,0 +1,363 @@
+"""Payroll exports: formula-safe CSV, the optional workbook and pandas frames.
+
+The extras (openpyxl, pandas) are optional: their tests skip cleanly when the
+extra is absent, and the tests at the end prove that the core imports and
+works without them, with a clear error naming the extra to install.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import jointbonus
+from jointbonus import cells, exports, load_plan, run
+from jointbonus.cells import csv_line, csv_text, escape_formula, number_cell, unescape_formula
+from jointbonus.cli import EXIT_FAILURE, EXIT_OK, main
+from jointbonus.exports import (
+    PAYROLL_COLUMNS,
+    MissingExtraError,
+    payroll_csv,
+    payroll_rows,
+    write_payroll_csv,
+)
+from jointbonus.report import lines_csv, write_results
+from jointbonus.results import LineStatus, Result
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "digital_manufacturing"
+HOSTILE_IDS = {
+    "DM-S01,": '=HYPERLINK("http://x";"y"),',
+    "DM-S02,": "-2+3+cmd|' /C calc'!A0,",
+    "DM-S03,": "@SUM(A1),",
+    "DM-S04,": "+1,",
+    "DM-M01,": "'quoted,",
+}
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    return run(load_plan(EXAMPLE / "plan.toml"))
+
+
+@pytest.fixture
+def hostile_plan(tmp_path: Path) -> Path:
+    """The example with member ids that a spreadsheet would run as formulas."""
+    folder = tmp_path / "hostile"
+    shutil.copytree(EXAMPLE, folder)
+    roster = folder / "data" / "roster.csv"
+    text = roster.read_text(encoding="utf-8")
+    for old, new in HOSTILE_IDS.items():
+        text = text.replace(old, new, 1)
+    roster.write_text(text, encoding="utf-8")
+    return folder / "plan.toml"
+
+
+def rows_of(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# -- the escaping rule ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_text_cell_starting_with_a_trigger_gets_an_apostrophe(trigger: str) -> None:
+    assert escape_formula(f"{trigger}1+1") == f"'{trigger}1+1"
+
+
+@pytest.mark.parametrize("text", ["DM-S01", "sales", "", "1+1", "a=b", " =1", "O'Neil"])
+def test_other_text_cells_are_left_as_they_are(text: str) -> None:
+    assert escape_formula(text) == text
+
+
+@pytest.mark.parametrize("text", ["=1", "'=1", "''", "-5", "plain", "'", "@@"])
+def test_escaping_can_be_undone_without_guessing(text: str) -> None:
+    assert unescape_formula(escape_formula(text)) == text
+
+
+@pytest.mark.parametrize("number", ["-12.50", "0.00", "1802.11", "-0.548387", "31"])
+def test_a_number_cell_stays_a_number(number: str) -> None:
+    assert number_cell(number) == number
+    assert csv_line(["DM-S01", number], [False, True]) == f"DM-S01,{number}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("-1+1", "'-1+1"),
+        ("-", "'-"),
+        ("=1", "'=1"),
+        ("+5", "'+5"),
+        ("-1e5", "'-1e5"),
+        ("n/a", "n/a"),
+    ],
+)
+def test_a_number_column_cell_that_is_no_number_is_escaped_as_text(text: str, written: str) -> None:
+    assert number_cell(text) == written
+
+
+def test_a_text_column_holding_a_negative_number_is_still_text() -> None:
+    """An id of -5 is text: escaped, so that it stays an id and not the number -5."""
+    assert csv_line(["-5", "-5"], [False, True]) == "'-5,-5\n"
+
+
+def test_escaping_off_writes_cells_as_they_are() -> None:
+    assert csv_line(["=1", "-2"], [False, True], escape_formulas=False) == "=1,-2\n"
+
+
+def test_csv_text_quotes_what_csv_must_quote() -> None:
+    text = csv_text(("id", "amount"), [('=a,"b"', "-1.00")], ("amount",))
+    assert text == 'id,amount\n"\'=a,""b""",-1.00\n'
+    assert rows_of(text) == [{"id": '\'=a,"b"', "amount": "-1.00"}]
+
+
+# -- payroll.csv -------------------------------------------------------------------
+
+
+def test_payroll_lists_every_nonzero_line_and_nothing_else(result: Result) -> None:
+    rows = rows_of(payroll_csv(result))
+    assert list(rows[0]) == list(PAYROLL_COLUMNS)
+    expected = [
+        (line.member_id, line.team, str(line.period), "USD", str(line.total))
+        for line in result.lines()
+        if line.status is LineStatus.PAID
+    ]
+    assert [tuple(row.values()) for row in rows] == expected
+    assert [(m, t, p, c, str(a)) for m, t, p, c, a in payroll_rows(result)] == expected
+    paid = sum((Decimal(row["amount"]) for row in rows), Decimal(0))
+    assert paid == result.money(result.summary.paid_to_date)
+
+
+def test_payroll_escapes_member_ids_and_teams(hostile_plan: Path) -> None:
+    hostile = run(load_plan(hostile_plan))
+    text = payroll_csv(hostile)
+    for row in rows_of(text):
+        for column in ("member_id", "team"):
+            assert not row[column].startswith(cells.FORMULA_TRIGGERS), row
+        assert cells.NUMBER_CELL.fullmatch(row["amount"])
+    ids = {row["member_id"] for row in rows_of(text)}
+    assert '\'=HYPERLINK("http://x";"y")' in ids
+    assert "'-2+3+cmd|' /C calc'!A0" in ids
+    assert "''quoted" in ids  # the apostrophe doubled: the rule can be undone
+    raw_ids = {row["member_id"] for row in rows_of(payroll_csv(hostile, escape_formulas=False))}
+    assert {unescape_formula(i) for i in ids} == raw_ids
+
+
+def test_lines_csv_escapes_member_ids_and_teams(hostile_plan: Path, tmp_path: Path) -> None:
+    hostile = run(load_plan(hostile_plan))
+    write_results(hostile, tmp_path / "out")
+    written = (tmp_path / "out" / "lines.csv").read_text(encoding="utf-8")
+    assert written == lines_csv(hostile)
+    rows = rows_of(written)
+    assert len(rows) == len(list(hostile.lines()))
+    for row in rows:
+        for column in ("member_id", "team", "reason"):
+            assert not row[column].startswith(cells.FORMULA_TRIGGERS), row
+    assert {unescape_formula(row["member_id"]) for row in rows} == {
+        m.id for m in hostile.plan.members
+    }
+
+
+def test_payroll_file_is_written_atomically(
+    result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "payroll.csv"
+    assert write_payroll_csv(result, path) == path
+    before = path.read_bytes()
+    assert before.decode("utf-8") == payroll_csv(result)
+
+    def broken(result: Result, escape: bool) -> object:
+        yield "member_id,team\n"
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(exports, "_payroll_chunks", broken)
+    with pytest.raises(OSError, match="No space"):
+        write_payroll_csv(result, path)
+    assert path.read_bytes() == before  # the old file, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["payroll.csv"]  # no temporary left
+
+
+# -- the workbook (openpyxl) -----------------------------------------------------------
+
+
+def test_workbook_sheets_numbers_and_text(hostile_plan: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    hostile = run(load_plan(hostile_plan))
+    path = exports.write_xlsx(hostile, tmp_path / "results.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Summary", "Months", "Lines", "Payroll"]
+    payroll = list(workbook["Payroll"].iter_rows(values_only=True))
+    assert payroll[0] == PAYROLL_COLUMNS
+    expected = [(m, t, p, c, a) for m, t, p, c, a in payroll_rows(hostile)]
+    assert [row[:4] for row in payroll[1:]] == [row[:4] for row in expected]
+    assert [Decimal(str(row[4])) for row in payroll[1:]] == [row[4] for row in expected]
+    for row in workbook["Payroll"].iter_rows(min_row=2):
+        assert [cell.data_type for cell in row] == ["s", "s", "s", "s", "n"]  # never a formula
+        assert row[4].number_format == "#,##0.00"
+    lines = list(workbook["Lines"].iter_rows(values_only=True))
+    assert len(lines) == 1 + len(list(hostile.lines()))
+    summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
+    assert Decimal(str(summary["paid_to_date"])) == hostile.money(hostile.summary.paid_to_date)
+
+
+def test_workbook_is_the_same_bytes_every_time(result: Result, tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    first = exports.write_xlsx(result, tmp_path / "a.xlsx").read_bytes()
+    second = exports.write_xlsx(result, tmp_path / "b.xlsx").read_bytes()
+    assert first == second
+    assert b"dcterms:modified" not in _core_xml(first)
+
+
+def _core_xml(workbook: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        return archive.read("docProps/core.xml")
+
+
+def test_a_long_table_continues_on_a_second_sheet(
+    result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    monkeypatch.setattr(exports, "MAX_SHEET_ROWS", 101)  # a header and 100 lines a sheet
+    workbook = openpyxl.load_workbook(exports.write_xlsx(result, tmp_path / "r.xlsx"))
+    lines = len(list(result.lines()))
+    sheets = [name for name in workbook.sheetnames if name.startswith("Lines")]
+    assert sheets == ["Lines", *(f"Lines {n}" for n in range(2, len(sheets) + 1))]
+    assert len(sheets) == -(-lines // 100)
+    assert sum(workbook[name].max_row - 1 for name in sheets) == lines
+
+
+def test_run_xlsx_writes_the_workbook_with_the_results(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    out = tmp_path / "out"
+    assert main(["run", str(EXAMPLE / "plan.toml"), "--out", str(out), "--xlsx"]) == EXIT_OK
+    assert (out / "results.xlsx").is_file()
+    manifest = jointbonus.read_manifest(out)
+    assert "results.xlsx" in {d.name for d in manifest.outputs}
+    assert set(manifest.extras) == {"openpyxl"}
+    assert manifest.options == {"statements": False, "xlsx": True}
+
+
+# -- frames (pandas) -------------------------------------------------------------------
+
+
+def test_frame_of_lines_has_exact_amounts(result: Result) -> None:
+    pytest.importorskip("pandas")
+    frame = jointbonus.to_frame(result)
+    assert list(frame.columns) == list(jointbonus.report.LINE_COLUMNS)
+    assert len(frame) == len(list(result.lines()))
+    assert all(isinstance(value, Decimal) for value in frame["total"])
+    assert frame["total"].sum() == result.money(result.summary.paid_to_date)
+    by_member = frame.groupby("member_id")["total"].sum()
+    assert by_member["DM-M04"] == sum(
+        (line.total for line in result.lines() if line.member_id == "DM-M04"), Decimal(0)
+    )
+    assert frame["days"].dtype.kind == "i"
+
+
+def test_frames_of_months_and_payroll(result: Result) -> None:
+    pytest.importorskip("pandas")
+    months = jointbonus.to_frame(result, "months")
+    assert list(months["period"]) == [str(m.month) for m in result.months]
+    assert months["paid"].sum() == result.money(result.summary.paid_to_date)
+    assert months["attainment"].iloc[-1] is None  # a pending month has no attainment
+    payroll = jointbonus.to_frame(result, "payroll")
+    assert list(payroll.columns) == list(PAYROLL_COLUMNS)
+    assert payroll["amount"].sum() == result.money(result.summary.paid_to_date)
+    with pytest.raises(ValueError, match="'lines', 'months' or 'payroll'"):
+        jointbonus.to_frame(result, "people")  # type: ignore[arg-type]
+
+
+# -- without the extras ----------------------------------------------------------------
+
+
+def test_without_openpyxl_the_workbook_says_what_to_install(
+    result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # `import openpyxl` now fails
+    with pytest.raises(MissingExtraError, match=r"pip install 'jointbonus\[xlsx\]'") as caught:
+        exports.write_xlsx(result, tmp_path / "r.xlsx")
+    assert isinstance(caught.value, ImportError)
+    assert isinstance(caught.value, jointbonus.JointBonusError)
+    assert list(tmp_path.iterdir()) == []
+    # the core is untouched: payroll, results and the command without --xlsx
+    assert write_payroll_csv(result, tmp_path / "payroll.csv").is_file()
+    assert main(["run", str(EXAMPLE / "plan.toml"), "--out", str(tmp_path / "ok")]) == EXIT_OK
+
+
+def test_without_openpyxl_run_xlsx_exits_1_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    out = tmp_path / "out"
+    status = main(["run", str(EXAMPLE / "plan.toml"), "--out", str(out), "--xlsx"])
+    assert status == EXIT_FAILURE
+    stdout, stderr = capsys.readouterr()
+    assert stdout == ""
+    assert "needs openpyxl" in stderr
+    assert "pip install 'jointbonus[xlsx]'" in stderr
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_without_pandas_to_frame_says_what_to_install(
+    result: Result, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(MissingExtraError, match=r"pip install 'jointbonus\[pandas\]'"):
+        jointbonus.to_frame(result)
+
+
+def test_the_core_imports_and_runs_without_any_extra(tmp_path: Path) -> None:
+    """In a fresh interpreter where openpyxl and pandas cannot be imported."""
+    script = (
+        "import sys\n"
+        "sys.modules['openpyxl'] = None\n"
+        "sys.modules['pandas'] = None\n"
+        "import jointbonus\n"
+        f"result = jointbonus.run(jointbonus.load_plan({str(EXAMPLE / 'plan.toml')!r}))\n"
+        f"jointbonus.write_results(result, {str(tmp_path / 'out')!r})\n"
+        "print(jointbonus.payroll_csv(result).splitlines()[0])\n"
+        "try:\n"
+        "    jointbonus.to_frame(result)\n"
+        "except jointbonus.MissingExtraError as error:\n"
+        "    print(error)\n"
+        "print(sorted(m for m in ('openpyxl', 'pandas') if sys.modules.get(m) is not None))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        ",".join(PAYROLL_COLUMNS),
+        "to_frame needs pandas, which is not installed; install the optional extra with: "
+        "pip install 'jointbonus[pandas]'",
+        "[]",
+    ]
+
+
+def test_gainsharing_files_escape_text_and_keep_negative_numbers(tmp_path: Path) -> None:
+    folder = tmp_path / "gainsharing"
+    shutil.copytree(EXAMPLE.parent / "gainsharing", folder)
+    roster = folder / "data" / "roster.csv"
+    roster.write_text(
+        roster.read_text(encoding="utf-8").replace("NPC-M01,", "=cmd|' /C calc'!A0,", 1),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["run", str(folder / "scanlon.toml"), "--out", str(out)]) == EXIT_OK
+    for name in ("lines.csv", "settlement.csv"):
+        ids = {row["member_id"] for row in rows_of((out / name).read_text(encoding="utf-8"))}
+        assert "'=cmd|' /C calc'!A0" in ids, name
+    periods = rows_of((out / "periods.csv").read_text(encoding="utf-8"))
+    deficits = [row for row in periods if row["gain"].startswith("-")]
+    assert deficits  # the example has months below the norm
+    for row in deficits:
+        assert cells.NUMBER_CELL.fullmatch(row["gain"]), row["gain"]
+        assert cells.NUMBER_CELL.fullmatch(row["employee_share"]), row["employee_share"]
