@@ -129,18 +129,18 @@ def calibrate(plan: Plan, frames: Sequence[MonthFrame] | None = None) -> Calibra
 
     months = []
     expected_total = Fraction(0)
-    expected_rounded = Fraction(0)
+    expected_bound = Fraction(0)
     norm_total = 0
-    norm_rounded = 0
+    norm_bound = Fraction(0)
     for frame, counts, norm_factor in zip(frames, factor_counts, norm_factors, strict=True):
         month_expected = Fraction(0)
         for factor, count in counts.items():
             cost = month_cost(plan, frame, scale, factor)
             month_expected += Fraction(cost.paid * count, scenarios)
-            expected_rounded += Fraction(cost.rounded_amounts * count, scenarios)
+            expected_bound += cost.bound * count / scenarios
         on_norm = month_cost(plan, frame, scale, norm_factor)
         norm_total += on_norm.paid
-        norm_rounded += on_norm.rounded_amounts
+        norm_bound += on_norm.bound
         expected_total += month_expected
         plan_month = frame.plan_month
         ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
@@ -157,10 +157,10 @@ def calibrate(plan: Plan, frames: Sequence[MonthFrame] | None = None) -> Calibra
 
     if plan.neutrality is Neutrality.EXPECTED_COST:
         residual = expected_total - plan.budget.amount
-        bound = expected_rounded / 2
+        bound = expected_bound
     else:
         residual = Fraction(norm_total - plan.budget.amount)
-        bound = Fraction(norm_rounded, 2)
+        bound = norm_bound
     return Calibration(
         neutrality=plan.neutrality,
         budget=plan.budget.amount,

@@ -20,12 +20,21 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from jointbonus._gc import paused_gc
 from jointbonus.money import GroupShare, allocate_groups
 from jointbonus.number import round_half_up
 from jointbonus.plan import FundingStyle, Plan, PlanMonth, Split
-from jointbonus.roster import FTE_SCALE, standing_in
+from jointbonus.roster import FTE_SCALE, Standing, standing_in
 
-__all__ = ["Cohort", "MonthCost", "MonthFrame", "frame_months", "month_cost", "share_out"]
+__all__ = [
+    "Cohort",
+    "MonthCost",
+    "MonthFrame",
+    "frame_months",
+    "held_back",
+    "month_cost",
+    "share_out",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +53,8 @@ class Cohort:
     """Annual target bonus of each member in minor units (individual funding), else 0."""
     reason: str
     """Why the member gets nothing this month, when that is decided by standing alone."""
+    forfeits: bool = False
+    """Whether the members leave before the plan year ends, and so forfeit what is held back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +81,13 @@ class MonthCost:
     """The cost after rounding, in minor units."""
     rounded_amounts: int
     """How many amounts with a non-zero exact value were rounded (pools or lines)."""
+    bound: Fraction = Fraction(0)
+    """How far ``paid`` can be from ``exact``, in minor units: half a unit per rounded
+    amount, and more for a line whose held-back part is forfeited (see
+    :func:`month_cost`)."""
 
 
+@paused_gc()
 def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
     """Every plan month's cohorts, in month order."""
     if not plan.months:
@@ -101,6 +117,10 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
         signatures.setdefault(key, []).append(position)
     groups = [(key, tuple(positions)) for key, positions in signatures.items()]
 
+    # A month wholly before a start or after an end gives a standing that does
+    # not depend on the month ("not yet started (starts ...)", "left on ...").
+    not_started: dict[date, Standing] = {}
+    gone: dict[date, Standing] = {}
     frames = []
     for plan_month in plan.months:
         cohorts = []
@@ -111,9 +131,17 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
             if start <= first and (end is None or end >= last):  # all month: the usual case
                 days, units, reason = days_in_month, fte_units * days_in_month, ""
             else:
-                standing = standing_in(
-                    month, start, end, fte_units, plan.pay_leavers_for_exit_month
-                )
+                leavers = plan.pay_leavers_for_exit_month
+                if start > last:
+                    standing = not_started.get(start) or not_started.setdefault(
+                        start, standing_in(month, start, end, fte_units, leavers)
+                    )
+                elif end is not None and end < first:
+                    standing = gone.get(end) or gone.setdefault(
+                        end, standing_in(month, start, end, fte_units, leavers)
+                    )
+                else:
+                    standing = standing_in(month, start, end, fte_units, leavers)
                 days, units, reason = standing.days, standing.units, standing.reason
             if plan.funding is FundingStyle.POOL:
                 if plan.split is Split.SALARY:
@@ -131,7 +159,9 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
                 if units and not bonus:
                     reason = "target bonus is 0"
             total += split_weight * len(positions)
-            cohorts.append(Cohort(positions, days, units, split_weight, bonus, reason))
+            cohorts.append(
+                Cohort(positions, days, units, split_weight, bonus, reason, end is not None)
+            )
         frames.append(MonthFrame(plan_month, tuple(cohorts), total))
     return tuple(frames)
 
@@ -141,34 +171,70 @@ def _individual_exact(scale: Fraction, cohort: Cohort, factor: Fraction, days: i
     return scale * cohort.bonus * cohort.units * factor / (12 * FTE_SCALE * days)
 
 
+def held_back(plan: Plan, amount: int) -> int:
+    """The part of a line's ``amount`` held until the year end: ``round(holdback x amount)``."""
+    return round_half_up(plan.holdback * amount) if plan.holdback else 0
+
+
 def month_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction) -> MonthCost:
-    """What ``frame``'s month pays at payout ``factor`` with the plan's ``scale``.
+    """What ``frame``'s month costs at payout ``factor`` with the plan's ``scale``.
 
     Pool funding: the pool ``round(scale x factor)`` if anyone is eligible.
     Individual funding: the sum of every member's rounded
     ``scale x target bonus / 12 x weight x factor``.
+
+    With a holdback, the part held back from members who leave before the
+    plan year ends is never paid, so it is not a cost. Each such line adds to
+    the rounding bound: at most 2 minor units under pool funding (its share
+    is within 1.5 units of the exact share, and the held part is rounded
+    again) and 1 under individual funding.
     """
     minor = plan.currency.scale
     if factor == 0 or scale == 0:
         return MonthCost(Fraction(0), 0, 0)
+    forfeiting = plan.holdback and any(c.forfeits and c.split_weight for c in frame.cohorts)
     if plan.funding is FundingStyle.POOL:
         if not frame.eligible:
             return MonthCost(Fraction(0), 0, 0)
         exact = scale * factor
-        return MonthCost(exact, plan.currency.round_to_minor(exact), 1)
+        pool = plan.currency.round_to_minor(exact)
+        if not forfeiting:
+            return MonthCost(exact, pool, 1, Fraction(1, 2))
+        groups = [(c.split_weight, c.positions) for c in frame.cohorts]
+        forfeited_weight = 0
+        forfeited = 0
+        lines = 0
+        for cohort, share in zip(frame.cohorts, allocate_groups(pool, groups), strict=True):
+            if cohort.forfeits and cohort.split_weight:
+                count = len(cohort.positions)
+                forfeited_weight += cohort.split_weight * count
+                bumped = len(share.bumped)
+                forfeited += (count - bumped) * held_back(plan, share.base)
+                forfeited += bumped * held_back(plan, share.base + share.step)
+                lines += count
+        kept = 1 - plan.holdback * Fraction(forfeited_weight, frame.total_split_weight)
+        return MonthCost(exact * kept, pool - forfeited, 1 + lines, Fraction(1, 2) + 2 * lines)
     days = frame.plan_month.month.days
     exact_minor = Fraction(0)
     paid = 0
     rounded = 0
+    forfeit_lines = 0
     for cohort in frame.cohorts:
         if not cohort.split_weight:
             continue
         line = _individual_exact(scale, cohort, factor, days)
+        amount = round_half_up(line)
         count = len(cohort.positions)
-        exact_minor += line * count
-        paid += round_half_up(line) * count
+        if forfeiting and cohort.forfeits:
+            exact_minor += line * (1 - plan.holdback) * count
+            paid += (amount - held_back(plan, amount)) * count
+            forfeit_lines += count
+        else:
+            exact_minor += line * count
+            paid += amount * count
         rounded += count
-    return MonthCost(exact_minor / minor, paid, rounded)
+    bound = Fraction(rounded - forfeit_lines, 2) + forfeit_lines
+    return MonthCost(exact_minor / minor, paid, rounded, bound)
 
 
 def share_out(
@@ -182,13 +248,12 @@ def share_out(
     member's own amount is rounded and the "pool" is their sum. What is paid
     always equals :func:`month_cost`'s ``paid``.
     """
-    paid = month_cost(plan, frame, scale, factor).paid
     if plan.funding is FundingStyle.POOL:
-        pool = plan.currency.round_to_minor(scale * factor)
+        pool = plan.currency.round_to_minor(scale * factor) if factor else 0
         groups = [(c.split_weight, c.positions) for c in frame.cohorts]
         if not frame.eligible:
-            return pool, 0, [GroupShare(0, frozenset(), 1) for _ in groups]
-        return pool, paid, allocate_groups(paid, groups)
+            return pool, 0, [GroupShare(0, frozenset(), 1)] * len(groups)
+        return pool, pool, allocate_groups(pool, groups)
     days = frame.plan_month.month.days
     shares = []
     for cohort in frame.cohorts:
@@ -198,4 +263,5 @@ def share_out(
             else 0
         )
         shares.append(GroupShare(amount, frozenset(), 1))
-    return paid, paid, shares
+    earned = sum(s.base * len(c.positions) for s, c in zip(shares, frame.cohorts, strict=True))
+    return earned, earned, shares

@@ -114,6 +114,9 @@ class Plan:
     split: Split = Split.EQUAL
     neutrality: Neutrality = Neutrality.EXPECTED_COST
     pay_leavers_for_exit_month: bool = False
+    holdback: Fraction = Fraction(0)
+    """Share of each line held until the plan year ends, paid then only to
+    members still in the plan on its last day."""
     fixed_scale: Fraction | None = None
     """Pool at target per month (pool funding) or target bonus multiplier
     (individual funding) fixed by the plan; ``None`` means calibrate it."""
@@ -157,6 +160,7 @@ def build_plan(
     split: Split | str = Split.EQUAL,
     neutrality: Neutrality | str = Neutrality.EXPECTED_COST,
     pay_leavers_for_exit_month: bool = False,
+    holdback: Decimal | str | int = 0,
     scale: Decimal | str | int | None = None,
     teams: Sequence[str] = (),
 ) -> Plan:
@@ -167,7 +171,9 @@ def build_plan(
     ``actuals`` map months (``"2026-01"`` or :class:`Month`) to values; a
     month missing from ``actuals`` (or mapped to ``None``) is pending. With a
     derived norm, a month missing from ``targets`` gets ``norm x (1 +
-    uplift)``. ``scale`` fixes the pool at target (pool funding) or the target
+    uplift)``. ``holdback`` is the share of every line held until the plan
+    year ends and paid then only to members still in the plan on its last
+    day. ``scale`` fixes the pool at target (pool funding) or the target
     bonus multiplier (individual funding) instead of calibrating it.
     """
     problems: list[Problem] = []
@@ -214,6 +220,9 @@ def build_plan(
     uplift_value = fraction_of(uplift, "history.uplift", "a decimal such as 0.05 (5% above norm)")
     if uplift_value is not None and uplift_value <= -1:
         problems.append(_problem("history.uplift", uplift, "a number above -1"))
+    holdback_value = fraction_of(holdback, "funding.holdback", "a share from 0 to below 1")
+    if holdback_value is not None and not 0 <= holdback_value < 1:
+        problems.append(_problem("funding.holdback", holdback, "a share from 0 to below 1"))
     scale_value = None
     if scale is not None:
         scale_value = fraction_of(scale, "funding.scale", "a decimal amount >= 0")
@@ -411,6 +420,7 @@ def build_plan(
         or funding_style is None
         or split_rule is None
         or neutrality_rule is None
+        or holdback_value is None
     ):  # every None above has added a problem
         raise PlanError([_problem("plan", name, "a complete plan")])  # pragma: no cover
     return Plan(
@@ -426,6 +436,7 @@ def build_plan(
         split=split_rule,
         neutrality=neutrality_rule,
         pay_leavers_for_exit_month=pay_leavers_for_exit_month,
+        holdback=holdback_value,
         fixed_scale=scale_value,
         uplift=uplift_value,
         teams=tuple(teams),

@@ -14,36 +14,45 @@ are they renamed into place.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 import json
 import operator
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tabulate import tabulate
 
+from jointbonus._gc import paused_gc
 from jointbonus.calibration import Calibration
+from jointbonus.cells import csv_text, escape_formula
 from jointbonus.curves import Curve
-from jointbonus.frame import Cohort
+from jointbonus.frame import Cohort, held_back
 from jointbonus.money import Currency
 from jointbonus.number import decimal_text, percent_text, round_half_up
 from jointbonus.plan import FundingStyle, Plan
-from jointbonus.results import Line, LineStatus, MonthResult, MonthStatus, Result
+from jointbonus.results import Line, LineStatus, MonthResult, MonthStatus, Result, Settlement
 from jointbonus.roster import FTE_SCALE
+from jointbonus.statements import STATEMENTS_FOLDER, statement_files
 
 __all__ = [
     "LINE_COLUMNS",
     "MONTH_COLUMNS",
     "calibration_document",
+    "line_columns",
+    "lines_csv",
+    "months_csv",
     "render_calibration_table",
     "render_json",
     "render_table",
     "result_document",
+    "settlement_document",
     "write_results",
 ]
 
@@ -97,6 +106,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "budget": str(plan.currency.from_minor(plan.budget.amount)),
         "budget_source": plan.budget.source,
         "pay_leavers_for_exit_month": plan.pay_leavers_for_exit_month,
+        "holdback": _ratio(plan.holdback),
     }
 
 
@@ -161,11 +171,20 @@ def summary_document(result: Result) -> dict[str, Any]:
         "months_paid": s.months_paid,
         "months_pending": s.months_pending,
         "months_hit": s.months_hit,
+        **(
+            {
+                "held_to_date": str(currency.from_minor(s.held_to_date)),
+                "forfeited_to_date": str(currency.from_minor(s.forfeited_to_date)),
+            }
+            if result.plan.holdback
+            else {}
+        ),
     }
 
 
-def line_document(line: Line) -> dict[str, Any]:
-    return {
+def line_document(line: Line, *, holdback: bool = False) -> dict[str, Any]:
+    """A line as JSON-ready data; ``holdback`` adds ``held`` and ``paid_now``."""
+    document = {
         "member_id": line.member_id,
         "team": line.team,
         "period": str(line.period),
@@ -178,6 +197,21 @@ def line_document(line: Line) -> dict[str, Any]:
         "status": line.status.value,
         "reason": line.reason,
     }
+    if holdback:
+        document["held"] = str(line.held)
+        document["paid_now"] = str(line.total if line.paid_now is None else line.paid_now)
+    return document
+
+
+def settlement_document(settlement: Settlement) -> dict[str, Any]:
+    return {
+        "member_id": settlement.member_id,
+        "team": settlement.team,
+        "held": str(settlement.held),
+        "status": settlement.status.value,
+        "paid": str(settlement.paid),
+        "reason": settlement.reason,
+    }
 
 
 def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
@@ -188,8 +222,11 @@ def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
         "summary": summary_document(result),
         "months": [month_document(result.plan.currency, m) for m in result.months],
     }
+    holdback = bool(result.plan.holdback)
     if lines:
-        document["lines"] = [line_document(line) for line in result.lines()]
+        document["lines"] = [line_document(line, holdback=holdback) for line in result.lines()]
+    if holdback:
+        document["settlements"] = [settlement_document(s) for s in result.settlements()]
     return document
 
 
@@ -267,6 +304,33 @@ def render_calibration_table(plan: Plan, calibration: Calibration) -> str:
     return f"{header}\n\n{months}\n"
 
 
+def _settlement_table(result: Result) -> str:
+    """The year-end settlement of held-back amounts, member by member."""
+    currency = result.plan.currency
+    rows = [
+        (
+            s.member_id,
+            s.team,
+            currency.format(currency.to_minor(s.held)),
+            s.status.value,
+            currency.format(currency.to_minor(s.paid)),
+            s.reason,
+        )
+        for s in result.settlements()
+    ]
+    table = tabulate(
+        rows,
+        headers=["Member", "Team", "Held back", "Settlement", "Paid", "Note"],
+        colalign=("left", "left", "right", "left", "right", "left"),
+        disable_numparse=True,
+    )
+    share = percent_text(result.plan.holdback)
+    return (
+        f"Year-end settlement of held-back amounts ({share} of every line is held until the "
+        "plan year ends and paid then to those still in the plan)\n" + table
+    )
+
+
 def render_table(result: Result) -> str:
     """The whole result for people: summary, months and every member's statement."""
     plan = result.plan
@@ -285,6 +349,14 @@ def render_table(result: Result) -> str:
             (
                 "Months hit / paid / pending",
                 f"{s.months_hit} / {s.months_paid} / {s.months_pending}",
+            ),
+            *(
+                (
+                    (f"Held back to date ({c})", currency.format(s.held_to_date)),
+                    (f"Of which forfeited by leavers ({c})", currency.format(s.forfeited_to_date)),
+                )
+                if plan.holdback
+                else ()
             ),
         ],
         tablefmt="plain",
@@ -327,6 +399,7 @@ def render_table(result: Result) -> str:
         "",
         "Statements",
     ]
+    holdback = bool(plan.holdback)
     by_member: dict[str, list[Line]] = {}
     for line in result.lines():
         by_member.setdefault(line.member_id, []).append(line)
@@ -348,6 +421,14 @@ def render_table(result: Result) -> str:
                         _factor(line.payout_factor),
                         currency.format(currency.to_minor(line.shared)),
                         currency.format(currency.to_minor(line.total)),
+                        *(
+                            (
+                                currency.format(currency.to_minor(line.held)),
+                                currency.format(currency.to_minor(line.paid_now or line.total)),
+                            )
+                            if holdback
+                            else ()
+                        ),
                         line.reason,
                     )
                     for line in lines
@@ -360,12 +441,19 @@ def render_table(result: Result) -> str:
                     "Factor",
                     "Shared",
                     "Total",
+                    *(("Held", "Paid now") if holdback else ()),
                     "Note",
                 ],
-                colalign=("left", "right", "right", "right", "right", "right", "right", "left"),
+                colalign=(
+                    "left",
+                    *("right",) * (8 if holdback else 6),
+                    "left",
+                ),
                 disable_numparse=True,
             )
         )
+    if holdback:
+        parts.extend(["", _settlement_table(result)])
     return "\n".join(parts) + "\n"
 
 
@@ -378,12 +466,14 @@ def _csv_text(cells: tuple[object, ...]) -> str:
     return buffer.getvalue()
 
 
+#: What makes the csv module quote a cell.
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
-def _plain(text: str) -> bool:
-    """Whether the csv module writes ``text`` as it is (not empty, nothing to quote)."""
-    return bool(text) and _NEEDS_QUOTES.search(text) is None
+@functools.lru_cache(maxsize=4096)
+def _weight_text(units: int, days_in_month: int) -> str:
+    """A line's weight: ``units`` (FTE x 10^6 x days) over 10^6 x days in the month."""
+    return decimal_text(Fraction(units, FTE_SCALE * days_in_month), RATIO_PLACES)
 
 
 def _line_rows(result: Result) -> Iterator[str]:
@@ -397,20 +487,55 @@ def _line_rows(result: Result) -> Iterator[str]:
     plan = result.plan
     currency = plan.currency
     curve = plan.curve
+    # Ids and teams come from the roster: text cells, escaped (jointbonus.cells).
     heads = [
-        f"{m.id},{m.team},"
-        if _plain(m.id) and _plain(m.team)
-        else _csv_text((m.id, m.team))[:-1] + ","
-        for m in plan.members
+        f"{member_id},{team},"
+        if member_id and team and _NEEDS_QUOTES.search(member_id + team) is None
+        else _csv_text((member_id, team))[:-1] + ","
+        for member_id, team in (
+            (escape_formula(m.id), escape_formula(m.team)) for m in plan.members
+        )
     ]
+    cohorts: list[tuple[int, ...]] = []
+    pick: Callable[[list[str]], tuple[str, ...]] | None = None
     for month_result in result.months:
-        yield _month_text(month_result, heads, currency, curve)
+        positions = [cohort.positions for cohort in month_result.frame.cohorts]
+        if len(positions) != len(cohorts) or any(
+            a is not b for a, b in zip(positions, cohorts, strict=True)
+        ):  # months framed together share their cohorts' positions
+            cohorts, pick = positions, _picker(positions, len(heads))
+        yield _month_text(month_result, heads, currency, curve, pick, plan=plan)
+
+
+def _picker(
+    cohorts: list[tuple[int, ...]], count: int
+) -> Callable[[list[str]], tuple[str, ...]] | None:
+    """A function taking one item per cohort to one per member, in member order.
+
+    ``None`` when a member is in no cohort, or there are fewer than two members.
+    """
+    slots = [-1] * count
+    for index, positions in enumerate(cohorts):
+        for position in positions:
+            slots[position] = index
+    if count < 2 or -1 in slots:
+        return None
+    return operator.itemgetter(*slots)
 
 
 def _month_text(
-    month_result: MonthResult, heads: list[str], currency: Currency, curve: Curve
+    month_result: MonthResult,
+    heads: list[str],
+    currency: Currency,
+    curve: Curve,
+    pick: Callable[[list[str]], tuple[str, ...]] | None = None,
+    *,
+    plan: Plan | None = None,
 ) -> str:
-    """One month's ``lines.csv`` rows; ``heads`` are the members' ``id,team,`` texts."""
+    """One month's ``lines.csv`` rows; ``heads`` are the members' ``id,team,`` texts.
+
+    ``pick`` (from :func:`_picker`) spreads each cohort's text over its members.
+    """
     period = str(month_result.month)
     attainment = _ratio(month_result.attainment) or ""
     factor = _ratio(month_result.factor) or ""
@@ -427,27 +552,37 @@ def _month_text(
                 status = LineStatus.PENDING.value
             else:
                 status = (LineStatus.PAID if amount else LineStatus.ZERO).value
-            text = _csv_text(
-                (
-                    period,
-                    cohort.days,
-                    decimal_text(Fraction(cohort.units, FTE_SCALE * days_in_month), RATIO_PLACES),
-                    attainment,
-                    factor,
-                    money,
-                    money,
-                    status,
-                    month_result.line_reason(cohort, amount, curve),
-                )
+            cells = (
+                period,
+                str(cohort.days),
+                _weight_text(cohort.units, days_in_month),
+                attainment,
+                factor,
+                money,
+                money,
+                *_held_cells(plan, currency, amount),
+                status,
+                escape_formula(month_result.line_reason(cohort, amount, curve)),
             )
+            # Only the reason can hold what CSV quotes; the other cells are made here.
+            if _NEEDS_QUOTES.search(cells[-1]) is None:
+                text = ",".join(cells) + "\n"
+            else:
+                text = _csv_text(cells)
             texts[key] = text
         return text
 
-    tails: list[str | None] = [None] * len(heads)
-    for cohort, share in zip(month_result.frame.cohorts, month_result.shares, strict=True):
-        text = tail_of(cohort, share.base)
-        for position in cohort.positions:
-            tails[position] = text
+    shared = list(zip(month_result.frame.cohorts, month_result.shares, strict=True))
+    tails: list[str | None]
+    if pick is not None:
+        tails = list(pick([tail_of(cohort, share.base) for cohort, share in shared]))
+    else:
+        tails = [None] * len(heads)
+        for cohort, share in shared:
+            text = tail_of(cohort, share.base)
+            for position in cohort.positions:
+                tails[position] = text
+    for cohort, share in shared:
         if share.bumped:
             text = tail_of(cohort, share.base + share.step)
             for position in share.bumped:
@@ -456,17 +591,25 @@ def _month_text(
         return "".join(
             [head + tail for head, tail in zip(heads, tails, strict=True) if tail is not None]
         )
-    return "".join(map(operator.add, heads, tails))
+    parts: list[str] = [""] * (2 * len(heads))  # head, tail, head, tail, ...: no copies
+    parts[0::2] = heads
+    parts[1::2] = cast("list[str]", tails)
+    return "".join(parts)
 
 
-def write_results(result: Result, folder: str | Path) -> list[Path]:
+@paused_gc()
+def write_results(result: Result, folder: str | Path, *, statements: bool = False) -> list[Path]:
     """Write ``lines.csv``, ``months.csv`` and ``result.json`` into ``folder``, atomically.
 
     ``lines.csv`` has the columns :data:`LINE_COLUMNS`; ``months.csv`` has
     :data:`MONTH_COLUMNS`; ``result.json`` is :func:`result_document` without
-    the lines. Each file is complete or absent: files are written under
+    the lines. Text cells of the CSV files are escaped against formula
+    injection (:mod:`jointbonus.cells`). Each file is complete or absent: files are written under
     temporary names and renamed into place only when all of them are done.
-    Returns the paths written.
+    With ``statements=True`` the transparency report (``transparency.md``) and
+    a statement per member (``statements/NAME.md``, names from
+    :func:`~jointbonus.statements.statement_file_names`) are staged and
+    renamed with them. Returns the paths written.
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -478,10 +621,16 @@ def write_results(result: Result, folder: str | Path) -> list[Path]:
             render_json(result_document(result, lines=False))
         ),
     }
+    files: Iterator[tuple[str, Any]] = iter(writers.items())
+    folder_made = statements and not (out / STATEMENTS_FOLDER).exists()
+    if statements:
+        (out / STATEMENTS_FOLDER).mkdir(exist_ok=True)
+        files = itertools.chain(files, _markdown_writers(result))
     staged: list[tuple[str, Path]] = []
     try:
-        for name, write in writers.items():
-            descriptor, temporary_name = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+        for name, write in files:
+            home = (out / name).parent
+            descriptor, temporary_name = tempfile.mkstemp(prefix=f".{Path(name).name}.", dir=home)
             staged.append((name, Path(temporary_name)))
             with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
                 write(handle)
@@ -494,18 +643,67 @@ def write_results(result: Result, folder: str | Path) -> list[Path]:
     except BaseException:
         for _, staged_path in staged:
             staged_path.unlink(missing_ok=True)
+        if folder_made and not any((out / STATEMENTS_FOLDER).iterdir()):
+            (out / STATEMENTS_FOLDER).rmdir()
         raise
 
 
+def _markdown_writers(result: Result) -> Iterator[tuple[str, Callable[[io.TextIOBase], int]]]:
+    """``(relative path, writer)`` of the transparency report and every statement."""
+    for name, text in statement_files(result):
+        yield name, functools.partial(_write_text, text)
+
+
+def _write_text(text: str, handle: io.TextIOBase) -> int:
+    return handle.write(text)
+
+
+def lines_csv(result: Result) -> str:
+    """``lines.csv`` as text: the header, then one line per member and month.
+
+    Text cells (member id, team, reason) are escaped against formula
+    injection; number cells are written as plain numbers (see
+    :mod:`jointbonus.cells`).
+    """
+    buffer = io.StringIO()
+    _write_lines(result, buffer)
+    return buffer.getvalue()
+
+
+def months_csv(result: Result) -> str:
+    """``months.csv`` as text: the header, then one line per plan month."""
+    buffer = io.StringIO()
+    _write_months(result, result.plan.currency, buffer)
+    return buffer.getvalue()
+
+
+def line_columns(plan: Plan) -> tuple[str, ...]:
+    """The columns of ``lines.csv``: :data:`LINE_COLUMNS`, with ``held`` and
+    ``paid_now`` after ``total`` when the plan holds part of each line back."""
+    if not plan.holdback:
+        return LINE_COLUMNS
+    at = LINE_COLUMNS.index("total") + 1
+    return (*LINE_COLUMNS[:at], "held", "paid_now", *LINE_COLUMNS[at:])
+
+
+def _held_cells(plan: Plan | None, currency: Currency, amount: int) -> tuple[str, ...]:
+    if plan is None or not plan.holdback:
+        return ()
+    held = held_back(plan, amount)
+    return str(currency.from_minor(held)), str(currency.from_minor(amount - held))
+
+
 def _write_lines(result: Result, handle: io.TextIOBase) -> None:
-    handle.write(",".join(LINE_COLUMNS) + "\n")
+    handle.write(",".join(line_columns(result.plan)) + "\n")
     for chunk in _line_rows(result):
         handle.write(chunk)
 
 
 def _write_months(result: Result, currency: Currency, handle: io.TextIOBase) -> None:
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(MONTH_COLUMNS)
-    for m in result.months:
-        document = month_document(currency, m)
-        writer.writerow(["" if document[c] is None else document[c] for c in MONTH_COLUMNS])
+    documents = (month_document(currency, m) for m in result.months)
+    rows = ([document[c] for c in MONTH_COLUMNS] for document in documents)
+    handle.write(csv_text(MONTH_COLUMNS, rows, _MONTH_NUMBERS))
+
+
+#: The number columns of months.csv; the others are text (jointbonus.cells).
+_MONTH_NUMBERS = ("target", "actual", "attainment", "payout_factor", "pool", "paid")

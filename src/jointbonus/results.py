@@ -25,14 +25,23 @@ from fractions import Fraction
 
 from jointbonus.calibration import Calibration
 from jointbonus.curves import Curve
-from jointbonus.frame import Cohort, MonthFrame
+from jointbonus.frame import Cohort, MonthFrame, held_back
 from jointbonus.money import GroupShare
 from jointbonus.number import percent_text
 from jointbonus.periods import Month
 from jointbonus.plan import Plan, PlanMonth
-from jointbonus.roster import FTE_SCALE
+from jointbonus.roster import FTE_SCALE, Member
 
-__all__ = ["Line", "LineStatus", "MonthResult", "MonthStatus", "PlanSummary", "Result"]
+__all__ = [
+    "Line",
+    "LineStatus",
+    "MonthResult",
+    "MonthStatus",
+    "PlanSummary",
+    "Result",
+    "Settlement",
+    "SettlementStatus",
+]
 
 
 class MonthStatus(StrEnum):
@@ -65,9 +74,14 @@ class MonthResult:
     pool: int | None
     """Pool funding: the month's pool; individual funding: the sum of the lines."""
     paid: int
-    """What was paid to members, minor units (0 when nobody was eligible)."""
+    """What members earned, minor units (0 when nobody was eligible); with a
+    holdback, part of it is paid at the year end."""
     frame: MonthFrame
     shares: tuple[GroupShare, ...]
+    held: int = 0
+    """Held back from this month's lines until the year end."""
+    forfeited: int = 0
+    """Of ``held``, what members leaving before the year end will never be paid."""
 
     @property
     def month(self) -> Month:
@@ -123,6 +137,33 @@ class Line:
     total: Decimal
     status: LineStatus
     reason: str
+    held: Decimal = Decimal(0)
+    """Part of ``total`` held until the plan year ends (the plan's holdback)."""
+    paid_now: Decimal | None = None
+    """``total`` minus ``held``: what is paid with the month (``total`` if not given)."""
+
+
+class SettlementStatus(StrEnum):
+    PAID = "paid"
+    FORFEITED = "forfeited"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """A member's year-end settlement of the amounts held back from their lines."""
+
+    member_id: str
+    team: str
+    held: Decimal
+    """Everything held back from the member's lines so far."""
+    status: SettlementStatus
+    reason: str
+    """Why it is not paid (forfeited or pending); empty when paid."""
+
+    @property
+    def paid(self) -> Decimal:
+        return self.held if self.status is SettlementStatus.PAID else Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +185,10 @@ class PlanSummary:
     months_paid: int
     months_pending: int
     months_hit: int
+    held_to_date: int = 0
+    """Held back from the months paid so far, payable at the year end."""
+    forfeited_to_date: int = 0
+    """Held back so far from members who leave before the year end: never paid."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,26 +207,60 @@ class Result:
     def lines(self) -> Iterator[Line]:
         """Every member's line for every month, by period then member id."""
         members = self.plan.members
-        curve = self.plan.curve
         for month_result in self.months:
-            days_in_month = month_result.month.days
             for position, cohort, amount in month_result.member_shares(len(members)):
-                member = members[position]
-                reason = month_result.line_reason(cohort, amount, curve)
-                if month_result.status is MonthStatus.PENDING:
-                    status = LineStatus.PENDING
-                else:
-                    status = LineStatus.PAID if amount else LineStatus.ZERO
-                yield Line(
-                    member_id=member.id,
-                    team=member.team,
-                    period=month_result.month,
-                    days=cohort.days,
-                    weight=Fraction(cohort.units, FTE_SCALE * days_in_month),
-                    attainment=month_result.attainment,
-                    payout_factor=month_result.factor,
-                    shared=self.money(amount),
-                    total=self.money(amount),
-                    status=status,
-                    reason=reason,
+                yield self.line(members[position], month_result, cohort, amount)
+
+    def line(self, member: Member, month_result: MonthResult, cohort: Cohort, amount: int) -> Line:
+        """The statement line of ``member``, of ``cohort``, receiving ``amount`` in a month."""
+        if month_result.status is MonthStatus.PENDING:
+            status = LineStatus.PENDING
+        else:
+            status = LineStatus.PAID if amount else LineStatus.ZERO
+        held = held_back(self.plan, amount)
+        return Line(
+            member_id=member.id,
+            team=member.team,
+            period=month_result.month,
+            days=cohort.days,
+            weight=Fraction(cohort.units, FTE_SCALE * month_result.month.days),
+            attainment=month_result.attainment,
+            payout_factor=month_result.factor,
+            shared=self.money(amount),
+            total=self.money(amount),
+            status=status,
+            reason=month_result.line_reason(cohort, amount, self.plan.curve),
+            held=self.money(held),
+            paid_now=self.money(amount - held),
+        )
+
+    def settlements(self) -> Iterator[Settlement]:
+        """Each member's year-end settlement of what was held back (plans with a holdback).
+
+        A member still in the plan on its last day is paid everything held
+        back from them; one who left earlier forfeits it. While any month is
+        pending, every settlement is pending.
+        """
+        if not self.plan.holdback or not self.plan.months:
+            return
+        held: dict[int, int] = {}
+        for month_result in self.months:
+            for position, _, amount in month_result.member_shares(len(self.plan.members)):
+                held[position] = held.get(position, 0) + held_back(self.plan, amount)
+        pending = any(m.status is MonthStatus.PENDING for m in self.months)
+        year_end = self.plan.months[-1].month.last_day
+        for position, member in enumerate(self.plan.members):
+            amount = held.get(position, 0)
+            stays = member.start <= year_end and (member.end is None or member.end >= year_end)
+            if pending:
+                status, reason = SettlementStatus.PENDING, "the plan year is not over yet"
+            elif stays:
+                status, reason = SettlementStatus.PAID, ""
+            else:
+                status = SettlementStatus.FORFEITED
+                reason = (
+                    f"left on {member.end.isoformat() if member.end else '?'}, before the plan "
+                    f"year ended on {year_end.isoformat()}; held-back amounts are paid only to "
+                    "those still in the plan then"
                 )
+            yield Settlement(member.id, member.team, self.money(amount), status, reason)
