@@ -202,3 +202,15 @@ def test_holdback_plans_stay_neutral_when_paid_through_the_engine(
         )
     mean = total / len(base.norm.sample)
     assert abs(mean - base.budget.amount) <= calibration.rounding_bound
+
+
+def test_statements_say_what_is_held_and_what_becomes_of_it() -> None:
+    from jointbonus.statements import render_statement
+
+    result = run(plan())
+    leaver = render_statement(result, "C")
+    assert "Earned so far: **10.46 USD**" in leaver
+    assert "Held back from you so far: **2.10 USD**. It is not paid: left on 2026-02-28" in leaver
+    stayer = render_statement(result, "A")
+    assert "paid to you with the year-end settlement: 3.67 USD" in stayer
+    assert "Held back" not in render_statement(run(plan(holdback=0)), "A")

@@ -308,7 +308,7 @@ def _statement(result: Result, member: Member, lines: Sequence[Line]) -> str:
         f"- FTE: {member.fte}",
         f"- Started: {member.start.isoformat()}",
         *([f"- Left: {member.end.isoformat()}"] if member.end is not None else []),
-        f"- Paid so far: **{currency.format(total)} {code}** "
+        f"- {'Earned' if plan.holdback else 'Paid'} so far: **{currency.format(total)} {code}** "
         f"({paid} {'month' if paid == 1 else 'months'} with a payment, {pending} pending)",
         "",
         "## The plan in two sentences",
@@ -343,11 +343,37 @@ def _statement(result: Result, member: Member, lines: Sequence[Line]) -> str:
         f"actual {_md(plan.metric)} / its target, and the factor is what the payout curve "
         "gives for it.",
         "",
+        *_held_back(result, member, lines),
         "## How to check a figure",
         "",
         *_how_to_check(result, member),
     ]
     return "\n".join(out) + "\n"
+
+
+def _held_back(result: Result, member: Member, lines: Sequence[Line]) -> list[str]:
+    """The holdback paragraph of a statement (nothing for a plan without one)."""
+    plan = result.plan
+    if not plan.holdback:
+        return []
+    currency = plan.currency
+    held = sum(currency.to_minor(line.held) for line in lines)
+    settlement = next(s for s in result.settlements() if s.member_id == member.id)
+    outcome = {
+        "paid": f"It is paid to you with the year-end settlement: {currency.format(held)} "
+        f"{currency.code}.",
+        "forfeited": f"It is not paid: {_md(settlement.reason)}.",
+        "pending": "It is settled when the plan year is over, if you are still in the plan "
+        "on its last day.",
+    }[settlement.status.value]
+    return [
+        "## Held back until the year end",
+        "",
+        f"This plan holds {percent_text(plan.holdback)} of every month's amount until the "
+        f"plan year ends. Held back from you so far: **{currency.format(held)} "
+        f"{currency.code}**. {outcome}",
+        "",
+    ]
 
 
 def _how_to_check(result: Result, member: Member) -> list[str]:
