@@ -13,7 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import jointbonus as jb
-from jointbonus import report, statements
+from jointbonus import pages, report, statements
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from jointbonus.number import decimal_text
 from jointbonus.statements import (
@@ -334,7 +334,7 @@ def test_hostile_ids_cannot_escape_the_folder(tmp_path: Path) -> None:
     by_name = statement_file_names(HOSTILE)
     for member_id, name in by_name.items():
         text = (folder / name).read_text(encoding="utf-8")
-        assert f"- Member: {statements._md(member_id)}\n" in text
+        assert f"- Member: {pages.md(member_id)}\n" in text
 
 
 def test_plain_ids_keep_their_names_and_others_are_made_safe() -> None:

@@ -33,10 +33,7 @@ from types import ModuleType
 from typing import Any, Literal, TextIO
 
 from jointbonus.cells import csv_line
-from jointbonus.errors import JointBonusError
-from jointbonus.files import write_bytes, write_text
-from jointbonus.frame import held_back
-from jointbonus.report import (
+from jointbonus.documents import (
     LINE_COLUMNS,
     MONTH_COLUMNS,
     line_document,
@@ -44,6 +41,9 @@ from jointbonus.report import (
     plan_document,
     summary_document,
 )
+from jointbonus.errors import JointBonusError
+from jointbonus.files import write_bytes, write_text
+from jointbonus.frame import held_back
 from jointbonus.results import MonthStatus, Result
 
 __all__ = [

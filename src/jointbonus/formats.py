@@ -20,8 +20,7 @@ from tabulate import tabulate
 
 from jointbonus.calibration import Calibration
 from jointbonus.cells import csv_text
-from jointbonus.plan import Plan
-from jointbonus.report import (
+from jointbonus.documents import (
     LINE_COLUMNS,
     MONTH_COLUMNS,
     calibration_document,
@@ -29,6 +28,7 @@ from jointbonus.report import (
     plan_document,
     result_document,
 )
+from jointbonus.plan import Plan
 from jointbonus.results import Result
 
 __all__ = [

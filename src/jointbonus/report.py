@@ -1,5 +1,15 @@
 """Reports: tables for people, JSON for programs, CSV files for payroll.
 
+This module writes the result as files -- ``lines.csv``, ``months.csv`` and
+``result.json`` (:func:`write_results`), or their text (:func:`lines_csv`,
+:func:`months_csv`) -- and, as the public face of the reports, offers what
+the two modules beside it make, each of which can be imported by itself:
+
+* :mod:`jointbonus.documents`: the result as JSON-ready documents (plan,
+  calibration, summary, months, lines, settlements) and :func:`render_json`;
+* :mod:`jointbonus.tables`: the calibration and the result as tables for
+  people (:func:`render_calibration_table`, :func:`render_table`).
+
 Every amount leaves as a decimal string in the plan currency (``"1234.50"``),
 every ratio (attainment, payout factor, weight) as a decimal string with six
 decimals, rounded half away from zero from its exact value. Output is
@@ -8,7 +18,9 @@ seed or the ambient decimal context.
 
 Writers never leave a half-written file behind: each file is written to a
 temporary name in the output folder, and only when every file is complete
-are they renamed into place.
+are they renamed into place. ``lines.csv`` is made by a fast path: a month's
+rows differ only in who they are for and in a handful of (days, weight,
+amount, reason) combinations, each formatted once.
 """
 
 from __future__ import annotations
@@ -17,7 +29,6 @@ import csv
 import functools
 import io
 import itertools
-import json
 import operator
 import os
 import re
@@ -27,437 +38,50 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
-from tabulate import tabulate
-
 from jointbonus._gc import paused_gc
-from jointbonus.calibration import Calibration
 from jointbonus.cells import csv_text, escape_formula
 from jointbonus.curves import Curve
+from jointbonus.documents import (
+    LINE_COLUMNS,
+    MONTH_COLUMNS,
+    RATIO_PLACES,
+    calibration_document,
+    line_document,
+    month_document,
+    plan_document,
+    ratio_text,
+    render_json,
+    result_document,
+    settlement_document,
+    summary_document,
+)
 from jointbonus.frame import Cohort, held_back
 from jointbonus.money import Currency
-from jointbonus.number import decimal_text, percent_text, round_half_up
-from jointbonus.plan import FundingStyle, Plan
-from jointbonus.results import Line, LineStatus, MonthResult, MonthStatus, Result, Settlement
+from jointbonus.number import decimal_text
+from jointbonus.plan import Plan
+from jointbonus.results import LineStatus, MonthResult, MonthStatus, Result
 from jointbonus.roster import FTE_SCALE
 from jointbonus.statements import STATEMENTS_FOLDER, statement_files
+from jointbonus.tables import render_calibration_table, render_table
 
 __all__ = [
     "LINE_COLUMNS",
     "MONTH_COLUMNS",
     "calibration_document",
     "line_columns",
+    "line_document",
     "lines_csv",
+    "month_document",
     "months_csv",
+    "plan_document",
     "render_calibration_table",
     "render_json",
     "render_table",
     "result_document",
     "settlement_document",
+    "summary_document",
     "write_results",
 ]
-
-RATIO_PLACES = 6
-
-LINE_COLUMNS = (
-    "member_id", "team", "period", "days", "weight", "attainment", "payout_factor",
-    "shared", "total", "status", "reason",
-)  # fmt: skip
-MONTH_COLUMNS = (
-    "period", "target", "target_source", "actual", "attainment", "payout_factor", "hit",
-    "status", "pool", "paid",
-)  # fmt: skip
-
-
-def _ratio(value: Fraction | None) -> str | None:
-    return None if value is None else decimal_text(value, RATIO_PLACES)
-
-
-def _minor_text(currency: Currency, value: Fraction, extra: int = 0) -> str:
-    """An amount in minor units (possibly fractional) as major-unit text."""
-    return decimal_text(value / currency.scale, currency.minor_unit + extra)
-
-
-# -- documents ---------------------------------------------------------------
-
-
-def plan_document(plan: Plan) -> dict[str, Any]:
-    """What the plan is, in words and numbers."""
-    return {
-        "name": plan.name,
-        "currency": plan.currency.code,
-        "metric": plan.metric,
-        "first_month": str(plan.months[0].month) if plan.months else None,
-        "last_month": str(plan.months[-1].month) if plan.months else None,
-        "months": len(plan.months),
-        "members": len(plan.members),
-        "funding": plan.funding.value,
-        "split": plan.split.value if plan.funding is FundingStyle.POOL else None,
-        "curve": plan.curve.describe(),
-        "neutrality": plan.neutrality.value,
-        "norm": {
-            "method": plan.norm.method.value,
-            "description": plan.norm.describe(),
-            "sample_months": len(plan.norm.sample),
-            "first_sample_month": str(plan.norm.sample_months[0]),
-            "last_sample_month": str(plan.norm.sample_months[-1]),
-            "mean_attainment": _ratio(plan.norm.mean_attainment),
-            "uplift": _ratio(plan.uplift),
-        },
-        "budget": str(plan.currency.from_minor(plan.budget.amount)),
-        "budget_source": plan.budget.source,
-        "pay_leavers_for_exit_month": plan.pay_leavers_for_exit_month,
-        "holdback": _ratio(plan.holdback),
-    }
-
-
-def calibration_document(plan: Plan, calibration: Calibration) -> dict[str, Any]:
-    """The calibration: the scale, how it was found, and the neutrality evidence."""
-    currency = plan.currency
-    scale_places = currency.minor_unit + 6 if plan.funding is FundingStyle.POOL else 12
-    return {
-        "neutrality": calibration.neutrality.value,
-        "calibrated": calibration.calibrated,
-        "scale_name": plan.scale_name,
-        "scale": decimal_text(calibration.scale, scale_places),
-        "scale_exact": f"{calibration.scale.numerator}/{calibration.scale.denominator}",
-        "budget": str(currency.from_minor(calibration.budget)),
-        "unit_cost": decimal_text(calibration.unit_cost, currency.minor_unit + 6),
-        "expected_cost": _minor_text(currency, calibration.expected_cost),
-        "norm_path_cost": str(currency.from_minor(calibration.norm_path_cost)),
-        "residual": _minor_text(currency, calibration.residual, 4),
-        "rounding_bound": _minor_text(currency, calibration.rounding_bound, 4),
-        "within_bound": calibration.within_bound,
-        "scenarios": calibration.scenarios,
-        "months": [
-            {
-                "period": str(m.month),
-                "norm_attainment": _ratio(m.norm_attainment),
-                "hit_rate": _ratio(m.hit_rate),
-                "mean_payout_factor": _ratio(m.mean_factor),
-                "expected_cost": _minor_text(currency, m.expected_cost),
-                "norm_path_cost": str(currency.from_minor(m.norm_path_cost)),
-            }
-            for m in calibration.months
-        ],
-    }
-
-
-def month_document(currency: Currency, m: MonthResult) -> dict[str, Any]:
-    return {
-        "period": str(m.month),
-        "target": decimal_text(m.plan_month.target, currency.minor_unit),
-        "target_source": m.plan_month.target_source,
-        "actual": None if m.plan_month.actual is None else str(m.plan_month.actual),
-        "attainment": _ratio(m.attainment),
-        "payout_factor": _ratio(m.factor),
-        "hit": m.hit,
-        "status": m.status.value,
-        "pool": None if m.pool is None else str(currency.from_minor(m.pool)),
-        "paid": str(currency.from_minor(m.paid)),
-    }
-
-
-def summary_document(result: Result) -> dict[str, Any]:
-    currency = result.plan.currency
-    s = result.summary
-    return {
-        "budget": str(currency.from_minor(s.budget)),
-        "expected_cost": _minor_text(currency, s.expected_cost),
-        "paid_to_date": str(currency.from_minor(s.paid_to_date)),
-        "expected_to_date": _minor_text(currency, s.expected_to_date),
-        "variance_to_date": _minor_text(currency, s.variance_to_date),
-        "cost_on_current_pace": str(currency.from_minor(s.cost_on_pace)),
-        "pace_variance": str(currency.from_minor(s.pace_variance)),
-        "months_paid": s.months_paid,
-        "months_pending": s.months_pending,
-        "months_hit": s.months_hit,
-        **(
-            {
-                "held_to_date": str(currency.from_minor(s.held_to_date)),
-                "forfeited_to_date": str(currency.from_minor(s.forfeited_to_date)),
-            }
-            if result.plan.holdback
-            else {}
-        ),
-    }
-
-
-def line_document(line: Line, *, holdback: bool = False) -> dict[str, Any]:
-    """A line as JSON-ready data; ``holdback`` adds ``held`` and ``paid_now``."""
-    document = {
-        "member_id": line.member_id,
-        "team": line.team,
-        "period": str(line.period),
-        "days": line.days,
-        "weight": _ratio(line.weight),
-        "attainment": _ratio(line.attainment),
-        "payout_factor": _ratio(line.payout_factor),
-        "shared": str(line.shared),
-        "total": str(line.total),
-        "status": line.status.value,
-        "reason": line.reason,
-    }
-    if holdback:
-        document["held"] = str(line.held)
-        document["paid_now"] = str(line.total if line.paid_now is None else line.paid_now)
-    return document
-
-
-def settlement_document(settlement: Settlement) -> dict[str, Any]:
-    return {
-        "member_id": settlement.member_id,
-        "team": settlement.team,
-        "held": str(settlement.held),
-        "status": settlement.status.value,
-        "paid": str(settlement.paid),
-        "reason": settlement.reason,
-    }
-
-
-def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
-    """The whole result as JSON-ready data: plan, calibration, summary, months, lines."""
-    document = {
-        "plan": plan_document(result.plan),
-        "calibration": calibration_document(result.plan, result.calibration),
-        "summary": summary_document(result),
-        "months": [month_document(result.plan.currency, m) for m in result.months],
-    }
-    holdback = bool(result.plan.holdback)
-    if lines:
-        document["lines"] = [line_document(line, holdback=holdback) for line in result.lines()]
-    if holdback:
-        document["settlements"] = [settlement_document(s) for s in result.settlements()]
-    return document
-
-
-def render_json(document: dict[str, Any]) -> str:
-    """A document as JSON text: two-space indent, keys in their set order, newline at end."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-# -- tables ------------------------------------------------------------------
-
-
-def _amount(currency: Currency, units: int | Fraction | None) -> str:
-    """Minor units (an average may be fractional) as ``12,345.67``, rounded half up."""
-    if units is None:
-        return ""
-    return currency.format(units if isinstance(units, int) else round_half_up(units))
-
-
-def _pct(value: Fraction | None) -> str:
-    return "" if value is None else percent_text(value)
-
-
-def _factor(value: Fraction | None) -> str:
-    return "" if value is None else decimal_text(value, 4)
-
-
-def render_calibration_table(plan: Plan, calibration: Calibration) -> str:
-    """The calibration for people: the scale, the budget, and the evidence."""
-    currency = plan.currency
-    c = currency.code
-    scale_label = (
-        f"Pool at target per month ({c})"
-        if plan.funding is FundingStyle.POOL
-        else "Target bonus multiplier"
-    )
-    scale_text = (
-        currency.format(currency.round_to_minor(calibration.scale))
-        if plan.funding is FundingStyle.POOL
-        else decimal_text(calibration.scale, 6)
-    )
-    how = "solved for neutrality" if calibration.calibrated else "fixed by the plan"
-    rows = [
-        ("Plan", plan.name),
-        ("Curve", plan.curve.describe()),
-        ("Norm", plan.norm.describe()),
-        ("Neutrality", plan.neutrality.value.replace("_", " ")),
-        (f"Budget ({c})", f"{currency.format(calibration.budget)}  ({plan.budget.source})"),
-        (scale_label, f"{scale_text}  ({how}; exact {calibration.scale})"),
-        (f"Expected cost ({c})", _amount(currency, calibration.expected_cost)),
-        (f"Cost on the norm path ({c})", currency.format(calibration.norm_path_cost)),
-        (
-            f"Residual after rounding ({c})",
-            f"{_minor_text(currency, calibration.residual, 4)} "
-            f"(bound {_minor_text(currency, calibration.rounding_bound, 4)}, "
-            f"{'within' if calibration.within_bound else 'OUTSIDE'})",
-        ),
-        ("Historical scenarios", str(calibration.scenarios)),
-    ]
-    months = tabulate(
-        [
-            (
-                str(m.month),
-                _pct(m.norm_attainment),
-                _pct(m.hit_rate),
-                _factor(m.mean_factor),
-                _amount(currency, m.expected_cost),
-            )
-            for m in calibration.months
-        ],
-        headers=["Month", "Attainment at norm", "Chance of paying", "Mean factor", "Expected cost"],
-        colalign=("left", "right", "right", "right", "right"),
-        disable_numparse=True,
-    )
-    header = tabulate(rows, tablefmt="plain", disable_numparse=True)
-    return f"{header}\n\n{months}\n"
-
-
-def _settlement_table(result: Result) -> str:
-    """The year-end settlement of held-back amounts, member by member."""
-    currency = result.plan.currency
-    rows = [
-        (
-            s.member_id,
-            s.team,
-            currency.format(currency.to_minor(s.held)),
-            s.status.value,
-            currency.format(currency.to_minor(s.paid)),
-            s.reason,
-        )
-        for s in result.settlements()
-    ]
-    table = tabulate(
-        rows,
-        headers=["Member", "Team", "Held back", "Settlement", "Paid", "Note"],
-        colalign=("left", "left", "right", "left", "right", "left"),
-        disable_numparse=True,
-    )
-    share = percent_text(result.plan.holdback)
-    return (
-        f"Year-end settlement of held-back amounts ({share} of every line is held until the "
-        "plan year ends and paid then to those still in the plan)\n" + table
-    )
-
-
-def render_table(result: Result) -> str:
-    """The whole result for people: summary, months and every member's statement."""
-    plan = result.plan
-    currency = plan.currency
-    c = currency.code
-    s = result.summary
-    summary = tabulate(
-        [
-            (f"Budget ({c})", currency.format(s.budget)),
-            (f"Expected cost ({c})", _amount(currency, s.expected_cost)),
-            (f"Paid to date ({c})", currency.format(s.paid_to_date)),
-            (f"Expected to date at the norm ({c})", _amount(currency, s.expected_to_date)),
-            (f"Variance against the norm ({c})", _amount(currency, s.variance_to_date)),
-            (f"Cost on current pace ({c})", currency.format(s.cost_on_pace)),
-            (f"Pace against budget ({c})", currency.format(s.pace_variance)),
-            (
-                "Months hit / paid / pending",
-                f"{s.months_hit} / {s.months_paid} / {s.months_pending}",
-            ),
-            *(
-                (
-                    (f"Held back to date ({c})", currency.format(s.held_to_date)),
-                    (f"Of which forfeited by leavers ({c})", currency.format(s.forfeited_to_date)),
-                )
-                if plan.holdback
-                else ()
-            ),
-        ],
-        tablefmt="plain",
-        disable_numparse=True,
-        colalign=("left", "right"),
-    )
-    months = tabulate(
-        [
-            (
-                str(m.month),
-                currency.format(currency.round_to_minor(m.plan_month.target)),
-                ""
-                if m.plan_month.actual is None
-                else currency.format(currency.round_to_minor(Fraction(m.plan_month.actual))),
-                _pct(m.attainment),
-                _factor(m.factor),
-                {True: "hit", False: "miss", None: "pending"}[m.hit],
-                _amount(currency, m.pool),
-                currency.format(m.paid),
-            )
-            for m in result.months
-        ],
-        headers=["Month", "Target", "Actual", "Attainment", "Factor", "Result", "Pool", "Paid"],
-        colalign=("left", "right", "right", "right", "right", "left", "right", "right"),
-        disable_numparse=True,
-    )
-    leaver_rule = "paid for the days worked" if plan.pay_leavers_for_exit_month else "not paid"
-    parts = [
-        f"{plan.name}",
-        f"{plan.metric} target, {plan.curve.describe()}",
-        f"Leavers in their exit month: {leaver_rule}",
-        "",
-        render_calibration_table(plan, result.calibration).rstrip("\n"),
-        "",
-        "Plan summary",
-        summary,
-        "",
-        "Months",
-        months,
-        "",
-        "Statements",
-    ]
-    holdback = bool(plan.holdback)
-    by_member: dict[str, list[Line]] = {}
-    for line in result.lines():
-        by_member.setdefault(line.member_id, []).append(line)
-    for member in plan.members:
-        lines = by_member.get(member.id, [])
-        total = sum(currency.to_minor(line.total) for line in lines)
-        parts.append("")
-        parts.append(
-            f"{member.id} ({member.team}), FTE {member.fte}: total {currency.format(total)} {c}"
-        )
-        parts.append(
-            tabulate(
-                [
-                    (
-                        str(line.period),
-                        line.days,
-                        decimal_text(line.weight, 4),
-                        _pct(line.attainment),
-                        _factor(line.payout_factor),
-                        currency.format(currency.to_minor(line.shared)),
-                        currency.format(currency.to_minor(line.total)),
-                        *(
-                            (
-                                currency.format(currency.to_minor(line.held)),
-                                currency.format(currency.to_minor(line.paid_now or line.total)),
-                            )
-                            if holdback
-                            else ()
-                        ),
-                        line.reason,
-                    )
-                    for line in lines
-                ],
-                headers=[
-                    "Month",
-                    "Days",
-                    "Weight",
-                    "Attainment",
-                    "Factor",
-                    "Shared",
-                    "Total",
-                    *(("Held", "Paid now") if holdback else ()),
-                    "Note",
-                ],
-                colalign=(
-                    "left",
-                    *("right",) * (8 if holdback else 6),
-                    "left",
-                ),
-                disable_numparse=True,
-            )
-        )
-    if holdback:
-        parts.extend(["", _settlement_table(result)])
-    return "\n".join(parts) + "\n"
-
-
-# -- files -------------------------------------------------------------------
 
 
 def _csv_text(cells: tuple[object, ...]) -> str:
@@ -537,8 +161,8 @@ def _month_text(
     ``pick`` (from :func:`_picker`) spreads each cohort's text over its members.
     """
     period = str(month_result.month)
-    attainment = _ratio(month_result.attainment) or ""
-    factor = _ratio(month_result.factor) or ""
+    attainment = ratio_text(month_result.attainment) or ""
+    factor = ratio_text(month_result.factor) or ""
     days_in_month = month_result.month.days
     pending = month_result.status is MonthStatus.PENDING
     texts: dict[tuple[int, int, int, str], str] = {}

@@ -1,0 +1,127 @@
+"""What the Markdown pages people read share: escaped text, cells, tables, the plan in words.
+
+The member statements (:mod:`jointbonus.statements`) and the transparency
+report (:mod:`jointbonus.transparency`) are written with these, so the two
+pages describe the plan in the same sentences and show a figure the same way.
+Text that comes from the plan (ids, teams, names) goes through :func:`md`, so
+it always shows as written and never becomes markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+from jointbonus.curves import StepCurve
+from jointbonus.number import decimal_text, percent_text
+from jointbonus.plan import FundingStyle, Plan, Split
+from jointbonus.results import Result
+
+__all__ = [
+    "factor_cell",
+    "leaver_rule",
+    "md",
+    "md_table",
+    "percent_cell",
+    "plan_sentences",
+    "plan_teams",
+    "scale_text",
+]
+
+#: Characters that Markdown would read as formatting; escaped in text that
+#: comes from the plan (ids, teams, names) so it always shows as written.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|&~#])")
+
+
+def md(text: str) -> str:
+    """``text`` as literal Markdown on one line."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+def percent_cell(value: Fraction | None) -> str:
+    """A ratio as a percentage cell (``107.45%``); empty for ``None``."""
+    return "" if value is None else percent_text(value)
+
+
+def factor_cell(value: Fraction | None) -> str:
+    """A payout factor as a cell with four decimals; empty for ``None``."""
+    return "" if value is None else decimal_text(value, 4)
+
+
+def md_table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> list[str]:
+    """A Markdown table; ``align`` has one letter per column, ``l`` or ``r``."""
+    rule = ["---:" if a == "r" else "---" for a in align]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
+    lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+    return lines
+
+
+def plan_teams(plan: Plan) -> list[str]:
+    """The plan's teams in its order, or its members' teams sorted when it names none."""
+    return list(plan.teams) or sorted({m.team for m in plan.members})
+
+
+def _and(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def scale_text(result: Result) -> str:
+    """The calibrated scale: the pool at target with its currency, or the multiplier."""
+    plan, currency = result.plan, result.plan.currency
+    if plan.funding is FundingStyle.POOL:
+        pool = currency.round_to_minor(result.calibration.scale)
+        return f"{currency.format(pool)} {currency.code}"
+    return decimal_text(result.calibration.scale, 6)
+
+
+def plan_sentences(result: Result) -> str:
+    """The plan in two sentences: one target, and how the money is shared."""
+    plan = result.plan
+    teams = _and([md(t) for t in plan_teams(plan)])
+    metric = md(plan.metric)
+    curve = plan.curve
+    teams = teams[:1].upper() + teams[1:]
+    if isinstance(curve, StepCurve) and curve.threshold == 1 and curve.payout == 1:
+        first = (
+            f"{teams} share one monthly {metric} target: in a month that reaches it, "
+            "everybody in the plan earns a bonus, and in a month that misses it, nobody does."
+        )
+    else:
+        first = (
+            f"{teams} share one monthly {metric} target, and every month's payout factor "
+            f"follows one curve for everybody ({md(curve.describe())})."
+        )
+    if plan.funding is FundingStyle.INDIVIDUAL:
+        second = (
+            f"Each member earns their annual target bonus x {scale_text(result)} / 12 x "
+            "their weight (FTE x days active / days in the month) x the payout factor."
+        )
+    else:
+        by = {
+            Split.EQUAL: "shared equally among everybody in the plan that month, "
+            "in proportion to FTE and days active",
+            Split.SALARY: "shared among everybody in the plan that month in proportion "
+            "to FTE x days active x annual base salary",
+            Split.TARGET_BONUS: "shared among everybody in the plan that month in "
+            "proportion to FTE x days active x annual target bonus",
+        }[plan.split]
+        second = (
+            f"The month's pool, {scale_text(result)} at target times the payout factor, is {by}."
+        )
+    return f"{first} {second}"
+
+
+def leaver_rule(plan: Plan) -> str:
+    """The plan's leaver rule, as the end of a sentence."""
+    if plan.pay_leavers_for_exit_month:
+        return (
+            "a member who leaves before a month's last day is paid for the days they "
+            "were there (`pay_leavers_for_exit_month = true`)"
+        )
+    return (
+        "a member who leaves before a month's last day is not paid for that month "
+        "(`pay_leavers_for_exit_month = false`)"
+    )
