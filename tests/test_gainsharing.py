@@ -454,6 +454,224 @@ def test_pay_distribution_gives_a_zero_salary_nothing_and_says_why() -> None:
     assert reasons(result, 0)["B"] == "salary 0: the plan shares by pay"
 
 
+# -- the holdback -------------------------------------------------------------
+
+#: The worked example of docs/gainsharing.md: A and B stay all year, C leaves on
+#: 15 March, before March ends; a tenth of each member's amount is held back.
+STAYERS_AND_A_LEAVER = [member("A"), member("B"), member("C", end=date(2026, 3, 15))]
+
+
+def held_plan(**settings: Any) -> GainsharingPlan:
+    options: dict[str, Any] = {"holdback": "0.1"}
+    options.update(settings)
+    return plan_of(YEAR, STAYERS_AND_A_LEAVER, **options)
+
+
+def holdbacks(result: GainsharingResult) -> dict[str, gs.HoldbackSettlement]:
+    return {s.member_id: s for s in result.holdback_settlements()}
+
+
+def test_a_tenth_of_each_line_is_held_and_the_rest_paid_with_the_period() -> None:
+    result = run(held_plan())
+    january = {line.member_id: line for line in result.lines() if line.period.number == 1}
+    # January pays 11.25, 3.75 each; a tenth of 3.75 is 0.375, held as 0.38.
+    assert [january[m].amount for m in "ABC"] == [D("3.75")] * 3
+    assert [january[m].held for m in "ABC"] == [D("0.38")] * 3
+    assert [january[m].paid_now for m in "ABC"] == [D("3.37")] * 3
+    assert (result.periods[0].paid, result.periods[0].held, result.periods[0].paid_now) == (
+        1125,
+        114,
+        1011,
+    )
+    # February is a deficit: nothing is paid, so nothing is held.
+    assert (result.periods[1].held, result.periods[1].paid_now) == (0, 0)
+    # March pays 7.50 to A and B only (C left before the month ended): 0.38 held each.
+    march = {line.member_id: line for line in result.lines() if line.period.number == 3}
+    assert [march[m].held for m in "ABC"] == [D("0.38"), D("0.38"), D("0.00")]
+    assert (result.periods[2].held, result.periods[2].paid_now) == (76, 674)
+
+
+def test_those_still_in_the_plan_at_year_end_are_paid_what_was_held_and_a_leaver_forfeits_it() -> (
+    None
+):
+    result = run(held_plan())
+    settled = holdbacks(result)
+    assert (settled["A"].held, settled["A"].status, settled["A"].paid) == (
+        D("0.76"),
+        gs.HoldbackStatus.PAID,
+        D("0.76"),
+    )
+    assert settled["A"].reason == ""
+    assert (settled["C"].held, settled["C"].status, settled["C"].paid, settled["C"].forfeited) == (
+        D("0.38"),
+        gs.HoldbackStatus.FORFEITED,
+        D("0.00"),
+        D("0.38"),
+    )
+    assert settled["C"].reason == (
+        "left on 2026-03-15, before the year end 2026-03-31; held-back amounts are paid only "
+        "to members in the plan at year end, so the 0.38 held back returns to the company"
+    )
+
+
+def test_the_year_with_a_holdback_accounts_for_every_cent() -> None:
+    result = run(held_plan())
+    s = result.summary
+    # Paid in the periods 11.25 + 7.50 = 18.75, of which 1.14 + 0.76 = 1.90 held back.
+    assert (s.paid_in_periods, s.held_back, s.paid_now) == (1875, 190, 1685)
+    # A and B are paid their 0.76 each at year end; C's 0.38 returns to the company.
+    assert (s.holdback_paid, s.holdback_forfeited) == (152, 38)
+    # The reserve, 1.25, goes to A and B, in the plan all year: 0.63 and 0.62.
+    assert settlement(result) == {"A": D("0.63"), "B": D("0.62"), "C": D("0.00")}
+    # Employees receive 16.85 + 1.52 + 1.25 = 19.62 of their 20.00; 0.38 is forfeited.
+    assert s.paid_total == 1962
+    employees = s.paid_now + s.holdback_paid + s.holdback_forfeited + s.settlement_paid
+    assert s.employee_gains + s.employee_deficits == 2000 == employees
+
+
+def test_the_holdback_is_not_the_reserve_a_deficit_never_touches_it() -> None:
+    # January gains 30.00, then February's deficit of 20.00 takes the reserve to
+    # 3.75 - 10.00 = -6.25, which the company absorbs; March breaks even.
+    year = [YEAR[0], ("2026-02", "1000.00", "320.00"), ("2026-03", "1000.00", "300.00")]
+    result = run(plan_of(year, holdback="0.1"))
+    assert result.settlement.absorbed == 625
+    # What January held back, 0.38 from each, is still paid in full at year end.
+    assert {m: s.paid for m, s in holdbacks(result).items()} == {
+        "A": D("0.38"),
+        "B": D("0.38"),
+        "C": D("0.38"),
+    }
+    assert result.summary.paid_total == 1125
+
+
+def test_halves_of_a_minor_unit_are_held_away_from_zero() -> None:
+    settings: dict[str, Any] = {
+        "months": 1,
+        "employee_share": "1",
+        "reserve_share": "0",
+        "holdback": "0.5",
+    }
+    # A gain of 0.05, all of it paid to one member: half of it, 0.025, is held as 0.03.
+    cents = run(plan_of([("2026-01", "1000.00", "299.95")], [member("A")], **settings))
+    (line,) = cents.lines()
+    assert (line.amount, line.held, line.paid_now) == (D("0.05"), D("0.03"), D("0.02"))
+    # In yen, which has no minor unit: half of 5 is 2.5, held as 3.
+    yen_data = [
+        MonthData("2025-11", "1000", "300"),
+        MonthData("2025-12", "1000", "300"),
+        MonthData("2026-01", "1000", "295"),
+    ]
+    yen = run(plan_of([], [member("A")], currency="JPY", data=yen_data, **settings))
+    (line,) = yen.lines()
+    assert (line.amount, line.held, line.paid_now) == (D("5"), D("3"), D("2"))
+
+
+def test_a_member_paid_for_their_exit_period_still_forfeits_what_was_held() -> None:
+    result = run(held_plan(pay_leavers_for_exit_period=True))
+    march = {line.member_id: line for line in result.lines() if line.period.number == 3}
+    # C is paid for 15 of March's 31 days: 7.50 x 15/77 = 1.46; a tenth, 0.15, is held.
+    assert (march["C"].amount, march["C"].held) == (D("1.46"), D("0.15"))
+    settled = holdbacks(result)
+    assert settled["C"].status is gs.HoldbackStatus.FORFEITED
+    assert settled["C"].forfeited == D("0.38") + D("0.15")
+
+
+def test_a_statement_says_when_nothing_was_held_back() -> None:
+    # D leaves on 20 January, before it ends, and is never paid; E joins in
+    # March, after the gains of January, and is paid for March.
+    members = [member("A"), member("D", end=date(2026, 1, 20)), member("E", start=date(2026, 3, 1))]
+    result = run(
+        plan_of(
+            [YEAR[0], ("2026-02", "1000.00", "300.00"), ("2026-03", "1000.00", "310.00")],
+            members,
+            holdback="0.1",
+        )
+    )
+    settled = holdbacks(result)
+    assert (settled["D"].held, settled["D"].status) == (D("0.00"), gs.HoldbackStatus.FORFEITED)
+    assert settled["D"].reason.endswith(
+        "held-back amounts are paid only to members in the plan at year end, and nothing was "
+        "held back"
+    )
+    # March is a deficit: E is paid nothing, so nothing is held back from them.
+    assert (settled["E"].held, settled["E"].status) == (D("0.00"), gs.HoldbackStatus.PAID)
+    table = gs.render_table(result)
+    statement = table[table.index("\nE (plant)") :]
+    assert "nothing was held back" in statement
+
+
+def test_a_member_who_leaves_on_the_years_last_day_is_paid_what_was_held() -> None:
+    members = [member("A"), member("B", end=date(2026, 3, 31))]
+    settled = holdbacks(run(plan_of(YEAR, members, holdback="0.1")))
+    assert settled["B"].status is gs.HoldbackStatus.PAID
+    assert settled["B"].paid == settled["A"].paid > 0
+
+
+def test_nobody_in_the_plan_at_year_end_means_every_holdback_returns_to_the_company() -> None:
+    members = [member("A", end=date(2026, 3, 30)), member("B", start=date(2026, 4, 1))]
+    result = run(plan_of(YEAR, members, holdback="0.2"))
+    settled = holdbacks(result)
+    # A is paid all of January's 11.25 (B has not started): 2.25 held and forfeited.
+    assert (settled["A"].held, settled["A"].forfeited) == (D("2.25"), D("2.25"))
+    assert settled["B"].reason == "not yet started (starts 2026-04-01, after the year end)"
+    assert (settled["B"].held, settled["B"].status) == (D("0.00"), gs.HoldbackStatus.FORFEITED)
+    assert (result.summary.holdback_paid, result.summary.holdback_forfeited) == (0, 225)
+
+
+def test_while_a_period_is_pending_every_holdback_waits() -> None:
+    result = run(plan_of([YEAR[0]], STAYERS_AND_A_LEAVER, holdback="0.1"))
+    settled = holdbacks(result)
+    assert {s.status for s in settled.values()} == {gs.HoldbackStatus.PENDING}
+    assert [s.held for s in settled.values()] == [D("0.38")] * 3
+    assert all(s.paid == s.forfeited == 0 for s in settled.values())
+    assert settled["C"].reason == (
+        "pending: held-back amounts are settled when every period of the plan year is in"
+    )
+    s = result.summary
+    assert (s.held_back, s.paid_now, s.holdback_paid, s.holdback_forfeited) == (114, 1011, 0, 0)
+    # Paid to employees so far: what January paid now.
+    assert s.paid_total == 1011
+
+
+def test_without_a_holdback_nothing_is_held() -> None:
+    result = run(plan_of(YEAR))
+    assert result.plan.holdback == 0
+    assert all(line.held == 0 and line.paid_now == line.amount for line in result.lines())
+    assert list(result.holdback_settlements()) == []
+    s = result.summary
+    assert (s.held_back, s.holdback_paid, s.holdback_forfeited) == (0, 0, 0)
+    assert s.paid_now == s.paid_in_periods
+    assert s.paid_total == s.paid_in_periods + s.settlement_paid
+
+
+@pytest.mark.parametrize(
+    ("holdback", "expected"),
+    [
+        ("1", "a share from 0 to below 1"),
+        ("-0.1", "a share from 0 to below 1"),
+        ("ten percent", "a share from 0 to below 1"),
+        ("10%", "a share from 0 to below 1"),
+        (None, "a share from 0 to below 1"),
+    ],
+)
+def test_a_holdback_is_a_share_from_0_to_below_1(holdback: object, expected: str) -> None:
+    found = problems_of(holdback=holdback)
+    assert expected in found["gainsharing.holdback"]
+
+
+def test_a_holdback_may_be_text_a_decimal_a_fraction_or_0() -> None:
+    assert plan_of(YEAR, holdback="0.125").holdback == F(1, 8)
+    assert plan_of(YEAR, holdback=D("0.2")).holdback == F(1, 5)
+    assert plan_of(YEAR, holdback=F(1, 3)).holdback == F(1, 3)
+    assert plan_of(YEAR, holdback=0).holdback == 0
+
+
+def test_a_float_holdback_is_refused() -> None:
+    with pytest.raises(PlanError) as caught:
+        plan_of(YEAR, holdback=0.1)
+    assert "not a float" in str(caught.value)
+
+
 # -- exactness and determinism ------------------------------------------------
 
 
@@ -637,6 +855,144 @@ def test_write_results_writes_four_files(tmp_path: Path) -> None:
     assert len(lines) == 1 + 9
     document = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
     assert "lines" not in document and "settlement_lines" not in document
+
+
+def test_the_table_shows_what_was_held_back_and_what_becomes_of_it() -> None:
+    table = gs.render_table(run(held_plan()))
+    assert (
+        "Holdback: 10.0% of each member's period amount is held until the year end and paid "
+        "then to the members still in the plan; a member who leaves earlier forfeits it and it "
+        "returns to the company (unlike the reserve, it never covers a deficit)"
+    ) in table
+    assert "\nHeld-back amounts\n" in table
+    for row in (
+        "Held back until the year end (USD)                   1.90",
+        "Paid with the periods (USD)                         16.85",
+        "Holdback paid at year end (USD)                      1.52",
+        "Holdback forfeited, returned to the company (USD)    0.38",
+        "Paid to employees in all (USD)                      19.62",
+    ):
+        assert row in table
+    # Each statement adds up, and its "Paid now" column sums to what the member receives.
+    assert (
+        "A (plant), FTE 1: periods 7.50 - held back 0.76 + held back paid 0.76 + settlement "
+        "0.63 = 8.13 USD"
+    ) in table
+    assert (
+        "C (plant), FTE 1: periods 3.75 - held back 0.38 + held back paid 0.00 + settlement "
+        "0.00 = 3.37 USD"
+    ) in table
+    statement = table[table.index("\nA (plant)") :]
+    header = statement.splitlines()[2]
+    assert header.split() == [
+        "Period",
+        "Days",
+        "Weight",
+        "Share",
+        "Amount",
+        "Held",
+        "Paid",
+        "now",
+        "Note",
+    ]
+    assert "the 0.76 held back is paid: in the plan on 2026-03-31" in statement
+    assert "so the 0.38 held back returns to the company" in table
+
+
+def test_without_a_holdback_the_table_has_no_holdback_figures() -> None:
+    table = gs.render_table(run(plan_of(YEAR)))
+    for text in ("Holdback", "Held back", "Held-back", "Paid now", "held back"):
+        assert text not in table
+
+
+def test_the_json_document_shows_the_held_part_and_each_members_holdback() -> None:
+    document = json.loads(gs.render_json(gs.result_document(run(held_plan()))))
+    assert document["plan"]["holdback"] == "0.100000"
+    summary = document["summary"]
+    assert {k: summary[k] for k in ("held_back", "paid_now", "holdback_paid")} == {
+        "held_back": "1.90",
+        "paid_now": "16.85",
+        "holdback_paid": "1.52",
+    }
+    assert (summary["holdback_forfeited"], summary["paid_total"]) == ("0.38", "19.62")
+    assert (document["periods"][0]["held"], document["periods"][0]["paid_now"]) == (
+        "1.14",
+        "10.11",
+    )
+    line = document["lines"][0]
+    assert list(line) == [
+        "member_id", "team", "period", "days", "weight", "share", "amount", "held", "paid_now",
+        "status", "reason",
+    ]  # fmt: skip
+    assert (line["amount"], line["held"], line["paid_now"]) == ("3.75", "0.38", "3.37")
+    assert document["holdback_settlements"] == [
+        {
+            "member_id": "A",
+            "team": "plant",
+            "held": "0.76",
+            "status": "paid",
+            "paid": "0.76",
+            "forfeited": "0.00",
+            "reason": "",
+        },
+        {
+            "member_id": "B",
+            "team": "plant",
+            "held": "0.76",
+            "status": "paid",
+            "paid": "0.76",
+            "forfeited": "0.00",
+            "reason": "",
+        },
+        {
+            "member_id": "C",
+            "team": "plant",
+            "held": "0.38",
+            "status": "forfeited",
+            "paid": "0.00",
+            "forfeited": "0.38",
+            "reason": "left on 2026-03-15, before the year end 2026-03-31; held-back amounts are "
+            "paid only to members in the plan at year end, so the 0.38 held back returns to the "
+            "company",
+        },
+    ]
+
+
+def test_without_a_holdback_the_json_document_has_no_holdback_keys() -> None:
+    document = gs.result_document(run(plan_of(YEAR)))
+    assert "holdback" not in document["plan"]
+    assert "holdback_settlements" not in document
+    assert not {"held_back", "paid_now", "holdback_paid"} & set(document["summary"])
+    assert "held" not in document["periods"][0] and "held" not in document["lines"][0]
+
+
+def test_write_results_adds_holdback_columns_only_with_a_holdback(tmp_path: Path) -> None:
+    gs.write_results(run(plan_of(YEAR)), tmp_path / "plain")
+    gs.write_results(run(held_plan()), tmp_path / "held")
+
+    def header(folder: str, name: str) -> str:
+        return (tmp_path / folder / name).read_text(encoding="utf-8").splitlines()[0]
+
+    assert header("plain", "periods.csv") == ",".join(gs.report.PERIOD_COLUMNS)
+    assert header("plain", "lines.csv") == ",".join(gs.report.LINE_COLUMNS)
+    assert header("plain", "settlement.csv") == ",".join(gs.report.SETTLEMENT_COLUMNS)
+    assert "paid,held,paid_now,reserve" in header("held", "periods.csv")
+    assert header("held", "lines.csv") == (
+        "member_id,team,period,days,weight,share,amount,held,paid_now,status,reason"
+    )
+    assert header("held", "settlement.csv").endswith(
+        ",amount,reason,holdback_held,holdback_status,holdback_paid,holdback_forfeited,"
+        "holdback_reason"
+    )
+    lines = (tmp_path / "held" / "lines.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1] == "A,plant,2026-01,31,1.000000,0.333333,3.75,0.38,3.37,paid,"
+    settled = (tmp_path / "held" / "settlement.csv").read_text(encoding="utf-8").splitlines()
+    assert settled[1] == "A,plant,True,90,1.000000,0.500000,0.63,,0.76,paid,0.76,0.00,"
+    assert settled[3].startswith("C,plant,False,74,0.000000,0.000000,0.00,")
+    assert ",0.38,forfeited,0.00,0.38," in settled[3]
+    document = json.loads((tmp_path / "held" / "result.json").read_text(encoding="utf-8"))
+    assert document["summary"]["holdback_forfeited"] == "0.38"
+    assert "holdback_settlements" not in document  # per member: in settlement.csv
 
 
 def test_write_results_leaves_nothing_behind_when_it_fails(tmp_path: Path) -> None:

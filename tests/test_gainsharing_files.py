@@ -100,9 +100,9 @@ class Case:
     plan: str = SCANLON
 
 
-# Scanlon plan file lines: 12 kind, 13 name, 14 currency, 15 start, 16 months, 20 roster.file,
-# 24 formula, 25 gainsharing.file, 26 base_period, 27 period, 28 employee_share,
-# 29 reserve_share, 30 distribution. Roster lines: 2 NPC-M01 ... 24 NPC-S05.
+# Scanlon plan file lines: 17 kind, 18 name, 19 currency, 20 start, 21 months, 25 roster.file,
+# 29 formula, 30 gainsharing.file, 31 base_period, 32 period, 33 employee_share,
+# 34 reserve_share, 35 distribution, 36 holdback. Roster lines: 2 NPC-M01 ... 24 NPC-S05.
 # Periods lines: 2 for 2024-01 ... 25 for 2025-12, 26 for 2026-01 ... 37 for 2026-12.
 CASES = [
     Case(
@@ -182,7 +182,7 @@ CASES = [
         "base-period-outside-the-data",
         sub(SCANLON, 'first = "2024-01"', 'first = "2023-07"'),
         SCANLON,
-        26,
+        31,
         "gainsharing.base_period",
         "no line for 2023-07, 2023-08",
     ),
@@ -190,7 +190,7 @@ CASES = [
         "base-period-overlaps-the-plan-year",
         sub(SCANLON, 'last = "2025-12"', 'last = "2026-03"'),
         SCANLON,
-        26,
+        31,
         "gainsharing.base_period",
         "ends before the plan year starts (2026-01)",
     ),
@@ -198,7 +198,7 @@ CASES = [
         "base-period-backwards",
         sub(SCANLON, 'first = "2024-01", last = "2025-12"', 'first = "2025-12", last = "2024-01"'),
         SCANLON,
-        26,
+        31,
         "gainsharing.base_period",
         "a last month on or after the first month 2025-12",
     ),
@@ -213,7 +213,7 @@ CASES = [
             sub(PERIODS, "2025-12,554339.30", "2025-12,0.00"),
         ),
         SCANLON,
-        26,
+        31,
         "gainsharing.base_period",
         "a base period whose revenue totals above 0",
     ),
@@ -221,7 +221,7 @@ CASES = [
         "employee-share-above-one",
         sub(SCANLON, "employee_share = 0.5", "employee_share = 1.5"),
         SCANLON,
-        28,
+        33,
         "gainsharing.employee_share",
         "a share from 0 to 1",
     ),
@@ -229,15 +229,53 @@ CASES = [
         "reserve-share-below-zero",
         sub(SCANLON, "reserve_share = 0.25", "reserve_share = -0.25"),
         SCANLON,
-        29,
+        34,
         "gainsharing.reserve_share",
         "a share from 0 to 1",
+    ),
+    Case(
+        "holdback-of-one",
+        sub(SCANLON, "holdback = 0.1", "holdback = 1"),
+        SCANLON,
+        36,
+        "gainsharing.holdback",
+        "a share from 0 to below 1",
+    ),
+    Case(
+        "holdback-below-zero",
+        sub(SCANLON, "holdback = 0.1", "holdback = -0.1"),
+        SCANLON,
+        36,
+        "gainsharing.holdback",
+        "a share from 0 to below 1",
+    ),
+    Case(
+        "holdback-as-words",
+        sub(SCANLON, "holdback = 0.1", 'holdback = "ten percent"'),
+        SCANLON,
+        36,
+        "gainsharing.holdback",
+        "a decimal number",
+    ),
+    Case(
+        "holdback-in-a-funding-section-as-for-a-shared-target",
+        both(
+            sub(SCANLON, "holdback = 0.1", ""),
+            lambda folder: (folder / SCANLON).write_text(
+                (folder / SCANLON).read_text(encoding="utf-8") + "\n[funding]\nholdback = 0.1\n",
+                encoding="utf-8",
+            ),
+        ),
+        SCANLON,
+        38,
+        "funding",
+        "no such setting",
     ),
     Case(
         "share-as-a-percentage",
         sub(SCANLON, "employee_share = 0.5", 'employee_share = "50%"'),
         SCANLON,
-        28,
+        33,
         "gainsharing.employee_share",
         "a decimal number",
     ),
@@ -245,7 +283,7 @@ CASES = [
         "unknown-formula",
         sub(SCANLON, 'formula = "scanlon"', 'formula = "improshare"'),
         SCANLON,
-        24,
+        29,
         "gainsharing.formula",
         "'scanlon' or 'rucker'",
     ),
@@ -253,7 +291,7 @@ CASES = [
         "unknown-distribution",
         sub(SCANLON, 'distribution = "weight"', 'distribution = "seniority"'),
         SCANLON,
-        30,
+        35,
         "gainsharing.distribution",
         "'equal', 'weight' or 'pay'",
     ),
@@ -315,7 +353,7 @@ CASES = [
         "wrong-kind",
         sub(SCANLON, 'kind = "gainsharing"', 'kind = "scanlon"'),
         SCANLON,
-        12,
+        17,
         "kind",
         "'gainsharing'",
     ),
@@ -323,7 +361,7 @@ CASES = [
         "misspelt-setting",
         sub(SCANLON, "reserve_share = 0.25", "reserve_shar = 0.25"),
         SCANLON,
-        23,
+        28,
         "gainsharing.reserve_share",
         "required",
     ),
@@ -331,7 +369,7 @@ CASES = [
         "periods-file-outside-the-folder",
         sub(SCANLON, 'file = "data/periods.csv"', 'file = "../periods.csv"'),
         SCANLON,
-        25,
+        30,
         "gainsharing.file",
         "a path inside the plan's folder",
     ),
@@ -339,7 +377,7 @@ CASES = [
         "missing-periods-file",
         lambda folder: (folder / PERIODS).unlink(),
         SCANLON,
-        25,
+        30,
         "gainsharing.file",
         "an existing file",
     ),
@@ -376,7 +414,7 @@ def test_every_problem_is_reported_in_one_pass(plan_dir: Path) -> None:
     sub(ROSTER, "NPC-M04,marketing,2023-06-19,,0.5", "NPC-M04,marketing,2023-06-19,,0")(plan_dir)
     problems = load_problems(plan_dir / SCANLON)
     assert [(p.file, p.line, p.field) for p in problems] == [
-        (SCANLON, 28, "gainsharing.employee_share"),
+        (SCANLON, 33, "gainsharing.employee_share"),
         (ROSTER, 5, "fte"),
         (PERIODS, 26, "cost"),
     ]
@@ -456,9 +494,27 @@ def test_periods_shaped_text_loads_or_gives_a_plan_error(rows: list[tuple[str, s
 @fuzz
 @given(
     st.sampled_from(
-        ["employee_share = 0.5", 'period = "month"', "months = 12", 'start = "2026-01"']
+        [
+            "employee_share = 0.5",
+            'period = "month"',
+            "months = 12",
+            'start = "2026-01"',
+            "holdback = 0.1",
+        ]
     ),
-    st.sampled_from(["", "x = 1", "employee_share = []", "period = 3", "months = 1e3", "[x]"]),
+    st.sampled_from(
+        [
+            "",
+            "x = 1",
+            "employee_share = []",
+            "period = 3",
+            "months = 1e3",
+            "[x]",
+            "holdback = 0.99",
+            "holdback = 1e-9",
+            'holdback = "NaN"',
+        ]
+    ),
 )
 def test_plan_settings_load_or_give_a_plan_error(old: str, new: str) -> None:
     text = PLAN_TEXT.replace(old, new, 1)
@@ -484,10 +540,17 @@ def test_example_runs_and_adds_up(name: str) -> None:
     settled = result.settlement
     assert settled.status is SettlementStatus.SETTLED
     assert s.employee_gains + s.employee_deficits == (
-        s.paid_in_periods + settled.paid + settled.returned - settled.absorbed
+        s.paid_now
+        + s.holdback_paid
+        + s.holdback_forfeited
+        + settled.paid
+        + settled.returned
+        - settled.absorbed
     )
     paid_at_year_end = sum(currency.to_minor(line.amount) for line in result.settlement_lines())
     assert paid_at_year_end == settled.paid
+    held = sum(currency.to_minor(s.paid + s.forfeited) for s in result.holdback_settlements())
+    assert s.paid_in_periods == s.paid_now + held
     assert gs.render_table(result).endswith("\n")
 
 
@@ -510,6 +573,32 @@ def test_scanlon_example_has_two_years_of_base_a_deficit_month_and_gains() -> No
     assert result.settlement.reserve < 0
     assert result.settlement.absorbed == -result.settlement.reserve
     assert result.settlement.paid == 0
+
+
+def test_scanlon_example_holds_a_tenth_back_and_pays_it_whatever_the_reserve() -> None:
+    result = run_example(SCANLON)
+    plan = result.plan
+    assert plan.holdback == Decimal("0.1")
+    settled = {s.member_id: s for s in result.holdback_settlements()}
+    # The reserve ends below zero, yet those in the plan at year end get what was held.
+    assert result.settlement.absorbed > 0
+    assert settled["NPC-S05"].status is gs.HoldbackStatus.PAID  # left on 2026-12-31
+    assert settled["NPC-S05"].paid > 0
+    # The members who left on 2026-09-18 and 2026-06-30 forfeit theirs to the company.
+    assert (settled["NPC-P09"].held, settled["NPC-P09"].forfeited) == (
+        Decimal("106.71"),
+        Decimal("106.71"),
+    )
+    assert settled["NPC-S04"].forfeited == Decimal("95.21")
+    s = result.summary
+    assert (s.held_back, s.holdback_paid, s.holdback_forfeited) == (366360, 346168, 20192)
+    assert s.paid_total == 3643408
+
+
+def test_rucker_example_has_no_holdback() -> None:
+    result = run_example(RUCKER)
+    assert result.plan.holdback == 0
+    assert list(result.holdback_settlements()) == []
 
 
 def test_rucker_example_pays_by_quarter_and_settles_a_positive_reserve() -> None:
@@ -613,8 +702,8 @@ def test_bad_gainsharing_input_exits_2_listing_every_problem(
     assert code == EXIT_BAD_INPUT
     assert out == ""
     assert "2 problems in the plan" in err
-    assert "scanlon.toml:28: gainsharing.employee_share: got Decimal('2')" not in err
-    assert "scanlon.toml:28: gainsharing.employee_share: got 2, expected a share" in err
+    assert "scanlon.toml:33: gainsharing.employee_share: got Decimal('2')" not in err
+    assert "scanlon.toml:33: gainsharing.employee_share: got 2, expected a share" in err
     assert "data/periods.csv:26: cost: got '-161552.91', expected an amount >= 0" in err
     assert "Traceback" not in err
     assert not out_dir.exists()

@@ -7,7 +7,9 @@ cost actually spent. The employees' share of each gain is split among the
 members eligible in the period, less a part held in a reserve for deficit
 periods; deficits are charged to the reserve, and at year end a positive
 reserve is paid to those still in the plan while a negative one is absorbed
-by the company. See ``docs/gainsharing.md``.
+by the company. A plan may also hold back a share of each member's period
+amount until the year end, paid then only to those still in the plan. See
+``docs/gainsharing.md``.
 
 Three lines, as for a shared-target plan::
 
@@ -45,6 +47,8 @@ from jointbonus.gainsharing.report import (
 from jointbonus.gainsharing.results import (
     GainsharingResult,
     GainsharingSummary,
+    HoldbackSettlement,
+    HoldbackStatus,
     LineStatus,
     MemberLine,
     PeriodResult,
@@ -61,6 +65,8 @@ __all__ = [
     "GainsharingPlan",
     "GainsharingResult",
     "GainsharingSummary",
+    "HoldbackSettlement",
+    "HoldbackStatus",
     "LineStatus",
     "MemberLine",
     "MonthData",

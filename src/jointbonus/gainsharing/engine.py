@@ -12,12 +12,16 @@ For each period with figures, in order (amounts in minor units):
    largest remainder (ties to the lower member id); if nobody is eligible the
    payable part goes to the reserve too;
 5. a deficit: the employee share of it is charged to the reserve, which may
-   fall below 0; nothing is paid and nothing is clawed back.
+   fall below 0; nothing is paid and nothing is clawed back;
+6. with a holdback, ``round(holdback x amount)`` of each member's amount is
+   held until the year end and the rest is paid with the period.
 
 When every period has its figures, the reserve is settled at year end: a
 positive reserve is split, by the plan's distribution rule, among the
 members in the plan on the year's last day; a negative one is absorbed by the
-company.
+company. What was held back from each member is paid to them if they are in
+the plan on that day; a member who left earlier forfeits it, and it returns
+to the company.
 
 >>> from datetime import date
 >>> from jointbonus import D, Member
@@ -75,12 +79,17 @@ def run(plan: GainsharingPlan) -> GainsharingResult:
         for member in plan.members
     )
     settlement = _settle(plan, results, salaries, year_days, reserve)
+    held = tuple(
+        sum(plan.held_back(result.amounts[index]) for result in results)
+        for index in range(len(plan.members))
+    )
     return GainsharingResult(
         plan=plan,
         periods=tuple(results),
         settlement=settlement,
-        summary=_summary(results, settlement),
+        summary=_summary(plan, results, settlement, held),
         year_days=year_days,
+        held=held,
     )
 
 
@@ -183,6 +192,7 @@ def _pay_period(
         standings=standings,
         weights=tuple(weights),
         amounts=tuple(amounts),
+        held=sum(plan.held_back(amount) for amount in amounts),
     )
 
 
@@ -210,9 +220,7 @@ def _settle(
         )
     year_end = plan.year_end
     units = [
-        member.fte_units * days
-        if member.start <= year_end and (member.end is None or member.end >= year_end)
-        else 0
+        member.fte_units * days if plan.in_plan_at_year_end(member) else 0
         for member, days in zip(plan.members, year_days, strict=True)
     ]
     weights = _weights(plan, units, salaries)
@@ -253,7 +261,12 @@ def _settle(
     )
 
 
-def _summary(results: list[PeriodResult], settlement: Settlement) -> GainsharingSummary:
+def _summary(
+    plan: GainsharingPlan,
+    results: list[PeriodResult],
+    settlement: Settlement,
+    held: tuple[int, ...],
+) -> GainsharingSummary:
     done = [r for r in results if r.status is PeriodStatus.PAID]
     gains = [r for r in done if r.gain > 0]
     deficits = [r for r in done if r.gain < 0]
@@ -261,6 +274,14 @@ def _summary(results: list[PeriodResult], settlement: Settlement) -> Gainsharing
     employee_gains = sum(r.employee_share for r in gains)
     employee_deficits = sum(r.employee_share for r in deficits)
     paid_in_periods = sum(r.paid for r in done)
+    held_back = sum(held)
+    holdback_paid = holdback_forfeited = 0
+    if settlement.status is SettlementStatus.SETTLED:
+        for member, amount in zip(plan.members, held, strict=True):
+            if plan.in_plan_at_year_end(member):
+                holdback_paid += amount
+            else:
+                holdback_forfeited += amount
     return GainsharingSummary(
         periods_paid=len(done),
         periods_pending=len(results) - len(done),
@@ -275,9 +296,13 @@ def _summary(results: list[PeriodResult], settlement: Settlement) -> Gainsharing
         to_reserve=sum(r.to_reserve for r in done),
         from_reserve=sum(r.from_reserve for r in done),
         paid_in_periods=paid_in_periods,
+        held_back=held_back,
+        paid_now=paid_in_periods - held_back,
+        holdback_paid=holdback_paid,
+        holdback_forfeited=holdback_forfeited,
         reserve=settlement.reserve,
         settlement_paid=settlement.paid,
         absorbed=settlement.absorbed,
         returned=settlement.returned,
-        paid_total=paid_in_periods + settlement.paid,
+        paid_total=paid_in_periods - held_back + holdback_paid + settlement.paid,
     )

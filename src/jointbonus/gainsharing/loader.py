@@ -133,6 +133,7 @@ def load_plan(path: str | Path) -> GainsharingPlan:
             distribution=section.distribution,
             pay_leavers_for_exit_period=settings.roster.pay_leavers_for_exit_period,
             teams=settings.teams,
+            holdback=section.holdback,
         )
     except PlanError as error:
         located = _locate(

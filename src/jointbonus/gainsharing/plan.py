@@ -14,7 +14,10 @@ The rules the plan carries (see ``docs/gainsharing.md``):
 * a **period** is a calendar month or a quarter of three consecutive months
   counted from the plan's first month (fiscal quarters);
 * a member's **weight** in a period is FTE x days active in the period / days
-  in the period, with the core's leaver rule applied to the period's end.
+  in the period, with the core's leaver rule applied to the period's end;
+* the **holdback**, if any, is the share of each member's period amount held
+  until the plan year ends: ``round(holdback x amount)``, halves away from
+  zero (:meth:`GainsharingPlan.held_back`).
 
 >>> from datetime import date
 >>> from jointbonus import D, Member
@@ -42,7 +45,7 @@ from typing import TypeVar
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.money import Currency
 from jointbonus.money import currency as make_currency
-from jointbonus.number import to_fraction
+from jointbonus.number import round_half_up, to_fraction
 from jointbonus.periods import Month, active_days
 from jointbonus.periods import plan_months as month_run
 from jointbonus.roster import FTE_SCALE, Member, Standing, standing_in
@@ -235,6 +238,9 @@ class GainsharingPlan:
     members: tuple[Member, ...]
     pay_leavers_for_exit_period: bool = False
     teams: tuple[str, ...] = ()
+    holdback: Fraction = Fraction(0)
+    """The share of each member's period amount held until the plan year ends, 0 to
+    below 1; paid then only to members still in the plan on its last day."""
 
     @property
     def first_month(self) -> Month:
@@ -249,8 +255,35 @@ class GainsharingPlan:
         """The plan year's last day: the reserve is settled with those in the plan then."""
         return self.periods[-1].last_day
 
+    def held_back(self, amount: int) -> int:
+        """The part of a member's period ``amount`` held until the year end, in minor units.
+
+        ``round(holdback x amount)``, halves away from zero; 0 without a holdback.
+
+        >>> from dataclasses import replace
+        >>> plan = build_plan(
+        ...     name="Demo", currency="USD", start="2026-01", months=1,
+        ...     members=[Member("A", "plant", date(2020, 1, 1), None, Decimal(1))],
+        ...     data=[MonthData("2025-12", "1000.00", "300.00")],
+        ...     base_period=("2025-12", "2025-12"),
+        ...     employee_share="0.5", reserve_share="0.25", holdback="0.1",
+        ... )
+        >>> plan.held_back(375), plan.held_back(365), plan.held_back(0)
+        (38, 37, 0)
+        >>> replace(plan, holdback=Fraction(0)).held_back(375)
+        0
+        """
+        return round_half_up(self.holdback * amount) if self.holdback else 0
+
+    def in_plan_at_year_end(self, member: Member) -> bool:
+        """Whether ``member`` is in the plan on the year's last day (an end date on it counts)."""
+        year_end = self.year_end
+        return member.start <= year_end and (member.end is None or member.end >= year_end)
+
 
 E = TypeVar("E", bound=StrEnum)
+
+_HOLDBACK_EXPECTED = "a share from 0 to below 1, such as 0.1 (10% held until the year end)"
 
 
 def _problem(field_name: str, value: object, expected: str) -> Problem:
@@ -278,6 +311,7 @@ def build_plan(
     months: int = 12,
     pay_leavers_for_exit_period: bool = False,
     teams: Sequence[str] = (),
+    holdback: Decimal | Fraction | int | str = 0,
 ) -> GainsharingPlan:
     """Check everything and return a :class:`GainsharingPlan`, or raise one :class:`PlanError`.
 
@@ -287,7 +321,10 @@ def build_plan(
     first and last month of the base period, which must end before the plan
     starts. ``employee_share`` and ``reserve_share`` are fractions from 0 to 1
     (``"0.5"``, ``Fraction(1, 4)``); ``months`` is the plan year's length, a
-    multiple of 3 when ``period`` is ``"quarter"``.
+    multiple of 3 when ``period`` is ``"quarter"``. ``holdback`` is the share
+    of each member's period amount held until the plan year ends, from 0 to
+    below 1 (``"0.1"``): paid then to the members still in the plan on its last
+    day, forfeited by those who left earlier.
 
     Problems are named as the plan file names them (``gainsharing.base_period``,
     ``data 2026-03 cost``, ``member E17 salary``).
@@ -342,20 +379,22 @@ def build_plan(
         for number in range(len(calendar) // size)
     )
 
-    def share_of(value: object, field_name: str) -> Fraction | None:
-        expected = "a share from 0 to 1, such as 0.5"
+    def share_of(value: object, field_name: str, *, below_one: bool = False) -> Fraction | None:
+        """A share from 0 to 1 (to below 1 when ``below_one``), or ``None`` and a problem."""
+        expected = _HOLDBACK_EXPECTED if below_one else "a share from 0 to 1, such as 0.5"
         try:
             share = to_fraction(value)  # type: ignore[arg-type]
         except (JointBonusError, TypeError):
             problems.append(_problem(field_name, value, expected))
             return None
-        if not 0 <= share <= 1:
+        if share < 0 or share > 1 or (below_one and share == 1):
             problems.append(_problem(field_name, value, expected))
             return None
         return share
 
     employee = share_of(employee_share, "gainsharing.employee_share")
     reserve = share_of(reserve_share, "gainsharing.reserve_share")
+    held = share_of(holdback, "gainsharing.holdback", below_one=True)
 
     base_months = _base_months(base_period, first, problems)
     figures: dict[Month, MonthFigures] = {}
@@ -376,6 +415,7 @@ def build_plan(
         or distribution_rule is None
         or employee is None
         or reserve is None
+        or held is None
         or base is None
         or not periods
     ):  # every None above has added a problem
@@ -394,6 +434,7 @@ def build_plan(
         members=tuple(sorted(members, key=lambda m: m.id)),
         pay_leavers_for_exit_period=pay_leavers_for_exit_period,
         teams=tuple(teams),
+        holdback=held,
     )
 
 

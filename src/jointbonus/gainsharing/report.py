@@ -6,6 +6,11 @@ ratio, shares, weights) as a decimal string with six decimals, rounded half
 away from zero from its exact value, and the base ratio also as an exact
 fraction. Output is deterministic. Files are written under temporary names
 and renamed into place only when all of them are complete.
+
+The holdback's figures (the held part of each line, what each period pays
+now, each member's year-end settlement of what was held back) appear only in
+the output of a plan with a holdback, so a plan without one gives the same
+bytes as before the holdback existed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from jointbonus.cells import csv_text
 from jointbonus.gainsharing.plan import Distribution, Formula, GainsharingPlan, PeriodLength
 from jointbonus.gainsharing.results import (
     GainsharingResult,
+    HoldbackSettlement,
+    HoldbackStatus,
     MemberLine,
     PeriodResult,
     PeriodStatus,
@@ -32,15 +39,19 @@ from jointbonus.gainsharing.results import (
 from jointbonus.money import Currency
 from jointbonus.number import decimal_text, percent_text
 from jointbonus.report import render_json
+from jointbonus.roster import Member
 
 __all__ = [
     "LINE_COLUMNS",
     "PERIOD_COLUMNS",
     "SETTLEMENT_COLUMNS",
+    "line_columns",
+    "period_columns",
     "plan_document",
     "render_json",
     "render_table",
     "result_document",
+    "settlement_columns",
     "write_results",
 ]
 
@@ -57,6 +68,42 @@ LINE_COLUMNS = (
 SETTLEMENT_COLUMNS = (
     "member_id", "team", "eligible", "days", "weight", "share", "amount", "reason",
 )  # fmt: skip
+#: With a holdback: after a period's or a line's amount, what is held back and
+#: what is paid now; after a member's settlement line, their holdback settlement.
+_HELD_COLUMNS = ("held", "paid_now")
+_HOLDBACK_SETTLEMENT_COLUMNS = (
+    "holdback_held", "holdback_status", "holdback_paid", "holdback_forfeited", "holdback_reason",
+)  # fmt: skip
+
+
+def period_columns(plan: GainsharingPlan) -> tuple[str, ...]:
+    """The columns of ``periods.csv``: :data:`PERIOD_COLUMNS`, with ``held`` and
+    ``paid_now`` after ``paid`` when the plan has a holdback."""
+    return _with_held(PERIOD_COLUMNS, "paid", plan)
+
+
+def line_columns(plan: GainsharingPlan) -> tuple[str, ...]:
+    """The columns of ``lines.csv``: :data:`LINE_COLUMNS`, with ``held`` and
+    ``paid_now`` after ``amount`` when the plan has a holdback."""
+    return _with_held(LINE_COLUMNS, "amount", plan)
+
+
+def settlement_columns(plan: GainsharingPlan) -> tuple[str, ...]:
+    """The columns of ``settlement.csv``: :data:`SETTLEMENT_COLUMNS`, then, when the
+    plan has a holdback, the member's holdback settlement: ``holdback_held``,
+    ``holdback_status``, ``holdback_paid``, ``holdback_forfeited`` and
+    ``holdback_reason``."""
+    if not plan.holdback:
+        return SETTLEMENT_COLUMNS
+    return (*SETTLEMENT_COLUMNS, *_HOLDBACK_SETTLEMENT_COLUMNS)
+
+
+def _with_held(columns: tuple[str, ...], after: str, plan: GainsharingPlan) -> tuple[str, ...]:
+    if not plan.holdback:
+        return columns
+    at = columns.index(after) + 1
+    return (*columns[:at], *_HELD_COLUMNS, *columns[at:])
+
 
 _DISTRIBUTION_WORDS = {
     Distribution.EQUAL: "equally per eligible member (per head)",
@@ -106,11 +153,18 @@ def plan_document(plan: GainsharingPlan) -> dict[str, Any]:
         "reserve_share": _ratio(plan.reserve_share),
         "distribution": plan.distribution.value,
         "pay_leavers_for_exit_period": plan.pay_leavers_for_exit_period,
+        **({"holdback": _ratio(plan.holdback)} if plan.holdback else {}),
         "year_end": plan.year_end.isoformat(),
     }
 
 
-def _period_document(currency: Currency, r: PeriodResult) -> dict[str, Any]:
+def _period_document(currency: Currency, r: PeriodResult, *, holdback: bool) -> dict[str, Any]:
+    """A period as JSON-ready data; ``holdback`` adds ``held`` and ``paid_now``."""
+    held = (
+        {"held": _money(currency, r.held), "paid_now": _money(currency, r.paid_now)}
+        if holdback
+        else {}
+    )
     return {
         "period": r.period.label,
         "first_month": str(r.period.months[0]),
@@ -127,6 +181,7 @@ def _period_document(currency: Currency, r: PeriodResult) -> dict[str, Any]:
         "to_reserve": _money(currency, r.to_reserve),
         "from_reserve": _money(currency, r.from_reserve),
         "paid": _money(currency, r.paid),
+        **held,
         "reserve": _money(currency, r.reserve),
         "eligible": r.eligible,
         "note": r.note,
@@ -146,6 +201,16 @@ def _summary_document(result: GainsharingResult) -> dict[str, Any]:
         "to_reserve": s.to_reserve,
         "from_reserve": s.from_reserve,
         "paid_in_periods": s.paid_in_periods,
+        **(
+            {
+                "held_back": s.held_back,
+                "paid_now": s.paid_now,
+                "holdback_paid": s.holdback_paid,
+                "holdback_forfeited": s.holdback_forfeited,
+            }
+            if result.plan.holdback
+            else {}
+        ),
         "reserve": s.reserve,
         "settlement_paid": s.settlement_paid,
         "absorbed_by_company": s.absorbed,
@@ -176,7 +241,9 @@ def _settlement_document(result: GainsharingResult) -> dict[str, Any]:
     }
 
 
-def _line_document(line: MemberLine) -> dict[str, Any]:
+def _line_document(line: MemberLine, *, holdback: bool) -> dict[str, Any]:
+    """A member's period as JSON-ready data; ``holdback`` adds ``held`` and ``paid_now``."""
+    held = {"held": str(line.held), "paid_now": str(line.paid_now)} if holdback else {}
     return {
         "member_id": line.member_id,
         "team": line.team,
@@ -185,6 +252,7 @@ def _line_document(line: MemberLine) -> dict[str, Any]:
         "weight": _ratio(line.weight),
         "share": _ratio(line.share),
         "amount": str(line.amount),
+        **held,
         "status": line.status.value,
         "reason": line.reason,
     }
@@ -203,24 +271,62 @@ def _settlement_line_document(line: SettlementLine) -> dict[str, Any]:
     }
 
 
+def _holdback_document(settlement: HoldbackSettlement) -> dict[str, Any]:
+    """A member's year-end settlement of what was held back, as JSON-ready data."""
+    return {
+        "member_id": settlement.member_id,
+        "team": settlement.team,
+        "held": str(settlement.held),
+        "status": settlement.status.value,
+        "paid": str(settlement.paid),
+        "forfeited": str(settlement.forfeited),
+        "reason": settlement.reason,
+    }
+
+
+def _settlement_rows(result: GainsharingResult) -> Iterable[dict[str, Any]]:
+    """The rows of ``settlement.csv``: each member's reserve settlement line and, with
+    a holdback, their holdback settlement beside it."""
+    lines = (_settlement_line_document(line) for line in result.settlement_lines())
+    if not result.plan.holdback:
+        yield from lines
+        return
+    for line, held in zip(lines, result.holdback_settlements(), strict=True):
+        document = _holdback_document(held)
+        yield {
+            **line,
+            "holdback_held": document["held"],
+            "holdback_status": document["status"],
+            "holdback_paid": document["paid"],
+            "holdback_forfeited": document["forfeited"],
+            "holdback_reason": document["reason"],
+        }
+
+
 def result_document(result: GainsharingResult, *, lines: bool = True) -> dict[str, Any]:
     """The whole result as JSON-ready data.
 
     ``plan``, ``summary``, ``periods``, ``settlement`` and, unless ``lines`` is
-    false, ``lines`` (member and period) and ``settlement_lines`` (member).
+    false, ``lines`` (member and period) and ``settlement_lines`` (member);
+    with a holdback, also ``holdback_settlements`` (member) with the lines.
     """
     currency = result.plan.currency
+    holdback = bool(result.plan.holdback)
     document: dict[str, Any] = {
         "plan": plan_document(result.plan),
         "summary": _summary_document(result),
-        "periods": [_period_document(currency, r) for r in result.periods],
+        "periods": [_period_document(currency, r, holdback=holdback) for r in result.periods],
         "settlement": _settlement_document(result),
     }
     if lines:
-        document["lines"] = [_line_document(line) for line in result.lines()]
+        document["lines"] = [_line_document(line, holdback=holdback) for line in result.lines()]
         document["settlement_lines"] = [
             _settlement_line_document(line) for line in result.settlement_lines()
         ]
+        if holdback:
+            document["holdback_settlements"] = [
+                _holdback_document(settlement) for settlement in result.holdback_settlements()
+            ]
     return document
 
 
@@ -247,6 +353,16 @@ def _describe(plan: GainsharingPlan) -> list[str]:
             f"{currency.format(base.cost)} / ({currency.format(base.revenue)} - "
             f"{currency.format(base.purchases or 0)})"
         )
+    holdback = (
+        [
+            f"Holdback: {percent_text(plan.holdback)} of each member's period amount is held "
+            "until the year end and paid then to the members still in the plan; a member who "
+            "leaves earlier forfeits it and it returns to the company (unlike the reserve, "
+            "it never covers a deficit)"
+        ]
+        if plan.holdback
+        else []
+    )
     return [
         plan.name,
         f"Gainsharing, {plan.formula.value.capitalize()} formula, {periods} periods "
@@ -258,6 +374,7 @@ def _describe(plan: GainsharingPlan) -> list[str]:
         f"Employees' share of each gain and deficit: {percent_text(plan.employee_share)}; "
         f"held in the reserve: {percent_text(plan.reserve_share)} of the employee share of "
         "each gain",
+        *holdback,
         f"Distribution: {_DISTRIBUTION_WORDS[plan.distribution]}",
         f"Leavers in their exit period: {leavers}",
         f"Year end ({plan.year_end.isoformat()}): a positive reserve is paid to the members "
@@ -270,6 +387,26 @@ def _summary_table(result: GainsharingResult) -> str:
     currency = result.plan.currency
     c = currency.code
     s = result.summary
+    holdback = bool(result.plan.holdback)
+    held = (
+        [
+            (f"Held back until the year end ({c})", currency.format(s.held_back)),
+            (f"Paid with the periods ({c})", currency.format(s.paid_now)),
+        ]
+        if holdback
+        else []
+    )
+    held_settled = (
+        [
+            (f"Holdback paid at year end ({c})", currency.format(s.holdback_paid)),
+            (
+                f"Holdback forfeited, returned to the company ({c})",
+                currency.format(s.holdback_forfeited),
+            ),
+        ]
+        if holdback
+        else []
+    )
     return _key_values(
         [
             (
@@ -286,6 +423,7 @@ def _summary_table(result: GainsharingResult) -> str:
             (f"Held in the reserve ({c})", currency.format(s.to_reserve)),
             (f"Charged to the reserve ({c})", currency.format(s.from_reserve)),
             (f"Paid in the periods ({c})", currency.format(s.paid_in_periods)),
+            *held,
             (
                 f"Reserve {'at year end' if s.periods_pending == 0 else 'so far'} ({c})",
                 currency.format(s.reserve),
@@ -293,6 +431,7 @@ def _summary_table(result: GainsharingResult) -> str:
             (f"Settlement paid ({c})", currency.format(s.settlement_paid)),
             (f"Absorbed by the company ({c})", currency.format(s.absorbed)),
             (f"Returned to the company ({c})", currency.format(s.returned)),
+            *held_settled,
             (f"Paid to employees in all ({c})", currency.format(s.paid_total)),
         ]
     )
@@ -301,6 +440,7 @@ def _summary_table(result: GainsharingResult) -> str:
 def _periods_table(result: GainsharingResult) -> str:
     currency = result.plan.currency
     rucker = result.plan.formula is Formula.RUCKER
+    holdback = bool(result.plan.holdback)
     headers = ["Period", "Revenue"]
     if rucker:
         headers += ["Purchases", "Value added"]
@@ -312,6 +452,7 @@ def _periods_table(result: GainsharingResult) -> str:
         "To reserve",
         "From reserve",
         "Paid",
+        *(("Held back", "Paid now") if holdback else ()),
         "Reserve",
         "Eligible",
         "Note",
@@ -330,6 +471,14 @@ def _periods_table(result: GainsharingResult) -> str:
             _amount(currency, r.to_reserve) if done else "",
             _amount(currency, r.from_reserve) if done else "",
             _amount(currency, r.paid) if done else "",
+            *(
+                (
+                    _amount(currency, r.held) if done else "",
+                    _amount(currency, r.paid_now) if done else "",
+                )
+                if holdback
+                else ()
+            ),
             _amount(currency, r.reserve),
             str(r.eligible) if done else "",
             r.note,
@@ -366,10 +515,139 @@ def _settlement_table(result: GainsharingResult) -> str:
     )
 
 
+def _holdback_table(result: GainsharingResult) -> str:
+    """The year-end settlement of held-back amounts, in total."""
+    currency = result.plan.currency
+    c = currency.code
+    s = result.summary
+    year_end = result.plan.year_end.isoformat()
+    if result.settlement.status is SettlementStatus.PENDING:
+        note = "pending: held-back amounts are settled when every period of the plan year is in"
+    else:
+        note = (
+            f"held-back amounts are paid to the members in the plan on {year_end}; what "
+            "members who left earlier forfeit returns to the company"
+        )
+    return (
+        _key_values(
+            [
+                ("Status", result.settlement.status.value),
+                (f"Held back from the periods ({c})", currency.format(s.held_back)),
+                (
+                    f"Paid to members in the plan at year end ({c})",
+                    currency.format(s.holdback_paid),
+                ),
+                (
+                    f"Forfeited by leavers, returned to the company ({c})",
+                    currency.format(s.holdback_forfeited),
+                ),
+            ]
+        )
+        + f"\n{note}"
+    )
+
+
+def _statement(
+    result: GainsharingResult,
+    member: Member,
+    lines: list[MemberLine],
+    year: SettlementLine,
+    held: HoldbackSettlement | None,
+) -> list[str]:
+    """One member's statement: a heading that adds up, then a row per period and settlement.
+
+    With a holdback (``held`` given), each period row shows the held part and
+    what was paid now, and a last row the holdback's year-end settlement.
+    """
+    currency = result.plan.currency
+    in_periods = sum(currency.to_minor(line.amount) for line in lines)
+    at_year_end = currency.to_minor(year.amount)
+    if held is None:
+        heading = (
+            f"{member.id} ({member.team}), FTE {member.fte}: periods "
+            f"{currency.format(in_periods)} + settlement {currency.format(at_year_end)} = "
+            f"{currency.format(in_periods + at_year_end)} {currency.code}"
+        )
+    else:
+        held_back = currency.to_minor(held.held)
+        held_paid = currency.to_minor(held.paid)
+        total = in_periods - held_back + held_paid + at_year_end
+        heading = (
+            f"{member.id} ({member.team}), FTE {member.fte}: periods "
+            f"{currency.format(in_periods)} - held back {currency.format(held_back)} + "
+            f"held back paid {currency.format(held_paid)} + settlement "
+            f"{currency.format(at_year_end)} = {currency.format(total)} {currency.code}"
+        )
+    rows = [
+        (
+            line.period.label,
+            str(line.days),
+            decimal_text(line.weight, 4),
+            percent_text(line.share, 2),
+            currency.format(currency.to_minor(line.amount)),
+            *(
+                (
+                    currency.format(currency.to_minor(line.held)),
+                    currency.format(currency.to_minor(line.paid_now)),
+                )
+                if held is not None
+                else ()
+            ),
+            line.reason,
+        )
+        for line in lines
+    ]
+    rows.append(
+        (
+            "Year-end settlement",
+            str(year.days),
+            decimal_text(year.weight, 4),
+            percent_text(year.share, 2),
+            currency.format(at_year_end),
+            *(("", currency.format(at_year_end)) if held is not None else ()),
+            year.reason,
+        )
+    )
+    if held is not None:
+        # The "Paid now" column adds up to everything the member is paid.
+        if held.status is HoldbackStatus.PAID and held.held:
+            note = (
+                f"the {currency.format(currency.to_minor(held.held))} held back is paid: "
+                f"in the plan on {result.plan.year_end.isoformat()}"
+            )
+        elif held.status is HoldbackStatus.PAID:
+            note = "nothing was held back"
+        else:
+            note = held.reason
+        rows.append(
+            (
+                "Held back, at year end",
+                "",
+                "",
+                "",
+                "",
+                "",
+                currency.format(currency.to_minor(held.paid)),
+                note,
+            )
+        )
+    headers = ["Period", "Days", "Weight", "Share", "Amount"]
+    if held is not None:
+        headers += ["Held", "Paid now"]
+    return [
+        heading,
+        tabulate(
+            rows,
+            headers=[*headers, "Note"],
+            colalign=("left", *("right",) * (len(headers) - 1), "left"),
+            disable_numparse=True,
+        ),
+    ]
+
+
 def render_table(result: GainsharingResult) -> str:
     """The whole result for people: the plan, summary, periods, settlement and statements."""
     plan = result.plan
-    currency = plan.currency
     parts = [
         *_describe(plan),
         "",
@@ -381,52 +659,18 @@ def render_table(result: GainsharingResult) -> str:
         "",
         "Year-end settlement",
         _settlement_table(result),
+        *(["", "Held-back amounts", _holdback_table(result)] if plan.holdback else []),
         "",
         "Statements",
     ]
     by_member: dict[str, list[MemberLine]] = {}
     for line in result.lines():
         by_member.setdefault(line.member_id, []).append(line)
-    settlement = {line.member_id: line for line in result.settlement_lines()}
-    for member in plan.members:
-        lines = by_member.get(member.id, [])
-        year = settlement[member.id]
-        in_periods = sum(currency.to_minor(line.amount) for line in lines)
-        at_year_end = currency.to_minor(year.amount)
+    held = {settlement.member_id: settlement for settlement in result.holdback_settlements()}
+    for member, year in zip(plan.members, result.settlement_lines(), strict=True):
         parts.append("")
-        parts.append(
-            f"{member.id} ({member.team}), FTE {member.fte}: periods "
-            f"{currency.format(in_periods)} + settlement {currency.format(at_year_end)} = "
-            f"{currency.format(in_periods + at_year_end)} {currency.code}"
-        )
-        rows = [
-            (
-                line.period.label,
-                str(line.days),
-                decimal_text(line.weight, 4),
-                percent_text(line.share, 2),
-                currency.format(currency.to_minor(line.amount)),
-                line.reason,
-            )
-            for line in lines
-        ]
-        rows.append(
-            (
-                "Year-end settlement",
-                str(year.days),
-                decimal_text(year.weight, 4),
-                percent_text(year.share, 2),
-                currency.format(at_year_end),
-                year.reason,
-            )
-        )
-        parts.append(
-            tabulate(
-                rows,
-                headers=["Period", "Days", "Weight", "Share", "Amount", "Note"],
-                colalign=("left", "right", "right", "right", "right", "left"),
-                disable_numparse=True,
-            )
+        parts.extend(
+            _statement(result, member, by_member.get(member.id, []), year, held.get(member.id))
         )
     return "\n".join(parts) + "\n"
 
@@ -437,8 +681,11 @@ def render_table(result: GainsharingResult) -> str:
 #: Columns of the CSV files that hold text; the others hold numbers the library
 #: writes. Text cells are escaped against formula injection (jointbonus.cells).
 _TEXT_COLUMNS = frozenset(
-    {"member_id", "team", "period", "first_month", "last_month", "status", "reason", "note"}
-)
+    {
+        "member_id", "team", "period", "first_month", "last_month", "status", "reason", "note",
+        "holdback_status", "holdback_reason",
+    }
+)  # fmt: skip
 
 
 def _csv_rows(columns: tuple[str, ...], documents: Iterable[dict[str, Any]]) -> str:
@@ -449,6 +696,10 @@ def _csv_rows(columns: tuple[str, ...], documents: Iterable[dict[str, Any]]) -> 
 def write_results(result: GainsharingResult, folder: str | Path) -> list[Path]:
     """Write ``periods.csv``, ``lines.csv``, ``settlement.csv`` and ``result.json`` into ``folder``.
 
+    Their columns are :func:`period_columns`, :func:`line_columns` and
+    :func:`settlement_columns`: a plan with a holdback adds the held part, what
+    is paid now and each member's holdback settlement.
+
     The folder is created if needed. Each file is written under a temporary
     name and renamed into place only when all four are complete; a failure
     leaves none of them half-written. Returns the paths written.
@@ -456,16 +707,18 @@ def write_results(result: GainsharingResult, folder: str | Path) -> list[Path]:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     currency = result.plan.currency
+    holdback = bool(result.plan.holdback)
     contents: dict[str, Callable[[], str]] = {
         "periods.csv": lambda: _csv_rows(
-            PERIOD_COLUMNS, (_period_document(currency, r) for r in result.periods)
+            period_columns(result.plan),
+            (_period_document(currency, r, holdback=holdback) for r in result.periods),
         ),
         "lines.csv": lambda: _csv_rows(
-            LINE_COLUMNS, (_line_document(line) for line in result.lines())
+            line_columns(result.plan),
+            (_line_document(line, holdback=holdback) for line in result.lines()),
         ),
         "settlement.csv": lambda: _csv_rows(
-            SETTLEMENT_COLUMNS,
-            (_settlement_line_document(line) for line in result.settlement_lines()),
+            settlement_columns(result.plan), _settlement_rows(result)
         ),
         "result.json": lambda: render_json(result_document(result, lines=False)),
     }

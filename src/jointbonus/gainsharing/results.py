@@ -12,7 +12,10 @@ The figures add up, and the tests prove it for every plan a generator makes:
   is paid;
 * over the year: ``employee share of gains + employee share of deficits =
   paid in the periods + settlement paid + returned to the company - absorbed
-  by the company``.
+  by the company``;
+* with a holdback: what the periods paid = paid with the periods + held back,
+  and once the year is settled, held back = holdback paid at year end +
+  holdback forfeited (returned to the company).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from jointbonus.roster import Standing
 __all__ = [
     "GainsharingResult",
     "GainsharingSummary",
+    "HoldbackSettlement",
+    "HoldbackStatus",
     "LineStatus",
     "MemberLine",
     "PeriodResult",
@@ -76,8 +81,8 @@ class PeriodResult:
     company_share: int
     """Gain - employee share."""
     to_reserve: int
-    """Held back from the employee share of a gain (reserve share, rounded half up),
-    plus any payable amount that nobody was eligible to receive."""
+    """Put in the reserve from the employee share of a gain (reserve share, rounded
+    half up), plus any payable amount that nobody was eligible to receive."""
     from_reserve: int
     """The employee share of a deficit, charged to the reserve (>= 0)."""
     paid: int
@@ -93,6 +98,14 @@ class PeriodResult:
     """Each member's allocation weight under the plan's distribution rule."""
     amounts: tuple[int, ...]
     """Each member's amount, in member id order."""
+    held: int = 0
+    """Of ``paid``, held back from the members' amounts until the year end (the
+    plan's holdback: ``round(holdback x amount)`` of each)."""
+
+    @property
+    def paid_now(self) -> int:
+        """What is paid with the period: ``paid`` less what is held back."""
+        return self.paid - self.held
 
 
 class LineStatus(StrEnum):
@@ -118,6 +131,10 @@ class MemberLine:
     status: LineStatus
     reason: str
     """Why the amount is zero (empty when it is not)."""
+    held: Decimal
+    """Of ``amount``, held until the plan year ends: ``round(holdback x amount)``."""
+    paid_now: Decimal
+    """``amount - held``: what is paid with the period."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +153,32 @@ class SettlementLine:
     share: Fraction
     amount: Decimal
     reason: str
+
+
+class HoldbackStatus(StrEnum):
+    PAID = "paid"
+    """In the plan on the year's last day: paid everything held back."""
+    FORFEITED = "forfeited"
+    """Left before the year end: what was held back returns to the company."""
+    PENDING = "pending"
+    """A period of the plan year is still pending."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoldbackSettlement:
+    """A member's year-end settlement of the amounts held back from their period lines."""
+
+    member_id: str
+    team: str
+    held: Decimal
+    """Everything held back from the member's period amounts (so far, while pending)."""
+    status: HoldbackStatus
+    paid: Decimal
+    """What the settlement pays the member: ``held`` if they are in the plan at year end."""
+    forfeited: Decimal
+    """What returns to the company: ``held`` if the member left before the year end."""
+    reason: str
+    """Why it is not paid (forfeited or pending); empty when paid."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,12 +227,23 @@ class GainsharingSummary:
     to_reserve: int
     from_reserve: int
     paid_in_periods: int
+    """What the periods shared out among the members (with a holdback, part of it
+    is held until the year end)."""
+    held_back: int
+    """Of ``paid_in_periods``, held back until the year end (0 without a holdback)."""
+    paid_now: int
+    """``paid_in_periods - held_back``: paid with the periods."""
+    holdback_paid: int
+    """Held back and paid at the year end to the members still in the plan then."""
+    holdback_forfeited: int
+    """Held back from members who left before the year end: returned to the company."""
     reserve: int
     settlement_paid: int
     absorbed: int
     returned: int
     paid_total: int
-    """Paid in the periods plus the settlement paid out."""
+    """Paid to employees: with the periods, the holdback paid at year end and the
+    reserve's settlement (without a holdback: paid in the periods + settlement paid)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +256,8 @@ class GainsharingResult:
     summary: GainsharingSummary
     year_days: tuple[int, ...]
     """Each member's days active in the plan year, in member id order."""
+    held: tuple[int, ...]
+    """What was held back from each member's period amounts, in member id order."""
 
     def money(self, units: int) -> Decimal:
         """Minor units as the plan currency's exact Decimal."""
@@ -219,6 +275,7 @@ class GainsharingResult:
                     status = LineStatus.PENDING
                 else:
                     status = LineStatus.PAID if amount else LineStatus.ZERO
+                held = self.plan.held_back(amount)
                 yield MemberLine(
                     member_id=member.id,
                     team=member.team,
@@ -229,6 +286,8 @@ class GainsharingResult:
                     amount=self.money(amount),
                     status=status,
                     reason=self._reason(result, index) if not amount else "",
+                    held=self.money(held),
+                    paid_now=self.money(amount - held),
                 )
 
     def settlement_lines(self) -> Iterator[SettlementLine]:
@@ -236,9 +295,8 @@ class GainsharingResult:
         settlement = self.settlement
         total = sum(settlement.weights)
         year_days = sum(result.period.days for result in self.periods)
-        year_end = self.plan.year_end
         for index, member in enumerate(self.plan.members):
-            eligible = member.start <= year_end and (member.end is None or member.end >= year_end)
+            eligible = self.plan.in_plan_at_year_end(member)
             amount = settlement.amounts[index]
             weight = settlement.weights[index]
             reason = ""
@@ -254,6 +312,56 @@ class GainsharingResult:
                 else Fraction(0),
                 share=Fraction(weight, total) if total and settlement.paid else Fraction(0),
                 amount=self.money(amount),
+                reason=reason,
+            )
+
+    def holdback_settlements(self) -> Iterator[HoldbackSettlement]:
+        """Each member's year-end settlement of what was held back, in member id order.
+
+        Nothing for a plan without a holdback. A member in the plan on the
+        year's last day is paid everything held back from them; one who left
+        earlier forfeits it, and it returns to the company. While a period is
+        pending, every settlement is pending.
+        """
+        plan = self.plan
+        if not plan.holdback:
+            return
+        pending = self.settlement.status is SettlementStatus.PENDING
+        year_end = plan.year_end.isoformat()
+        for member, units in zip(plan.members, self.held, strict=True):
+            held = self.money(units)
+            if pending:
+                status = HoldbackStatus.PENDING
+                reason = (
+                    "pending: held-back amounts are settled when every period of the plan "
+                    "year is in"
+                )
+            elif plan.in_plan_at_year_end(member):
+                status, reason = HoldbackStatus.PAID, ""
+            else:
+                status = HoldbackStatus.FORFEITED
+                if member.start > plan.year_end:
+                    reason = (
+                        f"not yet started (starts {member.start.isoformat()}, after the year end)"
+                    )
+                else:
+                    left = member.end.isoformat() if member.end else "before the year end"
+                    what = (
+                        f"so the {plan.currency.format(units)} held back returns to the company"
+                        if units
+                        else "and nothing was held back"
+                    )
+                    reason = (
+                        f"left on {left}, before the year end {year_end}; held-back amounts "
+                        f"are paid only to members in the plan at year end, {what}"
+                    )
+            yield HoldbackSettlement(
+                member_id=member.id,
+                team=member.team,
+                held=held,
+                status=status,
+                paid=held if status is HoldbackStatus.PAID else self.money(0),
+                forfeited=held if status is HoldbackStatus.FORFEITED else self.money(0),
                 reason=reason,
             )
 

@@ -40,7 +40,18 @@ def _share(value: object) -> Decimal:
     return share
 
 
+def _holdback(value: object) -> Decimal:
+    share = _decimal(value)
+    if not Decimal(0) <= share < Decimal(1):
+        raise ValueError(
+            "a share from 0 to below 1, such as 0.1 (10% of each period's amount held "
+            "until the year end)"
+        )
+    return share
+
+
 Share = Annotated[Decimal, BeforeValidator(_by_text(_share))]
+HoldbackShare = Annotated[Decimal, BeforeValidator(_by_text(_holdback))]
 
 
 class _Model(BaseModel):
@@ -84,6 +95,7 @@ class GainsharingSection(_Model):
     employee_share: Share
     reserve_share: Share
     distribution: Literal["equal", "weight", "pay"] = "weight"
+    holdback: HoldbackShare = Decimal(0)
 
 
 class GainsharingFile(_Model):
