@@ -56,6 +56,7 @@ from jointbonus.plan import (
     Split,
     build_plan,
 )
+from jointbonus.plots import write_pictures
 from jointbonus.report import (
     calibration_document,
     render_calibration_table,
@@ -182,6 +183,7 @@ __all__ = [
     "to_frame",
     "uplift_for_hit_rate",
     "write_payroll_csv",
+    "write_pictures",
     "write_results",
     "write_xlsx",
 ]

@@ -12,6 +12,7 @@
     jointbonus simulate PLAN [--years N] [--seed S] [--exceed SHARE ...]
                         [--method auto|exact|bootstrap] [--format table|json]
     jointbonus targets PLAN [--hit-rate RATE | --uplift UPLIFT] [--format table|json]
+    jointbonus plot PLAN --out DIR
 
 A plan file that says ``kind = "gainsharing"`` is a gainsharing plan
 (:mod:`jointbonus.gainsharing`): ``jointbonus run`` pays its periods and
@@ -25,8 +26,9 @@ Exit codes: 0 success; 2 bad input (the plan, its files, or a plan that
 cannot be calibrated, an unknown member or month), with every problem listed
 on standard error (on standard output for ``validate``, whose output they
 are); 1 any other failure (an output folder that cannot be written, an
-optional extra that is not installed, results that ``verify`` cannot
-reproduce). Bad input never prints a traceback and never writes a file.
+optional extra that is not installed, such as matplotlib for ``plot``,
+results that ``verify`` cannot reproduce). Bad input never prints a
+traceback and never writes a file.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ from jointbonus.manifest import (
 )
 from jointbonus.number import decimal_text
 from jointbonus.plan import FundingStyle, Plan
+from jointbonus.plots import matplotlib_version, write_pictures
 from jointbonus.report import (
     calibration_document,
     lines_csv,
@@ -233,6 +236,24 @@ def _parser() -> argparse.ArgumentParser:
     targets_parser.add_argument(
         "--format", choices=("table", "json"), default="table", help="output format"
     )
+    plot_parser = commands.add_parser(
+        "plot",
+        help="draw the payout curve, attainment against target and the cost risk (PNG)",
+        description="Run the plan and write three pictures into DIR, all or nothing: "
+        "payout-curve.png (the payout curve, the paid months on it), attainment.png (each "
+        "month's attainment against its target, hits and misses marked) and cost-risk.png "
+        "(the distribution of the year's cost under the historical norm, as `jointbonus "
+        "simulate PLAN` computes it, with the budget marked). Needs the plot extra: "
+        "pip install 'jointbonus[plot]' (matplotlib).",
+    )
+    plot_parser.add_argument("plan", type=Path, help="the plan file (TOML)")
+    plot_parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        required=True,
+        help="write payout-curve.png, attainment.png and cost-risk.png into DIR",
+    )
     _add_audit_commands(commands)
     return parser
 
@@ -267,6 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             text = _simulate(plan, arguments)
         elif arguments.command == "targets":
             text = _targets(plan, arguments)
+        elif arguments.command == "plot":
+            matplotlib_version()  # the extra is there before any work is done
+            text = "".join(f"{path}\n" for path in write_pictures(run(plan), arguments.out))
         elif arguments.command == "statements":
             result = run(plan)
             text = (

@@ -56,6 +56,7 @@ __all__ = [
     "MissingExtraError",
     "payroll_csv",
     "payroll_rows",
+    "require_extra",
     "to_frame",
     "write_payroll_csv",
     "write_xlsx",
@@ -80,7 +81,9 @@ class MissingExtraError(JointBonusError, ImportError):
     """An optional extra (openpyxl, pandas) that an export needs is not installed."""
 
 
-def _extra(module: str, extra: str, purpose: str) -> ModuleType:
+def require_extra(module: str, extra: str, purpose: str) -> ModuleType:
+    """Import the optional ``module``, or raise :class:`MissingExtraError` naming
+    ``pip install 'jointbonus[EXTRA]'`` for ``purpose``."""
     try:
         return importlib.import_module(module)
     except ImportError:
@@ -240,7 +243,7 @@ def to_frame(result: Result, table: Literal["lines", "months", "payroll"] = "lin
     :class:`MissingExtraError` without it.
     """
     columns, numbers, documents = _table(result, table)
-    pandas = _extra("pandas", "pandas", "to_frame")
+    pandas = require_extra("pandas", "pandas", "to_frame")
     return pandas.DataFrame(_columns(columns, numbers, documents()), columns=list(columns))
 
 
@@ -249,7 +252,7 @@ def to_frame(result: Result, table: Literal["lines", "months", "payroll"] = "lin
 
 def xlsx_version() -> str:
     """The version of openpyxl, which writes workbooks; :class:`MissingExtraError` without it."""
-    return str(_extra("openpyxl", "xlsx", "writing an .xlsx workbook").__version__)
+    return str(require_extra("openpyxl", "xlsx", "writing an .xlsx workbook").__version__)
 
 
 #: The document dates openpyxl writes (the time of saving): removed, so that
@@ -277,7 +280,7 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
     Needs openpyxl (``pip install 'jointbonus[xlsx]'``); raises
     :class:`MissingExtraError` without it.
     """
-    openpyxl = _extra("openpyxl", "xlsx", "writing an .xlsx workbook")
+    openpyxl = require_extra("openpyxl", "xlsx", "writing an .xlsx workbook")
     cells = importlib.import_module("openpyxl.cell")
     illegal = importlib.import_module("openpyxl.cell.cell").ILLEGAL_CHARACTERS_RE
     workbook = openpyxl.Workbook(write_only=True)
