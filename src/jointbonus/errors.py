@@ -23,6 +23,7 @@ __all__ = [
     "JointBonusError",
     "PlanError",
     "Problem",
+    "problem",
 ]
 
 
@@ -82,6 +83,19 @@ def _shown(value: object) -> str:
         half = MAX_SHOWN // 2 - 2
         text = f"{text[:half]} ... {text[-half:]}"
     return text
+
+
+def problem(field: str, value: object, expected: str) -> Problem:
+    """A :class:`Problem` with no file or line (a value passed through the Python API).
+
+    A float value gets a note on why floats are refused, so the fix is plain.
+    """
+    if isinstance(value, float):
+        expected += (
+            f" -- not a float: floats cannot hold decimal amounts exactly; "
+            f"pass a Decimal, an int or text such as {str(value)!r}"
+        )
+    return Problem(field, value, expected)
 
 
 class PlanError(JointBonusError, ValueError):

@@ -31,6 +31,7 @@ from typing import TypeVar
 
 from jointbonus.curves import Curve
 from jointbonus.errors import JointBonusError, PlanError, Problem
+from jointbonus.errors import problem as _problem
 from jointbonus.history import HistoryMonth, Norm, NormMethod, derive_norm
 from jointbonus.money import Currency
 from jointbonus.money import currency as make_currency
@@ -129,15 +130,6 @@ class Plan:
 
 
 E = TypeVar("E", bound=StrEnum)
-
-
-def _problem(field_name: str, value: object, expected: str) -> Problem:
-    if isinstance(value, float):
-        expected += (
-            f" -- not a float: floats cannot hold decimal amounts exactly; "
-            f"pass a Decimal, an int or text such as {str(value)!r}"
-        )
-    return Problem(field_name, value, expected)
 
 
 def build_plan(

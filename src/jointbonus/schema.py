@@ -43,6 +43,7 @@ __all__ = [
     "HistorySection",
     "MonthRow",
     "PlanFile",
+    "PlanHeader",
     "RosterRow",
     "RosterSection",
     "SharedSection",
@@ -280,8 +281,8 @@ class CalibrationSection(_Model):
     budget: Literal["from_history"] | Amount
 
 
-class PlanFile(_Model):
-    """The plan file (TOML). See ``docs/plan-file.md`` for every setting."""
+class PlanHeader(_Model):
+    """What every plan file begins with: its name, currency and months."""
 
     name: Name
     # minor_unit comes first so that currency's check can see it.
@@ -290,11 +291,6 @@ class PlanFile(_Model):
     start: MonthText
     months: int = Field(default=12, ge=1, le=120)
     teams: list[Name] = Field(default_factory=list)
-    roster: RosterSection
-    shared: SharedSection
-    funding: FundingSection = FundingSection()
-    history: HistorySection
-    calibration: CalibrationSection
 
     @field_validator("currency")
     @classmethod
@@ -307,3 +303,13 @@ class PlanFile(_Model):
                 "or give the plan's minor_unit (the decimals paid: 2 for cents)"
             )
         return code
+
+
+class PlanFile(PlanHeader):
+    """The plan file (TOML). See ``docs/plan-file.md`` for every setting."""
+
+    roster: RosterSection
+    shared: SharedSection
+    funding: FundingSection = FundingSection()
+    history: HistorySection
+    calibration: CalibrationSection

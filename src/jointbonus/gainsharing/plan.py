@@ -43,6 +43,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 from jointbonus.errors import JointBonusError, PlanError, Problem
+from jointbonus.errors import problem as _problem
 from jointbonus.money import Currency
 from jointbonus.money import currency as make_currency
 from jointbonus.number import round_half_up, to_fraction
@@ -284,15 +285,6 @@ class GainsharingPlan:
 E = TypeVar("E", bound=StrEnum)
 
 _HOLDBACK_EXPECTED = "a share from 0 to below 1, such as 0.1 (10% held until the year end)"
-
-
-def _problem(field_name: str, value: object, expected: str) -> Problem:
-    if isinstance(value, float):
-        expected += (
-            f" -- not a float: floats cannot hold decimal amounts exactly; "
-            f"pass a Decimal, an int or text such as {str(value)!r}"
-        )
-    return Problem(field_name, value, expected)
 
 
 def build_plan(

@@ -15,14 +15,17 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
     model_validator,
 )
 
-from jointbonus.money import MINOR_UNITS
-from jointbonus.schema import Amount, MonthText, Name, _by_text, _currency_code, _decimal
+from jointbonus.schema import (
+    Amount,
+    MonthText,
+    Name,
+    PlanHeader,
+    _by_text,
+    _decimal,
+)
 
 __all__ = [
     "BasePeriodSection",
@@ -98,27 +101,9 @@ class GainsharingSection(_Model):
     holdback: HoldbackShare = Decimal(0)
 
 
-class GainsharingFile(_Model):
+class GainsharingFile(PlanHeader):
     """The gainsharing plan file (TOML). See ``docs/gainsharing.md`` for every setting."""
 
     kind: Literal["gainsharing"]
-    name: Name
-    # minor_unit comes first so that currency's check can see it.
-    minor_unit: int | None = Field(default=None, ge=0, le=4)
-    currency: Annotated[str, BeforeValidator(_currency_code), Field(pattern=r"^[A-Z]{3}$")]
-    start: MonthText
-    months: int = Field(default=12, ge=1, le=120)
-    teams: list[Name] = Field(default_factory=list)
     roster: GainsharingRosterSection
     gainsharing: GainsharingSection
-
-    @field_validator("currency")
-    @classmethod
-    def _known_currency(cls, code: str, info: ValidationInfo) -> str:
-        known = code in MINOR_UNITS
-        if not known and "minor_unit" in info.data and info.data["minor_unit"] is None:
-            raise ValueError(
-                "an ISO 4217 currency the library knows (such as USD, EUR, JPY, KWD), "
-                "or give the plan's minor_unit (the decimals paid: 2 for cents)"
-            )
-        return code
