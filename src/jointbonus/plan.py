@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from operator import attrgetter
 from typing import TypeVar
 
 from jointbonus.curves import Curve
@@ -132,6 +133,15 @@ class Plan:
 E = TypeVar("E", bound=StrEnum)
 
 
+def _fits(currency: Currency, amount: Decimal) -> bool:
+    """Whether ``amount`` has no more decimals than ``currency`` pays."""
+    try:
+        currency.to_minor(amount)
+    except JointBonusError:
+        return False
+    return True
+
+
 def build_plan(
     *,
     name: str,
@@ -222,44 +232,50 @@ def build_plan(
             problems.append(_problem("funding.scale", scale, "a decimal amount >= 0"))
 
     ids: set[str] = set()
+    team_names = set(teams)
+    needs_salary = split_rule is Split.SALARY and funding_style is FundingStyle.POOL
+    needs_bonus = funding_style is FundingStyle.INDIVIDUAL or (
+        split_rule is Split.TARGET_BONUS and funding_style is FundingStyle.POOL
+    )
+    payable: dict[Decimal, bool] = {}  # amount -> fits the currency; a roster repeats amounts
     for member in members:
-        if member.id in ids:
-            problems.append(_problem("member id", member.id, "each member id once"))
-        ids.add(member.id)
-        if teams and member.team not in teams:
+        member_id = member.id
+        if member_id in ids:
+            problems.append(_problem("member id", member_id, "each member id once"))
+        ids.add(member_id)
+        if team_names and member.team not in team_names:
             problems.append(
-                _problem(f"member {member.id} team", member.team, f"one of {', '.join(teams)}")
+                _problem(f"member {member_id} team", member.team, f"one of {', '.join(teams)}")
             )
-        needs_salary = split_rule is Split.SALARY and funding_style is FundingStyle.POOL
-        if needs_salary and member.salary is None:
+        salary, bonus = member.salary, member.target_bonus
+        if needs_salary and salary is None:
             problems.append(
-                _problem(f"member {member.id} salary", None, "a salary (the pool splits by salary)")
+                _problem(f"member {member_id} salary", None, "a salary (the pool splits by salary)")
             )
-        needs_bonus = funding_style is FundingStyle.INDIVIDUAL or (
-            split_rule is Split.TARGET_BONUS and funding_style is FundingStyle.POOL
-        )
-        if needs_bonus and member.target_bonus is None:
+        if needs_bonus and bonus is None:
             problems.append(
                 _problem(
-                    f"member {member.id} target_bonus",
+                    f"member {member_id} target_bonus",
                     None,
                     "an annual target bonus (the plan funds or splits by target bonus)",
                 )
             )
-        if plan_currency is not None:
-            for label, amount in (("salary", member.salary), ("target_bonus", member.target_bonus)):
-                if amount is not None:
-                    try:
-                        plan_currency.to_minor(amount)
-                    except JointBonusError:
-                        problems.append(
-                            _problem(
-                                f"member {member.id} {label}",
-                                str(amount),
-                                f"at most {plan_currency.minor_unit} decimals "
-                                f"({plan_currency.code})",
-                            )
-                        )
+        if plan_currency is None:
+            continue
+        for label, amount in (("salary", salary), ("target_bonus", bonus)):
+            if amount is None:
+                continue
+            fits = payable.get(amount)
+            if fits is None:
+                fits = payable[amount] = _fits(plan_currency, amount)
+            if not fits:
+                problems.append(
+                    _problem(
+                        f"member {member_id} {label}",
+                        str(amount),
+                        f"at most {plan_currency.minor_unit} decimals ({plan_currency.code})",
+                    )
+                )
 
     calendar: tuple[Month, ...] = ()
     if first is not None and isinstance(months, int) and 1 <= months <= 120:
@@ -419,7 +435,7 @@ def build_plan(
         name=name.strip(),
         currency=plan_currency,
         months=tuple(plan_months),
-        members=tuple(sorted(members, key=lambda m: m.id)),
+        members=tuple(sorted(members, key=attrgetter("id"))),
         curve=curve,
         norm=plan_norm,
         budget=Budget(budget_amount, budget_source),
