@@ -12,6 +12,7 @@ and of a month, in the order the CSV files write them.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -203,10 +204,32 @@ def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
     }
     holdback = bool(result.plan.holdback)
     if lines:
-        document["lines"] = [line_document(line, holdback=holdback) for line in result.lines()]
+        document["lines"] = list(_line_documents(result, holdback))
     if holdback:
         document["settlements"] = [settlement_document(s) for s in result.settlements()]
     return document
+
+
+def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
+    """Every line's document, as :func:`line_document` makes it, by period then member id.
+
+    A month's lines differ only in who they are for and in a handful of
+    (cohort, amount) combinations: each combination's document is made once
+    from its first line and copied, with the member's id and team, to the
+    others -- the same keys in the same order, so the JSON is the same.
+    """
+    members = result.plan.members
+    for month_result in result.months:
+        made: dict[tuple[int, int], dict[str, Any]] = {}
+        for position, cohort, amount in month_result.member_shares(len(members)):
+            member = members[position]
+            template = made.get((id(cohort), amount))
+            if template is None:
+                line = result.line(member, month_result, cohort, amount)
+                template = made[id(cohort), amount] = line_document(line, holdback=holdback)
+                yield template
+            else:
+                yield {**template, "member_id": member.id, "team": member.team}
 
 
 def render_json(document: dict[str, Any]) -> str:
