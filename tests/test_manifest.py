@@ -234,6 +234,27 @@ def test_verify_names_a_changed_input_and_a_changed_file(
     assert checks["data/roster.csv"] == "unchanged"
 
 
+def test_verify_accepts_a_setting_added_since_the_run_but_names_one_read_differently(
+    plan_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    run_into(plan_dir / "plan.toml", out)
+    path = out / MANIFEST_NAME
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    del recorded["settings"]["funding"]["holdback"]  # as a version without holdbacks wrote it
+    path.write_text(json.dumps(recorded), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(plan_dir / "plan.toml"), str(out)]) == EXIT_OK
+    recorded["settings"]["funding"]["split"] = "salary"
+    path.write_text(json.dumps(recorded), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(plan_dir / "plan.toml"), str(out), "--format", "json"]) == (
+        EXIT_FAILURE
+    )
+    differences = json.loads(capsys.readouterr().out)["differences"]
+    assert "settings: read differently from the same plan file: funding.split" in differences
+
+
 def test_verify_of_a_folder_without_a_manifest_is_bad_input(
     plan_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

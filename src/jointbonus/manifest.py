@@ -147,6 +147,29 @@ class Manifest:
 # -- reading the inputs --------------------------------------------------------------
 
 
+def _changed_settings(
+    recorded: Mapping[str, Any], current: Mapping[str, Any], prefix: str = ""
+) -> list[str]:
+    """The recorded settings the plan file now reads differently, as dotted names.
+
+    A setting the recorded run did not know (one a later version added, read
+    at its default) is not a difference: the outputs, run again, show
+    whether it changed anything.
+    """
+    changed = []
+    for key, was in recorded.items():
+        name = f"{prefix}{key}"
+        if key not in current:
+            changed.append(name)
+            continue
+        now = current[key]
+        if isinstance(was, Mapping) and isinstance(now, Mapping):
+            changed.extend(_changed_settings(was, now, f"{name}."))
+        elif was != now:
+            changed.append(name)
+    return changed
+
+
 def _settings(plan_path: Path) -> dict[str, Any]:
     """The plan file's settings, validated and with every default filled in, as JSON data."""
     try:
@@ -371,8 +394,12 @@ def verify(folder: str | Path, recorded: Manifest, current: Manifest) -> Verific
     now_inputs = {d.name: d for d in current.inputs}
     for name in [*was_inputs, *(n for n in now_inputs if n not in was_inputs)]:
         compare_input(was_inputs.get(name), now_inputs.get(name), name)
-    if recorded.settings != current.settings and recorded.plan.sha256 == current.plan.sha256:
-        differences.append("settings: read differently from the same plan file")
+    if recorded.plan.sha256 == current.plan.sha256:
+        changed = _changed_settings(recorded.settings, current.settings)
+        if changed:
+            differences.append(
+                "settings: read differently from the same plan file: " + ", ".join(changed)
+            )
 
     now_outputs = {d.name: d for d in current.outputs}
     for entry in recorded.outputs:
