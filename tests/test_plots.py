@@ -32,9 +32,7 @@ from jointbonus import (
     MissingExtraError,
     Month,
     MonthStatus,
-    Plan,
     Result,
-    StepCurve,
     build_plan,
     cost_risk,
     load_plan,
@@ -55,6 +53,7 @@ from jointbonus.plots import (
 )
 from jointbonus.plots import draw as drawing
 from jointbonus.risk import CostDistribution, CostRisk, RiskMethod
+from plans import hand_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGITAL = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
@@ -71,32 +70,6 @@ def digital() -> Result:
 @pytest.fixture(scope="module")
 def alpine() -> Result:
     return run(load_plan(ALPINE))
-
-
-def small_plan(actuals: dict[str, str] | None = None, **overrides: object) -> Plan:
-    """Two members, a five-month history, two plan months (the risk tests' hand-worked plan)."""
-    arguments: dict[str, object] = {
-        "name": "Hand-worked",
-        "currency": "USD",
-        "start": "2026-01",
-        "months": 2,
-        "members": [
-            Member("A", "sales", date(2025, 1, 1), None, D("1")),
-            Member("B", "marketing", date(2025, 1, 1), None, D("0.5")),
-        ],
-        "history": [
-            HistoryMonth(Month(2025, m), D(a))
-            for m, a in zip(range(8, 13), ["100", "80", "100", "110", "99"], strict=True)
-        ],
-        "targets": {"2026-01": "99", "2026-02": "118.80"},
-        "actuals": actuals or {},
-        "curve": StepCurve(),
-        "budget": "300.00",
-        "norm": "trailing_mean",
-        "window": 1,
-    }
-    arguments.update(overrides)
-    return build_plan(**arguments)  # type: ignore[arg-type]
 
 
 def interpolate(outline: tuple[tuple[Fraction, Fraction], ...], x: Fraction) -> Fraction:
@@ -160,7 +133,7 @@ def test_the_outline_is_the_linear_curve(alpine: Result) -> None:
 
 def test_a_curve_rising_from_zero_has_no_jump() -> None:
     curve = LinearCurve.of([("0.9", "0"), ("1", "1"), ("1.3", "2.5")])
-    picture = curve_picture(run(small_plan(curve=curve)))
+    picture = curve_picture(run(hand_plan(curve=curve)))
     assert picture.outline == (
         (Fraction(4, 5), Fraction(0)),
         (Fraction(9, 10), Fraction(0)),
@@ -172,7 +145,7 @@ def test_a_curve_rising_from_zero_has_no_jump() -> None:
 
 
 def test_the_axis_reaches_every_paid_month() -> None:
-    result = run(small_plan({"2026-01": "40", "2026-02": "400"}))
+    result = run(hand_plan({"2026-01": "40", "2026-02": "400"}))
     picture = curve_picture(result)
     # 40 / 99 = 40.4% and 400 / 118.80 = 336.7%, 10 points beyond, rounded out to 5%
     assert (picture.low, picture.high) == (Fraction(3, 10), Fraction(7, 2))
@@ -180,7 +153,7 @@ def test_the_axis_reaches_every_paid_month() -> None:
 
 def test_individual_funding_has_no_pool_axis() -> None:
     members = [Member("A", "sales", date(2025, 1, 1), None, D("1"), target_bonus=D("1200"))]
-    plan = small_plan(members=members, funding="individual", budget="200.00")
+    plan = hand_plan(members=members, funding="individual", budget="200.00")
     assert curve_picture(run(plan)).pool_at_target is None
 
 
@@ -283,7 +256,7 @@ def test_an_exact_distribution_of_many_values_is_binned_exactly() -> None:
     cumulative = tuple(n * (n + 1) // 2 for n in range(1, 121))
     distribution = CostDistribution(RiskMethod.EXACT, amounts, cumulative)
     risk = CostRisk(100, distribution.mean, 5, (), (), distribution, None)
-    plan = small_plan()
+    plan = hand_plan()
     panel = cost_picture(plan, risk).panels[0]
     assert panel.binned
     assert len(panel.bars) == MAX_BINS  # width ceil(834 / 50) = 17
@@ -294,7 +267,7 @@ def test_an_exact_distribution_of_many_values_is_binned_exactly() -> None:
 
 
 def test_a_year_with_every_month_paid_is_one_bar() -> None:
-    plan = small_plan({"2026-01": "100", "2026-02": "90"})
+    plan = hand_plan({"2026-01": "100", "2026-02": "90"})
     panels = cost_picture(plan, cost_risk(plan)).panels
     assert len(panels) == 2
     assert [(bar.low, bar.high, bar.chance) for bar in panels[1].bars] == [
@@ -450,7 +423,7 @@ def test_unusual_plans_draw(tmp_path: Path, matplotlib: Any) -> None:
         Member("A", "sales", date(2025, 1, 1), None, D("1"), target_bonus=D("120000")),
         Member("B", "sales", date(2026, 2, 1), None, D("1"), target_bonus=D("240000")),
     ]
-    yen = small_plan(
+    yen = hand_plan(
         {"2026-01": "100", "2026-02": "130"},
         members=members,
         funding="individual",
@@ -474,7 +447,7 @@ def test_unusual_plans_draw(tmp_path: Path, matplotlib: Any) -> None:
         norm="trailing_mean",
         window=3,
     )
-    for name, plan in (("yen", yen), ("long", long), ("pending", small_plan())):
+    for name, plan in (("yen", yen), ("long", long), ("pending", hand_plan())):
         result = run(plan)
         written = write_pictures(result, tmp_path / name, cost_risk(plan, years=2_000))
         panels = 2 if any(m.status is MonthStatus.PAID for m in result.months) else 1

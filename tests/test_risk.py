@@ -27,15 +27,12 @@ import pytest
 
 from jointbonus import (
     D,
-    HistoryMonth,
     LinearCurve,
     Member,
     Month,
     Plan,
     RiskError,
     RiskMethod,
-    StepCurve,
-    build_plan,
     calibrate,
     cost_risk,
     load_plan,
@@ -53,35 +50,11 @@ from jointbonus.risk import (
     _exact,
     _groups,
 )
+from plans import hand_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGITAL = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
 ALPINE = ROOT / "examples" / "alpine_outfitters" / "plan.toml"
-
-
-def hand_plan(actuals: dict[str, str] | None = None, **overrides: object) -> Plan:
-    arguments: dict[str, object] = {
-        "name": "Hand-worked",
-        "currency": "USD",
-        "start": "2026-01",
-        "months": 2,
-        "members": [
-            Member("A", "sales", date(2025, 1, 1), None, D("1")),
-            Member("B", "marketing", date(2025, 1, 1), None, D("0.5")),
-        ],
-        "history": [
-            HistoryMonth(Month(2025, m), D(a))
-            for m, a in zip(range(8, 13), ["100", "80", "100", "110", "99"], strict=True)
-        ],
-        "targets": {"2026-01": "99", "2026-02": "118.80"},
-        "actuals": actuals or {},
-        "curve": StepCurve(),
-        "budget": "300.00",
-        "norm": "trailing_mean",
-        "window": 1,
-    }
-    arguments.update(overrides)
-    return build_plan(**arguments)  # type: ignore[arg-type]
 
 
 # -- the hand-worked plan ----------------------------------------------------------
