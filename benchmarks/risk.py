@@ -59,7 +59,7 @@ from jointbonus import (
     load_plan,
     scenario_month_costs,
 )
-from jointbonus.frame import frame_months, month_cost
+from jointbonus.frame import Outcome, frame_months, month_cost
 from jointbonus.risk import DEFAULT_SEED, _bootstrap
 
 HERE = Path(__file__).resolve().parent
@@ -147,7 +147,7 @@ def compare_draws(plan: Plan, years: int, repeat: int) -> None:
                     month = frame.plan_month
                     ratio = plan.norm.scenario_ratio(month.month, month.target)
                     factor = plan.curve.factor(rng.choice(sample) * ratio)
-                    total += month_cost(plan, frame, calibration.scale, factor).paid
+                    total += month_cost(plan, frame, calibration.terms, Outcome(factor)).paid
                 totals.append(total)
             totals.sort()
             return totals

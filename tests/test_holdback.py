@@ -30,7 +30,7 @@ from jointbonus import (
     run,
 )
 from jointbonus.exports import payroll_rows
-from jointbonus.frame import frame_months, held_back, month_cost
+from jointbonus.frame import Outcome, frame_months, held_back, month_cost
 from jointbonus.periods import plan_months
 from jointbonus.report import lines_csv, render_table
 from jointbonus.results import SettlementStatus
@@ -197,7 +197,7 @@ def test_holdback_plans_stay_neutral_when_paid_through_the_engine(
         result = pay(scenario, calibration)
         total += result.summary.paid_to_date
         assert result.summary.paid_to_date == sum(
-            month_cost(base, frame, calibration.scale, m.factor or Fraction(0)).paid
+            month_cost(base, frame, calibration.terms, Outcome(m.factor or Fraction(0))).paid
             for frame, m in zip(frames, result.months, strict=True)
         )
     mean = total / len(base.norm.sample)

@@ -16,14 +16,24 @@ files or forward at reports.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
 from fractions import Fraction
 
 from jointbonus._gc import paused_gc
-from jointbonus.calibration import Calibration, calibrate
-from jointbonus.frame import MonthFrame, frame_months, held_back, month_cost, share_out
+from jointbonus.calibration import YEAR, Calibration, calibrate
+from jointbonus.frame import (
+    MonthFrame,
+    Outcome,
+    frame_months,
+    held_back,
+    month_cost,
+    outcome_at,
+    share_out,
+)
 from jointbonus.money import GroupShare
 from jointbonus.plan import Plan
-from jointbonus.results import MonthResult, MonthStatus, PlanSummary, Result
+from jointbonus.results import GoalResult, MonthResult, MonthStatus, PlanSummary, Result
 
 __all__ = ["pay", "run"]
 
@@ -37,13 +47,25 @@ def run(plan: Plan) -> Result:
 
 @paused_gc()
 def pay(plan: Plan, calibration: Calibration, frames: Sequence[MonthFrame] | None = None) -> Result:
-    """Pay every plan month with an actual at ``calibration``'s scale."""
+    """Pay every plan month with all its actuals at ``calibration``'s scale and weights.
+
+    A month is paid once the shared metric and every functional metric have
+    their actual; until then it is pending. A per-year cap follows each
+    member through each plan year (12 plan months from the plan's start).
+    """
     frames = frame_months(plan) if frames is None else frames
-    scale = calibration.scale
+    terms = calibration.terms
+    metrics = {m.name: m for m in plan.functional.metrics}
+    goal_metrics = [metrics[g.metric] for g in plan.goals]
+    per_year = plan.functional.caps.per_year is not None
+    year_to_date: dict[int, int] = {}
     months: list[MonthResult] = []
-    for frame in frames:
+    for index, frame in enumerate(frames):
+        if index % YEAR == 0:
+            year_to_date = {}
         plan_month = frame.plan_month
-        if plan_month.actual is None:
+        goal_attainments = [m.attainment(index) for m in goal_metrics]
+        if plan_month.actual is None or None in goal_attainments:
             shares = (GroupShare(0, frozenset(), 1),) * len(frame.cohorts)
             months.append(
                 MonthResult(
@@ -52,33 +74,66 @@ def pay(plan: Plan, calibration: Calibration, frames: Sequence[MonthFrame] | Non
             )
             continue
         attainment = Fraction(plan_month.actual) / plan_month.target
-        factor = plan.curve.factor(attainment)
-        pool, paid, shares_list = share_out(plan, frame, scale, factor)
-        held, forfeited = _held(plan, frame, shares_list)
-        months.append(
-            MonthResult(
-                plan_month,
-                MonthStatus.PAID,
-                attainment,
-                factor,
-                attainment >= 1,
-                pool,
-                paid,
-                frame,
-                tuple(shares_list),
-                held,
-                forfeited,
+        known = [a for a in goal_attainments if a is not None]
+        outcome = outcome_at(plan, attainment, known)
+        month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
+        goals = tuple(
+            GoalResult(
+                goal=goal,
+                target=metric.months[index].target,
+                actual=metric.months[index].actual or Decimal(0),
+                attainment=goal_attainment,
+                factor=factor,
+                gated=plan.functional.gates.functional is not None
+                and attainment < plan.functional.gates.functional,
+                pool=part.pool,
+                shares=part.shares,
+            )
+            for goal, metric, goal_attainment, factor, part in zip(
+                plan.goals,
+                goal_metrics,
+                known,
+                outcome.functional,
+                month_pay.functional,
+                strict=True,
             )
         )
+        result = MonthResult(
+            plan_month,
+            MonthStatus.PAID,
+            attainment,
+            outcome.shared,
+            attainment >= 1,
+            month_pay.shared.pool,
+            month_pay.paid,
+            frame,
+            month_pay.shared.shares,
+            goals=goals,
+            outcome=outcome,
+            cuts=month_pay.cuts,
+        )
+        held, forfeited = _held(plan, result)
+        months.append(replace(result, held=held, forfeited=forfeited))
+        if per_year:
+            for position, _, amount in result.member_shares(len(plan.members)):
+                if amount:
+                    year_to_date[position] = year_to_date.get(position, 0) + amount
     return Result(plan, calibration, tuple(months), _summary(plan, calibration, frames, months))
 
 
-def _held(plan: Plan, frame: MonthFrame, shares: Sequence[GroupShare]) -> tuple[int, int]:
+def _held(plan: Plan, month: MonthResult) -> tuple[int, int]:
     """What the month holds back until the year end, and how much of it is forfeited."""
     if not plan.holdback:
         return 0, 0
     held = forfeited = 0
-    for cohort, share in zip(frame.cohorts, shares, strict=True):
+    if month.goals or month.cuts:
+        for _, cohort, amount in month.member_shares(len(plan.members)):
+            part = held_back(plan, amount)
+            held += part
+            if cohort.forfeits:
+                forfeited += part
+        return held, forfeited
+    for cohort, share in zip(month.frame.cohorts, month.shares, strict=True):
         bumped = len(share.bumped)
         amount = (len(cohort.positions) - bumped) * held_back(plan, share.base)
         amount += bumped * held_back(plan, share.base + share.step)
@@ -100,12 +155,33 @@ def _summary(
     expected_by_month = {e.month: e.expected_cost for e in calibration.months}
     expected_to_date = sum((expected_by_month[m.month] for m in done), Fraction(0))
     if done:
-        mean_factor = sum((m.factor or Fraction(0) for m in done), Fraction(0)) / len(done)
-        rest = sum(
-            month_cost(plan, frame, calibration.scale, mean_factor).paid
-            for frame, m in zip(frames, months, strict=True)
-            if m.status is MonthStatus.PENDING
-        )
+        pace = _mean_outcome(done)
+        terms = calibration.terms
+        per_year = plan.functional.caps.per_year is not None
+        year_to_date: dict[int, int] = {}
+        rest = 0
+        for index, (frame, m) in enumerate(zip(frames, months, strict=True)):
+            if index % YEAR == 0:
+                year_to_date = {}
+            if m.status is MonthStatus.PENDING:
+                cost = month_cost(plan, frame, terms, pace, year_to_date if per_year else None)
+                rest += cost.paid
+                pay_now = cost.pay
+                amounts = (
+                    [
+                        (p, pay_now.amount(k, p) - pay_now.cuts.get(p, 0))
+                        for k, c in enumerate(frame.cohorts)
+                        for p in c.positions
+                    ]
+                    if per_year and pay_now is not None
+                    else []
+                )
+            else:
+                amounts = (
+                    [(p, a) for p, _, a in m.member_shares(len(plan.members))] if per_year else []
+                )
+            for position, amount in amounts:
+                year_to_date[position] = year_to_date.get(position, 0) + amount
         cost_on_pace = paid_to_date + rest
     else:
         cost_on_pace = plan.currency.round_to_minor(calibration.expected_cost / plan.currency.scale)
@@ -122,4 +198,20 @@ def _summary(
         months_hit=sum(1 for m in done if m.hit),
         held_to_date=sum(m.held for m in done),
         forfeited_to_date=sum(m.forfeited for m in done),
+    )
+
+
+def _mean_outcome(done: Sequence[MonthResult]) -> Outcome:
+    """Each factor's mean over the months paid: the pace the pending months are costed at."""
+    outcomes = [m.outcome for m in done if m.outcome is not None]
+    count = len(outcomes)
+    first = outcomes[0]
+
+    def mean(values: Sequence[Fraction]) -> Fraction:
+        return sum(values, Fraction(0)) / count
+
+    return Outcome(
+        mean([o.shared for o in outcomes]),
+        tuple(mean([o.team_shared[t] for o in outcomes]) for t in range(len(first.team_shared))),
+        tuple(mean([o.functional[g] for o in outcomes]) for g in range(len(first.functional))),
     )

@@ -15,10 +15,12 @@ shares of a pool can be computed with integer arithmetic alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from math import lcm
 
 from jointbonus._gc import paused_gc
 from jointbonus.money import GroupShare, allocate_groups
@@ -30,9 +32,15 @@ __all__ = [
     "Cohort",
     "MonthCost",
     "MonthFrame",
+    "MonthPay",
+    "Outcome",
+    "Part",
+    "Terms",
     "frame_months",
     "held_back",
+    "member_units",
     "month_cost",
+    "outcome_at",
     "share_out",
 ]
 
@@ -55,6 +63,8 @@ class Cohort:
     """Why the member gets nothing this month, when that is decided by standing alone."""
     forfeits: bool = False
     """Whether the members leave before the plan year ends, and so forfeit what is held back."""
+    team: int = 0
+    """Place of the members' team in ``plan.functional.terms`` (0 when no team has goals)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +95,8 @@ class MonthCost:
     """How far ``paid`` can be from ``exact``, in minor units: half a unit per rounded
     amount, and more for a line whose held-back part is forfeited (see
     :func:`month_cost`)."""
+    pay: MonthPay | None = None
+    """The month's parts and cuts, where they were computed member by member."""
 
 
 @paused_gc()
@@ -98,7 +110,9 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
     uses_bonus = plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS
     to_minor = plan.currency.to_minor
 
-    signatures: dict[tuple[date, date | None, int, int, int], list[int]] = {}
+    teams = {terms.team: index for index, terms in enumerate(plan.functional.terms)}
+    by_team = plan.weighted
+    signatures: dict[tuple[date, date | None, int, int, int, int], list[int]] = {}
     fte_units_of: dict[Decimal, int] = {}  # FTE -> units; a roster has few distinct FTEs
     for position, member in enumerate(plan.members):
         # Clamp dates to the plan where that changes no month's standing, so
@@ -113,7 +127,7 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
         fte_units = fte_units_of.get(member.fte)
         if fte_units is None:
             fte_units = fte_units_of[member.fte] = member.fte_units
-        key = (start, end, fte_units, salary, bonus)
+        key = (start, end, fte_units, salary, bonus, teams[member.team] if by_team else 0)
         signatures.setdefault(key, []).append(position)
     groups = [(key, tuple(positions)) for key, positions in signatures.items()]
 
@@ -127,7 +141,7 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
         total = 0
         month = plan_month.month
         first, last, days_in_month = month.first_day, month.last_day, month.days
-        for (start, end, fte_units, salary, bonus), positions in groups:
+        for (start, end, fte_units, salary, bonus, team), positions in groups:
             if start <= first and (end is None or end >= last):  # all month: the usual case
                 days, units, reason = days_in_month, fte_units * days_in_month, ""
             else:
@@ -160,15 +174,132 @@ def frame_months(plan: Plan) -> tuple[MonthFrame, ...]:
                     reason = "target bonus is 0"
             total += split_weight * len(positions)
             cohorts.append(
-                Cohort(positions, days, units, split_weight, bonus, reason, end is not None)
+                Cohort(positions, days, units, split_weight, bonus, reason, end is not None, team)
             )
         frames.append(MonthFrame(plan_month, tuple(cohorts), total))
     return tuple(frames)
 
 
-def _individual_exact(scale: Fraction, cohort: Cohort, factor: Fraction, days: int) -> Fraction:
-    """One member's exact shared payout (major units x minor scale, i.e. in minor units)."""
-    return scale * cohort.bonus * cohort.units * factor / (12 * FTE_SCALE * days)
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A month's payout factors: the shared goal's and each functional goal's, after gates.
+
+    ``team_shared`` holds, per team of ``plan.functional.terms``, the factor
+    its shared part pays at: the shared factor, or 0 where the shared gate is
+    closed (empty: the shared factor for every team). ``functional`` holds
+    each goal's factor in ``plan.goals`` order, 0 where the functional gate
+    is closed.
+    """
+
+    shared: Fraction
+    team_shared: tuple[Fraction, ...] = ()
+    functional: tuple[Fraction, ...] = ()
+
+    def shared_for(self, team: int) -> Fraction:
+        return self.team_shared[team] if self.team_shared else self.shared
+
+    @property
+    def pays(self) -> bool:
+        """Whether any part can pay at this outcome."""
+        shared = any(self.team_shared) if self.team_shared else bool(self.shared)
+        return shared or any(self.functional)
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What calibration fixes: the scale and each team's nominal shared weight."""
+
+    scale: Fraction
+    """Pool at target per month (major units) or target bonus multiplier."""
+    weights: tuple[Fraction, ...] = ()
+    """Shared weight w per team of ``plan.functional.terms``; empty means 1 for all."""
+
+    def weight(self, team: int) -> Fraction:
+        return self.weights[team] if self.weights else _ONE
+
+
+_ONE = Fraction(1)
+_ZERO = Fraction(0)
+_NO_SHARE = GroupShare(0, frozenset(), 1)
+
+
+def outcome_at(
+    plan: Plan, shared_attainment: Fraction, goal_attainments: Sequence[Fraction] = ()
+) -> Outcome:
+    """The payout factors at a month's attainments (``goal_attainments`` by ``plan.goals``).
+
+    Functional gate: no functional part pays below it (shared attainment).
+    Shared gate: a team's shared part pays only if each of its goals reaches it.
+    """
+    shared = plan.curve.factor(shared_attainment)
+    if not plan.weighted:
+        return Outcome(shared)
+    gates = plan.functional.gates
+    goals = plan.goals
+    functional_open = gates.functional is None or shared_attainment >= gates.functional
+    factors = tuple(
+        goal.curve.factor(a) if functional_open else _ZERO
+        for goal, a in zip(goals, goal_attainments, strict=True)
+    )
+    if gates.shared is None:
+        return Outcome(shared, (), factors)
+    gate = gates.shared
+    team_shared = tuple(
+        shared
+        if all(a >= gate for g, a in zip(goals, goal_attainments, strict=True) if g.team == t.team)
+        else _ZERO
+        for t in plan.functional.terms
+    )
+    return Outcome(shared, team_shared, factors)
+
+
+def _goal_teams(plan: Plan) -> list[int]:
+    teams = {terms.team: index for index, terms in enumerate(plan.functional.terms)}
+    return [teams[goal.team] for goal in plan.goals]
+
+
+def member_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> list[Fraction]:
+    """Each cohort's exact amount per member, in minor units, before rounding, caps or holdback.
+
+    A member's **target amount** is their share of the pool at target (pool
+    funding: ``scale x split weight / total split weight``) or their target
+    bonus for the month (individual: ``scale x target bonus / 12 x weight``);
+    the amount is the target amount x ``(w x shared factor + (1 - w) x sum of
+    goal weight x goal factor)`` for their team.
+    """
+    minor = plan.currency.scale
+    brackets = _brackets(plan, terms, outcome)
+    if plan.funding is FundingStyle.POOL:
+        if not frame.eligible:
+            return [_ZERO] * len(frame.cohorts)
+        per_weight = terms.scale * minor / frame.total_split_weight
+        return [per_weight * c.split_weight * brackets[c.team] for c in frame.cohorts]
+    days = frame.plan_month.month.days
+    return [
+        _target_amount(terms.scale, c, days) * brackets[c.team] if c.split_weight else _ZERO
+        for c in frame.cohorts
+    ]
+
+
+def _brackets(plan: Plan, terms: Terms, outcome: Outcome) -> list[Fraction]:
+    """Per team: ``w x shared factor (if open) + (1 - w) x sum of goal weight x factor``."""
+    if not plan.weighted:
+        return [outcome.shared]
+    result = []
+    goal_teams = _goal_teams(plan)
+    for team, _ in enumerate(plan.functional.terms):
+        w = terms.weight(team)
+        value = w * outcome.shared_for(team)
+        for goal, goal_team, factor in zip(plan.goals, goal_teams, outcome.functional, strict=True):
+            if goal_team == team:
+                value += (1 - w) * goal.weight * factor
+        result.append(value)
+    return result
+
+
+def _target_amount(scale: Fraction, cohort: Cohort, days: int) -> Fraction:
+    """One member's target bonus for the month at ``scale``, in minor units."""
+    return scale * cohort.bonus * cohort.units / (12 * FTE_SCALE * days)
 
 
 def held_back(plan: Plan, amount: int) -> int:
@@ -176,26 +307,271 @@ def held_back(plan: Plan, amount: int) -> int:
     return round_half_up(plan.holdback * amount) if plan.holdback else 0
 
 
-def month_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction) -> MonthCost:
-    """What ``frame``'s month costs at payout ``factor`` with the plan's ``scale``.
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a month's pay: the shared goal's, or one functional goal's.
 
-    Pool funding: the pool ``round(scale x factor)`` if anyone is eligible.
-    Individual funding: the sum of every member's rounded
-    ``scale x target bonus / 12 x weight x factor``.
-
-    With a holdback, the part held back from members who leave before the
-    plan year ends is never paid, so it is not a cost. Each such line adds to
-    the rounding bound: at most 2 minor units under pool funding (its share
-    is within 1.5 units of the exact share, and the held part is rounded
-    again) and 1 under individual funding.
+    Pool funding: the part's own pool, rounded, split by largest remainder.
+    Individual funding: each member's line of the part, rounded; ``pool`` is
+    their sum.
     """
+
+    pool: int
+    exact: Fraction
+    """The part before rounding, minor units."""
+    shares: tuple[GroupShare, ...]
+    """Each cohort's shares, in ``frame.cohorts`` order."""
+
+
+@dataclass(frozen=True, slots=True)
+class MonthPay:
+    """A month paid at one outcome: each part, and what the caps cut from whom."""
+
+    shared: Part
+    functional: tuple[Part, ...]
+    """One part per goal of ``plan.goals``."""
+    cuts: Mapping[int, int]
+    """Minor units the caps cut from each member (by position); members not cut are absent."""
+    earned: int
+    """The parts' sum over every member, before caps."""
+
+    @property
+    def paid(self) -> int:
+        """What members are owed for the month: earned less what the caps cut."""
+        return self.earned - sum(self.cuts.values())
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        return (self.shared, *self.functional)
+
+    def amount(self, index: int, position: int) -> int:
+        """Before caps: what the member at ``position`` (of cohort ``index``) earns."""
+        return sum(part.shares[index].share(position) for part in self.parts)
+
+
+def share_out(
+    plan: Plan,
+    frame: MonthFrame,
+    terms: Terms,
+    outcome: Outcome,
+    year_to_date: Mapping[int, int] | None = None,
+) -> MonthPay:
+    """The month's parts and each cohort's shares at ``outcome``, then the caps.
+
+    Pool funding: each part's pool is ``round(exact part)``: the shared part
+    is ``scale x shared factor x sum over teams whose shared part pays of w x
+    team split weight / total``, split by split weight x w; a goal's part is
+    ``scale x goal factor x (1 - w) x goal weight x team split weight /
+    total``, split within the team by split weight. Shares go by largest
+    remainder (ties to the lower member id); nothing is paid if nobody is
+    eligible. Individual funding: each member's line of each part is rounded.
+
+    Caps are applied to each member's month total after the parts are shared
+    out: at most ``caps.per_month``, and at most ``caps.per_year`` less
+    ``year_to_date`` (what the member was paid earlier in the plan year).
+    """
+    cohorts = frame.cohorts
+    goal_teams = _goal_teams(plan)
+    if plan.funding is FundingStyle.POOL:
+        parts = _pool_parts(plan, frame, terms, outcome, goal_teams)
+    else:
+        parts = _line_parts(plan, frame, terms, outcome, goal_teams)
+    earned = sum(
+        share.base * len(c.positions) + share.step * len(share.bumped)
+        for part in parts
+        for share, c in zip(part.shares, cohorts, strict=True)
+    )
+    cuts = _cuts(plan, frame, parts, year_to_date) if plan.functional.caps.any else {}
+    return MonthPay(parts[0], tuple(parts[1:]), cuts, earned)
+
+
+def _pool_parts(
+    plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, goal_teams: list[int]
+) -> list[Part]:
+    cohorts = frame.cohorts
+    count = 1 + len(goal_teams)
+    if not frame.eligible:  # nobody to pay: the pool is stated, nothing is shared out
+        nominal = round_half_up(terms.scale * outcome.shared * plan.currency.scale)
+        return [Part(nominal, _ZERO, (_NO_SHARE,) * len(cohorts))] + [
+            Part(0, _ZERO, (_NO_SHARE,) * len(cohorts))
+        ] * (count - 1)
     minor = plan.currency.scale
-    if factor == 0 or scale == 0:
-        return MonthCost(Fraction(0), 0, 0)
+    total = frame.total_split_weight
+    if not plan.weighted:
+        exact = terms.scale * outcome.shared * minor
+        pool = round_half_up(exact)
+        groups = [(c.split_weight, c.positions) for c in cohorts]
+        return [Part(pool, exact, tuple(allocate_groups(pool, groups)))]
+    team_weight = [0] * len(plan.functional.terms)
+    for c in cohorts:
+        team_weight[c.team] += c.split_weight * len(c.positions)
+    # A team's slice of the shared pool: w x its shared factor x its split weight.
+    weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(team_weight))]
+    common = lcm(*(w.denominator for w in weights))
+    whole = [int(w * common) for w in weights]
+    exact = (
+        terms.scale
+        * minor
+        * sum((w * tw for w, tw in zip(weights, team_weight, strict=True)), _ZERO)
+        / total
+    )
+    parts = [_pool_part(exact, [(c.split_weight * whole[c.team], c.positions) for c in cohorts])]
+    for goal, team, factor in zip(plan.goals, goal_teams, outcome.functional, strict=True):
+        exact = (
+            terms.scale
+            * minor
+            * factor
+            * (1 - terms.weight(team))
+            * goal.weight
+            * team_weight[team]
+            / total
+        )
+        groups = [(c.split_weight if c.team == team else 0, c.positions) for c in cohorts]
+        parts.append(_pool_part(exact, groups))
+    return parts
+
+
+def _pool_part(exact: Fraction, groups: list[tuple[int, tuple[int, ...]]]) -> Part:
+    pool = round_half_up(exact)
+    if not pool:
+        return Part(0, exact, (_NO_SHARE,) * len(groups))
+    return Part(pool, exact, tuple(allocate_groups(pool, groups)))
+
+
+def _line_parts(
+    plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, goal_teams: list[int]
+) -> list[Part]:
+    days = frame.plan_month.month.days
+    targets = [
+        _target_amount(terms.scale, c, days) if c.split_weight else _ZERO for c in frame.cohorts
+    ]
+    factors: list[list[Fraction]] = []  # per part, per team: the factor on the target amount
+    teams = range(max(1, len(plan.functional.terms)))
+    factors.append([terms.weight(t) * outcome.shared_for(t) for t in teams])
+    for goal, team, factor in zip(plan.goals, goal_teams, outcome.functional, strict=True):
+        factors.append(
+            [(1 - terms.weight(t)) * goal.weight * factor if t == team else _ZERO for t in teams]
+        )
+    parts = []
+    for by_team in factors:
+        exact = _ZERO
+        pool = 0
+        shares = []
+        for cohort, target in zip(frame.cohorts, targets, strict=True):
+            line = target * by_team[cohort.team]
+            amount = round_half_up(line)
+            exact += line * len(cohort.positions)
+            pool += amount * len(cohort.positions)
+            shares.append(GroupShare(amount, frozenset(), 1) if amount else _NO_SHARE)
+        parts.append(Part(pool, exact, tuple(shares)))
+    return parts
+
+
+def _cuts(
+    plan: Plan,
+    frame: MonthFrame,
+    parts: Sequence[Part],
+    year_to_date: Mapping[int, int] | None,
+) -> dict[int, int]:
+    """What the caps cut from each member's month total (members cut only)."""
+    caps = plan.functional.caps
+    ytd = year_to_date or {}
+    cuts: dict[int, int] = {}
+    for index, cohort in enumerate(frame.cohorts):
+        shares = [part.shares[index] for part in parts]
+        most = sum(s.base + max(s.step, 0) for s in shares)
+        if most <= 0:
+            continue
+        if (caps.per_month is None or most <= caps.per_month) and (
+            caps.per_year is None
+            or most + max((ytd.get(p, 0) for p in cohort.positions), default=0) <= caps.per_year
+        ):
+            continue
+        for position in cohort.positions:
+            amount = sum(s.share(position) for s in shares)
+            allowed = amount
+            if caps.per_month is not None:
+                allowed = min(allowed, caps.per_month)
+            if caps.per_year is not None:
+                allowed = min(allowed, max(caps.per_year - ytd.get(position, 0), 0))
+            if allowed < amount:
+                cuts[position] = amount - allowed
+    return cuts
+
+
+def month_cost(
+    plan: Plan,
+    frame: MonthFrame,
+    terms: Terms,
+    outcome: Outcome,
+    year_to_date: Mapping[int, int] | None = None,
+) -> MonthCost:
+    """What ``frame``'s month costs at ``outcome`` with the plan's ``terms``.
+
+    The cost is what :func:`share_out` pays, less the part held back from
+    members who leave before the plan year ends (never paid, so not a cost),
+    after the caps (the per-year cap counts ``year_to_date``, what each
+    member was paid earlier in the plan year).
+
+    ``bound`` is how far ``paid`` can be from ``exact``: half a minor unit
+    per rounded amount (each pool under pool funding, each line of each part
+    under individual funding); a line whose held-back part is forfeited adds
+    1.5 units per part under pool funding (its share is within 1.5 units of
+    the exact share) and half a unit for rounding the held part; a line the
+    cap cuts under pool funding adds 3 units per part (its error no longer
+    cancels against the others' in the pool).
+    """
+    if not outcome.pays or terms.scale == 0:
+        return MonthCost(_ZERO, 0, 0)
+    if not plan.weighted and not plan.functional.caps.any:
+        return _plain_cost(plan, frame, terms.scale, outcome.shared)
+    pay = share_out(plan, frame, terms, outcome, year_to_date)
+    units = member_units(plan, frame, terms, outcome)
+    pool = plan.funding is FundingStyle.POOL
+    exact = _ZERO
+    paid = pay.paid
+    rounded = sum(1 for part in pay.parts if part.exact) if pool else 0
+    bound = Fraction(rounded, 2)
+    cut_positions = set(pay.cuts)
+    month_cap = plan.functional.caps.per_month
+    for index, (cohort, unit) in enumerate(zip(frame.cohorts, units, strict=True)):
+        if not unit:
+            continue
+        count = len(cohort.positions)
+        parts = sum(1 for part in pay.parts if part.shares[index].base or part.shares[index].bumped)
+        parts = max(parts, 1)
+        if not pool:
+            rounded += parts * count
+            bound += Fraction(parts * count, 2)
+        capped_exact = min(unit, Fraction(month_cap)) if month_cap is not None else unit
+        binding = month_cap is not None and unit >= month_cap
+        forfeits = bool(plan.holdback) and cohort.forfeits
+        kept = (1 - plan.holdback) if forfeits else _ONE
+        exact += capped_exact * kept * count
+        if pool:
+            cut = (
+                count
+                if binding
+                else len(cut_positions.intersection(cohort.positions))
+                if cut_positions
+                else 0
+            )
+            bound += 3 * parts * cut
+        if forfeits:
+            bound += (Fraction(1, 2) + (Fraction(3, 2) * parts if pool else 0)) * count
+            for position in cohort.positions:
+                paid -= held_back(plan, pay.amount(index, position) - pay.cuts.get(position, 0))
+    return MonthCost(exact / plan.currency.scale, paid, rounded, bound, pay)
+
+
+def _plain_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction) -> MonthCost:
+    """:func:`month_cost` of a plan on the shared goal alone, without caps: one pool or
+    one line per member, computed per cohort."""
+    minor = plan.currency.scale
     forfeiting = plan.holdback and any(c.forfeits and c.split_weight for c in frame.cohorts)
     if plan.funding is FundingStyle.POOL:
         if not frame.eligible:
-            return MonthCost(Fraction(0), 0, 0)
+            return MonthCost(_ZERO, 0, 0)
         exact = scale * factor
         pool = plan.currency.round_to_minor(exact)
         if not forfeiting:
@@ -215,14 +591,14 @@ def month_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction)
         kept = 1 - plan.holdback * Fraction(forfeited_weight, frame.total_split_weight)
         return MonthCost(exact * kept, pool - forfeited, 1 + lines, Fraction(1, 2) + 2 * lines)
     days = frame.plan_month.month.days
-    exact_minor = Fraction(0)
+    exact_minor = _ZERO
     paid = 0
     rounded = 0
     forfeit_lines = 0
     for cohort in frame.cohorts:
         if not cohort.split_weight:
             continue
-        line = _individual_exact(scale, cohort, factor, days)
+        line = _target_amount(scale, cohort, days) * factor
         amount = round_half_up(line)
         count = len(cohort.positions)
         if forfeiting and cohort.forfeits:
@@ -235,33 +611,3 @@ def month_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction)
         rounded += count
     bound = Fraction(rounded - forfeit_lines, 2) + forfeit_lines
     return MonthCost(exact_minor / minor, paid, rounded, bound)
-
-
-def share_out(
-    plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction
-) -> tuple[int, int, list[GroupShare]]:
-    """The month's pool, what is paid, and each cohort's shares at payout ``factor``.
-
-    Pool funding: the pool is ``round(scale x factor)``; it is split by
-    largest remainder over the cohorts' split weights (ties to the lower
-    member id), and paid only if anyone is eligible. Individual funding: each
-    member's own amount is rounded and the "pool" is their sum. What is paid
-    always equals :func:`month_cost`'s ``paid``.
-    """
-    if plan.funding is FundingStyle.POOL:
-        pool = plan.currency.round_to_minor(scale * factor) if factor else 0
-        groups = [(c.split_weight, c.positions) for c in frame.cohorts]
-        if not frame.eligible:
-            return pool, 0, [GroupShare(0, frozenset(), 1)] * len(groups)
-        return pool, pool, allocate_groups(pool, groups)
-    days = frame.plan_month.month.days
-    shares = []
-    for cohort in frame.cohorts:
-        amount = (
-            round_half_up(_individual_exact(scale, cohort, factor, days))
-            if cohort.split_weight
-            else 0
-        )
-        shares.append(GroupShare(amount, frozenset(), 1))
-    earned = sum(s.base * len(c.positions) for s, c in zip(shares, frame.cohorts, strict=True))
-    return earned, earned, shares

@@ -33,8 +33,8 @@ calibration reads the sample (:meth:`Norm.scenario_ratio`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -60,12 +60,18 @@ class NormMethod(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class HistoryMonth:
-    """One past month: the shared metric's actual and, if known, target and old payout."""
+    """One past month: the shared metric's actual and, if known, target and old payout.
+
+    ``functional`` holds the functional metrics' actuals that month and
+    ``functional_targets`` their targets, by metric name.
+    """
 
     month: Month
     actual: Decimal
     target: Decimal | None = None
     paid: Decimal | None = None
+    functional: Mapping[str, Decimal] = field(default_factory=dict)
+    functional_targets: Mapping[str, Decimal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Exact values only: a float amount is refused (FloatMoneyError).
@@ -74,6 +80,10 @@ class HistoryMonth:
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, D(value))
+        for name in ("functional", "functional_targets"):
+            values = getattr(self, name)
+            if values:
+                object.__setattr__(self, name, {k: D(v) for k, v in values.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +126,18 @@ class Norm:
         """Factor turning a historical attainment into the plan month's attainment."""
         level = self.level(month)
         return Fraction(1) if level is None else level / target
+
+    def restricted(self, months: Sequence[Month]) -> Norm:
+        """The norm with its sample cut to ``months`` (kept in sample order)."""
+        keep = set(months)
+        pairs = [(a, m) for a, m in zip(self.sample, self.sample_months, strict=True) if m in keep]
+        return Norm(
+            self.method,
+            tuple(a for a, _ in pairs),
+            tuple(m for _, m in pairs),
+            self.levels,
+            self.window,
+        )
 
     def describe(self) -> str:
         if self.method is NormMethod.TARGETS:

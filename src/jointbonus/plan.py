@@ -33,6 +33,14 @@ from typing import TypeVar
 from jointbonus.curves import Curve
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.errors import problem as _problem
+from jointbonus.goals import (
+    Functional,
+    Goal,
+    MetricSpec,
+    TeamSpec,
+    build_functional,
+    common_scenarios,
+)
 from jointbonus.history import HistoryMonth, Norm, NormMethod, derive_norm
 from jointbonus.money import Currency
 from jointbonus.money import currency as make_currency
@@ -124,10 +132,22 @@ class Plan:
     (individual funding) fixed by the plan; ``None`` means calibrate it."""
     uplift: Fraction = Fraction(0)
     teams: tuple[str, ...] = field(default=())
+    functional: Functional = field(default_factory=Functional)
+    """Teams' shared weights and functional goals, the metrics, gates and caps."""
 
     @property
     def scale_name(self) -> str:
         return "pool_at_target" if self.funding is FundingStyle.POOL else "target_bonus_multiplier"
+
+    @property
+    def goals(self) -> tuple[Goal, ...]:
+        """Every functional goal, team by team in the plan's team order."""
+        return tuple(goal for terms in self.functional.terms for goal in terms.goals)
+
+    @property
+    def weighted(self) -> bool:
+        """Whether any team has functional goals (else every bonus is wholly shared)."""
+        return bool(self.goals)
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -164,7 +184,12 @@ def build_plan(
     pay_leavers_for_exit_month: bool = False,
     holdback: Decimal | str | int = 0,
     scale: Decimal | str | int | None = None,
-    teams: Sequence[str] = (),
+    teams: Sequence[str | TeamSpec] = (),
+    metrics: Sequence[MetricSpec] = (),
+    functional_gate: Decimal | str | int | None = None,
+    shared_gate: Decimal | str | int | None = None,
+    cap_per_month: Decimal | str | int | None = None,
+    cap_per_year: Decimal | str | int | None = None,
 ) -> Plan:
     """Check everything and return a :class:`Plan`, or raise one :class:`PlanError`.
 
@@ -177,6 +202,15 @@ def build_plan(
     year ends and paid then only to members still in the plan on its last
     day. ``scale`` fixes the pool at target (pool funding) or the target
     bonus multiplier (individual funding) instead of calibrating it.
+
+    ``teams`` names the teams, or gives :class:`~jointbonus.goals.TeamSpec`
+    values with each team's shared weight (or wanted expected split) and
+    functional goals; ``metrics`` gives the functional metrics' plan months
+    (their history is in each :class:`HistoryMonth`'s ``functional``).
+    ``functional_gate`` is the shared attainment needed before functional
+    parts pay, ``shared_gate`` the attainment each of a team's functional
+    goals needs before its shared part pays; ``cap_per_month`` and
+    ``cap_per_year`` limit what one member is paid.
     """
     problems: list[Problem] = []
 
@@ -231,8 +265,11 @@ def build_plan(
         if scale_value is not None and scale_value < 0:
             problems.append(_problem("funding.scale", scale, "a decimal amount >= 0"))
 
+    team_list = [t.name if isinstance(t, TeamSpec) else t for t in teams]
+    team_names = set(team_list)
+    if len(team_names) != len(team_list):
+        problems.append(_problem("teams", team_list, "each team named once"))
     ids: set[str] = set()
-    team_names = set(teams)
     needs_salary = split_rule is Split.SALARY and funding_style is FundingStyle.POOL
     needs_bonus = funding_style is FundingStyle.INDIVIDUAL or (
         split_rule is Split.TARGET_BONUS and funding_style is FundingStyle.POOL
@@ -245,7 +282,7 @@ def build_plan(
         ids.add(member_id)
         if team_names and member.team not in team_names:
             problems.append(
-                _problem(f"member {member_id} team", member.team, f"one of {', '.join(teams)}")
+                _problem(f"member {member_id} team", member.team, f"one of {', '.join(team_list)}")
             )
         salary, bonus = member.salary, member.target_bonus
         if needs_salary and salary is None:
@@ -313,6 +350,32 @@ def build_plan(
             plan_norm = derive_norm(history, norm_method, calendar, window)
         except JointBonusError as error:
             problems.append(_problem("history", f"{len(history)} months", str(error)))
+
+    functional = build_functional(
+        teams=teams,
+        metrics=metrics,
+        history=history,
+        calendar=calendar,
+        norm_method=norm_method,
+        window=window,
+        currency=plan_currency,
+        functional_gate=functional_gate,
+        shared_gate=shared_gate,
+        cap_per_month=cap_per_month,
+        cap_per_year=cap_per_year,
+        problems=problems,
+    )
+    if plan_norm is not None:
+        plan_norm, functional = common_scenarios(plan_norm, functional)
+        if not plan_norm.sample:
+            problems.append(
+                _problem(
+                    "history",
+                    f"{len(history)} months",
+                    "at least one historical month in which the shared metric and every "
+                    "functional metric have an attainment",
+                )
+            )
 
     plan_months: list[PlanMonth] = []
     if plan_norm is not None and uplift_value is not None:
@@ -447,5 +510,6 @@ def build_plan(
         holdback=holdback_value,
         fixed_scale=scale_value,
         uplift=uplift_value,
-        teams=tuple(teams),
+        teams=tuple(team_list),
+        functional=functional,
     )

@@ -17,15 +17,16 @@ Every line carries the reason for a zero:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
 from jointbonus.calibration import Calibration
 from jointbonus.curves import Curve
-from jointbonus.frame import Cohort, MonthFrame, held_back
+from jointbonus.frame import Cohort, MonthFrame, Outcome, held_back
+from jointbonus.goals import Goal
 from jointbonus.money import GroupShare
 from jointbonus.number import percent_text
 from jointbonus.periods import Month
@@ -33,6 +34,7 @@ from jointbonus.plan import Plan, PlanMonth
 from jointbonus.roster import FTE_SCALE, Member
 
 __all__ = [
+    "GoalResult",
     "Line",
     "LineStatus",
     "MonthResult",
@@ -55,6 +57,24 @@ class LineStatus(StrEnum):
     PAID = "paid"
     ZERO = "zero"
     PENDING = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class GoalResult:
+    """One functional goal's month: attainment, factor after the gate, its part and shares."""
+
+    goal: Goal
+    target: Fraction
+    actual: Decimal
+    attainment: Fraction
+    factor: Fraction
+    """The payout factor the goal's part pays at: 0 when the functional gate is closed."""
+    gated: bool
+    """Whether the functional gate closed the part (the shared attainment fell short)."""
+    pool: int
+    """Pool funding: the goal's pool; individual funding: the sum of its lines."""
+    shares: tuple[GroupShare, ...]
+    """Each cohort's shares of the part (0 for cohorts of other teams)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +102,42 @@ class MonthResult:
     """Held back from this month's lines until the year end."""
     forfeited: int = 0
     """Of ``held``, what members leaving before the year end will never be paid."""
+    goals: tuple[GoalResult, ...] = ()
+    """Each functional goal's outcome and part, in ``plan.goals`` order."""
+    outcome: Outcome | None = None
+    """The month's payout factors after the gates (``None`` while pending)."""
+    cuts: Mapping[int, int] = field(default_factory=dict)
+    """What the caps cut from each member (by position); members not cut are absent."""
 
     @property
     def month(self) -> Month:
         return self.plan_month.month
 
+    @property
+    def capped(self) -> int:
+        """What the caps cut from the month's lines, in total (never paid)."""
+        return sum(self.cuts.values())
+
+    def parts_of(self, index: int, position: int) -> tuple[int, tuple[int, ...], int]:
+        """``(shared, functional parts, cut)`` of the member at ``position`` in cohort ``index``."""
+        shared = self.shares[index].share(position)
+        functional = tuple(g.shares[index].share(position) for g in self.goals)
+        return shared, functional, self.cuts.get(position, 0)
+
     def member_shares(self, count: int) -> Iterator[tuple[int, Cohort, int]]:
         """``(position, cohort, amount)`` of each of the ``count`` plan members, in id order.
+
+        ``amount`` is what the member is owed for the month: every part, less
+        what the caps cut.
 
         Members absent from every cohort (none, for a plan built by
         :func:`~jointbonus.frame.frame_months`) are skipped.
         """
+        if self.goals or self.cuts:
+            for position, index, cohort in self.member_cohorts(count):
+                shared, functional, cut = self.parts_of(index, position)
+                yield position, cohort, shared + sum(functional) - cut
+            return
         slots: list[tuple[Cohort, GroupShare] | None] = [None] * count
         for cohort, share in zip(self.frame.cohorts, self.shares, strict=True):
             pair = (cohort, share)
@@ -102,6 +147,16 @@ class MonthResult:
             if slot is not None:
                 cohort, share = slot
                 yield position, cohort, share.share(position)
+
+    def member_cohorts(self, count: int) -> Iterator[tuple[int, int, Cohort]]:
+        """``(position, cohort index, cohort)`` of each of ``count`` plan members, by id."""
+        slots: list[tuple[int, Cohort] | None] = [None] * count
+        for index, cohort in enumerate(self.frame.cohorts):
+            for position in cohort.positions:
+                slots[position] = (index, cohort)
+        for position, slot in enumerate(slots):
+            if slot is not None:
+                yield position, slot[0], slot[1]
 
     def line_reason(self, cohort: Cohort, amount: int, curve: Curve) -> str:
         """Why a member of ``cohort`` getting ``amount`` got nothing ('' if paid)."""
@@ -119,6 +174,54 @@ class MonthResult:
                 f"({curve.pays_from()})"
             )
         return "share rounds to less than one minor unit"
+
+    def weighted_reason(
+        self, cohort: Cohort, parts: tuple[int, tuple[int, ...], int], plan: Plan
+    ) -> str:
+        """Why a member of ``cohort`` with ``parts`` (shared, functional, cut) got nothing."""
+        shared, functional, cut = parts
+        total = shared + sum(functional) - cut
+        if self.status is MonthStatus.PENDING:
+            return self.line_reason(cohort, total, plan.curve)
+        if cohort.reason:
+            return cohort.reason
+        if total:
+            return ""
+        if cut:
+            return "the cap is reached: nothing more is paid this plan year"
+        reasons = []
+        team = plan.functional.terms[cohort.team] if plan.functional.terms else None
+        outcome = self.outcome
+        attainment = self.attainment if self.attainment is not None else Fraction(0)
+        if (
+            team is not None
+            and outcome is not None
+            and team.goals
+            and not shared
+            and self.factor
+            and not outcome.shared_for(cohort.team)
+        ):
+            reasons.append(
+                f"shared part closed by the shared gate: each of {team.team}'s goals "
+                f"needs {percent_text(plan.functional.gates.shared or Fraction(0))}"
+            )
+        if not self.factor:
+            reasons.append(self.line_reason(cohort, 0, plan.curve))
+        for result, amount in zip(self.goals, functional, strict=True):
+            if result.goal.team != (team.team if team else None) or amount:
+                continue
+            if result.gated:
+                gate = percent_text(plan.functional.gates.functional or Fraction(0))
+                reasons.append(
+                    f"{result.goal.metric} closed by the functional gate: shared attainment "
+                    f"{percent_text(attainment)} is below {gate}"
+                )
+            elif not result.factor:
+                reasons.append(
+                    f"{result.goal.metric}: attainment {percent_text(result.attainment)} earns "
+                    f"no payout ({result.goal.curve.pays_from()})"
+                )
+        return "; ".join(reasons) or "share rounds to less than one minor unit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +244,10 @@ class Line:
     """Part of ``total`` held until the plan year ends (the plan's holdback)."""
     paid_now: Decimal | None = None
     """``total`` minus ``held``: what is paid with the month (``total`` if not given)."""
+    functional: tuple[tuple[str, Decimal], ...] = ()
+    """Each functional part of the member's team, by metric: ``(metric, amount)``."""
+    capped: Decimal = Decimal(0)
+    """What the caps cut from the line (never paid); ``total`` is after the cut."""
 
 
 class SettlementStatus(StrEnum):
@@ -208,16 +315,58 @@ class Result:
         """Every member's line for every month, by period then member id."""
         members = self.plan.members
         for month_result in self.months:
+            if self.plan.weighted or month_result.cuts:
+                for position, index, cohort in month_result.member_cohorts(len(members)):
+                    parts = month_result.parts_of(index, position)
+                    amount = parts[0] + sum(parts[1]) - parts[2]
+                    yield self.line(members[position], month_result, cohort, amount, parts)
+                continue
             for position, cohort, amount in month_result.member_shares(len(members)):
                 yield self.line(members[position], month_result, cohort, amount)
 
-    def line(self, member: Member, month_result: MonthResult, cohort: Cohort, amount: int) -> Line:
-        """The statement line of ``member``, of ``cohort``, receiving ``amount`` in a month."""
+    def line(
+        self,
+        member: Member,
+        month_result: MonthResult,
+        cohort: Cohort,
+        amount: int,
+        parts: tuple[int, tuple[int, ...], int] | None = None,
+    ) -> Line:
+        """The statement line of ``member``, of ``cohort``, owed ``amount`` in a month.
+
+        ``parts`` is ``(shared, functional parts, cut)`` for a plan with
+        functional goals or caps (``amount`` is then their total).
+        """
         if month_result.status is MonthStatus.PENDING:
             status = LineStatus.PENDING
         else:
             status = LineStatus.PAID if amount else LineStatus.ZERO
         held = held_back(self.plan, amount)
+        if parts is not None:
+            shared, functional, cut = parts
+            functional = functional or (0,) * len(self.plan.goals)  # a pending month
+            team = member.team
+            return Line(
+                member_id=member.id,
+                team=team,
+                period=month_result.month,
+                days=cohort.days,
+                weight=Fraction(cohort.units, FTE_SCALE * month_result.month.days),
+                attainment=month_result.attainment,
+                payout_factor=month_result.factor,
+                shared=self.money(shared),
+                total=self.money(amount),
+                status=status,
+                reason=month_result.weighted_reason(cohort, parts, self.plan),
+                held=self.money(held),
+                paid_now=self.money(amount - held),
+                functional=tuple(
+                    (goal.metric, self.money(part))
+                    for goal, part in zip(self.plan.goals, functional, strict=True)
+                    if goal.team == team
+                ),
+                capped=self.money(cut),
+            )
         return Line(
             member_id=member.id,
             team=member.team,

@@ -69,7 +69,7 @@ from enum import StrEnum
 from fractions import Fraction
 from operator import add, mul, sub
 
-from jointbonus.calibration import Calibration, calibrate, scenario_factors
+from jointbonus.calibration import Calibration, calibrate, scenario_outcomes
 from jointbonus.engine import pay
 from jointbonus.errors import JointBonusError
 from jointbonus.frame import MonthFrame, frame_months, month_cost
@@ -130,16 +130,25 @@ def scenario_month_costs(
 
     Amounts are what the plan pays the month at the calibration's scale, in
     minor units after rounding; the counts of a month add up to the number of
-    historical scenarios. Computed once per distinct payout factor.
+    historical scenarios. Computed once per distinct outcome (the payout
+    factors of the shared and functional goals together, after gates).
 
     Every distribution in this module is built from these tables, so when the
     way a scenario is paid changes, this is the one function to change.
     """
+    if plan.functional.caps.per_year is not None:
+        raise RiskError(
+            f"'{plan.name}' caps what a member is paid per plan year, so a year's cost is not "
+            "the sum of independent months' costs and the cost risk cannot be built from "
+            "month tables; the calibration's expected cost follows the cap through whole "
+            "historical years (see 'jointbonus calibrate')"
+        )
+    terms = calibration.terms
     tables = []
     for frame in frames:
         costs: Counter[int] = Counter()
-        for factor, count in scenario_factors(plan, frame).items():
-            costs[month_cost(plan, frame, calibration.scale, factor).paid] += count
+        for outcome, count in Counter(scenario_outcomes(plan, frame)).items():
+            costs[month_cost(plan, frame, terms, outcome).paid] += count
         tables.append(costs)
     return tuple(tables)
 
