@@ -41,6 +41,7 @@ from jointbonus.exports import (
     write_payroll_csv,
     write_xlsx,
 )
+from jointbonus.goals import Caps, Gates, Goal, GoalSpec, Metric, MetricSpec, TeamSpec, TeamTerms
 from jointbonus.history import HistoryError, HistoryMonth, Norm, NormMethod, derive_norm
 from jointbonus.loader import load_plan
 from jointbonus.manifest import Manifest, ManifestError, read_manifest
@@ -65,7 +66,15 @@ from jointbonus.report import (
     result_document,
     write_results,
 )
-from jointbonus.results import Line, LineStatus, MonthResult, MonthStatus, PlanSummary, Result
+from jointbonus.results import (
+    GoalResult,
+    Line,
+    LineStatus,
+    MonthResult,
+    MonthStatus,
+    PlanSummary,
+    Result,
+)
 from jointbonus.risk import (
     CostDistribution,
     CostRisk,
@@ -95,6 +104,7 @@ from jointbonus.targets import (
     targets_document,
     uplift_for_hit_rate,
 )
+from jointbonus.weighting import RealisedWeight, TeamWeight, realised_weights
 
 __version__ = "0.1.0"
 
@@ -102,6 +112,7 @@ __all__ = [
     "Budget",
     "Calibration",
     "CalibrationError",
+    "Caps",
     "CostDistribution",
     "CostRisk",
     "Currency",
@@ -112,6 +123,10 @@ __all__ = [
     "Explanation",
     "FloatMoneyError",
     "FundingStyle",
+    "Gates",
+    "Goal",
+    "GoalResult",
+    "GoalSpec",
     "HistoryError",
     "HistoryMonth",
     "JointBonusError",
@@ -121,6 +136,8 @@ __all__ = [
     "Manifest",
     "ManifestError",
     "Member",
+    "Metric",
+    "MetricSpec",
     "MissingExtraError",
     "Month",
     "MonthError",
@@ -137,6 +154,7 @@ __all__ = [
     "PlanMonth",
     "PlanSummary",
     "Problem",
+    "RealisedWeight",
     "Result",
     "RiskError",
     "RiskMethod",
@@ -145,6 +163,9 @@ __all__ = [
     "StepCurve",
     "TargetError",
     "TargetSet",
+    "TeamSpec",
+    "TeamTerms",
+    "TeamWeight",
     "UnknownMemberError",
     "UpliftSolution",
     "__version__",
@@ -164,6 +185,7 @@ __all__ = [
     "plan_months",
     "propose_targets",
     "read_manifest",
+    "realised_weights",
     "render_calibration_table",
     "render_explanation",
     "render_json",
