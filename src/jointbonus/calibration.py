@@ -56,10 +56,12 @@ from jointbonus.frame import (
     MonthFrame,
     Outcome,
     Terms,
+    exact_cost,
     frame_months,
     member_units,
     month_cost,
     outcome_at,
+    team_targets,
 )
 from jointbonus.number import percent_text
 from jointbonus.periods import Month
@@ -184,16 +186,6 @@ def scenario_factors(plan: Plan, frame: MonthFrame) -> Counter[Fraction]:
     return Counter(plan.curve.factor(a * ratio) for a in plan.norm.sample)
 
 
-def _exact_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> Fraction:
-    """The month's cost before rounding and caps, minor units (less forfeited holdbacks)."""
-    total = Fraction(0)
-    for cohort, unit in zip(frame.cohorts, member_units(plan, frame, terms, outcome), strict=True):
-        if unit:
-            kept = 1 - plan.holdback if plan.holdback and cohort.forfeits else 1
-            total += unit * kept * len(cohort.positions)
-    return total
-
-
 def calibrate(plan: Plan, frames: Sequence[MonthFrame] | None = None) -> Calibration:
     """Solve the plan's weights and neutral scale (or check a fixed scale); show the evidence."""
     frames = frame_months(plan) if frames is None else frames
@@ -212,9 +204,10 @@ def calibrate(plan: Plan, frames: Sequence[MonthFrame] | None = None) -> Calibra
     unit_expected = Fraction(0)
     unit_norm = Fraction(0)
     for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
+        targets = team_targets(plan, frame, less_forfeits=True)
         for outcome, count in month_counts.items():
-            unit_expected += _exact_cost(plan, frame, unit, outcome) * count / scenarios
-        unit_norm += _exact_cost(plan, frame, unit, on_norm)
+            unit_expected += exact_cost(plan, unit, outcome, targets) * count / scenarios
+        unit_norm += exact_cost(plan, unit, on_norm, targets)
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
     caps = plan.functional.caps

@@ -36,12 +36,14 @@ __all__ = [
     "Outcome",
     "Part",
     "Terms",
+    "exact_cost",
     "frame_months",
     "held_back",
     "member_units",
     "month_cost",
     "outcome_at",
     "share_out",
+    "team_targets",
 ]
 
 
@@ -281,6 +283,43 @@ def member_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) 
     ]
 
 
+def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) -> list[Fraction]:
+    """Per team (``plan.functional.terms`` order; one entry without goals): the sum of its
+    members' target amounts at scale 1, in minor units.
+
+    With ``less_forfeits``, the part a holdback takes from members who leave
+    before the year ends is left out: it is never paid. Computed from integer
+    sums over the cohorts, with one division per team.
+    """
+    teams = len(plan.functional.terms) if plan.weighted else 1
+    kept = [0] * teams
+    forfeit = [0] * teams
+    pool = plan.funding is FundingStyle.POOL
+    for cohort in frame.cohorts:
+        weight = cohort.split_weight if pool else cohort.bonus * cohort.units
+        if not weight or not cohort.split_weight:
+            continue
+        amount = weight * len(cohort.positions)
+        if less_forfeits and plan.holdback and cohort.forfeits:
+            forfeit[cohort.team] += amount
+        else:
+            kept[cohort.team] += amount
+    if pool:
+        if not frame.eligible:
+            return [_ZERO] * teams
+        denominator = Fraction(frame.total_split_weight, plan.currency.scale)
+    else:
+        denominator = Fraction(12 * FTE_SCALE * frame.plan_month.month.days)
+    return [(k + (1 - plan.holdback) * f) / denominator for k, f in zip(kept, forfeit, strict=True)]
+
+
+def exact_cost(plan: Plan, terms: Terms, outcome: Outcome, targets: Sequence[Fraction]) -> Fraction:
+    """The month's cost before rounding and caps, minor units, from :func:`team_targets`."""
+    return terms.scale * sum(
+        (t * b for t, b in zip(targets, _brackets(plan, terms, outcome), strict=True)), _ZERO
+    )
+
+
 def _brackets(plan: Plan, terms: Terms, outcome: Outcome) -> list[Fraction]:
     """Per team: ``w x shared factor (if open) + (1 - w) x sum of goal weight x factor``."""
     if not plan.weighted:
@@ -446,7 +485,7 @@ def _line_parts(
         _target_amount(terms.scale, c, days) if c.split_weight else _ZERO for c in frame.cohorts
     ]
     factors: list[list[Fraction]] = []  # per part, per team: the factor on the target amount
-    teams = range(max(1, len(plan.functional.terms)))
+    teams = range(len(plan.functional.terms) if plan.weighted else 1)
     factors.append([terms.weight(t) * outcome.shared_for(t) for t in teams])
     for goal, team, factor in zip(plan.goals, goal_teams, outcome.functional, strict=True):
         factors.append(

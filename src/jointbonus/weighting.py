@@ -38,7 +38,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from jointbonus.errors import CalibrationError
-from jointbonus.frame import MonthFrame, Outcome, Terms, member_units
+from jointbonus.frame import MonthFrame, Outcome, team_targets
 from jointbonus.number import percent_text
 from jointbonus.plan import Plan
 
@@ -83,17 +83,12 @@ def team_earnings(
     """
     terms = plan.functional.terms
     goals = plan.goals
-    if not terms:
+    if not plan.weighted:
         return []
     team_of = {t.team: index for index, t in enumerate(terms)}
-    at_target = Outcome(Fraction(1), (), (Fraction(0),) * len(goals))
-    ones = Terms(Fraction(1), (Fraction(1),) * len(terms))
     earnings = [[Fraction(0), Fraction(0)] for _ in terms]
     for frame, month_counts in zip(frames, counts, strict=True):
-        targets = member_units(plan, frame, ones, at_target)  # each member's target amount
-        team_target = [Fraction(0)] * len(terms)
-        for cohort, target in zip(frame.cohorts, targets, strict=True):
-            team_target[cohort.team] += target * len(cohort.positions)
+        team_target = team_targets(plan, frame)  # each team's target amounts at scale 1
         for outcome, count in month_counts.items():
             weight = Fraction(count, scenarios)
             functional = [Fraction(0)] * len(terms)
@@ -114,7 +109,12 @@ def expected_split(weight: Fraction, shared: Fraction, functional: Fraction) -> 
 def solve_weights(
     plan: Plan, earnings: Sequence[tuple[Fraction, Fraction]]
 ) -> tuple[Fraction, ...]:
-    """Each team's nominal weight: as given, or solved exactly for its wanted split."""
+    """Each team's nominal weight: as given, or solved exactly for its wanted split.
+
+    Empty for a plan without functional goals: every bonus is wholly shared.
+    """
+    if not plan.weighted:
+        return ()
     weights = []
     for terms, (shared, functional) in zip(plan.functional.terms, earnings, strict=True):
         if terms.shared_weight is not None:
