@@ -424,6 +424,28 @@ def share_out(
     return MonthPay(parts[0], tuple(parts[1:]), cuts, earned)
 
 
+def _pool_exacts(
+    plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, goal_teams: list[int]
+) -> tuple[list[Fraction], list[int]]:
+    """Each part's exact pool (minor units) of an eligible month of a plan with goals, and
+    each team's whole-number weight in the shared pool."""
+    minor = plan.currency.scale
+    total = frame.total_split_weight
+    team_weight = [0] * len(plan.functional.terms)
+    for c in frame.cohorts:
+        team_weight[c.team] += c.split_weight * len(c.positions)
+    # A team's slice of the shared pool: w x its shared factor x its split weight.
+    weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(team_weight))]
+    common = lcm(*(w.denominator for w in weights))
+    per_weight = terms.scale * minor / total
+    exacts = [per_weight * sum((w * tw for w, tw in zip(weights, team_weight, strict=True)), _ZERO)]
+    for goal, team, factor in zip(plan.goals, goal_teams, outcome.functional, strict=True):
+        exacts.append(
+            per_weight * factor * (1 - terms.weight(team)) * goal.weight * team_weight[team]
+        )
+    return exacts, [int(w * common) for w in weights]
+
+
 def _pool_parts(
     plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, goal_teams: list[int]
 ) -> list[Part]:
@@ -434,37 +456,16 @@ def _pool_parts(
         return [Part(nominal, _ZERO, (_NO_SHARE,) * len(cohorts))] + [
             Part(0, _ZERO, (_NO_SHARE,) * len(cohorts))
         ] * (count - 1)
-    minor = plan.currency.scale
-    total = frame.total_split_weight
     if not plan.weighted:
-        exact = terms.scale * outcome.shared * minor
+        exact = terms.scale * outcome.shared * plan.currency.scale
         pool = round_half_up(exact)
         groups = [(c.split_weight, c.positions) for c in cohorts]
         return [Part(pool, exact, tuple(allocate_groups(pool, groups)))]
-    team_weight = [0] * len(plan.functional.terms)
-    for c in cohorts:
-        team_weight[c.team] += c.split_weight * len(c.positions)
-    # A team's slice of the shared pool: w x its shared factor x its split weight.
-    weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(team_weight))]
-    common = lcm(*(w.denominator for w in weights))
-    whole = [int(w * common) for w in weights]
-    exact = (
-        terms.scale
-        * minor
-        * sum((w * tw for w, tw in zip(weights, team_weight, strict=True)), _ZERO)
-        / total
-    )
-    parts = [_pool_part(exact, [(c.split_weight * whole[c.team], c.positions) for c in cohorts])]
-    for goal, team, factor in zip(plan.goals, goal_teams, outcome.functional, strict=True):
-        exact = (
-            terms.scale
-            * minor
-            * factor
-            * (1 - terms.weight(team))
-            * goal.weight
-            * team_weight[team]
-            / total
-        )
+    exacts, whole = _pool_exacts(plan, frame, terms, outcome, goal_teams)
+    parts = [
+        _pool_part(exacts[0], [(c.split_weight * whole[c.team], c.positions) for c in cohorts])
+    ]
+    for exact, team in zip(exacts[1:], goal_teams, strict=True):
         groups = [(c.split_weight if c.team == team else 0, c.positions) for c in cohorts]
         parts.append(_pool_part(exact, groups))
     return parts
@@ -484,13 +485,7 @@ def _line_parts(
     targets = [
         _target_amount(terms.scale, c, days) if c.split_weight else _ZERO for c in frame.cohorts
     ]
-    factors: list[list[Fraction]] = []  # per part, per team: the factor on the target amount
-    teams = range(len(plan.functional.terms) if plan.weighted else 1)
-    factors.append([terms.weight(t) * outcome.shared_for(t) for t in teams])
-    for goal, team, factor in zip(plan.goals, goal_teams, outcome.functional, strict=True):
-        factors.append(
-            [(1 - terms.weight(t)) * goal.weight * factor if t == team else _ZERO for t in teams]
-        )
+    factors = _line_factors(plan, terms, outcome, goal_teams)
     parts = []
     for by_team in factors:
         exact = _ZERO
@@ -504,6 +499,19 @@ def _line_parts(
             shares.append(GroupShare(amount, frozenset(), 1) if amount else _NO_SHARE)
         parts.append(Part(pool, exact, tuple(shares)))
     return parts
+
+
+def _line_factors(
+    plan: Plan, terms: Terms, outcome: Outcome, goal_teams: list[int]
+) -> list[list[Fraction]]:
+    """Per part, per team: the factor on a member's target amount (individual funding)."""
+    teams = range(len(plan.functional.terms) if plan.weighted else 1)
+    factors = [[terms.weight(t) * outcome.shared_for(t) for t in teams]]
+    for goal, team, factor in zip(plan.goals, goal_teams, outcome.functional, strict=True):
+        factors.append(
+            [(1 - terms.weight(t)) * goal.weight * factor if t == team else _ZERO for t in teams]
+        )
+    return factors
 
 
 def _cuts(
@@ -564,6 +572,9 @@ def month_cost(
         return MonthCost(_ZERO, 0, 0)
     if not plan.weighted and not plan.functional.caps.any:
         return _plain_cost(plan, frame, terms.scale, outcome.shared)
+    forfeiting = plan.holdback and any(c.forfeits and c.split_weight for c in frame.cohorts)
+    if not plan.functional.caps.any and not forfeiting:
+        return _parts_cost(plan, frame, terms, outcome)
     pay = share_out(plan, frame, terms, outcome, year_to_date)
     units = member_units(plan, frame, terms, outcome)
     pool = plan.funding is FundingStyle.POOL
@@ -601,6 +612,30 @@ def month_cost(
             for position in cohort.positions:
                 paid -= held_back(plan, pay.amount(index, position) - pay.cuts.get(position, 0))
     return MonthCost(exact / plan.currency.scale, paid, rounded, bound, pay)
+
+
+def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> MonthCost:
+    """:func:`month_cost` of a plan with goals, without caps or forfeited holdbacks: the
+    parts' pools (or lines) are paid in full, so nothing is shared out member by member."""
+    goal_teams = _goal_teams(plan)
+    exact = exact_cost(plan, terms, outcome, team_targets(plan, frame))
+    if plan.funding is FundingStyle.POOL:
+        if not frame.eligible:
+            return MonthCost(_ZERO, 0, 0)
+        exacts, _ = _pool_exacts(plan, frame, terms, outcome, goal_teams)
+        rounded = sum(1 for e in exacts if e)
+        paid = sum(round_half_up(e) for e in exacts)
+        return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
+    parts = _line_parts(plan, frame, terms, outcome, goal_teams)
+    paid = sum(part.pool for part in parts)
+    factors = _line_factors(plan, terms, outcome, goal_teams)
+    rounded = sum(
+        len(c.positions)
+        for by_team in factors
+        for c in frame.cohorts
+        if c.split_weight and by_team[c.team]
+    )
+    return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
 
 
 def _plain_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction) -> MonthCost:
