@@ -58,6 +58,7 @@ from jointbonus.frame import (
     Terms,
     exact_cost,
     frame_months,
+    line_parts,
     member_units,
     month_cost,
     outcome_at,
@@ -451,14 +452,13 @@ def _path_costs(
             bound += cost.bound
             if caps.per_year is not None and cost.pay is not None:
                 units = member_units(plan, frame, terms, outcome)
+                counts = line_parts(plan, terms, outcome)
                 for k, cohort in enumerate(frame.cohorts):
                     amount = units[k]
                     if caps.per_month is not None:
                         amount = min(amount, Fraction(caps.per_month))
                     exact_year[k] += amount
-                    lines_year[k] += sum(
-                        1 for part in cost.pay.parts if part.shares[k].base or part.shares[k].bumped
-                    )
+                    lines_year[k] += counts[cohort.team]
                     for position in cohort.positions:
                         paid = cost.pay.amount(k, position) - cost.pay.cuts.get(position, 0)
                         if paid:

@@ -39,6 +39,7 @@ __all__ = [
     "exact_cost",
     "frame_months",
     "held_back",
+    "line_parts",
     "member_units",
     "month_cost",
     "outcome_at",
@@ -501,6 +502,13 @@ def _line_parts(
     return parts
 
 
+def line_parts(plan: Plan, terms: Terms, outcome: Outcome) -> list[int]:
+    """Per team: how many parts of a member's line can be non-zero at ``outcome``."""
+    factors = _line_factors(plan, terms, outcome, _goal_teams(plan))
+    teams = len(factors[0])
+    return [sum(1 for by_team in factors if by_team[t]) for t in range(teams)]
+
+
 def _line_factors(
     plan: Plan, terms: Terms, outcome: Outcome, goal_teams: list[int]
 ) -> list[list[Fraction]]:
@@ -577,6 +585,7 @@ def month_cost(
         return _parts_cost(plan, frame, terms, outcome)
     pay = share_out(plan, frame, terms, outcome, year_to_date)
     units = member_units(plan, frame, terms, outcome)
+    part_counts = line_parts(plan, terms, outcome)
     pool = plan.funding is FundingStyle.POOL
     exact = _ZERO
     paid = pay.paid
@@ -588,8 +597,7 @@ def month_cost(
         if not unit:
             continue
         count = len(cohort.positions)
-        parts = sum(1 for part in pay.parts if part.shares[index].base or part.shares[index].bumped)
-        parts = max(parts, 1)
+        parts = part_counts[cohort.team]
         if not pool:
             rounded += parts * count
             bound += Fraction(parts * count, 2)
