@@ -12,7 +12,7 @@ import csv
 import io
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -32,9 +32,11 @@ from jointbonus import (
     run,
 )
 from jointbonus import inputs as inputs_module
+from jointbonus.cli import EXIT_BAD_INPUT, main
 from jointbonus.errors import JointBonusError, Problem
 from jointbonus.plan import build_plan
 from jointbonus.report import render_json, result_document
+from test_loader_goals import write_goal_plan
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "digital_manufacturing"
 PLAN = "plan.toml"
@@ -161,6 +163,31 @@ def blank_cell(name: str, key: str, column: int) -> Corrupt:
     return edit_table(name, change)
 
 
+def set_cell(name: str, month: str, column: str, value: str) -> Corrupt:
+    """Write ``value`` in ``column`` on the line of ``month`` in the CSV file ``name``."""
+
+    def change(rows: list[list[str]]) -> list[list[str]]:
+        index = rows[0].index(column)
+        found = [row for row in rows if row[0] == month]
+        if len(found) != 1:
+            raise LookupError(f"no single line of {month} in {name}")
+        found[0][index] = value
+        return rows
+
+    return edit_table(name, change)
+
+
+def rename_columns(name: str, old: str, new: str) -> Corrupt:
+    """Rename the columns of ``name`` that begin with ``old``."""
+    return edit_table(
+        name,
+        lambda rows: [
+            [new + c.removeprefix(old) if c.startswith(old) else c for c in rows[0]],
+            *rows[1:],
+        ],
+    )
+
+
 def both(*steps: Corrupt) -> Corrupt:
     def corrupt(folder: Path) -> None:
         for step in steps:
@@ -179,6 +206,8 @@ class Case:
     phrase: str
     count: int = 1
     """How many problems the corruption gives in all."""
+    goals: bool = False
+    """Break the plan with functional goals (test_loader_goals.py) instead of the example."""
 
 
 # Roster lines: 2 DM-S01 ... 10 DM-S09, 11 DM-M01 ... 16 DM-M06.
@@ -572,9 +601,253 @@ def test_there_are_at_least_thirty_kinds_of_broken_input() -> None:
     assert len({case.id for case in CASES}) == len(CASES)
 
 
+# The plan with goals (tests/test_loader_goals.py). Plan file lines: 6 [teams.marketing],
+# 7 its expected_shared_split, 9 its goal's metric, 10 weight; 13 [teams.sales], 14 its
+# expected_shared_split, 15 its first [[teams.sales.goals]], 16 metric, 18 curve, 21
+# the second goal's weight; 24 [metrics.followed_up_48h]; 47 functional_gate,
+# 48 shared_gate; 51 per_month, 52 per_year (the last line).
+# Plan month lines: 2 for 2026-01 ... 13 for 2026-12 (actuals up to 2026-06).
+# History lines: 2 for 2024-01 ... 25 for 2025-12.
+MARKETING_GOAL = (
+    'weight = 1\ncurve = { type = "linear", points = [[0.8, 0.5], [1.0, 1.0], [1.2, 1.5]] }\n'
+)
+SALES_SPLIT = "[teams.sales]\nexpected_shared_split = 0.5\n"
+GOAL_CASES = [
+    Case(
+        "goal-weights-not-adding-to-1",
+        toml(
+            'weight = 0.5\ncurve = { type = "step", threshold = 0.95 }',
+            'weight = 0.4\ncurve = { type = "step", threshold = 0.95 }',
+        ),
+        PLAN,
+        15,
+        "teams.sales.goals",
+        "goal weights that add to 1 within the team",
+    ),
+    Case(
+        "goal-weight-above-1",
+        toml("weight = 1\n", "weight = 1.5\n"),
+        PLAN,
+        10,
+        "teams.marketing.goals[0].weight",
+        "a weight above 0, at most 1",
+    ),
+    Case(
+        "both-shared-weight-and-expected-split",
+        toml(SALES_SPLIT, "[teams.sales]\nshared_weight = 0.5\nexpected_shared_split = 0.5\n"),
+        PLAN,
+        15,
+        "teams.sales.expected_shared_split",
+        "either shared_weight (the nominal weight) or expected_shared_split",
+    ),
+    Case(
+        "team-with-goals-but-no-weight",
+        toml(SALES_SPLIT, "[teams.sales]\n"),
+        PLAN,
+        13,
+        "teams.sales",
+        "shared_weight (such as 0.5) or expected_shared_split (such as 0.5) for a team with",
+    ),
+    Case(
+        "shared-weight-above-1",
+        toml("expected_shared_split = 0.5", "shared_weight = 1.5"),
+        PLAN,
+        7,
+        "teams.marketing.shared_weight",
+        "a share from 0 to 1",
+    ),
+    Case(
+        "unknown-metric-in-a-goal",
+        toml(
+            MARKETING_GOAL,
+            MARKETING_GOAL.replace("weight = 1", "weight = 0.5")
+            + '[[teams.marketing.goals]]\nmetric = "demos_booked"\nweight = 0.5\n'
+            'curve = { type = "step" }\n',
+        ),
+        PLAN,
+        13,
+        "teams.marketing.goals[1].metric",
+        "a metric with values in data/history.csv or data/plan_months.csv "
+        "(columns demos_booked_actual, demos_booked_target)",
+    ),
+    Case(
+        "metric-name-with-capitals",
+        both(
+            toml('metric = "leads_accepted"', 'metric = "Leads_Accepted"'),
+            rename_columns(MONTHS, "leads_accepted_", "Leads_Accepted_"),
+            rename_columns(HISTORY, "leads_accepted_", "Leads_Accepted_"),
+        ),
+        PLAN,
+        9,
+        "teams.marketing.goals[0].metric",
+        "a metric name of lower-case letters, digits and '_', starting with a letter",
+    ),
+    Case(
+        "metric-table-name-with-capitals",
+        toml("[metrics.followed_up_48h]", "[metrics.Followed_Up_48h]"),
+        PLAN,
+        24,
+        "metrics.Followed_Up_48h",
+        "a metric name of lower-case letters",
+    ),
+    Case(
+        "metric-table-no-goal-uses",
+        toml(
+            'per_year = "15000.00"\n', 'per_year = "15000.00"\n\n[metrics.pipeline]\nuplift = 0\n'
+        ),
+        PLAN,
+        54,
+        "metrics.pipeline",
+        "a metric some team's goal measures (leads_accepted, followed_up_48h, sal_to_sql)",
+    ),
+    Case(
+        "metric-norm-unknown",
+        toml('norm = "same_month_mean"', 'norm = "median"'),
+        PLAN,
+        29,
+        "metrics.sal_to_sql.norm",
+        "'targets', 'same_month_mean' or 'trailing_mean'",
+    ),
+    Case(
+        "goal-curve-that-decreases",
+        toml(
+            'curve = { type = "step", threshold = 1.0 }',
+            'curve = { type = "linear", points = [[0.9, 1], [1.0, 0.5]] }',
+        ),
+        PLAN,
+        18,
+        "teams.sales.goals[0].curve",
+        "a payout curve never decreases",
+    ),
+    Case(
+        "gate-of-zero",
+        toml("functional_gate = 0.9", "functional_gate = 0"),
+        PLAN,
+        47,
+        "gates.functional_gate",
+        "an attainment above 0, such as 0.9",
+    ),
+    Case(
+        "cap-below-zero",
+        toml('per_month = "2000.00"', 'per_month = "-5"'),
+        PLAN,
+        51,
+        "caps.per_month",
+        "an amount above 0",
+    ),
+    Case(
+        "cap-with-too-many-decimals",
+        toml('per_year = "15000.00"', 'per_year = "15000.005"'),
+        PLAN,
+        52,
+        "caps.per_year",
+        "an amount above 0 with at most 2 decimals",
+    ),
+    Case(
+        "metric-column-no-goal-measures",
+        add_column(MONTHS, "pipeline_actual", "7"),
+        MONTHS,
+        1,
+        "header",
+        "no goal measures pipeline",
+    ),
+    Case(
+        "metric-actual-not-a-number",
+        set_cell(MONTHS, "2026-03", "leads_accepted_actual", "lots"),
+        MONTHS,
+        4,
+        "leads_accepted_actual",
+        "a decimal number",
+    ),
+    Case(
+        "metric-actual-after-a-pending-month",
+        set_cell(MONTHS, "2026-12", "followed_up_48h_actual", "0.9"),
+        MONTHS,
+        13,
+        "followed_up_48h_actual",
+        "no actual after the pending month 2026-07",
+    ),
+    Case(
+        "metric-target-missing-under-its-targets-norm",
+        set_cell(MONTHS, "2026-05", "followed_up_48h_target", ""),
+        MONTHS,
+        6,
+        "followed_up_48h_target",
+        "a target for every plan month (the metric's 'targets' norm derives none)",
+    ),
+    Case(
+        "history-metric-actual-missing-on-a-line",
+        set_cell(HISTORY, "2024-06", "sal_to_sql_actual", ""),
+        HISTORY,
+        7,
+        "sal_to_sql_actual",
+        "the actual of the functional metric sal_to_sql that month",
+    ),
+    Case(
+        "history-metric-actual-column-missing",
+        drop_column(HISTORY, "leads_accepted_actual"),
+        HISTORY,
+        1,
+        "leads_accepted_actual",
+        "the actual of the functional metric leads_accepted",
+    ),
+    Case(
+        "history-metric-target-missing-under-its-targets-norm",
+        set_cell(HISTORY, "2024-03", "followed_up_48h_target", ""),
+        HISTORY,
+        4,
+        "followed_up_48h_target",
+        "metrics.followed_up_48h.norm is 'targets'",
+    ),
+]
+CASES += [replace(case, goals=True) for case in GOAL_CASES]
+CASES += [
+    Case(
+        "teams-neither-a-list-nor-tables",
+        toml('teams = ["sales", "marketing"]', 'teams = "sales"'),
+        PLAN,
+        14,
+        "teams",
+        "a list of team names, such as",
+    ),
+    Case(
+        "gate-without-goals",
+        toml(
+            'budget = "from_history"', 'budget = "from_history"\n\n[gates]\nfunctional_gate = 0.9'
+        ),
+        PLAN,
+        38,
+        "gates.functional_gate",
+        "no gate: no team has functional goals",
+    ),
+    Case(
+        "team-table-without-goals-weighted",
+        toml(
+            'teams = ["sales", "marketing"]',
+            "[teams.sales]\nshared_weight = 0.5\n[teams.marketing]",
+        ),
+        PLAN,
+        15,
+        "teams.sales.shared_weight",
+        "1 for a team without functional goals",
+    ),
+]
+
+
+def _broken(case: Case, tmp_path: Path) -> Path:
+    """The plan folder ``case`` breaks, broken."""
+    folder = tmp_path / "plan"
+    if case.goals:
+        write_goal_plan(folder)
+    else:
+        shutil.copytree(EXAMPLE, folder)
+    case.corrupt(folder)
+    return folder
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_broken_input_gives_a_located_problem(case: Case, plan_dir: Path) -> None:
-    case.corrupt(plan_dir)
+def test_broken_input_gives_a_located_problem(case: Case, tmp_path: Path) -> None:
+    plan_dir = _broken(case, tmp_path)
     problems = load_problems(plan_dir)
     matching = [
         p for p in problems if (p.file, p.line, p.field) == (case.file, case.line, case.field)
@@ -587,6 +860,36 @@ def test_broken_input_gives_a_located_problem(case: Case, plan_dir: Path) -> Non
     shown = str(matching[0])
     where = case.file if case.line is None else f"{case.file}:{case.line}"
     assert shown.startswith(f"{where}: {case.field}: got "), shown
+
+
+@pytest.mark.parametrize("case", GOAL_CASES, ids=[case.id for case in GOAL_CASES])
+def test_broken_goal_input_exits_2_on_the_command_line(
+    case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``jointbonus run`` lists the located problem and exits 2, without a traceback."""
+    plan_dir = _broken(replace(case, goals=True), tmp_path)
+    assert main(["run", str(plan_dir / PLAN)]) == EXIT_BAD_INPUT
+    stdout, stderr = capsys.readouterr()
+    assert stdout == ""
+    assert f"  {case.file}:{case.line}: {case.field}: got " in stderr
+    assert case.phrase in stderr
+    assert "Traceback" not in stderr
+
+
+def test_the_documented_goal_problems_are_the_ones_given(tmp_path: Path) -> None:
+    """docs/plan-file.md shows what these cases say, word for word."""
+    document = (Path(__file__).resolve().parents[1] / "docs" / "plan-file.md").read_text("utf-8")
+    section = document[document.index("## What the mistakes look like") :]
+    start = section.index("```text\n") + len("```text\n")
+    shown = section[start : section.index("\n```", start)].splitlines()
+    given: set[str] = set()
+    for number, case in enumerate(GOAL_CASES):
+        given.update(
+            map(str, load_problems(_broken(replace(case, goals=True), tmp_path / str(number))))
+        )
+    assert len(shown) >= 12
+    for line in shown:
+        assert line in given, line
 
 
 def test_every_problem_of_every_file_is_reported_together(plan_dir: Path) -> None:

@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 from jointbonus import calibrate, load_plan, run
 from jointbonus.errors import JointBonusError, PlanError
 from jointbonus.report import render_calibration_table, render_json, render_table, result_document
+from test_loader_goals import PLAN_TEXT as GOAL_PLAN_TEXT
+from test_loader_goals import write_goal_plan
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "digital_manufacturing"
 PLAN = "plan.toml"
@@ -39,18 +41,30 @@ COLUMNS = {
     HISTORY: ["month", "actual", "target", "paid"],
 }
 
+#: The headers of the plan months and history of the plan with goals.
+GOAL_FOLDER_HEADERS = {
+    MONTHS: "month,target,actual,leads_accepted_target,leads_accepted_actual,"
+    "followed_up_48h_target,followed_up_48h_actual,sal_to_sql_actual,pipeline_actual",
+    HISTORY: "month,actual,target,paid,leads_accepted_actual,leads_accepted_target,"
+    "followed_up_48h_actual,followed_up_48h_target,sal_to_sql_actual,sal_to_sql_target",
+}
+
 fuzz = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def outcome(name: str, content: bytes) -> str:
+def outcome(name: str, content: bytes, *, goals: bool = False) -> str:
     """Load the example with file ``name`` replaced by ``content``; pay it if it loads.
 
-    Returns ``"paid"`` (and printed) or the name of the library's error; any
-    other exception propagates and fails the test.
+    ``goals``: the plan with functional goals of ``test_loader_goals.py``
+    instead of the example. Returns ``"paid"`` (and printed) or the name of
+    the library's error; any other exception propagates and fails the test.
     """
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary) / "plan"
-        shutil.copytree(EXAMPLE, folder)
+        if goals:
+            write_goal_plan(folder)
+        else:
+            shutil.copytree(EXAMPLE, folder)
         (folder / name).write_bytes(content)
         try:
             plan = load_plan(folder / PLAN)
@@ -69,8 +83,8 @@ def outcome(name: str, content: bytes) -> str:
         return "paid"
 
 
-def check(name: str, content: bytes) -> None:
-    result = outcome(name, content)
+def check(name: str, content: bytes, *, goals: bool = False) -> None:
+    result = outcome(name, content, goals=goals)
     event(result)
     assert result in {"paid", "PlanError", "CalibrationError", "HistoryError", "NumberError"}
 
@@ -112,8 +126,8 @@ CELLS = [
 
 
 @st.composite
-def csv_text(draw: st.DrawFn, name: str) -> str:
-    known = COLUMNS[name]
+def csv_text(draw: st.DrawFn, name: str, columns: list[str] | None = None) -> str:
+    known = columns or COLUMNS[name]
     header = draw(
         st.one_of(
             st.permutations(known),
@@ -216,7 +230,12 @@ toml_values = st.recursive(
     lambda inner: st.one_of(
         st.lists(inner, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
         st.lists(
-            st.tuples(st.sampled_from(["type", "threshold", "payout", "points", "x"]), inner),
+            st.tuples(
+                st.sampled_from(
+                    ["type", "threshold", "payout", "points", "x", "sales", "goals", "metric"]
+                ),
+                inner,
+            ),
             max_size=4,
             unique_by=lambda kv: kv[0],
         ).map(lambda kvs: "{" + ", ".join(f"{k} = {v}" for k, v in kvs) + "}"),
@@ -230,7 +249,15 @@ SENSIBLE = {
     "currency": ['"EUR"', '"JPY"', '"KWD"', '"XBT"\nminor_unit = 3'],
     "start": ['"2025-07"', '"2026-04"', '"2025-12"'],
     "months": ["1", "6", "24"],
-    "teams": ["[]", '["sales"]', '["marketing", "sales", "ops"]'],
+    "teams": [
+        "[]",
+        '["sales"]',
+        '["marketing", "sales", "ops"]',
+        "{ sales = {}, marketing = {} }",
+        "{ marketing = { shared_weight = 1 }, sales = { expected_shared_split = 1 } }",
+        '{ sales = { shared_weight = 0.5, goals = [{ metric = "revenue", weight = 1, '
+        'curve = { type = "step" } }] }, marketing = {} }',
+    ],
     "pay_leavers_for_exit_month": ["true", "false"],
     "curve": [
         '{ type = "step" }',
@@ -249,19 +276,29 @@ SENSIBLE = {
     ],
     "neutrality": ['"expected_cost"', '"norm_path"'],
     "budget": ['"from_history"', "120000", "0.01", "99999999999.99"],
-    "metric": ['"bookings"'],
+    "metric": ['"bookings"', '"leads_accepted"', '"sal_to_sql"', '"Leads"'],
+    "shared_weight": ["0", "0.5", "1"],
+    "expected_shared_split": ["0.01", "0.5", "0.99", "1"],
+    "weight": ["0.5", "1", "0.25"],
+    "functional_gate": ["0.5", "1", "2"],
+    "shared_gate": ["0.5", "1", "2"],
+    "per_month": ['"100.00"', '"2000.00"', '"0.01"'],
+    "per_year": ['"1000.00"', '"15000.00"'],
+    "uplift": ["0", "0.05", "-0.5"],
+    "window": ["1", "12", "24"],
     "name": ['"x"'],
 }
 
-PLAN_LINES = PLAN_TEXT.splitlines()
-SETTING_LINES = [i for i, text in enumerate(PLAN_LINES) if "=" in text and not text.startswith("#")]
+
+def _setting_lines(text: str) -> list[int]:
+    return [i for i, line in enumerate(text.splitlines()) if "=" in line and line[:1] != "#"]
 
 
 @st.composite
-def mutated_plan(draw: st.DrawFn) -> str:
-    lines = list(PLAN_LINES)
+def mutated_plan(draw: st.DrawFn, text: str = PLAN_TEXT) -> str:
+    lines = text.splitlines()
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        index = draw(st.sampled_from(SETTING_LINES))
+        index = draw(st.sampled_from(_setting_lines(text)))
         key = lines[index].split("=", 1)[0].strip()
         action = draw(st.sampled_from(["value", "value", "value", "drop", "add"]))
         if action == "value":
@@ -273,7 +310,8 @@ def mutated_plan(draw: st.DrawFn) -> str:
             new_key = draw(
                 st.sampled_from(
                     ["minor_unit", "window", "uplift", "pool_at_target", "target_bonus_multiplier",
-                     "threshold", "payout", "points", "typo", "metric"]
+                     "threshold", "payout", "points", "typo", "metric", "shared_weight",
+                     "expected_shared_split", "norm", "functional_gate", "per_month"]
                 )
             )  # fmt: skip
             lines.insert(index + 1, f"{new_key} = {draw(toml_values)}")
@@ -296,6 +334,30 @@ def test_a_plan_file_with_a_setting_changed_loads_or_raises_the_library_error(
     content: str,
 ) -> None:
     check(PLAN, content.encode("utf-8", "surrogatepass"))
+
+
+@fuzz
+@given(content=mutated_plan(GOAL_PLAN_TEXT))
+@example(content=GOAL_PLAN_TEXT.replace("[teams.sales]", "[teams.sales.goals]"))
+@example(content=GOAL_PLAN_TEXT.replace("[metrics.sal_to_sql]", "[metrics]"))
+@example(content=GOAL_PLAN_TEXT + "[teams]\nops = {}\n")
+def test_a_plan_file_with_goals_and_a_setting_changed_loads_or_raises_the_library_error(
+    content: str,
+) -> None:
+    check(PLAN, content.encode("utf-8", "surrogatepass"), goals=True)
+
+
+@fuzz
+@given(data=st.data(), name=st.sampled_from([MONTHS, HISTORY]))
+def test_csv_shaped_text_of_a_plan_with_goals(data: st.DataObject, name: str) -> None:
+    """Plan months and history with the metrics' columns, mangled like the example's."""
+    header = (GOAL_FOLDER_HEADERS[name]).split(",")
+    content = data.draw(csv_text(name, header), label="content")
+    check(name, content.encode("utf-8", "surrogatepass"), goals=True)
+
+
+def test_the_plan_with_goals_itself_is_paid() -> None:
+    assert outcome(PLAN, GOAL_PLAN_TEXT.encode("utf-8"), goals=True) == "paid"
 
 
 def test_the_example_itself_is_paid() -> None:

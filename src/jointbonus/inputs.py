@@ -55,6 +55,8 @@ __all__ = [
     "read_members",
     "read_rows",
     "read_settings",
+    "setting_name",
+    "setting_path",
     "toml_error_line",
     "toml_key_line",
     "validate_rows",
@@ -125,15 +127,31 @@ def read_settings(
         return model.model_validate(data), text, data
     except ValidationError as error:
         for item in error.errors():
-            loc = tuple(str(part) for part in item["loc"])
+            loc = tuple(part for part in item["loc"] if part != "[key]")  # a bad table name
             collector.add(
                 shown,
-                toml_key_line(text, loc),
-                ".".join(loc) or "plan",
+                toml_key_line(text, tuple(str(part) for part in loc)),
+                setting_name(loc) or "plan",
                 item.get("input") if item.get("type") != "missing" else None,
                 expected_text(item),
             )
         return None, text, data
+
+
+def setting_name(loc: Sequence[str | int]) -> str:
+    """A setting's dotted name, items of a list by index: ``teams.sales.goals[0].weight``."""
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else part
+    return name
+
+
+def setting_path(name: str) -> tuple[str, ...]:
+    """The path of a setting named as :func:`setting_name` names it (``goals[0]``: goals, 0)."""
+    return tuple(part for part in re.split(r"\.|\[(\d+)\]\.?", name) if part)
 
 
 def expected_text(item: Any) -> str:
@@ -170,29 +188,66 @@ def toml_error_line(message: str) -> int | None:
     return int(match[1]) if match else None
 
 
+#: A TOML key: bare (``per_month``) or quoted (``"new business"``).
+_KEY_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
+_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_TABLE_HEADER = re.compile(rf"\[\s*({_DOTTED_KEY})\s*\]\s*(#.*)?")
+_ARRAY_HEADER = re.compile(rf"\[\[\s*({_DOTTED_KEY})\s*\]\]\s*(#.*)?")
+_KEY_LINE = re.compile(rf"({_DOTTED_KEY})\s*=")
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    return tuple(
+        part[1:-1] if part[:1] in "\"'" else part for part in re.findall(_KEY_PART, dotted)
+    )
+
+
 def toml_key_line(text: str, loc: Sequence[str]) -> int | None:
-    """Best effort: the line of the key at ``loc`` (``("shared", "curve", "type")``)."""
+    """Best effort: the line of the key at ``loc`` (``("shared", "curve", "type")``).
+
+    A table in an array of tables is numbered from 0 in ``loc``, as pydantic
+    numbers it: ``("teams", "sales", "goals", "1", "weight")`` is the weight
+    under the second ``[[teams.sales.goals]]``. A table is found at its
+    header (a table only implied by its sub-tables' headers, and an array of
+    tables, at the first of them); a key not written (a missing setting), at
+    the header of the table it belongs in.
+    """
     if not loc:
         return None
-    lines = text.splitlines()
-    section = ""
-    for number, raw in enumerate(lines, start=1):
+    wanted = tuple(loc)
+    section: tuple[str, ...] = ()
+    headers: list[tuple[int, tuple[str, ...]]] = []
+    arrays: dict[tuple[str, ...], int] = {}  # array of tables -> index of its last table
+
+    def resolved(parts: tuple[str, ...], array: bool) -> tuple[str, ...]:
+        path: tuple[str, ...] = ()
+        for position, part in enumerate(parts):
+            path = (*path, part)
+            if array and position == len(parts) - 1:
+                arrays[path] = arrays.get(path, -1) + 1
+                path = (*path, str(arrays[path]))
+            elif path in arrays:
+                path = (*path, str(arrays[path]))
+        return path
+
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", line)
+        header = _ARRAY_HEADER.fullmatch(line) or _TABLE_HEADER.fullmatch(line)
         if header:
-            section = header[1]
+            section = resolved(_key_parts(header[1]), line.startswith("[["))
+            headers.append((number, section))
             continue
-        key = re.match(r"([A-Za-z0-9_\-\.]+)\s*=", line)
+        key = _KEY_LINE.match(line)
         if key is None:
             continue
-        full = f"{section}.{key[1]}" if section else key[1]
-        dotted = ".".join(loc)
-        if dotted == full or dotted.startswith(full + "."):
+        full = (*section, *_key_parts(key[1]))
+        if wanted[: len(full)] == full:
             return number
-    for number, raw in enumerate(lines, start=1):  # the section of a missing key
-        if re.fullmatch(rf"\[\s*{re.escape(loc[0])}\s*\]\s*(#.*)?", raw.strip()):
-            return number
-    return None
+    within = [number for number, path in headers if path[: len(wanted)] == wanted]
+    if within:
+        return within[0]
+    enclosing = [(len(path), number) for number, path in headers if wanted[: len(path)] == path]
+    return max(enclosing, key=lambda found: (found[0], -found[1]))[1] if enclosing else None
 
 
 def inside(

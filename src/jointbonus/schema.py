@@ -16,15 +16,19 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -36,17 +40,25 @@ from jointbonus.periods import Month
 from jointbonus.roster import FTE_PLACES
 
 __all__ = [
+    "METRIC_NAME",
     "CalibrationSection",
+    "CapsSection",
     "CurveSection",
     "FundingSection",
+    "GatesSection",
+    "GoalSection",
     "HistoryRow",
     "HistorySection",
+    "MetricSection",
     "MonthRow",
     "PlanFile",
     "PlanHeader",
     "RosterRow",
     "RosterSection",
     "SharedSection",
+    "TeamSection",
+    "history_row_model",
+    "month_row_model",
 ]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -117,6 +129,32 @@ def _positive(value: object) -> Decimal:
     return amount
 
 
+def _bounded(inside: Callable[[Decimal], bool], expected: str) -> Callable[[object], Decimal]:
+    """A check of a number that ``inside`` accepts; any other is refused with ``expected``."""
+
+    def bounded(value: object) -> Decimal:
+        number = _decimal(value)
+        if not inside(number):
+            raise ValueError(expected)
+        return number
+
+    return bounded
+
+
+#: A functional metric's name, as goals.py checks it: it also names CSV columns
+#: (``<metric>_target``, ``<metric>_actual``).
+METRIC_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}", re.ASCII)
+_METRIC_NAME_EXPECTED = (
+    "a metric name of lower-case letters, digits and '_', starting with a letter"
+)
+
+
+def _metric_name(value: object) -> str:
+    if not isinstance(value, str) or not METRIC_NAME.fullmatch(value.strip()):
+        raise ValueError(_METRIC_NAME_EXPECTED)
+    return value.strip()
+
+
 _T = TypeVar("_T")
 _REMEMBERED_TEXTS = 1 << 16
 
@@ -174,6 +212,41 @@ Positive = Annotated[
     BeforeValidator(_by_text(_positive)),
     _number_schema("a number above 0, as a number or as text", {"exclusiveMinimum": 0}),
 ]
+_SHARE = "a share from 0 to 1, such as 0.5"
+Share = Annotated[
+    Decimal,
+    BeforeValidator(_by_text(_bounded(lambda d: 0 <= d <= 1, _SHARE))),
+    _number_schema(_SHARE, {"minimum": 0, "maximum": 1}),
+]
+_GOAL_WEIGHT = "a weight above 0, at most 1"
+GoalWeight = Annotated[
+    Decimal,
+    BeforeValidator(_by_text(_bounded(lambda d: 0 < d <= 1, _GOAL_WEIGHT))),
+    _number_schema(_GOAL_WEIGHT, {"exclusiveMinimum": 0, "maximum": 1}),
+]
+_ATTAINMENT = "an attainment above 0, such as 0.9 (90% of target)"
+Attainment = Annotated[
+    Decimal,
+    BeforeValidator(_by_text(_bounded(lambda d: d > 0, _ATTAINMENT))),
+    _number_schema(_ATTAINMENT, {"exclusiveMinimum": 0}),
+]
+_CAP = 'an amount above 0, such as "2000.00"'
+CapAmount = Annotated[
+    Decimal,
+    BeforeValidator(_by_text(_bounded(lambda d: d > 0, _CAP))),
+    _number_schema(_CAP, {"exclusiveMinimum": 0}),
+]
+MetricName = Annotated[
+    str,
+    BeforeValidator(_metric_name),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*[a-z][a-z0-9_]{0,63}\s*$",
+            "description": _METRIC_NAME_EXPECTED,
+        }
+    ),
+]
 Fte = Annotated[Decimal, BeforeValidator(_by_text(_fte))]
 Day = Annotated[date, BeforeValidator(_by_text(_date))]
 MonthText = Annotated[
@@ -217,6 +290,48 @@ class HistoryRow(_Model):
     actual: Amount
     target: Positive | None = None
     paid: Amount | None = None
+
+
+class _MetricMonthRow(MonthRow):
+    # A metric may be named model_..., and its columns with it.
+    model_config = ConfigDict(protected_namespaces=())
+
+
+class _MetricHistoryRow(HistoryRow):
+    model_config = ConfigDict(protected_namespaces=())
+
+
+@functools.lru_cache(maxsize=64)
+def month_row_model(metrics: tuple[str, ...]) -> type[MonthRow]:
+    """:class:`MonthRow` with ``<metric>_target`` and ``<metric>_actual`` for each metric.
+
+    The plan months CSV may give each functional metric's monthly target and
+    actual (an empty actual: pending); a column of a metric no goal measures
+    is refused like any unknown column.
+    """
+    if not metrics:
+        return MonthRow
+    fields: dict[str, Any] = {}
+    for metric in metrics:
+        fields[f"{metric}_target"] = (Positive | None, None)
+        fields[f"{metric}_actual"] = (Amount | None, None)
+    return create_model("MonthRow", __base__=_MetricMonthRow, __module__=__name__, **fields)
+
+
+@functools.lru_cache(maxsize=64)
+def history_row_model(metrics: tuple[str, ...]) -> type[HistoryRow]:
+    """:class:`HistoryRow` with ``<metric>_actual`` and ``<metric>_target`` for each metric.
+
+    The columns are optional here; the loader says which cells the plan needs
+    (every actual; every target under a 'targets' norm).
+    """
+    if not metrics:
+        return HistoryRow
+    fields: dict[str, Any] = {}
+    for metric in metrics:
+        fields[f"{metric}_actual"] = (Amount | None, None)
+        fields[f"{metric}_target"] = (Positive | None, None)
+    return create_model("HistoryRow", __base__=_MetricHistoryRow, __module__=__name__, **fields)
 
 
 class RosterSection(_Model):
@@ -281,6 +396,82 @@ class CalibrationSection(_Model):
     budget: Literal["from_history"] | Amount
 
 
+class GoalSection(_Model):
+    """A functional goal of a team: ``[[teams.<team>.goals]]``."""
+
+    metric: MetricName
+    weight: GoalWeight
+    curve: CurveSection
+
+
+class TeamSection(_Model):
+    """A team of the plan: ``[teams.<team>]``.
+
+    Give ``shared_weight`` or ``expected_shared_split`` (not both) when the
+    team has goals; a team without goals is paid on the shared goal alone.
+    """
+
+    shared_weight: Share | None = None
+    expected_shared_split: Share | None = None
+    goals: list[GoalSection] = Field(default_factory=list)
+
+
+class MetricSection(_Model):
+    """How a functional metric's norm is read from history: ``[metrics.<metric>]``.
+
+    Each setting left out is the plan's: ``history.norm``, no uplift,
+    ``history.window``.
+    """
+
+    norm: Literal["targets", "same_month_mean", "trailing_mean"] | None = None
+    uplift: Number = Decimal(0)
+    window: int | None = Field(default=None, ge=1, le=120)
+
+
+class GatesSection(_Model):
+    """Attainments one part of the bonus needs before another pays."""
+
+    functional_gate: Attainment | None = None
+    """The shared attainment a month needs before any functional part pays."""
+    shared_gate: Attainment | None = None
+    """The attainment each of a team's goals needs before its shared part pays."""
+
+
+class CapsSection(_Model):
+    """The most one member is paid, in the plan's currency."""
+
+    per_month: CapAmount | None = None
+    per_year: CapAmount | None = None
+    """Per plan year: each run of 12 plan months from the plan's start."""
+
+
+_TEAM_NAMES: TypeAdapter[list[str]] = TypeAdapter(
+    list[Name], config=ConfigDict(str_strip_whitespace=True)
+)
+_TEAM_TABLES: TypeAdapter[dict[str, TeamSection]] = TypeAdapter(
+    dict[Name, TeamSection], config=ConfigDict(str_strip_whitespace=True)
+)
+
+
+def _teams(value: object, _handler: ValidatorFunctionWrapHandler) -> object:
+    """A list of names or a table of team tables, each checked as what it is.
+
+    (Checking the union itself would report every bad value twice, once per
+    form it fails to be.)
+    """
+    if isinstance(value, dict):
+        return _TEAM_TABLES.validate_python(value)
+    if isinstance(value, list | tuple):
+        return _TEAM_NAMES.validate_python(value)
+    raise ValueError(
+        'a list of team names, such as ["sales", "marketing"], or a table for each team, '
+        "such as [teams.sales]"
+    )
+
+
+Teams = Annotated[list[Name] | dict[Name, TeamSection], WrapValidator(_teams)]
+
+
 class PlanHeader(_Model):
     """What every plan file begins with: its name, currency and months."""
 
@@ -308,8 +499,28 @@ class PlanHeader(_Model):
 class PlanFile(PlanHeader):
     """The plan file (TOML). See ``docs/plan-file.md`` for every setting."""
 
+    # Wider than the header's list of names (which the gainsharing plan keeps).
+    teams: Teams = Field(default_factory=list)  # type: ignore[assignment]
     roster: RosterSection
     shared: SharedSection
     funding: FundingSection = FundingSection()
     history: HistorySection
     calibration: CalibrationSection
+    metrics: dict[MetricName, MetricSection] = Field(default_factory=dict)
+    gates: GatesSection = GatesSection()
+    caps: CapsSection = CapsSection()
+
+    @property
+    def team_tables(self) -> dict[str, TeamSection]:
+        """Each team's table; a team only named (``teams = ["sales"]``) has an empty one."""
+        if isinstance(self.teams, dict):
+            return dict(self.teams)
+        return {name: TeamSection() for name in self.teams}
+
+    @property
+    def measured(self) -> tuple[str, ...]:
+        """The metrics the teams' goals measure, in the order they are first named."""
+        found = dict.fromkeys(
+            goal.metric for team in self.team_tables.values() for goal in team.goals
+        )
+        return tuple(found)
