@@ -79,6 +79,7 @@ from jointbonus.report import (
     render_json,
     render_table,
     result_document,
+    weighting_document,
     write_results,
 )
 from jointbonus.results import Result
@@ -472,9 +473,13 @@ def _failure(error: Exception) -> int:
 def _calibration_text(plan: Plan, calibration: Calibration, format: str) -> str:
     """``jointbonus calibrate`` in the chosen format."""
     if format == "json":
-        return render_json(
-            {"plan": plan_document(plan), "calibration": calibration_document(plan, calibration)}
-        )
+        document = {
+            "plan": plan_document(plan),
+            "calibration": calibration_document(plan, calibration),
+        }
+        if plan.weighted:  # each team's nominal, wanted and expected shared weight
+            document["weighting"] = weighting_document(plan, calibration)
+        return render_json(document)
     if format == "csv":
         return calibration_csv(plan, calibration)
     if format == "markdown":

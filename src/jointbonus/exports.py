@@ -9,6 +9,14 @@ injection (see :mod:`jointbonus.cells` for the rule). ``lines.csv``
 (:func:`jointbonus.write_results`) has every line, zeros and reasons
 included; this file has only what is to be paid.
 
+A plan with functional goals or caps adds, before ``amount``, how the month's
+amount is made (:func:`payroll_columns`): ``shared`` and a
+``functional_METRIC`` column per goal metric (plans with goals; empty for a
+metric the member's team has no goal on) and ``capped`` (plans with caps):
+shared + functional parts - capped is the month's total, of which ``amount``
+is what is paid with the month (the total, less any holdback). A year-end
+settlement row leaves them empty.
+
 Two optional extras, never needed by the rest of the library:
 
 * :func:`write_xlsx` writes the results as an Excel workbook and needs
@@ -36,6 +44,8 @@ from jointbonus.cells import csv_line
 from jointbonus.documents import (
     LINE_COLUMNS,
     MONTH_COLUMNS,
+    flat_line,
+    line_columns,
     line_document,
     month_document,
     plan_document,
@@ -44,7 +54,8 @@ from jointbonus.documents import (
 from jointbonus.errors import JointBonusError
 from jointbonus.files import write_bytes, write_text
 from jointbonus.frame import held_back
-from jointbonus.results import MonthStatus, Result
+from jointbonus.plan import Plan
+from jointbonus.results import LineStatus, MonthStatus, Result
 
 __all__ = [
     "LINE_NUMBERS",
@@ -54,6 +65,7 @@ __all__ = [
     "PAYROLL_NUMBERS",
     "XLSX_FILE",
     "MissingExtraError",
+    "payroll_columns",
     "payroll_csv",
     "payroll_rows",
     "require_extra",
@@ -71,6 +83,8 @@ PAYROLL_COLUMNS = ("member_id", "team", "period", "currency", "amount")
 #: The number columns of each table; every other column is text.
 PAYROLL_NUMBERS = ("amount",)
 LINE_NUMBERS = ("days", "weight", "attainment", "payout_factor", "shared", "total")
+#: Number columns a plan with functional goals, caps or a holdback adds to a table.
+_EXTRA_NUMBERS = ("capped", "held", "paid_now")
 MONTH_NUMBERS = ("target", "actual", "attainment", "payout_factor", "pool", "paid")
 
 #: Rows of one worksheet, the header included (Excel's limit).
@@ -117,6 +131,57 @@ def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]
     yield from _settlement_rows(result)
 
 
+def payroll_columns(plan: Plan) -> tuple[str, ...]:
+    """The columns of ``payroll.csv`` for ``plan``: :data:`PAYROLL_COLUMNS`, and before
+    ``amount`` the parts of a plan with functional goals or caps (module docstring)."""
+    parts = _part_columns(plan)
+    if not parts:
+        return PAYROLL_COLUMNS
+    return (*PAYROLL_COLUMNS[:-1], *parts, "amount")
+
+
+def _part_columns(plan: Plan) -> tuple[str, ...]:
+    """The line columns that say how an amount is made: shared, functional_..., capped."""
+    if not plan.weighted and not plan.functional.caps.any:
+        return ()
+    columns = line_columns(plan)
+    start = columns.index("shared") if plan.weighted else columns.index("capped")
+    return columns[start : columns.index("total")]
+
+
+def _payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
+    """Every payroll row as a dict of :func:`payroll_columns` (amounts as text)."""
+    plan = result.plan
+    parts = _part_columns(plan)
+    if not parts:
+        for row in payroll_rows(result):
+            yield dict(zip(PAYROLL_COLUMNS, (*row[:4], str(row[4])), strict=True))
+        return
+    code = plan.currency.code
+    options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
+    for line in result.lines():
+        if line.status is not LineStatus.PAID:
+            continue
+        now = line.total if line.paid_now is None else line.paid_now
+        if not now:
+            continue
+        document = flat_line(line_document(line, **options))
+        yield {
+            "member_id": line.member_id,
+            "team": line.team,
+            "period": str(line.period),
+            "currency": code,
+            **{column: document.get(column) for column in parts},
+            "amount": str(now),
+        }
+    for row in _settlement_rows(result):
+        yield {
+            **dict(zip(PAYROLL_COLUMNS[:4], row[:4], strict=True)),
+            **dict.fromkeys(parts),
+            "amount": str(row[4]),
+        }
+
+
 def _settlement_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]:
     """Payroll rows of the year-end settlements that are paid."""
     if not result.plan.months:
@@ -130,8 +195,15 @@ def _settlement_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decim
 
 def _payroll_chunks(result: Result, escape_formulas: bool) -> Iterator[str]:
     """``payroll.csv`` text, one chunk per month (fast: each member's cells formatted once)."""
-    yield csv_line(PAYROLL_COLUMNS, [False] * len(PAYROLL_COLUMNS))
     plan = result.plan
+    columns = payroll_columns(plan)
+    yield csv_line(columns, [False] * len(columns))
+    if columns != PAYROLL_COLUMNS:  # the parts of each amount: one row at a time
+        flags = [c not in ("member_id", "team", "period", "currency") for c in columns]
+        for document in _payroll_documents(result):
+            values = [document[c] for c in columns]
+            yield csv_line(values, flags, escape_formulas=escape_formulas)
+        return
     members = plan.members
     heads = [
         csv_line((m.id, m.team), (False, False), escape_formulas=escape_formulas)[:-1] + ","
@@ -194,7 +266,7 @@ def _columns(
     table: dict[str, list[Any]] = {column: [] for column in columns}
     for document in documents:
         for column in columns:
-            value = document[column]
+            value = document.get(column)  # a functional part of another team's goal: None
             if column in numeric and isinstance(value, str):
                 value = _decimal(value)
             table[column].append(value)
@@ -205,25 +277,44 @@ def _table(
     result: Result, table: str
 ) -> tuple[Sequence[str], Sequence[str], Callable[[], Iterable[dict[str, Any]]]]:
     """Columns, number columns and the rows (as documents) of one of the tables."""
-    currency = result.plan.currency
+    plan = result.plan
+    currency = plan.currency
     if table == "lines":
-        return LINE_COLUMNS, LINE_NUMBERS, lambda: map(line_document, result.lines())
-    if table == "months":
+        if not plan.weighted and not plan.functional.caps.any:
+            return LINE_COLUMNS, LINE_NUMBERS, lambda: map(line_document, result.lines())
+        columns = line_columns(plan)
+        columns = tuple(c for c in columns if c not in ("held", "paid_now"))
+        options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
         return (
-            MONTH_COLUMNS,
-            MONTH_NUMBERS,
-            lambda: (month_document(currency, m) for m in result.months),
+            columns,
+            (*LINE_NUMBERS, *_extra_numbers(columns)),
+            lambda: (flat_line(line_document(line, **options)) for line in result.lines()),
+        )
+    if table == "months":
+        if not plan.functional.caps.any:
+            return (
+                MONTH_COLUMNS,
+                MONTH_NUMBERS,
+                lambda: (month_document(currency, m) for m in result.months),
+            )
+        return (
+            (*MONTH_COLUMNS, "capped"),
+            (*MONTH_NUMBERS, "capped"),
+            lambda: (month_document(currency, m, plan) for m in result.months),
         )
     if table == "payroll":
+        columns = payroll_columns(plan)
         return (
-            PAYROLL_COLUMNS,
-            PAYROLL_NUMBERS,
-            lambda: (
-                dict(zip(PAYROLL_COLUMNS, (*row[:4], str(row[4])), strict=True))
-                for row in payroll_rows(result)
-            ),
+            columns,
+            (*PAYROLL_NUMBERS, *_extra_numbers(columns)),
+            lambda: _payroll_documents(result),
         )
     raise ValueError(f"table: got {table!r}, expected 'lines', 'months' or 'payroll'")
+
+
+def _extra_numbers(columns: Sequence[str]) -> tuple[str, ...]:
+    """The number columns of ``columns`` beyond the plain tables': parts, cuts, holdback."""
+    return tuple(c for c in columns if c.startswith("functional_") or c in _EXTRA_NUMBERS)
 
 
 def to_frame(result: Result, table: Literal["lines", "months", "payroll"] = "lines") -> Any:
@@ -233,7 +324,10 @@ def to_frame(result: Result, table: Literal["lines", "months", "payroll"] = "lin
     ``payroll.csv``. Amounts and ratios are exact :class:`~decimal.Decimal`
     values (object columns), ratios with six decimals as in the files; a
     value that does not exist yet (a pending month's attainment) is ``None``;
-    ``days`` is an integer, ``hit`` a boolean or ``None``, the rest text.
+    ``days`` is an integer, ``hit`` a boolean or ``None``, the rest text. A plan
+    with functional goals or caps adds the columns of its files: the lines'
+    ``functional_METRIC`` parts (``None`` for a metric the member's team has
+    no goal on) and ``capped``, the months' ``capped``, the payroll's parts.
     Summing an amount column adds Decimals, so totals stay exact::
 
         frame = jointbonus.to_frame(result)
@@ -259,7 +353,7 @@ def xlsx_version() -> str:
 #: the same result gives the same workbook, byte for byte.
 _SAVE_TIMES = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_AMOUNTS = {"target", "actual", "pool", "paid", "shared", "total", "amount"}
+_AMOUNTS = {"target", "actual", "pool", "paid", "shared", "total", "amount", "capped"}
 _SUMMARY_KINDS = {"budget": "amount", "norm.mean_attainment": "ratio", "norm.uplift": "ratio"}
 
 
@@ -303,7 +397,10 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
     def add_table(title: str, table: str) -> None:
         columns, numbers, documents = _table(result, table)
         kinds = [
-            ("amount" if c in _AMOUNTS else "ratio") if c in numbers else "text" for c in columns
+            ("amount" if c in _AMOUNTS or c.startswith("functional_") else "ratio")
+            if c in numbers
+            else "text"
+            for c in columns
         ]
         sheet: Any = None
         rows = 0
@@ -313,7 +410,9 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
                 sheet = workbook.create_sheet(f"{title} {sheets + 1}" if sheets else title)
                 sheet.append([cell(sheet, c) for c in columns])
                 rows = 1
-            sheet.append([cell(sheet, document[c], k) for c, k in zip(columns, kinds, strict=True)])
+            sheet.append(
+                [cell(sheet, document.get(c), k) for c, k in zip(columns, kinds, strict=True)]
+            )
             rows += 1
         if sheet is None:
             sheet = workbook.create_sheet(title)
@@ -323,11 +422,21 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
     summary.append([cell(summary, "item"), cell(summary, "value")])
     plan = plan_document(result.plan)
     norm = plan.pop("norm")
+    goals = plan.pop("goals", [])
+    settings = {f"{group}.{key}": value for group in ("gates", "caps")
+                for key, value in plan.pop(group, {}).items()}  # fmt: skip
     for key, value in plan.items():
         summary.append([cell(summary, key), cell(summary, value, _SUMMARY_KINDS.get(key, "text"))])
     for key, value in norm.items():
         kind = _SUMMARY_KINDS.get(f"norm.{key}", "text")
         summary.append([cell(summary, f"norm.{key}"), cell(summary, value, kind)])
+    for goal in goals:
+        key = f"goals.{goal['team']}/{goal['metric']}"
+        summary.append([cell(summary, f"{key}.weight"), cell(summary, goal["weight"], "ratio")])
+        summary.append([cell(summary, f"{key}.curve"), cell(summary, goal["curve"])])
+    for key, value in settings.items():
+        kind = "ratio" if key.startswith("gates.") else "amount"
+        summary.append([cell(summary, key), cell(summary, value, kind)])
     for key, value in summary_document(result).items():
         summary.append([cell(summary, key), cell(summary, value, "amount")])
     add_table("Months", "months")

@@ -21,12 +21,14 @@ from tabulate import tabulate
 from jointbonus.calibration import Calibration
 from jointbonus.cells import csv_text
 from jointbonus.documents import (
-    LINE_COLUMNS,
     MONTH_COLUMNS,
     calibration_document,
+    flat_line,
+    line_columns,
     line_document,
     plan_document,
     result_document,
+    weighting_document,
 )
 from jointbonus.plan import Plan
 from jointbonus.results import Result
@@ -82,7 +84,27 @@ def _items(document: dict[str, Any], prefix: str = "") -> list[tuple[str, object
     return rows
 
 
-def _calibration_sections(plan: Plan, calibration: Calibration) -> list[str]:
+def _weighting_section(
+    plan: Plan, calibration: Calibration, result: Result | None = None
+) -> list[str]:
+    """A plan with functional goals: each team's weighting (:func:`weighting_document`)."""
+    if not plan.weighted:
+        return []
+    document = weighting_document(plan, calibration, result)
+    keys = list(next(iter(document.values())))
+    return [
+        "",
+        "### Weighting",
+        "",
+        markdown_table(
+            ["team", *keys], ([team, *row.values()] for team, row in document.items()), keys
+        ),
+    ]
+
+
+def _calibration_sections(
+    plan: Plan, calibration: Calibration, result: Result | None = None
+) -> list[str]:
     document = calibration_document(plan, calibration)
     return [
         "## Plan",
@@ -100,6 +122,7 @@ def _calibration_sections(plan: Plan, calibration: Calibration) -> list[str]:
             ([m[c] for c in CALIBRATION_COLUMNS] for m in document["months"]),
             CALIBRATION_COLUMNS[1:],
         ),
+        *_weighting_section(plan, calibration, result),
     ]
 
 
@@ -123,12 +146,15 @@ def render_result_markdown(result: Result) -> str:
     """``jointbonus run --format markdown``: plan, calibration, summary, months and lines."""
     plan = result.plan
     document = result_document(result, lines=False)
-    month_numbers = ("target", "actual", "attainment", "payout_factor", "pool", "paid")
-    line_numbers = ("days", "weight", "attainment", "payout_factor", "shared", "total")
+    month_numbers = ("target", "actual", "attainment", "payout_factor", "pool", "paid", "capped")
+    line_numbers = ("days", "weight", "attainment", "payout_factor", "shared", "total", "capped")
+    month_columns = (*MONTH_COLUMNS, "capped") if plan.functional.caps.any else MONTH_COLUMNS
+    columns = tuple(c for c in line_columns(plan) if c not in ("held", "paid_now"))
+    options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
     parts = [
         f"# {markdown_text(plan.name)}",
         "",
-        *_calibration_sections(plan, result.calibration),
+        *_calibration_sections(plan, result.calibration, result),
         "",
         "## Plan summary",
         "",
@@ -137,17 +163,20 @@ def render_result_markdown(result: Result) -> str:
         "## Months",
         "",
         markdown_table(
-            MONTH_COLUMNS,
-            ([m[c] for c in MONTH_COLUMNS] for m in document["months"]),
+            month_columns,
+            ([m[c] for c in month_columns] for m in document["months"]),
             month_numbers,
         ),
         "",
         "## Lines",
         "",
         markdown_table(
-            LINE_COLUMNS,
-            ([line[c] for c in LINE_COLUMNS] for line in map(line_document, result.lines())),
-            line_numbers,
+            columns,
+            (
+                [line.get(c) for c in columns]
+                for line in (flat_line(line_document(x, **options)) for x in result.lines())
+            ),
+            (*line_numbers, *(c for c in columns if c.startswith("functional_"))),
         ),
     ]
     return "\n".join(parts) + "\n"

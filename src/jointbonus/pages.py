@@ -78,7 +78,84 @@ def scale_text(result: Result) -> str:
 
 
 def plan_sentences(result: Result) -> str:
-    """The plan in two sentences: one target, and how the money is shared."""
+    """The plan in two sentences: one target, and how the money is shared.
+
+    A plan with functional goals says instead how the money is divided
+    between the shared goal and each team's goals, and what the gates and
+    caps do (in a sentence each).
+    """
+    plan = result.plan
+    if plan.weighted:
+        return " ".join([_weighted_sentences(result), *_limit_sentences(plan)])
+    if plan.functional.caps.any:
+        return " ".join([_shared_sentences(result), *_limit_sentences(plan)])
+    return _shared_sentences(result)
+
+
+def _weighted_sentences(result: Result) -> str:
+    """How a plan with functional goals pays: the shared target, the weights, the parts."""
+    plan = result.plan
+    teams = _and([md(t) for t in plan_teams(plan)])
+    teams = teams[:1].upper() + teams[1:]
+    weights = ", ".join(
+        f"{md(w.team)} {percent_text(w.nominal, 2)}" for w in result.calibration.weights
+    )
+    first = (
+        f"{teams} share one monthly {md(plan.metric)} target ({md(plan.curve.describe())}), "
+        "and each team with functional goals keeps part of its bonus on them."
+    )
+    if plan.funding is FundingStyle.INDIVIDUAL:
+        second = (
+            f"Each member's target bonus for the month (annual target bonus x "
+            f"{scale_text(result)} / 12 x their weight) is divided by their team's shared "
+            f"weight ({weights}) between the shared target and their team's goals, each part "
+            "paid at its own payout factor."
+        )
+    else:
+        by = {
+            Split.EQUAL: "FTE and days active",
+            Split.SALARY: "FTE x days active x annual base salary",
+            Split.TARGET_BONUS: "FTE x days active x annual target bonus",
+        }[plan.split]
+        second = (
+            f"The month's pool at target, {scale_text(result)}, is divided between the shared "
+            f"target and each team's goals by the team's shared weight ({weights}); each part "
+            f"pays at its own payout factor and is shared in proportion to {by} among the "
+            "members it belongs to."
+        )
+    return f"{first} {second}"
+
+
+def _limit_sentences(plan: Plan) -> list[str]:
+    """The gates and caps, a sentence each."""
+    sentences = []
+    gates = plan.functional.gates
+    if gates.functional is not None:
+        sentences.append(
+            f"No functional part pays in a month whose {md(plan.metric)} attainment is below "
+            f"{percent_text(gates.functional)}."
+        )
+    if gates.shared is not None:
+        sentences.append(
+            "A team's shared part pays only in a month where each of its goals reaches "
+            f"{percent_text(gates.shared)}."
+        )
+    caps = plan.functional.caps
+    if caps.any:
+        code = plan.currency.code
+        limits = [
+            f"{plan.currency.format(cap)} {code} a {label}"
+            for label, cap in (("month", caps.per_month), ("plan year", caps.per_year))
+            if cap is not None
+        ]
+        sentences.append(
+            f"Nobody is paid more than {' or '.join(limits)}; what a cap cuts is not paid."
+        )
+    return sentences
+
+
+def _shared_sentences(result: Result) -> str:
+    """The plan on the shared goal alone in two sentences."""
     plan = result.plan
     teams = _and([md(t) for t in plan_teams(plan)])
     metric = md(plan.metric)

@@ -20,7 +20,10 @@ Writers never leave a half-written file behind: each file is written to a
 temporary name in the output folder, and only when every file is complete
 are they renamed into place. ``lines.csv`` is made by a fast path: a month's
 rows differ only in who they are for and in a handful of (days, weight,
-amount, reason) combinations, each formatted once.
+amount, reason) combinations, each formatted once. A plan with functional
+goals or caps has more columns (:func:`line_columns`): each line's functional
+parts, by metric, and what the caps cut; its rows are formatted once per
+cohort and combination of parts.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ from jointbonus.documents import (
     MONTH_COLUMNS,
     RATIO_PLACES,
     calibration_document,
+    flat_line,
+    line_columns,
     line_document,
     month_document,
     plan_document,
@@ -54,6 +59,7 @@ from jointbonus.documents import (
     result_document,
     settlement_document,
     summary_document,
+    weighting_document,
 )
 from jointbonus.frame import Cohort, held_back
 from jointbonus.money import Currency
@@ -80,6 +86,7 @@ __all__ = [
     "result_document",
     "settlement_document",
     "summary_document",
+    "weighting_document",
     "write_results",
 ]
 
@@ -111,15 +118,10 @@ def _line_rows(result: Result) -> Iterator[str]:
     plan = result.plan
     currency = plan.currency
     curve = plan.curve
-    # Ids and teams come from the roster: text cells, escaped (jointbonus.cells).
-    heads = [
-        f"{member_id},{team},"
-        if member_id and team and _NEEDS_QUOTES.search(member_id + team) is None
-        else _csv_text((member_id, team))[:-1] + ","
-        for member_id, team in (
-            (escape_formula(m.id), escape_formula(m.team)) for m in plan.members
-        )
-    ]
+    heads = _heads(plan)
+    if plan.weighted or plan.functional.caps.any:
+        yield from _part_line_rows(result, heads)
+        return
     cohorts: list[tuple[int, ...]] = []
     pick: Callable[[list[str]], tuple[str, ...]] | None = None
     for month_result in result.months:
@@ -129,6 +131,62 @@ def _line_rows(result: Result) -> Iterator[str]:
         ):  # months framed together share their cohorts' positions
             cohorts, pick = positions, _picker(positions, len(heads))
         yield _month_text(month_result, heads, currency, curve, pick, plan=plan)
+
+
+def _heads(plan: Plan) -> list[str]:
+    """Each member's ``id,team,`` text: roster text cells, escaped (jointbonus.cells)."""
+    return [
+        f"{member_id},{team},"
+        if member_id and team and _NEEDS_QUOTES.search(member_id + team) is None
+        else _csv_text((member_id, team))[:-1] + ","
+        for member_id, team in (
+            (escape_formula(m.id), escape_formula(m.team)) for m in plan.members
+        )
+    ]
+
+
+def _part_line_rows(result: Result, heads: list[str]) -> Iterator[str]:
+    """``lines.csv`` text of a plan with functional goals or caps, one chunk per month.
+
+    The cells are those of :func:`~jointbonus.documents.line_document`, its
+    functional parts spread over the ``functional_METRIC`` columns (empty for
+    a metric the member's team has no goal on). Each combination of cohort
+    and parts is formatted once.
+    """
+    plan = result.plan
+    columns = line_columns(plan)[2:]  # after member_id and team: the heads
+    options = {
+        "holdback": bool(plan.holdback),
+        "functional": plan.weighted,
+        "capped": plan.functional.caps.any,
+    }
+    count = len(plan.members)
+    for month_result in result.months:
+        by_parts = plan.weighted or bool(month_result.cuts)  # as Result.lines does
+        texts: dict[tuple[int, tuple[int, tuple[int, ...], int]], str] = {}
+        rows = []
+        for position, index, cohort in month_result.member_cohorts(count):
+            parts = month_result.parts_of(index, position)
+            text = texts.get((index, parts))
+            if text is None:
+                amount = parts[0] + sum(parts[1]) - parts[2]
+                member = plan.members[position]
+                line = result.line(
+                    member, month_result, cohort, amount, parts if by_parts else None
+                )
+                document = flat_line(line_document(line, **options))
+                cells = [
+                    "" if document.get(column) is None else str(document[column])
+                    for column in columns
+                ]
+                cells[-1] = escape_formula(cells[-1])  # the reason: the one text cell made here
+                text = texts[index, parts] = (
+                    ",".join(cells) + "\n"
+                    if _NEEDS_QUOTES.search(cells[-1]) is None
+                    else _csv_text(tuple(cells))
+                )
+            rows.append(heads[position] + text)
+        yield "".join(rows)
 
 
 def _picker(
@@ -225,8 +283,9 @@ def _month_text(
 def write_results(result: Result, folder: str | Path, *, statements: bool = False) -> list[Path]:
     """Write ``lines.csv``, ``months.csv`` and ``result.json`` into ``folder``, atomically.
 
-    ``lines.csv`` has the columns :data:`LINE_COLUMNS`; ``months.csv`` has
-    :data:`MONTH_COLUMNS`; ``result.json`` is :func:`result_document` without
+    ``lines.csv`` has the columns :func:`line_columns`; ``months.csv`` has
+    :data:`MONTH_COLUMNS` (and ``capped``, for a plan with caps);
+    ``result.json`` is :func:`result_document` without
     the lines. Text cells of the CSV files are escaped against formula
     injection (:mod:`jointbonus.cells`). Each file is complete or absent: files are written under
     temporary names and renamed into place only when all of them are done.
@@ -301,15 +360,6 @@ def months_csv(result: Result) -> str:
     return buffer.getvalue()
 
 
-def line_columns(plan: Plan) -> tuple[str, ...]:
-    """The columns of ``lines.csv``: :data:`LINE_COLUMNS`, with ``held`` and
-    ``paid_now`` after ``total`` when the plan holds part of each line back."""
-    if not plan.holdback:
-        return LINE_COLUMNS
-    at = LINE_COLUMNS.index("total") + 1
-    return (*LINE_COLUMNS[:at], "held", "paid_now", *LINE_COLUMNS[at:])
-
-
 def _held_cells(plan: Plan | None, currency: Currency, amount: int) -> tuple[str, ...]:
     if plan is None or not plan.holdback:
         return ()
@@ -324,9 +374,15 @@ def _write_lines(result: Result, handle: io.TextIOBase) -> None:
 
 
 def _write_months(result: Result, currency: Currency, handle: io.TextIOBase) -> None:
-    documents = (month_document(currency, m) for m in result.months)
-    rows = ([document[c] for c in MONTH_COLUMNS] for document in documents)
-    handle.write(csv_text(MONTH_COLUMNS, rows, _MONTH_NUMBERS))
+    if result.plan.functional.caps.any:  # what the caps cut, after the month's paid
+        columns: tuple[str, ...] = (*MONTH_COLUMNS, "capped")
+        plan: Plan | None = result.plan
+    else:
+        columns, plan = MONTH_COLUMNS, None
+    documents = (month_document(currency, m, plan) for m in result.months)
+    rows = ([document[c] for c in columns] for document in documents)
+    numbers = (*_MONTH_NUMBERS, "capped") if plan is not None else _MONTH_NUMBERS
+    handle.write(csv_text(columns, rows, numbers))
 
 
 #: The number columns of months.csv; the others are text (jointbonus.cells).

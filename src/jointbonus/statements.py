@@ -37,10 +37,11 @@ from __future__ import annotations
 import functools
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
+from jointbonus.documents import number_text
 from jointbonus.errors import JointBonusError
 from jointbonus.filenames import STATEMENTS_FOLDER, TRANSPARENCY_FILE, statement_file_names
 from jointbonus.money import Currency
@@ -48,9 +49,10 @@ from jointbonus.number import decimal_text, percent_text
 from jointbonus.pages import factor_cell, leaver_rule, md, md_table, percent_cell, plan_sentences
 from jointbonus.periods import Month
 from jointbonus.plan import FundingStyle, Plan, Split
-from jointbonus.results import Line, LineStatus, Result
+from jointbonus.results import Line, LineStatus, MonthResult, MonthStatus, Result
 from jointbonus.roster import Member
 from jointbonus.transparency import render_transparency_report
+from jointbonus.weighting import realised_weights
 
 __all__ = [
     "STATEMENTS_FOLDER",
@@ -99,18 +101,31 @@ def _lines_by_member(result: Result) -> Iterator[tuple[Member, list[Line]]]:
         for month, slot in zip(result.months, slots, strict=True):
             index = slot[position]
             if index >= 0:
-                amount = month.shares[index].share(position)
-                lines.append(result.line(member, month, month.frame.cohorts[index], amount))
+                lines.append(_line(result, member, month, index, position))
         yield member, lines
+
+
+def _line(result: Result, member: Member, month: MonthResult, index: int, position: int) -> Line:
+    """The line of ``member`` (at ``position``, in cohort ``index``) in ``month``.
+
+    With functional goals, or caps that cut someone this month, the line
+    carries its parts, as :meth:`Result.lines` makes it.
+    """
+    cohort = month.frame.cohorts[index]
+    if result.plan.weighted or month.cuts:
+        parts = month.parts_of(index, position)
+        amount = parts[0] + sum(parts[1]) - parts[2]
+        return result.line(member, month, cohort, amount, parts)
+    return result.line(member, month, cohort, month.shares[index].share(position))
 
 
 def _member_lines(result: Result, position: int) -> list[Line]:
     member = result.plan.members[position]
     lines = []
     for month in result.months:
-        for cohort, share in zip(month.frame.cohorts, month.shares, strict=True):
+        for index, cohort in enumerate(month.frame.cohorts):
             if position in cohort.positions:
-                lines.append(result.line(member, month, cohort, share.share(position)))
+                lines.append(_line(result, member, month, index, position))
                 break
     return lines
 
@@ -179,7 +194,9 @@ def _statement(result: Result, member: Member, lines: Sequence[Line]) -> str:
         f"- {'Earned' if plan.holdback else 'Paid'} so far: **{currency.format(total)} {code}** "
         f"({paid} {'month' if paid == 1 else 'months'} with a payment, {pending} pending)",
         "",
-        "## The plan in two sentences",
+        "## The plan in two sentences"
+        if not plan.weighted and not plan.functional.caps.any
+        else "## The plan in brief",
         "",
         plan_sentences(result),
         "",
@@ -190,33 +207,219 @@ def _statement(result: Result, member: Member, lines: Sequence[Line]) -> str:
         "## Your months",
         "",
     ]
-    rows = [
-        _line_cells(
-            currency,
-            (line.period, line.days, line.weight, line.attainment, line.payout_factor,
-             line.shared, line.total, line.reason),
-        )
-        for line in lines
-    ]  # fmt: skip
-    rows.append(("**Year so far**", "", "", "", "", "", f"**{currency.format(total)}**", ""))
-    out += md_table(
-        ["Month", "Days active", "Weight", "Attainment", "Factor", f"Shared ({code})",
-         f"Total ({code})", "Note"],
-        "lrrrrrrl",
-        rows,
-    )  # fmt: skip
+    if plan.weighted or plan.functional.caps.any:
+        out += _part_months(result, member, lines, total)
+    else:
+        rows = [
+            _line_cells(
+                currency,
+                (line.period, line.days, line.weight, line.attainment, line.payout_factor,
+                 line.shared, line.total, line.reason),
+            )
+            for line in lines
+        ]  # fmt: skip
+        rows.append(("**Year so far**", "", "", "", "", "", f"**{currency.format(total)}**", ""))
+        out += md_table(
+            ["Month", "Days active", "Weight", "Attainment", "Factor", f"Shared ({code})",
+             f"Total ({code})", "Note"],
+            "lrrrrrrl",
+            rows,
+        )  # fmt: skip
     out += [
         "",
         "Weight is FTE x days active / days in the month. Attainment is the month's "
         f"actual {md(plan.metric)} / its target, and the factor is what the payout curve "
         "gives for it.",
         "",
+        *_goals_part(result, member, lines),
+        *_caps_part(result, lines),
         *_held_back(result, member, lines),
         "## How to check a figure",
         "",
         *_how_to_check(result, member),
     ]
     return "\n".join(out) + "\n"
+
+
+def _part_months(result: Result, member: Member, lines: Sequence[Line], total: int) -> list[str]:
+    """The months table of a plan with functional goals or caps: every part of each line."""
+    plan = result.plan
+    currency = plan.currency
+    code = currency.code
+    metrics = [g.metric for t in plan.functional.terms if t.team == member.team for g in t.goals]
+    capped = plan.functional.caps.any
+
+    def money(amount: Decimal) -> str:
+        return currency.format(currency.to_minor(amount))
+
+    rows = [
+        (
+            str(line.period),
+            str(line.days),
+            decimal_text(line.weight, 4),
+            percent_cell(line.attainment),
+            factor_cell(line.payout_factor),
+            money(line.shared),
+            *(money(amount) for _, amount in line.functional),
+            *((money(line.capped),) if capped else ()),
+            money(line.total),
+            md(line.reason),
+        )
+        for line in lines
+    ]
+    width = 5 + len(metrics) + capped
+
+    def year(amounts: Iterable[Decimal]) -> str:
+        return f"**{currency.format(sum(currency.to_minor(a) for a in amounts))}**"
+
+    rows.append(
+        (
+            "**Year so far**",
+            *("",) * 4,
+            year(line.shared for line in lines),
+            *(year(dict(line.functional)[m] for line in lines) for m in metrics),
+            *((year(line.capped for line in lines),) if capped else ()),
+            f"**{currency.format(total)}**",
+            "",
+        )
+    )
+    headers = [
+        "Month",
+        "Days active",
+        "Weight",
+        "Attainment",
+        "Factor",
+        f"Shared ({code})",
+        *(f"{md(m)} ({code})" for m in metrics),
+        *((f"Capped ({code})",) if capped else ()),
+        f"Total ({code})",
+        "Note",
+    ]
+    lines_out = md_table(headers, "l" + "r" * (width + 1) + "l", rows)
+    parts = "the shared part" + (" + each functional part" if metrics else "")
+    return [
+        *lines_out,
+        "",
+        f"Total is {parts}" + (" - what the cap cut." if capped else "."),
+    ]
+
+
+def _goals_part(result: Result, member: Member, lines: Sequence[Line]) -> list[str]:
+    """Your team's weighting and functional goals, month by month (plans with goals)."""
+    plan = result.plan
+    if not plan.weighted:
+        return []
+    currency = plan.currency
+    code = currency.code
+    index = next(i for i, t in enumerate(plan.functional.terms) if t.team == member.team)
+    terms = plan.functional.terms[index]
+    weight = result.calibration.weights[index]
+    out = ["## Your team's goals", ""]
+    if not terms.goals:
+        return [*out, f"{md(member.team)} has no functional goals: your whole bonus is shared.", ""]
+    w = weight.nominal
+    goals = ", ".join(f"{md(g.metric)} (weight {number_text(g.weight)})" for g in terms.goals)
+    how = (
+        "given by the plan"
+        if weight.wanted is None
+        else f"solved so that {percent_text(weight.wanted)} of what {md(member.team)} can expect "
+        "to earn comes from the shared goal"
+    )
+    expected = (
+        "" if weight.expected is None else f" Expected split: {percent_text(weight.expected, 2)}."
+    )
+    realised = next((r for r in realised_weights(result) if r.team == terms.team), None)
+    realised_text = (
+        f" Realised so far: {percent_text(realised.weight, 2)} "
+        f"({currency.format(realised.shared)} {code} shared, "
+        f"{currency.format(realised.functional)} {code} functional, before caps)."
+        if realised is not None and realised.weight is not None
+        else ""
+    )
+    out += [
+        f"Your bonus is {percent_text(w, 2)} (exactly {w.numerator}/{w.denominator}) on the "
+        f"shared target and {percent_text(1 - w, 2)} on the functional goals of "
+        f"{md(member.team)}: "
+        f"{goals}. The shared weight was {how}.{expected}{realised_text}",
+        "",
+    ]
+    rows = []
+    by_period = {line.period: line for line in lines}
+    metrics = {m.name: m for m in plan.functional.metrics}
+    for position, month in enumerate(result.months):
+        line = by_period.get(month.month)
+        parts = dict(line.functional) if line is not None else {}
+        if month.status is MonthStatus.PAID and month.goals:
+            for g in month.goals:
+                if g.goal.team != terms.team:
+                    continue
+                factor = factor_cell(g.factor) + (" (gated)" if g.gated else "")
+                mine = parts.get(g.goal.metric)
+                rows.append(
+                    (
+                        str(month.month),
+                        md(g.goal.metric),
+                        number_text(g.target),
+                        str(g.actual),
+                        percent_cell(g.attainment),
+                        factor,
+                        currency.format(g.pool),
+                        "" if mine is None else currency.format(currency.to_minor(mine)),
+                    )
+                )
+            continue
+        for goal in terms.goals:
+            metric_month = metrics[goal.metric].months[position]
+            actual = "" if metric_month.actual is None else str(metric_month.actual)
+            rows.append(
+                (str(month.month), md(goal.metric), number_text(metric_month.target), actual,
+                 "", "pending", "", "")
+            )  # fmt: skip
+    pool = "Team pool" if plan.funding is FundingStyle.POOL else "Team's lines"
+    out += md_table(
+        ["Month", "Goal", "Target", "Actual", "Attainment", "Factor", f"{pool} ({code})",
+         f"Your part ({code})"],
+        "llrrrrrr",
+        rows,
+    )  # fmt: skip
+    gate = plan.functional.gates.functional
+    out += [
+        "",
+        "Each goal's factor is what its own curve gives for its attainment"
+        + (
+            f"; '(gated)': the functional gate closed it, as the month's shared attainment "
+            f"was below {percent_text(gate)}."
+            if gate is not None
+            else "."
+        ),
+        "",
+    ]
+    return out
+
+
+def _caps_part(result: Result, lines: Sequence[Line]) -> list[str]:
+    """What the caps are and what they cut from you (plans with caps)."""
+    plan = result.plan
+    caps = plan.functional.caps
+    if not caps.any:
+        return []
+    currency = plan.currency
+    code = currency.code
+    limits = [
+        f"{currency.format(cap)} {code} a {label}"
+        for label, cap in (("month", caps.per_month), ("plan year", caps.per_year))
+        if cap is not None
+    ]
+    cut = sum(currency.to_minor(line.capped) for line in lines)
+    months = [str(line.period) for line in lines if line.capped]
+    where = f" (in {', '.join(months)})" if months else ""
+    return [
+        "## Caps",
+        "",
+        f"This plan pays a member at most {' and '.join(limits)}; what a cap cuts is not "
+        f"paid to anyone. Cut from you so far: **{currency.format(cut)} {code}**{where}.",
+        "",
+    ]
 
 
 def _held_back(result: Result, member: Member, lines: Sequence[Line]) -> list[str]:
@@ -247,7 +450,9 @@ def _held_back(result: Result, member: Member, lines: Sequence[Line]) -> list[st
 def _how_to_check(result: Result, member: Member) -> list[str]:
     plan = result.plan
     unit = f"{plan.currency.from_minor(1)} {plan.currency.code}"
-    if plan.funding is FundingStyle.INDIVIDUAL:
+    if plan.weighted:
+        share = _weighted_share_rule(plan, unit)
+    elif plan.funding is FundingStyle.INDIVIDUAL:
         share = (
             "- Your amount in a month is your annual target bonus x the multiplier / 12 x "
             f"your weight x the factor, rounded to the nearest {unit}."
@@ -271,6 +476,30 @@ def _how_to_check(result: Result, member: Member) -> list[str]:
         f"- {_code(f'jointbonus explain PLAN --member {shlex.quote(member.id)} --month YYYY-MM')} "
         "traces one of your months back to the inputs that made it.",
     ]
+
+
+def _weighted_share_rule(plan: Plan, unit: str) -> str:
+    """How each part of a line is made, for a plan with functional goals."""
+    cut = " less what a cap cut" if plan.functional.caps.any else ""
+    if plan.funding is FundingStyle.INDIVIDUAL:
+        return (
+            "- Your target bonus for a month is your annual target bonus x the multiplier / "
+            "12 x your weight; your shared part is that x your team's shared weight x the "
+            "shared factor, each functional part that x (1 - the shared weight) x the goal's "
+            f"weight x its factor, each rounded to the nearest {unit}. Your total is their "
+            f"sum{cut}."
+        )
+    weight = {
+        Split.EQUAL: "your weight",
+        Split.SALARY: "your weight x your salary",
+        Split.TARGET_BONUS: "your weight x your target bonus",
+    }[plan.split]
+    return (
+        f"- The shared pool is split by {weight} x your team's shared weight, each goal's "
+        f"pool among your team by {weight}; every share is rounded down to {unit} and the "
+        "units left over go one each to the largest remainders, equal remainders to the "
+        f"lower member id. Your total is the sum of your parts{cut}."
+    )
 
 
 def render_statement(result: Result, member_id: str) -> str:

@@ -19,7 +19,7 @@ from jointbonus.plan import Plan, Split
 from jointbonus.results import MonthResult, Result
 from jointbonus.roster import FTE_SCALE, Member
 
-__all__ = ["individual_step", "pool_step", "split_step"]
+__all__ = ["individual_step", "pool_step", "split_step", "split_unit"]
 
 
 def pool_step(result: Result, month_result: MonthResult, money: Money) -> Step:
@@ -45,7 +45,7 @@ def pool_step(result: Result, month_result: MonthResult, money: Money) -> Step:
     return Step("pool", "The month's pool", tuple(figures))
 
 
-def _split_unit(plan: Plan, month: Month) -> tuple[str, Fraction]:
+def split_unit(plan: Plan, month: Month) -> tuple[str, Fraction]:
     """What a split weight is, in words, and the divisor taking engine units to it."""
     base = FTE_SCALE * month.days
     if plan.split is Split.SALARY:
@@ -68,7 +68,7 @@ def split_step(
     plan = result.plan
     paid = month_result.paid
     total = month_result.frame.total_split_weight
-    what, per = _split_unit(plan, month_result.month)
+    what, per = split_unit(plan, month_result.month)
     cohorts = month_result.frame.cohorts
     sharing = sum(len(c.positions) for c in cohorts if c.split_weight)
     own = Fraction(cohort.split_weight) / per

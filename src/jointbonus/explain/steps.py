@@ -11,6 +11,7 @@ import itertools
 from fractions import Fraction
 
 from jointbonus.curves import Curve, LinearCurve, StepCurve
+from jointbonus.documents import caps_costing
 from jointbonus.explain.model import Figure, Sources, Step
 from jointbonus.explain.text import Money, fraction_text, percent, plain, ratio_text
 from jointbonus.frame import Cohort
@@ -19,7 +20,14 @@ from jointbonus.plan import FundingStyle, Plan, Split
 from jointbonus.results import MonthResult, Result
 from jointbonus.roster import FTE_SCALE, Member
 
-__all__ = ["calibration_step", "factor_step", "member_step", "target_step", "weight_step"]
+__all__ = [
+    "calibration_step",
+    "curve_rule",
+    "factor_step",
+    "member_step",
+    "target_step",
+    "weight_step",
+]
 
 
 def member_step(plan: Plan, member: Member, sources: Sources, money: Money) -> Step:
@@ -133,8 +141,14 @@ def target_step(result: Result, month_result: MonthResult, sources: Sources, mon
         figures.append(Figure("actual", "Actual", "", f"none yet: {where} has no actual"))
         return Step("target", f"{plan.metric.capitalize()} target and actual", tuple(figures))
     figures.append(Figure("actual", "Actual", str(plan_month.actual), where))
-    attainment = month_result.attainment or Fraction(0)
-    verdict = "hit: at least 100% of target" if month_result.hit else "miss: below 100% of target"
+    if month_result.attainment is None:  # pending on a functional metric's actual
+        attainment = Fraction(plan_month.actual) / plan_month.target
+        verdict = "the month is pending until every functional metric has its actual"
+    else:
+        attainment = month_result.attainment
+        verdict = (
+            "hit: at least 100% of target" if month_result.hit else "miss: below 100% of target"
+        )
     figures.append(
         Figure(
             "attainment",
@@ -148,7 +162,7 @@ def target_step(result: Result, month_result: MonthResult, sources: Sources, mon
     return Step("target", f"{plan.metric.capitalize()} target and actual", tuple(figures))
 
 
-def _curve_rule(curve: Curve, attainment: Fraction, factor: Fraction) -> str:
+def curve_rule(curve: Curve, attainment: Fraction, factor: Fraction) -> str:
     """How ``curve`` turns ``attainment`` into ``factor``, in words and numbers."""
     shown = percent(attainment)
     if isinstance(curve, StepCurve):
@@ -189,7 +203,7 @@ def factor_step(plan: Plan, month_result: MonthResult) -> Step:
                 "factor",
                 "Payout factor",
                 ratio_text(factor),
-                _curve_rule(plan.curve, attainment, factor),
+                curve_rule(plan.curve, attainment, factor),
                 fraction_text(factor),
             ),
         ),
@@ -204,7 +218,14 @@ def calibration_step(result: Result, money: Money) -> Step:
     pool = plan.funding is FundingStyle.POOL
     budget = money.units(calibration.budget)
     unit_cost = calibration.unit_cost
-    if plan.neutrality.value == "expected_cost":
+    if plan.weighted or plan.functional.caps.any:
+        at_one = (
+            f"the plan's {plan.neutrality.value.replace('_', ' ')} at a "
+            + (f"pool at target of 1 {code} a month" if pool else "multiplier of 1")
+            + ", every part (shared and functional, at the teams' shared weights) at its "
+            f"payout factor, over {calibration.scenarios} historical scenarios, before caps"
+        )
+    elif plan.neutrality.value == "expected_cost":
         at_one = (
             f"the plan's expected cost at a pool at target of 1 {code} a month: the sum over "
             f"the plan months of the mean payout factor over {calibration.scenarios} "
@@ -223,7 +244,13 @@ def calibration_step(result: Result, money: Money) -> Step:
         )
     scale = calibration.scale
     name = "Pool at target" if pool else "Target bonus multiplier"
-    if calibration.calibrated:
+    if calibration.calibrated and plan.functional.caps.any:
+        scale_how = (
+            f"solved so that the cost after the caps, over {caps_costing(plan, calibration)}, "
+            f"is the budget {budget} on average (the caps make the cost concave in the scale: "
+            "found exactly by Newton steps)"
+        )
+    elif calibration.calibrated:
         scale_how = f"budget / unit cost = {budget} / {money.major(unit_cost, 6)}"
     else:
         scale_how = f"fixed by the plan ({plan.scale_name})"

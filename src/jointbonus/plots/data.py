@@ -68,7 +68,9 @@ class CurvePicture:
     """The months paid so far, in order."""
     pool_at_target: int | None
     """Pool funding: the pool of a month at factor 1, minor units (the right-hand axis
-    gives the pool at each factor); individual funding: ``None``."""
+    gives the pool at each factor); individual funding, or a plan with functional
+    goals (whose shared pool is only the teams' shared weights' slice of it, and
+    changes with each month's roster): ``None``."""
     currency: str
     minor_unit: int
 
@@ -192,7 +194,7 @@ def curve_picture(result: Result) -> CurvePicture:
     outline = [(low, Fraction(0)), *corners, (high, curve.max_factor)]
     pool = (
         plan.currency.round_to_minor(result.calibration.scale)
-        if plan.funding is FundingStyle.POOL
+        if plan.funding is FundingStyle.POOL and not plan.weighted
         else None
     )
     return CurvePicture(
