@@ -38,7 +38,7 @@ from jointbonus.plan import build_plan
 from jointbonus.report import render_json, result_document
 from test_loader_goals import write_goal_plan
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "digital_manufacturing"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
 PLAN = "plan.toml"
 ROSTER = "data/roster.csv"
 MONTHS = "data/plan_months.csv"

@@ -24,7 +24,7 @@ import pytest
 from jointbonus import report
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, main
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "digital_manufacturing"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
 OUTPUT_FILES = {"lines.csv", "months.csv", "result.json", "payroll.csv", "manifest.json"}
 AMOUNT = re.compile(r"-?\d+\.\d{2}")  # USD: two decimals
 RATIO = re.compile(r"-?\d+\.\d+")

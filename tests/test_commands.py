@@ -22,7 +22,7 @@ from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from jointbonus.report import LINE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "digital_manufacturing"
+EXAMPLE = ROOT / "tests" / "fixtures" / "one_lifeboat"
 SCANLON = ROOT / "examples" / "gainsharing" / "scanlon.toml"
 COMMANDS = [
     "run", "calibrate", "validate", "schema", "explain", "verify", "statements", "simulate",

@@ -40,7 +40,7 @@ from jointbonus.formats import markdown_text
 from jointbonus.results import LineStatus, Result
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
+EXAMPLE = ROOT / "tests" / "fixtures" / "one_lifeboat" / "plan.toml"
 SEASONAL = ROOT / "examples" / "alpine_outfitters" / "plan.toml"
 
 

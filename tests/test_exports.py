@@ -31,7 +31,7 @@ from jointbonus.exports import (
 from jointbonus.report import lines_csv, write_results
 from jointbonus.results import LineStatus, Result
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "digital_manufacturing"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
 HOSTILE_IDS = {
     "DM-S01,": '=HYPERLINK("http://x";"y"),',
     "DM-S02,": "-2+3+cmd|' /C calc'!A0,",
@@ -344,7 +344,7 @@ def test_the_core_imports_and_runs_without_any_extra(tmp_path: Path) -> None:
 
 def test_gainsharing_files_escape_text_and_keep_negative_numbers(tmp_path: Path) -> None:
     folder = tmp_path / "gainsharing"
-    shutil.copytree(EXAMPLE.parent / "gainsharing", folder)
+    shutil.copytree(EXAMPLE.parents[2] / "examples" / "gainsharing", folder)
     roster = folder / "data" / "roster.csv"
     roster.write_text(
         roster.read_text(encoding="utf-8").replace("NPC-M01,", "=cmd|' /C calc'!A0,", 1),

@@ -27,7 +27,7 @@ from jointbonus.report import render_calibration_table, render_json, render_tabl
 from test_loader_goals import PLAN_TEXT as GOAL_PLAN_TEXT
 from test_loader_goals import write_goal_plan
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "digital_manufacturing"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
 PLAN = "plan.toml"
 ROSTER = "data/roster.csv"
 MONTHS = "data/plan_months.csv"

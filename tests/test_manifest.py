@@ -27,7 +27,7 @@ from jointbonus.files import staged_folder, write_text
 from jointbonus.manifest import MANIFEST_NAME, FileDigest, results_digest
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "digital_manufacturing"
+EXAMPLE = ROOT / "tests" / "fixtures" / "one_lifeboat"
 GAINSHARING = ROOT / "examples" / "gainsharing"
 
 

@@ -56,7 +56,7 @@ from jointbonus.risk import CostDistribution, CostRisk, RiskMethod
 from plans import hand_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-DIGITAL = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
+DIGITAL = ROOT / "tests" / "fixtures" / "one_lifeboat" / "plan.toml"
 ALPINE = ROOT / "examples" / "alpine_outfitters" / "plan.toml"
 SCANLON = ROOT / "examples" / "gainsharing" / "scanlon.toml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -53,7 +53,7 @@ from jointbonus.risk import (
 from plans import hand_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-DIGITAL = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
+DIGITAL = ROOT / "tests" / "fixtures" / "one_lifeboat" / "plan.toml"
 ALPINE = ROOT / "examples" / "alpine_outfitters" / "plan.toml"
 
 

@@ -28,7 +28,7 @@ from jointbonus.statements import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
+EXAMPLE = ROOT / "tests" / "fixtures" / "one_lifeboat" / "plan.toml"
 SEASONAL = ROOT / "examples" / "alpine_outfitters" / "plan.toml"
 
 _PIPE = re.compile(r"(?<!\\)\|")

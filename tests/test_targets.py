@@ -39,7 +39,7 @@ from jointbonus.targets import render_targets_table, targets_document
 
 ROOT = Path(__file__).resolve().parent.parent
 ALPINE = ROOT / "examples" / "alpine_outfitters" / "plan.toml"
-DIGITAL = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
+DIGITAL = ROOT / "tests" / "fixtures" / "one_lifeboat" / "plan.toml"
 
 
 def trailing_plan(currency: str = "USD", months: int = 2, **overrides: object) -> Plan:
