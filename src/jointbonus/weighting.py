@@ -124,7 +124,10 @@ def solve_weights(
         if wanted is None:  # pragma: no cover - build_plan gives one or the other
             raise CalibrationError(f"team {terms.team}: no shared weight and no wanted split")
         _check_reachable(plan, terms.team, wanted, shared, functional)
-        weights.append(wanted * functional / (wanted * functional + (1 - wanted) * shared))
+        if wanted in (0, 1):  # all on one side, whatever the other side would pay
+            weights.append(wanted)
+        else:
+            weights.append(wanted * functional / (wanted * functional + (1 - wanted) * shared))
     return tuple(weights)
 
 
