@@ -49,6 +49,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 
 from jointbonus.errors import CalibrationError
 from jointbonus.frame import (
@@ -346,17 +347,16 @@ def _capped_scale(
     end exactly after finitely many steps.
     """
     caps = plan.functional.caps
-    # Each path's per-cohort amounts at scale 1, month by month (computed once per outcome).
+    # Each path's per-cohort amounts at scale 1, month by month, as whole numbers over
+    # one common denominator, so that the steps below are integer arithmetic.
     cache: dict[tuple[int, Outcome], list[Fraction]] = {}
-    per_path = []
     for path in paths:
-        rows = []
         for j, (frame, outcome) in enumerate(zip(frames, path, strict=True)):
-            key = (j, outcome)
-            if key not in cache:
-                cache[key] = member_units(plan, frame, unit, outcome)
-            rows.append(cache[key])
-        per_path.append(rows)
+            if (j, outcome) not in cache:
+                cache[j, outcome] = member_units(plan, frame, unit, outcome)
+    common = lcm(*(u.denominator for units in cache.values() for u in units))
+    whole = {key: [int(u * common) for u in units] for key, units in cache.items()}
+    per_path = [[whole[j, outcome] for j, outcome in enumerate(path)] for path in paths]
     weights = (
         [
             len(c.positions) * (1 - plan.holdback if plan.holdback and c.forfeits else 1)
@@ -367,26 +367,34 @@ def _capped_scale(
     )
 
     def cost_and_slope(scale: Fraction) -> tuple[Fraction, Fraction]:
+        # Amounts in units of 1 / (common x q) for a scale p / q.
+        p, q = scale.numerator, scale.denominator
+        month_cap = caps.per_month * common * q if caps.per_month is not None else None
+        year_cap = caps.per_year * common * q if caps.per_year is not None else None
         cost = Fraction(0)
         slope = Fraction(0)
-        for rows in per_path:
-            for k, weight in enumerate(weights):
-                if not weight:
-                    continue
+        for k, weight in enumerate(weights):
+            if not weight:
+                continue
+            cohort_cost = 0
+            cohort_slope = 0
+            for rows in per_path:
                 for start in range(0, len(rows), YEAR):
-                    year = Fraction(0)
-                    year_slope = Fraction(0)
+                    year = 0
+                    year_slope = 0
                     for row in rows[start : start + YEAR]:
-                        amount = row[k] * scale
-                        if caps.per_month is not None and amount >= caps.per_month:
-                            year += caps.per_month
+                        amount = row[k] * p
+                        if month_cap is not None and amount >= month_cap:
+                            year += month_cap
                         else:
                             year += amount
                             year_slope += row[k]
-                    if caps.per_year is not None and year >= caps.per_year:
-                        year, year_slope = Fraction(caps.per_year), Fraction(0)
-                    cost += year * weight
-                    slope += year_slope * weight
+                    if year_cap is not None and year >= year_cap:
+                        year, year_slope = year_cap, 0
+                    cohort_cost += year
+                    cohort_slope += year_slope
+            cost += weight * Fraction(cohort_cost, common * q)
+            slope += weight * Fraction(cohort_slope, common)
         return cost / len(per_path), slope / len(per_path)
 
     scale = budget / slope_at_zero
