@@ -1,0 +1,257 @@
+"""Gates and caps, checked from outside; neutrality and monotonicity with them.
+
+Gates are read from the plain rule: a functional part pays only in a month
+whose shared attainment reaches the functional gate; a team's shared part
+pays only in a month where each of its goals reaches the shared gate. Caps
+are replayed member by member: a month's total is cut to the monthly cap and
+to the yearly cap less what the member was paid earlier in the plan year
+(each 12 plan months from the start), and nothing else is cut. With caps,
+calibration reads history as whole years (path ``p`` takes historical month
+``(p + j) mod H`` in plan month ``j``); the engine pays each of those paths
+as a plan and their mean must be the calibration's expected cost.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from jointbonus import Line, MonthStatus, Plan, Result, pay
+from strategies import examples
+from weighted import (
+    WeightedSpec,
+    as_units,
+    assert_parts_follow_the_rules,
+    calibrated,
+    paid_paths,
+    paid_plan,
+    weighted_specs,
+)
+
+#: Plan months in a plan year: a per-year cap starts afresh every 12 months.
+YEAR = 12
+
+
+def earned(plan: Plan, line: Line) -> int:
+    """What the line earned before caps: its shared part and its functional parts."""
+    return as_units(plan, line.shared) + sum(as_units(plan, a) for _, a in line.functional)
+
+
+def plan_years(result: Result) -> dict[tuple[str, int], int]:
+    """What each member was paid in each plan year (by member id and year from 0)."""
+    first = result.plan.months[0].month.index()
+    totals: dict[tuple[str, int], int] = {}
+    for line in result.lines():
+        key = (line.member_id, (line.period.index() - first) // YEAR)
+        totals[key] = totals.get(key, 0) + as_units(result.plan, line.total)
+    return totals
+
+
+# -- gates ----------------------------------------------------------------------------
+
+
+@examples(2)
+@given(weighted_specs(gates=True, caps=False, all_reported=True))
+def test_no_functional_part_pays_in_a_month_below_the_functional_gate(spec):
+    spec, _, result = paid_plan(spec)
+    gate = spec.gates[0]
+    for month in result.months:
+        shared, _ = spec.attainments(month.month)
+        if month.status is not MonthStatus.PAID or gate is None or shared is None:
+            continue
+        if shared < gate:
+            assert all(g.factor == 0 and g.pool == 0 and g.gated for g in month.goals)
+    for line in result.lines():
+        shared, _ = spec.attainments(line.period)
+        if gate is not None and shared is not None and shared < gate:
+            assert all(amount == 0 for _, amount in line.functional)
+
+
+@given(weighted_specs(gates=True, caps=False, all_reported=True))
+def test_goals_pay_by_their_curves_in_a_month_that_reaches_the_functional_gate(spec):
+    spec, _, result = paid_plan(spec)
+    gate = spec.gates[0]
+    for month in result.months:
+        shared, goals = spec.attainments(month.month)
+        if month.status is not MonthStatus.PAID or shared is None:
+            continue
+        if gate is None or shared >= gate:
+            for goal in month.goals:
+                attainment = goals[goal.goal.metric]
+                assert attainment is not None
+                assert goal.attainment == attainment
+                assert not goal.gated
+                assert goal.factor == goal.goal.curve.factor(attainment)
+
+
+@given(weighted_specs(gates=True, caps=False, all_reported=True))
+def test_a_team_earns_no_shared_part_in_a_month_one_of_its_goals_misses_the_shared_gate(spec):
+    spec, _, result = paid_plan(spec)
+    gate = spec.gates[1]
+    goals_of = {t.name: [g.metric for g in t.goals] for t in spec.teams}
+    for line in result.lines():
+        _, goals = spec.attainments(line.period)
+        attained = [goals[metric] for metric in goals_of[line.team]]
+        if gate is None or None in attained:
+            continue
+        if any(a is not None and a < gate for a in attained):
+            assert line.shared == 0, f"{line.member_id} {line.period}: {attained} < {gate}"
+
+
+@given(weighted_specs(gates=True, caps=False, all_reported=True))
+def test_each_part_is_what_the_rules_make_of_the_attainments_behind_the_gates(spec):
+    spec, plan, result = paid_plan(spec)
+    assert_parts_follow_the_rules(spec, plan, result)
+
+
+# -- caps -----------------------------------------------------------------------------
+
+
+@examples(2)
+@given(weighted_specs(caps=True))
+def test_no_line_is_above_the_monthly_cap(spec):
+    spec, plan, result = paid_plan(spec)
+    cap = plan.functional.caps.per_month
+    for line in result.lines():
+        assert cap is None or as_units(plan, line.total) <= cap
+
+
+@examples(2)
+@given(weighted_specs(per_year=True, all_reported=True))
+def test_no_member_is_paid_above_the_yearly_cap_in_any_plan_year(spec):
+    spec, plan, result = paid_plan(spec)
+    cap = plan.functional.caps.per_year
+    assert cap is not None
+    years = plan_years(result)
+    note(f"largest year {max(years.values(), default=0)}, cap {cap}")
+    assert all(total <= cap for total in years.values())
+
+
+@examples(2)
+@given(weighted_specs(caps=True))
+def test_a_cut_never_exceeds_what_the_line_earned(spec):
+    spec, plan, result = paid_plan(spec)
+    for line in result.lines():
+        assert 0 <= as_units(plan, line.capped) <= earned(plan, line)
+
+
+@examples(2)
+@given(weighted_specs(caps=False))
+def test_nothing_is_cut_without_caps(spec):
+    spec, _, result = paid_plan(spec)
+    assert all(line.capped == 0 for line in result.lines())
+    assert all(not month.cuts for month in result.months)
+
+
+def assert_caps_cut_exactly_what_is_above_them(plan: Plan, result: Result) -> None:
+    """Each line is what it earned, cut to the monthly cap and to the yearly cap less what
+    the member was paid earlier in the plan year (each 12 plan months from the start)."""
+    caps = plan.functional.caps
+    first = plan.months[0].month.index()
+    so_far: dict[tuple[str, int], int] = {}
+    for line in result.lines():
+        year = (line.period.index() - first) // YEAR
+        before = so_far.get((line.member_id, year), 0)
+        allowed = earned(plan, line)
+        if caps.per_month is not None:
+            allowed = min(allowed, caps.per_month)
+        if caps.per_year is not None:
+            allowed = min(allowed, max(caps.per_year - before, 0))
+        assert as_units(plan, line.total) == allowed
+        so_far[line.member_id, year] = before + allowed
+
+
+@given(weighted_specs(caps=True))
+def test_caps_cut_exactly_what_is_above_them(spec):
+    spec, plan, result = paid_plan(spec)
+    assert_caps_cut_exactly_what_is_above_them(plan, result)
+
+
+@given(weighted_specs(per_year=True, all_reported=True))
+def test_the_yearly_cap_starts_afresh_each_plan_year(spec):
+    spec, plan, result = paid_plan(spec)
+    assert_caps_cut_exactly_what_is_above_them(plan, result)
+
+
+# -- neutrality with caps -------------------------------------------------------------
+
+
+@given(weighted_specs(caps=True))
+def test_capped_expected_cost_is_the_budget_within_the_rounding_bound(spec):
+    spec, plan, calibration = calibrated(spec)
+    note(f"expected {calibration.expected_cost}, bound {calibration.rounding_bound}")
+    assert calibration.paths == calibration.scenarios
+    assert abs(calibration.expected_cost - plan.budget.amount) <= calibration.rounding_bound
+
+
+@examples(2)
+@given(weighted_specs(per_year=True))
+def test_yearly_capped_expected_cost_is_the_budget_within_the_rounding_bound(spec):
+    spec, plan, calibration = calibrated(spec)
+    note(f"expected {calibration.expected_cost}, bound {calibration.rounding_bound}")
+    assert abs(calibration.expected_cost - plan.budget.amount) <= calibration.rounding_bound
+
+
+@examples(2)
+@given(weighted_specs(caps=True))
+def test_engine_pays_the_capped_expected_cost_on_average_over_the_historical_years(spec):
+    spec, _, calibration = calibrated(spec)
+    paths = paid_paths(spec, calibration)
+    paid = sum(month.paid for _, _, result in paths for month in result.months)
+    assert Fraction(paid, len(paths)) == calibration.expected_cost
+
+
+@examples(3)
+@given(weighted_specs(per_year=True))
+def test_engine_pays_the_yearly_capped_expected_cost_over_years_that_cross_a_plan_year(spec):
+    spec, _, calibration = calibrated(spec)
+    paths = paid_paths(spec, calibration)
+    paid = sum(month.paid for _, _, result in paths for month in result.months)
+    assert Fraction(paid, len(paths)) == calibration.expected_cost
+
+
+# -- monotonicity -----------------------------------------------------------------------
+
+
+def raised_month_costs(spec: WeightedSpec, data: st.DataObject) -> tuple[int, int]:
+    """One month's cost before and after every one of its attainments is raised."""
+    spec, _, result = paid_plan(spec)
+    index = data.draw(st.integers(0, spec.months - 1), label="month")
+    shared = []
+    goals: dict[str, list[Fraction]] = {name: [] for name in spec.metric_names}
+    for month in spec.calendar:
+        attained, by_metric = spec.attainments(month)
+        assert attained is not None
+        shared.append(attained)
+        for name in spec.metric_names:
+            value = by_metric[name]
+            assert value is not None
+            goals[name].append(value)
+
+    def thousandths(low: int, high: int, label: str) -> Fraction:
+        return Fraction(data.draw(st.integers(low, high), label=label), 1000)
+
+    shared[index] = thousandths(300, 1600, "shared")
+    for name in spec.metric_names:
+        goals[name][index] = thousandths(300, 1600, name)
+    low = pay(spec.reported(shared, goals).build(), result.calibration).months[index]
+    shared[index] += thousandths(0, 600, "shared raised by")
+    for name in spec.metric_names:
+        goals[name][index] += thousandths(0, 600, f"{name} raised by")
+    high = pay(spec.reported(shared, goals).build(), result.calibration).months[index]
+    note(f"paid {low.paid}, then {high.paid} after the raise")
+    return low.paid, high.paid
+
+
+@given(weighted_specs(caps=False, all_reported=True), st.data())
+def test_raising_every_attainment_never_lowers_the_months_cost(spec, data):
+    before, after = raised_month_costs(spec, data)
+    assert after >= before
+
+
+@given(weighted_specs(caps=True, all_reported=True), st.data())
+def test_raising_every_attainment_never_lowers_the_months_capped_cost(spec, data):
+    before, after = raised_month_costs(spec, data)
+    assert after >= before
