@@ -889,3 +889,12 @@ def test_the_curve_picture_gives_no_pool_axis_to_a_plan_with_goals(result: Resul
     assert picture.pool_at_target is None  # the shared pool is a slice of the pool at target
     assert [m.factor for m in picture.months] == [m.factor for m in result.months[:4]]
     assert curve_picture(run(hand_plan({"2026-01": "120"}))).pool_at_target is not None
+
+
+def test_a_line_pending_on_a_functional_actual_names_the_metric(result: Result) -> None:
+    """May has the revenue actual but not followup's: every line says which one is missing."""
+    may = [line for line in result.lines() if str(line.period) == "2026-05"]
+    assert may
+    assert {line.reason for line in may} == {"pending: no actual for 2026-05 yet (followup)"}
+    june = {line.reason for line in result.lines() if str(line.period) == "2026-06"}
+    assert june == {"pending: no actual for 2026-06 yet"}

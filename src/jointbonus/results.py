@@ -182,7 +182,15 @@ class MonthResult:
         shared, functional, cut = parts
         total = shared + sum(functional) - cut
         if self.status is MonthStatus.PENDING:
-            return self.line_reason(cohort, total, plan.curve)
+            if self.plan_month.actual is None:
+                return self.line_reason(cohort, total, plan.curve)
+            missing = [
+                m.name
+                for m in plan.functional.metrics
+                for metric_month in m.months
+                if metric_month.month == self.month and metric_month.actual is None
+            ]
+            return f"pending: no actual for {self.month} yet ({', '.join(missing)})"
         if cohort.reason:
             return cohort.reason
         if total:

@@ -71,7 +71,7 @@ def _calibration_table(plan: Plan, calibration: Calibration, result: Result | No
         ("Norm", plan.norm.describe()),
         ("Neutrality", plan.neutrality.value.replace("_", " ")),
         (f"Budget ({c})", f"{currency.format(calibration.budget)}  ({plan.budget.source})"),
-        (scale_label, f"{scale_text}  ({how}; exact {calibration.scale})"),
+        (scale_label, f"{scale_text}  ({how}; {_exact_text(calibration.scale)})"),
         (f"Expected cost ({c})", _amount(currency, calibration.expected_cost)),
         (f"Cost on the norm path ({c})", currency.format(calibration.norm_path_cost)),
         (
@@ -487,3 +487,16 @@ def render_table(result: Result) -> str:
     if holdback:
         parts.extend(["", _settlement_table(result)])
     return "\n".join(parts) + "\n"
+
+
+#: Longest exact fraction a table shows in full; the JSON always has it (``scale_exact``).
+_EXACT_SHOWN = 40
+
+
+def _exact_text(value: Fraction) -> str:
+    """``exact 1000`` or, for a fraction too long to read, how long it is and where it is."""
+    text = str(value)
+    if len(text) <= _EXACT_SHOWN:
+        return f"exact {text}"
+    digits = len(str(value.numerator)) + len(str(value.denominator))
+    return f"exact: a fraction of {digits} digits, in the JSON as scale_exact"
