@@ -19,6 +19,7 @@ from jointbonus.plan import FundingStyle, Plan, Split
 from jointbonus.results import Result
 
 __all__ = [
+    "cap_limits",
     "factor_cell",
     "leaver_rule",
     "md",
@@ -202,3 +203,14 @@ def leaver_rule(plan: Plan) -> str:
         "a member who leaves before a month's last day is not paid for that month "
         "(`pay_leavers_for_exit_month = false`)"
     )
+
+
+def cap_limits(plan: Plan) -> list[str]:
+    """The plan's caps in words: ``["1,800.00 GBP a month", ...]`` (empty without caps)."""
+    caps = plan.functional.caps
+    currency = plan.currency
+    return [
+        f"{currency.format(cap)} {currency.code} a {label}"
+        for label, cap in (("month", caps.per_month), ("plan year", caps.per_year))
+        if cap is not None
+    ]

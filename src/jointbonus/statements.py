@@ -46,7 +46,15 @@ from jointbonus.errors import JointBonusError
 from jointbonus.filenames import STATEMENTS_FOLDER, TRANSPARENCY_FILE, statement_file_names
 from jointbonus.money import Currency
 from jointbonus.number import decimal_text, percent_text
-from jointbonus.pages import factor_cell, leaver_rule, md, md_table, percent_cell, plan_sentences
+from jointbonus.pages import (
+    cap_limits,
+    factor_cell,
+    leaver_rule,
+    md,
+    md_table,
+    percent_cell,
+    plan_sentences,
+)
 from jointbonus.periods import Month
 from jointbonus.plan import FundingStyle, Plan, Split
 from jointbonus.results import Line, LineStatus, MonthResult, MonthStatus, Result
@@ -405,11 +413,7 @@ def _caps_part(result: Result, lines: Sequence[Line]) -> list[str]:
         return []
     currency = plan.currency
     code = currency.code
-    limits = [
-        f"{currency.format(cap)} {code} a {label}"
-        for label, cap in (("month", caps.per_month), ("plan year", caps.per_year))
-        if cap is not None
-    ]
+    limits = cap_limits(plan)
     cut = sum(currency.to_minor(line.capped) for line in lines)
     months = [str(line.period) for line in lines if line.capped]
     where = f" (in {', '.join(months)})" if months else ""

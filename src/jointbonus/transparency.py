@@ -26,6 +26,7 @@ from jointbonus.frame import Cohort
 from jointbonus.money import Currency, GroupShare
 from jointbonus.number import decimal_text, percent_text, round_half_up
 from jointbonus.pages import (
+    cap_limits,
     factor_cell,
     leaver_rule,
     md,
@@ -456,11 +457,7 @@ def _caps_note(result: Result) -> list[str]:
         return []
     currency = plan.currency
     code = currency.code
-    limits = [
-        f"{currency.format(cap)} {code} a {label}"
-        for label, cap in (("month", caps.per_month), ("plan year", caps.per_year))
-        if cap is not None
-    ]
+    limits = cap_limits(plan)
     total = sum(m.capped for m in result.months)
     return [
         f"Caps: nobody is paid more than {' or '.join(limits)} (a plan year is each run of "
