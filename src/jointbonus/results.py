@@ -184,12 +184,14 @@ class MonthResult:
         if self.status is MonthStatus.PENDING:
             if self.plan_month.actual is None:
                 return self.line_reason(cohort, total, plan.curve)
-            missing = [
+            waiting = {
                 m.name
                 for m in plan.functional.metrics
                 for metric_month in m.months
                 if metric_month.month == self.month and metric_month.actual is None
-            ]
+            }
+            # In the goals' order (the plan's team order), not the order metrics were given.
+            missing = dict.fromkeys(g.metric for g in plan.goals if g.metric in waiting)
             return f"pending: no actual for {self.month} yet ({', '.join(missing)})"
         if cohort.reason:
             return cohort.reason
