@@ -352,31 +352,21 @@ class Result:
         else:
             status = LineStatus.PAID if amount else LineStatus.ZERO
         held = held_back(self.plan, amount)
-        if parts is not None:
+        shared = amount
+        functional_parts: tuple[tuple[str, Decimal], ...] = ()
+        capped = Decimal(0)
+        if parts is None:
+            reason = month_result.line_reason(cohort, amount, self.plan.curve)
+        else:
             shared, functional, cut = parts
+            capped = self.money(cut)
             functional = functional or (0,) * len(self.plan.goals)  # a pending month
-            team = member.team
-            return Line(
-                member_id=member.id,
-                team=team,
-                period=month_result.month,
-                days=cohort.days,
-                weight=Fraction(cohort.units, FTE_SCALE * month_result.month.days),
-                attainment=month_result.attainment,
-                payout_factor=month_result.factor,
-                shared=self.money(shared),
-                total=self.money(amount),
-                status=status,
-                reason=month_result.weighted_reason(cohort, parts, self.plan),
-                held=self.money(held),
-                paid_now=self.money(amount - held),
-                functional=tuple(
-                    (goal.metric, self.money(part))
-                    for goal, part in zip(self.plan.goals, functional, strict=True)
-                    if goal.team == team
-                ),
-                capped=self.money(cut),
+            functional_parts = tuple(
+                (goal.metric, self.money(part))
+                for goal, part in zip(self.plan.goals, functional, strict=True)
+                if goal.team == member.team
             )
+            reason = month_result.weighted_reason(cohort, parts, self.plan)
         return Line(
             member_id=member.id,
             team=member.team,
@@ -385,12 +375,14 @@ class Result:
             weight=Fraction(cohort.units, FTE_SCALE * month_result.month.days),
             attainment=month_result.attainment,
             payout_factor=month_result.factor,
-            shared=self.money(amount),
+            shared=self.money(shared),
             total=self.money(amount),
             status=status,
-            reason=month_result.line_reason(cohort, amount, self.plan.curve),
+            reason=reason,
             held=self.money(held),
             paid_now=self.money(amount - held),
+            functional=functional_parts,
+            capped=capped,
         )
 
     def settlements(self) -> Iterator[Settlement]:
