@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from jointbonus import (
+    Line,
     LineStatus,
     Month,
     MonthStatus,
@@ -177,3 +178,25 @@ def test_harbor_software_states_half_and_shows_what_it_means() -> None:
     assert {str(line.period) for line in cut} == {"2026-07"}
     assert all(line.total == Decimal("1800.00") for line in cut)
     assert all(line.total <= Decimal("1800.00") for line in result.lines())
+
+
+def test_a_paid_line_says_why_a_part_of_it_is_zero() -> None:
+    """June's win rate (88.8%) is below the curve's 90%: the part is 0, and the line says so."""
+    result = run(load_plan(HARBOR))
+    june = next(
+        line
+        for line in result.lines()
+        if line.member_id == "HS-S01" and str(line.period) == "2026-06"
+    )
+    assert line_status(june) == (LineStatus.PAID, [("win_rate", Decimal("0.00"))])
+    assert june.reason == "win_rate: attainment 88.8% earns no payout (the curve pays from 90%)"
+    april = next(
+        line
+        for line in result.lines()
+        if line.member_id == "HS-S01" and str(line.period) == "2026-04"
+    )
+    assert april.reason == ""  # every part paid
+
+
+def line_status(line: Line) -> tuple[LineStatus, list[tuple[str, Decimal]]]:
+    return line.status, [(metric, amount) for metric, amount in line.functional if not amount]

@@ -178,7 +178,11 @@ class MonthResult:
     def weighted_reason(
         self, cohort: Cohort, parts: tuple[int, tuple[int, ...], int], plan: Plan
     ) -> str:
-        """Why a member of ``cohort`` with ``parts`` (shared, functional, cut) got nothing."""
+        """Why a member of ``cohort`` with ``parts`` (shared, functional, cut) got nothing.
+
+        On a paid line: why any of its parts is zero (the shared target missed,
+        the shared gate, a goal missed or gated), or ``""`` when none is.
+        """
         shared, functional, cut = parts
         total = shared + sum(functional) - cut
         if self.status is MonthStatus.PENDING:
@@ -195,9 +199,7 @@ class MonthResult:
             return f"pending: no actual for {self.month} yet ({', '.join(missing)})"
         if cohort.reason:
             return cohort.reason
-        if total:
-            return ""
-        if cut:
+        if not total and cut:
             return "the cap is reached: nothing more is paid this plan year"
         reasons = []
         team = plan.functional.terms[cohort.team] if plan.functional.terms else None
@@ -231,6 +233,8 @@ class MonthResult:
                     f"{result.goal.metric}: attainment {percent_text(result.attainment)} earns "
                     f"no payout ({result.goal.curve.pays_from()})"
                 )
+        if total:  # paid: say only why a part of it is zero
+            return "; ".join(reasons)
         return "; ".join(reasons) or "share rounds to less than one minor unit"
 
 
@@ -250,6 +254,7 @@ class Line:
     total: Decimal
     status: LineStatus
     reason: str
+    """Why the total is zero; on a paid line of a plan with goals, why a part of it is."""
     held: Decimal = Decimal(0)
     """Part of ``total`` held until the plan year ends (the plan's holdback)."""
     paid_now: Decimal | None = None
