@@ -59,8 +59,8 @@ from jointbonus import (
     load_plan,
     scenario_month_costs,
 )
-from jointbonus.frame import Outcome, frame_months, month_cost
-from jointbonus.risk import DEFAULT_SEED, _bootstrap
+from jointbonus.sharedtarget.pay.frame import Outcome, frame_months, month_cost
+from jointbonus.sharedtarget.risk import DEFAULT_SEED, _bootstrap
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

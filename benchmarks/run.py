@@ -76,7 +76,7 @@ def child(tool: str, plan: Path, out: Path) -> None:
     """Pay the year with ``tool``; print the pipeline's seconds and the peak memory as JSON."""
     if tool == "jointbonus":
         from jointbonus import load_plan, run
-        from jointbonus.report import write_results
+        from jointbonus.sharedtarget.report.writer import write_results
 
         def pay_year() -> None:
             write_results(run(load_plan(plan)), out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from jointbonus import D, HistoryMonth, LinearCurve, Member, Month, Plan, StepCurve, build_plan
-from jointbonus.goals import GoalSpec, MetricSpec, TeamSpec
+from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
 
 
 def hand_plan(actuals: dict[str, str] | None = None, **overrides: object) -> Plan:

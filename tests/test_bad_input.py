@@ -31,11 +31,11 @@ from jointbonus import (
     load_plan,
     run,
 )
-from jointbonus import inputs as inputs_module
 from jointbonus.cli import EXIT_BAD_INPUT, main
 from jointbonus.errors import JointBonusError, Problem
-from jointbonus.plan import build_plan
-from jointbonus.report import render_json, result_document
+from jointbonus.io import reading as inputs_module
+from jointbonus.sharedtarget.plan import build_plan
+from jointbonus.sharedtarget.report.writer import render_json, result_document
 from test_loader_goals import write_goal_plan
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"

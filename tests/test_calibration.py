@@ -30,7 +30,7 @@ from jointbonus import (
     build_plan,
     calibrate,
 )
-from jointbonus.periods import plan_months
+from jointbonus.core.periods import plan_months
 
 F = Fraction
 

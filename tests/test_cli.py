@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from jointbonus import report
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, main
+from jointbonus.sharedtarget.report import writer as report
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
 OUTPUT_FILES = {"lines.csv", "months.csv", "result.json", "payroll.csv", "manifest.json"}

@@ -10,7 +10,11 @@ import pytest
 
 import jointbonus
 
-SUBMODULES = sorted(f"jointbonus.{i.name}" for i in pkgutil.iter_modules(jointbonus.__path__))
+SUBMODULES = sorted(
+    i.name
+    for i in pkgutil.walk_packages(jointbonus.__path__, prefix="jointbonus.")
+    if not i.name.endswith("__main__")
+)
 MODULES = ["jointbonus", *SUBMODULES]
 
 
@@ -32,9 +36,9 @@ def test_doctests_exist() -> None:
     attempted = {name: _testmod(name).attempted for name in MODULES}
     assert sum(attempted.values()) >= 20, attempted
     for name in (
-        "jointbonus.number",
-        "jointbonus.money",
-        "jointbonus.periods",
-        "jointbonus.curves",
+        "jointbonus.core.number",
+        "jointbonus.core.money",
+        "jointbonus.core.periods",
+        "jointbonus.core.curves",
     ):
         assert attempted[name] > 0, f"{name} lost its examples"

@@ -34,7 +34,7 @@ from jointbonus import (
     result_document,
     run,
 )
-from jointbonus.periods import plan_months
+from jointbonus.core.periods import plan_months
 
 F = Fraction
 

@@ -35,9 +35,9 @@ from jointbonus import (
     run,
 )
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from jointbonus.explain import Explanation, explanation_document, find_sources
-from jointbonus.formats import markdown_text
-from jointbonus.results import LineStatus, Result
+from jointbonus.sharedtarget.explain import Explanation, explanation_document, find_sources
+from jointbonus.sharedtarget.report.markdown import markdown_text
+from jointbonus.sharedtarget.results import LineStatus, Result
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "tests" / "fixtures" / "one_lifeboat" / "plan.toml"

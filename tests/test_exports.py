@@ -18,18 +18,20 @@ from pathlib import Path
 import pytest
 
 import jointbonus
-from jointbonus import cells, exports, load_plan, run
-from jointbonus.cells import csv_line, csv_text, escape_formula, number_cell, unescape_formula
+from jointbonus import load_plan, run
 from jointbonus.cli import EXIT_FAILURE, EXIT_OK, main
-from jointbonus.exports import (
+from jointbonus.io import cells
+from jointbonus.io.cells import csv_line, csv_text, escape_formula, number_cell, unescape_formula
+from jointbonus.sharedtarget.report import exports
+from jointbonus.sharedtarget.report.exports import (
     PAYROLL_COLUMNS,
     MissingExtraError,
     payroll_csv,
     payroll_rows,
     write_payroll_csv,
 )
-from jointbonus.report import lines_csv, write_results
-from jointbonus.results import LineStatus, Result
+from jointbonus.sharedtarget.report.writer import lines_csv, write_results
+from jointbonus.sharedtarget.results import LineStatus, Result
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
 HOSTILE_IDS = {
@@ -251,7 +253,7 @@ def test_run_xlsx_writes_the_workbook_with_the_results(tmp_path: Path) -> None:
 def test_frame_of_lines_has_exact_amounts(result: Result) -> None:
     pytest.importorskip("pandas")
     frame = jointbonus.to_frame(result)
-    assert list(frame.columns) == list(jointbonus.report.LINE_COLUMNS)
+    assert list(frame.columns) == list(jointbonus.sharedtarget.report.writer.LINE_COLUMNS)
     assert len(frame) == len(list(result.lines()))
     assert all(isinstance(value, Decimal) for value in frame["total"])
     assert frame["total"].sum() == result.money(result.summary.paid_to_date)

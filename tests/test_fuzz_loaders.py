@@ -23,7 +23,12 @@ from hypothesis import strategies as st
 
 from jointbonus import calibrate, load_plan, run
 from jointbonus.errors import JointBonusError, PlanError
-from jointbonus.report import render_calibration_table, render_json, render_table, result_document
+from jointbonus.sharedtarget.report.writer import (
+    render_calibration_table,
+    render_json,
+    render_table,
+    result_document,
+)
 from test_loader_goals import PLAN_TEXT as GOAL_PLAN_TEXT
 from test_loader_goals import write_goal_plan
 

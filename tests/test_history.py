@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from jointbonus import D, HistoryError, HistoryMonth, Month, Norm, NormMethod, derive_norm
-from jointbonus.periods import plan_months
+from jointbonus.core.periods import plan_months
 
 F = Fraction
 PLAN = plan_months(Month(2026, 1))

@@ -29,11 +29,11 @@ from jointbonus import (
     result_document,
     run,
 )
-from jointbonus.exports import payroll_rows
-from jointbonus.frame import Outcome, frame_months, held_back, month_cost
-from jointbonus.periods import plan_months
-from jointbonus.report import lines_csv, render_table
-from jointbonus.results import SettlementStatus
+from jointbonus.core.periods import plan_months
+from jointbonus.sharedtarget.pay.frame import Outcome, frame_months, held_back, month_cost
+from jointbonus.sharedtarget.report.exports import payroll_rows
+from jointbonus.sharedtarget.report.writer import lines_csv, render_table
+from jointbonus.sharedtarget.results import SettlementStatus
 
 HISTORY = [
     HistoryMonth(m, D(a), D("100"))
@@ -205,7 +205,7 @@ def test_holdback_plans_stay_neutral_when_paid_through_the_engine(
 
 
 def test_statements_say_what_is_held_and_what_becomes_of_it() -> None:
-    from jointbonus.statements import render_statement
+    from jointbonus.sharedtarget.report.statements import render_statement
 
     result = run(plan())
     leaver = render_statement(result, "C")

@@ -20,10 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jointbonus import ManifestError, read_manifest
-from jointbonus import cli as cli_module
 from jointbonus import manifest as manifest_module
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, main
-from jointbonus.files import staged_folder, write_text
+from jointbonus.cli import commands as cli_module
+from jointbonus.io.files import staged_folder, write_text
 from jointbonus.manifest import MANIFEST_NAME, FileDigest, results_digest
 
 ROOT = Path(__file__).resolve().parents[1]

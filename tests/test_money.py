@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from jointbonus import Currency, D, FloatMoneyError, NumberError, allocate, currency
-from jointbonus.money import MINOR_UNITS, GroupShare, allocate_groups
+from jointbonus.core.money import MINOR_UNITS, GroupShare, allocate_groups
 
 # -- currencies ----------------------------------------------------------------
 

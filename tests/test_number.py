@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from jointbonus import D, FloatMoneyError, JointBonusError, NumberError
-from jointbonus.number import (
+from jointbonus.core.number import (
     MAX_DIGITS,
     MAX_PLACES,
     ZERO,

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from jointbonus import JointBonusError, Month, MonthError, plan_months
-from jointbonus.periods import active_days
+from jointbonus.core.periods import active_days
 
 # -- days in a month -------------------------------------------------------------
 

@@ -39,7 +39,7 @@ from jointbonus import (
     run,
 )
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, main
-from jointbonus.plots import (
+from jointbonus.sharedtarget.plots import (
     MAX_BINS,
     PICTURE_FILES,
     CostBar,
@@ -51,8 +51,8 @@ from jointbonus.plots import (
     draw_curve,
     write_pictures,
 )
-from jointbonus.plots import draw as drawing
-from jointbonus.risk import CostDistribution, CostRisk, RiskMethod
+from jointbonus.sharedtarget.plots import draw as drawing
+from jointbonus.sharedtarget.risk import CostDistribution, CostRisk, RiskMethod
 from plans import hand_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -536,9 +536,10 @@ def test_the_core_never_imports_matplotlib() -> None:
     """A fresh interpreter: importing and running jointbonus leaves matplotlib unimported."""
     script = (
         "import sys\n"
-        "import jointbonus, jointbonus.plots, jointbonus.cli\n"
+        "import jointbonus, jointbonus.sharedtarget.plots, jointbonus.cli\n"
         f"result = jointbonus.run(jointbonus.load_plan({str(DIGITAL)!r}))\n"
-        "jointbonus.plots.cost_picture(result.plan, jointbonus.cost_risk(result.plan))\n"
+        "plots = jointbonus.sharedtarget.plots\n"
+        "plots.cost_picture(result.plan, jointbonus.cost_risk(result.plan))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n"
     )
     done = subprocess.run(

@@ -17,7 +17,11 @@ import jointbonus
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
-MODULES = sorted(f"jointbonus.{info.name}" for info in pkgutil.iter_modules(jointbonus.__path__))
+MODULES = sorted(
+    info.name
+    for info in pkgutil.walk_packages(jointbonus.__path__, prefix="jointbonus.")
+    if not info.name.endswith("__main__")
+)
 
 
 def _public_names(module: ModuleType) -> set[str]:

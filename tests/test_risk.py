@@ -42,8 +42,8 @@ from jointbonus import (
     scenario_month_costs,
 )
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from jointbonus.frame import frame_months
-from jointbonus.risk import (
+from jointbonus.sharedtarget.pay.frame import frame_months
+from jointbonus.sharedtarget.risk import (
     DEFAULT_SEED,
     MAX_YEARS,
     CostDistribution,

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from jointbonus import D, FloatMoneyError, Member, Month, RosterError
-from jointbonus.roster import FTE_SCALE, Standing, standing_in
+from jointbonus.core.roster import FTE_SCALE, Standing, standing_in
 
 
 def member(

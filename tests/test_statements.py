@@ -13,10 +13,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import jointbonus as jb
-from jointbonus import pages, report, statements
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from jointbonus.number import decimal_text
-from jointbonus.statements import (
+from jointbonus.core.number import decimal_text, percent_text
+from jointbonus.sharedtarget.report import pages, statements
+from jointbonus.sharedtarget.report import writer as report
+from jointbonus.sharedtarget.report.statements import (
     STATEMENTS_FOLDER,
     TRANSPARENCY_FILE,
     UnknownMemberError,
@@ -206,7 +207,7 @@ def test_the_months_table_is_the_results(result: jb.Result) -> None:
             assert row["Pool (USD)"] == row["Actual (USD)"] == row["Attainment"] == ""
         else:
             assert amount(row["Pool (USD)"]) == month.pool
-            assert row["Attainment"] == jb.number.percent_text(month.attainment or 0)
+            assert row["Attainment"] == percent_text(month.attainment or 0)
 
 
 def test_the_split_table_shows_who_shared_and_who_got_the_leftover(result: jb.Result) -> None:

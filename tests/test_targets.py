@@ -34,8 +34,8 @@ from jointbonus import (
     uplift_for_hit_rate,
 )
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from jointbonus.number import decimal_text
-from jointbonus.targets import render_targets_table, targets_document
+from jointbonus.core.number import decimal_text
+from jointbonus.sharedtarget.targets import render_targets_table, targets_document
 
 ROOT = Path(__file__).resolve().parent.parent
 ALPINE = ROOT / "examples" / "alpine_outfitters" / "plan.toml"

@@ -25,10 +25,12 @@ from typing import Any
 
 import pytest
 
-import jointbonus.cli
+import jointbonus.cli.commands
 from jointbonus import D, Member, Plan, Result, realised_weights, run
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from jointbonus.documents import (
+from jointbonus.core.number import percent_text, round_half_up
+from jointbonus.sharedtarget.explain import Explanation, explain, render_explanation
+from jointbonus.sharedtarget.report.documents import (
     LINE_COLUMNS,
     calibration_document,
     line_columns,
@@ -37,14 +39,17 @@ from jointbonus.documents import (
     result_document,
     weighting_document,
 )
-from jointbonus.explain import Explanation, explain, render_explanation
-from jointbonus.exports import payroll_columns, payroll_csv, to_frame, write_xlsx
-from jointbonus.formats import render_result_markdown
-from jointbonus.number import percent_text, round_half_up
-from jointbonus.report import lines_csv, months_csv
-from jointbonus.results import Line, LineStatus
-from jointbonus.statements import render_statement, render_transparency_report
-from jointbonus.tables import render_calibration_table, render_table
+from jointbonus.sharedtarget.report.exports import (
+    payroll_columns,
+    payroll_csv,
+    to_frame,
+    write_xlsx,
+)
+from jointbonus.sharedtarget.report.markdown import render_result_markdown
+from jointbonus.sharedtarget.report.statements import render_statement, render_transparency_report
+from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
+from jointbonus.sharedtarget.report.writer import lines_csv, months_csv
+from jointbonus.sharedtarget.results import Line, LineStatus
 from plans import hand_plan, weighted_plan
 from test_statements import assert_well_formed, table_after
 
@@ -680,7 +685,7 @@ def test_the_workbook_has_the_parts_as_amounts(result: Result, tmp_path: Path) -
 @pytest.fixture
 def weighted_cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """``jointbonus`` commands load the weighted plan whatever file they are given."""
-    monkeypatch.setattr(jointbonus.cli, "load_plan", lambda path: weighted_plan())
+    monkeypatch.setattr(jointbonus.cli.commands, "load_plan", lambda path: weighted_plan())
     yield
 
 
@@ -753,7 +758,7 @@ def test_cost_risk_with_a_yearly_cap_is_refused_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(
-        jointbonus.cli, "load_plan", lambda path: weighted_plan(cap_per_year="1300.00")
+        jointbonus.cli.commands, "load_plan", lambda path: weighted_plan(cap_per_year="1300.00")
     )
     for arguments in (("simulate",), ("simulate", "--format", "json")):
         code, out, err = cli(arguments[0], str(EXAMPLE), *arguments[1:])
@@ -852,7 +857,7 @@ def test_the_harbor_example_explains_and_states_every_part() -> None:
 
 def test_a_team_without_goals_is_wholly_shared_in_every_output() -> None:
     from jointbonus import StepCurve
-    from jointbonus.goals import GoalSpec, MetricSpec, TeamSpec
+    from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
 
     months = [f"2026-{m:02d}" for m in range(1, 7)]
     marketing = TeamSpec(
@@ -883,7 +888,7 @@ def test_a_team_without_goals_is_wholly_shared_in_every_output() -> None:
 
 
 def test_the_curve_picture_gives_no_pool_axis_to_a_plan_with_goals(result: Result) -> None:
-    from jointbonus.plots.data import curve_picture
+    from jointbonus.sharedtarget.plots.data import curve_picture
 
     picture = curve_picture(result)
     assert picture.pool_at_target is None  # the shared pool is a slice of the pool at target

@@ -22,10 +22,12 @@ historical ratio of labour cost to revenue or value added) live in
 """
 
 from jointbonus import gainsharing as gainsharing
-from jointbonus.calibration import Calibration, MonthExpectation, calibrate
-from jointbonus.cells import escape_formula
-from jointbonus.curves import Curve, CurveError, LinearCurve, StepCurve
-from jointbonus.engine import pay, run
+from jointbonus.core.curves import Curve, CurveError, LinearCurve, StepCurve
+from jointbonus.core.history import HistoryError, HistoryMonth, Norm, NormMethod, derive_norm
+from jointbonus.core.money import Currency, allocate, currency
+from jointbonus.core.number import D, NumberError
+from jointbonus.core.periods import Month, MonthError, plan_months
+from jointbonus.core.roster import Member, RosterError
 from jointbonus.errors import (
     CalibrationError,
     FloatMoneyError,
@@ -33,22 +35,23 @@ from jointbonus.errors import (
     PlanError,
     Problem,
 )
-from jointbonus.explain import ExplainError, Explanation, explain, render_explanation
-from jointbonus.exports import (
-    MissingExtraError,
-    payroll_csv,
-    to_frame,
-    write_payroll_csv,
-    write_xlsx,
-)
-from jointbonus.goals import Caps, Gates, Goal, GoalSpec, Metric, MetricSpec, TeamSpec, TeamTerms
-from jointbonus.history import HistoryError, HistoryMonth, Norm, NormMethod, derive_norm
-from jointbonus.loader import load_plan
+from jointbonus.io.cells import escape_formula
 from jointbonus.manifest import Manifest, ManifestError, read_manifest
-from jointbonus.money import Currency, allocate, currency
-from jointbonus.number import D, NumberError
-from jointbonus.periods import Month, MonthError, plan_months
-from jointbonus.plan import (
+from jointbonus.sharedtarget.calibration import Calibration, MonthExpectation, calibrate
+from jointbonus.sharedtarget.engine import pay, run
+from jointbonus.sharedtarget.explain import ExplainError, Explanation, explain, render_explanation
+from jointbonus.sharedtarget.goals import (
+    Caps,
+    Gates,
+    Goal,
+    GoalSpec,
+    Metric,
+    MetricSpec,
+    TeamSpec,
+    TeamTerms,
+)
+from jointbonus.sharedtarget.loader import load_plan
+from jointbonus.sharedtarget.plan import (
     Budget,
     FundingStyle,
     Neutrality,
@@ -57,8 +60,24 @@ from jointbonus.plan import (
     Split,
     build_plan,
 )
-from jointbonus.plots import write_pictures
-from jointbonus.report import (
+from jointbonus.sharedtarget.plots import write_pictures
+from jointbonus.sharedtarget.report.exports import (
+    MissingExtraError,
+    payroll_csv,
+    to_frame,
+    write_payroll_csv,
+    write_xlsx,
+)
+from jointbonus.sharedtarget.report.risk import render_risk_table, risk_document
+from jointbonus.sharedtarget.report.statements import (
+    UnknownMemberError,
+    render_statement,
+    render_statements,
+    render_transparency_report,
+    statement_file_names,
+    statement_files,
+)
+from jointbonus.sharedtarget.report.writer import (
     calibration_document,
     render_calibration_table,
     render_json,
@@ -66,7 +85,7 @@ from jointbonus.report import (
     result_document,
     write_results,
 )
-from jointbonus.results import (
+from jointbonus.sharedtarget.results import (
     GoalResult,
     Line,
     LineStatus,
@@ -75,7 +94,7 @@ from jointbonus.results import (
     PlanSummary,
     Result,
 )
-from jointbonus.risk import (
+from jointbonus.sharedtarget.risk import (
     CostDistribution,
     CostRisk,
     RiskError,
@@ -83,17 +102,7 @@ from jointbonus.risk import (
     cost_risk,
     scenario_month_costs,
 )
-from jointbonus.risk_report import render_risk_table, risk_document
-from jointbonus.roster import Member, RosterError
-from jointbonus.statements import (
-    UnknownMemberError,
-    render_statement,
-    render_statements,
-    render_transparency_report,
-    statement_file_names,
-    statement_files,
-)
-from jointbonus.targets import (
+from jointbonus.sharedtarget.targets import (
     MonthTarget,
     TargetError,
     TargetSet,
@@ -104,7 +113,7 @@ from jointbonus.targets import (
     targets_document,
     uplift_for_hit_rate,
 )
-from jointbonus.weighting import RealisedWeight, TeamWeight, realised_weights
+from jointbonus.sharedtarget.weighting import RealisedWeight, TeamWeight, realised_weights
 
 __version__ = "0.1.0"
 

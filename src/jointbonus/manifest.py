@@ -47,11 +47,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import jointbonus  # for its __version__, read when a manifest is written
-from jointbonus.documents import render_json
 from jointbonus.errors import JointBonusError
-from jointbonus.files import sha256_of, staged_files, staged_folder, write_text
 from jointbonus.gainsharing.schema import GainsharingFile
-from jointbonus.loader import read_plan_file
+from jointbonus.io.files import sha256_of, staged_files, staged_folder, write_text
+from jointbonus.sharedtarget.loader import read_plan_file
+from jointbonus.sharedtarget.report.documents import render_json
 
 __all__ = [
     "MANIFEST_NAME",

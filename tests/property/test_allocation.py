@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jointbonus import allocate
-from jointbonus.money import allocate_groups
+from jointbonus.core.money import allocate_groups
 from strategies import allocation_amounts, allocation_weights, fixed_point, tied_allocations
 
 amounts = allocation_amounts()

@@ -24,8 +24,8 @@ from jointbonus import (
     cost_risk,
     scenario_month_costs,
 )
-from jointbonus.frame import frame_months
-from jointbonus.risk import CostDistribution, _exact
+from jointbonus.sharedtarget.pay.frame import frame_months
+from jointbonus.sharedtarget.risk import CostDistribution, _exact
 from strategies import CurveSpec, examples, fixed_point, plan_specs
 
 PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)

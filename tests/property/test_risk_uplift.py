@@ -23,7 +23,7 @@ from jointbonus import (
     propose_targets,
     uplift_for_hit_rate,
 )
-from jointbonus.number import decimal_text
+from jointbonus.core.number import decimal_text
 from strategies import PlanSpec, examples, plan_specs
 
 DERIVED_NORMS = st.sampled_from([NormMethod.SAME_MONTH_MEAN, NormMethod.TRAILING_MEAN])

@@ -35,7 +35,7 @@ from jointbonus import (
     calibrate,
     run,
 )
-from jointbonus.goals import GoalSpec, MetricSpec, TeamSpec
+from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
 from strategies import CurveSpec, examples, fixed_point
 from weighted import (
     WeightedSpec,

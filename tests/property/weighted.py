@@ -59,7 +59,7 @@ from jointbonus import (
     plan_months,
     run,
 )
-from jointbonus.goals import GoalSpec, MetricSpec, TeamSpec
+from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
 from strategies import CURRENCIES, CurveSpec, _dates_around, curve_specs, fixed_point, fte_texts
 
 __all__ = [

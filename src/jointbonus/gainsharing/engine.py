@@ -39,6 +39,9 @@ to the company.
 
 from __future__ import annotations
 
+from jointbonus.core.money import allocate
+from jointbonus.core.number import round_half_up
+from jointbonus.core.periods import Month, active_days
 from jointbonus.gainsharing.plan import (
     Distribution,
     Formula,
@@ -54,9 +57,6 @@ from jointbonus.gainsharing.results import (
     Settlement,
     SettlementStatus,
 )
-from jointbonus.money import allocate
-from jointbonus.number import round_half_up
-from jointbonus.periods import Month, active_days
 
 __all__ = ["run"]
 

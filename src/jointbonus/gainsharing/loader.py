@@ -16,10 +16,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from jointbonus.core.money import Currency
+from jointbonus.core.money import currency as make_currency
+from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.gainsharing.plan import GainsharingPlan, MonthData, build_plan
 from jointbonus.gainsharing.schema import GainsharingFile, PeriodRow
-from jointbonus.inputs import (
+from jointbonus.io.reading import (
     Collector,
     check_months,
     folder_of,
@@ -31,9 +34,6 @@ from jointbonus.inputs import (
     read_settings,
     toml_key_line,
 )
-from jointbonus.money import Currency
-from jointbonus.money import currency as make_currency
-from jointbonus.roster import Member
 
 __all__ = ["load_plan", "plan_kind"]
 

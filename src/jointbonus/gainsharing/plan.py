@@ -42,14 +42,14 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
+from jointbonus.core.money import Currency
+from jointbonus.core.money import currency as make_currency
+from jointbonus.core.number import round_half_up, to_fraction
+from jointbonus.core.periods import Month, active_days
+from jointbonus.core.periods import plan_months as month_run
+from jointbonus.core.roster import FTE_SCALE, Member, Standing, standing_in
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.errors import problem as _problem
-from jointbonus.money import Currency
-from jointbonus.money import currency as make_currency
-from jointbonus.number import round_half_up, to_fraction
-from jointbonus.periods import Month, active_days
-from jointbonus.periods import plan_months as month_run
-from jointbonus.roster import FTE_SCALE, Member, Standing, standing_in
 
 __all__ = [
     "BaseNorm",
@@ -164,7 +164,7 @@ class Period:
         """The member's eligible weight units (FTE x 10^6 x days active) and, if 0, why.
 
         A one-month period applies the core rule as it stands
-        (:func:`~jointbonus.roster.standing_in`); a quarter applies the same
+        (:func:`~jointbonus.core.roster.standing_in`); a quarter applies the same
         rule to the quarter: a member who leaves before its last day is paid
         for it only if the plan pays leavers for their exit period.
         """

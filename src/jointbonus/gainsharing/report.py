@@ -1,6 +1,6 @@
 """Gainsharing reports: tables for people, JSON for programs, CSV files for payroll.
 
-As in :mod:`jointbonus.report`: every amount leaves as a decimal string in the
+As in :mod:`jointbonus.sharedtarget.report.writer`: every amount leaves as a decimal string in the
 plan currency with exactly its minor unit (``"1234.50"``), every ratio (base
 ratio, shares, weights) as a decimal string with six decimals, rounded half
 away from zero from its exact value, and the base ratio also as an exact
@@ -24,7 +24,9 @@ from typing import Any
 
 from tabulate import tabulate
 
-from jointbonus.cells import csv_text
+from jointbonus.core.money import Currency
+from jointbonus.core.number import decimal_text, percent_text
+from jointbonus.core.roster import Member
 from jointbonus.gainsharing.plan import Distribution, Formula, GainsharingPlan, PeriodLength
 from jointbonus.gainsharing.results import (
     GainsharingResult,
@@ -36,10 +38,8 @@ from jointbonus.gainsharing.results import (
     SettlementLine,
     SettlementStatus,
 )
-from jointbonus.money import Currency
-from jointbonus.number import decimal_text, percent_text
-from jointbonus.report import render_json
-from jointbonus.roster import Member
+from jointbonus.io.cells import csv_text
+from jointbonus.sharedtarget.report.writer import render_json
 
 __all__ = [
     "LINE_COLUMNS",
@@ -679,7 +679,7 @@ def render_table(result: GainsharingResult) -> str:
 
 
 #: Columns of the CSV files that hold text; the others hold numbers the library
-#: writes. Text cells are escaped against formula injection (jointbonus.cells).
+#: writes. Text cells are escaped against formula injection (jointbonus.io.cells).
 _TEXT_COLUMNS = frozenset(
     {
         "member_id", "team", "period", "first_month", "last_month", "status", "reason", "note",

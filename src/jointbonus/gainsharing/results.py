@@ -26,8 +26,8 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from jointbonus.core.roster import Standing
 from jointbonus.gainsharing.plan import GainsharingPlan, Period
-from jointbonus.roster import Standing
 
 __all__ = [
     "GainsharingResult",

@@ -1,8 +1,8 @@
 """Pydantic models of the gainsharing plan file and of the rows of its periods CSV.
 
-The edge, as in :mod:`jointbonus.schema`: these models turn text into typed
+The edge, as in :mod:`jointbonus.sharedtarget.schema`: these models turn text into typed
 values and say, for each bad value, what was expected. The roster CSV is the
-core's (:class:`jointbonus.schema.RosterRow`). Numbers are exact: TOML floats
+core's (:class:`jointbonus.sharedtarget.schema.RosterRow`). Numbers are exact: TOML floats
 are read as :class:`~decimal.Decimal`, CSV cells are text.
 """
 
@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from jointbonus.schema import (
+from jointbonus.sharedtarget.schema import (
     Amount,
     MonthText,
     Name,

@@ -1,0 +1,262 @@
+"""Currencies, minor units and allocation by largest remainder.
+
+Amounts are carried inside the library as integers of the currency's minor
+unit (cents for USD, yen for JPY, fils for KWD) and become
+:class:`~decimal.Decimal` only at the edges.
+
+Allocation splits an integer amount among weighted parties so that:
+
+* the parts add up to the amount exactly;
+* each part differs from its exact proportional share by less than one unit;
+* a zero weight gets zero, and equal weights get parts at most one unit apart;
+* the leftover units (what flooring every exact share leaves over) go one
+  each to the parties with the largest remainders; **ties go to the party
+  that comes first in the order given** (the engine gives members in member
+  id order), never to dict or hash order;
+* a negative amount (a clawback) splits as the mirror image of the positive
+  one: ``allocate(-n, w) == [-p for p in allocate(n, w)]``.
+
+>>> allocate(100, [1, 1, 1])
+[34, 33, 33]
+>>> allocate(-100, [1, 1, 1])
+[-34, -33, -33]
+>>> allocate(5, [0, 2, 1])
+[0, 3, 2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from math import lcm
+
+from jointbonus.core.number import D, NumberError, round_half_up, scaled_int, to_fraction
+from jointbonus.errors import FloatMoneyError
+
+__all__ = [
+    "MINOR_UNITS",
+    "Currency",
+    "GroupShare",
+    "allocate",
+    "allocate_groups",
+    "currency",
+]
+
+#: ISO 4217 minor units of the currencies a plan names most often. Any other
+#: code can be used by giving its minor unit explicitly (:class:`Currency`).
+MINOR_UNITS: dict[str, int] = {
+    "AED": 2, "AUD": 2, "BHD": 3, "BRL": 2, "CAD": 2, "CHF": 2, "CLP": 0, "CNY": 2,
+    "CZK": 2, "DKK": 2, "EUR": 2, "GBP": 2, "HKD": 2, "HUF": 2, "IDR": 2, "ILS": 2,
+    "INR": 2, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3, "MXN": 2, "MYR": 2,
+    "NOK": 2, "NZD": 2, "OMR": 3, "PHP": 2, "PLN": 2, "SAR": 2, "SEK": 2, "SGD": 2,
+    "THB": 2, "TND": 3, "TRY": 2, "TWD": 2, "USD": 2, "VND": 0, "ZAR": 2,
+}  # fmt: skip
+
+
+#: Decimals already converted to minor units, by identity and minor unit
+#: (``id x 8 + minor unit``), so the repeated amounts of a roster (read as one
+#: object per distinct cell) are checked once. Each entry holds its object, so
+#: its id is not reused meanwhile; a full cache is emptied and starts afresh.
+_MINOR_UNITS_OF: dict[int, tuple[Decimal, int]] = {}
+_MINOR_UNITS_LIMIT = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    """A currency code and its minor unit: the number of decimals paid.
+
+    >>> Currency("JPY", 0).to_minor(D("1200"))
+    1200
+    >>> Currency("KWD", 3).from_minor(12345)
+    Decimal('12.345')
+    """
+
+    code: str
+    minor_unit: int
+
+    def __post_init__(self) -> None:
+        if not (
+            len(self.code) == 3
+            and self.code.isascii()
+            and self.code.isalpha()
+            and self.code.isupper()
+        ):
+            raise NumberError(f"currency code: got {self.code!r}, expected 3 capital letters")
+        if not 0 <= self.minor_unit <= 4:
+            raise NumberError(
+                f"currency minor unit: got {self.minor_unit!r}, expected 0 to 4 decimals"
+            )
+
+    @property
+    def scale(self) -> int:
+        """Minor units in one major unit (100 for USD, 1 for JPY)."""
+        return int(10**self.minor_unit)
+
+    def to_minor(self, amount: Decimal | int | str) -> int:
+        """``amount`` in minor units; refuses more decimals than the currency has."""
+        known = _MINOR_UNITS_OF.get(id(amount) * 8 + self.minor_unit)
+        if known is not None and known[0] is amount:
+            return known[1]
+        value = D(amount)
+        units = scaled_int(value, self.minor_unit)
+        if units is None:
+            raise NumberError(
+                f"amount {value} has more decimals than {self.code} pays ({self.minor_unit})"
+            )
+        if value is amount:
+            if len(_MINOR_UNITS_OF) >= _MINOR_UNITS_LIMIT:  # full: start afresh
+                _MINOR_UNITS_OF.clear()
+            _MINOR_UNITS_OF[id(value) * 8 + self.minor_unit] = (value, units)
+        return units
+
+    def round_to_minor(self, amount: Fraction) -> int:
+        """The exact ``amount`` (in major units) rounded half away from zero to minor units."""
+        return round_half_up(amount * self.scale)
+
+    def from_minor(self, units: int) -> Decimal:
+        """The exact :class:`~decimal.Decimal` for ``units`` minor units (no context used)."""
+        sign = "-" if units < 0 else ""
+        digits = str(abs(units))
+        if self.minor_unit == 0:
+            return Decimal(f"{sign}{digits}")
+        digits = digits.rjust(self.minor_unit + 1, "0")
+        return Decimal(f"{sign}{digits[: -self.minor_unit]}.{digits[-self.minor_unit :]}")
+
+    def format(self, units: int) -> str:
+        """``units`` as text with thousands separators: ``12,345.60``."""
+        text = str(self.from_minor(units))
+        sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, _, decimals = text.partition(".")
+        grouped = f"{int(whole):,}"
+        return f"{sign}{grouped}.{decimals}" if decimals else f"{sign}{grouped}"
+
+
+def currency(code: str, minor_unit: int | None = None) -> Currency:
+    """The :class:`Currency` for an ISO 4217 ``code``.
+
+    ``minor_unit`` is needed only for a code missing from :data:`MINOR_UNITS`;
+    given for a known code, it must agree with it.
+    """
+    known = MINOR_UNITS.get(code)
+    if minor_unit is None:
+        if known is None:
+            raise NumberError(
+                f"currency: got {code!r}, expected a known ISO 4217 code "
+                f"({', '.join(sorted(MINOR_UNITS))}) or an explicit minor unit"
+            )
+        minor_unit = known
+    elif known is not None and known != minor_unit:
+        raise NumberError(f"currency minor unit: {code} has {known} decimals, got {minor_unit}")
+    return Currency(code, minor_unit)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupShare:
+    """What each member of one weight group receives.
+
+    Every member gets ``base``; the members at the positions in ``bumped`` get
+    one unit more (one unit less for a negative amount).
+    """
+
+    base: int
+    bumped: frozenset[int]
+    step: int
+
+    def share(self, position: int) -> int:
+        """The part of the member at ``position``."""
+        return self.base + self.step if position in self.bumped else self.base
+
+
+def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) -> list[GroupShare]:
+    """Split ``amount`` among members gathered in groups of equal integer weight.
+
+    ``groups`` is a sequence of ``(weight, positions)``: every member at one
+    of ``positions`` has ``weight``. Positions are the members' places in the
+    tie-break order (lower first) and must be distinct across groups. Members
+    of equal weight share one computation, so a month of 100,000 members with
+    a handful of distinct weights costs a handful of divisions.
+
+    The result has one :class:`GroupShare` per group, in the same order.
+    """
+    if isinstance(amount, float):
+        raise FloatMoneyError(f"allocation amount: refusing the float {amount!r}; pass an int")
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise NumberError(f"allocation amount: got {amount!r}, expected an int of minor units")
+    if amount < 0:
+        mirrored = allocate_groups(-amount, groups)
+        return [GroupShare(-g.base, g.bumped, -g.step) for g in mirrored]
+    total_weight = 0
+    for weight, positions in groups:
+        if weight < 0:
+            raise NumberError(f"allocation weight: got {weight}, expected a weight >= 0")
+        total_weight += weight * len(positions)
+    if total_weight == 0:
+        if amount:
+            raise NumberError(f"cannot allocate {amount} among parties whose weights are all 0")
+        return [GroupShare(0, frozenset(), 1)] * len(groups)
+
+    bases: list[int] = []
+    by_remainder: dict[int, list[int]] = {}
+    leftover = amount
+    for index, (weight, positions) in enumerate(groups):
+        base, remainder = divmod(amount * weight, total_weight)
+        bases.append(base)
+        leftover -= base * len(positions)
+        if remainder and positions:
+            by_remainder.setdefault(remainder, []).append(index)
+
+    bumped: list[set[int]] = [set() for _ in groups]
+    for remainder in sorted(by_remainder, reverse=True):
+        if leftover == 0:
+            break
+        level = by_remainder[remainder]
+        size = sum(len(groups[i][1]) for i in level)
+        if size <= leftover:
+            for i in level:
+                bumped[i].update(groups[i][1])
+            leftover -= size
+            continue
+        if len(level) == 1:  # one group at this remainder: its lowest positions
+            bumped[level[0]].update(sorted(groups[level[0]][1])[:leftover])
+        else:
+            owner = {p: i for i in level for p in groups[i][1]}
+            for position in sorted(owner)[:leftover]:
+                bumped[owner[position]].add(position)
+        leftover = 0
+    unbumped: dict[int, GroupShare] = {}  # groups nobody in is bumped share one value
+    shares = []
+    for base, chosen in zip(bases, bumped, strict=True):
+        if chosen:
+            shares.append(GroupShare(base, frozenset(chosen), 1))
+        else:
+            share = unbumped.get(base)
+            if share is None:
+                share = unbumped[base] = GroupShare(base, frozenset(), 1)
+            shares.append(share)
+    return shares
+
+
+def allocate(amount: int, weights: Iterable[int | Decimal | Fraction | str]) -> list[int]:
+    """Split the integer ``amount`` in proportion to ``weights``, by largest remainder.
+
+    Weights may be ints, Decimals, Fractions or text, and must be >= 0; they
+    are used exactly (never pre-rounded). Ties between equal remainders go to
+    the earlier weight. See the module docstring for the full rule.
+    """
+    exact = [to_fraction(w) for w in weights]
+    if any(w < 0 for w in exact):
+        raise NumberError("allocation weights: expected weights >= 0")
+    common = lcm(*(w.denominator for w in exact)) if exact else 1
+    integral = [w.numerator * (common // w.denominator) for w in exact]
+    positions: dict[int, list[int]] = {}
+    for position, weight in enumerate(integral):
+        positions.setdefault(weight, []).append(position)
+    groups = list(positions.items())
+    shares = allocate_groups(amount, groups)
+    result = [0] * len(integral)
+    for (_, members), share in zip(groups, shares, strict=True):
+        for position in members:
+            result[position] = share.share(position)
+    return result

@@ -1,0 +1,637 @@
+"""Reading input files: bytes, text, TOML settings and CSV rows, every problem collected.
+
+Every plan loader (the shared-target plan in :mod:`jointbonus.sharedtarget.loader`, the
+gainsharing plan in :mod:`jointbonus.gainsharing.loader`) reads its files
+through these functions, so every input gets the same rules and the same
+messages:
+
+* a file is read only if it is a regular file inside the plan's folder and
+  at most :data:`MAX_FILE_BYTES` long;
+* text is UTF-8 (a byte-order mark is understood and skipped); anything else,
+  or a NUL byte, is refused with the line it is on;
+* TOML floats are read as exact Decimals;
+* CSV files are comma-separated with a header line naming the columns in any
+  order; semicolons or tabs between columns, missing, unknown or repeated
+  columns, and rows of the wrong width are refused, never guessed at;
+* each row is validated by a pydantic row model, and each bad cell becomes a
+  :class:`~jointbonus.errors.Problem` with its file, line and column.
+
+Nothing stops at the first problem: a :class:`Collector` gathers them all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import stat
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from jointbonus.core.periods import Month
+from jointbonus.core.roster import Member
+from jointbonus.errors import JointBonusError, Problem
+from jointbonus.sharedtarget.schema import RosterRow
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Collector",
+    "check_months",
+    "decode",
+    "expected_text",
+    "folder_of",
+    "in_order",
+    "inside",
+    "read_bytes",
+    "read_csv",
+    "read_csv_cells",
+    "read_members",
+    "read_rows",
+    "read_settings",
+    "setting_name",
+    "setting_path",
+    "toml_error_line",
+    "toml_key_line",
+    "validate_rows",
+]
+
+Settings = TypeVar("Settings", bound=BaseModel)
+
+#: Largest input file read, in bytes (256 MiB): a roster of millions fits.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+Row = TypeVar("Row", bound=BaseModel)
+
+
+@dataclass
+class Collector:
+    problems: list[Problem]
+
+    def add(self, file: str, line: int | None, field: str, value: object, expected: str) -> None:
+        self.problems.append(Problem(field, value, expected, file, line))
+
+
+def folder_of(plan_path: Path) -> Path:
+    try:
+        return plan_path.resolve().parent
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, an unreadable folder
+        return plan_path.absolute().parent
+
+
+def in_order(found: Sequence[Problem], files: Sequence[str]) -> list[Problem]:
+    """Problems by file (the plan first, then its CSV files), then by line."""
+    rank = {name: index for index, name in reversed(list(enumerate(files)))}
+    unique = {(p.file, p.line, p.field, repr(p.value), p.expected): p for p in found}
+    return sorted(unique.values(), key=lambda p: (rank.get(p.file or "", len(rank)), p.line or 0))
+
+
+def read_settings(
+    path: Path, model: type[Settings], collector: Collector
+) -> tuple[Settings | None, str, dict[str, Any] | None]:
+    """A plan file's settings as ``model`` (``None`` if invalid), its text and raw TOML table.
+
+    TOML floats are read as exact Decimals. Every problem -- unreadable file,
+    bad TOML, a setting the model refuses -- is added to ``collector`` with
+    the line of the key it concerns.
+    """
+    shown = path.name
+    raw = read_bytes(path, shown, collector)
+    if raw is None:
+        return None, "", None
+    text = decode(raw, shown, collector)
+    if text is None:
+        return None, "", None
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        line = toml_error_line(str(error))
+        collector.add(shown, line, "plan", "(TOML)", f"valid TOML: {error}")
+        return None, text, None
+    except ValueError as error:  # an integer too long to convert
+        collector.add(shown, None, "plan", "(TOML)", f"valid TOML: {error}")
+        return None, text, None
+    except RecursionError:
+        collector.add(
+            shown, None, "plan", "(TOML)", "valid TOML without arrays or tables nested so deeply"
+        )
+        return None, text, None
+    try:
+        return model.model_validate(data), text, data
+    except ValidationError as error:
+        for item in error.errors():
+            loc = tuple(part for part in item["loc"] if part != "[key]")  # a bad table name
+            collector.add(
+                shown,
+                toml_key_line(text, tuple(str(part) for part in loc)),
+                setting_name(loc) or "plan",
+                item.get("input") if item.get("type") != "missing" else None,
+                expected_text(item),
+            )
+        return None, text, data
+
+
+def setting_name(loc: Sequence[str | int]) -> str:
+    """A setting's dotted name, items of a list by index: ``teams.sales.goals[0].weight``."""
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else part
+    return name
+
+
+def setting_path(name: str) -> tuple[str, ...]:
+    """The path of a setting named as :func:`setting_name` names it (``goals[0]``: goals, 0)."""
+    return tuple(part for part in re.split(r"\.|\[(\d+)\]\.?", name) if part)
+
+
+def expected_text(item: Any) -> str:
+    message = str(item["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    if item.get("type") == "missing":
+        return "a value (it is required)"
+    if item.get("type") == "extra_forbidden":
+        return "no such setting (check its spelling)"
+    for wordy, plain in _PLAIN_WORDS:
+        message = wordy.sub(plain, message)
+    return message[0].lower() + message[1:] if message else message
+
+
+_BOUND = {"less": "a number at most", "greater": "a number at least"}
+
+
+#: Pydantic's phrasing, put the way the rest of the messages speak.
+_PLAIN_WORDS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"^Input should be (a valid )?"), r"a "),
+    (re.compile(r"^a (less|greater) than or equal to"), lambda m: _BOUND[m[1]]),
+    (re.compile(r"^a (less|greater) than"), lambda m: f"a number {m[1]} than"),
+    (re.compile(r"^a (['\d])"), r"\1"),
+    (re.compile(r"^a (?=[aeiou])"), "an "),
+    (re.compile(r"^String should have"), "text with"),
+    (re.compile(r"^String should match pattern"), "text matching the pattern"),
+]
+
+
+def toml_error_line(message: str) -> int | None:
+    match = re.search(r"at line (\d+)", message)
+    return int(match[1]) if match else None
+
+
+#: A TOML key: bare (``per_month``) or quoted (``"new business"``).
+_KEY_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
+_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_TABLE_HEADER = re.compile(rf"\[\s*({_DOTTED_KEY})\s*\]\s*(#.*)?")
+_ARRAY_HEADER = re.compile(rf"\[\[\s*({_DOTTED_KEY})\s*\]\]\s*(#.*)?")
+_KEY_LINE = re.compile(rf"({_DOTTED_KEY})\s*=")
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    return tuple(
+        part[1:-1] if part[:1] in "\"'" else part for part in re.findall(_KEY_PART, dotted)
+    )
+
+
+def toml_key_line(text: str, loc: Sequence[str]) -> int | None:
+    """Best effort: the line of the key at ``loc`` (``("shared", "curve", "type")``).
+
+    A table in an array of tables is numbered from 0 in ``loc``, as pydantic
+    numbers it: ``("teams", "sales", "goals", "1", "weight")`` is the weight
+    under the second ``[[teams.sales.goals]]``. A table is found at its
+    header (a table only implied by its sub-tables' headers, and an array of
+    tables, at the first of them); a key not written (a missing setting), at
+    the header of the table it belongs in.
+    """
+    if not loc:
+        return None
+    wanted = tuple(loc)
+    section: tuple[str, ...] = ()
+    headers: list[tuple[int, tuple[str, ...]]] = []
+    arrays: dict[tuple[str, ...], int] = {}  # array of tables -> index of its last table
+
+    def resolved(parts: tuple[str, ...], array: bool) -> tuple[str, ...]:
+        path: tuple[str, ...] = ()
+        for position, part in enumerate(parts):
+            path = (*path, part)
+            if array and position == len(parts) - 1:
+                arrays[path] = arrays.get(path, -1) + 1
+                path = (*path, str(arrays[path]))
+            elif path in arrays:
+                path = (*path, str(arrays[path]))
+        return path
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        header = _ARRAY_HEADER.fullmatch(line) or _TABLE_HEADER.fullmatch(line)
+        if header:
+            section = resolved(_key_parts(header[1]), line.startswith("[["))
+            headers.append((number, section))
+            continue
+        key = _KEY_LINE.match(line)
+        if key is None:
+            continue
+        full = (*section, *_key_parts(key[1]))
+        if wanted[: len(full)] == full:
+            return number
+    within = [number for number, path in headers if path[: len(wanted)] == wanted]
+    if within:
+        return within[0]
+    enclosing = [(len(path), number) for number, path in headers if wanted[: len(path)] == path]
+    return max(enclosing, key=lambda found: (found[0], -found[1]))[1] if enclosing else None
+
+
+def inside(
+    folder: Path, name: str, shown: str, field: str, *, text: str, problems: Collector
+) -> Path | None:
+    """The file ``name`` names, relative to the plan's folder, if it is a readable file there."""
+    line = toml_key_line(text, tuple(field.split(".")))
+    try:
+        candidate = (folder / name).resolve()
+        inside = candidate.is_relative_to(folder)
+        is_dir = inside and candidate.is_dir()
+        is_file = inside and candidate.is_file()
+    except (OSError, RuntimeError, ValueError):  # a NUL byte, a symlink loop, a name too long
+        problems.add(shown, line, field, name, "the path of a file in the plan's folder")
+        return None
+    if not inside:
+        problems.add(
+            shown, line, field, name, "a path inside the plan's folder (such as data/roster.csv)"
+        )
+        return None
+    if is_dir:
+        problems.add(shown, line, field, name, "a file, not a folder")
+        return None
+    if not is_file:
+        problems.add(shown, line, field, name, f"an existing file (looked for {candidate})")
+        return None
+    return candidate
+
+
+def read_bytes(path: Path, shown: str, problems: Collector) -> bytes | None:
+    """The bytes of a regular file of at most :data:`MAX_FILE_BYTES`, or ``None`` and a problem.
+
+    A folder, a device or a pipe is refused before reading (``/dev/zero``
+    would never end), and so is a file too large, by its size on disk.
+    """
+    try:
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            problems.add(shown, None, "file", str(path), "a file, not a folder")
+            return None
+        if not stat.S_ISREG(status.st_mode):
+            problems.add(shown, None, "file", str(path), "a regular file (not a device or pipe)")
+            return None
+        if status.st_size > MAX_FILE_BYTES:
+            problems.add(
+                shown,
+                None,
+                "file",
+                f"{status.st_size} bytes",
+                f"a file of at most {MAX_FILE_BYTES} bytes",
+            )
+            return None
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:  # it grew while being read
+            problems.add(
+                shown, None, "file", f"over {MAX_FILE_BYTES} bytes", "a file that stays put"
+            )
+            return None
+        return raw
+    except FileNotFoundError:
+        problems.add(shown, None, "file", str(path), "an existing file")
+    except IsADirectoryError:
+        problems.add(shown, None, "file", str(path), "a file, not a folder")
+    except OSError as error:
+        problems.add(shown, None, "file", str(path), f"a readable file ({error.strerror})")
+    except ValueError:  # a NUL byte in the path
+        problems.add(shown, None, "file", str(path), "a file path without NUL bytes")
+    return None
+
+
+def decode(raw: bytes, shown: str, problems: Collector) -> str | None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        problems.add(
+            shown,
+            line,
+            "encoding",
+            raw[error.start : error.start + 4].hex(" "),
+            "UTF-8 text (save the file as UTF-8)",
+        )
+        return None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.add(shown, line, "encoding", "NUL byte", "text without NUL bytes")
+        return None
+    return text
+
+
+def read_csv_cells(
+    path: Path, shown: str, columns: Sequence[str], required: Sequence[str], problems: Collector
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A CSV file's header and data rows as ``(line, cells)``, cells as written.
+
+    Blank lines are skipped; a row with the wrong number of cells is a problem.
+    """
+    raw = read_bytes(path, shown, problems)
+    if raw is None:
+        return [], []
+    text = decode(raw, shown, problems)
+    if text is None:
+        return [], []
+    if not text.strip():
+        problems.add(shown, 1, "header", "(empty file)", f"a header line: {','.join(columns)}")
+        return [], []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [name.strip() for name in next(reader)]
+        for other in (";", "\t", "|"):
+            if len(header) == 1 and other in header[0]:
+                problems.add(
+                    shown,
+                    1,
+                    "header",
+                    header[0],
+                    f"columns separated by commas, not {other!r}: {','.join(columns)}",
+                )
+                return [], []
+        missing = [name for name in required if name not in header]
+        unknown = [name for name in header if name not in columns]
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if missing:
+            problems.add(
+                shown,
+                1,
+                "header",
+                ",".join(header),
+                f"the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"(the columns are {','.join(columns)})",
+            )
+        if unknown:
+            problems.add(
+                shown,
+                1,
+                "header",
+                ", ".join(unknown),
+                f"only the columns {', '.join(columns)}",
+            )
+        if repeated:
+            problems.add(shown, 1, "header", ", ".join(repeated), "each column once")
+        if missing or unknown or repeated:
+            return [], []
+        rows: list[tuple[int, list[str]]] = []
+        width = len(header)
+        for cells in reader:
+            line = reader.line_num
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            if len(cells) != width:
+                problems.add(
+                    shown, line, "row", ",".join(cells), f"{width} cells ({','.join(header)})"
+                )
+                continue
+            rows.append((line, cells))
+    except csv.Error as error:
+        problems.add(shown, reader.line_num, "row", "(unreadable)", f"well-formed CSV: {error}")
+        return [], []
+    return header, rows
+
+
+def read_csv(
+    path: Path, shown: str, columns: Sequence[str], required: Sequence[str], problems: Collector
+) -> list[tuple[int, dict[str, str]]]:
+    """The data rows of a CSV file as ``(line, {column: stripped text})``; empty cells left out."""
+    return _cell_dicts(*read_csv_cells(path, shown, columns, required, problems))
+
+
+def _cell_dicts(
+    header: list[str], rows: list[tuple[int, list[str]]]
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows as ``(line, {column: stripped text})``; empty cells left out."""
+    return [
+        (line, {k: v for k, v in zip(header, map(str.strip, cells), strict=True) if v})
+        for line, cells in rows
+    ]
+
+
+def validate_rows(
+    rows: list[tuple[int, dict[str, str]]], shown: str, model: type[Row], problems: Collector
+) -> list[tuple[int, Row]]:
+    """Validate every row in one call; report each bad cell with its line."""
+    adapter = _adapter(model)
+    try:
+        validated = adapter.validate_python([cells for _, cells in rows])
+    except ValidationError as error:
+        bad: set[int] = set()
+        for item in error.errors():
+            index = int(item["loc"][0])
+            field = ".".join(str(p) for p in item["loc"][1:]) or "row"
+            bad.add(index)
+            value = item.get("input") if item.get("type") != "missing" else None
+            problems.add(shown, rows[index][0], field, value, expected_text(item))
+        good = [(line, cells) for i, (line, cells) in enumerate(rows) if i not in bad]
+        validated = adapter.validate_python([cells for _, cells in good])
+        return [(line, row) for (line, _), row in zip(good, validated, strict=True)]
+    return [(line, row) for (line, _), row in zip(rows, validated, strict=True)]
+
+
+_ADAPTERS: dict[type[BaseModel], TypeAdapter[Any]] = {}
+
+
+def _adapter(model: type[Row]) -> TypeAdapter[list[Row]]:
+    if model not in _ADAPTERS:
+        _ADAPTERS[model] = TypeAdapter(list[model])  # type: ignore[valid-type]
+    return _ADAPTERS[model]
+
+
+_TUPLE_ADAPTERS: dict[tuple[type[BaseModel], tuple[str, ...]], TypeAdapter[Any] | None] = {}
+
+
+def _tuple_adapter(
+    model: type[BaseModel], names: tuple[str, ...]
+) -> TypeAdapter[list[tuple[Any, ...]]] | None:
+    """An adapter checking rows given as tuples of cells in ``names`` order with
+    ``model``'s own field types and config, for speed: a list of tuples validates
+    several times faster than a list of models.
+
+    ``None`` when only the model itself can check a row: it has validators of
+    its own, aliases, a default other than ``None``, or fields other than ``names``.
+    """
+    key = (model, names)
+    if key not in _TUPLE_ADAPTERS:
+        fields = model.model_fields
+        decorators = model.__pydantic_decorators__
+        plain = (
+            set(names) == set(fields)
+            and len(names) == len(fields)
+            and not decorators.validators
+            and not decorators.field_validators
+            and not decorators.root_validators
+            and not decorators.model_validators
+            and all(
+                f.alias is None
+                and f.validation_alias is None
+                and (f.is_required() or f.default is None)
+                for f in fields.values()
+            )
+        )
+        types = tuple(
+            Annotated[(fields[n].annotation, *fields[n].metadata)]
+            if fields[n].metadata
+            else fields[n].annotation
+            for n in names
+        )
+        _TUPLE_ADAPTERS[key] = (
+            TypeAdapter(list[tuple[types]], config=model.model_config)  # type: ignore[valid-type]
+            if plain
+            else None
+        )
+    return _TUPLE_ADAPTERS[key]
+
+
+def _read_cells(
+    path: Path, shown: str, model: type[BaseModel], problems: Collector
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and data rows of the CSV file of ``model``'s rows (not yet validated)."""
+    columns = list(model.model_fields)
+    required = [name for name, f in model.model_fields.items() if f.is_required()]
+    header, rows = read_csv_cells(path, shown, columns, required, problems)
+    if not rows and not any(p.file == shown for p in problems.problems):
+        problems.add(shown, 2, "rows", "(none)", "at least one data row after the header")
+    return header, rows
+
+
+def read_rows(
+    path: Path, shown: str, model: type[Row], problems: Collector
+) -> list[tuple[int, Row]]:
+    rows = _cell_dicts(*_read_cells(path, shown, model, problems))
+    return validate_rows(rows, shown, model, problems)
+
+
+def _column(cells: Sequence[str] | None, count: int) -> list[str | None]:
+    """A column's cells stripped, empty ones (or all, if the column is absent) ``None``."""
+    if cells is None:
+        return [None] * count
+    stripped: list[str | None] = list(map(str.strip, cells))
+    if "" in stripped:
+        stripped = [text or None for text in stripped]
+    return stripped
+
+
+#: The roster's columns, in the order :func:`read_members` takes them.
+_ROSTER_COLUMNS = ("id", "team", "start", "end", "fte", "salary", "target_bonus")
+
+
+def _read_roster(path: Path, shown: str, problems: Collector) -> list[tuple[int, tuple[Any, ...]]]:
+    """The roster's rows as ``(line, values in _ROSTER_COLUMNS order)``, checked by RosterRow.
+
+    A roster of 100,000 lines is checked in one call as tuples of RosterRow's
+    own field types, built a column at a time (stripped, empty cells as
+    ``None``, as the rows' dicts have them). If any line fails, the whole
+    file is checked again as RosterRow models, and theirs are the problems
+    reported.
+    """
+    header, rows = _read_cells(path, shown, RosterRow, problems)
+    adapter = _tuple_adapter(RosterRow, _ROSTER_COLUMNS)
+    if adapter is not None and rows:
+        by_name = dict(zip(header, zip(*(cells for _, cells in rows), strict=True), strict=True))
+        columns = [_column(by_name.get(name), len(rows)) for name in _ROSTER_COLUMNS]
+        try:
+            values = adapter.validate_python(list(zip(*columns, strict=True)))
+        except ValidationError:
+            pass
+        else:
+            return [(line, value) for (line, _), value in zip(rows, values, strict=True)]
+    return [
+        (line, tuple(getattr(row, name) for name in _ROSTER_COLUMNS))
+        for line, row in validate_rows(_cell_dicts(header, rows), shown, RosterRow, problems)
+    ]
+
+
+def read_members(path: Path, shown: str, problems: Collector) -> list[tuple[int, Member]]:
+    """The roster's members with their lines; each id once, end on or after start."""
+    members: list[tuple[int, Member]] = []
+    first_line: dict[str, int] = {}
+    for line, (member_id, team, start, end, fte, salary, bonus) in _read_roster(
+        path, shown, problems
+    ):
+        if member_id in first_line:
+            problems.add(
+                shown,
+                line,
+                "id",
+                member_id,
+                f"each member once (also on line {first_line[member_id]})",
+            )
+            continue
+        first_line[member_id] = line
+        if end is not None and end < start:
+            problems.add(shown, line, "end", end.isoformat(), f"a date on or after start {start}")
+            continue
+        try:
+            member = Member(member_id, team, start, end, fte, salary, bonus)
+        except JointBonusError as error:
+            problems.add(shown, line, "member", member_id, str(error))
+            continue
+        members.append((line, member))
+    return members
+
+
+def check_months(
+    rows: Sequence[tuple[int, Any]],
+    shown: str,
+    field: str,
+    problems: Collector,
+    *,
+    gaps: bool = True,
+) -> None:
+    """Months must be unique, in date order and without gaps.
+
+    A month written twice, or earlier than a month above it, is one problem
+    on its own line; a gap is one problem on the line after it. ``gaps=False``
+    skips the gap check (when refused rows are missing from ``rows``).
+    """
+    seen: dict[Month, int] = {}
+    latest: tuple[int, Month] | None = None
+    for line, row in rows:
+        month = Month.parse(row.month)
+        if month in seen:
+            problems.add(
+                shown, line, field, str(month), f"each month once (also on line {seen[month]})"
+            )
+            continue
+        seen[month] = line
+        if latest is not None and month < latest[1]:
+            problems.add(
+                shown,
+                line,
+                field,
+                str(month),
+                f"a month after {latest[1]} on line {latest[0]} (months in date order)",
+            )
+            continue
+        latest = (line, month)
+    ordered = sorted(seen) if gaps else []
+    for earlier, later in itertools.pairwise(ordered):
+        if later.index() != earlier.index() + 1:
+            problems.add(
+                shown,
+                seen[later],
+                field,
+                str(later),
+                f"{earlier.shift(1)}, the month after {earlier} on line {seen[earlier]} "
+                "(months in order, without gaps)",
+            )

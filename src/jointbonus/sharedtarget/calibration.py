@@ -1,0 +1,564 @@
+"""Calibration: the scale that makes the plan cost what the old plan cost.
+
+The plan's **scale** is the pool at target per month (pool funding) or the
+multiplier on every target bonus (individual funding). Everything the plan
+pays is proportional to it before rounding, so the expected cost is linear in
+the scale and the neutral scale is exact::
+
+    scale = budget / unit_cost
+
+``unit_cost`` is the plan's cost at scale 1, by the plan's neutrality:
+
+``expected_cost`` (default)
+    The average, over the historical attainment sample, of what the plan
+    would pay in its months to its roster. Each historical month is equally
+    likely and supplies the attainment of every plan month in that scenario
+    (scaled by ``norm / target`` where the targets are derived from the norm).
+``norm_path``
+    What the plan would pay with every month exactly at the norm: the mean
+    historical attainment.
+
+The scale is kept exact (a fraction). After rounding to minor units the
+expected cost differs from the budget by the **residual**, which is at most
+half a minor unit per rounded amount (each paid pool under pool funding,
+each paid line under individual funding); both are reported.
+
+With functional goals, a historical month supplies the attainment of the
+shared goal and of every functional metric together (an **outcome**: each
+part's payout factor after the gates), and each team's nominal shared weight
+is solved first for its wanted expected split (:mod:`jointbonus.sharedtarget.weighting`);
+both are linear in the scale, so the scale stays exact.
+
+**Caps** make the cost concave rather than linear in the scale. Calibration
+then reads the history as whole plan years: path ``p`` takes historical month
+``(p + j) mod H`` for plan month ``j``, so every month still sees each
+historical month exactly once, and a per-year cap sees a real run of months.
+The scale solving ``expected cost = budget`` on the exact (unrounded, capped)
+cost is found by Newton steps from below, which end exactly on a piecewise
+linear concave function; if the caps keep the cost below the budget at any
+scale, calibration says so.
+
+A plan that would pay nothing at historical performance cannot be calibrated:
+:func:`calibrate` raises :class:`~jointbonus.errors.CalibrationError` saying
+what to change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from math import lcm
+
+from jointbonus.core.number import percent_text
+from jointbonus.core.periods import Month
+from jointbonus.errors import CalibrationError
+from jointbonus.sharedtarget.pay.frame import (
+    MonthCost,
+    MonthFrame,
+    Outcome,
+    Terms,
+    exact_cost,
+    frame_months,
+    line_parts,
+    member_units,
+    month_cost,
+    outcome_at,
+    team_targets,
+)
+from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split
+from jointbonus.sharedtarget.weighting import (
+    TeamWeight,
+    expected_split,
+    solve_weights,
+    team_earnings,
+)
+
+__all__ = [
+    "Calibration",
+    "MonthExpectation",
+    "calibrate",
+    "norm_outcome",
+    "scenario_factors",
+    "scenario_outcomes",
+]
+
+#: Plan months in a plan year: a per-year cap starts afresh every 12 months.
+YEAR = 12
+
+
+@dataclass(frozen=True, slots=True)
+class MonthExpectation:
+    """What calibration expects of one plan month."""
+
+    month: Month
+    norm_attainment: Fraction
+    """Attainment at the norm: mean historical attainment x norm / target."""
+    hit_rate: Fraction
+    """Share of historical scenarios in which the month pays anything."""
+    mean_factor: Fraction
+    """Mean shared payout factor over the historical scenarios."""
+    expected_cost: Fraction
+    """Mean over the scenarios of what the month pays, in minor units (after rounding)."""
+    norm_path_cost: int
+    """What the month pays at the norm, in minor units."""
+    mean_goal_factors: tuple[Fraction, ...] = ()
+    """Mean payout factor of each functional goal (``plan.goals`` order), after the gates."""
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """The plan's scale and weights, and the evidence that they are neutral."""
+
+    neutrality: Neutrality
+    budget: int
+    """The neutral budget B, minor units."""
+    scale: Fraction
+    """Pool at target per month (major units) or target bonus multiplier; exact."""
+    calibrated: bool
+    """True when the scale was solved for; False when the plan fixed it."""
+    unit_cost: Fraction
+    """The neutral cost at scale 1 before caps, major units."""
+    expected_cost: Fraction
+    """Expected cost after rounding, minor units (mean over the scenarios)."""
+    norm_path_cost: int
+    """Cost with every month at the norm, minor units."""
+    residual: Fraction
+    """Neutral cost after rounding minus the budget, minor units."""
+    rounding_bound: Fraction
+    """How far rounding can move the neutral cost: the residual's bound when calibrated."""
+    scenarios: int
+    """Number of historical months in the attainment sample."""
+    months: tuple[MonthExpectation, ...]
+    weights: tuple[TeamWeight, ...] = ()
+    """Per team, the nominal, wanted and expected shared weight (plans with functional goals)."""
+    paths: int = 0
+    """Plan-year paths through history the caps were costed on (0: no caps)."""
+
+    @property
+    def within_bound(self) -> bool:
+        return abs(self.residual) <= self.rounding_bound
+
+    @property
+    def terms(self) -> Terms:
+        """The scale and nominal weights the engine pays with."""
+        return Terms(self.scale, tuple(w.nominal for w in self.weights))
+
+
+def _index(plan: Plan, frame: MonthFrame) -> int:
+    """The place of ``frame``'s month in the plan."""
+    return frame.plan_month.month.index() - plan.months[0].month.index()
+
+
+def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
+    """Each historical scenario's outcome in ``frame``'s month, in sample order."""
+    index = _index(plan, frame)
+    plan_month = frame.plan_month
+    ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+    if not plan.weighted:
+        return tuple(Outcome(plan.curve.factor(a * ratio)) for a in plan.norm.sample)
+    metrics = {m.name: m for m in plan.functional.metrics}
+    goal_metrics = [metrics[g.metric] for g in plan.goals]
+    return tuple(
+        outcome_at(
+            plan,
+            a * ratio,
+            [m.scenario_attainment(h, index) for m in goal_metrics],
+        )
+        for h, a in enumerate(plan.norm.sample)
+    )
+
+
+def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
+    """The outcome of ``frame``'s month with every metric at its norm (mean attainment)."""
+    index = _index(plan, frame)
+    plan_month = frame.plan_month
+    ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+    goal_attainments = []
+    for goal in plan.goals:
+        metric = next(m for m in plan.functional.metrics if m.name == goal.metric)
+        metric_month = metric.months[index]
+        goal_attainments.append(
+            metric.norm.mean_attainment
+            * metric.norm.scenario_ratio(metric_month.month, metric_month.target)
+        )
+    return outcome_at(plan, plan.norm.mean_attainment * ratio, goal_attainments)
+
+
+def scenario_factors(plan: Plan, frame: MonthFrame) -> Counter[Fraction]:
+    """How many historical scenarios give each shared payout factor in ``frame``'s month."""
+    plan_month = frame.plan_month
+    ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+    return Counter(plan.curve.factor(a * ratio) for a in plan.norm.sample)
+
+
+def calibrate(plan: Plan, frames: Sequence[MonthFrame] | None = None) -> Calibration:
+    """Solve the plan's weights and neutral scale (or check a fixed scale); show the evidence."""
+    frames = frame_months(plan) if frames is None else frames
+    scenarios = len(plan.norm.sample)
+    mean_attainment = plan.norm.mean_attainment
+    budget = plan.budget.amount
+    minor = plan.currency.scale
+
+    table = [scenario_outcomes(plan, frame) for frame in frames]
+    counts = [Counter(row) for row in table]
+    norms = [norm_outcome(plan, frame) for frame in frames]
+    earnings = team_earnings(plan, frames, counts, scenarios)
+    weights = solve_weights(plan, earnings)
+
+    unit = Terms(Fraction(1), weights)
+    unit_expected = Fraction(0)
+    unit_norm = Fraction(0)
+    for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
+        targets = team_targets(plan, frame, less_forfeits=True)
+        for outcome, count in month_counts.items():
+            unit_expected += exact_cost(plan, unit, outcome, targets) * count / scenarios
+        unit_norm += exact_cost(plan, unit, on_norm, targets)
+    expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
+    neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
+    caps = plan.functional.caps
+    paths: list[list[Outcome]] = (
+        [[row[(p + j) % scenarios] for j, row in enumerate(table)] for p in range(scenarios)]
+        if expected_neutral
+        else [norms]
+    )
+    if plan.fixed_scale is not None:
+        scale = plan.fixed_scale
+    elif neutral_unit == 0:
+        raise CalibrationError(_why_unpayable(plan, frames))
+    elif caps.any:
+        scale = _capped_scale(
+            plan,
+            frames=frames,
+            unit=unit,
+            paths=paths,
+            budget=Fraction(budget),
+            slope_at_zero=neutral_unit * minor,
+        )
+    else:
+        scale = Fraction(budget, minor) / neutral_unit
+    terms = Terms(scale, weights)
+
+    months = []
+    expected_total = Fraction(0)
+    expected_bound = Fraction(0)
+    norm_total = 0
+    norm_bound = Fraction(0)
+    if caps.any:
+        path_costs = _path_costs(plan, frames, terms, paths)
+        month_expected = [Fraction(0)] * len(frames)
+        for costs, bound in path_costs:
+            for j, paid in enumerate(costs):
+                month_expected[j] += Fraction(paid, len(paths))
+            expected_bound += bound / len(paths)
+        if not expected_neutral:
+            norm_costs, norm_bound = path_costs[0]
+        else:
+            norm_costs, norm_bound = _path_costs(plan, frames, terms, [norms])[0]
+        norm_total = sum(norm_costs)
+        expected_total = sum(month_expected, Fraction(0))
+    else:
+        month_expected = []
+        norm_costs = []
+        for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
+            cost_sum = Fraction(0)
+            for outcome, count in month_counts.items():
+                cost = month_cost(plan, frame, terms, outcome)
+                cost_sum += Fraction(cost.paid * count, scenarios)
+                expected_bound += cost.bound * count / scenarios
+            on = month_cost(plan, frame, terms, on_norm)
+            norm_costs.append(on.paid)
+            norm_total += on.paid
+            norm_bound += on.bound
+            month_expected.append(cost_sum)
+            expected_total += cost_sum
+
+    for j, (frame, month_counts) in enumerate(zip(frames, counts, strict=True)):
+        plan_month = frame.plan_month
+        ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+        months.append(
+            MonthExpectation(
+                month=plan_month.month,
+                norm_attainment=mean_attainment * ratio,
+                hit_rate=Fraction(sum(n for o, n in month_counts.items() if o.pays), scenarios),
+                mean_factor=sum((o.shared * n for o, n in month_counts.items()), Fraction(0))
+                / scenarios,
+                expected_cost=month_expected[j],
+                norm_path_cost=norm_costs[j],
+                mean_goal_factors=tuple(
+                    sum((o.functional[g] * n for o, n in month_counts.items()), Fraction(0))
+                    / scenarios
+                    for g in range(len(plan.goals))
+                ),
+            )
+        )
+
+    if expected_neutral:
+        residual = expected_total - budget
+        bound = expected_bound
+    else:
+        residual = Fraction(norm_total - budget)
+        bound = norm_bound
+    team_weights = (
+        tuple(
+            TeamWeight(
+                team=t.team,
+                nominal=w,
+                wanted=t.expected_split,
+                expected=expected_split(w, shared, functional),
+                shared_expected=w * shared * scale,
+                functional_expected=(1 - w) * functional * scale,
+            )
+            for t, w, (shared, functional) in zip(
+                plan.functional.terms, weights, earnings, strict=True
+            )
+        )
+        if plan.weighted
+        else ()
+    )
+    return Calibration(
+        neutrality=plan.neutrality,
+        budget=budget,
+        scale=scale,
+        calibrated=plan.fixed_scale is None,
+        unit_cost=neutral_unit,
+        expected_cost=expected_total,
+        norm_path_cost=norm_total,
+        residual=residual,
+        rounding_bound=bound,
+        scenarios=scenarios,
+        months=tuple(months),
+        weights=team_weights,
+        paths=len(paths) if caps.any else 0,
+    )
+
+
+def _capped_scale(
+    plan: Plan,
+    *,
+    frames: Sequence[MonthFrame],
+    unit: Terms,
+    paths: Sequence[Sequence[Outcome]],
+    budget: Fraction,
+    slope_at_zero: Fraction,
+) -> Fraction:
+    """The scale whose exact capped cost, averaged over ``paths``, equals ``budget``.
+
+    The cost ``C(s)`` is a sum of ``min(cap, ...)`` of terms linear in ``s``:
+    piecewise linear, concave and non-decreasing, with ``C(0) = 0``. Newton
+    steps from ``s = budget / C'(0)`` (where ``C(s) <= budget``) stay at or
+    below the root, and each either lands on it or crosses a kink, so they
+    end exactly after finitely many steps.
+    """
+    caps = plan.functional.caps
+    # Each path's per-cohort amounts at scale 1, month by month, as whole numbers over
+    # one common denominator, so that the steps below are integer arithmetic.
+    cache: dict[tuple[int, Outcome], list[Fraction]] = {}
+    for path in paths:
+        for j, (frame, outcome) in enumerate(zip(frames, path, strict=True)):
+            if (j, outcome) not in cache:
+                cache[j, outcome] = member_units(plan, frame, unit, outcome)
+    common = lcm(*(u.denominator for units in cache.values() for u in units))
+    whole = {key: [int(u * common) for u in units] for key, units in cache.items()}
+    per_path = [[whole[j, outcome] for j, outcome in enumerate(path)] for path in paths]
+    weights = (
+        [
+            len(c.positions) * (1 - plan.holdback if plan.holdback and c.forfeits else 1)
+            for c in frames[0].cohorts
+        ]
+        if frames
+        else []
+    )
+
+    def cost_and_slope(scale: Fraction) -> tuple[Fraction, Fraction]:
+        # Amounts in units of 1 / (common x q) for a scale p / q.
+        p, q = scale.numerator, scale.denominator
+        month_cap = caps.per_month * common * q if caps.per_month is not None else None
+        year_cap = caps.per_year * common * q if caps.per_year is not None else None
+        cost = Fraction(0)
+        slope = Fraction(0)
+        for k, weight in enumerate(weights):
+            if not weight:
+                continue
+            cohort_cost = 0
+            cohort_slope = 0
+            for rows in per_path:
+                for start in range(0, len(rows), YEAR):
+                    year = 0
+                    year_slope = 0
+                    for row in rows[start : start + YEAR]:
+                        amount = row[k] * p
+                        if month_cap is not None and amount >= month_cap:
+                            year += month_cap
+                        else:
+                            year += amount
+                            year_slope += row[k]
+                    if year_cap is not None and year >= year_cap:
+                        year, year_slope = year_cap, 0
+                    cohort_cost += year
+                    cohort_slope += year_slope
+            cost += weight * Fraction(cohort_cost, common * q)
+            slope += weight * Fraction(cohort_slope, common)
+        return cost / len(per_path), slope / len(per_path)
+
+    scale = budget / slope_at_zero
+    for _ in range(10_000):
+        cost, slope = cost_and_slope(scale)
+        if cost == budget:
+            return scale
+        if slope == 0:
+            raise CalibrationError(
+                f"cannot calibrate '{plan.name}': its caps keep the expected cost at or below "
+                f"{plan.currency.format(int(cost))}, short of the budget "
+                f"{plan.currency.format(int(budget))}, at any scale. Raise or remove the caps "
+                "(caps.per_month, caps.per_year) or lower the budget"
+            )
+        scale += (budget - cost) / slope
+    raise CalibrationError(  # pragma: no cover - each step crosses a kink; there are few
+        f"cannot calibrate '{plan.name}': the capped cost did not settle on the budget"
+    )
+
+
+def _path_costs(
+    plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
+) -> list[tuple[list[int], Fraction]]:
+    """What each path's months pay after rounding and caps, and the path's rounding bound.
+
+    The per-year cap follows each member through the path's plan years. Under
+    pool funding, a member whose year the cap binds (paid or exact) adds 3
+    units per part of each of their lines that year to the bound: their
+    rounding no longer cancels within the pools.
+    """
+    caps = plan.functional.caps
+    pool = plan.funding is FundingStyle.POOL
+    cache: dict[tuple[int, Outcome], MonthCost] = {}
+    results = []
+    for path in paths:
+        costs = []
+        bound = Fraction(0)
+        ytd: dict[int, int] = {}
+        exact_year = [Fraction(0)] * (len(frames[0].cohorts) if frames else 0)
+        lines_year = [0] * len(exact_year)
+        for j, (frame, outcome) in enumerate(zip(frames, path, strict=True)):
+            if j % YEAR == 0:
+                if j:
+                    bound += _year_bound(
+                        plan,
+                        frame=frames[j - 1],
+                        ytd=ytd,
+                        exact_year=exact_year,
+                        lines_year=lines_year,
+                        pool=pool,
+                    )
+                ytd = {}
+                exact_year = [Fraction(0)] * len(exact_year)
+                lines_year = [0] * len(exact_year)
+            if caps.per_year is None:
+                key = (j, outcome)
+                cost = cache.get(key)
+                if cost is None:
+                    cost = cache[key] = month_cost(plan, frame, terms, outcome)
+            else:
+                cost = month_cost(plan, frame, terms, outcome, ytd)
+            costs.append(cost.paid)
+            bound += cost.bound
+            if caps.per_year is not None and cost.pay is not None:
+                units = member_units(plan, frame, terms, outcome)
+                counts = line_parts(plan, terms, outcome)
+                for k, cohort in enumerate(frame.cohorts):
+                    amount = units[k]
+                    if caps.per_month is not None:
+                        amount = min(amount, Fraction(caps.per_month))
+                    exact_year[k] += amount
+                    lines_year[k] += counts[cohort.team]
+                    for position in cohort.positions:
+                        paid = cost.pay.amount(k, position) - cost.pay.cuts.get(position, 0)
+                        if paid:
+                            ytd[position] = ytd.get(position, 0) + paid
+        if frames:
+            bound += _year_bound(
+                plan,
+                frame=frames[-1],
+                ytd=ytd,
+                exact_year=exact_year,
+                lines_year=lines_year,
+                pool=pool,
+            )
+        results.append((costs, bound))
+    return results
+
+
+def _year_bound(
+    plan: Plan,
+    *,
+    frame: MonthFrame,
+    ytd: dict[int, int],
+    exact_year: Sequence[Fraction],
+    lines_year: Sequence[int],
+    pool: bool,
+) -> Fraction:
+    """The extra rounding bound of a plan year whose per-year cap binds some members."""
+    cap = plan.functional.caps.per_year
+    if cap is None or not pool:
+        return Fraction(0)
+    extra = Fraction(0)
+    for k, cohort in enumerate(frame.cohorts):
+        for position in cohort.positions:
+            if exact_year[k] >= cap or ytd.get(position, 0) >= cap:
+                extra += 3 * lines_year[k]
+    return extra
+
+
+def _why_unpayable(plan: Plan, frames: Sequence[MonthFrame]) -> str:
+    """The message for a plan whose neutral cost at scale 1 is zero."""
+    if not any(frame.eligible for frame in frames):
+        what, check = "member", ""
+        if plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS:
+            what, check = "member with a target bonus above 0", "the target bonuses, "
+        elif plan.split is Split.SALARY:
+            what, check = "member with a salary above 0", "the salaries, "
+        return (
+            f"cannot calibrate '{plan.name}': no {what} is eligible in any plan month; "
+            f"check {check}the roster's start and end dates, the leaver rule and the plan's "
+            "months"
+        )
+    if plan.weighted:
+        return (
+            f"cannot calibrate '{plan.name}': at historical performance no part of the plan "
+            "ever pays: in every historical month the shared goal and each functional goal "
+            "fall below their curves' thresholds or are closed by a gate. Lower the curves' "
+            "thresholds, the targets or the gates"
+        )
+    if plan.curve.max_factor == 0:
+        return (
+            f"cannot calibrate '{plan.name}': the payout curve pays nothing at any "
+            "attainment (its highest payout factor is 0); give it a payout above 0"
+        )
+    threshold = percent_text(plan.curve.threshold_attainment)
+    if plan.neutrality is Neutrality.NORM_PATH:
+        best_norm = max(
+            plan.norm.mean_attainment
+            * plan.norm.scenario_ratio(f.plan_month.month, f.plan_month.target)
+            for f in frames
+        )
+        return (
+            f"cannot calibrate '{plan.name}' for norm-path neutrality: at the norm "
+            "(the mean historical attainment) the best plan month reaches "
+            f"{percent_text(best_norm)} of its target, but the curve pays nothing below "
+            f"{threshold}. Lower the curve's threshold, lower the targets (a smaller "
+            "uplift), or use expected_cost neutrality"
+        )
+    best = max(
+        a * plan.norm.scenario_ratio(f.plan_month.month, f.plan_month.target)
+        for f in frames
+        if f.eligible
+        for a in plan.norm.sample
+    )
+    return (
+        f"cannot calibrate '{plan.name}': the plan can never pay at historical performance. "
+        f"The best of the {len(plan.norm.sample)} historical months would reach "
+        f"{percent_text(best)} of a plan month's target, but the curve pays nothing below "
+        f"{threshold}. Lower the curve's threshold, lower the targets (a smaller uplift), "
+        "or start the curve lower"
+    )

@@ -1,0 +1,87 @@
+"""What an explanation is made of: figures, steps, the sources of the inputs.
+
+Plain frozen values, filled in by :func:`jointbonus.explain.explain` and
+written out by :mod:`jointbonus.sharedtarget.explain.render`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jointbonus.core.periods import Month
+from jointbonus.errors import JointBonusError
+from jointbonus.sharedtarget.results import LineStatus
+
+__all__ = ["ExplainError", "Explanation", "Figure", "Sources", "Step"]
+
+
+class ExplainError(JointBonusError, LookupError):
+    """The member or the month asked about is not in the plan."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure of an explanation: what it is, its value, and how it was made."""
+
+    key: str
+    label: str
+    value: str
+    """As the reports write it: amounts with the currency's decimals, ratios with six."""
+    how: str
+    """The rule and the inputs that made the value, or where the value was read."""
+    exact: str | None = None
+    """The exact value (a fraction ``n/d``) when ``value`` is rounded for display."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A step of the explanation (the weight, the target, the pool, ...)."""
+
+    key: str
+    title: str
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Where the inputs are: the plan file and the file lines of the member and month.
+
+    Each entry is ``file`` or ``file:line`` as the plan names the file
+    (``data/roster.csv:10``); ``None`` when unknown (a plan built in Python).
+    """
+
+    plan: str | None = None
+    member: str | None = None
+    month: str | None = None
+    history: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """One member's month, explained: the amount, its status and reason, and the steps."""
+
+    plan_name: str
+    member_id: str
+    team: str
+    period: Month
+    currency: str
+    amount: Decimal
+    status: LineStatus
+    reason: str
+    """Why the amount is zero ('' when it is not)."""
+    steps: tuple[Step, ...]
+
+    def step(self, key: str) -> Step:
+        """The step called ``key`` (``member``, ``weight``, ``target``, ``factor``, ...)."""
+        for step in self.steps:
+            if step.key == key:
+                return step
+        raise KeyError(key)
+
+    def figure(self, step: str, key: str) -> Figure:
+        """The figure ``key`` of step ``step``."""
+        for figure in self.step(step).figures:
+            if figure.key == key:
+                return figure
+        raise KeyError(f"{step}.{key}")

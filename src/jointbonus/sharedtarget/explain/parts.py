@@ -1,0 +1,642 @@
+"""The steps of a plan with functional goals or caps: the weighting, each part, the cap.
+
+A member of team ``t`` earns ``w_t x`` the shared part ``+ (1 - w_t) x`` each of
+the team's goal parts; the caps then cut their month's total. These steps
+show each of those figures as the engine made it (:mod:`jointbonus.sharedtarget.pay.frame`):
+
+* the team's weighting: the shared weight ``w`` (given, or solved for a
+  wanted expected split), the goals and their weights, the expected split;
+* the shared gate, when the plan has one: whether each of the team's goals
+  reached it, so that the team's shared part pays;
+* the shared part: the shared pool (each team's slice ``w x`` its shared
+  factor ``x`` its share of the month's weight) and its split by weight ``x w``,
+  or, under individual funding, the member's shared line;
+* each functional goal: target, actual, attainment, the factor its curve
+  gives, the functional gate, the goal's pool and its split within the team
+  (or the member's line);
+* the caps: what the member earned, the cap per month, the cap per plan year
+  less what they were paid earlier in it, and the cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from math import floor
+
+from jointbonus.core.money import GroupShare
+from jointbonus.core.roster import FTE_SCALE
+from jointbonus.sharedtarget.explain.model import Figure, Sources, Step
+from jointbonus.sharedtarget.explain.split import split_unit
+from jointbonus.sharedtarget.explain.steps import curve_rule
+from jointbonus.sharedtarget.explain.text import Money, fraction_text, percent, plain, ratio_text
+from jointbonus.sharedtarget.goals import Goal
+from jointbonus.sharedtarget.pay.frame import Cohort
+from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.results import GoalResult, MonthResult, Result
+
+__all__ = [
+    "caps_step",
+    "goal_line_step",
+    "goal_pool_step",
+    "goal_split_step",
+    "goal_step",
+    "part_split_step",
+    "shared_gate_step",
+    "shared_line_step",
+    "shared_pool_step",
+    "shared_split_step",
+    "target_amount",
+    "team_index",
+    "weighting_step",
+]
+
+#: A plan year: a per-year cap starts afresh every 12 plan months.
+YEAR = 12
+
+
+def team_index(plan: Plan, team: str) -> int:
+    """The place of ``team`` in ``plan.functional.terms``."""
+    return next(i for i, t in enumerate(plan.functional.terms) if t.team == team)
+
+
+def weighting_step(result: Result, team: int, money: Money) -> Step:
+    """The team's shared weight w: given or solved, its goals, and the expected split."""
+    plan = result.plan
+    calibration = result.calibration
+    terms = plan.functional.terms[team]
+    weight = calibration.weights[team]
+    w = weight.nominal
+    figures = []
+    if not terms.goals:
+        how = f"{terms.team} has no functional goals: its whole bonus is shared"
+    elif weight.wanted is None:
+        how = f"given by the plan for {terms.team} (shared_weight)"
+    else:
+        rho = weight.wanted
+        figures.append(
+            Figure(
+                "wanted",
+                "Wanted expected split",
+                ratio_text(rho),
+                f"given by the plan for {terms.team} (expected_shared_split): the share of "
+                "what the team can expect to earn that should come from the shared goal",
+                fraction_text(rho),
+            )
+        )
+        how = "solved exactly for the wanted split: w = rho F / (rho F + (1 - rho) S)"
+        if 0 < w < 1:
+            shared = weight.shared_expected / w
+            functional = weight.functional_expected / (1 - w)
+            how += (
+                f" with S = {money.minor(shared)} (the team's expected shared earnings at "
+                f"w = 1) and F = {money.minor(functional)} (its expected functional earnings "
+                f"at w = 0), averaged over {calibration.scenarios} historical scenarios"
+            )
+    figures.append(Figure("shared_weight", "Shared weight w", ratio_text(w), how, fraction_text(w)))
+    if terms.goals:
+        figures.append(
+            Figure(
+                "functional_weight",
+                "Functional weight 1 - w",
+                ratio_text(1 - w),
+                "what the team's functional goals carry together",
+                fraction_text(1 - w),
+            )
+        )
+        figures.append(
+            Figure(
+                "goals",
+                "Goals",
+                ", ".join(f"{g.metric} x {plain(g.weight)}" for g in terms.goals),
+                "the team's functional goals, each with its weight within the team (they add to 1)",
+            )
+        )
+        expected = weight.expected
+        shared_text = money.minor(weight.shared_expected)
+        figures.append(
+            Figure(
+                "expected_weight",
+                "Expected shared weight",
+                "" if expected is None else ratio_text(expected),
+                "w S / (w S + (1 - w) F): the share of what the team can expect to earn "
+                f"(before caps) that comes from the shared goal = {shared_text} / "
+                f"({shared_text} + {money.minor(weight.functional_expected)})",
+                None if expected is None else fraction_text(expected),
+            )
+        )
+    return Step("weighting", f"Weighting of {terms.team}", tuple(figures))
+
+
+def shared_gate_step(result: Result, month: MonthResult, team: int) -> Step | None:
+    """Whether each of the team's goals reached the shared gate (``None``: no shared gate)."""
+    plan = result.plan
+    gate = plan.functional.gates.shared
+    terms = plan.functional.terms[team]
+    if gate is None or not terms.goals:
+        return None
+    figures = []
+    for g in month.goals:
+        if g.goal.team != terms.team:
+            continue
+        reached = g.attainment >= gate
+        figures.append(
+            Figure(
+                f"{g.goal.metric}_attainment",
+                f"{g.goal.metric} attainment",
+                ratio_text(g.attainment),
+                f"{percent(g.attainment)} {'reaches' if reached else 'is below'} the shared "
+                f"gate {percent(gate)}",
+                fraction_text(g.attainment),
+            )
+        )
+    outcome = month.outcome
+    opened = outcome is not None and (not month.factor or bool(outcome.shared_for(team)))
+    figures.append(
+        Figure(
+            "shared_gate",
+            "Shared gate",
+            "open" if opened else "closed",
+            f"the team's shared part pays only when each of its goals reaches {percent(gate)}",
+        )
+    )
+    return Step("shared_gate", "Shared gate", tuple(figures))
+
+
+def _team_weights(month: MonthResult, teams: int) -> list[int]:
+    """Each team's total split weight in the month (engine units)."""
+    weights = [0] * teams
+    for cohort in month.frame.cohorts:
+        weights[cohort.team] += cohort.split_weight * len(cohort.positions)
+    return weights
+
+
+def shared_pool_step(result: Result, month: MonthResult, money: Money) -> Step:
+    """The shared pool: the pool at target x each team's slice, summed, rounded."""
+    plan = result.plan
+    terms = result.calibration.terms
+    outcome = month.outcome
+    scale = terms.scale
+    teams = plan.functional.terms
+    total = month.frame.total_split_weight
+    team_weights = _team_weights(month, len(teams))
+    slices = []
+    exact = Fraction(0)
+    for index, t in enumerate(teams):
+        factor = outcome.shared_for(index) if outcome is not None else Fraction(0)
+        share = Fraction(team_weights[index], total) if total else Fraction(0)
+        exact += terms.weight(index) * factor * share
+        slices.append(f"{t.team} {plain(terms.weight(index))} x {plain(factor)} x {plain(share)}")
+    exact *= scale
+    return Step(
+        "shared_pool",
+        "The shared pool",
+        (
+            Figure(
+                "slices",
+                "Teams' slices",
+                plain(exact / scale) if scale else "0",
+                "the sum over teams of shared weight x the factor its shared part pays at "
+                "(0 where the shared gate closed it) x its share of the month's total weight: "
+                + " + ".join(slices),
+                fraction_text(exact / scale) if scale else None,
+            ),
+            Figure(
+                "pool",
+                "Shared pool",
+                money.units(month.pool or 0),
+                f"round(pool at target x the teams' slices) = round({money.major(scale, 6)} x "
+                f"{plain(exact / scale) if scale else '0'}), halves away from zero",
+                fraction_text(exact),
+            ),
+        ),
+    )
+
+
+def part_split_step(
+    result: Result,
+    month: MonthResult,
+    *,
+    key: str,
+    title: str,
+    pool: int,
+    weights: Sequence[Fraction],
+    shares: Sequence[GroupShare],
+    position: int,
+    index: int,
+    rule: str,
+    money: Money,
+) -> Step:
+    """How one part's pool was split: the member's weight in it, exact share, leftover unit.
+
+    ``weights`` are each cohort's weight in the part per member (0 for those
+    the part does not pay), in the units ``rule`` names.
+    """
+    cohorts = month.frame.cohorts
+    total = sum((w * len(c.positions) for w, c in zip(weights, cohorts, strict=True)), Fraction(0))
+    own = weights[index]
+    share = shares[index]
+    sharing = sum(len(c.positions) for w, c in zip(weights, cohorts, strict=True) if w)
+    exact = pool * own / total if total else Fraction(0)
+    floors = sum(s.base * len(c.positions) for s, c in zip(shares, cohorts, strict=True))
+    leftover = pool - floors
+    figures = [
+        Figure(
+            "total_weight",
+            "Total weight",
+            plain(total),
+            f"the sum of the {rule} of the {sharing} members sharing the part",
+            fraction_text(total),
+        ),
+        Figure("member_weight", "Member's weight", plain(own), f"the member's {rule}",
+               fraction_text(own)),
+        Figure(
+            "exact_share",
+            "Exact share",
+            money.minor(exact, 6),
+            f"pool x member's weight / total weight = {money.units(pool)} x {plain(own)} / "
+            f"{plain(total)}",
+            fraction_text(exact / money.currency.scale),
+        ),
+        Figure(
+            "rounded_down",
+            "Rounded down",
+            money.units(share.base),
+            "every member first gets the exact share rounded down, to the minor unit",
+        ),
+        Figure(
+            "leftover",
+            "Leftover units",
+            str(leftover),
+            f"pool - the sum of the rounded shares = {money.units(pool)} - "
+            f"{money.units(floors)} = {leftover} x {money.unit}, one each to the largest "
+            "remainders; equal remainders go to the lower member id",
+        ),
+    ]  # fmt: skip
+    remainder = exact - floor(exact)
+    if remainder == 0:
+        verdict = "no: the exact share is a whole number of minor units"
+    else:
+        larger = tied = 0
+        for w, c in zip(weights, cohorts, strict=True):
+            if not w:
+                continue
+            theirs = pool * w / total
+            theirs -= floor(theirs)
+            if theirs > remainder:
+                larger += len(c.positions)
+            elif theirs == remainder:
+                tied += sum(1 for p in c.positions if p < position)
+        verdict = (
+            f"{'yes' if position in share.bumped else 'no'}: place {larger + tied + 1} in line "
+            f"for {leftover} leftover units ({larger} members have a larger remainder and "
+            f"{tied} the same remainder with a lower id)"
+        )
+    figures.append(
+        Figure(
+            "remainder",
+            "Remainder",
+            ratio_text(remainder),
+            f"the part of a minor unit ({money.unit}) dropped when rounding down",
+            fraction_text(remainder),
+        )
+    )
+    bumped = position in share.bumped
+    figures.append(Figure("leftover_unit", "Leftover unit", "+1" if bumped else "0", verdict))
+    amount = share.share(position)
+    figures.append(
+        Figure(
+            "amount",
+            "Share",
+            money.units(amount),
+            f"rounded share + leftover unit = {money.units(share.base)} + "
+            f"{money.units(share.step if bumped else 0)}",
+        )
+    )
+    return Step(key, title, tuple(figures))
+
+
+def shared_split_step(
+    result: Result, month: MonthResult, *, position: int, index: int, money: Money
+) -> Step:
+    """The member's share of the shared pool: split by split weight x the team's slice."""
+    plan = result.plan
+    terms = result.calibration.terms
+    outcome = month.outcome
+    what, per = split_unit(plan, month.month)
+    slices = [
+        terms.weight(t) * (outcome.shared_for(t) if outcome is not None else Fraction(0))
+        for t in range(len(plan.functional.terms))
+    ]
+    weights = [Fraction(c.split_weight) / per * slices[c.team] for c in month.frame.cohorts]
+    return part_split_step(
+        result,
+        month,
+        key="shared_split",
+        title="How the shared pool was split",
+        pool=month.pool or 0,
+        weights=weights,
+        shares=month.shares,
+        position=position,
+        index=index,
+        rule=f"{what} x their team's shared weight x the factor its shared part pays at",
+        money=money,
+    )
+
+
+def target_amount(result: Result, month: MonthResult, cohort: Cohort) -> Fraction:
+    """Under individual funding: the member's target bonus for the month, minor units."""
+    scale = result.calibration.scale
+    return scale * cohort.bonus * cohort.units / (12 * FTE_SCALE * month.month.days)
+
+
+def shared_line_step(
+    result: Result, month: MonthResult, *, cohort: Cohort, amount: int, money: Money
+) -> Step:
+    """Individual funding: the member's shared line, target amount x w x shared factor."""
+    plan = result.plan
+    terms = result.calibration.terms
+    target = target_amount(result, month, cohort)
+    w = terms.weight(cohort.team)
+    factor = month.outcome.shared_for(cohort.team) if month.outcome is not None else Fraction(0)
+    weight = Fraction(cohort.units, FTE_SCALE * month.month.days)
+    exact = target * w * factor
+    return Step(
+        "shared_line",
+        "The shared part",
+        (
+            Figure(
+                "target_amount",
+                "Target amount",
+                money.minor(target, 6),
+                f"annual target bonus x multiplier / 12 x eligible weight = "
+                f"{money.units(cohort.bonus)} x {ratio_text(result.calibration.scale)} / 12 x "
+                f"{ratio_text(weight)}",
+                fraction_text(target / plan.currency.scale),
+            ),
+            Figure(
+                "exact",
+                "Exact shared part",
+                money.minor(exact, 6),
+                f"target amount x shared weight x shared factor = {money.minor(target, 6)} x "
+                f"{plain(w)} x {plain(factor)}",
+                fraction_text(exact / plan.currency.scale),
+            ),
+            Figure(
+                "amount",
+                "Shared part",
+                money.units(amount),
+                "rounded to the minor unit, halves away from zero",
+            ),
+        ),
+    )
+
+
+def goal_step(
+    result: Result, month: MonthResult, g: GoalResult, sources: Sources | None = None
+) -> Step:
+    """A goal's month: target, actual, attainment, the curve's factor and the gate.
+
+    ``sources.month`` (the plan months file and line, for a plan loaded from
+    files) says where the metric's target and actual were read.
+    """
+    plan = result.plan
+    where = sources.month if sources is not None else None
+    goal = g.goal
+    metric = next(m for m in plan.functional.metrics if m.name == goal.metric)
+    metric_month = next(mm for mm in metric.months if mm.month == month.month)
+    source = metric_month.target_source
+    from_curve = goal.curve.factor(g.attainment)
+    figures = [
+        Figure(
+            "target",
+            "Target",
+            plain(g.target),
+            (
+                f"given by the plan: {where} ({goal.metric}_target)"
+                if where
+                else f"the plan's {goal.metric} target for {month.month}"
+            )
+            if source == "plan"
+            else f"derived from {goal.metric}'s norm: {source}",
+            fraction_text(g.target),
+        ),
+        Figure(
+            "actual",
+            "Actual",
+            str(g.actual),
+            f"{where} ({goal.metric}_actual)" if where else f"the plan's {goal.metric} actual",
+        ),
+        Figure(
+            "attainment",
+            "Attainment",
+            ratio_text(g.attainment),
+            f"actual / target = {g.actual} / {plain(g.target)} = {percent(g.attainment)}",
+            fraction_text(g.attainment),
+        ),
+        Figure("curve", "Curve", goal.curve.kind, goal.curve.describe()),
+        Figure(
+            "curve_factor",
+            "Factor from the curve",
+            ratio_text(from_curve),
+            curve_rule(goal.curve, g.attainment, from_curve),
+            fraction_text(from_curve),
+        ),
+    ]
+    gate = plan.functional.gates.functional
+    if gate is not None:
+        attainment = month.attainment or Fraction(0)
+        figures.append(
+            Figure(
+                "functional_gate",
+                "Functional gate",
+                "closed" if g.gated else "open",
+                f"the month's {plan.metric} attainment {percent(attainment)} "
+                f"{'is below' if g.gated else 'reaches'} the functional gate {percent(gate)}",
+            )
+        )
+    figures.append(
+        Figure(
+            "factor",
+            "Payout factor",
+            ratio_text(g.factor),
+            "0: the functional gate closed the goal" if g.gated else "the curve's factor",
+            fraction_text(g.factor),
+        )
+    )
+    return Step(f"goal.{goal.metric}", f"Functional goal: {goal.metric}", tuple(figures))
+
+
+def goal_pool_step(
+    result: Result, month: MonthResult, g: GoalResult, team: int, money: Money
+) -> Step:
+    """Pool funding: the goal's pool, round(pool at target x factor x (1 - w) x weight x share)."""
+    plan = result.plan
+    terms = result.calibration.terms
+    scale = terms.scale
+    w = terms.weight(team)
+    total = month.frame.total_split_weight
+    share = Fraction(_team_weights(month, len(plan.functional.terms))[team], total)
+    exact = scale * g.factor * (1 - w) * g.goal.weight * share
+    return Step(
+        f"goal.{g.goal.metric}.pool",
+        f"The {g.goal.metric} pool",
+        (
+            Figure(
+                "team_share",
+                "Team's share of the weight",
+                plain(share),
+                f"the total weight of {g.goal.team} / the month's total weight",
+                fraction_text(share),
+            ),
+            Figure(
+                "pool",
+                "Pool",
+                money.units(g.pool),
+                "round(pool at target x factor x (1 - w) x goal weight x team's share) = "
+                f"round({money.major(scale, 6)} x {plain(g.factor)} x {plain(1 - w)} x "
+                f"{plain(g.goal.weight)} x {plain(share)}), halves away from zero",
+                fraction_text(exact),
+            ),
+        ),
+    )
+
+
+def goal_split_step(
+    result: Result,
+    month: MonthResult,
+    g: GoalResult,
+    *,
+    position: int,
+    index: int,
+    money: Money,
+) -> Step:
+    """The member's share of the goal's pool, split among the team by split weight."""
+    plan = result.plan
+    what, per = split_unit(plan, month.month)
+    team = month.frame.cohorts[index].team
+    weights = [
+        Fraction(c.split_weight) / per if c.team == team else Fraction(0)
+        for c in month.frame.cohorts
+    ]
+    return part_split_step(
+        result,
+        month,
+        key=f"goal.{g.goal.metric}.split",
+        title=f"How the {g.goal.metric} pool was split",
+        pool=g.pool,
+        weights=weights,
+        shares=g.shares,
+        position=position,
+        index=index,
+        rule=f"{what} (members of {g.goal.team} only)",
+        money=money,
+    )
+
+
+def goal_line_step(
+    result: Result, month: MonthResult, goal: Goal, factor: Fraction, *, cohort: Cohort,
+    amount: int, money: Money,
+) -> Step:  # fmt: skip
+    """Individual funding: the goal's line, target amount x (1 - w) x goal weight x factor."""
+    plan = result.plan
+    w = result.calibration.terms.weight(cohort.team)
+    target = target_amount(result, month, cohort)
+    exact = target * (1 - w) * goal.weight * factor
+    return Step(
+        f"goal.{goal.metric}.line",
+        f"The {goal.metric} part",
+        (
+            Figure(
+                "exact",
+                "Exact part",
+                money.minor(exact, 6),
+                f"target amount x (1 - w) x goal weight x factor = {money.minor(target, 6)} x "
+                f"{plain(1 - w)} x {plain(goal.weight)} x {plain(factor)}",
+                fraction_text(exact / plan.currency.scale),
+            ),
+            Figure(
+                "amount",
+                "Part",
+                money.units(amount),
+                "rounded to the minor unit, halves away from zero",
+            ),
+        ),
+    )
+
+
+def caps_step(
+    result: Result,
+    month: MonthResult,
+    *,
+    position: int,
+    parts: tuple[int, tuple[int, ...], int],
+    labels: Sequence[str],
+    money: Money,
+) -> Step:
+    """What the member earned, the caps and the room under them, and what they cut."""
+    plan = result.plan
+    caps = plan.functional.caps
+    shared, functional, cut = parts
+    earned = shared + sum(functional)
+    terms = [money.units(shared), *(money.units(a) for a in functional)]
+    figures = [
+        Figure(
+            "earned",
+            "Earned before caps",
+            money.units(earned),
+            " + ".join(f"{label} {term}" for label, term in zip(labels, terms, strict=True)),
+        )
+    ]
+    allowed = earned
+    if caps.per_month is not None:
+        allowed = min(allowed, caps.per_month)
+        figures.append(
+            Figure("cap_month", "Cap per month", money.units(caps.per_month),
+                   "the plan's cap per member per month")
+        )  # fmt: skip
+    if caps.per_year is not None:
+        at = next(i for i, m in enumerate(result.months) if m.month == month.month)
+        first = at - at % YEAR
+        members = len(plan.members)
+        before = 0
+        for earlier in result.months[first:at]:
+            for p, _, amount in earlier.member_shares(members):
+                if p == position:
+                    before += amount
+                    break
+        room = max(caps.per_year - before, 0)
+        allowed = min(allowed, room)
+        start = result.months[first].month
+        figures.append(
+            Figure("cap_year", "Cap per plan year", money.units(caps.per_year),
+                   "the plan's cap per member per plan year (each 12 plan months from the "
+                   "start)")
+        )  # fmt: skip
+        figures.append(
+            Figure(
+                "paid_before",
+                "Paid earlier this plan year",
+                money.units(before),
+                f"the member's totals from {start} to the month before {month.month}",
+            )
+        )
+        figures.append(
+            Figure(
+                "room",
+                "Room under the yearly cap",
+                money.units(room),
+                f"cap per plan year - paid earlier = {money.units(caps.per_year)} - "
+                f"{money.units(before)} (not below 0)",
+            )
+        )
+    figures.append(
+        Figure(
+            "cut",
+            "Cut by the caps",
+            money.units(cut),
+            f"earned - the most the caps allow = {money.units(earned)} - "
+            f"{money.units(allowed)}; never paid to anyone",
+        )
+    )
+    return Step("caps", "Caps", tuple(figures))

@@ -1,0 +1,286 @@
+"""The steps up to the month's factor and the calibration.
+
+The member and their weight in the month, the month's target, actual and
+attainment, the payout factor the curve gives, and the calibration that
+sets the pool at target (or the target bonus multiplier).
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+from jointbonus.core.curves import Curve, LinearCurve, StepCurve
+from jointbonus.core.periods import Month
+from jointbonus.core.roster import FTE_SCALE, Member
+from jointbonus.sharedtarget.explain.model import Figure, Sources, Step
+from jointbonus.sharedtarget.explain.text import Money, fraction_text, percent, plain, ratio_text
+from jointbonus.sharedtarget.pay.frame import Cohort
+from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
+from jointbonus.sharedtarget.report.documents import caps_costing
+from jointbonus.sharedtarget.results import MonthResult, Result
+
+__all__ = [
+    "calibration_step",
+    "curve_rule",
+    "factor_step",
+    "member_step",
+    "target_step",
+    "weight_step",
+]
+
+
+def member_step(plan: Plan, member: Member, sources: Sources, money: Money) -> Step:
+    """The member as the roster has them: id, team, employment, FTE, salary or bonus."""
+    where = sources.member or "the roster"
+    employed = f"from {member.start.isoformat()}" + (
+        f" to {member.end.isoformat()} (inclusive)" if member.end else ", no end date"
+    )
+    figures = [
+        Figure("id", "Member", member.id, where),
+        Figure("team", "Team", member.team, where),
+        Figure("employed", "Employed", employed, where),
+        Figure("fte", "FTE", str(member.fte), where),
+    ]
+    if plan.funding is FundingStyle.POOL and plan.split is Split.SALARY:
+        salary = "" if member.salary is None else money.units(plan.currency.to_minor(member.salary))
+        figures.append(Figure("salary", "Annual salary", salary, where))
+    if plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS:
+        bonus = member.target_bonus
+        text = "" if bonus is None else money.units(plan.currency.to_minor(bonus))
+        figures.append(Figure("target_bonus", "Annual target bonus", text, where))
+    return Step("member", "Member", tuple(figures))
+
+
+def weight_step(plan: Plan, member: Member, month: Month, cohort: Cohort) -> tuple[Step, Fraction]:
+    """The weight step and the member's eligible weight (what the engine used)."""
+    days_in_month = month.days
+    first = max(month.first_day, member.start)
+    last = month.last_day if member.end is None else min(month.last_day, member.end)
+    figures = [
+        Figure(
+            "days_in_month",
+            "Days in the month",
+            str(days_in_month),
+            f"{month.first_day.isoformat()} to {month.last_day.isoformat()}",
+        )
+    ]
+    if cohort.days:
+        active = f"{first.isoformat()} to {last.isoformat()}, both days counted"
+    elif member.start > month.last_day:
+        active = f"none: starts {member.start.isoformat()}, after the month"
+    else:
+        end = member.end.isoformat() if member.end else "before the month"
+        active = f"none: left on {end}, before the month"
+    figures.append(Figure("days_active", "Days active", str(cohort.days), active))
+    weight = Fraction(member.fte_units * cohort.days, FTE_SCALE * days_in_month)
+    figures.append(
+        Figure(
+            "weight",
+            "Weight",
+            ratio_text(weight),
+            f"FTE x days active / days in the month = {member.fte} x {cohort.days} / "
+            f"{days_in_month}",
+            fraction_text(weight),
+        )
+    )
+    eligible = Fraction(cohort.units, FTE_SCALE * days_in_month)
+    left_early = member.end is not None and first <= member.end < month.last_day
+    if left_early:
+        rule = (
+            "on: the plan pays leavers for the days they worked"
+            if plan.pay_leavers_for_exit_month
+            else "off: the plan does not pay leavers for their exit month"
+        )
+        figures.append(
+            Figure(
+                "leaver_rule",
+                "Leaver rule",
+                "pay" if plan.pay_leavers_for_exit_month else "do not pay",
+                f"left on {member.end.isoformat() if member.end else ''}, before the month "
+                f"ended; pay_leavers_for_exit_month is {rule}",
+            )
+        )
+    if left_early or eligible != weight:
+        figures.append(
+            Figure(
+                "eligible_weight",
+                "Eligible weight",
+                ratio_text(eligible),
+                cohort.reason or "the weight, as the leaver rule pays the days worked",
+                fraction_text(eligible),
+            )
+        )
+    return Step("weight", "Weight in the month", tuple(figures)), eligible
+
+
+def target_step(result: Result, month_result: MonthResult, sources: Sources, money: Money) -> Step:
+    """The month's target and where it came from, the actual and the attainment."""
+    plan = result.plan
+    plan_month = month_result.plan_month
+    where = sources.month or "the plan's months"
+    if plan_month.target_source == "plan":
+        target_how = f"given by the plan: {where}"
+    else:
+        level = plan.norm.level(plan_month.month)
+        level_text = "" if level is None else f" = {money.major(level, 4)} x (1 + {plan.uplift})"
+        target_how = (
+            f"derived from the norm ({plan.norm.describe()}): {plan_month.target_source}"
+            f"{level_text}, rounded half up to the minor unit"
+        )
+    figures = [
+        Figure(
+            "target",
+            "Target",
+            money.major(plan_month.target),
+            target_how,
+            fraction_text(plan_month.target) if plan_month.target_source != "plan" else None,
+        )
+    ]
+    if plan_month.actual is None:
+        figures.append(Figure("actual", "Actual", "", f"none yet: {where} has no actual"))
+        return Step("target", f"{plan.metric.capitalize()} target and actual", tuple(figures))
+    figures.append(Figure("actual", "Actual", str(plan_month.actual), where))
+    if month_result.attainment is None:  # pending on a functional metric's actual
+        attainment = Fraction(plan_month.actual) / plan_month.target
+        verdict = "the month is pending until every functional metric has its actual"
+    else:
+        attainment = month_result.attainment
+        verdict = (
+            "hit: at least 100% of target" if month_result.hit else "miss: below 100% of target"
+        )
+    figures.append(
+        Figure(
+            "attainment",
+            "Attainment",
+            ratio_text(attainment),
+            f"actual / target = {plan_month.actual} / {money.major(plan_month.target)} = "
+            f"{percent(attainment)}; {verdict}",
+            fraction_text(attainment),
+        )
+    )
+    return Step("target", f"{plan.metric.capitalize()} target and actual", tuple(figures))
+
+
+def curve_rule(curve: Curve, attainment: Fraction, factor: Fraction) -> str:
+    """How ``curve`` turns ``attainment`` into ``factor``, in words and numbers."""
+    shown = percent(attainment)
+    if isinstance(curve, StepCurve):
+        threshold = percent(curve.threshold)
+        if attainment >= curve.threshold:
+            return f"{shown} is at or above the threshold {threshold}: factor {plain(factor)}"
+        return f"{shown} is below the threshold {threshold}: factor 0"
+    points = curve.points
+    if attainment < points[0][0]:
+        return f"{shown} is below the first point {percent(points[0][0])}: factor 0"
+    if attainment >= points[-1][0]:
+        return (
+            f"{shown} is at or above the last point {percent(points[-1][0])}: "
+            f"flat at the cap, factor {plain(factor)}"
+        )
+    for (a0, f0), (a1, f1) in itertools.pairwise(points):
+        if a0 <= attainment < a1:
+            return (
+                f"{shown} lies between ({percent(a0)}, {plain(f0)}) and "
+                f"({percent(a1)}, {plain(f1)}): {plain(f0)} + ({plain(f1)} - "
+                f"{plain(f0)}) x ({plain(attainment)} - {plain(a0)}) / ({plain(a1)} - "
+                f"{plain(a0)}) = {plain(factor)}"
+            )
+    return f"factor {plain(factor)}"  # pragma: no cover - the points cover every attainment
+
+
+def factor_step(plan: Plan, month_result: MonthResult) -> Step:
+    """The payout curve and the factor it gives at the month's attainment."""
+    attainment = month_result.attainment or Fraction(0)
+    factor = month_result.factor or Fraction(0)
+    kind = "linear" if isinstance(plan.curve, LinearCurve) else "step"
+    return Step(
+        "factor",
+        "Payout factor",
+        (
+            Figure("curve", "Curve", kind, plan.curve.describe()),
+            Figure(
+                "factor",
+                "Payout factor",
+                ratio_text(factor),
+                curve_rule(plan.curve, attainment, factor),
+                fraction_text(factor),
+            ),
+        ),
+    )
+
+
+def calibration_step(result: Result, money: Money) -> Step:
+    """The budget, the unit cost and the scale: the pool at target or the multiplier."""
+    plan = result.plan
+    calibration = result.calibration
+    code = plan.currency.code
+    pool = plan.funding is FundingStyle.POOL
+    budget = money.units(calibration.budget)
+    unit_cost = calibration.unit_cost
+    if plan.weighted or plan.functional.caps.any:
+        at_one = (
+            f"the plan's {plan.neutrality.value.replace('_', ' ')} at a "
+            + (f"pool at target of 1 {code} a month" if pool else "multiplier of 1")
+            + ", every part (shared and functional, at the teams' shared weights) at its "
+            f"payout factor, over {calibration.scenarios} historical scenarios, before caps"
+        )
+    elif plan.neutrality.value == "expected_cost":
+        at_one = (
+            f"the plan's expected cost at a pool at target of 1 {code} a month: the sum over "
+            f"the plan months of the mean payout factor over {calibration.scenarios} "
+            "historical months"
+            if pool
+            else "the plan's expected cost at a multiplier of 1: the sum over the plan months "
+            "and members of target bonus / 12 x weight x the mean payout factor over "
+            f"{calibration.scenarios} historical months"
+        )
+    else:
+        at_one = (
+            f"the plan's cost at a pool at target of 1 {code} a month with every month at the "
+            "norm (the mean historical attainment)"
+            if pool
+            else "the plan's cost at a multiplier of 1 with every month at the norm"
+        )
+    scale = calibration.scale
+    name = "Pool at target" if pool else "Target bonus multiplier"
+    if calibration.calibrated and plan.functional.caps.any:
+        scale_how = (
+            f"solved so that the cost after the caps, over {caps_costing(plan, calibration)}, "
+            f"is the budget {budget} on average (the caps make the cost concave in the scale: "
+            "found exactly by Newton steps)"
+        )
+    elif calibration.calibrated:
+        scale_how = f"budget / unit cost = {budget} / {money.major(unit_cost, 6)}"
+    else:
+        scale_how = f"fixed by the plan ({plan.scale_name})"
+    figures = [
+        Figure("budget", "Budget", budget, plan.budget.source),
+        Figure("neutrality", "Neutrality", plan.neutrality.value, "the plan's choice"),
+        Figure(
+            "unit_cost", "Unit cost", money.major(unit_cost, 6), at_one, fraction_text(unit_cost)
+        ),
+    ]
+    if pool:
+        figures.append(
+            Figure(
+                "scale",
+                name,
+                money.major(scale, 6),
+                scale_how + f", in {code}",
+                fraction_text(scale),
+            )
+        )
+        rounded = plan.currency.round_to_minor(scale)
+        figures.append(
+            Figure(
+                "scale_rounded",
+                f"{name}, rounded",
+                money.units(rounded),
+                "to the minor unit, halves away from zero (for reading only: each month's "
+                "pool is rounded from the exact value)",
+            )
+        )
+    else:
+        figures.append(Figure("scale", name, ratio_text(scale), scale_how, fraction_text(scale)))
+    return Step("calibration", "Calibration", tuple(figures))

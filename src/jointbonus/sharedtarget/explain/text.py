@@ -1,0 +1,56 @@
+"""Figures as an explanation writes them: ratios, percentages, exact fractions, amounts."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from jointbonus.core.money import Currency
+from jointbonus.core.number import decimal_text, percent_text
+
+__all__ = ["RATIO_PLACES", "Money", "fraction_text", "percent", "plain", "ratio_text"]
+
+RATIO_PLACES = 6
+
+
+def fraction_text(value: Fraction) -> str | None:
+    """The exact value as ``n/d``; ``None`` for a whole number (its text says it all)."""
+    return None if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def ratio_text(value: Fraction) -> str:
+    """A ratio as the reports write it, with :data:`RATIO_PLACES` decimals."""
+    return decimal_text(value, RATIO_PLACES)
+
+
+def percent(value: Fraction) -> str:
+    """A ratio as a percentage in the fewest decimals (up to 4): 100%, 107.4472%."""
+    text = percent_text(value, 4)[:-1]
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
+def plain(value: Fraction) -> str:
+    """An exact number in the fewest decimals (up to 6) that show it: 1, 0.6, 1.074472."""
+    text = decimal_text(value, RATIO_PLACES)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Money:
+    """Amounts of one currency as text: minor units, major units, with extra decimals."""
+
+    def __init__(self, currency: Currency) -> None:
+        self.currency = currency
+
+    def units(self, units: int) -> str:
+        return str(self.currency.from_minor(units))
+
+    def major(self, value: Fraction, extra: int = 0) -> str:
+        return decimal_text(value, self.currency.minor_unit + extra)
+
+    def minor(self, value: Fraction, extra: int = 0) -> str:
+        """An exact amount in minor units (possibly fractional) as major-unit text."""
+        return decimal_text(value / self.currency.scale, self.currency.minor_unit + extra)
+
+    @property
+    def unit(self) -> str:
+        """The minor unit as an amount: ``0.01 USD``."""
+        return f"{self.units(1)} {self.currency.code}"

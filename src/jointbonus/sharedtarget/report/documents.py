@@ -1,0 +1,520 @@
+"""JSON-ready documents: the plan, its calibration, the summary, months and lines.
+
+Every amount leaves as a decimal string in the plan currency (``"1234.50"``),
+every ratio (attainment, payout factor, weight) as a decimal string with six
+decimals, rounded half away from zero from its exact value. Keys keep the
+order they are set in, so :func:`render_json` gives the same text, byte for
+byte, for the same result, whatever the hash seed or the ambient decimal
+context. :data:`LINE_COLUMNS` and :data:`MONTH_COLUMNS` are the keys of a line
+and of a month, in the order the CSV files write them.
+
+A plan with functional goals or caps adds to these (a plan without them gives
+exactly the documents it always did): the plan's ``goals``, ``gates`` and
+``caps``; the top-level ``weighting`` (:func:`weighting_document`: each team's
+nominal, wanted, expected and realised shared weight); each month's ``goals``
+and ``capped``; each line's ``functional`` parts by metric and ``capped``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+from jointbonus.core.money import Currency
+from jointbonus.core.number import decimal_text
+from jointbonus.sharedtarget.calibration import Calibration
+from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan
+from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, Settlement
+from jointbonus.sharedtarget.weighting import realised_weights
+
+__all__ = [
+    "LINE_COLUMNS",
+    "MONTH_COLUMNS",
+    "RATIO_PLACES",
+    "calibration_document",
+    "caps_costing",
+    "exact_text",
+    "flat_line",
+    "line_columns",
+    "line_document",
+    "minor_text",
+    "month_document",
+    "number_text",
+    "plan_document",
+    "ratio_text",
+    "render_json",
+    "result_document",
+    "settlement_document",
+    "shared_gated",
+    "summary_document",
+    "weighting_document",
+]
+
+RATIO_PLACES = 6
+
+LINE_COLUMNS = (
+    "member_id", "team", "period", "days", "weight", "attainment", "payout_factor",
+    "shared", "total", "status", "reason",
+)  # fmt: skip
+MONTH_COLUMNS = (
+    "period", "target", "target_source", "actual", "attainment", "payout_factor", "hit",
+    "status", "pool", "paid",
+)  # fmt: skip
+
+
+def ratio_text(value: Fraction | None) -> str | None:
+    """A ratio as text with :data:`RATIO_PLACES` decimals; ``None`` stays ``None``."""
+    return None if value is None else decimal_text(value, RATIO_PLACES)
+
+
+def minor_text(currency: Currency, value: Fraction, extra: int = 0) -> str:
+    """An amount in minor units (possibly fractional) as major-unit text."""
+    return decimal_text(value / currency.scale, currency.minor_unit + extra)
+
+
+def exact_text(value: Fraction) -> str:
+    """An exact ratio as ``n/d`` (``"47/75"``, ``"1/1"``)."""
+    return f"{value.numerator}/{value.denominator}"
+
+
+#: Decimals a metric's figure is written with at most; beyond, it is rounded.
+NUMBER_PLACES = 12
+
+
+def number_text(value: Fraction) -> str:
+    """A functional metric's figure (a target) in the fewest decimals that show it exactly.
+
+    ``Fraction(9, 10)`` -> ``"0.9"``, ``50`` -> ``"50"``; a value needing more
+    than :data:`NUMBER_PLACES` decimals is rounded half away from zero to six.
+    """
+    for places in range(NUMBER_PLACES + 1):
+        if (value * 10**places).denominator == 1:
+            return decimal_text(value, places)
+    return decimal_text(value, RATIO_PLACES)
+
+
+def line_columns(plan: Plan) -> tuple[str, ...]:
+    """The columns of ``lines.csv`` for ``plan``: :data:`LINE_COLUMNS`, and
+
+    * with functional goals, ``functional_METRIC`` for each metric a goal of
+      the plan measures (plan order), after ``shared``;
+    * with caps, ``capped`` before ``total``;
+    * with a holdback, ``held`` and ``paid_now`` after ``total``.
+    """
+    at = LINE_COLUMNS.index("total")
+    extra = (
+        *(f"functional_{metric}" for metric in _goal_metrics(plan)),
+        *(("capped",) if plan.functional.caps.any else ()),
+    )
+    held = ("held", "paid_now") if plan.holdback else ()
+    if not extra and not held:
+        return LINE_COLUMNS
+    return (*LINE_COLUMNS[:at], *extra, "total", *held, *LINE_COLUMNS[at + 1 :])
+
+
+def _goal_metrics(plan: Plan) -> list[str]:
+    """The metrics the plan's goals measure, each once, in plan order."""
+    return list(dict.fromkeys(goal.metric for goal in plan.goals))
+
+
+def flat_line(document: dict[str, Any]) -> dict[str, Any]:
+    """A line document with its ``functional`` parts as ``functional_METRIC`` keys.
+
+    A metric the member's team has no goal on is absent (an empty cell in a
+    table of :func:`line_columns`).
+    """
+    functional = document.get("functional")
+    if functional is None:
+        return document
+    flat = {k: v for k, v in document.items() if k != "functional"}
+    flat.update((f"functional_{metric}", amount) for metric, amount in functional.items())
+    return flat
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """What the plan is, in words and numbers."""
+    return {
+        "name": plan.name,
+        "currency": plan.currency.code,
+        "metric": plan.metric,
+        "first_month": str(plan.months[0].month) if plan.months else None,
+        "last_month": str(plan.months[-1].month) if plan.months else None,
+        "months": len(plan.months),
+        "members": len(plan.members),
+        "funding": plan.funding.value,
+        "split": plan.split.value if plan.funding is FundingStyle.POOL else None,
+        "curve": plan.curve.describe(),
+        "neutrality": plan.neutrality.value,
+        "norm": {
+            "method": plan.norm.method.value,
+            "description": plan.norm.describe(),
+            "sample_months": len(plan.norm.sample),
+            "first_sample_month": str(plan.norm.sample_months[0]),
+            "last_sample_month": str(plan.norm.sample_months[-1]),
+            "mean_attainment": ratio_text(plan.norm.mean_attainment),
+            "uplift": ratio_text(plan.uplift),
+        },
+        "budget": str(plan.currency.from_minor(plan.budget.amount)),
+        "budget_source": plan.budget.source,
+        "pay_leavers_for_exit_month": plan.pay_leavers_for_exit_month,
+        "holdback": ratio_text(plan.holdback),
+        **_functional_settings(plan),
+    }
+
+
+def _functional_settings(plan: Plan) -> dict[str, Any]:
+    """The plan's goals and gates (with functional goals) and caps (with caps)."""
+    currency = plan.currency
+    settings: dict[str, Any] = {}
+    if plan.weighted:
+        settings["goals"] = [
+            {
+                "team": goal.team,
+                "metric": goal.metric,
+                "weight": ratio_text(goal.weight),
+                "curve": goal.curve.describe(),
+            }
+            for goal in plan.goals
+        ]
+        gates = plan.functional.gates
+        settings["gates"] = {
+            "functional": ratio_text(gates.functional),
+            "shared": ratio_text(gates.shared),
+        }
+    caps = plan.functional.caps
+    if caps.any:
+        settings["caps"] = {
+            "per_month": None
+            if caps.per_month is None
+            else str(currency.from_minor(caps.per_month)),
+            "per_year": None if caps.per_year is None else str(currency.from_minor(caps.per_year)),
+        }
+    return settings
+
+
+def calibration_document(plan: Plan, calibration: Calibration) -> dict[str, Any]:
+    """The calibration: the scale, how it was found, and the neutrality evidence."""
+    currency = plan.currency
+    scale_places = currency.minor_unit + 6 if plan.funding is FundingStyle.POOL else 12
+    return {
+        "neutrality": calibration.neutrality.value,
+        "calibrated": calibration.calibrated,
+        "scale_name": plan.scale_name,
+        "scale": decimal_text(calibration.scale, scale_places),
+        "scale_exact": f"{calibration.scale.numerator}/{calibration.scale.denominator}",
+        "budget": str(currency.from_minor(calibration.budget)),
+        "unit_cost": decimal_text(calibration.unit_cost, currency.minor_unit + 6),
+        "expected_cost": minor_text(currency, calibration.expected_cost),
+        "norm_path_cost": str(currency.from_minor(calibration.norm_path_cost)),
+        "residual": minor_text(currency, calibration.residual, 4),
+        "rounding_bound": minor_text(currency, calibration.rounding_bound, 4),
+        "within_bound": calibration.within_bound,
+        "scenarios": calibration.scenarios,
+        **({"paths": calibration.paths} if plan.functional.caps.any else {}),
+        "months": [
+            {
+                "period": str(m.month),
+                "norm_attainment": ratio_text(m.norm_attainment),
+                "hit_rate": ratio_text(m.hit_rate),
+                "mean_payout_factor": ratio_text(m.mean_factor),
+                **(
+                    {
+                        "mean_goal_factors": {
+                            goal.key: ratio_text(factor)
+                            for goal, factor in zip(plan.goals, m.mean_goal_factors, strict=True)
+                        }
+                    }
+                    if plan.weighted
+                    else {}
+                ),
+                "expected_cost": minor_text(currency, m.expected_cost),
+                "norm_path_cost": str(currency.from_minor(m.norm_path_cost)),
+            }
+            for m in calibration.months
+        ],
+    }
+
+
+def weighting_document(
+    plan: Plan, calibration: Calibration, result: Result | None = None
+) -> dict[str, Any]:
+    """Each team's weighting between the shared goal and its functional goals.
+
+    ``{team: {nominal, nominal_exact, wanted, expected, realised,
+    shared_expected, functional_expected, shared_earned, functional_earned}}``
+    in the plan's team order; empty for a plan without functional goals.
+    ``wanted`` is ``None`` when the plan gave the weight; ``expected`` when the
+    team can expect nothing. Without a ``result`` (calibration only) the
+    realised weight and the earnings are ``None``; with one, ``realised`` is
+    ``None`` until the team has earned something. Expected and earned amounts
+    are before caps, like the weights.
+    """
+    currency = plan.currency
+    realised = {r.team: r for r in realised_weights(result)} if result is not None else {}
+    document: dict[str, Any] = {}
+    for weight in calibration.weights:
+        earned = realised.get(weight.team)
+        document[weight.team] = {
+            "nominal": ratio_text(weight.nominal),
+            "nominal_exact": exact_text(weight.nominal),
+            "wanted": ratio_text(weight.wanted),
+            "expected": ratio_text(weight.expected),
+            "realised": None if earned is None else ratio_text(earned.weight),
+            "shared_expected": minor_text(currency, weight.shared_expected),
+            "functional_expected": minor_text(currency, weight.functional_expected),
+            "shared_earned": None if earned is None else str(currency.from_minor(earned.shared)),
+            "functional_earned": None
+            if earned is None
+            else str(currency.from_minor(earned.functional)),
+        }
+    return document
+
+
+def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None) -> dict[str, Any]:
+    """A month as JSON-ready data; with ``plan``, its functional goals and caps too.
+
+    ``pool`` is the shared goal's pool (pool funding) or the sum of the shared
+    lines; ``paid`` is what the month pays, every part, after the caps. A
+    plan with functional goals adds ``goals`` (one object per goal of the
+    plan; while the month is pending, only its target and any actual are
+    known) and, with a shared gate, ``shared_gated`` (the teams whose shared
+    part it closed); a plan with caps adds ``capped`` (what they cut).
+    """
+    document: dict[str, Any] = {
+        "period": str(m.month),
+        "target": decimal_text(m.plan_month.target, currency.minor_unit),
+        "target_source": m.plan_month.target_source,
+        "actual": None if m.plan_month.actual is None else str(m.plan_month.actual),
+        "attainment": ratio_text(m.attainment),
+        "payout_factor": ratio_text(m.factor),
+        "hit": m.hit,
+        "status": m.status.value,
+        "pool": None if m.pool is None else str(currency.from_minor(m.pool)),
+        "paid": str(currency.from_minor(m.paid)),
+    }
+    if plan is None:
+        return document
+    if plan.weighted:
+        document["goals"] = _goal_documents(plan, m)
+        if plan.functional.gates.shared is not None:
+            document["shared_gated"] = None if m.outcome is None else shared_gated(plan, m)
+    if plan.functional.caps.any:
+        document["capped"] = str(currency.from_minor(m.capped))
+    return document
+
+
+def caps_costing(plan: Plan, calibration: Calibration) -> str:
+    """How calibration costed a plan's caps, in words (from ``calibration.paths``)."""
+    if plan.neutrality is Neutrality.NORM_PATH:
+        return "the norm path: every plan month at the norm, each plan year capped in turn"
+    return (
+        f"{calibration.paths:,} plan-year paths through the history (path p takes historical "
+        f"month (p + j) mod {calibration.scenarios} for plan month j), each capped"
+    )
+
+
+def shared_gated(plan: Plan, month: MonthResult) -> list[str]:
+    """The teams whose shared part the shared gate closed in a paid ``month``.
+
+    Only months whose shared factor pays count: in a month the shared curve
+    pays nothing, no gate closed anything.
+    """
+    if month.outcome is None or not month.factor:
+        return []
+    return [
+        terms.team
+        for index, terms in enumerate(plan.functional.terms)
+        if terms.goals and not month.outcome.shared_for(index)
+    ]
+
+
+def _goal_documents(plan: Plan, m: MonthResult) -> list[dict[str, Any]]:
+    """Each functional goal's month: target, actual, attainment, factor, gate, pool."""
+    currency = plan.currency
+    if m.status is MonthStatus.PAID and m.goals:
+        return [
+            {
+                "team": g.goal.team,
+                "metric": g.goal.metric,
+                "target": number_text(g.target),
+                "actual": str(g.actual),
+                "attainment": ratio_text(g.attainment),
+                "factor": ratio_text(g.factor),
+                "gated": g.gated,
+                "pool": str(currency.from_minor(g.pool)),
+            }
+            for g in m.goals
+        ]
+    metrics = {metric.name: metric for metric in plan.functional.metrics}
+    documents = []
+    for goal in plan.goals:
+        month = next(mm for mm in metrics[goal.metric].months if mm.month == m.month)
+        documents.append(
+            {
+                "team": goal.team,
+                "metric": goal.metric,
+                "target": number_text(month.target),
+                "actual": None if month.actual is None else str(month.actual),
+                "attainment": None,
+                "factor": None,
+                "gated": None,
+                "pool": None,
+            }
+        )
+    return documents
+
+
+def summary_document(result: Result) -> dict[str, Any]:
+    currency = result.plan.currency
+    s = result.summary
+    return {
+        "budget": str(currency.from_minor(s.budget)),
+        "expected_cost": minor_text(currency, s.expected_cost),
+        "paid_to_date": str(currency.from_minor(s.paid_to_date)),
+        "expected_to_date": minor_text(currency, s.expected_to_date),
+        "variance_to_date": minor_text(currency, s.variance_to_date),
+        "cost_on_current_pace": str(currency.from_minor(s.cost_on_pace)),
+        "pace_variance": str(currency.from_minor(s.pace_variance)),
+        "months_paid": s.months_paid,
+        "months_pending": s.months_pending,
+        "months_hit": s.months_hit,
+        **(
+            {
+                "held_to_date": str(currency.from_minor(s.held_to_date)),
+                "forfeited_to_date": str(currency.from_minor(s.forfeited_to_date)),
+            }
+            if result.plan.holdback
+            else {}
+        ),
+        **(
+            {"capped_to_date": str(currency.from_minor(sum(m.capped for m in result.months)))}
+            if result.plan.functional.caps.any
+            else {}
+        ),
+    }
+
+
+def line_document(
+    line: Line, *, holdback: bool = False, functional: bool = False, capped: bool = False
+) -> dict[str, Any]:
+    """A line as JSON-ready data; ``holdback`` adds ``held`` and ``paid_now``.
+
+    ``functional`` (a plan with functional goals) adds the member's team's
+    functional parts, ``{metric: amount}``, and ``capped`` (a plan with caps)
+    what the caps cut: ``total`` is ``shared`` + the functional parts -
+    ``capped``.
+    """
+    document: dict[str, Any] = {
+        "member_id": line.member_id,
+        "team": line.team,
+        "period": str(line.period),
+        "days": line.days,
+        "weight": ratio_text(line.weight),
+        "attainment": ratio_text(line.attainment),
+        "payout_factor": ratio_text(line.payout_factor),
+        "shared": str(line.shared),
+    }
+    if functional:
+        document["functional"] = {metric: str(amount) for metric, amount in line.functional}
+    if capped:
+        document["capped"] = str(line.capped)
+    document["total"] = str(line.total)
+    document["status"] = line.status.value
+    document["reason"] = line.reason
+    if holdback:
+        document["held"] = str(line.held)
+        document["paid_now"] = str(line.total if line.paid_now is None else line.paid_now)
+    return document
+
+
+def settlement_document(settlement: Settlement) -> dict[str, Any]:
+    return {
+        "member_id": settlement.member_id,
+        "team": settlement.team,
+        "held": str(settlement.held),
+        "status": settlement.status.value,
+        "paid": str(settlement.paid),
+        "reason": settlement.reason,
+    }
+
+
+def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
+    """The whole result as JSON-ready data: plan, calibration, summary, months, lines."""
+    plan = result.plan
+    weighted_or_capped = plan.weighted or plan.functional.caps.any
+    document = {
+        "plan": plan_document(plan),
+        "calibration": calibration_document(plan, result.calibration),
+        **(
+            {"weighting": weighting_document(plan, result.calibration, result)}
+            if plan.weighted
+            else {}
+        ),
+        "summary": summary_document(result),
+        "months": [
+            month_document(plan.currency, m, plan if weighted_or_capped else None)
+            for m in result.months
+        ],
+    }
+    holdback = bool(plan.holdback)
+    if lines:
+        document["lines"] = list(_line_documents(result, holdback))
+    if holdback:
+        document["settlements"] = [settlement_document(s) for s in result.settlements()]
+    return document
+
+
+def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
+    """Every line's document, as :func:`line_document` makes it, by period then member id.
+
+    A month's lines differ only in who they are for and in a handful of
+    (cohort, amount) combinations: each combination's document is made once
+    from its first line and copied, with the member's id and team, to the
+    others -- the same keys in the same order, so the JSON is the same.
+    """
+    members = result.plan.members
+    if result.plan.weighted or result.plan.functional.caps.any:
+        yield from _part_line_documents(result, holdback)
+        return
+    for month_result in result.months:
+        made: dict[tuple[int, int], dict[str, Any]] = {}
+        for position, cohort, amount in month_result.member_shares(len(members)):
+            member = members[position]
+            template = made.get((id(cohort), amount))
+            if template is None:
+                line = result.line(member, month_result, cohort, amount)
+                template = made[id(cohort), amount] = line_document(line, holdback=holdback)
+                yield template
+            else:
+                yield {**template, "member_id": member.id, "team": member.team}
+
+
+def _part_line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
+    """:func:`_line_documents` of a plan with functional goals or caps: by the line's parts."""
+    plan = result.plan
+    members = plan.members
+    options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
+    for month_result in result.months:
+        made: dict[tuple[int, tuple[int, tuple[int, ...], int]], dict[str, Any]] = {}
+        for position, index, cohort in month_result.member_cohorts(len(members)):
+            member = members[position]
+            parts = month_result.parts_of(index, position)
+            key = (index, parts)
+            template = made.get(key)
+            if template is None:
+                amount = parts[0] + sum(parts[1]) - parts[2]
+                by_parts = plan.weighted or bool(month_result.cuts)  # as Result.lines does
+                line = result.line(
+                    member, month_result, cohort, amount, parts if by_parts else None
+                )
+                template = made[key] = line_document(line, holdback=holdback, **options)
+                yield template
+            else:  # a cohort's members are of one team when the plan has goals
+                yield {**template, "member_id": member.id, "team": member.team}
+
+
+def render_json(document: dict[str, Any]) -> str:
+    """A document as JSON text: two-space indent, keys in their set order, newline at end."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,464 @@
+"""Exports: the payroll file, an Excel workbook and pandas frames.
+
+``payroll.csv`` is what payroll imports: one line per member and month with
+an amount to pay (months paid, amounts other than zero), by period then
+member id, with the columns :data:`PAYROLL_COLUMNS`. Amounts are plain
+decimal numbers in the plan currency (``1595.45``; a correction would be
+``-12.50``); member ids and teams are text cells escaped against formula
+injection (see :mod:`jointbonus.io.cells` for the rule). ``lines.csv``
+(:func:`jointbonus.write_results`) has every line, zeros and reasons
+included; this file has only what is to be paid.
+
+A plan with functional goals or caps adds, before ``amount``, how the month's
+amount is made (:func:`payroll_columns`): ``shared`` and a
+``functional_METRIC`` column per goal metric (plans with goals; empty for a
+metric the member's team has no goal on) and ``capped`` (plans with caps):
+shared + functional parts - capped is the month's total, of which ``amount``
+is what is paid with the month (the total, less any holdback). A year-end
+settlement row leaves them empty.
+
+Two optional extras, never needed by the rest of the library:
+
+* :func:`write_xlsx` writes the results as an Excel workbook and needs
+  openpyxl (``pip install 'jointbonus[xlsx]'``);
+* :func:`to_frame` gives the lines, months or payroll as a pandas
+  ``DataFrame`` and needs pandas (``pip install 'jointbonus[pandas]'``).
+
+Without the extra, each raises :class:`MissingExtraError` saying what to
+install; everything else works as before.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal, TextIO
+
+from jointbonus.errors import JointBonusError
+from jointbonus.io.cells import csv_line
+from jointbonus.io.files import write_bytes, write_text
+from jointbonus.sharedtarget.pay.frame import held_back
+from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.report.documents import (
+    LINE_COLUMNS,
+    MONTH_COLUMNS,
+    flat_line,
+    line_columns,
+    line_document,
+    month_document,
+    plan_document,
+    summary_document,
+)
+from jointbonus.sharedtarget.results import LineStatus, MonthStatus, Result
+
+__all__ = [
+    "LINE_NUMBERS",
+    "MONTH_NUMBERS",
+    "PAYROLL_COLUMNS",
+    "PAYROLL_FILE",
+    "PAYROLL_NUMBERS",
+    "XLSX_FILE",
+    "MissingExtraError",
+    "payroll_columns",
+    "payroll_csv",
+    "payroll_rows",
+    "require_extra",
+    "to_frame",
+    "write_payroll_csv",
+    "write_xlsx",
+    "xlsx_version",
+]
+
+#: File names in an output folder.
+PAYROLL_FILE = "payroll.csv"
+XLSX_FILE = "results.xlsx"
+
+PAYROLL_COLUMNS = ("member_id", "team", "period", "currency", "amount")
+#: The number columns of each table; every other column is text.
+PAYROLL_NUMBERS = ("amount",)
+LINE_NUMBERS = ("days", "weight", "attainment", "payout_factor", "shared", "total")
+#: Number columns a plan with functional goals, caps or a holdback adds to a table.
+_EXTRA_NUMBERS = ("capped", "held", "paid_now")
+MONTH_NUMBERS = ("target", "actual", "attainment", "payout_factor", "pool", "paid")
+
+#: Rows of one worksheet, the header included (Excel's limit).
+MAX_SHEET_ROWS = 1_048_576
+
+
+class MissingExtraError(JointBonusError, ImportError):
+    """An optional extra (openpyxl, pandas) that an export needs is not installed."""
+
+
+def require_extra(module: str, extra: str, purpose: str) -> ModuleType:
+    """Import the optional ``module``, or raise :class:`MissingExtraError` naming
+    ``pip install 'jointbonus[EXTRA]'`` for ``purpose``."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(
+            f"{purpose} needs {module}, which is not installed; install the optional "
+            f"extra with: pip install 'jointbonus[{extra}]'"
+        ) from None
+
+
+# -- payroll -------------------------------------------------------------------
+
+
+def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]:
+    """``(member_id, team, period, currency, amount)`` of every line to pay, in file order.
+
+    With a holdback, a month's amount is what is paid with it (the line's
+    total less what is held back), and each year-end settlement paid follows
+    as a row whose period is the plan's last month.
+    """
+    members = result.plan.members
+    code = result.plan.currency.code
+    for month in result.months:
+        if month.status is not MonthStatus.PAID or not month.paid:
+            continue
+        period = str(month.month)
+        for position, _cohort, amount in month.member_shares(len(members)):
+            now = amount - held_back(result.plan, amount)
+            if now:
+                member = members[position]
+                yield member.id, member.team, period, code, result.money(now)
+    yield from _settlement_rows(result)
+
+
+def payroll_columns(plan: Plan) -> tuple[str, ...]:
+    """The columns of ``payroll.csv`` for ``plan``: :data:`PAYROLL_COLUMNS`, and before
+    ``amount`` the parts of a plan with functional goals or caps (module docstring)."""
+    parts = _part_columns(plan)
+    if not parts:
+        return PAYROLL_COLUMNS
+    return (*PAYROLL_COLUMNS[:-1], *parts, "amount")
+
+
+def _part_columns(plan: Plan) -> tuple[str, ...]:
+    """The line columns that say how an amount is made: shared, functional_..., capped."""
+    if not plan.weighted and not plan.functional.caps.any:
+        return ()
+    columns = line_columns(plan)
+    start = columns.index("shared") if plan.weighted else columns.index("capped")
+    return columns[start : columns.index("total")]
+
+
+def _payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
+    """Every payroll row as a dict of :func:`payroll_columns` (amounts as text)."""
+    plan = result.plan
+    parts = _part_columns(plan)
+    if not parts:
+        for row in payroll_rows(result):
+            yield dict(zip(PAYROLL_COLUMNS, (*row[:4], str(row[4])), strict=True))
+        return
+    code = plan.currency.code
+    options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
+    for line in result.lines():
+        if line.status is not LineStatus.PAID:
+            continue
+        now = line.total if line.paid_now is None else line.paid_now
+        if not now:
+            continue
+        document = flat_line(line_document(line, **options))
+        yield {
+            "member_id": line.member_id,
+            "team": line.team,
+            "period": str(line.period),
+            "currency": code,
+            **{column: document.get(column) for column in parts},
+            "amount": str(now),
+        }
+    for row in _settlement_rows(result):
+        yield {
+            **dict(zip(PAYROLL_COLUMNS[:4], row[:4], strict=True)),
+            **dict.fromkeys(parts),
+            "amount": str(row[4]),
+        }
+
+
+def _settlement_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]:
+    """Payroll rows of the year-end settlements that are paid."""
+    if not result.plan.months:
+        return
+    last = str(result.plan.months[-1].month)
+    code = result.plan.currency.code
+    for settlement in result.settlements():
+        if settlement.paid:
+            yield settlement.member_id, settlement.team, last, code, settlement.paid
+
+
+def _payroll_chunks(result: Result, escape_formulas: bool) -> Iterator[str]:
+    """``payroll.csv`` text, one chunk per month (fast: each member's cells formatted once)."""
+    plan = result.plan
+    columns = payroll_columns(plan)
+    yield csv_line(columns, [False] * len(columns))
+    if columns != PAYROLL_COLUMNS:  # the parts of each amount: one row at a time
+        flags = [c not in ("member_id", "team", "period", "currency") for c in columns]
+        for document in _payroll_documents(result):
+            values = [document[c] for c in columns]
+            yield csv_line(values, flags, escape_formulas=escape_formulas)
+        return
+    members = plan.members
+    heads = [
+        csv_line((m.id, m.team), (False, False), escape_formulas=escape_formulas)[:-1] + ","
+        for m in members
+    ]
+    code = csv_line((plan.currency.code,), (False,), escape_formulas=escape_formulas)[:-1]
+    for month in result.months:
+        if month.status is not MonthStatus.PAID or not month.paid:
+            continue
+        period = str(month.month)
+        tails: dict[int, str] = {}
+        parts = []
+        for position, _cohort, amount in month.member_shares(len(members)):
+            if not amount:
+                continue
+            tail = tails.get(amount)
+            if tail is None:
+                now = amount - held_back(plan, amount)
+                tail = tails[amount] = f"{period},{code},{result.money(now)}\n" if now else ""
+            if tail:
+                parts.append(heads[position] + tail)
+        yield "".join(parts)
+    for row in _settlement_rows(result):
+        cells = (row[0], row[1], row[2], row[3], str(row[4]))
+        yield csv_line(cells, (False, False, False, False, True), escape_formulas=escape_formulas)
+
+
+def payroll_csv(result: Result, *, escape_formulas: bool = True) -> str:
+    """``payroll.csv`` as text (see the module docstring).
+
+    ``escape_formulas=False`` writes text cells exactly as they are, for a
+    program that reads the file and never a spreadsheet.
+    """
+    return "".join(_payroll_chunks(result, escape_formulas))
+
+
+def write_payroll_csv(result: Result, path: str | Path, *, escape_formulas: bool = True) -> Path:
+    """Write ``payroll.csv`` to ``path`` atomically (complete or not at all); returns the path."""
+
+    def write(handle: TextIO) -> None:
+        for chunk in _payroll_chunks(result, escape_formulas):
+            handle.write(chunk)
+
+    return write_text(path, write)
+
+
+# -- pandas ----------------------------------------------------------------------
+
+
+def _decimal(text: object) -> Decimal | None:
+    return None if text is None else Decimal(str(text))
+
+
+def _columns(
+    columns: Sequence[str],
+    numbers: Iterable[str],
+    documents: Iterable[dict[str, Any]],
+) -> dict[str, list[Any]]:
+    numeric = set(numbers)
+    table: dict[str, list[Any]] = {column: [] for column in columns}
+    for document in documents:
+        for column in columns:
+            value = document.get(column)  # a functional part of another team's goal: None
+            if column in numeric and isinstance(value, str):
+                value = _decimal(value)
+            table[column].append(value)
+    return table
+
+
+def _table(
+    result: Result, table: str
+) -> tuple[Sequence[str], Sequence[str], Callable[[], Iterable[dict[str, Any]]]]:
+    """Columns, number columns and the rows (as documents) of one of the tables."""
+    plan = result.plan
+    currency = plan.currency
+    if table == "lines":
+        if not plan.weighted and not plan.functional.caps.any:
+            return LINE_COLUMNS, LINE_NUMBERS, lambda: map(line_document, result.lines())
+        columns = line_columns(plan)
+        columns = tuple(c for c in columns if c not in ("held", "paid_now"))
+        options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
+        return (
+            columns,
+            (*LINE_NUMBERS, *_extra_numbers(columns)),
+            lambda: (flat_line(line_document(line, **options)) for line in result.lines()),
+        )
+    if table == "months":
+        if not plan.functional.caps.any:
+            return (
+                MONTH_COLUMNS,
+                MONTH_NUMBERS,
+                lambda: (month_document(currency, m) for m in result.months),
+            )
+        return (
+            (*MONTH_COLUMNS, "capped"),
+            (*MONTH_NUMBERS, "capped"),
+            lambda: (month_document(currency, m, plan) for m in result.months),
+        )
+    if table == "payroll":
+        columns = payroll_columns(plan)
+        return (
+            columns,
+            (*PAYROLL_NUMBERS, *_extra_numbers(columns)),
+            lambda: _payroll_documents(result),
+        )
+    raise ValueError(f"table: got {table!r}, expected 'lines', 'months' or 'payroll'")
+
+
+def _extra_numbers(columns: Sequence[str]) -> tuple[str, ...]:
+    """The number columns of ``columns`` beyond the plain tables': parts, cuts, holdback."""
+    return tuple(c for c in columns if c.startswith("functional_") or c in _EXTRA_NUMBERS)
+
+
+def to_frame(result: Result, table: Literal["lines", "months", "payroll"] = "lines") -> Any:
+    """The result's ``lines``, ``months`` or ``payroll`` as a pandas ``DataFrame``.
+
+    The columns are those of ``lines.csv``, ``months.csv`` and
+    ``payroll.csv``. Amounts and ratios are exact :class:`~decimal.Decimal`
+    values (object columns), ratios with six decimals as in the files; a
+    value that does not exist yet (a pending month's attainment) is ``None``;
+    ``days`` is an integer, ``hit`` a boolean or ``None``, the rest text. A plan
+    with functional goals or caps adds the columns of its files: the lines'
+    ``functional_METRIC`` parts (``None`` for a metric the member's team has
+    no goal on) and ``capped``, the months' ``capped``, the payroll's parts.
+    Summing an amount column adds Decimals, so totals stay exact::
+
+        frame = jointbonus.to_frame(result)
+        frame.groupby("member_id")["total"].sum()
+
+    Needs pandas (``pip install 'jointbonus[pandas]'``); raises
+    :class:`MissingExtraError` without it.
+    """
+    columns, numbers, documents = _table(result, table)
+    pandas = require_extra("pandas", "pandas", "to_frame")
+    return pandas.DataFrame(_columns(columns, numbers, documents()), columns=list(columns))
+
+
+# -- Excel -------------------------------------------------------------------------
+
+
+def xlsx_version() -> str:
+    """The version of openpyxl, which writes workbooks; :class:`MissingExtraError` without it."""
+    return str(require_extra("openpyxl", "xlsx", "writing an .xlsx workbook").__version__)
+
+
+#: The document dates openpyxl writes (the time of saving): removed, so that
+#: the same result gives the same workbook, byte for byte.
+_SAVE_TIMES = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_AMOUNTS = {"target", "actual", "pool", "paid", "shared", "total", "amount", "capped"}
+_SUMMARY_KINDS = {"budget": "amount", "norm.mean_attainment": "ratio", "norm.uplift": "ratio"}
+
+
+def write_xlsx(result: Result, path: str | Path) -> Path:
+    """Write the results as an Excel workbook at ``path``, atomically; returns the path.
+
+    Sheets: ``Summary`` (the plan and the plan summary), ``Months``,
+    ``Lines`` (every member and month) and ``Payroll`` (the lines to pay),
+    with the columns of the CSV files. Amounts and ratios are number cells
+    formatted to the currency's decimals (Excel keeps numbers as binary
+    floating point: the exact figures are in the CSV and JSON files); every
+    text cell is stored as text, so no cell is ever a formula and no
+    apostrophe is needed. A table longer than a worksheet (1,048,575 rows)
+    continues on ``Lines 2``, ``Lines 3``, ... Characters a worksheet cannot
+    hold (control characters) are shown as U+FFFD. The workbook carries no
+    save time: the same result gives the same file, byte for byte.
+
+    Needs openpyxl (``pip install 'jointbonus[xlsx]'``); raises
+    :class:`MissingExtraError` without it.
+    """
+    openpyxl = require_extra("openpyxl", "xlsx", "writing an .xlsx workbook")
+    cells = importlib.import_module("openpyxl.cell")
+    illegal = importlib.import_module("openpyxl.cell.cell").ILLEGAL_CHARACTERS_RE
+    workbook = openpyxl.Workbook(write_only=True)
+    minor = result.plan.currency.minor_unit
+    formats = {"amount": "#,##0" + ("." + "0" * minor if minor else ""), "ratio": "0.000000"}
+
+    def cell(sheet: Any, value: object, kind: str = "text") -> Any:
+        """A cell: ``kind`` is ``text``, ``amount`` or ``ratio`` (ints and booleans as they are)."""
+        if value is None or isinstance(value, bool | int):
+            return cells.WriteOnlyCell(sheet, value=value)
+        text = str(value)
+        if kind in formats:
+            number = cells.WriteOnlyCell(sheet, value=Decimal(text))
+            number.number_format = formats[kind]
+            return number
+        written = cells.WriteOnlyCell(sheet, value=illegal.sub("\ufffd", text))
+        written.data_type = "s"  # text, even when it starts with "=": never a formula
+        return written
+
+    def add_table(title: str, table: str) -> None:
+        columns, numbers, documents = _table(result, table)
+        kinds = [
+            ("amount" if c in _AMOUNTS or c.startswith("functional_") else "ratio")
+            if c in numbers
+            else "text"
+            for c in columns
+        ]
+        sheet: Any = None
+        rows = 0
+        for document in documents():
+            if sheet is None or rows == MAX_SHEET_ROWS:
+                sheets = len([s for s in workbook.worksheets if s.title.startswith(title)])
+                sheet = workbook.create_sheet(f"{title} {sheets + 1}" if sheets else title)
+                sheet.append([cell(sheet, c) for c in columns])
+                rows = 1
+            sheet.append(
+                [cell(sheet, document.get(c), k) for c, k in zip(columns, kinds, strict=True)]
+            )
+            rows += 1
+        if sheet is None:
+            sheet = workbook.create_sheet(title)
+            sheet.append([cell(sheet, c) for c in columns])
+
+    summary = workbook.create_sheet("Summary")
+    summary.append([cell(summary, "item"), cell(summary, "value")])
+    plan = plan_document(result.plan)
+    norm = plan.pop("norm")
+    goals = plan.pop("goals", [])
+    settings = {f"{group}.{key}": value for group in ("gates", "caps")
+                for key, value in plan.pop(group, {}).items()}  # fmt: skip
+    for key, value in plan.items():
+        summary.append([cell(summary, key), cell(summary, value, _SUMMARY_KINDS.get(key, "text"))])
+    for key, value in norm.items():
+        kind = _SUMMARY_KINDS.get(f"norm.{key}", "text")
+        summary.append([cell(summary, f"norm.{key}"), cell(summary, value, kind)])
+    for goal in goals:
+        key = f"goals.{goal['team']}/{goal['metric']}"
+        summary.append([cell(summary, f"{key}.weight"), cell(summary, goal["weight"], "ratio")])
+        summary.append([cell(summary, f"{key}.curve"), cell(summary, goal["curve"])])
+    for key, value in settings.items():
+        kind = "ratio" if key.startswith("gates.") else "amount"
+        summary.append([cell(summary, key), cell(summary, value, kind)])
+    for key, value in summary_document(result).items():
+        summary.append([cell(summary, key), cell(summary, value, "amount")])
+    add_table("Months", "months")
+    add_table("Lines", "lines")
+    add_table("Payroll", "payroll")
+
+    saved = io.BytesIO()
+    workbook.save(saved)
+    return write_bytes(path, _reproducible(saved.getvalue()))
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The workbook ``data`` with fixed times: no save time, every zip entry at 1980-01-01."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _SAVE_TIMES.sub(b"", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
+    return out.getvalue()

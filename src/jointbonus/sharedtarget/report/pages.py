@@ -1,0 +1,216 @@
+"""What the Markdown pages people read share: escaped text, cells, tables, the plan in words.
+
+The member statements (:mod:`jointbonus.sharedtarget.report.statements`) and the transparency
+report (:mod:`jointbonus.sharedtarget.report.transparency`) are written with these, so the two
+pages describe the plan in the same sentences and show a figure the same way.
+Text that comes from the plan (ids, teams, names) goes through :func:`md`, so
+it always shows as written and never becomes markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+from jointbonus.core.curves import StepCurve
+from jointbonus.core.number import decimal_text, percent_text
+from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
+from jointbonus.sharedtarget.results import Result
+
+__all__ = [
+    "cap_limits",
+    "factor_cell",
+    "leaver_rule",
+    "md",
+    "md_table",
+    "percent_cell",
+    "plan_sentences",
+    "plan_teams",
+    "scale_text",
+]
+
+#: Characters that Markdown would read as formatting; escaped in text that
+#: comes from the plan (ids, teams, names) so it always shows as written.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|&~#])")
+
+
+def md(text: str) -> str:
+    """``text`` as literal Markdown on one line."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+def percent_cell(value: Fraction | None) -> str:
+    """A ratio as a percentage cell (``107.45%``); empty for ``None``."""
+    return "" if value is None else percent_text(value)
+
+
+def factor_cell(value: Fraction | None) -> str:
+    """A payout factor as a cell with four decimals; empty for ``None``."""
+    return "" if value is None else decimal_text(value, 4)
+
+
+def md_table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> list[str]:
+    """A Markdown table; ``align`` has one letter per column, ``l`` or ``r``."""
+    rule = ["---:" if a == "r" else "---" for a in align]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
+    lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+    return lines
+
+
+def plan_teams(plan: Plan) -> list[str]:
+    """The plan's teams in its order, or its members' teams sorted when it names none."""
+    return list(plan.teams) or sorted({m.team for m in plan.members})
+
+
+def _and(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def scale_text(result: Result) -> str:
+    """The calibrated scale: the pool at target with its currency, or the multiplier."""
+    plan, currency = result.plan, result.plan.currency
+    if plan.funding is FundingStyle.POOL:
+        pool = currency.round_to_minor(result.calibration.scale)
+        return f"{currency.format(pool)} {currency.code}"
+    return decimal_text(result.calibration.scale, 6)
+
+
+def plan_sentences(result: Result) -> str:
+    """The plan in two sentences: one target, and how the money is shared.
+
+    A plan with functional goals says instead how the money is divided
+    between the shared goal and each team's goals, and what the gates and
+    caps do (in a sentence each).
+    """
+    plan = result.plan
+    if plan.weighted:
+        return " ".join([_weighted_sentences(result), *_limit_sentences(plan)])
+    if plan.functional.caps.any:
+        return " ".join([_shared_sentences(result), *_limit_sentences(plan)])
+    return _shared_sentences(result)
+
+
+def _weighted_sentences(result: Result) -> str:
+    """How a plan with functional goals pays: the shared target, the weights, the parts."""
+    plan = result.plan
+    teams = _and([md(t) for t in plan_teams(plan)])
+    teams = teams[:1].upper() + teams[1:]
+    weights = ", ".join(
+        f"{md(w.team)} {percent_text(w.nominal, 2)}" for w in result.calibration.weights
+    )
+    first = (
+        f"{teams} share one monthly {md(plan.metric)} target ({md(plan.curve.describe())}), "
+        "and each team with functional goals keeps part of its bonus on them."
+    )
+    if plan.funding is FundingStyle.INDIVIDUAL:
+        second = (
+            f"Each member's target bonus for the month (annual target bonus x "
+            f"{scale_text(result)} / 12 x their weight) is divided by their team's shared "
+            f"weight ({weights}) between the shared target and their team's goals, each part "
+            "paid at its own payout factor."
+        )
+    else:
+        by = {
+            Split.EQUAL: "FTE and days active",
+            Split.SALARY: "FTE x days active x annual base salary",
+            Split.TARGET_BONUS: "FTE x days active x annual target bonus",
+        }[plan.split]
+        second = (
+            f"The month's pool at target, {scale_text(result)}, is divided between the shared "
+            f"target and each team's goals by the team's shared weight ({weights}); each part "
+            f"pays at its own payout factor and is shared in proportion to {by} among the "
+            "members it belongs to."
+        )
+    return f"{first} {second}"
+
+
+def _limit_sentences(plan: Plan) -> list[str]:
+    """The gates and caps, a sentence each."""
+    sentences = []
+    gates = plan.functional.gates
+    if gates.functional is not None:
+        sentences.append(
+            f"No functional part pays in a month whose {md(plan.metric)} attainment is below "
+            f"{percent_text(gates.functional)}."
+        )
+    if gates.shared is not None:
+        sentences.append(
+            "A team's shared part pays only in a month where each of its goals reaches "
+            f"{percent_text(gates.shared)}."
+        )
+    caps = plan.functional.caps
+    if caps.any:
+        code = plan.currency.code
+        limits = [
+            f"{plan.currency.format(cap)} {code} a {label}"
+            for label, cap in (("month", caps.per_month), ("plan year", caps.per_year))
+            if cap is not None
+        ]
+        sentences.append(
+            f"Nobody is paid more than {' or '.join(limits)}; what a cap cuts is not paid."
+        )
+    return sentences
+
+
+def _shared_sentences(result: Result) -> str:
+    """The plan on the shared goal alone in two sentences."""
+    plan = result.plan
+    teams = _and([md(t) for t in plan_teams(plan)])
+    metric = md(plan.metric)
+    curve = plan.curve
+    teams = teams[:1].upper() + teams[1:]
+    if isinstance(curve, StepCurve) and curve.threshold == 1 and curve.payout == 1:
+        first = (
+            f"{teams} share one monthly {metric} target: in a month that reaches it, "
+            "everybody in the plan earns a bonus, and in a month that misses it, nobody does."
+        )
+    else:
+        first = (
+            f"{teams} share one monthly {metric} target, and every month's payout factor "
+            f"follows one curve for everybody ({md(curve.describe())})."
+        )
+    if plan.funding is FundingStyle.INDIVIDUAL:
+        second = (
+            f"Each member earns their annual target bonus x {scale_text(result)} / 12 x "
+            "their weight (FTE x days active / days in the month) x the payout factor."
+        )
+    else:
+        by = {
+            Split.EQUAL: "shared equally among everybody in the plan that month, "
+            "in proportion to FTE and days active",
+            Split.SALARY: "shared among everybody in the plan that month in proportion "
+            "to FTE x days active x annual base salary",
+            Split.TARGET_BONUS: "shared among everybody in the plan that month in "
+            "proportion to FTE x days active x annual target bonus",
+        }[plan.split]
+        second = (
+            f"The month's pool, {scale_text(result)} at target times the payout factor, is {by}."
+        )
+    return f"{first} {second}"
+
+
+def leaver_rule(plan: Plan) -> str:
+    """The plan's leaver rule, as the end of a sentence."""
+    if plan.pay_leavers_for_exit_month:
+        return (
+            "a member who leaves before a month's last day is paid for the days they "
+            "were there (`pay_leavers_for_exit_month = true`)"
+        )
+    return (
+        "a member who leaves before a month's last day is not paid for that month "
+        "(`pay_leavers_for_exit_month = false`)"
+    )
+
+
+def cap_limits(plan: Plan) -> list[str]:
+    """The plan's caps in words: ``["1,800.00 GBP a month", ...]`` (empty without caps)."""
+    caps = plan.functional.caps
+    currency = plan.currency
+    return [
+        f"{currency.format(cap)} {currency.code} a {label}"
+        for label, cap in (("month", caps.per_month), ("plan year", caps.per_year))
+        if cap is not None
+    ]

@@ -1,0 +1,548 @@
+"""Pages people read: a statement for each member, and the transparency report.
+
+A member's **statement** (:func:`render_statement`) is a Markdown page for one
+person: the plan in two sentences, the leaver rule and whether it applied to
+them, each plan month (days active, weight, attainment, payout factor, shared
+amount, total and the reason for any zero), the year so far, and how to check
+a figure.
+
+The **transparency report** (:func:`render_transparency_report`) is the page
+both teams see: each month's target and where it came from, the actual, the
+attainment, hit or miss, the payout factor, the pool and how it was split
+(members sharing, total weight, the share of a full-time member present all
+month, the leftover minor units and who received them), the pending months,
+the calibration evidence, the year so far against the norm, and what each
+team was paid.
+
+Every figure comes from the :class:`~jointbonus.sharedtarget.results.Result`: amounts are
+its integers of minor units, shown with thousands separators and the currency
+code, and nothing is worked out another way, so the statements add up to the
+months' ``paid`` exactly. Output is deterministic: the same result gives the
+same text, byte for byte.
+
+Member ids become file names through :func:`statement_file_names`, which maps
+every id to a plain name (letters, digits, ``.``, ``_`` and ``-``, never
+starting with a dot) that cannot leave the folder it is written into.
+
+This module writes the statements and offers the whole set of pages: the
+report is made in :mod:`jointbonus.sharedtarget.report.transparency`, the file
+names in :mod:`jointbonus.sharedtarget.report.filenames`, and what the pages
+share in :mod:`jointbonus.sharedtarget.report.pages`.
+
+>>> statement_file_names(["DM-S09", "../x"])["../x"]
+'x-d6b96a97d1.md'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shlex
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from jointbonus.core.money import Currency
+from jointbonus.core.number import decimal_text, percent_text
+from jointbonus.core.periods import Month
+from jointbonus.core.roster import Member
+from jointbonus.errors import JointBonusError
+from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
+from jointbonus.sharedtarget.report.documents import number_text
+from jointbonus.sharedtarget.report.filenames import (
+    STATEMENTS_FOLDER,
+    TRANSPARENCY_FILE,
+    statement_file_names,
+)
+from jointbonus.sharedtarget.report.pages import (
+    cap_limits,
+    factor_cell,
+    leaver_rule,
+    md,
+    md_table,
+    percent_cell,
+    plan_sentences,
+)
+from jointbonus.sharedtarget.report.transparency import render_transparency_report
+from jointbonus.sharedtarget.results import Line, LineStatus, MonthResult, MonthStatus, Result
+from jointbonus.sharedtarget.weighting import realised_weights
+
+__all__ = [
+    "STATEMENTS_FOLDER",
+    "TRANSPARENCY_FILE",
+    "UnknownMemberError",
+    "render_statement",
+    "render_statements",
+    "render_transparency_report",
+    "statement_file_names",
+    "statement_files",
+]
+
+
+class UnknownMemberError(JointBonusError, LookupError):
+    """A statement was asked for a member id the plan does not have."""
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span, shown exactly as written."""
+    text = " ".join(text.split())
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# -- lines, member by member -------------------------------------------------
+
+
+def _lines_by_member(result: Result) -> Iterator[tuple[Member, list[Line]]]:
+    """Each member (in id order) with their lines (in month order).
+
+    One pass over the months, then one member at a time: memory grows with
+    the number of members, not with members x months. Members of one cohort
+    getting the same amount share the parts of their lines.
+    """
+    members = result.plan.members
+    slots: list[list[int]] = []
+    for month in result.months:
+        slot = [-1] * len(members)
+        for index, cohort in enumerate(month.frame.cohorts):
+            for position in cohort.positions:
+                slot[position] = index
+        slots.append(slot)
+    for position, member in enumerate(members):
+        lines = []
+        for month, slot in zip(result.months, slots, strict=True):
+            index = slot[position]
+            if index >= 0:
+                lines.append(_line(result, member, month, index, position))
+        yield member, lines
+
+
+def _line(result: Result, member: Member, month: MonthResult, index: int, position: int) -> Line:
+    """The line of ``member`` (at ``position``, in cohort ``index``) in ``month``.
+
+    With functional goals, or caps that cut someone this month, the line
+    carries its parts, as :meth:`Result.lines` makes it.
+    """
+    cohort = month.frame.cohorts[index]
+    if result.plan.weighted or month.cuts:
+        parts = month.parts_of(index, position)
+        amount = parts[0] + sum(parts[1]) - parts[2]
+        return result.line(member, month, cohort, amount, parts)
+    return result.line(member, month, cohort, month.shares[index].share(position))
+
+
+def _member_lines(result: Result, position: int) -> list[Line]:
+    member = result.plan.members[position]
+    lines = []
+    for month in result.months:
+        for index, cohort in enumerate(month.frame.cohorts):
+            if position in cohort.positions:
+                lines.append(_line(result, member, month, index, position))
+                break
+    return lines
+
+
+_LineKey = tuple[Month, int, Fraction, Fraction | None, Fraction | None, Decimal, Decimal, str]
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_cells(currency: Currency, key: _LineKey) -> tuple[str, ...]:
+    """A statement line's cells; a month's lines repeat, so each is formatted once."""
+    period, days, weight, attainment, factor, shared, total, reason = key
+    return (
+        str(period),
+        str(days),
+        decimal_text(weight, 4),
+        percent_cell(attainment),
+        factor_cell(factor),
+        currency.format(currency.to_minor(shared)),
+        currency.format(currency.to_minor(total)),
+        md(reason),
+    )
+
+
+def _leaver_applied(plan: Plan, member: Member, lines: Sequence[Line]) -> str:
+    end = member.end
+    if not plan.months or end is None or end > plan.months[-1].month.last_day:
+        return "It does not apply to you: you have no leaving date in the plan year."
+    if end < plan.months[0].month.first_day:
+        return f"It does not apply to you: you left on {end.isoformat()}, before the plan year."
+    exit_line = next(line for line in lines if line.period.first_day <= end <= line.period.last_day)
+    month = exit_line.period
+    if end == month.last_day:
+        return (
+            f"It did not apply to you: you left on {end.isoformat()}, the last day of "
+            f"{month}, so {month} counts in full."
+        )
+    if plan.pay_leavers_for_exit_month:
+        return (
+            f"It applied to you: you left on {end.isoformat()}, so {month} counts for the "
+            f"{exit_line.days} days you were there."
+        )
+    return f"It applied to you: you left on {end.isoformat()}, so {month} is not paid."
+
+
+# -- a member's statement ----------------------------------------------------
+
+
+def _statement(result: Result, member: Member, lines: Sequence[Line]) -> str:
+    plan = result.plan
+    currency = plan.currency
+    code = currency.code
+    total = sum(currency.to_minor(line.total) for line in lines)
+    paid = sum(1 for line in lines if line.status is LineStatus.PAID)
+    pending = sum(1 for line in lines if line.status is LineStatus.PENDING)
+    span = f"{plan.months[0].month} to {plan.months[-1].month}" if plan.months else "no months"
+    out = [
+        f"# Bonus statement: {md(member.id)}",
+        "",
+        f"{md(plan.name)}, {span}, amounts in {code}.",
+        "",
+        f"- Member: {md(member.id)}",
+        f"- Team: {md(member.team)}",
+        f"- FTE: {member.fte}",
+        f"- Started: {member.start.isoformat()}",
+        *([f"- Left: {member.end.isoformat()}"] if member.end is not None else []),
+        f"- {'Earned' if plan.holdback else 'Paid'} so far: **{currency.format(total)} {code}** "
+        f"({paid} {'month' if paid == 1 else 'months'} with a payment, {pending} pending)",
+        "",
+        "## The plan in two sentences"
+        if not plan.weighted and not plan.functional.caps.any
+        else "## The plan in brief",
+        "",
+        plan_sentences(result),
+        "",
+        "## Leavers",
+        "",
+        f"In this plan {leaver_rule(plan)}. {_leaver_applied(plan, member, lines)}",
+        "",
+        "## Your months",
+        "",
+    ]
+    if plan.weighted or plan.functional.caps.any:
+        out += _part_months(result, member, lines, total)
+    else:
+        rows = [
+            _line_cells(
+                currency,
+                (line.period, line.days, line.weight, line.attainment, line.payout_factor,
+                 line.shared, line.total, line.reason),
+            )
+            for line in lines
+        ]  # fmt: skip
+        rows.append(("**Year so far**", "", "", "", "", "", f"**{currency.format(total)}**", ""))
+        out += md_table(
+            ["Month", "Days active", "Weight", "Attainment", "Factor", f"Shared ({code})",
+             f"Total ({code})", "Note"],
+            "lrrrrrrl",
+            rows,
+        )  # fmt: skip
+    out += [
+        "",
+        "Weight is FTE x days active / days in the month. Attainment is the month's "
+        f"actual {md(plan.metric)} / its target, and the factor is what the payout curve "
+        "gives for it.",
+        "",
+        *_goals_part(result, member, lines),
+        *_caps_part(result, lines),
+        *_held_back(result, member, lines),
+        "## How to check a figure",
+        "",
+        *_how_to_check(result, member),
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _part_months(result: Result, member: Member, lines: Sequence[Line], total: int) -> list[str]:
+    """The months table of a plan with functional goals or caps: every part of each line."""
+    plan = result.plan
+    currency = plan.currency
+    code = currency.code
+    metrics = [g.metric for t in plan.functional.terms if t.team == member.team for g in t.goals]
+    capped = plan.functional.caps.any
+
+    def money(amount: Decimal) -> str:
+        return currency.format(currency.to_minor(amount))
+
+    rows = [
+        (
+            str(line.period),
+            str(line.days),
+            decimal_text(line.weight, 4),
+            percent_cell(line.attainment),
+            factor_cell(line.payout_factor),
+            money(line.shared),
+            *(money(amount) for _, amount in line.functional),
+            *((money(line.capped),) if capped else ()),
+            money(line.total),
+            md(line.reason),
+        )
+        for line in lines
+    ]
+    width = 5 + len(metrics) + capped
+
+    def year(amounts: Iterable[Decimal]) -> str:
+        return f"**{currency.format(sum(currency.to_minor(a) for a in amounts))}**"
+
+    rows.append(
+        (
+            "**Year so far**",
+            *("",) * 4,
+            year(line.shared for line in lines),
+            *(year(dict(line.functional)[m] for line in lines) for m in metrics),
+            *((year(line.capped for line in lines),) if capped else ()),
+            f"**{currency.format(total)}**",
+            "",
+        )
+    )
+    headers = [
+        "Month",
+        "Days active",
+        "Weight",
+        "Attainment",
+        "Factor",
+        f"Shared ({code})",
+        *(f"{md(m)} ({code})" for m in metrics),
+        *((f"Capped ({code})",) if capped else ()),
+        f"Total ({code})",
+        "Note",
+    ]
+    lines_out = md_table(headers, "l" + "r" * (width + 1) + "l", rows)
+    parts = "the shared part" + (" + each functional part" if metrics else "")
+    return [
+        *lines_out,
+        "",
+        f"Total is {parts}" + (" - what the cap cut." if capped else "."),
+    ]
+
+
+def _goals_part(result: Result, member: Member, lines: Sequence[Line]) -> list[str]:
+    """Your team's weighting and functional goals, month by month (plans with goals)."""
+    plan = result.plan
+    if not plan.weighted:
+        return []
+    currency = plan.currency
+    code = currency.code
+    index = next(i for i, t in enumerate(plan.functional.terms) if t.team == member.team)
+    terms = plan.functional.terms[index]
+    weight = result.calibration.weights[index]
+    out = ["## Your team's goals", ""]
+    if not terms.goals:
+        return [*out, f"{md(member.team)} has no functional goals: your whole bonus is shared.", ""]
+    w = weight.nominal
+    goals = ", ".join(f"{md(g.metric)} (weight {number_text(g.weight)})" for g in terms.goals)
+    how = (
+        "given by the plan"
+        if weight.wanted is None
+        else f"solved so that {percent_text(weight.wanted)} of what {md(member.team)} can expect "
+        "to earn comes from the shared goal"
+    )
+    expected = (
+        "" if weight.expected is None else f" Expected split: {percent_text(weight.expected, 2)}."
+    )
+    realised = next((r for r in realised_weights(result) if r.team == terms.team), None)
+    realised_text = (
+        f" Realised so far: {percent_text(realised.weight, 2)} "
+        f"({currency.format(realised.shared)} {code} shared, "
+        f"{currency.format(realised.functional)} {code} functional, before caps)."
+        if realised is not None and realised.weight is not None
+        else ""
+    )
+    out += [
+        f"Your bonus is {percent_text(w, 2)} (exactly {w.numerator}/{w.denominator}) on the "
+        f"shared target and {percent_text(1 - w, 2)} on the functional goals of "
+        f"{md(member.team)}: "
+        f"{goals}. The shared weight was {how}.{expected}{realised_text}",
+        "",
+    ]
+    rows = []
+    by_period = {line.period: line for line in lines}
+    metrics = {m.name: m for m in plan.functional.metrics}
+    for position, month in enumerate(result.months):
+        line = by_period.get(month.month)
+        parts = dict(line.functional) if line is not None else {}
+        if month.status is MonthStatus.PAID and month.goals:
+            for g in month.goals:
+                if g.goal.team != terms.team:
+                    continue
+                factor = factor_cell(g.factor) + (" (gated)" if g.gated else "")
+                mine = parts.get(g.goal.metric)
+                rows.append(
+                    (
+                        str(month.month),
+                        md(g.goal.metric),
+                        number_text(g.target),
+                        str(g.actual),
+                        percent_cell(g.attainment),
+                        factor,
+                        currency.format(g.pool),
+                        "" if mine is None else currency.format(currency.to_minor(mine)),
+                    )
+                )
+            continue
+        for goal in terms.goals:
+            metric_month = metrics[goal.metric].months[position]
+            actual = "" if metric_month.actual is None else str(metric_month.actual)
+            rows.append(
+                (str(month.month), md(goal.metric), number_text(metric_month.target), actual,
+                 "", "pending", "", "")
+            )  # fmt: skip
+    pool = "Team pool" if plan.funding is FundingStyle.POOL else "Team's lines"
+    out += md_table(
+        ["Month", "Goal", "Target", "Actual", "Attainment", "Factor", f"{pool} ({code})",
+         f"Your part ({code})"],
+        "llrrrrrr",
+        rows,
+    )  # fmt: skip
+    gate = plan.functional.gates.functional
+    out += [
+        "",
+        "Each goal's factor is what its own curve gives for its attainment"
+        + (
+            f"; '(gated)': the functional gate closed it, as the month's shared attainment "
+            f"was below {percent_text(gate)}."
+            if gate is not None
+            else "."
+        ),
+        "",
+    ]
+    return out
+
+
+def _caps_part(result: Result, lines: Sequence[Line]) -> list[str]:
+    """What the caps are and what they cut from you (plans with caps)."""
+    plan = result.plan
+    caps = plan.functional.caps
+    if not caps.any:
+        return []
+    currency = plan.currency
+    code = currency.code
+    limits = cap_limits(plan)
+    cut = sum(currency.to_minor(line.capped) for line in lines)
+    months = [str(line.period) for line in lines if line.capped]
+    where = f" (in {', '.join(months)})" if months else ""
+    return [
+        "## Caps",
+        "",
+        f"This plan pays a member at most {' and '.join(limits)}; what a cap cuts is not "
+        f"paid to anyone. Cut from you so far: **{currency.format(cut)} {code}**{where}.",
+        "",
+    ]
+
+
+def _held_back(result: Result, member: Member, lines: Sequence[Line]) -> list[str]:
+    """The holdback paragraph of a statement (nothing for a plan without one)."""
+    plan = result.plan
+    if not plan.holdback:
+        return []
+    currency = plan.currency
+    held = sum(currency.to_minor(line.held) for line in lines)
+    settlement = next(s for s in result.settlements() if s.member_id == member.id)
+    outcome = {
+        "paid": f"It is paid to you with the year-end settlement: {currency.format(held)} "
+        f"{currency.code}.",
+        "forfeited": f"It is not paid: {md(settlement.reason)}.",
+        "pending": "It is settled when the plan year is over, if you are still in the plan "
+        "on its last day.",
+    }[settlement.status.value]
+    return [
+        "## Held back until the year end",
+        "",
+        f"This plan holds {percent_text(plan.holdback)} of every month's amount until the "
+        f"plan year ends. Held back from you so far: **{currency.format(held)} "
+        f"{currency.code}**. {outcome}",
+        "",
+    ]
+
+
+def _how_to_check(result: Result, member: Member) -> list[str]:
+    plan = result.plan
+    unit = f"{plan.currency.from_minor(1)} {plan.currency.code}"
+    if plan.weighted:
+        share = _weighted_share_rule(plan, unit)
+    elif plan.funding is FundingStyle.INDIVIDUAL:
+        share = (
+            "- Your amount in a month is your annual target bonus x the multiplier / 12 x "
+            f"your weight x the factor, rounded to the nearest {unit}."
+        )
+    else:
+        weight = {
+            Split.EQUAL: "your weight",
+            Split.SALARY: "your weight x your salary",
+            Split.TARGET_BONUS: "your weight x your target bonus",
+        }[plan.split]
+        share = (
+            f"- Your share of a month's pool is the pool x {weight} / the total of everybody "
+            f"sharing it, rounded down to {unit}; the units left over go one each to the "
+            "largest remainders, equal remainders to the lower member id."
+        )
+    return [
+        "- Every month's target, actual, pool and how it was split are in the transparency "
+        f"report (`{TRANSPARENCY_FILE}`), made by the same run as this statement and seen by "
+        "both teams.",
+        share,
+        f"- {_code(f'jointbonus explain PLAN --member {shlex.quote(member.id)} --month YYYY-MM')} "
+        "traces one of your months back to the inputs that made it.",
+    ]
+
+
+def _weighted_share_rule(plan: Plan, unit: str) -> str:
+    """How each part of a line is made, for a plan with functional goals."""
+    cut = " less what a cap cut" if plan.functional.caps.any else ""
+    if plan.funding is FundingStyle.INDIVIDUAL:
+        return (
+            "- Your target bonus for a month is your annual target bonus x the multiplier / "
+            "12 x your weight; your shared part is that x your team's shared weight x the "
+            "shared factor, each functional part that x (1 - the shared weight) x the goal's "
+            f"weight x its factor, each rounded to the nearest {unit}. Your total is their "
+            f"sum{cut}."
+        )
+    weight = {
+        Split.EQUAL: "your weight",
+        Split.SALARY: "your weight x your salary",
+        Split.TARGET_BONUS: "your weight x your target bonus",
+    }[plan.split]
+    return (
+        f"- The shared pool is split by {weight} x your team's shared weight, each goal's "
+        f"pool among your team by {weight}; every share is rounded down to {unit} and the "
+        "units left over go one each to the largest remainders, equal remainders to the "
+        f"lower member id. Your total is the sum of your parts{cut}."
+    )
+
+
+def render_statement(result: Result, member_id: str) -> str:
+    """The Markdown statement of the member ``member_id``.
+
+    Raises :class:`UnknownMemberError` when the plan has no such member.
+    """
+    for position, member in enumerate(result.plan.members):
+        if member.id == member_id:
+            return _statement(result, member, _member_lines(result, position))
+    known = [m.id for m in result.plan.members]
+    shown = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
+    raise UnknownMemberError(
+        f"member id: got {member_id!r}, expected one of the plan's {len(known)} members ({shown})"
+    )
+
+
+def render_statements(result: Result) -> Iterator[tuple[str, str]]:
+    """``(member id, Markdown statement)`` for every member, in member id order."""
+    for member, lines in _lines_by_member(result):
+        yield member.id, _statement(result, member, lines)
+
+
+# -- every page, as files ----------------------------------------------------
+
+
+def statement_files(result: Result) -> Iterator[tuple[str, str]]:
+    """``(relative path, Markdown)`` of the transparency report and every statement.
+
+    Paths use ``/``: ``transparency.md``, then ``statements/NAME.md`` for each
+    member in id order, ``NAME.md`` from :func:`statement_file_names`. The
+    texts are made one at a time, so a large roster is never held in memory.
+    """
+    yield TRANSPARENCY_FILE, render_transparency_report(result)
+    names = statement_file_names(m.id for m in result.plan.members)
+    for member_id, text in render_statements(result):
+        yield f"{STATEMENTS_FOLDER}/{names[member_id]}", text

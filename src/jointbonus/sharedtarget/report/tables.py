@@ -1,0 +1,507 @@
+"""Tables for people: the calibration and the whole result, laid out by tabulate.
+
+Amounts are shown with thousands separators (``12,345.67``), an average
+rounded half up to the minor unit; attainments as percentages and payout
+factors with four decimals. The figures are those of the JSON documents
+(:mod:`jointbonus.sharedtarget.report.documents`), so a table and a document never disagree.
+
+A plan with functional goals or caps shows more: its gates and caps and how
+calibration costed the caps, a weighting table (each team's nominal shared
+weight, exact, the wanted and expected split, and after a run the realised
+one), each goal's mean factor at the norm; each month's goal attainments
+and factors, the goals' pools and what the caps cut; each statement line's
+functional parts and cut. A plan without them is shown exactly as before.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from tabulate import tabulate
+
+from jointbonus.core.money import Currency
+from jointbonus.core.number import decimal_text, percent_text, round_half_up
+from jointbonus.sharedtarget.calibration import Calibration
+from jointbonus.sharedtarget.plan import FundingStyle, Plan
+from jointbonus.sharedtarget.report.documents import (
+    caps_costing,
+    minor_text,
+    number_text,
+    shared_gated,
+)
+from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result
+from jointbonus.sharedtarget.weighting import realised_weights
+
+__all__ = ["render_calibration_table", "render_table"]
+
+
+def _amount(currency: Currency, units: int | Fraction | None) -> str:
+    """Minor units (an average may be fractional) as ``12,345.67``, rounded half up."""
+    if units is None:
+        return ""
+    return currency.format(units if isinstance(units, int) else round_half_up(units))
+
+
+def _pct(value: Fraction | None) -> str:
+    return "" if value is None else percent_text(value)
+
+
+def _factor(value: Fraction | None) -> str:
+    return "" if value is None else decimal_text(value, 4)
+
+
+def render_calibration_table(plan: Plan, calibration: Calibration) -> str:
+    """The calibration for people: the scale, the budget, and the evidence."""
+    return _calibration_table(plan, calibration, None)
+
+
+def _calibration_table(plan: Plan, calibration: Calibration, result: Result | None) -> str:
+    """The calibration table; with ``result``, the weighting shows the realised weights."""
+    currency = plan.currency
+    c = currency.code
+    scale_label = (
+        f"Pool at target per month ({c})"
+        if plan.funding is FundingStyle.POOL
+        else "Target bonus multiplier"
+    )
+    scale_text = (
+        currency.format(currency.round_to_minor(calibration.scale))
+        if plan.funding is FundingStyle.POOL
+        else decimal_text(calibration.scale, 6)
+    )
+    how = "solved for neutrality" if calibration.calibrated else "fixed by the plan"
+    rows = [
+        ("Plan", plan.name),
+        ("Curve", plan.curve.describe()),
+        ("Norm", plan.norm.describe()),
+        ("Neutrality", plan.neutrality.value.replace("_", " ")),
+        (f"Budget ({c})", f"{currency.format(calibration.budget)}  ({plan.budget.source})"),
+        (scale_label, f"{scale_text}  ({how}; {_exact_text(calibration.scale)})"),
+        (f"Expected cost ({c})", _amount(currency, calibration.expected_cost)),
+        (f"Cost on the norm path ({c})", currency.format(calibration.norm_path_cost)),
+        (
+            f"Residual after rounding ({c})",
+            f"{minor_text(currency, calibration.residual, 4)} "
+            f"(bound {minor_text(currency, calibration.rounding_bound, 4)}, "
+            f"{'within' if calibration.within_bound else 'OUTSIDE'})",
+        ),
+        ("Historical scenarios", str(calibration.scenarios)),
+        *_settings_rows(plan, calibration),
+    ]
+    goals = plan.goals
+    months = tabulate(
+        [
+            (
+                str(m.month),
+                _pct(m.norm_attainment),
+                _pct(m.hit_rate),
+                _factor(m.mean_factor),
+                *(_factor(f) for f in m.mean_goal_factors[: len(goals)]),
+                _amount(currency, m.expected_cost),
+            )
+            for m in calibration.months
+        ],
+        headers=[
+            "Month",
+            "Attainment at norm",
+            "Chance of paying",
+            "Mean shared factor" if goals else "Mean factor",
+            *(f"{goal.key} mean factor" for goal in goals),
+            "Expected cost",
+        ],
+        colalign=("left", *("right",) * (4 + len(goals))),
+        disable_numparse=True,
+    )
+    header = tabulate(rows, tablefmt="plain", disable_numparse=True)
+    if not plan.weighted:
+        return f"{header}\n\n{months}\n"
+    weighting = _weighting_table(plan, calibration, result)
+    return f"{header}\n\n{weighting}\n\n{months}\n"
+
+
+def _settings_rows(plan: Plan, calibration: Calibration) -> list[tuple[str, str]]:
+    """The gates (a plan with goals) and the caps and how they were costed (with caps)."""
+    currency = plan.currency
+    rows = []
+    if plan.weighted:
+        gates = plan.functional.gates
+        rows.append(
+            (
+                "Functional gate",
+                "none"
+                if gates.functional is None
+                else f"{percent_text(gates.functional)} shared attainment, below which no "
+                "functional part pays",
+            )
+        )
+        rows.append(
+            (
+                "Shared gate",
+                "none"
+                if gates.shared is None
+                else f"{percent_text(gates.shared)} attainment on each of a team's goals, "
+                "below which its shared part does not pay",
+            )
+        )
+    caps = plan.functional.caps
+    if caps.any:
+        code = currency.code
+        for label, cap in (("month", caps.per_month), ("plan year", caps.per_year)):
+            rows.append(
+                (f"Cap per member per {label} ({code})",
+                 "none" if cap is None else currency.format(cap))
+            )  # fmt: skip
+        rows.append(
+            (
+                "Caps costed over",
+                caps_costing(plan, calibration),
+            )
+        )
+    return rows
+
+
+def _weight_text(value: Fraction | None) -> str:
+    """A shared weight as a percentage and its exact fraction: ``62.39% (209/335)``."""
+    if value is None:
+        return ""
+    return f"{percent_text(value, 2)} ({value.numerator}/{value.denominator})"
+
+
+def _weighting_table(plan: Plan, calibration: Calibration, result: Result | None) -> str:
+    """Per team: the goals, the nominal, wanted, expected (and realised) shared weight."""
+    currency = plan.currency
+    realised = {r.team: r for r in realised_weights(result)} if result is not None else {}
+    goals = {
+        terms.team: ", ".join(f"{g.metric} x {number_text(g.weight)}" for g in terms.goals)
+        for terms in plan.functional.terms
+    }
+    rows = []
+    for weight in calibration.weights:
+        earned = realised.get(weight.team)
+        rows.append(
+            (
+                weight.team,
+                goals.get(weight.team) or "none",
+                _weight_text(weight.nominal),
+                "" if weight.wanted is None else percent_text(weight.wanted, 2),
+                "" if weight.expected is None else percent_text(weight.expected, 2),
+                _amount(currency, weight.shared_expected),
+                _amount(currency, weight.functional_expected),
+                *(
+                    (
+                        _weight_text(earned.weight) if earned is not None else "",
+                        currency.format(earned.shared) if earned is not None else "",
+                        currency.format(earned.functional) if earned is not None else "",
+                    )
+                    if result is not None
+                    else ()
+                ),
+            )
+        )
+    c = currency.code
+    headers = [
+        "Team",
+        "Functional goals (weight)",
+        "Nominal shared weight",
+        "Wanted split",
+        "Expected shared weight",
+        f"Expected shared ({c})",
+        f"Expected functional ({c})",
+        *(
+            ("Realised shared weight", f"Shared earned ({c})", f"Functional earned ({c})")
+            if result is not None
+            else ()
+        ),
+    ]
+    table = tabulate(
+        rows,
+        headers=headers,
+        colalign=("left", "left", *("right",) * (len(headers) - 2)),
+        disable_numparse=True,
+    )
+    return (
+        "Weighting: a member earns w x the shared part + (1 - w) x their team's functional "
+        "goals; expected and earned figures are before caps\n" + table
+    )
+
+
+def _settlement_table(result: Result) -> str:
+    """The year-end settlement of held-back amounts, member by member."""
+    currency = result.plan.currency
+    rows = [
+        (
+            s.member_id,
+            s.team,
+            currency.format(currency.to_minor(s.held)),
+            s.status.value,
+            currency.format(currency.to_minor(s.paid)),
+            s.reason,
+        )
+        for s in result.settlements()
+    ]
+    table = tabulate(
+        rows,
+        headers=["Member", "Team", "Held back", "Settlement", "Paid", "Note"],
+        colalign=("left", "left", "right", "left", "right", "left"),
+        disable_numparse=True,
+    )
+    share = percent_text(result.plan.holdback)
+    return (
+        f"Year-end settlement of held-back amounts ({share} of every line is held until the "
+        "plan year ends and paid then to those still in the plan)\n" + table
+    )
+
+
+def _goal_cells(month: MonthResult, count: int) -> list[str]:
+    """Each goal's ``attainment -> factor`` in a month (``gated`` when the gate closed it)."""
+    if month.status is MonthStatus.PENDING or not month.goals:
+        return [""] * count
+    return [
+        f"{percent_text(g.attainment)} -> {'gated' if g.gated else _factor(g.factor)}"
+        for g in month.goals
+    ]
+
+
+def _goals_section(result: Result) -> list[str]:
+    """The functional goals month by month: target, actual, attainment, factor, pool."""
+    plan = result.plan
+    if not plan.weighted:
+        return []
+    currency = plan.currency
+    metrics = {m.name: m for m in plan.functional.metrics}
+    rows = []
+    for index, m in enumerate(result.months):
+        if m.status is MonthStatus.PAID and m.goals:
+            for g in m.goals:
+                rows.append(
+                    (
+                        str(m.month),
+                        g.goal.key,
+                        number_text(g.target),
+                        str(g.actual),
+                        percent_text(g.attainment),
+                        _factor(g.factor),
+                        "closed" if g.gated else "open",
+                        currency.format(g.pool),
+                    )
+                )
+            continue
+        for goal in plan.goals:
+            month = metrics[goal.metric].months[index]
+            actual = "" if month.actual is None else str(month.actual)
+            rows.append(
+                (str(m.month), goal.key, number_text(month.target), actual, "", "", "pending", "")
+            )
+    table = tabulate(
+        rows,
+        headers=["Month", "Goal", "Target", "Actual", "Attainment", "Factor", "Gate", "Pool"],
+        colalign=("left", "left", *("right",) * 4, "left", "right"),
+        disable_numparse=True,
+    )
+    funding = (
+        "each goal's own pool"
+        if plan.funding is FundingStyle.POOL
+        else "the sum of the goal's lines"
+    )
+    return [
+        "",
+        f"Functional goals (in the months table: attainment -> payout factor; pool: {funding})",
+        table,
+        *_shared_gate_lines(result),
+    ]
+
+
+def _shared_gate_lines(result: Result) -> list[str]:
+    """The months whose shared gate closed a team's shared part (a plan with a shared gate)."""
+    plan = result.plan
+    gate = plan.functional.gates.shared
+    if gate is None:
+        return []
+    closed = [
+        f"{m.month} ({', '.join(teams)})" for m in result.months if (teams := shared_gated(plan, m))
+    ]
+    return [
+        f"Shared gate {percent_text(gate)}: a team's shared part pays only when each of its "
+        f"goals reaches it; it closed {'; '.join(closed) if closed else 'no team in any month'}"
+    ]
+
+
+def render_table(result: Result) -> str:
+    """The whole result for people: summary, months and every member's statement."""
+    plan = result.plan
+    currency = plan.currency
+    c = currency.code
+    s = result.summary
+    summary = tabulate(
+        [
+            (f"Budget ({c})", currency.format(s.budget)),
+            (f"Expected cost ({c})", _amount(currency, s.expected_cost)),
+            (f"Paid to date ({c})", currency.format(s.paid_to_date)),
+            (f"Expected to date at the norm ({c})", _amount(currency, s.expected_to_date)),
+            (f"Variance against the norm ({c})", _amount(currency, s.variance_to_date)),
+            (f"Cost on current pace ({c})", currency.format(s.cost_on_pace)),
+            (f"Pace against budget ({c})", currency.format(s.pace_variance)),
+            (
+                "Months hit / paid / pending",
+                f"{s.months_hit} / {s.months_paid} / {s.months_pending}",
+            ),
+            *(
+                (
+                    (f"Held back to date ({c})", currency.format(s.held_to_date)),
+                    (f"Of which forfeited by leavers ({c})", currency.format(s.forfeited_to_date)),
+                )
+                if plan.holdback
+                else ()
+            ),
+            *(
+                (
+                    (
+                        f"Cut by the caps to date ({c})",
+                        currency.format(sum(m.capped for m in result.months)),
+                    ),
+                )
+                if plan.functional.caps.any
+                else ()
+            ),
+        ],
+        tablefmt="plain",
+        disable_numparse=True,
+        colalign=("left", "right"),
+    )
+    goals = plan.goals
+    capped = plan.functional.caps.any
+    months = tabulate(
+        [
+            (
+                str(m.month),
+                currency.format(currency.round_to_minor(m.plan_month.target)),
+                ""
+                if m.plan_month.actual is None
+                else currency.format(currency.round_to_minor(Fraction(m.plan_month.actual))),
+                _pct(m.attainment),
+                _factor(m.factor),
+                {True: "hit", False: "miss", None: "pending"}[m.hit],
+                _amount(currency, m.pool),
+                *_goal_cells(m, len(goals)),
+                *((currency.format(m.capped),) if capped else ()),
+                currency.format(m.paid),
+            )
+            for m in result.months
+        ],
+        headers=[
+            "Month",
+            "Target",
+            "Actual",
+            "Attainment",
+            "Factor",
+            "Result",
+            ("Shared pool" if plan.funding is FundingStyle.POOL else "Shared lines")
+            if goals
+            else "Pool",
+            *(goal.key for goal in goals),
+            *(("Capped",) if capped else ()),
+            "Paid",
+        ],
+        colalign=(
+            "left",
+            *("right",) * 4,
+            "left",
+            *("right",) * (3 + len(goals) + capped),
+        ),
+        disable_numparse=True,
+    )
+    leaver_rule = "paid for the days worked" if plan.pay_leavers_for_exit_month else "not paid"
+    parts = [
+        f"{plan.name}",
+        f"{plan.metric} target, {plan.curve.describe()}",
+        f"Leavers in their exit month: {leaver_rule}",
+        "",
+        _calibration_table(plan, result.calibration, result).rstrip("\n"),
+        "",
+        "Plan summary",
+        summary,
+        "",
+        "Months",
+        months,
+        *_goals_section(result),
+        "",
+        "Statements",
+    ]
+    holdback = bool(plan.holdback)
+    metrics = {t.team: [g.metric for g in t.goals] for t in plan.functional.terms}
+    by_member: dict[str, list[Line]] = {}
+    for line in result.lines():
+        by_member.setdefault(line.member_id, []).append(line)
+    for member in plan.members:
+        lines = by_member.get(member.id, [])
+        total = sum(currency.to_minor(line.total) for line in lines)
+        parts.append("")
+        parts.append(
+            f"{member.id} ({member.team}), FTE {member.fte}: total {currency.format(total)} {c}"
+        )
+        own = metrics.get(member.team, []) if plan.weighted else []
+        parts.append(
+            tabulate(
+                [
+                    (
+                        str(line.period),
+                        line.days,
+                        decimal_text(line.weight, 4),
+                        _pct(line.attainment),
+                        _factor(line.payout_factor),
+                        currency.format(currency.to_minor(line.shared)),
+                        *(
+                            currency.format(currency.to_minor(amount))
+                            for _, amount in line.functional
+                        ),
+                        *((currency.format(currency.to_minor(line.capped)),) if capped else ()),
+                        currency.format(currency.to_minor(line.total)),
+                        *(
+                            (
+                                currency.format(currency.to_minor(line.held)),
+                                currency.format(currency.to_minor(line.paid_now or line.total)),
+                            )
+                            if holdback
+                            else ()
+                        ),
+                        line.reason,
+                    )
+                    for line in lines
+                ],
+                headers=[
+                    "Month",
+                    "Days",
+                    "Weight",
+                    "Attainment",
+                    "Factor",
+                    "Shared",
+                    *own,
+                    *(("Capped",) if capped else ()),
+                    "Total",
+                    *(("Held", "Paid now") if holdback else ()),
+                    "Note",
+                ],
+                colalign=(
+                    "left",
+                    *("right",) * ((8 if holdback else 6) + len(own) + capped),
+                    "left",
+                ),
+                disable_numparse=True,
+            )
+        )
+    if holdback:
+        parts.extend(["", _settlement_table(result)])
+    return "\n".join(parts) + "\n"
+
+
+#: Longest exact fraction a table shows in full; the JSON always has it (``scale_exact``).
+_EXACT_SHOWN = 40
+
+
+def _exact_text(value: Fraction) -> str:
+    """``exact 1000`` or, for a fraction too long to read, how long it is and where it is."""
+    text = str(value)
+    if len(text) <= _EXACT_SHOWN:
+        return f"exact {text}"
+    digits = len(str(value.numerator)) + len(str(value.denominator))
+    return f"exact: a fraction of {digits} digits, in the JSON as scale_exact"

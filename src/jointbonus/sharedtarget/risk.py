@@ -1,0 +1,519 @@
+"""Cost risk: how much the plan year may cost, under the historical norm.
+
+Calibration makes the plan's *expected* cost equal its budget. This module
+gives the whole distribution of the year's cost around it: its mean,
+percentiles, extremes, and the chance of exceeding the budget by a share.
+
+**The model.** Each plan month performs like one historical month, each
+historical month equally likely, and **months are drawn independently** of
+each other. A month's cost in a scenario is what the plan pays it there
+(:func:`scenario_month_costs`, the one place that says so). Independence is an
+assumption: real months are correlated (a weak market depresses several in a
+row), so the true spread of a year may be wider than shown. The mean does not
+depend on it: it is the calibration's expected cost either way.
+
+**Two methods, one answer.**
+
+* ``exact``: the distribution of the year's total is built month by month,
+  adding one month's few possible costs to every total so far and counting
+  the combinations of historical months that lead to each total (integers, so
+  every probability is an exact fraction with denominator ``H^months``). A
+  step plan costs one of two amounts a month, so its year takes few values.
+  Used whenever the work (totals so far x costs of the next month, summed over
+  the months) is bound in advance to stay within :data:`EXACT_WORK_LIMIT`
+  (:func:`exact_work`).
+* ``bootstrap``: otherwise, ``years`` simulated years from a seeded random
+  generator (:data:`DEFAULT_SEED` unless one is given), so the output is the
+  same on every run. Each month's costs become a table of equally likely
+  entries (scenarios giving the same cost are merged by their greatest common
+  count), months are grouped so that a group's table of every combination
+  stays within :data:`GROUP_TABLE_LIMIT` entries, and one draw per group and
+  year picks a combination: the same distribution as one draw per month, in a
+  fraction of the draws.
+
+**Statistics.** The ``p``-th percentile is the smallest cost ``c`` with
+``P(cost <= c) >= p%`` (of the simulated years, for a bootstrap). The chance
+of exceeding the budget by a share ``x`` is ``P(cost > budget x (1 + x))``.
+
+**Paid months.** For a plan with months already paid, the distribution of
+the year *given* those months is reported too: paid months fixed at what the
+engine paid, pending months drawn as above.
+
+>>> from datetime import date
+>>> from jointbonus import D, HistoryMonth, Member, Month, StepCurve, build_plan
+>>> plan = build_plan(  # two months; half the historical months reached their target
+...     name="Demo", currency="USD", start="2026-01", months=2,
+...     members=[Member("A", "sales", date(2025, 1, 1), None, D("1"))],
+...     history=[HistoryMonth(Month(2025, m), D(a), D(100)) for m, a in
+...              zip(range(9, 13), ["90", "105", "110", "95"])],
+...     targets={"2026-01": "100", "2026-02": "100"}, curve=StepCurve(), budget="200.00",
+... )
+>>> risk = cost_risk(plan)  # a pool of 200.00 a hit month: 0, 1 or 2 hits
+>>> [(plan.currency.from_minor(cost), str(p)) for cost, p in risk.year.points()]
+[(Decimal('0.00'), '1/4'), (Decimal('200.00'), '1/2'), (Decimal('400.00'), '1/4')]
+>>> risk.year.method.value, risk.year.mean == risk.budget, str(risk.year.chance_above(risk.budget))
+('exact', True, '1/4')
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from operator import add, mul, sub
+
+from jointbonus.core.number import to_fraction
+from jointbonus.core.periods import Month
+from jointbonus.errors import JointBonusError
+from jointbonus.sharedtarget.calibration import Calibration, calibrate, scenario_outcomes
+from jointbonus.sharedtarget.engine import pay
+from jointbonus.sharedtarget.pay.frame import MonthFrame, frame_months, month_cost
+from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.results import MonthStatus
+
+__all__ = [
+    "DEFAULT_EXCEED",
+    "DEFAULT_PERCENTILES",
+    "DEFAULT_SEED",
+    "DEFAULT_YEARS",
+    "EXACT_WORK_LIMIT",
+    "GROUP_TABLE_LIMIT",
+    "MAX_YEARS",
+    "CostDistribution",
+    "CostRisk",
+    "RiskError",
+    "RiskMethod",
+    "cost_risk",
+    "exact_work",
+    "scenario_month_costs",
+]
+
+DEFAULT_YEARS = 100_000
+MAX_YEARS = 1_000_000
+DEFAULT_SEED = 2026
+DEFAULT_PERCENTILES: tuple[int, ...] = (5, 10, 25, 50, 75, 90, 95)
+DEFAULT_EXCEED: tuple[Fraction, ...] = (Fraction(0), Fraction(1, 10), Fraction(1, 4))
+#: A number given as a setting (a share of the budget, a percentile): exact, never a float.
+Setting = Decimal | Fraction | int | str
+#: Pairs (total so far, cost of the next month) the exact method may combine.
+EXACT_WORK_LIMIT = 1_000_000
+#: Most entries in the table of one group of months drawn together by the bootstrap.
+GROUP_TABLE_LIMIT = 65_536
+
+
+class RiskError(JointBonusError, ValueError):
+    """Cost risk asked for with bad settings (years, seed, shares, method)."""
+
+
+class RiskMethod(StrEnum):
+    """How the distribution of the year's cost is computed."""
+
+    AUTO = "auto"
+    """Exact when the work stays within :data:`EXACT_WORK_LIMIT`, else a bootstrap."""
+    EXACT = "exact"
+    """Every combination of historical months, counted exactly."""
+    BOOTSTRAP = "bootstrap"
+    """Seeded simulated years."""
+
+
+def scenario_month_costs(
+    plan: Plan, calibration: Calibration, frames: Sequence[MonthFrame]
+) -> tuple[Counter[int], ...]:
+    """For each month of ``frames``: how many historical scenarios make it cost each amount.
+
+    Amounts are what the plan pays the month at the calibration's scale, in
+    minor units after rounding; the counts of a month add up to the number of
+    historical scenarios. Computed once per distinct outcome (the payout
+    factors of the shared and functional goals together, after gates).
+
+    Every distribution in this module is built from these tables, so when the
+    way a scenario is paid changes, this is the one function to change.
+    """
+    if plan.functional.caps.per_year is not None:
+        raise RiskError(
+            f"'{plan.name}' caps what a member is paid per plan year, so a year's cost is not "
+            "the sum of independent months' costs and the cost risk cannot be built from "
+            "month tables; the calibration's expected cost follows the cap through whole "
+            "historical years (see 'jointbonus calibrate')"
+        )
+    terms = calibration.terms
+    tables = []
+    for frame in frames:
+        costs: Counter[int] = Counter()
+        for outcome, count in Counter(scenario_outcomes(plan, frame)).items():
+            costs[month_cost(plan, frame, terms, outcome).paid] += count
+        tables.append(costs)
+    return tuple(tables)
+
+
+@dataclass(frozen=True, slots=True)
+class CostDistribution:
+    """The distribution of a year's cost, in minor units.
+
+    ``amounts`` are sorted; ``cumulative[i]`` is the weight of the costs up to
+    and including ``amounts[i]``. Exact: distinct amounts weighted by the number
+    of combinations of historical months giving them. Bootstrap: one amount
+    per simulated year, each of weight 1.
+    """
+
+    method: RiskMethod
+    amounts: tuple[int, ...]
+    cumulative: Sequence[int]
+    drawn_months: tuple[Month, ...] = ()
+    """The months drawn from the norm."""
+    paid_months: tuple[Month, ...] = ()
+    """The months fixed at what was paid (empty for the year under the norm)."""
+    paid: int = 0
+    """What the paid months cost, minor units; included in every amount."""
+    years: int | None = None
+    """Simulated years (bootstrap only)."""
+    seed: int | None = None
+    """The random seed (bootstrap only)."""
+
+    @property
+    def label(self) -> str:
+        drawn = _count(len(self.drawn_months), "month")
+        if not self.paid_months:
+            return f"the year under the norm: {drawn} drawn"
+        first, last = self.paid_months[0], self.paid_months[-1]
+        span = str(first) if first == last else f"{first} to {last}"
+        pending = _count(len(self.drawn_months), "pending month")
+        return (
+            f"the year given the {_count(len(self.paid_months), 'month')} paid ({span}): "
+            f"{pending} drawn"
+        )
+
+    @property
+    def total_weight(self) -> int:
+        return self.cumulative[-1]
+
+    def _weights(self) -> Iterable[int]:
+        return map(sub, self.cumulative, itertools.chain((0,), self.cumulative))
+
+    @property
+    def mean(self) -> Fraction:
+        """The mean cost, minor units, exact."""
+        return Fraction(sum(map(mul, self.amounts, self._weights())), self.total_weight)
+
+    @property
+    def variance(self) -> Fraction:
+        """The variance of the cost, minor units squared, exact."""
+        squares = sum(map(mul, map(mul, self.amounts, self.amounts), self._weights()))
+        return Fraction(squares, self.total_weight) - self.mean**2
+
+    @property
+    def mean_standard_error(self) -> int | None:
+        """Bootstrap: the standard error of the mean, minor units, rounded; else ``None``."""
+        if self.years is None:
+            return None
+        quadruple = math.floor(4 * self.variance / self.years)
+        return (math.isqrt(quadruple) + 1) // 2  # sqrt(variance / years), rounded half up
+
+    @property
+    def minimum(self) -> int:
+        return self.amounts[0]
+
+    @property
+    def maximum(self) -> int:
+        return self.amounts[-1]
+
+    def quantile(self, share: Fraction) -> int:
+        """The smallest cost ``c`` with ``P(cost <= c) >= share`` (``share`` from 0 to 1)."""
+        needed = math.ceil(share * self.total_weight)
+        return self.amounts[min(bisect_left(self.cumulative, needed), len(self.amounts) - 1)]
+
+    def percentile(self, percent: Fraction | int) -> int:
+        """The ``percent``-th percentile: :meth:`quantile` of ``percent / 100``."""
+        return self.quantile(Fraction(percent) / 100)
+
+    def chance_above(self, amount: Fraction | int) -> Fraction:
+        """``P(cost > amount)``, exact (the share of simulated years, for a bootstrap)."""
+        index = bisect_right(self.amounts, amount)
+        below = self.cumulative[index - 1] if index else 0
+        return Fraction(self.total_weight - below, self.total_weight)
+
+    def points(self) -> tuple[tuple[int, Fraction], ...]:
+        """Each distinct cost with its probability, in increasing order of cost."""
+        weights: Counter[int] = Counter()
+        for amount, weight in zip(self.amounts, self._weights(), strict=True):
+            weights[amount] += weight
+        return tuple((a, Fraction(w, self.total_weight)) for a, w in sorted(weights.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class CostRisk:
+    """The cost risk of a plan year: the year under the norm and, if any, given the paid months."""
+
+    budget: int
+    """The neutral budget, minor units."""
+    expected_cost: Fraction
+    """The calibration's expected cost, minor units: the mean of :attr:`year`."""
+    scenarios: int
+    """Historical months in the norm's sample."""
+    percentiles: tuple[Fraction, ...]
+    """The percentiles reported, in percent."""
+    exceed: tuple[Fraction, ...]
+    """The shares over budget whose chance of being exceeded is reported."""
+    year: CostDistribution
+    """Every month drawn from the norm, paid or not."""
+    given_paid: CostDistribution | None
+    """Paid months fixed, pending months drawn; ``None`` when no month is paid."""
+
+    def threshold(self, share: Fraction) -> Fraction:
+        """The budget exceeded by ``share``: ``budget x (1 + share)``, minor units."""
+        return self.budget * (1 + share)
+
+    @property
+    def distributions(self) -> tuple[CostDistribution, ...]:
+        return (self.year,) if self.given_paid is None else (self.year, self.given_paid)
+
+
+# -- computing -------------------------------------------------------------------
+
+
+def exact_work(tables: Sequence[Counter[int]]) -> int:
+    """An upper bound on the pairs (total so far, cost of the next month) the exact method adds.
+
+    The totals after some months are at most the product of their numbers of
+    distinct costs, and at most the multiples of the costs' common step in the
+    range the totals can span: a step plan whose months pay one pool has
+    ``months + 1`` totals, however many months it has.
+    """
+    step = 0
+    for table in tables:
+        lowest = min(table)
+        for cost in table:
+            step = math.gcd(step, cost - lowest)
+    totals, span, work = 1, 0, 0
+    for table in tables:
+        work += totals * len(table)
+        span += max(table) - min(table)
+        totals = min(totals * len(table), span // step + 1 if step else 1)
+    return work
+
+
+def _exact(
+    tables: Sequence[Counter[int]], paid: int, limit: int
+) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """Sorted totals of ``paid`` + one draw from each table, with cumulative counts.
+
+    The counts are the numbers of combinations of table entries giving each
+    total; ``None`` when the work (:func:`exact_work`) would pass ``limit``.
+    """
+    if exact_work(tables) > limit:
+        return None
+    totals = {paid: 1}
+    for table in tables:
+        following: dict[int, int] = {}
+        get = following.get
+        for cost, count in table.items():
+            for total, weight in totals.items():
+                key = total + cost
+                following[key] = get(key, 0) + weight * count
+        totals = following
+    amounts = tuple(sorted(totals))
+    return amounts, tuple(itertools.accumulate(totals[a] for a in amounts))
+
+
+def _equally_likely(table: Counter[int]) -> list[int]:
+    """A month's costs as a list of equally likely entries (counts divided by their gcd)."""
+    common = math.gcd(*table.values())
+    return [cost for cost in sorted(table) for _ in range(table[cost] // common)]
+
+
+def _groups(tables: Sequence[Counter[int]]) -> list[list[int]]:
+    """Months merged, in order, into tables of every combination of at most GROUP_TABLE_LIMIT."""
+    groups: list[list[int]] = []
+    for table in tables:
+        entries = _equally_likely(table)
+        if groups and len(groups[-1]) * len(entries) <= GROUP_TABLE_LIMIT:
+            groups[-1] = [a + b for a in groups[-1] for b in entries]
+        else:
+            groups.append(entries)
+    return groups
+
+
+def _bootstrap(tables: Sequence[Counter[int]], paid: int, years: int, seed: int) -> list[int]:
+    """``years`` simulated totals of ``paid`` + one draw from each table, sorted."""
+    rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
+    totals: list[int] = [paid] * years
+    for group in _groups(tables):
+        totals = list(map(add, totals, rng.choices(group, k=years)))
+    totals.sort()
+    return totals
+
+
+def _distribution(
+    tables: Sequence[Counter[int]],
+    *,
+    drawn_months: tuple[Month, ...],
+    paid: int,
+    paid_months: tuple[Month, ...],
+    method: RiskMethod,
+    years: int,
+    seed: int,
+) -> CostDistribution:
+    """The distribution of ``paid`` plus the cost of the months of ``tables``, by ``method``."""
+    if method is not RiskMethod.BOOTSTRAP or not tables:
+        exact = _exact(tables, paid, EXACT_WORK_LIMIT)
+        if exact is not None:
+            amounts, cumulative = exact
+            return CostDistribution(
+                RiskMethod.EXACT, amounts, cumulative, drawn_months, paid_months, paid
+            )
+        if method is RiskMethod.EXACT:
+            raise RiskError(
+                f"method: got 'exact', but the year's cost takes too many values to count "
+                f"exactly (over {EXACT_WORK_LIMIT:,} combinations to add up); "
+                "use 'bootstrap' or 'auto'"
+            )
+    totals = _bootstrap(tables, paid, years, seed)
+    return CostDistribution(
+        RiskMethod.BOOTSTRAP,
+        tuple(totals),
+        range(1, years + 1),
+        drawn_months,
+        paid_months,
+        paid,
+        years,
+        seed,
+    )
+
+
+def _settings(
+    method: RiskMethod | str,
+    years: int,
+    seed: int,
+    exceed: Setting | Iterable[Setting],
+    percentiles: Setting | Iterable[Setting],
+) -> tuple[RiskMethod, tuple[Fraction, ...], tuple[Fraction, ...]]:
+    """The settings checked, with every problem reported in one :class:`RiskError`."""
+    problems = []
+    chosen = RiskMethod.AUTO
+    try:
+        chosen = RiskMethod(str(method))
+    except ValueError:
+        choices = ", ".join(repr(m.value) for m in RiskMethod)
+        problems.append(f"method: got {method!r}, expected one of {choices}")
+    if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= MAX_YEARS:
+        problems.append(
+            f"years: got {years!r}, expected a whole number of simulated years "
+            f"from 1 to {MAX_YEARS:,}"
+        )
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        problems.append(f"seed: got {seed!r}, expected a whole number >= 0")
+    shares = []
+    for value in _values(exceed):
+        try:
+            share = to_fraction(value)
+        except JointBonusError:
+            share = None
+        if share is None or share <= -1:
+            problems.append(
+                f"exceed: got {value!r}, expected a share of the budget above -1, "
+                f"such as '0.1' (10% over budget){_not_float(value)}"
+            )
+        else:
+            shares.append(share)
+    percents = []
+    for value in _values(percentiles):
+        try:
+            percent = to_fraction(value)
+        except JointBonusError:
+            percent = None
+        if percent is None or not 0 < percent < 100:
+            problems.append(
+                f"percentiles: got {value!r}, expected a percent between 0 and 100"
+                f"{_not_float(value)}"
+            )
+        else:
+            percents.append(percent)
+    if len(problems) == 1:
+        raise RiskError(problems[0])
+    if problems:
+        listed = "\n".join(f"  {problem}" for problem in problems)
+        raise RiskError(f"{len(problems)} problems in the cost risk settings:\n{listed}")
+    return chosen, tuple(shares), tuple(percents)
+
+
+def _not_float(value: object) -> str:
+    if isinstance(value, float):
+        return " (as text or a Decimal: floats cannot hold decimal numbers exactly)"
+    return ""
+
+
+def _values(values: Setting | Iterable[Setting]) -> Iterable[Setting]:
+    """A list of settings; one value given alone is a list of one."""
+    if isinstance(values, Decimal | Fraction | int | str | float):
+        return (values,)  # a float given alone is refused below, as in a list
+    return values
+
+
+def cost_risk(
+    plan: Plan,
+    calibration: Calibration | None = None,
+    *,
+    frames: Sequence[MonthFrame] | None = None,
+    method: RiskMethod | str = RiskMethod.AUTO,
+    years: int = DEFAULT_YEARS,
+    seed: int = DEFAULT_SEED,
+    exceed: Setting | Iterable[Setting] = DEFAULT_EXCEED,
+    percentiles: Setting | Iterable[Setting] = DEFAULT_PERCENTILES,
+) -> CostRisk:
+    """The distribution of the plan year's cost under the historical norm.
+
+    ``calibration`` defaults to :func:`~jointbonus.calibrate` of the plan.
+    ``method`` is ``"auto"`` (exact when small enough, else a bootstrap),
+    ``"exact"`` or ``"bootstrap"``; ``years`` and ``seed`` set the bootstrap.
+    ``exceed`` lists shares over budget (0.1 is 10% over) and ``percentiles``
+    the percentiles to report. Raises :class:`RiskError` for bad settings.
+    """
+    chosen, shares, percents = _settings(method, years, seed, exceed, percentiles)
+    frames = frame_months(plan) if frames is None else frames
+    calibration = calibrate(plan, frames) if calibration is None else calibration
+    tables = scenario_month_costs(plan, calibration, frames)
+    months = tuple(frame.plan_month.month for frame in frames)
+    year = _distribution(
+        tables,
+        drawn_months=months,
+        paid=0,
+        paid_months=(),
+        method=chosen,
+        years=years,
+        seed=seed,
+    )
+
+    given_paid = None
+    if any(frame.plan_month.actual is not None for frame in frames):
+        result = pay(plan, calibration, frames)
+        pending = [m.status is MonthStatus.PENDING for m in result.months]
+        given_paid = _distribution(
+            [table for table, p in zip(tables, pending, strict=True) if p],
+            drawn_months=tuple(m for m, p in zip(months, pending, strict=True) if p),
+            paid=sum(m.paid for m in result.months if m.status is MonthStatus.PAID),
+            paid_months=tuple(m for m, p in zip(months, pending, strict=True) if not p),
+            method=chosen,
+            years=years,
+            seed=seed,
+        )
+    return CostRisk(
+        budget=plan.budget.amount,
+        expected_cost=calibration.expected_cost,
+        scenarios=len(plan.norm.sample),
+        percentiles=percents,
+        exceed=shares,
+        year=year,
+        given_paid=given_paid,
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 month``, ``2 months``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
