@@ -30,7 +30,10 @@ from jointbonus import (
     run,
 )
 from jointbonus.core.periods import plan_months
-from jointbonus.sharedtarget.pay.frame import Outcome, frame_months, held_back, month_cost
+from jointbonus.sharedtarget.pay.cost import month_cost
+from jointbonus.sharedtarget.pay.groups import frame_months
+from jointbonus.sharedtarget.pay.outcome import Outcome
+from jointbonus.sharedtarget.pay.sharing import held_back
 from jointbonus.sharedtarget.report.exports import payroll_rows
 from jointbonus.sharedtarget.report.writer import lines_csv, render_table
 from jointbonus.sharedtarget.results import SettlementStatus
@@ -179,7 +182,7 @@ def test_holdback_plans_stay_neutral_when_paid_through_the_engine(
         funding="individual" if individual else "pool",
     )
     calibration = run(base).calibration
-    frames = frame_months(base)
+    frames = frame_months(base).months
     total = Fraction(0)
     # Each historical month in turn sets every plan month's attainment.
     for attainment in base.norm.sample:

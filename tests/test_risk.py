@@ -42,7 +42,7 @@ from jointbonus import (
     scenario_month_costs,
 )
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from jointbonus.sharedtarget.pay.frame import frame_months
+from jointbonus.sharedtarget.pay.groups import frame_months
 from jointbonus.sharedtarget.risk import (
     DEFAULT_SEED,
     MAX_YEARS,

@@ -797,7 +797,7 @@ def test_the_fixture_is_what_its_docstring_says(result: Result) -> None:
     assert [m.status.value for m in result.months] == ["paid"] * 4 + ["pending"] * 2
     assert plan.functional.gates.functional == Fraction(95, 100)
     assert plan.functional.caps.per_month == 38000
-    assert [str(m.month) for m in result.months if m.cuts] == ["2026-04"]
+    assert [str(m.month) for m in result.months if m.capped] == ["2026-04"]
     assert date(2026, 1, 1) == plan.months[0].month.first_day
 
 

@@ -92,7 +92,9 @@ from jointbonus.sharedtarget.results import (
     MonthResult,
     MonthStatus,
     PlanSummary,
+    RealisedWeight,
     Result,
+    realised_weights,
 )
 from jointbonus.sharedtarget.risk import (
     CostDistribution,
@@ -113,7 +115,7 @@ from jointbonus.sharedtarget.targets import (
     targets_document,
     uplift_for_hit_rate,
 )
-from jointbonus.sharedtarget.weighting import RealisedWeight, TeamWeight, realised_weights
+from jointbonus.sharedtarget.weighting import TeamWeight
 
 __version__ = "0.1.0"
 

@@ -142,7 +142,7 @@ def test_a_cut_never_exceeds_what_the_line_earned(spec):
 def test_nothing_is_cut_without_caps(spec):
     spec, _, result = paid_plan(spec)
     assert all(line.capped == 0 for line in result.lines())
-    assert all(not month.cuts for month in result.months)
+    assert all(not month.capped for month in result.months)
 
 
 def assert_caps_cut_exactly_what_is_above_them(plan: Plan, result: Result) -> None:

@@ -24,7 +24,7 @@ from jointbonus import (
     cost_risk,
     scenario_month_costs,
 )
-from jointbonus.sharedtarget.pay.frame import frame_months
+from jointbonus.sharedtarget.pay.groups import frame_months
 from jointbonus.sharedtarget.risk import CostDistribution, _exact
 from strategies import CurveSpec, examples, fixed_point, plan_specs
 

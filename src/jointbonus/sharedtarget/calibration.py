@@ -54,19 +54,11 @@ from math import lcm
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import Month
 from jointbonus.errors import CalibrationError
-from jointbonus.sharedtarget.pay.frame import (
-    MonthCost,
-    MonthFrame,
-    Outcome,
-    Terms,
-    exact_cost,
-    frame_months,
-    line_parts,
-    member_units,
-    month_cost,
-    outcome_at,
-    team_targets,
-)
+from jointbonus.sharedtarget.pay.caps import YEAR, YearToDate
+from jointbonus.sharedtarget.pay.cost import MonthCost, exact_cost, month_cost, team_targets
+from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
+from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
+from jointbonus.sharedtarget.pay.sharing import line_parts, member_units
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split
 from jointbonus.sharedtarget.weighting import (
     TeamWeight,
@@ -79,13 +71,11 @@ __all__ = [
     "Calibration",
     "MonthExpectation",
     "calibrate",
+    "calibrate_framed",
     "norm_outcome",
     "scenario_factors",
     "scenario_outcomes",
 ]
-
-#: Plan months in a plan year: a per-year cap starts afresh every 12 months.
-YEAR = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,14 +136,9 @@ class Calibration:
         return Terms(self.scale, tuple(w.nominal for w in self.weights))
 
 
-def _index(plan: Plan, frame: MonthFrame) -> int:
-    """The place of ``frame``'s month in the plan."""
-    return frame.plan_month.month.index() - plan.months[0].month.index()
-
-
 def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     """Each historical scenario's outcome in ``frame``'s month, in sample order."""
-    index = _index(plan, frame)
+    index = frame.index
     plan_month = frame.plan_month
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
     if not plan.weighted:
@@ -172,7 +157,7 @@ def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
 
 def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
     """The outcome of ``frame``'s month with every metric at its norm (mean attainment)."""
-    index = _index(plan, frame)
+    index = frame.index
     plan_month = frame.plan_month
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
     goal_attainments = []
@@ -193,9 +178,14 @@ def scenario_factors(plan: Plan, frame: MonthFrame) -> Counter[Fraction]:
     return Counter(plan.curve.factor(a * ratio) for a in plan.norm.sample)
 
 
-def calibrate(plan: Plan, frames: Sequence[MonthFrame] | None = None) -> Calibration:
+def calibrate(plan: Plan) -> Calibration:
     """Solve the plan's weights and neutral scale (or check a fixed scale); show the evidence."""
-    frames = frame_months(plan) if frames is None else frames
+    return calibrate_framed(plan, frame_months(plan))
+
+
+def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
+    """:func:`calibrate`, with the plan's months already framed."""
+    frames = framed.months
     scenarios = len(plan.norm.sample)
     mean_attainment = plan.norm.mean_attainment
     budget = plan.budget.amount
@@ -352,7 +342,7 @@ def _capped_scale(
     end exactly after finitely many steps.
     """
     caps = plan.functional.caps
-    # Each path's per-cohort amounts at scale 1, month by month, as whole numbers over
+    # Each path's per-group amounts at scale 1, month by month, as whole numbers over
     # one common denominator, so that the steps below are integer arithmetic.
     cache: dict[tuple[int, Outcome], list[Fraction]] = {}
     for path in paths:
@@ -362,12 +352,13 @@ def _capped_scale(
     common = lcm(*(u.denominator for units in cache.values() for u in units))
     whole = {key: [int(u * common) for u in units] for key, units in cache.items()}
     per_path = [[whole[j, outcome] for j, outcome in enumerate(path)] for path in paths]
+    groups = frames[0].groups if frames else None
     weights = (
         [
-            len(c.positions) * (1 - plan.holdback if plan.holdback and c.forfeits else 1)
-            for c in frames[0].cohorts
+            count * (1 - plan.holdback if plan.holdback and forfeits else 1)
+            for count, forfeits in zip(groups.counts, groups.forfeits, strict=True)
         ]
-        if frames
+        if groups is not None
         else []
     )
 
@@ -381,8 +372,8 @@ def _capped_scale(
         for k, weight in enumerate(weights):
             if not weight:
                 continue
-            cohort_cost = 0
-            cohort_slope = 0
+            group_cost = 0
+            group_slope = 0
             for rows in per_path:
                 for start in range(0, len(rows), YEAR):
                     year = 0
@@ -396,10 +387,10 @@ def _capped_scale(
                             year_slope += row[k]
                     if year_cap is not None and year >= year_cap:
                         year, year_slope = year_cap, 0
-                    cohort_cost += year
-                    cohort_slope += year_slope
-            cost += weight * Fraction(cohort_cost, common * q)
-            slope += weight * Fraction(cohort_slope, common)
+                    group_cost += year
+                    group_slope += year_slope
+            cost += weight * Fraction(group_cost, common * q)
+            slope += weight * Fraction(group_slope, common)
         return cost / len(per_path), slope / len(per_path)
 
     scale = budget / slope_at_zero
@@ -433,27 +424,24 @@ def _path_costs(
     caps = plan.functional.caps
     pool = plan.funding is FundingStyle.POOL
     cache: dict[tuple[int, Outcome], MonthCost] = {}
+    groups = frames[0].groups if frames else None
     results = []
     for path in paths:
         costs = []
         bound = Fraction(0)
-        ytd: dict[int, int] = {}
-        exact_year = [Fraction(0)] * (len(frames[0].cohorts) if frames else 0)
+        ytd = YearToDate()
+        exact_year = [Fraction(0)] * (len(groups.counts) if groups is not None else 0)
         lines_year = [0] * len(exact_year)
-        for j, (frame, outcome) in enumerate(zip(frames, path, strict=True)):
-            if j % YEAR == 0:
-                if j:
-                    bound += _year_bound(
-                        plan,
-                        frame=frames[j - 1],
-                        ytd=ytd,
-                        exact_year=exact_year,
-                        lines_year=lines_year,
-                        pool=pool,
-                    )
-                ytd = {}
+        for frame, outcome in zip(frames, path, strict=True):
+            j = frame.index
+            if j % YEAR == 0 and j:
+                bound += _year_bound(
+                    plan, frame=frames[j - 1], ytd=ytd, exact_year=exact_year,
+                    lines_year=lines_year, pool=pool,
+                )  # fmt: skip
                 exact_year = [Fraction(0)] * len(exact_year)
                 lines_year = [0] * len(exact_year)
+            ytd.start(j)
             if caps.per_year is None:
                 key = (j, outcome)
                 cost = cache.get(key)
@@ -466,25 +454,18 @@ def _path_costs(
             if caps.per_year is not None and cost.pay is not None:
                 units = member_units(plan, frame, terms, outcome)
                 counts = line_parts(plan, terms, outcome)
-                for k, cohort in enumerate(frame.cohorts):
-                    amount = units[k]
-                    if caps.per_month is not None:
-                        amount = min(amount, Fraction(caps.per_month))
-                    exact_year[k] += amount
-                    lines_year[k] += counts[cohort.team]
-                    for position in cohort.positions:
-                        paid = cost.pay.amount(k, position) - cost.pay.cuts.get(position, 0)
-                        if paid:
-                            ytd[position] = ytd.get(position, 0) + paid
+                for k, (unit, team) in enumerate(zip(units, frame.groups.teams, strict=True)):
+                    exact_year[k] += (
+                        min(unit, Fraction(caps.per_month)) if caps.per_month is not None else unit
+                    )
+                    lines_year[k] += counts[team]
+                for position, paid in cost.pay.owed(frame.groups.positions):
+                    ytd.add(position, paid)
         if frames:
             bound += _year_bound(
-                plan,
-                frame=frames[-1],
-                ytd=ytd,
-                exact_year=exact_year,
-                lines_year=lines_year,
-                pool=pool,
-            )
+                plan, frame=frames[-1], ytd=ytd, exact_year=exact_year,
+                lines_year=lines_year, pool=pool,
+            )  # fmt: skip
         results.append((costs, bound))
     return results
 
@@ -493,7 +474,7 @@ def _year_bound(
     plan: Plan,
     *,
     frame: MonthFrame,
-    ytd: dict[int, int],
+    ytd: YearToDate,
     exact_year: Sequence[Fraction],
     lines_year: Sequence[int],
     pool: bool,
@@ -503,8 +484,8 @@ def _year_bound(
     if cap is None or not pool:
         return Fraction(0)
     extra = Fraction(0)
-    for k, cohort in enumerate(frame.cohorts):
-        for position in cohort.positions:
+    for k, members in enumerate(frame.groups.positions):
+        for position in members:
             if exact_year[k] >= cap or ytd.get(position, 0) >= cap:
                 extra += 3 * lines_year[k]
     return extra

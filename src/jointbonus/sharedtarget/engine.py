@@ -10,79 +10,95 @@ For each plan month with an actual::
 
 A month without an actual is pending: nothing is paid and every line says so.
 The engine reads only the plan and its calibration; it never looks back at
-files or forward at reports.
+files or forward at reports. Each month's lines are made by
+:mod:`jointbonus.sharedtarget.lines`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
-from jointbonus._gc import paused_gc
-from jointbonus.core.money import GroupShare
-from jointbonus.sharedtarget.calibration import YEAR, Calibration, calibrate
-from jointbonus.sharedtarget.pay.frame import (
-    MonthFrame,
-    Outcome,
-    frame_months,
-    held_back,
-    month_cost,
-    outcome_at,
-    share_out,
-)
+from jointbonus.core.roster import FTE_SCALE
+from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed
+from jointbonus.sharedtarget.lines import MonthView, month_lines
+from jointbonus.sharedtarget.pay.caps import YearToDate
+from jointbonus.sharedtarget.pay.cost import month_cost
+from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
+from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, goal_teams, outcome_at
+from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import (
     GoalResult,
     MonthResult,
     MonthStatus,
+    PartSplit,
     PlanSummary,
+    RealisedWeight,
     Result,
+    SplitGroup,
 )
 
-__all__ = ["pay", "run"]
+__all__ = ["pay", "pay_framed", "run"]
 
 
-@paused_gc()
 def run(plan: Plan) -> Result:
     """Calibrate ``plan`` (unless its scale is fixed) and pay its year."""
-    frames = frame_months(plan)
-    return pay(plan, calibrate(plan, frames), frames)
+    framed = frame_months(plan)
+    return pay_framed(plan, calibrate_framed(plan, framed), framed)
 
 
-@paused_gc()
-def pay(plan: Plan, calibration: Calibration, frames: Sequence[MonthFrame] | None = None) -> Result:
+def pay(plan: Plan, calibration: Calibration) -> Result:
     """Pay every plan month with all its actuals at ``calibration``'s scale and weights.
 
     A month is paid once the shared metric and every functional metric have
     their actual; until then it is pending. A per-year cap follows each
     member through each plan year (12 plan months from the plan's start).
     """
-    frames = frame_months(plan) if frames is None else frames
+    return pay_framed(plan, calibration, frame_months(plan))
+
+
+def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
+    """:func:`pay`, with the plan's months already framed."""
     terms = calibration.terms
     metrics = {m.name: m for m in plan.functional.metrics}
     goal_metrics = [metrics[g.metric] for g in plan.goals]
     per_year = plan.functional.caps.per_year is not None
-    year_to_date: dict[int, int] = {}
+    year_to_date = YearToDate()
+    teams = len(plan.functional.terms)
+    earned_shared = [0] * teams
+    earned_functional = [0] * teams
     months: list[MonthResult] = []
-    for index, frame in enumerate(frames):
-        if index % YEAR == 0:
-            year_to_date = {}
+    pays: list[MonthPay | None] = []
+    for frame in framed.months:
+        index = frame.index
+        year_to_date.start(index)
         plan_month = frame.plan_month
         goal_attainments = [m.attainment(index) for m in goal_metrics]
         if plan_month.actual is None or None in goal_attainments:
-            shares = (GroupShare(0, frozenset(), 1),) * len(frame.cohorts)
+            lines = month_lines(plan, framed, MonthView(index, pending=True), None)
             months.append(
                 MonthResult(
-                    plan_month, MonthStatus.PENDING, None, None, None, None, 0, frame, shares
+                    plan_month,
+                    MonthStatus.PENDING,
+                    None,
+                    None,
+                    None,
+                    None,
+                    0,
+                    lines,
+                    **_weights(plan, frame),
                 )
             )
+            pays.append(None)
             continue
         attainment = Fraction(plan_month.actual) / plan_month.target
         known = [a for a in goal_attainments if a is not None]
         outcome = outcome_at(plan, attainment, known)
         month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
+        gate = plan.functional.gates.functional
         goals = tuple(
             GoalResult(
                 goal=goal,
@@ -90,10 +106,8 @@ def pay(plan: Plan, calibration: Calibration, frames: Sequence[MonthFrame] | Non
                 actual=metric.months[index].actual or Decimal(0),
                 attainment=goal_attainment,
                 factor=factor,
-                gated=plan.functional.gates.functional is not None
-                and attainment < plan.functional.gates.functional,
+                gated=gate is not None and attainment < gate,
                 pool=part.pool,
-                shares=part.shares,
             )
             for goal, metric, goal_attainment, factor, part in zip(
                 plan.goals,
@@ -104,47 +118,148 @@ def pay(plan: Plan, calibration: Calibration, frames: Sequence[MonthFrame] | Non
                 strict=True,
             )
         )
-        result = MonthResult(
-            plan_month,
-            MonthStatus.PAID,
-            attainment,
-            outcome.shared,
-            attainment >= 1,
-            month_pay.shared.pool,
-            month_pay.paid,
-            frame,
-            month_pay.shared.shares,
-            goals=goals,
-            outcome=outcome,
-            cuts=month_pay.cuts,
+        team_factors = tuple(outcome.shared_for(t) for t in range(teams)) if plan.weighted else ()
+        view = MonthView(index, False, attainment, outcome.shared, team_factors, goals)
+        lines = month_lines(plan, framed, view, month_pay)
+        held, forfeited = _held(plan, frame, month_pay)
+        splits = _splits(plan, frame, terms, outcome, month_pay)
+        months.append(
+            MonthResult(
+                plan_month,
+                MonthStatus.PAID,
+                attainment,
+                outcome.shared,
+                attainment >= 1,
+                month_pay.shared.pool,
+                month_pay.paid,
+                lines,
+                held=held,
+                forfeited=forfeited,
+                capped=sum(month_pay.cuts.values()),
+                goals=goals,
+                team_factors=team_factors,
+                splits=splits,
+                **_weights(plan, frame),
+            )
         )
-        held, forfeited = _held(plan, result)
-        months.append(replace(result, held=held, forfeited=forfeited))
+        pays.append(month_pay)
         if per_year:
-            for position, _, amount in result.member_shares(len(plan.members)):
-                if amount:
-                    year_to_date[position] = year_to_date.get(position, 0) + amount
-    return Result(plan, calibration, tuple(months), _summary(plan, calibration, frames, months))
+            for position, amount in month_pay.owed(frame.groups.positions):
+                year_to_date.add(position, amount)
+        if plan.weighted:
+            _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
+    realised = (
+        tuple(
+            RealisedWeight(t.team, s, f)
+            for t, s, f in zip(plan.functional.terms, earned_shared, earned_functional, strict=True)
+        )
+        if plan.weighted
+        else ()
+    )
+    summary = _summary(plan, calibration, framed.months, months, pays)
+    return Result(plan, calibration, tuple(months), summary, realised)
 
 
-def _held(plan: Plan, month: MonthResult) -> tuple[int, int]:
+def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
+    """The members taking part in the month's split, their eligible weights summed, and
+    their split weights summed, in all and team by team."""
+    sharing = 0
+    units = 0
+    teams = [0] * len(plan.functional.terms) if plan.weighted else []
+    groups = frame.groups
+    for split, unit, count, team in zip(
+        frame.split, frame.units, groups.counts, groups.teams, strict=True
+    ):
+        if split:
+            sharing += count
+            units += unit * count
+            if teams:
+                teams[team] += split * count
+    return {
+        "sharing": sharing,
+        "total_weight": Fraction(units, FTE_SCALE * frame.plan_month.month.days),
+        "total_split_weight": frame.total_split_weight,
+        "team_split_weights": tuple(teams),
+    }
+
+
+def _splits(
+    plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, month_pay: MonthPay
+) -> tuple[PartSplit, ...]:
+    """How each part of a month was shared out: each group's weight and shares.
+
+    A member's weight in the shared part is their split weight, times, in a
+    plan with goals, their team's shared weight x the factor its shared part
+    pays at; in a goal's part, their split weight if the goal is their team's.
+    """
+    groups = frame.groups
+    if plan.weighted:
+        slices = [
+            terms.weight(t) * outcome.shared_for(t) for t in range(len(plan.functional.terms))
+        ]
+        weights = [
+            [Fraction(w) * slices[t] for w, t in zip(frame.split, groups.teams, strict=True)]
+        ]
+        for team in goal_teams(plan):
+            weights.append(
+                [
+                    Fraction(w if t == team else 0)
+                    for w, t in zip(frame.split, groups.teams, strict=True)
+                ]
+            )
+    else:
+        weights = [[Fraction(w) for w in frame.split]]
+    names = ["shared", *(goal.key for goal in plan.goals)]
+    return tuple(
+        PartSplit(
+            name,
+            part.pool,
+            part.exact,
+            tuple(
+                SplitGroup(members, weight, share.base, share.bumped, share.step)
+                for members, weight, share in zip(
+                    groups.positions, part_weights, part.shares, strict=True
+                )
+            ),
+        )
+        for name, part, part_weights in zip(names, month_pay.parts, weights, strict=True)
+    )
+
+
+def _add_earnings(
+    plan: Plan, frame: MonthFrame, month_pay: MonthPay, shared: list[int], functional: list[int]
+) -> None:
+    """Add each team's shared and functional earnings of the month, before caps."""
+    groups = frame.groups
+    for share, count, team in zip(
+        month_pay.shared.shares, groups.counts, groups.teams, strict=True
+    ):
+        shared[team] += share.base * count + share.step * len(share.bumped)
+    for part in month_pay.functional:
+        for share, count, team in zip(part.shares, groups.counts, groups.teams, strict=True):
+            functional[team] += share.base * count + share.step * len(share.bumped)
+
+
+def _held(plan: Plan, frame: MonthFrame, month_pay: MonthPay) -> tuple[int, int]:
     """What the month holds back until the year end, and how much of it is forfeited."""
     if not plan.holdback:
         return 0, 0
     held = forfeited = 0
-    if month.goals or month.cuts:
-        for _, cohort, amount in month.member_shares(len(plan.members)):
-            part = held_back(plan, amount)
-            held += part
-            if cohort.forfeits:
-                forfeited += part
-        return held, forfeited
-    for cohort, share in zip(month.frame.cohorts, month.shares, strict=True):
-        bumped = len(share.bumped)
-        amount = (len(cohort.positions) - bumped) * held_back(plan, share.base)
-        amount += bumped * held_back(plan, share.base + share.step)
+    groups = frame.groups
+    parts = month_pay.parts
+    cuts = month_pay.cuts
+    for group, (members, gone) in enumerate(zip(groups.positions, groups.forfeits, strict=True)):
+        shares = [part.shares[group] for part in parts]
+        if not any(share.bumped for share in shares) and not (
+            cuts and any(p in cuts for p in members)
+        ):
+            amount = held_back(plan, sum(share.base for share in shares)) * len(members)
+        else:
+            amount = sum(
+                held_back(plan, sum(s.share(p) for s in shares) - cuts.get(p, 0)) for p in members
+            )
         held += amount
-        if cohort.forfeits:
+        if gone:
             forfeited += amount
     return held, forfeited
 
@@ -154,6 +269,7 @@ def _summary(
     calibration: Calibration,
     frames: Sequence[MonthFrame],
     months: Sequence[MonthResult],
+    pays: Sequence[MonthPay | None],
 ) -> PlanSummary:
     done = [m for m in months if m.status is MonthStatus.PAID]
     # What the months cost: earned, less what leavers forfeit of the holdback.
@@ -161,33 +277,21 @@ def _summary(
     expected_by_month = {e.month: e.expected_cost for e in calibration.months}
     expected_to_date = sum((expected_by_month[m.month] for m in done), Fraction(0))
     if done:
-        pace = _mean_outcome(done)
+        pace = _mean_outcome(plan, done)
         terms = calibration.terms
         per_year = plan.functional.caps.per_year is not None
-        year_to_date: dict[int, int] = {}
+        year_to_date = YearToDate()
         rest = 0
-        for index, (frame, m) in enumerate(zip(frames, months, strict=True)):
-            if index % YEAR == 0:
-                year_to_date = {}
-            if m.status is MonthStatus.PENDING:
+        for frame, month_pay in zip(frames, pays, strict=True):
+            year_to_date.start(frame.index)
+            paid_as = month_pay
+            if month_pay is None:
                 cost = month_cost(plan, frame, terms, pace, year_to_date if per_year else None)
                 rest += cost.paid
-                pay_now = cost.pay
-                amounts = (
-                    [
-                        (p, pay_now.amount(k, p) - pay_now.cuts.get(p, 0))
-                        for k, c in enumerate(frame.cohorts)
-                        for p in c.positions
-                    ]
-                    if per_year and pay_now is not None
-                    else []
-                )
-            else:
-                amounts = (
-                    [(p, a) for p, _, a in m.member_shares(len(plan.members))] if per_year else []
-                )
-            for position, amount in amounts:
-                year_to_date[position] = year_to_date.get(position, 0) + amount
+                paid_as = cost.pay
+            if per_year and paid_as is not None:
+                for position, amount in paid_as.owed(frame.groups.positions):
+                    year_to_date.add(position, amount)
         cost_on_pace = paid_to_date + rest
     else:
         cost_on_pace = plan.currency.round_to_minor(calibration.expected_cost / plan.currency.scale)
@@ -207,17 +311,20 @@ def _summary(
     )
 
 
-def _mean_outcome(done: Sequence[MonthResult]) -> Outcome:
+def _mean_outcome(plan: Plan, done: Sequence[MonthResult]) -> Outcome:
     """Each factor's mean over the months paid: the pace the pending months are costed at."""
-    outcomes = [m.outcome for m in done if m.outcome is not None]
-    count = len(outcomes)
-    first = outcomes[0]
+    count = len(done)
+    teams = len(done[0].team_factors)
+    goals = len(plan.goals) if plan.weighted else 0
 
     def mean(values: Sequence[Fraction]) -> Fraction:
         return sum(values, Fraction(0)) / count
 
+    team_shared: tuple[Fraction, ...] = ()
+    if plan.weighted and plan.functional.gates.shared is not None:
+        team_shared = tuple(mean([m.team_factors[t] for m in done]) for t in range(teams))
     return Outcome(
-        mean([o.shared for o in outcomes]),
-        tuple(mean([o.team_shared[t] for o in outcomes]) for t in range(len(first.team_shared))),
-        tuple(mean([o.functional[g] for o in outcomes]) for g in range(len(first.functional))),
+        mean([m.factor or Fraction(0) for m in done]),
+        team_shared,
+        tuple(mean([m.goals[g].factor for m in done]) for g in range(goals)),
     )

@@ -1,9 +1,15 @@
-"""What a plan year paid: months, lines and the plan summary.
+"""What a plan year paid: months, lines, how each pool was split, and the plan summary.
 
-A :class:`Result` keeps each month's cohorts and shares rather than one object
-per member and month, so a year of 100,000 people stays small. Lines are made
-on demand by :meth:`Result.lines` (or written straight to a file by the
-report writers), always in period order, then member id order.
+A :class:`Result` is plain data: nothing in it belongs to the pay rule. Each
+month keeps its lines as :class:`MonthLines`: the month's few distinct
+:class:`LineFigures` and, for every member, which of them is theirs, so a year
+of 100,000 people stays small and a writer formats each distinct line once.
+:meth:`Result.lines` gives every member's :class:`Line`, always in period
+order, then member id order.
+
+The lines are made in one place, :mod:`jointbonus.sharedtarget.lines`, and
+every writer (statements, lines.csv, payroll, JSON, Excel, explain, the
+transparency report) reads them from here.
 
 Every line carries the reason for a zero:
 
@@ -17,32 +23,34 @@ Every line carries the reason for a zero:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from jointbonus.core.curves import Curve
-from jointbonus.core.money import GroupShare
-from jointbonus.core.number import percent_text
 from jointbonus.core.periods import Month
-from jointbonus.core.roster import FTE_SCALE, Member
+from jointbonus.core.roster import Member
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.goals import Goal
-from jointbonus.sharedtarget.pay.frame import Cohort, MonthFrame, Outcome, held_back
 from jointbonus.sharedtarget.plan import Plan, PlanMonth
 
 __all__ = [
     "GoalResult",
     "Line",
+    "LineFigures",
     "LineStatus",
+    "MonthLines",
     "MonthResult",
     "MonthStatus",
+    "PartSplit",
     "PlanSummary",
+    "RealisedWeight",
     "Result",
     "Settlement",
     "SettlementStatus",
+    "SplitGroup",
+    "realised_weights",
 ]
 
 
@@ -61,7 +69,7 @@ class LineStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class GoalResult:
-    """One functional goal's month: attainment, factor after the gate, its part and shares."""
+    """One functional goal's month: attainment, factor after the gate, and its part."""
 
     goal: Goal
     target: Fraction
@@ -73,13 +81,115 @@ class GoalResult:
     """Whether the functional gate closed the part (the shared attainment fell short)."""
     pool: int
     """Pool funding: the goal's pool; individual funding: the sum of its lines."""
-    shares: tuple[GroupShare, ...]
-    """Each cohort's shares of the part (0 for cohorts of other teams)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineFigures:
+    """What a statement line says, but whose it is: one per distinct line of a month."""
+
+    days: int
+    """Days active in the month."""
+    weight: Fraction
+    """Eligible weight: FTE x days active / days in month (0 when not paid)."""
+    shared: int
+    """The shared part, minor units (before the caps)."""
+    functional: tuple[tuple[str, int], ...]
+    """Each functional part of the member's team, by metric: ``(metric, minor units)``."""
+    capped: int
+    """What the caps cut, minor units."""
+    total: int
+    """What the member is owed for the month: every part, less what the caps cut."""
+    held: int
+    """Part of ``total`` held until the plan year ends (the plan's holdback)."""
+    status: LineStatus
+    reason: str
+    """Why the total is zero; on a paid line of a plan with goals, why a part of it is."""
+    standing: str = ""
+    """Why the member's standing gives them no weight this month ('' when it gives one):
+    not yet started, left, the leaver rule, no salary or target bonus to weight by."""
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLines:
+    """A month's lines: its distinct :class:`LineFigures`, and which one each member has.
+
+    ``of_member[position]`` is the index in ``figures`` of the line of the
+    member at ``position`` in ``plan.members``.
+    """
+
+    figures: tuple[LineFigures, ...]
+    of_member: Sequence[int]
+
+    def __getitem__(self, position: int) -> LineFigures:
+        return self.figures[self.of_member[position]]
+
+    def __len__(self) -> int:
+        return len(self.of_member)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitGroup:
+    """Members who shared one part of a month alike: their weight and what they got."""
+
+    positions: tuple[int, ...]
+    """The members' places in ``plan.members``, ascending."""
+    weight: Fraction
+    """Each member's weight in the split: FTE x 10^6 x days active (x the annual salary or
+    target bonus in minor units, for a pool split by them), and for the shared part of a plan
+    with goals, x their team's shared weight x the factor its shared part paid at."""
+    base: int
+    """What each member got before the leftover units, minor units."""
+    bumped: frozenset[int]
+    """The members (positions) given one leftover unit (one unit less for a negative part)."""
+    step: int = 1
+
+    def share(self, position: int) -> int:
+        """What the member at ``position`` got."""
+        return self.base + self.step if position in self.bumped else self.base
+
+
+@dataclass(frozen=True, slots=True)
+class PartSplit:
+    """How one part of a month's pay was shared out: the shared goal's or a goal's.
+
+    Pool funding: the pool goes by largest remainder: each member first gets
+    their exact share rounded toward zero, then the leftover units go one
+    each to the largest remainders, equal remainders to the lower member id.
+    Individual funding: each member's line of the part is rounded by itself
+    (no leftover units); ``pool`` is the lines' sum.
+    """
+
+    name: str
+    """``"shared"``, or the goal's ``team/metric``."""
+    pool: int
+    exact: Fraction
+    """The part before rounding, minor units."""
+    groups: tuple[SplitGroup, ...]
+
+    @property
+    def total_weight(self) -> Fraction:
+        """The sum of every member's weight in the split."""
+        return sum((g.weight * len(g.positions) for g in self.groups), Fraction(0))
+
+    @property
+    def sharing(self) -> int:
+        """How many members have a weight in the split."""
+        return sum(len(g.positions) for g in self.groups if g.weight)
+
+    @property
+    def paid_members(self) -> int:
+        """How many members received something of the part."""
+        return sum(len(g.positions) if g.base else len(g.bumped) for g in self.groups)
+
+    @property
+    def leftover_receivers(self) -> list[int]:
+        """The members (positions, ascending) given a leftover unit."""
+        return sorted(p for g in self.groups for p in g.bumped)
 
 
 @dataclass(frozen=True, slots=True)
 class MonthResult:
-    """One month's outcome: attainment, factor, pool and how it was shared."""
+    """One month's outcome: attainment, factor, pool, how it was split, and its lines."""
 
     plan_month: PlanMonth
     status: MonthStatus
@@ -92,150 +202,51 @@ class MonthResult:
     below 100% can pay in a missed month, and one above 100% can pay nothing
     in a hit month."""
     pool: int | None
-    """Pool funding: the month's pool; individual funding: the sum of the lines."""
+    """Pool funding: the month's shared pool; individual funding: the sum of the shared
+    lines."""
     paid: int
     """What members earned, minor units (0 when nobody was eligible); with a
     holdback, part of it is paid at the year end."""
-    frame: MonthFrame
-    shares: tuple[GroupShare, ...]
+    lines: MonthLines
     held: int = 0
     """Held back from this month's lines until the year end."""
     forfeited: int = 0
     """Of ``held``, what members leaving before the year end will never be paid."""
+    capped: int = 0
+    """What the caps cut from the month's lines, in total (never paid)."""
     goals: tuple[GoalResult, ...] = ()
     """Each functional goal's outcome and part, in ``plan.goals`` order."""
-    outcome: Outcome | None = None
-    """The month's payout factors after the gates (``None`` while pending)."""
-    cuts: Mapping[int, int] = field(default_factory=dict)
-    """What the caps cut from each member (by position); members not cut are absent."""
+    team_factors: tuple[Fraction, ...] = ()
+    """Per team of ``plan.functional.terms``: the factor its shared part paid at, 0 where
+    the shared gate closed it (empty for a plan without goals, or while pending)."""
+    splits: tuple[PartSplit, ...] = ()
+    """How each part was shared out, the shared part first, then each goal's (empty while
+    pending)."""
+    sharing: int = 0
+    """How many members take part in the month's split (a split weight above 0)."""
+    total_weight: Fraction = Fraction(0)
+    """Their eligible weights summed (FTE x days active / days in the month)."""
+    total_split_weight: int = 0
+    """Their split weights summed: FTE x 10^6 x days active, times the annual salary or
+    target bonus in minor units where the plan splits or funds by it; 0 when nobody is
+    eligible."""
+    team_split_weights: tuple[int, ...] = ()
+    """``total_split_weight`` team by team of ``plan.functional.terms`` (a plan with goals)."""
 
     @property
     def month(self) -> Month:
         return self.plan_month.month
 
     @property
-    def capped(self) -> int:
-        """What the caps cut from the month's lines, in total (never paid)."""
-        return sum(self.cuts.values())
+    def eligible(self) -> bool:
+        """Whether anyone could receive a share of the month's pool."""
+        return self.total_split_weight > 0
 
-    def parts_of(self, index: int, position: int) -> tuple[int, tuple[int, ...], int]:
-        """``(shared, functional parts, cut)`` of the member at ``position`` in cohort ``index``."""
-        shared = self.shares[index].share(position)
-        functional = tuple(g.shares[index].share(position) for g in self.goals)
-        return shared, functional, self.cuts.get(position, 0)
-
-    def member_shares(self, count: int) -> Iterator[tuple[int, Cohort, int]]:
-        """``(position, cohort, amount)`` of each of the ``count`` plan members, in id order.
-
-        ``amount`` is what the member is owed for the month: every part, less
-        what the caps cut.
-
-        Members absent from every cohort (none, for a plan built by
-        :func:`~jointbonus.sharedtarget.pay.frame.frame_months`) are skipped.
-        """
-        if self.goals or self.cuts:
-            for position, index, cohort in self.member_cohorts(count):
-                shared, functional, cut = self.parts_of(index, position)
-                yield position, cohort, shared + sum(functional) - cut
-            return
-        slots: list[tuple[Cohort, GroupShare] | None] = [None] * count
-        for cohort, share in zip(self.frame.cohorts, self.shares, strict=True):
-            pair = (cohort, share)
-            for position in cohort.positions:
-                slots[position] = pair
-        for position, slot in enumerate(slots):
-            if slot is not None:
-                cohort, share = slot
-                yield position, cohort, share.share(position)
-
-    def member_cohorts(self, count: int) -> Iterator[tuple[int, int, Cohort]]:
-        """``(position, cohort index, cohort)`` of each of ``count`` plan members, by id."""
-        slots: list[tuple[int, Cohort] | None] = [None] * count
-        for index, cohort in enumerate(self.frame.cohorts):
-            for position in cohort.positions:
-                slots[position] = (index, cohort)
-        for position, slot in enumerate(slots):
-            if slot is not None:
-                yield position, slot[0], slot[1]
-
-    def line_reason(self, cohort: Cohort, amount: int, curve: Curve) -> str:
-        """Why a member of ``cohort`` getting ``amount`` got nothing ('' if paid)."""
-        if self.status is MonthStatus.PENDING:
-            return f"pending: no actual for {self.month} yet"
-        if cohort.reason:
-            return cohort.reason
-        if amount:
-            return ""
-        if not self.factor:
-            attainment = self.attainment if self.attainment is not None else Fraction(0)
-            verdict = "target met" if attainment >= 1 else "target missed"
-            return (
-                f"{verdict}: attainment {percent_text(attainment)} earns no payout "
-                f"({curve.pays_from()})"
-            )
-        return "share rounds to less than one minor unit"
-
-    def weighted_reason(
-        self, cohort: Cohort, parts: tuple[int, tuple[int, ...], int], plan: Plan
-    ) -> str:
-        """Why a member of ``cohort`` with ``parts`` (shared, functional, cut) got nothing.
-
-        On a paid line: why any of its parts is zero (the shared target missed,
-        the shared gate, a goal missed or gated), or ``""`` when none is.
-        """
-        shared, functional, cut = parts
-        total = shared + sum(functional) - cut
-        if self.status is MonthStatus.PENDING:
-            if self.plan_month.actual is None:
-                return self.line_reason(cohort, total, plan.curve)
-            waiting = {
-                m.name
-                for m in plan.functional.metrics
-                for metric_month in m.months
-                if metric_month.month == self.month and metric_month.actual is None
-            }
-            # In the goals' order (the plan's team order), not the order metrics were given.
-            missing = dict.fromkeys(g.metric for g in plan.goals if g.metric in waiting)
-            return f"pending: no actual for {self.month} yet ({', '.join(missing)})"
-        if cohort.reason:
-            return cohort.reason
-        if not total and cut:
-            return "the cap is reached: nothing more is paid this plan year"
-        reasons = []
-        team = plan.functional.terms[cohort.team] if plan.functional.terms else None
-        outcome = self.outcome
-        attainment = self.attainment if self.attainment is not None else Fraction(0)
-        if (
-            team is not None
-            and outcome is not None
-            and team.goals
-            and not shared
-            and self.factor
-            and not outcome.shared_for(cohort.team)
-        ):
-            reasons.append(
-                f"shared part closed by the shared gate: each of {team.team}'s goals "
-                f"needs {percent_text(plan.functional.gates.shared or Fraction(0))}"
-            )
-        if not self.factor:
-            reasons.append(self.line_reason(cohort, 0, plan.curve))
-        for result, amount in zip(self.goals, functional, strict=True):
-            if result.goal.team != (team.team if team else None) or amount:
-                continue
-            if result.gated:
-                gate = percent_text(plan.functional.gates.functional or Fraction(0))
-                reasons.append(
-                    f"{result.goal.metric} closed by the functional gate: shared attainment "
-                    f"{percent_text(attainment)} is below {gate}"
-                )
-            elif not result.factor:
-                reasons.append(
-                    f"{result.goal.metric}: attainment {percent_text(result.attainment)} earns "
-                    f"no payout ({result.goal.curve.pays_from()})"
-                )
-        if total:  # paid: say only why a part of it is zero
-            return "; ".join(reasons)
-        return "; ".join(reasons) or "share rounds to less than one minor unit"
+    def shared_for(self, team: int) -> Fraction:
+        """The factor the shared part of team ``team`` paid at (after the shared gate)."""
+        if self.team_factors:
+            return self.team_factors[team]
+        return self.factor or Fraction(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +300,23 @@ class Settlement:
 
 
 @dataclass(frozen=True, slots=True)
+class RealisedWeight:
+    """What one team actually earned from each side in the months paid so far."""
+
+    team: str
+    shared: int
+    """Earned from the shared goal, minor units, before caps."""
+    functional: int
+    """Earned from the team's functional goals, minor units, before caps."""
+
+    @property
+    def weight(self) -> Fraction | None:
+        """The realised shared weight: shared / (shared + functional); ``None`` if nothing."""
+        total = self.shared + self.functional
+        return Fraction(self.shared, total) if total else None
+
+
+@dataclass(frozen=True, slots=True)
 class PlanSummary:
     """The year at a glance. Amounts in minor units."""
 
@@ -321,73 +349,58 @@ class Result:
     calibration: Calibration
     months: tuple[MonthResult, ...]
     summary: PlanSummary
+    realised: tuple[RealisedWeight, ...] = ()
+    """Per team of a plan with functional goals: the shared and functional parts earned in
+    the months paid so far, before caps (:func:`realised_weights`)."""
 
     def money(self, units: int) -> Decimal:
         """Minor units as the plan currency's exact Decimal."""
         return self.plan.currency.from_minor(units)
 
+    def line(self, position: int, month_result: MonthResult) -> Line:
+        """The statement line of the member at ``position`` in ``month_result``'s month."""
+        return self.make_line(
+            self.plan.members[position], month_result, month_result.lines[position]
+        )
+
     def lines(self) -> Iterator[Line]:
         """Every member's line for every month, by period then member id."""
         members = self.plan.members
         for month_result in self.months:
-            if self.plan.weighted or month_result.cuts:
-                for position, index, cohort in month_result.member_cohorts(len(members)):
-                    parts = month_result.parts_of(index, position)
-                    amount = parts[0] + sum(parts[1]) - parts[2]
-                    yield self.line(members[position], month_result, cohort, amount, parts)
-                continue
-            for position, cohort, amount in month_result.member_shares(len(members)):
-                yield self.line(members[position], month_result, cohort, amount)
+            made: dict[int, Line] = {}
+            lines = month_result.lines
+            for position, index in enumerate(lines.of_member):
+                member = members[position]
+                template = made.get(index)
+                if template is None:
+                    line = made[index] = self.make_line(member, month_result, lines.figures[index])
+                    yield line
+                else:
+                    yield _for_member(template, member)
 
-    def line(
-        self,
-        member: Member,
-        month_result: MonthResult,
-        cohort: Cohort,
-        amount: int,
-        parts: tuple[int, tuple[int, ...], int] | None = None,
-    ) -> Line:
-        """The statement line of ``member``, of ``cohort``, owed ``amount`` in a month.
+    def member_lines(self, position: int) -> list[Line]:
+        """The lines of the member at ``position``, month by month."""
+        return [self.line(position, month_result) for month_result in self.months]
 
-        ``parts`` is ``(shared, functional parts, cut)`` for a plan with
-        functional goals or caps (``amount`` is then their total).
-        """
-        if month_result.status is MonthStatus.PENDING:
-            status = LineStatus.PENDING
-        else:
-            status = LineStatus.PAID if amount else LineStatus.ZERO
-        held = held_back(self.plan, amount)
-        shared = amount
-        functional_parts: tuple[tuple[str, Decimal], ...] = ()
-        capped = Decimal(0)
-        if parts is None:
-            reason = month_result.line_reason(cohort, amount, self.plan.curve)
-        else:
-            shared, functional, cut = parts
-            capped = self.money(cut)
-            functional = functional or (0,) * len(self.plan.goals)  # a pending month
-            functional_parts = tuple(
-                (goal.metric, self.money(part))
-                for goal, part in zip(self.plan.goals, functional, strict=True)
-                if goal.team == member.team
-            )
-            reason = month_result.weighted_reason(cohort, parts, self.plan)
+    def make_line(self, member: Member, month_result: MonthResult, figures: LineFigures) -> Line:
+        """The :class:`Line` of ``member`` with the distinct line ``figures`` of a month."""
+        money = self.money
         return Line(
             member_id=member.id,
             team=member.team,
             period=month_result.month,
-            days=cohort.days,
-            weight=Fraction(cohort.units, FTE_SCALE * month_result.month.days),
+            days=figures.days,
+            weight=figures.weight,
             attainment=month_result.attainment,
             payout_factor=month_result.factor,
-            shared=self.money(shared),
-            total=self.money(amount),
-            status=status,
-            reason=reason,
-            held=self.money(held),
-            paid_now=self.money(amount - held),
-            functional=functional_parts,
-            capped=capped,
+            shared=money(figures.shared),
+            total=money(figures.total),
+            status=figures.status,
+            reason=figures.reason,
+            held=money(figures.held),
+            paid_now=money(figures.total - figures.held),
+            functional=tuple((metric, money(part)) for metric, part in figures.functional),
+            capped=money(figures.capped),
         )
 
     def settlements(self) -> Iterator[Settlement]:
@@ -399,14 +412,14 @@ class Result:
         """
         if not self.plan.holdback or not self.plan.months:
             return
-        held: dict[int, int] = {}
+        held = [0] * len(self.plan.members)
         for month_result in self.months:
-            for position, _, amount in month_result.member_shares(len(self.plan.members)):
-                held[position] = held.get(position, 0) + held_back(self.plan, amount)
+            figures = month_result.lines.figures
+            for position, index in enumerate(month_result.lines.of_member):
+                held[position] += figures[index].held
         pending = any(m.status is MonthStatus.PENDING for m in self.months)
         year_end = self.plan.months[-1].month.last_day
         for position, member in enumerate(self.plan.members):
-            amount = held.get(position, 0)
             stays = member.start <= year_end and (member.end is None or member.end >= year_end)
             if pending:
                 status, reason = SettlementStatus.PENDING, "the plan year is not over yet"
@@ -419,4 +432,34 @@ class Result:
                     f"year ended on {year_end.isoformat()}; held-back amounts are paid only to "
                     "those still in the plan then"
                 )
-            yield Settlement(member.id, member.team, self.money(amount), status, reason)
+            yield Settlement(member.id, member.team, self.money(held[position]), status, reason)
+
+
+def _for_member(line: Line, member: Member) -> Line:
+    """``line`` as the line of ``member`` (the same figures)."""
+    return Line(
+        member.id,
+        member.team,
+        line.period,
+        line.days,
+        line.weight,
+        line.attainment,
+        line.payout_factor,
+        line.shared,
+        line.total,
+        line.status,
+        line.reason,
+        line.held,
+        line.paid_now,
+        line.functional,
+        line.capped,
+    )
+
+
+def realised_weights(result: Result) -> tuple[RealisedWeight, ...]:
+    """Per team, the shared and functional parts earned in the months paid so far.
+
+    Measured before caps, like the nominal and expected weights, so the three
+    compare like with like; what the caps cut is reported on its own.
+    """
+    return result.realised

@@ -72,9 +72,10 @@ from operator import add, mul, sub
 from jointbonus.core.number import to_fraction
 from jointbonus.core.periods import Month
 from jointbonus.errors import JointBonusError
-from jointbonus.sharedtarget.calibration import Calibration, calibrate, scenario_outcomes
-from jointbonus.sharedtarget.engine import pay
-from jointbonus.sharedtarget.pay.frame import MonthFrame, frame_months, month_cost
+from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, scenario_outcomes
+from jointbonus.sharedtarget.engine import pay_framed
+from jointbonus.sharedtarget.pay.cost import month_cost
+from jointbonus.sharedtarget.pay.groups import Framed, frame_months
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import MonthStatus
 
@@ -124,9 +125,9 @@ class RiskMethod(StrEnum):
 
 
 def scenario_month_costs(
-    plan: Plan, calibration: Calibration, frames: Sequence[MonthFrame]
+    plan: Plan, calibration: Calibration, framed: Framed | None = None
 ) -> tuple[Counter[int], ...]:
-    """For each month of ``frames``: how many historical scenarios make it cost each amount.
+    """For each plan month: how many historical scenarios make it cost each amount.
 
     Amounts are what the plan pays the month at the calibration's scale, in
     minor units after rounding; the counts of a month add up to the number of
@@ -145,7 +146,8 @@ def scenario_month_costs(
         )
     terms = calibration.terms
     tables = []
-    for frame in frames:
+    framed = frame_months(plan) if framed is None else framed
+    for frame in framed.months:
         costs: Counter[int] = Counter()
         for outcome, count in Counter(scenario_outcomes(plan, frame)).items():
             costs[month_cost(plan, frame, terms, outcome).paid] += count
@@ -460,7 +462,6 @@ def cost_risk(
     plan: Plan,
     calibration: Calibration | None = None,
     *,
-    frames: Sequence[MonthFrame] | None = None,
     method: RiskMethod | str = RiskMethod.AUTO,
     years: int = DEFAULT_YEARS,
     seed: int = DEFAULT_SEED,
@@ -476,10 +477,10 @@ def cost_risk(
     the percentiles to report. Raises :class:`RiskError` for bad settings.
     """
     chosen, shares, percents = _settings(method, years, seed, exceed, percentiles)
-    frames = frame_months(plan) if frames is None else frames
-    calibration = calibrate(plan, frames) if calibration is None else calibration
-    tables = scenario_month_costs(plan, calibration, frames)
-    months = tuple(frame.plan_month.month for frame in frames)
+    framed = frame_months(plan)
+    calibration = calibrate_framed(plan, framed) if calibration is None else calibration
+    tables = scenario_month_costs(plan, calibration, framed)
+    months = tuple(frame.plan_month.month for frame in framed.months)
     year = _distribution(
         tables,
         drawn_months=months,
@@ -491,8 +492,8 @@ def cost_risk(
     )
 
     given_paid = None
-    if any(frame.plan_month.actual is not None for frame in frames):
-        result = pay(plan, calibration, frames)
+    if any(m.actual is not None for m in plan.months):
+        result = pay_framed(plan, calibration, framed)
         pending = [m.status is MonthStatus.PENDING for m in result.months]
         given_paid = _distribution(
             [table for table, p in zip(tables, pending, strict=True) if p],

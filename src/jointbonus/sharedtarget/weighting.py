@@ -14,7 +14,8 @@ part``. Three weights describe a team:
     at a nominal 50/50.
 **realised**
     The share of what was actually earned in the months paid so far that came
-    from the shared goal (:func:`realised_weights`).
+    from the shared goal
+    (:func:`~jointbonus.sharedtarget.results.realised_weights`).
 
 With ``S`` the team's expected shared earnings at ``w = 1`` and ``F`` its
 expected functional earnings at ``w = 0`` (both at scale 1: they scale
@@ -35,21 +36,17 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from jointbonus.core.number import percent_text
 from jointbonus.errors import CalibrationError
-from jointbonus.sharedtarget.pay.frame import MonthFrame, Outcome, team_targets
+from jointbonus.sharedtarget.pay.cost import team_targets
+from jointbonus.sharedtarget.pay.groups import MonthFrame
+from jointbonus.sharedtarget.pay.outcome import Outcome
 from jointbonus.sharedtarget.plan import Plan
 
-if TYPE_CHECKING:
-    from jointbonus.sharedtarget.results import Result
-
 __all__ = [
-    "RealisedWeight",
     "TeamWeight",
     "expected_split",
-    "realised_weights",
     "solve_weights",
     "team_earnings",
 ]
@@ -158,47 +155,3 @@ def _check_reachable(
             "of the expected earnings. Ask for an expected_shared_split of 1, lower the goal "
             "curves' thresholds or the functional gate, or give a shared_weight"
         )
-
-
-@dataclass(frozen=True, slots=True)
-class RealisedWeight:
-    """What one team actually earned from each side in the months paid so far."""
-
-    team: str
-    shared: int
-    """Earned from the shared goal, minor units, before caps."""
-    functional: int
-    """Earned from the team's functional goals, minor units, before caps."""
-
-    @property
-    def weight(self) -> Fraction | None:
-        """The realised shared weight: shared / (shared + functional); ``None`` if nothing."""
-        total = self.shared + self.functional
-        return Fraction(self.shared, total) if total else None
-
-
-def realised_weights(result: Result) -> tuple[RealisedWeight, ...]:
-    """Per team, the shared and functional parts earned in the months paid so far.
-
-    Measured before caps, like the nominal and expected weights, so the three
-    compare like with like; what the caps cut is reported on its own.
-    """
-    plan = result.plan
-    if not plan.weighted:
-        return ()
-    teams = plan.functional.terms
-    shared = [0] * len(teams)
-    functional = [0] * len(teams)
-    for month in result.months:
-        for cohort, share in zip(month.frame.cohorts, month.shares, strict=True):
-            shared[cohort.team] += share.base * len(cohort.positions) + share.step * len(
-                share.bumped
-            )
-        for goal in month.goals:
-            for cohort, share in zip(month.frame.cohorts, goal.shares, strict=True):
-                functional[cohort.team] += share.base * len(cohort.positions) + share.step * len(
-                    share.bumped
-                )
-    return tuple(
-        RealisedWeight(t.team, s, f) for t, s, f in zip(teams, shared, functional, strict=True)
-    )

@@ -5,11 +5,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from jointbonus.core.money import GroupShare
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError
-from jointbonus.sharedtarget.explain.model import ExplainError, Explanation, Figure, Sources, Step
+from jointbonus.sharedtarget.explain.model import (
+    ExplainError,
+    Explanation,
+    Figure,
+    Place,
+    Sources,
+    Step,
+)
 from jointbonus.sharedtarget.explain.parts import (
     caps_step,
     goal_line_step,
@@ -32,9 +38,8 @@ from jointbonus.sharedtarget.explain.steps import (
     weight_step,
 )
 from jointbonus.sharedtarget.explain.text import Money
-from jointbonus.sharedtarget.pay.frame import Cohort
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
-from jointbonus.sharedtarget.results import LineStatus, MonthResult, MonthStatus, Result
+from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
 __all__ = ["explain"]
 
@@ -81,63 +86,49 @@ def _month(result: Result, month: str | Month) -> MonthResult:
     )
 
 
-def _cohort_of(month_result: MonthResult, position: int) -> tuple[int, Cohort, GroupShare]:
-    for index, (cohort, share) in enumerate(
-        zip(month_result.frame.cohorts, month_result.shares, strict=True)
-    ):
-        if position in cohort.positions:
-            return index, cohort, share
-    raise ExplainError(f"member at position {position} is in no cohort of {month_result.month}")
+def _place(result: Result, month_result: MonthResult, position: int) -> Place:
+    """The member at ``position`` in ``month_result``: their line and its parts."""
+    plan = result.plan
+    member = plan.members[position]
+    line = month_result.lines[position]
+    own = dict(line.functional)
+    functional = tuple(
+        own.get(goal.metric, 0) if goal.team == member.team else 0 for goal in plan.goals
+    )
+    team = team_index(plan, member.team) if plan.weighted else 0
+    bonus = plan.currency.to_minor(member.target_bonus) if member.target_bonus else 0
+    return Place(position, member, team, line, bonus, (line.shared, functional, line.capped))
 
 
 # -- the explanation ------------------------------------------------------------------
 
 
-def _shared_steps(
-    result: Result,
-    month: MonthResult,
-    *,
-    index: int,
-    position: int,
-    parts: tuple[int, tuple[int, ...], int] | None,
-    money: Money,
-) -> list[Step]:
+def _shared_steps(result: Result, month: MonthResult, *, place: Place, money: Money) -> list[Step]:
     """The steps after the target of a plan on the shared goal alone (a paid month).
 
     A month whose factor is 0 is explained by the factor: the calibration and
     the split would add nothing. With caps, the cap step follows.
     """
     plan = result.plan
-    cohort = month.frame.cohorts[index]
-    share = month.shares[index]
-    member = plan.members[position]
+    sharing = place.sharing
     steps = [factor_step(plan, month)]
     if not month.factor:
         return steps
     steps.append(calibration_step(result, money))
+    earned = place.parts[0]
     if plan.funding is FundingStyle.POOL:
         steps.append(pool_step(result, month, money))
-        if month.paid and cohort.split_weight:
-            steps.append(
-                split_step(
-                    result, month, position=position, cohort=cohort, share=share, money=money
-                )
-            )
-    elif cohort.split_weight:
-        steps.append(
-            individual_step(
-                result, month, member=member, cohort=cohort, amount=share.share(position),
-                money=money,
-            )
-        )  # fmt: skip
-    earned = share.share(position)
+        if month.paid and sharing:
+            steps.append(split_step(result, month, place=place, money=money))
+    elif sharing:
+        steps.append(individual_step(result, month, place=place, amount=earned, money=money))
     if plan.functional.caps.any and earned:
         steps.append(
             caps_step(
                 result,
                 month,
-                position=position,
-                parts=parts or (earned, (), 0),
+                position=place.position,
+                parts=(earned, (), place.parts[2]),
                 labels=["shared"],
                 money=money,
             )
@@ -149,25 +140,24 @@ def _weighted_steps(
     result: Result,
     month: MonthResult,
     *,
-    index: int,
-    position: int,
+    place: Place,
     eligible: bool,
-    parts: tuple[int, tuple[int, ...], int],
     money: Money,
     sources: Sources,
 ) -> list[Step]:
     """The steps after the target of a plan with functional goals: see :mod:`.parts`."""
     plan = result.plan
-    cohort = month.frame.cohorts[index]
-    member = plan.members[position]
+    member = place.member
+    position = place.position
+    parts = place.parts
     if month.status is MonthStatus.PENDING:
         return [_pending_step(result, month)]
     if not eligible:
         return []
-    team = team_index(plan, member.team)
+    team = place.team
+    sharing = place.sharing
     steps = [factor_step(plan, month), weighting_step(result, team, money)]
-    outcome = month.outcome
-    pays = outcome is not None and outcome.pays
+    pays = any(month.team_factors) or any(g.factor for g in month.goals)
     pool_funding = plan.funding is FundingStyle.POOL
     if pays:
         steps.append(calibration_step(result, money))
@@ -177,14 +167,10 @@ def _weighted_steps(
     if pays:
         if pool_funding:
             steps.append(shared_pool_step(result, month, money))
-            if month.pool and cohort.split_weight:
-                steps.append(
-                    shared_split_step(result, month, position=position, index=index, money=money)
-                )
-        elif cohort.split_weight:
-            steps.append(
-                shared_line_step(result, month, cohort=cohort, amount=parts[0], money=money)
-            )
+            if month.pool and sharing:
+                steps.append(shared_split_step(result, month, position=position, money=money))
+        elif sharing:
+            steps.append(shared_line_step(result, month, place=place, amount=parts[0], money=money))
     labels = ["shared"]
     for goal_index, g in enumerate(month.goals):
         if g.goal.team != member.team:
@@ -195,15 +181,13 @@ def _weighted_steps(
             continue
         if pool_funding:
             steps.append(goal_pool_step(result, month, g, team, money))
-            if g.pool and cohort.split_weight:
-                steps.append(
-                    goal_split_step(result, month, g, position=position, index=index, money=money)
-                )
-        elif cohort.split_weight:
+            if g.pool and sharing:
+                steps.append(goal_split_step(result, month, g, position=position, money=money))
+        elif sharing:
             steps.append(
                 goal_line_step(
-                    result, month, g.goal, g.factor, cohort=cohort,
-                    amount=parts[1][goal_index], money=money,
+                    result, g.goal, g.factor, place=place, amount=parts[1][goal_index],
+                    money=money,
                 )
             )  # fmt: skip
     own = [
@@ -259,40 +243,30 @@ def explain(
     sources = sources or Sources()
     position, member = _member(plan, member_id)
     month_result = _month(result, month)
-    index, cohort, share = _cohort_of(month_result, position)
+    place = _place(result, month_result, position)
     money = Money(plan.currency)
-    parts: tuple[int, tuple[int, ...], int] | None = None
-    if plan.weighted or month_result.cuts:  # the line's parts, as Result.lines makes them
-        parts = month_result.parts_of(index, position)
-        amount = parts[0] + sum(parts[1]) - parts[2]
-        reason = month_result.weighted_reason(cohort, parts, plan)
-    else:
-        amount = share.share(position)
-        reason = month_result.line_reason(cohort, amount, plan.curve)
-    if month_result.status is MonthStatus.PENDING:
-        status = LineStatus.PENDING
-    else:
-        status = LineStatus.PAID if amount else LineStatus.ZERO
+    parts = place.parts
+    amount = place.line.total
+    reason = place.line.reason
+    status = place.line.status
 
     steps = [member_step(plan, member, sources, money)]
-    step, eligible = weight_step(plan, member, month_result.month, cohort)
+    step, eligible = weight_step(plan, member, month_result.month, place.line)
     steps.append(step)
     steps.append(target_step(result, month_result, sources, money))
     if plan.weighted:
         steps += _weighted_steps(
-            result, month_result, index=index, position=position, eligible=bool(eligible),
-            parts=parts or (amount, (), 0), money=money, sources=sources,
+            result, month_result, place=place, eligible=bool(eligible), money=money,
+            sources=sources,
         )  # fmt: skip
     elif month_result.status is MonthStatus.PAID and eligible:
-        steps += _shared_steps(
-            result, month_result, index=index, position=position, parts=parts, money=money
-        )
+        steps += _shared_steps(result, month_result, place=place, money=money)
     outcome = (
         f"paid {money.units(amount)} {plan.currency.code}"
         if amount
         else f"{money.units(0)} {plan.currency.code}: {reason}"
     )
-    if amount and parts is not None and (plan.weighted or parts[2]):
+    if amount and (plan.weighted or parts[2]):
         names = ["shared", *(g.metric for g in plan.goals)]
         terms = [
             f"{name} {money.units(part)}"

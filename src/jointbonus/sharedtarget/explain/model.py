@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jointbonus.core.periods import Month
+from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError
-from jointbonus.sharedtarget.results import LineStatus
+from jointbonus.sharedtarget.results import LineFigures, LineStatus, PartSplit, SplitGroup
 
-__all__ = ["ExplainError", "Explanation", "Figure", "Sources", "Step"]
+__all__ = ["ExplainError", "Explanation", "Figure", "Place", "Sources", "Step", "group_of"]
 
 
 class ExplainError(JointBonusError, LookupError):
@@ -41,6 +42,36 @@ class Step:
     key: str
     title: str
     figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """The member explained, in the month explained: who they are and their line."""
+
+    position: int
+    """The member's place in ``plan.members``."""
+    member: Member
+    team: int
+    """The member's team: its place in ``plan.functional.terms`` (0 without goals)."""
+    line: LineFigures
+    bonus: int
+    """The member's annual target bonus in minor units (0 when they have none)."""
+    parts: tuple[int, tuple[int, ...], int]
+    """``(shared, each goal's part in plan.goals order (0 for other teams' goals), cut)``."""
+
+    @property
+    def sharing(self) -> bool:
+        """Whether the member has a split weight this month: their standing gives them a
+        weight and, where the plan splits or funds by salary or target bonus, one above 0."""
+        return not self.line.standing
+
+
+def group_of(split: PartSplit, position: int) -> SplitGroup:
+    """The group of ``split`` that holds the member at ``position``."""
+    for group in split.groups:
+        if position in group.positions:
+            return group
+    raise ExplainError(f"member at position {position} is in no group of the {split.name} part")
 
 
 @dataclass(frozen=True, slots=True)

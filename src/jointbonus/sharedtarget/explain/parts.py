@@ -2,7 +2,7 @@
 
 A member of team ``t`` earns ``w_t x`` the shared part ``+ (1 - w_t) x`` each of
 the team's goal parts; the caps then cut their month's total. These steps
-show each of those figures as the engine made it (:mod:`jointbonus.sharedtarget.pay.frame`):
+show each of those figures as the engine made them (:mod:`jointbonus.sharedtarget.pay`):
 
 * the team's weighting: the shared weight ``w`` (given, or solved for a
   wanted expected split), the goals and their weights, the expected split;
@@ -24,16 +24,14 @@ from collections.abc import Sequence
 from fractions import Fraction
 from math import floor
 
-from jointbonus.core.money import GroupShare
-from jointbonus.core.roster import FTE_SCALE
-from jointbonus.sharedtarget.explain.model import Figure, Sources, Step
+from jointbonus.sharedtarget.explain.model import Figure, Place, Sources, Step, group_of
 from jointbonus.sharedtarget.explain.split import split_unit
 from jointbonus.sharedtarget.explain.steps import curve_rule
 from jointbonus.sharedtarget.explain.text import Money, fraction_text, percent, plain, ratio_text
 from jointbonus.sharedtarget.goals import Goal
-from jointbonus.sharedtarget.pay.frame import Cohort
+from jointbonus.sharedtarget.pay.caps import YEAR
 from jointbonus.sharedtarget.plan import Plan
-from jointbonus.sharedtarget.results import GoalResult, MonthResult, Result
+from jointbonus.sharedtarget.results import GoalResult, MonthResult, PartSplit, Result
 
 __all__ = [
     "caps_step",
@@ -50,9 +48,6 @@ __all__ = [
     "team_index",
     "weighting_step",
 ]
-
-#: A plan year: a per-year cap starts afresh every 12 plan months.
-YEAR = 12
 
 
 def team_index(plan: Plan, team: str) -> int:
@@ -150,8 +145,7 @@ def shared_gate_step(result: Result, month: MonthResult, team: int) -> Step | No
                 fraction_text(g.attainment),
             )
         )
-    outcome = month.outcome
-    opened = outcome is not None and (not month.factor or bool(outcome.shared_for(team)))
+    opened = not month.factor or bool(month.shared_for(team))
     figures.append(
         Figure(
             "shared_gate",
@@ -163,27 +157,18 @@ def shared_gate_step(result: Result, month: MonthResult, team: int) -> Step | No
     return Step("shared_gate", "Shared gate", tuple(figures))
 
 
-def _team_weights(month: MonthResult, teams: int) -> list[int]:
-    """Each team's total split weight in the month (engine units)."""
-    weights = [0] * teams
-    for cohort in month.frame.cohorts:
-        weights[cohort.team] += cohort.split_weight * len(cohort.positions)
-    return weights
-
-
 def shared_pool_step(result: Result, month: MonthResult, money: Money) -> Step:
     """The shared pool: the pool at target x each team's slice, summed, rounded."""
     plan = result.plan
     terms = result.calibration.terms
-    outcome = month.outcome
     scale = terms.scale
     teams = plan.functional.terms
-    total = month.frame.total_split_weight
-    team_weights = _team_weights(month, len(teams))
+    total = month.total_split_weight
+    team_weights = month.team_split_weights
     slices = []
     exact = Fraction(0)
     for index, t in enumerate(teams):
-        factor = outcome.shared_for(index) if outcome is not None else Fraction(0)
+        factor = month.shared_for(index)
         share = Fraction(team_weights[index], total) if total else Fraction(0)
         exact += terms.weight(index) * factor * share
         slices.append(f"{t.team} {plain(terms.weight(index))} x {plain(factor)} x {plain(share)}")
@@ -214,38 +199,33 @@ def shared_pool_step(result: Result, month: MonthResult, money: Money) -> Step:
 
 
 def part_split_step(
-    result: Result,
-    month: MonthResult,
     *,
     key: str,
     title: str,
-    pool: int,
-    weights: Sequence[Fraction],
-    shares: Sequence[GroupShare],
+    split: PartSplit,
+    per: Fraction,
     position: int,
-    index: int,
     rule: str,
     money: Money,
 ) -> Step:
     """How one part's pool was split: the member's weight in it, exact share, leftover unit.
 
-    ``weights`` are each cohort's weight in the part per member (0 for those
-    the part does not pay), in the units ``rule`` names.
+    Each group's weight in ``split``, divided by ``per``, is in the units ``rule`` names
+    (0 for those the part does not pay).
     """
-    cohorts = month.frame.cohorts
-    total = sum((w * len(c.positions) for w, c in zip(weights, cohorts, strict=True)), Fraction(0))
-    own = weights[index]
-    share = shares[index]
-    sharing = sum(len(c.positions) for w, c in zip(weights, cohorts, strict=True) if w)
+    pool = split.pool
+    total = split.total_weight / per
+    group = group_of(split, position)
+    own = group.weight / per
     exact = pool * own / total if total else Fraction(0)
-    floors = sum(s.base * len(c.positions) for s, c in zip(shares, cohorts, strict=True))
+    floors = sum(g.base * len(g.positions) for g in split.groups)
     leftover = pool - floors
     figures = [
         Figure(
             "total_weight",
             "Total weight",
             plain(total),
-            f"the sum of the {rule} of the {sharing} members sharing the part",
+            f"the sum of the {rule} of the {split.sharing} members sharing the part",
             fraction_text(total),
         ),
         Figure("member_weight", "Member's weight", plain(own), f"the member's {rule}",
@@ -261,7 +241,7 @@ def part_split_step(
         Figure(
             "rounded_down",
             "Rounded down",
-            money.units(share.base),
+            money.units(group.base),
             "every member first gets the exact share rounded down, to the minor unit",
         ),
         Figure(
@@ -278,17 +258,17 @@ def part_split_step(
         verdict = "no: the exact share is a whole number of minor units"
     else:
         larger = tied = 0
-        for w, c in zip(weights, cohorts, strict=True):
-            if not w:
+        for g in split.groups:
+            if not g.weight:
                 continue
-            theirs = pool * w / total
+            theirs = pool * (g.weight / per) / total
             theirs -= floor(theirs)
             if theirs > remainder:
-                larger += len(c.positions)
+                larger += len(g.positions)
             elif theirs == remainder:
-                tied += sum(1 for p in c.positions if p < position)
+                tied += sum(1 for p in g.positions if p < position)
         verdict = (
-            f"{'yes' if position in share.bumped else 'no'}: place {larger + tied + 1} in line "
+            f"{'yes' if position in group.bumped else 'no'}: place {larger + tied + 1} in line "
             f"for {leftover} leftover units ({larger} members have a larger remainder and "
             f"{tied} the same remainder with a lower id)"
         )
@@ -301,65 +281,50 @@ def part_split_step(
             fraction_text(remainder),
         )
     )
-    bumped = position in share.bumped
+    bumped = position in group.bumped
     figures.append(Figure("leftover_unit", "Leftover unit", "+1" if bumped else "0", verdict))
-    amount = share.share(position)
+    amount = group.share(position)
     figures.append(
         Figure(
             "amount",
             "Share",
             money.units(amount),
-            f"rounded share + leftover unit = {money.units(share.base)} + "
-            f"{money.units(share.step if bumped else 0)}",
+            f"rounded share + leftover unit = {money.units(group.base)} + "
+            f"{money.units(group.step if bumped else 0)}",
         )
     )
     return Step(key, title, tuple(figures))
 
 
-def shared_split_step(
-    result: Result, month: MonthResult, *, position: int, index: int, money: Money
-) -> Step:
+def shared_split_step(result: Result, month: MonthResult, *, position: int, money: Money) -> Step:
     """The member's share of the shared pool: split by split weight x the team's slice."""
-    plan = result.plan
-    terms = result.calibration.terms
-    outcome = month.outcome
-    what, per = split_unit(plan, month.month)
-    slices = [
-        terms.weight(t) * (outcome.shared_for(t) if outcome is not None else Fraction(0))
-        for t in range(len(plan.functional.terms))
-    ]
-    weights = [Fraction(c.split_weight) / per * slices[c.team] for c in month.frame.cohorts]
+    what, per = split_unit(result.plan, month.month)
     return part_split_step(
-        result,
-        month,
         key="shared_split",
         title="How the shared pool was split",
-        pool=month.pool or 0,
-        weights=weights,
-        shares=month.shares,
+        split=month.splits[0],
+        per=per,
         position=position,
-        index=index,
         rule=f"{what} x their team's shared weight x the factor its shared part pays at",
         money=money,
     )
 
 
-def target_amount(result: Result, month: MonthResult, cohort: Cohort) -> Fraction:
+def target_amount(result: Result, place: Place) -> Fraction:
     """Under individual funding: the member's target bonus for the month, minor units."""
-    scale = result.calibration.scale
-    return scale * cohort.bonus * cohort.units / (12 * FTE_SCALE * month.month.days)
+    return result.calibration.scale * place.bonus * place.line.weight / 12
 
 
 def shared_line_step(
-    result: Result, month: MonthResult, *, cohort: Cohort, amount: int, money: Money
+    result: Result, month: MonthResult, *, place: Place, amount: int, money: Money
 ) -> Step:
     """Individual funding: the member's shared line, target amount x w x shared factor."""
     plan = result.plan
     terms = result.calibration.terms
-    target = target_amount(result, month, cohort)
-    w = terms.weight(cohort.team)
-    factor = month.outcome.shared_for(cohort.team) if month.outcome is not None else Fraction(0)
-    weight = Fraction(cohort.units, FTE_SCALE * month.month.days)
+    target = target_amount(result, place)
+    w = terms.weight(place.team)
+    factor = month.shared_for(place.team)
+    weight = place.line.weight
     exact = target * w * factor
     return Step(
         "shared_line",
@@ -370,7 +335,7 @@ def shared_line_step(
                 "Target amount",
                 money.minor(target, 6),
                 f"annual target bonus x multiplier / 12 x eligible weight = "
-                f"{money.units(cohort.bonus)} x {ratio_text(result.calibration.scale)} / 12 x "
+                f"{money.units(place.bonus)} x {ratio_text(result.calibration.scale)} / 12 x "
                 f"{ratio_text(weight)}",
                 fraction_text(target / plan.currency.scale),
             ),
@@ -471,12 +436,11 @@ def goal_pool_step(
     result: Result, month: MonthResult, g: GoalResult, team: int, money: Money
 ) -> Step:
     """Pool funding: the goal's pool, round(pool at target x factor x (1 - w) x weight x share)."""
-    plan = result.plan
     terms = result.calibration.terms
     scale = terms.scale
     w = terms.weight(team)
-    total = month.frame.total_split_weight
-    share = Fraction(_team_weights(month, len(plan.functional.terms))[team], total)
+    total = month.total_split_weight
+    share = Fraction(month.team_split_weights[team], total)
     exact = scale * g.factor * (1 - w) * g.goal.weight * share
     return Step(
         f"goal.{g.goal.metric}.pool",
@@ -503,45 +467,29 @@ def goal_pool_step(
 
 
 def goal_split_step(
-    result: Result,
-    month: MonthResult,
-    g: GoalResult,
-    *,
-    position: int,
-    index: int,
-    money: Money,
+    result: Result, month: MonthResult, g: GoalResult, *, position: int, money: Money
 ) -> Step:
     """The member's share of the goal's pool, split among the team by split weight."""
     plan = result.plan
     what, per = split_unit(plan, month.month)
-    team = month.frame.cohorts[index].team
-    weights = [
-        Fraction(c.split_weight) / per if c.team == team else Fraction(0)
-        for c in month.frame.cohorts
-    ]
     return part_split_step(
-        result,
-        month,
         key=f"goal.{g.goal.metric}.split",
         title=f"How the {g.goal.metric} pool was split",
-        pool=g.pool,
-        weights=weights,
-        shares=g.shares,
+        split=month.splits[1 + plan.goals.index(g.goal)],
+        per=per,
         position=position,
-        index=index,
         rule=f"{what} (members of {g.goal.team} only)",
         money=money,
     )
 
 
 def goal_line_step(
-    result: Result, month: MonthResult, goal: Goal, factor: Fraction, *, cohort: Cohort,
-    amount: int, money: Money,
-) -> Step:  # fmt: skip
+    result: Result, goal: Goal, factor: Fraction, *, place: Place, amount: int, money: Money
+) -> Step:
     """Individual funding: the goal's line, target amount x (1 - w) x goal weight x factor."""
     plan = result.plan
-    w = result.calibration.terms.weight(cohort.team)
-    target = target_amount(result, month, cohort)
+    w = result.calibration.terms.weight(place.team)
+    target = target_amount(result, place)
     exact = target * (1 - w) * goal.weight * factor
     return Step(
         f"goal.{goal.metric}.line",
@@ -598,13 +546,7 @@ def caps_step(
     if caps.per_year is not None:
         at = next(i for i, m in enumerate(result.months) if m.month == month.month)
         first = at - at % YEAR
-        members = len(plan.members)
-        before = 0
-        for earlier in result.months[first:at]:
-            for p, _, amount in earlier.member_shares(members):
-                if p == position:
-                    before += amount
-                    break
+        before = sum(earlier.lines[position].total for earlier in result.months[first:at])
         room = max(caps.per_year - before, 0)
         allowed = min(allowed, room)
         start = result.months[first].month

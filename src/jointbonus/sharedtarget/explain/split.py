@@ -8,20 +8,12 @@ individual funding, the member's own amount.
 from __future__ import annotations
 
 from fractions import Fraction
+from math import floor
 
-from jointbonus.core.money import GroupShare
-from jointbonus.core.number import decimal_text
 from jointbonus.core.periods import Month
-from jointbonus.core.roster import FTE_SCALE, Member
-from jointbonus.sharedtarget.explain.model import Figure, Step
-from jointbonus.sharedtarget.explain.text import (
-    RATIO_PLACES,
-    Money,
-    fraction_text,
-    plain,
-    ratio_text,
-)
-from jointbonus.sharedtarget.pay.frame import Cohort
+from jointbonus.core.roster import FTE_SCALE
+from jointbonus.sharedtarget.explain.model import Figure, Place, Step, group_of
+from jointbonus.sharedtarget.explain.text import Money, fraction_text, plain, ratio_text
 from jointbonus.sharedtarget.plan import Plan, Split
 from jointbonus.sharedtarget.results import MonthResult, Result
 
@@ -44,7 +36,7 @@ def pool_step(result: Result, month_result: MonthResult, money: Money) -> Step:
             fraction_text(exact),
         )
     ]
-    if not month_result.frame.eligible:
+    if not month_result.eligible:
         figures.append(
             Figure("paid", "Paid", money.units(0), "nobody is eligible this month: not paid")
         )
@@ -61,31 +53,24 @@ def split_unit(plan: Plan, month: Month) -> tuple[str, Fraction]:
     return "weight", Fraction(base)
 
 
-def split_step(
-    result: Result,
-    month_result: MonthResult,
-    *,
-    position: int,
-    cohort: Cohort,
-    share: GroupShare,
-    money: Money,
-) -> Step:
+def split_step(result: Result, month_result: MonthResult, *, place: Place, money: Money) -> Step:
     """The member's share of the pool, by largest remainder, and their leftover unit."""
     plan = result.plan
     paid = month_result.paid
-    total = month_result.frame.total_split_weight
+    split = month_result.splits[0]
+    group = group_of(split, place.position)
+    position = place.position
+    total = split.total_weight
     what, per = split_unit(plan, month_result.month)
-    cohorts = month_result.frame.cohorts
-    sharing = sum(len(c.positions) for c in cohorts if c.split_weight)
-    own = Fraction(cohort.split_weight) / per
+    own = group.weight / per
     figures = [
         Figure("rule", "Split", plan.split.value, f"by {what}: largest remainder"),
         Figure(
             "total_weight",
             "Total weight",
-            plain(Fraction(total) / per),
-            f"the sum of the {what} of the {sharing} members sharing the pool",
-            fraction_text(Fraction(total) / per),
+            plain(total / per),
+            f"the sum of the {what} of the {split.sharing} members sharing the pool",
+            fraction_text(total / per),
         ),
         Figure(
             "member_weight",
@@ -97,28 +82,26 @@ def split_step(
             fraction_text(own),
         ),
     ]
-    amount = share.share(position)
+    amount = group.share(position)
     sign = -1 if paid < 0 else 1
-    exact_minor = Fraction(paid * cohort.split_weight, total)
+    exact_minor = paid * group.weight / total
     figures.append(
         Figure(
             "exact_share",
             "Exact share",
             money.minor(exact_minor, 6),
             f"pool x member's weight / total weight = {money.units(paid)} x {plain(own)} / "
-            f"{plain(Fraction(total) / per)}",
+            f"{plain(total / per)}",
             fraction_text(exact_minor / plan.currency.scale),
         )
     )
-    floors = sum(
-        g.base * len(c.positions) for c, g in zip(cohorts, month_result.shares, strict=True)
-    )
+    floors = sum(g.base * len(g.positions) for g in split.groups)
     leftover = paid - floors
     figures.append(
         Figure(
             "rounded_down",
             "Rounded toward zero",
-            money.units(share.base),
+            money.units(group.base),
             "every member first gets the exact share rounded toward zero, to the minor unit",
         )
     )
@@ -132,46 +115,51 @@ def split_step(
             "remainders go to the lower member id",
         )
     )
-    remainder = (abs(paid) * cohort.split_weight) % total
+
+    def remainder_of(weight: Fraction) -> Fraction:
+        exact = abs(paid) * weight / total
+        return exact - floor(exact)
+
+    remainder = remainder_of(group.weight)
     if remainder == 0:
         verdict = "no: the exact share is a whole number of minor units"
     else:
         larger = sum(
-            len(c.positions)
-            for c in cohorts
-            if c.split_weight and (abs(paid) * c.split_weight) % total > remainder
+            len(g.positions)
+            for g in split.groups
+            if g.weight and remainder_of(g.weight) > remainder
         )
         tied = sum(
             1
-            for c in cohorts
-            if c.split_weight and (abs(paid) * c.split_weight) % total == remainder
-            for p in c.positions
+            for g in split.groups
+            if g.weight and remainder_of(g.weight) == remainder
+            for p in g.positions
             if p < position
         )
-        place = larger + tied + 1
-        got = position in share.bumped
+        place_in_line = larger + tied + 1
+        got = position in group.bumped
         ahead = (
             f"{larger} members have a larger remainder and {tied} the same remainder "
             "with a lower id"
         )
         verdict = (
-            f"{'yes' if got else 'no'}: place {place} in line for {abs(leftover)} leftover "
-            f"units ({ahead})"
+            f"{'yes' if got else 'no'}: place {place_in_line} in line for {abs(leftover)} "
+            f"leftover units ({ahead})"
         )
     figures.append(
         Figure(
             "remainder",
             "Remainder",
-            decimal_text(Fraction(remainder, total), RATIO_PLACES),
+            ratio_text(remainder),
             f"the part of a minor unit ({money.unit}) dropped when rounding toward zero",
-            fraction_text(Fraction(remainder, total)),
+            fraction_text(remainder),
         )
     )
     figures.append(
         Figure(
             "leftover_unit",
             "Leftover unit",
-            "+1" if position in share.bumped else "0",
+            "+1" if position in group.bumped else "0",
             verdict,
         )
     )
@@ -180,29 +168,22 @@ def split_step(
             "amount",
             "Share",
             money.units(amount),
-            f"rounded share + leftover unit = {money.units(share.base)} + "
-            f"{money.units(sign if position in share.bumped else 0)}",
+            f"rounded share + leftover unit = {money.units(group.base)} + "
+            f"{money.units(sign if position in group.bumped else 0)}",
         )
     )
     return Step("split", "How the pool was split", tuple(figures))
 
 
 def individual_step(
-    result: Result,
-    month_result: MonthResult,
-    *,
-    member: Member,
-    cohort: Cohort,
-    amount: int,
-    money: Money,
+    result: Result, month_result: MonthResult, *, place: Place, amount: int, money: Money
 ) -> Step:
     """The member's own amount under individual funding."""
     plan = result.plan
-    month = month_result.month
     scale = result.calibration.scale
     factor = month_result.factor or Fraction(0)
-    bonus = cohort.bonus
-    weight = Fraction(cohort.units, FTE_SCALE * month.days)
+    bonus = place.bonus
+    weight = place.line.weight
     exact_minor = scale * bonus * weight * factor / 12
     return Step(
         "individual",

@@ -15,10 +15,9 @@ from jointbonus.core.periods import Month
 from jointbonus.core.roster import FTE_SCALE, Member
 from jointbonus.sharedtarget.explain.model import Figure, Sources, Step
 from jointbonus.sharedtarget.explain.text import Money, fraction_text, percent, plain, ratio_text
-from jointbonus.sharedtarget.pay.frame import Cohort
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.report.documents import caps_costing
-from jointbonus.sharedtarget.results import MonthResult, Result
+from jointbonus.sharedtarget.results import LineFigures, MonthResult, Result
 
 __all__ = [
     "calibration_step",
@@ -52,7 +51,9 @@ def member_step(plan: Plan, member: Member, sources: Sources, money: Money) -> S
     return Step("member", "Member", tuple(figures))
 
 
-def weight_step(plan: Plan, member: Member, month: Month, cohort: Cohort) -> tuple[Step, Fraction]:
+def weight_step(
+    plan: Plan, member: Member, month: Month, line: LineFigures
+) -> tuple[Step, Fraction]:
     """The weight step and the member's eligible weight (what the engine used)."""
     days_in_month = month.days
     first = max(month.first_day, member.start)
@@ -65,26 +66,25 @@ def weight_step(plan: Plan, member: Member, month: Month, cohort: Cohort) -> tup
             f"{month.first_day.isoformat()} to {month.last_day.isoformat()}",
         )
     ]
-    if cohort.days:
+    if line.days:
         active = f"{first.isoformat()} to {last.isoformat()}, both days counted"
     elif member.start > month.last_day:
         active = f"none: starts {member.start.isoformat()}, after the month"
     else:
         end = member.end.isoformat() if member.end else "before the month"
         active = f"none: left on {end}, before the month"
-    figures.append(Figure("days_active", "Days active", str(cohort.days), active))
-    weight = Fraction(member.fte_units * cohort.days, FTE_SCALE * days_in_month)
+    figures.append(Figure("days_active", "Days active", str(line.days), active))
+    weight = Fraction(member.fte_units * line.days, FTE_SCALE * days_in_month)
     figures.append(
         Figure(
             "weight",
             "Weight",
             ratio_text(weight),
-            f"FTE x days active / days in the month = {member.fte} x {cohort.days} / "
-            f"{days_in_month}",
+            f"FTE x days active / days in the month = {member.fte} x {line.days} / {days_in_month}",
             fraction_text(weight),
         )
     )
-    eligible = Fraction(cohort.units, FTE_SCALE * days_in_month)
+    eligible = line.weight
     left_early = member.end is not None and first <= member.end < month.last_day
     if left_early:
         rule = (
@@ -107,7 +107,7 @@ def weight_step(plan: Plan, member: Member, month: Month, cohort: Cohort) -> tup
                 "eligible_weight",
                 "Eligible weight",
                 ratio_text(eligible),
-                cohort.reason or "the weight, as the leaver rule pays the days worked",
+                line.standing or "the weight, as the leaver rule pays the days worked",
                 fraction_text(eligible),
             )
         )

@@ -26,8 +26,14 @@ from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan
-from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, Settlement
-from jointbonus.sharedtarget.weighting import realised_weights
+from jointbonus.sharedtarget.results import (
+    Line,
+    MonthResult,
+    MonthStatus,
+    Result,
+    Settlement,
+    realised_weights,
+)
 
 __all__ = [
     "LINE_COLUMNS",
@@ -299,7 +305,9 @@ def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None)
     if plan.weighted:
         document["goals"] = _goal_documents(plan, m)
         if plan.functional.gates.shared is not None:
-            document["shared_gated"] = None if m.outcome is None else shared_gated(plan, m)
+            document["shared_gated"] = (
+                None if m.status is MonthStatus.PENDING else shared_gated(plan, m)
+            )
     if plan.functional.caps.any:
         document["capped"] = str(currency.from_minor(m.capped))
     return document
@@ -321,12 +329,12 @@ def shared_gated(plan: Plan, month: MonthResult) -> list[str]:
     Only months whose shared factor pays count: in a month the shared curve
     pays nothing, no gate closed anything.
     """
-    if month.outcome is None or not month.factor:
+    if month.status is MonthStatus.PENDING or not month.factor:
         return []
     return [
         terms.team
         for index, terms in enumerate(plan.functional.terms)
-        if terms.goals and not month.outcome.shared_for(index)
+        if terms.goals and not month.shared_for(index)
     ]
 
 
@@ -470,48 +478,27 @@ def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
     """Every line's document, as :func:`line_document` makes it, by period then member id.
 
     A month's lines differ only in who they are for and in a handful of
-    (cohort, amount) combinations: each combination's document is made once
-    from its first line and copied, with the member's id and team, to the
-    others -- the same keys in the same order, so the JSON is the same.
+    distinct figures: each distinct line's document is made once from its
+    first member's line and copied, with each other member's id and team --
+    the same keys in the same order, so the JSON is the same.
     """
-    members = result.plan.members
-    if result.plan.weighted or result.plan.functional.caps.any:
-        yield from _part_line_documents(result, holdback)
-        return
-    for month_result in result.months:
-        made: dict[tuple[int, int], dict[str, Any]] = {}
-        for position, cohort, amount in month_result.member_shares(len(members)):
-            member = members[position]
-            template = made.get((id(cohort), amount))
-            if template is None:
-                line = result.line(member, month_result, cohort, amount)
-                template = made[id(cohort), amount] = line_document(line, holdback=holdback)
-                yield template
-            else:
-                yield {**template, "member_id": member.id, "team": member.team}
-
-
-def _part_line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
-    """:func:`_line_documents` of a plan with functional goals or caps: by the line's parts."""
     plan = result.plan
     members = plan.members
-    options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
+    options = (
+        {"functional": plan.weighted, "capped": plan.functional.caps.any}
+        if plan.weighted or plan.functional.caps.any
+        else {}
+    )
     for month_result in result.months:
-        made: dict[tuple[int, tuple[int, tuple[int, ...], int]], dict[str, Any]] = {}
-        for position, index, cohort in month_result.member_cohorts(len(members)):
-            member = members[position]
-            parts = month_result.parts_of(index, position)
-            key = (index, parts)
-            template = made.get(key)
+        made: dict[int, dict[str, Any]] = {}
+        for position, index in enumerate(month_result.lines.of_member):
+            template = made.get(index)
             if template is None:
-                amount = parts[0] + sum(parts[1]) - parts[2]
-                by_parts = plan.weighted or bool(month_result.cuts)  # as Result.lines does
-                line = result.line(
-                    member, month_result, cohort, amount, parts if by_parts else None
-                )
-                template = made[key] = line_document(line, holdback=holdback, **options)
+                line = result.line(position, month_result)
+                template = made[index] = line_document(line, holdback=holdback, **options)
                 yield template
-            else:  # a cohort's members are of one team when the plan has goals
+            else:
+                member = members[position]
                 yield {**template, "member_id": member.id, "team": member.team}
 
 

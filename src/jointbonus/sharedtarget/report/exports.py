@@ -43,7 +43,6 @@ from typing import Any, Literal, TextIO
 from jointbonus.errors import JointBonusError
 from jointbonus.io.cells import csv_line
 from jointbonus.io.files import write_bytes, write_text
-from jointbonus.sharedtarget.pay.frame import held_back
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.documents import (
     LINE_COLUMNS,
@@ -123,8 +122,10 @@ def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]
         if month.status is not MonthStatus.PAID or not month.paid:
             continue
         period = str(month.month)
-        for position, _cohort, amount in month.member_shares(len(members)):
-            now = amount - held_back(result.plan, amount)
+        figures = month.lines.figures
+        for position, index in enumerate(month.lines.of_member):
+            line = figures[index]
+            now = line.total - line.held
             if now:
                 member = members[position]
                 yield member.id, member.team, period, code, result.money(now)
@@ -214,18 +215,15 @@ def _payroll_chunks(result: Result, escape_formulas: bool) -> Iterator[str]:
         if month.status is not MonthStatus.PAID or not month.paid:
             continue
         period = str(month.month)
-        tails: dict[int, str] = {}
-        parts = []
-        for position, _cohort, amount in month.member_shares(len(members)):
-            if not amount:
-                continue
-            tail = tails.get(amount)
-            if tail is None:
-                now = amount - held_back(plan, amount)
-                tail = tails[amount] = f"{period},{code},{result.money(now)}\n" if now else ""
-            if tail:
-                parts.append(heads[position] + tail)
-        yield "".join(parts)
+        tails = []
+        for line in month.lines.figures:
+            now = line.total - line.held
+            tails.append(f"{period},{code},{result.money(now)}\n" if now else "")
+        yield "".join(
+            heads[position] + tails[index]
+            for position, index in enumerate(month.lines.of_member)
+            if tails[index]
+        )
     for row in _settlement_rows(result):
         cells = (row[0], row[1], row[2], row[3], str(row[4]))
         yield csv_line(cells, (False, False, False, False, True), escape_formulas=escape_formulas)

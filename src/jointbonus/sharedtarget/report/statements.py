@@ -35,7 +35,6 @@ share in :mod:`jointbonus.sharedtarget.report.pages`.
 
 from __future__ import annotations
 
-import functools
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
@@ -64,8 +63,13 @@ from jointbonus.sharedtarget.report.pages import (
     plan_sentences,
 )
 from jointbonus.sharedtarget.report.transparency import render_transparency_report
-from jointbonus.sharedtarget.results import Line, LineStatus, MonthResult, MonthStatus, Result
-from jointbonus.sharedtarget.weighting import realised_weights
+from jointbonus.sharedtarget.results import (
+    Line,
+    LineStatus,
+    MonthStatus,
+    Result,
+    realised_weights,
+)
 
 __all__ = [
     "STATEMENTS_FOLDER",
@@ -95,60 +99,26 @@ def _code(text: str) -> str:
 
 
 def _lines_by_member(result: Result) -> Iterator[tuple[Member, list[Line]]]:
-    """Each member (in id order) with their lines (in month order).
-
-    One pass over the months, then one member at a time: memory grows with
-    the number of members, not with members x months. Members of one cohort
-    getting the same amount share the parts of their lines.
-    """
-    members = result.plan.members
-    slots: list[list[int]] = []
-    for month in result.months:
-        slot = [-1] * len(members)
-        for index, cohort in enumerate(month.frame.cohorts):
-            for position in cohort.positions:
-                slot[position] = index
-        slots.append(slot)
-    for position, member in enumerate(members):
-        lines = []
-        for month, slot in zip(result.months, slots, strict=True):
-            index = slot[position]
-            if index >= 0:
-                lines.append(_line(result, member, month, index, position))
-        yield member, lines
-
-
-def _line(result: Result, member: Member, month: MonthResult, index: int, position: int) -> Line:
-    """The line of ``member`` (at ``position``, in cohort ``index``) in ``month``.
-
-    With functional goals, or caps that cut someone this month, the line
-    carries its parts, as :meth:`Result.lines` makes it.
-    """
-    cohort = month.frame.cohorts[index]
-    if result.plan.weighted or month.cuts:
-        parts = month.parts_of(index, position)
-        amount = parts[0] + sum(parts[1]) - parts[2]
-        return result.line(member, month, cohort, amount, parts)
-    return result.line(member, month, cohort, month.shares[index].share(position))
-
-
-def _member_lines(result: Result, position: int) -> list[Line]:
-    member = result.plan.members[position]
-    lines = []
-    for month in result.months:
-        for index, cohort in enumerate(month.frame.cohorts):
-            if position in cohort.positions:
-                lines.append(_line(result, member, month, index, position))
-                break
-    return lines
+    """Each member (in id order) with their lines (in month order), one member at a time."""
+    for position, member in enumerate(result.plan.members):
+        yield member, result.member_lines(position)
 
 
 _LineKey = tuple[Month, int, Fraction, Fraction | None, Fraction | None, Decimal, Decimal, str]
 
 
-@functools.lru_cache(maxsize=4096)
-def _line_cells(currency: Currency, key: _LineKey) -> tuple[str, ...]:
-    """A statement line's cells; a month's lines repeat, so each is formatted once."""
+def _line_cells(
+    currency: Currency, key: _LineKey, known: dict[_LineKey, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """A statement line's cells; lines repeat from member to member, so each distinct
+    line is formatted once per set of statements (``known`` holds those made so far)."""
+    cells = known.get(key)
+    if cells is None:
+        cells = known[key] = _format_cells(currency, key)
+    return cells
+
+
+def _format_cells(currency: Currency, key: _LineKey) -> tuple[str, ...]:
     period, days, weight, attainment, factor, shared, total, reason = key
     return (
         str(period),
@@ -186,7 +156,12 @@ def _leaver_applied(plan: Plan, member: Member, lines: Sequence[Line]) -> str:
 # -- a member's statement ----------------------------------------------------
 
 
-def _statement(result: Result, member: Member, lines: Sequence[Line]) -> str:
+def _statement(
+    result: Result,
+    member: Member,
+    lines: Sequence[Line],
+    known: dict[_LineKey, tuple[str, ...]] | None = None,
+) -> str:
     plan = result.plan
     currency = plan.currency
     code = currency.code
@@ -228,6 +203,7 @@ def _statement(result: Result, member: Member, lines: Sequence[Line]) -> str:
                 currency,
                 (line.period, line.days, line.weight, line.attainment, line.payout_factor,
                  line.shared, line.total, line.reason),
+                {} if known is None else known,
             )
             for line in lines
         ]  # fmt: skip
@@ -518,7 +494,7 @@ def render_statement(result: Result, member_id: str) -> str:
     """
     for position, member in enumerate(result.plan.members):
         if member.id == member_id:
-            return _statement(result, member, _member_lines(result, position))
+            return _statement(result, member, result.member_lines(position))
     known = [m.id for m in result.plan.members]
     shown = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
     raise UnknownMemberError(
@@ -528,8 +504,9 @@ def render_statement(result: Result, member_id: str) -> str:
 
 def render_statements(result: Result) -> Iterator[tuple[str, str]]:
     """``(member id, Markdown statement)`` for every member, in member id order."""
+    known: dict[_LineKey, tuple[str, ...]] = {}
     for member, lines in _lines_by_member(result):
-        yield member.id, _statement(result, member, lines)
+        yield member.id, _statement(result, member, lines, known)
 
 
 # -- every page, as files ----------------------------------------------------

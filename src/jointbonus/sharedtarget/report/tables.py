@@ -29,8 +29,7 @@ from jointbonus.sharedtarget.report.documents import (
     number_text,
     shared_gated,
 )
-from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result
-from jointbonus.sharedtarget.weighting import realised_weights
+from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, realised_weights
 
 __all__ = ["render_calibration_table", "render_table"]
 

@@ -21,10 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from jointbonus.core.money import Currency, GroupShare
+from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text, round_half_up
 from jointbonus.core.roster import FTE_SCALE
-from jointbonus.sharedtarget.pay.frame import Cohort
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.report.documents import caps_costing, number_text, shared_gated
 from jointbonus.sharedtarget.report.pages import (
@@ -38,8 +37,7 @@ from jointbonus.sharedtarget.report.pages import (
     plan_teams,
     scale_text,
 )
-from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
-from jointbonus.sharedtarget.weighting import realised_weights
+from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, realised_weights
 
 __all__ = ["NAMED_LEFTOVERS", "render_transparency_report"]
 
@@ -91,14 +89,12 @@ def _split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ...]]]:
             if month.status is MonthStatus.PENDING:
                 rows.append((str(month.month), "pending", "", "", ""))
                 continue
-            sharing = _sharing(month)
-            paid_members = sum(len(cohort.positions) for cohort, share in sharing if share.base)
             multiplier = result.calibration.scale * (month.factor or 0)
             rows.append(
                 (
                     str(month.month),
-                    f"{paid_members:,}",
-                    decimal_text(_total_weight(month, sharing), 4),
+                    f"{month.splits[0].paid_members:,}",
+                    decimal_text(month.total_weight, 4),
                     decimal_text(multiplier, 6),
                     currency.format(month.paid),
                 )
@@ -115,25 +111,23 @@ def _split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ...]]]:
         if month.status is MonthStatus.PENDING:
             rows.append((str(month.month), "pending", "", "", "", "", ""))
             continue
-        sharing = _sharing(month)
-        count = sum(len(cohort.positions) for cohort, _ in sharing)
-        if not month.frame.eligible:
+        if not month.eligible:
             rows.append(
                 (str(month.month), currency.format(month.pool or 0), "0", "0", "",
                  "0", "nobody eligible: the pool is not paid")
             )  # fmt: skip
             continue
         days = month.month.days
-        rate = Fraction(month.paid * FTE_SCALE * days, month.frame.total_split_weight)
+        rate = Fraction(month.paid * FTE_SCALE * days, month.total_split_weight)
         rate_text = _exact(currency, rate) if plan.split is Split.EQUAL else percent_text(rate, 4)
-        bumped = sorted(position for _, share in sharing for position in share.bumped)
+        bumped = month.splits[0].leftover_receivers
         receivers = _list([md(members[p].id) for p in bumped]) if bumped else "nobody"
         rows.append(
             (
                 str(month.month),
                 currency.format(month.pool or 0),
-                f"{count:,}",
-                decimal_text(_total_weight(month, sharing), 4),
+                f"{month.sharing:,}",
+                decimal_text(month.total_weight, 4),
                 rate_text,
                 f"{len(bumped):,}",
                 receivers,
@@ -157,21 +151,16 @@ def _part_split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ..
         if month.status is MonthStatus.PENDING:
             rows.append((str(month.month), "pending", *("",) * (4 if pool_funding else 2)))
             continue
-        parts = [("shared", month.pool or 0, month.shares)]
-        parts += [(md(g.goal.key), g.pool, g.shares) for g in month.goals]
-        for name, pool, shares in parts:
-            cohorts = month.frame.cohorts
-            paid = sum(
-                len(cohort.positions) if share.base else len(share.bumped)
-                for cohort, share in zip(cohorts, shares, strict=True)
-            )
+        for split in month.splits:
+            name = split.name if split.name == "shared" else md(split.name)
+            paid = split.paid_members
             if not pool_funding:
-                rows.append((str(month.month), name, f"{paid:,}", currency.format(pool)))
+                rows.append((str(month.month), name, f"{paid:,}", currency.format(split.pool)))
                 continue
-            bumped = sorted(position for share in shares for position in share.bumped)
+            bumped = split.leftover_receivers
             receivers = _list([md(members[p].id) for p in bumped]) if bumped else "nobody"
             rows.append(
-                (str(month.month), name, currency.format(pool), f"{paid:,}",
+                (str(month.month), name, currency.format(split.pool), f"{paid:,}",
                  f"{len(bumped):,}", receivers)
             )  # fmt: skip
     if not pool_funding:
@@ -180,20 +169,6 @@ def _part_split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ..
     headers = ["Month", "Part", f"Pool ({code})", "Members paid",
                f"Leftover units ({unit} {code} each)", "Leftover went to"]  # fmt: skip
     return headers, "llrrrl", rows
-
-
-def _sharing(month: MonthResult) -> list[tuple[Cohort, GroupShare]]:
-    """The cohorts that take part in the month's split (split weight above 0)."""
-    return [
-        (cohort, share)
-        for cohort, share in zip(month.frame.cohorts, month.shares, strict=True)
-        if cohort.split_weight
-    ]
-
-
-def _total_weight(month: MonthResult, sharing: Sequence[tuple[Cohort, GroupShare]]) -> Fraction:
-    units = sum(cohort.units * len(cohort.positions) for cohort, _ in sharing)
-    return Fraction(units, FTE_SCALE * month.month.days)
 
 
 def _team_totals(result: Result) -> dict[str, tuple[int, int]]:
@@ -208,16 +183,9 @@ def _team_totals(result: Result) -> dict[str, tuple[int, int]]:
     for month in result.months:
         if not month.paid:
             continue
-        if month.goals or month.cuts:  # every part, less the cuts
-            for position, _, amount in month.member_shares(len(team_of)):
-                paid[team_of[position]] += amount
-            continue
-        for cohort, share in zip(month.frame.cohorts, month.shares, strict=True):
-            if share.base:
-                for position in cohort.positions:
-                    paid[team_of[position]] += share.base
-            for position in share.bumped:
-                paid[team_of[position]] += share.step
+        figures = month.lines.figures
+        for team, index in zip(team_of, month.lines.of_member, strict=True):
+            paid[team] += figures[index].total
     return {team: (counts.get(team, 0), paid[team]) for team in paid}
 
 
@@ -540,12 +508,13 @@ def _team_parts_table(result: Result, teams: dict[str, tuple[int, int]]) -> list
     for month in result.months:
         if month.status is MonthStatus.PENDING:
             continue
-        for position, index, _ in month.member_cohorts(len(team_of)):
-            shared, functional, cut = month.parts_of(index, position)
-            sums = earned[team_of[position]]
-            sums[0] += shared
-            sums[1] += sum(functional)
-            sums[2] += cut
+        figures = month.lines.figures
+        for team, index in zip(team_of, month.lines.of_member, strict=True):
+            line = figures[index]
+            sums = earned[team]
+            sums[0] += line.shared
+            sums[1] += sum(part for _, part in line.functional)
+            sums[2] += line.capped
     weighted = plan.weighted
     capped = plan.functional.caps.any
     rows = [

@@ -36,30 +36,23 @@ import operator
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
-from fractions import Fraction
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from jointbonus._gc import paused_gc
-from jointbonus.core.curves import Curve
 from jointbonus.core.money import Currency
-from jointbonus.core.number import decimal_text
-from jointbonus.core.roster import FTE_SCALE
 from jointbonus.io.cells import csv_text, escape_formula
-from jointbonus.sharedtarget.pay.frame import Cohort, held_back
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.documents import (
     LINE_COLUMNS,
     MONTH_COLUMNS,
-    RATIO_PLACES,
     calibration_document,
     flat_line,
     line_columns,
     line_document,
     month_document,
     plan_document,
-    ratio_text,
     render_json,
     result_document,
     settlement_document,
@@ -68,7 +61,7 @@ from jointbonus.sharedtarget.report.documents import (
 )
 from jointbonus.sharedtarget.report.statements import STATEMENTS_FOLDER, statement_files
 from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
-from jointbonus.sharedtarget.results import LineStatus, MonthResult, MonthStatus, Result
+from jointbonus.sharedtarget.results import Result
 
 __all__ = [
     "LINE_COLUMNS",
@@ -101,36 +94,63 @@ def _csv_text(cells: tuple[object, ...]) -> str:
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
-@functools.lru_cache(maxsize=4096)
-def _weight_text(units: int, days_in_month: int) -> str:
-    """A line's weight: ``units`` (FTE x 10^6 x days) over 10^6 x days in the month."""
-    return decimal_text(Fraction(units, FTE_SCALE * days_in_month), RATIO_PLACES)
-
-
 def _line_rows(result: Result) -> Iterator[str]:
     """``lines.csv`` text, one chunk per month, in member id order.
 
-    Fast: a month's rows differ only in who they are for and in a handful of
-    (days, weight, amount, reason) combinations, so each combination's text is
-    formatted once and joined to every member it belongs to. Members that
-    share a cohort share its text; the few a remainder unit bumps get a second.
+    The cells are those of
+    :func:`~jointbonus.sharedtarget.report.documents.line_document` in the
+    order of :func:`line_columns`, a plan's functional parts spread over the
+    ``functional_METRIC`` columns (empty for a metric the member's team has
+    no goal on). A month's rows differ only in who they are for and in its
+    few distinct lines, so each distinct line's text is formatted once and
+    joined to every member it belongs to.
     """
     plan = result.plan
-    currency = plan.currency
-    curve = plan.curve
     heads = _heads(plan)
-    if plan.weighted or plan.functional.caps.any:
-        yield from _part_line_rows(result, heads)
-        return
-    cohorts: list[tuple[int, ...]] = []
-    pick: Callable[[list[str]], tuple[str, ...]] | None = None
+    columns = line_columns(plan)[2:]  # after member_id and team: the heads
+    options = {
+        "holdback": bool(plan.holdback),
+        "functional": plan.weighted,
+        "capped": plan.functional.caps.any,
+    }
+    members = plan.members
     for month_result in result.months:
-        positions = [cohort.positions for cohort in month_result.frame.cohorts]
-        if len(positions) != len(cohorts) or any(
-            a is not b for a, b in zip(positions, cohorts, strict=True)
-        ):  # months framed together share their cohorts' positions
-            cohorts, pick = positions, _picker(positions, len(heads))
-        yield _month_text(month_result, heads, currency, curve, pick, plan=plan)
+        lines = month_result.lines
+        texts = [
+            _row_text(
+                flat_line(
+                    line_document(result.make_line(members[0], month_result, figures), **options)
+                ),
+                columns,
+            )
+            for figures in lines.figures
+        ]
+        if not heads:
+            yield ""
+            continue
+        tails = [texts[lines.of_member[0]]] if len(heads) == 1 else _pick(texts, lines.of_member)
+        rows: list[str] = [""] * (2 * len(heads))  # head, tail, head, tail, ...: no copies
+        rows[0::2] = heads
+        rows[1::2] = tails
+        yield "".join(rows)
+
+
+def _pick(items: list[str], indexes: Sequence[int]) -> list[str]:
+    """``[items[i] for i in indexes]``, at the speed of C."""
+    return (
+        list(operator.itemgetter(*indexes)(items))
+        if len(indexes) > 1
+        else [items[i] for i in indexes]
+    )
+
+
+def _row_text(document: dict[str, Any], columns: Sequence[str]) -> str:
+    """A line's cells after ``member_id,team,``, as CSV text ending in a newline."""
+    cells = ["" if document.get(column) is None else str(document[column]) for column in columns]
+    cells[-1] = escape_formula(cells[-1])  # the reason: the one text cell made here
+    if _NEEDS_QUOTES.search(cells[-1]) is None:
+        return ",".join(cells) + "\n"
+    return _csv_text(tuple(cells))
 
 
 def _heads(plan: Plan) -> list[str]:
@@ -143,140 +163,6 @@ def _heads(plan: Plan) -> list[str]:
             (escape_formula(m.id), escape_formula(m.team)) for m in plan.members
         )
     ]
-
-
-def _part_line_rows(result: Result, heads: list[str]) -> Iterator[str]:
-    """``lines.csv`` text of a plan with functional goals or caps, one chunk per month.
-
-    The cells are those of :func:`~jointbonus.sharedtarget.report.documents.line_document`, its
-    functional parts spread over the ``functional_METRIC`` columns (empty for
-    a metric the member's team has no goal on). Each combination of cohort
-    and parts is formatted once.
-    """
-    plan = result.plan
-    columns = line_columns(plan)[2:]  # after member_id and team: the heads
-    options = {
-        "holdback": bool(plan.holdback),
-        "functional": plan.weighted,
-        "capped": plan.functional.caps.any,
-    }
-    count = len(plan.members)
-    for month_result in result.months:
-        by_parts = plan.weighted or bool(month_result.cuts)  # as Result.lines does
-        texts: dict[tuple[int, tuple[int, tuple[int, ...], int]], str] = {}
-        rows = []
-        for position, index, cohort in month_result.member_cohorts(count):
-            parts = month_result.parts_of(index, position)
-            text = texts.get((index, parts))
-            if text is None:
-                amount = parts[0] + sum(parts[1]) - parts[2]
-                member = plan.members[position]
-                line = result.line(
-                    member, month_result, cohort, amount, parts if by_parts else None
-                )
-                document = flat_line(line_document(line, **options))
-                cells = [
-                    "" if document.get(column) is None else str(document[column])
-                    for column in columns
-                ]
-                cells[-1] = escape_formula(cells[-1])  # the reason: the one text cell made here
-                text = texts[index, parts] = (
-                    ",".join(cells) + "\n"
-                    if _NEEDS_QUOTES.search(cells[-1]) is None
-                    else _csv_text(tuple(cells))
-                )
-            rows.append(heads[position] + text)
-        yield "".join(rows)
-
-
-def _picker(
-    cohorts: list[tuple[int, ...]], count: int
-) -> Callable[[list[str]], tuple[str, ...]] | None:
-    """A function taking one item per cohort to one per member, in member order.
-
-    ``None`` when a member is in no cohort, or there are fewer than two members.
-    """
-    slots = [-1] * count
-    for index, positions in enumerate(cohorts):
-        for position in positions:
-            slots[position] = index
-    if count < 2 or -1 in slots:
-        return None
-    return operator.itemgetter(*slots)
-
-
-def _month_text(
-    month_result: MonthResult,
-    heads: list[str],
-    currency: Currency,
-    curve: Curve,
-    pick: Callable[[list[str]], tuple[str, ...]] | None = None,
-    *,
-    plan: Plan | None = None,
-) -> str:
-    """One month's ``lines.csv`` rows; ``heads`` are the members' ``id,team,`` texts.
-
-    ``pick`` (from :func:`_picker`) spreads each cohort's text over its members.
-    """
-    period = str(month_result.month)
-    attainment = ratio_text(month_result.attainment) or ""
-    factor = ratio_text(month_result.factor) or ""
-    days_in_month = month_result.month.days
-    pending = month_result.status is MonthStatus.PENDING
-    texts: dict[tuple[int, int, int, str], str] = {}
-
-    def tail_of(cohort: Cohort, amount: int) -> str:
-        key = (cohort.days, cohort.units, amount, cohort.reason)
-        text = texts.get(key)
-        if text is None:
-            money = str(currency.from_minor(amount))
-            if pending:
-                status = LineStatus.PENDING.value
-            else:
-                status = (LineStatus.PAID if amount else LineStatus.ZERO).value
-            cells = (
-                period,
-                str(cohort.days),
-                _weight_text(cohort.units, days_in_month),
-                attainment,
-                factor,
-                money,
-                money,
-                *_held_cells(plan, currency, amount),
-                status,
-                escape_formula(month_result.line_reason(cohort, amount, curve)),
-            )
-            # Only the reason can hold what CSV quotes; the other cells are made here.
-            if _NEEDS_QUOTES.search(cells[-1]) is None:
-                text = ",".join(cells) + "\n"
-            else:
-                text = _csv_text(cells)
-            texts[key] = text
-        return text
-
-    shared = list(zip(month_result.frame.cohorts, month_result.shares, strict=True))
-    tails: list[str | None]
-    if pick is not None:
-        tails = list(pick([tail_of(cohort, share.base) for cohort, share in shared]))
-    else:
-        tails = [None] * len(heads)
-        for cohort, share in shared:
-            text = tail_of(cohort, share.base)
-            for position in cohort.positions:
-                tails[position] = text
-    for cohort, share in shared:
-        if share.bumped:
-            text = tail_of(cohort, share.base + share.step)
-            for position in share.bumped:
-                tails[position] = text
-    if None in tails:  # members outside every cohort have no line
-        return "".join(
-            [head + tail for head, tail in zip(heads, tails, strict=True) if tail is not None]
-        )
-    parts: list[str] = [""] * (2 * len(heads))  # head, tail, head, tail, ...: no copies
-    parts[0::2] = heads
-    parts[1::2] = cast("list[str]", tails)
-    return "".join(parts)
 
 
 @paused_gc()
@@ -358,13 +244,6 @@ def months_csv(result: Result) -> str:
     buffer = io.StringIO()
     _write_months(result, result.plan.currency, buffer)
     return buffer.getvalue()
-
-
-def _held_cells(plan: Plan | None, currency: Currency, amount: int) -> tuple[str, ...]:
-    if plan is None or not plan.holdback:
-        return ()
-    held = held_back(plan, amount)
-    return str(currency.from_minor(held)), str(currency.from_minor(amount - held))
 
 
 def _write_lines(result: Result, handle: io.TextIOBase) -> None:

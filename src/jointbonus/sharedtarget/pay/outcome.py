@@ -1,0 +1,118 @@
+"""A month's payout outcome: each part's payout factor after the gates, and the terms.
+
+A member of team ``t`` earns, per unit of their target amount::
+
+    w_t x shared factor (0 where the shared gate closes t's shared part)
+        + (1 - w_t) x sum over t's goals of goal weight x goal factor (0 where the
+          functional gate is closed)
+
+:class:`Outcome` holds the factors of one month (a real one, or a historical
+scenario); :class:`Terms` what calibration fixes (the scale and each team's
+nominal shared weight). :func:`brackets` is that sum, per team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from jointbonus.sharedtarget.plan import Plan
+
+__all__ = ["Outcome", "Terms", "brackets", "goal_teams", "outcome_at"]
+
+_ONE = Fraction(1)
+_ZERO = Fraction(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A month's payout factors: the shared goal's and each functional goal's, after gates.
+
+    ``team_shared`` holds, per team of ``plan.functional.terms``, the factor
+    its shared part pays at: the shared factor, or 0 where the shared gate is
+    closed (empty: the shared factor for every team). ``functional`` holds
+    each goal's factor in ``plan.goals`` order, 0 where the functional gate
+    is closed.
+    """
+
+    shared: Fraction
+    team_shared: tuple[Fraction, ...] = ()
+    functional: tuple[Fraction, ...] = ()
+
+    def shared_for(self, team: int) -> Fraction:
+        return self.team_shared[team] if self.team_shared else self.shared
+
+    @property
+    def pays(self) -> bool:
+        """Whether any part can pay at this outcome."""
+        shared = any(self.team_shared) if self.team_shared else bool(self.shared)
+        return shared or any(self.functional)
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What calibration fixes: the scale and each team's nominal shared weight."""
+
+    scale: Fraction
+    """Pool at target per month (major units) or target bonus multiplier."""
+    weights: tuple[Fraction, ...] = ()
+    """Shared weight w per team of ``plan.functional.terms``; empty means 1 for all."""
+
+    def weight(self, team: int) -> Fraction:
+        return self.weights[team] if self.weights else _ONE
+
+
+def outcome_at(
+    plan: Plan, shared_attainment: Fraction, goal_attainments: Sequence[Fraction] = ()
+) -> Outcome:
+    """The payout factors at a month's attainments (``goal_attainments`` by ``plan.goals``).
+
+    Functional gate: no functional part pays below it (shared attainment).
+    Shared gate: a team's shared part pays only if each of its goals reaches it.
+    """
+    shared = plan.curve.factor(shared_attainment)
+    if not plan.weighted:
+        return Outcome(shared)
+    gates = plan.functional.gates
+    goals = plan.goals
+    functional_open = gates.functional is None or shared_attainment >= gates.functional
+    factors = tuple(
+        goal.curve.factor(a) if functional_open else _ZERO
+        for goal, a in zip(goals, goal_attainments, strict=True)
+    )
+    if gates.shared is None:
+        return Outcome(shared, (), factors)
+    gate = gates.shared
+    team_shared = tuple(
+        shared
+        if all(a >= gate for g, a in zip(goals, goal_attainments, strict=True) if g.team == t.team)
+        else _ZERO
+        for t in plan.functional.terms
+    )
+    return Outcome(shared, team_shared, factors)
+
+
+def goal_teams(plan: Plan) -> list[int]:
+    """The team (its place in ``plan.functional.terms``) of each goal of ``plan.goals``."""
+    teams = {terms.team: index for index, terms in enumerate(plan.functional.terms)}
+    return [teams[goal.team] for goal in plan.goals]
+
+
+def brackets(plan: Plan, terms: Terms, outcome: Outcome) -> list[Fraction]:
+    """Per team: ``w x shared factor (if open) + (1 - w) x sum of goal weight x factor``.
+
+    A plan on the shared goal alone has one entry: the shared factor.
+    """
+    if not plan.weighted:
+        return [outcome.shared]
+    result = []
+    teams = goal_teams(plan)
+    for team, _ in enumerate(plan.functional.terms):
+        w = terms.weight(team)
+        value = w * outcome.shared_for(team)
+        for goal, goal_team, factor in zip(plan.goals, teams, outcome.functional, strict=True):
+            if goal_team == team:
+                value += (1 - w) * goal.weight * factor
+        result.append(value)
+    return result

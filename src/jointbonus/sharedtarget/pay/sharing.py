@@ -1,0 +1,296 @@
+"""Sharing a month out: each part's pool (or lines), who gets what, then the caps.
+
+A month pays one **part** for the shared goal and one for each functional
+goal. Under pool funding each part is a pool, rounded to the minor unit and
+split by largest remainder (ties to the lower member id); under individual
+funding each member's line of each part is rounded. The caps then cut
+members' month totals (:mod:`jointbonus.sharedtarget.pay.caps`); a holdback
+keeps part of each line until the plan year ends (:func:`held_back`).
+
+Every computation is per pay group (:mod:`jointbonus.sharedtarget.pay.groups`):
+members of a group get the same amount, give or take the one leftover minor
+unit a largest-remainder split hands to some of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from math import lcm
+
+from jointbonus.core.money import GroupShare, allocate_groups
+from jointbonus.core.number import round_half_up
+from jointbonus.core.roster import FTE_SCALE
+from jointbonus.sharedtarget.pay.caps import cuts
+from jointbonus.sharedtarget.pay.groups import MonthFrame
+from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, brackets, goal_teams
+from jointbonus.sharedtarget.plan import FundingStyle, Plan
+
+__all__ = [
+    "NO_SHARE",
+    "MonthPay",
+    "Part",
+    "held_back",
+    "line_factors",
+    "line_parts",
+    "member_units",
+    "pool_exacts",
+    "share_out",
+    "target_amount",
+]
+
+_ZERO = Fraction(0)
+#: The share of a group that receives nothing.
+NO_SHARE = GroupShare(0, frozenset(), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a month's pay: the shared goal's, or one functional goal's.
+
+    Pool funding: the part's own pool, rounded, split by largest remainder.
+    Individual funding: each member's line of the part, rounded; ``pool`` is
+    their sum.
+    """
+
+    pool: int
+    exact: Fraction
+    """The part before rounding, minor units."""
+    shares: tuple[GroupShare, ...]
+    """Each pay group's shares, in group order."""
+    weights: tuple[int, ...] = ()
+    """Pool funding: each group's whole-number weight per member in the part's split."""
+
+
+@dataclass(frozen=True, slots=True)
+class MonthPay:
+    """A month paid at one outcome: each part, and what the caps cut from whom."""
+
+    shared: Part
+    functional: tuple[Part, ...]
+    """One part per goal of ``plan.goals``."""
+    cuts: Mapping[int, int]
+    """Minor units the caps cut from each member (by position); members not cut are absent."""
+    earned: int
+    """The parts' sum over every member, before caps."""
+
+    @property
+    def paid(self) -> int:
+        """What members are owed for the month: earned less what the caps cut."""
+        return self.earned - sum(self.cuts.values())
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        return (self.shared, *self.functional)
+
+    def amount(self, group: int, position: int) -> int:
+        """Before caps: what the member at ``position`` (of pay group ``group``) earns."""
+        return sum(part.shares[group].share(position) for part in self.parts)
+
+    def owed(self, positions: Sequence[tuple[int, ...]]) -> Iterator[tuple[int, int]]:
+        """``(position, amount)`` of each member owed something: every part, less the cut.
+
+        ``positions`` are the pay groups' members (``frame.groups.positions``).
+        """
+        parts = self.parts
+        cut = self.cuts
+        for group, members in enumerate(positions):
+            shares = [part.shares[group] for part in parts]
+            base = sum(share.base for share in shares)
+            if not cut and not any(share.bumped for share in shares):
+                if base:
+                    for position in members:
+                        yield position, base
+                continue
+            for position in members:
+                amount = sum(share.share(position) for share in shares) - cut.get(position, 0)
+                if amount:
+                    yield position, amount
+
+    def parts_of(self, group: int, position: int) -> tuple[int, tuple[int, ...], int]:
+        """``(shared, functional parts, cut)`` of the member at ``position`` in ``group``."""
+        shared = self.shared.shares[group].share(position)
+        functional = tuple(part.shares[group].share(position) for part in self.functional)
+        return shared, functional, self.cuts.get(position, 0)
+
+
+def held_back(plan: Plan, amount: int) -> int:
+    """The part of a line's ``amount`` held until the year end: ``round(holdback x amount)``."""
+    return round_half_up(plan.holdback * amount) if plan.holdback else 0
+
+
+def target_amount(scale: Fraction, bonus: int, units: int, days: int) -> Fraction:
+    """One member's target bonus for a month at ``scale``, in minor units (individual
+    funding): ``scale x annual target bonus / 12 x FTE x days active / days in the month``."""
+    return scale * bonus * units / (12 * FTE_SCALE * days)
+
+
+def member_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> list[Fraction]:
+    """Each group's exact amount per member, in minor units, before rounding, caps or holdback.
+
+    A member's **target amount** is their share of the pool at target (pool
+    funding: ``scale x split weight / total split weight``) or their target
+    bonus for the month (individual: ``scale x target bonus / 12 x weight``);
+    the amount is the target amount x ``(w x shared factor + (1 - w) x sum of
+    goal weight x goal factor)`` for their team.
+    """
+    minor = plan.currency.scale
+    by_team = brackets(plan, terms, outcome)
+    teams = frame.groups.teams
+    if plan.funding is FundingStyle.POOL:
+        if not frame.eligible:
+            return [_ZERO] * len(teams)
+        per_weight = terms.scale * minor / frame.total_split_weight
+        return [per_weight * w * by_team[t] for w, t in zip(frame.split, teams, strict=True)]
+    days = frame.plan_month.month.days
+    return [
+        target_amount(terms.scale, bonus, units, days) * by_team[t] if w else _ZERO
+        for w, units, bonus, t in zip(
+            frame.split, frame.units, frame.groups.bonuses, teams, strict=True
+        )
+    ]
+
+
+def share_out(
+    plan: Plan,
+    frame: MonthFrame,
+    terms: Terms,
+    outcome: Outcome,
+    year_to_date: Mapping[int, int] | None = None,
+) -> MonthPay:
+    """The month's parts and each group's shares at ``outcome``, then the caps.
+
+    Pool funding: each part's pool is ``round(exact part)``: the shared part
+    is ``scale x shared factor x sum over teams whose shared part pays of w x
+    team split weight / total``, split by split weight x w; a goal's part is
+    ``scale x goal factor x (1 - w) x goal weight x team split weight /
+    total``, split within the team by split weight. Shares go by largest
+    remainder (ties to the lower member id); nothing is paid if nobody is
+    eligible. Individual funding: each member's line of each part is rounded.
+
+    Caps are applied to each member's month total after the parts are shared
+    out: at most ``caps.per_month``, and at most ``caps.per_year`` less
+    ``year_to_date`` (what the member was paid earlier in the plan year).
+    """
+    teams = goal_teams(plan)
+    if plan.funding is FundingStyle.POOL:
+        parts = _pool_parts(plan, frame, terms, outcome, teams)
+    else:
+        parts = _line_parts(plan, frame, terms, outcome, teams)
+    groups = frame.groups
+    earned = sum(
+        share.base * count + share.step * len(share.bumped)
+        for part in parts
+        for share, count in zip(part.shares, groups.counts, strict=True)
+    )
+    cut = (
+        cuts(plan.functional.caps, groups.positions, [p.shares for p in parts], year_to_date)
+        if plan.functional.caps.any
+        else {}
+    )
+    return MonthPay(parts[0], tuple(parts[1:]), cut, earned)
+
+
+def pool_exacts(
+    plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, teams: list[int]
+) -> tuple[list[Fraction], list[int]]:
+    """Each part's exact pool (minor units) of an eligible month of a plan with goals, and
+    each team's whole-number weight in the shared pool."""
+    minor = plan.currency.scale
+    total = frame.total_split_weight
+    team_weight = [0] * len(plan.functional.terms)
+    for weight, count, team in zip(
+        frame.split, frame.groups.counts, frame.groups.teams, strict=True
+    ):
+        team_weight[team] += weight * count
+    # A team's slice of the shared pool: w x its shared factor x its split weight.
+    weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(team_weight))]
+    common = lcm(*(w.denominator for w in weights))
+    per_weight = terms.scale * minor / total
+    exacts = [per_weight * sum((w * tw for w, tw in zip(weights, team_weight, strict=True)), _ZERO)]
+    for goal, team, factor in zip(plan.goals, teams, outcome.functional, strict=True):
+        exacts.append(
+            per_weight * factor * (1 - terms.weight(team)) * goal.weight * team_weight[team]
+        )
+    return exacts, [int(w * common) for w in weights]
+
+
+def _pool_parts(
+    plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, teams: list[int]
+) -> list[Part]:
+    groups = frame.groups
+    count = 1 + len(teams)
+    nobody = (NO_SHARE,) * len(groups.counts)
+    if not frame.eligible:  # nobody to pay: the pool is stated, nothing is shared out
+        nominal = round_half_up(terms.scale * outcome.shared * plan.currency.scale)
+        return [Part(nominal, _ZERO, nobody)] + [Part(0, _ZERO, nobody)] * (count - 1)
+    if not plan.weighted:
+        exact = terms.scale * outcome.shared * plan.currency.scale
+        return [_pool_part(exact, frame.split, groups.positions)]
+    exacts, whole = pool_exacts(plan, frame, terms, outcome, teams)
+    shared = tuple(w * whole[t] for w, t in zip(frame.split, groups.teams, strict=True))
+    parts = [_pool_part(exacts[0], shared, groups.positions)]
+    for exact, team in zip(exacts[1:], teams, strict=True):
+        weights = tuple(
+            w if t == team else 0 for w, t in zip(frame.split, groups.teams, strict=True)
+        )
+        parts.append(_pool_part(exact, weights, groups.positions))
+    return parts
+
+
+def _pool_part(
+    exact: Fraction, weights: tuple[int, ...], positions: tuple[tuple[int, ...], ...]
+) -> Part:
+    pool = round_half_up(exact)
+    if not pool:
+        return Part(0, exact, (NO_SHARE,) * len(weights), weights)
+    shares = allocate_groups(pool, list(zip(weights, positions, strict=True)))
+    return Part(pool, exact, tuple(shares), weights)
+
+
+def _line_parts(
+    plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, teams: list[int]
+) -> list[Part]:
+    groups = frame.groups
+    days = frame.plan_month.month.days
+    targets = [
+        target_amount(terms.scale, bonus, units, days) if w else _ZERO
+        for w, units, bonus in zip(frame.split, frame.units, groups.bonuses, strict=True)
+    ]
+    parts = []
+    for by_team in line_factors(plan, terms, outcome, teams):
+        exact = _ZERO
+        pool = 0
+        shares = []
+        for target, team, count in zip(targets, groups.teams, groups.counts, strict=True):
+            line = target * by_team[team]
+            amount = round_half_up(line)
+            exact += line * count
+            pool += amount * count
+            shares.append(GroupShare(amount, frozenset(), 1) if amount else NO_SHARE)
+        parts.append(Part(pool, exact, tuple(shares)))
+    return parts
+
+
+def line_parts(plan: Plan, terms: Terms, outcome: Outcome) -> list[int]:
+    """Per team: how many parts of a member's line can be non-zero at ``outcome``."""
+    factors = line_factors(plan, terms, outcome, goal_teams(plan))
+    teams = len(factors[0])
+    return [sum(1 for by_team in factors if by_team[t]) for t in range(teams)]
+
+
+def line_factors(
+    plan: Plan, terms: Terms, outcome: Outcome, teams: list[int]
+) -> list[list[Fraction]]:
+    """Per part, per team: the factor on a member's target amount (individual funding)."""
+    team_range = range(len(plan.functional.terms) if plan.weighted else 1)
+    factors = [[terms.weight(t) * outcome.shared_for(t) for t in team_range]]
+    for goal, team, factor in zip(plan.goals, teams, outcome.functional, strict=True):
+        factors.append(
+            [
+                (1 - terms.weight(t)) * goal.weight * factor if t == team else _ZERO
+                for t in team_range
+            ]
+        )
+    return factors
