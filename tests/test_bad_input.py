@@ -34,8 +34,9 @@ from jointbonus import (
 from jointbonus.cli import EXIT_BAD_INPUT, main
 from jointbonus.errors import JointBonusError, Problem
 from jointbonus.io import reading as inputs_module
-from jointbonus.sharedtarget.plan import build_plan
-from jointbonus.sharedtarget.report.writer import render_json, result_document
+from jointbonus.io.render import render_json
+from jointbonus.sharedtarget.build import build_plan
+from jointbonus.sharedtarget.report.documents import result_document
 from test_loader_goals import write_goal_plan
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
@@ -1097,10 +1098,10 @@ def test_the_api_plan_is_valid_as_given() -> None:
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"budget": 1200.5}, "calibration.budget"),
+        ({"budget": 1200.5}, "budget"),
         ({"targets": {"2026-01": 110.0, "2026-02": "110"}}, "target 2026-01"),
         ({"actuals": {"2026-01": 120.5}}, "actual 2026-01"),
-        ({"uplift": 0.05}, "history.uplift"),
+        ({"uplift": 0.05}, "uplift"),
     ],
     ids=["budget", "target", "actual", "uplift"],
 )

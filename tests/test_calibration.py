@@ -376,7 +376,7 @@ def test_budget_from_history() -> None:
 def test_budget_from_history_must_be_above_zero(paid: str, shown: str) -> None:
     # an old plan that paid nothing (or 0.0004 a month: 0.0048 a year, 0.00) gives no budget
     history = [HistoryMonth(h.month, h.actual, h.target, D(paid)) for h in past()]
-    with pytest.raises(PlanError, match=rf"calibration\.budget: got 'from_history \({shown}\)'"):
+    with pytest.raises(PlanError, match=rf"budget: got 'from_history \({shown}\)'"):
         plan(history=history, budget="from_history")
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from jointbonus.sharedtarget.report.writer import LINE_COLUMNS
+from jointbonus.sharedtarget.report.documents import LINE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "tests" / "fixtures" / "one_lifeboat"

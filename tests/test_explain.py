@@ -278,11 +278,11 @@ def test_an_unknown_month_names_the_plans_months(result: Result, month: str, mes
 
 
 def test_sources_name_the_file_lines(tmp_path: Path) -> None:
-    sources = find_sources(EXAMPLE, "DM-M05", "2026-05")
+    sources = find_sources(load_plan(EXAMPLE), "DM-M05", "2026-05")
     assert sources.plan == "plan.toml"
     assert sources.member == "data/roster.csv:15"
     assert sources.month == "data/plan_months.csv:6"
-    assert find_sources(EXAMPLE, "nobody", "1999-01").member == "data/roster.csv"
+    assert find_sources(load_plan(EXAMPLE), "nobody", "1999-01").member == "data/roster.csv"
     explanation = explain(run(load_plan(EXAMPLE)), "DM-M05", "2026-05", sources)
     assert explanation.figure("member", "fte").how == "data/roster.csv:15"
     assert explanation.figure("target", "target").how == "given by the plan: data/plan_months.csv:6"

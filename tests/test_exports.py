@@ -22,10 +22,10 @@ from jointbonus import load_plan, run
 from jointbonus.cli import EXIT_FAILURE, EXIT_OK, main
 from jointbonus.io import cells
 from jointbonus.io.cells import csv_line, csv_text, escape_formula, number_cell, unescape_formula
+from jointbonus.io.extras import MissingExtraError
 from jointbonus.sharedtarget.report import exports
 from jointbonus.sharedtarget.report.exports import (
     PAYROLL_COLUMNS,
-    MissingExtraError,
     payroll_csv,
     payroll_rows,
     write_payroll_csv,
@@ -253,7 +253,7 @@ def test_run_xlsx_writes_the_workbook_with_the_results(tmp_path: Path) -> None:
 def test_frame_of_lines_has_exact_amounts(result: Result) -> None:
     pytest.importorskip("pandas")
     frame = jointbonus.to_frame(result)
-    assert list(frame.columns) == list(jointbonus.sharedtarget.report.writer.LINE_COLUMNS)
+    assert list(frame.columns) == list(jointbonus.sharedtarget.report.documents.LINE_COLUMNS)
     assert len(frame) == len(list(result.lines()))
     assert all(isinstance(value, Decimal) for value in frame["total"])
     assert frame["total"].sum() == result.money(result.summary.paid_to_date)

@@ -23,12 +23,9 @@ from hypothesis import strategies as st
 
 from jointbonus import calibrate, load_plan, run
 from jointbonus.errors import JointBonusError, PlanError
-from jointbonus.sharedtarget.report.writer import (
-    render_calibration_table,
-    render_json,
-    render_table,
-    result_document,
-)
+from jointbonus.io.render import render_json
+from jointbonus.sharedtarget.report.documents import result_document
+from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
 from test_loader_goals import PLAN_TEXT as GOAL_PLAN_TEXT
 from test_loader_goals import write_goal_plan
 

@@ -35,7 +35,8 @@ from jointbonus.sharedtarget.pay.groups import frame_months
 from jointbonus.sharedtarget.pay.outcome import Outcome
 from jointbonus.sharedtarget.pay.sharing import held_back
 from jointbonus.sharedtarget.report.exports import payroll_rows
-from jointbonus.sharedtarget.report.writer import lines_csv, render_table
+from jointbonus.sharedtarget.report.tables import render_table
+from jointbonus.sharedtarget.report.writer import lines_csv
 from jointbonus.sharedtarget.results import SettlementStatus
 
 HISTORY = [
@@ -147,7 +148,7 @@ def test_without_a_holdback_nothing_changes_in_the_outputs() -> None:
 
 @pytest.mark.parametrize("share", ["1", "-0.1", "1.5"])
 def test_a_holdback_outside_0_to_1_is_refused(share: str) -> None:
-    with pytest.raises(PlanError, match=r"funding\.holdback"):
+    with pytest.raises(PlanError, match=r"holdback: got .*, expected a share from 0 to below 1"):
         plan(holdback=share)
 
 

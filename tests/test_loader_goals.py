@@ -23,8 +23,9 @@ import pytest
 
 from jointbonus import D, HistoryMonth, LinearCurve, Member, Month, StepCurve, load_plan
 from jointbonus.cli import EXIT_OK, main
+from jointbonus.sharedtarget.build import build_plan
 from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
-from jointbonus.sharedtarget.plan import Plan, build_plan
+from jointbonus.sharedtarget.plan import Plan
 
 PLAN = "plan.toml"
 ROSTER = "data/roster.csv"

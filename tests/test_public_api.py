@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import subprocess
 import sys
 import tomllib
 from importlib import resources
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -24,19 +24,66 @@ MODULES = sorted(
 )
 
 
-def _public_names(module: ModuleType) -> set[str]:
-    """Names a reader of ``module`` would take as its public face (no submodules)."""
-    return {
-        name
-        for name, value in vars(module).items()
-        if not name.startswith("_") and not inspect.ismodule(value)
-    }
-
-
-def test_all_lists_exactly_the_public_names() -> None:
+def test_all_lists_names_of_the_face() -> None:
     listed = set(jointbonus.__all__)
     assert len(listed) == len(jointbonus.__all__), "__all__ names a name twice"
-    assert listed - {"__version__"} == _public_names(jointbonus)
+    assert listed - {"__version__"} <= set(jointbonus.HOMES)
+
+
+def test_every_name_the_face_offers_lives_in_its_home_module() -> None:
+    for name, home in jointbonus.HOMES.items():
+        value = getattr(jointbonus, name)
+        module = importlib.import_module(home)
+        if inspect.ismodule(value):
+            assert value is module
+            continue
+        assert value is getattr(module, name)
+        assert name in module.__all__, f"{home} does not list {name} in its __all__"
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        jointbonus.no_such_name  # noqa: B018
+
+
+def test_importing_the_face_loads_nothing_heavy() -> None:
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, jointbonus; print(' '.join(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    ours = [m for m in loaded if m.startswith("jointbonus")]
+    assert ours == ["jointbonus", "jointbonus._version"]
+    for heavy in ("pydantic", "tabulate", "dateutil", "openpyxl", "matplotlib", "typing"):
+        assert heavy not in loaded, f"import jointbonus loaded {heavy}"
+
+
+def test_names_load_their_modules_on_first_use() -> None:
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, jointbonus; jointbonus.run; print(' '.join(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "jointbonus.sharedtarget.engine" in loaded
+    for unused in (
+        "pydantic",
+        "tabulate",
+        "jointbonus.gainsharing",
+        "jointbonus.sharedtarget.explain",
+        "jointbonus.sharedtarget.plots",
+        "jointbonus.sharedtarget.report.exports",
+    ):
+        assert unused not in loaded, f"jointbonus.run loaded {unused}"
 
 
 def test_every_name_in_all_exists() -> None:

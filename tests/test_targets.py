@@ -35,7 +35,7 @@ from jointbonus import (
 )
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from jointbonus.core.number import decimal_text
-from jointbonus.sharedtarget.targets import render_targets_table, targets_document
+from jointbonus.sharedtarget.report.targets import render_targets_table, targets_document
 
 ROOT = Path(__file__).resolve().parent.parent
 ALPINE = ROOT / "examples" / "alpine_outfitters" / "plan.toml"

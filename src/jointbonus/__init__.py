@@ -15,116 +15,134 @@ A finance script needs three lines::
 The data flows one way: files -> :func:`load_plan` -> :class:`Plan` ->
 :func:`calibrate` -> :func:`pay` -> :class:`Result` -> reports.
 
+The face is lazy: ``import jointbonus`` loads nothing but this module and
+its version; each name is imported from its home module the first time it
+is used, so a script that only pays a plan never loads the Excel, picture
+or explanation code, and a name a script does not use costs nothing.
+``__all__`` lists what a finance script needs; the other names the package
+offered before (``scenario_month_costs``, ``statement_files``, ...) can still
+be imported from here, and each lives in the module :data:`HOMES` names.
+
 Gainsharing plans (Scanlon and Rucker: a bonus funded by gains against a
 historical ratio of labour cost to revenue or value added) live in
 :mod:`jointbonus.gainsharing`, with the same shape:
 ``jointbonus.gainsharing.load_plan``, ``run`` and ``render_table``.
 """
 
-from jointbonus import gainsharing as gainsharing
-from jointbonus.core.curves import Curve, CurveError, LinearCurve, StepCurve
-from jointbonus.core.history import HistoryError, HistoryMonth, Norm, NormMethod, derive_norm
-from jointbonus.core.money import Currency, allocate, currency
-from jointbonus.core.number import D, NumberError
-from jointbonus.core.periods import Month, MonthError, plan_months
-from jointbonus.core.roster import Member, RosterError
-from jointbonus.errors import (
-    CalibrationError,
-    FloatMoneyError,
-    JointBonusError,
-    PlanError,
-    Problem,
-)
-from jointbonus.io.cells import escape_formula
-from jointbonus.manifest import Manifest, ManifestError, read_manifest
-from jointbonus.sharedtarget.calibration import Calibration, MonthExpectation, calibrate
-from jointbonus.sharedtarget.engine import pay, run
-from jointbonus.sharedtarget.explain import ExplainError, Explanation, explain, render_explanation
-from jointbonus.sharedtarget.goals import (
-    Caps,
-    Gates,
-    Goal,
-    GoalSpec,
-    Metric,
-    MetricSpec,
-    TeamSpec,
-    TeamTerms,
-)
-from jointbonus.sharedtarget.loader import load_plan
-from jointbonus.sharedtarget.plan import (
-    Budget,
-    FundingStyle,
-    Neutrality,
-    Plan,
-    PlanMonth,
-    Split,
-    build_plan,
-)
-from jointbonus.sharedtarget.plots import write_pictures
-from jointbonus.sharedtarget.report.exports import (
-    MissingExtraError,
-    payroll_csv,
-    to_frame,
-    write_payroll_csv,
-    write_xlsx,
-)
-from jointbonus.sharedtarget.report.risk import render_risk_table, risk_document
-from jointbonus.sharedtarget.report.statements import (
-    UnknownMemberError,
-    render_statement,
-    render_statements,
-    render_transparency_report,
-    statement_file_names,
-    statement_files,
-)
-from jointbonus.sharedtarget.report.writer import (
-    calibration_document,
-    render_calibration_table,
-    render_json,
-    render_table,
-    result_document,
-    write_results,
-)
-from jointbonus.sharedtarget.results import (
-    GoalResult,
-    Line,
-    LineStatus,
-    MonthResult,
-    MonthStatus,
-    PlanSummary,
-    RealisedWeight,
-    Result,
-    realised_weights,
-)
-from jointbonus.sharedtarget.risk import (
-    CostDistribution,
-    CostRisk,
-    RiskError,
-    RiskMethod,
-    cost_risk,
-    scenario_month_costs,
-)
-from jointbonus.sharedtarget.targets import (
-    MonthTarget,
-    TargetError,
-    TargetSet,
-    UpliftSolution,
-    assess_targets,
-    propose_targets,
-    render_targets_table,
-    targets_document,
-    uplift_for_hit_rate,
-)
-from jointbonus.sharedtarget.weighting import TeamWeight
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+
+from jointbonus._version import __version__
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at run time
+
+#: The module each public name lives in (the one place it is defined).
+HOMES: dict[str, str] = {
+    "Curve": "jointbonus.core.curves",
+    "CurveError": "jointbonus.core.curves",
+    "LinearCurve": "jointbonus.core.curves",
+    "StepCurve": "jointbonus.core.curves",
+    "HistoryError": "jointbonus.core.history",
+    "HistoryMonth": "jointbonus.core.history",
+    "Norm": "jointbonus.core.history",
+    "NormMethod": "jointbonus.core.history",
+    "derive_norm": "jointbonus.core.history",
+    "Currency": "jointbonus.core.money",
+    "allocate": "jointbonus.core.money",
+    "currency": "jointbonus.core.money",
+    "D": "jointbonus.core.number",
+    "NumberError": "jointbonus.core.number",
+    "Month": "jointbonus.core.periods",
+    "MonthError": "jointbonus.core.periods",
+    "plan_months": "jointbonus.core.periods",
+    "Member": "jointbonus.core.roster",
+    "RosterError": "jointbonus.core.roster",
+    "CalibrationError": "jointbonus.errors",
+    "FloatMoneyError": "jointbonus.errors",
+    "JointBonusError": "jointbonus.errors",
+    "PlanError": "jointbonus.errors",
+    "Problem": "jointbonus.errors",
+    "escape_formula": "jointbonus.io.cells",
+    "render_json": "jointbonus.io.render",
+    "Manifest": "jointbonus.manifest",
+    "ManifestError": "jointbonus.manifest",
+    "read_manifest": "jointbonus.manifest",
+    "Calibration": "jointbonus.sharedtarget.calibration",
+    "MonthExpectation": "jointbonus.sharedtarget.calibration",
+    "calibrate": "jointbonus.sharedtarget.calibration",
+    "pay": "jointbonus.sharedtarget.engine",
+    "run": "jointbonus.sharedtarget.engine",
+    "ExplainError": "jointbonus.sharedtarget.explain",
+    "Explanation": "jointbonus.sharedtarget.explain",
+    "explain": "jointbonus.sharedtarget.explain",
+    "render_explanation": "jointbonus.sharedtarget.explain",
+    "Caps": "jointbonus.sharedtarget.goals",
+    "Gates": "jointbonus.sharedtarget.goals",
+    "Goal": "jointbonus.sharedtarget.goals",
+    "GoalSpec": "jointbonus.sharedtarget.goals",
+    "Metric": "jointbonus.sharedtarget.goals",
+    "MetricSpec": "jointbonus.sharedtarget.goals",
+    "TeamSpec": "jointbonus.sharedtarget.goals",
+    "TeamTerms": "jointbonus.sharedtarget.goals",
+    "load_plan": "jointbonus.sharedtarget.loader",
+    "Budget": "jointbonus.sharedtarget.plan",
+    "FundingStyle": "jointbonus.sharedtarget.plan",
+    "Neutrality": "jointbonus.sharedtarget.plan",
+    "Plan": "jointbonus.sharedtarget.plan",
+    "PlanMonth": "jointbonus.sharedtarget.plan",
+    "Split": "jointbonus.sharedtarget.plan",
+    "build_plan": "jointbonus.sharedtarget.build",
+    "write_pictures": "jointbonus.sharedtarget.plots",
+    "calibration_document": "jointbonus.sharedtarget.report.documents",
+    "result_document": "jointbonus.sharedtarget.report.documents",
+    "MissingExtraError": "jointbonus.io.extras",
+    "payroll_csv": "jointbonus.sharedtarget.report.exports",
+    "to_frame": "jointbonus.sharedtarget.report.exports",
+    "write_payroll_csv": "jointbonus.sharedtarget.report.exports",
+    "write_xlsx": "jointbonus.sharedtarget.report.exports",
+    "statement_file_names": "jointbonus.sharedtarget.report.filenames",
+    "render_risk_table": "jointbonus.sharedtarget.report.risk",
+    "risk_document": "jointbonus.sharedtarget.report.risk",
+    "UnknownMemberError": "jointbonus.sharedtarget.report.statements",
+    "render_statement": "jointbonus.sharedtarget.report.statements",
+    "render_statements": "jointbonus.sharedtarget.report.statements",
+    "statement_files": "jointbonus.sharedtarget.report.statements",
+    "render_calibration_table": "jointbonus.sharedtarget.report.tables",
+    "render_table": "jointbonus.sharedtarget.report.tables",
+    "render_targets_table": "jointbonus.sharedtarget.report.targets",
+    "targets_document": "jointbonus.sharedtarget.report.targets",
+    "render_transparency_report": "jointbonus.sharedtarget.report.transparency",
+    "write_results": "jointbonus.sharedtarget.report.writer",
+    "GoalResult": "jointbonus.sharedtarget.results",
+    "Line": "jointbonus.sharedtarget.results",
+    "LineStatus": "jointbonus.sharedtarget.results",
+    "MonthResult": "jointbonus.sharedtarget.results",
+    "MonthStatus": "jointbonus.sharedtarget.results",
+    "PlanSummary": "jointbonus.sharedtarget.results",
+    "RealisedWeight": "jointbonus.sharedtarget.results",
+    "Result": "jointbonus.sharedtarget.results",
+    "realised_weights": "jointbonus.sharedtarget.results",
+    "CostDistribution": "jointbonus.sharedtarget.risk",
+    "CostRisk": "jointbonus.sharedtarget.risk",
+    "RiskError": "jointbonus.sharedtarget.risk",
+    "RiskMethod": "jointbonus.sharedtarget.risk",
+    "cost_risk": "jointbonus.sharedtarget.risk",
+    "scenario_month_costs": "jointbonus.sharedtarget.risk",
+    "MonthTarget": "jointbonus.sharedtarget.targets",
+    "TargetError": "jointbonus.sharedtarget.targets",
+    "TargetSet": "jointbonus.sharedtarget.targets",
+    "UpliftSolution": "jointbonus.sharedtarget.targets",
+    "assess_targets": "jointbonus.sharedtarget.targets",
+    "propose_targets": "jointbonus.sharedtarget.targets",
+    "uplift_for_hit_rate": "jointbonus.sharedtarget.targets",
+    "TeamWeight": "jointbonus.sharedtarget.weighting",
+}
 
 __all__ = [
     "Budget",
     "Calibration",
     "CalibrationError",
-    "Caps",
-    "CostDistribution",
     "CostRisk",
     "Currency",
     "Curve",
@@ -134,9 +152,6 @@ __all__ = [
     "Explanation",
     "FloatMoneyError",
     "FundingStyle",
-    "Gates",
-    "Goal",
-    "GoalResult",
     "GoalSpec",
     "HistoryError",
     "HistoryMonth",
@@ -144,10 +159,8 @@ __all__ = [
     "Line",
     "LineStatus",
     "LinearCurve",
-    "Manifest",
     "ManifestError",
     "Member",
-    "Metric",
     "MetricSpec",
     "MissingExtraError",
     "Month",
@@ -155,9 +168,7 @@ __all__ = [
     "MonthExpectation",
     "MonthResult",
     "MonthStatus",
-    "MonthTarget",
     "Neutrality",
-    "Norm",
     "NormMethod",
     "NumberError",
     "Plan",
@@ -168,17 +179,13 @@ __all__ = [
     "RealisedWeight",
     "Result",
     "RiskError",
-    "RiskMethod",
     "RosterError",
     "Split",
     "StepCurve",
     "TargetError",
-    "TargetSet",
     "TeamSpec",
-    "TeamTerms",
     "TeamWeight",
     "UnknownMemberError",
-    "UpliftSolution",
     "__version__",
     "allocate",
     "assess_targets",
@@ -188,31 +195,22 @@ __all__ = [
     "cost_risk",
     "currency",
     "derive_norm",
-    "escape_formula",
     "explain",
     "load_plan",
     "pay",
     "payroll_csv",
     "plan_months",
     "propose_targets",
-    "read_manifest",
     "realised_weights",
     "render_calibration_table",
     "render_explanation",
     "render_json",
-    "render_risk_table",
     "render_statement",
     "render_statements",
     "render_table",
-    "render_targets_table",
     "render_transparency_report",
     "result_document",
-    "risk_document",
     "run",
-    "scenario_month_costs",
-    "statement_file_names",
-    "statement_files",
-    "targets_document",
     "to_frame",
     "uplift_for_hit_rate",
     "write_payroll_csv",
@@ -220,3 +218,130 @@ __all__ = [
     "write_results",
     "write_xlsx",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its home module the first time it is asked for."""
+    home = HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'jointbonus' has no attribute {name!r}")
+    module = importlib.import_module(home)
+    value = module if name == "gainsharing" else getattr(module, name)
+    globals()[name] = value  # the next use is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *HOMES})
+
+
+if TYPE_CHECKING:  # what a type checker sees: every name, imported from its home
+    from typing import Any
+
+    from jointbonus import gainsharing as gainsharing
+    from jointbonus.core.curves import Curve as Curve
+    from jointbonus.core.curves import CurveError as CurveError
+    from jointbonus.core.curves import LinearCurve as LinearCurve
+    from jointbonus.core.curves import StepCurve as StepCurve
+    from jointbonus.core.history import HistoryError as HistoryError
+    from jointbonus.core.history import HistoryMonth as HistoryMonth
+    from jointbonus.core.history import Norm as Norm
+    from jointbonus.core.history import NormMethod as NormMethod
+    from jointbonus.core.history import derive_norm as derive_norm
+    from jointbonus.core.money import Currency as Currency
+    from jointbonus.core.money import allocate as allocate
+    from jointbonus.core.money import currency as currency
+    from jointbonus.core.number import D as D
+    from jointbonus.core.number import NumberError as NumberError
+    from jointbonus.core.periods import Month as Month
+    from jointbonus.core.periods import MonthError as MonthError
+    from jointbonus.core.periods import plan_months as plan_months
+    from jointbonus.core.roster import Member as Member
+    from jointbonus.core.roster import RosterError as RosterError
+    from jointbonus.errors import CalibrationError as CalibrationError
+    from jointbonus.errors import FloatMoneyError as FloatMoneyError
+    from jointbonus.errors import JointBonusError as JointBonusError
+    from jointbonus.errors import PlanError as PlanError
+    from jointbonus.errors import Problem as Problem
+    from jointbonus.io.cells import escape_formula as escape_formula
+    from jointbonus.io.extras import MissingExtraError as MissingExtraError
+    from jointbonus.io.render import render_json as render_json
+    from jointbonus.manifest import Manifest as Manifest
+    from jointbonus.manifest import ManifestError as ManifestError
+    from jointbonus.manifest import read_manifest as read_manifest
+    from jointbonus.sharedtarget.build import build_plan as build_plan
+    from jointbonus.sharedtarget.calibration import Calibration as Calibration
+    from jointbonus.sharedtarget.calibration import MonthExpectation as MonthExpectation
+    from jointbonus.sharedtarget.calibration import calibrate as calibrate
+    from jointbonus.sharedtarget.engine import pay as pay
+    from jointbonus.sharedtarget.engine import run as run
+    from jointbonus.sharedtarget.explain import ExplainError as ExplainError
+    from jointbonus.sharedtarget.explain import Explanation as Explanation
+    from jointbonus.sharedtarget.explain import explain as explain
+    from jointbonus.sharedtarget.explain import render_explanation as render_explanation
+    from jointbonus.sharedtarget.goals import Caps as Caps
+    from jointbonus.sharedtarget.goals import Gates as Gates
+    from jointbonus.sharedtarget.goals import Goal as Goal
+    from jointbonus.sharedtarget.goals import GoalSpec as GoalSpec
+    from jointbonus.sharedtarget.goals import Metric as Metric
+    from jointbonus.sharedtarget.goals import MetricSpec as MetricSpec
+    from jointbonus.sharedtarget.goals import TeamSpec as TeamSpec
+    from jointbonus.sharedtarget.goals import TeamTerms as TeamTerms
+    from jointbonus.sharedtarget.loader import load_plan as load_plan
+    from jointbonus.sharedtarget.plan import Budget as Budget
+    from jointbonus.sharedtarget.plan import FundingStyle as FundingStyle
+    from jointbonus.sharedtarget.plan import Neutrality as Neutrality
+    from jointbonus.sharedtarget.plan import Plan as Plan
+    from jointbonus.sharedtarget.plan import PlanMonth as PlanMonth
+    from jointbonus.sharedtarget.plan import Split as Split
+    from jointbonus.sharedtarget.plots import write_pictures as write_pictures
+    from jointbonus.sharedtarget.report.documents import (
+        calibration_document as calibration_document,
+    )
+    from jointbonus.sharedtarget.report.documents import result_document as result_document
+    from jointbonus.sharedtarget.report.exports import payroll_csv as payroll_csv
+    from jointbonus.sharedtarget.report.exports import to_frame as to_frame
+    from jointbonus.sharedtarget.report.exports import write_payroll_csv as write_payroll_csv
+    from jointbonus.sharedtarget.report.exports import write_xlsx as write_xlsx
+    from jointbonus.sharedtarget.report.filenames import (
+        statement_file_names as statement_file_names,
+    )
+    from jointbonus.sharedtarget.report.risk import render_risk_table as render_risk_table
+    from jointbonus.sharedtarget.report.risk import risk_document as risk_document
+    from jointbonus.sharedtarget.report.statements import UnknownMemberError as UnknownMemberError
+    from jointbonus.sharedtarget.report.statements import render_statement as render_statement
+    from jointbonus.sharedtarget.report.statements import render_statements as render_statements
+    from jointbonus.sharedtarget.report.statements import statement_files as statement_files
+    from jointbonus.sharedtarget.report.tables import (
+        render_calibration_table as render_calibration_table,
+    )
+    from jointbonus.sharedtarget.report.tables import render_table as render_table
+    from jointbonus.sharedtarget.report.targets import render_targets_table as render_targets_table
+    from jointbonus.sharedtarget.report.targets import targets_document as targets_document
+    from jointbonus.sharedtarget.report.transparency import (
+        render_transparency_report as render_transparency_report,
+    )
+    from jointbonus.sharedtarget.report.writer import write_results as write_results
+    from jointbonus.sharedtarget.results import GoalResult as GoalResult
+    from jointbonus.sharedtarget.results import Line as Line
+    from jointbonus.sharedtarget.results import LineStatus as LineStatus
+    from jointbonus.sharedtarget.results import MonthResult as MonthResult
+    from jointbonus.sharedtarget.results import MonthStatus as MonthStatus
+    from jointbonus.sharedtarget.results import PlanSummary as PlanSummary
+    from jointbonus.sharedtarget.results import RealisedWeight as RealisedWeight
+    from jointbonus.sharedtarget.results import Result as Result
+    from jointbonus.sharedtarget.results import realised_weights as realised_weights
+    from jointbonus.sharedtarget.risk import CostDistribution as CostDistribution
+    from jointbonus.sharedtarget.risk import CostRisk as CostRisk
+    from jointbonus.sharedtarget.risk import RiskError as RiskError
+    from jointbonus.sharedtarget.risk import RiskMethod as RiskMethod
+    from jointbonus.sharedtarget.risk import cost_risk as cost_risk
+    from jointbonus.sharedtarget.risk import scenario_month_costs as scenario_month_costs
+    from jointbonus.sharedtarget.targets import MonthTarget as MonthTarget
+    from jointbonus.sharedtarget.targets import TargetError as TargetError
+    from jointbonus.sharedtarget.targets import TargetSet as TargetSet
+    from jointbonus.sharedtarget.targets import UpliftSolution as UpliftSolution
+    from jointbonus.sharedtarget.targets import assess_targets as assess_targets
+    from jointbonus.sharedtarget.targets import propose_targets as propose_targets
+    from jointbonus.sharedtarget.targets import uplift_for_hit_rate as uplift_for_hit_rate
+    from jointbonus.sharedtarget.weighting import TeamWeight as TeamWeight

@@ -46,12 +46,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-import jointbonus  # for its __version__, read when a manifest is written
+from jointbonus._version import __version__
 from jointbonus.errors import JointBonusError
 from jointbonus.gainsharing.schema import GainsharingFile
 from jointbonus.io.files import sha256_of, staged_files, staged_folder, write_text
+from jointbonus.io.render import render_json
 from jointbonus.sharedtarget.loader import read_plan_file
-from jointbonus.sharedtarget.report.documents import render_json
 
 __all__ = [
     "MANIFEST_NAME",
@@ -242,7 +242,7 @@ def publish(
         outputs = tuple(_digest(stage / name, name) for name in names)
         inputs = record_inputs(plan_path)
         manifest = Manifest(
-            jointbonus=jointbonus.__version__,
+            jointbonus=__version__,
             python=platform.python_version(),
             plan=inputs.plan,
             inputs=inputs.files,

@@ -43,11 +43,14 @@ from typing import Any
 
 from tabulate import tabulate
 
-from jointbonus import __version__, gainsharing
+from jointbonus import gainsharing
+from jointbonus._version import __version__
 from jointbonus.core.number import decimal_text
 from jointbonus.errors import CalibrationError, JointBonusError, PlanError
 from jointbonus.gainsharing.schema import GainsharingFile
 from jointbonus.io.cells import csv_text
+from jointbonus.io.extras import MissingExtraError
+from jointbonus.io.render import render_json
 from jointbonus.manifest import (
     MANIFEST_NAME,
     Manifest,
@@ -58,14 +61,19 @@ from jointbonus.manifest import (
 )
 from jointbonus.sharedtarget.calibration import Calibration, calibrate
 from jointbonus.sharedtarget.engine import run
-from jointbonus.sharedtarget.explain import explain, find_sources, render_explanation
+from jointbonus.sharedtarget.explain import explain, render_explanation
 from jointbonus.sharedtarget.loader import load_plan
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 from jointbonus.sharedtarget.plots import matplotlib_version, write_pictures
+from jointbonus.sharedtarget.report.documents import (
+    calibration_document,
+    plan_document,
+    result_document,
+    weighting_document,
+)
 from jointbonus.sharedtarget.report.exports import (
     PAYROLL_FILE,
     XLSX_FILE,
-    MissingExtraError,
     write_payroll_csv,
     write_xlsx,
     xlsx_version,
@@ -77,17 +85,9 @@ from jointbonus.sharedtarget.report.markdown import (
 )
 from jointbonus.sharedtarget.report.risk import render_risk_table, risk_document
 from jointbonus.sharedtarget.report.statements import render_statement, render_transparency_report
-from jointbonus.sharedtarget.report.writer import (
-    calibration_document,
-    lines_csv,
-    plan_document,
-    render_calibration_table,
-    render_json,
-    render_table,
-    result_document,
-    weighting_document,
-    write_results,
-)
+from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
+from jointbonus.sharedtarget.report.targets import render_targets_table, targets_document
+from jointbonus.sharedtarget.report.writer import lines_csv, write_results
 from jointbonus.sharedtarget.results import Result
 from jointbonus.sharedtarget.risk import (
     DEFAULT_EXCEED,
@@ -97,13 +97,7 @@ from jointbonus.sharedtarget.risk import (
     cost_risk,
 )
 from jointbonus.sharedtarget.schema import PlanFile
-from jointbonus.sharedtarget.targets import (
-    assess_targets,
-    propose_targets,
-    render_targets_table,
-    targets_document,
-    uplift_for_hit_rate,
-)
+from jointbonus.sharedtarget.targets import assess_targets, propose_targets, uplift_for_hit_rate
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILURE", "EXIT_OK", "main"]
 
@@ -625,8 +619,7 @@ def _explain(arguments: argparse.Namespace) -> int:
         )
     try:
         result = run(load_plan(arguments.plan))
-        sources = find_sources(arguments.plan, arguments.member, arguments.month)
-        explanation = explain(result, arguments.member, arguments.month, sources)
+        explanation = explain(result, arguments.member, arguments.month)
     except JointBonusError as error:
         return _bad_input(arguments.plan, error)
     return _print(render_explanation(explanation, arguments.format))

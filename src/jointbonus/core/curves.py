@@ -36,26 +36,39 @@ __all__ = ["Curve", "CurveError", "LinearCurve", "StepCurve"]
 _ONE = Fraction(1)
 _ZERO = Fraction(0)
 
+#: An exact number as a curve takes it; a float is refused.
+Exact = Fraction | Decimal | int | str
+
 
 class CurveError(JointBonusError, ValueError):
     """A payout curve that is not well formed."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class StepCurve:
-    """Factor ``payout`` at or above ``threshold``, 0 below it."""
+    """Factor ``payout`` at or above ``threshold``, 0 below it.
 
-    threshold: Fraction = _ONE
-    payout: Fraction = _ONE
+    Both are exact: Fractions, Decimals, ints or text; a float is refused
+    (:class:`~jointbonus.errors.FloatMoneyError`).
+    """
 
-    def __post_init__(self) -> None:
-        # Exact values only: a float threshold or payout is refused (FloatMoneyError).
-        object.__setattr__(self, "threshold", to_fraction(self.threshold))
-        object.__setattr__(self, "payout", to_fraction(self.payout))
-        if self.threshold <= 0:
-            raise CurveError(f"step threshold: got {self.threshold}, expected > 0")
-        if self.payout < 0:
-            raise CurveError(f"step payout: got {self.payout}, expected >= 0")
+    threshold: Fraction
+    payout: Fraction
+
+    def __init__(
+        self,
+        threshold: Fraction | Decimal | int | str = _ONE,
+        payout: Fraction | Decimal | int | str = _ONE,
+    ) -> None:
+        exact_threshold = to_fraction(threshold)
+        exact_payout = to_fraction(payout)
+        if exact_threshold <= 0:
+            raise CurveError(f"step threshold: got {exact_threshold}, expected > 0")
+        if exact_payout < 0:
+            raise CurveError(f"step payout: got {exact_payout}, expected >= 0")
+        # A frozen value: each field is set once, here.
+        object.__setattr__(self, "threshold", exact_threshold)
+        object.__setattr__(self, "payout", exact_payout)
 
     @property
     def kind(self) -> str:
@@ -84,20 +97,25 @@ class StepCurve:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class LinearCurve:
-    """Piecewise linear through ``points``; 0 below the first, flat after the last."""
+    """Piecewise linear through ``points``; 0 below the first, flat after the last.
+
+    Coordinates are exact: Fractions, Decimals, ints or text; a float is
+    refused (:class:`~jointbonus.errors.FloatMoneyError`).
+    """
 
     points: tuple[tuple[Fraction, Fraction], ...]
 
-    def __post_init__(self) -> None:
-        if not self.points:
+    def __init__(
+        self,
+        points: Sequence[tuple[Fraction | Decimal | int | str, Fraction | Decimal | int | str]],
+    ) -> None:
+        if not points:
             raise CurveError("linear curve points: got none, expected at least one point")
-        # Exact values only: a float coordinate is refused (FloatMoneyError).
-        exact = tuple((to_fraction(a), to_fraction(f)) for a, f in self.points)
-        object.__setattr__(self, "points", exact)
+        exact = tuple((to_fraction(a), to_fraction(f)) for a, f in points)
         previous: tuple[Fraction, Fraction] | None = None
-        for index, (attainment, factor) in enumerate(self.points):
+        for index, (attainment, factor) in enumerate(exact):
             if attainment < 0:
                 raise CurveError(
                     f"curve point {index + 1}: attainment {attainment} is negative, expected >= 0"
@@ -118,11 +136,13 @@ class LinearCurve:
                         f"previous point's {_text(previous[1])}; a payout curve never decreases"
                     )
             previous = (attainment, factor)
+        # A frozen value: set once, here.
+        object.__setattr__(self, "points", exact)
 
     @classmethod
     def of(cls, points: Sequence[tuple[Decimal | str | int, Decimal | str | int]]) -> LinearCurve:
         """A curve from ``(attainment, factor)`` pairs given as Decimals, ints or text."""
-        return cls(tuple((to_fraction(a), to_fraction(f)) for a, f in points))
+        return cls(points)
 
     @property
     def kind(self) -> str:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -58,32 +58,43 @@ class NormMethod(StrEnum):
     TRAILING_MEAN = "trailing_mean"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class HistoryMonth:
     """One past month: the shared metric's actual and, if known, target and old payout.
 
     ``functional`` holds the functional metrics' actuals that month and
-    ``functional_targets`` their targets, by metric name.
+    ``functional_targets`` their targets, by metric name. Numbers are exact:
+    Decimals, ints or text; a float is refused
+    (:class:`~jointbonus.errors.FloatMoneyError`).
     """
 
     month: Month
     actual: Decimal
-    target: Decimal | None = None
-    paid: Decimal | None = None
-    functional: Mapping[str, Decimal] = field(default_factory=dict)
-    functional_targets: Mapping[str, Decimal] = field(default_factory=dict)
+    target: Decimal | None
+    paid: Decimal | None
+    functional: Mapping[str, Decimal]
+    functional_targets: Mapping[str, Decimal]
 
-    def __post_init__(self) -> None:
-        # Exact values only: a float amount is refused (FloatMoneyError).
-        object.__setattr__(self, "actual", D(self.actual))
-        for name in ("target", "paid"):
-            value = getattr(self, name)
-            if value is not None:
-                object.__setattr__(self, name, D(value))
-        for name in ("functional", "functional_targets"):
-            values = getattr(self, name)
-            if values:
-                object.__setattr__(self, name, {k: D(v) for k, v in values.items()})
+    def __init__(  # noqa: PLR0917 - the positional order is the public API
+        self,
+        month: Month,
+        actual: Decimal | int | str,
+        target: Decimal | int | str | None = None,
+        paid: Decimal | int | str | None = None,
+        functional: Mapping[str, Decimal | int | str] | None = None,
+        functional_targets: Mapping[str, Decimal | int | str] | None = None,
+    ) -> None:
+        values = {
+            "month": month,
+            "actual": D(actual),
+            "target": None if target is None else D(target),
+            "paid": None if paid is None else D(paid),
+            "functional": {k: D(v) for k, v in (functional or {}).items()},
+            "functional_targets": {k: D(v) for k, v in (functional_targets or {}).items()},
+        }
+        # A frozen value: each field is set once, here.
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True, slots=True)

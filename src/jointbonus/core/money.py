@@ -55,14 +55,6 @@ MINOR_UNITS: dict[str, int] = {
 }  # fmt: skip
 
 
-#: Decimals already converted to minor units, by identity and minor unit
-#: (``id x 8 + minor unit``), so the repeated amounts of a roster (read as one
-#: object per distinct cell) are checked once. Each entry holds its object, so
-#: its id is not reused meanwhile; a full cache is emptied and starts afresh.
-_MINOR_UNITS_OF: dict[int, tuple[Decimal, int]] = {}
-_MINOR_UNITS_LIMIT = 4096
-
-
 @dataclass(frozen=True, slots=True)
 class Currency:
     """A currency code and its minor unit: the number of decimals paid.
@@ -96,19 +88,12 @@ class Currency:
 
     def to_minor(self, amount: Decimal | int | str) -> int:
         """``amount`` in minor units; refuses more decimals than the currency has."""
-        known = _MINOR_UNITS_OF.get(id(amount) * 8 + self.minor_unit)
-        if known is not None and known[0] is amount:
-            return known[1]
         value = D(amount)
         units = scaled_int(value, self.minor_unit)
         if units is None:
             raise NumberError(
                 f"amount {value} has more decimals than {self.code} pays ({self.minor_unit})"
             )
-        if value is amount:
-            if len(_MINOR_UNITS_OF) >= _MINOR_UNITS_LIMIT:  # full: start afresh
-                _MINOR_UNITS_OF.clear()
-            _MINOR_UNITS_OF[id(value) * 8 + self.minor_unit] = (value, units)
         return units
 
     def round_to_minor(self, amount: Fraction) -> int:

@@ -26,9 +26,13 @@ from dateutil.relativedelta import relativedelta
 
 from jointbonus.errors import JointBonusError
 
-__all__ = ["Month", "MonthError", "active_days", "plan_months"]
+__all__ = ["YEAR", "Month", "MonthError", "active_days", "plan_months"]
 
 _MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})")
+
+
+#: Months in a plan year: holdbacks settle and yearly caps start afresh every 12 plan months.
+YEAR = 12
 
 
 class MonthError(JointBonusError, ValueError):

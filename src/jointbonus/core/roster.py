@@ -19,7 +19,7 @@ Fraction(10, 29)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -28,7 +28,19 @@ from jointbonus.core.number import D, scaled_int
 from jointbonus.core.periods import Month, active_days
 from jointbonus.errors import JointBonusError
 
-__all__ = ["FTE_PLACES", "FTE_SCALE", "Member", "RosterError", "Standing", "standing_in"]
+__all__ = [
+    "FTE_DECIMALS",
+    "FTE_PLACES",
+    "FTE_RANGE",
+    "FTE_SCALE",
+    "Member",
+    "RosterError",
+    "Standing",
+    "annual_amount",
+    "fte_problem",
+    "fte_units",
+    "standing_in",
+]
 
 #: FTE fractions may have up to this many decimals (0.333333 is fine).
 FTE_PLACES = 6
@@ -50,23 +62,56 @@ class Standing:
     """Why the weight is 0 (empty when it is not)."""
 
 
-#: Decimals that passed a member's checks, by identity, so a roster's repeated
-#: values (a loader reads equal cells as one object) are checked once. Each
-#: entry holds its object, so its id cannot be reused while the entry exists;
-#: a full cache is emptied, so it stays small and follows the roster at hand.
-_CHECKED_FTE: dict[int, tuple[Decimal, int]] = {}
-_CHECKED_AMOUNTS: dict[int, Decimal] = {}
-_CHECKED_LIMIT = 4096
+#: What an FTE must be, said where one is refused.
+FTE_RANGE = "a full-time-equivalent fraction above 0 and at most 1, such as 0.6"
+FTE_DECIMALS = f"a full-time-equivalent fraction with at most {FTE_PLACES} decimals"
 
 
-@dataclass(frozen=True, slots=True)
+def fte_problem(fte: Decimal) -> str | None:
+    """What is wrong with ``fte`` (:data:`FTE_RANGE` or :data:`FTE_DECIMALS`), or ``None``.
+
+    The one rule for an FTE, wherever it is read: a decimal number in (0, 1]
+    with at most :data:`FTE_PLACES` decimals.
+    """
+    if not 0 < fte <= 1:
+        return FTE_RANGE
+    if scaled_int(fte, FTE_PLACES) is None:
+        return FTE_DECIMALS
+    return None
+
+
+def fte_units(value: Decimal | int | str) -> tuple[Decimal, int]:
+    """An FTE and its units (millionths), or :class:`RosterError` saying what was expected.
+
+    >>> fte_units("0.6")
+    (Decimal('0.6'), 600000)
+    """
+    fte = D(value)  # a float or non-number is refused here, as such
+    units = scaled_int(fte, FTE_PLACES)
+    if units is None:
+        raise RosterError(f"fte: got {fte}, expected at most {FTE_PLACES} decimals")
+    if fte_problem(fte) is not None:
+        raise RosterError(f"fte: got {fte}, expected a number in (0, 1]")
+    return fte, units
+
+
+def annual_amount(value: Decimal | int | str, name: str) -> Decimal:
+    """An annual salary or target bonus: a decimal number >= 0, else :class:`RosterError`."""
+    amount = D(value)  # a float or non-number is refused here, as such
+    if amount < 0:
+        raise RosterError(f"{name}: got {value}, expected >= 0")
+    return amount
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Member:
     """One person in the plan.
 
     ``fte`` is in (0, 1] with at most six decimals. ``salary`` and
     ``target_bonus`` (annual amounts in the plan currency) are optional; a
     plan that splits the pool by salary, or funds bonuses individually,
-    needs them.
+    needs them. Numbers may be given as Decimals, ints or text; a float is
+    refused (:class:`~jointbonus.errors.FloatMoneyError`).
     """
 
     id: str
@@ -74,58 +119,80 @@ class Member:
     start: date
     end: date | None
     fte: Decimal
-    salary: Decimal | None = None
-    target_bonus: Decimal | None = None
+    salary: Decimal | None
+    target_bonus: Decimal | None
+    fte_units: int = field(init=False, repr=False, compare=False)
+    """FTE in millionths (0.6 -> 600000)."""
 
-    def __post_init__(self) -> None:
-        fte = self.fte
-        known = _CHECKED_FTE.get(id(fte))
-        if known is None or known[0] is not fte:
-            fte = D(self.fte)
-            units = scaled_int(fte, FTE_PLACES)
-            if units is None:
-                raise RosterError(
-                    f"member {self.id}: fte: got {fte}, expected at most {FTE_PLACES} decimals"
-                )
-            if not 0 < units <= FTE_SCALE:
-                raise RosterError(f"member {self.id}: fte: got {fte}, expected a number in (0, 1]")
-            if fte is self.fte:
-                if len(_CHECKED_FTE) >= _CHECKED_LIMIT:  # full: start afresh
-                    _CHECKED_FTE.clear()
-                _CHECKED_FTE[id(fte)] = (fte, units)
-        if not isinstance(self.id, str) or not self.id.strip():
-            raise RosterError(f"member id: got {self.id!r}, expected a non-empty text")
-        if fte is not self.fte:
-            object.__setattr__(self, "fte", fte)
-        if self.end is not None and self.end < self.start:
-            raise RosterError(
-                f"member {self.id}: end: got {self.end}, expected a date on or after the "
-                f"start date {self.start}"
+    def __init__(  # noqa: PLR0917 - the positional order is the public API
+        self,
+        id: str,
+        team: str,
+        start: date,
+        end: date | None,
+        fte: Decimal | int | str,
+        salary: Decimal | int | str | None = None,
+        target_bonus: Decimal | int | str | None = None,
+    ) -> None:
+        try:
+            fte_value, units = fte_units(fte)
+        except RosterError as error:
+            raise RosterError(f"member {id}: {error}") from None
+        if not isinstance(id, str) or not id.strip():
+            raise RosterError(f"member id: got {id!r}, expected a non-empty text")
+        try:
+            salary_value = None if salary is None else annual_amount(salary, "salary")
+            bonus_value = (
+                None if target_bonus is None else annual_amount(target_bonus, "target_bonus")
             )
-        salary, bonus = self.salary, self.target_bonus
-        if salary is not None and _CHECKED_AMOUNTS.get(id(salary)) is not salary:
-            self._check_amount("salary", salary)
-        if bonus is not None and _CHECKED_AMOUNTS.get(id(bonus)) is not bonus:
-            self._check_amount("target_bonus", bonus)
+        except RosterError as error:
+            raise RosterError(f"member {id}: {error}") from None
+        if end is not None and end < start:
+            raise RosterError(
+                f"member {id}: end: got {end}, expected a date on or after the start date {start}"
+            )
+        # A frozen value: each field is set once, here.
+        for name, value in (
+            ("id", id),
+            ("team", team),
+            ("start", start),
+            ("end", end),
+            ("fte", fte_value),
+            ("salary", salary_value),
+            ("target_bonus", bonus_value),
+            ("fte_units", units),
+        ):
+            object.__setattr__(self, name, value)
 
-    def _check_amount(self, name: str, value: Decimal) -> None:
-        amount = D(value)
-        if amount < 0:
-            raise RosterError(f"member {self.id}: {name}: got {value}, expected >= 0")
-        object.__setattr__(self, name, amount)
-        if amount is value:
-            if len(_CHECKED_AMOUNTS) >= _CHECKED_LIMIT:  # full: start afresh
-                _CHECKED_AMOUNTS.clear()
-            _CHECKED_AMOUNTS[id(amount)] = amount
+    @classmethod
+    def checked(  # noqa: PLR0917 - the fields in their order
+        cls,
+        id: str,
+        team: str,
+        start: date,
+        end: date | None,
+        fte: Decimal,
+        fte_units: int,
+        salary: Decimal | None,
+        target_bonus: Decimal | None,
+    ) -> Member:
+        """A member from values a reader has already checked by this module's rules.
 
-    @property
-    def fte_units(self) -> int:
-        """FTE in millionths (0.6 -> 600000)."""
-        known = _CHECKED_FTE.get(id(self.fte))
-        if known is not None and known[0] is self.fte:
-            return known[1]
-        units = scaled_int(self.fte, FTE_PLACES)
-        return 0 if units is None else units
+        The roster's field types apply :func:`fte_problem` and the amounts'
+        rule to every cell, so a loader need not check each of 100,000 members
+        again: the values are taken as they are.
+        """
+        member = object.__new__(cls)
+        set_field = object.__setattr__  # a frozen value: each field is set once, here
+        set_field(member, "id", id)
+        set_field(member, "team", team)
+        set_field(member, "start", start)
+        set_field(member, "end", end)
+        set_field(member, "fte", fte)
+        set_field(member, "salary", salary)
+        set_field(member, "target_bonus", target_bonus)
+        set_field(member, "fte_units", fte_units)
+        return member
 
     def weight(self, month: Month) -> Fraction:
         """FTE x days active / days in the month, exact (leaver rule not applied)."""

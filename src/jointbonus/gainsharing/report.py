@@ -39,7 +39,7 @@ from jointbonus.gainsharing.results import (
     SettlementStatus,
 )
 from jointbonus.io.cells import csv_text
-from jointbonus.sharedtarget.report.writer import render_json
+from jointbonus.io.render import render_json
 
 __all__ = [
     "LINE_COLUMNS",

@@ -9,23 +9,24 @@ are read as :class:`~decimal.Decimal`, CSV cells are text.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     model_validator,
 )
 
-from jointbonus.sharedtarget.schema import (
-    Amount,
-    MonthText,
-    Name,
-    PlanHeader,
-    _by_text,
-    _decimal,
-)
+from jointbonus.gainsharing.plan import Distribution, Formula, PeriodLength
+from jointbonus.io.fields import Amount, InputModel, MonthText, Name, PlanHeader, bounded, choice
+
+if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
+    FormulaChoice: TypeAlias = str
+    PeriodChoice: TypeAlias = str
+    DistributionChoice: TypeAlias = str
+else:
+    FormulaChoice = choice(Formula)
+    PeriodChoice = choice(PeriodLength)
+    DistributionChoice = choice(Distribution)
 
 __all__ = [
     "BasePeriodSection",
@@ -36,32 +37,23 @@ __all__ = [
 ]
 
 
-def _share(value: object) -> Decimal:
-    share = _decimal(value)
-    if not Decimal(0) <= share <= Decimal(1):
-        raise ValueError("a share from 0 to 1, such as 0.5 (50%)")
-    return share
-
-
-def _holdback(value: object) -> Decimal:
-    share = _decimal(value)
-    if not Decimal(0) <= share < Decimal(1):
-        raise ValueError(
+Share = Annotated[
+    Decimal,
+    BeforeValidator(bounded(lambda d: 0 <= d <= 1, "a share from 0 to 1, such as 0.5 (50%)")),
+]
+HoldbackShare = Annotated[
+    Decimal,
+    BeforeValidator(
+        bounded(
+            lambda d: 0 <= d < 1,
             "a share from 0 to below 1, such as 0.1 (10% of each period's amount held "
-            "until the year end)"
+            "until the year end)",
         )
-    return share
+    ),
+]
 
 
-Share = Annotated[Decimal, BeforeValidator(_by_text(_share))]
-HoldbackShare = Annotated[Decimal, BeforeValidator(_by_text(_holdback))]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class PeriodRow(_Model):
+class PeriodRow(InputModel):
     """A line of the periods CSV: ``month,revenue,cost,purchases``.
 
     Revenue and cost are left empty for a plan month not reported yet;
@@ -74,12 +66,12 @@ class PeriodRow(_Model):
     purchases: Amount | None = None
 
 
-class GainsharingRosterSection(_Model):
+class GainsharingRosterSection(InputModel):
     file: Name
     pay_leavers_for_exit_period: bool = False
 
 
-class BasePeriodSection(_Model):
+class BasePeriodSection(InputModel):
     first: MonthText
     last: MonthText
 
@@ -90,14 +82,14 @@ class BasePeriodSection(_Model):
         return self
 
 
-class GainsharingSection(_Model):
-    formula: Literal["scanlon", "rucker"]
+class GainsharingSection(InputModel):
+    formula: FormulaChoice
     file: Name
     base_period: BasePeriodSection
-    period: Literal["month", "quarter"] = "month"
+    period: PeriodChoice = "month"
     employee_share: Share
     reserve_share: Share
-    distribution: Literal["equal", "weight", "pay"] = "weight"
+    distribution: DistributionChoice = "weight"
     holdback: HoldbackShare = Decimal(0)
 
 

@@ -37,8 +37,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member
-from jointbonus.errors import JointBonusError, Problem
-from jointbonus.sharedtarget.schema import RosterRow
+from jointbonus.core.roster import fte_units as fte_units_of
+from jointbonus.errors import Problem
+from jointbonus.io.fields import RosterRow
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -457,51 +458,6 @@ def _adapter(model: type[Row]) -> TypeAdapter[list[Row]]:
     return _ADAPTERS[model]
 
 
-_TUPLE_ADAPTERS: dict[tuple[type[BaseModel], tuple[str, ...]], TypeAdapter[Any] | None] = {}
-
-
-def _tuple_adapter(
-    model: type[BaseModel], names: tuple[str, ...]
-) -> TypeAdapter[list[tuple[Any, ...]]] | None:
-    """An adapter checking rows given as tuples of cells in ``names`` order with
-    ``model``'s own field types and config, for speed: a list of tuples validates
-    several times faster than a list of models.
-
-    ``None`` when only the model itself can check a row: it has validators of
-    its own, aliases, a default other than ``None``, or fields other than ``names``.
-    """
-    key = (model, names)
-    if key not in _TUPLE_ADAPTERS:
-        fields = model.model_fields
-        decorators = model.__pydantic_decorators__
-        plain = (
-            set(names) == set(fields)
-            and len(names) == len(fields)
-            and not decorators.validators
-            and not decorators.field_validators
-            and not decorators.root_validators
-            and not decorators.model_validators
-            and all(
-                f.alias is None
-                and f.validation_alias is None
-                and (f.is_required() or f.default is None)
-                for f in fields.values()
-            )
-        )
-        types = tuple(
-            Annotated[(fields[n].annotation, *fields[n].metadata)]
-            if fields[n].metadata
-            else fields[n].annotation
-            for n in names
-        )
-        _TUPLE_ADAPTERS[key] = (
-            TypeAdapter(list[tuple[types]], config=model.model_config)  # type: ignore[valid-type]
-            if plain
-            else None
-        )
-    return _TUPLE_ADAPTERS[key]
-
-
 def _read_cells(
     path: Path, shown: str, model: type[BaseModel], problems: Collector
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -535,26 +491,49 @@ def _column(cells: Sequence[str] | None, count: int) -> list[str | None]:
 _ROSTER_COLUMNS = ("id", "team", "start", "end", "fte", "salary", "target_bonus")
 
 
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """An adapter checking a list of values of ``model``'s field ``name``, with the field's
+    type and the model's config."""
+    field = model.model_fields[name]
+    annotation: Any = (
+        Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    )
+    return TypeAdapter(list[annotation], config=model.model_config)
+
+
+#: Each roster column's check: RosterRow's own field types.
+_ROSTER_CHECKS = {name: _field_adapter(RosterRow, name) for name in _ROSTER_COLUMNS}
+
+
 def _read_roster(path: Path, shown: str, problems: Collector) -> list[tuple[int, tuple[Any, ...]]]:
     """The roster's rows as ``(line, values in _ROSTER_COLUMNS order)``, checked by RosterRow.
 
-    A roster of 100,000 lines is checked in one call as tuples of RosterRow's
-    own field types, built a column at a time (stripped, empty cells as
-    ``None``, as the rows' dicts have them). If any line fails, the whole
-    file is checked again as RosterRow models, and theirs are the problems
-    reported.
+    A roster of 100,000 lines repeats the same few dates, FTEs and amounts, so
+    it is checked a column at a time, each distinct cell once, with
+    RosterRow's own field types. If any cell fails, the whole file is checked
+    again as RosterRow models, row by row, and theirs are the problems
+    reported (file, line, column, value and what was expected).
     """
     header, rows = _read_cells(path, shown, RosterRow, problems)
-    adapter = _tuple_adapter(RosterRow, _ROSTER_COLUMNS)
-    if adapter is not None and rows:
-        by_name = dict(zip(header, zip(*(cells for _, cells in rows), strict=True), strict=True))
-        columns = [_column(by_name.get(name), len(rows)) for name in _ROSTER_COLUMNS]
+    if not rows:
+        return []
+    by_name = dict(zip(header, zip(*(cells for _, cells in rows), strict=True), strict=True))
+    columns = []
+    for name in _ROSTER_COLUMNS:
+        cells = _column(by_name.get(name), len(rows))
+        distinct = list(dict.fromkeys(cells))
         try:
-            values = adapter.validate_python(list(zip(*columns, strict=True)))
+            checked = dict(
+                zip(distinct, _ROSTER_CHECKS[name].validate_python(distinct), strict=True)
+            )
         except ValidationError:
-            pass
-        else:
-            return [(line, value) for (line, _), value in zip(rows, values, strict=True)]
+            break
+        columns.append([checked[cell] for cell in cells])
+    else:
+        return [
+            (line, values)
+            for (line, _), values in zip(rows, zip(*columns, strict=True), strict=True)
+        ]
     return [
         (line, tuple(getattr(row, name) for name in _ROSTER_COLUMNS))
         for line, row in validate_rows(_cell_dicts(header, rows), shown, RosterRow, problems)
@@ -562,9 +541,15 @@ def _read_roster(path: Path, shown: str, problems: Collector) -> list[tuple[int,
 
 
 def read_members(path: Path, shown: str, problems: Collector) -> list[tuple[int, Member]]:
-    """The roster's members with their lines; each id once, end on or after start."""
+    """The roster's members with their lines; each id once, end on or after start.
+
+    The cells were checked by the roster's field types, which apply the core's
+    rules (:func:`~jointbonus.core.roster.fte_problem`), so each member is made
+    without checking them again.
+    """
     members: list[tuple[int, Member]] = []
     first_line: dict[str, int] = {}
+    fte_units: dict[Decimal, int] = {}  # FTE -> its units; a roster has few distinct FTEs
     for line, (member_id, team, start, end, fte, salary, bonus) in _read_roster(
         path, shown, problems
     ):
@@ -581,12 +566,12 @@ def read_members(path: Path, shown: str, problems: Collector) -> list[tuple[int,
         if end is not None and end < start:
             problems.add(shown, line, "end", end.isoformat(), f"a date on or after start {start}")
             continue
-        try:
-            member = Member(member_id, team, start, end, fte, salary, bonus)
-        except JointBonusError as error:
-            problems.add(shown, line, "member", member_id, str(error))
-            continue
-        members.append((line, member))
+        units = fte_units.get(fte)
+        if units is None:
+            units = fte_units[fte] = fte_units_of(fte)[1]
+        members.append(
+            (line, Member.checked(member_id, team, start, end, fte, units, salary, bonus))
+        )
     return members
 
 

@@ -52,9 +52,9 @@ from fractions import Fraction
 from math import lcm
 
 from jointbonus.core.number import percent_text
-from jointbonus.core.periods import Month
+from jointbonus.core.periods import YEAR, Month
 from jointbonus.errors import CalibrationError
-from jointbonus.sharedtarget.pay.caps import YEAR, YearToDate
+from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import MonthCost, exact_cost, month_cost, team_targets
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at

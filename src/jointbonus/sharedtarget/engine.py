@@ -38,7 +38,6 @@ from jointbonus.sharedtarget.results import (
     PlanSummary,
     RealisedWeight,
     Result,
-    SplitGroup,
 )
 
 __all__ = ["pay", "pay_framed", "run"]
@@ -194,36 +193,30 @@ def _splits(
     """
     groups = frame.groups
     if plan.weighted:
-        slices = [
-            terms.weight(t) * outcome.shared_for(t) for t in range(len(plan.functional.terms))
-        ]
-        weights = [
-            [Fraction(w) * slices[t] for w, t in zip(frame.split, groups.teams, strict=True)]
-        ]
+        teams = range(len(plan.functional.terms))
+        slices = [tuple(terms.weight(t) * outcome.shared_for(t) for t in teams)]
         for team in goal_teams(plan):
-            weights.append(
-                [
-                    Fraction(w if t == team else 0)
-                    for w, t in zip(frame.split, groups.teams, strict=True)
-                ]
-            )
+            slices.append(tuple(_ONE if t == team else _ZERO for t in teams))
     else:
-        weights = [[Fraction(w) for w in frame.split]]
+        slices = [(_ONE,)]
     names = ["shared", *(goal.key for goal in plan.goals)]
     return tuple(
         PartSplit(
             name,
             part.pool,
             part.exact,
-            tuple(
-                SplitGroup(members, weight, share.base, share.bumped, share.step)
-                for members, weight, share in zip(
-                    groups.positions, part_weights, part.shares, strict=True
-                )
-            ),
+            groups.positions,
+            frame.split,
+            groups.teams,
+            part_slices,
+            part.shares,
         )
-        for name, part, part_weights in zip(names, month_pay.parts, weights, strict=True)
+        for name, part, part_slices in zip(names, month_pay.parts, slices, strict=True)
     )
+
+
+_ONE = Fraction(1)
+_ZERO = Fraction(0)
 
 
 def _add_earnings(

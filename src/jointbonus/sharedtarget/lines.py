@@ -27,7 +27,6 @@ The figures of a line:
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -68,31 +67,53 @@ def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | No
     maker = _Maker(plan, framed, month)
     cuts: Mapping[int, int] = pay.cuts if pay is not None else {}
     parts = pay.parts if pay is not None else ()
-    nothing = (0,) * len(plan.goals)
+    nothing = (0,) * len(maker.goals)
+    cohorts = framed.cohorts
     of_cohort: list[int] = []
-    exceptions: list[tuple[int, int]] = []  # (position, figure) of members off their cohort's
-    for number, cohort in enumerate(framed.cohorts):
+    for number, cohort in enumerate(cohorts):
         if not parts:
             of_cohort.append(maker.figure(number, cohort, 0, nothing, 0))
             continue
-        shares = [part.shares[cohort.group] for part in parts]
-        bases = tuple(share.base for share in shares)
+        bases = tuple(part.shares[cohort.group].base for part in parts)
         of_cohort.append(maker.figure(number, cohort, bases[0], bases[1:], 0))
-        special = set().union(*(share.bumped for share in shares))
-        if cuts:
-            special.update(position for position in cohort.positions if position in cuts)
-        for position in sorted(special.intersection(cohort.positions)):
-            amounts = [share.share(position) for share in shares]
-            cut = cuts.get(position, 0)
-            index = maker.figure(number, cohort, amounts[0], tuple(amounts[1:]), cut)
-            exceptions.append((position, index))
-    of_member = array("I", [0]) * len(plan.members)
-    for cohort, index in zip(framed.cohorts, of_cohort, strict=True):
-        for position in cohort.positions:
-            of_member[position] = index
-    for position, index in exceptions:
-        of_member[position] = index
-    return MonthLines(tuple(maker.figures), of_member)
+    own: dict[int, int] = {}
+    cohort_of = framed.cohort_of
+    if len(parts) == 1 and not cuts:  # the usual case: one pool, no caps
+        for share in parts[0].shares:
+            if not share.bumped:
+                continue
+            amount = share.base + share.step
+            by_cohort: dict[int, int] = {}
+            for position in share.bumped:
+                number = cohort_of[position]
+                index = by_cohort.get(number)
+                if index is None:
+                    index = by_cohort[number] = maker.figure(number, cohorts[number], amount, (), 0)
+                own[position] = index
+        return MonthLines(tuple(maker.figures), of_cohort, cohort_of, own)
+    # Members given a leftover unit in some parts, or cut by a cap, have lines of their
+    # own: one per cohort and combination of the parts they got a unit in and the cut.
+    bumped_in: dict[int, int] = dict.fromkeys(cuts, 0)  # position -> parts, as bits
+    for bit, part in enumerate(parts):
+        for share in part.shares:
+            for position in share.bumped:
+                bumped_in[position] = bumped_in.get(position, 0) | 1 << bit
+    made: dict[tuple[int, int, int], int] = {}
+    for position, bits in bumped_in.items():
+        number = cohort_of[position]
+        cut = cuts.get(position, 0) if cuts else 0
+        index = made.get((number, bits, cut))
+        if index is None:
+            cohort = cohorts[number]
+            amounts = [
+                share.base + share.step if bits >> bit & 1 else share.base
+                for bit, share in enumerate(part.shares[cohort.group] for part in parts)
+            ]
+            index = made[number, bits, cut] = maker.figure(
+                number, cohort, amounts[0], tuple(amounts[1:]), cut
+            )
+        own[position] = index
+    return MonthLines(tuple(maker.figures), of_cohort, cohort_of, own)
 
 
 class _Maker:
@@ -103,17 +124,33 @@ class _Maker:
         self.month = month
         self.frame = framed.months[month.index]
         self.figures: list[LineFigures] = []
-        self._index: dict[tuple[int, int, tuple[int, ...], int], int] = {}
+        self.goals = plan.goals
+        self.weighted = bool(self.goals)
+        self._index: dict[tuple[object, ...], int] = {}
+        # What a cohort's lines share this month: days, weight, standing and team.
+        index, frame = month.index, self.frame
+        self._heads = [
+            (c.days[index], frame.units[c.group], c.reasons[index], frame.groups.teams[c.group])
+            for c in framed.cohorts
+        ]
         teams = [t.team for t in plan.functional.terms]
         self._own = [
-            [index for index, goal in enumerate(plan.goals) if goal.team == team] for team in teams
+            [number for number, goal in enumerate(self.goals) if goal.team == team]
+            for team in teams
         ]
+        self._days_in_month = self.frame.plan_month.month.days
+        self._weights: dict[int, Fraction] = {}
+        self._reasons: dict[tuple[object, ...], str] = {}
 
     def figure(
         self, number: int, cohort: Cohort, shared: int, functional: tuple[int, ...], cut: int
     ) -> int:
-        """The index of the line of cohort ``number`` with these parts, made if new."""
-        key = (number, shared, functional, cut)
+        """The index of the line of a member of cohort ``number`` with these parts, made if new.
+
+        Lines are the same for members of different cohorts whose days, weight,
+        standing, team and parts are the same.
+        """
+        key = (self._heads[number], shared, functional, cut)
         found = self._index.get(key)
         if found is None:
             found = self._index[key] = len(self.figures)
@@ -125,26 +162,54 @@ class _Maker:
     ) -> LineFigures:
         plan, month, frame = self.plan, self.month, self.frame
         team = frame.groups.teams[cohort.group]
-        own = self._own[team] if plan.weighted else []
+        own = self._own[team] if self.weighted else []
         total = shared + sum(functional) - cut
         if month.pending:
             status = LineStatus.PENDING
         else:
             status = LineStatus.PAID if total else LineStatus.ZERO
+        units = frame.units[cohort.group]
+        weight = self._weights.get(units)
+        if weight is None:
+            weight = self._weights[units] = Fraction(units, FTE_SCALE * self._days_in_month)
         return LineFigures(
             days=cohort.days[month.index],
-            weight=Fraction(frame.units[cohort.group], FTE_SCALE * frame.plan_month.month.days),
+            weight=weight,
             shared=shared,
-            functional=tuple((plan.goals[g].metric, functional[g]) for g in own),
+            functional=tuple((self.goals[g].metric, functional[g]) for g in own),
             capped=cut,
             total=total,
             held=held_back(plan, total),
             status=status,
-            reason=_reason(
-                plan, month, cohort, team=team, shared=shared, functional=functional, cut=cut
-            ),
+            reason=self._reason(cohort, team, shared, functional, cut),
             standing=cohort.reasons[month.index],
         )
+
+    def _reason(
+        self, cohort: Cohort, team: int, shared: int, functional: tuple[int, ...], cut: int
+    ) -> str:
+        """The line's reason: it depends on which parts are zero, not on the amounts."""
+        total = shared + sum(functional) - cut
+        key = (
+            cohort.reasons[self.month.index],
+            team,
+            not shared,
+            tuple(not part for part in functional),
+            not cut,
+            not total,
+        )
+        reason = self._reasons.get(key)
+        if reason is None:
+            reason = self._reasons[key] = _reason(
+                self.plan,
+                self.month,
+                cohort,
+                team=team,
+                shared=shared,
+                functional=functional,
+                cut=cut,
+            )
+        return reason
 
 
 def _reason(

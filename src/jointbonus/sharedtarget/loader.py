@@ -28,7 +28,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from jointbonus._gc import paused_gc
 from jointbonus.core.curves import Curve, LinearCurve, StepCurve
 from jointbonus.core.history import HistoryMonth
 from jointbonus.core.money import Currency
@@ -48,8 +47,9 @@ from jointbonus.io.reading import (
     setting_path,
     toml_key_line,
 )
+from jointbonus.sharedtarget.build import build_plan
 from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
-from jointbonus.sharedtarget.plan import Plan, build_plan
+from jointbonus.sharedtarget.plan import Plan, Provenance
 from jointbonus.sharedtarget.schema import (
     CurveSection,
     HistoryRow,
@@ -63,7 +63,6 @@ from jointbonus.sharedtarget.schema import (
 __all__ = ["load_plan", "read_plan_file"]
 
 
-@paused_gc()
 def load_plan(path: str | Path) -> Plan:
     """Read, check and build the plan at ``path`` with all its CSV files.
 
@@ -214,7 +213,21 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError(in_order(problems.problems, order)) from None
     if problems.problems:
         raise PlanError(in_order(problems.problems, order))
-    return plan
+    first_lines: dict[str, int] = {}
+    for line, member in member_rows:
+        first_lines.setdefault(member.id, line)
+    return replace(
+        plan,
+        provenance=Provenance(
+            plan_file=shown,
+            roster_file=roster_name,
+            months_file=months_name,
+            history_file=history_name,
+            member_lines=first_lines,
+            month_lines={Month.parse(row.month): line for line, row in month_rows},
+            history_lines={Month.parse(row.month): line for line, row in history_rows},
+        ),
+    )
 
 
 def _file_names(settings: PlanFile | None, data: dict[str, Any] | None) -> dict[str, str]:
@@ -525,12 +538,37 @@ def _setting_path(field: str, teams: Sequence[str]) -> tuple[str, ...]:
     return setting_path(field)
 
 
+#: The plan file's setting of each argument of :func:`build_plan` that a problem can name.
+_SETTINGS = {
+    "name": "name",
+    "currency": "currency",
+    "start": "start",
+    "months": "months",
+    "teams": "teams",
+    "metric": "shared.metric",
+    "norm": "history.norm",
+    "window": "history.window",
+    "uplift": "history.uplift",
+    "funding": "funding.style",
+    "split": "funding.split",
+    "holdback": "funding.holdback",
+    "scale": "funding.scale",
+    "neutrality": "calibration.neutrality",
+    "budget": "calibration.budget",
+    "pay_leavers_for_exit_month": "roster.pay_leavers_for_exit_month",
+    "functional_gate": "gates.functional_gate",
+    "shared_gate": "gates.shared_gate",
+    "cap_per_month": "caps.per_month",
+    "cap_per_year": "caps.per_year",
+}
+
+
 def _locate(found: Sequence[Problem], sources: _Sources) -> list[Problem]:
     """Give problems found while building the plan the file, line and column they come from.
 
     ``build_plan`` names a problem as the API sees it (``member DM-S03 team``,
     ``target 2026-05``, ``leads_actual 2026-05``, ``history leads``,
-    ``calibration.budget``); in a file it becomes the column on the member's
+    ``budget``); in a file it becomes the column on the member's
     or the month's line, or the setting's line in the plan file.
     """
     settings = sources.settings
@@ -573,18 +611,18 @@ def _locate(found: Sequence[Problem], sources: _Sources) -> list[Problem]:
             if line is not None:
                 kind = "target" if "target" in expected else "actual"
                 field = f"{words[1]}_{kind}"
-        elif field == "calibration.budget" and value == "from_history":
+        elif field == "budget" and value == "from_history":
             file, field, value = settings.history.file, "paid", None
             line = sources.history_line(expected)
         else:
-            key = field
+            field = _SETTINGS.get(field, field)
             if field == "funding.scale":
-                key = (
+                field = (
                     "funding.pool_at_target"
                     if settings.funding.style == "pool"
                     else "funding.target_bonus_multiplier"
                 )
-            path = _setting_path(key, sources.teams)
+            path = _setting_path(field, sources.teams)
             line = toml_key_line(sources.text, path)
             unknown = _UNKNOWN_METRIC.match(expected)
             if path[-1:] == ("metric",) and unknown:

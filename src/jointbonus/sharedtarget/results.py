@@ -23,17 +23,22 @@ Every line carries the reason for a zero:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import operator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 
+from jointbonus.core.money import GroupShare
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import Plan, PlanMonth
+
+T = TypeVar("T")
 
 __all__ = [
     "GoalResult",
@@ -113,18 +118,53 @@ class LineFigures:
 class MonthLines:
     """A month's lines: its distinct :class:`LineFigures`, and which one each member has.
 
-    ``of_member[position]`` is the index in ``figures`` of the line of the
-    member at ``position`` in ``plan.members``.
+    Members are gathered in cohorts (members whose standing reads the same in
+    every month); most members have their cohort's line, and the few who got
+    a leftover unit or a cut have their own. ``lines[position]`` is the
+    figures of the member at ``position`` in ``plan.members``;
+    :attr:`of_member` is, for every member, the index of their line in
+    ``figures``.
     """
 
     figures: tuple[LineFigures, ...]
-    of_member: Sequence[int]
+    of_cohort: Sequence[int]
+    """The index in ``figures`` of each cohort's line."""
+    cohort_of: Sequence[int]
+    """The cohort of each member, by position (the same for every month of a result)."""
+    own: Mapping[int, int]
+    """The members whose line is not their cohort's: position -> index in ``figures``."""
+
+    def index(self, position: int) -> int:
+        """The index in ``figures`` of the line of the member at ``position``."""
+        own = self.own.get(position)
+        return self.of_cohort[self.cohort_of[position]] if own is None else own
 
     def __getitem__(self, position: int) -> LineFigures:
-        return self.figures[self.of_member[position]]
+        return self.figures[self.index(position)]
 
     def __len__(self) -> int:
-        return len(self.of_member)
+        return len(self.cohort_of)
+
+    def spread(self, items: Sequence[T]) -> list[T]:
+        """``items`` (one per distinct line) as one per member, in member order.
+
+        ``lines.spread(texts)[position]`` is the text of the member's line:
+        a writer formats each distinct line once and spreads the texts.
+        """
+        by_cohort = [items[index] for index in self.of_cohort]
+        cohorts = self.cohort_of
+        if len(cohorts) > 1:
+            spread = list(operator.itemgetter(*cohorts)(by_cohort))
+        else:
+            spread = [by_cohort[c] for c in cohorts]
+        for position, index in self.own.items():
+            spread[position] = items[index]
+        return spread
+
+    @property
+    def of_member(self) -> list[int]:
+        """For every member, in member order, the index in ``figures`` of their line."""
+        return self.spread(range(len(self.figures)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +197,9 @@ class PartSplit:
     each to the largest remainders, equal remainders to the lower member id.
     Individual funding: each member's line of the part is rounded by itself
     (no leftover units); ``pool`` is the lines' sum.
+
+    The members come in groups paid alike (:attr:`groups`); the columns below
+    hold, group by group, what makes each group's weight and shares.
     """
 
     name: str
@@ -164,12 +207,42 @@ class PartSplit:
     pool: int
     exact: Fraction
     """The part before rounding, minor units."""
-    groups: tuple[SplitGroup, ...]
+    positions: tuple[tuple[int, ...], ...]
+    """Each group's members: their places in ``plan.members``, ascending."""
+    split: Sequence[int]
+    """Each group's split weight per member: FTE x 10^6 x days active (x the annual salary
+    or target bonus in minor units, for a pool split or funded by them)."""
+    teams: Sequence[int]
+    """Each group's team: its place in ``plan.functional.terms``."""
+    slices: Sequence[Fraction]
+    """Per team, what a split weight counts for in this part: for the shared part of a plan
+    with goals, the team's shared weight x the factor its shared part paid at; for a goal's
+    part, 1 for the goal's team and 0 for the others; else 1."""
+    shares: Sequence[GroupShare]
+    """Each group's shares."""
+
+    @property
+    def groups(self) -> tuple[SplitGroup, ...]:
+        """Each group: its members, their weight in the split and what they got."""
+        slices = self.slices
+        return tuple(
+            SplitGroup(members, split * slices[team], share.base, share.bumped, share.step)
+            for members, split, team, share in zip(
+                self.positions, self.split, self.teams, self.shares, strict=True
+            )
+        )
 
     @property
     def total_weight(self) -> Fraction:
         """The sum of every member's weight in the split."""
-        return sum((g.weight * len(g.positions) for g in self.groups), Fraction(0))
+        slices = self.slices
+        return sum(
+            (
+                split * slices[team] * len(members)
+                for members, split, team in zip(self.positions, self.split, self.teams, strict=True)
+            ),
+            Fraction(0),
+        )
 
     @property
     def sharing(self) -> int:
@@ -179,12 +252,15 @@ class PartSplit:
     @property
     def paid_members(self) -> int:
         """How many members received something of the part."""
-        return sum(len(g.positions) if g.base else len(g.bumped) for g in self.groups)
+        return sum(
+            len(members) if share.base else len(share.bumped)
+            for members, share in zip(self.positions, self.shares, strict=True)
+        )
 
     @property
     def leftover_receivers(self) -> list[int]:
         """The members (positions, ascending) given a leftover unit."""
-        return sorted(p for g in self.groups for p in g.bumped)
+        return sorted(p for share in self.shares for p in share.bumped)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,35 +12,50 @@ loader parses with ``parse_float=Decimal``), CSV cells are text, and a Python
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
-    ValidationInfo,
     ValidatorFunctionWrapHandler,
-    WithJsonSchema,
     WrapValidator,
     create_model,
-    field_validator,
     model_validator,
 )
 
-from jointbonus.core.money import MINOR_UNITS
-from jointbonus.core.number import D, scaled_int
-from jointbonus.core.periods import Month
-from jointbonus.core.roster import FTE_PLACES
-from jointbonus.errors import JointBonusError
+from jointbonus.core.history import NormMethod
+from jointbonus.io.fields import (
+    Amount,
+    Attainment,
+    CapAmount,
+    GoalWeight,
+    Holdback,
+    InputModel,
+    MetricName,
+    MonthText,
+    Name,
+    Number,
+    PlanHeader,
+    Positive,
+    Share,
+    choice,
+)
+from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Split
+
+if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
+    FundingChoice: TypeAlias = str
+    SplitChoice: TypeAlias = str
+    NormChoice: TypeAlias = str
+    NeutralityChoice: TypeAlias = str
+else:
+    FundingChoice = choice(FundingStyle)
+    SplitChoice = choice(Split)
+    NormChoice = choice(NormMethod)
+    NeutralityChoice = choice(Neutrality)
 
 __all__ = [
-    "METRIC_NAME",
     "CalibrationSection",
     "CapsSection",
     "CurveSection",
@@ -52,8 +67,6 @@ __all__ = [
     "MetricSection",
     "MonthRow",
     "PlanFile",
-    "PlanHeader",
-    "RosterRow",
     "RosterSection",
     "SharedSection",
     "TeamSection",
@@ -61,221 +74,8 @@ __all__ = [
     "month_row_model",
 ]
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-#: How a number is written in a file: optional sign, ASCII digits, an optional
-#: decimal point and exponent. No thousands separators, underscores or
-#: non-ASCII digits, which Python's ``Decimal`` would otherwise accept.
-_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
-
-def _decimal(value: object) -> Decimal:
-    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value.strip()):
-        raise ValueError(
-            "a decimal number written with digits and an optional '.', such as 1234.56 "
-            "(no thousands separators or currency signs)"
-        )
-    try:
-        return D(value)  # type: ignore[arg-type]
-    except JointBonusError as error:
-        # D() says "expected X, got Y"; the problem shows the value itself.
-        message = str(error).removeprefix("expected ")
-        raise ValueError(message.rpartition(", got ")[0] or message) from None
-
-
-def _date(value: object) -> date:
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
-        raise ValueError("a date written YYYY-MM-DD such as 2026-01-31")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError("a real calendar date written YYYY-MM-DD") from None
-
-
-def _month(value: object) -> str:
-    try:
-        return str(Month.parse(value))  # type: ignore[arg-type]
-    except JointBonusError:
-        raise ValueError("a month written YYYY-MM such as 2026-01") from None
-
-
-def _currency_code(value: object) -> object:
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value.strip(), re.ASCII):
-        raise ValueError("a currency code of three capital letters (ISO 4217), such as USD")
-    return value.strip()
-
-
-def _fte(value: object) -> Decimal:
-    fte = _decimal(value)
-    if not Decimal(0) < fte <= Decimal(1):
-        raise ValueError("a full-time-equivalent fraction above 0 and at most 1, such as 0.6")
-    if scaled_int(fte, FTE_PLACES) is None:
-        raise ValueError(f"a full-time-equivalent fraction with at most {FTE_PLACES} decimals")
-    return fte
-
-
-def _non_negative(value: object) -> Decimal:
-    amount = _decimal(value)
-    if amount < 0:
-        raise ValueError("an amount >= 0")
-    return amount
-
-
-def _positive(value: object) -> Decimal:
-    amount = _decimal(value)
-    if amount <= 0:
-        raise ValueError("a number above 0")
-    return amount
-
-
-def _bounded(inside: Callable[[Decimal], bool], expected: str) -> Callable[[object], Decimal]:
-    """A check of a number that ``inside`` accepts; any other is refused with ``expected``."""
-
-    def bounded(value: object) -> Decimal:
-        number = _decimal(value)
-        if not inside(number):
-            raise ValueError(expected)
-        return number
-
-    return bounded
-
-
-#: A functional metric's name, as goals.py checks it: it also names CSV columns
-#: (``<metric>_target``, ``<metric>_actual``).
-METRIC_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}", re.ASCII)
-_METRIC_NAME_EXPECTED = (
-    "a metric name of lower-case letters, digits and '_', starting with a letter"
-)
-
-
-def _metric_name(value: object) -> str:
-    if not isinstance(value, str) or not METRIC_NAME.fullmatch(value.strip()):
-        raise ValueError(_METRIC_NAME_EXPECTED)
-    return value.strip()
-
-
-_T = TypeVar("_T")
-_REMEMBERED_TEXTS = 1 << 16
-
-
-def _by_text(check: Callable[[object], _T]) -> Callable[[object], _T]:
-    """``check``, remembering what it made of each text it accepted.
-
-    A CSV file repeats the same cells (dates, FTEs, salaries) on thousands of
-    lines: each distinct text is checked once and read as one object. The
-    checks are pure and their values immutable; a refused text is checked
-    again each time, so its message is never lost.
-    """
-    accepted: dict[str, _T] = {}
-
-    @functools.wraps(check)
-    def checked(value: object) -> _T:
-        if type(value) is not str:
-            return check(value)
-        known = accepted.get(value)
-        if known is None:
-            known = check(value)
-            if len(accepted) >= _REMEMBERED_TEXTS:  # full: start afresh
-                accepted.clear()
-            accepted[value] = known
-        return known
-
-    return checked
-
-
-#: What ``jointbonus schema`` says of a number: a TOML number, or text holding one.
-_NUMBER_PATTERN = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
-
-
-def _number_schema(description: str, bound: dict[str, int]) -> WithJsonSchema:
-    return WithJsonSchema(
-        {
-            "anyOf": [{"type": "number", **bound}, {"type": "string", "pattern": _NUMBER_PATTERN}],
-            "description": description,
-        }
-    )
-
-
-Number = Annotated[
-    Decimal,
-    BeforeValidator(_by_text(_decimal)),
-    _number_schema('a decimal number, as a number or as text such as "0.05"', {}),
-]
-Amount = Annotated[
-    Decimal,
-    BeforeValidator(_by_text(_non_negative)),
-    _number_schema('a number >= 0, as a number or as text such as "1234.50"', {"minimum": 0}),
-]
-Positive = Annotated[
-    Decimal,
-    BeforeValidator(_by_text(_positive)),
-    _number_schema("a number above 0, as a number or as text", {"exclusiveMinimum": 0}),
-]
-_SHARE = "a share from 0 to 1, such as 0.5"
-Share = Annotated[
-    Decimal,
-    BeforeValidator(_by_text(_bounded(lambda d: 0 <= d <= 1, _SHARE))),
-    _number_schema(_SHARE, {"minimum": 0, "maximum": 1}),
-]
-_GOAL_WEIGHT = "a weight above 0, at most 1"
-GoalWeight = Annotated[
-    Decimal,
-    BeforeValidator(_by_text(_bounded(lambda d: 0 < d <= 1, _GOAL_WEIGHT))),
-    _number_schema(_GOAL_WEIGHT, {"exclusiveMinimum": 0, "maximum": 1}),
-]
-_ATTAINMENT = "an attainment above 0, such as 0.9 (90% of target)"
-Attainment = Annotated[
-    Decimal,
-    BeforeValidator(_by_text(_bounded(lambda d: d > 0, _ATTAINMENT))),
-    _number_schema(_ATTAINMENT, {"exclusiveMinimum": 0}),
-]
-_CAP = 'an amount above 0, such as "2000.00"'
-CapAmount = Annotated[
-    Decimal,
-    BeforeValidator(_by_text(_bounded(lambda d: d > 0, _CAP))),
-    _number_schema(_CAP, {"exclusiveMinimum": 0}),
-]
-MetricName = Annotated[
-    str,
-    BeforeValidator(_metric_name),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^\s*[a-z][a-z0-9_]{0,63}\s*$",
-            "description": _METRIC_NAME_EXPECTED,
-        }
-    ),
-]
-Fte = Annotated[Decimal, BeforeValidator(_by_text(_fte))]
-Day = Annotated[date, BeforeValidator(_by_text(_date))]
-MonthText = Annotated[
-    str,
-    BeforeValidator(_by_text(_month)),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^\s*[0-9]{4}-[0-9]{2}\s*$", "description": "YYYY-MM"}
-    ),
-]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class RosterRow(_Model):
-    """A line of the roster CSV: ``id,team,start,end,fte,salary,target_bonus``."""
-
-    id: Name
-    team: Name
-    start: Day
-    end: Day | None = None
-    fte: Fte
-    salary: Amount | None = None
-    target_bonus: Amount | None = None
-
-
-class MonthRow(_Model):
+class MonthRow(InputModel):
     """A line of the plan months CSV: ``month,target,actual``."""
 
     month: MonthText
@@ -283,7 +83,7 @@ class MonthRow(_Model):
     actual: Amount | None = None
 
 
-class HistoryRow(_Model):
+class HistoryRow(InputModel):
     """A line of the history CSV: ``month,actual,target,paid``."""
 
     month: MonthText
@@ -334,12 +134,12 @@ def history_row_model(metrics: tuple[str, ...]) -> type[HistoryRow]:
     return create_model("HistoryRow", __base__=_MetricHistoryRow, __module__=__name__, **fields)
 
 
-class RosterSection(_Model):
+class RosterSection(InputModel):
     file: Name
     pay_leavers_for_exit_month: bool = False
 
 
-class CurveSection(_Model):
+class CurveSection(InputModel):
     type: Literal["step", "linear"]
     threshold: Positive | None = None
     payout: Amount | None = None
@@ -358,23 +158,21 @@ class CurveSection(_Model):
         return self
 
 
-class SharedSection(_Model):
+class SharedSection(InputModel):
     metric: Name = "revenue"
     file: Name
     curve: CurveSection
 
 
-class FundingSection(_Model):
-    style: Literal["pool", "individual"] = "pool"
-    split: Literal["equal", "salary", "target_bonus"] = "equal"
+class FundingSection(InputModel):
+    style: FundingChoice = "pool"
+    split: SplitChoice = "equal"
     pool_at_target: Amount | None = None
     target_bonus_multiplier: Amount | None = None
-    holdback: Amount = Decimal(0)
+    holdback: Holdback = Decimal(0)
 
     @model_validator(mode="after")
     def _fits_style(self) -> FundingSection:
-        if self.holdback >= 1:
-            raise ValueError("holdback is a share of each payout below 1, such as 0.2")
         if self.style == "pool" and self.target_bonus_multiplier is not None:
             raise ValueError("target_bonus_multiplier applies to individual funding only")
         if self.style == "individual" and self.pool_at_target is not None:
@@ -384,19 +182,19 @@ class FundingSection(_Model):
         return self
 
 
-class HistorySection(_Model):
+class HistorySection(InputModel):
     file: Name
-    norm: Literal["targets", "same_month_mean", "trailing_mean"] = "targets"
+    norm: NormChoice = "targets"
     window: int = Field(default=12, ge=1, le=120)
     uplift: Number = Decimal(0)
 
 
-class CalibrationSection(_Model):
-    neutrality: Literal["expected_cost", "norm_path"] = "expected_cost"
+class CalibrationSection(InputModel):
+    neutrality: NeutralityChoice = "expected_cost"
     budget: Literal["from_history"] | Amount
 
 
-class GoalSection(_Model):
+class GoalSection(InputModel):
     """A functional goal of a team: ``[[teams.<team>.goals]]``."""
 
     metric: MetricName
@@ -404,7 +202,7 @@ class GoalSection(_Model):
     curve: CurveSection
 
 
-class TeamSection(_Model):
+class TeamSection(InputModel):
     """A team of the plan: ``[teams.<team>]``.
 
     Give ``shared_weight`` or ``expected_shared_split`` (not both) when the
@@ -416,19 +214,19 @@ class TeamSection(_Model):
     goals: list[GoalSection] = Field(default_factory=list)
 
 
-class MetricSection(_Model):
+class MetricSection(InputModel):
     """How a functional metric's norm is read from history: ``[metrics.<metric>]``.
 
     Each setting left out is the plan's: ``history.norm``, no uplift,
     ``history.window``.
     """
 
-    norm: Literal["targets", "same_month_mean", "trailing_mean"] | None = None
+    norm: NormChoice | None = None
     uplift: Number = Decimal(0)
     window: int | None = Field(default=None, ge=1, le=120)
 
 
-class GatesSection(_Model):
+class GatesSection(InputModel):
     """Attainments one part of the bonus needs before another pays."""
 
     functional_gate: Attainment | None = None
@@ -437,7 +235,7 @@ class GatesSection(_Model):
     """The attainment each of a team's goals needs before its shared part pays."""
 
 
-class CapsSection(_Model):
+class CapsSection(InputModel):
     """The most one member is paid, in the plan's currency."""
 
     per_month: CapAmount | None = None
@@ -470,30 +268,6 @@ def _teams(value: object, _handler: ValidatorFunctionWrapHandler) -> object:
 
 
 Teams = Annotated[list[Name] | dict[Name, TeamSection], WrapValidator(_teams)]
-
-
-class PlanHeader(_Model):
-    """What every plan file begins with: its name, currency and months."""
-
-    name: Name
-    # minor_unit comes first so that currency's check can see it.
-    minor_unit: int | None = Field(default=None, ge=0, le=4)
-    currency: Annotated[str, BeforeValidator(_currency_code), Field(pattern=r"^[A-Z]{3}$")]
-    start: MonthText
-    months: int = Field(default=12, ge=1, le=120)
-    teams: list[Name] = Field(default_factory=list)
-
-    @field_validator("currency")
-    @classmethod
-    def _known_currency(cls, code: str, info: ValidationInfo) -> str:
-        # minor_unit is absent from info.data when it was itself invalid.
-        known = code in MINOR_UNITS
-        if not known and "minor_unit" in info.data and info.data["minor_unit"] is None:
-            raise ValueError(
-                "an ISO 4217 currency the library knows (such as USD, EUR, JPY, KWD), "
-                "or give the plan's minor_unit (the decimals paid: 2 for cents)"
-            )
-        return code
 
 
 class PlanFile(PlanHeader):

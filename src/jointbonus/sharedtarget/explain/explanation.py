@@ -29,6 +29,7 @@ from jointbonus.sharedtarget.explain.parts import (
     team_index,
     weighting_step,
 )
+from jointbonus.sharedtarget.explain.sources import find_sources
 from jointbonus.sharedtarget.explain.split import individual_step, pool_step, split_step
 from jointbonus.sharedtarget.explain.steps import (
     calibration_step,
@@ -235,12 +236,13 @@ def explain(
 ) -> Explanation:
     """Explain what ``member_id`` was paid for ``month`` in ``result``, step by step.
 
-    ``sources`` names the files (and lines) the inputs came from, for a plan
-    loaded from files (:func:`~jointbonus.explain.find_sources`). Raises :class:`ExplainError`
+    ``sources`` names the files (and lines) the inputs came from; by default,
+    for a plan loaded from files, where the loader read them
+    (:func:`~jointbonus.sharedtarget.explain.find_sources`). Raises :class:`ExplainError`
     for a member or month the plan does not have, with some valid choices.
     """
     plan = result.plan
-    sources = sources or Sources()
+    sources = sources or find_sources(plan, member_id, month)
     position, member = _member(plan, member_id)
     month_result = _month(result, month)
     place = _place(result, month_result, position)

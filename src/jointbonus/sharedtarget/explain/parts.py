@@ -24,12 +24,12 @@ from collections.abc import Sequence
 from fractions import Fraction
 from math import floor
 
+from jointbonus.core.periods import YEAR
 from jointbonus.sharedtarget.explain.model import Figure, Place, Sources, Step, group_of
 from jointbonus.sharedtarget.explain.split import split_unit
 from jointbonus.sharedtarget.explain.steps import curve_rule
 from jointbonus.sharedtarget.explain.text import Money, fraction_text, percent, plain, ratio_text
 from jointbonus.sharedtarget.goals import Goal
-from jointbonus.sharedtarget.pay.caps import YEAR
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import GoalResult, MonthResult, PartSplit, Result
 

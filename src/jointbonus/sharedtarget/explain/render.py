@@ -6,8 +6,8 @@ from typing import Any
 
 from tabulate import tabulate
 
+from jointbonus.io.render import render_json
 from jointbonus.sharedtarget.explain.model import Explanation, Figure
-from jointbonus.sharedtarget.report.documents import render_json
 from jointbonus.sharedtarget.report.markdown import markdown_table, markdown_text
 from jointbonus.sharedtarget.results import LineStatus
 

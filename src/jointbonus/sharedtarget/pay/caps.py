@@ -15,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from jointbonus.core.money import GroupShare
+from jointbonus.core.periods import YEAR
 from jointbonus.sharedtarget.goals import Caps
 
-__all__ = ["YEAR", "YearToDate", "cuts", "plan_year"]
-
-#: Plan months in a plan year: a per-year cap starts afresh every 12 months.
-YEAR = 12
+__all__ = ["YearToDate", "cuts", "plan_year"]
 
 
 def plan_year(index: int) -> int:

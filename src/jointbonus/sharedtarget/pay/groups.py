@@ -27,7 +27,7 @@ Two gatherings of the roster serve two purposes:
 >>> from jointbonus.core.number import D
 >>> from jointbonus.core.periods import Month
 >>> from jointbonus.core.roster import Member
->>> from jointbonus.sharedtarget.plan import build_plan
+>>> from jointbonus.sharedtarget.build import build_plan
 >>> plan = build_plan(
 ...     name="Demo", currency="USD", start="2026-01", months=2,
 ...     members=[Member(i, "sales", date(2025, 1, 1), None, D("1")) for i in "ABC"]
@@ -42,10 +42,13 @@ Two gatherings of the roster serve two purposes:
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jointbonus.core.periods import Month
 from jointbonus.core.roster import Standing, standing_in
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth, Split
 
@@ -111,6 +114,8 @@ class Framed:
     groups: Groups
     months: tuple[MonthFrame, ...]
     cohorts: tuple[Cohort, ...]
+    cohort_of: Sequence[int]
+    """The cohort (its place in ``cohorts``) of each member, by position."""
 
 
 #: A member's standing key: start and end clamped to the plan, FTE units, salary and target
@@ -154,7 +159,11 @@ def frame_months(plan: Plan) -> Framed:
         key = (start, end, fte_units, salary, bonus, teams[member.team] if by_team else 0)
         standings.setdefault(key, []).append(position)
 
-    columns = [_standing_columns(plan, key) for key in standings]
+    calendar = [(m.month, m.month.first_day, m.month.last_day, m.month.days) for m in plan.months]
+    # A month wholly before a start or after an end gives a standing that does
+    # not depend on the month ("not yet started (starts ...)", "left on ...").
+    outside: dict[tuple[bool, date | None], Standing] = {}
+    columns = [_standing_columns(plan, key, calendar, outside) for key in standings]
     # Standings paid alike in every month form one pay group.
     group_of: dict[tuple[object, ...], int] = {}
     members_of: list[list[int]] = []
@@ -188,11 +197,18 @@ def frame_months(plan: Plan) -> Framed:
         total = sum(w * n for w, n in zip(split, groups.counts, strict=True))
         frames.append(MonthFrame(plan_month, index, groups, units, split, total))
     cohorts = tuple(Cohort(*row) for row in cohort_rows)
-    return Framed(groups, tuple(frames), cohorts)
+    cohort_of = array("I", [0]) * len(plan.members)
+    for number, cohort in enumerate(cohorts):
+        for position in cohort.positions:
+            cohort_of[position] = number
+    return Framed(groups, tuple(frames), cohorts, cohort_of)
 
 
 def _standing_columns(
-    plan: Plan, key: _Key
+    plan: Plan,
+    key: _Key,
+    calendar: Sequence[tuple[Month, date, date, int]],
+    outside: dict[tuple[bool, date | None], Standing],
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
     """Days, units, split weight and reason of one standing, month by month."""
     start, end, fte_units, salary, bonus, _team = key
@@ -201,10 +217,16 @@ def _standing_columns(
     units_of: list[int] = []
     split_of: list[int] = []
     reasons: list[str] = []
-    for plan_month in plan.months:
-        month = plan_month.month
-        if start <= month.first_day and (end is None or end >= month.last_day):
-            standing = Standing(month.days, fte_units * month.days, "")  # all month
+    for month, first, last, days in calendar:
+        if start <= first and (end is None or end >= last):
+            standing = Standing(days, fte_units * days, "")  # all month
+        elif start > last or (end is not None and end < first):
+            before = start > last
+            known = outside.get((before, start if before else end))
+            if known is None:
+                known = standing_in(month, start, end, fte_units, leavers)
+                outside[before, start if before else end] = known
+            standing = known
         else:
             standing = standing_in(month, start, end, fte_units, leavers)
         units, reason = standing.units, standing.reason

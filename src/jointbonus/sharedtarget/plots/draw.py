@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import percent_text, round_half_up
+from jointbonus.io.extras import require_extra
 from jointbonus.io.files import staged_folder, write_bytes
 from jointbonus.sharedtarget.plots.data import (
     AttainmentPicture,
@@ -30,7 +31,6 @@ from jointbonus.sharedtarget.plots.data import (
     cost_picture,
     curve_picture,
 )
-from jointbonus.sharedtarget.report.exports import require_extra
 from jointbonus.sharedtarget.results import Result
 from jointbonus.sharedtarget.risk import CostRisk, RiskMethod, cost_risk
 

@@ -17,7 +17,6 @@ and ``capped``; each line's ``functional`` parts by metric and ``capped``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
@@ -39,6 +38,7 @@ __all__ = [
     "LINE_COLUMNS",
     "MONTH_COLUMNS",
     "RATIO_PLACES",
+    "MonthLineDocuments",
     "calibration_document",
     "caps_costing",
     "exact_text",
@@ -50,7 +50,6 @@ __all__ = [
     "number_text",
     "plan_document",
     "ratio_text",
-    "render_json",
     "result_document",
     "settlement_document",
     "shared_gated",
@@ -414,27 +413,125 @@ def line_document(
     what the caps cut: ``total`` is ``shared`` + the functional parts -
     ``capped``.
     """
-    document: dict[str, Any] = {
-        "member_id": line.member_id,
-        "team": line.team,
-        "period": str(line.period),
-        "days": line.days,
-        "weight": ratio_text(line.weight),
-        "attainment": ratio_text(line.attainment),
-        "payout_factor": ratio_text(line.payout_factor),
-        "shared": str(line.shared),
-    }
-    if functional:
-        document["functional"] = {metric: str(amount) for metric, amount in line.functional}
-    if capped:
-        document["capped"] = str(line.capped)
-    document["total"] = str(line.total)
-    document["status"] = line.status.value
-    document["reason"] = line.reason
-    if holdback:
-        document["held"] = str(line.held)
-        document["paid_now"] = str(line.total if line.paid_now is None else line.paid_now)
+    return _line_fields(
+        {"member_id": line.member_id, "team": line.team},
+        period=str(line.period),
+        days=line.days,
+        weight=ratio_text(line.weight),
+        attainment=ratio_text(line.attainment),
+        payout_factor=ratio_text(line.payout_factor),
+        shared=str(line.shared),
+        functional=[(metric, str(amount)) for metric, amount in line.functional]
+        if functional
+        else None,
+        capped=str(line.capped) if capped else None,
+        total=str(line.total),
+        status=line.status.value,
+        reason=line.reason,
+        held=(str(line.held), str(line.total if line.paid_now is None else line.paid_now))
+        if holdback
+        else None,
+    )
+
+
+def _line_fields(
+    document: dict[str, Any],
+    *,
+    period: str,
+    days: int,
+    weight: str | None,
+    attainment: str | None,
+    payout_factor: str | None,
+    shared: str,
+    functional: list[tuple[str, str]] | None,
+    capped: str | None,
+    total: str,
+    status: str,
+    reason: str,
+    held: tuple[str, str] | None,
+) -> dict[str, Any]:
+    """A line document's keys, in their order, after those in ``document``."""
+    document["period"] = period
+    document["days"] = days
+    document["weight"] = weight
+    document["attainment"] = attainment
+    document["payout_factor"] = payout_factor
+    document["shared"] = shared
+    if functional is not None:
+        document["functional"] = dict(functional)
+    if capped is not None:
+        document["capped"] = capped
+    document["total"] = total
+    document["status"] = status
+    document["reason"] = reason
+    if held is not None:
+        document["held"], document["paid_now"] = held
     return document
+
+
+class MonthLineDocuments:
+    """The documents of one month's lines, as :func:`line_document` makes them.
+
+    A month repeats the same few figures over many members, so each distinct
+    line's document is made once (:meth:`of`), and each text within it (a
+    weight, an amount) once; a member's document adds only their id and team.
+    """
+
+    def __init__(
+        self,
+        currency: Currency,
+        month: MonthResult,
+        *,
+        holdback: bool = False,
+        functional: bool = False,
+        capped: bool = False,
+    ) -> None:
+        self._currency = currency
+        self._month = month
+        self._holdback, self._functional, self._capped = holdback, functional, capped
+        self._period = str(month.month)
+        self._attainment = ratio_text(month.attainment)
+        self._factor = ratio_text(month.factor)
+        self._made: dict[int, dict[str, Any]] = {}
+        self._amounts: dict[int, str] = {}
+        self._weights: dict[Fraction, str | None] = {}
+
+    def _amount(self, units: int) -> str:
+        text = self._amounts.get(units)
+        if text is None:
+            text = self._amounts[units] = str(self._currency.from_minor(units))
+        return text
+
+    def of(self, index: int) -> dict[str, Any]:
+        """The document of the month's distinct line ``index``, without member id and team."""
+        made = self._made.get(index)
+        if made is not None:
+            return made
+        figures = self._month.lines.figures[index]
+        weight = self._weights.get(figures.weight)
+        if weight is None:
+            weight = self._weights[figures.weight] = ratio_text(figures.weight)
+        amount = self._amount
+        made = self._made[index] = _line_fields(
+            {},
+            period=self._period,
+            days=figures.days,
+            weight=weight,
+            attainment=self._attainment,
+            payout_factor=self._factor,
+            shared=amount(figures.shared),
+            functional=[(metric, amount(part)) for metric, part in figures.functional]
+            if self._functional
+            else None,
+            capped=amount(figures.capped) if self._capped else None,
+            total=amount(figures.total),
+            status=figures.status.value,
+            reason=figures.reason,
+            held=(amount(figures.held), amount(figures.total - figures.held))
+            if self._holdback
+            else None,
+        )
+        return made
 
 
 def settlement_document(settlement: Settlement) -> dict[str, Any]:
@@ -477,10 +574,9 @@ def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
 def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
     """Every line's document, as :func:`line_document` makes it, by period then member id.
 
-    A month's lines differ only in who they are for and in a handful of
-    distinct figures: each distinct line's document is made once from its
-    first member's line and copied, with each other member's id and team --
-    the same keys in the same order, so the JSON is the same.
+    Each month's distinct lines are made once (:class:`MonthLineDocuments`)
+    and given each member's id and team -- the same keys in the same order,
+    so the JSON is the same.
     """
     plan = result.plan
     members = plan.members
@@ -490,18 +586,6 @@ def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
         else {}
     )
     for month_result in result.months:
-        made: dict[int, dict[str, Any]] = {}
-        for position, index in enumerate(month_result.lines.of_member):
-            template = made.get(index)
-            if template is None:
-                line = result.line(position, month_result)
-                template = made[index] = line_document(line, holdback=holdback, **options)
-                yield template
-            else:
-                member = members[position]
-                yield {**template, "member_id": member.id, "team": member.team}
-
-
-def render_json(document: dict[str, Any]) -> str:
-    """A document as JSON text: two-space indent, keys in their set order, newline at end."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        documents = MonthLineDocuments(plan.currency, month_result, holdback=holdback, **options)
+        for member, index in zip(members, month_result.lines.of_member, strict=True):
+            yield {"member_id": member.id, "team": member.team, **documents.of(index)}

@@ -37,11 +37,10 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Literal, TextIO
 
-from jointbonus.errors import JointBonusError
 from jointbonus.io.cells import csv_line
+from jointbonus.io.extras import require_extra
 from jointbonus.io.files import write_bytes, write_text
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.documents import (
@@ -63,11 +62,9 @@ __all__ = [
     "PAYROLL_FILE",
     "PAYROLL_NUMBERS",
     "XLSX_FILE",
-    "MissingExtraError",
     "payroll_columns",
     "payroll_csv",
     "payroll_rows",
-    "require_extra",
     "to_frame",
     "write_payroll_csv",
     "write_xlsx",
@@ -88,22 +85,6 @@ MONTH_NUMBERS = ("target", "actual", "attainment", "payout_factor", "pool", "pai
 
 #: Rows of one worksheet, the header included (Excel's limit).
 MAX_SHEET_ROWS = 1_048_576
-
-
-class MissingExtraError(JointBonusError, ImportError):
-    """An optional extra (openpyxl, pandas) that an export needs is not installed."""
-
-
-def require_extra(module: str, extra: str, purpose: str) -> ModuleType:
-    """Import the optional ``module``, or raise :class:`MissingExtraError` naming
-    ``pip install 'jointbonus[EXTRA]'`` for ``purpose``."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MissingExtraError(
-            f"{purpose} needs {module}, which is not installed; install the optional "
-            f"extra with: pip install 'jointbonus[{extra}]'"
-        ) from None
 
 
 # -- payroll -------------------------------------------------------------------

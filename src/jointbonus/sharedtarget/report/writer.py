@@ -32,7 +32,6 @@ import csv
 import functools
 import io
 import itertools
-import operator
 import os
 import re
 import tempfile
@@ -40,48 +39,22 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from jointbonus._gc import paused_gc
 from jointbonus.core.money import Currency
 from jointbonus.io.cells import csv_text, escape_formula
+from jointbonus.io.render import render_json
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.documents import (
-    LINE_COLUMNS,
     MONTH_COLUMNS,
-    calibration_document,
+    MonthLineDocuments,
     flat_line,
     line_columns,
-    line_document,
     month_document,
-    plan_document,
-    render_json,
     result_document,
-    settlement_document,
-    summary_document,
-    weighting_document,
 )
 from jointbonus.sharedtarget.report.statements import STATEMENTS_FOLDER, statement_files
-from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
 from jointbonus.sharedtarget.results import Result
 
-__all__ = [
-    "LINE_COLUMNS",
-    "MONTH_COLUMNS",
-    "calibration_document",
-    "line_columns",
-    "line_document",
-    "lines_csv",
-    "month_document",
-    "months_csv",
-    "plan_document",
-    "render_calibration_table",
-    "render_json",
-    "render_table",
-    "result_document",
-    "settlement_document",
-    "summary_document",
-    "weighting_document",
-    "write_results",
-]
+__all__ = ["lines_csv", "months_csv", "write_results"]
 
 
 def _csv_text(cells: tuple[object, ...]) -> str:
@@ -113,35 +86,20 @@ def _line_rows(result: Result) -> Iterator[str]:
         "functional": plan.weighted,
         "capped": plan.functional.caps.any,
     }
-    members = plan.members
     for month_result in result.months:
         lines = month_result.lines
+        documents = MonthLineDocuments(plan.currency, month_result, **options)
         texts = [
-            _row_text(
-                flat_line(
-                    line_document(result.make_line(members[0], month_result, figures), **options)
-                ),
-                columns,
-            )
-            for figures in lines.figures
+            _row_text(flat_line(documents.of(index)), columns)
+            for index in range(len(lines.figures))
         ]
         if not heads:
             yield ""
             continue
-        tails = [texts[lines.of_member[0]]] if len(heads) == 1 else _pick(texts, lines.of_member)
         rows: list[str] = [""] * (2 * len(heads))  # head, tail, head, tail, ...: no copies
         rows[0::2] = heads
-        rows[1::2] = tails
+        rows[1::2] = lines.spread(texts)
         yield "".join(rows)
-
-
-def _pick(items: list[str], indexes: Sequence[int]) -> list[str]:
-    """``[items[i] for i in indexes]``, at the speed of C."""
-    return (
-        list(operator.itemgetter(*indexes)(items))
-        if len(indexes) > 1
-        else [items[i] for i in indexes]
-    )
 
 
 def _row_text(document: dict[str, Any], columns: Sequence[str]) -> str:
@@ -165,7 +123,6 @@ def _heads(plan: Plan) -> list[str]:
     ]
 
 
-@paused_gc()
 def write_results(result: Result, folder: str | Path, *, statements: bool = False) -> list[Path]:
     """Write ``lines.csv``, ``months.csv`` and ``result.json`` into ``folder``, atomically.
 
