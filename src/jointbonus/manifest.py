@@ -24,8 +24,14 @@ Nothing in the manifest depends on the time, the output folder or the
 current directory, so the same plan and inputs run by the same versions give
 the same manifest, byte for byte, and the same results digest. (The digest
 covers the outputs alone, so it is the same under any Python version that
-gives the same outputs.) The manifest is written with the results, in the
-same all-or-nothing step (:func:`publish`), and moved into place last.
+gives the same outputs.)
+
+:func:`publish` writes the results and the manifest into a new folder and
+puts it in ``DIR``'s place in one step (:func:`jointbonus.io.files.publish_folder`):
+``DIR`` holds the earlier run's complete set of files or the new one's,
+never a mix, whatever fails or is killed when. It refuses an output folder
+that holds the plan file or an input file (:func:`check_output_folder`) or
+files no run wrote, and a second run into a folder that a run is writing.
 
 :func:`verify` checks a folder against its manifest and against a fresh run:
 the inputs are unchanged, the files in the folder are the files the run
@@ -34,9 +40,12 @@ wrote, and running again reproduces them byte for byte.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import platform
+import stat
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,9 +58,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 import jointbonus  # for its __version__, read when a manifest is written
 from jointbonus.errors import JointBonusError
 from jointbonus.gainsharing.schema import GainsharingFile
-from jointbonus.io.files import sha256_of, staged_files, staged_folder, write_text
+from jointbonus.io.files import (
+    OutputFolderError,
+    folder_entries,
+    publish_folder,
+    sha256_of,
+    write_text,
+)
 from jointbonus.sharedtarget.loader import read_plan_file
 from jointbonus.sharedtarget.report.documents import render_json
+from jointbonus.sharedtarget.report.exports import PAYROLL_FILE, XLSX_FILE
+from jointbonus.sharedtarget.report.filenames import STATEMENTS_FOLDER, TRANSPARENCY_FILE
 
 __all__ = [
     "MANIFEST_NAME",
@@ -61,6 +78,7 @@ __all__ = [
     "Manifest",
     "ManifestError",
     "Verification",
+    "check_output_folder",
     "publish",
     "read_manifest",
     "record_inputs",
@@ -218,6 +236,77 @@ def record_inputs(plan_path: str | Path) -> Inputs:
 
 # -- writing ------------------------------------------------------------------------
 
+#: Every file a run of either plan kind writes into its output folder.
+_RUN_FILES = frozenset(
+    {
+        "lines.csv",
+        "months.csv",
+        "result.json",
+        PAYROLL_FILE,
+        XLSX_FILE,
+        TRANSPARENCY_FILE,
+        "periods.csv",
+        "settlement.csv",
+        MANIFEST_NAME,
+    }
+)
+
+
+def _is_run_file(name: str) -> bool:
+    """Whether a run writes ``name`` (a file, or a folder ending in ``/``) into its folder.
+
+    Besides the files of ``_RUN_FILES`` and ``statements/ID.md``, the temporary
+    files an earlier version could leave behind (``.lines.csv.x1y2``) count too.
+    """
+    if name == f"{STATEMENTS_FOLDER}/":
+        return True
+    folder, _, base = name.rpartition("/")
+    if not folder:
+        return name in _RUN_FILES or _is_temporary(base)
+    return folder == STATEMENTS_FOLDER and (base.endswith(".md") or _is_temporary(base))
+
+
+def _is_temporary(base: str) -> bool:
+    """``.NAME.RANDOM``: a temporary file of an earlier version, NAME one a run writes."""
+    return base.startswith(".") and (
+        any(base.startswith(f".{known}.") for known in _RUN_FILES) or ".md." in base
+    )
+
+
+def _listed(folder: Path) -> frozenset[str]:
+    """The outputs the manifest in ``folder`` lists, when it has one that can be read."""
+    path = folder / MANIFEST_NAME
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return frozenset()
+        return frozenset(d.name for d in read_manifest(path).outputs)
+    except (OSError, ManifestError):
+        return frozenset()
+
+
+def check_output_folder(folder: str | Path, plan_path: str | Path) -> None:
+    """Refuse an output folder that is, or holds, the plan file or a file the plan names.
+
+    Paths are compared resolved (symbolic links followed), so a folder named
+    another way (``.``, ``../plan``, a link) is caught too. Raises
+    :class:`~jointbonus.io.files.OutputFolderError` naming the inputs.
+    """
+    target = Path(os.path.realpath(folder))
+    inputs = record_inputs(plan_path)
+    plan = Path(plan_path)
+    home = plan.resolve().parent
+    named = [(str(plan), plan), *((d.name, home / d.name) for d in inputs.files)]
+    held = []
+    for shown, path in named:
+        where = Path(os.path.realpath(path))
+        if where == target or target in where.parents:
+            held.append(shown)
+    if held:
+        raise OutputFolderError(
+            f"{folder}: holds {', '.join(held)}, which the plan reads; the results replace "
+            "their folder as a whole: write them into a folder of their own"
+        )
+
 
 def publish(
     folder: str | Path,
@@ -227,19 +316,33 @@ def publish(
     extras: Mapping[str, str] | None = None,
     options: Mapping[str, bool] | None = None,
 ) -> Manifest:
-    """Write a run's files and its manifest into ``folder``, all or nothing.
+    """Write a run's files and its manifest, then make them ``folder`` in one step.
 
-    ``write`` is called with a staging folder and writes the results there.
-    Then the inputs of ``plan_path`` and every file written are hashed, the
-    manifest is added, and everything is moved into ``folder`` (the manifest
-    last). If anything fails, ``folder`` is left as it was. ``extras`` and
+    ``write`` is called with an empty staging folder and writes the results
+    there. Then the inputs of ``plan_path`` and every file written are
+    hashed, the manifest is added, and the staging folder replaces ``folder``
+    as a whole (:func:`jointbonus.io.files.publish_folder`): ``folder`` holds
+    the earlier set of files or the new one, never a mix, and nothing else.
+    If anything fails, ``folder`` is left as it was. ``extras`` and
     ``options`` are recorded as they are: the versions of optional extras that
     wrote a file, and the options a re-run needs to write the same files.
+
+    Refused before anything is written (:class:`~jointbonus.io.files.OutputFolderError`):
+    a ``folder`` that holds the plan file or an input (:func:`check_output_folder`),
+    and one that holds files no run writes (the user's own, which replacing the
+    folder would remove). A second run into ``folder`` while one is writing
+    it raises :class:`~jointbonus.io.files.FolderBusyError`.
     """
-    with staged_folder(folder, last=(MANIFEST_NAME,)) as stage:
+    check_output_folder(folder, plan_path)
+    listed = functools.cache(lambda: _listed(Path(os.path.realpath(folder))))
+
+    def replaceable(name: str) -> bool:
+        return _is_run_file(name) or name in listed()
+
+    def build(stage: Path) -> Manifest:
         write(stage)
-        names = [name for name in staged_files(stage) if name != MANIFEST_NAME]
-        outputs = tuple(_digest(stage / name, name) for name in names)
+        names = [name for name, kind in folder_entries(stage).items() if kind == "file"]
+        outputs = tuple(_digest(stage / name, name) for name in names if name != MANIFEST_NAME)
         inputs = record_inputs(plan_path)
         manifest = Manifest(
             jointbonus=jointbonus.__version__,
@@ -253,7 +356,9 @@ def publish(
         )
         text = render_json(manifest.document())
         write_text(stage / MANIFEST_NAME, lambda handle: handle.write(text))
-    return manifest
+        return manifest
+
+    return publish_folder(folder, build, replaceable=replaceable)
 
 
 # -- reading a manifest ----------------------------------------------------------------
