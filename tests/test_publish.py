@@ -363,6 +363,55 @@ def test_an_input_that_is_a_link_is_read_and_recorded(
     capsys.readouterr()
 
 
+# -- verify: exactly the files the manifest lists ---------------------------------------------
+
+
+def test_verify_names_every_file_the_manifest_does_not_list_and_every_one_missing(
+    versions: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(versions["a"]), "--out", str(out), "--statements"]) == EXIT_OK
+    (out / "payroll_fixed.csv").write_text("member_id,amount\nM0001,99999.00\n", "utf-8")
+    (out / "statements" / "OLD-2025.md").write_text("a statement of an earlier run", "utf-8")
+    (out / ".jointbonus-abc123").mkdir()
+    (out / "statements" / "M0007.md").unlink()
+    (out / "months.csv").unlink()
+    (out / "result.json").rename(tmp_path / "result.json")
+    (out / "result.json").symlink_to(tmp_path / "result.json")
+    capsys.readouterr()
+    assert main(["verify", str(versions["a"]), str(out)]) == EXIT_FAILURE
+    printed = capsys.readouterr().out
+    differences = [line for line in printed.splitlines() if line.startswith("difference: ")]
+    assert differences == [
+        "difference: months.csv: missing from the folder",
+        "difference: result.json: not the file written: a symbolic link",
+        "difference: statements/M0007.md: missing from the folder",
+        "difference: .jointbonus-abc123: in the folder but not in the manifest (a folder)",
+        "difference: payroll_fixed.csv: in the folder but not in the manifest (a file)",
+        "difference: statements/OLD-2025.md: in the folder but not in the manifest (a file)",
+    ]
+    assert printed.rstrip().endswith("NOT reproduced")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda out: (out / "notes.txt").write_text("mine", "utf-8"), id="extra"),
+        pytest.param(lambda out: (out / "statements" / "M0001.md").unlink(), id="missing"),
+    ],
+)
+def test_verify_fails_on_one_extra_or_one_missing_file(
+    versions: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], change: object
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(versions["a"]), "--out", str(out), "--statements"]) == EXIT_OK
+    assert main(["verify", str(versions["a"]), str(out)]) == EXIT_OK
+    change(out)  # type: ignore[operator]
+    capsys.readouterr()
+    assert main(["verify", str(versions["a"]), str(out), "--format", "json"]) == EXIT_FAILURE
+    assert '"reproduced": false' in capsys.readouterr().out
+
+
 # -- an --out that holds an input -------------------------------------------------------------
 
 

@@ -34,8 +34,9 @@ that holds the plan file or an input file (:func:`check_output_folder`) or
 files no run wrote, and a second run into a folder that a run is writing.
 
 :func:`verify` checks a folder against its manifest and against a fresh run:
-the inputs are unchanged, the files in the folder are the files the run
-wrote, and running again reproduces them byte for byte.
+the inputs are unchanged, the folder holds exactly the files the manifest
+lists (no more, none missing, none a symbolic link), each as the run wrote
+it, and running again reproduces them byte for byte.
 """
 
 from __future__ import annotations
@@ -466,9 +467,12 @@ def _short(sha256: str) -> str:
 def verify(folder: str | Path, recorded: Manifest, current: Manifest) -> Verification:
     """Compare ``folder`` and a fresh run's manifest ``current`` with the ``recorded`` one.
 
-    Checks that the plan file and every input are unchanged, that each output
-    in ``folder`` is the file the recorded run wrote, and that the fresh run
-    wrote the same files with the same content (the same results digest).
+    Checks that the plan file and every input are unchanged, that ``folder``
+    holds exactly the files the manifest lists (each one missing, and each
+    file, folder or symbolic link the manifest does not list, is named as a
+    difference; links are never followed), that each is the file the
+    recorded run wrote, and that the fresh run wrote the same files with the
+    same content (the same results digest).
     """
     out = Path(folder)
     checks: list[tuple[str, str]] = []
@@ -507,13 +511,17 @@ def verify(folder: str | Path, recorded: Manifest, current: Manifest) -> Verific
             )
 
     now_outputs = {d.name: d for d in current.outputs}
+    found = folder_entries(out)
     for entry in recorded.outputs:
-        path = out / entry.name
-        if not path.is_file():
+        kind = found.get(entry.name)
+        if kind is None:
             outcome = "missing from the folder"
             differences.append(f"{entry.name}: {outcome}")
+        elif kind != "file":
+            outcome = f"not the file written: a {kind}"
+            differences.append(f"{entry.name}: {outcome}")
         else:
-            sha256, _size = sha256_of(path)
+            sha256, _size = sha256_of(out / entry.name, follow_symlinks=False)
             if sha256 != entry.sha256:
                 outcome = "changed since it was written"
                 differences.append(f"{entry.name}: {outcome} (sha256 {_short(sha256)}...)")
@@ -533,6 +541,15 @@ def verify(folder: str | Path, recorded: Manifest, current: Manifest) -> Verific
             outcome += "; reproduced"
         checks.append((entry.name, outcome))
     recorded_names = {d.name for d in recorded.outputs}
+    if found.get(MANIFEST_NAME, "file") != "file":
+        checks.append((MANIFEST_NAME, f"not the file written: a {found[MANIFEST_NAME]}"))
+        differences.append(f"{MANIFEST_NAME}: not the file written: a {found[MANIFEST_NAME]}")
+    holders = {str(parent) for name in recorded_names for parent in Path(name).parents}
+    for name, kind in found.items():
+        if name in recorded_names or name == MANIFEST_NAME or name in holders:
+            continue
+        checks.append((name, f"not in the manifest: a {kind} the run did not write"))
+        differences.append(f"{name}: in the folder but not in the manifest (a {kind})")
     for name in sorted(set(now_outputs) - recorded_names):
         checks.append((name, "written by the run, not in the manifest"))
         differences.append(f"{name}: written by the run but not in the manifest")

@@ -464,7 +464,7 @@ def _add_audit_commands(commands: Any) -> None:
         "verify",
         help="check a results folder against its manifest by running the plan again",
         description="Read DIR/manifest.json, check that the plan and its input files are "
-        "unchanged and that the files in DIR are the ones the run wrote, then run the plan "
+        "unchanged and that DIR holds exactly the files the run wrote, then run the plan "
         "again (in a temporary folder, with the recorded options) and check that it writes "
         "the same files, byte for byte. Exit 0 when everything matches, 1 when anything "
         "differs, 2 when the manifest or the plan cannot be read.",
