@@ -73,12 +73,12 @@ def run_command(plan: Path, out: Path) -> list[str]:
             "--statements", "--format", "csv"]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Two versions of one plan (the second restates November's actual), each in a folder."""
-    home = tmp_path_factory.mktemp("versions")
+def make_versions(home: Path, members: int | None) -> dict[str, Path]:
+    """Two versions of one plan (the second restates November's actual), each in a folder;
+    with ``members``, the roster is widened to that many."""
     shutil.copytree(EXAMPLE, home / "a")
-    widen_roster(home / "a", MEMBERS)
+    if members is not None:
+        widen_roster(home / "a", members)
     shutil.copytree(home / "a", home / "b")
     replace_in(
         home / "b" / "data" / "plan_months.csv", "2026-11,1389000,", "2026-11,1389000,1402000"
@@ -86,12 +86,8 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"a": home / "a" / "plan.toml", "b": home / "b" / "plan.toml"}
 
 
-@pytest.fixture(scope="module")
-def references(
-    versions: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, dict[str, bytes | str]]:
+def make_references(versions: dict[str, Path], home: Path) -> dict[str, dict[str, bytes | str]]:
     """What a whole run of each version leaves in its folder, file by file."""
-    home = tmp_path_factory.mktemp("references")
     found = {}
     for version, plan in versions.items():
         assert quietly("run", str(plan), "--out", str(home / version), "--statements") == EXIT_OK
@@ -99,6 +95,32 @@ def references(
     assert found["a"] != found["b"]
     assert found["a"].keys() == found["b"].keys()
     return found
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The plan's two versions with MEMBERS members: for runs that are killed or race."""
+    return make_versions(tmp_path_factory.mktemp("versions"), MEMBERS)
+
+
+@pytest.fixture(scope="module")
+def references(
+    versions: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, bytes | str]]:
+    return make_references(versions, tmp_path_factory.mktemp("references"))
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The plan's two versions with the fixture's 15 members: for quicker runs."""
+    return make_versions(tmp_path_factory.mktemp("small"), None)
+
+
+@pytest.fixture(scope="module")
+def small_references(
+    small: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, bytes | str]]:
+    return make_references(small, tmp_path_factory.mktemp("small-references"))
 
 
 def which(found: dict[str, bytes | str], references: dict[str, dict[str, bytes | str]]) -> str:
@@ -237,24 +259,24 @@ def hold(out: Path, held: list[int]) -> None:
 
 
 def test_a_run_into_a_folder_being_written_is_refused_with_exit_1(
-    versions: dict[str, Path],
+    small: dict[str, Path],
     tmp_path: Path,
     lock_of: list[int],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(versions["a"]), "--out", str(out)]) == EXIT_OK
+    assert main(["run", str(small["a"]), "--out", str(out)]) == EXIT_OK
     before = listing(out)
     hold(out, lock_of)
     capsys.readouterr()
-    assert main(["run", str(versions["b"]), "--out", str(out)]) == EXIT_FAILURE
+    assert main(["run", str(small["b"]), "--out", str(out)]) == EXIT_FAILURE
     stdout, stderr = capsys.readouterr()
     assert stdout == ""
     assert stderr == (
         f"jointbonus: cannot write {out}: jointbonus (process {os.getpid()}) is writing this "
         "folder now; try again when that run has finished\n"
     )
-    assert main(["verify", str(versions["a"]), str(out)]) == EXIT_FAILURE
+    assert main(["verify", str(small["a"]), str(out)]) == EXIT_FAILURE
     assert capsys.readouterr().err == (
         f"jointbonus: cannot read {out}: jointbonus (process {os.getpid()}) is writing this "
         "folder now; verify it when that run has finished\n"
@@ -281,13 +303,13 @@ def test_a_gainsharing_run_into_a_folder_being_written_is_refused_too(
 
 
 def test_leftovers_of_killed_runs_and_of_earlier_versions_are_cleaned(
-    versions: dict[str, Path],
-    references: dict[str, dict[str, bytes | str]],
+    small: dict[str, Path],
+    small_references: dict[str, dict[str, bytes | str]],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(versions["a"]), "--out", str(out), "--statements"]) == EXIT_OK
+    assert main(["run", str(small["a"]), "--out", str(out), "--statements"]) == EXIT_OK
     # a run killed while it wrote: its staging folder, with part of the pay in it
     stage = workshop_of(out) / "new-k1ll3d"
     (stage / "statements").mkdir(parents=True)
@@ -297,39 +319,39 @@ def test_leftovers_of_killed_runs_and_of_earlier_versions_are_cleaned(
     old_stage.mkdir()
     (old_stage / "lines.csv").write_text("member_id,team\nM0002,", encoding="utf-8")
     (out / ".payroll.csv.x1y2z3").write_text("member_id,", encoding="utf-8")
-    (out / "statements" / ".M0003.md.q9w8e7").write_text("# Stat", encoding="utf-8")
+    (out / "statements" / ".DM-S03.md.q9w8e7").write_text("# Stat", encoding="utf-8")
     (out / "statements" / "LEFT-2025.md").write_text("a leaver's old statement", "utf-8")
-    assert main(["run", str(versions["b"]), "--out", str(out), "--statements"]) == EXIT_OK
+    assert main(["run", str(small["b"]), "--out", str(out), "--statements"]) == EXIT_OK
     capsys.readouterr()
-    assert listing(out) == references["b"]
+    assert listing(out) == small_references["b"]
     assert sorted(os.listdir(workshop_of(out))) == [LOCK_NAME]
-    assert main(["verify", str(versions["b"]), str(out)]) == EXIT_OK
+    assert main(["verify", str(small["b"]), str(out)]) == EXIT_OK
 
 
 def test_a_run_without_statements_leaves_no_statements_from_the_run_before(
-    versions: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(versions["a"]), "--out", str(out), "--statements"]) == EXIT_OK
-    assert main(["run", str(versions["a"]), "--out", str(out)]) == EXIT_OK
+    assert main(["run", str(small["a"]), "--out", str(out), "--statements"]) == EXIT_OK
+    assert main(["run", str(small["a"]), "--out", str(out)]) == EXIT_OK
     capsys.readouterr()
     assert sorted(os.listdir(out)) == [
         "lines.csv", "manifest.json", "months.csv", "payroll.csv", "result.json",
     ]  # fmt: skip
-    assert main(["verify", str(versions["a"]), str(out)]) == EXIT_OK
+    assert main(["verify", str(small["a"]), str(out)]) == EXIT_OK
 
 
 # -- links are never followed ---------------------------------------------------------------
 
 
 def test_a_symlinked_statements_folder_is_replaced_never_written_through(
-    versions: dict[str, Path],
-    references: dict[str, dict[str, bytes | str]],
+    small: dict[str, Path],
+    small_references: dict[str, dict[str, bytes | str]],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(versions["a"]), "--out", str(out), "--statements"]) == EXIT_OK
+    assert main(["run", str(small["a"]), "--out", str(out), "--statements"]) == EXIT_OK
     elsewhere = tmp_path / "elsewhere"
     shutil.move(out / "statements", elsewhere)
     (out / "statements").symlink_to(elsewhere, target_is_directory=True)
@@ -338,9 +360,9 @@ def test_a_symlinked_statements_folder_is_replaced_never_written_through(
     (out / "lines.csv").unlink()
     (out / "lines.csv").symlink_to(shared)
     kept = listing(elsewhere)
-    assert main(["run", str(versions["b"]), "--out", str(out), "--statements"]) == EXIT_OK
+    assert main(["run", str(small["b"]), "--out", str(out), "--statements"]) == EXIT_OK
     capsys.readouterr()
-    assert listing(out) == references["b"]  # real files and a real folder, no link
+    assert listing(out) == small_references["b"]  # real files and a real folder, no link
     assert listing(elsewhere) == kept
     assert shared.read_text(encoding="utf-8") == "someone else's file\n"
 
@@ -367,25 +389,25 @@ def test_an_input_that_is_a_link_is_read_and_recorded(
 
 
 def test_verify_names_every_file_the_manifest_does_not_list_and_every_one_missing(
-    versions: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(versions["a"]), "--out", str(out), "--statements"]) == EXIT_OK
+    assert main(["run", str(small["a"]), "--out", str(out), "--statements"]) == EXIT_OK
     (out / "payroll_fixed.csv").write_text("member_id,amount\nM0001,99999.00\n", "utf-8")
     (out / "statements" / "OLD-2025.md").write_text("a statement of an earlier run", "utf-8")
     (out / ".jointbonus-abc123").mkdir()
-    (out / "statements" / "M0007.md").unlink()
+    (out / "statements" / "DM-S07.md").unlink()
     (out / "months.csv").unlink()
     (out / "result.json").rename(tmp_path / "result.json")
     (out / "result.json").symlink_to(tmp_path / "result.json")
     capsys.readouterr()
-    assert main(["verify", str(versions["a"]), str(out)]) == EXIT_FAILURE
+    assert main(["verify", str(small["a"]), str(out)]) == EXIT_FAILURE
     printed = capsys.readouterr().out
     differences = [line for line in printed.splitlines() if line.startswith("difference: ")]
     assert differences == [
         "difference: months.csv: missing from the folder",
         "difference: result.json: not the file written: a symbolic link",
-        "difference: statements/M0007.md: missing from the folder",
+        "difference: statements/DM-S07.md: missing from the folder",
         "difference: .jointbonus-abc123: in the folder but not in the manifest (a folder)",
         "difference: payroll_fixed.csv: in the folder but not in the manifest (a file)",
         "difference: statements/OLD-2025.md: in the folder but not in the manifest (a file)",
@@ -397,18 +419,18 @@ def test_verify_names_every_file_the_manifest_does_not_list_and_every_one_missin
     "change",
     [
         pytest.param(lambda out: (out / "notes.txt").write_text("mine", "utf-8"), id="extra"),
-        pytest.param(lambda out: (out / "statements" / "M0001.md").unlink(), id="missing"),
+        pytest.param(lambda out: (out / "statements" / "DM-S01.md").unlink(), id="missing"),
     ],
 )
 def test_verify_fails_on_one_extra_or_one_missing_file(
-    versions: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], change: object
+    small: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], change: object
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(versions["a"]), "--out", str(out), "--statements"]) == EXIT_OK
-    assert main(["verify", str(versions["a"]), str(out)]) == EXIT_OK
+    assert main(["run", str(small["a"]), "--out", str(out), "--statements"]) == EXIT_OK
+    assert main(["verify", str(small["a"]), str(out)]) == EXIT_OK
     change(out)  # type: ignore[operator]
     capsys.readouterr()
-    assert main(["verify", str(versions["a"]), str(out), "--format", "json"]) == EXIT_FAILURE
+    assert main(["verify", str(small["a"]), str(out), "--format", "json"]) == EXIT_FAILURE
     assert '"reproduced": false' in capsys.readouterr().out
 
 
@@ -480,27 +502,27 @@ def test_plot_refuses_an_out_holding_the_plan(
 
 
 def test_a_run_from_inside_its_out_folder_is_refused(
-    versions: dict[str, Path],
+    small: dict[str, Path],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(versions["a"]), "--out", str(out)]) == EXIT_OK
+    assert main(["run", str(small["a"]), "--out", str(out)]) == EXIT_OK
     before = listing(out)
     monkeypatch.chdir(out)
     capsys.readouterr()
-    assert main(["run", str(versions["b"]), "--out", "."]) == EXIT_BAD_INPUT
+    assert main(["run", str(small["b"]), "--out", "."]) == EXIT_BAD_INPUT
     assert "it is (or holds) the current folder" in capsys.readouterr().err
     assert listing(out) == before
 
 
 def test_a_run_into_a_file_exits_1(
-    versions: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     taken = tmp_path / "taken"
     taken.write_text("a file, not a folder", encoding="utf-8")
-    assert main(["run", str(versions["a"]), "--out", str(taken)]) == EXIT_FAILURE
+    assert main(["run", str(small["a"]), "--out", str(taken)]) == EXIT_FAILURE
     assert capsys.readouterr().err == (
         f"jointbonus: cannot write {taken}: Not a directory: cannot write a folder there\n"
     )
