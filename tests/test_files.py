@@ -227,6 +227,15 @@ def test_publishing_refuses_what_the_caller_does_not_claim(tmp_path: Path) -> No
     assert workshop_names(out) == [LOCK_NAME]
 
 
+def test_desktop_litter_does_not_stop_a_publication(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    publish_folder(out, put(OLD))
+    (out / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (out / "sub" / "Thumbs.db").write_bytes(b"\xd0\xcf")
+    publish_folder(out, put(NEW), replaceable=lambda name: name in OLD or name == "sub/")
+    assert contents(out) == NEW
+
+
 def test_publishing_replaces_a_symbolic_link_and_never_writes_through_it(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
