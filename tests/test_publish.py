@@ -149,7 +149,8 @@ def test_a_run_killed_at_any_moment_leaves_the_old_set_or_the_new_one(
     """Kill real ``jointbonus run`` processes (SIGKILL) at moments drawn from a seeded
     generator: after each kill the folder is one version's complete set and ``verify`` says
     so. Most kills come a random while after the run's staging folder appears, so that they
-    land while it writes and publishes; some at any moment; one at once; one never."""
+    land while it writes and publishes (the first as soon as it appears); some at any moment;
+    one at once; one never."""
     kills = 60 if thorough else 8
     out = tmp_path / "out"
     workshop = workshop_of(out)
@@ -163,11 +164,11 @@ def test_a_run_killed_at_any_moment_leaves_the_old_set_or_the_new_one(
     draw = random.Random(20260611)
     # (how to kill, how long to wait): "now"; "never"; "any" moment after the start;
     # "writing": that long after the staging folder appears
-    schedule = [("now", 0.0), ("never", 0.0)] + [
+    schedule = [("now", 0.0), ("never", 0.0), ("writing", 0.0)] + [
         ("any", draw.uniform(0.0, 1.1) * whole)
         if draw.random() < 0.25
         else ("writing", draw.uniform(0.0, 0.5) * whole)
-        for _ in range(kills - 1)
+        for _ in range(kills - 2)
     ]
     killed = mid_publication = 0
     for how, delay in schedule:
