@@ -329,6 +329,22 @@ def test_leftovers_of_killed_runs_and_of_earlier_versions_are_cleaned(
     assert main(["verify", str(small["b"]), str(out)]) == EXIT_OK
 
 
+def test_hidden_files_of_the_users_stop_a_run_too(
+    small: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(small["a"]), "--out", str(out), "--statements"]) == EXIT_OK
+    (out / ".gitignore").write_text("*\n", encoding="utf-8")
+    (out / ".notes.md.bak").write_text("mine\n", encoding="utf-8")
+    before = listing(out)
+    capsys.readouterr()
+    assert main(["run", str(small["b"]), "--out", str(out), "--statements"]) == EXIT_BAD_INPUT
+    assert f"{out}: holds .gitignore, .notes.md.bak, which jointbonus did not write" in (
+        capsys.readouterr().err
+    )
+    assert listing(out) == before
+
+
 def test_a_run_without_statements_leaves_no_statements_from_the_run_before(
     small: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -257,21 +257,17 @@ def _is_run_file(name: str) -> bool:
     """Whether a run writes ``name`` (a file, or a folder ending in ``/``) into its folder.
 
     Besides the files of ``_RUN_FILES`` and ``statements/ID.md``, the temporary
-    files an earlier version could leave behind (``.lines.csv.x1y2``) count too.
+    files an earlier version could leave behind count too: ``.lines.csv.x1y2``
+    beside the files, ``.ID.md.x1y2`` among the statements.
     """
     if name == f"{STATEMENTS_FOLDER}/":
         return True
     folder, _, base = name.rpartition("/")
     if not folder:
-        return name in _RUN_FILES or _is_temporary(base)
-    return folder == STATEMENTS_FOLDER and (base.endswith(".md") or _is_temporary(base))
-
-
-def _is_temporary(base: str) -> bool:
-    """``.NAME.RANDOM``: a temporary file of an earlier version, NAME one a run writes."""
-    return base.startswith(".") and (
-        any(base.startswith(f".{known}.") for known in _RUN_FILES) or ".md." in base
-    )
+        return name in _RUN_FILES or any(base.startswith(f".{n}.") for n in _RUN_FILES)
+    if folder != STATEMENTS_FOLDER:
+        return False
+    return base.endswith(".md") or (base.startswith(".") and ".md." in base)
 
 
 def _listed(folder: Path) -> frozenset[str]:
