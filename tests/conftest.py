@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -40,3 +41,9 @@ def _profile() -> str:
 
 
 settings.load_profile(_profile())
+
+
+@pytest.fixture(scope="session")
+def thorough() -> bool:
+    """Whether the thorough profile runs: tests that are not hypothesis's do more rounds too."""
+    return _profile() == "thorough"

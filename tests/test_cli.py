@@ -271,7 +271,6 @@ def test_a_failure_while_writing_leaves_no_partial_file(
     out = tmp_path / "results"
     assert main(["run", str(plan_dir / "plan.toml"), "--out", str(out)]) == EXIT_OK
     before = {name: (out / name).read_bytes() for name in files_in(out)}
-    (out / "notes.txt").write_text("mine", encoding="utf-8")
     capsys.readouterr()
     replace_in(plan_dir / "data/plan_months.csv", "2026-11,1389000,", "2026-11,1389000,1500000")
 
@@ -286,8 +285,29 @@ def test_a_failure_while_writing_leaves_no_partial_file(
     assert "Traceback" not in stderr
     assert stdout == ""
     # the earlier results are untouched, no temporary file is left behind
+    assert files_in(out) == set(before)
+    assert {name: (out / name).read_bytes() for name in before} == before
+
+
+def test_a_folder_holding_the_users_own_file_is_refused_and_left_alone(
+    plan_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run replaces its folder as a whole: a file of the user's in it stops the run."""
+    out = tmp_path / "results"
+    assert main(["run", str(plan_dir / "plan.toml"), "--out", str(out)]) == EXIT_OK
+    before = {name: (out / name).read_bytes() for name in files_in(out)}
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    capsys.readouterr()
+    replace_in(plan_dir / "data/plan_months.csv", "2026-11,1389000,", "2026-11,1389000,1500000")
+    assert main(["run", str(plan_dir / "plan.toml"), "--out", str(out)]) == EXIT_BAD_INPUT
+    stdout, stderr = capsys.readouterr()
+    assert stderr.startswith(f"jointbonus: {plan_dir / 'plan.toml'}: {out}: holds notes.txt, ")
+    assert "which jointbonus did not write" in stderr
+    assert "Traceback" not in stderr
+    assert stdout == ""
     assert files_in(out) == {*before, "notes.txt"}
     assert {name: (out / name).read_bytes() for name in before} == before
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_a_failure_while_writing_a_fresh_folder_leaves_it_empty(

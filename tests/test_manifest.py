@@ -23,7 +23,6 @@ from jointbonus import ManifestError, read_manifest
 from jointbonus import manifest as manifest_module
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, main
 from jointbonus.cli import commands as cli_module
-from jointbonus.io.files import staged_folder, write_text
 from jointbonus.manifest import MANIFEST_NAME, FileDigest, results_digest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -364,30 +363,6 @@ def test_a_failure_while_writing_payroll_leaves_a_fresh_folder_empty(
     assert main(["run", str(plan_dir / "plan.toml"), "--out", str(out)]) == EXIT_FAILURE
     assert "Input/output error" in capsys.readouterr().err
     assert list(out.iterdir()) == []
-
-
-def test_a_staged_folder_moves_files_and_subfolders_or_nothing(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    with staged_folder(out, last=("z.json",)) as stage:
-        write_text(stage / "z.json", lambda h: h.write("{}\n"))
-        write_text(stage / "sub" / "a.md", lambda h: h.write("a\n"))
-        (stage / ".hidden").write_text("temporary", encoding="utf-8")
-    assert contents(out) == {"sub/a.md": b"a\n", "z.json": b"{}\n"}
-    with pytest.raises(RuntimeError, match="midway"), staged_folder(out) as stage:
-        write_text(stage / "z.json", lambda h: h.write("changed\n"))
-        raise RuntimeError("midway")
-    assert contents(out) == {"sub/a.md": b"a\n", "z.json": b"{}\n"}
-    (out / "blocker").mkdir()
-    with pytest.raises(IsADirectoryError), staged_folder(out) as stage:
-        write_text(stage / "a.txt", lambda h: h.write("first\n"))
-        write_text(stage / "blocker", lambda h: h.write("a file where a folder is\n"))
-    assert not (out / "a.txt").exists()  # nothing moved: the check comes first
-    assert sorted(p.name for p in out.iterdir()) == ["blocker", "sub", "z.json"]
-    (out / "notes").write_text("a file where a folder would go\n", encoding="utf-8")
-    with pytest.raises(NotADirectoryError), staged_folder(out) as stage:
-        write_text(stage / "a.txt", lambda h: h.write("first\n"))
-        write_text(stage / "notes" / "b.md", lambda h: h.write("b\n"))
-    assert not (out / "a.txt").exists()
 
 
 def test_verify_runs_as_a_process(plan_dir: Path, tmp_path: Path) -> None:

@@ -24,19 +24,29 @@ Nothing in the manifest depends on the time, the output folder or the
 current directory, so the same plan and inputs run by the same versions give
 the same manifest, byte for byte, and the same results digest. (The digest
 covers the outputs alone, so it is the same under any Python version that
-gives the same outputs.) The manifest is written with the results, in the
-same all-or-nothing step (:func:`publish`), and moved into place last.
+gives the same outputs.)
+
+:func:`publish` writes the results and the manifest into a new folder and
+puts it in ``DIR``'s place in one step (:func:`jointbonus.io.files.publish_folder`):
+``DIR`` holds the earlier run's complete set of files or the new one's,
+never a mix, whatever fails or is killed when. It refuses an output folder
+that holds the plan file or an input file (:func:`check_output_folder`) or
+files no run wrote, and a second run into a folder that a run is writing.
 
 :func:`verify` checks a folder against its manifest and against a fresh run:
-the inputs are unchanged, the files in the folder are the files the run
-wrote, and running again reproduces them byte for byte.
+the inputs are unchanged, the folder holds exactly the files the manifest
+lists (no more, none missing, none a symbolic link), each as the run wrote
+it, and running again reproduces them byte for byte.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import platform
+import stat
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,9 +59,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from jointbonus._version import __version__
 from jointbonus.errors import JointBonusError
 from jointbonus.gainsharing.schema import GainsharingFile
-from jointbonus.io.files import sha256_of, staged_files, staged_folder, write_text
+from jointbonus.io.files import (
+    OutputFolderError,
+    folder_entries,
+    publish_folder,
+    sha256_of,
+    write_text,
+)
 from jointbonus.io.render import render_json
 from jointbonus.sharedtarget.loader import read_plan_file
+from jointbonus.sharedtarget.report.exports import PAYROLL_FILE, XLSX_FILE
+from jointbonus.sharedtarget.report.filenames import STATEMENTS_FOLDER, TRANSPARENCY_FILE
 
 __all__ = [
     "MANIFEST_NAME",
@@ -61,6 +79,7 @@ __all__ = [
     "Manifest",
     "ManifestError",
     "Verification",
+    "check_output_folder",
     "publish",
     "read_manifest",
     "record_inputs",
@@ -218,6 +237,73 @@ def record_inputs(plan_path: str | Path) -> Inputs:
 
 # -- writing ------------------------------------------------------------------------
 
+#: Every file a run of either plan kind writes into its output folder.
+_RUN_FILES = frozenset(
+    {
+        "lines.csv",
+        "months.csv",
+        "result.json",
+        PAYROLL_FILE,
+        XLSX_FILE,
+        TRANSPARENCY_FILE,
+        "periods.csv",
+        "settlement.csv",
+        MANIFEST_NAME,
+    }
+)
+
+
+def _is_run_file(name: str) -> bool:
+    """Whether a run writes ``name`` (a file, or a folder ending in ``/``) into its folder.
+
+    Besides the files of ``_RUN_FILES`` and ``statements/ID.md``, the temporary
+    files an earlier version could leave behind count too: ``.lines.csv.x1y2``
+    beside the files, ``.ID.md.x1y2`` among the statements.
+    """
+    if name == f"{STATEMENTS_FOLDER}/":
+        return True
+    folder, _, base = name.rpartition("/")
+    if not folder:
+        return name in _RUN_FILES or any(base.startswith(f".{n}.") for n in _RUN_FILES)
+    if folder != STATEMENTS_FOLDER:
+        return False
+    return base.endswith(".md") or (base.startswith(".") and ".md." in base)
+
+
+def _listed(folder: Path) -> frozenset[str]:
+    """The outputs the manifest in ``folder`` lists, when it has one that can be read."""
+    path = folder / MANIFEST_NAME
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return frozenset()
+        return frozenset(d.name for d in read_manifest(path).outputs)
+    except (OSError, ManifestError):
+        return frozenset()
+
+
+def check_output_folder(folder: str | Path, plan_path: str | Path) -> None:
+    """Refuse an output folder that is, or holds, the plan file or a file the plan names.
+
+    Paths are compared resolved (symbolic links followed), so a folder named
+    another way (``.``, ``../plan``, a link) is caught too. Raises
+    :class:`~jointbonus.io.files.OutputFolderError` naming the inputs.
+    """
+    target = Path(os.path.realpath(folder))
+    inputs = record_inputs(plan_path)
+    plan = Path(plan_path)
+    home = plan.resolve().parent
+    named = [(str(plan), plan), *((d.name, home / d.name) for d in inputs.files)]
+    held = []
+    for shown, path in named:
+        where = Path(os.path.realpath(path))
+        if where == target or target in where.parents:
+            held.append(shown)
+    if held:
+        raise OutputFolderError(
+            f"{folder}: holds {', '.join(held)}, which the plan reads; the results replace "
+            "their folder as a whole: write them into a folder of their own"
+        )
+
 
 def publish(
     folder: str | Path,
@@ -227,19 +313,33 @@ def publish(
     extras: Mapping[str, str] | None = None,
     options: Mapping[str, bool] | None = None,
 ) -> Manifest:
-    """Write a run's files and its manifest into ``folder``, all or nothing.
+    """Write a run's files and its manifest, then make them ``folder`` in one step.
 
-    ``write`` is called with a staging folder and writes the results there.
-    Then the inputs of ``plan_path`` and every file written are hashed, the
-    manifest is added, and everything is moved into ``folder`` (the manifest
-    last). If anything fails, ``folder`` is left as it was. ``extras`` and
+    ``write`` is called with an empty staging folder and writes the results
+    there. Then the inputs of ``plan_path`` and every file written are
+    hashed, the manifest is added, and the staging folder replaces ``folder``
+    as a whole (:func:`jointbonus.io.files.publish_folder`): ``folder`` holds
+    the earlier set of files or the new one, never a mix, and nothing else.
+    If anything fails, ``folder`` is left as it was. ``extras`` and
     ``options`` are recorded as they are: the versions of optional extras that
     wrote a file, and the options a re-run needs to write the same files.
+
+    Refused before anything is written (:class:`~jointbonus.io.files.OutputFolderError`):
+    a ``folder`` that holds the plan file or an input (:func:`check_output_folder`),
+    and one that holds files no run writes (the user's own, which replacing the
+    folder would remove). A second run into ``folder`` while one is writing
+    it raises :class:`~jointbonus.io.files.FolderBusyError`.
     """
-    with staged_folder(folder, last=(MANIFEST_NAME,)) as stage:
+    check_output_folder(folder, plan_path)
+    listed = functools.cache(lambda: _listed(Path(os.path.realpath(folder))))
+
+    def replaceable(name: str) -> bool:
+        return _is_run_file(name) or name in listed()
+
+    def build(stage: Path) -> Manifest:
         write(stage)
-        names = [name for name in staged_files(stage) if name != MANIFEST_NAME]
-        outputs = tuple(_digest(stage / name, name) for name in names)
+        names = [name for name, kind in folder_entries(stage).items() if kind == "file"]
+        outputs = tuple(_digest(stage / name, name) for name in names if name != MANIFEST_NAME)
         inputs = record_inputs(plan_path)
         manifest = Manifest(
             jointbonus=__version__,
@@ -253,7 +353,9 @@ def publish(
         )
         text = render_json(manifest.document())
         write_text(stage / MANIFEST_NAME, lambda handle: handle.write(text))
-    return manifest
+        return manifest
+
+    return publish_folder(folder, build, replaceable=replaceable)
 
 
 # -- reading a manifest ----------------------------------------------------------------
@@ -361,9 +463,12 @@ def _short(sha256: str) -> str:
 def verify(folder: str | Path, recorded: Manifest, current: Manifest) -> Verification:
     """Compare ``folder`` and a fresh run's manifest ``current`` with the ``recorded`` one.
 
-    Checks that the plan file and every input are unchanged, that each output
-    in ``folder`` is the file the recorded run wrote, and that the fresh run
-    wrote the same files with the same content (the same results digest).
+    Checks that the plan file and every input are unchanged, that ``folder``
+    holds exactly the files the manifest lists (each one missing, and each
+    file, folder or symbolic link the manifest does not list, is named as a
+    difference; links are never followed), that each is the file the
+    recorded run wrote, and that the fresh run wrote the same files with the
+    same content (the same results digest).
     """
     out = Path(folder)
     checks: list[tuple[str, str]] = []
@@ -402,13 +507,17 @@ def verify(folder: str | Path, recorded: Manifest, current: Manifest) -> Verific
             )
 
     now_outputs = {d.name: d for d in current.outputs}
+    found = folder_entries(out)
     for entry in recorded.outputs:
-        path = out / entry.name
-        if not path.is_file():
+        kind = found.get(entry.name)
+        if kind is None:
             outcome = "missing from the folder"
             differences.append(f"{entry.name}: {outcome}")
+        elif kind != "file":
+            outcome = f"not the file written: a {kind}"
+            differences.append(f"{entry.name}: {outcome}")
         else:
-            sha256, _size = sha256_of(path)
+            sha256, _size = sha256_of(out / entry.name, follow_symlinks=False)
             if sha256 != entry.sha256:
                 outcome = "changed since it was written"
                 differences.append(f"{entry.name}: {outcome} (sha256 {_short(sha256)}...)")
@@ -428,6 +537,15 @@ def verify(folder: str | Path, recorded: Manifest, current: Manifest) -> Verific
             outcome += "; reproduced"
         checks.append((entry.name, outcome))
     recorded_names = {d.name for d in recorded.outputs}
+    if found.get(MANIFEST_NAME, "file") != "file":
+        checks.append((MANIFEST_NAME, f"not the file written: a {found[MANIFEST_NAME]}"))
+        differences.append(f"{MANIFEST_NAME}: not the file written: a {found[MANIFEST_NAME]}")
+    holders = {str(parent) for name in recorded_names for parent in Path(name).parents}
+    for name, kind in found.items():
+        if name in recorded_names or name == MANIFEST_NAME or name in holders:
+            continue
+        checks.append((name, f"not in the manifest: a {kind} the run did not write"))
+        differences.append(f"{name}: in the folder but not in the manifest (a {kind})")
     for name in sorted(set(now_outputs) - recorded_names):
         checks.append((name, "written by the run, not in the manifest"))
         differences.append(f"{name}: written by the run but not in the manifest")

@@ -20,15 +20,20 @@ settles its reserve; the commands that calibrate or simulate a shared target
 do not apply to it.
 
 ``--out DIR`` writes the results and ``manifest.json`` (the inputs' and
-outputs' SHA-256, see :mod:`jointbonus.manifest`) all or nothing.
+outputs' SHA-256, see :mod:`jointbonus.manifest`) into a new folder that
+replaces ``DIR`` in one step (:func:`jointbonus.io.files.publish_folder`), so
+``DIR`` holds the old complete set of files or the new one, never a mix. A
+``DIR`` that holds the plan or an input, or files no run wrote, is refused
+(exit 2, nothing written); a second run into a ``DIR`` that a run is writing
+is refused (exit 1).
 
 Exit codes: 0 success; 2 bad input (the plan, its files, or a plan that
 cannot be calibrated, an unknown member or month), with every problem listed
 on standard error (on standard output for ``validate``, whose output they
-are); 1 any other failure (an output folder that cannot be written, an
-optional extra that is not installed, such as matplotlib for ``plot``,
-results that ``verify`` cannot reproduce). Bad input never prints a
-traceback and never writes a file.
+are); 1 any other failure (an output folder that cannot be written or that
+another run is writing now, an optional extra that is not installed, such as
+matplotlib for ``plot``, results that ``verify`` cannot reproduce). Bad
+input never prints a traceback and never writes a file.
 """
 
 from __future__ import annotations
@@ -50,11 +55,13 @@ from jointbonus.errors import CalibrationError, JointBonusError, PlanError
 from jointbonus.gainsharing.schema import GainsharingFile
 from jointbonus.io.cells import csv_text
 from jointbonus.io.extras import MissingExtraError
+from jointbonus.io.files import FolderBusyError, reading_lock
 from jointbonus.io.render import render_json
 from jointbonus.manifest import (
     MANIFEST_NAME,
     Manifest,
     ManifestError,
+    check_output_folder,
     publish,
     read_manifest,
     verify,
@@ -295,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             text = _targets(plan, arguments)
         elif arguments.command == "plot":
             matplotlib_version()  # the extra is there before any work is done
+            check_output_folder(arguments.out, arguments.plan)
             text = "".join(f"{path}\n" for path in write_pictures(run(plan), arguments.out))
         elif arguments.command == "statements":
             result = run(plan)
@@ -309,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if arguments.out is not None:
                 options = {"statements": arguments.statements, "xlsx": arguments.xlsx}
                 _write_outputs(arguments.plan, result, arguments.out, options)
-    except MissingExtraError as error:
+    except (MissingExtraError, FolderBusyError) as error:
         return _failure(error)
     except JointBonusError as error:
         print(f"jointbonus: {arguments.plan}: {error}", file=sys.stderr)
@@ -379,6 +387,8 @@ def _main_gainsharing(arguments: argparse.Namespace) -> int:
         )
         if arguments.out is not None:
             _write_outputs(arguments.plan, result, arguments.out, {})
+    except FolderBusyError as error:
+        return _failure(error)
     except JointBonusError as error:
         print(f"jointbonus: {arguments.plan}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -448,7 +458,7 @@ def _add_audit_commands(commands: Any) -> None:
         "verify",
         help="check a results folder against its manifest by running the plan again",
         description="Read DIR/manifest.json, check that the plan and its input files are "
-        "unchanged and that the files in DIR are the ones the run wrote, then run the plan "
+        "unchanged and that DIR holds exactly the files the run wrote, then run the plan "
         "again (in a temporary folder, with the recorded options) and check that it writes "
         "the same files, byte for byte. Exit 0 when everything matches, 1 when anything "
         "differs, 2 when the manifest or the plan cannot be read.",
@@ -508,7 +518,7 @@ def _write_outputs(
     folder: Path,
     options: dict[str, bool],
 ) -> Manifest:
-    """Write a run's files and its manifest into ``folder``, all or nothing.
+    """Write a run's files and its manifest, then make them ``folder`` in one step.
 
     Shared-target plans: lines.csv, months.csv, result.json, payroll.csv, with
     ``statements`` the transparency report and statements, with ``xlsx``
@@ -628,17 +638,22 @@ def _explain(arguments: argparse.Namespace) -> int:
 def _verify(arguments: argparse.Namespace) -> int:
     """``jointbonus verify``: the results folder against its manifest and a fresh run."""
     try:
-        recorded = read_manifest(arguments.folder)
-        options = {key: bool(value) for key, value in recorded.options.items()}
-        if gainsharing.plan_kind(arguments.plan) is not None:
-            result: Result | gainsharing.GainsharingResult = gainsharing.run(
-                gainsharing.load_plan(arguments.plan)
-            )
-        else:
-            result = run(load_plan(arguments.plan))
-        with tempfile.TemporaryDirectory(prefix="jointbonus-verify-") as scratch:
-            current = _write_outputs(arguments.plan, result, Path(scratch), options)
-        verification = verify(arguments.folder, recorded, current)
+        with reading_lock(arguments.folder):  # no run replaces the folder while it is checked
+            recorded = read_manifest(arguments.folder)
+            options = {key: bool(value) for key, value in recorded.options.items()}
+            if gainsharing.plan_kind(arguments.plan) is not None:
+                result: Result | gainsharing.GainsharingResult = gainsharing.run(
+                    gainsharing.load_plan(arguments.plan)
+                )
+            else:
+                result = run(load_plan(arguments.plan))
+            with tempfile.TemporaryDirectory(prefix="jointbonus-verify-") as scratch:
+                rerun = Path(scratch) / "run"
+                current = _write_outputs(arguments.plan, result, rerun, options)
+            verification = verify(arguments.folder, recorded, current)
+    except FolderBusyError as error:
+        print(f"jointbonus: cannot read {arguments.folder}: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILURE
     except MissingExtraError as error:
         return _failure(error)
     except ManifestError as error:  # the message names the manifest

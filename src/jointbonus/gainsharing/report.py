@@ -4,8 +4,9 @@ As in :mod:`jointbonus.sharedtarget.report.writer`: every amount leaves as a dec
 plan currency with exactly its minor unit (``"1234.50"``), every ratio (base
 ratio, shares, weights) as a decimal string with six decimals, rounded half
 away from zero from its exact value, and the base ratio also as an exact
-fraction. Output is deterministic. Files are written under temporary names
-and renamed into place only when all of them are complete.
+fraction. Output is deterministic. Files are written through the one atomic
+writer (:mod:`jointbonus.io.files`) and moved into place only when all of them
+are complete.
 
 The holdback's figures (the held part of each line, what each period pays
 now, each member's year-end settlement of what was held back) appear only in
@@ -15,12 +16,11 @@ bytes as before the holdback existed.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import functools
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tabulate import tabulate
 
@@ -39,6 +39,7 @@ from jointbonus.gainsharing.results import (
     SettlementStatus,
 )
 from jointbonus.io.cells import csv_text
+from jointbonus.io.files import staged_folder, write_text
 from jointbonus.io.render import render_json
 
 __all__ = [
@@ -700,12 +701,12 @@ def write_results(result: GainsharingResult, folder: str | Path) -> list[Path]:
     :func:`settlement_columns`: a plan with a holdback adds the held part, what
     is paid now and each member's holdback settlement.
 
-    The folder is created if needed. Each file is written under a temporary
-    name and renamed into place only when all four are complete; a failure
-    leaves none of them half-written. Returns the paths written.
+    The folder is created if needed. The files are written into a staging
+    folder and moved into place only when all four are complete
+    (:func:`jointbonus.io.files.staged_folder`); a failure leaves none of them
+    half-written. Returns the paths written.
     """
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
     currency = result.plan.currency
     holdback = bool(result.plan.holdback)
     contents: dict[str, Callable[[], str]] = {
@@ -722,19 +723,11 @@ def write_results(result: GainsharingResult, folder: str | Path) -> list[Path]:
         ),
         "result.json": lambda: render_json(result_document(result, lines=False)),
     }
-    staged: list[tuple[str, Path]] = []
-    try:
+    with staged_folder(out) as stage:
         for name, content in contents.items():
-            descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=out)
-            staged.append((name, Path(temporary)))
-            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-                handle.write(content())
-        written = []
-        for name, path in staged:
-            os.replace(path, out / name)
-            written.append(out / name)
-        return written
-    except BaseException:
-        for _, path in staged:
-            path.unlink(missing_ok=True)
-        raise
+            write_text(stage / name, functools.partial(_put, content()))
+    return [out / name for name in contents]
+
+
+def _put(text: str, handle: TextIO) -> int:
+    return handle.write(text)

@@ -16,9 +16,10 @@ decimals, rounded half away from zero from its exact value. Output is
 deterministic: the same plan gives byte-identical text, whatever the hash
 seed or the ambient decimal context.
 
-Writers never leave a half-written file behind: each file is written to a
-temporary name in the output folder, and only when every file is complete
-are they renamed into place. ``lines.csv`` is made by a fast path: a month's
+Writers never leave a half-written file behind: the files are written
+through the one atomic writer (:mod:`jointbonus.io.files`), into a staging
+folder, and moved into place only when every file is complete.
+``lines.csv`` is made by a fast path: a month's
 rows differ only in who they are for and in a handful of (days, weight,
 amount, reason) combinations, each formatted once. A plan with functional
 goals or caps has more columns (:func:`line_columns`): each line's functional
@@ -32,15 +33,14 @@ import csv
 import functools
 import io
 import itertools
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from jointbonus.core.money import Currency
 from jointbonus.io.cells import csv_text, escape_formula
+from jointbonus.io.files import staged_folder, write_text
 from jointbonus.io.render import render_json
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.documents import (
@@ -51,7 +51,7 @@ from jointbonus.sharedtarget.report.documents import (
     month_document,
     result_document,
 )
-from jointbonus.sharedtarget.report.statements import STATEMENTS_FOLDER, statement_files
+from jointbonus.sharedtarget.report.statements import statement_files
 from jointbonus.sharedtarget.results import Result
 
 __all__ = ["lines_csv", "months_csv", "write_results"]
@@ -130,15 +130,15 @@ def write_results(result: Result, folder: str | Path, *, statements: bool = Fals
     :data:`MONTH_COLUMNS` (and ``capped``, for a plan with caps);
     ``result.json`` is :func:`result_document` without
     the lines. Text cells of the CSV files are escaped against formula
-    injection (:mod:`jointbonus.io.cells`). Each file is complete or absent: files are written under
-    temporary names and renamed into place only when all of them are done.
+    injection (:mod:`jointbonus.io.cells`). Each file is complete or absent:
+    the files are written into a staging folder and moved into ``folder``
+    only when all of them are done (:func:`jointbonus.io.files.staged_folder`).
     With ``statements=True`` the transparency report (``transparency.md``) and
     a statement per member (``statements/NAME.md``, names from
     :func:`~jointbonus.sharedtarget.report.statements.statement_file_names`) are staged and
-    renamed with them. Returns the paths written.
+    moved with them. Returns the paths written.
     """
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
     currency = result.plan.currency
     writers: dict[str, Any] = {
         "lines.csv": lambda handle: _write_lines(result, handle),
@@ -148,30 +148,14 @@ def write_results(result: Result, folder: str | Path, *, statements: bool = Fals
         ),
     }
     files: Iterator[tuple[str, Any]] = iter(writers.items())
-    folder_made = statements and not (out / STATEMENTS_FOLDER).exists()
     if statements:
-        (out / STATEMENTS_FOLDER).mkdir(exist_ok=True)
         files = itertools.chain(files, _markdown_writers(result))
-    staged: list[tuple[str, Path]] = []
-    try:
+    names = []
+    with staged_folder(out) as stage:
         for name, write in files:
-            home = (out / name).parent
-            descriptor, temporary_name = tempfile.mkstemp(prefix=f".{Path(name).name}.", dir=home)
-            staged.append((name, Path(temporary_name)))
-            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-                write(handle)
-        written = []
-        for name, staged_path in staged:
-            target = out / name
-            os.replace(staged_path, target)
-            written.append(target)
-        return written
-    except BaseException:
-        for _, staged_path in staged:
-            staged_path.unlink(missing_ok=True)
-        if folder_made and not any((out / STATEMENTS_FOLDER).iterdir()):
-            (out / STATEMENTS_FOLDER).rmdir()
-        raise
+            write_text(stage / name, write)
+            names.append(name)
+    return [out / name for name in names]
 
 
 def _markdown_writers(result: Result) -> Iterator[tuple[str, Callable[[io.TextIOBase], int]]]:
