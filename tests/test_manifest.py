@@ -23,6 +23,7 @@ from jointbonus import ManifestError, read_manifest
 from jointbonus import manifest as manifest_module
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, main
 from jointbonus.cli import commands as cli_module
+from jointbonus.cli import shared as shared_kind
 from jointbonus.manifest import MANIFEST_NAME, FileDigest, results_digest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -359,7 +360,7 @@ def test_a_failure_while_writing_payroll_leaves_a_fresh_folder_empty(
         path.write_text("member_id,team\nDM-M01,", encoding="utf-8")
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(cli_module, "write_payroll_csv", half_written)
+    monkeypatch.setattr(shared_kind, "write_payroll_csv", half_written)
     assert main(["run", str(plan_dir / "plan.toml"), "--out", str(out)]) == EXIT_FAILURE
     assert "Input/output error" in capsys.readouterr().err
     assert list(out.iterdir()) == []

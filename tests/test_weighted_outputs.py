@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-import jointbonus.cli.commands
+import jointbonus.cli.shared
 from jointbonus import D, Member, Plan, Result, realised_weights, run
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from jointbonus.core.number import percent_text, round_half_up
@@ -685,7 +685,7 @@ def test_the_workbook_has_the_parts_as_amounts(result: Result, tmp_path: Path) -
 @pytest.fixture
 def weighted_cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """``jointbonus`` commands load the weighted plan whatever file they are given."""
-    monkeypatch.setattr(jointbonus.cli.commands, "load_plan", lambda path: weighted_plan())
+    monkeypatch.setattr(jointbonus.cli.shared, "load_plan", lambda path: weighted_plan())
     yield
 
 
@@ -758,7 +758,7 @@ def test_cost_risk_with_a_yearly_cap_is_refused_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(
-        jointbonus.cli.commands, "load_plan", lambda path: weighted_plan(cap_per_year="1300.00")
+        jointbonus.cli.shared, "load_plan", lambda path: weighted_plan(cap_per_year="1300.00")
     )
     for arguments in (("simulate",), ("simulate", "--format", "json")):
         code, out, err = cli(arguments[0], str(EXAMPLE), *arguments[1:])

@@ -47,10 +47,8 @@ import json
 import os
 import platform
 import stat
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +56,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from jointbonus._version import __version__
 from jointbonus.errors import JointBonusError
-from jointbonus.gainsharing.schema import GainsharingFile
 from jointbonus.io.files import (
     OutputFolderError,
     folder_entries,
@@ -67,9 +64,6 @@ from jointbonus.io.files import (
     write_text,
 )
 from jointbonus.io.render import render_json
-from jointbonus.sharedtarget.loader import read_plan_file
-from jointbonus.sharedtarget.report.exports import PAYROLL_FILE, XLSX_FILE
-from jointbonus.sharedtarget.report.filenames import STATEMENTS_FOLDER, TRANSPARENCY_FILE
 
 __all__ = [
     "MANIFEST_NAME",
@@ -78,6 +72,7 @@ __all__ = [
     "Inputs",
     "Manifest",
     "ManifestError",
+    "RunFiles",
     "Verification",
     "check_output_folder",
     "publish",
@@ -189,26 +184,6 @@ def _changed_settings(
     return changed
 
 
-def _settings(plan_path: Path) -> dict[str, Any]:
-    """The plan file's settings, validated and with every default filled in, as JSON data."""
-    try:
-        text = plan_path.read_bytes().decode("utf-8-sig")
-        data = tomllib.loads(text, parse_float=Decimal)
-    except (OSError, UnicodeError, tomllib.TOMLDecodeError, ValueError, RecursionError) as error:
-        raise ManifestError(f"{plan_path.name}: cannot read the plan's settings: {error}") from None
-    if data.get("kind") is not None:
-        try:
-            return GainsharingFile.model_validate(data).model_dump(mode="json")
-        except ValidationError as error:
-            raise ManifestError(
-                f"{plan_path.name}: the settings do not validate: {error}"
-            ) from None
-    settings = read_plan_file(plan_path)
-    if settings is None:  # pragma: no cover - read_plan_file raises instead
-        raise ManifestError(f"{plan_path.name}: the settings do not validate")
-    return settings.model_dump(mode="json")
-
-
 def _digest(path: Path, name: str, setting: str | None = None) -> FileDigest:
     try:
         sha256, size = sha256_of(path)
@@ -217,14 +192,15 @@ def _digest(path: Path, name: str, setting: str | None = None) -> FileDigest:
     return FileDigest(name, sha256, size, setting)
 
 
-def record_inputs(plan_path: str | Path) -> Inputs:
+def record_inputs(plan_path: str | Path, settings: Mapping[str, Any]) -> Inputs:
     """The plan file's and every input file's digest, and the settings, of a valid plan.
 
-    Input files are the ``file`` of each section of the plan file (the
-    roster, the months, the history, ...), named as the plan names them.
+    ``settings`` are the plan file's settings as its kind of plan reads them,
+    every default filled in, as JSON data. Input files are the ``file`` of each
+    section of them (the roster, the months, the history, ...), named as the
+    plan names them.
     """
     path = Path(plan_path)
-    settings = _settings(path)
     folder = path.resolve().parent
     files = []
     for section, value in settings.items():
@@ -232,42 +208,39 @@ def record_inputs(plan_path: str | Path) -> Inputs:
         if isinstance(name, str):
             shown = Path(name).as_posix()
             files.append(_digest(folder / name, shown, f"{section}.file"))
-    return Inputs(_digest(path, path.name), tuple(files), settings)
+    return Inputs(_digest(path, path.name), tuple(files), dict(settings))
 
 
 # -- writing ------------------------------------------------------------------------
 
-#: Every file a run of either plan kind writes into its output folder.
-_RUN_FILES = frozenset(
-    {
-        "lines.csv",
-        "months.csv",
-        "result.json",
-        PAYROLL_FILE,
-        XLSX_FILE,
-        TRANSPARENCY_FILE,
-        "periods.csv",
-        "settlement.csv",
-        MANIFEST_NAME,
-    }
-)
 
+@dataclass(frozen=True, slots=True)
+class RunFiles:
+    """What a kind of plan writes into a run's folder: its files, and folders of files.
 
-def _is_run_file(name: str) -> bool:
-    """Whether a run writes ``name`` (a file, or a folder ending in ``/``) into its folder.
-
-    Besides the files of ``_RUN_FILES`` and ``statements/ID.md``, the temporary
-    files an earlier version could leave behind count too: ``.lines.csv.x1y2``
-    beside the files, ``.ID.md.x1y2`` among the statements.
+    A folder that holds anything else is the user's, and is not replaced.
     """
-    if name == f"{STATEMENTS_FOLDER}/":
-        return True
-    folder, _, base = name.rpartition("/")
-    if not folder:
-        return name in _RUN_FILES or any(base.startswith(f".{n}.") for n in _RUN_FILES)
-    if folder != STATEMENTS_FOLDER:
-        return False
-    return base.endswith(".md") or (base.startswith(".") and ".md." in base)
+
+    files: frozenset[str]
+    """The files a run writes, by name (``lines.csv``); the manifest is one of them."""
+    folders: frozenset[str] = frozenset()
+    """Folders whose Markdown files a run writes (``statements``)."""
+
+    def holds(self, name: str) -> bool:
+        """Whether a run writes ``name`` (a file, or a folder ending in ``/``).
+
+        The temporary files an earlier version could leave behind count too:
+        ``.lines.csv.x1y2`` beside the files, ``.ID.md.x1y2`` in a folder.
+        """
+        files = self.files | {MANIFEST_NAME}
+        if name.endswith("/") and name[:-1] in self.folders:
+            return True
+        folder, _, base = name.rpartition("/")
+        if not folder:
+            return name in files or any(base.startswith(f".{n}.") for n in files)
+        if folder not in self.folders:
+            return False
+        return base.endswith(".md") or (base.startswith(".") and ".md." in base)
 
 
 def _listed(folder: Path) -> frozenset[str]:
@@ -281,7 +254,7 @@ def _listed(folder: Path) -> frozenset[str]:
         return frozenset()
 
 
-def check_output_folder(folder: str | Path, plan_path: str | Path) -> None:
+def check_output_folder(folder: str | Path, plan_path: str | Path, inputs: Inputs) -> None:
     """Refuse an output folder that is, or holds, the plan file or a file the plan names.
 
     Paths are compared resolved (symbolic links followed), so a folder named
@@ -289,7 +262,6 @@ def check_output_folder(folder: str | Path, plan_path: str | Path) -> None:
     :class:`~jointbonus.io.files.OutputFolderError` naming the inputs.
     """
     target = Path(os.path.realpath(folder))
-    inputs = record_inputs(plan_path)
     plan = Path(plan_path)
     home = plan.resolve().parent
     named = [(str(plan), plan), *((d.name, home / d.name) for d in inputs.files)]
@@ -310,6 +282,8 @@ def publish(
     plan_path: str | Path,
     write: Callable[[Path], object],
     *,
+    settings: Mapping[str, Any],
+    run_files: RunFiles,
     extras: Mapping[str, str] | None = None,
     options: Mapping[str, bool] | None = None,
 ) -> Manifest:
@@ -323,6 +297,8 @@ def publish(
     If anything fails, ``folder`` is left as it was. ``extras`` and
     ``options`` are recorded as they are: the versions of optional extras that
     wrote a file, and the options a re-run needs to write the same files.
+    ``settings`` are the plan file's settings as its kind reads them
+    (:func:`record_inputs`); ``run_files`` what its runs write.
 
     Refused before anything is written (:class:`~jointbonus.io.files.OutputFolderError`):
     a ``folder`` that holds the plan file or an input (:func:`check_output_folder`),
@@ -330,17 +306,17 @@ def publish(
     folder would remove). A second run into ``folder`` while one is writing
     it raises :class:`~jointbonus.io.files.FolderBusyError`.
     """
-    check_output_folder(folder, plan_path)
+    check_output_folder(folder, plan_path, record_inputs(plan_path, settings))
     listed = functools.cache(lambda: _listed(Path(os.path.realpath(folder))))
 
     def replaceable(name: str) -> bool:
-        return _is_run_file(name) or name in listed()
+        return run_files.holds(name) or name in listed()
 
     def build(stage: Path) -> Manifest:
         write(stage)
         names = [name for name, kind in folder_entries(stage).items() if kind == "file"]
         outputs = tuple(_digest(stage / name, name) for name in names if name != MANIFEST_NAME)
-        inputs = record_inputs(plan_path)
+        inputs = record_inputs(plan_path, settings)
         manifest = Manifest(
             jointbonus=__version__,
             python=platform.python_version(),

@@ -17,7 +17,8 @@
 A plan file that says ``kind = "gainsharing"`` is a gainsharing plan
 (:mod:`jointbonus.gainsharing`): ``jointbonus run`` pays its periods and
 settles its reserve; the commands that calibrate or simulate a shared target
-do not apply to it.
+do not apply to it. The command line dispatches over the kinds of plan
+through one table (:mod:`jointbonus.cli.kinds`).
 
 ``--out DIR`` writes the results and ``manifest.json`` (the inputs' and
 outputs' SHA-256, see :mod:`jointbonus.manifest`) into a new folder that
@@ -39,20 +40,19 @@ input never prints a traceback and never writes a file.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
 
-from jointbonus import gainsharing
 from jointbonus._version import __version__
-from jointbonus.core.number import decimal_text
+from jointbonus.cli.kinds import SCHEMA_NAMES, PlanKind, kind_named, kind_of
 from jointbonus.errors import CalibrationError, JointBonusError, PlanError
-from jointbonus.gainsharing.schema import GainsharingFile
 from jointbonus.io.cells import csv_text
 from jointbonus.io.extras import MissingExtraError
 from jointbonus.io.files import FolderBusyError, reading_lock
@@ -61,50 +61,11 @@ from jointbonus.manifest import (
     MANIFEST_NAME,
     Manifest,
     ManifestError,
-    check_output_folder,
     publish,
     read_manifest,
     verify,
 )
-from jointbonus.sharedtarget.calibration import Calibration, calibrate
-from jointbonus.sharedtarget.engine import run
-from jointbonus.sharedtarget.explain import explain, render_explanation
-from jointbonus.sharedtarget.loader import load_plan
-from jointbonus.sharedtarget.plan import FundingStyle, Plan
-from jointbonus.sharedtarget.plots import matplotlib_version, write_pictures
-from jointbonus.sharedtarget.report.documents import (
-    calibration_document,
-    plan_document,
-    result_document,
-    weighting_document,
-)
-from jointbonus.sharedtarget.report.exports import (
-    PAYROLL_FILE,
-    XLSX_FILE,
-    write_payroll_csv,
-    write_xlsx,
-    xlsx_version,
-)
-from jointbonus.sharedtarget.report.markdown import (
-    calibration_csv,
-    render_calibration_markdown,
-    render_result_markdown,
-)
-from jointbonus.sharedtarget.report.risk import render_risk_table, risk_document
-from jointbonus.sharedtarget.report.statements import render_statement, render_transparency_report
-from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
-from jointbonus.sharedtarget.report.targets import render_targets_table, targets_document
-from jointbonus.sharedtarget.report.writer import lines_csv, write_results
-from jointbonus.sharedtarget.results import Result
-from jointbonus.sharedtarget.risk import (
-    DEFAULT_EXCEED,
-    DEFAULT_SEED,
-    DEFAULT_YEARS,
-    RiskMethod,
-    cost_risk,
-)
-from jointbonus.sharedtarget.schema import PlanFile
-from jointbonus.sharedtarget.targets import assess_targets, propose_targets, uplift_for_hit_rate
+from jointbonus.sharedtarget.risk import DEFAULT_EXCEED, DEFAULT_SEED, DEFAULT_YEARS, RiskMethod
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILURE", "EXIT_OK", "main"]
 
@@ -271,135 +232,75 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    A command makes hundreds of thousands of objects and no reference cycles
+    for a large roster, and Python's cyclic garbage collector would walk them
+    all again and again: it is paused while the command runs (a fifth of the
+    time of a 100,000-member run) and switched back on after it. This is the
+    command line's choice for its own process; the library itself never
+    touches the collector.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = _parser().parse_args(argv)
-    handler = _HANDLERS.get(arguments.command)
-    if handler is not None:
-        return handler(arguments)
+    if arguments.command == "schema":
+        return _schema(arguments)
     if getattr(arguments, "xlsx", False) and arguments.out is None:
         print("jointbonus: --xlsx writes a file: give --out DIR as well", file=sys.stderr)
         return EXIT_BAD_INPUT
-    plan_path = getattr(arguments, "plan", None)
     if getattr(arguments, "statements", False) and arguments.out is None:
         print("jointbonus: --statements writes files: give --out DIR as well", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if plan_path is not None and gainsharing.plan_kind(plan_path) is not None:
-        if getattr(arguments, "statements", False):
-            print(
-                f"jointbonus: {plan_path}: --statements applies to shared-target plans; "
-                "a gainsharing plan's statements are in its `jointbonus run` output",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
-        return _main_gainsharing(arguments)
+    kind = kind_of(arguments.plan)
+    handler = _HANDLERS.get(arguments.command)
+    if handler is not None:
+        return handler(kind, arguments)
+    command = kind.COMMANDS.get(arguments.command)
+    if command is None:
+        return _bad_input(arguments.plan, kind.refuse(arguments.command, arguments.plan))
+    return _guarded(arguments.plan, lambda: command(arguments))
+
+
+def _guarded(plan: Path, work: Callable[[], str]) -> int:
+    """Print what ``work`` makes; bad input exits 2, any other failure 1, no traceback."""
     try:
-        plan = load_plan(arguments.plan)
-        if arguments.command == "calibrate":
-            text = _calibration_text(plan, calibrate(plan), arguments.format)
-        elif arguments.command == "simulate":
-            text = _simulate(plan, arguments)
-        elif arguments.command == "targets":
-            text = _targets(plan, arguments)
-        elif arguments.command == "plot":
-            matplotlib_version()  # the extra is there before any work is done
-            check_output_folder(arguments.out, arguments.plan)
-            text = "".join(f"{path}\n" for path in write_pictures(run(plan), arguments.out))
-        elif arguments.command == "statements":
-            result = run(plan)
-            text = (
-                render_transparency_report(result)
-                if arguments.member is None
-                else render_statement(result, arguments.member)
-            )
-        else:
-            result = run(plan)
-            text = _result_text(result, arguments.format)
-            if arguments.out is not None:
-                options = {"statements": arguments.statements, "xlsx": arguments.xlsx}
-                _write_outputs(arguments.plan, result, arguments.out, options)
+        text = work()
     except (MissingExtraError, FolderBusyError) as error:
         return _failure(error)
     except JointBonusError as error:
-        print(f"jointbonus: {arguments.plan}: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _bad_input(plan, error)
     except OSError as error:
-        where = f" {error.filename}" if error.filename else ""
-        print(f"jointbonus: cannot write{where}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_FAILURE
-    return _print(text)
-
-
-def _simulate(plan: Plan, arguments: argparse.Namespace) -> str:
-    """``jointbonus simulate``: the cost risk as a table or JSON."""
-    risk = cost_risk(
-        plan,
-        method=arguments.method,
-        years=arguments.years,
-        seed=arguments.seed,
-        exceed=arguments.exceed,
-    )
-    if arguments.format == "json":
-        return render_json({"plan": plan_document(plan), "risk": risk_document(plan, risk)})
-    return render_risk_table(plan, risk)
-
-
-def _targets(plan: Plan, arguments: argparse.Namespace) -> str:
-    """``jointbonus targets``: the plan's targets, or proposed ones, with their chances."""
-    solution = None
-    if arguments.hit_rate is not None:
-        solution = uplift_for_hit_rate(plan, arguments.hit_rate)
-        targets = solution.targets
-    elif arguments.uplift is not None:
-        targets = propose_targets(plan, arguments.uplift)
-    else:
-        targets = assess_targets(plan)
-    if arguments.format == "json":
-        return render_json(
-            {"plan": plan_document(plan), "targets": targets_document(plan, targets, solution)}
-        )
-    return render_targets_table(plan, targets, solution)
-
-
-def _main_gainsharing(arguments: argparse.Namespace) -> int:
-    """``jointbonus run`` of a plan file that declares a ``kind`` (a gainsharing plan)."""
-    if arguments.command != "run":
-        print(
-            f"jointbonus: {arguments.plan}: `jointbonus {arguments.command}` applies to "
-            "shared-target plans; a gainsharing plan is measured against its base ratio, "
-            f"not a target: use `jointbonus run {arguments.plan}`, which prints its periods, "
-            "its year-end settlement and every member's statement",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
-    if arguments.format not in ("table", "json") or arguments.xlsx:
-        what = "--xlsx" if arguments.xlsx else f"--format {arguments.format}"
-        return _bad_input(
-            arguments.plan,
-            f"{what} applies to shared-target plans; a gainsharing plan prints a table or JSON "
-            "(--format table|json) and --out writes its CSV files",
-        )
-    try:
-        result = gainsharing.run(gainsharing.load_plan(arguments.plan))
-        text = (
-            gainsharing.render_json(gainsharing.result_document(result))
-            if arguments.format == "json"
-            else gainsharing.render_table(result)
-        )
-        if arguments.out is not None:
-            _write_outputs(arguments.plan, result, arguments.out, {})
-    except FolderBusyError as error:
         return _failure(error)
-    except JointBonusError as error:
-        print(f"jointbonus: {arguments.plan}: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as error:
-        where = f" {error.filename}" if error.filename else ""
-        print(f"jointbonus: cannot write{where}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_FAILURE
     return _print(text)
 
 
-# -- validate, schema, explain, verify and the files of a run ------------------------
+def _run(kind: PlanKind, arguments: argparse.Namespace) -> int:
+    """``jointbonus run``: pay the plan, print the result, and write ``--out``."""
+    refused = kind.refuse_run(arguments)
+    if refused is not None:
+        return _bad_input(arguments.plan, refused)
+
+    def work() -> str:
+        result = kind.run(kind.load(arguments.plan))
+        text = kind.render(result, arguments.format)
+        if arguments.out is not None:
+            options = {name: bool(getattr(arguments, name)) for name in kind.RUN_OPTIONS}
+            _write_outputs(kind, arguments.plan, result, arguments.out, options)
+        return text
+
+    return _guarded(arguments.plan, work)
+
+
+# -- validate, schema, verify and the files of a run ------------------------------------
 
 #: Output formats of run and calibrate; explain has no CSV (it is not a table of lines).
 FORMATS = ("table", "json", "csv", "markdown")
@@ -484,59 +385,20 @@ def _failure(error: Exception) -> int:
     return EXIT_FAILURE
 
 
-def _calibration_text(plan: Plan, calibration: Calibration, format: str) -> str:
-    """``jointbonus calibrate`` in the chosen format."""
-    if format == "json":
-        document = {
-            "plan": plan_document(plan),
-            "calibration": calibration_document(plan, calibration),
-        }
-        if plan.weighted:  # each team's nominal, wanted and expected shared weight
-            document["weighting"] = weighting_document(plan, calibration)
-        return render_json(document)
-    if format == "csv":
-        return calibration_csv(plan, calibration)
-    if format == "markdown":
-        return render_calibration_markdown(plan, calibration)
-    return render_calibration_table(plan, calibration)
-
-
-def _result_text(result: Result, format: str) -> str:
-    """``jointbonus run`` in the chosen format (CSV: the lines, as in lines.csv)."""
-    if format == "json":
-        return render_json(result_document(result))
-    if format == "csv":
-        return lines_csv(result)
-    if format == "markdown":
-        return render_result_markdown(result)
-    return render_table(result)
-
-
 def _write_outputs(
-    plan_path: Path,
-    result: Result | gainsharing.GainsharingResult,
-    folder: Path,
-    options: dict[str, bool],
+    kind: PlanKind, plan_path: Path, result: Any, folder: Path, options: Mapping[str, bool]
 ) -> Manifest:
-    """Write a run's files and its manifest, then make them ``folder`` in one step.
-
-    Shared-target plans: lines.csv, months.csv, result.json, payroll.csv, with
-    ``statements`` the transparency report and statements, with ``xlsx``
-    results.xlsx. Gainsharing plans: the files of
-    :func:`jointbonus.gainsharing.write_results`. Then manifest.json.
-    """
-    extras = {"openpyxl": xlsx_version()} if options.get("xlsx") else {}
-
-    def write(stage: Path) -> None:
-        if isinstance(result, Result):
-            write_results(result, stage, statements=options.get("statements", False))
-            write_payroll_csv(result, stage / PAYROLL_FILE)
-            if options.get("xlsx"):
-                write_xlsx(result, stage / XLSX_FILE)
-        else:
-            gainsharing.write_results(result, stage)
-
-    return publish(folder, plan_path, write, extras=extras, options=options)
+    """Write a run's files (the kind's, with ``options``) and its manifest, then make them
+    ``folder`` in one step."""
+    return publish(
+        folder,
+        plan_path,
+        lambda stage: kind.write(result, stage, options),
+        settings=kind.settings(plan_path),
+        run_files=kind.RUN_FILES,
+        extras=kind.extras(options),
+        options=options,
+    )
 
 
 def _problem_rows(path: Path, error: JointBonusError) -> list[dict[str, Any]]:
@@ -566,30 +428,13 @@ def _problem_rows(path: Path, error: JointBonusError) -> list[dict[str, Any]]:
     ]
 
 
-def _validate(arguments: argparse.Namespace) -> int:
+def _validate(kind: PlanKind, arguments: argparse.Namespace) -> int:
     """``jointbonus validate``: every problem of a plan and its files, or that it is valid."""
     path: Path = arguments.plan
     rows: list[dict[str, Any]] = []
     summary = ""
     try:
-        if gainsharing.plan_kind(path) is not None:
-            shared = gainsharing.load_plan(path)
-            summary = f"a gainsharing plan of {len(shared.members)} members"
-        else:
-            plan = load_plan(path)
-            calibration = calibrate(plan)
-            months = f"{plan.months[0].month} to {plan.months[-1].month}" if plan.months else ""
-            currency = plan.currency
-            pool = currency.format(currency.round_to_minor(calibration.scale))
-            scale = (
-                f"pool at target of {pool} {currency.code}"
-                if plan.funding is FundingStyle.POOL
-                else f"target bonus multiplier of {decimal_text(calibration.scale, 6)}"
-            )
-            summary = (
-                f"{len(plan.members)} members, {len(plan.months)} months ({months}), "
-                f"{len(plan.norm.sample)} historical months; calibrates to a {scale}"
-            )
+        summary = kind.summary(path)
     except JointBonusError as error:
         rows = _problem_rows(path, error)
     if arguments.format == "json":
@@ -611,45 +456,23 @@ def _validate(arguments: argparse.Namespace) -> int:
 
 def _schema(arguments: argparse.Namespace) -> int:
     """``jointbonus schema``: the JSON Schema of a plan file."""
-    model = GainsharingFile if arguments.kind == "gainsharing" else PlanFile
     document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **model.model_json_schema(),
+        **kind_named(SCHEMA_NAMES[arguments.kind]).schema(),
     }
     return _print(render_json(document))
 
 
-def _explain(arguments: argparse.Namespace) -> int:
-    """``jointbonus explain``: one member's month, traced back to the inputs."""
-    if gainsharing.plan_kind(arguments.plan) is not None:
-        return _bad_input(
-            arguments.plan,
-            "`jointbonus explain` applies to shared-target plans; a gainsharing plan's "
-            "statements are in its `jointbonus run` output",
-        )
-    try:
-        result = run(load_plan(arguments.plan))
-        explanation = explain(result, arguments.member, arguments.month)
-    except JointBonusError as error:
-        return _bad_input(arguments.plan, error)
-    return _print(render_explanation(explanation, arguments.format))
-
-
-def _verify(arguments: argparse.Namespace) -> int:
+def _verify(kind: PlanKind, arguments: argparse.Namespace) -> int:
     """``jointbonus verify``: the results folder against its manifest and a fresh run."""
     try:
         with reading_lock(arguments.folder):  # no run replaces the folder while it is checked
             recorded = read_manifest(arguments.folder)
             options = {key: bool(value) for key, value in recorded.options.items()}
-            if gainsharing.plan_kind(arguments.plan) is not None:
-                result: Result | gainsharing.GainsharingResult = gainsharing.run(
-                    gainsharing.load_plan(arguments.plan)
-                )
-            else:
-                result = run(load_plan(arguments.plan))
+            result = kind.run(kind.load(arguments.plan))
             with tempfile.TemporaryDirectory(prefix="jointbonus-verify-") as scratch:
                 rerun = Path(scratch) / "run"
-                current = _write_outputs(arguments.plan, result, rerun, options)
+                current = _write_outputs(kind, arguments.plan, result, rerun, options)
             verification = verify(arguments.folder, recorded, current)
     except FolderBusyError as error:
         print(f"jointbonus: cannot read {arguments.folder}: {error.strerror}", file=sys.stderr)
@@ -711,8 +534,12 @@ def _print(text: str) -> int:
     return EXIT_OK
 
 
-#: Commands that read their arguments themselves (the others share main's steps).
-_HANDLERS = {"validate": _validate, "schema": _schema, "explain": _explain, "verify": _verify}
+#: The commands every kind of plan has (a kind's own are in its ``COMMANDS``).
+_HANDLERS: dict[str, Callable[[PlanKind, argparse.Namespace], int]] = {
+    "run": _run,
+    "validate": _validate,
+    "verify": _verify,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,242 @@
+"""The shared-target plan on the command line (:class:`~jointbonus.cli.kinds.PlanKind`).
+
+``jointbonus run`` calibrates the plan and pays its year; the commands of
+its own are ``calibrate``, ``simulate``, ``targets``, ``plot``,
+``statements`` and ``explain``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from jointbonus.core.number import decimal_text
+from jointbonus.io.render import render_json
+from jointbonus.manifest import RunFiles, check_output_folder, record_inputs
+from jointbonus.sharedtarget.calibration import calibrate
+from jointbonus.sharedtarget.engine import run
+from jointbonus.sharedtarget.explain import explain, render_explanation
+from jointbonus.sharedtarget.loader import load_plan, read_plan_file
+from jointbonus.sharedtarget.plan import FundingStyle, Plan
+from jointbonus.sharedtarget.plots import matplotlib_version, write_pictures
+from jointbonus.sharedtarget.report.documents import (
+    calibration_document,
+    plan_document,
+    result_document,
+    weighting_document,
+)
+from jointbonus.sharedtarget.report.exports import (
+    PAYROLL_FILE,
+    XLSX_FILE,
+    write_payroll_csv,
+    write_xlsx,
+    xlsx_version,
+)
+from jointbonus.sharedtarget.report.filenames import STATEMENTS_FOLDER, TRANSPARENCY_FILE
+from jointbonus.sharedtarget.report.markdown import (
+    calibration_csv,
+    render_calibration_markdown,
+    render_result_markdown,
+)
+from jointbonus.sharedtarget.report.risk import render_risk_table, risk_document
+from jointbonus.sharedtarget.report.statements import render_statement
+from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
+from jointbonus.sharedtarget.report.targets import render_targets_table, targets_document
+from jointbonus.sharedtarget.report.transparency import render_transparency_report
+from jointbonus.sharedtarget.report.writer import lines_csv, write_results
+from jointbonus.sharedtarget.results import Result
+from jointbonus.sharedtarget.risk import cost_risk
+from jointbonus.sharedtarget.schema import PlanFile
+from jointbonus.sharedtarget.targets import assess_targets, propose_targets, uplift_for_hit_rate
+
+__all__ = [
+    "COMMANDS",
+    "FORMATS",
+    "NAME",
+    "RUN_FILES",
+    "RUN_OPTIONS",
+    "extras",
+    "load",
+    "refuse",
+    "refuse_run",
+    "render",
+    "run",
+    "schema",
+    "settings",
+    "summary",
+    "write",
+]
+
+NAME = "shared-target"
+RUN_OPTIONS = ("statements", "xlsx")
+FORMATS = ("table", "json", "csv", "markdown")
+RUN_FILES = RunFiles(
+    files=frozenset(
+        {"lines.csv", "months.csv", "result.json", PAYROLL_FILE, XLSX_FILE, TRANSPARENCY_FILE}
+    ),
+    folders=frozenset({STATEMENTS_FOLDER}),
+)
+
+
+def load(path: Path) -> Plan:
+    return load_plan(path)
+
+
+def render(result: Result, format: str) -> str:
+    """``jointbonus run`` in the chosen format (CSV: the lines, as in lines.csv)."""
+    if format == "json":
+        return render_json(result_document(result))
+    if format == "csv":
+        return lines_csv(result)
+    if format == "markdown":
+        return render_result_markdown(result)
+
+    return render_table(result)
+
+
+def refuse_run(arguments: argparse.Namespace) -> str | None:
+    del arguments
+    return None
+
+
+def refuse(command: str, plan: Path) -> str:  # pragma: no cover - every command applies
+    return f"`jointbonus {command}` does not apply to {plan}"
+
+
+def write(result: Result, stage: Path, options: Mapping[str, bool]) -> None:
+    """lines.csv, months.csv, result.json and payroll.csv; with ``statements`` the
+    transparency report and every statement; with ``xlsx`` results.xlsx."""
+    write_results(result, stage, statements=options.get("statements", False))
+    write_payroll_csv(result, stage / PAYROLL_FILE)
+    if options.get("xlsx"):
+        write_xlsx(result, stage / XLSX_FILE)
+
+
+def extras(options: Mapping[str, bool]) -> dict[str, str]:
+    if not options.get("xlsx"):
+        return {}
+
+    return {"openpyxl": xlsx_version()}
+
+
+def settings(path: Path) -> dict[str, Any]:
+    return read_plan_file(path).model_dump(mode="json")  # type: ignore[union-attr]
+
+
+def summary(path: Path) -> str:
+    """The plan's size and the scale it calibrates to."""
+    plan = load_plan(path)
+    calibration = calibrate(plan)
+    months = f"{plan.months[0].month} to {plan.months[-1].month}" if plan.months else ""
+    currency = plan.currency
+    pool = currency.format(currency.round_to_minor(calibration.scale))
+    scale = (
+        f"pool at target of {pool} {currency.code}"
+        if plan.funding is FundingStyle.POOL
+        else f"target bonus multiplier of {decimal_text(calibration.scale, 6)}"
+    )
+    return (
+        f"{len(plan.members)} members, {len(plan.months)} months ({months}), "
+        f"{len(plan.norm.sample)} historical months; calibrates to a {scale}"
+    )
+
+
+def schema() -> dict[str, Any]:
+
+    return PlanFile.model_json_schema()
+
+
+# -- the commands of a shared-target plan --------------------------------------------
+
+
+def _calibrate(arguments: argparse.Namespace) -> str:
+    """``jointbonus calibrate`` in the chosen format."""
+    plan = load_plan(arguments.plan)
+    calibration = calibrate(plan)
+    if arguments.format == "json":
+        document = {
+            "plan": plan_document(plan),
+            "calibration": calibration_document(plan, calibration),
+        }
+        if plan.weighted:  # each team's nominal, wanted and expected shared weight
+            document["weighting"] = weighting_document(plan, calibration)
+        return render_json(document)
+    if arguments.format == "csv":
+        return calibration_csv(plan, calibration)
+    if arguments.format == "markdown":
+        return render_calibration_markdown(plan, calibration)
+
+    return render_calibration_table(plan, calibration)
+
+
+def _simulate(arguments: argparse.Namespace) -> str:
+    """``jointbonus simulate``: the cost risk as a table or JSON."""
+    plan = load_plan(arguments.plan)
+    risk = cost_risk(
+        plan,
+        method=arguments.method,
+        years=arguments.years,
+        seed=arguments.seed,
+        exceed=arguments.exceed,
+    )
+    if arguments.format == "json":
+        return render_json({"plan": plan_document(plan), "risk": risk_document(plan, risk)})
+    return render_risk_table(plan, risk)
+
+
+def _targets(arguments: argparse.Namespace) -> str:
+    """``jointbonus targets``: the plan's targets, or proposed ones, with their chances."""
+
+    plan = load_plan(arguments.plan)
+    solution = None
+    if arguments.hit_rate is not None:
+        solution = uplift_for_hit_rate(plan, arguments.hit_rate)
+        targets = solution.targets
+    elif arguments.uplift is not None:
+        targets = propose_targets(plan, arguments.uplift)
+    else:
+        targets = assess_targets(plan)
+    if arguments.format == "json":
+        return render_json(
+            {"plan": plan_document(plan), "targets": targets_document(plan, targets, solution)}
+        )
+    return render_targets_table(plan, targets, solution)
+
+
+def _plot(arguments: argparse.Namespace) -> str:
+    """``jointbonus plot``: the pictures, written into ``--out``."""
+
+    plan = load_plan(arguments.plan)
+    matplotlib_version()  # the extra is there before any work is done
+    check_output_folder(
+        arguments.out, arguments.plan, record_inputs(arguments.plan, settings(arguments.plan))
+    )
+    return "".join(f"{path}\n" for path in write_pictures(run(plan), arguments.out))
+
+
+def _statements(arguments: argparse.Namespace) -> str:
+    """``jointbonus statements``: the transparency report, or one member's statement."""
+    result = run(load_plan(arguments.plan))
+    if arguments.member is None:
+        return render_transparency_report(result)
+    return render_statement(result, arguments.member)
+
+
+def _explain(arguments: argparse.Namespace) -> str:
+    """``jointbonus explain``: one member's month, traced back to the inputs."""
+
+    result = run(load_plan(arguments.plan))
+    explanation = explain(result, arguments.member, arguments.month)
+    return render_explanation(explanation, arguments.format)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
+    "calibrate": _calibrate,
+    "simulate": _simulate,
+    "targets": _targets,
+    "plot": _plot,
+    "statements": _statements,
+    "explain": _explain,
+}
