@@ -19,6 +19,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from jointbonus import Line, MonthStatus, Plan, Result, pay
+from jointbonus.core.number import round_half_up
 from strategies import examples
 from weighted import (
     WeightedSpec,
@@ -195,21 +196,38 @@ def test_yearly_capped_expected_cost_is_the_budget_within_the_rounding_bound(spe
 
 
 @examples(2)
-@given(weighted_specs(caps=True))
+@given(weighted_specs(caps=True, holding=True))
 def test_engine_pays_the_capped_expected_cost_on_average_over_the_historical_years(spec):
     spec, _, calibration = calibrated(spec)
     paths = paid_paths(spec, calibration)
-    paid = sum(month.paid for _, _, result in paths for month in result.months)
+    # What a month costs: what members earned, less the holdback leavers forfeit.
+    paid = sum(month.paid - month.forfeited for _, _, result in paths for month in result.months)
     assert Fraction(paid, len(paths)) == calibration.expected_cost
 
 
 @examples(3)
-@given(weighted_specs(per_year=True))
+@given(weighted_specs(per_year=True, holding=True))
 def test_engine_pays_the_yearly_capped_expected_cost_over_years_that_cross_a_plan_year(spec):
     spec, _, calibration = calibrated(spec)
     paths = paid_paths(spec, calibration)
-    paid = sum(month.paid for _, _, result in paths for month in result.months)
+    paid = sum(month.paid - month.forfeited for _, _, result in paths for month in result.months)
     assert Fraction(paid, len(paths)) == calibration.expected_cost
+
+
+@given(weighted_specs(holding=True))
+def test_each_line_holds_back_its_share_of_its_total_and_the_month_holds_their_sum(spec):
+    """held = round(holdback x total), halves away from zero, line by line; a month holds
+    back exactly what its lines hold."""
+    spec, plan, result = paid_plan(spec)
+    lines = list(result.lines())
+    for month in result.months:
+        own = [line for line in lines if line.period == month.month]
+        held = [as_units(plan, line.held) for line in own]
+        for line, part in zip(own, held, strict=True):
+            total = as_units(plan, line.total)
+            assert part == round_half_up(plan.holdback * total)
+            assert as_units(plan, line.total - line.held) == total - part
+        assert sum(held) == month.held
 
 
 # -- monotonicity -----------------------------------------------------------------------

@@ -130,6 +130,8 @@ class WeightedSpec:
     cap_per_year: str | None = None
     scale: str | None = None
     pay_leavers_for_exit_month: bool = False
+    holdback: str = "0"
+    """The share of each line held until the plan year ends (forfeited by leavers)."""
 
     @property
     def calendar(self) -> tuple[Month, ...]:
@@ -175,6 +177,7 @@ class WeightedSpec:
             "cap_per_year": self.cap_per_year,
             "scale": self.scale,
             "pay_leavers_for_exit_month": self.pay_leavers_for_exit_month,
+            "holdback": self.holdback,
         }
 
     def build(self) -> Plan:
@@ -497,6 +500,7 @@ def weighted_specs(
     per_year: bool | None = None,
     gates: bool | None = None,
     all_reported: bool = False,
+    holding: bool = False,
 ) -> WeightedSpec:
     """A plan with functional goals.
 
@@ -504,7 +508,8 @@ def weighted_specs(
     ``per_year``: a per-year cap, with 13 to 24 plan months so that the
     plan crosses a plan-year boundary (``False``: a monthly cap only).
     ``all_reported``: every plan month has its actuals (otherwise some
-    trailing months are pending).
+    trailing months are pending). ``holding``: sometimes a holdback, which
+    members who leave before a plan year ends forfeit.
     """
     money = draw(st.sampled_from(CURRENCIES), label="currency")
     crossing = bool(per_year)
@@ -653,6 +658,9 @@ def weighted_specs(
         cap_per_month=None if month_cap is None else str(month_cap),
         cap_per_year=None if year_cap is None else str(year_cap),
         pay_leavers_for_exit_month=draw(st.booleans()),
+        holdback=draw(st.sampled_from(["0", "0.1", "0.25", "0.5"]), label="holdback")
+        if holding
+        else "0",
     )
 
 
