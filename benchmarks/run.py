@@ -30,7 +30,8 @@ Reported: median seconds and CPU seconds, the child's peak memory
 (``ru_maxrss``), the ratio to the baseline measured in the same run, each
 shape's seconds over the plain pipeline's, and the growth: the log-log slope
 of seconds from the smallest to the largest size (1 is linear). A
-measurement that runs past ``--timeout`` is stopped and shown as "> T".
+step still running after ``--timeout`` seconds is stopped and shown as "> T", T
+the seconds it ran.
 """
 
 from __future__ import annotations
@@ -120,8 +121,9 @@ def child(job: str, plan_path: Path, out: Path) -> None:
     def emit(record: dict[str, Any]) -> None:
         print(json.dumps(record), flush=True)
 
-    def timed(name: str, work: Any) -> Any:
-        emit({"began": name})
+    def timed(name: str, work: Any, announce: bool = True) -> Any:
+        if announce:  # a new step: the parent's timeout starts again
+            emit({"began": name})
         started, cpu = time.perf_counter(), time.process_time()
         value = work()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -140,9 +142,9 @@ def child(job: str, plan_path: Path, out: Path) -> None:
     if job == "plain":
         emit({"began": "pipeline"})
         started, cpu = time.perf_counter(), time.process_time()
-        plan = timed("load", lambda: jointbonus.load_plan(plan_path))
-        result = timed("run", lambda: jointbonus.run(plan))
-        timed("write", lambda: jointbonus.write_results(result, out))
+        plan = timed("load", lambda: jointbonus.load_plan(plan_path), announce=False)
+        result = timed("run", lambda: jointbonus.run(plan), announce=False)
+        timed("write", lambda: jointbonus.write_results(result, out), announce=False)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         emit({"phase": "pipeline", "seconds": seconds, "cpu": cpu})
         return
@@ -167,17 +169,20 @@ def child(job: str, plan_path: Path, out: Path) -> None:
 
 
 def spawn(command: list[str], timeout: float, stdout_to: Path | None = None) -> dict[str, Any]:
-    """Run ``command`` in a fresh process group, stopping it after ``timeout`` seconds.
+    """Run ``command`` in a fresh process group; stop it when a step runs past ``timeout`` s.
 
-    Returns its wall and CPU seconds and peak memory (from ``wait4``: this
-    child's own figures), the phases it printed, when each phase was seen to
-    begin (seconds after the start), whether it was stopped, and its error.
+    A step runs from when the child says it began (a ``{"began": NAME}``
+    line) to when the next one begins; the first from the start. Returns its
+    wall and CPU seconds and peak memory (from ``wait4``: this child's own
+    figures), the phases it printed, when each was seen to begin and when
+    the child was stopped (seconds after the start), and its error.
     """
     started = time.perf_counter()
     lines: list[tuple[float, str]] = []
+    deadline = started + timeout
     done = threading.Lock()
-    finished = False
-    stopped = False
+    finished = threading.Event()
+    stopped_at: float | None = None
     with contextlib.ExitStack() as stack:
         errors = stack.enter_context(tempfile.TemporaryFile())
         sink = stack.enter_context(stdout_to.open("wb")) if stdout_to else None
@@ -189,29 +194,37 @@ def spawn(command: list[str], timeout: float, stdout_to: Path | None = None) -> 
         )
 
         def read() -> None:
+            nonlocal deadline
             assert process.stdout is not None
             for raw in process.stdout:
-                lines.append((time.perf_counter() - started, raw.decode("utf-8", "replace")))
+                seen = time.perf_counter()
+                text = raw.decode("utf-8", "replace")
+                lines.append((seen - started, text))
+                if text.startswith('{"began"'):
+                    deadline = seen + timeout
+
+        def watch() -> None:
+            nonlocal stopped_at
+            while not finished.wait(0.05):
+                now = time.perf_counter()
+                if now > deadline:
+                    with done:
+                        if not finished.is_set():
+                            stopped_at = now - started
+                            with contextlib.suppress(ProcessLookupError):
+                                os.killpg(process.pid, signal.SIGKILL)
+                    return
 
         reader = threading.Thread(target=read, daemon=True) if sink is None else None
         if reader is not None:
             reader.start()
-
-        def stop() -> None:
-            nonlocal stopped
-            with done:
-                if not finished:
-                    stopped = True
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(process.pid, signal.SIGKILL)
-
-        timer = threading.Timer(timeout, stop)
-        timer.start()
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
         _, status, usage = os.wait4(process.pid, 0)
         with done:
-            finished = True
+            finished.set()
         wall = time.perf_counter() - started
-        timer.cancel()
+        watcher.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         if reader is not None:
             reader.join()
@@ -230,14 +243,15 @@ def spawn(command: list[str], timeout: float, stdout_to: Path | None = None) -> 
                 began[record["began"]] = seen
             elif "phase" in record:
                 phases[record["phase"]] = [record["seconds"], record["cpu"]]
-    failed = not stopped and process.returncode != 0
+    failed = stopped_at is None and process.returncode != 0
     return {
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
         "peak_mb": peak_mb,
         "phases": phases,
         "began": began,
-        "timeout": timeout if stopped else None,
+        "timeout": None if stopped_at is None else timeout,
+        "stopped_at": stopped_at,
         "error": error_text.strip()[-2000:] if failed else None,
     }
 
@@ -382,7 +396,7 @@ def caps_cut(size: int, timeout: float) -> dict[str, str]:
         ]
         measured = spawn(command, timeout, stdout_to=target)
         if measured["timeout"] is not None:
-            cut[shape] = f"not checked: run took more than {timeout:g} s"
+            cut[shape] = f"not checked: the run took more than {timeout:g} s"
         elif measured["error"] is not None:
             cut[shape] = f"FAILED: {measured['error'][-300:]}"
         else:
@@ -430,7 +444,9 @@ def summarise(measurements: list[dict[str, Any]]) -> dict[str, dict[str, dict[st
             if not done and stopped:
                 # The phase ran at least from when it was seen to begin to the stop.
                 bounds = [
-                    m["timeout"] - m["began"][row.phase] for m in stopped if row.phase in m["began"]
+                    m["stopped_at"] - m["began"][row.phase]
+                    for m in stopped
+                    if row.phase in m["began"]
                 ]
                 cell["above"] = max(bounds) if bounds else None
                 cell["stopped_after"] = max(m["timeout"] for m in stopped)
@@ -534,7 +550,7 @@ def report(document: dict[str, Any]) -> list[str]:
     )
     lines = [
         f"jointbonus {meta['label']} ({meta['path']}), {meta['date']}, Python {meta['python']}, "
-        f"{meta['cpus']} CPUs; {runs}; runs stopped after {meta['timeout']:g} s; load average "
+        f"{meta['cpus']} CPUs; {runs}; a step stopped after {meta['timeout']:g} s; load average "
         f"while measuring {loads['median']:.1f} (from {loads['min']:.1f} to {loads['max']:.1f}).",
         "",
         "Median seconds (each run a fresh process; imports excluded but for the json row)"
@@ -641,7 +657,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     lines = [
         f"Before: {a}, {old_meta['date']}, load {old_meta['load']['median']:.1f}; "
         f"after: {b}, {new_meta['date']}, load {new_meta['load']['median']:.1f}. "
-        "Median seconds; '> T': stopped at the timeout, after T s in that step.",
+        "Median seconds; '> T': the step was stopped at the timeout, after T s.",
         "",
     ]
     sizes = sorted(set(sizes_of(old["cells"])) | set(sizes_of(new["cells"])))
@@ -702,7 +718,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
             f"--import-runs {FULL['import_runs']}. --quick is --sizes "
             f"{' '.join(map(str, QUICK['sizes']))} --repeat {QUICK['repeat']} "
             f"--slow {QUICK['slow']:g} --timeout {QUICK['timeout']:g} "
-            f"--import-runs {QUICK['import_runs']}: every measurement once, and any run "
+            f"--import-runs {QUICK['import_runs']}: every measurement once, and any step "
             "stopped after 15 s, so that it all takes under two minutes on two cores. "
             "Options given with --quick override it."
         ),
@@ -719,7 +735,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--timeout",
         type=float,
-        help="stop a run after this many seconds; shown as '> T' and not tried at larger sizes",
+        help="stop a step still running after this many seconds; shown as '> T' and not "
+        "tried at larger sizes",
     )
     parser.add_argument("--import-runs", type=int, help="fresh processes timing the import")
     parser.add_argument(
