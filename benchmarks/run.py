@@ -63,6 +63,7 @@ OUT = HERE / ".out"
 YEARS = 100_000
 SIZES = (1_000, 10_000, 100_000)
 MILLION = 1_000_000
+CHECK_SIZE = 1_000  # the largest size the caps are checked at
 QUICK = {"sizes": [1_000, 10_000], "repeat": 1, "slow": 30.0, "timeout": 10.0, "import_runs": 5}
 QUICK |= {"check_caps": False}
 FULL = {"sizes": list(SIZES), "repeat": 3, "slow": 30.0, "timeout": 600.0, "import_runs": 7}
@@ -170,7 +171,12 @@ def child(job: str, plan_path: Path, out: Path) -> None:
 # -- the parent: fresh processes, timeouts, peak memory ------------------------
 
 
-def spawn(command: list[str], timeout: float, stdout_to: Path | None = None) -> dict[str, Any]:
+def spawn(
+    command: list[str],
+    timeout: float,
+    stdout_to: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Run ``command`` in a fresh process group; stop it when a step runs past ``timeout`` s.
 
     A step runs from when the child says it began (a ``{"began": NAME}``
@@ -193,6 +199,7 @@ def spawn(command: list[str], timeout: float, stdout_to: Path | None = None) -> 
             stdout=subprocess.PIPE if sink is None else sink,
             stderr=errors,
             start_new_session=True,
+            env=env,
         )
 
         def read() -> None:
@@ -273,9 +280,25 @@ def plan_for(size: int, shape: str) -> Path:
     return plan
 
 
-def measure(job: str, size: int, plan: Path, timeout: float) -> dict[str, Any]:
-    """One fresh process running ``job`` on ``plan``."""
-    out = OUT / str(size) / job
+@dataclass(frozen=True)
+class Code:
+    """A checkout to measure: ``env`` for its children (``None``: this process's own)."""
+
+    name: str
+    env: dict[str, str] | None = None
+
+
+THIS = Code("this")
+
+
+def against(src: Path) -> Code:
+    """Another checkout: its ``src`` folder alone on the children's ``PYTHONPATH``."""
+    return Code("against", {**os.environ, "PYTHONPATH": str(src.resolve())})
+
+
+def measure(job: str, size: int, plan: Path, timeout: float, code: Code = THIS) -> dict[str, Any]:
+    """One fresh process running ``job`` on ``plan`` with ``code``."""
+    out = OUT / str(size) / ("" if job == "baseline" else code.name) / job
     if out.exists():
         shutil.rmtree(out)
     load = os.getloadavg()[0]
@@ -283,38 +306,33 @@ def measure(job: str, size: int, plan: Path, timeout: float) -> dict[str, Any]:
         out.mkdir(parents=True)
         target = out / "result.json"
         command = [sys.executable, "-m", "jointbonus", "run", str(plan), "--format", "json"]
-        measured = spawn(command, timeout, stdout_to=target)
+        measured = spawn(command, timeout, stdout_to=target, env=code.env)
         if measured["timeout"] is None and measured["error"] is None:
             measured["phases"]["process"] = [measured["wall"], measured["cpu"]]
             measured["bytes"] = target.stat().st_size
         else:
             measured["began"]["process"] = 0.0
     else:
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--child",
-            job,
-            str(plan),
-            str(out),
-        ]
-        measured = spawn(command, timeout)
+        script = str(Path(__file__).resolve())
+        command = [sys.executable, script, "--child", job, str(plan), str(out)]
+        measured = spawn(command, timeout, env=code.env)
     return {"job": job, "size": size, "load": load, **measured}
 
 
-def measure_import(timeout: float) -> dict[str, Any]:
+def measure_import(timeout: float, code: Code = THIS) -> dict[str, Any]:
     load = os.getloadavg()[0]
-    measured = spawn([sys.executable, "-c", IMPORT_SNIPPET], timeout)
+    measured = spawn([sys.executable, "-c", IMPORT_SNIPPET], timeout, env=code.env)
     return {"job": "import", "size": 0, "load": load, **measured}
 
 
-def which_jointbonus() -> dict[str, str]:
-    """Where the children import jointbonus from, and that checkout's commit."""
+def which_jointbonus(code: Code = THIS) -> dict[str, str]:
+    """Where ``code``'s children import jointbonus from, and that checkout's commit."""
     found = subprocess.run(
         [sys.executable, "-c", "import jointbonus; print(jointbonus.__file__)"],
         capture_output=True,
         text=True,
         check=False,
+        env=code.env,
     )
     if found.returncode != 0:
         raise SystemExit(f"cannot import jointbonus:\n{found.stderr}")
@@ -381,11 +399,11 @@ def compare_lines(ours: Path, theirs: Path) -> str:
     return f"{rows:,} lines, total paid {total} in both; files {same}"
 
 
-def caps_cut(size: int, timeout: float) -> dict[str, str]:
+def caps_cut(size: int, timeout: float, code: Code = THIS) -> dict[str, str]:
     """What the caps cut in the months paid: ``summary.capped_to_date`` of ``run --format json``."""
     cut = {}
     for shape in ("cap_month", "cap_year"):
-        target = OUT / str(size) / f"check-{shape}.json"
+        target = OUT / str(size) / code.name / f"check-{shape}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable,
@@ -396,7 +414,7 @@ def caps_cut(size: int, timeout: float) -> dict[str, str]:
             "--format",
             "json",
         ]
-        measured = spawn(command, timeout, stdout_to=target)
+        measured = spawn(command, timeout, stdout_to=target, env=code.env)
         if measured["timeout"] is not None:
             cut[shape] = f"not checked: the run took more than {timeout:g} s"
         elif measured["error"] is not None:
@@ -744,7 +762,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check-caps",
         action=argparse.BooleanOptionalAction,
-        help="check at the smallest size that the caps bind (runs both capped plans once more)",
+        help="check that the caps bind, at the smallest size or 1,000 members if smaller "
+        "(runs both capped plans once more)",
     )
     parser.add_argument(
         "--only",
@@ -757,6 +776,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         default=OUT / "bench.json",
         help="write the run as JSON here and its tables as Markdown beside it (.md)",
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="SRC",
+        help="also measure the checkout whose package folder is SRC (its src/), alternating "
+        "with this one run by run, and set the two side by side",
     )
     parser.add_argument(
         "--compare",
@@ -780,7 +806,128 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--repeat and --sizes must be at least 1")
     if arguments.compare and len(arguments.compare) > 2:
         parser.error("--compare takes OLD.json, or OLD.json NEW.json")
+    if arguments.compare and arguments.against:
+        parser.error("--against compares with the checkout it measures: no --compare with it")
+    if arguments.against and not (arguments.against / "jointbonus").is_dir():
+        parser.error(f"--against {arguments.against}: expected a folder holding jointbonus/")
     return arguments
+
+
+def measure_all(arguments: argparse.Namespace, codes: list[Code]) -> dict[str, dict[str, Any]]:
+    """Every measurement for each of ``codes``, alternating between them; a document each."""
+    began = time.perf_counter()
+    where = {code.name: which_jointbonus(code) for code in codes}
+    missing = baseline_missing()
+    jobs = [job for job in JOB_SHAPE if not arguments.only or job in arguments.only]
+    if "plain" in jobs and "baseline" not in jobs:
+        jobs.insert(1, "baseline")
+    if missing is not None and "baseline" in jobs:
+        jobs.remove("baseline")
+        print(f"baseline skipped: {missing}")
+    for code in codes:
+        print(f"Measuring jointbonus {where[code.name]['label']} from {where[code.name]['path']}")
+    print(
+        f"Sizes {', '.join(f'{s:,}' for s in sorted(arguments.sizes))}, {arguments.repeat} runs, "
+        f"timeout {arguments.timeout:g} s"
+    )
+
+    # The baseline does not depend on the code measured: it belongs to every document.
+    measurements: dict[str, list[dict[str, Any]]] = {code.name: [] for code in codes}
+    shared: list[dict[str, Any]] = []
+    checks: dict[str, dict[str, dict[str, Any]]] = {code.name: {} for code in codes}
+    loads: list[float] = []
+    stopped_at: dict[tuple[str, str], int] = {}
+    once: set[tuple[str, str]] = set()
+    if not arguments.only or "import" in arguments.only:
+        for _ in range(arguments.import_runs):
+            for code in codes:
+                measured = measure_import(arguments.timeout, code)
+                loads.append(measured["load"])
+                measurements[code.name].append(measured)
+    for size in sorted(arguments.sizes):
+        plans = {job: plan_for(size, JOB_SHAPE[job]) for job in jobs}
+        runs = [(job, code) for job in jobs for code in ([THIS] if job == "baseline" else codes)]
+        for job, code in runs:
+            if (code.name, job) in stopped_at:
+                skipped = f"stopped at {stopped_at[code.name, job]:,} members"
+                record = {"job": job, "size": size, "skipped": skipped, "phases": {}, "began": {}}
+                (shared if job == "baseline" else measurements[code.name]).append(record)
+        for run_number in range(arguments.repeat):
+            for job, code in runs:
+                key = (code.name, job)
+                if key in stopped_at or (run_number > 0 and key in once):
+                    continue
+                measured = measure(job, size, plans[job], arguments.timeout, code)
+                loads.append(measured["load"])
+                (shared if job == "baseline" else measurements[code.name]).append(measured)
+                state = (
+                    f"stopped after {arguments.timeout:g} s"
+                    if measured["timeout"]
+                    else "FAILED"
+                    if measured["error"]
+                    else f"{measured['wall']:.2f} s, {measured['peak_mb']:.0f} MB"
+                )
+                label = "" if len(codes) == 1 or job == "baseline" else f" {code.name}"
+                print(f"  {size:>9,} {job:<11} run {run_number + 1}{label}: {state}", flush=True)
+                if measured["timeout"] or measured["error"]:
+                    stopped_at[key] = size
+                elif run_number == 0 and measured["wall"] > arguments.slow:
+                    once.add(key)
+        for code in codes:
+            if "plain" in jobs and "baseline" in jobs:
+                checks[code.name].setdefault("lines", {})[str(size)] = compare_lines(
+                    OUT / str(size) / code.name / "plain" / "lines.csv",
+                    OUT / str(size) / "baseline" / "lines.csv",
+                )
+    # The caps bind: checked once, at the smallest size or 1,000 members if that is smaller.
+    if arguments.check_caps and {"cap_month", "cap_year"} & set(jobs):
+        size = min(*arguments.sizes, CHECK_SIZE)
+        for code in codes:
+            checks[code.name]["caps"] = {str(size): caps_cut(size, arguments.timeout, code)}
+
+    documents = {}
+    for code in codes:
+        ours = measurements[code.name] + shared
+        documents[code.name] = {
+            "meta": {
+                **where[code.name],
+                "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+                "python": sys.version.split()[0],
+                "cpus": os.cpu_count(),
+                "sizes": sorted(arguments.sizes),
+                "repeat": arguments.repeat,
+                "slow": arguments.slow,
+                "timeout": arguments.timeout,
+                "import_runs": arguments.import_runs,
+                "check_caps": arguments.check_caps,
+                "quick": arguments.quick,
+                "alternated_with": [
+                    where[other.name]["label"] for other in codes if other is not code
+                ],
+                "load": {
+                    "median": statistics.median(loads) if loads else 0.0,
+                    "min": min(loads, default=0.0),
+                    "max": max(loads, default=0.0),
+                },
+                "seconds": time.perf_counter() - began,
+            },
+            "cells": summarise(ours),
+            "checks": checks[code.name],
+            "measurements": ours,
+        }
+    return documents
+
+
+def failures(document: dict[str, Any]) -> bool:
+    """Whether the run's checks failed or a measurement failed (a timeout is no failure)."""
+    checks = document["checks"]
+    failed = any(text.startswith("MISMATCH") for text in checks.get("lines", {}).values())
+    failed |= any(
+        cut.startswith("FAILED") or (cut[:1].isdigit() and Decimal(cut) <= 0)
+        for by_shape in checks.get("caps", {}).values()
+        for cut in by_shape.values()
+    )
+    return failed or any(m.get("error") for m in document["measurements"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -794,115 +941,35 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(compare(old, new)))
         return 0
 
-    began = time.perf_counter()
-    where = which_jointbonus()
-    missing = baseline_missing()
-    jobs = [job for job in JOB_SHAPE if not arguments.only or job in arguments.only]
-    if "plain" in jobs and "baseline" not in jobs:
-        jobs.insert(1, "baseline")
-    if missing is not None and "baseline" in jobs:
-        jobs.remove("baseline")
-        print(f"baseline skipped: {missing}")
-    print(
-        f"Measuring jointbonus {where['label']} from {where['path']}: sizes "
-        f"{', '.join(f'{s:,}' for s in sorted(arguments.sizes))}, {arguments.repeat} runs, "
-        f"timeout {arguments.timeout:g} s"
-    )
-
-    measurements: list[dict[str, Any]] = []
-    checks: dict[str, dict[str, Any]] = {}
-    loads: list[float] = []
-    stopped_at: dict[str, int] = {}
-    if not arguments.only or "import" in arguments.only:
-        for _ in range(arguments.import_runs):
-            measured = measure_import(arguments.timeout)
-            loads.append(measured["load"])
-            measurements.append(measured)
-    for size in sorted(arguments.sizes):
-        plans = {job: plan_for(size, JOB_SHAPE[job]) for job in jobs}
-        once: set[str] = set()
-        for job in jobs:
-            if job in stopped_at:
-                measurements.append(
-                    {
-                        "job": job,
-                        "size": size,
-                        "skipped": f"stopped at {stopped_at[job]:,} members",
-                        "phases": {},
-                        "began": {},
-                    }
-                )
-        for run_number in range(arguments.repeat):
-            for job in jobs:
-                if job in stopped_at or (run_number > 0 and job in once):
-                    continue
-                measured = measure(job, size, plans[job], arguments.timeout)
-                loads.append(measured["load"])
-                measurements.append(measured)
-                state = (
-                    f"stopped after {arguments.timeout:g} s"
-                    if measured["timeout"]
-                    else "FAILED"
-                    if measured["error"]
-                    else f"{measured['wall']:.2f} s, {measured['peak_mb']:.0f} MB"
-                )
-                print(f"  {size:>9,} {job:<11} run {run_number + 1}: {state}", flush=True)
-                if measured["timeout"] or measured["error"]:
-                    stopped_at[job] = size
-                elif run_number == 0 and measured["wall"] > arguments.slow:
-                    once.add(job)
-        if "plain" in jobs and "baseline" in jobs:
-            checks.setdefault("lines", {})[str(size)] = compare_lines(
-                OUT / str(size) / "plain" / "lines.csv", OUT / str(size) / "baseline" / "lines.csv"
-            )
-        capped = {"cap_month", "cap_year"} & set(jobs)
-        if arguments.check_caps and capped and size == min(arguments.sizes):
-            checks.setdefault("caps", {})[str(size)] = caps_cut(size, arguments.timeout)
-
-    document = {
-        "meta": {
-            "label": where["label"],
-            "path": where["path"],
-            "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-            "python": sys.version.split()[0],
-            "cpus": os.cpu_count(),
-            "sizes": sorted(arguments.sizes),
-            "repeat": arguments.repeat,
-            "slow": arguments.slow,
-            "timeout": arguments.timeout,
-            "import_runs": arguments.import_runs,
-            "check_caps": arguments.check_caps,
-            "quick": arguments.quick,
-            "load": {
-                "median": statistics.median(loads) if loads else 0.0,
-                "min": min(loads, default=0.0),
-                "max": max(loads, default=0.0),
-            },
-            "seconds": time.perf_counter() - began,
-        },
-        "cells": summarise(measurements),
-        "checks": checks,
-        "measurements": measurements,
-    }
-    lines = report(document)
-    lines += ["", f"All of this run: {document['meta']['seconds']:.0f} s."]
-    save(document, arguments.save, lines)
-    print()
-    print("\n".join(lines))
-    print()
-    print(f"Saved {arguments.save} and {arguments.save.with_suffix('.md')}.")
-    if arguments.compare:
-        old = json.loads(arguments.compare[0].read_text(encoding="utf-8"))
+    codes = [THIS] if arguments.against is None else [against(arguments.against), THIS]
+    documents = measure_all(arguments, codes)
+    saved = {"this": arguments.save}
+    if arguments.against is not None:
+        saved["against"] = arguments.save.with_name(arguments.save.stem + "-against.json")
+    for name, document in documents.items():
+        lines = report(document)
+        lines += ["", f"All of this run: {document['meta']['seconds']:.0f} s."]
+        save(document, saved[name], lines)
         print()
-        print("\n".join(compare(old, document)))
-    failed = any(text.startswith("MISMATCH") for text in checks.get("lines", {}).values())
-    failed |= any(
-        cut.startswith("FAILED") or (cut[:1].isdigit() and Decimal(cut) <= 0)
-        for by_shape in checks.get("caps", {}).values()
-        for cut in by_shape.values()
-    )
-    failed |= any("error" in m and m["error"] for m in measurements)
-    return 1 if failed else 0
+        print("\n".join(lines))
+    print()
+    for path in saved.values():
+        print(f"Saved {path} and {path.with_suffix('.md')}.")
+    if arguments.compare or arguments.against is not None:
+        old = (
+            documents["against"]
+            if arguments.against is not None
+            else json.loads(arguments.compare[0].read_text(encoding="utf-8"))
+        )
+        compared = compare(old, documents["this"])
+        if arguments.against is not None:
+            compared = ["Measured side by side, alternating run by run:", "", *compared]
+            path = arguments.save.with_name(arguments.save.stem + "-compared.md")
+            path.write_text("\n".join(compared) + "\n", encoding="utf-8")
+            print(f"Saved {path}.")
+        print()
+        print("\n".join(compared))
+    return 1 if any(failures(document) for document in documents.values()) else 0
 
 
 if __name__ == "__main__":
