@@ -540,7 +540,9 @@ def sizes_of(cells: dict[str, dict[str, dict[str, Any]]]) -> list[int]:
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    if not rows:
+        return ["(nothing measured)"]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
     lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
     lines.append(
         "|"

@@ -113,6 +113,12 @@ def test_a_stopped_step_reads_as_a_lower_bound_and_compares() -> None:
     assert "< 0.17" in compared  # 1.7 s against more than 10 s
 
 
+def test_a_run_of_one_job_reports() -> None:
+    alone = _document([_measurement("plain", 1_000, phases={"pipeline": [0.5, 0.5]})])
+    text = "\n".join(bench.report(alone))
+    assert "| plain: load_plan -> run -> write_results | 0.500 |" in text
+
+
 def test_a_step_past_the_timeout_is_stopped() -> None:
     sleeper = 'import time; print(\'{"began": "nap"}\', flush=True); time.sleep(60)'
     measured = bench.spawn([sys.executable, "-c", sleeper], timeout=1.0)
