@@ -17,10 +17,6 @@ from fractions import Fraction
 
 from hypothesis import given, note
 from hypothesis import strategies as st
-
-from jointbonus import Line, MonthStatus, Plan, Result, pay
-from jointbonus.core.number import round_half_up
-from strategies import examples
 from weighted import (
     WeightedSpec,
     as_units,
@@ -30,6 +26,10 @@ from weighted import (
     paid_plan,
     weighted_specs,
 )
+
+from jointbonus import Line, MonthStatus, Plan, Result, pay
+from jointbonus.core.number import round_half_up
+from strategies import examples
 
 #: Plan months in a plan year: a per-year cap starts afresh every 12 months.
 YEAR = 12

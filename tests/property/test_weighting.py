@@ -19,6 +19,18 @@ import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from independent import someone_eligible
+from weighted import (
+    WeightedSpec,
+    as_units,
+    assert_parts_follow_the_rules,
+    calibrated,
+    exact_text,
+    gate_factors,
+    paid_paths,
+    paid_plan,
+    positive_weight_count,
+    weighted_specs,
+)
 
 from jointbonus import (
     CalibrationError,
@@ -37,18 +49,6 @@ from jointbonus import (
 )
 from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
 from strategies import CurveSpec, examples, fixed_point
-from weighted import (
-    WeightedSpec,
-    as_units,
-    assert_parts_follow_the_rules,
-    calibrated,
-    exact_text,
-    gate_factors,
-    paid_paths,
-    paid_plan,
-    positive_weight_count,
-    weighted_specs,
-)
 
 # -- helpers --------------------------------------------------------------------
 
