@@ -217,7 +217,7 @@ def _plain_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction
         exact = scale * factor
         pool = plan.currency.round_to_minor(exact)
         if not forfeiting:
-            return MonthCost(exact, pool + 1, 1, Fraction(1, 2))
+            return MonthCost(exact, pool, 1, Fraction(1, 2))
         shares = allocate_groups(pool, list(zip(frame.split, groups.positions, strict=True)))
         forfeited_weight = 0
         forfeited = 0
