@@ -181,7 +181,8 @@ class BusinessClock(Clock):
     The working intervals are kept as sorted lists of microseconds with the
     business time before each, so that the business time of any instant is
     one bisection: ``B(t)``, and the time from ``a`` to ``b`` is
-    ``B(b) - B(a)``. The lists grow to cover whatever instant is asked about.
+    ``B(b) - B(a)``. The lists grow to cover whatever instant is asked about
+    (``first_day``: the earliest day expected, to build them once).
     """
 
     def __init__(
@@ -192,16 +193,16 @@ class BusinessClock(Clock):
             raise PlanError([problem("business_hours", calendar, "a BusinessHours calendar")])
         self.calendar = calendar
         self.zone = zone
-        self._restart(first_day or date(2000, 1, 1))
+        self._restart(first_day)
 
-    def _restart(self, first: date) -> None:
-        """Forget the intervals; start again from the day ``first``."""
+    def _restart(self, first: date | None) -> None:
+        """Forget the intervals; start again from the day ``first`` (``None``: when asked)."""
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._before: list[int] = []  # business time before each interval
         self._through: list[int] = []  # business time up to each interval's end
-        self._first = first
-        self._last = first - timedelta(days=1)
+        self._first: date | None = first
+        self._last = first - timedelta(days=1) if first is not None else None
 
     unit = "business hours"
 
@@ -210,6 +211,8 @@ class BusinessClock(Clock):
 
     def _extend(self, last: date) -> None:
         """Add the working intervals of the days after :attr:`_last` up to ``last``."""
+        if self._last is None:
+            raise ValueError("the intervals have no first day yet")
         if last.year > LATEST_YEAR + 1:
             raise PlanError(
                 [
@@ -247,28 +250,41 @@ class BusinessClock(Clock):
 
     def _reach(self, us: int) -> None:
         """Cover the instant ``us`` and a working interval after it."""
-        if us < instant_us(self.zone.day_start(self._first)):
+        if self._first is None or us < instant_us(self.zone.day_start(self._first)):
             self._restart(self.zone.local_day(_instant(us)) - timedelta(days=1))
-        while not self._starts or self._starts[-1] <= us:
+        while self._first is not None and self._last is not None and (
+            not self._starts or self._starts[-1] <= us
+        ):
             span = max(31, (self._last - self._first).days)
             target = max(self._last + timedelta(days=span), self.zone.local_day(_instant(us)))
             self._extend(target)
 
-    def business(self, instant: datetime) -> int:
-        """``B(instant)``: business microseconds from the start of the lists to ``instant``."""
-        us = instant_us(instant)
+    def _cover(self, us: int) -> None:
+        """Make the lists reach ``us``: forward by adding days, backward by starting again.
+
+        Starting again changes where ``B`` counts from, so a computation covers
+        its earliest instant first and only then the later ones.
+        """
         if not self._starts or us >= self._starts[-1] or us < self._starts[0]:
             self._reach(us)
+
+    def _business(self, us: int) -> int:
+        """``B(us)``, business microseconds from the start of the lists (covered) to ``us``."""
         index = bisect_right(self._starts, us) - 1
         if index < 0:
             return 0
         return self._before[index] + min(us, self._ends[index]) - self._starts[index]
 
     def elapsed(self, start: datetime, end: datetime) -> int:
-        return self.business(end) - self.business(start)
+        first, last = instant_us(start), instant_us(end)
+        self._cover(min(first, last))
+        self._cover(max(first, last))
+        return self._business(last) - self._business(first)
 
     def closes(self, start: datetime) -> datetime:
-        target = self.business(start) + self._limit
+        first = instant_us(start)
+        self._cover(first)
+        target = self._business(first) + self._limit
         while self._through[-1] <= target:
             self._reach(self._starts[-1] + 1)
         index = bisect_left(self._through, target)
