@@ -57,6 +57,9 @@ _US = timedelta(microseconds=1)
 #: Microseconds in an hour.
 HOUR_US = 3_600_000_000
 
+#: The last day the working hours are worked out for.
+_END = date(LATEST_YEAR + 1, 12, 31)
+
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -252,12 +255,14 @@ class BusinessClock(Clock):
         """Cover the instant ``us`` and a working interval after it."""
         if self._first is None or us < instant_us(self.zone.day_start(self._first)):
             self._restart(self.zone.local_day(_instant(us)) - timedelta(days=1))
-        while self._first is not None and self._last is not None and (
-            not self._starts or self._starts[-1] <= us
+        while (
+            self._first is not None
+            and self._last is not None
+            and (not self._starts or self._starts[-1] <= us)
         ):
             span = max(31, (self._last - self._first).days)
             target = max(self._last + timedelta(days=span), self.zone.local_day(_instant(us)))
-            self._extend(target)
+            self._extend(min(target, max(_END, self._last + timedelta(days=1))))
 
     def _cover(self, us: int) -> None:
         """Make the lists reach ``us``: forward by adding days, backward by starting again.

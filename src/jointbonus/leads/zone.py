@@ -81,7 +81,7 @@ class Zone:
     dictionary look-up and a subtraction each.
     """
 
-    __slots__ = ("_days", "_guess", "_month_list", "_month_starts", "_tz", "name")
+    __slots__ = ("_days", "_guess", "_month_list", "_month_starts", "_starts", "_tz", "name")
 
     def __init__(self, name: str | None = None) -> None:
         found: tzinfo | None
@@ -104,6 +104,7 @@ class Zone:
         self.name = name
         self._tz: tzinfo = found
         self._days: dict[date, tuple[datetime, datetime, bool]] = {}
+        self._starts: dict[date, tuple[datetime, bool]] = {}
         self._month_list: list[Month] = []
         self._month_starts: list[datetime] = []
         offset = datetime(2001, 1, 15, 12, tzinfo=found).utcoffset()
@@ -126,22 +127,37 @@ class Zone:
     # -- local days ------------------------------------------------------------
 
     def _day(self, day: date) -> tuple[datetime, datetime, bool]:
-        """``(first instant, local midnight, regular)`` of ``day``; regular: 24 h, one offset."""
+        """``(first instant, local midnight, regular)`` of ``day``.
+
+        Regular: its midnight is on the clocks and it lasts 24 hours, so no
+        clock change falls in it and a local time is its offset from midnight.
+        """
         known = self._days.get(day)
         if known is None:
-            start = self.resolve(datetime(day.year, day.month, day.day))
-            after = self.resolve(datetime.combine(day + _DAY, datetime.min.time()))
-            midnight = datetime(day.year, day.month, day.day)
-            regular = after - start == _DAY and start.replace(tzinfo=None) - midnight == (
-                timedelta(0) - self._offset(start)
+            start, on_clock = self._start(day)
+            after, _ = self._start(day + _DAY)
+            known = (
+                start,
+                datetime(day.year, day.month, day.day),
+                on_clock and after - start == _DAY,
             )
-            known = (start, midnight, regular)
             self._days[day] = known
         return known
 
-    def _offset(self, instant: datetime) -> timedelta:
-        offset = instant.astimezone(self._tz).utcoffset()
-        return offset if offset is not None else timedelta(0)
+    def _start(self, day: date) -> tuple[datetime, bool]:
+        """The first instant of ``day``, and whether its midnight is on the clocks."""
+        known = self._starts.get(day)
+        if known is None:
+            known = self._starts[day] = self._resolved(datetime(day.year, day.month, day.day))
+        return known
+
+    def _resolved(self, local: datetime) -> tuple[datetime, bool]:
+        """The instant of a naive local time by dateutil, and whether the clocks show it."""
+        aware = local.replace(tzinfo=self._tz)
+        exists = tz.datetime_exists(aware)
+        if not exists:
+            aware = tz.resolve_imaginary(aware)
+        return aware.astimezone(UTC), exists
 
     def resolve(self, local: datetime) -> datetime:
         """The instant of a naive local time, never refused: a time the clocks skip moves
@@ -149,10 +165,10 @@ class Zone:
 
         For the edges of days and working hours; a lead's times use :meth:`instant`.
         """
-        aware = local.replace(tzinfo=self._tz)
-        if not tz.datetime_exists(aware):
-            aware = tz.resolve_imaginary(aware)
-        return aware.astimezone(UTC)
+        start, midnight, regular = self._day(local.date())
+        if regular:
+            return start + (local - midnight)
+        return self._resolved(local)[0]
 
     def day_start(self, day: date) -> datetime:
         """The first instant of the local ``day``, in UTC."""
