@@ -1,4 +1,4 @@
-"""A lead and an export of leads: plain, frozen values, checked when made.
+"""A lead and an export of leads: plain, immutable values, checked when made.
 
 A :class:`Lead` holds what the metrics need and nothing else:
 
@@ -28,9 +28,9 @@ won on or after the day of delivery; and that each lead id is there once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from jointbonus.core.number import D, NumberError
 from jointbonus.errors import PlanError, Problem, problem
@@ -39,45 +39,84 @@ from jointbonus.leads.zone import UTC, Zone
 __all__ = ["Lead", "LeadExport"]
 
 
-@dataclass(frozen=True, slots=True)
-class Lead:
-    """One lead delivered to sales and what became of it (module docstring)."""
-
+class _Facts(NamedTuple):
     id: str
     delivered: datetime
     marketing: bool
-    accepted: datetime | None = None
-    rejected: datetime | None = None
-    reason: str | None = None
-    qualified: date | None = None
-    won: date | None = None
-    amount: Decimal | None = None
-    attribution: str | None = None
-    file: str | None = None
-    line: int | None = None
+    accepted: datetime | None
+    rejected: datetime | None
+    reason: str | None
+    qualified: date | None
+    won: date | None
+    amount: Decimal | None
+    attribution: str | None
+    file: str | None
+    line: int | None
 
-    def __post_init__(self) -> None:
-        delivered, accepted, rejected = self.delivered, self.accepted, self.rejected
+
+class Lead(_Facts):
+    """One lead delivered to sales and what became of it (module docstring).
+
+    Immutable: a named tuple of its facts, checked when made (aware times are
+    kept in UTC); all but the first three are given by name. The reader makes
+    leads it has checked itself without checking them again.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        id: str,
+        delivered: datetime,
+        marketing: bool,
+        *,
+        accepted: datetime | None = None,
+        rejected: datetime | None = None,
+        reason: str | None = None,
+        qualified: date | None = None,
+        won: date | None = None,
+        amount: Decimal | None = None,
+        attribution: str | None = None,
+        file: str | None = None,
+        line: int | None = None,
+    ) -> Lead:
+        lead = tuple.__new__(
+            cls,
+            (id, delivered, marketing, accepted, rejected, reason, qualified, won, amount,
+             attribution, file, line),
+        )  # fmt: skip
         if (
             type(delivered) is datetime
             and delivered.tzinfo is UTC
             and (accepted is None or (type(accepted) is datetime and accepted.tzinfo is UTC))
             and (rejected is None or (type(rejected) is datetime and rejected.tzinfo is UTC))
-            and isinstance(self.id, str)
-            and self.id
-            and type(self.marketing) is bool
+            and isinstance(id, str)
+            and id
+            and type(marketing) is bool
             and (accepted is None or accepted >= delivered)
             and (rejected is None or rejected >= delivered)
-            and (self.reason is None or (isinstance(self.reason, str) and self.reason))
-            and (self.qualified is None or type(self.qualified) is date)
-            and self.won is None
-            and self.amount is None
-            and (self.attribution is None or isinstance(self.attribution, str))
+            and (reason is None or (isinstance(reason, str) and reason))
+            and (qualified is None or type(qualified) is date)
+            and won is None
+            and amount is None
+            and (attribution is None or isinstance(attribution, str))
+            and (file is None or isinstance(file, str))
+            and (line is None or type(line) is int)
         ):
-            return
-        found = self._problems()
+            return lead
+        found = lead._problems()
         if found:
             raise PlanError(found)
+        delivered, accepted, rejected = lead._times()
+        return tuple.__new__(cls, (id, delivered, marketing, accepted, rejected, *lead[5:]))
+
+    def _times(self) -> tuple[datetime, datetime | None, datetime | None]:
+        """``delivered``, ``accepted`` and ``rejected`` in UTC (all checked to be aware)."""
+        return (
+            self.delivered.astimezone(UTC),
+            None if self.accepted is None else self.accepted.astimezone(UTC),
+            None if self.rejected is None else self.rejected.astimezone(UTC),
+        )
 
     def _problems(self) -> list[Problem]:
         """Every problem of a lead made through the API; normalises aware times to UTC."""
@@ -101,8 +140,6 @@ class Lead:
                 except (OverflowError, ValueError):
                     found.append(problem(f"{where}.{name}", value, "a datetime in range"))
                     times[name] = None
-                else:
-                    object.__setattr__(self, name, times[name])
         delivered = times["delivered"]
         for name in ("accepted", "rejected"):
             value = times[name]
@@ -130,6 +167,10 @@ class Lead:
                 found.append(problem(f"{where}.amount", self.amount, "a Decimal of at least 0"))
         if self.attribution is not None and not isinstance(self.attribution, str):
             found.append(problem(f"{where}.attribution", self.attribution, "text, or None"))
+        if self.file is not None and not isinstance(self.file, str):
+            found.append(problem(f"{where}.file", self.file, "a file name, or None"))
+        if self.line is not None and type(self.line) is not int:
+            found.append(problem(f"{where}.line", self.line, "a line number, or None"))
         return found
 
     @property
