@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -300,212 +300,223 @@ def _read_rows(
     leads: list[Lead],
     problems: Collector,
 ) -> None:
-    """Check every row of ``table`` and append its leads (rules: module docstring)."""
+    """Check every row of ``table`` and append its leads (rules: module docstring).
+
+    One pass, the common case kept cheap: values already classified are
+    looked up, messages are only worded for a problem, and no lead is made
+    once any problem has been found (none would be used).
+    """
     shown, header = table.shown, table.header
     name = {field: header[index] for field, index in positions.items()}
     i_id, i_delivered, i_source = positions["lead_id"], positions["delivered"], positions["source"]
     i_accepted, i_rejected = positions["accepted"], positions["rejected"]
     i_reason, i_qualified = positions["rejection_reason"], positions["qualified"]
-    i_won, i_amount, i_attribution = (
-        positions["won"],
-        positions["won_amount"],
-        positions["attribution"],
-    )
+    i_won, i_amount = positions["won"], positions["won_amount"]
+    i_attribution = positions["attribution"]
     i_status, i_stage = positions.get("status"), positions.get("stage")
-    instant, moment, zone = cells.instant, cells.moment, cells.zone
-    add = problems.add
+    instant, moment, local_day = cells.instant, cells.moment, cells.zone.local_day
+    found = problems.problems
     sources: dict[str, bool] = {}
     statuses: dict[str, LeadStatus] = {}
     stages: dict[str, DealStage] = {}
     amounts: dict[str, Decimal] = {}
-    broken = bool(problems.problems)
+    won_stage, accepted_status = DealStage.WON, LeadStatus.ACCEPTED
+    qualified_status, rejected_status = LeadStatus.QUALIFIED, LeadStatus.REJECTED
+    append = leads.append
+    new_lead = tuple.__new__  # the lead is checked here, so made without checking it again
 
-    def bad(line: int, field: str, value: str, expected: str) -> None:
-        nonlocal broken
-        broken = True
-        add(shown, line, name[field], value, expected)
+    def add(line: int, field: str, value: str, expected: str) -> None:
+        problems.add(shown, line, name[field], value, expected)
 
-    def time_of(line: int, field: str, text: str) -> dt.datetime | None:
-        try:
-            return instant(text)
-        except TimeTextError as error:
-            bad(line, field, text, error.expected)
-            return None
-
-    def moment_of(line: int, field: str, text: str) -> tuple[dt.date | None, dt.datetime | None]:
-        try:
-            return moment(text)
-        except TimeTextError as error:
-            bad(line, field, text, error.expected)
-            return None, None
+    def after_delivery(row: list[str]) -> str:
+        return f"on or after the delivery ({name['delivered']} {row[i_delivered].strip()})"
 
     for line, row in table.rows:
         lead_id = row[i_id].strip()
-        ok = True
         if not lead_id:
-            bad(line, "lead_id", lead_id, "a lead id (required)")
-            ok = False
+            add(line, "lead_id", lead_id, "a lead id (required)")
         elif lead_id in first:
             file, at = first[lead_id]
             where = f"line {at}" if file == shown else f"{file} line {at}"
-            bad(line, "lead_id", lead_id, f"each lead once (also on {where})")
-            ok = False
+            add(line, "lead_id", lead_id, f"each lead once (also on {where})")
         else:
             first[lead_id] = (shown, line)
 
         text = row[i_delivered].strip()
-        delivered = time_of(line, "delivered", text) if text else None
+        delivered = None
         if not text:
-            bad(line, "delivered", text, "the time the lead was delivered (required)")
+            add(line, "delivered", text, "the time the lead was delivered (required)")
+        else:
+            try:
+                delivered = instant(text)
+            except TimeTextError as error:
+                add(line, "delivered", text, error.expected)
 
         text = row[i_source]
         marketing = sources.get(text)
         if marketing is None:
             flag = mapping.is_marketing(text)
             if flag is None:
-                bad(line, "source", text.strip(), f"one of the sources {mapping.known('source')}")
+                add(line, "source", text.strip(), f"one of the sources {mapping.known('source')}")
             else:
                 marketing = sources[text] = flag
 
         status: LeadStatus | None = None
-        status_text = "" if i_status is None else row[i_status]
         if i_status is not None:
-            text = status_text
+            text = row[i_status]
             status = statuses.get(text)
             if status is None and text.strip():
                 status = mapping.status_of(text)
                 if status is None:
-                    bad(
-                        line,
-                        "status",
-                        text.strip(),
-                        f"one of the statuses {mapping.known('status')}",
-                    )
+                    expected = f"one of the statuses {mapping.known('status')}"
+                    add(line, "status", text.strip(), expected)
                 else:
                     statuses[text] = status
 
         accepted_text = row[i_accepted].strip()
-        accepted = time_of(line, "accepted", accepted_text) if accepted_text else None
+        accepted = None
+        if accepted_text:
+            try:
+                accepted = instant(accepted_text)
+            except TimeTextError as error:
+                add(line, "accepted", accepted_text, error.expected)
         rejected_text = row[i_rejected].strip()
-        rejected = time_of(line, "rejected", rejected_text) if rejected_text else None
-        reason = row[i_reason].strip() or None
+        rejected = None
+        if rejected_text:
+            try:
+                rejected = instant(rejected_text)
+            except TimeTextError as error:
+                add(line, "rejected", rejected_text, error.expected)
         qualified_text = row[i_qualified].strip()
-        qualified, qualified_at = (
-            moment_of(line, "qualified", qualified_text) if qualified_text else (None, None)
-        )
+        qualified = qualified_at = None
+        if qualified_text:
+            try:
+                qualified, qualified_at = moment(qualified_text)
+            except TimeTextError as error:
+                add(line, "qualified", qualified_text, error.expected)
 
-        won_text = row[i_won].strip()
-        amount_text = row[i_amount].strip()
-        stage_text = "" if i_stage is None else row[i_stage]
         if i_stage is not None:
-            text = stage_text
+            text = row[i_stage]
             stage = stages.get(text)
             if stage is None and text.strip():
                 stage = mapping.stage_of(text)
                 if stage is None:
-                    bad(line, "stage", text.strip(), f"one of the stages {mapping.known('stage')}")
+                    add(line, "stage", text.strip(), f"one of the stages {mapping.known('stage')}")
                 else:
                     stages[text] = stage
-            is_won = stage is DealStage.WON
+            is_won = stage is won_stage
         else:
-            is_won = bool(won_text)
-        won, won_at = moment_of(line, "won", won_text) if won_text else (None, None)
+            is_won = bool(row[i_won].strip())
+        won_text = row[i_won].strip()
+        won = won_at = None
+        if won_text:
+            try:
+                won, won_at = moment(won_text)
+            except TimeTextError as error:
+                add(line, "won", won_text, error.expected)
+        amount_text = row[i_amount].strip()
         amount = amounts.get(amount_text) if amount_text else None
         if amount is None and amount_text:
             try:
                 amount = D(amount_text)
             except NumberError:
-                bad(line, "won_amount", amount_text, "an amount such as 1234.50")
+                add(line, "won_amount", amount_text, "an amount such as 1234.50")
             else:
                 if amount < 0:
-                    bad(line, "won_amount", amount_text, "an amount of at least 0")
+                    add(line, "won_amount", amount_text, "an amount of at least 0")
                     amount = None
                 elif len(amounts) < 100_000:
                     amounts[amount_text] = amount
-        attribution = row[i_attribution].strip() or None
 
         if delivered is not None:
-            shown_delivered = f"{name['delivered']} {row[i_delivered].strip()}"
             if accepted is not None and accepted < delivered:
-                bad(
-                    line,
-                    "accepted",
-                    accepted_text,
-                    f"a time on or after the delivery ({shown_delivered})",
-                )
+                add(line, "accepted", accepted_text, f"a time {after_delivery(row)}")
             if rejected is not None and rejected < delivered:
-                bad(
-                    line,
-                    "rejected",
-                    rejected_text,
-                    f"a time on or after the delivery ({shown_delivered})",
-                )
+                add(line, "rejected", rejected_text, f"a time {after_delivery(row)}")
             if qualified is not None:
-                start, what = (
-                    (accepted, f"the acceptance ({name['accepted']} {accepted_text})")
-                    if accepted is not None
-                    else (delivered, f"the delivery ({shown_delivered})")
-                )
-                early = (
+                start = accepted if accepted is not None else delivered
+                if (
                     qualified_at < start
                     if qualified_at is not None
-                    else qualified < zone.local_day(start)
-                )
-                if early:
-                    bad(line, "qualified", qualified_text, f"a time on or after {what}")
-            if is_won and won is not None:
-                early = (
-                    won_at < delivered if won_at is not None else won < zone.local_day(delivered)
-                )
-                if early:
-                    bad(
-                        line,
-                        "won",
-                        won_text,
-                        f"a time on or after the delivery ({shown_delivered})",
+                    else qualified < local_day(start)
+                ):
+                    what = (
+                        f"the acceptance ({name['accepted']} {accepted_text})"
+                        if accepted is not None
+                        else f"the delivery ({name['delivered']} {row[i_delivered].strip()})"
                     )
+                    add(line, "qualified", qualified_text, f"a time on or after {what}")
+            if (
+                is_won
+                and won is not None
+                and (won_at < delivered if won_at is not None else won < local_day(delivered))
+            ):
+                add(line, "won", won_text, f"a time {after_delivery(row)}")
 
-        if status is not None:
-            said = f"as the {name['status']} {status_text.strip()!r} says"
-            if status is LeadStatus.ACCEPTED and not accepted_text:
-                bad(line, "accepted", "", f"a time, {said} sales accepted the lead")
-            elif status is LeadStatus.QUALIFIED and not qualified_text:
-                bad(line, "qualified", "", f"a time, {said} the lead became sales-qualified")
-            elif status is LeadStatus.REJECTED and not accepted_text and not rejected_text:
-                bad(
-                    line,
-                    "rejected",
-                    "",
-                    f"a time (or an accepted time), {said} the lead was closed",
-                )
-        if is_won:
-            said = (
-                f"as the {name['stage']} {stage_text.strip()!r} says the deal was won"
-                if i_stage is not None
-                else f"as the lead has a {name['won']}"
+        if status is not None and (
+            (status is accepted_status and not accepted_text)
+            or (status is qualified_status and not qualified_text)
+            or (status is rejected_status and not accepted_text and not rejected_text)
+        ):
+            _status_problems(
+                line, status, row, name, add, i_status, i_accepted, i_rejected, i_qualified
             )
-            if not won_text:
-                bad(line, "won", "", f"the time the deal was won, {said}")
-            if not amount_text:
-                bad(line, "won_amount", "", f"the amount won, {said}")
+        if is_won:
+            if not won_text or not amount_text:
+                said = (
+                    f"as the {name['stage']} {row[i_stage].strip()!r} says the deal was won"
+                    if i_stage is not None
+                    else f"as the lead has a {name['won']}"
+                )
+                if not won_text:
+                    add(line, "won", "", f"the time the deal was won, {said}")
+                if not amount_text:
+                    add(line, "won_amount", "", f"the amount won, {said}")
         elif i_stage is None and amount is not None and amount != 0:
-            bad(line, "won_amount", amount_text, f"no amount (or 0) without a {name['won']}")
+            add(line, "won_amount", amount_text, f"no amount (or 0) without a {name['won']}")
 
-        if broken or not ok or delivered is None or marketing is None:
+        if found or delivered is None or marketing is None:
             continue
-        leads.append(
-            Lead(
-                lead_id,
-                delivered,
-                marketing,
-                accepted,
-                rejected,
-                reason if rejected is not None else None,
-                qualified,
-                won if is_won else None,
-                amount if is_won else None,
-                attribution,
-                shown,
-                line,
+        append(
+            new_lead(
+                Lead,
+                (
+                    lead_id,
+                    delivered,
+                    marketing,
+                    accepted,
+                    rejected,
+                    (row[i_reason].strip() or None) if rejected is not None else None,
+                    qualified,
+                    won if is_won else None,
+                    amount if is_won else None,
+                    row[i_attribution].strip() or None,
+                    shown,
+                    line,
+                ),
             )
         )
+
+
+def _status_problems(
+    line: int,
+    status: LeadStatus,
+    row: list[str],
+    name: dict[str, str],
+    add: Callable[[int, str, str, str], None],
+    *indexes: int | None,
+) -> None:
+    """What a lead status says that the row's times do not bear out."""
+    i_status, i_accepted, i_rejected, i_qualified = indexes
+    if i_status is None or i_accepted is None or i_rejected is None or i_qualified is None:
+        return
+    accepted, rejected = row[i_accepted].strip(), row[i_rejected].strip()
+    if status is LeadStatus.ACCEPTED and not accepted:
+        field, says = "accepted", "a time, {} sales accepted the lead"
+    elif status is LeadStatus.QUALIFIED and not row[i_qualified].strip():
+        field, says = "qualified", "a time, {} the lead became sales-qualified"
+    elif status is LeadStatus.REJECTED and not accepted and not rejected:
+        field, says = "rejected", "a time (or an accepted time), {} the lead was closed"
+    else:
+        return
+    add(line, field, "", says.format(f"as the {name['status']} {row[i_status].strip()!r} says"))

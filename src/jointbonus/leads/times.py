@@ -157,6 +157,17 @@ class TimeCells:
 
     def instant(self, text: str) -> datetime:
         """The instant (UTC) ``text`` writes; it must have a time of day."""
+        try:  # the common case first: a full ISO time in UTC, as a CRM's API writes it
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if (
+                value.tzinfo is UTC
+                and len(text) > 10
+                and EARLIEST_YEAR <= value.year <= LATEST_YEAR
+            ):
+                return value
         value, timed = self._read(text)
         if not timed:
             raise TimeTextError(f"a time of day with the date, such as {self.example}")
