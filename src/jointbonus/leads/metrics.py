@@ -72,7 +72,7 @@ figure's :attr:`~Figure.numerator` and :attr:`~Figure.denominator`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded
@@ -218,41 +218,44 @@ class LeadMetrics:
         self.export = export
         self.as_of = as_of
         self.clock = clock
-        zone = export.zone
-        month_of = zone.month_of
-        groups: dict[Month, _Month] = {}
+        number = export.zone.month_number
+        self._months_of_days: dict[date, Month] = {}
+        # Grouped by the month's number (Month.index()): an int hashes in C.
+        by_number: dict[int, _Month] = {}
         for lead in export.leads:
-            month = month_of(lead.delivered)
-            group = groups.get(month)
+            key = number(lead.delivered)
+            group = by_number.get(key)
             if group is None:
-                group = groups[month] = _Month()
+                group = by_number[key] = _Month()
             group.delivered.append(lead)
             if lead.accepted is not None:
-                month = month_of(lead.accepted)
-                group = groups.get(month)
+                key = number(lead.accepted)
+                group = by_number.get(key)
                 if group is None:
-                    group = groups[month] = _Month()
+                    group = by_number[key] = _Month()
                 group.accepted.append(lead)
             if lead.won is not None:
-                month = Month(lead.won.year, lead.won.month)
-                group = groups.get(month)
+                key = lead.won.year * 12 + lead.won.month - 1
+                group = by_number.get(key)
                 if group is None:
-                    group = groups[month] = _Month()
+                    group = by_number[key] = _Month()
                 group.won.append(lead)
         months: list[Month] = []
-        if groups:
-            month, last = min(groups), max(groups)
-            while True:
-                months.append(month)
-                if month == last:
-                    break
-                month = month.shift(1)
+        if by_number:
+            months = [Month(n // 12, n % 12 + 1) for n in range(min(by_number), max(by_number) + 1)]
         self.months: tuple[Month, ...] = tuple(months)
-        self._groups = groups
+        self._groups = {Month(n // 12, n % 12 + 1): group for n, group in by_number.items()}
         self._deadlines: dict[date, date] = {}
         self._figures: dict[Month, dict[str, Figure]] = {m: self._month(m) for m in months}
 
     # -- one lead ---------------------------------------------------------------
+
+    def month_of_day(self, day: date) -> Month:
+        """The month of a local ``day`` (a lead's won day), each made once."""
+        month = self._months_of_days.get(day)
+        if month is None:
+            month = self._months_of_days[day] = Month(day.year, day.month)
+        return month
 
     def in_time(self, lead: Lead) -> bool:
         """Whether ``lead`` was handled within the hours (accepted, or rejected with a reason)."""
@@ -270,12 +273,19 @@ class LeadMetrics:
     def deadline(self, lead: Lead) -> date | None:
         """The last day ``lead`` could become sales-qualified and count (``None``: not accepted)."""
         day = self.accepted_on(lead)
-        if day is None:
-            return None
-        known = self._deadlines.get(day)
-        if known is None:
-            known = self._deadlines[day] = qualifying_deadline(day)
-        return known
+        return None if day is None else self.deadlines()(day)
+
+    def deadlines(self) -> Callable[[date], date]:
+        """:func:`qualifying_deadline`, each day's worked out once."""
+        known = self._deadlines
+
+        def deadline(day: date) -> date:
+            found = known.get(day)
+            if found is None:
+                found = known[day] = qualifying_deadline(day)
+            return found
+
+        return deadline
 
     def qualified_in_time(self, lead: Lead) -> bool:
         """Whether ``lead`` (accepted) became sales-qualified within one calendar month."""
@@ -301,18 +311,19 @@ class LeadMetrics:
 
         delivered = group.delivered
         count = len(delivered)
-        accepted = sum(1 for lead in delivered if lead.accepted is not None)
-        within = clock.within
-        in_time = 0
+        accepted = in_time = no_reason = 0
         responses: list[int] = []
-        elapsed = clock.elapsed
+        within, elapsed = clock.within, clock.elapsed
         for lead in delivered:
+            if lead.accepted is not None:
+                accepted += 1
+            if lead.rejected is not None and lead.reason is None:
+                no_reason += 1
             handled = lead.handled
             if handled is not None:
                 if within(lead.delivered, handled):
                     in_time += 1
                 responses.append(elapsed(lead.delivered, handled))
-        no_reason = sum(1 for lead in delivered if lead.rejected_without_reason)
         closes = end
         if delivered:
             closes = max(end, clock.closes(max(lead.delivered for lead in delivered)))
@@ -321,7 +332,11 @@ class LeadMetrics:
         median, picked = _median(sorted(responses))
 
         acceptances = group.accepted
-        qualified = sum(1 for lead in acceptances if self.qualified_in_time(lead))
+        local_day, deadline = zone.local_day, self.deadlines()
+        qualified = 0
+        for lead in acceptances:
+            if lead.qualified is not None and lead.accepted is not None:
+                qualified += lead.qualified <= deadline(local_day(lead.accepted))
         qualifying = end
         if acceptances:
             latest = max(acceptances, key=lambda lead: lead.accepted or lead.delivered)

@@ -41,9 +41,11 @@ lead_id,month,rule,details,source
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 from fractions import Fraction
+from operator import itemgetter
+from typing import NamedTuple
 
 from jointbonus.core.number import decimal_text
 from jointbonus.core.periods import Month
@@ -77,8 +79,7 @@ class ReviewRule(Enum):
 _ORDER = {rule: index for index, rule in enumerate(ReviewRule)}
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewRow:
+class ReviewRow(NamedTuple):
     """One lead breaking one rule; ``source`` is where it was read (``file:line``)."""
 
     lead_id: str
@@ -94,63 +95,54 @@ class ReviewRow:
 
 def review_list(metrics: LeadMetrics) -> tuple[ReviewRow, ...]:
     """Every lead of ``metrics``' export that breaks a rule, as of its "as of" instant."""
-    rows: list[ReviewRow] = []
-    zone, as_of = metrics.export.zone, metrics.as_of
-    shown = zone.shown
+    rows: list[tuple[tuple[int, int, str], ReviewRow]] = []
+    zone, as_of, clock = metrics.export.zone, metrics.as_of, metrics.clock
+    shown, local_day, day_start, month_of = (
+        zone.shown,
+        zone.local_day,
+        zone.day_start,
+        zone.month_of,
+    )
+    within, deadlines = clock.within, metrics.deadlines()
+    not_handled, no_reason = ReviewRule.NOT_HANDLED, ReviewRule.REJECTED_WITHOUT_REASON
+    not_qualified, unattributed = ReviewRule.NOT_QUALIFIED, ReviewRule.MISSING_ATTRIBUTION
+    one_day = timedelta(days=1)
+
+    def add(month: Month, rule: ReviewRule, lead: Lead, details: str) -> None:
+        row = ReviewRow(lead.id, month, rule, details, lead.source)
+        rows.append(((month.index(), _ORDER[rule], lead.id), row))
+
     for lead in metrics.export.leads:
-        if not metrics.in_time(lead):
-            closes = metrics.handling_closes(lead)
-            if as_of >= closes:
-                rows.append(
-                    ReviewRow(
-                        lead.id,
-                        zone.month_of(lead.delivered),
-                        ReviewRule.NOT_HANDLED,
-                        _late(metrics, lead),
-                        lead.source,
-                    )
-                )
+        handled = lead.handled
+        if (handled is None or not within(lead.delivered, handled)) and as_of >= clock.closes(
+            lead.delivered
+        ):
+            add(month_of(lead.delivered), not_handled, lead, _late(metrics, lead))
         if lead.rejected is not None and lead.reason is None:
-            rows.append(
-                ReviewRow(
-                    lead.id,
-                    zone.month_of(lead.delivered),
-                    ReviewRule.REJECTED_WITHOUT_REASON,
-                    f"rejected {shown(lead.rejected)} without a reason",
-                    lead.source,
-                )
-            )
-        if lead.accepted is not None and not metrics.qualified_in_time(lead):
-            closing = metrics.qualifying_closes(lead)
-            if closing is not None and as_of >= closing:
-                deadline = metrics.deadline(lead)
-                qualified = (
-                    f"became sales-qualified {lead.qualified}, after {deadline}"
-                    if lead.qualified is not None
+            details = f"rejected {shown(lead.rejected)} without a reason"
+            add(month_of(lead.delivered), no_reason, lead, details)
+        if lead.accepted is not None:
+            accepted_on = local_day(lead.accepted)
+            deadline = deadlines(accepted_on)
+            qualified = lead.qualified
+            if (qualified is None or qualified > deadline) and as_of >= day_start(
+                deadline + one_day
+            ):
+                what = (
+                    f"became sales-qualified {qualified}, after {deadline}"
+                    if qualified is not None
                     else f"not sales-qualified by {deadline}"
                 )
-                rows.append(
-                    ReviewRow(
-                        lead.id,
-                        zone.month_of(lead.accepted),
-                        ReviewRule.NOT_QUALIFIED,
-                        f"accepted {shown(lead.accepted)}; {qualified} (one calendar month)",
-                        lead.source,
-                    )
-                )
+                details = f"accepted {shown(lead.accepted)}; {what} (one calendar month)"
+                add(month_of(lead.accepted), not_qualified, lead, details)
         if lead.won is not None and lead.marketing and lead.attribution is None:
-            rows.append(
-                ReviewRow(
-                    lead.id,
-                    Month.of(lead.won),
-                    ReviewRule.MISSING_ATTRIBUTION,
-                    f"won {lead.won} for {lead.amount}; marketing generated, so counted for "
-                    "marketing, but the attribution field is empty",
-                    lead.source,
-                )
+            details = (
+                f"won {lead.won} for {lead.amount}; marketing generated, so counted for "
+                "marketing, but the attribution field is empty"
             )
-    rows.sort(key=lambda row: (row.month, _ORDER[row.rule], row.lead_id))
-    return tuple(rows)
+            add(metrics.month_of_day(lead.won), unattributed, lead, details)
+    rows.sort(key=itemgetter(0))
+    return tuple(row for _key, row in rows)
 
 
 def _late(metrics: LeadMetrics, lead: Lead) -> str:

@@ -81,7 +81,19 @@ class Zone:
     dictionary look-up and a subtraction each.
     """
 
-    __slots__ = ("_days", "_guess", "_month_list", "_month_starts", "_starts", "_tz", "name")
+    __slots__ = (
+        "_day_list",
+        "_day_starts",
+        "_days",
+        "_first_number",
+        "_guess",
+        "_month_list",
+        "_month_starts",
+        "_names",
+        "_starts",
+        "_tz",
+        "name",
+    )
 
     def __init__(self, name: str | None = None) -> None:
         found: tzinfo | None
@@ -105,7 +117,11 @@ class Zone:
         self._tz: tzinfo = found
         self._days: dict[date, tuple[datetime, datetime, bool]] = {}
         self._starts: dict[date, tuple[datetime, bool]] = {}
+        self._names: dict[date, str] = {}
+        self._day_list: list[date] = []
+        self._day_starts: list[datetime] = []
         self._month_list: list[Month] = []
+        self._first_number = 0
         self._month_starts: list[datetime] = []
         offset = datetime(2001, 1, 15, 12, tzinfo=found).utcoffset()
         self._guess = offset if offset is not None else timedelta(0)
@@ -175,13 +191,35 @@ class Zone:
         return self._day(day)[0]
 
     def local_day(self, instant: datetime) -> date:
-        """The local day ``instant`` (aware) falls on."""
+        """The local day ``instant`` (aware) falls on.
+
+        Found by bisection among the first instants of the days around it,
+        which are worked out once and kept in order.
+        """
+        starts = self._day_starts
+        if not starts or instant < starts[0] or instant >= starts[-1]:
+            self._cover_days(instant)
+            starts = self._day_starts
+        return self._day_list[bisect_right(starts, instant) - 1]
+
+    def _find_day(self, instant: datetime) -> date:
+        """The local day of ``instant``, found from a guess of the zone's offset."""
         day = (instant + self._guess).date()
-        while instant < self._day(day)[0]:
+        while instant < self._start(day)[0]:
             day -= _DAY
-        while instant >= self._day(day + _DAY)[0]:
+        while instant >= self._start(day + _DAY)[0]:
             day += _DAY
         return day
+
+    def _cover_days(self, instant: datetime) -> None:
+        """Extend the days kept so that one of them holds ``instant``."""
+        day = self._find_day(instant)
+        low = min(self._day_list[0], day) if self._day_list else day
+        high = max(self._day_list[-1], day) if self._day_list else day
+        days = [low + _DAY * n for n in range((high - low).days + 1)]
+        self._day_list = days
+        self._day_starts = [self._start(d)[0] for d in days]
+        self._day_starts.append(self._start(high + _DAY)[0])
 
     def month_of(self, instant: datetime) -> Month:
         """The local calendar month ``instant`` (aware) falls in.
@@ -189,11 +227,28 @@ class Zone:
         Found by bisection among the first instants of the months around it,
         which are worked out once and kept in order.
         """
+        index = self.month_index(instant)  # first: it may extend the months kept
+        return self._month_list[index]
+
+    def month_index(self, instant: datetime) -> int:
+        """The position of ``instant``'s month among :meth:`months_kept` (bisection)."""
         starts = self._month_starts
         if not starts or instant < starts[0] or instant >= starts[-1]:
             self._cover(instant)
             starts = self._month_starts
-        return self._month_list[bisect_right(starts, instant) - 1]
+        return bisect_right(starts, instant) - 1
+
+    def month_number(self, instant: datetime) -> int:
+        """:meth:`Month.index` of the month ``instant`` falls in (months since year 0)."""
+        starts = self._month_starts
+        if not starts or instant < starts[0] or instant >= starts[-1]:
+            self._cover(instant)
+            starts = self._month_starts
+        return self._first_number + bisect_right(starts, instant) - 1
+
+    def months_kept(self) -> list[Month]:
+        """The months worked out so far, in order (they only grow: positions may shift)."""
+        return self._month_list
 
     def _cover(self, instant: datetime) -> None:
         """Extend the months kept so that one of them holds ``instant``."""
@@ -208,6 +263,7 @@ class Zone:
         while months[-1] < high:
             months.append(months[-1].shift(1))
         self._month_list = months
+        self._first_number = low.index()
         self._month_starts = [self.month_start(m) for m in months]
         self._month_starts.append(self.month_end(high))
 
@@ -241,6 +297,19 @@ class Zone:
         return instant.astimezone(self._tz)
 
     def shown(self, instant: datetime) -> str:
-        """``instant`` as local text with the zone's abbreviation: ``2026-01-05 09:12 CET``."""
+        """``instant`` as local text with the zone's abbreviation: ``2026-01-05 09:12 CET``.
+
+        On a regular day the local time is the time since its midnight, and the
+        abbreviation the day's; on a day the clocks change, dateutil says both.
+        """
+        day = self.local_day(instant)
+        start, midnight, regular = self._day(day)
+        if regular:
+            name = self._names.get(day)
+            if name is None:
+                name = self._names[day] = self.local(start).tzname() or self.label
+            return f"{(midnight + (instant - start)).isoformat(' ', 'minutes')} {name}"
         local = self.local(instant)
-        return f"{local:%Y-%m-%d %H:%M} {local.tzname() or self.label}"
+        return (
+            f"{local.replace(tzinfo=None).isoformat(' ', 'minutes')} {local.tzname() or self.label}"
+        )
