@@ -43,11 +43,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 from enum import Enum
-from fractions import Fraction
 from operator import itemgetter
 from typing import NamedTuple
 
-from jointbonus.core.number import decimal_text
 from jointbonus.core.periods import Month
 from jointbonus.io.cells import csv_text
 from jointbonus.leads.clocks import HOUR_US
@@ -152,14 +150,22 @@ def _late(metrics: LeadMetrics, lead: Lead) -> str:
     handled = lead.handled
     if handled is not None:
         what = "accepted" if handled == lead.accepted else "rejected with a reason"
-        hours = decimal_text(Fraction(metrics.response_us(lead) or 0, HOUR_US), 1)
-        text += f"{what} {shown(handled)}, {hours} {clock.unit} after (limit {clock.describe()})"
+        text += (
+            f"{what} {shown(handled)}, {_tenths(metrics.response_us(lead) or 0)} {clock.unit} "
+            f"after (limit {clock.describe()})"
+        )
     else:
         closes = metrics.handling_closes(lead)
         text += f"not accepted nor rejected with a reason by {shown(closes)} ({clock.describe()})"
     if lead.rejected is not None and lead.reason is None:
         text += f"; rejected {shown(lead.rejected)} without a reason"
     return text
+
+
+def _tenths(us: int) -> str:
+    """Microseconds as hours with one decimal, rounded half up: ``89.8``."""
+    tenths = (20 * us + HOUR_US) // (2 * HOUR_US)
+    return f"{tenths // 10}.{tenths % 10}"
 
 
 def review_csv(rows: Iterable[ReviewRow]) -> str:
