@@ -341,11 +341,19 @@ def decode(raw: bytes, shown: str, problems: Collector) -> str | None:
 
 
 def read_csv_cells(
-    path: Path, shown: str, columns: Sequence[str], required: Sequence[str], problems: Collector
+    path: Path,
+    shown: str,
+    columns: Sequence[str],
+    required: Sequence[str],
+    problems: Collector,
+    *,
+    other_columns: bool = False,
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """A CSV file's header and data rows as ``(line, cells)``, cells as written.
 
     Blank lines are skipped; a row with the wrong number of cells is a problem.
+    With ``other_columns`` the header may also hold columns beyond ``columns``,
+    repeated or not (a CRM's export): the caller picks out the ones it reads.
     """
     raw = read_bytes(path, shown, problems)
     if raw is None:
@@ -370,8 +378,10 @@ def read_csv_cells(
                 )
                 return [], []
         missing = [name for name in required if name not in header]
-        unknown = [name for name in header if name not in columns]
-        repeated = sorted({name for name in header if header.count(name) > 1})
+        unknown = [] if other_columns else [name for name in header if name not in columns]
+        repeated = (
+            [] if other_columns else sorted({name for name in header if header.count(name) > 1})
+        )
         if missing:
             problems.add(
                 shown,

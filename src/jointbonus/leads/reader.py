@@ -1,0 +1,521 @@
+"""Reading lead exports: CSV or Excel, every problem located and collected.
+
+:func:`read_leads` reads one or more exports of the same CRM (a year split
+into files, say) with a :class:`~jointbonus.leads.mapping.LeadMapping`:
+
+* a ``.xlsx`` file is read with openpyxl, the optional ``xlsx`` extra
+  (``pip install 'jointbonus[xlsx]'``), from its first worksheet: row 1
+  names the columns, each further row is a lead, and the line of a problem is
+  the row's number. A number cell is read as the shortest decimal that is
+  that number (``1234.56``), a date cell as a local time;
+* any other file is CSV, read by :mod:`jointbonus.io.reading` under the
+  rules every input of the library follows (UTF-8, commas, a header line,
+  rows as wide as it); columns the mapping does not name are left alone;
+* each cell is checked by the rules of :mod:`~jointbonus.leads.mapping` (its
+  values) and :mod:`~jointbonus.leads.times` (its times), and the lead as a
+  whole: accepted, rejected and won on or after its delivery, qualified on or
+  after its acceptance, what its status and stage say borne out by its
+  times, each lead id once across all the files.
+
+Every problem -- an unreadable file, a missing column, a duplicate id, an
+unknown status, an unreadable date, a naive time without a plan time zone, a
+won amount that is not a number, events out of order -- becomes a
+:class:`~jointbonus.errors.Problem` with its file, line, column, value and
+what was expected, and all of them are raised together in one
+:class:`~jointbonus.errors.PlanError`: nothing is computed from half a file.
+
+>>> export = leads_from_rows(
+...     [{"Lead ID": "L1", "Created Date": "2026-01-05T09:00:00Z", "Lead Source": "Web",
+...       "Status": "Working - Contacted", "Accepted Date": "2026-01-05T15:00:00Z"}],
+...     missing_as_empty=True)
+>>> export.lead("L1").accepted
+datetime.datetime(2026, 1, 5, 15, 0, tzinfo=datetime.timezone.utc)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from jointbonus.core.number import D, NumberError
+from jointbonus.errors import JointBonusError, PlanError
+from jointbonus.io.extras import require_extra
+from jointbonus.io.reading import Collector, in_order, read_bytes, read_csv_cells
+from jointbonus.leads.mapping import SALESFORCE, DealStage, LeadMapping, LeadStatus
+from jointbonus.leads.model import Lead, LeadExport
+from jointbonus.leads.times import TimeCells, TimeTextError
+from jointbonus.leads.zone import Zone, ZoneError
+
+__all__ = ["leads_from_rows", "read_leads"]
+
+#: Longest error text of openpyxl shown in a problem.
+_MAX_ERROR_TEXT = 100
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The header and the data rows ``(line, cells)`` of one export, cells as written."""
+
+    shown: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def read_leads(
+    *paths: str | Path, mapping: LeadMapping = SALESFORCE, time_zone: str | None = None
+) -> LeadExport:
+    """The leads of the exports at ``paths``, read with ``mapping`` (module docstring).
+
+    ``time_zone``: the plan time zone, an IANA name; times written without
+    their UTC offset are read in it, and refused without it. Raises
+    :class:`~jointbonus.errors.PlanError` with every problem of every file.
+    """
+    problems = Collector([])
+    zone = _zone(time_zone, problems)
+    if not paths:
+        problems.add("(none)", None, "paths", "(none)", "at least one lead export")
+    tables: list[_Table] = []
+    for path in paths:
+        shown = str(path)
+        file = Path(path)
+        if file.suffix.casefold() == ".xlsx":
+            table = _xlsx_table(file, shown, problems)
+        else:
+            header, rows = read_csv_cells(
+                file, shown, list(mapping.columns().values()), (), problems, other_columns=True
+            )
+            table = _Table(shown, header, rows) if header else None
+        if table is not None:
+            tables.append(table)
+    return _export(
+        tables,
+        files=[str(p) for p in paths],
+        mapping=mapping,
+        zone=zone,
+        time_zone=time_zone,
+        problems=problems,
+    )
+
+
+def leads_from_rows(
+    rows: Iterable[Mapping[str, str]],
+    *,
+    mapping: LeadMapping = SALESFORCE,
+    time_zone: str | None = None,
+    file: str = "(rows)",
+    missing_as_empty: bool = False,
+) -> LeadExport:
+    """The leads of ``rows`` (one ``{column: cell}`` mapping a lead), as if read from a CSV file.
+
+    The columns are those of the rows, in the order first seen; line numbers
+    count a header line, so the first row is on line 2. ``missing_as_empty``
+    reads a mapped column no row has as empty instead of refusing it.
+    """
+    problems = Collector([])
+    zone = _zone(time_zone, problems)
+    header: dict[str, None] = {}
+    listed = list(rows)
+    for row in listed:
+        if isinstance(row, Mapping):
+            header.update(dict.fromkeys(name for name in row if isinstance(name, str)))
+    if missing_as_empty:
+        known = {name.strip().casefold() for name in header}
+        for column in mapping.columns().values():
+            if column.strip().casefold() not in known:
+                header[column] = None
+    names = list(header)
+    cells_of: list[tuple[int, list[str]]] = []
+    for line, row in enumerate(listed, start=2):
+        if not isinstance(row, Mapping):
+            problems.add(file, line, "row", row, "a mapping of column names to cells")
+            continue
+        cells = []
+        for name in names:
+            value = row.get(name, "")
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                problems.add(file, line, name, value, "text (a cell as the export writes it)")
+                value = ""
+            cells.append(value)
+        cells_of.append((line, cells))
+    table = _Table(file, [name.strip() for name in names], cells_of)
+    return _export(
+        [table], files=[file], mapping=mapping, zone=zone, time_zone=time_zone, problems=problems
+    )
+
+
+def _zone(time_zone: str | None, problems: Collector) -> Zone:
+    try:
+        return Zone(time_zone)
+    except ZoneError:
+        problems.add(
+            "(time zone)",
+            None,
+            "time_zone",
+            time_zone,
+            "an IANA time zone name such as Europe/Berlin or America/New_York",
+        )
+        return Zone()
+
+
+def _cell_text(value: object) -> str:
+    """A worksheet cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)  # the shortest decimal that is this float: 1234.56
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_table(path: Path, shown: str, problems: Collector) -> _Table | None:
+    """The first worksheet of an .xlsx workbook as a table, or ``None`` and a problem."""
+    raw = read_bytes(path, shown, problems)
+    if raw is None:
+        return None
+    openpyxl = require_extra("openpyxl", "xlsx", "Reading an .xlsx lead export")
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns of styles it does not read
+            workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                if not workbook.worksheets:
+                    problems.add(shown, None, "file", shown, "a workbook with a worksheet")
+                    return None
+                sheet = workbook.worksheets[0]
+                for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    cells = [_cell_text(value) for value in values]
+                    if header is None:
+                        header = [cell.strip() for cell in cells]
+                        while header and not header[-1]:
+                            header.pop()
+                        continue
+                    if not any(cell.strip() for cell in cells):
+                        continue
+                    if any(cell.strip() for cell in cells[len(header) :]):
+                        problems.add(
+                            shown,
+                            line,
+                            "row",
+                            ",".join(cells),
+                            f"cells only under the {len(header)} columns of row 1",
+                        )
+                        continue
+                    cells = cells[: len(header)]
+                    cells.extend([""] * (len(header) - len(cells)))
+                    rows.append((line, cells))
+            finally:
+                workbook.close()
+    except JointBonusError:
+        raise
+    except Exception as error:  # openpyxl raises whatever its zip and XML parsers raise
+        text = f"{type(error).__name__}: {error}"
+        if len(text) > _MAX_ERROR_TEXT:
+            text = text[: _MAX_ERROR_TEXT - 3] + "..."
+        problems.add(shown, None, "file", shown, f"a readable .xlsx workbook ({text})")
+        return None
+    if not header:
+        problems.add(shown, 1, "header", "(empty sheet)", "a first row naming the columns")
+        return None
+    return _Table(shown, header, rows)
+
+
+def _export(
+    tables: Sequence[_Table],
+    *,
+    files: Sequence[str],
+    mapping: LeadMapping,
+    zone: Zone,
+    time_zone: str | None,
+    problems: Collector,
+) -> LeadExport:
+    """The leads of ``tables``; :class:`PlanError` if anything anywhere is wrong."""
+    cells = TimeCells(zone, mapping.date_order, local_allowed=time_zone is not None)
+    leads: list[Lead] = []
+    first: dict[str, tuple[str, int]] = {}
+    for table in tables:
+        positions = _positions(table, mapping, problems)
+        if positions is not None:
+            _read_rows(
+                table,
+                positions,
+                mapping=mapping,
+                cells=cells,
+                first=first,
+                leads=leads,
+                problems=problems,
+            )
+    if problems.problems:
+        raise PlanError(in_order(problems.problems, ["(time zone)", *files]))
+    return LeadExport._checked(tuple(leads), zone)
+
+
+def _positions(table: _Table, mapping: LeadMapping, problems: Collector) -> dict[str, int] | None:
+    """Where each mapped column is in ``table``'s header; ``None`` (and problems) if not once."""
+    where: dict[str, list[int]] = {}
+    for index, name in enumerate(table.header):
+        where.setdefault(name.strip().casefold(), []).append(index)
+    positions: dict[str, int] = {}
+    complete = True
+    for field, column in mapping.columns().items():
+        found = where.get(column.strip().casefold(), [])
+        if len(found) == 1:
+            positions[field] = found[0]
+            continue
+        complete = False
+        if not found:
+            expected = (
+                f"a column {column!r} with {mapping.purpose(field)} "
+                f"(the {mapping.name} mapping's name for it)"
+            )
+        else:
+            expected = f"the column {column!r} once (it is there {len(found)} times)"
+        problems.add(table.shown, 1, "header", ",".join(table.header), expected)
+    return positions if complete else None
+
+
+def _read_rows(
+    table: _Table,
+    positions: dict[str, int],
+    *,
+    mapping: LeadMapping,
+    cells: TimeCells,
+    first: dict[str, tuple[str, int]],
+    leads: list[Lead],
+    problems: Collector,
+) -> None:
+    """Check every row of ``table`` and append its leads (rules: module docstring).
+
+    One pass, the common case kept cheap: values already classified are
+    looked up, messages are only worded for a problem, and no lead is made
+    once any problem has been found (none would be used).
+    """
+    shown, header = table.shown, table.header
+    name = {field: header[index] for field, index in positions.items()}
+    i_id, i_delivered, i_source = positions["lead_id"], positions["delivered"], positions["source"]
+    i_accepted, i_rejected = positions["accepted"], positions["rejected"]
+    i_reason, i_qualified = positions["rejection_reason"], positions["qualified"]
+    i_won, i_amount = positions["won"], positions["won_amount"]
+    i_attribution = positions["attribution"]
+    i_status, i_stage = positions.get("status"), positions.get("stage")
+    instant, moment, local_day = cells.instant, cells.moment, cells.zone.local_day
+    found = problems.problems
+    sources: dict[str, bool] = {}
+    statuses: dict[str, LeadStatus] = {}
+    stages: dict[str, DealStage] = {}
+    amounts: dict[str, Decimal] = {}
+    won_stage, accepted_status = DealStage.WON, LeadStatus.ACCEPTED
+    qualified_status, rejected_status = LeadStatus.QUALIFIED, LeadStatus.REJECTED
+    append = leads.append
+    new_lead = tuple.__new__  # the lead is checked here, so made without checking it again
+
+    def add(line: int, field: str, value: str, expected: str) -> None:
+        problems.add(shown, line, name[field], value, expected)
+
+    def after_delivery(row: list[str]) -> str:
+        return f"on or after the delivery ({name['delivered']} {row[i_delivered].strip()})"
+
+    for line, row in table.rows:
+        lead_id = row[i_id].strip()
+        if not lead_id:
+            add(line, "lead_id", lead_id, "a lead id (required)")
+        elif lead_id in first:
+            file, at = first[lead_id]
+            where = f"line {at}" if file == shown else f"{file} line {at}"
+            add(line, "lead_id", lead_id, f"each lead once (also on {where})")
+        else:
+            first[lead_id] = (shown, line)
+
+        text = row[i_delivered].strip()
+        delivered = None
+        if not text:
+            add(line, "delivered", text, "the time the lead was delivered (required)")
+        else:
+            try:
+                delivered = instant(text)
+            except TimeTextError as error:
+                add(line, "delivered", text, error.expected)
+
+        text = row[i_source]
+        marketing = sources.get(text)
+        if marketing is None:
+            flag = mapping.is_marketing(text)
+            if flag is None:
+                add(line, "source", text.strip(), f"one of the sources {mapping.known('source')}")
+            else:
+                marketing = sources[text] = flag
+
+        status: LeadStatus | None = None
+        if i_status is not None:
+            text = row[i_status]
+            status = statuses.get(text)
+            if status is None and text.strip():
+                status = mapping.status_of(text)
+                if status is None:
+                    expected = f"one of the statuses {mapping.known('status')}"
+                    add(line, "status", text.strip(), expected)
+                else:
+                    statuses[text] = status
+
+        accepted_text = row[i_accepted].strip()
+        accepted = None
+        if accepted_text:
+            try:
+                accepted = instant(accepted_text)
+            except TimeTextError as error:
+                add(line, "accepted", accepted_text, error.expected)
+        rejected_text = row[i_rejected].strip()
+        rejected = None
+        if rejected_text:
+            try:
+                rejected = instant(rejected_text)
+            except TimeTextError as error:
+                add(line, "rejected", rejected_text, error.expected)
+        qualified_text = row[i_qualified].strip()
+        qualified = qualified_at = None
+        if qualified_text:
+            try:
+                qualified, qualified_at = moment(qualified_text)
+            except TimeTextError as error:
+                add(line, "qualified", qualified_text, error.expected)
+
+        if i_stage is not None:
+            text = row[i_stage]
+            stage = stages.get(text)
+            if stage is None and text.strip():
+                stage = mapping.stage_of(text)
+                if stage is None:
+                    add(line, "stage", text.strip(), f"one of the stages {mapping.known('stage')}")
+                else:
+                    stages[text] = stage
+            is_won = stage is won_stage
+        else:
+            is_won = bool(row[i_won].strip())
+        won_text = row[i_won].strip()
+        won = won_at = None
+        if won_text:
+            try:
+                won, won_at = moment(won_text)
+            except TimeTextError as error:
+                add(line, "won", won_text, error.expected)
+        amount_text = row[i_amount].strip()
+        amount = amounts.get(amount_text) if amount_text else None
+        if amount is None and amount_text:
+            try:
+                amount = D(amount_text)
+            except NumberError:
+                add(line, "won_amount", amount_text, "an amount such as 1234.50")
+            else:
+                if amount < 0:
+                    add(line, "won_amount", amount_text, "an amount of at least 0")
+                    amount = None
+                elif len(amounts) < 100_000:
+                    amounts[amount_text] = amount
+
+        if delivered is not None:
+            if accepted is not None and accepted < delivered:
+                add(line, "accepted", accepted_text, f"a time {after_delivery(row)}")
+            if rejected is not None and rejected < delivered:
+                add(line, "rejected", rejected_text, f"a time {after_delivery(row)}")
+            if qualified is not None:
+                start = accepted if accepted is not None else delivered
+                if (
+                    qualified_at < start
+                    if qualified_at is not None
+                    else qualified < local_day(start)
+                ):
+                    what = (
+                        f"the acceptance ({name['accepted']} {accepted_text})"
+                        if accepted is not None
+                        else f"the delivery ({name['delivered']} {row[i_delivered].strip()})"
+                    )
+                    add(line, "qualified", qualified_text, f"a time on or after {what}")
+            if (
+                is_won
+                and won is not None
+                and (won_at < delivered if won_at is not None else won < local_day(delivered))
+            ):
+                add(line, "won", won_text, f"a time {after_delivery(row)}")
+
+        if status is not None and (
+            (status is accepted_status and not accepted_text)
+            or (status is qualified_status and not qualified_text)
+            or (status is rejected_status and not accepted_text and not rejected_text)
+        ):
+            _status_problems(
+                line, status, row, name, add, i_status, i_accepted, i_rejected, i_qualified
+            )
+        if is_won:
+            if not won_text or not amount_text:
+                said = (
+                    f"as the {name['stage']} {row[i_stage].strip()!r} says the deal was won"
+                    if i_stage is not None
+                    else f"as the lead has a {name['won']}"
+                )
+                if not won_text:
+                    add(line, "won", "", f"the time the deal was won, {said}")
+                if not amount_text:
+                    add(line, "won_amount", "", f"the amount won, {said}")
+        elif i_stage is None and amount is not None and amount != 0:
+            add(line, "won_amount", amount_text, f"no amount (or 0) without a {name['won']}")
+
+        if found or delivered is None or marketing is None:
+            continue
+        append(
+            new_lead(
+                Lead,
+                (
+                    lead_id,
+                    delivered,
+                    marketing,
+                    accepted,
+                    rejected,
+                    (row[i_reason].strip() or None) if rejected is not None else None,
+                    qualified,
+                    won if is_won else None,
+                    amount if is_won else None,
+                    row[i_attribution].strip() or None,
+                    shown,
+                    line,
+                ),
+            )
+        )
+
+
+def _status_problems(
+    line: int,
+    status: LeadStatus,
+    row: list[str],
+    name: dict[str, str],
+    add: Callable[[int, str, str, str], None],
+    *indexes: int | None,
+) -> None:
+    """What a lead status says that the row's times do not bear out."""
+    i_status, i_accepted, i_rejected, i_qualified = indexes
+    if i_status is None or i_accepted is None or i_rejected is None or i_qualified is None:
+        return
+    accepted, rejected = row[i_accepted].strip(), row[i_rejected].strip()
+    if status is LeadStatus.ACCEPTED and not accepted:
+        field, says = "accepted", "a time, {} sales accepted the lead"
+    elif status is LeadStatus.QUALIFIED and not row[i_qualified].strip():
+        field, says = "qualified", "a time, {} the lead became sales-qualified"
+    elif status is LeadStatus.REJECTED and not accepted and not rejected:
+        field, says = "rejected", "a time (or an accepted time), {} the lead was closed"
+    else:
+        return
+    add(line, field, "", says.format(f"as the {name['status']} {row[i_status].strip()!r} says"))

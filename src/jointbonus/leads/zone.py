@@ -1,0 +1,315 @@
+"""The plan's time zone: instants made from local times, and the local day and month of an instant.
+
+The rules, which every lead metric follows:
+
+* An **instant** is an aware :class:`~datetime.datetime`; inside, every instant
+  is kept in UTC (:data:`UTC`) and compared there, so "48 hours later" is 48
+  elapsed hours whatever the clocks did in between.
+* The **plan time zone** is an IANA name (``Europe/Berlin``,
+  ``America/New_York``) read with :func:`dateutil.tz.gettz`. Without one the
+  calendar is UTC's.
+* A **local time** (a time written without its UTC offset) is read in the plan
+  time zone. Twice a year the clocks make that ambiguous:
+
+  - a local time that never happened (the hour skipped when clocks go forward,
+    02:30 on 29 March 2026 in Europe/Berlin) is refused with
+    :class:`NonexistentTimeError`: no correct local clock shows it, so the
+    export or its time zone is wrong;
+  - a local time that happened twice (the hour repeated when clocks go back,
+    02:30 on 25 October 2026 in Europe/Berlin) is taken as the **earlier**
+    of the two instants, the one still on daylight-saving time. An export of
+    local times cannot say which it meant; write the offset to be exact.
+
+* The **local day** of an instant is the day whose local midnight it follows
+  and whose next midnight it precedes; a day whose midnight a clock change
+  skips starts at the first instant after the gap. The **local month** is
+  the month of the local day: a lead delivered at 23:30 on 31 January in New
+  York (04:30 UTC on 1 February) belongs to January.
+
+>>> berlin = Zone("Europe/Berlin")
+>>> berlin.instant(datetime(2026, 10, 25, 2, 30))  # the first 02:30, still CEST
+datetime.datetime(2026, 10, 25, 0, 30, tzinfo=datetime.timezone.utc)
+>>> str(Zone("America/New_York").month_of(datetime(2026, 2, 1, 4, 30, tzinfo=UTC)))
+'2026-01'
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from dateutil import tz
+
+from jointbonus.core.periods import Month
+from jointbonus.errors import JointBonusError
+
+#: Every instant is kept in UTC (:data:`datetime.UTC`, the same object as
+#: :data:`datetime.timezone.utc`).
+__all__ = [
+    "EARLIEST_YEAR",
+    "LATEST_YEAR",
+    "UTC",
+    "NonexistentTimeError",
+    "Zone",
+    "ZoneError",
+]
+
+#: Times are accepted from the start of this year ...
+EARLIEST_YEAR = 1900
+#: ... to the end of this one: far beyond any lead export, and it keeps the
+#: arithmetic on days and months away from the ends of the calendar.
+LATEST_YEAR = 2199
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*")
+_DAY = timedelta(days=1)
+
+
+class ZoneError(JointBonusError, ValueError):
+    """A time zone name that is not an IANA time zone this machine knows."""
+
+
+class NonexistentTimeError(JointBonusError, ValueError):
+    """A local time that the plan time zone's clocks skip (when they go forward)."""
+
+
+class Zone:
+    """The plan time zone, or UTC when ``name`` is ``None``.
+
+    Local days are worked out once each and remembered, so turning a
+    million local times into instants, or instants into months, costs a
+    dictionary look-up and a subtraction each.
+    """
+
+    __slots__ = (
+        "_day_list",
+        "_day_starts",
+        "_days",
+        "_first_number",
+        "_guess",
+        "_month_list",
+        "_month_starts",
+        "_names",
+        "_starts",
+        "_tz",
+        "name",
+    )
+
+    def __init__(self, name: str | None = None) -> None:
+        found: tzinfo | None
+        if name is None:
+            found = UTC
+        elif not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise ZoneError(
+                f"time zone: got {name!r}, expected an IANA time zone name such as Europe/Berlin"
+            )
+        else:
+            try:
+                found = tz.gettz(name)
+            except (OSError, ValueError):  # an unreadable zone file
+                found = None
+            if not isinstance(found, tz.tzfile | tz.tzutc):
+                raise ZoneError(
+                    f"time zone: got {name!r}, expected an IANA time zone name such as "
+                    "Europe/Berlin or America/New_York"
+                )
+        self.name = name
+        self._tz: tzinfo = found
+        self._days: dict[date, tuple[datetime, datetime, bool]] = {}
+        self._starts: dict[date, tuple[datetime, bool]] = {}
+        self._names: dict[date, str] = {}
+        self._day_list: list[date] = []
+        self._day_starts: list[datetime] = []
+        self._month_list: list[Month] = []
+        self._first_number = 0
+        self._month_starts: list[datetime] = []
+        offset = datetime(2001, 1, 15, 12, tzinfo=found).utcoffset()
+        self._guess = offset if offset is not None else timedelta(0)
+
+    def __repr__(self) -> str:
+        return f"Zone({self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Zone) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    @property
+    def label(self) -> str:
+        """The zone's name, ``UTC`` when none was given."""
+        return self.name or "UTC"
+
+    # -- local days ------------------------------------------------------------
+
+    def _day(self, day: date) -> tuple[datetime, datetime, bool]:
+        """``(first instant, local midnight, regular)`` of ``day``.
+
+        Regular: its midnight is on the clocks and it lasts 24 hours, so no
+        clock change falls in it and a local time is its offset from midnight.
+        """
+        known = self._days.get(day)
+        if known is None:
+            start, on_clock = self._start(day)
+            after, _ = self._start(day + _DAY)
+            known = (
+                start,
+                datetime(day.year, day.month, day.day),
+                on_clock and after - start == _DAY,
+            )
+            self._days[day] = known
+        return known
+
+    def _start(self, day: date) -> tuple[datetime, bool]:
+        """The first instant of ``day``, and whether its midnight is on the clocks."""
+        known = self._starts.get(day)
+        if known is None:
+            known = self._starts[day] = self._resolved(datetime(day.year, day.month, day.day))
+        return known
+
+    def _resolved(self, local: datetime) -> tuple[datetime, bool]:
+        """The instant of a naive local time by dateutil, and whether the clocks show it."""
+        aware = local.replace(tzinfo=self._tz)
+        exists = tz.datetime_exists(aware)
+        if not exists:
+            aware = tz.resolve_imaginary(aware)
+        return aware.astimezone(UTC), exists
+
+    def resolve(self, local: datetime) -> datetime:
+        """The instant of a naive local time, never refused: a time the clocks skip moves
+        forward by the gap (02:30 becomes 03:30), a repeated one is the earlier.
+
+        For the edges of days and working hours; a lead's times use :meth:`instant`.
+        """
+        start, midnight, regular = self._day(local.date())
+        if regular:
+            return start + (local - midnight)
+        return self._resolved(local)[0]
+
+    def day_start(self, day: date) -> datetime:
+        """The first instant of the local ``day``, in UTC."""
+        return self._day(day)[0]
+
+    def local_day(self, instant: datetime) -> date:
+        """The local day ``instant`` (aware) falls on.
+
+        Found by bisection among the first instants of the days around it,
+        which are worked out once and kept in order.
+        """
+        starts = self._day_starts
+        if not starts or instant < starts[0] or instant >= starts[-1]:
+            self._cover_days(instant)
+            starts = self._day_starts
+        return self._day_list[bisect_right(starts, instant) - 1]
+
+    def _find_day(self, instant: datetime) -> date:
+        """The local day of ``instant``, found from a guess of the zone's offset."""
+        day = (instant + self._guess).date()
+        while instant < self._start(day)[0]:
+            day -= _DAY
+        while instant >= self._start(day + _DAY)[0]:
+            day += _DAY
+        return day
+
+    def _cover_days(self, instant: datetime) -> None:
+        """Extend the days kept so that one of them holds ``instant``."""
+        day = self._find_day(instant)
+        low = min(self._day_list[0], day) if self._day_list else day
+        high = max(self._day_list[-1], day) if self._day_list else day
+        days = [low + _DAY * n for n in range((high - low).days + 1)]
+        self._day_list = days
+        self._day_starts = [self._start(d)[0] for d in days]
+        self._day_starts.append(self._start(high + _DAY)[0])
+
+    def month_of(self, instant: datetime) -> Month:
+        """The local calendar month ``instant`` (aware) falls in.
+
+        Found by bisection among the first instants of the months around it,
+        which are worked out once and kept in order.
+        """
+        index = self.month_index(instant)  # first: it may extend the months kept
+        return self._month_list[index]
+
+    def month_index(self, instant: datetime) -> int:
+        """The position of ``instant``'s month among :meth:`months_kept` (bisection)."""
+        starts = self._month_starts
+        if not starts or instant < starts[0] or instant >= starts[-1]:
+            self._cover(instant)
+            starts = self._month_starts
+        return bisect_right(starts, instant) - 1
+
+    def month_number(self, instant: datetime) -> int:
+        """:meth:`Month.index` of the month ``instant`` falls in (months since year 0)."""
+        starts = self._month_starts
+        if not starts or instant < starts[0] or instant >= starts[-1]:
+            self._cover(instant)
+            starts = self._month_starts
+        return self._first_number + bisect_right(starts, instant) - 1
+
+    def months_kept(self) -> list[Month]:
+        """The months worked out so far, in order (they only grow: positions may shift)."""
+        return self._month_list
+
+    def _cover(self, instant: datetime) -> None:
+        """Extend the months kept so that one of them holds ``instant``."""
+        day = self.local_day(instant)
+        month = Month(day.year, day.month)
+        if self._month_list:
+            low = min(self._month_list[0], month)
+            high = max(self._month_list[-1], month)
+        else:
+            low = high = month
+        months = [low]
+        while months[-1] < high:
+            months.append(months[-1].shift(1))
+        self._month_list = months
+        self._first_number = low.index()
+        self._month_starts = [self.month_start(m) for m in months]
+        self._month_starts.append(self.month_end(high))
+
+    def month_start(self, month: Month) -> datetime:
+        """The first instant of ``month``, in UTC."""
+        return self.day_start(month.first_day)
+
+    def month_end(self, month: Month) -> datetime:
+        """The first instant after ``month``, in UTC."""
+        return self.day_start(month.last_day + _DAY)
+
+    # -- local times ------------------------------------------------------------
+
+    def instant(self, local: datetime) -> datetime:
+        """The instant (UTC) of the naive ``local`` time, by the rules of the module docstring.
+
+        Raises :class:`NonexistentTimeError` for a time the clocks skip.
+        """
+        start, midnight, regular = self._day(local.date())
+        if regular:
+            return start + (local - midnight)
+        aware = local.replace(tzinfo=self._tz)
+        if not tz.datetime_exists(aware):
+            raise NonexistentTimeError(
+                f"{local:%Y-%m-%d %H:%M} does not exist in {self.label}: the clocks skip it"
+            )
+        return tz.enfold(aware, fold=0).astimezone(UTC)
+
+    def local(self, instant: datetime) -> datetime:
+        """``instant`` as the plan time zone's clocks show it (aware)."""
+        return instant.astimezone(self._tz)
+
+    def shown(self, instant: datetime) -> str:
+        """``instant`` as local text with the zone's abbreviation: ``2026-01-05 09:12 CET``.
+
+        On a regular day the local time is the time since its midnight, and the
+        abbreviation the day's; on a day the clocks change, dateutil says both.
+        """
+        day = self.local_day(instant)
+        start, midnight, regular = self._day(day)
+        if regular:
+            name = self._names.get(day)
+            if name is None:
+                name = self._names[day] = self.local(start).tzname() or self.label
+            return f"{(midnight + (instant - start)).isoformat(' ', 'minutes')} {name}"
+        local = self.local(instant)
+        return (
+            f"{local.replace(tzinfo=None).isoformat(' ', 'minutes')} {local.tzname() or self.label}"
+        )

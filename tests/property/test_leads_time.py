@@ -1,0 +1,126 @@
+"""Properties of time in the lead metrics: reading, local clocks and business hours.
+
+The fast ISO reader gives the instant dateutil's ``isoparse`` gives; a local
+time the plan time zone's clocks show is read back to the same clock time;
+business hours never count more than the clock, so a lead in time on the
+clock is in time in business hours too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from dateutil import tz
+from dateutil.parser import isoparse
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from jointbonus.leads import BusinessHours, Zone, leads_from_rows, measure
+from jointbonus.leads.clocks import BusinessClock, ClockHours
+from jointbonus.leads.times import TimeCells
+from leads_strategies import Drawn, Spec, lead_exports
+
+ZONE_NAMES = ("Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC")
+
+moments = st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2150, 12, 31))
+#: Days the clocks change in the zones above (Lord Howe moves them by half an hour).
+CHANGE_DAYS = (date(2024, 3, 10), date(2024, 3, 31), date(2024, 10, 27), date(2024, 11, 3),
+               date(2026, 3, 8), date(2026, 3, 29), date(2026, 4, 5), date(2026, 10, 4),
+               date(2026, 10, 25), date(2026, 11, 1))  # fmt: skip
+on_change_days = st.tuples(
+    st.sampled_from(CHANGE_DAYS), st.integers(0, 24 * 60 - 1).map(lambda m: timedelta(minutes=m))
+).map(lambda day: datetime.combine(day[0], time()) + day[1])
+offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timedelta(minutes=m))
+
+
+@st.composite
+def iso_texts(draw: st.DrawFn) -> str:
+    """ISO 8601 times as exports write them: separators, fractions and offsets varied."""
+    moment = draw(moments)
+    separator = draw(st.sampled_from("T "))
+    fraction = draw(st.sampled_from(("", ".000", ".5", ".123456")))
+    text = moment.strftime(f"%Y-%m-%d{separator}%H:%M:%S") + fraction
+    offset = draw(offsets)
+    sign = "-" if offset < timedelta(0) else "+"
+    hours, minutes = divmod(abs(offset) // timedelta(minutes=1), 60)
+    written = draw(
+        st.sampled_from(
+            ("Z", f"{sign}{hours:02d}:{minutes:02d}", f"{sign}{hours:02d}{minutes:02d}")
+        )
+    )
+    return text + written
+
+
+@given(iso_texts())
+@example("2024-03-31T02:30:00+02:00")
+@example("2026-01-15 09:30:00.5-05:30")
+def test_the_fast_time_reader_agrees_with_dateutil(text: str) -> None:
+    cells = TimeCells(Zone(), "iso", local_allowed=False)
+    assert cells.instant(text) == isoparse(text).astimezone(UTC)
+
+
+@given(st.sampled_from(ZONE_NAMES), st.one_of(moments, on_change_days))
+@example("Europe/Berlin", datetime(2026, 10, 25, 2, 30))
+@example("Europe/Berlin", datetime(2026, 10, 25, 12, 0))
+@example("America/New_York", datetime(2026, 3, 8, 12, 0))
+@example("Australia/Lord_Howe", datetime(2026, 4, 5, 1, 45))
+def test_a_local_time_reads_back_as_the_clock_time_it_was(name: str, local: datetime) -> None:
+    zone = Zone(name)
+    aware = local.replace(tzinfo=tz.gettz(name))
+    if not tz.datetime_exists(aware):
+        return
+    instant = zone.instant(local)
+    assert zone.local(instant).replace(tzinfo=None) == local
+    assert instant == tz.enfold(aware, fold=0).astimezone(UTC)  # the earlier of a repeated hour
+    assert zone.local_day(instant) == local.date()
+
+
+calendars = st.builds(
+    BusinessHours,
+    weekdays=st.frozensets(st.integers(0, 6), min_size=1),
+    start=st.sampled_from((time(0), time(1, 30), time(8), time(9))),
+    end=st.sampled_from((time(12), time(17), time(23, 59))),
+    holidays=st.frozensets(
+        st.dates(min_value=date(2024, 1, 1), max_value=date(2024, 12, 31)), max_size=20
+    ),
+)
+
+
+#: Once, the lists of working hours started again further back while one
+#: elapsed time was being computed, and it came out negative.
+RESTARTED = Drawn(
+    specs=(
+        Spec("L000", datetime(2024, 1, 15, 0, 1, tzinfo=UTC), False,
+             accepted=datetime(2024, 1, 17, tzinfo=UTC), rejected=None, reason="",
+             qualified=None, won=None, amount=None, attribution=""),
+    ),
+    time_zone=None,
+    as_of=datetime(2024, 1, 15, tzinfo=UTC),
+)  # fmt: skip
+
+
+@given(lead_exports(max_leads=15), calendars)
+@example(RESTARTED, BusinessHours(weekdays=frozenset({0}), start=time(0), end=time(12)))
+def test_business_hours_never_count_more_than_the_clock(
+    drawn: Drawn, calendar: BusinessHours
+) -> None:
+    export = leads_from_rows(drawn.rows(), time_zone=drawn.time_zone, missing_as_empty=True)
+    business = BusinessClock(48, calendar, export.zone)
+    clock = ClockHours(48)
+    for lead in export.leads:
+        handled = lead.handled
+        if handled is None:
+            continue
+        assert (
+            0 <= business.elapsed(lead.delivered, handled) <= clock.elapsed(lead.delivered, handled)
+        )
+        if clock.within(lead.delivered, handled):
+            assert business.within(lead.delivered, handled)
+        assert business.closes(lead.delivered) >= clock.closes(lead.delivered)
+    on_clock = measure(export, drawn.as_of)
+    on_calendar = measure(export, drawn.as_of, business_hours=calendar)
+    for month in on_clock.months:
+        assert (
+            on_calendar.figure(month, "followed_up_48h").numerator
+            >= on_clock.figure(month, "followed_up_48h").numerator
+        )
