@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from jointbonus.errors import PlanError, Problem
+from jointbonus.io.extras import MissingExtraError
 from jointbonus.leads import (
     HUBSPOT,
     MAPPINGS,
@@ -25,7 +26,6 @@ from jointbonus.leads import (
     leads_from_rows,
     read_leads,
 )
-from jointbonus.sharedtarget.report.exports import MissingExtraError
 
 HEADER = (
     "Lead ID", "Created Date", "Lead Source", "Status", "Accepted Date", "Rejected Date",
