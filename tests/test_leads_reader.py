@@ -218,6 +218,7 @@ def test_an_xlsx_problem_is_located_by_row(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "leads.xlsx"
+    pytest.importorskip("openpyxl")
     path.write_bytes(b"Lead ID,Created Date\n")
     found = one_problem(path)
     assert found.field == "file"
