@@ -9,8 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -18,8 +21,10 @@ from typing import Any
 
 import pytest
 
-from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from jointbonus.sharedtarget.report.documents import LINE_COLUMNS
+import jointbonus
+from jointbonus.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, main
+from jointbonus.io.render import render_json
+from jointbonus.sharedtarget.report.documents import LINE_COLUMNS, result_document
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "tests" / "fixtures" / "one_lifeboat"
@@ -240,6 +245,55 @@ def test_run_csv_is_lines_csv(
     assert printed.splitlines()[0] == ",".join(LINE_COLUMNS)
 
 
+@pytest.mark.parametrize("plan", ["alpine_outfitters", "digital_manufacturing", "harbor_software"])
+def test_run_json_is_the_whole_document_rendered(
+    plan: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = ROOT / "examples" / plan / "plan.toml"
+    assert main(["run", str(path), "--format", "json"]) == EXIT_OK
+    printed = capsys.readouterr().out
+    whole = render_json(result_document(jointbonus.run(jointbonus.load_plan(path))))
+    assert printed == whole
+
+
+def test_run_jsonl_prints_each_line_document_on_a_line(
+    plan_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = str(plan_dir / "plan.toml")
+    assert main(["run", plan, "--format", "json"]) == EXIT_OK
+    lines = json.loads(capsys.readouterr().out)["lines"]
+    assert main(["run", plan, "--format", "jsonl"]) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert err == ""
+    records = out.split("\n")
+    assert records.pop() == ""
+    assert len(records) == len(lines) == 15 * 12
+    assert [json.loads(record) for record in records] == lines
+    assert records[0] == json.dumps(lines[0], ensure_ascii=False, separators=(",", ":"))
+
+
+def test_a_full_disk_on_standard_output_is_no_traceback(plan_dir: Path, tmp_path: Path) -> None:
+    full = Path("/dev/full")
+    if not full.exists():
+        pytest.skip("no /dev/full here")
+    source = str(Path(jointbonus.__file__).resolve().parents[1])  # this checkout, from any folder
+    with full.open("w", encoding="utf-8") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "jointbonus", "run", str(plan_dir / "plan.toml"), "--format",
+             "json"],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": source},
+            timeout=120,
+            check=False,
+        )  # fmt: skip
+    assert done.returncode == EXIT_FAILURE
+    assert done.stderr.startswith("jointbonus: cannot write standard output: ")
+    assert "Traceback" not in done.stderr
+
+
 def test_run_markdown_has_every_table(plan_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(plan_dir / "plan.toml"), "--format", "markdown"]) == EXIT_OK
     text = capsys.readouterr().out
@@ -265,8 +319,9 @@ def test_calibrate_csv_and_markdown(plan_dir: Path, capsys: pytest.CaptureFixtur
 def test_a_gainsharing_plan_prints_table_or_json_only(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["run", str(SCANLON), "--format", "csv"]) == EXIT_BAD_INPUT
-    assert "--format csv applies to shared-target plans" in capsys.readouterr().err
+    for format in ("csv", "jsonl", "markdown"):
+        assert main(["run", str(SCANLON), "--format", format]) == EXIT_BAD_INPUT
+        assert f"--format {format} applies to shared-target plans" in capsys.readouterr().err
 
 
 def test_xlsx_needs_out(plan_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

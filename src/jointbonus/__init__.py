@@ -108,6 +108,10 @@ HOMES: dict[str, str] = {
     "render_statement": "jointbonus.sharedtarget.report.statements",
     "render_statements": "jointbonus.sharedtarget.report.statements",
     "statement_files": "jointbonus.sharedtarget.report.statements",
+    "iter_json": "jointbonus.sharedtarget.report.streams",
+    "iter_jsonl": "jointbonus.sharedtarget.report.streams",
+    "write_json": "jointbonus.sharedtarget.report.streams",
+    "write_jsonl": "jointbonus.sharedtarget.report.streams",
     "render_calibration_table": "jointbonus.sharedtarget.report.tables",
     "render_table": "jointbonus.sharedtarget.report.tables",
     "render_targets_table": "jointbonus.sharedtarget.report.targets",
@@ -196,6 +200,8 @@ __all__ = [
     "currency",
     "derive_norm",
     "explain",
+    "iter_json",
+    "iter_jsonl",
     "load_plan",
     "pay",
     "payroll_csv",
@@ -213,6 +219,8 @@ __all__ = [
     "run",
     "to_frame",
     "uplift_for_hit_rate",
+    "write_json",
+    "write_jsonl",
     "write_payroll_csv",
     "write_pictures",
     "write_results",
@@ -312,6 +320,10 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.sharedtarget.report.statements import render_statement as render_statement
     from jointbonus.sharedtarget.report.statements import render_statements as render_statements
     from jointbonus.sharedtarget.report.statements import statement_files as statement_files
+    from jointbonus.sharedtarget.report.streams import iter_json as iter_json
+    from jointbonus.sharedtarget.report.streams import iter_jsonl as iter_jsonl
+    from jointbonus.sharedtarget.report.streams import write_json as write_json
+    from jointbonus.sharedtarget.report.streams import write_jsonl as write_jsonl
     from jointbonus.sharedtarget.report.tables import (
         render_calibration_table as render_calibration_table,
     )

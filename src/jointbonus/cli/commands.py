@@ -2,7 +2,7 @@
 
 ::
 
-    jointbonus run PLAN [--format table|json|csv|markdown] [--out DIR [--statements] [--xlsx]]
+    jointbonus run PLAN [--format table|json|jsonl|csv|markdown] [--out DIR [--statements] [--xlsx]]
     jointbonus calibrate PLAN [--format table|json|csv|markdown]
     jointbonus validate PLAN [--format table|json|csv]
     jointbonus schema [--kind shared|gainsharing]
@@ -44,7 +44,7 @@ import gc
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("plan", type=Path, help="the plan file (TOML)")
     run_parser.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=RUN_FORMATS,
         default="table",
-        help="output format (csv: the lines, as in lines.csv)",
+        help="output format (jsonl: the lines as JSON Lines, one line document per line; "
+        "csv: the lines, as in lines.csv)",
     )
     run_parser.add_argument(
         "--out",
@@ -270,17 +271,20 @@ def _main(argv: Sequence[str] | None) -> int:
     return _guarded(arguments.plan, lambda: command(arguments))
 
 
-def _guarded(plan: Path, work: Callable[[], str]) -> int:
-    """Print what ``work`` makes; bad input exits 2, any other failure 1, no traceback."""
+def _guarded(plan: Path, work: Callable[[], str | Iterable[str]]) -> int:
+    """Print what ``work`` makes; bad input exits 2, any other failure 1, no traceback.
+
+    Pieces of a streamed output are made as they are printed, so a failure
+    in making one is caught here too (after the pieces before it).
+    """
     try:
-        text = work()
+        return _print(work())
     except (MissingExtraError, FolderBusyError) as error:
         return _failure(error)
     except JointBonusError as error:
         return _bad_input(plan, error)
     except OSError as error:
         return _failure(error)
-    return _print(text)
 
 
 def _run(kind: PlanKind, arguments: argparse.Namespace) -> int:
@@ -289,13 +293,12 @@ def _run(kind: PlanKind, arguments: argparse.Namespace) -> int:
     if refused is not None:
         return _bad_input(arguments.plan, refused)
 
-    def work() -> str:
+    def work() -> Iterable[str]:
         result = kind.run(kind.load(arguments.plan))
-        text = kind.render(result, arguments.format)
-        if arguments.out is not None:
+        if arguments.out is not None:  # the files first: a run that cannot write prints nothing
             options = {name: bool(getattr(arguments, name)) for name in kind.RUN_OPTIONS}
             _write_outputs(kind, arguments.plan, result, arguments.out, options)
-        return text
+        return kind.render(result, arguments.format)
 
     return _guarded(arguments.plan, work)
 
@@ -304,6 +307,8 @@ def _run(kind: PlanKind, arguments: argparse.Namespace) -> int:
 
 #: Output formats of run and calibrate; explain has no CSV (it is not a table of lines).
 FORMATS = ("table", "json", "csv", "markdown")
+#: run also prints its lines as JSON Lines.
+RUN_FORMATS = ("table", "json", "jsonl", "csv", "markdown")
 EXPLAIN_FORMATS = ("table", "json", "markdown")
 VALIDATE_FORMATS = ("table", "json", "csv")
 PROBLEM_COLUMNS = ("file", "line", "field", "value", "expected", "message")
@@ -514,15 +519,28 @@ def _verify(kind: PlanKind, arguments: argparse.Namespace) -> int:
     return printed if verification.reproduced else EXIT_FAILURE
 
 
-def _print(text: str) -> int:
-    """Write ``text`` to standard output; a closed pipe or a narrow encoding is no traceback."""
+def _print(text: str | Iterable[str]) -> int:
+    """Write ``text`` (or each of its pieces, as it is made) to standard output.
+
+    A closed pipe, a narrow encoding or a failing output (a full disk) is
+    no traceback: exit 1, with a message but for the closed pipe. Pieces
+    already written stay written: streamed output that fails is cut short.
+    What fails in making a piece is not a failure to write: it is raised.
+    """
+    pieces = (text,) if isinstance(text, str) else text
+    for piece in pieces:
+        if not _written(sys.stdout.write, piece):
+            return EXIT_FAILURE
+    return EXIT_OK if _written(lambda _: sys.stdout.flush(), "") else EXIT_FAILURE
+
+
+def _written(write: Callable[[str], object], text: str) -> bool:
+    """Whether ``write(text)`` wrote to standard output; if not, why is told (but a closed pipe)."""
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write(text)
     except BrokenPipeError:  # `jointbonus run plan.toml | head`: the reader has gone
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so that the exit's flush does not fail again
-        return EXIT_FAILURE
+        _quiet_stdout()
+        return False
     except UnicodeEncodeError:
         print(
             f"jointbonus: the output holds characters that standard output's encoding "
@@ -530,8 +548,26 @@ def _print(text: str) -> int:
             "or write the results to files with --out DIR",
             file=sys.stderr,
         )
-        return EXIT_FAILURE
-    return EXIT_OK
+        return False
+    except OSError as error:  # `> /dev/full`, a disk that fills up
+        _quiet_stdout()
+        print(
+            f"jointbonus: cannot write standard output: {error.strerror or error}",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that the exit's flush does not fail."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # a stand-in without a descriptor: nothing to flush to
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 #: The commands every kind of plan has (a kind's own are in its ``COMMANDS``).

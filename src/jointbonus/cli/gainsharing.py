@@ -9,7 +9,7 @@ shared target do not apply to it.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +51,10 @@ def run(plan: gainsharing.GainsharingPlan) -> gainsharing.GainsharingResult:
     return gainsharing.run(plan)
 
 
-def render(result: gainsharing.GainsharingResult, format: str) -> str:
+def render(result: gainsharing.GainsharingResult, format: str) -> Iterable[str]:
     if format == "json":
-        return gainsharing.render_json(gainsharing.result_document(result))
-    return gainsharing.render_table(result)
+        return (gainsharing.render_json(gainsharing.result_document(result)),)
+    return (gainsharing.render_table(result),)
 
 
 def refuse_run(arguments: argparse.Namespace) -> str | None:

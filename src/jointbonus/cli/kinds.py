@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -61,8 +61,9 @@ class PlanKind(Protocol):
     def run(self, plan: Any) -> Any:
         """The plan's result."""
 
-    def render(self, result: Any, format: str) -> str:
-        """``jointbonus run``'s output in ``format``."""
+    def render(self, result: Any, format: str) -> Iterable[str]:
+        """``jointbonus run``'s output in ``format``, in pieces: each is printed as it is
+        made, so a large output is never held whole."""
 
     def refuse_run(self, arguments: argparse.Namespace) -> str | None:
         """Why ``jointbonus run`` with these options does not apply (``None``: it does)."""

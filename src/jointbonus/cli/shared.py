@@ -8,7 +8,7 @@ its own are ``calibrate``, ``simulate``, ``targets``, ``plot``,
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,6 @@ from jointbonus.sharedtarget.plots import matplotlib_version, write_pictures
 from jointbonus.sharedtarget.report.documents import (
     calibration_document,
     plan_document,
-    result_document,
     weighting_document,
 )
 from jointbonus.sharedtarget.report.exports import (
@@ -42,6 +41,7 @@ from jointbonus.sharedtarget.report.markdown import (
 )
 from jointbonus.sharedtarget.report.risk import render_risk_table, risk_document
 from jointbonus.sharedtarget.report.statements import render_statement
+from jointbonus.sharedtarget.report.streams import iter_json, iter_jsonl
 from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
 from jointbonus.sharedtarget.report.targets import render_targets_table, targets_document
 from jointbonus.sharedtarget.report.transparency import render_transparency_report
@@ -71,7 +71,7 @@ __all__ = [
 
 NAME = "shared-target"
 RUN_OPTIONS = ("statements", "xlsx")
-FORMATS = ("table", "json", "csv", "markdown")
+FORMATS = ("table", "json", "jsonl", "csv", "markdown")
 RUN_FILES = RunFiles(
     files=frozenset(
         {"lines.csv", "months.csv", "result.json", PAYROLL_FILE, XLSX_FILE, TRANSPARENCY_FILE}
@@ -84,16 +84,23 @@ def load(path: Path) -> Plan:
     return load_plan(path)
 
 
-def render(result: Result, format: str) -> str:
-    """``jointbonus run`` in the chosen format (CSV: the lines, as in lines.csv)."""
-    if format == "json":
-        return render_json(result_document(result))
-    if format == "csv":
-        return lines_csv(result)
-    if format == "markdown":
-        return render_result_markdown(result)
+def render(result: Result, format: str) -> Iterable[str]:
+    """``jointbonus run`` in the chosen format, in pieces (CSV: the lines, as in lines.csv).
 
-    return render_table(result)
+    JSON and JSON Lines are made piece by piece as they are printed
+    (:mod:`jointbonus.sharedtarget.report.streams`); the other formats are
+    one piece.
+    """
+    if format == "json":
+        return iter_json(result)
+    if format == "jsonl":
+        return iter_jsonl(result)
+    if format == "csv":
+        return (lines_csv(result),)
+    if format == "markdown":
+        return (render_result_markdown(result),)
+
+    return (render_table(result),)
 
 
 def refuse_run(arguments: argparse.Namespace) -> str | None:

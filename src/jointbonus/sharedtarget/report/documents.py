@@ -43,6 +43,7 @@ __all__ = [
     "caps_costing",
     "exact_text",
     "flat_line",
+    "head_document",
     "line_columns",
     "line_document",
     "minor_text",
@@ -546,10 +547,30 @@ def settlement_document(settlement: Settlement) -> dict[str, Any]:
 
 
 def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
-    """The whole result as JSON-ready data: plan, calibration, summary, months, lines."""
+    """The whole result as JSON-ready data: plan, calibration, summary, months, lines.
+
+    :func:`head_document`, then ``lines`` (unless ``lines=False``) and, in a
+    plan with a holdback, ``settlements``.
+    """
+    document = head_document(result)
+    holdback = bool(result.plan.holdback)
+    if lines:
+        document["lines"] = list(_line_documents(result, holdback))
+    if holdback:
+        document["settlements"] = [settlement_document(s) for s in result.settlements()]
+    return document
+
+
+def head_document(result: Result) -> dict[str, Any]:
+    """The result's document up to its lines: plan, calibration, weighting, summary, months.
+
+    The parts that do not grow with the roster, in the order
+    :func:`result_document` gives them (``weighting`` only in a plan with
+    functional goals).
+    """
     plan = result.plan
     weighted_or_capped = plan.weighted or plan.functional.caps.any
-    document = {
+    return {
         "plan": plan_document(plan),
         "calibration": calibration_document(plan, result.calibration),
         **(
@@ -563,12 +584,6 @@ def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
             for m in result.months
         ],
     }
-    holdback = bool(plan.holdback)
-    if lines:
-        document["lines"] = list(_line_documents(result, holdback))
-    if holdback:
-        document["settlements"] = [settlement_document(s) for s in result.settlements()]
-    return document
 
 
 def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:

@@ -3,10 +3,13 @@
 This module writes the result as files -- ``lines.csv``, ``months.csv`` and
 ``result.json`` (:func:`write_results`), or their text (:func:`lines_csv`,
 :func:`months_csv`) -- and, as the public face of the reports, offers what
-the two modules beside it make, each of which can be imported by itself:
+the modules beside it make, each of which can be imported by itself:
 
 * :mod:`jointbonus.sharedtarget.report.documents`: the result as JSON-ready documents (plan,
   calibration, summary, months, lines, settlements) and :func:`render_json`;
+* :mod:`jointbonus.sharedtarget.report.streams`: the same document as JSON text made piece
+  by piece as it is written, and the lines as JSON Lines (:func:`write_json`,
+  :func:`write_jsonl`);
 * :mod:`jointbonus.sharedtarget.report.tables`: the calibration and the result as tables for
   people (:func:`render_calibration_table`, :func:`render_table`).
 
@@ -41,7 +44,6 @@ from typing import Any
 from jointbonus.core.money import Currency
 from jointbonus.io.cells import csv_text, escape_formula
 from jointbonus.io.files import staged_folder, write_text
-from jointbonus.io.render import render_json
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.documents import (
     MONTH_COLUMNS,
@@ -49,9 +51,9 @@ from jointbonus.sharedtarget.report.documents import (
     flat_line,
     line_columns,
     month_document,
-    result_document,
 )
 from jointbonus.sharedtarget.report.statements import statement_files
+from jointbonus.sharedtarget.report.streams import write_json
 from jointbonus.sharedtarget.results import Result
 
 __all__ = ["lines_csv", "months_csv", "write_results"]
@@ -128,9 +130,10 @@ def write_results(result: Result, folder: str | Path, *, statements: bool = Fals
 
     ``lines.csv`` has the columns :func:`line_columns`; ``months.csv`` has
     :data:`MONTH_COLUMNS` (and ``capped``, for a plan with caps);
-    ``result.json`` is :func:`result_document` without
-    the lines. Text cells of the CSV files are escaped against formula
-    injection (:mod:`jointbonus.io.cells`). Each file is complete or absent:
+    ``result.json`` is :func:`result_document` without the lines, written
+    as it is made (:func:`~jointbonus.sharedtarget.report.streams.write_json`).
+    Text cells of the CSV files are escaped against formula injection
+    (:mod:`jointbonus.io.cells`). Each file is complete or absent:
     the files are written into a staging folder and moved into ``folder``
     only when all of them are done (:func:`jointbonus.io.files.staged_folder`).
     With ``statements=True`` the transparency report (``transparency.md``) and
@@ -143,9 +146,7 @@ def write_results(result: Result, folder: str | Path, *, statements: bool = Fals
     writers: dict[str, Any] = {
         "lines.csv": lambda handle: _write_lines(result, handle),
         "months.csv": lambda handle: _write_months(result, currency, handle),
-        "result.json": lambda handle: handle.write(
-            render_json(result_document(result, lines=False))
-        ),
+        "result.json": lambda handle: write_json(result, handle, lines=False),
     }
     files: Iterator[tuple[str, Any]] = iter(writers.items())
     if statements:

@@ -1,0 +1,272 @@
+"""The result as JSON text, made piece by piece as it is written: the document, and JSON Lines.
+
+A plan year of 100,000 members has 1.2 million lines. Made whole, as
+:func:`~jointbonus.sharedtarget.report.documents.result_document` and one
+``json.dumps`` with an indent (which Python encodes in pure Python, not in
+C), that is gigabytes of objects and half a minute. Here the text is made
+as it is written, a piece of at most :data:`BLOCK` lines at a time:
+
+* :func:`iter_json` gives the text of ``render_json(result_document(result))``,
+  the same text byte for byte, in pieces;
+* :func:`iter_jsonl` gives JSON Lines: one line document per line of text
+  (the objects of the document's ``lines``, with the same keys in the same
+  order), compact (:data:`~jointbonus.io.render.COMPACT_SEPARATORS`);
+* :func:`write_json` and :func:`write_jsonl` write them to a text stream as
+  they come, or to a file, atomically.
+
+A month's lines repeat a few distinct figures over many members
+(:class:`~jointbonus.sharedtarget.results.MonthLines`), so the text of each
+distinct line after the member's id and team is made once, by :mod:`json`
+itself, and each member's id and team once for the whole year, escaped by
+the string encoder :mod:`json` uses; a piece is these texts joined. The
+plan, calibration, summary and months are small, and are written by
+:mod:`json` as they are.
+
+>>> from datetime import date
+>>> import jointbonus
+>>> from jointbonus import D, HistoryMonth, Member, Month, StepCurve
+>>> plan = jointbonus.build_plan(
+...     name="Two", currency="USD", start="2026-01", months=1,
+...     members=[Member('A "1"', "sales", date(2025, 1, 1), None, D("1")),
+...              Member("Bé", "sales", date(2025, 1, 1), None, D("0.5"))],
+...     history=[HistoryMonth(Month(2025, m), D(90 + m), D(100)) for m in range(1, 13)],
+...     targets={"2026-01": "100"}, actuals={"2026-01": "101"},
+...     curve=StepCurve(), budget="1200.00")
+>>> result = jointbonus.run(plan)
+>>> text = "".join(iter_json(result))
+>>> text == jointbonus.render_json(jointbonus.result_document(result))
+True
+>>> lines = text[text.index('  "lines"') :]
+>>> print(lines[: lines.index('"days"')].rstrip())
+  "lines": [
+    {
+      "member_id": "A \\"1\\"",
+      "team": "sales",
+      "period": "2026-01",
+>>> print("".join(iter_jsonl(result)), end="")
+{"member_id":"A \\"1\\"","team":"sales","period":"2026-01","days":31,"weight":"1.000000",...}
+{"member_id":"Bé","team":"sales","period":"2026-01","days":31,"weight":"0.500000",...}
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol, overload
+
+from jointbonus.io.files import write_text
+from jointbonus.io.render import compact_text, nested_text, string_text
+from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.report.documents import (
+    MonthLineDocuments,
+    head_document,
+    settlement_document,
+)
+from jointbonus.sharedtarget.results import Result
+
+__all__ = ["BLOCK", "TextSink", "iter_json", "iter_jsonl", "write_json", "write_jsonl"]
+
+#: Lines (or settlements) per piece, unless told: a piece of the document is about 1.4 MB
+#: of text for a plain plan.
+BLOCK = 4096
+
+#: Before each item of a list at level 1 but the first: the comma, and the item's indent.
+_NEXT_ITEM = ",\n    "
+
+
+class TextSink(Protocol):
+    """Where text is written: a text stream such as ``sys.stdout`` or an open text file."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+def iter_json(result: Result, *, lines: bool = True, block: int = BLOCK) -> Iterator[str]:
+    """``render_json(result_document(result, lines=lines))``, in pieces.
+
+    The pieces joined are that text, byte for byte: two-space indent, keys
+    in the document's order, non-ASCII text as it is, a newline at the end.
+    No piece holds more than ``block`` lines (or settlements), and the lines
+    are made as the pieces are asked for, so the whole document is never in
+    memory.
+    """
+    return _json_pieces(result, lines, _checked(block))
+
+
+def _json_pieces(result: Result, lines: bool, block: int) -> Iterator[str]:
+    plan = result.plan
+    for number, (key, value) in enumerate(head_document(result).items()):
+        opening = "{\n  " if number == 0 else ",\n  "
+        yield opening + string_text(key) + ": " + nested_text(value, 1)
+    heads: list[str] = []
+    if lines:
+        heads = _indented_heads(plan)
+        yield ',\n  "lines": '
+        yield from _indented_list(_line_blocks(result, heads, _indented_tail, block))
+    if plan.holdback:
+        heads = heads or _indented_heads(plan)
+        yield ',\n  "settlements": '
+        yield from _indented_list(_settlement_blocks(result, heads, block))
+    yield "\n}\n"
+
+
+def iter_jsonl(result: Result, *, block: int = BLOCK) -> Iterator[str]:
+    """JSON Lines: every line of the result, one line document per line of text, in pieces.
+
+    Each line of text is one object of the document's ``lines``
+    (:func:`~jointbonus.sharedtarget.report.documents.line_document`: the
+    same keys, in the same order, the same values), by period then member
+    id, written on one line by the C encoder with the separators ``,`` and
+    ``:`` (no spaces), non-ASCII text as it is, and ended by ``\\n``. A
+    result without lines gives no text. Pieces hold whole lines of text, at
+    most ``block`` of them.
+    """
+    return _jsonl_pieces(result, _checked(block))
+
+
+def _jsonl_pieces(result: Result, block: int) -> Iterator[str]:
+    heads = [
+        f'{{"member_id":{string_text(member.id)},"team":{string_text(member.team)},'
+        for member in result.plan.members
+    ]
+    for block_heads, tails in _line_blocks(result, heads, _compact_tail, block):
+        yield _interleaved(block_heads, tails)
+
+
+@overload
+def write_json(result: Result, target: str | os.PathLike[str], *, lines: bool = True) -> Path: ...
+@overload
+def write_json(result: Result, target: TextSink, *, lines: bool = True) -> None: ...
+def write_json(
+    result: Result, target: str | os.PathLike[str] | TextSink, *, lines: bool = True
+) -> Path | None:
+    """Write the JSON document of the result (:func:`iter_json`) as it is made.
+
+    ``target`` is a text stream (``sys.stdout``, a file opened with
+    ``encoding="utf-8"``), which gets each piece as it is made, or a path,
+    which is written atomically (:func:`jointbonus.io.files.write_text`:
+    complete or not at all, in UTF-8) and returned. ``lines=False`` leaves
+    the lines out, as ``result.json`` does.
+    """
+    return _write(iter_json(result, lines=lines), target)
+
+
+@overload
+def write_jsonl(result: Result, target: str | os.PathLike[str]) -> Path: ...
+@overload
+def write_jsonl(result: Result, target: TextSink) -> None: ...
+def write_jsonl(result: Result, target: str | os.PathLike[str] | TextSink) -> Path | None:
+    """Write the result's lines as JSON Lines (:func:`iter_jsonl`) as they are made.
+
+    ``target`` is a text stream or a path, as for :func:`write_json`.
+    """
+    return _write(iter_jsonl(result), target)
+
+
+def _checked(block: int) -> int:
+    if isinstance(block, bool) or not isinstance(block, int) or block < 1:
+        raise ValueError(f"block: got {block!r}, expected a whole number of lines above 0")
+    return block
+
+
+def _write(pieces: Iterable[str], target: str | os.PathLike[str] | TextSink) -> Path | None:
+    if isinstance(target, str | os.PathLike):
+        return write_text(Path(target), lambda handle: _write_pieces(pieces, handle))
+    _write_pieces(pieces, target)
+    return None
+
+
+def _write_pieces(pieces: Iterable[str], sink: TextSink) -> None:
+    for piece in pieces:
+        sink.write(piece)
+
+
+# -- the lines and settlements, a block of members at a time ------------------------------
+
+
+def _indented_heads(plan: Plan) -> list[str]:
+    """Each member's item of a list at level 1, up to what follows its id and team.
+
+    Each begins with the comma and indent that separate it from the item
+    before (:data:`_NEXT_ITEM`), which the list's first item drops.
+    """
+    return [
+        f'{_NEXT_ITEM}{{\n      "member_id": {string_text(member.id)},\n'
+        f'      "team": {string_text(member.team)},\n'
+        for member in plan.members
+    ]
+
+
+def _indented_tail(document: dict[str, Any]) -> str:
+    """A line's keys after its id and team as its item at level 2 writes them, to the ``}``."""
+    return nested_text(document, 2)[2:]  # without the "{\n" a member's head holds
+
+
+def _compact_tail(document: dict[str, Any]) -> str:
+    """A line's keys after its id and team on one line of text, to the ``}`` and newline."""
+    return compact_text(document)[1:] + "\n"  # without the "{" a member's head holds
+
+
+def _line_blocks(
+    result: Result, heads: Sequence[str], tail: Callable[[dict[str, Any]], str], block: int
+) -> Iterator[tuple[Sequence[str], Sequence[str]]]:
+    """Month by month, ``block`` members at a time: their heads and their lines' tails.
+
+    The tail of each distinct line of a month is made once (``tail`` of its
+    document without member id and team) and spread over its members.
+    """
+    plan = result.plan
+    options = {
+        "holdback": bool(plan.holdback),
+        "functional": plan.weighted,
+        "capped": plan.functional.caps.any,
+    }
+    for month_result in result.months:
+        documents = MonthLineDocuments(plan.currency, month_result, **options)
+        lines = month_result.lines
+        tails = lines.spread([tail(documents.of(index)) for index in range(len(lines.figures))])
+        for start in range(0, len(tails), block):
+            yield heads[start : start + block], tails[start : start + block]
+
+
+def _settlement_blocks(
+    result: Result, heads: Sequence[str], block: int
+) -> Iterator[tuple[Sequence[str], Sequence[str]]]:
+    """Each member's settlement, ``block`` members at a time: heads and tails.
+
+    Members held back the same amount with the same outcome share a tail.
+    """
+    made: dict[tuple[str, str, str], str] = {}
+    tails: list[str] = []
+    for settlement in result.settlements():
+        key = (str(settlement.held), settlement.status.value, settlement.reason)
+        text = made.get(key)
+        if text is None:
+            document = settlement_document(settlement)
+            del document["member_id"], document["team"]
+            text = made[key] = _indented_tail(document)
+        tails.append(text)
+    for start in range(0, len(tails), block):
+        yield heads[start : start + block], tails[start : start + block]
+
+
+def _interleaved(heads: Sequence[str], tails: Sequence[str]) -> str:
+    """Each head followed by its tail, as one text."""
+    pieces: list[str] = [""] * (2 * len(heads))
+    pieces[0::2] = heads
+    pieces[1::2] = tails
+    return "".join(pieces)
+
+
+def _indented_list(blocks: Iterable[tuple[Sequence[str], Sequence[str]]]) -> Iterator[str]:
+    """Items (a head and a tail each) as the text of a list at level 1; ``[]`` if none."""
+    first = True
+    for heads, tails in blocks:
+        if not heads:
+            continue
+        text = _interleaved(heads, tails)
+        if first:
+            text = "[\n    " + text[len(_NEXT_ITEM) :]
+            first = False
+        yield text
+    yield "[]" if first else "\n  ]"
