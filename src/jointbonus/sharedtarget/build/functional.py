@@ -95,7 +95,9 @@ def _terms(
         if spec.shared_weight is not None:
             weight = checks.ruled(spec.shared_weight, f"{where}.shared_weight", SHARE)
         if spec.expected_shared_split is not None:
-            split = checks.ruled(spec.expected_shared_split, f"{where}.expected_shared_split", SHARE)
+            split = checks.ruled(
+                spec.expected_shared_split, f"{where}.expected_shared_split", SHARE
+            )
         if spec.shared_weight is not None and spec.expected_shared_split is not None:
             checks.add(
                 f"{where}.expected_shared_split",
@@ -219,9 +221,7 @@ def _metric(
         uplift=uplift,
         targets=checks.by_month(spec.targets, f"{spec.name}_target", calendar),
         actuals=checks.by_month(spec.actuals, f"{spec.name}_actual", calendar),
-        publish=lambda exact: Fraction(
-            round_half_up(exact * 10**METRIC_PLACES), 10**METRIC_PLACES
-        ),
+        publish=lambda exact: Fraction(round_half_up(exact * 10**METRIC_PLACES), 10**METRIC_PLACES),
         labels=MonthLabels(
             target=f"{spec.name}_target",
             actual=f"{spec.name}_actual",
