@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import lcm
+from operator import mul
 
 from jointbonus.core.number import D, NumberError, round_half_up, scaled_int, to_fraction
 from jointbonus.errors import FloatMoneyError
@@ -184,11 +185,12 @@ def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) ->
     if amount < 0:
         mirrored = allocate_groups(-amount, groups)
         return [GroupShare(-g.base, g.bumped, -g.step) for g in mirrored]
-    total_weight = 0
-    for weight, positions in groups:
+    weights = [weight for weight, _ in groups]
+    sizes = [len(positions) for _, positions in groups]
+    for weight in weights:
         if weight < 0:
             raise NumberError(f"allocation weight: got {weight}, expected a weight >= 0")
-        total_weight += weight * len(positions)
+    total_weight = sum(map(mul, weights, sizes))
     if total_weight == 0:
         if amount:
             raise NumberError(f"cannot allocate {amount} among parties whose weights are all 0")
@@ -197,31 +199,41 @@ def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) ->
     bases: list[int] = []
     by_remainder: dict[int, list[int]] = {}
     leftover = amount
-    for index, (weight, positions) in enumerate(groups):
+    for index, weight in enumerate(weights):
+        if not weight:
+            bases.append(0)
+            continue
         base, remainder = divmod(amount * weight, total_weight)
         bases.append(base)
-        leftover -= base * len(positions)
-        if remainder and positions:
-            by_remainder.setdefault(remainder, []).append(index)
+        size = sizes[index]
+        leftover -= base * size
+        if remainder and size:
+            level = by_remainder.get(remainder)
+            if level is None:
+                by_remainder[remainder] = [index]
+            else:
+                level.append(index)
 
     bumped = [0] * len(groups)
     for remainder in sorted(by_remainder, reverse=True):
         if leftover == 0:
             break
         level = by_remainder[remainder]
-        size = sum(len(groups[i][1]) for i in level)
+        size = sum(sizes[i] for i in level)
         if size <= leftover:
             for i in level:
-                bumped[i] = len(groups[i][1])
+                bumped[i] = sizes[i]
             leftover -= size
             continue
         if len(level) == 1:  # one group at this remainder: its lowest positions
             bumped[level[0]] = leftover
         else:
-            for i, count in zip(level, _lowest(leftover, [groups[i][1] for i in level])):
+            for i, count in zip(
+                level, _lowest(leftover, [groups[i][1] for i in level]), strict=True
+            ):
                 bumped[i] = count
         leftover = 0
-    shared: dict[tuple[int, int], GroupShare] = {}  # equal shares are one object
+    shared: dict[tuple[int, int], GroupShare] = {(0, 0): _NOTHING}  # equal shares: one object
     shares = []
     for base, count in zip(bases, bumped, strict=True):
         share = shared.get((base, count))

@@ -449,7 +449,7 @@ def _path_costs(
             if year_cap is not None and cost.pay is not None:
                 if year is not None:
                     year.add(j, outcome)
-                cost.pay.record(ytd, frame.groups.counts)
+                cost.pay.record(ytd)
         if year is not None and frames:
             bound += year.bound(ytd)
         results.append((costs, bound))

@@ -143,7 +143,7 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
         )
         pays.append(month_pay)
         if per_year:
-            month_pay.record(year_to_date, frame.groups.counts)
+            month_pay.record(year_to_date)
         if plan.weighted:
             _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
     realised = (
@@ -275,7 +275,7 @@ def _summary(
                 rest += cost.paid
                 paid_as = cost.pay
             if per_year and paid_as is not None:
-                paid_as.record(year_to_date, frame.groups.counts)
+                paid_as.record(year_to_date)
         cost_on_pace = paid_to_date + rest
     else:
         cost_on_pace = plan.currency.round_to_minor(calibration.expected_cost / plan.currency.scale)

@@ -135,8 +135,19 @@ def _add(a: int, b: int) -> int:
 
 def month_totals(shares: Sequence[GroupShare], count: int) -> Runs:
     """What a group's ``count`` members get in the month, all parts together, as runs."""
-    if all(not s.bumped for s in shares):
-        return ((count, sum(s.base for s in shares)),)
+    base = 0
+    steps = []
+    for share in shares:
+        base += share.base
+        if share.bumped:
+            steps.append((share.bumped, share.step))
+    if not steps:
+        return ((count, base),)
+    if len(steps) == 1:
+        bumped, step = steps[0]
+        return (
+            ((count, base + step),) if bumped >= count else ((bumped, base + step), (count, base))
+        )
     return tuple((end, sum(amounts)) for end, amounts in share_runs(shares, count))
 
 

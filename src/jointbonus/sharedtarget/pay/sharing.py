@@ -27,6 +27,7 @@ from jointbonus.sharedtarget.pay.caps import (
     Runs,
     YearToDate,
     cuts,
+    merge_runs,
     month_totals,
     run_total,
     share_runs,
@@ -125,18 +126,12 @@ class MonthPay:
                 j += 1
         return result
 
-    def paid_runs(self, group: int, count: int) -> Runs:
+    def paid_runs(self, group: int) -> Runs:
         """What each member of ``group`` is owed for the month (parts less the cut), as runs."""
-        if group not in self.cuts:
+        cut = self.cuts.get(group)
+        if cut is None:
             return self.totals[group]
-        runs: list[tuple[int, int]] = []
-        for end, amounts, cut in self.slices(group, count):
-            value = sum(amounts) - cut
-            if runs and runs[-1][1] == value:
-                runs[-1] = (end, value)
-            else:
-                runs.append((end, value))
-        return tuple(runs)
+        return merge_runs(self.totals[group], cut, _less)
 
     def capped_by(
         self, caps: Caps, counts: Sequence[int], year_to_date: YearToDate | None
@@ -147,10 +142,14 @@ class MonthPay:
         cut = cuts(caps, self.totals, year_to_date)
         return MonthPay(self.shared, self.functional, cut, self.earned, self.totals)
 
-    def record(self, year_to_date: YearToDate, counts: Sequence[int]) -> None:
+    def record(self, year_to_date: YearToDate) -> None:
         """Add what every member is owed for the month to ``year_to_date``."""
-        for group, count in enumerate(counts):
-            year_to_date.add(group, self.paid_runs(group, count))
+        for group in range(len(self.totals)):
+            year_to_date.add(group, self.paid_runs(group))
+
+
+def _less(amount: int, cut: int) -> int:
+    return amount - cut
 
 
 def held_back(plan: Plan, amount: int) -> int:
