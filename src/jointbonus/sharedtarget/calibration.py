@@ -352,10 +352,10 @@ def _capped_scale(
                 rates[j, outcome] = team_rates(plan, frame, unit, outcome)
     common = lcm(1, *(r.denominator for found in rates.values() for r in found))
     values = [member_values(plan, frame) for frame in frames]
-    teams = frames[0].groups.teams if frames else ()
     whole = {}
     for (j, outcome), found in rates.items():
         team_whole = [int(r * common) for r in found]
+        teams = frames[j].groups.teams  # a member's team can change from a month on
         whole[j, outcome] = [team_whole[t] * v for v, t in zip(values[j], teams, strict=True)]
     per_path = [[whole[j, outcome] for j, outcome in enumerate(path)] for path in paths]
     groups = frames[0].groups if frames else None
@@ -484,7 +484,7 @@ class _ExactYear:
             key: ([int(r * common) for r in found], parts) for key, (found, parts) in rates.items()
         }
         self._costers = costers
-        self._teams = frames[0].groups.teams if frames else ()
+        self._frames = frames
         self._counts = frames[0].groups.counts if frames else ()
         self._month_cap = caps.per_month * common if caps.per_month is not None else None
         self._year_cap = caps.per_year
@@ -505,7 +505,8 @@ class _ExactYear:
         rates, parts = found
         cap = self._month_cap
         exact, lines = self._exact, self._lines
-        for k, (value, team) in enumerate(zip(self._costers[j].values, self._teams, strict=True)):
+        teams = self._frames[j].groups.teams
+        for k, (value, team) in enumerate(zip(self._costers[j].values, teams, strict=True)):
             amount = rates[team] * value
             exact[k] += amount if cap is None or amount < cap else cap
             lines[k] += parts[team]

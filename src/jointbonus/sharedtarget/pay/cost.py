@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from jointbonus.core.money import allocate_groups
-from jointbonus.core.number import round_half_up
+from jointbonus.core.number import round_half_up, round_product
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.pay.caps import Runs, YearToDate
 from jointbonus.sharedtarget.pay.groups import MonthFrame
@@ -27,7 +27,6 @@ from jointbonus.sharedtarget.pay.sharing import (
     member_values,
     pool_exacts,
     share_parts,
-    target_amount,
     team_rates,
 )
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
@@ -317,8 +316,10 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
         rounded = sum(1 for e in exacts if e)
         paid = sum(round_half_up(e) for e in exacts)
         return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
-    days = frame.plan_month.month.days
-    factors = line_factors(plan, terms, outcome, teams)
+    per_value = terms.scale / (12 * FTE_SCALE * frame.plan_month.month.days)
+    rates = [
+        [per_value * f for f in by_team] for by_team in line_factors(plan, terms, outcome, teams)
+    ]
     paid = 0
     rounded = 0
     for split, units, bonus, count, team in zip(
@@ -326,10 +327,10 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     ):
         if not split:
             continue
-        target = target_amount(terms.scale, bonus, units, days)
-        for by_team in factors:
+        value = bonus * units
+        for by_team in rates:
             if by_team[team]:
-                paid += round_half_up(target * by_team[team]) * count
+                paid += round_product(by_team[team], value) * count
                 rounded += count
     return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
 
@@ -364,8 +365,11 @@ def _plain_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction
                 lines += count
         kept = 1 - plan.holdback * Fraction(forfeited_weight, frame.total_split_weight)
         return MonthCost(exact * kept, pool - forfeited, 1 + lines, Fraction(1, 2) + 2 * lines)
-    days = frame.plan_month.month.days
-    exact_minor = _ZERO
+    rate = scale * factor / (12 * FTE_SCALE * frame.plan_month.month.days)
+    # round_product(rate, value), inlined: the rate and every value are >= 0 here.
+    twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
+    kept_value = 0
+    forfeit_value = 0
     paid = 0
     rounded = 0
     forfeit_lines = 0
@@ -374,15 +378,16 @@ def _plain_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction
     ):
         if not split:
             continue
-        line = target_amount(scale, bonus, units, days) * factor
-        amount = round_half_up(line)
+        value = bonus * units
+        amount = (twice_p * value + q) // twice_q
         if forfeiting and forfeits:
-            exact_minor += line * (1 - plan.holdback) * count
+            forfeit_value += value * count
             paid += (amount - held_back(plan, amount)) * count
             forfeit_lines += count
         else:
-            exact_minor += line * count
+            kept_value += value * count
             paid += amount * count
         rounded += count
+    exact_minor = rate * (kept_value + (1 - plan.holdback) * forfeit_value)
     bound = Fraction(rounded - forfeit_lines, 2) + forfeit_lines
     return MonthCost(exact_minor / minor, paid, rounded, bound)

@@ -20,7 +20,7 @@ from fractions import Fraction
 from math import lcm
 
 from jointbonus.core.money import GroupShare, allocate_groups
-from jointbonus.core.number import round_half_up
+from jointbonus.core.number import round_half_up, round_product
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.goals import Caps
 from jointbonus.sharedtarget.pay.caps import (
@@ -48,7 +48,6 @@ __all__ = [
     "pool_exacts",
     "share_out",
     "share_parts",
-    "target_amount",
     "team_rates",
 ]
 
@@ -155,12 +154,6 @@ def _less(amount: int, cut: int) -> int:
 def held_back(plan: Plan, amount: int) -> int:
     """The part of a line's ``amount`` held until the year end: ``round(holdback x amount)``."""
     return round_half_up(plan.holdback * amount) if plan.holdback else 0
-
-
-def target_amount(scale: Fraction, bonus: int, units: int, days: int) -> Fraction:
-    """One member's target bonus for a month at ``scale``, in minor units (individual
-    funding): ``scale x annual target bonus / 12 x FTE x days active / days in the month``."""
-    return scale * bonus * units / (12 * FTE_SCALE * days)
 
 
 def member_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> list[Fraction]:
@@ -319,22 +312,20 @@ def _line_parts(
     plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, teams: list[int]
 ) -> list[Part]:
     groups = frame.groups
-    days = frame.plan_month.month.days
-    targets = [
-        target_amount(terms.scale, bonus, units, days) if w else _ZERO
-        for w, units, bonus in zip(frame.split, frame.units, groups.bonuses, strict=True)
-    ]
+    per_value = terms.scale / (12 * FTE_SCALE * frame.plan_month.month.days)
+    values = member_values(plan, frame)
     parts = []
     for by_team in line_factors(plan, terms, outcome, teams):
-        exact = _ZERO
+        rates = [per_value * f for f in by_team]
+        exact_value = [0] * len(rates)
         pool = 0
         shares = []
-        for target, team, count in zip(targets, groups.teams, groups.counts, strict=True):
-            line = target * by_team[team]
-            amount = round_half_up(line)
-            exact += line * count
+        for value, team, count in zip(values, groups.teams, groups.counts, strict=True):
+            amount = round_product(rates[team], value) if value else 0
+            exact_value[team] += value * count
             pool += amount * count
             shares.append(GroupShare(amount, 0, 1) if amount else NO_SHARE)
+        exact = sum((r * v for r, v in zip(rates, exact_value, strict=True)), _ZERO)
         parts.append(Part(pool, exact, tuple(shares)))
     return parts
 
