@@ -242,16 +242,22 @@ def test_allocate_groups_one_computation_per_weight() -> None:
     # 1000 among 3 members of weight 2 (positions 0, 2, 4) and 2 of weight 1 (1, 3):
     # total weight 8, so weight 2 gets 250 and weight 1 gets 125, exactly.
     shares = allocate_groups(1000, [(2, (0, 2, 4)), (1, (1, 3))])
-    assert shares == [GroupShare(250, frozenset(), 1), GroupShare(125, frozenset(), 1)]
+    assert shares == [GroupShare(250, 0, 1), GroupShare(125, 0, 1)]
 
 
 def test_allocate_groups_ties_go_to_the_lowest_positions_across_groups() -> None:
     # 100 among five members of equal weight in two groups: 20 each, nothing left.
     assert [s.base for s in allocate_groups(100, [(1, (1, 4)), (1, (0, 2, 3))])] == [20, 20]
-    # 102 among the same: 20 each, 2 units over; every remainder ties, so positions 0 and 1.
+    # 102 among the same: 20 each, 2 units over; every remainder ties, so positions 0 and 1:
+    # the first member (rank 0) of each group.
     shares = allocate_groups(102, [(1, (1, 4)), (1, (0, 2, 3))])
-    assert [shares[0].share(p) for p in (1, 4)] == [21, 20]
-    assert [shares[1].share(p) for p in (0, 2, 3)] == [21, 20, 20]
+    assert [shares[0].share(rank) for rank in range(2)] == [21, 20]
+    assert [shares[1].share(rank) for rank in range(3)] == [21, 20, 20]
+    assert [s.bumped for s in shares] == [1, 1]
+    # 104: four units over go to positions 0 to 3: position 1 of the first group and
+    # positions 0, 2 and 3 of the second.
+    shares = allocate_groups(104, [(1, (1, 4)), (1, (0, 2, 3))])
+    assert [s.bumped for s in shares] == [1, 3]
 
 
 def test_allocate_groups_largest_remainder_first() -> None:
@@ -261,22 +267,22 @@ def test_allocate_groups_largest_remainder_first() -> None:
     # 11: weight 1 gets 2.2, weight 2 gets 4.4 -> floors 2, 4, 4 leave 1 unit for the
     # largest remainder (0.4, positions 1 and 2) -> position 1.
     shares = allocate_groups(11, [(1, (0,)), (2, (1, 2))])
-    assert [shares[0].share(0), shares[1].share(1), shares[1].share(2)] == [2, 5, 4]
+    assert [shares[0].share(0), shares[1].share(0), shares[1].share(1)] == [2, 5, 4]
 
 
 def test_allocate_groups_negative_amount_mirrors() -> None:
     shares = allocate_groups(-11, [(1, (0,)), (2, (1, 2))])
-    assert [shares[0].share(0), shares[1].share(1), shares[1].share(2)] == [-2, -5, -4]
+    assert [shares[0].share(0), shares[1].share(0), shares[1].share(1)] == [-2, -5, -4]
     assert all(s.step == -1 for s in shares)
 
 
 def test_allocate_groups_zero_weight_group_gets_nothing() -> None:
     shares = allocate_groups(7, [(0, (0, 1)), (3, (2,))])
-    assert [shares[0].share(0), shares[0].share(1), shares[1].share(2)] == [0, 0, 7]
+    assert [shares[0].share(0), shares[0].share(1), shares[1].share(0)] == [0, 0, 7]
 
 
 def test_allocate_groups_all_zero() -> None:
-    assert allocate_groups(0, [(0, (0, 1))]) == [GroupShare(0, frozenset(), 1)]
+    assert allocate_groups(0, [(0, (0, 1))]) == [GroupShare(0, 0, 1)]
     with pytest.raises(NumberError, match="weights are all 0"):
         allocate_groups(3, [(0, (0, 1)), (5, ())])
 
@@ -287,8 +293,10 @@ def test_allocate_groups_refuses_negative_weight() -> None:
 
 
 def test_group_share_share() -> None:
-    share = GroupShare(5, frozenset({1, 3}), 1)
-    assert [share.share(p) for p in range(4)] == [5, 6, 5, 6]
+    share = GroupShare(5, 2, 1)
+    assert [share.share(rank) for rank in range(4)] == [6, 6, 5, 5]
+    assert share.total(4) == 22
+    assert [GroupShare(-5, 1, -1).share(rank) for rank in range(2)] == [-6, -5]
 
 
 def test_d_and_currency_round_trip_under_a_hostile_context() -> None:

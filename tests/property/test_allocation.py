@@ -115,14 +115,17 @@ def test_weights_are_used_exactly_never_pre_rounded(amount, weights):
 def test_allocate_groups_agrees_with_allocate(case, seed):
     amount, weights = case
     # Gather the members (positions) of each weight into groups, in a shuffled group order.
-    groups: dict[int, list[int]] = {}
+    # Members of one weight may stand in several groups (pay groups differ in other
+    # months), so their positions interleave across groups of equal weight.
+    rng = Random(seed)
+    groups: dict[tuple[int, int], list[int]] = {}
     for position, weight in enumerate(weights):
-        groups.setdefault(weight, []).append(position)
-    listed = list(groups.items())
-    Random(seed).shuffle(listed)
+        groups.setdefault((weight, rng.randrange(3)), []).append(position)
+    listed = [(weight, positions) for (weight, _), positions in groups.items()]
+    rng.shuffle(listed)
     shares = allocate_groups(amount, listed)
     parts = [0] * len(weights)
     for (_, positions), share in zip(listed, shares, strict=True):
-        for position in positions:
-            parts[position] = share.share(position)
+        for rank, position in enumerate(positions):
+            parts[position] = share.share(rank)
     assert parts == allocate(amount, weights)

@@ -26,11 +26,13 @@ Allocation splits an integer amount among weighted parties so that:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import lcm
+from operator import mul
 
 from jointbonus.core.number import D, NumberError, round_half_up, scaled_int, to_fraction
 from jointbonus.errors import FloatMoneyError
@@ -141,17 +143,26 @@ def currency(code: str, minor_unit: int | None = None) -> Currency:
 class GroupShare:
     """What each member of one weight group receives.
 
-    Every member gets ``base``; the members at the positions in ``bumped`` get
-    one unit more (one unit less for a negative amount).
+    Every member gets ``base``; the first ``bumped`` members of the group (its
+    lowest positions: ties go to the lower position) get one unit more (one
+    unit less for a negative amount). A member is named by their **rank**:
+    their place among the group's positions in ascending order.
+
+    >>> GroupShare(5, 2, 1).share(1), GroupShare(5, 2, 1).share(2), GroupShare(5, 2, 1).total(4)
+    (6, 5, 22)
     """
 
     base: int
-    bumped: frozenset[int]
-    step: int
+    bumped: int
+    step: int = 1
 
-    def share(self, position: int) -> int:
-        """The part of the member at ``position``."""
-        return self.base + self.step if position in self.bumped else self.base
+    def share(self, rank: int) -> int:
+        """The part of the member at ``rank`` in the group."""
+        return self.base + self.step if rank < self.bumped else self.base
+
+    def total(self, count: int) -> int:
+        """What the group's ``count`` members receive together."""
+        return self.base * count + self.step * self.bumped
 
 
 def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) -> list[GroupShare]:
@@ -159,9 +170,11 @@ def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) ->
 
     ``groups`` is a sequence of ``(weight, positions)``: every member at one
     of ``positions`` has ``weight``. Positions are the members' places in the
-    tie-break order (lower first) and must be distinct across groups. Members
-    of equal weight share one computation, so a month of 100,000 members with
-    a handful of distinct weights costs a handful of divisions.
+    tie-break order (lower first); each group's are ascending, and distinct
+    across groups. Members of equal weight share one computation, so a month
+    of 100,000 members with a handful of distinct weights costs a handful of
+    divisions, and the leftover units a group receives are a count: they go
+    to its lowest positions.
 
     The result has one :class:`GroupShare` per group, in the same order.
     """
@@ -172,55 +185,79 @@ def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) ->
     if amount < 0:
         mirrored = allocate_groups(-amount, groups)
         return [GroupShare(-g.base, g.bumped, -g.step) for g in mirrored]
-    total_weight = 0
-    for weight, positions in groups:
+    weights = [weight for weight, _ in groups]
+    sizes = [len(positions) for _, positions in groups]
+    for weight in weights:
         if weight < 0:
             raise NumberError(f"allocation weight: got {weight}, expected a weight >= 0")
-        total_weight += weight * len(positions)
+    total_weight = sum(map(mul, weights, sizes))
     if total_weight == 0:
         if amount:
             raise NumberError(f"cannot allocate {amount} among parties whose weights are all 0")
-        return [GroupShare(0, frozenset(), 1)] * len(groups)
+        return [_NOTHING] * len(groups)
 
     bases: list[int] = []
     by_remainder: dict[int, list[int]] = {}
     leftover = amount
-    for index, (weight, positions) in enumerate(groups):
+    for index, weight in enumerate(weights):
+        if not weight:
+            bases.append(0)
+            continue
         base, remainder = divmod(amount * weight, total_weight)
         bases.append(base)
-        leftover -= base * len(positions)
-        if remainder and positions:
-            by_remainder.setdefault(remainder, []).append(index)
+        size = sizes[index]
+        leftover -= base * size
+        if remainder and size:
+            level = by_remainder.get(remainder)
+            if level is None:
+                by_remainder[remainder] = [index]
+            else:
+                level.append(index)
 
-    bumped: list[set[int]] = [set() for _ in groups]
+    bumped = [0] * len(groups)
     for remainder in sorted(by_remainder, reverse=True):
         if leftover == 0:
             break
         level = by_remainder[remainder]
-        size = sum(len(groups[i][1]) for i in level)
+        size = sum(sizes[i] for i in level)
         if size <= leftover:
             for i in level:
-                bumped[i].update(groups[i][1])
+                bumped[i] = sizes[i]
             leftover -= size
             continue
         if len(level) == 1:  # one group at this remainder: its lowest positions
-            bumped[level[0]].update(sorted(groups[level[0]][1])[:leftover])
+            bumped[level[0]] = leftover
         else:
-            owner = {p: i for i in level for p in groups[i][1]}
-            for position in sorted(owner)[:leftover]:
-                bumped[owner[position]].add(position)
+            for i, count in zip(
+                level, _lowest(leftover, [groups[i][1] for i in level]), strict=True
+            ):
+                bumped[i] = count
         leftover = 0
-    unbumped: dict[int, GroupShare] = {}  # groups nobody in is bumped share one value
+    shared: dict[tuple[int, int], GroupShare] = {(0, 0): _NOTHING}  # equal shares: one object
     shares = []
-    for base, chosen in zip(bases, bumped, strict=True):
-        if chosen:
-            shares.append(GroupShare(base, frozenset(chosen), 1))
-        else:
-            share = unbumped.get(base)
-            if share is None:
-                share = unbumped[base] = GroupShare(base, frozenset(), 1)
-            shares.append(share)
+    for base, count in zip(bases, bumped, strict=True):
+        share = shared.get((base, count))
+        if share is None:
+            share = shared[base, count] = GroupShare(base, count, 1)
+        shares.append(share)
     return shares
+
+
+_NOTHING = GroupShare(0, 0, 1)
+
+
+def _lowest(count: int, positions: Sequence[Sequence[int]]) -> list[int]:
+    """How many of the ``count`` lowest positions of all the (ascending) ``positions``
+    lists lie in each list: a search on the position value, never a merge of the lists."""
+    low = min(p[0] for p in positions if p)
+    high = max(p[-1] for p in positions if p)
+    while low < high:  # the smallest value with at least ``count`` positions at or below it
+        middle = (low + high) // 2
+        if sum(bisect_right(p, middle) for p in positions) >= count:
+            high = middle
+        else:
+            low = middle + 1
+    return [bisect_right(p, low) for p in positions]
 
 
 def allocate(amount: int, weights: Iterable[int | Decimal | Fraction | str]) -> list[int]:
@@ -242,6 +279,6 @@ def allocate(amount: int, weights: Iterable[int | Decimal | Fraction | str]) -> 
     shares = allocate_groups(amount, groups)
     result = [0] * len(integral)
     for (_, members), share in zip(groups, shares, strict=True):
-        for position in members:
-            result[position] = share.share(position)
+        for rank, position in enumerate(members):
+            result[position] = share.share(rank)
     return result

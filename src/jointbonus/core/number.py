@@ -160,6 +160,19 @@ def round_half_up(value: Fraction) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
+def round_product(rate: Fraction, value: int) -> int:
+    """``round_half_up(rate x value)`` for a whole ``value``, without building the product.
+
+    >>> round_product(Fraction(1, 4), 6), round_product(Fraction(-1, 4), 6)
+    (2, -2)
+    """
+    numerator = rate.numerator * value
+    denominator = rate.denominator
+    if numerator < 0:
+        return -((-2 * numerator + denominator) // (2 * denominator))
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def decimal_text(value: Fraction | int, places: int) -> str:
     """``value`` rounded half away from zero to ``places`` decimals, as plain text.
 

@@ -55,10 +55,10 @@ from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month
 from jointbonus.errors import CalibrationError
 from jointbonus.sharedtarget.pay.caps import YearToDate
-from jointbonus.sharedtarget.pay.cost import MonthCost, exact_cost, month_cost, team_targets
+from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, month_cost, team_targets
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
-from jointbonus.sharedtarget.pay.sharing import line_parts, member_units
+from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split
 from jointbonus.sharedtarget.weighting import (
     TeamWeight,
@@ -343,14 +343,20 @@ def _capped_scale(
     """
     caps = plan.functional.caps
     # Each path's per-group amounts at scale 1, month by month, as whole numbers over
-    # one common denominator, so that the steps below are integer arithmetic.
-    cache: dict[tuple[int, Outcome], list[Fraction]] = {}
+    # one common denominator, so that the steps below are integer arithmetic. A group's
+    # amount is its team's rate times its whole-number value (pay.sharing.team_rates).
+    rates: dict[tuple[int, Outcome], list[Fraction]] = {}
     for path in paths:
         for j, (frame, outcome) in enumerate(zip(frames, path, strict=True)):
-            if (j, outcome) not in cache:
-                cache[j, outcome] = member_units(plan, frame, unit, outcome)
-    common = lcm(*(u.denominator for units in cache.values() for u in units))
-    whole = {key: [int(u * common) for u in units] for key, units in cache.items()}
+            if (j, outcome) not in rates:
+                rates[j, outcome] = team_rates(plan, frame, unit, outcome)
+    common = lcm(1, *(r.denominator for found in rates.values() for r in found))
+    values = [member_values(plan, frame) for frame in frames]
+    whole = {}
+    for (j, outcome), found in rates.items():
+        team_whole = [int(r * common) for r in found]
+        teams = frames[j].groups.teams  # a member's team can change from a month on
+        whole[j, outcome] = [team_whole[t] * v for v, t in zip(values[j], teams, strict=True)]
     per_path = [[whole[j, outcome] for j, outcome in enumerate(path)] for path in paths]
     groups = frames[0].groups if frames else None
     weights = (
@@ -421,74 +427,104 @@ def _path_costs(
     units per part of each of their lines that year to the bound: their
     rounding no longer cancels within the pools.
     """
-    caps = plan.functional.caps
-    pool = plan.funding is FundingStyle.POOL
-    cache: dict[tuple[int, Outcome], MonthCost] = {}
-    groups = frames[0].groups if frames else None
+    costers = [MonthCoster(plan, frame, terms) for frame in frames]
+    year_cap = plan.functional.caps.per_year
+    tracked = year_cap is not None and plan.funding is FundingStyle.POOL
+    year = _ExactYear(plan, frames, costers, paths) if tracked else None
     results = []
     for path in paths:
         costs = []
         bound = Fraction(0)
         ytd = YearToDate()
-        exact_year = [Fraction(0)] * (len(groups.counts) if groups is not None else 0)
-        lines_year = [0] * len(exact_year)
-        for frame, outcome in zip(frames, path, strict=True):
+        for frame, coster, outcome in zip(frames, costers, path, strict=True):
             j = frame.index
-            if j % YEAR == 0 and j:
-                bound += _year_bound(
-                    plan, frame=frames[j - 1], ytd=ytd, exact_year=exact_year,
-                    lines_year=lines_year, pool=pool,
-                )  # fmt: skip
-                exact_year = [Fraction(0)] * len(exact_year)
-                lines_year = [0] * len(exact_year)
+            if year is not None and j % YEAR == 0:
+                if j:
+                    bound += year.bound(ytd)
+                year.start()
             ytd.start(j)
-            if caps.per_year is None:
-                key = (j, outcome)
-                cost = cache.get(key)
-                if cost is None:
-                    cost = cache[key] = month_cost(plan, frame, terms, outcome)
-            else:
-                cost = month_cost(plan, frame, terms, outcome, ytd)
+            cost = coster.cost(outcome, ytd)
             costs.append(cost.paid)
             bound += cost.bound
-            if caps.per_year is not None and cost.pay is not None:
-                units = member_units(plan, frame, terms, outcome)
-                counts = line_parts(plan, terms, outcome)
-                for k, (unit, team) in enumerate(zip(units, frame.groups.teams, strict=True)):
-                    exact_year[k] += (
-                        min(unit, Fraction(caps.per_month)) if caps.per_month is not None else unit
-                    )
-                    lines_year[k] += counts[team]
-                for position, paid in cost.pay.owed(frame.groups.positions):
-                    ytd.add(position, paid)
-        if frames:
-            bound += _year_bound(
-                plan, frame=frames[-1], ytd=ytd, exact_year=exact_year,
-                lines_year=lines_year, pool=pool,
-            )  # fmt: skip
+            if year_cap is not None and cost.pay is not None:
+                if year is not None:
+                    year.add(j, outcome)
+                cost.pay.record(ytd)
+        if year is not None and frames:
+            bound += year.bound(ytd)
         results.append((costs, bound))
     return results
 
 
-def _year_bound(
-    plan: Plan,
-    *,
-    frame: MonthFrame,
-    ytd: YearToDate,
-    exact_year: Sequence[Fraction],
-    lines_year: Sequence[int],
-    pool: bool,
-) -> Fraction:
-    """The extra rounding bound of a plan year whose per-year cap binds some members."""
-    cap = plan.functional.caps.per_year
-    if cap is None or not pool:
-        return Fraction(0)
-    extra = Fraction(0)
-    for k, members in enumerate(frame.groups.positions):
-        for position in members:
-            if exact_year[k] >= cap or ytd.get(position, 0) >= cap:
-                extra += 3 * lines_year[k]
-    return extra
+class _ExactYear:
+    """A path's plan year so far, per pay group, for the per-year cap's rounding bound:
+    each member's exact amount after the monthly cap, and how many lines they had.
+
+    Exact amounts are whole numbers over one common denominator, so a year adds
+    and compares integers: a group's amount in a month is its team's rate times
+    its whole-number value (:meth:`MonthCoster.rates`, :attr:`MonthCoster.values`).
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        frames: Sequence[MonthFrame],
+        costers: Sequence[MonthCoster],
+        paths: Sequence[Sequence[Outcome]],
+    ) -> None:
+        caps = plan.functional.caps
+        rates = {
+            (j, outcome): costers[j].rates(outcome)
+            for path in paths
+            for j, outcome in enumerate(path)
+            if outcome.pays
+        }
+        common = lcm(1, *(r.denominator for found, _ in rates.values() for r in found))
+        self._whole = {
+            key: ([int(r * common) for r in found], parts) for key, (found, parts) in rates.items()
+        }
+        self._costers = costers
+        self._frames = frames
+        self._counts = frames[0].groups.counts if frames else ()
+        self._month_cap = caps.per_month * common if caps.per_month is not None else None
+        self._year_cap = caps.per_year
+        self._year_cap_whole = (caps.per_year or 0) * common
+        self._exact: list[int] = []
+        self._lines: list[int] = []
+
+    def start(self) -> None:
+        """Begin a plan year."""
+        self._exact = [0] * len(self._counts)
+        self._lines = [0] * len(self._counts)
+
+    def add(self, j: int, outcome: Outcome) -> None:
+        """Add plan month ``j`` at ``outcome`` to the year."""
+        found = self._whole.get((j, outcome))
+        if found is None:
+            return
+        rates, parts = found
+        cap = self._month_cap
+        exact, lines = self._exact, self._lines
+        teams = self._frames[j].groups.teams
+        for k, (value, team) in enumerate(zip(self._costers[j].values, teams, strict=True)):
+            amount = rates[team] * value
+            exact[k] += amount if cap is None or amount < cap else cap
+            lines[k] += parts[team]
+
+    def bound(self, ytd: YearToDate) -> Fraction:
+        """The extra rounding bound of the year: members whose year the cap binds."""
+        cap = self._year_cap
+        extra = 0
+        for k, count in enumerate(self._counts):
+            if self._exact[k] >= self._year_cap_whole:
+                extra += 3 * self._lines[k] * count
+                continue
+            start = 0
+            for end, value in ytd.of(k) or ():
+                if cap is not None and value >= cap:
+                    extra += 3 * self._lines[k] * (end - start)
+                start = end
+        return Fraction(extra)
 
 
 def _why_unpayable(plan: Plan, frames: Sequence[MonthFrame]) -> str:

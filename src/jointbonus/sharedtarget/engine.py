@@ -134,7 +134,7 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
                 lines,
                 held=held,
                 forfeited=forfeited,
-                capped=sum(month_pay.cuts.values()),
+                capped=month_pay.capped,
                 goals=goals,
                 team_factors=team_factors,
                 splits=splits,
@@ -143,8 +143,7 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
         )
         pays.append(month_pay)
         if per_year:
-            for position, amount in month_pay.owed(frame.groups.positions):
-                year_to_date.add(position, amount)
+            month_pay.record(year_to_date)
         if plan.weighted:
             _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
     realised = (
@@ -227,10 +226,10 @@ def _add_earnings(
     for share, count, team in zip(
         month_pay.shared.shares, groups.counts, groups.teams, strict=True
     ):
-        shared[team] += share.base * count + share.step * len(share.bumped)
+        shared[team] += share.total(count)
     for part in month_pay.functional:
         for share, count, team in zip(part.shares, groups.counts, groups.teams, strict=True):
-            functional[team] += share.base * count + share.step * len(share.bumped)
+            functional[team] += share.total(count)
 
 
 def _held(plan: Plan, frame: MonthFrame, month_pay: MonthPay) -> tuple[int, int]:
@@ -239,18 +238,11 @@ def _held(plan: Plan, frame: MonthFrame, month_pay: MonthPay) -> tuple[int, int]
         return 0, 0
     held = forfeited = 0
     groups = frame.groups
-    parts = month_pay.parts
-    cuts = month_pay.cuts
-    for group, (members, gone) in enumerate(zip(groups.positions, groups.forfeits, strict=True)):
-        shares = [part.shares[group] for part in parts]
-        if not any(share.bumped for share in shares) and not (
-            cuts and any(p in cuts for p in members)
-        ):
-            amount = held_back(plan, sum(share.base for share in shares)) * len(members)
-        else:
-            amount = sum(
-                held_back(plan, sum(s.share(p) for s in shares) - cuts.get(p, 0)) for p in members
-            )
+    for group, (count, gone) in enumerate(zip(groups.counts, groups.forfeits, strict=True)):
+        amount = start = 0
+        for end, amounts, cut in month_pay.slices(group, count):
+            amount += held_back(plan, sum(amounts) - cut) * (end - start)
+            start = end
         held += amount
         if gone:
             forfeited += amount
@@ -283,8 +275,7 @@ def _summary(
                 rest += cost.paid
                 paid_as = cost.pay
             if per_year and paid_as is not None:
-                for position, amount in paid_as.owed(frame.groups.positions):
-                    year_to_date.add(position, amount)
+                paid_as.record(year_to_date)
         cost_on_pace = paid_to_date + rest
     else:
         cost_on_pace = plan.currency.round_to_minor(calibration.expected_cost / plan.currency.scale)

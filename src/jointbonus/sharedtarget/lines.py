@@ -27,7 +27,6 @@ The figures of a line:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -65,54 +64,42 @@ class MonthView:
 def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | None) -> MonthLines:
     """Every member's line of one month; ``pay`` is ``None`` while the month is pending."""
     maker = _Maker(plan, framed, month)
-    cuts: Mapping[int, int] = pay.cuts if pay is not None else {}
-    parts = pay.parts if pay is not None else ()
-    nothing = (0,) * len(maker.goals)
     cohorts = framed.cohorts
-    of_cohort: list[int] = []
+    if pay is None:
+        nothing = (0,) * len(maker.goals)
+        of_cohort = [maker.figure(n, cohort, 0, nothing, 0) for n, cohort in enumerate(cohorts)]
+        return MonthLines(tuple(maker.figures), of_cohort, framed.cohort_of, {})
+    # A group's members are paid in runs over their ranks (pay.slices): the leftover units
+    # go to its first members, and so may a cap's cuts. The last run, most of the group,
+    # is its cohorts' line; members of the runs before it have lines of their own.
+    groups = maker.frame.groups
+    last: list[tuple[int, tuple[int, ...], int]] = []
+    earlier: dict[int, list[tuple[int, tuple[int, ...], int]]] = {}
+    for group, count in enumerate(groups.counts):
+        runs = pay.slices(group, count)
+        last.append(runs[-1])
+        if len(runs) > 1:
+            earlier[group] = runs[:-1]
+    of_cohort = []
     for number, cohort in enumerate(cohorts):
-        if not parts:
-            of_cohort.append(maker.figure(number, cohort, 0, nothing, 0))
-            continue
-        bases = tuple(part.shares[cohort.group].base for part in parts)
-        of_cohort.append(maker.figure(number, cohort, bases[0], bases[1:], 0))
+        _, amounts, cut = last[cohort.group]
+        of_cohort.append(maker.figure(number, cohort, amounts[0], amounts[1:], cut))
     own: dict[int, int] = {}
     cohort_of = framed.cohort_of
-    if len(parts) == 1 and not cuts:  # the usual case: one pool, no caps
-        for share in parts[0].shares:
-            if not share.bumped:
-                continue
-            amount = share.base + share.step
-            by_cohort: dict[int, int] = {}
-            for position in share.bumped:
+    for group, runs in earlier.items():
+        positions = groups.positions[group]
+        start = 0
+        for end, amounts, cut in runs:
+            made: dict[int, int] = {}  # cohort -> its line in this run
+            for position in positions[start:end]:
                 number = cohort_of[position]
-                index = by_cohort.get(number)
+                index = made.get(number)
                 if index is None:
-                    index = by_cohort[number] = maker.figure(number, cohorts[number], amount, (), 0)
+                    index = made[number] = maker.figure(
+                        number, cohorts[number], amounts[0], amounts[1:], cut
+                    )
                 own[position] = index
-        return MonthLines(tuple(maker.figures), of_cohort, cohort_of, own)
-    # Members given a leftover unit in some parts, or cut by a cap, have lines of their
-    # own: one per cohort and combination of the parts they got a unit in and the cut.
-    bumped_in: dict[int, int] = dict.fromkeys(cuts, 0)  # position -> parts, as bits
-    for bit, part in enumerate(parts):
-        for share in part.shares:
-            for position in share.bumped:
-                bumped_in[position] = bumped_in.get(position, 0) | 1 << bit
-    made: dict[tuple[int, int, int], int] = {}
-    for position, bits in bumped_in.items():
-        number = cohort_of[position]
-        cut = cuts.get(position, 0) if cuts else 0
-        index = made.get((number, bits, cut))
-        if index is None:
-            cohort = cohorts[number]
-            amounts = [
-                share.base + share.step if bits >> bit & 1 else share.base
-                for bit, share in enumerate(part.shares[cohort.group] for part in parts)
-            ]
-            index = made[number, bits, cut] = maker.figure(
-                number, cohort, amounts[0], tuple(amounts[1:]), cut
-            )
-        own[position] = index
+            start = end
     return MonthLines(tuple(maker.figures), of_cohort, cohort_of, own)
 
 

@@ -226,7 +226,13 @@ class PartSplit:
         """Each group: its members, their weight in the split and what they got."""
         slices = self.slices
         return tuple(
-            SplitGroup(members, split * slices[team], share.base, share.bumped, share.step)
+            SplitGroup(
+                members,
+                split * slices[team],
+                share.base,
+                frozenset(members[: share.bumped]),
+                share.step,
+            )
             for members, split, team, share in zip(
                 self.positions, self.split, self.teams, self.shares, strict=True
             )
@@ -253,14 +259,18 @@ class PartSplit:
     def paid_members(self) -> int:
         """How many members received something of the part."""
         return sum(
-            len(members) if share.base else len(share.bumped)
+            len(members) if share.base else share.bumped
             for members, share in zip(self.positions, self.shares, strict=True)
         )
 
     @property
     def leftover_receivers(self) -> list[int]:
         """The members (positions, ascending) given a leftover unit."""
-        return sorted(p for share in self.shares for p in share.bumped)
+        return sorted(
+            p
+            for members, share in zip(self.positions, self.shares, strict=True)
+            for p in members[: share.bumped]
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,14 @@ with what the engine pays.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from jointbonus.core.money import allocate_groups
-from jointbonus.core.number import round_half_up
+from jointbonus.core.number import round_half_up, round_product
 from jointbonus.core.roster import FTE_SCALE
+from jointbonus.sharedtarget.pay.caps import Runs, YearToDate
 from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, brackets, goal_teams
 from jointbonus.sharedtarget.pay.sharing import (
@@ -23,14 +24,14 @@ from jointbonus.sharedtarget.pay.sharing import (
     held_back,
     line_factors,
     line_parts,
-    member_units,
+    member_values,
     pool_exacts,
-    share_out,
-    target_amount,
+    share_parts,
+    team_rates,
 )
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
-__all__ = ["MonthCost", "exact_cost", "month_cost", "team_targets"]
+__all__ = ["MonthCost", "MonthCoster", "exact_cost", "month_cost", "team_targets"]
 
 _ONE = Fraction(1)
 _ZERO = Fraction(0)
@@ -105,7 +106,7 @@ def month_cost(
     frame: MonthFrame,
     terms: Terms,
     outcome: Outcome,
-    year_to_date: Mapping[int, int] | None = None,
+    year_to_date: YearToDate | None = None,
 ) -> MonthCost:
     """What ``frame``'s month costs at ``outcome`` with the plan's ``terms``.
 
@@ -121,56 +122,185 @@ def month_cost(
     the exact share) and half a unit for rounding the held part; a line the
     cap cuts under pool funding adds 3 units per part (its error no longer
     cancels against the others' in the pool).
+
+    To cost one month at many outcomes, or one outcome under many years to
+    date, use a :class:`MonthCoster`: it shares each outcome out once.
     """
-    if not outcome.pays or terms.scale == 0:
-        return MonthCost(_ZERO, 0, 0)
-    if not plan.weighted and not plan.functional.caps.any:
-        return _plain_cost(plan, frame, terms.scale, outcome.shared)
-    groups = frame.groups
-    forfeiting = plan.holdback and any(
-        f and w for f, w in zip(groups.forfeits, frame.split, strict=True)
-    )
-    if not plan.functional.caps.any and not forfeiting:
-        return _parts_cost(plan, frame, terms, outcome)
-    pay = share_out(plan, frame, terms, outcome, year_to_date)
-    units = member_units(plan, frame, terms, outcome)
-    part_counts = line_parts(plan, terms, outcome)
-    pool = plan.funding is FundingStyle.POOL
-    exact = _ZERO
-    paid = pay.paid
-    rounded = sum(1 for part in pay.parts if part.exact) if pool else 0
-    bound = Fraction(rounded, 2)
-    cut_positions = set(pay.cuts)
-    month_cap = plan.functional.caps.per_month
-    for group, (unit, members, team, forfeits) in enumerate(
-        zip(units, groups.positions, groups.teams, groups.forfeits, strict=True)
-    ):
-        if not unit:
-            continue
-        count = len(members)
-        parts = part_counts[team]
-        if not pool:
-            rounded += parts * count
-            bound += Fraction(parts * count, 2)
-        capped_exact = min(unit, Fraction(month_cap)) if month_cap is not None else unit
-        binding = month_cap is not None and unit >= month_cap
-        forfeited = bool(plan.holdback) and forfeits
-        kept = (1 - plan.holdback) if forfeited else _ONE
-        exact += capped_exact * kept * count
-        if pool:
-            cut = (
-                count
-                if binding
-                else len(cut_positions.intersection(members))
-                if cut_positions
-                else 0
+    return MonthCoster(plan, frame, terms).cost(outcome, year_to_date)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """One outcome of a capped or forfeiting month, shared out before the caps."""
+
+    pay: MonthPay
+    exact: Fraction
+    """The exact cost after the caps' exact effect and forfeits, major units."""
+    rounded: int
+    bound: Fraction
+    """The rounding bound without the extra of members the caps cut."""
+    cut_bound: dict[int, int]
+    """Pool funding, per group the caps may cut without binding its exact amount:
+    the extra bound per member cut (3 units per part)."""
+    held: dict[int, int]
+    """Per group whose held-back part is forfeited: what its members forfeit, uncut."""
+
+
+class MonthCoster:
+    """What one plan month costs at outcomes and years to date (see :func:`month_cost`).
+
+    The year so far matters only to the per-year cap. So each outcome is
+    shared out once, with its exact cost and rounding bound; costing it under
+    a year to date applies the caps to that and adjusts the groups they cut.
+    Calibration's historical paths cost every month at every path's year to
+    date this way.
+    """
+
+    __slots__ = ("_done", "_frame", "_plan", "_rates", "_shared", "_terms", "_values")
+
+    def __init__(self, plan: Plan, frame: MonthFrame, terms: Terms) -> None:
+        self._plan = plan
+        self._frame = frame
+        self._terms = terms
+        self._done: dict[Outcome, MonthCost] = {}
+        self._shared: dict[Outcome, _Shared] = {}
+        self._rates: dict[Outcome, tuple[list[Fraction], list[int]]] = {}
+        self._values: list[int] | None = None
+
+    def cost(self, outcome: Outcome, year_to_date: YearToDate | None = None) -> MonthCost:
+        """The month's cost at ``outcome`` after the year so far, ``year_to_date``."""
+        plan = self._plan
+        caps = plan.functional.caps
+        if caps.per_year is None or not outcome.pays:
+            year_to_date = None
+        if year_to_date is None:
+            done = self._done.get(outcome)
+            if done is None:
+                done = self._done[outcome] = self._cost(outcome, None)
+            return done
+        return self._cost(outcome, year_to_date)
+
+    @property
+    def values(self) -> list[int]:
+        """Each group's whole-number value per member (:func:`member_values`)."""
+        if self._values is None:
+            self._values = member_values(self._plan, self._frame)
+        return self._values
+
+    def rates(self, outcome: Outcome) -> tuple[list[Fraction], list[int]]:
+        """Per team at ``outcome``: the exact amount per unit of value (:func:`team_rates`)
+        and how many parts of a line can be non-zero (:func:`line_parts`)."""
+        found = self._rates.get(outcome)
+        if found is None:
+            plan, terms = self._plan, self._terms
+            found = self._rates[outcome] = (
+                team_rates(plan, self._frame, terms, outcome),
+                line_parts(plan, terms, outcome),
             )
-            bound += 3 * parts * cut
-        if forfeited:
-            bound += (Fraction(1, 2) + (Fraction(3, 2) * parts if pool else 0)) * count
-            for position in members:
-                paid -= held_back(plan, pay.amount(group, position) - pay.cuts.get(position, 0))
-    return MonthCost(exact / plan.currency.scale, paid, rounded, bound, pay)
+        return found
+
+    def _cost(self, outcome: Outcome, year_to_date: YearToDate | None) -> MonthCost:
+        plan, frame, terms = self._plan, self._frame, self._terms
+        if not outcome.pays or terms.scale == 0:
+            return MonthCost(_ZERO, 0, 0)
+        if not plan.weighted and not plan.functional.caps.any:
+            return _plain_cost(plan, frame, terms.scale, outcome.shared)
+        groups = frame.groups
+        forfeiting = plan.holdback and any(
+            f and w for f, w in zip(groups.forfeits, frame.split, strict=True)
+        )
+        if not plan.functional.caps.any and not forfeiting:
+            return _parts_cost(plan, frame, terms, outcome)
+        shared = self._shared.get(outcome)
+        if shared is None:
+            shared = self._shared[outcome] = self._share(outcome)
+        pay = shared.pay.capped_by(plan.functional.caps, groups.counts, year_to_date)
+        paid = pay.paid
+        bound = shared.bound
+        for held in shared.held.values():
+            paid -= held
+        for group, runs in pay.cuts.items():
+            extra = shared.cut_bound.get(group)
+            if extra:
+                bound += extra * _members_cut(runs)
+            if group in shared.held:
+                paid += shared.held[group] - _held(plan, pay, group, groups.counts[group])
+        return MonthCost(shared.exact, paid, shared.rounded, bound, pay)
+
+    def _share(self, outcome: Outcome) -> _Shared:
+        plan, frame = self._plan, self._frame
+        pay = share_parts(plan, frame, self._terms, outcome)
+        rates, part_counts = self.rates(outcome)
+        groups = frame.groups
+        pool = plan.funding is FundingStyle.POOL
+        rounded = sum(1 for part in pay.parts if part.exact) if pool else 0
+        lines = forfeit_lines = forfeit_parts = 0
+        cut_bound: dict[int, int] = {}
+        held: dict[int, int] = {}
+        month_cap = plan.functional.caps.per_month
+        teams = len(rates)
+        # Per team, kept or forfeited: the values of members the month cap does not bind,
+        # and how many members it binds; the exact cost is rate x value or the cap.
+        free = [[0, 0] for _ in range(teams)]
+        bound_by_cap = [0, 0]
+        binding_members = 0
+        for group, (value, count, team, forfeits) in enumerate(
+            zip(self.values, groups.counts, groups.teams, groups.forfeits, strict=True)
+        ):
+            rate = rates[team]
+            if not value or not rate:
+                continue
+            parts = part_counts[team]
+            lines += parts * count
+            binding = (
+                month_cap is not None and value * rate.numerator >= month_cap * rate.denominator
+            )
+            forfeited = bool(plan.holdback) and forfeits
+            if binding:
+                bound_by_cap[forfeited] += count
+                binding_members += parts * count
+            else:
+                free[team][forfeited] += value * count
+                if pool:
+                    cut_bound[group] = 3 * parts
+            if forfeited:
+                forfeit_lines += count
+                forfeit_parts += parts * count
+                held[group] = _held(plan, pay, group, count)
+        kept = 1 - plan.holdback
+        exact = sum(
+            (rate * (plain + kept * lost) for rate, (plain, lost) in zip(rates, free, strict=True)),
+            _ZERO,
+        )
+        if month_cap is not None:
+            exact += month_cap * (bound_by_cap[0] + kept * bound_by_cap[1])
+        if not pool:
+            rounded += lines
+        bound = Fraction(rounded, 2) + Fraction(forfeit_lines, 2)
+        if pool:
+            bound += 3 * binding_members + Fraction(3, 2) * forfeit_parts
+        return _Shared(pay, exact / plan.currency.scale, rounded, bound, cut_bound, held)
+
+
+def _held(plan: Plan, pay: MonthPay, group: int, count: int) -> int:
+    """What ``group``'s members have held back of their month pay (after the cuts)."""
+    held = start = 0
+    for end, amounts, cut_units in pay.slices(group, count):
+        held += held_back(plan, sum(amounts) - cut_units) * (end - start)
+        start = end
+    return held
+
+
+def _members_cut(runs: Runs | None) -> int:
+    """How many members of a group the caps cut (runs of the group's cuts)."""
+    if runs is None:
+        return 0
+    members = start = 0
+    for end, cut in runs:
+        if cut:
+            members += end - start
+        start = end
+    return members
 
 
 def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> MonthCost:
@@ -186,8 +316,10 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
         rounded = sum(1 for e in exacts if e)
         paid = sum(round_half_up(e) for e in exacts)
         return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
-    days = frame.plan_month.month.days
-    factors = line_factors(plan, terms, outcome, teams)
+    per_value = terms.scale / (12 * FTE_SCALE * frame.plan_month.month.days)
+    rates = [
+        [per_value * f for f in by_team] for by_team in line_factors(plan, terms, outcome, teams)
+    ]
     paid = 0
     rounded = 0
     for split, units, bonus, count, team in zip(
@@ -195,10 +327,10 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     ):
         if not split:
             continue
-        target = target_amount(terms.scale, bonus, units, days)
-        for by_team in factors:
+        value = bonus * units
+        for by_team in rates:
             if by_team[team]:
-                paid += round_half_up(target * by_team[team]) * count
+                paid += round_product(by_team[team], value) * count
                 rounded += count
     return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
 
@@ -227,14 +359,17 @@ def _plain_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction
         ):
             if forfeits and split:
                 forfeited_weight += split * count
-                bumped = len(share.bumped)
+                bumped = share.bumped
                 forfeited += (count - bumped) * held_back(plan, share.base)
                 forfeited += bumped * held_back(plan, share.base + share.step)
                 lines += count
         kept = 1 - plan.holdback * Fraction(forfeited_weight, frame.total_split_weight)
         return MonthCost(exact * kept, pool - forfeited, 1 + lines, Fraction(1, 2) + 2 * lines)
-    days = frame.plan_month.month.days
-    exact_minor = _ZERO
+    rate = scale * factor / (12 * FTE_SCALE * frame.plan_month.month.days)
+    # round_product(rate, value), inlined: the rate and every value are >= 0 here.
+    twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
+    kept_value = 0
+    forfeit_value = 0
     paid = 0
     rounded = 0
     forfeit_lines = 0
@@ -243,15 +378,16 @@ def _plain_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction
     ):
         if not split:
             continue
-        line = target_amount(scale, bonus, units, days) * factor
-        amount = round_half_up(line)
+        value = bonus * units
+        amount = (twice_p * value + q) // twice_q
         if forfeiting and forfeits:
-            exact_minor += line * (1 - plan.holdback) * count
+            forfeit_value += value * count
             paid += (amount - held_back(plan, amount)) * count
             forfeit_lines += count
         else:
-            exact_minor += line * count
+            kept_value += value * count
             paid += amount * count
         rounded += count
+    exact_minor = rate * (kept_value + (1 - plan.holdback) * forfeit_value)
     bound = Fraction(rounded - forfeit_lines, 2) + forfeit_lines
     return MonthCost(exact_minor / minor, paid, rounded, bound)

@@ -14,15 +14,24 @@ unit a largest-remainder split hands to some of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 
 from jointbonus.core.money import GroupShare, allocate_groups
-from jointbonus.core.number import round_half_up
+from jointbonus.core.number import round_half_up, round_product
 from jointbonus.core.roster import FTE_SCALE
-from jointbonus.sharedtarget.pay.caps import cuts
+from jointbonus.sharedtarget.goals import Caps
+from jointbonus.sharedtarget.pay.caps import (
+    Runs,
+    YearToDate,
+    cuts,
+    merge_runs,
+    month_totals,
+    run_total,
+    share_runs,
+)
 from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, brackets, goal_teams
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
@@ -35,14 +44,16 @@ __all__ = [
     "line_factors",
     "line_parts",
     "member_units",
+    "member_values",
     "pool_exacts",
     "share_out",
-    "target_amount",
+    "share_parts",
+    "team_rates",
 ]
 
 _ZERO = Fraction(0)
 #: The share of a group that receives nothing.
-NO_SHARE = GroupShare(0, frozenset(), 1)
+NO_SHARE = GroupShare(0, 0, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,60 +81,79 @@ class MonthPay:
     shared: Part
     functional: tuple[Part, ...]
     """One part per goal of ``plan.goals``."""
-    cuts: Mapping[int, int]
-    """Minor units the caps cut from each member (by position); members not cut are absent."""
+    cuts: Mapping[int, Runs]
+    """Per pay group the caps cut: minor units cut from each member, as runs over the
+    group's ranks (:mod:`jointbonus.sharedtarget.pay.caps`); groups not cut are absent."""
     earned: int
     """The parts' sum over every member, before caps."""
+    totals: tuple[Runs, ...] = ()
+    """Each pay group's month total per member, all parts, before caps, as runs."""
+
+    @property
+    def capped(self) -> int:
+        """What the caps cut from the month's members, in total."""
+        return sum(run_total(runs) for runs in self.cuts.values())
 
     @property
     def paid(self) -> int:
         """What members are owed for the month: earned less what the caps cut."""
-        return self.earned - sum(self.cuts.values())
+        return self.earned - self.capped
 
     @property
     def parts(self) -> tuple[Part, ...]:
         return (self.shared, *self.functional)
 
-    def amount(self, group: int, position: int) -> int:
-        """Before caps: what the member at ``position`` (of pay group ``group``) earns."""
-        return sum(part.shares[group].share(position) for part in self.parts)
+    def slices(self, group: int, count: int) -> list[tuple[int, tuple[int, ...], int]]:
+        """A group's members in runs paid alike: ``(end, each part's amount, cut)``.
 
-    def owed(self, positions: Sequence[tuple[int, ...]]) -> Iterator[tuple[int, int]]:
-        """``(position, amount)`` of each member owed something: every part, less the cut.
-
-        ``positions`` are the pay groups' members (``frame.groups.positions``).
+        A run starts where the one before it ended (the first at rank 0); the
+        last ends at ``count``, the group's size. Most groups are one run.
         """
-        parts = self.parts
-        cut = self.cuts
-        for group, members in enumerate(positions):
-            shares = [part.shares[group] for part in parts]
-            base = sum(share.base for share in shares)
-            if not cut and not any(share.bumped for share in shares):
-                if base:
-                    for position in members:
-                        yield position, base
-                continue
-            for position in members:
-                amount = sum(share.share(position) for share in shares) - cut.get(position, 0)
-                if amount:
-                    yield position, amount
+        shares = [part.shares[group] for part in self.parts]
+        amounts = share_runs(shares, count)
+        cut = self.cuts.get(group)
+        if cut is None:
+            return [(end, parts, 0) for end, parts in amounts]
+        result = []
+        i = j = 0
+        while i < len(amounts) and j < len(cut):
+            end = min(amounts[i][0], cut[j][0])
+            result.append((end, amounts[i][1], cut[j][1]))
+            if amounts[i][0] == end:
+                i += 1
+            if cut[j][0] == end:
+                j += 1
+        return result
 
-    def parts_of(self, group: int, position: int) -> tuple[int, tuple[int, ...], int]:
-        """``(shared, functional parts, cut)`` of the member at ``position`` in ``group``."""
-        shared = self.shared.shares[group].share(position)
-        functional = tuple(part.shares[group].share(position) for part in self.functional)
-        return shared, functional, self.cuts.get(position, 0)
+    def paid_runs(self, group: int) -> Runs:
+        """What each member of ``group`` is owed for the month (parts less the cut), as runs."""
+        cut = self.cuts.get(group)
+        if cut is None:
+            return self.totals[group]
+        return merge_runs(self.totals[group], cut, _less)
+
+    def capped_by(
+        self, caps: Caps, counts: Sequence[int], year_to_date: YearToDate | None
+    ) -> MonthPay:
+        """This month's parts with what ``caps`` cut, given the year so far."""
+        if not caps.any:
+            return self
+        cut = cuts(caps, self.totals, year_to_date)
+        return MonthPay(self.shared, self.functional, cut, self.earned, self.totals)
+
+    def record(self, year_to_date: YearToDate) -> None:
+        """Add what every member is owed for the month to ``year_to_date``."""
+        for group in range(len(self.totals)):
+            year_to_date.add(group, self.paid_runs(group))
+
+
+def _less(amount: int, cut: int) -> int:
+    return amount - cut
 
 
 def held_back(plan: Plan, amount: int) -> int:
     """The part of a line's ``amount`` held until the year end: ``round(holdback x amount)``."""
     return round_half_up(plan.holdback * amount) if plan.holdback else 0
-
-
-def target_amount(scale: Fraction, bonus: int, units: int, days: int) -> Fraction:
-    """One member's target bonus for a month at ``scale``, in minor units (individual
-    funding): ``scale x annual target bonus / 12 x FTE x days active / days in the month``."""
-    return scale * bonus * units / (12 * FTE_SCALE * days)
 
 
 def member_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> list[Fraction]:
@@ -133,23 +163,41 @@ def member_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) 
     funding: ``scale x split weight / total split weight``) or their target
     bonus for the month (individual: ``scale x target bonus / 12 x weight``);
     the amount is the target amount x ``(w x shared factor + (1 - w) x sum of
-    goal weight x goal factor)`` for their team.
+    goal weight x goal factor)`` for their team: :func:`team_rates` x
+    :func:`member_values`.
     """
-    minor = plan.currency.scale
+    rates = team_rates(plan, frame, terms, outcome)
+    return [
+        rates[t] * v if v else _ZERO
+        for v, t in zip(member_values(plan, frame), frame.groups.teams, strict=True)
+    ]
+
+
+def member_values(plan: Plan, frame: MonthFrame) -> list[int]:
+    """Each group's whole-number value per member in the month: its split weight (pool
+    funding) or its target bonus x FTE-days (individual; 0 for a member not eligible).
+
+    A member's exact amount is this value times their team's rate
+    (:func:`team_rates`), so costs compare and add whole numbers per group.
+    """
+    if plan.funding is FundingStyle.POOL:
+        return list(frame.split)
+    return [
+        bonus * units if w else 0
+        for w, units, bonus in zip(frame.split, frame.units, frame.groups.bonuses, strict=True)
+    ]
+
+
+def team_rates(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> list[Fraction]:
+    """Per team: a member's exact amount per unit of :func:`member_values`, minor units."""
     by_team = brackets(plan, terms, outcome)
-    teams = frame.groups.teams
     if plan.funding is FundingStyle.POOL:
         if not frame.eligible:
-            return [_ZERO] * len(teams)
-        per_weight = terms.scale * minor / frame.total_split_weight
-        return [per_weight * w * by_team[t] for w, t in zip(frame.split, teams, strict=True)]
-    days = frame.plan_month.month.days
-    return [
-        target_amount(terms.scale, bonus, units, days) * by_team[t] if w else _ZERO
-        for w, units, bonus, t in zip(
-            frame.split, frame.units, frame.groups.bonuses, teams, strict=True
-        )
-    ]
+            return [_ZERO] * len(by_team)
+        per_weight = terms.scale * plan.currency.scale / frame.total_split_weight
+    else:
+        per_weight = terms.scale / (12 * FTE_SCALE * frame.plan_month.month.days)
+    return [per_weight * b for b in by_team]
 
 
 def share_out(
@@ -157,7 +205,7 @@ def share_out(
     frame: MonthFrame,
     terms: Terms,
     outcome: Outcome,
-    year_to_date: Mapping[int, int] | None = None,
+    year_to_date: YearToDate | None = None,
 ) -> MonthPay:
     """The month's parts and each group's shares at ``outcome``, then the caps.
 
@@ -170,26 +218,37 @@ def share_out(
     eligible. Individual funding: each member's line of each part is rounded.
 
     Caps are applied to each member's month total after the parts are shared
-    out: at most ``caps.per_month``, and at most ``caps.per_year`` less
-    ``year_to_date`` (what the member was paid earlier in the plan year).
+    out: at most ``caps.per_month``, and at most ``caps.per_year`` less what the
+    member was paid earlier in the plan year (``year_to_date``).
+    """
+    return share_parts(plan, frame, terms, outcome).capped_by(
+        plan.functional.caps, frame.groups.counts, year_to_date
+    )
+
+
+def share_parts(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> MonthPay:
+    """:func:`share_out` before the caps: the parts, each group's shares, nothing cut.
+
+    What the caps cut depends on the year so far; the parts do not, so whoever
+    pays one outcome under many years to date shares out once and applies
+    :meth:`MonthPay.capped_by` to each.
     """
     teams = goal_teams(plan)
     if plan.funding is FundingStyle.POOL:
         parts = _pool_parts(plan, frame, terms, outcome, teams)
     else:
         parts = _line_parts(plan, frame, terms, outcome, teams)
-    groups = frame.groups
+    counts = frame.groups.counts
     earned = sum(
-        share.base * count + share.step * len(share.bumped)
+        share.total(count)
         for part in parts
-        for share, count in zip(part.shares, groups.counts, strict=True)
+        for share, count in zip(part.shares, counts, strict=True)
     )
-    cut = (
-        cuts(plan.functional.caps, groups.positions, [p.shares for p in parts], year_to_date)
-        if plan.functional.caps.any
-        else {}
+    totals = tuple(
+        month_totals(shares, count)
+        for shares, count in zip(zip(*(p.shares for p in parts), strict=True), counts, strict=True)
     )
-    return MonthPay(parts[0], tuple(parts[1:]), cut, earned)
+    return MonthPay(parts[0], tuple(parts[1:]), {}, earned, totals)
 
 
 def pool_exacts(
@@ -253,22 +312,20 @@ def _line_parts(
     plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, teams: list[int]
 ) -> list[Part]:
     groups = frame.groups
-    days = frame.plan_month.month.days
-    targets = [
-        target_amount(terms.scale, bonus, units, days) if w else _ZERO
-        for w, units, bonus in zip(frame.split, frame.units, groups.bonuses, strict=True)
-    ]
+    per_value = terms.scale / (12 * FTE_SCALE * frame.plan_month.month.days)
+    values = member_values(plan, frame)
     parts = []
     for by_team in line_factors(plan, terms, outcome, teams):
-        exact = _ZERO
+        rates = [per_value * f for f in by_team]
+        exact_value = [0] * len(rates)
         pool = 0
         shares = []
-        for target, team, count in zip(targets, groups.teams, groups.counts, strict=True):
-            line = target * by_team[team]
-            amount = round_half_up(line)
-            exact += line * count
+        for value, team, count in zip(values, groups.teams, groups.counts, strict=True):
+            amount = round_product(rates[team], value) if value else 0
+            exact_value[team] += value * count
             pool += amount * count
-            shares.append(GroupShare(amount, frozenset(), 1) if amount else NO_SHARE)
+            shares.append(GroupShare(amount, 0, 1) if amount else NO_SHARE)
+        exact = sum((r * v for r, v in zip(rates, exact_value, strict=True)), _ZERO)
         parts.append(Part(pool, exact, tuple(shares)))
     return parts
 
