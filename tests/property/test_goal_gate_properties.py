@@ -67,7 +67,7 @@ def test_a_goal_pays_nothing_in_a_month_its_own_gate_is_closed(spec: WeightedSpe
                 assert f"{metric} closed by its own gate" in line.reason, line.reason
 
 
-@given(weighted_specs(caps=False, goal_gates=True))
+@given(weighted_specs(caps=False, all_reported=True, goal_gates=True))
 def test_each_part_is_what_the_rules_make_of_the_attainments_behind_every_gate(
     spec: WeightedSpec,
 ) -> None:
