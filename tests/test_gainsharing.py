@@ -31,6 +31,7 @@ from jointbonus.gainsharing import (
     LineStatus,
     MonthData,
     PeriodStatus,
+    ReserveSource,
     SettlementStatus,
     build_plan,
     run,
@@ -670,6 +671,205 @@ def test_a_float_holdback_is_refused() -> None:
     with pytest.raises(PlanError) as caught:
         plan_of(YEAR, holdback=0.1)
     assert "not a float" in str(caught.value)
+
+
+# -- where the reserve is taken from ------------------------------------------
+#
+# The textbook Scanlon order: a quarter of each whole gain to the reserve, three
+# quarters of the rest to the employees. Hand-worked on YEAR (January +30.00,
+# February -10.00, March +20.00) unless a test says otherwise.
+
+
+def textbook(
+    figures: Sequence[tuple[str, str | None, str | None]] = YEAR,
+    members: Sequence[Member] | None = None,
+    **settings: Any,
+) -> GainsharingPlan:
+    options: dict[str, Any] = {
+        "employee_share": "0.75",
+        "reserve_share": "0.25",
+        "reserve_from": "gain",
+    }
+    options.update(settings)
+    return plan_of(figures, members, **options)
+
+
+def test_from_the_gain_the_reserve_comes_off_the_whole_gain_before_the_split() -> None:
+    result = run(textbook())
+    january = result.periods[0]
+    # 25% of 30.00 is 7.50 to the reserve; 75% of the other 22.50 is 16.875, the
+    # employees' 16.88 (half away from zero); the company keeps 5.62.
+    assert (january.gain, january.to_reserve) == (3000, 750)
+    assert (january.employee_share, january.company_share, january.paid) == (1688, 562, 1688)
+    assert january.reserve == 750
+    # 16.88 in three: 5.62 each and two cents left, to the two lowest ids.
+    assert amounts(result, 0) == {"A": D("5.63"), "B": D("5.63"), "C": D("5.62")}
+    march = result.periods[2]
+    # 25% of 20.00 is 5.00; 75% of 15.00 is 11.25, 3.75 each; the company keeps 3.75.
+    assert (march.to_reserve, march.employee_share, march.company_share) == (500, 1125, 375)
+    assert amounts(result, 2) == {"A": D("3.75"), "B": D("3.75"), "C": D("3.75")}
+
+
+def test_from_the_gain_a_deficit_is_charged_to_the_reserve_in_full() -> None:
+    result = run(textbook())
+    february = result.periods[1]
+    # The whole deficit of 10.00 comes out of the reserve of 7.50: -2.50.
+    assert (february.gain, february.employee_share, february.company_share) == (-1000, 0, 0)
+    assert (february.to_reserve, february.from_reserve, february.paid) == (0, 1000, 0)
+    assert february.reserve == -250
+    assert february.note == "deficit: the whole deficit is charged to the reserve"
+    assert reasons(result, 1)["A"] == (
+        "deficit period: the deficit (-10.00) is charged to the reserve in full; nothing is paid"
+    )
+    assert set(amounts(result, 1).values()) == {D("0.00")}
+
+
+def test_from_the_gain_a_positive_reserve_is_shared_at_year_end_as_a_gain_is() -> None:
+    result = run(textbook())
+    s = result.settlement
+    # -2.50 + 5.00 = 2.50 at year end: 75% is 1.875, the members' 1.88; the company's 0.62.
+    assert (s.reserve, s.paid, s.company_share, s.absorbed, s.returned) == (250, 188, 62, 0, 0)
+    assert settlement(result) == {"A": D("0.63"), "B": D("0.63"), "C": D("0.62")}
+    assert s.note == (
+        "the reserve of 2.50 is shared as a gain is: 1.88 is paid to the members in the plan "
+        "on 2026-03-31 and 0.62 is the company's"
+    )
+    summary = result.summary
+    assert (summary.gains, summary.deficits, summary.net_gain) == (5000, -1000, 4000)
+    assert (summary.employee_gains, summary.employee_deficits) == (2813, 0)
+    assert (summary.company_share, summary.settlement_company_share) == (937, 62)
+    assert (summary.to_reserve, summary.from_reserve, summary.reserve) == (1250, 1000, 250)
+    # Employees 16.88 + 11.25 + 1.88 = 30.01; the company 5.62 + 3.75 + 0.62 = 9.99.
+    assert summary.paid_total == 3001
+    assert summary.paid_total + summary.company_share + summary.settlement_company_share == 4000
+
+
+def test_from_the_employee_share_the_same_year_rounds_a_cent_the_other_way() -> None:
+    result = run(textbook(reserve_from="employee_share"))
+    # January: the employees' 75% of 30.00 is 22.50, 5.625 of it (5.63) to the reserve and
+    # 16.87 paid; February charges their 7.50 of the deficit; March puts in 3.75 of their 15.00.
+    assert [p.employee_share for p in result.periods] == [2250, -750, 1500]
+    assert [p.to_reserve for p in result.periods] == [563, 0, 375]
+    assert [p.reserve for p in result.periods] == [563, -187, 188]
+    # The reserve of 1.88 is all the employees': 16.87 + 11.25 + 1.88 = 30.00 in all.
+    assert (result.settlement.paid, result.settlement.company_share) == (188, 0)
+    assert result.summary.paid_total == 3000
+
+
+def test_from_the_gain_a_negative_reserve_is_absorbed_by_the_company() -> None:
+    year = [YEAR[0], ("2026-02", "1000.00", "320.00"), ("2026-03", "1000.00", "300.00")]
+    result = run(textbook(year))
+    # 7.50 from January, less February's whole deficit of 20.00: -12.50; March breaks even.
+    assert [p.reserve for p in result.periods] == [750, -1250, -1250]
+    s = result.settlement
+    assert (s.reserve, s.paid, s.company_share, s.absorbed, s.returned) == (-1250, 0, 0, 1250, 0)
+    assert next(result.settlement_lines()).reason == (
+        "the reserve ended the year at -12.50: the company absorbs it; nothing is clawed back"
+    )
+    # The 16.88 January paid stays paid; the company's 5.62 less the 12.50 it absorbs is
+    # -6.88, and 16.88 - 6.88 = 10.00, the net gain.
+    assert result.summary.paid_total == 1688
+    assert result.summary.company_share - s.absorbed == -688
+    assert result.summary.net_gain == 1000
+
+
+def test_from_the_gain_a_reserve_nobody_is_left_to_receive_is_the_companys() -> None:
+    members = [member("A", end=date(2026, 3, 30))]
+    result = run(textbook(members=members))
+    # A leaves the day before the year ends: nobody is eligible in March, whose 11.25 for
+    # the employees joins the reserve, 5.00 + 11.25 on top of -2.50 = 13.75. Shared as a
+    # gain: the employees' 10.31 returns to the company, whose own share is 3.44.
+    assert result.periods[2].to_reserve == 1625
+    s = result.settlement
+    assert (s.reserve, s.paid, s.returned, s.company_share, s.eligible) == (1375, 0, 1031, 344, 0)
+    assert s.note == (
+        "nobody is in the plan on 2026-03-31: the employees' 10.31 of the reserve of 13.75 "
+        "returns to the company, whose share is the other 3.44"
+    )
+
+
+def test_from_the_gain_a_reserve_share_of_one_holds_every_gain_until_year_end() -> None:
+    result = run(textbook(reserve_share="1"))
+    assert [(p.to_reserve, p.employee_share, p.paid) for p in result.periods] == [
+        (3000, 0, 0),
+        (0, 0, 0),
+        (2000, 0, 0),
+    ]
+    assert reasons(result, 0)["A"] == "the whole gain goes to the reserve"
+    # 30.00 - 10.00 + 20.00 = 40.00: the employees' 30.00, 10.00 each; the company's 10.00.
+    assert (result.settlement.paid, result.settlement.company_share) == (3000, 1000)
+    assert settlement(result) == {"A": D("10.00"), "B": D("10.00"), "C": D("10.00")}
+
+
+def test_from_the_gain_with_no_employee_share_the_company_keeps_the_reserve() -> None:
+    result = run(textbook(employee_share="0"))
+    assert [p.paid for p in result.periods] == [0, 0, 0]
+    s = result.settlement
+    assert (s.reserve, s.paid, s.company_share) == (250, 0, 250)
+    assert next(result.settlement_lines()).reason == (
+        "the employees' share of the reserve of 2.50 rounds to 0; the company's share is 2.50"
+    )
+
+
+def test_the_reserve_is_taken_from_the_employee_share_unless_the_plan_says_otherwise() -> None:
+    default = plan_of(YEAR, distribution="equal")
+    assert default.reserve_from is ReserveSource.EMPLOYEE_SHARE
+    explicit = plan_of(YEAR, distribution="equal", reserve_from="employee_share")
+    assert gs.render_json(gs.result_document(run(default))) == gs.render_json(
+        gs.result_document(run(explicit))
+    )
+    assert gs.render_table(run(default)) == gs.render_table(run(explicit))
+
+
+def test_reserve_from_is_one_of_two_choices() -> None:
+    assert problems_of(reserve_from="nope") == {
+        "gainsharing.reserve_from": "one of 'employee_share', 'gain'"
+    }
+    assert textbook(reserve_from=ReserveSource.GAIN).reserve_from is ReserveSource.GAIN
+
+
+def test_the_table_says_where_the_reserve_is_taken_from() -> None:
+    table = gs.render_table(run(textbook()))
+    assert (
+        "Reserve taken from the whole gain, before the split: 25.0% of each gain is held in "
+        "the reserve, and each deficit is charged to it in full\n"
+        "Employees' share of each gain after the reserve: 75.0%; the company keeps the rest\n"
+    ) in table
+    assert (
+        "Year end (2026-03-31): a positive reserve is shared as a gain is, 75.0% paid to the "
+        "members still in the plan and the rest to the company; a negative reserve is absorbed "
+        "by the company, nothing is clawed back"
+    ) in table
+    for row in (
+        "Employee share of gains, after the reserve (USD)   28.13",
+        "Company share of gains, after the reserve (USD)     9.37",
+        "Company share of the reserve (USD)                  0.62",
+        "Paid to employees in all (USD)                     30.01",
+        "Company share (USD)               0.62",
+    ):
+        assert row in table
+    assert "Employee share    Company share    To reserve" in table
+    assert "Employee share of deficits" not in table
+    plain = gs.render_table(run(plan_of(YEAR)))
+    assert "Reserve taken from" not in plain and "Company share of the reserve" not in plain
+
+
+def test_the_json_document_says_where_the_reserve_is_taken_from() -> None:
+    document = json.loads(gs.render_json(gs.result_document(run(textbook()))))
+    plan_keys = list(document["plan"])
+    assert plan_keys[plan_keys.index("reserve_share") + 1] == "reserve_from"
+    assert document["plan"]["reserve_from"] == "gain"
+    assert document["summary"]["settlement_company_share"] == "0.62"
+    assert (document["settlement"]["paid"], document["settlement"]["company_share"]) == (
+        "1.88",
+        "0.62",
+    )
+    february = document["periods"][1]
+    assert (february["employee_share"], february["from_reserve"]) == ("0.00", "10.00")
+    plain = gs.result_document(run(plan_of(YEAR)))
+    assert "reserve_from" not in plain["plan"]
+    assert "settlement_company_share" not in plain["summary"]
+    assert "company_share" not in plain["settlement"]
 
 
 # -- exactness and determinism ------------------------------------------------

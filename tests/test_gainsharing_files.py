@@ -38,6 +38,7 @@ from jointbonus.gainsharing import (
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gainsharing"
 SCANLON = "scanlon.toml"
 RUCKER = "rucker_quarterly.toml"
+TEXTBOOK = "scanlon_textbook.toml"
 ROSTER = "data/roster.csv"
 PERIODS = "data/periods.csv"
 
@@ -272,6 +273,24 @@ CASES = [
         "no such setting",
     ),
     Case(
+        "unknown-reserve-source",
+        sub(TEXTBOOK, 'reserve_from = "gain"', 'reserve_from = "nope"'),
+        TEXTBOOK,
+        31,
+        "gainsharing.reserve_from",
+        "'employee_share' or 'gain'",
+        plan=TEXTBOOK,
+    ),
+    Case(
+        "reserve-source-as-a-number",
+        sub(TEXTBOOK, 'reserve_from = "gain"', "reserve_from = 0.25"),
+        TEXTBOOK,
+        31,
+        "gainsharing.reserve_from",
+        "'employee_share' or 'gain'",
+        plan=TEXTBOOK,
+    ),
+    Case(
         "share-as-a-percentage",
         sub(SCANLON, "employee_share = 0.5", 'employee_share = "50%"'),
         SCANLON,
@@ -500,11 +519,15 @@ def test_periods_shaped_text_loads_or_gives_a_plan_error(rows: list[tuple[str, s
             "months = 12",
             'start = "2026-01"',
             "holdback = 0.1",
+            "reserve_share = 0.25",
         ]
     ),
     st.sampled_from(
         [
             "",
+            'reserve_share = 0.25\nreserve_from = "gain"',
+            'reserve_share = 0.25\nreserve_from = "Gain"',
+            "reserve_share = 0.25\nreserve_from = []",
             "x = 1",
             "employee_share = []",
             "period = 3",
@@ -528,7 +551,7 @@ def run_example(name: str) -> GainsharingResult:
     return gs.run(gs.load_plan(EXAMPLE / name))
 
 
-@pytest.mark.parametrize("name", [SCANLON, RUCKER])
+@pytest.mark.parametrize("name", [SCANLON, RUCKER, TEXTBOOK])
 def test_example_runs_and_adds_up(name: str) -> None:
     result = run_example(name)
     currency = result.plan.currency
@@ -539,11 +562,14 @@ def test_example_runs_and_adds_up(name: str) -> None:
     s = result.summary
     settled = result.settlement
     assert settled.status is SettlementStatus.SETTLED
-    assert s.employee_gains + s.employee_deficits == (
+    # Every cent of the net gain: to the employees, to the company, or absorbed by it.
+    assert s.net_gain == (
         s.paid_now
         + s.holdback_paid
         + s.holdback_forfeited
         + settled.paid
+        + s.company_share
+        + settled.company_share
         + settled.returned
         - settled.absorbed
     )
@@ -614,6 +640,40 @@ def test_rucker_example_pays_by_quarter_and_settles_a_positive_reserve() -> None
     # The quarters net February's and August's bad months against the others.
     assert all(p.gain > 0 for p in result.periods)
     assert result.settlement.paid == result.settlement.reserve > 0
+
+
+def test_textbook_example_takes_the_reserve_from_the_whole_gain() -> None:
+    result = run_example(TEXTBOOK)
+    plan = result.plan
+    assert plan.reserve_from is gs.ReserveSource.GAIN
+    assert (plan.employee_share, plan.reserve_share) == (Decimal("0.75"), Decimal("0.25"))
+    january, february = result.periods[0], result.periods[1]
+    # January's gain of 7,929.72: 1,982.43 to the reserve first, then 75% of the other
+    # 5,947.29 (4,460.4675) is the employees' 4,460.47; the company keeps 1,486.82.
+    assert (january.gain, january.to_reserve) == (792972, 198243)
+    assert (january.employee_share, january.company_share) == (446047, 148682)
+    # February's deficit of 9,406.44 comes out of the reserve in full.
+    assert (february.from_reserve, february.employee_share, february.reserve) == (
+        940644,
+        0,
+        198243 - 940644,
+    )
+    # The same people and figures as scanlon.toml, whose reserve (from the employees' half)
+    # ends at -706.60: twice that comes off the whole gain here, and the company absorbs it.
+    assert run_example(SCANLON).settlement.reserve == -70660
+    assert (result.settlement.reserve, result.settlement.absorbed) == (-141320, 141320)
+    assert (result.settlement.paid, result.settlement.company_share) == (0, 0)
+
+
+def test_the_examples_that_do_not_say_take_the_reserve_from_the_employee_share() -> None:
+    for name, reserve, paid_total in ((SCANLON, -70660, 3643408), (RUCKER, 1301711, 6508554)):
+        result = run_example(name)
+        assert "reserve_from" not in (EXAMPLE / name).read_text(encoding="utf-8")
+        assert result.plan.reserve_from is gs.ReserveSource.EMPLOYEE_SHARE
+        # The figures docs/gainsharing.md gives for them.
+        assert (result.settlement.reserve, result.summary.paid_total) == (reserve, paid_total)
+        assert result.settlement.company_share == result.summary.settlement_company_share == 0
+        assert "reserve_from" not in gs.result_document(result)["plan"]
 
 
 def test_example_leavers_and_joiners() -> None:

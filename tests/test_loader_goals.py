@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,9 +183,14 @@ def _of(rows: list[dict[str, str]], column: str) -> dict[str | Month, str]:
 
 def api_plan() -> Plan:
     """The same plan made with :func:`build_plan`."""
+    return build_plan(**api_arguments())
+
+
+def api_arguments() -> dict[str, Any]:
+    """The keyword arguments of :func:`build_plan` for the same plan."""
     past, plan_months = history_rows(), month_rows()
     metrics = ("leads_accepted", "followed_up_48h", "sal_to_sql")
-    return build_plan(
+    return dict(
         name="Goals demo",
         currency="USD",
         start="2026-01",

@@ -80,6 +80,8 @@ HOMES: dict[str, str] = {
     "Caps": "jointbonus.sharedtarget.goals",
     "Gates": "jointbonus.sharedtarget.goals",
     "Goal": "jointbonus.sharedtarget.goals",
+    "GoalGate": "jointbonus.sharedtarget.goals",
+    "GoalGateSpec": "jointbonus.sharedtarget.goals",
     "GoalSpec": "jointbonus.sharedtarget.goals",
     "Metric": "jointbonus.sharedtarget.goals",
     "MetricSpec": "jointbonus.sharedtarget.goals",
@@ -156,6 +158,7 @@ __all__ = [
     "Explanation",
     "FloatMoneyError",
     "FundingStyle",
+    "GoalGateSpec",
     "GoalSpec",
     "HistoryError",
     "HistoryMonth",
@@ -290,6 +293,8 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.sharedtarget.goals import Caps as Caps
     from jointbonus.sharedtarget.goals import Gates as Gates
     from jointbonus.sharedtarget.goals import Goal as Goal
+    from jointbonus.sharedtarget.goals import GoalGate as GoalGate
+    from jointbonus.sharedtarget.goals import GoalGateSpec as GoalGateSpec
     from jointbonus.sharedtarget.goals import GoalSpec as GoalSpec
     from jointbonus.sharedtarget.goals import Metric as Metric
     from jointbonus.sharedtarget.goals import MetricSpec as MetricSpec

@@ -4,8 +4,9 @@
 plan with 1 to 3 teams, each with 0 to 3 functional goals (at least one team
 has one) over metrics whose history is correlated with the shared metric or
 not, step and linear curves, either a nominal shared weight or a wanted
-expected split per team, both funding styles, gates and caps now and then.
-Every plan is made through :func:`jointbonus.build_plan`.
+expected split per team, both funding styles, gates and caps now and then,
+and, when asked, goals with a gate of their own set by the shared goal or by
+another goal's metric. Every plan is made through :func:`jointbonus.build_plan`.
 
 The history always states the targets that applied, for the shared metric and
 for every functional metric, so the norm is the plain sample of historical
@@ -59,7 +60,7 @@ from jointbonus import (
     plan_months,
     run,
 )
-from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
+from jointbonus.sharedtarget.goals import GoalGateSpec, GoalSpec, MetricSpec, TeamSpec
 from strategies import CURRENCIES, CurveSpec, _dates_around, curve_specs, fixed_point, fte_texts
 
 __all__ = [
@@ -82,6 +83,8 @@ __all__ = [
 
 TEAMS = ("sales", "marketing", "success")
 METRICS = ("leads", "followup", "quality")
+#: The shared goal's metric: the plans here keep build_plan's default.
+SHARED_METRIC = "revenue"
 
 
 def round_half_up(value: Fraction) -> int:
@@ -235,6 +238,9 @@ def gate_factors(
     As the rules say: no functional part pays below the functional gate (a
     shared attainment); a team's shared part pays only if each of its goals
     reaches the shared gate.
+
+    A goal with a gate of its own pays only if the attainment its gate names
+    (the shared goal's, or another metric's) reaches the gate's attainment.
     """
     functional_gate, shared_gate = spec.gates
     shared_factor = spec.curve.build().factor(shared)
@@ -245,8 +251,15 @@ def gate_factors(
         opened = shared_gate is None or all(goals[g.metric] >= shared_gate for g in team.goals)
         team_shared[team.name] = shared_factor if opened else Fraction(0)
         for goal in team.goals:
+            own = goal.gate
+            reading = None
+            if own is not None:
+                reading = shared if own.metric == SHARED_METRIC else goals[own.metric]
+            opened_own = own is None or reading >= Fraction(D(str(own.attainment)))
             goal_factors[team.name, goal.metric] = (
-                goal.curve.factor(goals[goal.metric]) if open_functional else Fraction(0)
+                goal.curve.factor(goals[goal.metric])
+                if open_functional and opened_own
+                else Fraction(0)
             )
     return team_shared, goal_factors
 
@@ -501,6 +514,7 @@ def weighted_specs(
     gates: bool | None = None,
     all_reported: bool = False,
     holding: bool = False,
+    goal_gates: bool = False,
 ) -> WeightedSpec:
     """A plan with functional goals.
 
@@ -509,7 +523,10 @@ def weighted_specs(
     plan crosses a plan-year boundary (``False``: a monthly cap only).
     ``all_reported``: every plan month has its actuals (otherwise some
     trailing months are pending). ``holding``: sometimes a holdback, which
-    members who leave before a plan year ends forfeit.
+    members who leave before a plan year ends forfeit. ``goal_gates``: each
+    goal may have a gate of its own, on the shared goal or another metric,
+    at an attainment near the target or exactly one that history or a plan
+    month reaches (``False``: none, and nothing is drawn for them).
     """
     money = draw(st.sampled_from(CURRENCIES), label="currency")
     crossing = bool(per_year)
@@ -619,6 +636,24 @@ def weighted_specs(
 
     functional_gate = gate(plan_shared, shared_history)
     shared_gate = gate(plan_goals, [a for v in goal_history.values() for a in v])
+    if goal_gates:
+        teams = tuple(
+            replace(
+                team,
+                goals=tuple(
+                    _own_gate(
+                        draw,
+                        goal,
+                        used,
+                        plan_shared=plan_shared,
+                        shared_history=shared_history,
+                        goal_history=goal_history,
+                    )
+                    for goal in team.goals
+                ),
+            )
+            for team in teams
+        )
 
     # Caps: multiples of what an average member earns in an average month.
     average = max(1, budget_units // (months * len(members)))
@@ -662,6 +697,32 @@ def weighted_specs(
         if holding
         else "0",
     )
+
+
+def _own_gate(
+    draw: st.DrawFn,
+    goal: GoalSpec,
+    used: Sequence[str],
+    *,
+    plan_shared: Sequence[int],
+    shared_history: Sequence[int],
+    goal_history: Mapping[str, Sequence[int]],
+) -> GoalSpec:
+    """``goal``, with a gate of its own now and then: on the shared goal or another metric."""
+    if not draw(st.booleans(), label=f"{goal.metric} gated"):
+        return goal
+    metric = draw(st.sampled_from([SHARED_METRIC, *(m for m in used if m != goal.metric)]))
+    seen = list(shared_history) + list(plan_shared)
+    if metric != SHARED_METRIC:
+        seen = list(goal_history[metric])
+    attainment = draw(
+        st.one_of(
+            st.integers(80, 110).map(lambda n: fixed_point(n, 2)),
+            st.sampled_from(seen).map(lambda n: fixed_point(n, 3)),
+        ),
+        label=f"{goal.metric} gate",
+    )
+    return replace(goal, gate=GoalGateSpec(metric, attainment))
 
 
 def as_units(plan: Plan, amount: Decimal) -> int:

@@ -5,11 +5,13 @@ labour cost to revenue (Scanlon) or to value added (Rucker); each period's
 gain is what that ratio allows for the period's revenue minus the labour
 cost actually spent. The employees' share of each gain is split among the
 members eligible in the period, less a part held in a reserve for deficit
-periods; deficits are charged to the reserve, and at year end a positive
-reserve is paid to those still in the plan while a negative one is absorbed
-by the company. A plan may also hold back a share of each member's period
-amount until the year end, paid then only to those still in the plan. See
-``docs/gainsharing.md``.
+periods (or, in the textbook Scanlon order, the reserve is taken from the
+whole gain before the split); deficits are charged to the reserve, and at
+year end a positive reserve is paid to those still in the plan (in the
+textbook order, shared with the company as a gain is) while a negative one
+is absorbed by the company. A plan may also hold back a share of each
+member's period amount until the year end, paid then only to those still in
+the plan. See ``docs/gainsharing.md``.
 
 Three lines, as for a shared-target plan::
 
@@ -35,6 +37,7 @@ from jointbonus.gainsharing.plan import (
     MonthFigures,
     Period,
     PeriodLength,
+    ReserveSource,
     build_plan,
 )
 from jointbonus.gainsharing.report import (
@@ -75,6 +78,7 @@ __all__ = [
     "PeriodLength",
     "PeriodResult",
     "PeriodStatus",
+    "ReserveSource",
     "Settlement",
     "SettlementLine",
     "SettlementStatus",

@@ -5,23 +5,35 @@ For each period with figures, in order (amounts in minor units):
 1. ``allowed cost = base ratio x basis``, rounded half away from zero, where
    the basis is the period's revenue (Scanlon) or value added (Rucker);
 2. ``gain = allowed cost - actual cost`` (below 0: a deficit);
-3. ``employee share = gain x employee share``, rounded half away from zero
-   (a deficit's share mirrors a gain's); the company keeps the rest;
-4. a gain: ``to reserve = employee share x reserve share``, rounded half up,
-   and the rest is paid, split among the members eligible in the period by
-   largest remainder (ties to the lower member id); if nobody is eligible the
-   payable part goes to the reserve too;
-5. a deficit: the employee share of it is charged to the reserve, which may
-   fall below 0; nothing is paid and nothing is clawed back;
-6. with a holdback, ``round(holdback x amount)`` of each member's amount is
+3. a gain is split between the reserve, the employees and the company in the
+   plan's order (``reserve_from``), every product rounded half away from zero:
+
+   * ``"employee_share"`` (the default): ``employee share = gain x employee
+     share``, the company keeps the rest, and ``to reserve = employee share x
+     reserve share``;
+   * ``"gain"`` (the textbook Scanlon order): ``to reserve = gain x reserve
+     share``, then ``employee share = (gain - to reserve) x employee share``
+     and the company keeps the rest;
+
+   what is left of the employee share is paid, split among the members
+   eligible in the period by largest remainder (ties to the lower member id);
+   if nobody is eligible, it goes to the reserve too;
+4. a deficit charges the reserve, which may fall below 0: with
+   ``"employee_share"`` the employee share of it (a deficit's share mirrors a
+   gain's, and the company bears the rest), with ``"gain"`` the whole deficit.
+   Nothing is paid and nothing is clawed back;
+5. with a holdback, ``round(holdback x amount)`` of each member's amount is
    held until the year end and the rest is paid with the period.
 
-When every period has its figures, the reserve is settled at year end: a
-positive reserve is split, by the plan's distribution rule, among the
-members in the plan on the year's last day; a negative one is absorbed by the
-company. What was held back from each member is paid to them if they are in
-the plan on that day; a member who left earlier forfeits it, and it returns
-to the company.
+When every period has its figures, the reserve is settled at year end. A
+positive reserve is paid, by the plan's distribution rule, to the members in
+the plan on the year's last day: all of it with ``"employee_share"``; with
+``"gain"`` it is shared as a gain is, ``round(reserve x employee share)`` to
+them and the rest to the company. If nobody is in the plan then, the members'
+part returns to the company. A negative reserve is absorbed by the company
+under either order. What was held back from each member is paid to them if
+they are in the plan on that day; a member who left earlier forfeits it, and
+it returns to the company.
 
 >>> from datetime import date
 >>> from jointbonus import D, Member
@@ -39,6 +51,8 @@ to the company.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from jointbonus.core.money import allocate
 from jointbonus.core.number import round_half_up
 from jointbonus.core.periods import Month, active_days
@@ -48,6 +62,7 @@ from jointbonus.gainsharing.plan import (
     GainsharingPlan,
     MonthFigures,
     Period,
+    ReserveSource,
 )
 from jointbonus.gainsharing.results import (
     GainsharingResult,
@@ -102,6 +117,62 @@ def _weights(plan: GainsharingPlan, units: list[int], salaries: tuple[int, ...])
     return [u * s for u, s in zip(units, salaries, strict=True)]
 
 
+class _Split(NamedTuple):
+    """How a period's gain or deficit is shared, before anyone's eligibility is known."""
+
+    employee: int
+    """The employee share."""
+    company: int
+    """The company share."""
+    to_reserve: int
+    from_reserve: int
+    payable: int
+    """What is left of the employee share to pay out."""
+
+
+def _split(plan: GainsharingPlan, gain: int) -> _Split:
+    """A period's shares of ``gain``, in the order the plan takes its reserve.
+
+    Taken from the employees' share (the default), a gain's employee share is
+    ``round(gain x employee share)``, the company keeps the rest, and
+    ``round(employee share x reserve share)`` of the employee share goes to the
+    reserve; a deficit's employee share, the mirror of a gain's, is charged to
+    the reserve and the company bears the rest. Taken from the gain,
+    ``round(gain x reserve share)`` goes to the reserve before the split, the
+    employee share is ``round((gain - to reserve) x employee share)`` and the
+    company keeps the rest; a deficit is charged to the reserve in full, and
+    neither side has a share of it in the period. In either order
+    ``payable + company + to reserve - from reserve = gain``.
+
+    >>> from dataclasses import replace
+    >>> from datetime import date
+    >>> from jointbonus import D, Member
+    >>> from jointbonus.gainsharing.plan import MonthData, build_plan
+    >>> plan = build_plan(
+    ...     name="Demo", currency="USD", start="2026-01", months=1,
+    ...     members=[Member("A", "plant", date(2020, 1, 1), None, D("1"))],
+    ...     data=[MonthData("2025-12", "1000.00", "300.00")],
+    ...     base_period=("2025-12", "2025-12"), employee_share="0.75", reserve_share="0.25",
+    ... )
+    >>> tuple(_split(plan, 3000)), tuple(_split(plan, -1000))
+    ((2250, 750, 563, 0, 1687), (-750, -250, 0, 750, 0))
+    >>> textbook = replace(plan, reserve_from=ReserveSource.GAIN)
+    >>> tuple(_split(textbook, 3000)), tuple(_split(textbook, -1000))
+    ((1688, 562, 750, 0, 1688), (0, 0, 0, 1000, 0))
+    """
+    if gain > 0 and plan.reserve_from is ReserveSource.GAIN:
+        to_reserve = round_half_up(gain * plan.reserve_share)
+        employee = round_half_up((gain - to_reserve) * plan.employee_share)
+        return _Split(employee, gain - to_reserve - employee, to_reserve, 0, employee)
+    if plan.reserve_from is ReserveSource.GAIN:
+        return _Split(0, 0, 0, -gain, 0)
+    employee = round_half_up(gain * plan.employee_share)
+    if gain > 0:
+        to_reserve = round_half_up(employee * plan.reserve_share)
+        return _Split(employee, gain - employee, to_reserve, 0, employee - to_reserve)
+    return _Split(employee, gain - employee, 0, -employee, 0)
+
+
 def _pay_period(
     plan: GainsharingPlan,
     period: Period,
@@ -151,26 +222,24 @@ def _pay_period(
         basis = revenue - purchases
     allowed = round_half_up(plan.base.ratio * basis)
     gain = allowed - cost
-    employee = round_half_up(gain * plan.employee_share)
+    employee, company, to_reserve, from_reserve, payable = _split(plan, gain)
     weights = _weights(plan, [s.units for s in standings], salaries)
     eligible = sum(1 for w in weights if w)
-    to_reserve = from_reserve = paid = 0
+    paid = 0
     amounts = [0] * count
     note = ""
     currency = plan.currency
-    if gain > 0:
-        to_reserve = round_half_up(employee * plan.reserve_share)
-        payable = employee - to_reserve
-        if payable and not eligible:
-            to_reserve += payable
-            note = f"nobody eligible: the payable {currency.format(payable)} goes to the reserve"
-        elif payable:
-            amounts = allocate(payable, weights)
-            paid = payable
+    if payable and not eligible:
+        to_reserve += payable
+        note = f"nobody eligible: the payable {currency.format(payable)} goes to the reserve"
+    elif payable:
+        amounts = allocate(payable, weights)
+        paid = payable
+    if gain < 0 and plan.reserve_from is ReserveSource.GAIN:
+        note = "deficit: the whole deficit is charged to the reserve"
     elif gain < 0:
-        from_reserve = -employee
         note = "deficit: the employee share is charged to the reserve"
-    else:
+    elif gain == 0:
         note = "no gain: actual cost equals the allowed cost"
     return PeriodResult(
         period=period,
@@ -182,7 +251,7 @@ def _pay_period(
         allowed_cost=allowed,
         gain=gain,
         employee_share=employee,
-        company_share=gain - employee,
+        company_share=company,
         to_reserve=to_reserve,
         from_reserve=from_reserve,
         paid=paid,
@@ -225,14 +294,34 @@ def _settle(
     ]
     weights = _weights(plan, units, salaries)
     eligible = sum(1 for w in weights if w)
-    paid = absorbed = returned = 0
+    paid = absorbed = returned = company = 0
     amounts = [0] * count
-    if reserve > 0 and eligible:
+    employees = reserve
+    shared = reserve > 0 and plan.reserve_from is ReserveSource.GAIN
+    if shared:  # the reserve is both sides' money: split as a gain is
+        employees = round_half_up(reserve * plan.employee_share)
+        company = reserve - employees
+    if shared and eligible:
+        amounts = allocate(employees, weights)
+        paid = employees
+        note = (
+            f"the reserve of {currency.format(reserve)} is shared as a gain is: "
+            f"{currency.format(employees)} is paid to the members in the plan on "
+            f"{year_end.isoformat()} and {currency.format(company)} is the company's"
+        )
+    elif reserve > 0 and eligible:
         amounts = allocate(reserve, weights)
         paid = reserve
         note = (
             f"the reserve of {currency.format(reserve)} is paid to the members "
             f"in the plan on {year_end.isoformat()}"
+        )
+    elif shared:
+        returned = employees
+        note = (
+            f"nobody is in the plan on {year_end.isoformat()}: the employees' "
+            f"{currency.format(employees)} of the reserve of {currency.format(reserve)} "
+            f"returns to the company, whose share is the other {currency.format(company)}"
         )
     elif reserve > 0:
         returned = reserve
@@ -258,6 +347,7 @@ def _settle(
         note=note,
         weights=tuple(weights),
         amounts=tuple(amounts),
+        company_share=company,
     )
 
 
@@ -292,7 +382,7 @@ def _summary(
         net_gain=net,
         employee_gains=employee_gains,
         employee_deficits=employee_deficits,
-        company_share=net - employee_gains - employee_deficits,
+        company_share=sum(r.company_share for r in done),
         to_reserve=sum(r.to_reserve for r in done),
         from_reserve=sum(r.from_reserve for r in done),
         paid_in_periods=paid_in_periods,
@@ -302,6 +392,7 @@ def _summary(
         holdback_forfeited=holdback_forfeited,
         reserve=settlement.reserve,
         settlement_paid=settlement.paid,
+        settlement_company_share=settlement.company_share,
         absorbed=settlement.absorbed,
         returned=settlement.returned,
         paid_total=paid_in_periods - held_back + holdback_paid + settlement.paid,

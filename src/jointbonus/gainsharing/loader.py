@@ -134,6 +134,7 @@ def load_plan(path: str | Path) -> GainsharingPlan:
             pay_leavers_for_exit_period=settings.roster.pay_leavers_for_exit_period,
             teams=settings.teams,
             holdback=section.holdback,
+            reserve_from=section.reserve_from,
         )
     except PlanError as error:
         located = _locate(

@@ -15,6 +15,9 @@ The rules the plan carries (see ``docs/gainsharing.md``):
   counted from the plan's first month (fiscal quarters);
 * a member's **weight** in a period is FTE x days active in the period / days
   in the period, with the core's leaver rule applied to the period's end;
+* the **reserve** is taken from the employees' share of each gain (the
+  default) or, with ``reserve_from = "gain"``, from the whole gain before the
+  employee/company split, the textbook Scanlon order (:class:`ReserveSource`);
 * the **holdback**, if any, is the share of each member's period amount held
   until the plan year ends: ``round(holdback x amount)``, halves away from
   zero (:meth:`GainsharingPlan.held_back`).
@@ -60,6 +63,7 @@ __all__ = [
     "MonthFigures",
     "Period",
     "PeriodLength",
+    "ReserveSource",
     "build_plan",
 ]
 
@@ -95,6 +99,19 @@ class Distribution(StrEnum):
     """By weight: FTE x days active in the period."""
     PAY = "pay"
     """By weight x annual base salary."""
+
+
+class ReserveSource(StrEnum):
+    """What each gain's reserve is taken from: the plan setting ``reserve_from``."""
+
+    EMPLOYEE_SHARE = "employee_share"
+    """From the employees' share, after the employee/company split: a deficit's
+    employee share is charged to the reserve, and a positive reserve at year end
+    is all the employees'."""
+    GAIN = "gain"
+    """From the whole gain, before the split (the textbook Scanlon order): a
+    deficit is charged to the reserve in full, and a positive reserve at year
+    end is split between the employees and the company as a gain is."""
 
 
 Amount = Decimal | int | str | None
@@ -234,7 +251,8 @@ class GainsharingPlan:
     employee_share: Fraction
     """The employees' share of each period's gain (and deficit), 0 to 1."""
     reserve_share: Fraction
-    """The share of each employee gain held in the reserve for deficit periods, 0 to 1."""
+    """The share held in the reserve for deficit periods, 0 to 1: of each gain's
+    employee share, or of each whole gain (see ``reserve_from``)."""
     distribution: Distribution
     members: tuple[Member, ...]
     pay_leavers_for_exit_period: bool = False
@@ -242,6 +260,9 @@ class GainsharingPlan:
     holdback: Fraction = Fraction(0)
     """The share of each member's period amount held until the plan year ends, 0 to
     below 1; paid then only to members still in the plan on its last day."""
+    reserve_from: ReserveSource = ReserveSource.EMPLOYEE_SHARE
+    """Whether the reserve is taken from the employees' share of each gain, after
+    the employee/company split, or from the whole gain, before it."""
 
     @property
     def first_month(self) -> Month:
@@ -304,6 +325,7 @@ def build_plan(
     pay_leavers_for_exit_period: bool = False,
     teams: Sequence[str] = (),
     holdback: Decimal | Fraction | int | str = 0,
+    reserve_from: ReserveSource | str = ReserveSource.EMPLOYEE_SHARE,
 ) -> GainsharingPlan:
     """Check everything and return a :class:`GainsharingPlan`, or raise one :class:`PlanError`.
 
@@ -316,7 +338,10 @@ def build_plan(
     multiple of 3 when ``period`` is ``"quarter"``. ``holdback`` is the share
     of each member's period amount held until the plan year ends, from 0 to
     below 1 (``"0.1"``): paid then to the members still in the plan on its last
-    day, forfeited by those who left earlier.
+    day, forfeited by those who left earlier. ``reserve_from`` is
+    ``"employee_share"`` (the reserve is taken from the employees' share of each
+    gain, after the employee/company split) or ``"gain"`` (from the whole gain,
+    before the split, the textbook Scanlon order).
 
     Problems are named as the plan file names them (``gainsharing.base_period``,
     ``data 2026-03 cost``, ``member E17 salary``).
@@ -334,6 +359,7 @@ def build_plan(
     formula_rule = enum_of(Formula, formula, "gainsharing.formula")
     period_length = enum_of(PeriodLength, period, "gainsharing.period")
     distribution_rule = enum_of(Distribution, distribution, "gainsharing.distribution")
+    reserve_source = enum_of(ReserveSource, reserve_from, "gainsharing.reserve_from")
 
     if not isinstance(name, str) or not name.strip():
         problems.append(_problem("name", name, "a non-empty plan name"))
@@ -405,6 +431,7 @@ def build_plan(
         or formula_rule is None
         or period_length is None
         or distribution_rule is None
+        or reserve_source is None
         or employee is None
         or reserve is None
         or held is None
@@ -427,6 +454,7 @@ def build_plan(
         pay_leavers_for_exit_period=pay_leavers_for_exit_period,
         teams=tuple(teams),
         holdback=held,
+        reserve_from=reserve_source,
     )
 
 

@@ -11,7 +11,9 @@ are complete.
 The holdback's figures (the held part of each line, what each period pays
 now, each member's year-end settlement of what was held back) appear only in
 the output of a plan with a holdback, so a plan without one gives the same
-bytes as before the holdback existed.
+bytes as before the holdback existed. Likewise the reserve's order
+(``reserve_from``) and the company's share of the reserve at year end appear
+only for a plan that takes its reserve from the gain.
 """
 
 from __future__ import annotations
@@ -27,7 +29,13 @@ from tabulate import tabulate
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text
 from jointbonus.core.roster import Member
-from jointbonus.gainsharing.plan import Distribution, Formula, GainsharingPlan, PeriodLength
+from jointbonus.gainsharing.plan import (
+    Distribution,
+    Formula,
+    GainsharingPlan,
+    PeriodLength,
+    ReserveSource,
+)
 from jointbonus.gainsharing.results import (
     GainsharingResult,
     HoldbackSettlement,
@@ -113,6 +121,11 @@ _DISTRIBUTION_WORDS = {
 }
 
 
+def _from_gain(plan: GainsharingPlan) -> bool:
+    """Whether the plan takes its reserve from the whole gain, before the split."""
+    return plan.reserve_from is ReserveSource.GAIN
+
+
 def _ratio(value: Fraction) -> str:
     return decimal_text(value, RATIO_PLACES)
 
@@ -152,6 +165,7 @@ def plan_document(plan: GainsharingPlan) -> dict[str, Any]:
         },
         "employee_share": _ratio(plan.employee_share),
         "reserve_share": _ratio(plan.reserve_share),
+        **({"reserve_from": plan.reserve_from.value} if _from_gain(plan) else {}),
         "distribution": plan.distribution.value,
         "pay_leavers_for_exit_period": plan.pay_leavers_for_exit_period,
         **({"holdback": _ratio(plan.holdback)} if plan.holdback else {}),
@@ -214,6 +228,11 @@ def _summary_document(result: GainsharingResult) -> dict[str, Any]:
         ),
         "reserve": s.reserve,
         "settlement_paid": s.settlement_paid,
+        **(
+            {"settlement_company_share": s.settlement_company_share}
+            if _from_gain(result.plan)
+            else {}
+        ),
         "absorbed_by_company": s.absorbed,
         "returned_to_company": s.returned,
         "paid_total": s.paid_total,
@@ -235,6 +254,7 @@ def _settlement_document(result: GainsharingResult) -> dict[str, Any]:
         "date": result.plan.year_end.isoformat(),
         "reserve": _money(currency, s.reserve),
         "paid": _money(currency, s.paid),
+        **({"company_share": _money(currency, s.company_share)} if _from_gain(result.plan) else {}),
         "absorbed_by_company": _money(currency, s.absorbed),
         "returned_to_company": _money(currency, s.returned),
         "eligible": s.eligible,
@@ -372,16 +392,43 @@ def _describe(plan: GainsharingPlan) -> list[str]:
         f"({base.months} months) = {computed} = {percent_text(base.ratio, 4)} "
         f"(exact {base.ratio})",
         f"Allowed cost = base ratio x {basis}; gain = allowed cost - labour cost",
-        f"Employees' share of each gain and deficit: {percent_text(plan.employee_share)}; "
-        f"held in the reserve: {percent_text(plan.reserve_share)} of the employee share of "
-        "each gain",
+        *_shares(plan),
         *holdback,
         f"Distribution: {_DISTRIBUTION_WORDS[plan.distribution]}",
         f"Leavers in their exit period: {leavers}",
-        f"Year end ({plan.year_end.isoformat()}): a positive reserve is paid to the members "
-        "still in the plan; a negative reserve is absorbed by the company, nothing is "
-        "clawed back",
+        _year_end_rule(plan),
     ]
+
+
+def _shares(plan: GainsharingPlan) -> list[str]:
+    """How each gain and deficit is shared, in the order the plan takes its reserve."""
+    employees = percent_text(plan.employee_share)
+    reserve = percent_text(plan.reserve_share)
+    if not _from_gain(plan):
+        return [
+            f"Employees' share of each gain and deficit: {employees}; held in the reserve: "
+            f"{reserve} of the employee share of each gain"
+        ]
+    return [
+        f"Reserve taken from the whole gain, before the split: {reserve} of each gain is "
+        "held in the reserve, and each deficit is charged to it in full",
+        f"Employees' share of each gain after the reserve: {employees}; the company keeps the rest",
+    ]
+
+
+def _year_end_rule(plan: GainsharingPlan) -> str:
+    year_end = f"Year end ({plan.year_end.isoformat()}): "
+    if not _from_gain(plan):
+        return (
+            f"{year_end}a positive reserve is paid to the members still in the plan; a "
+            "negative reserve is absorbed by the company, nothing is clawed back"
+        )
+    return (
+        f"{year_end}a positive reserve is shared as a gain is, "
+        f"{percent_text(plan.employee_share)} paid to the members still in the plan and "
+        "the rest to the company; a negative reserve is absorbed by the company, nothing "
+        "is clawed back"
+    )
 
 
 def _summary_table(result: GainsharingResult) -> str:
@@ -408,6 +455,24 @@ def _summary_table(result: GainsharingResult) -> str:
         if holdback
         else []
     )
+    if _from_gain(result.plan):
+        shares = [
+            (
+                f"Employee share of gains, after the reserve ({c})",
+                currency.format(s.employee_gains),
+            ),
+            (f"Company share of gains, after the reserve ({c})", currency.format(s.company_share)),
+        ]
+        reserve_company = [
+            (f"Company share of the reserve ({c})", currency.format(s.settlement_company_share))
+        ]
+    else:
+        shares = [
+            (f"Employee share of gains ({c})", currency.format(s.employee_gains)),
+            (f"Employee share of deficits ({c})", currency.format(s.employee_deficits)),
+            (f"Company share of the net gain ({c})", currency.format(s.company_share)),
+        ]
+        reserve_company = []
     return _key_values(
         [
             (
@@ -418,9 +483,7 @@ def _summary_table(result: GainsharingResult) -> str:
             (f"Gains ({c})", currency.format(s.gains)),
             (f"Deficits ({c})", currency.format(s.deficits)),
             (f"Net gain ({c})", currency.format(s.net_gain)),
-            (f"Employee share of gains ({c})", currency.format(s.employee_gains)),
-            (f"Employee share of deficits ({c})", currency.format(s.employee_deficits)),
-            (f"Company share of the net gain ({c})", currency.format(s.company_share)),
+            *shares,
             (f"Held in the reserve ({c})", currency.format(s.to_reserve)),
             (f"Charged to the reserve ({c})", currency.format(s.from_reserve)),
             (f"Paid in the periods ({c})", currency.format(s.paid_in_periods)),
@@ -430,6 +493,7 @@ def _summary_table(result: GainsharingResult) -> str:
                 currency.format(s.reserve),
             ),
             (f"Settlement paid ({c})", currency.format(s.settlement_paid)),
+            *reserve_company,
             (f"Absorbed by the company ({c})", currency.format(s.absorbed)),
             (f"Returned to the company ({c})", currency.format(s.returned)),
             *held_settled,
@@ -442,6 +506,7 @@ def _periods_table(result: GainsharingResult) -> str:
     currency = result.plan.currency
     rucker = result.plan.formula is Formula.RUCKER
     holdback = bool(result.plan.holdback)
+    from_gain = _from_gain(result.plan)
     headers = ["Period", "Revenue"]
     if rucker:
         headers += ["Purchases", "Value added"]
@@ -450,6 +515,7 @@ def _periods_table(result: GainsharingResult) -> str:
         "Allowed cost",
         "Gain",
         "Employee share",
+        *(("Company share",) if from_gain else ()),
         "To reserve",
         "From reserve",
         "Paid",
@@ -469,6 +535,7 @@ def _periods_table(result: GainsharingResult) -> str:
             _amount(currency, r.allowed_cost),
             _amount(currency, r.gain) if done else "",
             _amount(currency, r.employee_share) if done else "",
+            *((_amount(currency, r.company_share) if done else "",) if from_gain else ()),
             _amount(currency, r.to_reserve) if done else "",
             _amount(currency, r.from_reserve) if done else "",
             _amount(currency, r.paid) if done else "",
@@ -507,6 +574,11 @@ def _settlement_table(result: GainsharingResult) -> str:
                     currency.format(s.reserve),
                 ),
                 (f"Paid out ({c})", currency.format(s.paid)),
+                *(
+                    [(f"Company share ({c})", currency.format(s.company_share))]
+                    if _from_gain(result.plan)
+                    else []
+                ),
                 (f"Absorbed by the company ({c})", currency.format(s.absorbed)),
                 (f"Returned to the company ({c})", currency.format(s.returned)),
                 ("Members eligible at year end", str(s.eligible)),

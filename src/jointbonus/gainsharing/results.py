@@ -6,13 +6,22 @@ by :meth:`GainsharingResult.lines`, in period order, then member id order.
 
 The figures add up, and the tests prove it for every plan a generator makes:
 
-* in a period with a gain: ``employee_share = to_reserve + paid``, and the
+* in every period, whichever part of the gain the reserve is taken from:
+  ``paid + company_share + to_reserve - from_reserve = gain``, and the
   members' amounts add up to ``paid``;
-* in a period with a deficit: ``from_reserve = -employee_share`` and nothing
-  is paid;
-* over the year: ``employee share of gains + employee share of deficits =
-  paid in the periods + settlement paid + returned to the company - absorbed
-  by the company``;
+* taking the reserve from the employees' share (the default): in a period
+  with a gain ``employee_share = to_reserve + paid``; in a period with a
+  deficit ``from_reserve = -employee_share`` and nothing is paid;
+* taking it from the gain: in a period with a gain ``employee_share = paid``
+  (or, with nobody eligible, it goes to the reserve too); in a period with a
+  deficit ``from_reserve = -gain`` and neither side has a share of it;
+* once the year is settled, ``reserve = settlement paid + the company's share
+  of the settlement + returned to the company - absorbed by the company``, so
+  over the year ``net gain = paid in the periods + settlement paid +
+  company shares + the company's share of the settlement + returned -
+  absorbed``; with the default order, ``employee share of gains + employee
+  share of deficits = paid in the periods + settlement paid + returned to
+  the company - absorbed by the company``;
 * with a holdback: what the periods paid = paid with the periods + held back,
   and once the year is settled, held back = holdback paid at year end +
   holdback forfeited (returned to the company).
@@ -27,7 +36,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from jointbonus.core.roster import Standing
-from jointbonus.gainsharing.plan import GainsharingPlan, Period
+from jointbonus.gainsharing.plan import GainsharingPlan, Period, ReserveSource
 
 __all__ = [
     "GainsharingResult",
@@ -77,14 +86,19 @@ class PeriodResult:
     gain: int
     """Allowed cost - actual cost; below 0 it is a deficit."""
     employee_share: int
-    """Gain x employee share, rounded half away from zero (a deficit mirrors a gain)."""
+    """The employees' share: gain x employee share, rounded half away from zero (a
+    deficit mirrors a gain), when the reserve is taken from it; (gain - to reserve)
+    x employee share when it is taken from the gain, and 0 for a deficit then."""
     company_share: int
-    """Gain - employee share."""
+    """The company's share: gain - employee share, less what the reserve took
+    from the gain when it is taken from the gain (0 for a deficit then)."""
     to_reserve: int
-    """Put in the reserve from the employee share of a gain (reserve share, rounded
-    half up), plus any payable amount that nobody was eligible to receive."""
+    """Put in the reserve from a gain, reserve share x the employee share or x the
+    gain (rounded half away from zero), plus any payable amount that nobody was
+    eligible to receive."""
     from_reserve: int
-    """The employee share of a deficit, charged to the reserve (>= 0)."""
+    """What a deficit charges to the reserve (>= 0): its employee share, or the
+    whole deficit when the reserve is taken from the gain."""
     paid: int
     """Shared out among the period's eligible members."""
     reserve: int
@@ -185,8 +199,11 @@ class HoldbackSettlement:
 class Settlement:
     """The year-end settlement of the reserve. Minor units.
 
-    A positive reserve is paid to the members still in the plan at year end;
-    with nobody in the plan then, it returns to the company. A negative
+    A positive reserve is paid to the members still in the plan at year end,
+    all of it when the reserve is taken from the employees' share; when it is
+    taken from the gain, it is shared as a gain is: ``round(reserve x employee
+    share)`` to them, the rest to the company (``company_share``). With nobody
+    in the plan then, the members' part returns to the company. A negative
     reserve is absorbed by the company: nothing is clawed back.
     """
 
@@ -203,6 +220,9 @@ class Settlement:
     note: str
     weights: tuple[int, ...]
     amounts: tuple[int, ...]
+    company_share: int = 0
+    """The company's share of a positive reserve, when the reserve is taken from
+    the gain: reserve - round(reserve x employee share). 0 otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +241,12 @@ class GainsharingSummary:
     employee_gains: int
     """The employee share of the gains."""
     employee_deficits: int
-    """The employee share of the deficits (<= 0), charged to the reserve."""
+    """The employee share of the deficits (<= 0), charged to the reserve; 0 when
+    the reserve is taken from the gain (each deficit is charged to it in full)."""
     company_share: int
-    """The company's share of the net gain."""
+    """The company shares of the periods: of the net gain when the reserve is taken
+    from the employees' share; of the gains after the reserve when it is taken
+    from the gain (the company's share of the reserve is settled at year end)."""
     to_reserve: int
     from_reserve: int
     paid_in_periods: int
@@ -244,6 +267,9 @@ class GainsharingSummary:
     paid_total: int
     """Paid to employees: with the periods, the holdback paid at year end and the
     reserve's settlement (without a holdback: paid in the periods + settlement paid)."""
+    settlement_company_share: int = 0
+    """The company's share of a positive reserve at year end, when the reserve is
+    taken from the gain (:attr:`Settlement.company_share`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +399,12 @@ class GainsharingResult:
         standing = result.standings[index]
         if standing.reason:
             return standing.reason
+        from_gain = self.plan.reserve_from is ReserveSource.GAIN
+        if result.gain < 0 and from_gain:
+            return (
+                f"deficit period: the deficit ({currency.format(result.gain)}) is charged "
+                "to the reserve in full; nothing is paid"
+            )
         if result.gain < 0:
             return (
                 f"deficit period: the employee share of the deficit "
@@ -382,6 +414,8 @@ class GainsharingResult:
         if result.gain == 0:
             return "no gain: actual cost equals the allowed cost"
         if result.paid == 0:
+            if from_gain and result.to_reserve == result.gain:
+                return "the whole gain goes to the reserve"
             if result.employee_share == 0:
                 return "the employee share of the gain rounds to 0"
             return "the whole employee share of the gain goes to the reserve"
@@ -413,4 +447,9 @@ class GainsharingResult:
             return "the reserve ended the year at 0: nothing to settle"
         if settlement.weights[index] == 0:
             return "salary 0: the plan shares by pay"
+        if settlement.paid == 0:
+            return (
+                f"the employees' share of the reserve of {currency.format(settlement.reserve)} "
+                f"rounds to 0; the company's share is {currency.format(settlement.company_share)}"
+            )
         return "share rounds to less than one minor unit"

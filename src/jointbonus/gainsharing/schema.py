@@ -16,17 +16,19 @@ from pydantic import (
     model_validator,
 )
 
-from jointbonus.gainsharing.plan import Distribution, Formula, PeriodLength
+from jointbonus.gainsharing.plan import Distribution, Formula, PeriodLength, ReserveSource
 from jointbonus.io.fields import Amount, InputModel, MonthText, Name, PlanHeader, bounded, choice
 
 if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
     FormulaChoice: TypeAlias = str
     PeriodChoice: TypeAlias = str
     DistributionChoice: TypeAlias = str
+    ReserveSourceChoice: TypeAlias = str
 else:
     FormulaChoice = choice(Formula)
     PeriodChoice = choice(PeriodLength)
     DistributionChoice = choice(Distribution)
+    ReserveSourceChoice = choice(ReserveSource)
 
 __all__ = [
     "BasePeriodSection",
@@ -89,6 +91,7 @@ class GainsharingSection(InputModel):
     period: PeriodChoice = "month"
     employee_share: Share
     reserve_share: Share
+    reserve_from: ReserveSourceChoice = "employee_share"
     distribution: DistributionChoice = "weight"
     holdback: HoldbackShare = Decimal(0)
 

@@ -27,7 +27,13 @@ from jointbonus.sharedtarget.lines import MonthView, month_lines
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
-from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, goal_teams, outcome_at
+from jointbonus.sharedtarget.pay.outcome import (
+    Outcome,
+    Terms,
+    goal_gates_closed,
+    goal_teams,
+    outcome_at,
+)
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import (
@@ -98,6 +104,7 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
         outcome = outcome_at(plan, attainment, known)
         month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
         gate = plan.functional.gates.functional
+        closed = goal_gates_closed(plan, attainment, known) or (False,) * len(known)
         goals = tuple(
             GoalResult(
                 goal=goal,
@@ -107,13 +114,15 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
                 factor=factor,
                 gated=gate is not None and attainment < gate,
                 pool=part.pool,
+                goal_gated=shut,
             )
-            for goal, metric, goal_attainment, factor, part in zip(
+            for goal, metric, goal_attainment, factor, part, shut in zip(
                 plan.goals,
                 goal_metrics,
                 known,
                 outcome.functional,
                 month_pay.functional,
+                closed,
                 strict=True,
             )
         )

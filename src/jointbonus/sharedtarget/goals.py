@@ -19,7 +19,9 @@ historical month supplies every metric's attainment together.
 **Gates** tie the parts together: with a functional gate, functional parts
 pay only in a month whose shared attainment reaches it; with a shared gate, a
 team's shared part pays only in a month where each of its functional
-attainments reaches it. **Caps** limit what one member is paid in a month and
+attainments reaches it; a goal's own gate (:class:`GoalGate`) closes that
+one goal in a month where another goal's attainment (the shared goal's or
+another metric's) falls short of it. **Caps** limit what one member is paid in a month and
 in a plan year (each run of 12 plan months from the plan's start); what a cap
 cuts is not paid to anyone.
 
@@ -37,6 +39,7 @@ from fractions import Fraction
 
 from jointbonus.core.curves import Curve
 from jointbonus.core.history import Norm, NormMethod
+from jointbonus.core.number import percent_text
 from jointbonus.core.periods import Month
 
 __all__ = [
@@ -44,6 +47,8 @@ __all__ = [
     "Functional",
     "Gates",
     "Goal",
+    "GoalGate",
+    "GoalGateSpec",
     "GoalSpec",
     "Metric",
     "MetricMonth",
@@ -54,12 +59,31 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
+class GoalGateSpec:
+    """A goal's own gate as a plan states it: the goal pays only in a month where
+    ``metric``'s attainment reaches ``attainment``.
+
+    ``metric`` names the shared goal's metric (``"revenue"`` by default) or a
+    functional metric some goal of the plan measures, never the gated goal's
+    own (its curve's threshold is that goal's own gate).
+
+    >>> GoalGateSpec("net_income", "0.9")
+    GoalGateSpec(metric='net_income', attainment='0.9')
+    """
+
+    metric: str
+    attainment: Decimal | str | int
+
+
+@dataclass(frozen=True, slots=True)
 class GoalSpec:
-    """A functional goal as a plan states it: a metric, its weight in the team, its curve."""
+    """A functional goal as a plan states it: a metric, its weight in the team, its curve,
+    and optionally its own gate (:class:`GoalGateSpec`)."""
 
     metric: str
     weight: Decimal | str | int
     curve: Curve
+    gate: GoalGateSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +155,28 @@ class Metric:
 
 
 @dataclass(frozen=True, slots=True)
+class GoalGate:
+    """A validated gate on one goal: the goal pays only in a month where the
+    attainment of ``metric`` is at least ``attainment``."""
+
+    metric: str
+    """The metric whose attainment opens the gate."""
+    attainment: Fraction
+    shared: bool = False
+    """Whether ``metric`` is the shared goal's (else a functional metric of the plan)."""
+
+    def opens(self, shared_attainment: Fraction, attainments: Mapping[str, Fraction]) -> bool:
+        """Whether the gate is open at a month's shared attainment and metrics' attainments."""
+        reading = shared_attainment if self.shared else attainments[self.metric]
+        return reading >= self.attainment
+
+    def describe(self) -> str:
+        """The rule in words: ``net_income attainment at least 90.0%``."""
+        whose = f"{self.metric} (the shared goal)" if self.shared else self.metric
+        return f"{whose} attainment at least {percent_text(self.attainment)}"
+
+
+@dataclass(frozen=True, slots=True)
 class Goal:
     """A validated functional goal of one team."""
 
@@ -139,6 +185,8 @@ class Goal:
     weight: Fraction
     """Weight within the team's functional part; a team's goal weights add to 1."""
     curve: Curve
+    gate: GoalGate | None = None
+    """The goal's own gate, set by another goal's attainment (``None``: none)."""
 
     @property
     def key(self) -> str:

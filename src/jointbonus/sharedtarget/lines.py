@@ -32,6 +32,7 @@ from fractions import Fraction
 
 from jointbonus.core.number import percent_text
 from jointbonus.core.roster import FTE_SCALE
+from jointbonus.sharedtarget.goals import GoalGate
 from jointbonus.sharedtarget.pay.groups import Cohort, Framed
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back
 from jointbonus.sharedtarget.plan import Plan
@@ -199,6 +200,18 @@ class _Maker:
         return reason
 
 
+def _goal_gate_reason(metric: str, gate: GoalGate, month: MonthView) -> str:
+    """Why a goal's own gate closed it: the attainment it reads, and what it needs."""
+    if gate.shared:
+        reading = month.attainment if month.attainment is not None else _ZERO
+    else:
+        reading = next(g.attainment for g in month.goals if g.goal.metric == gate.metric)
+    return (
+        f"{metric} closed by its own gate: {gate.metric} attainment "
+        f"{percent_text(reading)} is below {percent_text(gate.attainment)}"
+    )
+
+
 def _reason(
     plan: Plan,
     month: MonthView,
@@ -255,6 +268,8 @@ def _reason(
                 f"{result.goal.metric} closed by the functional gate: shared attainment "
                 f"{percent_text(attainment)} is below {gate}"
             )
+        elif result.goal_gated and (own := result.goal.gate) is not None:
+            reasons.append(_goal_gate_reason(result.goal.metric, own, month))
         elif not result.factor:
             reasons.append(
                 f"{result.goal.metric}: attainment {percent_text(result.attainment)} earns "

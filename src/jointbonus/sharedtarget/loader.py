@@ -48,7 +48,7 @@ from jointbonus.io.reading import (
     toml_key_line,
 )
 from jointbonus.sharedtarget.build import build_plan
-from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
+from jointbonus.sharedtarget.goals import GoalGateSpec, GoalSpec, MetricSpec, TeamSpec
 from jointbonus.sharedtarget.plan import Plan, Provenance
 from jointbonus.sharedtarget.schema import (
     CurveSection,
@@ -387,7 +387,10 @@ def _teams(
             if curve is None:
                 complete = False
                 continue
-            goals.append(GoalSpec(goal.metric, goal.weight, curve))
+            gate = None
+            if goal.gate is not None:
+                gate = GoalGateSpec(goal.gate.metric, goal.gate.attainment)
+            goals.append(GoalSpec(goal.metric, goal.weight, curve, gate))
         teams.append(TeamSpec(name, team.shared_weight, team.expected_shared_split, tuple(goals)))
     return teams if complete else None
 

@@ -81,11 +81,15 @@ class GoalResult:
     actual: Decimal
     attainment: Fraction
     factor: Fraction
-    """The payout factor the goal's part pays at: 0 when the functional gate is closed."""
+    """The payout factor the goal's part pays at: 0 when the functional gate or the
+    goal's own gate is closed."""
     gated: bool
     """Whether the functional gate closed the part (the shared attainment fell short)."""
     pool: int
     """Pool funding: the goal's pool; individual funding: the sum of its lines."""
+    goal_gated: bool = False
+    """Whether the goal's own gate closed the part (the attainment it reads, see
+    :attr:`Goal.gate <jointbonus.Goal.gate>`, fell short)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,7 @@ __all__ = [
     "CurveSection",
     "FundingSection",
     "GatesSection",
+    "GoalGateSection",
     "GoalSection",
     "HistoryRow",
     "HistorySection",
@@ -194,12 +195,22 @@ class CalibrationSection(InputModel):
     budget: Literal["from_history"] | Amount
 
 
+class GoalGateSection(InputModel):
+    """A goal's own gate: ``gate = { metric = "net_income", attainment = 0.9 }``."""
+
+    metric: Name
+    """The shared goal's metric or the metric of another goal of the plan."""
+    attainment: Attainment
+    """The attainment of ``metric`` a month needs before the goal pays."""
+
+
 class GoalSection(InputModel):
     """A functional goal of a team: ``[[teams.<team>.goals]]``."""
 
     metric: MetricName
     weight: GoalWeight
     curve: CurveSection
+    gate: GoalGateSection | None = None
 
 
 class TeamSection(InputModel):

@@ -113,7 +113,9 @@ def build_plan(
     in each :class:`~jointbonus.HistoryMonth`'s ``functional``).
     ``functional_gate`` is the shared attainment needed before functional
     parts pay, ``shared_gate`` the attainment each of a team's functional
-    goals needs before its shared part pays; ``cap_per_month`` and
+    goals needs before its shared part pays (a goal's own gate, set by another
+    goal's attainment, is its :class:`~jointbonus.GoalGateSpec`);
+    ``cap_per_month`` and
     ``cap_per_year`` limit what one member is paid.
     """
     checks = Checks()
@@ -170,6 +172,7 @@ def build_plan(
         currency=currency_value,
         gates=(functional_gate, shared_gate),
         caps=(cap_per_month, cap_per_year),
+        shared_metric=metric,
     )
     if plan_norm is not None:
         plan_norm, functional_side = common_scenarios(plan_norm, functional_side)

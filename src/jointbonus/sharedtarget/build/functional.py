@@ -1,7 +1,8 @@
 """The functional section of a plan: teams' shared weights and goals, metrics, gates, caps.
 
 Problems are named by what the plan states (``teams.sales.shared_weight``,
-``teams.sales.goals[0].weight``, ``metrics.leads``, ``functional_gate``,
+``teams.sales.goals[0].weight``, ``teams.sales.goals[1].gate.metric``,
+``metrics.leads``, ``functional_gate``,
 ``cap_per_month``, ``leads_target 2026-05``, ``history leads``).
 """
 
@@ -24,6 +25,9 @@ from jointbonus.sharedtarget.goals import (
     Functional,
     Gates,
     Goal,
+    GoalGate,
+    GoalGateSpec,
+    GoalSpec,
     Metric,
     MetricMonth,
     MetricSpec,
@@ -50,14 +54,17 @@ def functional(
     currency: Currency | None,
     gates: tuple[object, object],
     caps: tuple[object, object],
+    shared_metric: str = "revenue",
 ) -> Functional:
     """Check the teams' weights and goals, the metrics, gates and caps.
 
     ``gates`` is ``(functional_gate, shared_gate)``, ``caps`` is
     ``(cap_per_month, cap_per_year)``, as :func:`~jointbonus.build_plan`
-    takes them.
+    takes them; ``shared_metric`` names the shared goal's metric, which a
+    goal's own gate may read.
     """
     terms, used = _terms(checks, teams, {m.name for m in metrics})
+    terms = _gated(checks, terms, teams, used, shared_metric)
     for spec in metrics:
         if spec.name not in used:
             checks.add(f"metrics.{spec.name}", spec.name, "a metric some team's goal measures")
@@ -147,6 +154,70 @@ def _terms(
             weight, split = Fraction(1), None
         terms.append(TeamTerms(spec.name, weight, split, tuple(goals)))
     return terms, used
+
+
+def _gated(
+    checks: Checks,
+    terms: list[TeamTerms],
+    teams: Sequence[str | TeamSpec],
+    measured: set[str],
+    shared_metric: str,
+) -> list[TeamTerms]:
+    """The teams with each goal's own gate checked and set on the goal."""
+    specs = {t.name: t for t in teams if isinstance(t, TeamSpec)}
+    gated = []
+    for team in terms:
+        spec = specs.get(team.team)
+        if spec is None or all(goal.gate is None for goal in spec.goals):
+            gated.append(team)
+            continue
+        goals = list(team.goals)
+        for index, goal_spec in enumerate(spec.goals):
+            if goal_spec.gate is None:
+                continue
+            where = f"teams.{team.team}.goals[{index}].gate"
+            gate = _goal_gate(checks, goal_spec, where, measured, shared_metric)
+            at = next((i for i, g in enumerate(goals) if g.metric == goal_spec.metric), None)
+            if gate is not None and at is not None:
+                old = goals[at]
+                goals[at] = Goal(team.team, old.metric, old.weight, old.curve, gate)
+        gated.append(TeamTerms(team.team, team.shared_weight, team.expected_split, tuple(goals)))
+    return gated
+
+
+def _goal_gate(
+    checks: Checks, goal: GoalSpec, where: str, measured: set[str], shared_metric: str
+) -> GoalGate | None:
+    """A goal's own gate: another goal's metric, and the attainment it needs."""
+    spec = goal.gate
+    if not isinstance(spec, GoalGateSpec):
+        checks.add(where, spec, "a gate with a metric and an attainment")
+        return None
+    attainment = checks.ruled(spec.attainment, f"{where}.attainment", ATTAINMENT)
+    metric = spec.metric
+    shared = metric == shared_metric
+    known = ", ".join([f"{shared_metric} (the shared goal)", *sorted(measured - {goal.metric})])
+    if metric == goal.metric:
+        checks.add(
+            f"{where}.metric",
+            metric,
+            f"another goal's metric ({known}): the goal's own curve sets where it starts paying",
+        )
+        return None
+    if shared and metric in measured:
+        checks.add(
+            f"{where}.metric",
+            metric,
+            f"a metric that names one goal: {metric} is both the shared goal's metric and a "
+            "functional metric; rename the functional one",
+        )
+        return None
+    if not shared and metric not in measured:
+        checks.add(f"{where}.metric", metric, f"the metric of another goal of the plan ({known})")
+        return None
+    if attainment is None:
+        return None
+    return GoalGate(metric, attainment, shared)
 
 
 def _gate(checks: Checks, value: object, name: str, with_goals: bool) -> Fraction | None:

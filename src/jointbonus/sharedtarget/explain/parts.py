@@ -420,14 +420,30 @@ def goal_step(
                 f"{'is below' if g.gated else 'reaches'} the functional gate {percent(gate)}",
             )
         )
-    figures.append(
-        Figure(
-            "factor",
-            "Payout factor",
-            ratio_text(g.factor),
-            "0: the functional gate closed the goal" if g.gated else "the curve's factor",
-            fraction_text(g.factor),
+    own = goal.gate
+    if own is not None:
+        if own.shared:
+            reading = month.attainment or Fraction(0)
+        else:
+            reading = next(r.attainment for r in month.goals if r.goal.metric == own.metric)
+        figures.append(
+            Figure(
+                "goal_gate",
+                "Own gate",
+                "closed" if g.goal_gated else "open",
+                f"the goal pays only with {own.describe()}: the month's {own.metric} "
+                f"attainment {percent(reading)} "
+                f"{'is below' if g.goal_gated else 'reaches'} {percent(own.attainment)}",
+            )
         )
+    if g.gated:
+        why = "0: the functional gate closed the goal"
+    elif g.goal_gated:
+        why = "0: the goal's own gate closed it"
+    else:
+        why = "the curve's factor"
+    figures.append(
+        Figure("factor", "Payout factor", ratio_text(g.factor), why, fraction_text(g.factor))
     )
     return Step(f"goal.{goal.metric}", f"Functional goal: {goal.metric}", tuple(figures))
 

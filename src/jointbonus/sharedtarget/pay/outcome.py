@@ -4,7 +4,7 @@ A member of team ``t`` earns, per unit of their target amount::
 
     w_t x shared factor (0 where the shared gate closes t's shared part)
         + (1 - w_t) x sum over t's goals of goal weight x goal factor (0 where the
-          functional gate is closed)
+          functional gate, or the goal's own gate, is closed)
 
 :class:`Outcome` holds the factors of one month (a real one, or a historical
 scenario); :class:`Terms` what calibration fixes (the scale and each team's
@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import Plan
 
-__all__ = ["Outcome", "Terms", "brackets", "goal_teams", "outcome_at"]
+__all__ = ["Outcome", "Terms", "brackets", "goal_gates_closed", "goal_teams", "outcome_at"]
 
 _ONE = Fraction(1)
 _ZERO = Fraction(0)
@@ -69,6 +70,8 @@ def outcome_at(
     """The payout factors at a month's attainments (``goal_attainments`` by ``plan.goals``).
 
     Functional gate: no functional part pays below it (shared attainment).
+    A goal's own gate: that goal pays only if the attainment its gate reads
+    (the shared goal's or another metric's) reaches it.
     Shared gate: a team's shared part pays only if each of its goals reaches it.
     """
     shared = plan.curve.factor(shared_attainment)
@@ -81,6 +84,9 @@ def outcome_at(
         goal.curve.factor(a) if functional_open else _ZERO
         for goal, a in zip(goals, goal_attainments, strict=True)
     )
+    closed = _closed(goals, shared_attainment, goal_attainments)
+    if any(closed):
+        factors = tuple(_ZERO if shut else f for f, shut in zip(factors, closed, strict=True))
     if gates.shared is None:
         return Outcome(shared, (), factors)
     gate = gates.shared
@@ -91,6 +97,28 @@ def outcome_at(
         for t in plan.functional.terms
     )
     return Outcome(shared, team_shared, factors)
+
+
+def goal_gates_closed(
+    plan: Plan, shared_attainment: Fraction, goal_attainments: Sequence[Fraction]
+) -> tuple[bool, ...]:
+    """Per goal of ``plan.goals``, whether its own gate is closed at these attainments.
+
+    Empty when no goal has a gate of its own.
+    """
+    return _closed(plan.goals, shared_attainment, goal_attainments)
+
+
+def _closed(
+    goals: Sequence[Goal], shared_attainment: Fraction, goal_attainments: Sequence[Fraction]
+) -> tuple[bool, ...]:
+    if all(goal.gate is None for goal in goals):
+        return ()
+    attainments = {g.metric: a for g, a in zip(goals, goal_attainments, strict=True)}
+    return tuple(
+        goal.gate is not None and not goal.gate.opens(shared_attainment, attainments)
+        for goal in goals
+    )
 
 
 def goal_teams(plan: Plan) -> list[int]:

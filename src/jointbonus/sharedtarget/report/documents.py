@@ -24,6 +24,7 @@ from typing import Any
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text
 from jointbonus.sharedtarget.calibration import Calibration
+from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan
 from jointbonus.sharedtarget.results import (
     Line,
@@ -43,6 +44,7 @@ __all__ = [
     "caps_costing",
     "exact_text",
     "flat_line",
+    "has_goal_gates",
     "head_document",
     "line_columns",
     "line_document",
@@ -170,6 +172,25 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _goal_gate_setting(goal: Goal) -> dict[str, Any]:
+    """A goal's own gate, for a goal that has one (none: no key, as before gates existed)."""
+    gate = goal.gate
+    if gate is None:
+        return {}
+    return {
+        "gate": {
+            "metric": gate.metric,
+            "shared": gate.shared,
+            "attainment": ratio_text(gate.attainment),
+        }
+    }
+
+
+def has_goal_gates(plan: Plan) -> bool:
+    """Whether some goal of ``plan`` has a gate of its own."""
+    return any(goal.gate is not None for goal in plan.goals)
+
+
 def _functional_settings(plan: Plan) -> dict[str, Any]:
     """The plan's goals and gates (with functional goals) and caps (with caps)."""
     currency = plan.currency
@@ -181,6 +202,7 @@ def _functional_settings(plan: Plan) -> dict[str, Any]:
                 "metric": goal.metric,
                 "weight": ratio_text(goal.weight),
                 "curve": goal.curve.describe(),
+                **_goal_gate_setting(goal),
             }
             for goal in plan.goals
         ]
@@ -341,6 +363,7 @@ def shared_gated(plan: Plan, month: MonthResult) -> list[str]:
 def _goal_documents(plan: Plan, m: MonthResult) -> list[dict[str, Any]]:
     """Each functional goal's month: target, actual, attainment, factor, gate, pool."""
     currency = plan.currency
+    own_gates = has_goal_gates(plan)
     if m.status is MonthStatus.PAID and m.goals:
         return [
             {
@@ -352,6 +375,7 @@ def _goal_documents(plan: Plan, m: MonthResult) -> list[dict[str, Any]]:
                 "factor": ratio_text(g.factor),
                 "gated": g.gated,
                 "pool": str(currency.from_minor(g.pool)),
+                **({"goal_gated": g.goal_gated} if own_gates else {}),
             }
             for g in m.goals
         ]
@@ -369,6 +393,7 @@ def _goal_documents(plan: Plan, m: MonthResult) -> list[dict[str, Any]]:
                 "factor": None,
                 "gated": None,
                 "pool": None,
+                **({"goal_gated": None} if own_gates else {}),
             }
         )
     return documents

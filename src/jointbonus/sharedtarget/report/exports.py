@@ -413,6 +413,11 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
         key = f"goals.{goal['team']}/{goal['metric']}"
         summary.append([cell(summary, f"{key}.weight"), cell(summary, goal["weight"], "ratio")])
         summary.append([cell(summary, f"{key}.curve"), cell(summary, goal["curve"])])
+        if "gate" in goal:  # a goal's own gate: the metric it reads, the attainment it needs
+            gate = goal["gate"]
+            summary.append([cell(summary, f"{key}.gate.metric"), cell(summary, gate["metric"])])
+            attainment = cell(summary, gate["attainment"], "ratio")
+            summary.append([cell(summary, f"{key}.gate.attainment"), attainment])
     for key, value in settings.items():
         kind = "ratio" if key.startswith("gates.") else "amount"
         summary.append([cell(summary, key), cell(summary, value, kind)])

@@ -141,6 +141,11 @@ def _limit_sentences(plan: Plan) -> list[str]:
             "A team's shared part pays only in a month where each of its goals reaches "
             f"{percent_text(gates.shared)}."
         )
+    sentences += [
+        f"{md(goal.key)} pays only in a month with {md(goal.gate.describe())}."
+        for goal in plan.goals
+        if goal.gate is not None
+    ]
     caps = plan.functional.caps
     if caps.any:
         code = plan.currency.code

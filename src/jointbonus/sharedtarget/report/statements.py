@@ -342,7 +342,7 @@ def _goals_part(result: Result, member: Member, lines: Sequence[Line]) -> list[s
             for g in month.goals:
                 if g.goal.team != terms.team:
                     continue
-                factor = factor_cell(g.factor) + (" (gated)" if g.gated else "")
+                factor = factor_cell(g.factor) + (" (gated)" if g.gated or g.goal_gated else "")
                 mine = parts.get(g.goal.metric)
                 rows.append(
                     (
@@ -372,15 +372,27 @@ def _goals_part(result: Result, member: Member, lines: Sequence[Line]) -> list[s
         rows,
     )  # fmt: skip
     gate = plan.functional.gates.functional
+    own = [
+        f"{md(goal.metric)} pays only with {md(goal.gate.describe())}"
+        for goal in terms.goals
+        if goal.gate is not None
+    ]
     out += [
         "",
         "Each goal's factor is what its own curve gives for its attainment"
         + (
             f"; '(gated)': the functional gate closed it, as the month's shared attainment "
-            f"was below {percent_text(gate)}."
+            f"was below {percent_text(gate)}"
             if gate is not None
-            else "."
-        ),
+            else ""
+        )
+        + (
+            ("; '(gated)'" if gate is None else "; or")
+            + f" its own gate closed it: {'; '.join(own)}"
+            if own
+            else ""
+        )
+        + ".",
         "",
     ]
     return out

@@ -142,6 +142,11 @@ def _settings_rows(plan: Plan, calibration: Calibration) -> list[tuple[str, str]
                 "below which its shared part does not pay",
             )
         )
+        rows += [
+            (f"Gate on {goal.key}", f"pays only with {goal.gate.describe()}")
+            for goal in plan.goals
+            if goal.gate is not None
+        ]
     caps = plan.functional.caps
     if caps.any:
         code = currency.code
@@ -256,7 +261,8 @@ def _goal_cells(month: MonthResult, count: int) -> list[str]:
     if month.status is MonthStatus.PENDING or not month.goals:
         return [""] * count
     return [
-        f"{percent_text(g.attainment)} -> {'gated' if g.gated else _factor(g.factor)}"
+        f"{percent_text(g.attainment)} -> "
+        f"{'gated' if g.gated or g.goal_gated else _factor(g.factor)}"
         for g in month.goals
     ]
 
@@ -280,7 +286,7 @@ def _goals_section(result: Result) -> list[str]:
                         str(g.actual),
                         percent_text(g.attainment),
                         _factor(g.factor),
-                        "closed" if g.gated else "open",
+                        "closed" if g.gated or g.goal_gated else "open",
                         currency.format(g.pool),
                     )
                 )

@@ -367,7 +367,7 @@ def _goal_section(result: Result) -> list[str]:
             rows += [
                 (str(m.month), md(g.goal.key), number_text(g.target), str(g.actual),
                  percent_cell(g.attainment), factor_cell(g.factor),
-                 "closed" if g.gated else "open", currency.format(g.pool))
+                 "closed" if g.gated or g.goal_gated else "open", currency.format(g.pool))
                 for g in m.goals
             ]  # fmt: skip
             continue
@@ -402,6 +402,12 @@ def _goal_section(result: Result) -> list[str]:
             + ("; ".join(closed) if closed else "no team's shared part so far")
             + "."
         )
+    own_gates = "".join(
+        f" {md(goal.key)} has a gate of its own: it pays only in a month with "
+        f"{md(goal.gate.describe())}."
+        for goal in plan.goals
+        if goal.gate is not None
+    )
     return [
         "## Functional goals",
         "",
@@ -412,7 +418,7 @@ def _goal_section(result: Result) -> list[str]:
         ),
         "",
         f"Each goal pays at the factor its own curve gives for its attainment, from {pool}; "
-        f"its part is shared among its team only.{gate_text}{shared_gate}",
+        f"its part is shared among its team only.{gate_text}{shared_gate}{own_gates}",
         "",
     ]
 
