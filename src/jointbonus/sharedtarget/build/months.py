@@ -39,6 +39,7 @@ def norm(
     method: NormMethod | None,
     months: Sequence[Month],
     window: int,
+    *,
     name: str = "history",
 ) -> Norm | None:
     """The norm ``history`` shows by ``method``, or ``None`` and a problem named ``name``."""
