@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import tomllib
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -136,8 +137,13 @@ def test_validate_a_missing_plan(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def _accepts(schema: dict[str, Any], data: object, root: dict[str, Any] | None = None) -> bool:
-    """Whether ``data`` meets ``schema``: the parts of JSON Schema the plan's schema uses."""
+    """Whether ``data`` meets ``schema``: the parts of JSON Schema the plan's schema uses.
+
+    A TOML date, time or date-time is the RFC 3339 text JSON Schema's formats describe.
+    """
     root = root or schema
+    if isinstance(data, datetime | date | time):
+        data = data.isoformat()
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[1]
         return _accepts(root["$defs"][name], data, root)
