@@ -13,6 +13,7 @@
                         [--method auto|exact|bootstrap] [--format table|json]
     jointbonus targets PLAN [--hit-rate RATE | --uplift UPLIFT] [--format table|json]
     jointbonus plot PLAN --out DIR
+    jointbonus leads PLAN | --export FILE ... [--review] [--format table|json|csv]
 
 A plan file that says ``kind = "gainsharing"`` is a gainsharing plan
 (:mod:`jointbonus.gainsharing`): ``jointbonus run`` pays its periods and
@@ -52,6 +53,8 @@ from tabulate import tabulate
 
 from jointbonus._version import __version__
 from jointbonus.cli.kinds import SCHEMA_NAMES, PlanKind, kind_named, kind_of
+from jointbonus.cli.leads import add_parser as add_leads_parser
+from jointbonus.cli.leads import leads_command
 from jointbonus.errors import CalibrationError, JointBonusError, PlanError
 from jointbonus.io.cells import csv_text
 from jointbonus.io.extras import MissingExtraError
@@ -228,6 +231,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write payout-curve.png, attainment.png and cost-risk.png into DIR",
     )
     _add_audit_commands(commands)
+    add_leads_parser(commands)
     return parser
 
 
@@ -254,6 +258,8 @@ def _main(argv: Sequence[str] | None) -> int:
     arguments = _parser().parse_args(argv)
     if arguments.command == "schema":
         return _schema(arguments)
+    if arguments.command == "leads":
+        return _leads(arguments)
     if getattr(arguments, "xlsx", False) and arguments.out is None:
         print("jointbonus: --xlsx writes a file: give --out DIR as well", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -270,7 +276,24 @@ def _main(argv: Sequence[str] | None) -> int:
     return _guarded(arguments.plan, lambda: command(arguments))
 
 
-def _guarded(plan: Path, work: Callable[[], str]) -> int:
+def _leads(arguments: argparse.Namespace) -> int:
+    """``jointbonus leads``: a plan's lead export, or the export files given."""
+    if (arguments.plan is None) == (not arguments.export):
+        print(
+            "jointbonus leads: give a plan with a [leads] section, or the export with "
+            "--export FILE (not both)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    if arguments.plan is not None and kind_of(arguments.plan).NAME != "shared-target":
+        return _bad_input(
+            arguments.plan, "`jointbonus leads` reads a shared-target plan's [leads] section"
+        )
+    where = arguments.plan if arguments.plan is not None else ", ".join(map(str, arguments.export))
+    return _guarded(where, lambda: leads_command(arguments))
+
+
+def _guarded(plan: object, work: Callable[[], str]) -> int:
     """Print what ``work`` makes; bad input exits 2, any other failure 1, no traceback."""
     try:
         text = work()
