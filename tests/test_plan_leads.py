@@ -18,6 +18,8 @@ from jointbonus.core.number import decimal_text
 from jointbonus.core.periods import Month
 from jointbonus.errors import PlanError
 from jointbonus.leads import measure, read_leads
+from jointbonus.sharedtarget.engine import run
+from jointbonus.sharedtarget.explain import explain
 from jointbonus.sharedtarget.leadplan import load_lead_metrics
 from jointbonus.sharedtarget.loader import load_plan
 
@@ -235,3 +237,67 @@ def test_the_manifest_records_the_lead_export(tmp_path: Path) -> None:
     (leads,) = [i for i in manifest["inputs"] if i["setting"] == "leads.files[0]"]
     assert leads["file"] == "data/leads.csv"
     assert leads["bytes"] == (EXAMPLE / "data" / "leads.csv").stat().st_size
+
+
+def test_explain_shows_how_a_goal_follows_from_the_lead_counts() -> None:
+    result = run(load_plan(EXAMPLE / "plan.toml"))
+    explanation = explain(result, "DM-S03", "2026-03")
+    counts = explanation.figure("goal.followed_up_48h", "lead_counts")
+    assert (counts.value, counts.exact) == ("160 / 190", "16/19")
+    assert counts.how.startswith(
+        "160 of the 190 leads delivered to sales in 2026-03 (America/Chicago) were accepted, "
+        "or rejected with a reason, within 48 hours: 160/190 = 0.842105"
+    )
+    assert explanation.figure("goal.followed_up_48h", "actual").value == "0.842105"
+    window = explanation.figure("goal.followed_up_48h", "lead_window")
+    assert window.value == "final"
+    assert "48 hours after the month's last delivery" in window.how
+    with pytest.raises(KeyError):
+        explanation.step("leads.followed_up_48h")  # listed only on request
+
+
+def test_explain_lists_the_leads_behind_a_figure_on_request() -> None:
+    result = run(load_plan(EXAMPLE / "plan.toml"))
+    explanation = explain(result, "DM-S03", "2026-03", leads=True)
+    listed = explanation.step("leads.followed_up_48h").figures
+    assert len(listed) == 190
+    assert sum(f.value == "counts" for f in listed) == 160
+    late = next(f for f in listed if f.value == "does not count")
+    assert late.how.startswith("data/leads.csv:")
+    assert "hours after (limit 48 hours)" in late.how or "not accepted" in late.how
+    sal = explanation.step("leads.sal_to_sql").figures
+    assert sum(f.value == "counts" for f in sal) == 52  # 52/139 = 0.374101
+    marketing = explain(result, "DM-M01", "2026-03", leads=True)
+    assert len(marketing.step("leads.leads_accepted").figures) == 190
+
+
+def test_explain_says_which_lead_window_a_pending_month_waits_for(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["explain", str(EXAMPLE / "plan.toml"), "--member", "DM-S01", "--month", "2026-11"])
+    captured = capsys.readouterr()
+    out = captured.out
+    assert code == 0
+    assert "revenue, followed_up_48h, sal_to_sql" in out
+    # The export's last delivery is in October: November's sal_to_sql waits for
+    # the acceptances of late October leads, and its followed_up_48h has no lead.
+    assert "1 of the 4 leads accepted in 2026-11" in out
+    assert "pending: it closes 2026-12-04 00:00 CST, as of 2026-12-01 00:00 CST" in out
+    assert "0 of the 0 leads delivered to sales in 2026-11" in out
+    assert "nothing to divide by, so no share: the leads give this month no actual" in out
+    assert "Traceback" not in captured.err
+
+
+def test_explain_lists_the_leads_from_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["explain", str(EXAMPLE / "plan.toml"), "--member", "DM-M01", "--month", "2026-03"]
+    assert main(argv) == 0
+    plain = capsys.readouterr().out
+    assert "Leads (leads_accepted)" in plain
+    assert "The 190 leads behind" not in plain
+    assert main([*argv, "--leads", "--format", "json"]) == 0
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    listed = next(s for s in steps if s["key"] == "leads.leads_accepted")
+    assert len(listed["figures"]) == 190
+    assert {f["value"] for f in listed["figures"]} == {"counts", "does not count"}

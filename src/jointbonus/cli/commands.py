@@ -6,7 +6,7 @@
     jointbonus calibrate PLAN [--format table|json|csv|markdown]
     jointbonus validate PLAN [--format table|json|csv]
     jointbonus schema [--kind shared|gainsharing]
-    jointbonus explain PLAN --member ID --month YYYY-MM [--format table|json|markdown]
+    jointbonus explain PLAN --member ID --month YYYY-MM [--format table|json|markdown] [--leads]
     jointbonus verify PLAN DIR [--format table|json]
     jointbonus statements PLAN [--member ID]
     jointbonus simulate PLAN [--years N] [--seed S] [--exceed SHARE ...]
@@ -376,6 +376,12 @@ def _add_audit_commands(commands: Any) -> None:
     )
     explain_parser.add_argument(
         "--format", choices=EXPLAIN_FORMATS, default="table", help="output format"
+    )
+    explain_parser.add_argument(
+        "--leads",
+        action="store_true",
+        help="for a goal whose actuals come from the plan's lead export, also list every "
+        "lead behind its figure: counted or not, where it was read and what it did",
     )
 
     verify_parser = commands.add_parser(

@@ -228,7 +228,9 @@ def _explain(arguments: argparse.Namespace) -> str:
     """``jointbonus explain``: one member's month, traced back to the inputs."""
 
     result = run(load_plan(arguments.plan))
-    explanation = explain(result, arguments.member, arguments.month)
+    explanation = explain(
+        result, arguments.member, arguments.month, leads=getattr(arguments, "leads", False)
+    )
     return render_explanation(explanation, arguments.format)
 
 
