@@ -13,8 +13,8 @@ import pytest
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
 
 ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
-LEADS = ROOT / "examples" / "digital_manufacturing" / "data" / "leads.csv"
+PLAN = ROOT / "examples" / "digital_manufacturing_leads" / "plan.toml"
+LEADS = ROOT / "examples" / "digital_manufacturing_leads" / "data" / "leads.csv"
 EXPORT = ["--export", str(LEADS), "--time-zone", "America/Chicago"]
 
 

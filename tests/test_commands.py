@@ -203,7 +203,7 @@ def test_schema_accepts_the_example_plans(capsys: pytest.CaptureFixture[str]) ->
     assert {"name", "currency", "start", "roster", "shared", "history", "calibration"} <= set(
         schema["required"]
     )
-    for example in ("digital_manufacturing", "alpine_outfitters"):
+    for example in ("digital_manufacturing", "digital_manufacturing_leads", "alpine_outfitters"):
         data = tomllib.loads((ROOT / "examples" / example / "plan.toml").read_text("utf-8"))
         assert _accepts(schema, data), example
 

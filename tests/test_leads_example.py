@@ -26,7 +26,7 @@ from jointbonus.leads import (
 from jointbonus.sharedtarget.loader import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDER = ROOT / "examples" / "digital_manufacturing"
+FOLDER = ROOT / "examples" / "digital_manufacturing_leads"
 LEADS = FOLDER / "data" / "leads.csv"
 
 

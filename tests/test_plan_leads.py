@@ -24,7 +24,7 @@ from jointbonus.sharedtarget.leadplan import load_lead_metrics
 from jointbonus.sharedtarget.loader import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "digital_manufacturing"
+EXAMPLE = ROOT / "examples" / "digital_manufacturing_leads"
 AS_OF = datetime(2026, 12, 1, 6, tzinfo=UTC)
 
 

@@ -1,8 +1,8 @@
-"""Make the Digital Manufacturing example's lead export: ``data/leads.csv``.
+"""Make the lead export of examples/digital_manufacturing_leads: ``data/leads.csv``.
 
 Usage (from the repository's root)::
 
-    python examples/digital_manufacturing/make_leads.py
+    python examples/digital_manufacturing_leads/make_leads.py
 
 A synthetic Salesforce export (a lead report with the converted
 opportunity's fields, :data:`jointbonus.leads.SALESFORCE`'s columns and a
