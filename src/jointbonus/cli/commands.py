@@ -8,7 +8,7 @@
     jointbonus schema [--kind shared|gainsharing]
     jointbonus explain PLAN --member ID --month YYYY-MM [--format table|json|markdown] [--leads]
     jointbonus verify PLAN DIR [--format table|json]
-    jointbonus statements PLAN [--member ID]
+    jointbonus statements PLAN [--member ID] [--format markdown|html]
     jointbonus simulate PLAN [--years N] [--seed S] [--exceed SHARE ...]
                         [--method auto|exact|bootstrap] [--format table|json]
     jointbonus targets PLAN [--hit-rate RATE | --uplift UPLIFT] [--format table|json]
@@ -133,6 +133,13 @@ def _parser() -> argparse.ArgumentParser:
     statements_parser.add_argument("plan", type=Path, help="the plan file (TOML)")
     statements_parser.add_argument(
         "--member", metavar="ID", help="print this member's statement instead of the report"
+    )
+    statements_parser.add_argument(
+        "--format",
+        choices=("markdown", "html"),
+        default="markdown",
+        help="html: the transparency report as one self-contained web page, with charts "
+        "(and, for a plan measured from leads, the funnel, the SLA and the review list)",
     )
 
     calibrate_parser = commands.add_parser(
