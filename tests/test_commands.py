@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -141,8 +142,13 @@ def test_validate_a_missing_plan(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def _accepts(schema: dict[str, Any], data: object, root: dict[str, Any] | None = None) -> bool:
-    """Whether ``data`` meets ``schema``: the parts of JSON Schema the plan's schema uses."""
+    """Whether ``data`` meets ``schema``: the parts of JSON Schema the plan's schema uses.
+
+    A TOML date, time or date-time is the RFC 3339 text JSON Schema's formats describe.
+    """
     root = root or schema
+    if isinstance(data, datetime | date | time):
+        data = data.isoformat()
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[1]
         return _accepts(root["$defs"][name], data, root)
@@ -202,7 +208,7 @@ def test_schema_accepts_the_example_plans(capsys: pytest.CaptureFixture[str]) ->
     assert {"name", "currency", "start", "roster", "shared", "history", "calibration"} <= set(
         schema["required"]
     )
-    for example in ("digital_manufacturing", "alpine_outfitters"):
+    for example in ("digital_manufacturing", "digital_manufacturing_leads", "alpine_outfitters"):
         data = tomllib.loads((ROOT / "examples" / example / "plan.toml").read_text("utf-8"))
         assert _accepts(schema, data), example
 

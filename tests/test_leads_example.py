@@ -1,5 +1,5 @@
-"""The Digital Manufacturing example's lead export: made as its generator says, and its
-figures those the plan's files hold."""
+"""The Digital Manufacturing example's lead export: made as its generator says, its figures
+the shape the generator was given, and the plan's functional actuals those figures."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 
+from jointbonus.core.number import decimal_text
 from jointbonus.core.periods import Month
 from jointbonus.leads import (
     SALESFORCE,
@@ -22,9 +23,10 @@ from jointbonus.leads import (
     read_leads,
     review_list,
 )
+from jointbonus.sharedtarget.loader import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDER = ROOT / "examples" / "digital_manufacturing"
+FOLDER = ROOT / "examples" / "digital_manufacturing_leads"
 LEADS = FOLDER / "data" / "leads.csv"
 
 
@@ -49,13 +51,9 @@ def metrics(make_leads: ModuleType) -> LeadMetrics:
 
 
 def actuals() -> dict[Month, dict[str, str]]:
-    found = {}
-    for name in ("history.csv", "plan_months.csv"):
-        with (FOLDER / "data" / name).open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                if row["leads_accepted_actual"]:
-                    found[Month.parse(row["month"])] = row
-    return found
+    """The figures the generator makes each month show (lead_shape.csv)."""
+    with (FOLDER / "lead_shape.csv").open(encoding="utf-8", newline="") as handle:
+        return {Month.parse(row["month"]): row for row in csv.DictReader(handle)}
 
 
 def test_the_export_is_what_the_generator_makes(make_leads: ModuleType) -> None:
@@ -70,21 +68,40 @@ def test_it_covers_the_history_and_the_plan_months_with_actuals(metrics: LeadMet
     assert 5000 <= len(metrics.export) <= 8000
 
 
-def test_its_figures_are_the_plans_actuals(metrics: LeadMetrics) -> None:
+def test_its_figures_have_the_shape_it_was_given(metrics: LeadMetrics) -> None:
     for month, row in actuals().items():
         accepted = metrics.figure(month, "leads_accepted")
         followed = metrics.figure(month, "followed_up_48h")
         sal = metrics.figure(month, "sal_to_sql")
         assert not (accepted.pending or followed.pending or sal.pending), month
-        assert accepted.value == int(row["leads_accepted_actual"]), month
+        assert accepted.value == int(row["leads_accepted"]), month
         assert followed.value is not None and sal.value is not None
         # to within one lead of the month's deliveries, or of its acceptances
-        assert abs(followed.value - Fraction(row["followed_up_48h_actual"])) <= Fraction(
+        assert abs(followed.value - Fraction(row["followed_up_48h"])) <= Fraction(
             1, 2 * (followed.denominator or 1)
         ), month
-        assert abs(sal.value - Fraction(row["sal_to_sql_actual"])) <= Fraction(
+        assert abs(sal.value - Fraction(row["sal_to_sql"])) <= Fraction(
             1, 2 * (sal.denominator or 1)
         ), month
+
+
+def test_the_plan_takes_its_functional_actuals_from_the_leads(metrics: LeadMetrics) -> None:
+    plan = load_plan(FOLDER / "plan.toml")
+    assert plan.provenance is not None and plan.provenance.leads is not None
+    assert plan.provenance.leads.files == ("data/leads.csv",)
+    names = ("leads_accepted", "followed_up_48h", "sal_to_sql")
+    assert dict(plan.provenance.leads.metrics) == {name: name for name in names}
+    for metric in plan.functional.metrics:
+        for plan_month in metric.months:
+            figure = metrics.figure(plan_month.month, metric.name)
+            if figure.pending or figure.value is None:
+                assert plan_month.actual is None, (metric.name, plan_month.month)
+            else:
+                assert str(plan_month.actual) == decimal_text(
+                    figure.value, 0 if isinstance(figure.value, int) else 6
+                )
+    paid = [m.month for m in plan.functional.metrics[0].months if m.actual is not None]
+    assert paid == [Month(2026, m) for m in range(1, 11)]
 
 
 def test_its_review_list_has_every_kind_of_broken_rule(metrics: LeadMetrics) -> None:

@@ -104,6 +104,7 @@ HOMES: dict[str, str] = {
     "write_payroll_csv": "jointbonus.sharedtarget.report.exports",
     "write_xlsx": "jointbonus.sharedtarget.report.exports",
     "statement_file_names": "jointbonus.sharedtarget.report.filenames",
+    "render_transparency_page": "jointbonus.sharedtarget.report.html_page",
     "render_risk_table": "jointbonus.sharedtarget.report.risk",
     "risk_document": "jointbonus.sharedtarget.report.risk",
     "UnknownMemberError": "jointbonus.sharedtarget.report.statements",
@@ -217,6 +218,7 @@ __all__ = [
     "render_statement",
     "render_statements",
     "render_table",
+    "render_transparency_page",
     "render_transparency_report",
     "result_document",
     "run",
@@ -318,6 +320,9 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.sharedtarget.report.exports import write_xlsx as write_xlsx
     from jointbonus.sharedtarget.report.filenames import (
         statement_file_names as statement_file_names,
+    )
+    from jointbonus.sharedtarget.report.html_page import (
+        render_transparency_page as render_transparency_page,
     )
     from jointbonus.sharedtarget.report.risk import render_risk_table as render_risk_table
     from jointbonus.sharedtarget.report.risk import risk_document as risk_document

@@ -10,7 +10,8 @@ DIR``) also writes ``DIR/manifest.json``:
   (``statements``, ``xlsx``), so that a re-run writes the same files;
 * ``plan``: the plan file's name, SHA-256 and size in bytes;
 * ``inputs``: each input file the plan names (its setting, such as
-  ``roster.file``, its path relative to the plan file, SHA-256 and size);
+  ``roster.file`` or ``leads.files[0]``, its path relative to the plan file,
+  SHA-256 and size);
 * ``settings``: the plan file's settings as the library read them, with
   every default filled in (numbers as exact decimal text);
 * ``outputs``: each file written, with SHA-256 and size;
@@ -197,8 +198,8 @@ def record_inputs(plan_path: str | Path, settings: Mapping[str, Any]) -> Inputs:
 
     ``settings`` are the plan file's settings as its kind of plan reads them,
     every default filled in, as JSON data. Input files are the ``file`` of each
-    section of them (the roster, the months, the history, ...), named as the
-    plan names them.
+    section of them (the roster, the months, the history, ...) and each of a
+    section's ``files`` (the lead exports), named as the plan names them.
     """
     path = Path(plan_path)
     folder = path.resolve().parent
@@ -208,6 +209,11 @@ def record_inputs(plan_path: str | Path, settings: Mapping[str, Any]) -> Inputs:
         if isinstance(name, str):
             shown = Path(name).as_posix()
             files.append(_digest(folder / name, shown, f"{section}.file"))
+        names = value.get("files") if isinstance(value, dict) else None
+        for index, each in enumerate(names if isinstance(names, list) else ()):
+            if isinstance(each, str):
+                shown = Path(each).as_posix()
+                files.append(_digest(folder / each, shown, f"{section}.files[{index}]"))
     return Inputs(_digest(path, path.name), tuple(files), dict(settings))
 
 

@@ -75,6 +75,28 @@ def test_a_local_time_reads_back_as_the_clock_time_it_was(name: str, local: date
     assert zone.local_day(instant) == local.date()
 
 
+@given(
+    st.sampled_from(ZONE_NAMES),
+    st.lists(
+        st.one_of(
+            st.datetimes(min_value=datetime(2022, 1, 1), max_value=datetime(2028, 12, 31)),
+            on_change_days,
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+)
+@example("Europe/Berlin", [datetime(2026, 3, 1), datetime(2026, 5, 1), datetime(2026, 1, 1)])
+def test_the_local_day_of_every_instant_is_its_clock_day_in_any_order(
+    name: str, locals_: list[datetime]
+) -> None:
+    """One zone asked in any order (its kept days grow at both ends) answers like dateutil."""
+    zone, clocks = Zone(name), tz.gettz(name)
+    for local in locals_:
+        instant = local.replace(tzinfo=UTC)
+        assert zone.local_day(instant) == instant.astimezone(clocks).date()
+
+
 calendars = st.builds(
     BusinessHours,
     weekdays=st.frozensets(st.integers(0, 6), min_size=1),

@@ -6,13 +6,14 @@
     jointbonus calibrate PLAN [--format table|json|csv|markdown]
     jointbonus validate PLAN [--format table|json|csv]
     jointbonus schema [--kind shared|gainsharing]
-    jointbonus explain PLAN --member ID --month YYYY-MM [--format table|json|markdown]
+    jointbonus explain PLAN --member ID --month YYYY-MM [--format table|json|markdown] [--leads]
     jointbonus verify PLAN DIR [--format table|json]
-    jointbonus statements PLAN [--member ID]
+    jointbonus statements PLAN [--member ID] [--format markdown|html]
     jointbonus simulate PLAN [--years N] [--seed S] [--exceed SHARE ...]
                         [--method auto|exact|bootstrap] [--format table|json]
     jointbonus targets PLAN [--hit-rate RATE | --uplift UPLIFT] [--format table|json]
     jointbonus plot PLAN --out DIR
+    jointbonus leads PLAN | --export FILE ... [--review] [--format table|json|csv]
 
 A plan file that says ``kind = "gainsharing"`` is a gainsharing plan
 (:mod:`jointbonus.gainsharing`): ``jointbonus run`` pays its periods and
@@ -52,6 +53,8 @@ from tabulate import tabulate
 
 from jointbonus._version import __version__
 from jointbonus.cli.kinds import SCHEMA_NAMES, PlanKind, kind_named, kind_of
+from jointbonus.cli.leads import add_parser as add_leads_parser
+from jointbonus.cli.leads import leads_command
 from jointbonus.errors import CalibrationError, JointBonusError, PlanError
 from jointbonus.io.cells import csv_text
 from jointbonus.io.extras import MissingExtraError
@@ -131,6 +134,13 @@ def _parser() -> argparse.ArgumentParser:
     statements_parser.add_argument("plan", type=Path, help="the plan file (TOML)")
     statements_parser.add_argument(
         "--member", metavar="ID", help="print this member's statement instead of the report"
+    )
+    statements_parser.add_argument(
+        "--format",
+        choices=("markdown", "html"),
+        default="markdown",
+        help="html: the transparency report as one self-contained web page, with charts "
+        "(and, for a plan measured from leads, the funnel, the SLA and the review list)",
     )
 
     calibrate_parser = commands.add_parser(
@@ -229,6 +239,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write payout-curve.png, attainment.png and cost-risk.png into DIR",
     )
     _add_audit_commands(commands)
+    add_leads_parser(commands)
     return parser
 
 
@@ -255,6 +266,8 @@ def _main(argv: Sequence[str] | None) -> int:
     arguments = _parser().parse_args(argv)
     if arguments.command == "schema":
         return _schema(arguments)
+    if arguments.command == "leads":
+        return _leads(arguments)
     if getattr(arguments, "xlsx", False) and arguments.out is None:
         print("jointbonus: --xlsx writes a file: give --out DIR as well", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -271,7 +284,24 @@ def _main(argv: Sequence[str] | None) -> int:
     return _guarded(arguments.plan, lambda: command(arguments))
 
 
-def _guarded(plan: Path, work: Callable[[], str | Iterable[str]]) -> int:
+def _leads(arguments: argparse.Namespace) -> int:
+    """``jointbonus leads``: a plan's lead export, or the export files given."""
+    if (arguments.plan is None) == (not arguments.export):
+        print(
+            "jointbonus leads: give a plan with a [leads] section, or the export with "
+            "--export FILE (not both)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    if arguments.plan is not None and kind_of(arguments.plan).NAME != "shared-target":
+        return _bad_input(
+            arguments.plan, "`jointbonus leads` reads a shared-target plan's [leads] section"
+        )
+    where = arguments.plan if arguments.plan is not None else ", ".join(map(str, arguments.export))
+    return _guarded(where, lambda: leads_command(arguments))
+
+
+def _guarded(plan: object, work: Callable[[], str | Iterable[str]]) -> int:
     """Print what ``work`` makes; bad input exits 2, any other failure 1, no traceback.
 
     Pieces of a streamed output are made as they are printed, so a failure
@@ -358,6 +388,12 @@ def _add_audit_commands(commands: Any) -> None:
     )
     explain_parser.add_argument(
         "--format", choices=EXPLAIN_FORMATS, default="table", help="output format"
+    )
+    explain_parser.add_argument(
+        "--leads",
+        action="store_true",
+        help="for a goal whose actuals come from the plan's lead export, also list every "
+        "lead behind its figure: counted or not, where it was read and what it did",
     )
 
     verify_parser = commands.add_parser(

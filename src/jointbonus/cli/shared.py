@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jointbonus.core.number import decimal_text
+from jointbonus.errors import PlanError, problem
 from jointbonus.io.render import render_json
 from jointbonus.manifest import RunFiles, check_output_folder, record_inputs
 from jointbonus.sharedtarget.calibration import calibrate
@@ -34,6 +35,7 @@ from jointbonus.sharedtarget.report.exports import (
     xlsx_version,
 )
 from jointbonus.sharedtarget.report.filenames import STATEMENTS_FOLDER, TRANSPARENCY_FILE
+from jointbonus.sharedtarget.report.html_page import render_transparency_page
 from jointbonus.sharedtarget.report.markdown import (
     calibration_csv,
     render_calibration_markdown,
@@ -225,8 +227,15 @@ def _plot(arguments: argparse.Namespace) -> str:
 
 def _statements(arguments: argparse.Namespace) -> str:
     """``jointbonus statements``: the transparency report, or one member's statement."""
+    if arguments.member is not None and arguments.format == "html":
+        raise PlanError(
+            [problem("--format", "html", "markdown for a member's statement (the web page is "
+                     "the transparency report: leave out --member)")]
+        )  # fmt: skip
     result = run(load_plan(arguments.plan))
     if arguments.member is None:
+        if arguments.format == "html":
+            return render_transparency_page(result)
         return render_transparency_report(result)
     return render_statement(result, arguments.member)
 
@@ -235,7 +244,9 @@ def _explain(arguments: argparse.Namespace) -> str:
     """``jointbonus explain``: one member's month, traced back to the inputs."""
 
     result = run(load_plan(arguments.plan))
-    explanation = explain(result, arguments.member, arguments.month)
+    explanation = explain(
+        result, arguments.member, arguments.month, leads=getattr(arguments, "leads", False)
+    )
     return render_explanation(explanation, arguments.format)
 
 

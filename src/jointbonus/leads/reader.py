@@ -67,21 +67,29 @@ class _Table:
 
 
 def read_leads(
-    *paths: str | Path, mapping: LeadMapping = SALESFORCE, time_zone: str | None = None
+    *paths: str | Path,
+    mapping: LeadMapping = SALESFORCE,
+    time_zone: str | None = None,
+    names: Sequence[str] | None = None,
 ) -> LeadExport:
     """The leads of the exports at ``paths``, read with ``mapping`` (module docstring).
 
     ``time_zone``: the plan time zone, an IANA name; times written without
-    their UTC offset are read in it, and refused without it. Raises
-    :class:`~jointbonus.errors.PlanError` with every problem of every file.
+    their UTC offset are read in it, and refused without it. ``names``: how
+    each file is named in problems and in its leads' :attr:`~Lead.source`
+    (``data/leads.csv``, as a plan file names it); by default the path as
+    given. Raises :class:`~jointbonus.errors.PlanError` with every problem of
+    every file.
     """
     problems = Collector([])
     zone = _zone(time_zone, problems)
     if not paths:
         problems.add("(none)", None, "paths", "(none)", "at least one lead export")
+    if names is not None and len(names) != len(paths):
+        raise ValueError(f"names: got {len(names)}, expected one for each of {len(paths)} paths")
+    shown_names = [str(path) for path in paths] if names is None else [str(n) for n in names]
     tables: list[_Table] = []
-    for path in paths:
-        shown = str(path)
+    for path, shown in zip(paths, shown_names, strict=True):
         file = Path(path)
         if file.suffix.casefold() == ".xlsx":
             table = _xlsx_table(file, shown, problems)
@@ -94,7 +102,7 @@ def read_leads(
             tables.append(table)
     return _export(
         tables,
-        files=[str(p) for p in paths],
+        files=shown_names,
         mapping=mapping,
         zone=zone,
         time_zone=time_zone,

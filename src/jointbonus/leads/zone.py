@@ -73,6 +73,19 @@ class NonexistentTimeError(JointBonusError, ValueError):
     """A local time that the plan time zone's clocks skip (when they go forward)."""
 
 
+#: How many days past the one it needs :meth:`Zone.local_day` works out at a time.
+_AHEAD = 31
+
+
+def _ahead(day: date, days: int) -> date:
+    """``day`` moved by ``days`` days, or ``day`` itself near the ends of the calendar."""
+    try:
+        moved = day + timedelta(days=days)
+    except OverflowError:
+        return day
+    return moved if date.min < moved < date.max else day
+
+
 class Zone:
     """The plan time zone, or UTC when ``name`` is ``None``.
 
@@ -212,14 +225,30 @@ class Zone:
         return day
 
     def _cover_days(self, instant: datetime) -> None:
-        """Extend the days kept so that one of them holds ``instant``."""
+        """Extend the days kept so that one of them holds ``instant``.
+
+        The days kept grow at the end they need, by :data:`_AHEAD` days at a
+        time (an export read in time order needs a new day every day): each
+        day's first instant is worked out once, not again on every extension.
+        """
         day = self._find_day(instant)
-        low = min(self._day_list[0], day) if self._day_list else day
-        high = max(self._day_list[-1], day) if self._day_list else day
-        days = [low + _DAY * n for n in range((high - low).days + 1)]
-        self._day_list = days
-        self._day_starts = [self._start(d)[0] for d in days]
-        self._day_starts.append(self._start(high + _DAY)[0])
+        days, starts = self._day_list, self._day_starts
+        if not days:
+            days.append(day)
+            starts.append(self._start(day)[0])
+            starts.append(self._start(day + _DAY)[0])
+        if day > days[-1]:
+            high = max(day, _ahead(day, _AHEAD))
+            starts.pop()  # the first instant after the old last day
+            while days[-1] < high:
+                days.append(days[-1] + _DAY)
+                starts.append(self._start(days[-1])[0])
+            starts.append(self._start(high + _DAY)[0])
+        elif day < days[0]:
+            low = min(day, _ahead(day, -_AHEAD))
+            earlier = [low + _DAY * n for n in range((days[0] - low).days)]
+            self._day_list = earlier + days
+            self._day_starts = [self._start(d)[0] for d in earlier] + starts
 
     def month_of(self, instant: datetime) -> Month:
         """The local calendar month ``instant`` (aware) falls in.

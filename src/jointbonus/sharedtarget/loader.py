@@ -21,7 +21,7 @@ it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -32,7 +32,7 @@ from jointbonus.core.curves import Curve, LinearCurve, StepCurve
 from jointbonus.core.history import HistoryMonth
 from jointbonus.core.money import Currency
 from jointbonus.core.money import currency as make_currency
-from jointbonus.core.periods import Month
+from jointbonus.core.periods import Month, plan_months
 from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.io.reading import (
@@ -49,6 +49,7 @@ from jointbonus.io.reading import (
 )
 from jointbonus.sharedtarget.build import build_plan
 from jointbonus.sharedtarget.goals import GoalGateSpec, GoalSpec, MetricSpec, TeamSpec
+from jointbonus.sharedtarget.leadplan import LeadActuals, lead_actuals
 from jointbonus.sharedtarget.plan import Plan, Provenance
 from jointbonus.sharedtarget.schema import (
     CurveSection,
@@ -114,15 +115,34 @@ def load_plan(path: str | Path) -> Plan:
         gaps = len(problems.problems) == before
         check_months(history_rows, history_name, "month", problems, gaps=gaps)
     metrics = measured
+    leads: LeadActuals | None = None
     if settings is not None:
+        from_leads = settings.from_leads
         read_cleanly = {months_name, history_name}.isdisjoint(p.file for p in problems.problems)
         if months_file is not None and history_file is not None and read_cleanly:
-            metrics = _with_values(measured, [*month_rows, *history_rows])
+            metrics = _with_values(measured, [*month_rows, *history_rows], from_leads)
         _check_history_columns(history_rows, history_name, settings, metrics, problems)
         _check_metric_tables(settings, shown, text, problems)
+        if settings.leads is not None or from_leads:
+            leads = lead_actuals(
+                settings,
+                folder=folder,
+                shown=shown,
+                text=text,
+                months=_plan_months(settings),
+                typed={
+                    metric: {
+                        Month.parse(row.month): (name, line, getattr(row, f"{metric}_actual", None))
+                        for name, rows in ((months_name, month_rows), (history_name, history_rows))
+                        for line, row in rows
+                    }
+                    for metric in from_leads
+                },
+                problems=problems,
+            )
 
-    order = [shown, *names.values()]
-    if settings is None:
+    order = [shown, *names.values(), *(settings.leads.files if settings and settings.leads else ())]
+    if settings is None or (settings.from_leads and leads is None):
         raise PlanError(in_order(problems.problems, order))
 
     curve = _curve(
@@ -161,7 +181,7 @@ def load_plan(path: str | Path) -> Plan:
                     row.actual,
                     row.target,
                     row.paid,
-                    functional=_cells(row, metrics, "actual"),
+                    functional=_history_actuals(row, metrics, leads),
                     functional_targets=_cells(row, metrics, "target"),
                 )
                 for _, row in history_rows
@@ -182,7 +202,7 @@ def load_plan(path: str | Path) -> Plan:
             scale=scale,
             teams=teams,
             metrics=[
-                _metric_spec(name, settings.metrics.get(name, MetricSection()), month_rows)
+                _metric_spec(name, settings.metrics.get(name, MetricSection()), month_rows, leads)
                 for name in metrics
             ],
             functional_gate=settings.gates.functional_gate,
@@ -226,8 +246,31 @@ def load_plan(path: str | Path) -> Plan:
             member_lines=first_lines,
             month_lines={Month.parse(row.month): line for line, row in month_rows},
             history_lines={Month.parse(row.month): line for line, row in history_rows},
+            leads=leads.sources if leads is not None else None,
         ),
     )
+
+
+def _plan_months(settings: PlanFile) -> tuple[Month, ...]:
+    """The plan's months as its settings give them (none when they run past the calendar)."""
+    try:
+        return plan_months(Month.parse(settings.start), settings.months)
+    except JointBonusError:
+        return ()
+
+
+def _history_actuals(
+    row: HistoryRow, metrics: Sequence[str], leads: LeadActuals | None
+) -> dict[str, Decimal]:
+    """A history month's functional actuals: the file's, and the leads' for a lead metric."""
+    found = _cells(row, metrics, "actual")
+    if leads is not None:
+        month = Month.parse(row.month)
+        for metric, actuals in leads.history.items():
+            found.pop(metric, None)
+            if metric in metrics and month in actuals:
+                found[metric] = actuals[month]
+    return found
 
 
 def _file_names(settings: PlanFile | None, data: dict[str, Any] | None) -> dict[str, str]:
@@ -327,9 +370,11 @@ def _cells(row: MonthRow | HistoryRow, metrics: Sequence[str], kind: str) -> dic
 
 
 def _with_values(
-    metrics: Sequence[str], rows: Sequence[tuple[int, MonthRow | HistoryRow]]
+    metrics: Sequence[str],
+    rows: Sequence[tuple[int, MonthRow | HistoryRow]],
+    from_leads: Mapping[str, str],
 ) -> tuple[str, ...]:
-    """The metrics some row of the plan months or the history gives a value for.
+    """The metrics some row of the plan months or the history gives a value for, or the leads.
 
     A metric with none is one no file knows: a goal naming it is reported
     there, not as a column empty on every line.
@@ -337,21 +382,28 @@ def _with_values(
     return tuple(
         metric
         for metric in metrics
-        if any(
+        if metric in from_leads
+        or any(
             _cells(row, (metric,), "actual") or _cells(row, (metric,), "target") for _, row in rows
         )
     )
 
 
 def _metric_spec(
-    name: str, section: MetricSection, month_rows: Sequence[tuple[int, MonthRow]]
+    name: str,
+    section: MetricSection,
+    month_rows: Sequence[tuple[int, MonthRow]],
+    leads: LeadActuals | None,
 ) -> MetricSpec:
-    """A functional metric's plan months from the plan months file, its norm from ``[metrics]``."""
+    """A functional metric's plan months from the plan months file (its actuals from the
+    leads, for a lead metric), its norm from ``[metrics]``."""
     targets: dict[str | Month, Decimal] = {}
     actuals: dict[str | Month, Decimal | None] = {}
     for _, row in month_rows:
         targets.update((row.month, value) for value in _cells(row, (name,), "target").values())
         actuals.update((row.month, value) for value in _cells(row, (name,), "actual").values())
+    if leads is not None and name in leads.plan:
+        actuals = {month: value for month, value in leads.plan[name].items()}
     return MetricSpec(
         name,
         targets=targets,
@@ -436,12 +488,13 @@ def _check_history_columns(
             ("paid", "what the old plan paid that month (calibration.budget is 'from_history')")
         )
     for metric in metrics:
-        needed.append(
-            (
-                f"{metric}_actual",
-                f"the actual of the functional metric {metric} that month (a goal measures it)",
+        if metric not in settings.from_leads:
+            needed.append(
+                (
+                    f"{metric}_actual",
+                    f"the actual of the functional metric {metric} that month (a goal measures it)",
+                )
             )
-        )
         section = settings.metrics.get(metric)
         norm, where = settings.history.norm, "history.norm"
         if section is not None and section.norm is not None:

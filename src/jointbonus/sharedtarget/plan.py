@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from jointbonus.core.curves import Curve
 from jointbonus.core.history import Norm
@@ -21,9 +22,13 @@ from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member
 from jointbonus.sharedtarget.goals import Functional, Goal
 
+if TYPE_CHECKING:  # the plan only carries the figures: nothing here runs the leads code
+    from jointbonus.leads.metrics import LeadMetrics
+
 __all__ = [
     "Budget",
     "FundingStyle",
+    "LeadSources",
     "Neutrality",
     "Plan",
     "PlanMonth",
@@ -81,6 +86,24 @@ class Budget:
 
 
 @dataclass(frozen=True, slots=True)
+class LeadSources:
+    """Where a plan's functional actuals taken from a lead export came from.
+
+    ``metrics`` maps each plan metric whose actuals the leads give to the lead
+    figure it is (``followed_up_48h``); ``measured`` holds every month's
+    figures and the leads behind them, as of the plan's "as of" instant, for
+    the views that show them (the engine never reads it).
+    """
+
+    files: tuple[str, ...]
+    """The export files, as the plan names them."""
+    mapping: str
+    """The name of the mapping the files were read with (``salesforce``)."""
+    metrics: Mapping[str, str]
+    measured: LeadMetrics
+
+
+@dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a plan loaded from files read its values: the files, as the plan names them,
     and the line of each member, plan month and history month in them."""
@@ -95,6 +118,8 @@ class Provenance:
     """Plan month -> its line in the plan months file."""
     history_lines: Mapping[Month, int] = field(default_factory=dict)
     """History month -> its line in the history file."""
+    leads: LeadSources | None = None
+    """The lead export the plan takes functional actuals from (``None``: none)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,18 @@ loader parses with ``parse_float=Decimal``), CSV cells are text, and a Python
 from __future__ import annotations
 
 import functools
+from datetime import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
+    AwareDatetime,
+    BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
     ValidatorFunctionWrapHandler,
+    WithJsonSchema,
     WrapValidator,
     create_model,
     model_validator,
@@ -30,6 +34,7 @@ from jointbonus.io.fields import (
     Amount,
     Attainment,
     CapAmount,
+    Day,
     GoalWeight,
     Holdback,
     InputModel,
@@ -56,6 +61,8 @@ else:
     NeutralityChoice = choice(Neutrality)
 
 __all__ = [
+    "LEAD_FIGURES",
+    "BusinessHoursSection",
     "CalibrationSection",
     "CapsSection",
     "CurveSection",
@@ -65,6 +72,7 @@ __all__ = [
     "GoalSection",
     "HistoryRow",
     "HistorySection",
+    "LeadsSection",
     "MetricSection",
     "MonthRow",
     "PlanFile",
@@ -225,16 +233,124 @@ class TeamSection(InputModel):
     goals: list[GoalSection] = Field(default_factory=list)
 
 
-class MetricSection(InputModel):
-    """How a functional metric's norm is read from history: ``[metrics.<metric>]``.
+#: The lead figures a functional goal can take its actuals from: those where more is
+#: better, since a payout curve only rises (:data:`jointbonus.leads.METRICS` names them).
+LEAD_FIGURES = (
+    "leads_delivered",
+    "leads_accepted",
+    "followed_up_48h",
+    "sal_to_sql",
+    "marketing_revenue_share",
+)
+LeadFigure = Literal[
+    "leads_delivered", "leads_accepted", "followed_up_48h", "sal_to_sql", "marketing_revenue_share"
+]
 
-    Each setting left out is the plan's: ``history.norm``, no uplift,
-    ``history.window``.
+
+class MetricSection(InputModel):
+    """How a functional metric is read: ``[metrics.<metric>]``.
+
+    Its norm from history: each setting left out is the plan's
+    (``history.norm``, no uplift, ``history.window``). Its actuals, in the
+    plan months and the history: from the CSV files (``source = "file"``, the
+    default) or from the plan's lead export (``source = "leads"``), as the lead
+    figure ``figure`` (by default the one the metric is named after).
     """
 
     norm: NormChoice | None = None
     uplift: Number = Decimal(0)
     window: int | None = Field(default=None, ge=1, le=120)
+    source: Literal["file", "leads"] = "file"
+    figure: LeadFigure | None = None
+
+    @model_validator(mode="after")
+    def _figure_from_leads(self) -> MetricSection:
+        if self.figure is not None and self.source != "leads":
+            raise ValueError('figure names a lead figure: it needs source = "leads"')
+        return self
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(value: object) -> int:
+    if isinstance(value, str) and value.strip().casefold() in _WEEKDAYS:
+        return _WEEKDAYS.index(value.strip().casefold())
+    raise ValueError("a day of the week written out, such as Monday")
+
+
+def _clock_time(value: object) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            found = time.fromisoformat(value.strip())
+        except ValueError:
+            found = None
+        if found is not None and found.tzinfo is None and len(value.strip()) >= 5:
+            return found
+    raise ValueError("a local time of day written HH:MM, such as 09:00")
+
+
+Weekday = Annotated[
+    int,
+    BeforeValidator(_weekday),
+    WithJsonSchema({"type": "string", "enum": [d.capitalize() for d in _WEEKDAYS]}),
+]
+ClockTime = Annotated[
+    time,
+    BeforeValidator(_clock_time),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*[0-9]{2}:[0-9]{2}(:[0-9]{2})?\s*$"}),
+]
+#: A column a lead mapping names, by the mapping's field.
+MappingField = Literal[
+    "lead_id", "delivered", "source", "status", "accepted", "rejected", "rejection_reason",
+    "qualified", "stage", "won", "won_amount", "attribution",
+]  # fmt: skip
+LeadStatusChoice = Literal["open", "accepted", "rejected", "qualified"]
+DealStageChoice = Literal["open", "won", "lost"]
+
+
+class BusinessHoursSection(InputModel):
+    """The working calendar the handling hours are counted over: ``[leads.business_hours]``."""
+
+    weekdays: list[Weekday] = Field(
+        default_factory=lambda: [0, 1, 2, 3, 4], min_length=1, max_length=7
+    )
+    start: ClockTime = time(9)
+    end: ClockTime = time(17)
+    holidays: list[Day] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BusinessHoursSection:
+        if not self.start < self.end:
+            raise ValueError(f"an end of the working day after its start ({self.start:%H:%M})")
+        return self
+
+
+class LeadsSection(InputModel):
+    """The lead export a plan takes functional actuals from: ``[leads]``.
+
+    ``mapping`` names the CRM's default columns (``salesforce`` or
+    ``hubspot``); ``columns`` renames any of them (a status or stage column
+    the export lacks is named ``""``); ``marketing_sources``,
+    ``other_sources``, ``statuses`` and ``stages`` replace the default's
+    lists of values. ``as_of`` is the instant the export was taken, with its
+    UTC offset: a figure whose window is still open then is pending.
+    """
+
+    files: list[Name] = Field(min_length=1, max_length=100)
+    mapping: Literal["salesforce", "hubspot"] = "salesforce"
+    columns: dict[MappingField, str] = Field(default_factory=dict)
+    date_order: Literal["iso", "month_first", "day_first"] | None = None
+    marketing_sources: list[Name] | None = None
+    other_sources: list[Name] | None = None
+    statuses: dict[Name, LeadStatusChoice] | None = None
+    stages: dict[Name, DealStageChoice] | None = None
+    time_zone: Name | None = None
+    as_of: AwareDatetime
+    handling_hours: int = Field(default=48, ge=1, le=10_000)
+    business_hours: BusinessHoursSection | None = None
 
 
 class GatesSection(InputModel):
@@ -294,6 +410,16 @@ class PlanFile(PlanHeader):
     metrics: dict[MetricName, MetricSection] = Field(default_factory=dict)
     gates: GatesSection = GatesSection()
     caps: CapsSection = CapsSection()
+    leads: LeadsSection | None = None
+
+    @property
+    def from_leads(self) -> dict[str, str]:
+        """Each metric that takes its actuals from the leads, and the lead figure it is."""
+        return {
+            name: section.figure or name
+            for name, section in self.metrics.items()
+            if section.source == "leads"
+        }
 
     @property
     def team_tables(self) -> dict[str, TeamSection]:

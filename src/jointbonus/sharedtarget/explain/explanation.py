@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError
+from jointbonus.sharedtarget.explain.leads import lead_actual_figures, leads_step
 from jointbonus.sharedtarget.explain.model import (
     ExplainError,
     Explanation,
@@ -145,8 +146,13 @@ def _weighted_steps(
     eligible: bool,
     money: Money,
     sources: Sources,
+    leads: bool = False,
 ) -> list[Step]:
-    """The steps after the target of a plan with functional goals: see :mod:`.parts`."""
+    """The steps after the target of a plan with functional goals: see :mod:`.parts`.
+
+    With ``leads``, each goal whose actuals come from the leads is followed by
+    the leads behind its figure.
+    """
     plan = result.plan
     member = place.member
     position = place.position
@@ -178,6 +184,9 @@ def _weighted_steps(
             continue
         labels.append(g.goal.metric)
         steps.append(goal_step(result, month, g, sources))
+        listed = leads_step(plan, g.goal.metric, month.month) if leads else None
+        if listed is not None:
+            steps.append(listed)
         if not pays:
             continue
         if pool_funding:
@@ -216,6 +225,12 @@ def _pending_step(result: Result, month: MonthResult) -> Step:
         metric_month = next(m for m in metric.months if m.month == month.month)
         if metric_month.actual is None:
             missing.append(metric.name)
+    from_leads = [
+        figure
+        for name in missing
+        for figure in lead_actual_figures(plan, name, month.month)
+        if figure.key != "lead_export"
+    ]
     return Step(
         "pending",
         "Pending",
@@ -227,19 +242,28 @@ def _pending_step(result: Result, month: MonthResult) -> Step:
                 "a month is paid once the shared metric and every functional metric have "
                 "their actual",
             ),
+            *from_leads,
         ),
     )
 
 
 def explain(
-    result: Result, member_id: str, month: str | Month, sources: Sources | None = None
+    result: Result,
+    member_id: str,
+    month: str | Month,
+    sources: Sources | None = None,
+    *,
+    leads: bool = False,
 ) -> Explanation:
     """Explain what ``member_id`` was paid for ``month`` in ``result``, step by step.
 
     ``sources`` names the files (and lines) the inputs came from; by default,
     for a plan loaded from files, where the loader read them
-    (:func:`~jointbonus.sharedtarget.explain.find_sources`). Raises :class:`ExplainError`
-    for a member or month the plan does not have, with some valid choices.
+    (:func:`~jointbonus.sharedtarget.explain.find_sources`). A goal whose
+    actuals come from the plan's lead export shows the lead counts that make
+    its actual; with ``leads``, every lead behind the figure follows it.
+    Raises :class:`ExplainError` for a member or month the plan does not have,
+    with some valid choices.
     """
     plan = result.plan
     sources = sources or find_sources(plan, member_id, month)
@@ -259,7 +283,7 @@ def explain(
     if plan.weighted:
         steps += _weighted_steps(
             result, month_result, place=place, eligible=bool(eligible), money=money,
-            sources=sources,
+            sources=sources, leads=leads,
         )  # fmt: skip
     elif month_result.status is MonthStatus.PAID and eligible:
         steps += _shared_steps(result, month_result, place=place, money=money)

@@ -25,6 +25,7 @@ from fractions import Fraction
 from math import floor
 
 from jointbonus.core.periods import YEAR
+from jointbonus.sharedtarget.explain.leads import lead_actual_figures
 from jointbonus.sharedtarget.explain.model import Figure, Place, Sources, Step, group_of
 from jointbonus.sharedtarget.explain.split import split_unit
 from jointbonus.sharedtarget.explain.steps import curve_rule
@@ -372,6 +373,7 @@ def goal_step(
     metric_month = next(mm for mm in metric.months if mm.month == month.month)
     source = metric_month.target_source
     from_curve = goal.curve.factor(g.attainment)
+    from_leads = lead_actual_figures(plan, goal.metric, month.month)
     figures = [
         Figure(
             "target",
@@ -390,8 +392,13 @@ def goal_step(
             "actual",
             "Actual",
             str(g.actual),
-            f"{where} ({goal.metric}_actual)" if where else f"the plan's {goal.metric} actual",
+            "the leads' figure (below), from the plan's lead export"
+            if from_leads
+            else f"{where} ({goal.metric}_actual)"
+            if where
+            else f"the plan's {goal.metric} actual",
         ),
+        *from_leads,
         Figure(
             "attainment",
             "Attainment",

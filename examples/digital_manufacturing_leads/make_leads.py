@@ -1,8 +1,8 @@
-"""Make the Digital Manufacturing example's lead export: ``data/leads.csv``.
+"""Make the lead export of examples/digital_manufacturing_leads: ``data/leads.csv``.
 
 Usage (from the repository's root)::
 
-    python examples/digital_manufacturing/make_leads.py
+    python examples/digital_manufacturing_leads/make_leads.py
 
 A synthetic Salesforce export (a lead report with the converted
 opportunity's fields, :data:`jointbonus.leads.SALESFORCE`'s columns and a
@@ -10,22 +10,23 @@ opportunity's fields, :data:`jointbonus.leads.SALESFORCE`'s columns and a
 team from January 2023 to October 2026: the three years of history and the
 plan months that have actuals. Read in the plan time zone America/Chicago
 as of :data:`AS_OF` (midnight at the start of 1 December 2026 in Chicago),
-its monthly figures are those of ``data/history.csv`` and
-``data/plan_months.csv`` -- ``leads_accepted_actual`` exactly,
-``followed_up_48h_actual`` and ``sal_to_sql_actual`` to within a rounding of
-one lead -- so a plan could take its functional actuals from the leads.
+its monthly figures are those of ``lead_shape.csv`` beside this script (the
+functional actuals the plan's CSV files held before the plan took them from
+the leads) -- ``leads_accepted`` exactly, ``followed_up_48h`` and
+``sal_to_sql`` to within a rounding of one lead -- and the plan takes its
+functional actuals from the leads (``[leads]`` in ``plan.toml``).
 
 How each month is made (seeded, so the same seed gives the same bytes):
 
 * about 78% of a month's delivered leads are accepted, the number that
-  makes ``leads_accepted_actual``; delivered on working days (weekends
+  makes ``leads_accepted``; delivered on working days (weekends
   rarely) between 07:00 and 19:00 Chicago time;
 * the others are rejected with a reason, a few without one (listed for
   review), and up to two are never handled;
 * of the accepted and reasonably rejected leads, the share
-  ``followed_up_48h_actual`` of the month's deliveries is handled within 48
+  ``followed_up_48h`` of the month's deliveries is handled within 48
   hours, the rest 49 to 140 hours after delivery;
-* by month of acceptance, the share ``sal_to_sql_actual`` of accepted leads
+* by month of acceptance, the share ``sal_to_sql`` of accepted leads
   converts (becomes sales-qualified) within a calendar month; about a third
   of the others convert later, and an accepted lead never converted for two
   months is closed as not converted;
@@ -61,6 +62,8 @@ from jointbonus.leads import Zone, qualifying_deadline
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 OUTPUT = DATA / "leads.csv"
+#: The monthly figures the export is made to show.
+SHAPE = HERE / "lead_shape.csv"
 SEED = 2026
 TIME_ZONE = "America/Chicago"
 #: When the export was taken: midnight at the start of 1 December 2026 in Chicago.
@@ -122,18 +125,15 @@ class Row:
 
 
 def targets() -> dict[Month, Target]:
-    """Each month's actuals from data/history.csv and data/plan_months.csv."""
+    """Each month's figures from lead_shape.csv."""
     found: dict[Month, Target] = {}
-    for name in ("history.csv", "plan_months.csv"):
-        with (DATA / name).open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                if not row.get("leads_accepted_actual"):
-                    continue
-                found[Month.parse(row["month"])] = Target(
-                    int(row["leads_accepted_actual"]),
-                    Fraction(row["followed_up_48h_actual"]),
-                    Fraction(row["sal_to_sql_actual"]),
-                )
+    with SHAPE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            found[Month.parse(row["month"])] = Target(
+                int(row["leads_accepted"]),
+                Fraction(row["followed_up_48h"]),
+                Fraction(row["sal_to_sql"]),
+            )
     return found
 
 
