@@ -247,11 +247,10 @@ def _standing_rows(member: Member) -> list[str]:
 
 
 def _member_teams(plan: Plan, member: Member) -> list[str]:
-    """The teams ``member`` is in during the plan's months, in the plan's team order."""
+    """The teams ``member`` is in during the plan's months, in the order they are in them."""
     if not member.changes:
         return [member.team]
-    teams = {member.team_in(m.month) for m in plan.months}
-    return [t.team for t in plan.functional.terms if t.team in teams]
+    return list(dict.fromkeys(member.team_in(m.month) for m in plan.months))
 
 
 def _part_months(result: Result, member: Member, lines: Sequence[Line], total: int) -> list[str]:
@@ -264,7 +263,8 @@ def _part_months(result: Result, member: Member, lines: Sequence[Line], total: i
     currency = plan.currency
     code = currency.code
     teams = _member_teams(plan, member)
-    metrics = [g.metric for t in plan.functional.terms if t.team in teams for g in t.goals]
+    goals = {t.team: [g.metric for g in t.goals] for t in plan.functional.terms}
+    metrics = [metric for team in teams for metric in goals.get(team, [])]
     capped = plan.functional.caps.any
 
     def money(amount: Decimal) -> str:
