@@ -22,13 +22,13 @@ A member's standing can change: each :class:`Member` value is one roster row
 The weight in a month sums the rows; a day no row covers is time away
 (weight 0). Rows may not overlap (:func:`overlaps`).
 
->>> moved = Member.from_rows([
-...     Member("S02", "marketing", date(2024, 1, 1), date(2024, 2, 14), D("1")),
+>>> part_time = Member.from_rows([
+...     Member("S02", "sales", date(2024, 1, 1), date(2024, 2, 14), D("1")),
 ...     Member("S02", "sales", date(2024, 2, 15), None, D("0.5")),
 ... ])
->>> moved.team, moved.start, moved.fte, len(moved.rows)
-('sales', datetime.date(2024, 1, 1), Decimal('0.5'), 2)
->>> moved.weight(Month(2024, 2))  # 1 x 14 days + 0.5 x 15 days, of 29
+>>> part_time.start, part_time.fte, len(part_time.rows)
+(datetime.date(2024, 1, 1), Decimal('0.5'), 2)
+>>> part_time.weight(Month(2024, 2))  # 1 x 14 days + 0.5 x 15 days, of 29
 Fraction(43, 58)
 """
 
