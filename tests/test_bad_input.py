@@ -307,12 +307,50 @@ CASES = [
         "on or after start 2023-11-13",
     ),
     Case(
-        "duplicate-member-id",
+        "overlapping-rows-of-one-member",
         sub(ROSTER, "DM-S03,", "DM-S02,"),
         ROSTER,
         4,
-        "id",
-        "each member once (also on line 3)",
+        "start",
+        "no row overlapping line 3, member DM-S02's row from 2020-06-15 with no end date",
+    ),
+    Case(
+        "overlapping-bounded-rows-of-one-member",
+        sub(
+            ROSTER,
+            "DM-M03,marketing,2022-08-22,,",
+            "DM-M03,marketing,2022-08-22,2026-07-31,1,66000.00,9900.00\nDM-M03,sales,2026-07-31,,",
+        ),
+        ROSTER,
+        14,
+        "start",
+        "a date after 2026-07-31, the end of line 13, member DM-M03's row before it",
+    ),
+    Case(
+        "team-change-within-a-month",
+        sub(
+            ROSTER,
+            "DM-M03,marketing,2022-08-22,,",
+            "DM-M03,marketing,2022-08-22,2026-07-14,1,66000.00,9900.00\nDM-M03,sales,2026-07-15,,",
+        ),
+        ROSTER,
+        14,
+        "team",
+        "marketing, member DM-M03's team on line 13 in 2026-07: a member changes team on the "
+        "first day of a month",
+    ),
+    Case(
+        "unknown-team-on-a-later-row",
+        sub(
+            ROSTER,
+            "DM-M03,marketing,2022-08-22,,",
+            "DM-M03,marketing,2022-08-22,2026-06-30,1,66000.00,9900.00\n"
+            "DM-M03,field sales,2026-07-01,,",
+        ),
+        ROSTER,
+        14,
+        "team",
+        "one of sales, marketing",
     ),
     Case("missing-id", sub(ROSTER, "DM-S05,", ","), ROSTER, 6, "id", "required"),
     Case("fte-zero", sub(ROSTER, ",0.6,", ",0,"), ROSTER, 14, "fte", "above 0 and at most 1"),

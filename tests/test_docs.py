@@ -287,7 +287,7 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     roster = broken / "data" / "roster.csv"
     rows = roster.read_text(encoding="utf-8").split("\n")
     rows[3] = rows[3].replace(",1,", ",1.5,", 1)  # line 4: an FTE above 1
-    rows[8] = "DM-S02" + rows[8][len("DM-S08") :]  # line 9: an id given twice
+    rows[8] = "DM-S02" + rows[8][len("DM-S08") :]  # line 9: a row overlapping line 3's
     roster.write_text("\n".join(rows), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     yield tmp_path

@@ -250,3 +250,105 @@ def test_member_id_must_not_be_blank(bad_id: str) -> None:
 def test_roster_error_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="fte"):
         member(date(2020, 1, 1), fte="0")
+
+
+# -- several rows: a standing that changes ----------------------------------------
+
+
+def row(start: date, end: date | None, team: str = "sales", fte: str = "1") -> Member:
+    return Member("M01", team, start, end, D(fte))
+
+
+def test_one_row_is_the_member_itself() -> None:
+    only = row(date(2020, 1, 1), None)
+    assert Member.from_rows([only]) is only
+    assert only.rows == (only,)
+    assert only.changes == ()
+
+
+def test_rows_in_date_order_and_the_person_as_they_stand_at_the_end() -> None:
+    later = row(date(2026, 7, 1), None, team="sales", fte="0.5")
+    earlier = row(date(2020, 1, 1), date(2026, 6, 30), team="marketing")
+    person = Member.from_rows([later, earlier])
+    assert person.rows == (earlier, later)
+    assert (person.id, person.team, person.start, person.end, person.fte) == (
+        "M01",
+        "sales",
+        date(2020, 1, 1),
+        None,
+        D("0.5"),
+    )
+    assert person.team_in(Month(2026, 6)) == "marketing"
+    assert person.team_in(Month(2026, 7)) == "sales"
+    assert person.team_in(Month(2019, 1)) == "marketing"  # before the start: the first row
+
+
+def test_weight_sums_the_rows_of_a_month() -> None:
+    # full time to 14 September, then 0.5: (1 x 14 + 0.5 x 16) / 30 = 22/30
+    person = Member.from_rows(
+        [row(date(2020, 1, 1), date(2026, 9, 14)), row(date(2026, 9, 15), None, fte="0.5")]
+    )
+    assert person.weight(Month(2026, 9)) == Fraction(22, 30)
+    assert person.weight(Month(2026, 10)) == Fraction(1, 2)
+    standing = person.standing(Month(2026, 9), pay_leavers_for_exit_month=False)
+    assert standing == Standing(30, FTE_SCALE * 14 + FTE_SCALE // 2 * 16, "")
+
+
+def test_splitting_a_row_changes_no_weight() -> None:
+    whole = row(date(2026, 1, 10), date(2026, 11, 20), fte="0.6")
+    split = Member.from_rows(
+        [
+            row(date(2026, 1, 10), date(2026, 5, 16), fte="0.6"),
+            row(date(2026, 5, 17), date(2026, 11, 20), fte="0.6"),
+        ]
+    )
+    for number in range(1, 13):
+        month = Month(2026, number)
+        assert split.weight(month) == whole.weight(month)
+        for leavers in (False, True):
+            assert split.standing(month, leavers) == whole.standing(month, leavers)
+
+
+def test_a_gap_between_rows_is_time_away() -> None:
+    person = Member.from_rows(
+        [row(date(2020, 1, 1), date(2026, 3, 15)), row(date(2026, 5, 1), None)]
+    )
+    assert person.weight(Month(2026, 3)) == Fraction(15, 31)
+    assert person.weight(Month(2026, 4)) == 0
+    april = person.standing(Month(2026, 4), pay_leavers_for_exit_month=False)
+    assert april == Standing(0, 0, "away from 2026-03-16 to 2026-04-30 (no roster row)")
+    # leaving a row for a gap is not leaving the plan: March pays its 15 days
+    march = person.standing(Month(2026, 3), pay_leavers_for_exit_month=False)
+    assert march == Standing(15, FTE_SCALE * 15, "")
+
+
+def test_the_leaver_rule_applies_to_the_last_row() -> None:
+    person = Member.from_rows(
+        [row(date(2020, 1, 1), date(2026, 3, 31)), row(date(2026, 4, 1), date(2026, 4, 10))]
+    )
+    april = Month(2026, 4)
+    assert person.standing(april, pay_leavers_for_exit_month=False).units == 0
+    assert "left on 2026-04-10" in person.standing(april, pay_leavers_for_exit_month=False).reason
+    assert person.standing(april, pay_leavers_for_exit_month=True).units == FTE_SCALE * 10
+    assert person.standing(Month(2026, 5), False).reason == "left on 2026-04-10"
+    assert person.standing(Month(2019, 5), False).reason == "not yet started (starts 2020-01-01)"
+
+
+def test_overlapping_rows_are_refused_naming_both() -> None:
+    first = row(date(2020, 1, 1), date(2026, 6, 30))
+    second = row(date(2026, 6, 30), None)
+    with pytest.raises(RosterError, match=r"rows 0 and 1 overlap .*2026-06-30 and 2026-06-30"):
+        Member.from_rows([first, second])
+
+
+def test_an_open_row_overlaps_every_later_one() -> None:
+    rows = [row(date(2020, 1, 1), None), row(date(2027, 1, 1), date(2027, 2, 1))]
+    with pytest.raises(RosterError, match="no end date"):
+        Member.from_rows(rows)
+
+
+def test_rows_of_different_ids_are_not_one_person() -> None:
+    with pytest.raises(RosterError, match="id: got M01, M02"):
+        Member.from_rows([row(date(2020, 1, 1), None), member(date(2028, 1, 1), id="M02")])
+    with pytest.raises(RosterError, match="at least one roster row"):
+        Member.from_rows([])

@@ -2,8 +2,9 @@
 
 Nothing here reuses the library's own weights, proration, eligibility or
 rounding: days are counted one calendar day at a time, weights are built
-from the member's dates and FTE, and the leaver rule is applied from its
-plain statement. The library is used only to build plans, calibrate and pay.
+from the dates and FTE of the roster row that covers each day, and the leaver
+rule is applied from its plain statement. The library is used only to build
+plans, calibrate and pay.
 """
 
 from __future__ import annotations
@@ -43,37 +44,51 @@ def calendar_days(month: Month) -> list[date]:
     return days
 
 
+def row_on(member: Member, day: date) -> Member | None:
+    """The roster row of ``member`` that covers ``day`` (``None``: not in the plan that day)."""
+    for row in member.rows:
+        if row.start <= day and (row.end is None or day <= row.end):
+            return row
+    return None
+
+
 def days_active(member: Member, month: Month) -> int:
-    """Days of ``month`` from the member's start to their end, both inclusive."""
-    return sum(
-        1
-        for day in calendar_days(month)
-        if member.start <= day and (member.end is None or day <= member.end)
-    )
+    """Days of ``month`` a row of the member covers, from its start to its end inclusive."""
+    return sum(1 for day in calendar_days(month) if row_on(member, day) is not None)
 
 
-def eligible_weight(plan: Plan, member: Member, month: Month) -> Fraction:
-    """FTE x days active / days in the month; 0 for a leaver the plan does not pay."""
+def _by_day(plan: Plan, member: Member, month: Month, by: str | None) -> Fraction:
+    """The sum over the month's days of FTE (x the row's ``by`` amount) / days in the month;
+    0 for a leaver the plan does not pay (the end of the member's last row)."""
     days = calendar_days(month)
-    active = days_active(member, month)
-    if active == 0:
+    rows = [row_on(member, day) for day in days]
+    if not any(rows):
         return Fraction(0)
     left_early = member.end is not None and member.end < days[-1]
     if left_early and not plan.pay_leavers_for_exit_month:
         return Fraction(0)
-    return Fraction(str(member.fte)) * Fraction(active, len(days))
+    total = Fraction(0)
+    for row in rows:
+        if row is None:
+            continue
+        amount = getattr(row, by) if by is not None else 1
+        total += Fraction(str(row.fte)) * Fraction(str(amount if amount is not None else 0))
+    return total / len(days)
+
+
+def eligible_weight(plan: Plan, member: Member, month: Month) -> Fraction:
+    """FTE x days active / days in the month, day by day; 0 for a leaver the plan does not pay."""
+    return _by_day(plan, member, month, None)
 
 
 def split_weight(plan: Plan, member: Member, month: Month) -> Fraction:
-    """The member's weight in the month's split: weight x (1, salary or target bonus)."""
-    weight = eligible_weight(plan, member, month)
+    """The member's weight in the month's split: weight x (1, salary or target bonus), day by
+    day with the row of each day."""
     if plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS:
-        by = member.target_bonus
-    elif plan.split is Split.SALARY:
-        by = member.salary
-    else:
-        return weight
-    return weight * Fraction(str(by if by is not None else 0))
+        return _by_day(plan, member, month, "target_bonus")
+    if plan.split is Split.SALARY:
+        return _by_day(plan, member, month, "salary")
+    return _by_day(plan, member, month, None)
 
 
 def someone_eligible(plan: Plan, month: Month) -> bool:

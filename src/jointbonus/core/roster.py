@@ -15,12 +15,29 @@ leave on the month's last day are not leavers of that month.
 >>> m = Member("S01", "sales", date(2024, 2, 10), None, D("0.5"))
 >>> m.weight(Month(2024, 2))  # 0.5 x 20 of 29 days (10 to 29 February 2024)
 Fraction(10, 29)
+
+A member's standing can change: each :class:`Member` value is one roster row
+(team, FTE, salary and target bonus from ``start`` to ``end``), and
+:meth:`Member.from_rows` makes one person of several rows with the same id.
+The weight in a month sums the rows; a day no row covers is time away
+(weight 0). Rows may not overlap (:func:`overlaps`).
+
+>>> part_time = Member.from_rows([
+...     Member("S02", "sales", date(2024, 1, 1), date(2024, 2, 14), D("1")),
+...     Member("S02", "sales", date(2024, 2, 15), None, D("0.5")),
+... ])
+>>> part_time.start, part_time.fte, len(part_time.rows)
+(datetime.date(2024, 1, 1), Decimal('0.5'), 2)
+>>> part_time.weight(Month(2024, 2))  # 1 x 14 days + 0.5 x 15 days, of 29
+Fraction(43, 58)
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -39,6 +56,7 @@ __all__ = [
     "annual_amount",
     "fte_problem",
     "fte_units",
+    "overlaps",
     "standing_in",
 ]
 
@@ -112,6 +130,12 @@ class Member:
     plan that splits the pool by salary, or funds bonuses individually,
     needs them. Numbers may be given as Decimals, ints or text; a float is
     refused (:class:`~jointbonus.errors.FloatMoneyError`).
+
+    A member whose standing changes is made of several such values, one per
+    roster row, by :meth:`from_rows`; its own fields then read as the person
+    stands at the end: ``start`` the first row's, ``end``, ``team``, ``fte``,
+    ``salary`` and ``target_bonus`` the last row's. :attr:`rows` holds every
+    row, in date order.
     """
 
     id: str
@@ -123,6 +147,9 @@ class Member:
     target_bonus: Decimal | None
     fte_units: int = field(init=False, repr=False, compare=False)
     """FTE in millionths (0.6 -> 600000)."""
+    changes: tuple[Member, ...] = field(init=False, repr=False)
+    """The roster rows of a member whose standing changes, in date order; empty for a
+    member of one row (see :attr:`rows`)."""
 
     def __init__(  # noqa: PLR0917 - the positional order is the public API
         self,
@@ -161,6 +188,7 @@ class Member:
             ("salary", salary_value),
             ("target_bonus", bonus_value),
             ("fte_units", units),
+            ("changes", ()),
         ):
             object.__setattr__(self, name, value)
 
@@ -192,15 +220,143 @@ class Member:
         set_field(member, "salary", salary)
         set_field(member, "target_bonus", target_bonus)
         set_field(member, "fte_units", fte_units)
+        set_field(member, "changes", ())
         return member
 
+    @classmethod
+    def from_rows(cls, rows: Sequence[Member]) -> Member:
+        """One person of the roster rows ``rows``: one id, rows that do not overlap.
+
+        The rows are put in date order; a single row is returned as it is.
+        Raises :class:`RosterError` naming both rows (by their place in
+        ``rows``) where two overlap, or when the ids differ.
+        """
+        rows = [row for given in rows for row in given.rows]  # a person given is their rows
+        if not rows:
+            raise RosterError("rows: got none, expected at least one roster row of the member")
+        ids = sorted({row.id for row in rows})
+        if len(ids) > 1:
+            raise RosterError(f"id: got {', '.join(ids)}, expected one member id for all rows")
+        found = overlaps(rows)
+        if found:
+            first, second = found[0]
+            raise RosterError(
+                f"member {ids[0]}: rows {first} and {second} overlap "
+                f"({_range(rows[first])} and {_range(rows[second])}), "
+                "expected rows that do not overlap"
+            )
+        if len(rows) == 1:
+            return rows[0]
+        ordered = tuple(sorted(rows, key=_start_of))
+        last = ordered[-1]
+        member = cls.checked(
+            last.id,
+            last.team,
+            ordered[0].start,
+            last.end,
+            last.fte,
+            last.fte_units,
+            last.salary,
+            last.target_bonus,
+        )
+        object.__setattr__(member, "changes", ordered)
+        return member
+
+    @property
+    def rows(self) -> tuple[Member, ...]:
+        """The member's roster rows in date order: itself alone, unless its standing changes."""
+        return self.changes or (self,)
+
+    def row_in(self, month: Month) -> Member:
+        """The row that says how the member stands in ``month``: the last row that begins by
+        the month's end (the first row, for a month before the member starts)."""
+        if not self.changes:
+            return self
+        last_day = month.last_day
+        found = self.changes[0]
+        for row in self.changes[1:]:
+            if row.start > last_day:
+                break
+            found = row
+        return found
+
+    def team_in(self, month: Month) -> str:
+        """The member's team in ``month`` (:meth:`row_in`)."""
+        return self.team if not self.changes else self.row_in(month).team
+
     def weight(self, month: Month) -> Fraction:
-        """FTE x days active / days in the month, exact (leaver rule not applied)."""
-        return Fraction(self.fte) * Fraction(active_days(month, self.start, self.end), month.days)
+        """The sum over the rows of FTE x days active / days in the month, exact (leaver
+        rule not applied)."""
+        return sum(
+            (
+                Fraction(row.fte) * Fraction(active_days(month, row.start, row.end), month.days)
+                for row in self.rows
+            ),
+            Fraction(0),
+        )
 
     def standing(self, month: Month, pay_leavers_for_exit_month: bool) -> Standing:
-        """The member's eligible weight in ``month`` under the plan's leaver rule."""
-        return standing_in(month, self.start, self.end, self.fte_units, pay_leavers_for_exit_month)
+        """The member's eligible weight in ``month`` under the plan's leaver rule.
+
+        For a member of several rows the units sum the rows' FTE x days; a
+        month no row touches reads ``away from ... to ...`` between two rows;
+        the leaver rule applies to the last row's end alone (between rows the
+        member has not left the plan).
+        """
+        if not self.changes:
+            return standing_in(
+                month, self.start, self.end, self.fte_units, pay_leavers_for_exit_month
+            )
+        days = self.row_days(month)
+        total = sum(days)
+        if total == 0:
+            if self.start > month.last_day or (self.end is not None and self.end < month.first_day):
+                return standing_in(month, self.start, self.end, 1, pay_leavers_for_exit_month)
+            return Standing(0, 0, self.away_in(month))
+        last = self.changes[-1]
+        units = sum(row.fte_units * d for row, d in zip(self.changes, days, strict=True))
+        left = standing_in(month, last.start, last.end, 1, pay_leavers_for_exit_month)
+        if days[-1] and not left.units:  # leaves before the month ends, and is not paid for it
+            return Standing(total, 0, left.reason)
+        return Standing(total, units, "")
+
+    def row_days(self, month: Month) -> tuple[int, ...]:
+        """Days of ``month`` each of :attr:`rows` covers."""
+        return tuple(active_days(month, row.start, row.end) for row in self.rows)
+
+    def away_in(self, month: Month) -> str:
+        """Why a month between two rows has weight 0: the days no row covers."""
+        for before, after in itertools.pairwise(self.rows):
+            if before.end is not None and before.end < month.first_day <= after.start:
+                first = before.end + timedelta(days=1)
+                last = after.start - timedelta(days=1)
+                return f"away from {first.isoformat()} to {last.isoformat()} (no roster row)"
+        return "away (no roster row)"
+
+
+def overlaps(rows: Sequence[Member]) -> list[tuple[int, int]]:
+    """Pairs of rows of one member that share a day, as places in ``rows`` (earlier first).
+
+    >>> overlaps([Member("A", "sales", date(2024, 1, 1), date(2024, 6, 30), 1),
+    ...           Member("A", "sales", date(2024, 6, 30), None, 1)])
+    [(0, 1)]
+    """
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].start, i))
+    found = []
+    for before, after in itertools.pairwise(order):
+        end = rows[before].end
+        if end is None or end >= rows[after].start:
+            found.append((before, after))
+    return found
+
+
+def _start_of(row: Member) -> date:
+    return row.start
+
+
+def _range(row: Member) -> str:
+    to = row.end.isoformat() if row.end is not None else "no end date"
+    return f"{row.start.isoformat()} to {to}"
 
 
 def standing_in(

@@ -551,28 +551,19 @@ def _read_roster(path: Path, shown: str, problems: Collector) -> list[tuple[int,
 
 
 def read_members(path: Path, shown: str, problems: Collector) -> list[tuple[int, Member]]:
-    """The roster's members with their lines; each id once, end on or after start.
+    """The roster's rows with their lines, each row a member's standing; end on or after start.
 
+    A member id may have several rows (a standing that changes); the plan
+    checks them together and makes them one person.
     The cells were checked by the roster's field types, which apply the core's
     rules (:func:`~jointbonus.core.roster.fte_problem`), so each member is made
     without checking them again.
     """
     members: list[tuple[int, Member]] = []
-    first_line: dict[str, int] = {}
     fte_units: dict[Decimal, int] = {}  # FTE -> its units; a roster has few distinct FTEs
     for line, (member_id, team, start, end, fte, salary, bonus) in _read_roster(
         path, shown, problems
     ):
-        if member_id in first_line:
-            problems.add(
-                shown,
-                line,
-                "id",
-                member_id,
-                f"each member once (also on line {first_line[member_id]})",
-            )
-            continue
-        first_line[member_id] = line
         if end is not None and end < start:
             problems.add(shown, line, "end", end.isoformat(), f"a date on or after start {start}")
             continue

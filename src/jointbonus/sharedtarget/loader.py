@@ -219,6 +219,7 @@ def load_plan(path: str | Path) -> Plan:
                 settings=settings,
                 months={row.month: line for line, row in month_rows},
                 members={member.id: line for line, member in member_rows},
+                rows=tuple(line for line, _ in member_rows),
                 history={row.month: line for line, row in history_rows},
                 teams=tuple(settings.team_tables),
                 metrics=settings.measured,
@@ -561,6 +562,8 @@ class _Sources:
     """Plan month (``2026-01``) -> line in the plan months file."""
     members: dict[str, int]
     """Member id -> line in the roster."""
+    rows: tuple[int, ...]
+    """The line in the roster of each row handed to :func:`build_plan`, by its place."""
     history: dict[str, int]
     """History month -> line in the history file."""
     teams: tuple[str, ...] = ()
@@ -572,6 +575,14 @@ class _Sources:
         """The history line of the first history month ``text`` names."""
         months = [m for m in _MONTH_IN_TEXT.findall(text) if m in self.history]
         return self.history[months[0]] if months else None
+
+
+#: A roster row named by its place in the members handed to :func:`build_plan`.
+_ROW = re.compile(r"members\[(\d+)\]")
+
+
+def _row_line(sources: _Sources, place: int) -> int | None:
+    return sources.rows[place] if place < len(sources.rows) else None
 
 
 _MONTH_IN_TEXT = re.compile(r"\b(\d{4}-\d{2})\b", re.ASCII)
@@ -635,14 +646,16 @@ def _locate(found: Sequence[Problem], sources: _Sources) -> list[Problem]:
         file: str = sources.plan
         line: int | None = None
         words = field.split(" ")
-        if words[0] == "member" and len(words) >= 3:  # member <id> <column>; ids may hold spaces
+        row = _ROW.fullmatch(words[0])
+        if row is not None and len(words) == 2:  # members[<place>] <column>: a row of several
+            file, field = settings.roster.file, words[1]
+            line = _row_line(sources, int(row[1]))
+            expected = _ROW.sub(lambda found: f"line {_row_line(sources, int(found[1]))}", expected)
+        elif words[0] == "member" and len(words) >= 3:  # member <id> <column>; ids may hold spaces
             file, column = settings.roster.file, words[-1]
             line = sources.members.get(" ".join(words[1:-1]))
             if line is not None:
                 field = column
-        elif field == "member id":
-            file, field = settings.roster.file, "id"
-            line = sources.members.get(str(value))
         elif (words[0] in ("target", "actual") or words[0] in metric_columns) and len(words) == 2:
             # target <month>, <metric>_actual <month>: or a month outside the plan
             file = settings.shared.file

@@ -477,7 +477,7 @@ class Result:
         money = self.money
         return Line(
             member_id=member.id,
-            team=member.team,
+            team=member.team_in(month_result.month),
             period=month_result.month,
             days=figures.days,
             weight=figures.weight,
@@ -529,7 +529,7 @@ def _for_member(line: Line, member: Member) -> Line:
     """``line`` as the line of ``member`` (the same figures)."""
     return Line(
         member.id,
-        member.team,
+        member.team_in(line.period),
         line.period,
         line.days,
         line.weight,

@@ -5,8 +5,9 @@
 them here. Each section of a plan has its own module:
 
 * :mod:`.money`: the currency and the neutral budget;
-* :mod:`.roster`: each member once, in a team of the plan, with the amounts
-  the plan needs;
+* :mod:`.roster`: the roster's rows made people (several rows of one id:
+  a standing that changes), in teams of the plan, with the amounts the plan
+  needs;
 * :mod:`.months`: the calendar, the norm, each month's target and actual;
 * :mod:`.functional`: teams' shared weights and goals, metrics, gates, caps.
 
@@ -42,7 +43,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from operator import attrgetter
 
 from jointbonus.core.curves import Curve
 from jointbonus.core.history import HistoryMonth, NormMethod
@@ -106,6 +106,11 @@ def build_plan(
     last day. ``scale`` fixes the pool at target (pool funding) or the target
     bonus multiplier (individual funding) instead of calibrating it.
 
+    ``members`` are the roster's rows: a member whose team, FTE, salary or
+    target bonus changes has a row for each range of dates, with the same
+    id; the rows become one person (rows that overlap, or that change a team
+    within a month, are problems naming both rows, as ``members[3]``).
+
     ``teams`` names the teams, or gives
     :class:`~jointbonus.sharedtarget.goals.TeamSpec` values with each team's
     shared weight (or wanted expected split) and functional goals;
@@ -146,7 +151,7 @@ def build_plan(
 
     # Its roster.
     team_names = [t.name if isinstance(t, TeamSpec) else t for t in teams]
-    roster(
+    people = roster(
         checks,
         members,
         team_names,
@@ -154,6 +159,7 @@ def build_plan(
         needs_bonus=funding_style is FundingStyle.INDIVIDUAL
         or (split_rule is Split.TARGET_BONUS and funding_style is FundingStyle.POOL),
         currency=currency_value,
+        monthly_bonus=funding_style is FundingStyle.INDIVIDUAL,
     )
 
     # Its months, the norm, and the functional side.
@@ -237,7 +243,7 @@ def build_plan(
         name=name.strip(),
         currency=currency_value,
         months=tuple(plan_months),
-        members=tuple(sorted(members, key=attrgetter("id"))),
+        members=tuple(people),
         curve=curve,
         norm=plan_norm,
         budget=plan_budget,

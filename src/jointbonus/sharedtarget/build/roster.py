@@ -1,19 +1,35 @@
-"""The roster section of a plan: each member once, in a team of the plan, paid as it needs.
+"""The roster section of a plan: its rows made people, in teams of the plan, paid as it needs.
 
-A plan that splits its pool by salary needs every member's salary; one that
+A member's standing may change: the roster can hold several rows of one
+member id, each with its own dates, team, FTE, salary and target bonus. The
+rows of one id become one person (:meth:`~jointbonus.core.roster.Member.from_rows`)
+when they pass these checks, each naming both rows:
+
+* rows of one member may not overlap;
+* a member changes team on the first day of a month, and so does a target
+  bonus that funds individually: each month is paid by one team's goals and,
+  individually, one target bonus (FTE and salary may change on any day).
+
+A plan that splits its pool by salary needs every row's salary; one that
 funds individually, or splits by target bonus, every target bonus; and every
-amount has at most the currency's decimals. Members' own values (an FTE in
+amount has at most the currency's decimals. Rows' own values (an FTE in
 (0, 1], an end on or after the start) were checked when each
 :class:`~jointbonus.core.roster.Member` was made.
+
+A problem about a row is named ``member <id> <column>`` when the member has
+one row, and ``members[<place>] <column>`` (its place in the ``members``
+given) when it has several.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 
 from jointbonus.core.money import Currency
-from jointbonus.core.roster import Member
+from jointbonus.core.periods import Month
+from jointbonus.core.roster import Member, overlaps
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.build.checks import Checks
 
@@ -28,26 +44,31 @@ def roster(
     needs_salary: bool,
     needs_bonus: bool,
     currency: Currency | None,
-) -> None:
-    """Check the members against the plan: ids once, teams known, the amounts it needs."""
+    monthly_bonus: bool = False,
+) -> list[Member]:
+    """Check the rows against the plan and return the people they make, in id order.
+
+    ``monthly_bonus``: the plan funds individually, so a target bonus may
+    change only on the first day of a month.
+    """
     team_names = set(teams)
     if len(team_names) != len(teams):
         checks.add("teams", list(teams), "each team named once")
-    ids: set[str] = set()
+    places: dict[str, list[int]] = {}
+    for place, member in enumerate(members):
+        places.setdefault(member.id, []).append(place)
     payable: dict[Decimal, bool] = {}  # amount -> fits the currency; a roster repeats amounts
-    for member in members:
+    for place, member in enumerate(members):
         member_id = member.id
-        if member_id in ids:
-            checks.add("member id", member_id, "each member id once")
-        ids.add(member_id)
+        name = f"member {member_id}" if len(places[member_id]) == 1 else f"members[{place}]"
         if team_names and member.team not in team_names:
-            checks.add(f"member {member_id} team", member.team, f"one of {', '.join(teams)}")
+            checks.add(f"{name} team", member.team, f"one of {', '.join(teams)}")
         salary, bonus = member.salary, member.target_bonus
         if needs_salary and salary is None:
-            checks.add(f"member {member_id} salary", None, "a salary (the pool splits by salary)")
+            checks.add(f"{name} salary", None, "a salary (the pool splits by salary)")
         if needs_bonus and bonus is None:
             checks.add(
-                f"member {member_id} target_bonus",
+                f"{name} target_bonus",
                 None,
                 "an annual target bonus (the plan funds or splits by target bonus)",
             )
@@ -61,10 +82,68 @@ def roster(
                 fits = payable[amount] = _fits(currency, amount)
             if not fits:
                 checks.add(
-                    f"member {member_id} {label}",
+                    f"{name} {label}",
                     str(amount),
                     f"at most {currency.minor_unit} decimals ({currency.code})",
                 )
+    people: list[Member] = []
+    for member_id, at in places.items():
+        if len(at) == 1:
+            people.append(members[at[0]])
+            continue
+        if _changes_hold(checks, member_id, [(p, members[p]) for p in at], monthly_bonus):
+            people.append(Member.from_rows([members[p] for p in at]))
+    people.sort(key=_id_of)
+    return people
+
+
+def _changes_hold(
+    checks: Checks, member_id: str, rows: list[tuple[int, Member]], monthly_bonus: bool
+) -> bool:
+    """Whether the rows of one member make one person; a problem naming both rows if not."""
+    before = len(checks.problems)
+    for first, second in overlaps([row for _, row in rows]):
+        (place, row), (later_place, later) = rows[first], rows[second]
+        if row.end is None:
+            expected = (
+                f"no row overlapping members[{place}], member {member_id}'s row from "
+                f"{row.start.isoformat()} with no end date (a member's rows may not overlap: "
+                "give the earlier row an end)"
+            )
+        else:
+            expected = (
+                f"a date after {row.end.isoformat()}, the end of members[{place}], member "
+                f"{member_id}'s row before it (a member's rows may not overlap)"
+            )
+        checks.add(f"members[{later_place}] start", later.start.isoformat(), expected)
+    if len(checks.problems) > before:
+        return False
+    ordered = sorted(rows, key=lambda placed: placed[1].start)
+    for (place, row), (later_place, later) in itertools.pairwise(ordered):
+        if row.end is None or Month.of(row.end) != Month.of(later.start):
+            continue
+        month = Month.of(later.start)
+        if later.team != row.team:
+            checks.add(
+                f"members[{later_place}] team",
+                later.team,
+                f"{row.team}, member {member_id}'s team on members[{place}] in {month}: "
+                "a member changes team on the first day of a month (each month is paid "
+                "by one team's goals)",
+            )
+        if monthly_bonus and later.target_bonus != row.target_bonus:
+            checks.add(
+                f"members[{later_place}] target_bonus",
+                None if later.target_bonus is None else str(later.target_bonus),
+                f"{row.target_bonus}, member {member_id}'s target bonus on members[{place}] "
+                f"in {month}: a target bonus that funds individually changes on the first "
+                "day of a month",
+            )
+    return len(checks.problems) == before
+
+
+def _id_of(member: Member) -> str:
+    return member.id
 
 
 def _fits(currency: Currency, amount: Decimal) -> bool:

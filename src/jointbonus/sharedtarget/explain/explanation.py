@@ -94,11 +94,12 @@ def _place(result: Result, month_result: MonthResult, position: int) -> Place:
     member = plan.members[position]
     line = month_result.lines[position]
     own = dict(line.functional)
+    row = member.row_in(month_result.month)  # how the member stands in the month
     functional = tuple(
-        own.get(goal.metric, 0) if goal.team == member.team else 0 for goal in plan.goals
+        own.get(goal.metric, 0) if goal.team == row.team else 0 for goal in plan.goals
     )
-    team = team_index(plan, member.team) if plan.weighted else 0
-    bonus = plan.currency.to_minor(member.target_bonus) if member.target_bonus else 0
+    team = team_index(plan, row.team) if plan.weighted else 0
+    bonus = plan.currency.to_minor(row.target_bonus) if row.target_bonus else 0
     return Place(position, member, team, line, bonus, (line.shared, functional, line.capped))
 
 
@@ -162,6 +163,7 @@ def _weighted_steps(
     if not eligible:
         return []
     team = place.team
+    team_name = member.team_in(month.month)  # a member may change team from a month on
     sharing = place.sharing
     steps = [factor_step(plan, month), weighting_step(result, team, money)]
     pays = any(month.team_factors) or any(g.factor for g in month.goals)
@@ -180,7 +182,7 @@ def _weighted_steps(
             steps.append(shared_line_step(result, month, place=place, amount=parts[0], money=money))
     labels = ["shared"]
     for goal_index, g in enumerate(month.goals):
-        if g.goal.team != member.team:
+        if g.goal.team != team_name:
             continue
         labels.append(g.goal.metric)
         steps.append(goal_step(result, month, g, sources))
@@ -200,9 +202,7 @@ def _weighted_steps(
                     money=money,
                 )
             )  # fmt: skip
-    own = [
-        part for goal, part in zip(plan.goals, parts[1], strict=True) if goal.team == member.team
-    ]
+    own = [part for goal, part in zip(plan.goals, parts[1], strict=True) if goal.team == team_name]
     if plan.functional.caps.any and parts[0] + sum(own):
         steps.append(
             caps_step(
@@ -272,6 +272,7 @@ def explain(
     place = _place(result, month_result, position)
     money = Money(plan.currency)
     parts = place.parts
+    team_name = member.team_in(month_result.month)
     amount = place.line.total
     reason = place.line.reason
     status = place.line.status
@@ -297,10 +298,10 @@ def explain(
         terms = [
             f"{name} {money.units(part)}"
             for name, part, goal_team in zip(
-                names, (parts[0], *parts[1]), [member.team, *(g.team for g in plan.goals)],
+                names, (parts[0], *parts[1]), [team_name, *(g.team for g in plan.goals)],
                 strict=False,
             )
-            if goal_team == member.team
+            if goal_team == team_name
         ]  # fmt: skip
         outcome += f" = {' + '.join(terms)}" + (
             f" - cut {money.units(parts[2])}" if parts[2] else ""
@@ -318,7 +319,7 @@ def explain(
     return Explanation(
         plan_name=plan.name,
         member_id=member.id,
-        team=member.team,
+        team=team_name,
         period=month_result.month,
         currency=plan.currency.code,
         amount=result.money(amount),

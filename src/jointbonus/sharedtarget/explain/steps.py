@@ -8,6 +8,7 @@ sets the pool at target (or the target bonus multiplier).
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from fractions import Fraction
 
 from jointbonus.core.curves import Curve, LinearCurve, StepCurve
@@ -41,6 +42,11 @@ def member_step(plan: Plan, member: Member, sources: Sources, money: Money) -> S
         Figure("employed", "Employed", employed, where),
         Figure("fte", "FTE", str(member.fte), where),
     ]
+    if member.changes:  # a standing that changes: each roster row, in date order
+        rows = "; ".join(
+            f"{_dates(row.start, row.end)}: {row.team}, FTE {row.fte}" for row in member.rows
+        )
+        figures.append(Figure("standing", "Standing over time", rows, where))
     if plan.funding is FundingStyle.POOL and plan.split is Split.SALARY:
         salary = "" if member.salary is None else money.units(plan.currency.to_minor(member.salary))
         figures.append(Figure("salary", "Annual salary", salary, where))
@@ -49,6 +55,10 @@ def member_step(plan: Plan, member: Member, sources: Sources, money: Money) -> S
         text = "" if bonus is None else money.units(plan.currency.to_minor(bonus))
         figures.append(Figure("target_bonus", "Annual target bonus", text, where))
     return Step("member", "Member", tuple(figures))
+
+
+def _dates(start: date, end: date | None) -> str:
+    return f"from {start.isoformat()}" + (f" to {end.isoformat()}" if end else ", no end date")
 
 
 def weight_step(
@@ -66,24 +76,44 @@ def weight_step(
             f"{month.first_day.isoformat()} to {month.last_day.isoformat()}",
         )
     ]
-    if line.days:
+    if line.days and member.changes:
+        active = ", ".join(
+            f"{max(month.first_day, row.start).isoformat()} to "
+            f"{(month.last_day if row.end is None else min(month.last_day, row.end)).isoformat()}"
+            for row, days in zip(member.rows, member.row_days(month), strict=True)
+            if days
+        )
+        active += ", both days of each range counted"
+    elif line.days:
         active = f"{first.isoformat()} to {last.isoformat()}, both days counted"
+    elif (
+        member.changes
+        and member.start <= month.last_day
+        and not (member.end is not None and member.end < month.first_day)
+    ):
+        active = f"none: {member.away_in(month)}"
     elif member.start > month.last_day:
         active = f"none: starts {member.start.isoformat()}, after the month"
     else:
         end = member.end.isoformat() if member.end else "before the month"
         active = f"none: left on {end}, before the month"
     figures.append(Figure("days_active", "Days active", str(line.days), active))
-    weight = Fraction(member.fte_units * line.days, FTE_SCALE * days_in_month)
-    figures.append(
-        Figure(
-            "weight",
-            "Weight",
-            ratio_text(weight),
-            f"FTE x days active / days in the month = {member.fte} x {line.days} / {days_in_month}",
-            fraction_text(weight),
+    if member.changes:
+        row_days = member.row_days(month)
+        units = sum(row.fte_units * d for row, d in zip(member.rows, row_days, strict=True))
+        terms = " + ".join(
+            f"{row.fte} x {d}" for row, d in zip(member.rows, row_days, strict=True) if d
         )
-    )
+        how = (
+            "the sum over the roster rows of FTE x days active / days in the month = "
+            f"({terms or '0'}) / {days_in_month}"
+        )
+    else:
+        units = member.fte_units * line.days
+        terms = f"{member.fte} x {line.days}"
+        how = f"FTE x days active / days in the month = {terms} / {days_in_month}"
+    weight = Fraction(units, FTE_SCALE * days_in_month)
+    figures.append(Figure("weight", "Weight", ratio_text(weight), how, fraction_text(weight)))
     eligible = line.weight
     left_early = member.end is not None and first <= member.end < month.last_day
     if left_early:

@@ -21,6 +21,16 @@ Two gatherings of the roster serve two purposes:
   started (starts 2026-03-15)``). Each cohort lies in one pay group; the
   statement lines are made per cohort (:mod:`jointbonus.sharedtarget.lines`).
 
+A member whose standing changes (several roster rows,
+:meth:`~jointbonus.core.roster.Member.from_rows`) is weighed month by month
+as the sum of their rows: units ``sum of FTE x 10^6 x days`` and split
+weight ``sum of units x salary`` (or target bonus). Their team, and under
+individual funding their target bonus, may differ from month to month (a
+row changes them on the first day of a month), so each month's
+:class:`Groups` gives its own ``teams`` and ``bonuses``; the groups' members
+are the same in every month. Such a member is still one person, at one
+position: one line a month, one per-year cap, one holdback.
+
 >>> from datetime import date
 >>> from jointbonus.core.curves import StepCurve
 >>> from jointbonus.core.history import HistoryMonth
@@ -49,7 +59,7 @@ from datetime import date
 from decimal import Decimal
 
 from jointbonus.core.periods import Month
-from jointbonus.core.roster import Standing, standing_in
+from jointbonus.core.roster import Member, Standing, standing_in
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth, Split
 
 __all__ = ["Cohort", "Framed", "Groups", "MonthFrame", "frame_months"]
@@ -64,9 +74,11 @@ class Groups:
     counts: tuple[int, ...]
     """How many members each group has."""
     teams: tuple[int, ...]
-    """Each group's team: its place in ``plan.functional.terms`` (0 when no team has goals)."""
+    """Each group's team in the month framed: its place in ``plan.functional.terms`` (0 when
+    no team has goals)."""
     bonuses: tuple[int, ...]
-    """Each member's annual target bonus in minor units, where the plan uses it; else 0."""
+    """Each member's annual target bonus in the month framed, in minor units, where the plan
+    uses it; else 0."""
     forfeits: tuple[bool, ...]
     """Whether the group's members leave before the plan ends, so forfeit what is held back."""
 
@@ -112,6 +124,7 @@ class Framed:
     """The plan's months framed: the pay groups, each month's columns, and the cohorts."""
 
     groups: Groups
+    """The pay groups as they stand in the first month (each month's are its frame's)."""
     months: tuple[MonthFrame, ...]
     cohorts: tuple[Cohort, ...]
     cohort_of: Sequence[int]
@@ -134,16 +147,11 @@ def frame_months(plan: Plan) -> Framed:
     teams = {terms.team: index for index, terms in enumerate(plan.functional.terms)}
     by_team = plan.weighted
     standings: dict[_Key, list[int]] = {}
+    changing: list[tuple[int, Member]] = []  # members whose standing changes, framed apart
     fte_units_of: dict[Decimal, int] = {}  # FTE -> units; a roster has few distinct FTEs
     minor_of: dict[Decimal, int] = {}  # amount -> minor units; a roster repeats amounts
-    for position, member in enumerate(plan.members):
-        # Clamp dates to the plan where that changes no month's standing, so
-        # that everyone employed throughout the plan shares one standing.
-        start, end = member.start, member.end
-        if end is not None and end >= plan_last:
-            end = None
-        if start < plan_first and (end is None or end >= plan_first):
-            start = plan_first
+
+    def amounts(member: Member) -> tuple[int, int]:
         salary = bonus = 0
         if uses_salary and member.salary is not None:
             salary = minor_of.get(member.salary) or minor_of.setdefault(
@@ -153,6 +161,20 @@ def frame_months(plan: Plan) -> Framed:
             bonus = minor_of.get(member.target_bonus) or minor_of.setdefault(
                 member.target_bonus, to_minor(member.target_bonus)
             )
+        return salary, bonus
+
+    for position, member in enumerate(plan.members):
+        if member.changes:
+            changing.append((position, member))
+            continue
+        # Clamp dates to the plan where that changes no month's standing, so
+        # that everyone employed throughout the plan shares one standing.
+        start, end = member.start, member.end
+        if end is not None and end >= plan_last:
+            end = None
+        if start < plan_first and (end is None or end >= plan_first):
+            start = plan_first
+        salary, bonus = amounts(member)
         fte_units = fte_units_of.get(member.fte)
         if fte_units is None:
             fte_units = fte_units_of[member.fte] = member.fte_units
@@ -160,48 +182,152 @@ def frame_months(plan: Plan) -> Framed:
         standings.setdefault(key, []).append(position)
 
     calendar = [(m.month, m.month.first_day, m.month.last_day, m.month.days) for m in plan.months]
+    count = len(calendar)
     # A month wholly before a start or after an end gives a standing that does
     # not depend on the month ("not yet started (starts ...)", "left on ...").
     outside: dict[tuple[bool, date | None], Standing] = {}
-    columns = [_standing_columns(plan, key, calendar, outside) for key in standings]
+    columns = [
+        (
+            *_standing_columns(plan, key, calendar, outside),
+            (key[5],) * count,
+            (key[4],) * count,
+            key[1] is not None,
+        )
+        for key in standings
+    ]
+    framed: list[tuple[tuple[int, ...], _Columns]] = [
+        (tuple(positions), column)
+        for positions, column in zip(standings.values(), columns, strict=True)
+    ]
+    for position, member in changing:
+        row_amounts = [amounts(row) for row in member.rows]
+        row_teams = [teams[row.team] if by_team else 0 for row in member.rows]
+        framed.append(
+            ((position,), _changing_columns(plan, member, row_amounts, row_teams, plan_last))
+        )
+    if changing:  # groups and cohorts in order of their first member, as for everyone else
+        framed.sort(key=_first_position)
     # Standings paid alike in every month form one pay group.
     group_of: dict[tuple[object, ...], int] = {}
     members_of: list[list[int]] = []
-    group_rows: list[tuple[tuple[int, ...], tuple[int, ...], int, int, bool]] = []
+    group_rows: list[_Columns] = []
     cohort_rows: list[tuple[tuple[int, ...], int, tuple[int, ...], tuple[str, ...]]] = []
-    for (key, positions), (days, units, split, reasons) in zip(
-        standings.items(), columns, strict=True
-    ):
-        _start, end, _fte, _salary, bonus, team = key
-        forfeits = end is not None
-        pay_key = (team, bonus, forfeits, units, split)
+    for places, column in framed:
+        days, units, split, reasons, team_of, bonus_of, leaves = column
+        pay_key = (team_of, bonus_of, leaves, units, split)
         group = group_of.get(pay_key)
         if group is None:
             group = group_of[pay_key] = len(group_rows)
-            group_rows.append((units, split, bonus, team, forfeits))
+            group_rows.append(column)
             members_of.append([])
-        members_of[group].extend(positions)
-        cohort_rows.append((tuple(positions), group, days, reasons))
+        members_of[group].extend(places)
+        cohort_rows.append((places, group, days, reasons))
 
-    groups = Groups(
-        positions=tuple(tuple(sorted(p)) for p in members_of),
-        counts=tuple(len(p) for p in members_of),
-        teams=tuple(row[3] for row in group_rows),
-        bonuses=tuple(row[2] for row in group_rows),
-        forfeits=tuple(row[4] for row in group_rows),
-    )
+    positions = tuple(tuple(sorted(p)) for p in members_of)
+    counts = tuple(len(p) for p in members_of)
+    forfeits = tuple(row[6] for row in group_rows)
     frames = []
+    groups: Groups | None = None
     for index, plan_month in enumerate(plan.months):
-        units = tuple(row[0][index] for row in group_rows)
-        split = tuple(row[1][index] for row in group_rows)
-        total = sum(w * n for w, n in zip(split, groups.counts, strict=True))
+        teams_now = tuple(row[4][index] for row in group_rows)
+        bonuses_now = tuple(row[5][index] for row in group_rows)
+        if groups is None or groups.teams != teams_now or groups.bonuses != bonuses_now:
+            groups = Groups(positions, counts, teams_now, bonuses_now, forfeits)
+        units = tuple(row[1][index] for row in group_rows)
+        split = tuple(row[2][index] for row in group_rows)
+        total = sum(w * n for w, n in zip(split, counts, strict=True))
         frames.append(MonthFrame(plan_month, index, groups, units, split, total))
+    first = frames[0].groups if frames else Groups(positions, counts, (), (), forfeits)
     cohorts = tuple(Cohort(*row) for row in cohort_rows)
     cohort_of = array("I", [0]) * len(plan.members)
     for number, cohort in enumerate(cohorts):
         for position in cohort.positions:
             cohort_of[position] = number
-    return Framed(groups, tuple(frames), cohorts, cohort_of)
+    return Framed(first, tuple(frames), cohorts, cohort_of)
+
+
+#: A standing's columns, month by month: days, units, split weight, reason, team and target
+#: bonus; and whether its members leave before the plan ends.
+_Columns = tuple[
+    tuple[int, ...],
+    tuple[int, ...],
+    tuple[int, ...],
+    tuple[str, ...],
+    tuple[int, ...],
+    tuple[int, ...],
+    bool,
+]
+
+
+def _first_position(standing: tuple[tuple[int, ...], _Columns]) -> int:
+    return standing[0][0]
+
+
+def _changing_columns(
+    plan: Plan,
+    member: Member,
+    row_amounts: Sequence[tuple[int, int]],
+    row_teams: Sequence[int],
+    plan_last: date,
+) -> _Columns:
+    """The columns of a member whose standing changes: each month sums their rows."""
+    leavers = plan.pay_leavers_for_exit_month
+    days_of: list[int] = []
+    units_of: list[int] = []
+    split_of: list[int] = []
+    reasons: list[str] = []
+    teams: list[int] = []
+    bonuses: list[int] = []
+    rows = member.rows
+    for plan_month in plan.months:
+        month = plan_month.month
+        standing = member.standing(month, leavers)
+        row_days = member.row_days(month)
+        current = rows.index(member.row_in(month))
+        paid = standing.units > 0
+        units = standing.units
+        salary_units = bonus_units = 0
+        if paid:
+            for row, days, (salary, bonus) in zip(rows, row_days, row_amounts, strict=True):
+                salary_units += row.fte_units * days * salary
+                bonus_units += row.fte_units * days * bonus
+        split, reason = _split(plan, units, salary_units, bonus_units, standing.reason)
+        days_of.append(standing.days)
+        units_of.append(units)
+        split_of.append(split)
+        reasons.append(reason)
+        teams.append(row_teams[current])
+        bonuses.append(row_amounts[current][1])
+    forfeits = member.end is not None and member.end < plan_last
+    return (
+        tuple(days_of),
+        tuple(units_of),
+        tuple(split_of),
+        tuple(reasons),
+        tuple(teams),
+        tuple(bonuses),
+        forfeits,
+    )
+
+
+def _split(
+    plan: Plan, units: int, salary_units: int, bonus_units: int, reason: str
+) -> tuple[int, str]:
+    """A month's split weight, from units and units x salary or target bonus, and the reason
+    for a zero (the standing's own ``reason`` unless the amount makes it)."""
+    if plan.funding is FundingStyle.POOL:
+        if plan.split is Split.SALARY:
+            if units and not salary_units:
+                reason = "salary is 0, so no share of a pool split by salary"
+            return salary_units, reason
+        if plan.split is Split.TARGET_BONUS:
+            if units and not bonus_units:
+                reason = "target bonus is 0, so no share of a pool split by target bonus"
+            return bonus_units, reason
+        return units, reason
+    if units and not bonus_units:
+        reason = "target bonus is 0"
+    return bonus_units, reason
 
 
 def _standing_columns(
@@ -229,22 +355,8 @@ def _standing_columns(
             standing = known
         else:
             standing = standing_in(month, start, end, fte_units, leavers)
-        units, reason = standing.units, standing.reason
-        if plan.funding is FundingStyle.POOL:
-            if plan.split is Split.SALARY:
-                split = units * salary
-                if units and not salary:
-                    reason = "salary is 0, so no share of a pool split by salary"
-            elif plan.split is Split.TARGET_BONUS:
-                split = units * bonus
-                if units and not bonus:
-                    reason = "target bonus is 0, so no share of a pool split by target bonus"
-            else:
-                split = units
-        else:
-            split = units * bonus
-            if units and not bonus:
-                reason = "target bonus is 0"
+        units = standing.units
+        split, reason = _split(plan, units, units * salary, units * bonus, standing.reason)
         days_of.append(standing.days)
         units_of.append(units)
         split_of.append(split)

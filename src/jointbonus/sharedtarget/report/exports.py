@@ -109,7 +109,7 @@ def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]
             now = line.total - line.held
             if now:
                 member = members[position]
-                yield member.id, member.team, period, code, result.money(now)
+                yield member.id, member.team_in(month.month), period, code, result.money(now)
     yield from _settlement_rows(result)
 
 

@@ -177,6 +177,7 @@ def _statement(
         f"- Member: {md(member.id)}",
         f"- Team: {md(member.team)}",
         f"- FTE: {member.fte}",
+        *_standing_rows(member),
         f"- Started: {member.start.isoformat()}",
         *([f"- Left: {member.end.isoformat()}"] if member.end is not None else []),
         f"- {'Earned' if plan.holdback else 'Paid'} so far: **{currency.format(total)} {code}** "
@@ -230,16 +231,50 @@ def _statement(
     return "\n".join(out) + "\n"
 
 
+def _standing_rows(member: Member) -> list[str]:
+    """A member whose standing changes: each roster row, in date order (none otherwise)."""
+    if not member.changes:
+        return []
+    out = ["- Standing over time (each roster row):"]
+    for row in member.rows:
+        to = f"to {row.end.isoformat()}" if row.end is not None else "with no end date"
+        out.append(
+            f"  - from {row.start.isoformat()} {to}: {md(row.team)}, FTE {row.fte}"
+            + (f", salary {row.salary}" if row.salary is not None else "")
+            + (f", target bonus {row.target_bonus}" if row.target_bonus is not None else "")
+        )
+    return out
+
+
+def _member_teams(plan: Plan, member: Member) -> list[str]:
+    """The teams ``member`` is in during the plan's months, in the order they are in them."""
+    if not member.changes:
+        return [member.team]
+    return list(dict.fromkeys(member.team_in(m.month) for m in plan.months))
+
+
 def _part_months(result: Result, member: Member, lines: Sequence[Line], total: int) -> list[str]:
-    """The months table of a plan with functional goals or caps: every part of each line."""
+    """The months table of a plan with functional goals or caps: every part of each line.
+
+    A member who changes team has a column for each goal of each of their
+    teams; a month in another team leaves that goal's cell empty.
+    """
     plan = result.plan
     currency = plan.currency
     code = currency.code
-    metrics = [g.metric for t in plan.functional.terms if t.team == member.team for g in t.goals]
+    teams = _member_teams(plan, member)
+    goals = {t.team: [g.metric for g in t.goals] for t in plan.functional.terms}
+    metrics = [metric for team in teams for metric in goals.get(team, [])]
     capped = plan.functional.caps.any
 
     def money(amount: Decimal) -> str:
         return currency.format(currency.to_minor(amount))
+
+    def goal_parts(line: Line) -> list[str]:
+        if len(teams) == 1:
+            return [money(amount) for _, amount in line.functional]
+        own = dict(line.functional)
+        return [money(own[m]) if m in own else "" for m in metrics]
 
     rows = [
         (
@@ -249,7 +284,7 @@ def _part_months(result: Result, member: Member, lines: Sequence[Line], total: i
             percent_cell(line.attainment),
             factor_cell(line.payout_factor),
             money(line.shared),
-            *(money(amount) for _, amount in line.functional),
+            *goal_parts(line),
             *((money(line.capped),) if capped else ()),
             money(line.total),
             md(line.reason),
@@ -266,7 +301,7 @@ def _part_months(result: Result, member: Member, lines: Sequence[Line], total: i
             "**Year so far**",
             *("",) * 4,
             year(line.shared for line in lines),
-            *(year(dict(line.functional)[m] for line in lines) for m in metrics),
+            *(year(dict(line.functional).get(m, Decimal(0)) for line in lines) for m in metrics),
             *((year(line.capped for line in lines),) if capped else ()),
             f"**{currency.format(total)}**",
             "",
@@ -294,24 +329,42 @@ def _part_months(result: Result, member: Member, lines: Sequence[Line], total: i
 
 
 def _goals_part(result: Result, member: Member, lines: Sequence[Line]) -> list[str]:
-    """Your team's weighting and functional goals, month by month (plans with goals)."""
+    """Your team's weighting and functional goals, month by month (plans with goals).
+
+    A member who changes team gets a section for each of their teams, with
+    the months they spent in it.
+    """
     plan = result.plan
     if not plan.weighted:
         return []
+    teams = _member_teams(plan, member)
+    if len(teams) == 1:
+        return _team_goals(result, teams[0], lines, "## Your team's goals")
+    out = []
+    for team in teams:
+        months = [str(m.month) for m in plan.months if member.team_in(m.month) == team]
+        title = f"## Your team's goals: {md(team)} ({', '.join(months)})"
+        out += _team_goals(result, team, [line for line in lines if line.team == team], title)
+    return out
+
+
+def _team_goals(result: Result, team: str, lines: Sequence[Line], title: str) -> list[str]:
+    """One team's weighting and functional goals, in the months of ``lines``."""
+    plan = result.plan
     currency = plan.currency
     code = currency.code
-    index = next(i for i, t in enumerate(plan.functional.terms) if t.team == member.team)
+    index = next(i for i, t in enumerate(plan.functional.terms) if t.team == team)
     terms = plan.functional.terms[index]
     weight = result.calibration.weights[index]
-    out = ["## Your team's goals", ""]
+    out = [title, ""]
     if not terms.goals:
-        return [*out, f"{md(member.team)} has no functional goals: your whole bonus is shared.", ""]
+        return [*out, f"{md(team)} has no functional goals: your whole bonus is shared.", ""]
     w = weight.nominal
     goals = ", ".join(f"{md(g.metric)} (weight {number_text(g.weight)})" for g in terms.goals)
     how = (
         "given by the plan"
         if weight.wanted is None
-        else f"solved so that {percent_text(weight.wanted)} of what {md(member.team)} can expect "
+        else f"solved so that {percent_text(weight.wanted)} of what {md(team)} can expect "
         "to earn comes from the shared goal"
     )
     expected = (
@@ -328,7 +381,7 @@ def _goals_part(result: Result, member: Member, lines: Sequence[Line]) -> list[s
     out += [
         f"Your bonus is {percent_text(w, 2)} (exactly {w.numerator}/{w.denominator}) on the "
         f"shared target and {percent_text(1 - w, 2)} on the functional goals of "
-        f"{md(member.team)}: "
+        f"{md(team)}: "
         f"{goals}. The shared weight was {how}.{expected}{realised_text}",
         "",
     ]
@@ -337,7 +390,9 @@ def _goals_part(result: Result, member: Member, lines: Sequence[Line]) -> list[s
     metrics = {m.name: m for m in plan.functional.metrics}
     for position, month in enumerate(result.months):
         line = by_period.get(month.month)
-        parts = dict(line.functional) if line is not None else {}
+        if line is None:  # a month the member spent in another team
+            continue
+        parts = dict(line.functional)
         if month.status is MonthStatus.PAID and month.goals:
             for g in month.goals:
                 if g.goal.team != terms.team:

@@ -15,6 +15,7 @@ functional parts and cut. A plan without them is shown exactly as before.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from tabulate import tabulate
@@ -444,7 +445,15 @@ def render_table(result: Result) -> str:
         parts.append(
             f"{member.id} ({member.team}), FTE {member.fte}: total {currency.format(total)} {c}"
         )
-        own = metrics.get(member.team, []) if plan.weighted else []
+        teams = [member.team_in(m.month) for m in plan.months] if member.changes else []
+        moved = len(set(teams)) > 1
+        own = (
+            [m for t in plan.functional.terms if t.team in teams for m in metrics[t.team]]
+            if moved and plan.weighted
+            else metrics.get(member.team, [])
+            if plan.weighted
+            else []
+        )
         parts.append(
             tabulate(
                 [
@@ -456,8 +465,12 @@ def render_table(result: Result) -> str:
                         _factor(line.payout_factor),
                         currency.format(currency.to_minor(line.shared)),
                         *(
-                            currency.format(currency.to_minor(amount))
-                            for _, amount in line.functional
+                            _parts_in(line, own, currency)
+                            if moved
+                            else (
+                                currency.format(currency.to_minor(amount))
+                                for _, amount in line.functional
+                            )
                         ),
                         *((currency.format(currency.to_minor(line.capped)),) if capped else ()),
                         currency.format(currency.to_minor(line.total)),
@@ -510,3 +523,9 @@ def _exact_text(value: Fraction) -> str:
         return f"exact {text}"
     digits = len(str(value.numerator)) + len(str(value.denominator))
     return f"exact: a fraction of {digits} digits, in the JSON as scale_exact"
+
+
+def _parts_in(line: Line, metrics: Sequence[str], currency: Currency) -> list[str]:
+    """A line's functional parts under the columns ``metrics`` (empty: another team's goal)."""
+    own = dict(line.functional)
+    return [currency.format(currency.to_minor(own[m])) if m in own else "" for m in metrics]

@@ -23,6 +23,7 @@ from fractions import Fraction
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text, round_half_up
+from jointbonus.core.periods import Month
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.report.documents import caps_costing, number_text, shared_gated
@@ -171,8 +172,16 @@ def _part_split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ..
     return headers, "llrrrl", rows
 
 
+def _teams_in(plan: Plan, month: Month, team_of: list[str]) -> list[str]:
+    """Each member's team in ``month``: ``team_of`` (their teams now) unless some moved."""
+    if not any(member.changes for member in plan.members):
+        return team_of
+    return [member.team_in(month) for member in plan.members]
+
+
 def _team_totals(result: Result) -> dict[str, tuple[int, int]]:
-    """Each team's members and what they were paid to date (minor units)."""
+    """Each team's members (counted in their team at the end) and what was paid to date
+    (minor units) to the members in it that month."""
     plan = result.plan
     team_of = [m.team for m in plan.members]
     paid: dict[str, int] = {team: 0 for team in plan_teams(plan)}
@@ -184,7 +193,8 @@ def _team_totals(result: Result) -> dict[str, tuple[int, int]]:
         if not month.paid:
             continue
         figures = month.lines.figures
-        for team, index in zip(team_of, month.lines.of_member, strict=True):
+        teams = _teams_in(plan, month.month, team_of)
+        for team, index in zip(teams, month.lines.of_member, strict=True):
             paid[team] += figures[index].total
     return {team: (counts.get(team, 0), paid[team]) for team in paid}
 
@@ -515,7 +525,9 @@ def _team_parts_table(result: Result, teams: dict[str, tuple[int, int]]) -> list
         if month.status is MonthStatus.PENDING:
             continue
         figures = month.lines.figures
-        for team, index in zip(team_of, month.lines.of_member, strict=True):
+        for team, index in zip(
+            _teams_in(plan, month.month, team_of), month.lines.of_member, strict=True
+        ):
             line = figures[index]
             sums = earned[team]
             sums[0] += line.shared

@@ -1,0 +1,258 @@
+"""A standing that changes: several roster rows of one member, one person.
+
+The example ``examples/digital_manufacturing_changes`` has a marketer who
+moves to sales on 1 July and a salesperson who goes to 0.6 FTE on
+15 September; the API and the files refuse rows that overlap, or that change
+a team within a month, naming both rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from jointbonus import (
+    D,
+    HistoryMonth,
+    Member,
+    Month,
+    Plan,
+    PlanError,
+    Result,
+    StepCurve,
+    build_plan,
+    load_plan,
+    run,
+)
+from jointbonus.cli import main
+from jointbonus.sharedtarget.report.statements import render_statements
+
+ROOT = Path(__file__).resolve().parent.parent
+CHANGES = ROOT / "examples" / "digital_manufacturing_changes" / "plan.toml"
+UNCHANGED = ROOT / "examples" / "digital_manufacturing" / "plan.toml"
+
+
+Example = tuple[Plan, Result]
+
+
+@pytest.fixture(scope="module")
+def changes() -> Example:
+    plan = load_plan(CHANGES)
+    return plan, run(plan)
+
+
+# -- the example ------------------------------------------------------------------
+
+
+def test_the_example_has_one_member_per_id(changes: Example) -> None:
+    plan, _ = changes
+    ids = [m.id for m in plan.members]
+    assert len(ids) == len(set(ids)) == len(load_plan(UNCHANGED).members) == 15
+    mover = next(m for m in plan.members if m.id == "DM-M03")
+    assert [row.team for row in mover.rows] == ["marketing", "sales"]
+    assert plan.provenance is not None
+    assert plan.provenance.member_lines["DM-M03"] == 14
+
+
+def test_the_mover_earns_each_teams_goals_for_the_months_in_it(changes: Example) -> None:
+    _, result = changes
+    lines = [line for line in result.lines() if line.member_id == "DM-M03"]
+    assert len(lines) == 12  # one line a month: one person
+    for line in lines:
+        metrics = [metric for metric, _ in line.functional]
+        if line.period < Month(2026, 7):
+            assert line.team == "marketing"
+            assert metrics == ["leads_accepted"]
+        else:
+            assert line.team == "sales"
+            assert metrics == ["followed_up_48h", "sal_to_sql"]
+
+
+def test_the_mover_shares_each_teams_pool_for_the_months_in_it(changes: Example) -> None:
+    _, result = changes
+    by_month: dict[Month, dict[str, int]] = {}
+    for line in result.lines():
+        team = by_month.setdefault(line.period, {})
+        team[line.team] = team.get(line.team, 0) + 1
+    assert by_month[Month(2026, 6)] == {"sales": 9, "marketing": 6}  # DM-M03 in marketing
+    assert by_month[Month(2026, 7)] == {"sales": 10, "marketing": 5}
+
+
+def test_going_part_time_mid_month_weighs_the_days_of_each_row(changes: Example) -> None:
+    _, result = changes
+    weights = {line.period: line.weight for line in result.lines() if line.member_id == "DM-S04"}
+    assert weights[Month(2026, 8)] == 1
+    assert weights[Month(2026, 9)] == Fraction(1 * 14, 30) + Fraction(6, 10) * Fraction(16, 30)
+    assert weights[Month(2026, 10)] == Fraction(6, 10)
+
+
+def test_the_example_is_calibrated_within_its_bound(changes: Example) -> None:
+    plan, result = changes
+    assert result.calibration.within_bound
+    assert plan.budget == load_plan(UNCHANGED).budget  # the changes do not move the budget
+
+
+def test_one_statement_for_the_mover_listing_their_rows(changes: Example) -> None:
+    _, result = changes
+    statements = dict(render_statements(result))
+    assert len(statements) == 15
+    text = statements["DM-M03"]
+    assert "from 2022-08-22 to 2026-06-30: marketing, FTE 1" in text
+    assert "from 2026-07-01 with no end date: sales, FTE 1" in text
+    assert "## Your team's goals: marketing (2026-01, 2026-02" in text
+    assert "## Your team's goals: sales (2026-07, 2026-08" in text
+
+
+# -- one person: one cap, one holdback ----------------------------------------------
+
+
+def _plan(members: list[Member], **overrides: object) -> Plan:
+    """Four months, every one hit; a pool of 300.00 a month shared equally."""
+    months = [f"2026-{m:02d}" for m in range(1, 5)]
+    arguments: dict[str, object] = {
+        "name": "Movers",
+        "currency": "USD",
+        "start": "2026-01",
+        "months": 4,
+        "members": members,
+        "history": [HistoryMonth(Month(2025, m), D(100 + m), D(100)) for m in range(1, 13)],
+        "targets": dict.fromkeys(months, "100"),
+        "actuals": dict.fromkeys(months, "110"),
+        "curve": StepCurve(),
+        "budget": "1200.00",
+        "scale": "300",
+        "teams": ["sales", "marketing"],
+    }
+    arguments.update(overrides)
+    return build_plan(**arguments)  # type: ignore[arg-type]
+
+
+def _members(*mover: Member) -> list[Member]:
+    return [
+        Member("A", "sales", date(2025, 1, 1), None, D("1")),
+        Member("B", "marketing", date(2025, 1, 1), None, D("1")),
+        *mover,
+    ]
+
+
+MOVER = (
+    Member("M", "marketing", date(2025, 1, 1), date(2026, 2, 28), D("1")),
+    Member("M", "sales", date(2026, 3, 1), None, D("1")),
+)
+
+
+def _totals(result: Result) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for line in result.lines():
+        cents = result.plan.currency.to_minor(line.total)
+        totals[line.member_id] = totals.get(line.member_id, 0) + cents
+    return totals
+
+
+def test_a_mover_is_paid_as_anyone_of_the_same_standing() -> None:
+    result = run(_plan(_members(*MOVER)))
+    assert _totals(result) == {"A": 40000, "B": 40000, "M": 40000}
+
+
+def test_a_mover_has_one_yearly_cap() -> None:
+    result = run(_plan(_members(*MOVER), cap_per_year="250.00"))
+    assert _totals(result) == {"A": 25000, "B": 25000, "M": 25000}
+    cut = [line.capped for line in result.lines() if line.member_id == "M"]
+    assert cut == [D("0.00"), D("0.00"), D("50.00"), D("100.00")]
+
+
+def test_a_mover_has_one_holdback_paid_at_the_year_end() -> None:
+    result = run(_plan(_members(*MOVER), holdback="0.2"))
+    settlements = {s.member_id: s for s in result.settlements()}
+    assert sorted(settlements) == ["A", "B", "M"]
+    mover = settlements["M"]
+    assert (mover.status.value, mover.reason, mover.team) == ("paid", "", "sales")
+    assert mover.held == settlements["A"].held == D("80.00")
+
+
+def test_a_gap_between_rows_is_not_leaving() -> None:
+    away = (
+        Member("M", "sales", date(2025, 1, 1), date(2026, 1, 31), D("1")),
+        Member("M", "sales", date(2026, 3, 1), None, D("1")),
+    )
+    result = run(_plan(_members(*away), holdback="0.2"))
+    lines = [line for line in result.lines() if line.member_id == "M"]
+    assert [line.total for line in lines] == [D("100.00"), D("0.00"), D("100.00"), D("100.00")]
+    assert lines[1].reason.startswith("away from 2026-02-01 to 2026-02-28")
+    settlement = next(s for s in result.settlements() if s.member_id == "M")
+    assert settlement.status.value == "paid"
+
+
+# -- rows that cannot make one person: the API -----------------------------------------
+
+
+def _problems(members: list[Member], **overrides: object) -> list[str]:
+    with pytest.raises(PlanError) as raised:
+        _plan(members, **overrides)
+    return [f"{p.field}: {p.expected}" for p in raised.value.problems]
+
+
+def test_overlapping_rows_name_both_rows() -> None:
+    rows = [
+        Member("M", "sales", date(2025, 1, 1), date(2026, 3, 10), D("1")),
+        Member("M", "sales", date(2026, 3, 10), None, D("0.5")),
+    ]
+    assert _problems(_members(*rows)) == [
+        "members[3] start: a date after 2026-03-10, the end of members[2], member M's row "
+        "before it (a member's rows may not overlap)"
+    ]
+
+
+def test_a_team_change_within_a_month_names_both_rows() -> None:
+    rows = [
+        Member("M", "marketing", date(2025, 1, 1), date(2026, 3, 14), D("1")),
+        Member("M", "sales", date(2026, 3, 15), None, D("1")),
+    ]
+    assert _problems(_members(*rows)) == [
+        "members[3] team: marketing, member M's team on members[2] in 2026-03: a member "
+        "changes team on the first day of a month (each month is paid by one team's goals)"
+    ]
+
+
+def test_a_target_bonus_change_within_a_month_is_refused_where_it_funds() -> None:
+    rows = [
+        Member("M", "sales", date(2025, 1, 1), date(2026, 3, 14), D("1"), None, D("1000")),
+        Member("M", "sales", date(2026, 3, 15), None, D("1"), None, D("1200")),
+    ]
+    members = [
+        Member("A", "sales", date(2025, 1, 1), None, D("1"), None, D("1000")),
+        *rows,
+    ]
+    problems = _problems(members, funding="individual", scale="1")
+    assert problems == [
+        "members[2] target_bonus: 1000, member M's target bonus on members[1] in 2026-03: "
+        "a target bonus that funds individually changes on the first day of a month"
+    ]
+    # split by target bonus, a pool shares it day by day: the change is fine
+    plan = _plan(members, split="target_bonus")
+    assert [m.id for m in plan.members] == ["A", "M"]
+
+
+# -- rows that cannot make one person: the files and the command line ------------------
+
+
+def test_the_command_line_names_both_lines_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "plan"
+    shutil.copytree(CHANGES.parent, folder)
+    roster = folder / "data" / "roster.csv"
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(text.replace("DM-M03,sales,2026-07-01,", "DM-M03,sales,2026-06-15,"))
+    assert main(["run", str(folder / "plan.toml"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert (
+        "data/roster.csv:15: start: got '2026-06-15', expected a date after 2026-06-30, "
+        "the end of line 14, member DM-M03's row before it (a member's rows may not overlap)"
+    ) in err
+    assert not (tmp_path / "out").exists()
