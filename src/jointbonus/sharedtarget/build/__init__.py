@@ -1,0 +1,251 @@
+"""Building a plan: every rule checked once, section by section, every problem reported.
+
+:func:`build_plan` reads a plan from Python values; the loader
+(:func:`jointbonus.load_plan`) reads the same values from files and hands
+them here. Each section of a plan has its own module:
+
+* :mod:`.money`: the currency and the neutral budget;
+* :mod:`.roster`: each member once, in a team of the plan, with the amounts
+  the plan needs;
+* :mod:`.months`: the calendar, the norm, each month's target and actual;
+* :mod:`.functional`: teams' shared weights and goals, metrics, gates, caps.
+
+Every problem is named by the argument it concerns (``budget``,
+``holdback``, ``member DM-S03 team``, ``target 2026-05``,
+``teams.sales.goals[0].weight``) and all of them are raised together in one
+:class:`~jointbonus.errors.PlanError`.
+
+>>> from datetime import date
+>>> from jointbonus import D, HistoryMonth, Member, Month, StepCurve
+>>> plan = build_plan(
+...     name="Demo", currency="USD", start="2026-01", months=2,
+...     members=[Member("A", "sales", date(2025, 1, 1), None, D("1"))],
+...     history=[HistoryMonth(Month(2025, m), D(100 + m), D(100)) for m in range(1, 13)],
+...     targets={"2026-01": "110", "2026-02": "110"},
+...     actuals={"2026-01": "120"},
+...     curve=StepCurve(),
+...     budget="1200.00",
+... )
+>>> plan.months[0].target, plan.months[1].actual
+(Fraction(110, 1), None)
+>>> build_plan(**{**dict(name="Demo", currency="USD", start="2026-01", members=[],
+...     history=[], curve=StepCurve(), budget="100"), "holdback": "1.5"})
+Traceback (most recent call last):
+...
+jointbonus.errors.PlanError: 2 problems in the plan:
+  holdback: got '1.5', expected a share from 0 to below 1
+  history: got '0 months', expected history: got no months, expected at least one past month
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from operator import attrgetter
+
+from jointbonus.core.curves import Curve
+from jointbonus.core.history import HistoryMonth, NormMethod
+from jointbonus.core.money import Currency
+from jointbonus.core.periods import Month
+from jointbonus.core.roster import Member
+from jointbonus.core.rules import AMOUNT, HOLDBACK, UPLIFT
+from jointbonus.errors import JointBonusError, PlanError, problem
+from jointbonus.sharedtarget.build.checks import Checks
+from jointbonus.sharedtarget.build.functional import functional
+from jointbonus.sharedtarget.build.money import budget as neutral_budget
+from jointbonus.sharedtarget.build.money import plan_currency
+from jointbonus.sharedtarget.build.months import MonthLabels, calendar, month_figures
+from jointbonus.sharedtarget.build.months import norm as history_norm
+from jointbonus.sharedtarget.build.roster import roster
+from jointbonus.sharedtarget.goals import MetricSpec, TeamSpec, common_scenarios
+from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, PlanMonth, Split
+
+__all__ = ["build_plan"]
+
+
+def build_plan(
+    *,
+    name: str,
+    currency: str | Currency,
+    start: str | Month,
+    members: Sequence[Member],
+    history: Sequence[HistoryMonth],
+    curve: Curve,
+    budget: Decimal | str | int,
+    months: int = 12,
+    targets: Mapping[str | Month, Decimal | str | int] | None = None,
+    actuals: Mapping[str | Month, Decimal | str | int | None] | None = None,
+    metric: str = "revenue",
+    norm: NormMethod | str = NormMethod.TARGETS,
+    window: int = 12,
+    uplift: Decimal | str | int = 0,
+    funding: FundingStyle | str = FundingStyle.POOL,
+    split: Split | str = Split.EQUAL,
+    neutrality: Neutrality | str = Neutrality.EXPECTED_COST,
+    pay_leavers_for_exit_month: bool = False,
+    holdback: Decimal | str | int = 0,
+    scale: Decimal | str | int | None = None,
+    teams: Sequence[str | TeamSpec] = (),
+    metrics: Sequence[MetricSpec] = (),
+    functional_gate: Decimal | str | int | None = None,
+    shared_gate: Decimal | str | int | None = None,
+    cap_per_month: Decimal | str | int | None = None,
+    cap_per_year: Decimal | str | int | None = None,
+) -> Plan:
+    """Check everything and return a :class:`~jointbonus.Plan`, or raise one
+    :class:`~jointbonus.errors.PlanError` listing every problem.
+
+    ``budget`` is an amount or ``"from_history"`` (the mean monthly payout of
+    the old plan over the history, times the plan's months). ``targets`` and
+    ``actuals`` map months (``"2026-01"`` or :class:`~jointbonus.Month`) to
+    values; a month missing from ``actuals`` (or mapped to ``None``) is
+    pending. With a derived norm, a month missing from ``targets`` gets ``norm
+    x (1 + uplift)``. ``holdback`` is the share of every line held until the
+    plan year ends and paid then only to members still in the plan on its
+    last day. ``scale`` fixes the pool at target (pool funding) or the target
+    bonus multiplier (individual funding) instead of calibrating it.
+
+    ``teams`` names the teams, or gives
+    :class:`~jointbonus.sharedtarget.goals.TeamSpec` values with each team's
+    shared weight (or wanted expected split) and functional goals;
+    ``metrics`` gives the functional metrics' plan months (their history is
+    in each :class:`~jointbonus.HistoryMonth`'s ``functional``).
+    ``functional_gate`` is the shared attainment needed before functional
+    parts pay, ``shared_gate`` the attainment each of a team's functional
+    goals needs before its shared part pays; ``cap_per_month`` and
+    ``cap_per_year`` limit what one member is paid.
+    """
+    checks = Checks()
+    # The plan's kind of norm, funding, split and neutrality.
+    norm_method = checks.choice(NormMethod, norm, "norm")
+    funding_style = checks.choice(FundingStyle, funding, "funding")
+    split_rule = checks.choice(Split, split, "split")
+    neutrality_rule = checks.choice(Neutrality, neutrality, "neutrality")
+
+    # Its header: currency, first month, length, name.
+    currency_value = plan_currency(checks, currency)
+    first: Month | None = None
+    try:
+        first = start if isinstance(start, Month) else Month.parse(start)
+    except JointBonusError:
+        checks.add("start", start, "the plan's first month, written YYYY-MM")
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 120:
+        checks.add("months", months, "a whole number of months from 1 to 120")
+    if not isinstance(name, str) or not name.strip():
+        checks.add("name", name, "a non-empty plan name")
+
+    # Its settings as numbers.
+    uplift_value = checks.ruled(uplift, "uplift", UPLIFT, "a decimal such as 0.05 (5% above norm)")
+    holdback_value = checks.ruled(holdback, "holdback", HOLDBACK)
+    scale_value = None
+    if scale is not None:
+        scale_value = checks.ruled(scale, "scale", AMOUNT, "a decimal amount >= 0")
+
+    # Its roster.
+    team_names = [t.name if isinstance(t, TeamSpec) else t for t in teams]
+    roster(
+        checks,
+        members,
+        team_names,
+        needs_salary=split_rule is Split.SALARY and funding_style is FundingStyle.POOL,
+        needs_bonus=funding_style is FundingStyle.INDIVIDUAL
+        or (split_rule is Split.TARGET_BONUS and funding_style is FundingStyle.POOL),
+        currency=currency_value,
+    )
+
+    # Its months, the norm, and the functional side.
+    plan_calendar = calendar(checks, first, months)
+    target_map = checks.by_month(targets, "targets", plan_calendar)
+    actual_map = checks.by_month(actuals, "actuals", plan_calendar)
+    plan_norm = history_norm(checks, history, norm_method, plan_calendar, window)
+    functional_side = functional(
+        checks,
+        teams=teams,
+        metrics=metrics,
+        history=history,
+        calendar=plan_calendar,
+        norm_method=norm_method,
+        window=window,
+        currency=currency_value,
+        gates=(functional_gate, shared_gate),
+        caps=(cap_per_month, cap_per_year),
+    )
+    if plan_norm is not None:
+        plan_norm, functional_side = common_scenarios(plan_norm, functional_side)
+        if not plan_norm.sample:
+            checks.add(
+                "history",
+                f"{len(history)} months",
+                "at least one historical month in which the shared metric and every "
+                "functional metric have an attainment",
+            )
+    plan_months: list[PlanMonth] = []
+    if plan_norm is not None and uplift_value is not None:
+
+        def publish(exact: Fraction) -> Fraction:
+            # A derived target is published like any other: in the plan
+            # currency, rounded half up to its minor unit.
+            if currency_value is None:
+                return exact
+            return Fraction(currency_value.round_to_minor(exact), currency_value.scale)
+
+        plan_months = [
+            PlanMonth(f.month, f.target, f.actual, f.target_source)
+            for f in month_figures(
+                checks,
+                calendar=plan_calendar,
+                norm=plan_norm,
+                uplift=uplift_value,
+                targets=target_map,
+                actuals=actual_map,
+                publish=publish,
+                labels=MonthLabels(
+                    target="target",
+                    actual="actual",
+                    no_target="a target for every plan month (the 'targets' norm derives none)",
+                    not_a_number="a decimal number",
+                    target_as_text=True,
+                ),
+            )
+        ]
+
+    # Its budget.
+    plan_budget = None
+    if currency_value is not None:
+        plan_budget = neutral_budget(
+            checks, budget, history, months if isinstance(months, int) else 0, currency_value
+        )
+
+    if checks.problems:
+        raise PlanError(checks.problems)
+    if (
+        currency_value is None
+        or plan_norm is None
+        or plan_budget is None
+        or uplift_value is None
+        or funding_style is None
+        or split_rule is None
+        or neutrality_rule is None
+        or holdback_value is None
+    ):  # every None above has added a problem
+        raise PlanError([problem("plan", name, "a complete plan")])  # pragma: no cover
+    return Plan(
+        name=name.strip(),
+        currency=currency_value,
+        months=tuple(plan_months),
+        members=tuple(sorted(members, key=attrgetter("id"))),
+        curve=curve,
+        norm=plan_norm,
+        budget=plan_budget,
+        metric=metric,
+        funding=funding_style,
+        split=split_rule,
+        neutrality=neutrality_rule,
+        pay_leavers_for_exit_month=pay_leavers_for_exit_month,
+        holdback=holdback_value,
+        fixed_scale=scale_value,
+        uplift=uplift_value,
+        teams=tuple(team_names),
+        functional=functional_side,
+    )
