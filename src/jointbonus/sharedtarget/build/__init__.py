@@ -158,7 +158,7 @@ def build_plan(
     plan_calendar = calendar(checks, first, months)
     target_map = checks.by_month(targets, "targets", plan_calendar)
     actual_map = checks.by_month(actuals, "actuals", plan_calendar)
-    plan_norm = history_norm(checks, history, norm_method, plan_calendar, window)
+    plan_norm = history_norm(checks, history, norm_method, plan_calendar, window=window)
     functional_side = functional(
         checks,
         teams=teams,

@@ -51,7 +51,9 @@ class Checks:
             self.add(name, value, expected)
             return None
 
-    def ruled(self, value: object, name: str, rule: Rule, expected: str | None = None) -> Fraction | None:
+    def ruled(
+        self, value: object, name: str, rule: Rule, expected: str | None = None
+    ) -> Fraction | None:
         """``value`` as a fraction that follows ``rule``, or ``None`` and a problem.
 
         ``expected`` says what was expected when it is not a number at all

@@ -64,7 +64,8 @@ def functional(
     built = [
         found
         for found in (
-            _metric(checks, spec, history, calendar, norm_method, window) for spec in metrics
+            _metric(checks, spec, history, calendar, plan_method=norm_method, plan_window=window)
+            for spec in metrics
         )
         if found is not None
     ]
@@ -95,7 +96,9 @@ def _terms(
         if spec.shared_weight is not None:
             weight = checks.ruled(spec.shared_weight, f"{where}.shared_weight", SHARE)
         if spec.expected_shared_split is not None:
-            split = checks.ruled(spec.expected_shared_split, f"{where}.expected_shared_split", SHARE)
+            split = checks.ruled(
+                spec.expected_shared_split, f"{where}.expected_shared_split", SHARE
+            )
         if spec.shared_weight is not None and spec.expected_shared_split is not None:
             checks.add(
                 f"{where}.expected_shared_split",
@@ -175,6 +178,7 @@ def _metric(
     spec: MetricSpec,
     history: Sequence[HistoryMonth],
     calendar: Sequence[Month],
+    *,
     plan_method: NormMethod | None,
     plan_window: int,
 ) -> Metric | None:
@@ -208,7 +212,12 @@ def _metric(
         for h in history
     ]
     metric_norm = norm(
-        checks, past, method, calendar, spec.window or plan_window, f"history {spec.name}"
+        checks,
+        past,
+        method,
+        calendar,
+        window=spec.window or plan_window,
+        name=f"history {spec.name}",
     )
     if metric_norm is None:
         return None
@@ -219,9 +228,7 @@ def _metric(
         uplift=uplift,
         targets=checks.by_month(spec.targets, f"{spec.name}_target", calendar),
         actuals=checks.by_month(spec.actuals, f"{spec.name}_actual", calendar),
-        publish=lambda exact: Fraction(
-            round_half_up(exact * 10**METRIC_PLACES), 10**METRIC_PLACES
-        ),
+        publish=lambda exact: Fraction(round_half_up(exact * 10**METRIC_PLACES), 10**METRIC_PLACES),
         labels=MonthLabels(
             target=f"{spec.name}_target",
             actual=f"{spec.name}_actual",

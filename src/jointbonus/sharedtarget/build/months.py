@@ -38,6 +38,7 @@ def norm(
     history: Sequence[HistoryMonth],
     method: NormMethod | None,
     months: Sequence[Month],
+    *,
     window: int,
     name: str = "history",
 ) -> Norm | None:
