@@ -42,18 +42,20 @@ from jointbonus.io.fields import (
     Share,
     choice,
 )
-from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Split
+from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Overpayments, Split
 
 if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
     FundingChoice: TypeAlias = str
     SplitChoice: TypeAlias = str
     NormChoice: TypeAlias = str
     NeutralityChoice: TypeAlias = str
+    OverpaymentsChoice: TypeAlias = str
 else:
     FundingChoice = choice(FundingStyle)
     SplitChoice = choice(Split)
     NormChoice = choice(NormMethod)
     NeutralityChoice = choice(Neutrality)
+    OverpaymentsChoice = choice(Overpayments)
 
 __all__ = [
     "CalibrationSection",
@@ -64,6 +66,7 @@ __all__ = [
     "GoalSection",
     "HistoryRow",
     "HistorySection",
+    "LedgerSection",
     "MetricSection",
     "MonthRow",
     "PlanFile",
@@ -243,6 +246,20 @@ class CapsSection(InputModel):
     """Per plan year: each run of 12 plan months from the plan's start."""
 
 
+class LedgerSection(InputModel):
+    """The payment ledger: where it is, and what happens to an overpayment (``[ledger]``).
+
+    Without the section (or without ``path``) the ledger is the file
+    ``<plan file's stem>.ledger.sqlite`` beside the plan file.
+    """
+
+    path: Name | None = None
+    """The ledger file, relative to the plan's folder and inside it."""
+    overpayments: OverpaymentsChoice = "clawed_back"
+    """``clawed_back``: deducted from the member's next payments; ``absorbed``: the company
+    bears it."""
+
+
 _TEAM_NAMES: TypeAdapter[list[str]] = TypeAdapter(
     list[Name], config=ConfigDict(str_strip_whitespace=True)
 )
@@ -283,6 +300,7 @@ class PlanFile(PlanHeader):
     metrics: dict[MetricName, MetricSection] = Field(default_factory=dict)
     gates: GatesSection = GatesSection()
     caps: CapsSection = CapsSection()
+    ledger: LedgerSection | None = None
 
     @property
     def team_tables(self) -> dict[str, TeamSection]:
