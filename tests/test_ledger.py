@@ -354,6 +354,34 @@ def test_payroll_pays_each_member_their_line_corrections_and_clawback(
         assert sum(rows[member.id, "2026-04"]) == expected >= 0
 
 
+def test_payroll_pays_a_closed_month_as_it_was_paid_and_its_correction_once(
+    ledger: LedgerSettings,
+) -> None:
+    close(ledger, plan(), "2026-01", "2026-02", "2026-03")
+    first = run(plan())
+    restated = plan({"2026-02": "104"})  # February's miss becomes a hit
+    result = with_ledger(run(restated), ledger)
+    rows = payments(result)
+    for position, member in enumerate(result.plan.members):
+        was = first.months[1].lines[position]
+        assert sum(rows.get((member.id, "2026-02"), [])) == was.total - was.held
+        now = run(restated).months[1].lines[position]
+        assert sum(c.paid for c in result.corrections if c.member_id == member.id) == (
+            now.total - now.held - (was.total - was.held)
+        )
+    header = payroll_csv(result).splitlines()[0].split(",")
+    february = [
+        dict(zip(header, line.split(","), strict=True))
+        for line in payroll_csv(result).splitlines()[1:]
+        if ",2026-02,line," in line
+    ]
+    for row in february:  # the parts of the row are the parts paid then
+        position = [m.id for m in result.plan.members].index(row["member_id"])
+        assert round(D(row["shared"]) * 100) == first.months[1].lines[position].shared
+    paid_in_all = sum(sum(amounts) for amounts in payments(result).values())
+    assert paid_in_all == sum(sum(amounts) for amounts in payments(run(restated)).values())
+
+
 # -- the file ---------------------------------------------------------------------------------
 
 

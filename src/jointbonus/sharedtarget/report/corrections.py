@@ -43,6 +43,7 @@ __all__ = [
     "correction_fields",
     "correction_reason",
     "corrections_in",
+    "corrections_of",
     "ledger_columns",
     "ledger_document",
     "ledger_sections",
@@ -72,6 +73,29 @@ def corrections_in(result: Result) -> Iterator[tuple[str | None, list[Correction
     yield from ((k, v) for k, v in carried.items() if k is not None)
     if None in carried:
         yield None, carried[None]
+
+
+def corrections_of(result: Result) -> dict[tuple[str, str], dict[str, int]]:
+    """Every correction of each closed month and member added up, part by part.
+
+    Keyed by (month corrected, member id); the parts are ``shared``,
+    ``functional_METRIC``, ``capped``, ``total`` and ``held``. What a closed
+    month's line was paid is its line now less these (a correction is what
+    the month pays now less what was paid for it).
+    """
+    sums: dict[tuple[str, str], dict[str, int]] = {}
+    for correction in result.corrections:
+        parts = sums.setdefault((str(correction.corrects), correction.member_id), {})
+        amounts = [
+            ("shared", correction.shared),
+            *((f"functional_{metric}", amount) for metric, amount in correction.functional),
+            ("capped", correction.capped),
+            ("total", correction.total),
+            ("held", correction.held),
+        ]
+        for key, amount in amounts:
+            parts[key] = parts.get(key, 0) + amount
+    return sums
 
 
 def _money(currency: Currency, units: int) -> str:

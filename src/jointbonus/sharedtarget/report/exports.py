@@ -48,6 +48,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from jointbonus.core.money import Currency
 from jointbonus.io.cells import csv_line
 from jointbonus.io.extras import require_extra
 from jointbonus.io.files import write_bytes, write_text
@@ -58,6 +59,7 @@ from jointbonus.sharedtarget.report.corrections import (
     LINE,
     correction_fields,
     corrections_in,
+    corrections_of,
     ledger_columns,
 )
 from jointbonus.sharedtarget.report.documents import (
@@ -212,6 +214,8 @@ def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
         if recovery.month is not None:
             recovered.setdefault(str(recovery.month), []).append(recovery)
     members = plan.members
+    corrected = corrections_of(result)
+    closed = {str(month) for month in result.ledger.closed_months} if result.ledger else set()
     for month in result.months:
         if month.status is not MonthStatus.PAID:
             continue
@@ -220,8 +224,13 @@ def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
         figures = month.lines.figures
         for position, index in enumerate(month.lines.of_member):
             now = figures[index].total - figures[index].held
+            document = flat_line(documents.of(index))
+            values = {column: document.get(column) for column in parts}
+            since = corrected.get((period, members[position].id)) if period in closed else None
+            if since is not None:  # a closed month pays what it paid: the corrections follow
+                now -= since["total"] - since["held"]
+                values = _less(values, since, plan.currency)
             if now:
-                document = flat_line(documents.of(index))
                 yield {
                     "member_id": members[position].id,
                     "team": members[position].team,
@@ -229,7 +238,7 @@ def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
                     "kind": LINE,
                     "corrects": None,
                     "currency": code,
-                    **{column: document.get(column) for column in parts},
+                    **values,
                     "amount": str(result.money(now)),
                 }
         for correction in carried.get(period, ()):
@@ -268,6 +277,18 @@ def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
             **dict.fromkeys(parts),
             "amount": str(row[4]),
         }
+
+
+def _less(values: dict[str, Any], corrected: dict[str, int], currency: Currency) -> dict[str, Any]:
+    """A closed month's part cells as they were paid: now, less the corrections of them."""
+    paid = {}
+    for column, text in values.items():
+        if text is None:
+            paid[column] = None
+            continue
+        units = currency.to_minor(Decimal(text)) - corrected.get(column, 0)
+        paid[column] = str(currency.from_minor(units))
+    return paid
 
 
 #: The text columns of payroll.csv; the others are numbers.
