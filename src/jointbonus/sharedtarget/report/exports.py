@@ -281,7 +281,7 @@ def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
 
 def _less(values: dict[str, Any], corrected: dict[str, int], currency: Currency) -> dict[str, Any]:
     """A closed month's part cells as they were paid: now, less the corrections of them."""
-    paid = {}
+    paid: dict[str, Any] = {}
     for column, text in values.items():
         if text is None:
             paid[column] = None
