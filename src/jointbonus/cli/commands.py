@@ -14,6 +14,8 @@
     jointbonus targets PLAN [--hit-rate RATE | --uplift UPLIFT] [--format table|json]
     jointbonus plot PLAN --out DIR
     jointbonus leads PLAN | --export FILE ... [--review] [--format table|json|csv]
+    jointbonus close PLAN --month YYYY-MM
+    jointbonus ledger PLAN [--format table|json|csv]
 
 A plan file that says ``kind = "gainsharing"`` is a gainsharing plan
 (:mod:`jointbonus.gainsharing`): ``jointbonus run`` pays its periods and
@@ -29,11 +31,18 @@ replaces ``DIR`` in one step (:func:`jointbonus.io.files.publish_folder`), so
 (exit 2, nothing written); a second run into a ``DIR`` that a run is writing
 is refused (exit 1).
 
+``close`` records a month as paid in the plan's payment ledger (an SQLite
+file beside the plan, :mod:`jointbonus.sharedtarget.ledger`), in one
+transaction; ``run`` and ``statements`` then carry the corrections of closed
+months whose inputs changed. A close that is refused (a month pending,
+closed already, or out of plan order) exits 2 and writes nothing.
+
 Exit codes: 0 success; 2 bad input (the plan, its files, or a plan that
 cannot be calibrated, an unknown member or month), with every problem listed
 on standard error (on standard output for ``validate``, whose output they
 are); 1 any other failure (an output folder that cannot be written or that
-another run is writing now, an optional extra that is not installed, such as
+another run is writing now, a ledger another close keeps locked, an optional
+extra that is not installed, such as
 matplotlib for ``plot``, results that ``verify`` cannot reproduce). Bad
 input never prints a traceback and never writes a file.
 """
@@ -238,9 +247,46 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="write payout-curve.png, attainment.png and cost-risk.png into DIR",
     )
+    _add_ledger_commands(commands)
     _add_audit_commands(commands)
     add_leads_parser(commands)
     return parser
+
+
+def _add_ledger_commands(commands: Any) -> None:
+    """The parsers of ``close`` and ``ledger``."""
+    close_parser = commands.add_parser(
+        "close",
+        help="record a month as paid in the plan's payment ledger",
+        description="Record what each member was paid for the month -- each part, what the "
+        "caps cut, the held-back part and the total, and the corrections of earlier months "
+        "it carries -- in the plan's payment ledger (the [ledger] path of the plan, by "
+        "default PLAN's name with .ledger.sqlite, beside it), with the digests of the run's "
+        "inputs and outputs, in one transaction. A closed month never changes: when its "
+        "inputs change, the next run carries the correction in the first open month. "
+        "Refused (exit 2, nothing written): a month the plan does not have, a pending month, "
+        "a month already closed, a month whose earlier months are not all closed.",
+    )
+    close_parser.add_argument("plan", type=Path, help="the plan file (TOML)")
+    close_parser.add_argument(
+        "--month",
+        required=True,
+        metavar="YYYY-MM",
+        help="the month to close: the plan's first open month, such as 2026-03",
+    )
+    ledger_parser = commands.add_parser(
+        "ledger",
+        help="what the plan's payment ledger holds: the months closed and what they paid",
+        description="Show the months closed in the plan's payment ledger: when, by which run "
+        "(its results digest) and what was paid with each (the lines, the corrections it "
+        "carried, the claw-back), and the overpayments still to recover. JSON adds every "
+        "recorded row and the digests of the inputs; CSV has one row per line, correction "
+        "and claw-back recorded. Reads the plan file and the ledger alone.",
+    )
+    ledger_parser.add_argument("plan", type=Path, help="the plan file (TOML)")
+    ledger_parser.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="output format"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -309,7 +355,7 @@ def _guarded(plan: object, work: Callable[[], str | Iterable[str]]) -> int:
     """
     try:
         return _print(work())
-    except (MissingExtraError, FolderBusyError) as error:
+    except (MissingExtraError, BlockingIOError) as error:  # a folder or a ledger in use
         return _failure(error)
     except JointBonusError as error:
         return _bad_input(plan, error)

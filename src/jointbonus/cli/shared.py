@@ -1,25 +1,38 @@
 """The shared-target plan on the command line (:class:`~jointbonus.cli.kinds.PlanKind`).
 
-``jointbonus run`` calibrates the plan and pays its year; the commands of
+``jointbonus run`` calibrates the plan and pays its year, read against the
+plan's payment ledger (the corrections of closed months); the commands of
 its own are ``calibrate``, ``simulate``, ``targets``, ``plot``,
-``statements`` and ``explain``.
+``statements``, ``explain``, ``close`` (record a month as paid in the ledger)
+and ``ledger`` (what the ledger holds).
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jointbonus._version import __version__
 from jointbonus.core.number import decimal_text
 from jointbonus.errors import PlanError, problem
 from jointbonus.io.render import render_json
-from jointbonus.manifest import RunFiles, check_output_folder, record_inputs
+from jointbonus.manifest import RunFiles, check_output_folder, publish, record_inputs
 from jointbonus.sharedtarget.calibration import calibrate
-from jointbonus.sharedtarget.engine import run
+from jointbonus.sharedtarget.engine import run as pay_year
 from jointbonus.sharedtarget.explain import explain, render_explanation
-from jointbonus.sharedtarget.loader import load_plan, read_plan_file
+from jointbonus.sharedtarget.ledger import (
+    LedgerSettings,
+    RunDigests,
+    check_ledger,
+    close_month,
+    read_ledger,
+    with_ledger,
+)
+from jointbonus.sharedtarget.loader import load_ledger_settings, load_plan, read_plan_file
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 from jointbonus.sharedtarget.plots import matplotlib_version, write_pictures
 from jointbonus.sharedtarget.report.documents import (
@@ -36,6 +49,7 @@ from jointbonus.sharedtarget.report.exports import (
 )
 from jointbonus.sharedtarget.report.filenames import STATEMENTS_FOLDER, TRANSPARENCY_FILE
 from jointbonus.sharedtarget.report.html_page import render_transparency_page
+from jointbonus.sharedtarget.report.ledger import closing_text, render_ledger
 from jointbonus.sharedtarget.report.markdown import (
     calibration_csv,
     render_calibration_markdown,
@@ -59,6 +73,7 @@ __all__ = [
     "NAME",
     "RUN_FILES",
     "RUN_OPTIONS",
+    "LoadedPlan",
     "extras",
     "load",
     "refuse",
@@ -82,8 +97,21 @@ RUN_FILES = RunFiles(
 )
 
 
-def load(path: Path) -> Plan:
-    return load_plan(path)
+@dataclass(frozen=True, slots=True)
+class LoadedPlan:
+    """A plan read from its file, and where its payment ledger is."""
+
+    plan: Plan
+    ledger: LedgerSettings
+
+
+def load(path: Path) -> LoadedPlan:
+    return LoadedPlan(load_plan(path), load_ledger_settings(path))
+
+
+def run(loaded: LoadedPlan) -> Result:
+    """The plan's year, read against its ledger: the corrections of its closed months."""
+    return with_ledger(pay_year(loaded.plan), loaded.ledger)
 
 
 def render(result: Result, format: str) -> Iterable[str]:
@@ -131,7 +159,19 @@ def extras(options: Mapping[str, bool]) -> dict[str, str]:
 
 
 def settings(path: Path) -> dict[str, Any]:
-    return read_plan_file(path).model_dump(mode="json")  # type: ignore[union-attr]
+    """The plan file's settings; ``ledger`` when the file has the section or a ledger exists.
+
+    A ledger that exists is an input of the run (its closed months make the
+    corrections): ``ledger.file`` names it, so that the manifest records its
+    digest and ``verify`` says when a close has changed it since.
+    """
+    document: dict[str, Any] = read_plan_file(path).model_dump(mode="json")  # type: ignore[union-attr]
+    ledger = load_ledger_settings(path)
+    if ledger.path.is_file():
+        document["ledger"] = {**(document.get("ledger") or {}), "file": ledger.shown}
+    elif document.get("ledger") is None:
+        document.pop("ledger", None)
+    return document
 
 
 def summary(path: Path) -> str:
@@ -146,9 +186,17 @@ def summary(path: Path) -> str:
         if plan.funding is FundingStyle.POOL
         else f"target bonus multiplier of {decimal_text(calibration.scale, 6)}"
     )
+    ledger = load_ledger_settings(path)
+    records = read_ledger(ledger)
+    closed = ""
+    if records is not None and records.closed:
+        check_ledger(plan, records)
+        first, last = records.closed[0].month, records.closed[-1].month
+        span = str(first) if first == last else f"{first} to {last}"
+        closed = f"; ledger {ledger.shown}: {len(records.closed)} closed ({span})"
     return (
         f"{len(plan.members)} members, {len(plan.months)} months ({months}), "
-        f"{len(plan.norm.sample)} historical months; calibrates to a {scale}"
+        f"{len(plan.norm.sample)} historical months; calibrates to a {scale}{closed}"
     )
 
 
@@ -222,7 +270,7 @@ def _plot(arguments: argparse.Namespace) -> str:
     check_output_folder(
         arguments.out, arguments.plan, record_inputs(arguments.plan, settings(arguments.plan))
     )
-    return "".join(f"{path}\n" for path in write_pictures(run(plan), arguments.out))
+    return "".join(f"{path}\n" for path in write_pictures(pay_year(plan), arguments.out))
 
 
 def _statements(arguments: argparse.Namespace) -> str:
@@ -232,7 +280,7 @@ def _statements(arguments: argparse.Namespace) -> str:
             [problem("--format", "html", "markdown for a member's statement (the web page is "
                      "the transparency report: leave out --member)")]
         )  # fmt: skip
-    result = run(load_plan(arguments.plan))
+    result = run(load(arguments.plan))
     if arguments.member is None:
         if arguments.format == "html":
             return render_transparency_page(result)
@@ -243,11 +291,48 @@ def _statements(arguments: argparse.Namespace) -> str:
 def _explain(arguments: argparse.Namespace) -> str:
     """``jointbonus explain``: one member's month, traced back to the inputs."""
 
-    result = run(load_plan(arguments.plan))
+    result = pay_year(load_plan(arguments.plan))
     explanation = explain(
         result, arguments.member, arguments.month, leads=getattr(arguments, "leads", False)
     )
     return render_explanation(explanation, arguments.format)
+
+
+def _close(arguments: argparse.Namespace) -> str:
+    """``jointbonus close``: record a month as paid in the plan's ledger, in one transaction.
+
+    The month is closed with what the run pays for it now -- its lines and the
+    corrections it carries -- and the digests of that run: its inputs, and
+    the results digest ``jointbonus run PLAN --out DIR`` writes for it.
+    """
+    loaded = load(arguments.plan)
+
+    def digests(result: Result) -> RunDigests:
+        options = {name: False for name in RUN_OPTIONS}
+        with tempfile.TemporaryDirectory(prefix="jointbonus-close-") as scratch:
+            manifest = publish(
+                Path(scratch) / "run",
+                arguments.plan,
+                lambda stage: write(result, stage, options),
+                settings=settings(arguments.plan),
+                run_files=RUN_FILES,
+                options=options,
+            )
+        return RunDigests(
+            __version__,
+            manifest.results_digest,
+            manifest.plan.sha256,
+            tuple((d.name, d.sha256) for d in manifest.inputs),
+        )
+
+    close = close_month(loaded.ledger, pay_year(loaded.plan), arguments.month, digests)
+    return closing_text(loaded.plan, loaded.ledger.shown, close)
+
+
+def _ledger(arguments: argparse.Namespace) -> str:
+    """``jointbonus ledger``: what the plan's ledger holds, as a table, JSON or CSV."""
+    ledger = load_ledger_settings(arguments.plan)
+    return render_ledger(ledger.shown, read_ledger(ledger), arguments.format)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
@@ -257,4 +342,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
     "plot": _plot,
     "statements": _statements,
     "explain": _explain,
+    "close": _close,
+    "ledger": _ledger,
 }

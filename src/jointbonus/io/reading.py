@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import os
 import re
 import stat
 import tomllib
@@ -252,9 +253,20 @@ def toml_key_line(text: str, loc: Sequence[str]) -> int | None:
 
 
 def inside(
-    folder: Path, name: str, shown: str, field: str, *, text: str, problems: Collector
+    folder: Path,
+    name: str,
+    shown: str,
+    field: str,
+    *,
+    text: str,
+    problems: Collector,
+    existing: bool = True,
 ) -> Path | None:
-    """The file ``name`` names, relative to the plan's folder, if it is a readable file there."""
+    """The file ``name`` names, relative to the plan's folder, if it is a readable file there.
+
+    With ``existing=False`` (a file the plan writes) it need not exist yet,
+    but if it does it must be a file, not a folder.
+    """
     line = toml_key_line(text, tuple(field.split(".")))
     try:
         candidate = (folder / name).resolve()
@@ -273,7 +285,10 @@ def inside(
         problems.add(shown, line, field, name, "a file, not a folder")
         return None
     if not is_file:
-        problems.add(shown, line, field, name, f"an existing file (looked for {candidate})")
+        if not existing and not os.path.lexists(candidate):
+            return candidate
+        wanted = "an existing file" if existing else "a regular file"
+        problems.add(shown, line, field, name, f"{wanted} (looked for {candidate})")
         return None
     return candidate
 

@@ -15,7 +15,9 @@ plan months and the history; a metric's columns are refused when no goal
 measures it.
 
 Paths in the plan are relative to the plan file's folder and must stay inside
-it.
+it. That includes the payment ledger (``[ledger] path``, by default
+``<plan file's stem>.ledger.sqlite`` beside the plan), which need not exist
+before the first month is closed (:func:`load_ledger_settings`).
 """
 
 from __future__ import annotations
@@ -50,10 +52,12 @@ from jointbonus.io.reading import (
 from jointbonus.sharedtarget.build import build_plan
 from jointbonus.sharedtarget.goals import GoalGateSpec, GoalSpec, MetricSpec, TeamSpec
 from jointbonus.sharedtarget.leadplan import LeadActuals, lead_actuals
-from jointbonus.sharedtarget.plan import Plan, Provenance
+from jointbonus.sharedtarget.ledger.records import LedgerSettings
+from jointbonus.sharedtarget.plan import Overpayments, Plan, Provenance
 from jointbonus.sharedtarget.schema import (
     CurveSection,
     HistoryRow,
+    LedgerSection,
     MetricSection,
     MonthRow,
     PlanFile,
@@ -61,7 +65,7 @@ from jointbonus.sharedtarget.schema import (
     month_row_model,
 )
 
-__all__ = ["load_plan", "read_plan_file"]
+__all__ = ["ledger_name", "load_ledger_settings", "load_plan", "read_plan_file"]
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -82,6 +86,8 @@ def load_plan(path: str | Path) -> Plan:
     if not names:
         raise PlanError(problems.problems)
     folder = folder_of(plan_path)
+    if settings is not None:
+        _ledger(settings, plan_path, folder, text, problems)
 
     files: dict[str, Path | None] = {
         key: inside(folder, name, shown, key, text=text, problems=problems)
@@ -272,6 +278,45 @@ def _history_actuals(
             if metric in metrics and month in actuals:
                 found[metric] = actuals[month]
     return found
+
+
+def ledger_name(plan_path: str | Path) -> str:
+    """The ledger a plan without ``[ledger] path`` keeps: ``<plan stem>.ledger.sqlite``."""
+    return f"{Path(plan_path).stem}.ledger.sqlite"
+
+
+def load_ledger_settings(path: str | Path) -> LedgerSettings:
+    """Where the plan at ``path`` keeps its payment ledger, and its rule for overpayments.
+
+    Reads the plan file alone (not its CSV files). The ledger is ``[ledger]
+    path``, relative to the plan's folder and inside it, or
+    ``<plan stem>.ledger.sqlite`` beside the plan; it need not exist yet, but
+    must not be a folder. Raises :class:`~jointbonus.errors.PlanError`,
+    located, for a plan file that cannot be read or a ledger path refused.
+    """
+    plan_path = Path(path)
+    problems = Collector([])
+    settings, text, _data = read_settings(plan_path, PlanFile, problems)
+    if settings is None:
+        raise PlanError(problems.problems)
+    ledger = _ledger(settings, plan_path, folder_of(plan_path), text, problems)
+    if ledger is None:
+        raise PlanError(problems.problems)
+    return ledger
+
+
+def _ledger(
+    settings: PlanFile, plan_path: Path, folder: Path, text: str, problems: Collector
+) -> LedgerSettings | None:
+    """The plan's ledger settings; ``None`` (and a problem) for a path that cannot be one."""
+    section = settings.ledger or LedgerSection()
+    name = section.path or ledger_name(plan_path)
+    found = inside(
+        folder, name, plan_path.name, "ledger.path", text=text, problems=problems, existing=False
+    )
+    if found is None:
+        return None
+    return LedgerSettings(found, name, Overpayments(section.overpayments))
 
 
 def _file_names(settings: PlanFile | None, data: dict[str, Any] | None) -> dict[str, str]:

@@ -30,6 +30,7 @@ __all__ = [
     "FundingStyle",
     "LeadSources",
     "Neutrality",
+    "Overpayments",
     "Plan",
     "PlanMonth",
     "Provenance",
@@ -64,6 +65,16 @@ class Neutrality(StrEnum):
     """Expected cost over the historical attainment sample equals the budget."""
     NORM_PATH = "norm_path"
     """Cost with every month exactly at the norm (mean attainment) equals the budget."""
+
+
+class Overpayments(StrEnum):
+    """What happens to an overpayment: a correction that takes money back from a member."""
+
+    CLAWED_BACK = "clawed_back"
+    """Deducted from the member's next payments, never taking a month's payment below zero;
+    what is left is carried forward (and what a leaver still owes is reported)."""
+    ABSORBED = "absorbed"
+    """The company bears it: the member's payments are not reduced; the amount is reported."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,14 @@ Every line carries the reason for a zero:
   target bonus to weight by;
 * ``target missed: attainment 96.5% earns no payout (the curve pays from 100.0%)``;
 * ``share rounds to less than one minor unit``.
+
+A plan paid month after month keeps a payment ledger
+(:mod:`jointbonus.sharedtarget.ledger`). A result read against it also says
+what was closed (:attr:`Result.ledger`), what changed in the closed months
+since they were paid (:class:`Correction`, each carried in a later month) and
+how overpayments are recovered or absorbed (:class:`Recovery`). These are made
+in one place, :mod:`jointbonus.sharedtarget.ledger.corrections`; a result
+without a ledger has none of them.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -36,21 +45,26 @@ from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.goals import Goal
-from jointbonus.sharedtarget.plan import Plan, PlanMonth
+from jointbonus.sharedtarget.plan import Overpayments, Plan, PlanMonth
 
 T = TypeVar("T")
 
 __all__ = [
+    "ClosedMonth",
+    "Correction",
     "GoalResult",
+    "LedgerState",
     "Line",
     "LineFigures",
     "LineStatus",
     "MonthLines",
     "MonthResult",
     "MonthStatus",
+    "Outstanding",
     "PartSplit",
     "PlanSummary",
     "RealisedWeight",
+    "Recovery",
     "Result",
     "Settlement",
     "SettlementStatus",
@@ -322,6 +336,8 @@ class MonthResult:
     eligible."""
     team_split_weights: tuple[int, ...] = ()
     """``total_split_weight`` team by team of ``plan.functional.terms`` (a plan with goals)."""
+    corrections: tuple[Correction, ...] = ()
+    """The corrections of earlier, closed months this month carries (a plan with a ledger)."""
 
     @property
     def month(self) -> Month:
@@ -337,6 +353,145 @@ class MonthResult:
         if self.team_factors:
             return self.team_factors[team]
         return self.factor or Fraction(0)
+
+
+# -- the payment ledger: closed months, corrections, recoveries ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedMonth:
+    """A month closed in the payment ledger: when, by which run, and what it paid."""
+
+    month: Month
+    closed_at: str
+    """When it was closed: UTC, ``YYYY-MM-DDTHH:MM:SSZ``."""
+    jointbonus: str
+    """The version of jointbonus that closed it."""
+    results_digest: str
+    """The results digest of the run that paid it (``jointbonus run PLAN --out DIR`` writes
+    the same digest into ``DIR/manifest.json``)."""
+    plan_sha256: str
+    """The SHA-256 of the plan file then."""
+    inputs: tuple[tuple[str, str], ...]
+    """Each input file then: ``(name, SHA-256)``."""
+    paid: int
+    """What was paid with the month in all: the lines (less any holdback), the corrections
+    it carried, less what was clawed back."""
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """What a closed month pays a member now, less what was paid for it so far.
+
+    For each part, ``correction = recomputed amount - recorded amount`` (less
+    what earlier corrections of the month already paid). It is carried in the
+    first open month (``carried_in``) and labelled with the month it corrects.
+    Amounts are minor units; a negative one is an overpayment.
+    """
+
+    member_id: str
+    team: str
+    corrects: Month
+    """The closed month it corrects."""
+    carried_in: Month | None
+    """The month that carries it; ``None`` when every month of the plan is closed."""
+    shared: int
+    functional: tuple[tuple[str, int], ...]
+    """Each functional part's correction, by metric."""
+    capped: int
+    total: int
+    """The correction of the month's total: shared + functional - capped."""
+    held: int
+    """The correction of what is held back until the year end (settled with the year end)."""
+    was: int
+    """The month's total for the member before this correction: recorded when the month was
+    closed, plus every earlier correction of it."""
+    paid: int
+    """What the correction pays with the month that carries it: ``paid_now``; an
+    overpayment the company absorbs pays nothing (and takes nothing back)."""
+    closed: bool
+    """Whether the ledger records it as paid (``carried_in`` is closed)."""
+
+    @property
+    def paid_now(self) -> int:
+        """The part paid with the month that carries it: ``total - held``."""
+        return self.total - self.held
+
+    @property
+    def now(self) -> int:
+        """The month's total for the member on the current inputs."""
+        return self.was + self.total
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """A member's overpayments in one month: brought in, arising, and what became of them.
+
+    ``brought + overpaid = absorbed + deducted + carried``: an overpayment is
+    absorbed by the company, deducted from the month's payment (never below
+    zero), or carried to the next month.
+    """
+
+    member_id: str
+    team: str
+    month: Month | None
+    """The month whose payment it is deducted from; ``None`` when every month of the plan is
+    closed (nothing is left to deduct from)."""
+    brought: int
+    """Overpayments still to recover, carried from the months before."""
+    overpaid: int
+    """Overpayments the month's corrections make: each corrected month whose correction takes
+    money back (``paid_now`` below zero), as a positive amount."""
+    absorbed: int
+    """Of ``overpaid``, what the company bears (``absorbed`` plans)."""
+    deducted: int
+    """Deducted from the month's payment."""
+    carried: int
+    """Left to recover from the next months."""
+    closed: bool
+    """Whether the ledger records it (the month is closed)."""
+
+    @property
+    def adjustment(self) -> int:
+        """What the recovery adds to the month's payment beside the corrections' ``paid``.
+
+        Below zero: an earlier overpayment deducted now (a claw-back); above
+        zero: the part of the month's own overpayments that its payment could
+        not bear, carried forward instead of deducted now.
+        """
+        return self.overpaid - self.absorbed - self.deducted
+
+
+@dataclass(frozen=True, slots=True)
+class Outstanding:
+    """An overpayment still to recover after the plan's last month."""
+
+    member_id: str
+    team: str
+    amount: int
+    left: date | None
+    """The member's last day, if they left before the plan's last day: a leaver's debt."""
+
+    @property
+    def owed_by_leaver(self) -> bool:
+        return self.left is not None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerState:
+    """What the payment ledger holds of a plan, as a result reads it."""
+
+    overpayments: Overpayments
+    closed: tuple[ClosedMonth, ...]
+    """The closed months, in plan order."""
+    first_open: Month | None
+    """The month that carries new corrections; ``None`` when every month is closed."""
+    outstanding: tuple[Outstanding, ...] = ()
+    """Per member, in member order: overpayments still to recover after the plan's months."""
+
+    @property
+    def closed_months(self) -> frozenset[Month]:
+        return frozenset(c.month for c in self.closed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,6 +597,15 @@ class Result:
     realised: tuple[RealisedWeight, ...] = ()
     """Per team of a plan with functional goals: the shared and functional parts earned in
     the months paid so far, before caps (:func:`realised_weights`)."""
+    ledger: LedgerState | None = None
+    """What the plan's payment ledger holds; ``None`` without a ledger or closed months."""
+    corrections: tuple[Correction, ...] = ()
+    """Every correction of a closed month: those paid with closed months, then those the
+    first open month carries; each by the month that carries it, the month it corrects and
+    member order."""
+    recoveries: tuple[Recovery, ...] = ()
+    """Each member's overpayments month by month (closed months, then open ones), in member
+    order within a month."""
 
     def money(self, units: int) -> Decimal:
         """Minor units as the plan currency's exact Decimal."""

@@ -47,18 +47,20 @@ from jointbonus.io.fields import (
     Share,
     choice,
 )
-from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Split
+from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Overpayments, Split
 
 if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
     FundingChoice: TypeAlias = str
     SplitChoice: TypeAlias = str
     NormChoice: TypeAlias = str
     NeutralityChoice: TypeAlias = str
+    OverpaymentsChoice: TypeAlias = str
 else:
     FundingChoice = choice(FundingStyle)
     SplitChoice = choice(Split)
     NormChoice = choice(NormMethod)
     NeutralityChoice = choice(Neutrality)
+    OverpaymentsChoice = choice(Overpayments)
 
 __all__ = [
     "LEAD_FIGURES",
@@ -73,6 +75,7 @@ __all__ = [
     "HistoryRow",
     "HistorySection",
     "LeadsSection",
+    "LedgerSection",
     "MetricSection",
     "MonthRow",
     "PlanFile",
@@ -370,6 +373,20 @@ class CapsSection(InputModel):
     """Per plan year: each run of 12 plan months from the plan's start."""
 
 
+class LedgerSection(InputModel):
+    """The payment ledger: where it is, and what happens to an overpayment (``[ledger]``).
+
+    Without the section (or without ``path``) the ledger is the file
+    ``<plan file's stem>.ledger.sqlite`` beside the plan file.
+    """
+
+    path: Name | None = None
+    """The ledger file, relative to the plan's folder and inside it."""
+    overpayments: OverpaymentsChoice = "clawed_back"
+    """``clawed_back``: deducted from the member's next payments; ``absorbed``: the company
+    bears it."""
+
+
 _TEAM_NAMES: TypeAdapter[list[str]] = TypeAdapter(
     list[Name], config=ConfigDict(str_strip_whitespace=True)
 )
@@ -411,6 +428,7 @@ class PlanFile(PlanHeader):
     gates: GatesSection = GatesSection()
     caps: CapsSection = CapsSection()
     leads: LeadsSection | None = None
+    ledger: LedgerSection | None = None
 
     @property
     def from_leads(self) -> dict[str, str]:

@@ -13,6 +13,8 @@ exactly the documents it always did): the plan's ``goals``, ``gates`` and
 ``caps``; the top-level ``weighting`` (:func:`weighting_document`: each team's
 nominal, wanted, expected and realised shared weight); each month's ``goals``
 and ``capped``; each line's ``functional`` parts by metric and ``capped``.
+A plan whose ledger has closed months adds ``ledger``, ``corrections`` and
+``recoveries`` (:func:`~jointbonus.sharedtarget.report.corrections.ledger_sections`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from jointbonus.core.number import decimal_text
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan
+from jointbonus.sharedtarget.report.corrections import ledger_sections
 from jointbonus.sharedtarget.results import (
     Line,
     MonthResult,
@@ -574,8 +577,9 @@ def settlement_document(settlement: Settlement) -> dict[str, Any]:
 def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
     """The whole result as JSON-ready data: plan, calibration, summary, months, lines.
 
-    :func:`head_document`, then ``lines`` (unless ``lines=False``) and, in a
-    plan with a holdback, ``settlements``.
+    :func:`head_document`, then ``lines`` (unless ``lines=False``), in a
+    plan with a holdback ``settlements``, and in a plan with a payment ledger
+    its sections (:func:`~jointbonus.sharedtarget.report.corrections.ledger_sections`).
     """
     document = head_document(result)
     holdback = bool(result.plan.holdback)
@@ -583,6 +587,7 @@ def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
         document["lines"] = list(_line_documents(result, holdback))
     if holdback:
         document["settlements"] = [settlement_document(s) for s in result.settlements()]
+    document.update(ledger_sections(result))
     return document
 
 

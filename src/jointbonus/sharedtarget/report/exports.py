@@ -17,6 +17,15 @@ shared + functional parts - capped is the month's total, of which ``amount``
 is what is paid with the month (the total, less any holdback). A year-end
 settlement row leaves them empty.
 
+A plan whose ledger has closed months adds ``kind`` and ``corrects`` after
+``period``: each month's lines (``line``), then the corrections of closed
+months it carries (``correction``, ``corrects`` the month corrected, the
+amount what the correction pays: below zero, an overpayment taken back) and
+the claw-backs (``clawback``: below zero, an earlier overpayment deducted;
+above zero, the part of an overpayment the month's payment could not bear,
+carried to the next payments); the settlements are ``settlement``. The
+amounts of a member's rows of a month add up to what they are paid with it.
+
 Two optional extras, never needed by the rest of the library:
 
 * :func:`write_xlsx` writes the results as an Excel workbook and needs
@@ -39,13 +48,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from jointbonus.core.money import Currency
 from jointbonus.io.cells import csv_line
 from jointbonus.io.extras import require_extra
 from jointbonus.io.files import write_bytes, write_text
 from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.report.corrections import (
+    CLAWBACK,
+    CORRECTION,
+    LINE,
+    correction_fields,
+    corrections_in,
+    corrections_of,
+    ledger_columns,
+)
 from jointbonus.sharedtarget.report.documents import (
     LINE_COLUMNS,
     MONTH_COLUMNS,
+    MonthLineDocuments,
     flat_line,
     line_columns,
     line_document,
@@ -53,7 +73,7 @@ from jointbonus.sharedtarget.report.documents import (
     plan_document,
     summary_document,
 )
-from jointbonus.sharedtarget.results import LineStatus, MonthStatus, Result
+from jointbonus.sharedtarget.results import LineStatus, MonthStatus, Recovery, Result
 
 __all__ = [
     "LINE_NUMBERS",
@@ -175,14 +195,121 @@ def _settlement_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decim
             yield settlement.member_id, settlement.team, last, code, settlement.paid
 
 
+def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
+    """The payroll rows of a plan whose ledger has closed months, as dicts.
+
+    Month by month: the lines to pay (``kind`` ``line``), the corrections the
+    month carries (``correction``, ``corrects`` the month corrected; what each
+    pays), the claw-backs (``clawback``); then the year-end settlements
+    (``settlement``). A month without an actual pays nothing yet, its
+    corrections included.
+    """
+    plan = result.plan
+    code = plan.currency.code
+    parts = _part_columns(plan)
+    options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
+    carried = dict(corrections_in(result))
+    recovered: dict[str, list[Recovery]] = {}
+    for recovery in result.recoveries:
+        if recovery.month is not None:
+            recovered.setdefault(str(recovery.month), []).append(recovery)
+    members = plan.members
+    corrected = corrections_of(result)
+    closed = {str(month) for month in result.ledger.closed_months} if result.ledger else set()
+    for month in result.months:
+        if month.status is not MonthStatus.PAID:
+            continue
+        period = str(month.month)
+        documents = MonthLineDocuments(plan.currency, month, **options)
+        figures = month.lines.figures
+        for position, index in enumerate(month.lines.of_member):
+            now = figures[index].total - figures[index].held
+            document = flat_line(documents.of(index))
+            values = {column: document.get(column) for column in parts}
+            since = corrected.get((period, members[position].id)) if period in closed else None
+            if since is not None:  # a closed month pays what it paid: the corrections follow
+                now -= since["total"] - since["held"]
+                values = _less(values, since, plan.currency)
+            if now:
+                yield {
+                    "member_id": members[position].id,
+                    "team": members[position].team,
+                    "period": period,
+                    "kind": LINE,
+                    "corrects": None,
+                    "currency": code,
+                    **values,
+                    "amount": str(result.money(now)),
+                }
+        for correction in carried.get(period, ()):
+            if correction.paid:
+                document = flat_line(
+                    correction_fields(result, correction, **options, holdback=False)
+                )
+                yield {
+                    "member_id": correction.member_id,
+                    "team": correction.team,
+                    "period": period,
+                    "kind": CORRECTION,
+                    "corrects": str(correction.corrects),
+                    "currency": code,
+                    **{column: document.get(column) for column in parts},
+                    "amount": str(result.money(correction.paid)),
+                }
+        for recovery in recovered.get(period, ()):
+            if recovery.adjustment:
+                yield {
+                    "member_id": recovery.member_id,
+                    "team": recovery.team,
+                    "period": period,
+                    "kind": CLAWBACK,
+                    "corrects": None,
+                    "currency": code,
+                    **dict.fromkeys(parts),
+                    "amount": str(result.money(recovery.adjustment)),
+                }
+    for row in _settlement_rows(result):
+        yield {
+            **dict(zip(PAYROLL_COLUMNS[:3], row[:3], strict=True)),
+            "kind": "settlement",
+            "corrects": None,
+            "currency": row[3],
+            **dict.fromkeys(parts),
+            "amount": str(row[4]),
+        }
+
+
+def _less(values: dict[str, Any], corrected: dict[str, int], currency: Currency) -> dict[str, Any]:
+    """A closed month's part cells as they were paid: now, less the corrections of them."""
+    paid: dict[str, Any] = {}
+    for column, text in values.items():
+        if text is None:
+            paid[column] = None
+            continue
+        units = currency.to_minor(Decimal(text)) - corrected.get(column, 0)
+        paid[column] = str(currency.from_minor(units))
+    return paid
+
+
+#: The text columns of payroll.csv; the others are numbers.
+_PAYROLL_TEXTS = frozenset({"member_id", "team", "period", "kind", "corrects", "currency"})
+
+
 def _payroll_chunks(result: Result, escape_formulas: bool) -> Iterator[str]:
     """``payroll.csv`` text, one chunk per month (fast: each member's cells formatted once)."""
     plan = result.plan
     columns = payroll_columns(plan)
+    if result.ledger is not None:
+        columns = ledger_columns(columns)
     yield csv_line(columns, [False] * len(columns))
     if columns != PAYROLL_COLUMNS:  # the parts of each amount: one row at a time
-        flags = [c not in ("member_id", "team", "period", "currency") for c in columns]
-        for document in _payroll_documents(result):
+        flags = [c not in _PAYROLL_TEXTS for c in columns]
+        rows = (
+            _ledger_payroll_documents(result)
+            if result.ledger is not None
+            else _payroll_documents(result)
+        )
+        for document in rows:
             values = [document[c] for c in columns]
             yield csv_line(values, flags, escape_formulas=escape_formulas)
         return
@@ -259,6 +386,8 @@ def _table(
     plan = result.plan
     currency = plan.currency
     if table == "lines":
+        if result.ledger is not None:
+            return _ledger_lines_table(result)
         if not plan.weighted and not plan.functional.caps.any:
             return LINE_COLUMNS, LINE_NUMBERS, lambda: map(line_document, result.lines())
         columns = line_columns(plan)
@@ -283,12 +412,44 @@ def _table(
         )
     if table == "payroll":
         columns = payroll_columns(plan)
+        if result.ledger is not None:
+            return (
+                ledger_columns(columns),
+                (*PAYROLL_NUMBERS, *_extra_numbers(columns)),
+                lambda: _ledger_payroll_documents(result),
+            )
         return (
             columns,
             (*PAYROLL_NUMBERS, *_extra_numbers(columns)),
             lambda: _payroll_documents(result),
         )
     raise ValueError(f"table: got {table!r}, expected 'lines', 'months' or 'payroll'")
+
+
+def _ledger_lines_table(
+    result: Result,
+) -> tuple[Sequence[str], Sequence[str], Callable[[], Iterable[dict[str, Any]]]]:
+    """The lines table of a plan whose ledger has closed months: lines, then corrections."""
+    plan = result.plan
+    columns = tuple(c for c in line_columns(plan) if c not in ("held", "paid_now"))
+    options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
+
+    def documents() -> Iterator[dict[str, Any]]:
+        carried = dict(corrections_in(result))
+        by_month: dict[str, list[dict[str, Any]]] = {}
+        for line in result.lines():
+            document = flat_line(line_document(line, **options))
+            document["kind"] = LINE
+            by_month.setdefault(str(line.period), []).append(document)
+        for month in result.months:
+            period = str(month.month)
+            yield from by_month.get(period, ())
+            for correction in carried.get(period, ()):
+                yield flat_line(correction_fields(result, correction, **options, holdback=False))
+        for correction in carried.get(None, ()):
+            yield flat_line(correction_fields(result, correction, **options, holdback=False))
+
+    return ledger_columns(columns), (*LINE_NUMBERS, *_extra_numbers(columns)), documents
 
 
 def _extra_numbers(columns: Sequence[str]) -> tuple[str, ...]:

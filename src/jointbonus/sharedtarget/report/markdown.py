@@ -21,6 +21,7 @@ from tabulate import tabulate
 from jointbonus.io.cells import csv_text
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.report.corrections import correction_document
 from jointbonus.sharedtarget.report.documents import (
     MONTH_COLUMNS,
     calibration_document,
@@ -178,5 +179,27 @@ def render_result_markdown(result: Result) -> str:
             ),
             (*line_numbers, *(c for c in columns if c.startswith("functional_"))),
         ),
+        *_corrections_section(result),
     ]
     return "\n".join(parts) + "\n"
+
+
+def _corrections_section(result: Result) -> list[str]:
+    """The corrections of closed months, as a table (a plan whose ledger has closed months)."""
+    if result.ledger is None:
+        return []
+    columns = ("member_id", "team", "carried_in", "corrects", "status", "was", "now", "total",
+               "paid", "reason")  # fmt: skip
+    documents = [correction_document(result, c) for c in result.corrections]
+    return [
+        "",
+        "## Corrections of closed months",
+        "",
+        markdown_table(
+            columns,
+            ([d[c] for c in columns] for d in documents),
+            ("was", "now", "total", "paid"),
+        )
+        if documents
+        else "No closed month has changed: there is no correction.",
+    ]

@@ -4,7 +4,10 @@ A member's **statement** (:func:`render_statement`) is a Markdown page for one
 person: the plan in two sentences, the leaver rule and whether it applied to
 them, each plan month (days active, weight, attainment, payout factor, shared
 amount, total and the reason for any zero), the year so far, and how to check
-a figure.
+a figure. A plan whose payment ledger has closed months adds the member's
+corrections of them (what each month paid, what it pays now, the
+correction and the month that carries it) and what became of any
+overpayment.
 
 The **transparency report** (:func:`render_transparency_report`) is the page
 both teams see: each month's target and where it came from, the actual, the
@@ -38,6 +41,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
@@ -47,6 +51,7 @@ from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
+from jointbonus.sharedtarget.report.corrections import outstanding_text, overpayment_rule
 from jointbonus.sharedtarget.report.documents import number_text
 from jointbonus.sharedtarget.report.filenames import (
     STATEMENTS_FOLDER,
@@ -64,9 +69,12 @@ from jointbonus.sharedtarget.report.pages import (
 )
 from jointbonus.sharedtarget.report.transparency import render_transparency_report
 from jointbonus.sharedtarget.results import (
+    Correction,
     Line,
     LineStatus,
     MonthStatus,
+    Outstanding,
+    Recovery,
     Result,
     realised_weights,
 )
@@ -156,11 +164,99 @@ def _leaver_applied(plan: Plan, member: Member, lines: Sequence[Line]) -> str:
 # -- a member's statement ----------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Ledgered:
+    """What the ledger says of one member: corrections, recoveries, what is left to recover."""
+
+    corrections: list[Correction] = field(default_factory=list)
+    recoveries: list[Recovery] = field(default_factory=list)
+    outstanding: Outstanding | None = None
+
+
+def _by_member(result: Result) -> dict[str, _Ledgered]:
+    """Each member's corrections and recoveries, in result order (empty without a ledger)."""
+    found: dict[str, _Ledgered] = {}
+    if result.ledger is None:
+        return found
+    for correction in result.corrections:
+        found.setdefault(correction.member_id, _Ledgered()).corrections.append(correction)
+    for recovery in result.recoveries:
+        found.setdefault(recovery.member_id, _Ledgered()).recoveries.append(recovery)
+    for item in result.ledger.outstanding:
+        mine = found.setdefault(item.member_id, _Ledgered())
+        found[item.member_id] = _Ledgered(mine.corrections, mine.recoveries, item)
+    return found
+
+
+def _corrections_part(result: Result, mine: _Ledgered | None) -> list[str]:
+    """The member's corrections of closed months and overpayments (plans with closed months)."""
+    ledger = result.ledger
+    if ledger is None:
+        return []
+    currency = result.plan.currency
+    code = currency.code
+    closed = [c.month for c in ledger.closed]
+    span = str(closed[0]) if len(closed) == 1 else f"{closed[0]} to {closed[-1]}"
+    carrier = (
+        f"the first open month, {ledger.first_open}"
+        if ledger.first_open is not None
+        else "the month after the plan's last (every month of the plan is closed)"
+    )
+    out = [
+        "## Corrections of closed months",
+        "",
+        f"Closed in the payment ledger: {span}. What a closed month paid never changes: when "
+        "its inputs change, what it pays now less what was paid for it is carried in "
+        f"{carrier}, labelled with the month it corrects. {overpayment_rule(ledger)}",
+        "",
+    ]
+    if mine is None or not (mine.corrections or mine.recoveries or mine.outstanding):
+        return [*out, "No correction concerns you.", ""]
+    if mine.corrections:
+        out += md_table(
+            ["Carried in", "Corrects", f"Was paid ({code})", f"Now pays ({code})",
+             f"Correction ({code})", f"Paid with the month ({code})", "Status"],
+            "llrrrrl",
+            [
+                (str(c.carried_in) if c.carried_in is not None else "after the plan",
+                 str(c.corrects), currency.format(c.was), currency.format(c.now),
+                 currency.format(c.total), currency.format(c.paid),
+                 "paid" if c.closed else "due")
+                for c in mine.corrections
+            ],
+        )  # fmt: skip
+        out.append("")
+    if mine.recoveries:
+        out += [
+            "Overpayments, month by month: brought from earlier months, arising from the "
+            "month's corrections, absorbed by the company, deducted from the month's payment, "
+            "carried on:",
+            "",
+        ]
+        out += md_table(
+            ["Month", f"Brought ({code})", f"Overpaid ({code})", f"Absorbed ({code})",
+             f"Deducted ({code})", f"Carried ({code})"],
+            "lrrrrr",
+            [
+                (str(r.month) if r.month is not None else "after the plan",
+                 currency.format(r.brought), currency.format(r.overpaid),
+                 currency.format(r.absorbed), currency.format(r.deducted),
+                 currency.format(r.carried))
+                for r in mine.recoveries
+            ],
+        )  # fmt: skip
+        out.append("")
+    if mine.outstanding is not None:
+        out += [f"Overpayments left: {outstanding_text(currency, mine.outstanding)}.", ""]
+    return out
+
+
 def _statement(
     result: Result,
     member: Member,
     lines: Sequence[Line],
     known: dict[_LineKey, tuple[str, ...]] | None = None,
+    ledgered: dict[str, _Ledgered] | None = None,
 ) -> str:
     plan = result.plan
     currency = plan.currency
@@ -224,6 +320,9 @@ def _statement(
         *_goals_part(result, member, lines),
         *_caps_part(result, lines),
         *_held_back(result, member, lines),
+        *_corrections_part(
+            result, (ledgered if ledgered is not None else _by_member(result)).get(member.id)
+        ),
         "## How to check a figure",
         "",
         *_how_to_check(result, member),
@@ -572,8 +671,9 @@ def render_statement(result: Result, member_id: str) -> str:
 def render_statements(result: Result) -> Iterator[tuple[str, str]]:
     """``(member id, Markdown statement)`` for every member, in member id order."""
     known: dict[_LineKey, tuple[str, ...]] = {}
+    ledgered = _by_member(result)
     for member, lines in _lines_by_member(result):
-        yield member.id, _statement(result, member, lines, known)
+        yield member.id, _statement(result, member, lines, known, ledgered)
 
 
 # -- every page, as files ----------------------------------------------------

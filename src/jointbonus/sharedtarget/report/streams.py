@@ -58,6 +58,7 @@ from typing import Any, Protocol, overload
 from jointbonus.io.files import write_text
 from jointbonus.io.render import compact_text, nested_text, string_text
 from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.report.corrections import ledger_sections
 from jointbonus.sharedtarget.report.documents import (
     MonthLineDocuments,
     head_document,
@@ -107,6 +108,8 @@ def _json_pieces(result: Result, lines: bool, block: int) -> Iterator[str]:
         heads = heads or _indented_heads(plan)
         yield ',\n  "settlements": '
         yield from _indented_list(_settlement_blocks(result, heads, block))
+    for key, value in ledger_sections(result).items():  # a plan with a payment ledger
+        yield ",\n  " + string_text(key) + ": " + nested_text(value, 1)
     yield "\n}\n"
 
 

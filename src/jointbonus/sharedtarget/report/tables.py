@@ -430,6 +430,7 @@ def render_table(result: Result) -> str:
         "Months",
         months,
         *_goals_section(result),
+        *_corrections_section(result),
         "",
         "Statements",
     ]
@@ -510,6 +511,49 @@ def render_table(result: Result) -> str:
     if holdback:
         parts.extend(["", _settlement_table(result)])
     return "\n".join(parts) + "\n"
+
+
+def _corrections_section(result: Result) -> list[str]:
+    """The corrections of closed months and what is left to recover (a plan with a ledger)."""
+    ledger = result.ledger
+    if ledger is None:
+        return []
+    currency = result.plan.currency
+    closed = [c.month for c in ledger.closed]
+    span = str(closed[0]) if len(closed) == 1 else f"{closed[0]} to {closed[-1]}"
+    carrier = f"new ones carried in {ledger.first_open}" if ledger.first_open else "none open"
+    head = (
+        f"Corrections of closed months (closed {span}; {carrier}; overpayments "
+        f"{ledger.overpayments.value.replace('_', ' ')})"
+    )
+    if not result.corrections:
+        return ["", head, "none: no closed month has changed"]
+    table = tabulate(
+        [
+            (
+                c.member_id,
+                c.team,
+                str(c.carried_in) if c.carried_in is not None else "after the plan",
+                str(c.corrects),
+                currency.format(c.was),
+                currency.format(c.now),
+                currency.format(c.total),
+                currency.format(c.paid),
+                "paid" if c.closed else "due",
+            )
+            for c in result.corrections
+        ],
+        headers=["Member", "Team", "Carried in", "Corrects", "Was paid", "Now pays",
+                 "Correction", "Paid", "Status"],
+        colalign=("left", "left", "left", "left", *("right",) * 4, "left"),
+        disable_numparse=True,
+    )  # fmt: skip
+    left = [
+        f"{o.member_id} {currency.format(o.amount)}" + (" (left; owed)" if o.left else "")
+        for o in ledger.outstanding
+    ]
+    tail = [f"Overpayments still to recover: {', '.join(left)}"] if left else []
+    return ["", head, table, *tail]
 
 
 #: Longest exact fraction a table shows in full; the JSON always has it (``scale_exact``).

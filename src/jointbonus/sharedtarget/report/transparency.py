@@ -13,7 +13,10 @@ A plan with functional goals adds each goal's month (target, actual,
 attainment, factor, whether the functional gate closed it, its pool), the
 weighting of each team (nominal, wanted, expected and realised shared
 weight), each part's pool and split, and what each team earned from each
-side; a plan with caps, what they cut each month and from each team.
+side; a plan with caps, what they cut each month and from each team. A plan
+whose payment ledger has closed months adds them and the corrections of
+them: each corrected month, the month that carries its corrections, and what
+became of the overpayments.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from jointbonus.core.number import decimal_text, percent_text, round_half_up
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
+from jointbonus.sharedtarget.report.corrections import overpayment_rule
 from jointbonus.sharedtarget.report.documents import caps_costing, number_text, shared_gated
 from jointbonus.sharedtarget.report.pages import (
     cap_limits,
@@ -261,6 +265,7 @@ def render_transparency_report(result: Result) -> str:
             else "No month is pending."
         ),
         "",
+        *_corrections_section(result),
         *_goal_section(result),
         *_caps_note(result),
         "## How each pool was split",
@@ -354,6 +359,78 @@ def render_transparency_report(result: Result) -> str:
         "paid column above, to the minor unit.",
     ]
     return "\n".join(out) + "\n"
+
+
+def _corrections_section(result: Result) -> list[str]:
+    """The closed months and the corrections of them (a plan whose ledger has closed months).
+
+    Each corrected month with the month that carries its corrections, how many
+    members it corrects and by how much in all; then what became of the
+    overpayments, and what is left to recover (a leaver's debt counted apart).
+    """
+    ledger = result.ledger
+    if ledger is None:
+        return []
+    currency = result.plan.currency
+    code = currency.code
+    closed = [c.month for c in ledger.closed]
+    span = str(closed[0]) if len(closed) == 1 else f"{closed[0]} to {closed[-1]}"
+    carrier = (
+        f"the first open month, {ledger.first_open}, carries new corrections"
+        if ledger.first_open is not None
+        else "every month of the plan is closed: new corrections have no month to carry them"
+    )
+    out = [
+        "## Closed months and corrections",
+        "",
+        f"Closed in the payment ledger: {span}; {carrier}. What a closed month paid never "
+        "changes: when its inputs change (a restated actual or target, a late roster change), "
+        "each member's correction is what the month pays now less what was paid for it, part "
+        "by part, carried in a later month and labelled with the month it corrects. The months "
+        f"above show what the current inputs pay. {overpayment_rule(ledger)}",
+        "",
+    ]
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for c in result.corrections:
+        carried = str(c.carried_in) if c.carried_in is not None else "after the plan"
+        key = (str(c.corrects), carried, "paid" if c.closed else "due")
+        found = groups.setdefault(key, [0, 0, 0])
+        found[0] += 1
+        found[1] += c.total
+        found[2] += c.paid
+    if not groups:
+        return [*out, "No closed month has changed: there is no correction.", ""]
+    out += md_table(
+        ["Corrects", "Carried in", "Status", "Members", f"Correction ({code})",
+         f"Paid with the month ({code})"],
+        "lllrrr",
+        [
+            (corrects, carried, status, f"{count:,}", currency.format(total),
+             currency.format(paid))
+            for (corrects, carried, status), (count, total, paid) in groups.items()
+        ],
+    )  # fmt: skip
+    recoveries = result.recoveries
+    overpaid = sum(r.overpaid for r in recoveries)
+    absorbed = sum(r.absorbed for r in recoveries)
+    deducted = sum(r.deducted for r in recoveries)
+    owed = [o for o in ledger.outstanding if o.owed_by_leaver]
+    to_deduct = [o for o in ledger.outstanding if not o.owed_by_leaver]
+
+    def members(items: Sequence[object]) -> str:
+        return f"{len(items):,} {'member' if len(items) == 1 else 'members'}"
+
+    out += [
+        "",
+        f"Overpayments so far: {currency.format(overpaid)} {code}; absorbed by the company "
+        f"{currency.format(absorbed)} {code}; deducted from payments "
+        f"{currency.format(deducted)} {code}; still to deduct from the next payments "
+        f"{currency.format(sum(o.amount for o in to_deduct))} {code} ({members(to_deduct)}); "
+        f"still owed by leavers {currency.format(sum(o.amount for o in owed))} {code} "
+        f"({members(owed)}).",
+        "",
+    ]
+    return out
 
 
 def _pool_label(plan: Plan) -> str:

@@ -27,7 +27,9 @@ rows differ only in who they are for and in a handful of (days, weight,
 amount, reason) combinations, each formatted once. A plan with functional
 goals or caps has more columns (:func:`line_columns`): each line's functional
 parts, by metric, and what the caps cut; its rows are formatted once per
-cohort and combination of parts.
+cohort and combination of parts. A plan whose ledger has closed months adds
+the columns ``kind`` and ``corrects`` after ``period``, and each correction
+as a row after the lines of the month that carries it.
 """
 
 from __future__ import annotations
@@ -42,9 +44,15 @@ from pathlib import Path
 from typing import Any
 
 from jointbonus.core.money import Currency
-from jointbonus.io.cells import csv_text, escape_formula
+from jointbonus.io.cells import csv_line, csv_text, escape_formula
 from jointbonus.io.files import staged_folder, write_text
 from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.report.corrections import (
+    LINE,
+    correction_fields,
+    corrections_in,
+    ledger_columns,
+)
 from jointbonus.sharedtarget.report.documents import (
     MONTH_COLUMNS,
     MonthLineDocuments,
@@ -189,9 +197,50 @@ def months_csv(result: Result) -> str:
 
 
 def _write_lines(result: Result, handle: io.TextIOBase) -> None:
+    if result.ledger is not None:
+        _write_ledger_lines(result, handle)
+        return
     handle.write(",".join(line_columns(result.plan)) + "\n")
     for chunk in _line_rows(result):
         handle.write(chunk)
+
+
+#: The text columns of lines.csv; the others are numbers.
+_LINE_TEXTS = frozenset({"member_id", "team", "period", "kind", "corrects", "status", "reason"})
+
+
+def _write_ledger_lines(result: Result, handle: io.TextIOBase) -> None:
+    """``lines.csv`` of a plan whose ledger has closed months: each month's lines (``kind``
+    ``line``), then the corrections the month carries (``kind`` ``correction``, ``corrects``
+    the month corrected); corrections no month can carry come last."""
+    plan = result.plan
+    columns = ledger_columns(line_columns(plan))
+    body = columns[2:]  # after member_id and team: the heads
+    options = {
+        "holdback": bool(plan.holdback),
+        "functional": plan.weighted,
+        "capped": plan.functional.caps.any,
+    }
+    flags = [column not in _LINE_TEXTS for column in columns]
+    carried = dict(corrections_in(result))
+    heads = _heads(plan)
+
+    def corrections(key: str | None) -> str:
+        rows = (flat_line(correction_fields(result, c, **options)) for c in carried.get(key, ()))
+        return "".join(csv_line([row.get(k) for k in columns], flags) for row in rows)
+
+    handle.write(",".join(columns) + "\n")
+    for month_result in result.months:
+        documents = MonthLineDocuments(plan.currency, month_result, **options)
+        texts = [
+            _row_text({**flat_line(documents.of(index)), "kind": LINE}, body)
+            for index in range(len(month_result.lines.figures))
+        ]
+        handle.write(
+            "".join(h + t for h, t in zip(heads, month_result.lines.spread(texts), strict=True))
+        )
+        handle.write(corrections(str(month_result.month)))
+    handle.write(corrections(None))
 
 
 def _write_months(result: Result, currency: Currency, handle: io.TextIOBase) -> None:
