@@ -383,3 +383,23 @@ def test_verify_runs_as_a_process(plan_dir: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == EXIT_OK, done.stderr
     assert done.stdout.rstrip().endswith("reproduced: the run writes the same files, byte for byte")
+
+
+@pytest.mark.parametrize("example", ["digital_manufacturing", "harbor_software"])
+def test_settings_a_plan_leaves_out_are_not_recorded(example: str) -> None:
+    """A plan without [leads], lead-measured metrics or a goal's own gate records the
+    settings it always did, so an earlier run's manifest still reads the same."""
+    recorded = shared_kind.settings(ROOT / "examples" / example / "plan.toml")
+    assert "leads" not in recorded
+    for metric in recorded["metrics"].values():
+        assert "source" not in metric
+        assert "figure" not in metric
+    for team in recorded["teams"].values():
+        for goal in team["goals"]:
+            assert "gate" not in goal
+
+
+def test_settings_a_plan_states_are_recorded() -> None:
+    recorded = shared_kind.settings(ROOT / "examples" / "digital_manufacturing_leads" / "plan.toml")
+    assert recorded["leads"] is not None
+    assert any(metric.get("source") == "leads" for metric in recorded["metrics"].values())

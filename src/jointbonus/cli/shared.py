@@ -159,7 +159,9 @@ def extras(options: Mapping[str, bool]) -> dict[str, str]:
 
 
 def settings(path: Path) -> dict[str, Any]:
-    """The plan file's settings; ``ledger`` when the file has the section or a ledger exists.
+    """The plan file's settings; ``ledger`` when the file has the section or a ledger exists;
+    ``leads``, a metric's ``source`` and ``figure`` and a goal's ``gate`` only when the file
+    states them.
 
     A ledger that exists is an input of the run (its closed months make the
     corrections): ``ledger.file`` names it, so that the manifest records its
@@ -171,6 +173,19 @@ def settings(path: Path) -> dict[str, Any]:
         document["ledger"] = {**(document.get("ledger") or {}), "file": ledger.shown}
     elif document.get("ledger") is None:
         document.pop("ledger", None)
+    # Settings a plan leaves out are left out, so that a plan without them reads as before:
+    # [leads], a metric's lead source, and a goal's own gate.
+    if document.get("leads") is None:
+        document.pop("leads", None)
+    metrics = document.get("metrics")
+    for metric in metrics.values() if isinstance(metrics, dict) else ():
+        if metric.get("source") == "file" and metric.get("figure", 0) is None:
+            del metric["source"], metric["figure"]
+    teams = document.get("teams")
+    for team in teams.values() if isinstance(teams, dict) else ():
+        for goal in team.get("goals") or ():
+            if goal.get("gate", 0) is None:
+                del goal["gate"]
     return document
 
 
