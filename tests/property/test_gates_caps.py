@@ -29,6 +29,9 @@ from weighted import (
 
 from jointbonus import Line, MonthStatus, Plan, Result, pay
 from jointbonus.core.number import round_half_up
+from jointbonus.sharedtarget.calibration import scenario_outcomes
+from jointbonus.sharedtarget.pay.cost import month_cost
+from jointbonus.sharedtarget.pay.groups import frame_months
 from strategies import examples
 
 #: Plan months in a plan year: a per-year cap starts afresh every 12 months.
@@ -273,3 +276,22 @@ def test_raising_every_attainment_never_lowers_the_months_cost(spec, data):
 def test_raising_every_attainment_never_lowers_the_months_capped_cost(spec, data):
     before, after = raised_month_costs(spec, data)
     assert after >= before
+
+
+# -- a month's cost against its exact cost ----------------------------------------------
+
+
+@examples(2)
+@given(weighted_specs(caps=True, per_year=False, holding=True))
+def test_a_capped_months_cost_is_its_exact_cost_within_the_rounding_bound(spec):
+    """Without a yearly cap, what a month pays at any historical outcome is its exact cost
+    (every member's exact amount, at most the monthly cap, less what a leaver forfeits)
+    give or take the month's rounding bound."""
+    spec, plan, result = paid_plan(spec)
+    terms = result.calibration.terms
+    minor = plan.currency.scale
+    for frame in frame_months(plan).months:
+        for outcome in set(scenario_outcomes(plan, frame)):
+            cost = month_cost(plan, frame, terms, outcome)
+            note(f"{frame.plan_month.month}: paid {cost.paid}, exact {cost.exact * minor}")
+            assert abs(cost.paid - cost.exact * minor) <= cost.bound
