@@ -3,8 +3,8 @@
 Calibration, the plan summary's pace and the cost risk all cost months here;
 the engine pays them with :func:`~jointbonus.sharedtarget.pay.sharing.share_out`.
 The three ways a month is costed below -- a plan on the shared goal alone,
-a plan with goals without caps, and member by member -- agree to the cent
-with what the engine pays.
+a plan with goals without caps, and a month shared out group by group and
+capped (:class:`MonthCoster`) -- agree to the cent with what the engine pays.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class MonthCost:
     amount, and more for a line whose held-back part is forfeited (see
     :func:`month_cost`)."""
     pay: MonthPay | None = None
-    """The month's parts and cuts, where they were computed member by member."""
+    """The month's parts and cuts, where the month was shared out (caps or forfeits)."""
 
 
 def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) -> list[Fraction]:
@@ -305,7 +305,7 @@ def _members_cut(runs: Runs | None) -> int:
 
 def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> MonthCost:
     """:func:`month_cost` of a plan with goals, without caps or forfeited holdbacks: the
-    parts' pools (or lines) are paid in full, so nothing is shared out member by member."""
+    parts' pools (or lines) are paid in full, so nothing is shared out."""
     teams = goal_teams(plan)
     exact = exact_cost(plan, terms, outcome, team_targets(plan, frame))
     groups = frame.groups
