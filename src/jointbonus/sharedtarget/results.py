@@ -493,6 +493,12 @@ class LedgerState:
     def closed_months(self) -> frozenset[Month]:
         return frozenset(c.month for c in self.closed)
 
+    @property
+    def closed_span(self) -> str:
+        """The closed months as the views name them: ``2026-01`` or ``2026-01 to 2026-03``."""
+        first, last = self.closed[0].month, self.closed[-1].month
+        return str(first) if first == last else f"{first} to {last}"
+
 
 @dataclass(frozen=True, slots=True)
 class Line:

@@ -519,8 +519,7 @@ def _corrections_section(result: Result) -> list[str]:
     if ledger is None:
         return []
     currency = result.plan.currency
-    closed = [c.month for c in ledger.closed]
-    span = str(closed[0]) if len(closed) == 1 else f"{closed[0]} to {closed[-1]}"
+    span = ledger.closed_span
     carrier = f"new ones carried in {ledger.first_open}" if ledger.first_open else "none open"
     head = (
         f"Corrections of closed months (closed {span}; {carrier}; overpayments "

@@ -373,8 +373,7 @@ def _corrections_section(result: Result) -> list[str]:
         return []
     currency = result.plan.currency
     code = currency.code
-    closed = [c.month for c in ledger.closed]
-    span = str(closed[0]) if len(closed) == 1 else f"{closed[0]} to {closed[-1]}"
+    span = ledger.closed_span
     carrier = (
         f"the first open month, {ledger.first_open}, carries new corrections"
         if ledger.first_open is not None
