@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from math import lcm
 
@@ -55,7 +55,7 @@ from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month
 from jointbonus.errors import CalibrationError
 from jointbonus.sharedtarget.pay.caps import YearToDate
-from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, month_cost, team_targets
+from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, team_targets
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
@@ -69,9 +69,12 @@ from jointbonus.sharedtarget.weighting import (
 
 __all__ = [
     "Calibration",
+    "CalibrationWork",
     "MonthExpectation",
     "calibrate",
     "calibrate_framed",
+    "costers_for",
+    "framed_for",
     "norm_outcome",
     "scenario_factors",
     "scenario_outcomes",
@@ -95,6 +98,39 @@ class MonthExpectation:
     """What the month pays at the norm, in minor units."""
     mean_goal_factors: tuple[Fraction, ...] = ()
     """Mean payout factor of each functional goal (``plan.goals`` order), after the gates."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationWork:
+    """What calibrating a plan built that paying it, and its cost risk, reuse.
+
+    Framing the months walks the whole roster, and costing a month at every
+    outcome walks its pay groups; both are the same for the plan object they
+    were made from, so they are made once. Use :func:`framed_for` to reach them.
+    """
+
+    plan: Plan
+    framed: Framed
+    costers: tuple[MonthCoster, ...]
+    """Each plan month's coster at the calibrated terms, with every outcome costed so far
+    (plans without caps; else empty)."""
+
+
+def framed_for(plan: Plan, calibration: Calibration) -> Framed:
+    """``plan``'s months framed: those ``calibration`` framed when it was made from this very
+    plan object, else framed anew."""
+    work = calibration.work
+    return work.framed if work is not None and work.plan is plan else frame_months(plan)
+
+
+def costers_for(plan: Plan, calibration: Calibration, framed: Framed) -> list[MonthCoster]:
+    """One coster a month of ``framed`` at ``calibration``'s terms, reusing the calibration's
+    (and what they have costed) when it was made from this very plan and framing."""
+    work = calibration.work
+    if work is not None and work.plan is plan and work.framed is framed and work.costers:
+        return list(work.costers)
+    terms = calibration.terms
+    return [MonthCoster(plan, frame, terms) for frame in framed.months]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +161,9 @@ class Calibration:
     """Per team, the nominal, wanted and expected shared weight (plans with functional goals)."""
     paths: int = 0
     """Plan-year paths through history the caps were costed on (0: no caps)."""
+    work: CalibrationWork | None = field(default=None, compare=False, repr=False)
+    """What calibrating built, for paying the same plan and its cost risk to reuse
+    (``None`` for a calibration made by hand)."""
 
     @property
     def within_bound(self) -> bool:
@@ -231,6 +270,7 @@ def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
     terms = Terms(scale, weights)
 
     months = []
+    costers: list[MonthCoster] = []
     expected_total = Fraction(0)
     expected_bound = Fraction(0)
     norm_total = 0
@@ -253,11 +293,13 @@ def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
         norm_costs = []
         for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
             cost_sum = Fraction(0)
+            coster = MonthCoster(plan, frame, terms)
+            costers.append(coster)
             for outcome, count in month_counts.items():
-                cost = month_cost(plan, frame, terms, outcome)
+                cost = coster.cost(outcome)
                 cost_sum += Fraction(cost.paid * count, scenarios)
                 expected_bound += cost.bound * count / scenarios
-            on = month_cost(plan, frame, terms, on_norm)
+            on = coster.cost(on_norm)
             norm_costs.append(on.paid)
             norm_total += on.paid
             norm_bound += on.bound
@@ -321,6 +363,7 @@ def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
         months=tuple(months),
         weights=team_weights,
         paths=len(paths) if caps.any else 0,
+        work=CalibrationWork(plan, framed, tuple(costers)),
     )
 
 

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from jointbonus.core.roster import FTE_SCALE
-from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed
+from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, framed_for
 from jointbonus.sharedtarget.lines import MonthView, month_lines
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
@@ -30,6 +30,7 @@ from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
 from jointbonus.sharedtarget.pay.outcome import (
     Outcome,
     Terms,
+    actual_attainments,
     goal_gates_closed,
     goal_teams,
     outcome_at,
@@ -62,7 +63,7 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
     their actual; until then it is pending. A per-year cap follows each
     member through each plan year (12 plan months from the plan's start).
     """
-    return pay_framed(plan, calibration, frame_months(plan))
+    return pay_framed(plan, calibration, framed_for(plan, calibration))
 
 
 def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
@@ -81,8 +82,8 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
         index = frame.index
         year_to_date.start(index)
         plan_month = frame.plan_month
-        goal_attainments = [m.attainment(index) for m in goal_metrics]
-        if plan_month.actual is None or None in goal_attainments:
+        attainments = actual_attainments(plan, index)
+        if attainments is None:
             lines = month_lines(plan, framed, MonthView(index, pending=True), None)
             months.append(
                 MonthResult(
@@ -99,8 +100,7 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
             )
             pays.append(None)
             continue
-        attainment = Fraction(plan_month.actual) / plan_month.target
-        known = [a for a in goal_attainments if a is not None]
+        attainment, known = attainments
         outcome = outcome_at(plan, attainment, known)
         month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
         gate = plan.functional.gates.functional
