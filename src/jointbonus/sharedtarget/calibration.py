@@ -73,8 +73,7 @@ __all__ = [
     "MonthExpectation",
     "calibrate",
     "calibrate_framed",
-    "costers_for",
-    "framed_for",
+    "calibrated_months",
     "norm_outcome",
     "scenario_factors",
     "scenario_outcomes",
@@ -105,8 +104,8 @@ class CalibrationWork:
     """What calibrating a plan built that paying it, and its cost risk, reuse.
 
     Framing the months walks the whole roster, and costing a month at every
-    outcome walks its pay groups; both are the same for the plan object they
-    were made from, so they are made once. Use :func:`framed_for` to reach them.
+    outcome walks its pay groups; both follow from the plan alone, so for an
+    equal plan they are made once. Reach them with :func:`calibrated_months`.
     """
 
     plan: Plan
@@ -116,21 +115,21 @@ class CalibrationWork:
     (plans without caps; else empty)."""
 
 
-def framed_for(plan: Plan, calibration: Calibration) -> Framed:
-    """``plan``'s months framed: those ``calibration`` framed when it was made from this very
-    plan object, else framed anew."""
+def calibrated_months(
+    plan: Plan, calibration: Calibration
+) -> tuple[Framed, tuple[MonthCoster, ...]]:
+    """``plan``'s months framed, and a coster a month at ``calibration``'s terms: those
+    calibrating built when ``calibration`` was made from this plan (an equal one), else
+    made anew."""
     work = calibration.work
-    return work.framed if work is not None and work.plan is plan else frame_months(plan)
-
-
-def costers_for(plan: Plan, calibration: Calibration, framed: Framed) -> list[MonthCoster]:
-    """One coster a month of ``framed`` at ``calibration``'s terms, reusing the calibration's
-    (and what they have costed) when it was made from this very plan and framing."""
-    work = calibration.work
-    if work is not None and work.plan is plan and work.framed is framed and work.costers:
-        return list(work.costers)
+    if work is not None and work.plan == plan:
+        if work.costers:
+            return work.framed, work.costers
+        framed = work.framed
+    else:
+        framed = frame_months(plan)
     terms = calibration.terms
-    return [MonthCoster(plan, frame, terms) for frame in framed.months]
+    return framed, tuple(MonthCoster(plan, frame, terms) for frame in framed.months)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from jointbonus.core.roster import FTE_SCALE
-from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, framed_for
+from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, calibrated_months
 from jointbonus.sharedtarget.lines import MonthView, month_lines
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
@@ -63,7 +63,8 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
     their actual; until then it is pending. A per-year cap follows each
     member through each plan year (12 plan months from the plan's start).
     """
-    return pay_framed(plan, calibration, framed_for(plan, calibration))
+    framed, _ = calibrated_months(plan, calibration)
+    return pay_framed(plan, calibration, framed)
 
 
 def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:

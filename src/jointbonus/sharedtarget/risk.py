@@ -75,8 +75,7 @@ from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.calibration import (
     Calibration,
     calibrate_framed,
-    costers_for,
-    framed_for,
+    calibrated_months,
     scenario_outcomes,
 )
 from jointbonus.sharedtarget.pay.cost import MonthCoster
@@ -143,8 +142,11 @@ def scenario_month_costs(
     way a scenario is paid changes, this is the one function to change.
     """
     _refuse_yearly_caps(plan)
-    framed = framed_for(plan, calibration) if framed is None else framed
-    return _tables(plan, costers_for(plan, calibration, framed))
+    if framed is None:
+        _, costers = calibrated_months(plan, calibration)
+    else:
+        costers = tuple(MonthCoster(plan, frame, calibration.terms) for frame in framed.months)
+    return _tables(plan, costers)
 
 
 def _refuse_yearly_caps(plan: Plan) -> None:
@@ -506,11 +508,8 @@ def cost_risk(
     chosen, shares, percents = _settings(method, years, seed, exceed, percentiles)
     _refuse_yearly_caps(plan)
     if calibration is None:
-        framed = frame_months(plan)
-        calibration = calibrate_framed(plan, framed)
-    else:
-        framed = framed_for(plan, calibration)
-    costers = costers_for(plan, calibration, framed)
+        calibration = calibrate_framed(plan, frame_months(plan))
+    framed, costers = calibrated_months(plan, calibration)
     tables = _tables(plan, costers)
     months = tuple(frame.plan_month.month for frame in framed.months)
     year = _distribution(
