@@ -42,7 +42,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 from jointbonus.core.money import GroupShare
-from jointbonus.core.periods import Month, plan_years
+from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.core.roster import Member
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.goals import Goal
@@ -626,6 +626,12 @@ class Result:
     """Each member's overpayments month by month (closed months, then open ones), in member
     order within a month."""
 
+    @property
+    def several_years(self) -> bool:
+        """Whether the plan runs over more than one plan year, so that each settlement names
+        the plan year it settles (:func:`~jointbonus.core.periods.plan_years`)."""
+        return len(self.plan.months) > YEAR
+
     def money(self, units: int) -> Decimal:
         """Minor units as the plan currency's exact Decimal."""
         return self.plan.currency.from_minor(units)
@@ -717,9 +723,7 @@ class Result:
             for position, member in enumerate(plan.members):
                 if not joins[position] <= number <= leaves[position]:
                     continue
-                stays = member.start <= year_end and (
-                    member.end is None or member.end >= year_end
-                )
+                stays = member.start <= year_end and (member.end is None or member.end >= year_end)
                 if pending:
                     status, reason = SettlementStatus.PENDING, "the plan year is not over yet"
                 elif stays:
