@@ -28,6 +28,7 @@ from independent import (
     historical_norm,
     rounded_in_year,
     units,
+    year_at,
     year_paid,
 )
 from test_split_standing import changed_rows
@@ -77,6 +78,39 @@ def payable_with_holdback(spec: PlanSpec, holdback: str) -> Plan:
         fixed = "1000" if spec.funding is FundingStyle.POOL else "1.5"
         plan = with_holdback(replace(spec, scale=fixed), holdback)
     return plan
+
+
+def with_leavers(data: st.DataObject, spec: PlanSpec) -> PlanSpec:
+    """``spec`` with some members leaving in each plan year: on a year's last day, the day
+    before or after it, or any day of the plan."""
+    calendar = spec.calendar
+    lasts = [calendar[min(start + YEAR, len(calendar)) - 1].last_day
+             for start in range(0, len(calendar), YEAR)]  # fmt: skip
+    members = []
+    for member in spec.members:
+        how = data.draw(st.sampled_from(["stays as drawn", "year end", "any day"]), label="leaves")
+        if how == "stays as drawn":
+            members.append(member)
+            continue
+        if how == "year end":
+            year = data.draw(st.integers(0, len(lasts) - 1), label="plan year left")
+            end = lasts[year] + timedelta(days=data.draw(st.integers(-1, 1), label="off by"))
+        else:
+            end = data.draw(st.dates(calendar[0].first_day, lasts[-1]), label="left on")
+        end = max(end, member.start)
+        members.append(
+            Member(member.id, member.team, member.start, end, member.fte, member.salary,
+                   member.target_bonus)
+        )  # fmt: skip
+    return replace(spec, members=tuple(members))
+
+
+def all_reported(data: st.DataObject, plan: Plan) -> Plan:
+    """``plan`` with every month's actual in, at attainments from 60% to 150%."""
+    attainments = [
+        Fraction(data.draw(st.integers(600, 1500), label="attainment"), 1000) for _ in plan.months
+    ]
+    return year_at(plan, attainments)
 
 
 def year_of(index: int) -> int:
@@ -133,11 +167,12 @@ def kept_cost(plan: Plan, result: Result) -> tuple[int, int]:
 @given(
     several_years(neutrality=Neutrality.EXPECTED_COST),
     st.sampled_from(HOLDBACKS),
+    st.data(),
 )
 def test_expected_cost_equals_budget_with_holdbacks_and_leavers_over_several_years(
-    spec, holdback
+    spec, holdback, data
 ):
-    plan = with_holdback(spec, holdback)
+    plan = with_holdback(with_leavers(data, spec), holdback)
     calibration = calibrated(plan)
     norm = historical_norm(spec.history, spec.norm, spec.window)
     share = Fraction(holdback)
@@ -159,9 +194,7 @@ def test_expected_cost_equals_budget_with_holdbacks_and_leavers_over_several_yea
 
 @examples(3)
 @given(weighted_specs(per_year=True, holding=True, caps=True), st.data())
-def test_engine_pays_the_expected_cost_with_goals_caps_and_holdbacks_over_several_years(
-    spec, data
-):
+def test_engine_pays_the_expected_cost_with_goals_caps_and_holdbacks_over_several_years(spec, data):
     first = spec.calendar[0].first_day
     teams = tuple(t.name for t in spec.teams)
     rows = changed_rows(
@@ -185,9 +218,9 @@ def test_engine_pays_the_expected_cost_with_goals_caps_and_holdbacks_over_severa
 
 
 @examples(2)
-@given(several_years(), st.sampled_from(HOLDBACKS))
-def test_held_paid_now_and_settled_add_up_to_what_was_earned_per_plan_year(spec, holdback):
-    plan = payable_with_holdback(spec, holdback)
+@given(several_years(), st.sampled_from(HOLDBACKS), st.data())
+def test_held_paid_now_and_settled_add_up_to_what_was_earned_per_plan_year(spec, holdback, data):
+    plan = payable_with_holdback(with_leavers(data, spec), holdback)
     result = run(plan)
     index = {month.month: i for i, month in enumerate(plan.months)}
     earned: Counter[tuple[str, int]] = Counter()
@@ -218,11 +251,13 @@ def test_held_paid_now_and_settled_add_up_to_what_was_earned_per_plan_year(spec,
 
 
 @examples(2)
-@given(several_years(), st.sampled_from(HOLDBACKS))
+@given(several_years(), st.sampled_from(HOLDBACKS), st.data())
 def test_a_leaver_forfeits_only_the_years_not_completed_and_a_stayer_is_paid_at_each_year_end(
-    spec, holdback
+    spec, holdback, data
 ):
-    plan = payable_with_holdback(spec, holdback)
+    plan = payable_with_holdback(with_leavers(data, spec), holdback)
+    if data.draw(st.booleans(), label="every actual in"):
+        plan = all_reported(data, plan)
     result = run(plan)
     pending_years = {
         year_of(i) + 1 for i, m in enumerate(result.months) if m.status is MonthStatus.PENDING
