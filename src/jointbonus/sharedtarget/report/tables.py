@@ -248,7 +248,7 @@ def _settlement_table(result: Result) -> str:
         for s in result.settlements()
     ]
     headers = ["Member", "Team", "Held back", "Settlement", "Paid", "Note"]
-    align = ("left", "left", "right", "left", "right", "left")
+    align: tuple[str, ...] = ("left", "left", "right", "left", "right", "left")
     if year:
         headers, align = ["Plan year", *headers], ("left", *align)
     table = tabulate(rows, headers=headers, colalign=align, disable_numparse=True)
