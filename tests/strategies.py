@@ -382,11 +382,18 @@ def plan_specs(
     max_members: int = 30,
     max_history: int = 48,
     max_months: int = 24,
+    min_months: int = 1,
 ) -> PlanSpec:
-    """A whole plan; ``norm``, ``funding`` and ``neutrality`` fix what is not drawn."""
+    """A whole plan; ``norm``, ``funding`` and ``neutrality`` fix what is not drawn.
+
+    ``min_months`` above 12 makes a plan of several plan years (its history
+    then covers every calendar month, whatever the norm).
+    """
     money = draw(st.sampled_from(CURRENCIES))
     method = norm if norm is not None else draw(st.sampled_from(list(NormMethod)))
     low_history = 2 if method is NormMethod.TRAILING_MEAN else 1
+    if min_months > 1 and method is NormMethod.SAME_MONTH_MEAN:
+        low_history = 12
     count = draw(st.integers(low_history, max_history))
     history_end = Month(draw(st.integers(2015, 2031)), draw(st.integers(1, 12)))
     history_months = [history_end.shift(i - count + 1) for i in range(count)]
@@ -399,7 +406,7 @@ def plan_specs(
         length = draw(st.integers(1, min(max_months, count - skip)))
     else:
         start = history_end.shift(1 + draw(st.integers(0, 3)))
-        length = draw(st.integers(1, max_months))
+        length = draw(st.integers(min_months, max_months))
     calendar = plan_months(start, length)
 
     # History: actuals (and targets) around a level; what the old plan paid, sometimes.

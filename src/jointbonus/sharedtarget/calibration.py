@@ -52,7 +52,7 @@ from fractions import Fraction
 from math import lcm
 
 from jointbonus.core.number import percent_text
-from jointbonus.core.periods import YEAR, Month
+from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.errors import CalibrationError
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, team_targets
@@ -400,15 +400,18 @@ def _capped_scale(
         teams = frames[j].groups.teams  # a member's team can change from a month on
         whole[j, outcome] = [team_whole[t] * v for v, t in zip(values[j], teams, strict=True)]
     per_path = [[whole[j, outcome] for j, outcome in enumerate(path)] for path in paths]
-    groups = frames[0].groups if frames else None
-    weights = (
+    # Each plan year's weight of each group: its count, less the holdback where its
+    # members leave before that year ends (what they forfeit is never paid).
+    years = plan_years(len(frames))
+    year_weights = [
         [
             count * (1 - plan.holdback if plan.holdback and forfeits else 1)
-            for count, forfeits in zip(groups.counts, groups.forfeits, strict=True)
+            for count, forfeits in zip(
+                frames[year[0]].groups.counts, frames[year[0]].groups.forfeits, strict=True
+            )
         ]
-        if groups is not None
-        else []
-    )
+        for year in years
+    ]
 
     def cost_and_slope(scale: Fraction) -> tuple[Fraction, Fraction]:
         # Amounts in units of 1 / (common x q) for a scale p / q.
@@ -417,16 +420,16 @@ def _capped_scale(
         year_cap = caps.per_year * common * q if caps.per_year is not None else None
         cost = Fraction(0)
         slope = Fraction(0)
-        for k, weight in enumerate(weights):
-            if not weight:
-                continue
-            group_cost = 0
-            group_slope = 0
-            for rows in per_path:
-                for start in range(0, len(rows), YEAR):
+        for weights, months in zip(year_weights, years, strict=True):
+            for k, weight in enumerate(weights):
+                if not weight:
+                    continue
+                group_cost = 0
+                group_slope = 0
+                for rows in per_path:
                     year = 0
                     year_slope = 0
-                    for row in rows[start : start + YEAR]:
+                    for row in rows[months.start : months.stop]:
                         amount = row[k] * p
                         if month_cap is not None and amount >= month_cap:
                             year += month_cap
@@ -437,8 +440,8 @@ def _capped_scale(
                         year, year_slope = year_cap, 0
                     group_cost += year
                     group_slope += year_slope
-            cost += weight * Fraction(group_cost, common * q)
-            slope += weight * Fraction(group_slope, common)
+                cost += weight * Fraction(group_cost, common * q)
+                slope += weight * Fraction(group_slope, common)
         return cost / len(per_path), slope / len(per_path)
 
     scale = budget / slope_at_zero

@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from jointbonus.core.periods import Month
+from jointbonus.core.number import percent_text
+from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.explain.leads import lead_actual_figures, leads_step
@@ -247,6 +248,29 @@ def _pending_step(result: Result, month: MonthResult) -> Step:
     )
 
 
+def _held_figure(
+    result: Result, month_result: MonthResult, held: int, money: Money
+) -> tuple[Figure, ...]:
+    """What the month holds back and the plan year whose end settles it (a plan of several
+    plan years with a holdback, a month that holds something back)."""
+    plan = result.plan
+    if not held or not result.several_years:
+        return ()
+    index = result.months.index(month_result)
+    year = next(y for y in plan_years(len(plan.months)) if index in y)
+    first, last = plan.months[year[0]].month, plan.months[year[-1]].month
+    return (
+        Figure(
+            "held",
+            "Held back",
+            money.units(held),
+            f"round({percent_text(plan.holdback)} x the amount), held until the end of plan "
+            f"year {index // YEAR + 1} ({first} to {last}): paid then if the member is still "
+            "in the plan on its last day, else forfeited",
+        ),
+    )
+
+
 def explain(
     result: Result,
     member_id: str,
@@ -313,6 +337,7 @@ def explain(
             (
                 Figure("amount", "Amount", money.units(amount), outcome),
                 Figure("status", "Status", status.value, reason or "paid"),
+                *_held_figure(result, month_result, place.line.held, money),
             ),
         )
     )

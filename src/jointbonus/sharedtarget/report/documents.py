@@ -563,15 +563,23 @@ class MonthLineDocuments:
         return made
 
 
-def settlement_document(settlement: Settlement) -> dict[str, Any]:
-    return {
+def settlement_document(settlement: Settlement, *, year: bool = False) -> dict[str, Any]:
+    """A settlement as JSON-ready data; ``year`` (plans of more than one plan year) adds the
+    plan year it settles, ``plan_year`` (1 for the first), and its ``first_month`` and
+    ``last_month``."""
+    document: dict[str, Any] = {
         "member_id": settlement.member_id,
         "team": settlement.team,
-        "held": str(settlement.held),
-        "status": settlement.status.value,
-        "paid": str(settlement.paid),
-        "reason": settlement.reason,
     }
+    if year:
+        document["plan_year"] = settlement.year
+        document["first_month"] = str(settlement.first)
+        document["last_month"] = str(settlement.last)
+    document["held"] = str(settlement.held)
+    document["status"] = settlement.status.value
+    document["paid"] = str(settlement.paid)
+    document["reason"] = settlement.reason
+    return document
 
 
 def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
@@ -586,7 +594,8 @@ def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
     if lines:
         document["lines"] = list(_line_documents(result, holdback))
     if holdback:
-        document["settlements"] = [settlement_document(s) for s in result.settlements()]
+        year = result.several_years
+        document["settlements"] = [settlement_document(s, year=year) for s in result.settlements()]
     document.update(ledger_sections(result))
     return document
 

@@ -231,10 +231,13 @@ def _weighting_table(plan: Plan, calibration: Calibration, result: Result | None
 
 
 def _settlement_table(result: Result) -> str:
-    """The year-end settlement of held-back amounts, member by member."""
+    """The year-end settlement of held-back amounts, member by member (plan year by plan
+    year, with a column naming the year, in a plan of several plan years)."""
     currency = result.plan.currency
+    year = result.several_years
     rows = [
         (
+            *((f"{s.year} ({s.first} to {s.last})",) if year else ()),
             s.member_id,
             s.team,
             currency.format(currency.to_minor(s.held)),
@@ -244,12 +247,11 @@ def _settlement_table(result: Result) -> str:
         )
         for s in result.settlements()
     ]
-    table = tabulate(
-        rows,
-        headers=["Member", "Team", "Held back", "Settlement", "Paid", "Note"],
-        colalign=("left", "left", "right", "left", "right", "left"),
-        disable_numparse=True,
-    )
+    headers = ["Member", "Team", "Held back", "Settlement", "Paid", "Note"]
+    align: tuple[str, ...] = ("left", "left", "right", "left", "right", "left")
+    if year:
+        headers, align = ["Plan year", *headers], ("left", *align)
+    table = tabulate(rows, headers=headers, colalign=align, disable_numparse=True)
     share = percent_text(result.plan.holdback)
     return (
         f"Year-end settlement of held-back amounts ({share} of every line is held until the "

@@ -358,7 +358,46 @@ def render_transparency_report(result: Result) -> str:
         "Each member's statement shows their own months; the statements add up to the "
         "paid column above, to the minor unit.",
     ]
+    out += _holdback_years_section(result)
     return "\n".join(out) + "\n"
+
+
+def _holdback_years_section(result: Result) -> list[str]:
+    """What was held back in each plan year and how it was settled (a plan with a holdback
+    that runs over several plan years)."""
+    plan = result.plan
+    if not plan.holdback or not result.several_years:
+        return []
+    currency = plan.currency
+    code = currency.code
+    spans: dict[int, str] = {}
+    sums: dict[int, list[int]] = {}  # per plan year: held back, paid, forfeited, pending
+    for s in result.settlements():
+        spans.setdefault(s.year, f"{s.first} to {s.last}")
+        amounts = sums.setdefault(s.year, [0, 0, 0, 0])
+        held = currency.to_minor(s.held)
+        amounts[0] += held
+        amounts[{"paid": 1, "forfeited": 2, "pending": 3}[s.status.value]] += held
+    rows = [
+        (str(year), spans[year], *(currency.format(v) for v in amounts))
+        for year, amounts in sums.items()
+    ]
+    return [
+        "",
+        "## Held back, plan year by plan year",
+        "",
+        f"{percent_text(plan.holdback)} of every line is held back until the end of its "
+        "month's plan year (each run of 12 plan months from the start; a last, shorter year "
+        "ends with the plan), and paid then to those still in the plan; those who left "
+        "before forfeit it.",
+        "",
+        *md_table(
+            ["Plan year", "Months", f"Held back ({code})", f"Paid ({code})",
+             f"Forfeited ({code})", f"Pending ({code})"],
+            "llrrrr",
+            rows,
+        ),
+    ]  # fmt: skip
 
 
 def _corrections_section(result: Result) -> list[str]:
