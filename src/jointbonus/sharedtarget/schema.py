@@ -82,6 +82,7 @@ __all__ = [
     "RosterSection",
     "SharedSection",
     "TeamSection",
+    "VersionSection",
     "history_row_model",
     "month_row_model",
 ]
@@ -414,6 +415,75 @@ def _teams(value: object, _handler: ValidatorFunctionWrapHandler) -> object:
 Teams = Annotated[list[Name] | dict[Name, TeamSection], WrapValidator(_teams)]
 
 
+def _refuse_change(value: object) -> object:
+    raise ValueError(
+        "no change mid-plan: this setting holds for the whole plan; a version changes only "
+        "shared.curve, funding.split, funding.pool_at_target or funding.target_bonus_multiplier, "
+        "teams, gates and caps"
+    )
+
+
+Fixed = Annotated[object, BeforeValidator(_refuse_change)]
+"""A setting a version may not restate: any value is refused, saying why."""
+
+
+class VersionSharedSection(InputModel):
+    """A version's ``[versions.shared]``: its curve."""
+
+    curve: CurveSection | None = None
+    metric: Fixed = None
+    file: Fixed = None
+
+
+Calibrated = Literal["calibrate"]
+
+
+class VersionFundingSection(InputModel):
+    """A version's ``[versions.funding]``: its split and funding amounts."""
+
+    split: SplitChoice | None = None
+    pool_at_target: Amount | Calibrated | None = None
+    target_bonus_multiplier: Amount | Calibrated | None = None
+    style: Fixed = None
+    holdback: Fixed = None
+
+
+class VersionGatesSection(InputModel):
+    """A version's gates; ``"none"`` removes a gate the version before had."""
+
+    functional_gate: Attainment | Literal["none"] | None = None
+    shared_gate: Attainment | Literal["none"] | None = None
+
+
+class VersionCapsSection(InputModel):
+    """A version's caps; ``"none"`` removes a cap the version before had."""
+
+    per_month: CapAmount | Literal["none"] | None = None
+    per_year: CapAmount | Literal["none"] | None = None
+
+
+class VersionSection(InputModel):
+    """A later version of the plan: ``[[versions]]`` with ``from = "YYYY-MM"`` and the
+    sections that change from that month on (anything not restated carries over)."""
+
+    start: MonthText = Field(alias="from")
+    shared: VersionSharedSection = VersionSharedSection()
+    funding: VersionFundingSection = VersionFundingSection()
+    teams: dict[Name, TeamSection] | None = None
+    gates: VersionGatesSection = VersionGatesSection()
+    caps: VersionCapsSection = VersionCapsSection()
+    name: Fixed = None
+    currency: Fixed = None
+    minor_unit: Fixed = None
+    months: Fixed = None
+    roster: Fixed = None
+    history: Fixed = None
+    calibration: Fixed = None
+    metrics: Fixed = None
+    leads: Fixed = None
+    ledger: Fixed = None
+
+
 class PlanFile(PlanHeader):
     """The plan file (TOML). See ``docs/plan-file.md`` for every setting."""
 
@@ -429,6 +499,7 @@ class PlanFile(PlanHeader):
     caps: CapsSection = CapsSection()
     leads: LeadsSection | None = None
     ledger: LedgerSection | None = None
+    versions: list[VersionSection] = Field(default_factory=list)
 
     @property
     def from_leads(self) -> dict[str, str]:
