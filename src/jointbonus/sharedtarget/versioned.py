@@ -21,6 +21,7 @@ from jointbonus.sharedtarget.results import PlanSummary, RealisedWeight, Result
 from jointbonus.sharedtarget.versions import (
     VersionCalibration,
     calibrate_versions,
+    designs,
     spans,
 )
 
@@ -30,15 +31,23 @@ PayMonths = Callable[[Plan, Calibration, Framed, range], Result]
 """How the engine pays some of a design's framed months at a calibration (``pay_framed``)."""
 
 
-def pay_versions(plan: Plan, pay: PayMonths, first: Calibration | None = None) -> Result:
+def pay_versions(
+    plan: Plan,
+    pay: PayMonths,
+    first: Calibration | None = None,
+    versions: tuple[VersionCalibration, ...] | None = None,
+) -> Result:
     """Calibrate every version of ``plan`` and pay each month by the version in force for it.
 
-    ``first`` is the first version's calibration when already made.
+    ``first`` is the first version's calibration when already made;
+    ``versions`` every version's, to pay ``plan``'s months (and its versions'
+    designs) at scales and weights already calibrated.
     """
-    versions = calibrate_versions(plan, first)
+    if versions is None:
+        versions = calibrate_versions(plan, first)
     parts = [
-        pay(version.design, version.calibration, frame_months(version.design), months)
-        for version, months in zip(versions, spans(plan), strict=True)
+        pay(design, version.calibration, frame_months(design), months)
+        for design, version, months in zip(designs(plan), versions, spans(plan), strict=True)
     ]
     return Result(
         plan,

@@ -22,6 +22,11 @@ version's rounding bound of its exact capped cost. A cap per plan year, whose
 year to date would run across versions, cannot be combined with versions
 yet: :func:`~jointbonus.build_plan` refuses it.
 
+A version whose months the version before would pay nothing in (no one
+eligible in them, say) is neutral at any scale that pays nothing there too:
+if its design cannot pay in them either, it keeps the version before's
+scale; if it can, its neutral scale is 0.
+
 Everything is the one calibration of :mod:`jointbonus.sharedtarget.calibration`,
 run over the governed months (:func:`governed_frames`): each version gets its
 own weighting and its own :class:`~jointbonus.sharedtarget.calibration.Calibration`.
@@ -34,6 +39,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 from jointbonus.core.periods import Month
+from jointbonus.errors import CalibrationError
 from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed
 from jointbonus.sharedtarget.pay.groups import Framed, frame_months
 from jointbonus.sharedtarget.plan import Neutrality, Plan
@@ -114,9 +120,16 @@ def calibrate_versions(
             cost = Fraction(plan.budget.amount)
         else:
             cost = _cost_in(*previous, governed_frames(frame_months(previous[0]), months))
-            calibration = calibrate_framed(
-                design, governed_frames(framed, months), neutral_cost=cost
-            )
+            governed = governed_frames(framed, months)
+            try:
+                calibration = calibrate_framed(design, governed, neutral_cost=cost)
+            except CalibrationError:
+                if cost:
+                    raise
+                # Nothing to be neutral to, and nothing to pay: the scale is moot; keep the
+                # version before's.
+                kept = replace(design, fixed_scale=previous[1].scale)
+                calibration = calibrate_framed(kept, governed, neutral_cost=cost)
         found.append(
             VersionCalibration(
                 number=number,
