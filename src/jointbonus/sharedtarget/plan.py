@@ -182,6 +182,19 @@ class Plan:
     """Later versions of the design, in month order; the plan itself is the first and is in
     force until the first of them starts (``()``: the plan never changes)."""
 
+    def version_of(self, month: Month) -> int:
+        """The number of the version in force in ``month``: 1 for the plan itself."""
+        return 1 + sum(1 for v in self.versions if v.start <= month)
+
+    def design_of(self, month: Month) -> Plan:
+        """The design of the version in force in ``month`` (the plan itself before any
+        later version starts)."""
+        found = self
+        for version in self.versions:
+            if version.start <= month:
+                found = version.design
+        return found
+
     @property
     def scale_name(self) -> str:
         return "pool_at_target" if self.funding is FundingStyle.POOL else "target_bonus_multiplier"
