@@ -427,6 +427,27 @@ Fixed = Annotated[object, BeforeValidator(_refuse_change)]
 """A setting a version may not restate: any value is refused, saying why."""
 
 
+def _word_or(word: str) -> Any:
+    """A wrap validator that lets ``word`` through as itself and checks anything else."""
+
+    def check(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+        if isinstance(value, str) and value.strip() == word:
+            return word
+        return handler(value)
+
+    return WrapValidator(check)
+
+
+if TYPE_CHECKING:  # an amount, or the word
+    CapOrNone: TypeAlias = Decimal | str
+    GateOrNone: TypeAlias = Decimal | str
+    AmountOrCalibrate: TypeAlias = Decimal | str
+else:
+    CapOrNone = Annotated[CapAmount, _word_or("none")]
+    GateOrNone = Annotated[Attainment, _word_or("none")]
+    AmountOrCalibrate = Annotated[Amount, _word_or("calibrate")]
+
+
 class VersionSharedSection(InputModel):
     """A version's ``[versions.shared]``: its curve."""
 
@@ -435,15 +456,12 @@ class VersionSharedSection(InputModel):
     file: Fixed = None
 
 
-Calibrated = Literal["calibrate"]
-
-
 class VersionFundingSection(InputModel):
     """A version's ``[versions.funding]``: its split and funding amounts."""
 
     split: SplitChoice | None = None
-    pool_at_target: Amount | Calibrated | None = None
-    target_bonus_multiplier: Amount | Calibrated | None = None
+    pool_at_target: AmountOrCalibrate | None = None
+    target_bonus_multiplier: AmountOrCalibrate | None = None
     style: Fixed = None
     holdback: Fixed = None
 
@@ -451,15 +469,15 @@ class VersionFundingSection(InputModel):
 class VersionGatesSection(InputModel):
     """A version's gates; ``"none"`` removes a gate the version before had."""
 
-    functional_gate: Attainment | Literal["none"] | None = None
-    shared_gate: Attainment | Literal["none"] | None = None
+    functional_gate: GateOrNone | None = None
+    shared_gate: GateOrNone | None = None
 
 
 class VersionCapsSection(InputModel):
     """A version's caps; ``"none"`` removes a cap the version before had."""
 
-    per_month: CapAmount | Literal["none"] | None = None
-    per_year: CapAmount | Literal["none"] | None = None
+    per_month: CapOrNone | None = None
+    per_year: CapOrNone | None = None
 
 
 class VersionSection(InputModel):

@@ -43,8 +43,9 @@ class VersionSpec:
 
     Each field left ``None`` carries over from the version before. ``scale``
     fixes the version's pool at target (or target bonus multiplier), or is
-    ``"calibrate"``; ``teams`` replaces every team's shared weight (or wanted
-    expected split) and goals; a gate or cap of ``"none"`` removes it.
+    ``"calibrate"``; ``teams`` restates the teams it names (each one's shared
+    weight or wanted expected split, and its goals), the others carrying over;
+    a gate or cap of ``"none"`` removes it.
     """
 
     start: str | Month
@@ -107,6 +108,8 @@ def build_versions(
             removed = CALIBRATE if name == "scale" else NONE
             if isinstance(value, str) and value == removed:
                 value = None
+            if name == "teams":
+                value = _merged_teams(current.get("teams", ()), value)
             current[name] = value
         try:
             design = build(**current, metrics=used_metrics(current.get("teams", ()), metrics))
@@ -134,7 +137,7 @@ def build_versions(
         if design.functional.caps.per_year is not None:
             checks.add(
                 f"{at}.cap_per_year",
-                design.functional.caps.per_year,
+                str(design.currency.from_minor(design.functional.caps.per_year)),
                 "no cap per plan year in a plan with versions (its year to date would run "
                 "across versions); use a cap per month",
             )
@@ -144,11 +147,25 @@ def build_versions(
     if specs and first.functional.caps.per_year is not None:
         checks.add(
             "cap_per_year",
-            first.functional.caps.per_year,
+            str(first.currency.from_minor(first.functional.caps.per_year)),
             "no cap per plan year in a plan with versions (its year to date would run "
             "across versions); use a cap per month",
         )
     return tuple(built)
+
+
+def _merged_teams(
+    before: Sequence[str | TeamSpec], restated: Sequence[str | TeamSpec]
+) -> list[str | TeamSpec]:
+    """The teams of the version before, each restated one replaced (a team not restated
+    carries over); a team new to the plan comes last."""
+    named = {_team_name(t): t for t in restated}
+    merged = [named.pop(_team_name(t), t) for t in before]
+    return [*merged, *named.values()]
+
+
+def _team_name(team: str | TeamSpec) -> str:
+    return team.name if isinstance(team, TeamSpec) else team
 
 
 def _start(
