@@ -21,11 +21,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     TypeAdapter,
     ValidatorFunctionWrapHandler,
     WithJsonSchema,
     WrapValidator,
     create_model,
+    model_serializer,
     model_validator,
 )
 
@@ -518,6 +520,15 @@ class PlanFile(PlanHeader):
     leads: LeadsSection | None = None
     ledger: LedgerSection | None = None
     versions: list[VersionSection] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _versions_when_given(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A plan without versions dumps (and so records in a run's manifest) the settings it
+        # always did; one with versions records each [[versions]] table.
+        data = handler(self)
+        if not self.versions and isinstance(data, dict):
+            data.pop("versions", None)
+        return data
 
     @property
     def from_leads(self) -> dict[str, str]:

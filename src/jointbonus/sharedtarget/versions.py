@@ -7,14 +7,20 @@ paid by the version in force for it. The versions are calibrated in order:
 * the **first** version (the plan itself) as a plan without versions: its
   expected cost over the whole plan equals the budget ``B``;
 * a **later** version so that the change is itself neutral: its expected
-  cost over the months it governs equals the expected cost the version
-  before it, at that version's own scale and weights, would have had in
-  those same months. Its weights (where its split is solved) are solved on
-  the months it governs, then its scale.
+  cost over the months it takes over (from its first month to the plan's
+  end, the months it governs until a still later version takes some of them
+  over) equals the expected cost the version before it, at that version's
+  own scale and weights, would have had in those same months. Its weights
+  (where its split is solved) are solved on those months, then its scale.
 
 So the expected cost of the year is ``B`` whatever the versions: version 1
-costs ``B`` over the year; each later version takes over its months at the
-cost the version before would have had in them. With no cap the cost to be
+costs ``B`` over the year; each later version takes over the rest of the
+year at the cost the version before would have had in it, and so on: with
+versions 1, 2, 3 governing ``M1``, ``M2``, ``M3``, ``B = c1(M1) + c1(M2 + M3)
+= c1(M1) + c2(M2 + M3) = c1(M1) + c2(M2) + c3(M3)``. (Calibrating a version
+over only the months it finally governs would not do: version 2 is neutral
+to version 1 over ``M2`` alone, but version 3 would then be neutral to
+version 2 over ``M3``, where version 2's cost is not version 1's.) With no cap the cost to be
 neutral to is the version before's exact expected cost of the governed
 months (a fraction of a minor unit); with a cap per month it is that
 version's expected cost after rounding and caps, which is within that
@@ -68,11 +74,12 @@ class VersionCalibration:
     """The plan as the version has it (the curve, funding amounts, split, goals, gates, caps)."""
     calibration: Calibration
     """The version's scale and weights. The first version's is over the whole plan (its
-    budget is ``B``); a later version's over the months it governs, neutral to
-    :attr:`neutral_cost`."""
+    budget is ``B``); a later version's over the months from its start to the plan's end,
+    neutral to :attr:`neutral_cost`."""
     neutral_cost: Fraction
     """Minor units: the cost the version is neutral to. The budget for the first version;
-    for a later one, the version before's expected cost of the months this one governs."""
+    for a later one, the version before's expected cost from this one's start to the plan's
+    end."""
 
     @property
     def expected_cost(self) -> Fraction:
@@ -119,8 +126,11 @@ def calibrate_versions(
             calibration = calibrate_framed(design, framed) if first is None else first
             cost = Fraction(plan.budget.amount)
         else:
-            cost = _cost_in(*previous, governed_frames(frame_months(previous[0]), months))
-            governed = governed_frames(framed, months)
+            # Calibrated over the rest of the plan, the months it would govern were it the
+            # last version: a later version takes some of them over at the same cost.
+            rest = range(months.start, len(plan.months))
+            cost = _cost_in(*previous, governed_frames(frame_months(previous[0]), rest))
+            governed = governed_frames(framed, rest)
             try:
                 calibration = calibrate_framed(design, governed, neutral_cost=cost)
             except CalibrationError:

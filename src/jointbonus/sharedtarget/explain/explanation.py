@@ -264,7 +264,7 @@ def _version_view(result: Result, month: Month) -> tuple[Result, Step]:
     else:
         neutral = (
             f"calibrated so that the change is neutral: its expected cost of "
-            f"{version.months[0]} to {version.months[-1]} is what version {version.number - 1} "
+            f"{version.start} to {plan.months[-1].month} is what version {version.number - 1} "
             f"was expected to cost in them, {money.minor(version.neutral_cost, 4)} "
             f"{plan.currency.code} (the budget of the calibration below)"
         )

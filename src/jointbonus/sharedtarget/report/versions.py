@@ -48,8 +48,9 @@ def versions_lines(result: Result) -> list[str]:
         "",
         "The plan changed from a month on. Each month is paid by the version in force for "
         "it. Each change is itself neutral: a later version is calibrated so that its "
-        "expected cost of the months it governs equals what the version before was "
-        "expected to cost in them, so the year is still expected to cost the budget.",
+        "expected cost from its first month to the plan's end equals what the version "
+        "before was expected to cost in those months, so the year is still expected to "
+        "cost the budget.",
         "",
         f"| Version | Months | Curve | Scale | Shared weights | Neutral to ({code}) "
         f"| Expected cost ({code}) | Residual ({code}) |",
@@ -84,7 +85,9 @@ def _neutral_to(version: VersionCalibration, currency: Currency) -> str:
     """What the version was calibrated to cost: the first over the year, a later one in its
     months."""
     amount = minor_text(currency, version.neutral_cost)
-    return f"{amount} (the budget, over the whole plan)" if version.number == 1 else amount
+    if version.number == 1:
+        return f"{amount} (the budget, over the whole plan)"
+    return f"{amount} (from {version.start} to the plan's end)"
 
 
 def _expected(version: VersionCalibration, currency: Currency) -> str:
