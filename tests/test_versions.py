@@ -34,6 +34,7 @@ from jointbonus import (
 from jointbonus.cli import main
 from jointbonus.sharedtarget.explain import explain
 from jointbonus.sharedtarget.report.documents import result_document
+from jointbonus.sharedtarget.report.statements import render_statement
 from jointbonus.sharedtarget.report.tables import render_table
 from jointbonus.sharedtarget.report.transparency import render_transparency_report
 from jointbonus.sharedtarget.report.writer import months_csv
@@ -119,6 +120,8 @@ def test_the_outputs_say_which_version_paid_each_month(reorg: Result) -> None:
     table = render_table(reorg)
     assert "Plan versions" in table
     assert "Version" in table.split("\nMonths\n", 1)[1].splitlines()[0]
+    statement = render_statement(reorg, "DM-S01")
+    assert "2026-07 to 2026-12 by version 2 (curve: linear" in statement
     report = render_transparency_report(reorg)
     assert "## Plan versions" in report
     assert "| 2 (from 2026-07) | 2026-07 to 2026-12 |" in report
@@ -143,6 +146,7 @@ def test_a_plan_without_versions_shows_none_of_them() -> None:
     assert all("version" not in m for m in document["months"])
     assert months_csv(result).splitlines()[0].split(",")[:2] == ["period", "target"]
     assert "Plan versions" not in render_transparency_report(result)
+    assert "Plan versions" not in render_statement(result, "DM-S01")
 
 
 # -- mistakes in [[versions]] ----------------------------------------------------------

@@ -23,7 +23,7 @@ from jointbonus.sharedtarget.report.pages import md
 from jointbonus.sharedtarget.results import Result
 from jointbonus.sharedtarget.versions import VersionCalibration
 
-__all__ = ["version_label", "versions_lines"]
+__all__ = ["version_label", "version_sentences", "versions_lines"]
 
 
 def version_label(version: VersionCalibration) -> str:
@@ -97,3 +97,20 @@ def _expected(version: VersionCalibration, currency: Currency) -> str:
         return amount
     whole = minor_text(currency, version.calibration.expected_cost)
     return f"{amount} ({whole} over the whole plan)"
+
+
+def version_sentences(result: Result) -> list[str]:
+    """For a statement: which version paid which months (none for a plan without versions)."""
+    if not result.versions:
+        return []
+    parts = [
+        f"{_months_text(v)} by version {v.number} (curve: {md(v.design.curve.describe())})"
+        for v in result.versions
+    ]
+    return [
+        "## Plan versions",
+        "",
+        "The plan changed from a month on, each change neutral for the year's expected "
+        f"cost. Your months are paid: {'; '.join(parts)}.",
+        "",
+    ]
