@@ -221,12 +221,20 @@ def calibrate(plan: Plan) -> Calibration:
     return calibrate_framed(plan, frame_months(plan))
 
 
-def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
-    """:func:`calibrate`, with the plan's months already framed."""
+def calibrate_framed(
+    plan: Plan, framed: Framed, *, neutral_cost: Fraction | None = None
+) -> Calibration:
+    """:func:`calibrate`, with the plan's months already framed.
+
+    ``neutral_cost`` (minor units, exact) replaces the budget as the cost to
+    be neutral to: a later version of a plan is calibrated over the months it
+    governs (``framed`` holds only those) to what the version before would
+    cost in them (:mod:`jointbonus.sharedtarget.versions`).
+    """
     frames = framed.months
     scenarios = len(plan.norm.sample)
     mean_attainment = plan.norm.mean_attainment
-    budget = plan.budget.amount
+    budget: int | Fraction = plan.budget.amount if neutral_cost is None else neutral_cost
     minor = plan.currency.scale
 
     table = [scenario_outcomes(plan, frame) for frame in frames]
@@ -350,7 +358,7 @@ def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
     )
     return Calibration(
         neutrality=plan.neutrality,
-        budget=budget,
+        budget=plan.budget.amount if neutral_cost is None else round(neutral_cost),
         scale=scale,
         calibrated=plan.fixed_scale is None,
         unit_cost=neutral_unit,

@@ -46,12 +46,15 @@ from jointbonus.sharedtarget.results import (
     RealisedWeight,
     Result,
 )
+from jointbonus.sharedtarget.versioned import pay_versions
 
 __all__ = ["pay", "pay_framed", "run"]
 
 
 def run(plan: Plan) -> Result:
     """Calibrate ``plan`` (unless its scale is fixed) and pay its year."""
+    if plan.versions:  # a plan that changes from a month on: versioned.py
+        return pay_versions(plan, pay_framed)
     framed = frame_months(plan)
     return pay_framed(plan, calibrate_framed(plan, framed), framed)
 
@@ -62,13 +65,24 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
     A month is paid once the shared metric and every functional metric have
     their actual; until then it is pending. A per-year cap follows each
     member through each plan year (12 plan months from the plan's start).
+    A plan with later versions takes ``calibration`` as its first version's and
+    pays each month by the version in force for it.
     """
+    if plan.versions:
+        return pay_versions(plan, pay_framed, calibration)
     framed, _ = calibrated_months(plan, calibration)
     return pay_framed(plan, calibration, framed)
 
 
-def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
-    """:func:`pay`, with the plan's months already framed."""
+def pay_framed(
+    plan: Plan, calibration: Calibration, framed: Framed, governed: range | None = None
+) -> Result:
+    """:func:`pay`, with the plan's months already framed.
+
+    ``governed`` pays only the plan months at those indices (the months a
+    version of the plan governs: :mod:`jointbonus.sharedtarget.versioned`).
+    """
+    frames = framed.months if governed is None else framed.months[governed.start : governed.stop]
     terms = calibration.terms
     metrics = {m.name: m for m in plan.functional.metrics}
     goal_metrics = [metrics[g.metric] for g in plan.goals]
@@ -79,7 +93,7 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
     earned_functional = [0] * teams
     months: list[MonthResult] = []
     pays: list[MonthPay | None] = []
-    for frame in framed.months:
+    for frame in frames:
         index = frame.index
         year_to_date.start(index)
         plan_month = frame.plan_month
@@ -164,7 +178,7 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
         if plan.weighted
         else ()
     )
-    summary = _summary(plan, calibration, framed.months, months, pays)
+    summary = _summary(plan, calibration, frames, months, pays)
     return Result(plan, calibration, tuple(months), summary, realised)
 
 

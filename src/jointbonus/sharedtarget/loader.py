@@ -50,6 +50,7 @@ from jointbonus.io.reading import (
     toml_key_line,
 )
 from jointbonus.sharedtarget.build import build_plan
+from jointbonus.sharedtarget.build.versions import VersionSpec
 from jointbonus.sharedtarget.goals import GoalGateSpec, GoalSpec, MetricSpec, TeamSpec
 from jointbonus.sharedtarget.leadplan import LeadActuals, lead_actuals
 from jointbonus.sharedtarget.ledger.records import LedgerSettings
@@ -61,6 +62,7 @@ from jointbonus.sharedtarget.schema import (
     MetricSection,
     MonthRow,
     PlanFile,
+    TeamSection,
     history_row_model,
     month_row_model,
 )
@@ -155,6 +157,7 @@ def load_plan(path: str | Path) -> Plan:
         settings.shared.curve, shown, text, problems, name="shared.curve", path=("shared", "curve")
     )
     teams = _teams(settings, shown, text, problems)
+    versions = _versions(settings, shown, text, problems)
     plan_currency: Currency | None = None
     try:
         plan_currency = make_currency(settings.currency, settings.minor_unit)
@@ -166,7 +169,7 @@ def load_plan(path: str | Path) -> Plan:
             settings.minor_unit,
             str(error),
         )
-    if curve is None or teams is None or plan_currency is None:
+    if curve is None or teams is None or versions is None or plan_currency is None:
         raise PlanError(in_order(problems.problems, order))
 
     scale = (
@@ -215,6 +218,7 @@ def load_plan(path: str | Path) -> Plan:
             shared_gate=settings.gates.shared_gate,
             cap_per_month=settings.caps.per_month,
             cap_per_year=settings.caps.per_year,
+            versions=versions,
         )
     except PlanError as error:
         located = _locate(
@@ -469,9 +473,23 @@ def _teams(
     """
     if not isinstance(settings.teams, dict):
         return list(settings.teams)
+    return _team_specs(settings.teams, shown, text, problems)
+
+
+def _team_specs(
+    tables: dict[str, TeamSection],
+    shown: str,
+    text: str,
+    problems: Collector,
+    *,
+    at: tuple[str, ...] = (),
+    prefix: str = "",
+) -> list[str | TeamSpec] | None:
+    """:func:`_teams` of team tables at the TOML path ``at``, their settings named from
+    ``prefix`` on (a version's: ``versions[0].``; the plan's: none)."""
     teams: list[str | TeamSpec] = []
     complete = True
-    for name, team in settings.teams.items():
+    for name, team in tables.items():
         goals = []
         for index, goal in enumerate(team.goals):
             curve = _curve(
@@ -479,8 +497,8 @@ def _teams(
                 shown,
                 text,
                 problems,
-                name=f"teams.{name}.goals[{index}].curve",
-                path=("teams", name, "goals", str(index), "curve"),
+                name=f"{prefix}teams.{name}.goals[{index}].curve",
+                path=(*at, "teams", name, "goals", str(index), "curve"),
             )
             if curve is None:
                 complete = False
@@ -491,6 +509,73 @@ def _teams(
             goals.append(GoalSpec(goal.metric, goal.weight, curve, gate))
         teams.append(TeamSpec(name, team.shared_weight, team.expected_shared_split, tuple(goals)))
     return teams if complete else None
+
+
+def _versions(
+    settings: PlanFile, shown: str, text: str, problems: Collector
+) -> list[VersionSpec] | None:
+    """The plan's later versions for :func:`build_plan`, ``[[versions]]`` table by table.
+
+    ``None`` when a curve of a version is refused (the problem is added).
+    """
+    specs = []
+    complete = True
+    pool = settings.funding.style == "pool"
+    for k, version in enumerate(settings.versions):
+        at = ("versions", str(k))
+        curve = None
+        if version.shared.curve is not None:
+            curve = _curve(
+                version.shared.curve,
+                shown,
+                text,
+                problems,
+                name=f"versions[{k}].shared.curve",
+                path=(*at, "shared", "curve"),
+            )
+            complete = complete and curve is not None
+        teams = None
+        if version.teams is not None:
+            teams = _team_specs(
+                version.teams, shown, text, problems, at=at, prefix=f"versions[{k}]."
+            )
+            complete = complete and teams is not None
+        funding = version.funding
+        other, other_setting = (
+            (funding.target_bonus_multiplier, "target_bonus_multiplier")
+            if pool
+            else (funding.pool_at_target, "pool_at_target")
+        )
+        if other is not None:
+            problems.add(
+                shown,
+                toml_key_line(text, (*at, "funding", other_setting)),
+                f"versions[{k}].funding.{other_setting}",
+                other,
+                f"no {other_setting}: the plan's funding style is {settings.funding.style}",
+            )
+        if funding.split is not None and not pool:
+            problems.add(
+                shown,
+                toml_key_line(text, (*at, "funding", "split")),
+                f"versions[{k}].funding.split",
+                funding.split,
+                "no split: split applies to pool funding only",
+            )
+        specs.append(
+            VersionSpec(
+                start=version.start,
+                curve=curve,
+                scale=funding.pool_at_target if pool else funding.target_bonus_multiplier,
+                split=funding.split,
+                teams=teams,
+                functional_gate=version.gates.functional_gate,
+                shared_gate=version.gates.shared_gate,
+                cap_per_month=version.caps.per_month,
+                cap_per_year=version.caps.per_year,
+            )
+        )
+    return specs if complete else None
 
 
 def _check_metric_tables(settings: PlanFile, shown: str, text: str, problems: Collector) -> None:
@@ -650,6 +735,10 @@ def _setting_path(field: str, teams: Sequence[str]) -> tuple[str, ...]:
     return setting_path(field)
 
 
+#: A setting of a later version: ``versions[<k>].`` and the argument of :func:`build_plan`.
+_VERSION = re.compile(r"versions\[\d+\]\.")
+
+
 #: The plan file's setting of each argument of :func:`build_plan` that a problem can name.
 _SETTINGS = {
     "name": "name",
@@ -729,14 +818,17 @@ def _locate(found: Sequence[Problem], sources: _Sources) -> list[Problem]:
             file, field, value = settings.history.file, "paid", None
             line = sources.history_line(expected)
         else:
-            field = _SETTINGS.get(field, field)
+            version = _VERSION.match(field)
+            prefix = version[0] if version else ""
+            field = _SETTINGS.get(field.removeprefix(prefix), field.removeprefix(prefix))
             if field == "funding.scale":
                 field = (
                     "funding.pool_at_target"
                     if settings.funding.style == "pool"
                     else "funding.target_bonus_multiplier"
                 )
-            path = _setting_path(field, sources.teams)
+            path = (*setting_path(prefix), *_setting_path(field, sources.teams))
+            field = prefix + field  # a version's setting: versions[<k>].<setting>
             line = toml_key_line(sources.text, path)
             unknown = _UNKNOWN_METRIC.match(expected)
             if path[-1:] == ("metric",) and unknown:

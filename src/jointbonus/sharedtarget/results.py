@@ -47,6 +47,7 @@ from jointbonus.core.roster import Member
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import Overpayments, Plan, PlanMonth
+from jointbonus.sharedtarget.versions import VersionCalibration
 
 T = TypeVar("T")
 
@@ -625,6 +626,9 @@ class Result:
     recoveries: tuple[Recovery, ...] = ()
     """Each member's overpayments month by month (closed months, then open ones), in member
     order within a month."""
+    versions: tuple[VersionCalibration, ...] = ()
+    """A plan with later versions: each version, the months it pays and its calibration
+    (:mod:`jointbonus.sharedtarget.versions`); ``()`` for a plan that never changes."""
 
     @property
     def several_years(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from dataclasses import replace
 
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
@@ -40,7 +41,7 @@ from jointbonus.sharedtarget.explain.steps import (
     target_step,
     weight_step,
 )
-from jointbonus.sharedtarget.explain.text import Money
+from jointbonus.sharedtarget.explain.text import Money, ratio_text
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
@@ -271,6 +272,50 @@ def _held_figure(
     )
 
 
+def _version_view(result: Result, month: Month) -> tuple[Result, Step]:
+    """``result`` as the version in force in ``month`` sees it (its design, its calibration),
+    and the step that says which version that is."""
+    plan = result.plan
+    version = next(v for v in result.versions if month in v.months)
+    calibration = version.calibration
+    design = version.design
+    money = Money(plan.currency)
+    if version.number == 1:
+        neutral = (
+            f"calibrated as the plan: its expected cost over the whole plan is the budget "
+            f"{money.units(plan.budget.amount)} {plan.currency.code}"
+        )
+    else:
+        neutral = (
+            f"calibrated so that the change is neutral: its expected cost of "
+            f"{version.start} to {plan.months[-1].month} is what version {version.number - 1} "
+            f"was expected to cost in them, {money.minor(version.neutral_cost, 4)} "
+            f"{plan.currency.code} (the budget of the calibration below)"
+        )
+    weights = ", ".join(f"{w.team} {ratio_text(w.nominal)}" for w in calibration.weights)
+    step = Step(
+        "version",
+        "Plan version",
+        (
+            Figure(
+                "version",
+                "Version",
+                str(version.number),
+                f"in force from {version.start} ({len(result.versions)} versions); "
+                f"curve {design.curve.describe()}; "
+                + (f"nominal shared weights {weights}; " if weights else "")
+                + neutral,
+            ),
+        ),
+    )
+    view = replace(
+        result,
+        plan=replace(design, provenance=plan.provenance),
+        calibration=calibration,
+    )
+    return view, step
+
+
 def explain(
     result: Result,
     member_id: str,
@@ -289,6 +334,9 @@ def explain(
     Raises :class:`ExplainError` for a member or month the plan does not have,
     with some valid choices.
     """
+    version = None
+    if result.plan.versions:  # the month is explained by the version in force for it
+        result, version = _version_view(result, _month(result, month).month)
     plan = result.plan
     sources = sources or find_sources(plan, member_id, month)
     position, member = _member(plan, member_id)
@@ -302,6 +350,8 @@ def explain(
     status = place.line.status
 
     steps = [member_step(plan, member, sources, money)]
+    if version is not None:
+        steps.append(version)
     step, eligible = weight_step(plan, member, month_result.month, place.line)
     steps.append(step)
     steps.append(target_step(result, month_result, sources, money))

@@ -60,6 +60,7 @@ __all__ = [
     "settlement_document",
     "shared_gated",
     "summary_document",
+    "versions_document",
     "weighting_document",
 ]
 
@@ -327,6 +328,8 @@ def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None)
     }
     if plan is None:
         return document
+    if plan.versions:  # which version paid the month
+        document["version"] = plan.version_of(m.month)
     if plan.weighted:
         document["goals"] = _goal_documents(plan, m)
         if plan.functional.gates.shared is not None:
@@ -608,10 +611,11 @@ def head_document(result: Result) -> dict[str, Any]:
     functional goals).
     """
     plan = result.plan
-    weighted_or_capped = plan.weighted or plan.functional.caps.any
+    weighted_or_capped = plan.weighted or plan.functional.caps.any or bool(plan.versions)
     return {
         "plan": plan_document(plan),
         "calibration": calibration_document(plan, result.calibration),
+        **({"versions": versions_document(result)} if result.versions else {}),
         **(
             {"weighting": weighting_document(plan, result.calibration, result)}
             if plan.weighted
@@ -623,6 +627,32 @@ def head_document(result: Result) -> dict[str, Any]:
             for m in result.months
         ],
     }
+
+
+def versions_document(result: Result) -> list[dict[str, Any]]:
+    """Each version as JSON-ready data: its months, design, calibration and neutrality."""
+    currency = result.plan.currency
+    documents = []
+    for version in result.versions:
+        design = version.design
+        documents.append(
+            {
+                "version": version.number,
+                "from": str(version.start),
+                "months": [str(m) for m in version.months],
+                "curve": design.curve.describe(),
+                "split": design.split.value if design.funding is FundingStyle.POOL else None,
+                "neutral_to": minor_text(currency, version.neutral_cost),
+                "expected_cost": minor_text(currency, version.expected_cost),
+                "calibration": calibration_document(design, version.calibration),
+                **(
+                    {"weighting": weighting_document(design, version.calibration)}
+                    if design.weighted
+                    else {}
+                ),
+            }
+        )
+    return documents
 
 
 def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:

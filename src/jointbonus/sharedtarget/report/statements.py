@@ -68,6 +68,7 @@ from jointbonus.sharedtarget.report.pages import (
     plan_sentences,
 )
 from jointbonus.sharedtarget.report.transparency import render_transparency_report
+from jointbonus.sharedtarget.report.versions import version_sentences
 from jointbonus.sharedtarget.results import (
     Correction,
     Line,
@@ -284,6 +285,7 @@ def _statement(
         "",
         plan_sentences(result),
         "",
+        *version_sentences(result),
         "## Leavers",
         "",
         f"In this plan {leaver_rule(plan)}. {_leaver_applied(plan, member, lines)}",

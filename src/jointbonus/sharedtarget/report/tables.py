@@ -30,6 +30,7 @@ from jointbonus.sharedtarget.report.documents import (
     number_text,
     shared_gated,
 )
+from jointbonus.sharedtarget.report.versions import versions_lines
 from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, realised_weights
 
 __all__ = ["render_calibration_table", "render_table"]
@@ -393,6 +394,7 @@ def render_table(result: Result) -> str:
                 *_goal_cells(m, len(goals)),
                 *((currency.format(m.capped),) if capped else ()),
                 currency.format(m.paid),
+                *((str(plan.version_of(m.month)),) if plan.versions else ()),
             )
             for m in result.months
         ],
@@ -409,12 +411,13 @@ def render_table(result: Result) -> str:
             *(goal.key for goal in goals),
             *(("Capped",) if capped else ()),
             "Paid",
+            *(("Version",) if plan.versions else ()),
         ],
         colalign=(
             "left",
             *("right",) * 4,
             "left",
-            *("right",) * (3 + len(goals) + capped),
+            *("right",) * (3 + len(goals) + capped + bool(plan.versions)),
         ),
         disable_numparse=True,
     )
@@ -426,6 +429,7 @@ def render_table(result: Result) -> str:
         "",
         _calibration_table(plan, result.calibration, result).rstrip("\n"),
         "",
+        *versions_lines(result),
         "Plan summary",
         summary,
         "",

@@ -42,6 +42,7 @@ from jointbonus.sharedtarget.report.pages import (
     plan_teams,
     scale_text,
 )
+from jointbonus.sharedtarget.report.versions import versions_lines
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, realised_weights
 
 __all__ = ["NAMED_LEFTOVERS", "render_transparency_report"]
@@ -228,6 +229,7 @@ def render_transparency_report(result: Result) -> str:
         f"- Leavers: {leaver_rule(plan)}",
         f"- Norm: {md(plan.norm.describe())}",
         "",
+        *versions_lines(result),
         "## Months",
         "",
     ]
@@ -235,8 +237,9 @@ def render_transparency_report(result: Result) -> str:
     out += md_table(
         ["Month", f"Target ({code})", "Target source", f"Actual ({code})", "Attainment",
          "Result", "Factor", f"{_pool_label(plan)} ({code})",
-         *((f"Capped ({code})",) if capped else ()), f"Paid ({code})"],
-        "lrlrrlrrr" + ("r" if capped else ""),
+         *((f"Capped ({code})",) if capped else ()), f"Paid ({code})",
+         *(("Version",) if plan.versions else ())],
+        "lrlrrlrrr" + ("r" if capped else "") + ("r" if plan.versions else ""),
         [
             (
                 str(m.month),
@@ -251,6 +254,7 @@ def render_transparency_report(result: Result) -> str:
                 _money(currency, m.pool),
                 *((currency.format(m.capped),) if capped else ()),
                 currency.format(m.paid),
+                *((str(plan.version_of(m.month)),) if plan.versions else ()),
             )
             for m in result.months
         ],
