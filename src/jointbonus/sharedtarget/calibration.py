@@ -370,7 +370,8 @@ def calibrate_framed(
         months=tuple(months),
         weights=team_weights,
         paths=len(paths) if caps.any else 0,
-        work=CalibrationWork(plan, framed, tuple(costers)),
+        # A version's calibration frames only the months it governs: nothing to hand on.
+        work=CalibrationWork(plan, framed, tuple(costers)) if neutral_cost is None else None,
     )
 
 
