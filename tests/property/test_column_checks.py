@@ -11,30 +11,36 @@ seven decimals, impossible dates, numbers Python's ``Decimal`` would take but
 a file may not hold), quoted or not, CRLF or LF, with blank lines, rows of
 the wrong width and columns in any order or missing.
 
-For the roster, the reference goes on as the per-row reader did: each id
-once (a repeat is a problem on its own line), end on or after start, each
-member made by the public :class:`~jointbonus.core.roster.Member`
-constructor.
+For the roster, the reference goes on as the per-row reader does: end on or
+after start, each row made by the public :class:`~jointbonus.core.roster.Member`
+constructor, in file order. Ids repeat often, so many rosters hold several
+rows of one member (a standing that changes): the plan's roster check
+(:func:`~jointbonus.sharedtarget.build.roster.roster`) makes the same people
+of either reader's rows, each person of exactly the rows of its id, with the
+same problems as when every row is checked one by one.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hypothesis import example, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from jointbonus.core.money import currency
 from jointbonus.core.roster import Member
 from jointbonus.errors import Problem
 from jointbonus.gainsharing.schema import PeriodRow
 from jointbonus.io import columns, reading
 from jointbonus.io.fields import RosterRow
+from jointbonus.sharedtarget.build.checks import Checks
 from jointbonus.sharedtarget.schema import history_row_model, month_row_model
 
 SHOWN = "data/roster.csv"
@@ -186,9 +192,47 @@ def csv_texts(draw: st.DrawFn, names: list[str], required: list[str]) -> str:
     return buffer.getvalue()
 
 
+@st.composite
+def split_rosters(draw: st.DrawFn) -> str:
+    """A roster of members of one to four rows each, one after another in time (a standing
+    that changes, on the first of a month or any day; now and then two rows overlap), the
+    rows of all members shuffled, LF or CRLF."""
+    rows: list[list[str]] = []
+    teams = st.sampled_from(["sales", "sales", "sales", "marketing", "marketing", "support"])
+    bonuses = st.sampled_from(["", "5000", "6000"])
+    for number in range(draw(st.integers(1, 6))):
+        start = draw(st.dates(date(2024, 1, 1), date(2026, 12, 1)))
+        team, bonus = draw(teams), draw(bonuses)
+        count = draw(st.integers(1, 4))
+        for place in range(count):
+            if start.day != 1 and draw(st.booleans()):  # on to the first of the next month
+                start = date.fromordinal(start.replace(day=28).toordinal() + 4).replace(day=1)
+            if start.day == 1 or draw(st.integers(0, 9)) == 0:  # a change mid-month is refused
+                team, bonus = draw(teams), draw(bonuses)
+            end = date.fromordinal(start.toordinal() + draw(st.integers(0, 120)))
+            last = place == count - 1
+            rows.append(
+                [
+                    f"E{number}",
+                    team,
+                    start.isoformat(),
+                    "" if last and draw(st.booleans()) else end.isoformat(),
+                    draw(_FTES),
+                    draw(st.sampled_from(["", *["50000", "61000.5"] * 3, "70000.125"])),
+                    bonus,
+                ]
+            )
+            gap = draw(st.sampled_from([1, 1, 1, 1, 2, 40, 0, -3]))  # 0 or less: an overlap
+            start = date.fromordinal(end.toordinal() + gap)
+    order = draw(st.permutations(range(len(rows))))
+    ending = draw(st.sampled_from(["\n", "\r\n"]))
+    header = ",".join(ROSTER_COLUMNS)
+    return ending.join([header, *(",".join(rows[i]) for i in order)]) + ending
+
+
 #: How many characters the fast reader splits at a time: its own, and a few tiny ones, so
 #: that rows fall across the seams between chunks.
-CHUNKS = st.sampled_from([reading._CHUNK_CHARS, 1, 2, 7, 40])
+CHUNKS = st.sampled_from([reading._CHUNK_CHARS, 1, 2, 7, 40, 150])
 
 
 def read_both(text: str, chunk: int, fast: Any, slow: Any) -> tuple[Any, Any]:
@@ -209,17 +253,10 @@ def read_both(text: str, chunk: int, fast: Any, slow: Any) -> tuple[Any, Any]:
 
 
 def reference_members(path: Path, problems: reading.Collector) -> list[tuple[int, Member]]:
-    """The roster's members as the per-row reader made them: pydantic per row, each id
-    once, end on or after start, each member by its public constructor."""
+    """The roster's rows as the per-row reader makes them: pydantic per row, end on or after
+    start, each row by its public constructor, in file order."""
     members: list[tuple[int, Member]] = []
-    first_line: dict[str, int] = {}
     for line, row in reading.read_rows(path, SHOWN, RosterRow, problems):
-        if row.id in first_line:
-            problems.add(
-                SHOWN, line, "id", row.id, f"each member once (also on line {first_line[row.id]})"
-            )
-            continue
-        first_line[row.id] = line
         if row.end is not None and row.end < row.start:
             problems.add(
                 SHOWN, line, "end", row.end.isoformat(), f"a date on or after start {row.start}"
@@ -227,7 +264,7 @@ def reference_members(path: Path, problems: reading.Collector) -> list[tuple[int
             continue
         member = Member(row.id, row.team, row.start, row.end, row.fte, row.salary, row.target_bonus)
         members.append((line, member))
-    return sorted(members, key=lambda item: item[1].id)
+    return members
 
 
 #: Every field of a member, ``fte_units`` (left out of its equality) too.
@@ -248,7 +285,9 @@ def assert_same_problems(fast: list[Problem], slow: list[Problem]) -> None:
     assert list(map(str, fast)) == list(map(str, slow))
 
 
-@given(csv_texts(ROSTER_COLUMNS, ["id", "team", "start", "fte"]), CHUNKS)
+@given(
+    st.one_of(csv_texts(ROSTER_COLUMNS, ["id", "team", "start", "fte"]), split_rosters()), CHUNKS
+)
 @example("id,team,start,fte\nE1,sales,2026-01-01,0\n", 7)
 @example("id,team,start,fte\nE1,sales,2026-01-01,1\nE2,sales,2026-01-01,0.5\n", 7)
 @example("id,team,start,fte\r\nE1,sales,2026-01-01,1\r\n\r\nE1,sales,2026-02-01,1\r\n", 7)
@@ -256,6 +295,17 @@ def assert_same_problems(fast: list[Problem], slow: list[Problem]) -> None:
 @example("id,team,start,end,fte\nE1,sales,2026-03-01,2026-02-28,1\n", 7)
 @example("id,team,fte,start\n" + "a" * 201 + ",\u00a0sales\u00a0,1,2026-01-01\n", 7)
 @example("id,team,start,fte\n", 7)
+@example(
+    "id,team,start,end,fte\nE1,sales,2026-03-01,,1\nE2,sales,2026-01-01,,1\n"
+    "E1,sales,2026-01-01,2026-02-28,0.5\n",
+    7,
+)
+@example("id,team,start,end,fte\nE1,sales,2026-01-01,2026-02-14,1\nE1,sales,2026-02-15,,1\n", 7)
+@example(
+    "id,team,start,fte,salary\nE1,sales,2026-01-01,1,5\nE2,sales,2026-01-01,1,5\n"
+    "E3,support,2026-01-01,1,5\n",
+    reading._CHUNK_CHARS,
+)
 def test_a_roster_read_a_column_at_a_time_is_the_roster_read_row_by_row(
     text: str, chunk: int
 ) -> None:
@@ -269,7 +319,70 @@ def test_a_roster_read_a_column_at_a_time_is_the_roster_read_row_by_row(
     assert list(fast.members) == [member for _, member in slow]
     assert list(map(_fields, fast.members)) == [_fields(member) for _, member in slow]
     assert list(fast.lines) == [line for line, _ in slow]
-    assert dict(fast) == {member.id: line for line, member in slow}
+    first_lines: dict[str, int] = {}
+    for line, member in slow:
+        first_lines.setdefault(member.id, line)
+    assert dict(fast) == first_lines
+    assert len(fast) == len(first_lines)
+    assert all(fast[member_id] == line for member_id, line in first_lines.items())
+    assert_same_people([member for _, member in slow], fast.members)
+
+
+#: The plan's roster check (the build package names its function ``roster`` too).
+roster_checks = importlib.import_module("jointbonus.sharedtarget.build.roster")
+
+#: The plan's teams and currency the roster's rows are checked against: a team of the
+#: generated cells is often not one of them, an amount of three decimals does not fit.
+TEAMS = ("sales", "marketing")
+
+
+def people_of(rows: tuple[Member, ...] | list[Member], *, one_by_one: bool) -> tuple[Any, ...]:
+    """The people the plan's roster check makes of ``rows``, and its problems; with
+    ``one_by_one`` every row is checked by itself, not a column at a time first."""
+    checks = Checks()
+    fits = roster_checks._all_fit
+    if one_by_one:
+        roster_checks._all_fit = lambda *_, **__: False
+    try:
+        people = roster_checks.roster(
+            checks,
+            rows,
+            TEAMS,
+            needs_salary=True,
+            needs_bonus=False,
+            currency=currency("EUR", 2),
+            monthly_bonus=True,
+        )
+    finally:
+        roster_checks._all_fit = fits
+    return people, checks.problems
+
+
+def _person(member: Member) -> tuple[object, ...]:
+    return (_fields(member), tuple(map(_fields, member.changes)))
+
+
+def assert_same_people(slow_rows: list[Member], fast_rows: tuple[Member, ...]) -> None:
+    """The same people of either reader's rows, each of the rows of its id; the same
+    problems as checking each row by itself."""
+    people, problems = people_of(fast_rows, one_by_one=False)
+    slow_people, slow_problems = people_of(slow_rows, one_by_one=True)
+    assert_same_problems(problems, slow_problems)
+    assert list(map(_person, people)) == list(map(_person, slow_people))
+    assert [person.id for person in people] == sorted({person.id for person in people})
+    by_id: dict[str, list[Member]] = {}
+    for row in slow_rows:
+        by_id.setdefault(row.id, []).append(row)
+    event(f"people of several rows: {min(sum(1 for p in people if p.changes), 3)}")
+    for person in people:
+        rows = sorted(by_id.pop(person.id), key=lambda row: row.start)
+        assert list(map(_fields, person.rows)) == list(map(_fields, rows))
+    # a member left out is one of several rows the problems name by place
+    named = {problem.field.split(" ")[0] for problem in problems}
+    for member_id, rows in by_id.items():
+        assert len(rows) > 1
+        places = [f"members[{place}]" for place, row in enumerate(fast_rows) if row.id == member_id]
+        assert named.intersection(places), member_id
 
 
 #: Row models read a column at a time besides the roster's: months, history, periods.
