@@ -35,16 +35,14 @@ from jointbonus.core.history import HistoryMonth
 from jointbonus.core.money import Currency
 from jointbonus.core.money import currency as make_currency
 from jointbonus.core.periods import Month, plan_months
-from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError, PlanError, Problem
+from jointbonus.io.columns import MemberRows, read_members, read_rows
 from jointbonus.io.reading import (
     Collector,
     check_months,
     folder_of,
     in_order,
     inside,
-    read_members,
-    read_rows,
     read_settings,
     setting_path,
     toml_key_line,
@@ -105,7 +103,7 @@ def load_plan(path: str | Path) -> Plan:
     # The functional metrics' columns: <metric>_target and <metric>_actual.
     measured = settings.measured if settings is not None else _named_metrics(data)
 
-    member_rows: list[tuple[int, Member]] = []
+    member_rows = MemberRows((), ())
     if roster_file is not None:
         member_rows = read_members(roster_file, roster_name, problems)
     month_rows: list[tuple[int, MonthRow]] = []
@@ -183,7 +181,7 @@ def load_plan(path: str | Path) -> Plan:
             currency=plan_currency,
             start=settings.start,
             months=settings.months,
-            members=[member for _, member in member_rows],
+            members=member_rows.members,
             history=[
                 HistoryMonth(
                     Month.parse(row.month),
@@ -228,8 +226,8 @@ def load_plan(path: str | Path) -> Plan:
                 text=text,
                 settings=settings,
                 months={row.month: line for line, row in month_rows},
-                members={member.id: line for line, member in member_rows},
-                rows=tuple(line for line, _ in member_rows),
+                members=member_rows,
+                rows=member_rows.lines,
                 history={row.month: line for line, row in history_rows},
                 teams=tuple(settings.team_tables),
                 metrics=settings.measured,
@@ -244,9 +242,6 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError(in_order(problems.problems, order)) from None
     if problems.problems:
         raise PlanError(in_order(problems.problems, order))
-    first_lines: dict[str, int] = {}
-    for line, member in member_rows:
-        first_lines.setdefault(member.id, line)
     return replace(
         plan,
         provenance=Provenance(
@@ -254,7 +249,7 @@ def load_plan(path: str | Path) -> Plan:
             roster_file=roster_name,
             months_file=months_name,
             history_file=history_name,
-            member_lines=first_lines,
+            member_lines=member_rows,
             month_lines={Month.parse(row.month): line for line, row in month_rows},
             history_lines={Month.parse(row.month): line for line, row in history_rows},
             leads=leads.sources if leads is not None else None,
@@ -690,9 +685,9 @@ class _Sources:
     settings: PlanFile
     months: dict[str, int]
     """Plan month (``2026-01``) -> line in the plan months file."""
-    members: dict[str, int]
+    members: Mapping[str, int]
     """Member id -> line in the roster."""
-    rows: tuple[int, ...]
+    rows: Sequence[int]
     """The line in the roster of each row handed to :func:`build_plan`, by its place."""
     history: dict[str, int]
     """History month -> line in the history file."""
