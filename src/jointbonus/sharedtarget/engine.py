@@ -26,7 +26,7 @@ from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed
 from jointbonus.sharedtarget.lines import MonthView, month_lines
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
-from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
+from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import (
     Outcome,
     Terms,
@@ -34,6 +34,7 @@ from jointbonus.sharedtarget.pay.outcome import (
     goal_teams,
     outcome_at,
 )
+from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import (
@@ -51,7 +52,7 @@ __all__ = ["pay", "pay_framed", "run"]
 
 def run(plan: Plan) -> Result:
     """Calibrate ``plan`` (unless its scale is fixed) and pay its year."""
-    framed = frame_months(plan)
+    framed = frame_plan(plan)
     return pay_framed(plan, calibrate_framed(plan, framed), framed)
 
 
@@ -62,7 +63,7 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
     their actual; until then it is pending. A per-year cap follows each
     member through each plan year (12 plan months from the plan's start).
     """
-    return pay_framed(plan, calibration, frame_months(plan))
+    return pay_framed(plan, calibration, frame_plan(plan))
 
 
 def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
@@ -82,11 +83,13 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
         year_to_date.start(index)
         plan_month = frame.plan_month
         goal_attainments = [m.attainment(index) for m in goal_metrics]
+        within = within_period(plan, frame)
         if plan_month.actual is None or None in goal_attainments:
-            lines = month_lines(plan, framed, MonthView(index, pending=True), None)
+            view = MonthView(index, pending=True, period=within.pending)
+            lines = month_lines(plan, framed, view, None)
             months.append(
                 MonthResult(
-                    plan_month,
+                    plan.months[index],
                     MonthStatus.PENDING,
                     None,
                     None,
@@ -95,9 +98,31 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
                     0,
                     lines,
                     **_weights(plan, frame),
+                    shared_period=within.label,
+                    ends_period=within.ends,
                 )
             )
             pays.append(None)
+            continue
+        if not frame.closes:
+            month_pay = share_out(plan, frame, terms, Outcome(_ZERO), None)
+            view = MonthView(index, pending=False, period=within.inside)
+            months.append(
+                MonthResult(
+                    plan_month,
+                    MonthStatus.PAID,
+                    None,
+                    None,
+                    None,
+                    None,
+                    0,
+                    month_lines(plan, framed, view, month_pay),
+                    **_weights(plan, frame),
+                    shared_period=within.label,
+                    ends_period=within.ends,
+                )
+            )
+            pays.append(month_pay)
             continue
         attainment = Fraction(plan_month.actual) / plan_month.target
         known = [a for a in goal_attainments if a is not None]
@@ -148,6 +173,8 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
                 team_factors=team_factors,
                 splits=splits,
                 **_weights(plan, frame),
+                shared_period=within.label,
+                ends_period=within.ends,
             )
         )
         pays.append(month_pay)
@@ -184,7 +211,7 @@ def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
                 teams[team] += split * count
     return {
         "sharing": sharing,
-        "total_weight": Fraction(units, FTE_SCALE * frame.plan_month.month.days),
+        "total_weight": Fraction(units, FTE_SCALE * frame.days),
         "total_split_weight": frame.total_split_weight,
         "team_split_weights": tuple(teams),
     }
@@ -270,8 +297,8 @@ def _summary(
     paid_to_date = sum(m.paid - m.forfeited for m in done)
     expected_by_month = {e.month: e.expected_cost for e in calibration.months}
     expected_to_date = sum((expected_by_month[m.month] for m in done), Fraction(0))
-    if done:
-        pace = _mean_outcome(plan, done)
+    if paying := [m for m in done if m.ends_period]:
+        pace = _mean_outcome(plan, paying)
         terms = calibration.terms
         per_year = plan.functional.caps.per_year is not None
         year_to_date = YearToDate()

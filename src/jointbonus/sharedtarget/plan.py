@@ -19,6 +19,7 @@ from jointbonus.core.curves import Curve
 from jointbonus.core.history import Norm
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
+from jointbonus.core.plan_periods import Period, PeriodLength, cut_periods
 from jointbonus.core.roster import Member
 from jointbonus.sharedtarget.goals import Functional, Goal
 
@@ -161,6 +162,16 @@ class Plan:
     """Teams' shared weights and functional goals, the metrics, gates and caps."""
     provenance: Provenance | None = field(default=None, compare=False)
     """Where the values were read, for a plan loaded from files (``None``: built in Python)."""
+    period: PeriodLength = PeriodLength.MONTH
+    """The period the shared target runs over (:mod:`jointbonus.core.plan_periods`); with a
+    longer one, ``norm`` is the norm at that length."""
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The plan's shared periods, in order (one per month for a monthly shared target)."""
+        if not self.months:
+            return ()
+        return cut_periods(self.months[0].month, len(self.months), self.period)
 
     @property
     def scale_name(self) -> str:

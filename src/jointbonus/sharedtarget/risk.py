@@ -75,7 +75,8 @@ from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, scenario_outcomes
 from jointbonus.sharedtarget.engine import pay_framed
 from jointbonus.sharedtarget.pay.cost import month_cost
-from jointbonus.sharedtarget.pay.groups import Framed, frame_months
+from jointbonus.sharedtarget.pay.groups import Framed
+from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import MonthStatus
 
@@ -146,7 +147,7 @@ def scenario_month_costs(
         )
     terms = calibration.terms
     tables = []
-    framed = frame_months(plan) if framed is None else framed
+    framed = frame_plan(plan) if framed is None else framed
     for frame in framed.months:
         costs: Counter[int] = Counter()
         for outcome, count in Counter(scenario_outcomes(plan, frame)).items():
@@ -477,7 +478,7 @@ def cost_risk(
     the percentiles to report. Raises :class:`RiskError` for bad settings.
     """
     chosen, shares, percents = _settings(method, years, seed, exceed, percentiles)
-    framed = frame_months(plan)
+    framed = frame_plan(plan)
     calibration = calibrate_framed(plan, framed) if calibration is None else calibration
     tables = scenario_month_costs(plan, calibration, framed)
     months = tuple(frame.plan_month.month for frame in framed.months)

@@ -48,6 +48,7 @@ from jointbonus.core.curves import Curve
 from jointbonus.core.history import HistoryMonth, NormMethod
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
+from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.core.roster import Member
 from jointbonus.core.rules import AMOUNT, HOLDBACK, UPLIFT
 from jointbonus.errors import JointBonusError, PlanError, problem
@@ -57,6 +58,7 @@ from jointbonus.sharedtarget.build.money import budget as neutral_budget
 from jointbonus.sharedtarget.build.money import plan_currency
 from jointbonus.sharedtarget.build.months import MonthLabels, calendar, month_figures
 from jointbonus.sharedtarget.build.months import norm as history_norm
+from jointbonus.sharedtarget.build.periods import shared_period_norm
 from jointbonus.sharedtarget.build.roster import roster
 from jointbonus.sharedtarget.goals import MetricSpec, TeamSpec, common_scenarios
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, PlanMonth, Split
@@ -92,6 +94,7 @@ def build_plan(
     shared_gate: Decimal | str | int | None = None,
     cap_per_month: Decimal | str | int | None = None,
     cap_per_year: Decimal | str | int | None = None,
+    period: PeriodLength | str = PeriodLength.MONTH,
 ) -> Plan:
     """Check everything and return a :class:`~jointbonus.Plan`, or raise one
     :class:`~jointbonus.errors.PlanError` listing every problem.
@@ -121,7 +124,10 @@ def build_plan(
     goals needs before its shared part pays (a goal's own gate, set by another
     goal's attainment, is its :class:`~jointbonus.GoalGateSpec`);
     ``cap_per_month`` and
-    ``cap_per_year`` limit what one member is paid.
+    ``cap_per_year`` limit what one member is paid. ``period`` is what the
+    shared target runs over: ``"month"`` (the default), ``"quarter"`` (fiscal
+    quarters from ``start``) or ``"plan_year"``
+    (:mod:`jointbonus.sharedtarget.build.periods`).
     """
     checks = Checks()
     # The plan's kind of norm, funding, split and neutrality.
@@ -129,6 +135,7 @@ def build_plan(
     funding_style = checks.choice(FundingStyle, funding, "funding")
     split_rule = checks.choice(Split, split, "split")
     neutrality_rule = checks.choice(Neutrality, neutrality, "neutrality")
+    period_length = checks.choice(PeriodLength, period, "period")
 
     # Its header: currency, first month, length, name.
     currency_value = plan_currency(checks, currency)
@@ -219,6 +226,17 @@ def build_plan(
             )
         ]
 
+    # Its shared period: the norm at the period's length.
+    if plan_norm is not None and period_length is not None:
+        plan_norm = shared_period_norm(
+            checks,
+            period_length,
+            history=history,
+            monthly=plan_norm,
+            calendar=plan_calendar,
+            functional=functional_side,
+        )
+
     # Its budget.
     plan_budget = None
     if currency_value is not None:
@@ -237,6 +255,7 @@ def build_plan(
         or split_rule is None
         or neutrality_rule is None
         or holdback_value is None
+        or period_length is None
     ):  # every None above has added a problem
         raise PlanError([problem("plan", name, "a complete plan")])  # pragma: no cover
     return Plan(
@@ -257,4 +276,5 @@ def build_plan(
         uplift=uplift_value,
         teams=tuple(team_names),
         functional=functional_side,
+        period=period_length,
     )

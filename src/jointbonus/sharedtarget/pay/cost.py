@@ -90,7 +90,7 @@ def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) 
             return [_ZERO] * teams
         denominator = Fraction(frame.total_split_weight, plan.currency.scale)
     else:
-        denominator = Fraction(12 * FTE_SCALE * frame.plan_month.month.days)
+        denominator = Fraction(12 * FTE_SCALE * frame.days)
     return [(k + (1 - plan.holdback) * f) / denominator for k, f in zip(kept, forfeit, strict=True)]
 
 
@@ -316,7 +316,7 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
         rounded = sum(1 for e in exacts if e)
         paid = sum(round_half_up(e) for e in exacts)
         return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
-    per_value = terms.scale / (12 * FTE_SCALE * frame.plan_month.month.days)
+    per_value = terms.scale / (12 * FTE_SCALE * frame.days)
     rates = [
         [per_value * f for f in by_team] for by_team in line_factors(plan, terms, outcome, teams)
     ]
@@ -365,7 +365,7 @@ def _plain_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction
                 lines += count
         kept = 1 - plan.holdback * Fraction(forfeited_weight, frame.total_split_weight)
         return MonthCost(exact * kept, pool - forfeited, 1 + lines, Fraction(1, 2) + 2 * lines)
-    rate = scale * factor / (12 * FTE_SCALE * frame.plan_month.month.days)
+    rate = scale * factor / (12 * FTE_SCALE * frame.days)
     # round_product(rate, value), inlined: the rate and every value are >= 0 here.
     twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
     kept_value = 0
