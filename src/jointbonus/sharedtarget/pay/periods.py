@@ -33,7 +33,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import lcm
 
-from jointbonus.core.number import D, decimal_places, decimal_text
+from jointbonus.core.number import decimal_places
 from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
 from jointbonus.sharedtarget.plan import Plan, PlanMonth
@@ -46,8 +46,9 @@ def _summed(actuals: Sequence[Decimal | None]) -> Decimal | None:
     known = [a for a in actuals if a is not None]
     if len(known) < len(actuals):
         return None
-    total = sum((Fraction(a) for a in known), Fraction(0))
-    return D(decimal_text(total, max(decimal_places(a) for a in known)))
+    places = max(decimal_places(a) for a in known)
+    scaled = sum(Fraction(a) for a in known) * 10**places  # whole: no actual has more places
+    return Decimal(f"{scaled.numerator}E-{places}")  # built from text: exact, no context
 
 
 def frame_plan(plan: Plan) -> Framed:
