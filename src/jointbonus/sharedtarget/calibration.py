@@ -586,8 +586,9 @@ def _why_unpayable(plan: Plan, frames: Sequence[MonthFrame]) -> str:
     )
     return (
         f"cannot calibrate '{plan.name}': the plan can never pay at historical performance. "
-        f"The best of the {len(plan.norm.sample)} historical months would reach "
-        f"{percent_text(best)} of a plan month's target, but the curve pays nothing below "
+        f"The best of the {len(plan.norm.sample)} historical {plan.norm.period}s would reach "
+        f"{percent_text(best)} of a plan {plan.norm.period}'s target, but the curve pays "
+        "nothing below "
         f"{threshold}. Lower the curve's threshold, lower the targets (a smaller uplift), "
         "or start the curve lower"
     )
