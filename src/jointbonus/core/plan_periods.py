@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from math import lcm
 
 from jointbonus.core.history import HistoryError, HistoryMonth, Norm, NormMethod
 from jointbonus.core.periods import YEAR, Month
@@ -93,6 +94,12 @@ class Period:
     def end(self) -> Month:
         """The month that ends the period, in which its pay falls due."""
         return self.months[-1]
+
+    @property
+    def weight_days(self) -> int:
+        """The days a weight over the period is counted in: the least common multiple of
+        its months' days (a month's own days for a one-month period)."""
+        return lcm(*(m.days for m in self.months))
 
     def __contains__(self, index: object) -> bool:
         return isinstance(index, int) and self.first <= index <= self.last

@@ -173,6 +173,12 @@ class Plan:
             return ()
         return cut_periods(self.months[0].month, len(self.months), self.period)
 
+    def period_of(self, month: Month) -> Period | None:
+        """The longer shared period ``month`` lies in (``None``: a monthly shared target)."""
+        if self.period is PeriodLength.MONTH:
+            return None
+        return next((p for p in self.periods if month in p.months), None)
+
     @property
     def scale_name(self) -> str:
         return "pool_at_target" if self.funding is FundingStyle.POOL else "target_bonus_multiplier"

@@ -36,7 +36,6 @@ position: one line a month, one per-year cap, one holdback.
 >>> from jointbonus.core.history import HistoryMonth
 >>> from jointbonus.core.number import D
 >>> from jointbonus.core.periods import Month
-from jointbonus.core.plan_periods import Period
 >>> from jointbonus.core.roster import Member
 >>> from jointbonus.sharedtarget.build import build_plan
 >>> plan = build_plan(

@@ -31,7 +31,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from math import lcm
 
 from jointbonus.core.number import decimal_places
 from jointbonus.core.plan_periods import PeriodLength
@@ -69,7 +68,7 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
                 replace(frame, split=(0,) * len(frame.split), total_split_weight=0, period=period)
             )
         end = inside[-1]
-        common = lcm(*(f.plan_month.month.days for f in inside))
+        common = period.weight_days
         groups = range(len(end.units))
         units = tuple(
             sum(f.units[g] * (common // f.plan_month.month.days) for f in inside) for g in groups

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from math import lcm
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text, round_half_up
@@ -91,11 +90,9 @@ def _inside(month: MonthResult) -> str:
 
 
 def _weight_days(plan: Plan, month: MonthResult) -> int:
-    """The days a month's weights are counted over: a period's common multiple of days."""
-    if not month.shared_period:
-        return month.month.days
-    period = next(p for p in plan.periods if month.month in p.months)
-    return lcm(*(m.days for m in period.months))
+    """The days a month's weights are counted over: its period's, for a longer one."""
+    period = plan.period_of(month.month)
+    return month.month.days if period is None else period.weight_days
 
 
 def _split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ...]]]:
