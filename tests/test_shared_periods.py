@@ -235,3 +235,15 @@ def test_a_plan_with_functional_goals_keeps_a_monthly_shared_target(tmp_path: Pa
         load_plan(folder / "plan.toml")
     text = str(caught.value)
     assert "plan.toml:" in text and "shared.period: got 'quarter', expected 'month'" in text, text
+
+
+def test_caps_and_the_holdback_work_on_the_month_that_pays_the_period() -> None:
+    plan = build_plan(
+        **_kwargs(period="quarter", cap_per_month="500", holdback="0.25", scale="2000")  # type: ignore[arg-type]
+    )
+    march = run(plan).months[2]
+    lines = {line.member_id: line for line in run(plan).lines() if line.period == Month(2026, 3)}
+    # A's share of the 2,000.00 quarter pool is capped at 500.00 in March, the month that pays.
+    assert lines["A"].capped > 0 and lines["A"].total == D("500.00")
+    assert march.capped == sum(plan.currency.to_minor(line.capped) for line in lines.values())
+    assert march.held == sum(plan.currency.to_minor(line.held) for line in lines.values()) > 0
