@@ -247,3 +247,21 @@ def test_caps_and_the_holdback_work_on_the_month_that_pays_the_period() -> None:
     assert lines["A"].capped > 0 and lines["A"].total == D("500.00")
     assert march.capped == sum(plan.currency.to_minor(line.capped) for line in lines.values())
     assert march.held == sum(plan.currency.to_minor(line.held) for line in lines.values()) > 0
+
+
+def test_monthly_targets_tools_refuse_a_longer_shared_period() -> None:
+    from jointbonus.sharedtarget.targets import (
+        TargetError,
+        assess_targets,
+        propose_targets,
+        uplift_for_hit_rate,
+    )
+
+    plan = build_plan(**_kwargs(period="quarter"))  # type: ignore[arg-type]
+    for call in (
+        lambda: assess_targets(plan),
+        lambda: propose_targets(plan, "0.05"),
+        lambda: uplift_for_hit_rate(plan, "0.6"),
+    ):
+        with pytest.raises(TargetError, match="its shared target runs over a quarter"):
+            call()
