@@ -200,3 +200,56 @@ def test_a_paid_line_says_why_a_part_of_it_is_zero() -> None:
 
 def line_status(line: Line) -> tuple[LineStatus, list[tuple[str, Decimal]]]:
     return line.status, [(metric, amount) for metric, amount in line.functional if not amount]
+
+
+DIGITAL_MANUFACTURING_QUARTERLY = (
+    ROOT / "examples" / "digital_manufacturing_quarterly" / "plan.toml"
+)
+
+
+@pytest.fixture(scope="module")
+def quarterly() -> Example:
+    plan = load_plan(DIGITAL_MANUFACTURING_QUARTERLY)
+    return plan, run(plan)
+
+
+def test_quarterly_example_reads_history_as_twelve_whole_quarters(quarterly: Example) -> None:
+    plan, _ = quarterly
+    assert plan.period.value == "quarter"
+    assert [p.label for p in plan.periods] == [
+        "2026-Q1 (2026-01 to 2026-03)",
+        "2026-Q2 (2026-04 to 2026-06)",
+        "2026-Q3 (2026-07 to 2026-09)",
+        "2026-Q4 (2026-10 to 2026-12)",
+    ]
+    assert len(plan.norm.sample) == 12
+    assert plan.norm.sample_months[0] == Month(2023, 1)
+    assert plan.norm.describe().startswith("targets: 12 quarters of")
+
+
+def test_quarterly_example_pays_each_quarter_in_its_last_month(quarterly: Example) -> None:
+    plan, result = quarterly
+    q1 = result.months[2]
+    assert q1.shared_period == "2026-Q1 (2026-01 to 2026-03)" and q1.ends_period
+    # The quarter's actuals summed over its targets summed, never a mean of months.
+    targets = sum(plan.months[j].target for j in range(3))
+    actuals = sum(Fraction(plan.months[j].actual or 0) for j in range(3))
+    assert q1.plan_month.target == targets
+    assert q1.attainment == actuals / targets
+    assert q1.pool == plan.currency.round_to_minor(result.calibration.scale)  # hit: factor 1
+    for inside in result.months[:2]:
+        assert not inside.ends_period and inside.paid == 0 and inside.attainment is None
+        lines = [line for line in result.lines() if line.period == inside.month and line.weight]
+        assert lines and all(line.reason.startswith("part of 2026-Q1") for line in lines)
+    assert result.months[10].status is MonthStatus.PENDING
+    assert result.months[11].status is MonthStatus.PENDING
+
+
+def test_quarterly_example_shares_a_quarter_by_weight_over_it(quarterly: Example) -> None:
+    plan, result = quarterly
+    q1 = result.months[2]
+    lines = [line for line in result.lines() if line.period == q1.month]
+    assert sum(plan.currency.to_minor(line.total) for line in lines) == q1.pool
+    full = [line for line in lines if line.weight == 3]  # active all quarter, full time
+    assert len({line.total for line in full}) <= 2  # equal weights: within one cent
+    assert "Shared period" in render_table(result)

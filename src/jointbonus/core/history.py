@@ -112,6 +112,9 @@ class Norm:
     sample_months: tuple[Month, ...]
     levels: dict[int, Fraction]
     window: int | None = None
+    period: str = "month"
+    """The period one attainment of the sample covers: ``month``, ``quarter`` or ``plan
+    year`` (:mod:`jointbonus.core.plan_periods`)."""
 
     @property
     def mean_attainment(self) -> Fraction:
@@ -148,6 +151,7 @@ class Norm:
             tuple(m for _, m in pairs),
             self.levels,
             self.window,
+            self.period,
         )
 
     def describe(self) -> str:
@@ -157,6 +161,9 @@ class Norm:
             how = "actual / mean of the same calendar month"
         else:
             how = f"actual / mean of the {self.window} months before it"
+        if self.period != "month":
+            periods = self.period if len(self.sample) == 1 else f"{self.period}s"
+            return f"{self.method.value}: {len(self.sample)} {periods} of {how}, summed"
         return f"{self.method.value}: {len(self.sample)} months of {how}"
 
 

@@ -56,8 +56,9 @@ from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.errors import CalibrationError
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, team_targets
-from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
+from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
+from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split
 from jointbonus.sharedtarget.weighting import (
@@ -78,6 +79,9 @@ __all__ = [
     "scenario_factors",
     "scenario_outcomes",
 ]
+
+
+_ZERO = Fraction(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +131,7 @@ def calibrated_months(
             return work.framed, work.costers
         framed = work.framed
     else:
-        framed = frame_months(plan)
+        framed = frame_plan(plan)
     terms = calibration.terms
     return framed, tuple(MonthCoster(plan, frame, terms) for frame in framed.months)
 
@@ -178,6 +182,8 @@ def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     """Each historical scenario's outcome in ``frame``'s month, in sample order."""
     index = frame.index
     plan_month = frame.plan_month
+    if not frame.closes:  # inside a longer shared period: the month that ends it pays
+        return (Outcome(_ZERO),) * len(plan.norm.sample)
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
     if not plan.weighted:
         return tuple(Outcome(plan.curve.factor(a * ratio)) for a in plan.norm.sample)
@@ -197,6 +203,8 @@ def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
     """The outcome of ``frame``'s month with every metric at its norm (mean attainment)."""
     index = frame.index
     plan_month = frame.plan_month
+    if not frame.closes:
+        return Outcome(_ZERO)
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
     goal_attainments = []
     for goal in plan.goals:
@@ -212,13 +220,15 @@ def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
 def scenario_factors(plan: Plan, frame: MonthFrame) -> Counter[Fraction]:
     """How many historical scenarios give each shared payout factor in ``frame``'s month."""
     plan_month = frame.plan_month
+    if not frame.closes:
+        return Counter({_ZERO: len(plan.norm.sample)})
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
     return Counter(plan.curve.factor(a * ratio) for a in plan.norm.sample)
 
 
 def calibrate(plan: Plan) -> Calibration:
     """Solve the plan's weights and neutral scale (or check a fixed scale); show the evidence."""
-    return calibrate_framed(plan, frame_months(plan))
+    return calibrate_framed(plan, frame_plan(plan))
 
 
 def calibrate_framed(
@@ -314,11 +324,12 @@ def calibrate_framed(
             expected_total += cost_sum
 
     for j, (frame, month_counts) in enumerate(zip(frames, counts, strict=True)):
-        plan_month = frame.plan_month
-        ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+        # A month inside a longer shared period is at the norm of the period that ends it.
+        paying = frames[frame.period.last].plan_month if frame.period else frame.plan_month
+        ratio = plan.norm.scenario_ratio(paying.month, paying.target)
         months.append(
             MonthExpectation(
-                month=plan_month.month,
+                month=frame.plan_month.month,
                 norm_attainment=mean_attainment * ratio,
                 hit_rate=Fraction(sum(n for o, n in month_counts.items() if o.pays), scenarios),
                 mean_factor=sum((o.shared * n for o, n in month_counts.items()), Fraction(0))
@@ -612,6 +623,7 @@ def _why_unpayable(plan: Plan, frames: Sequence[MonthFrame]) -> str:
             plan.norm.mean_attainment
             * plan.norm.scenario_ratio(f.plan_month.month, f.plan_month.target)
             for f in frames
+            if f.closes
         )
         return (
             f"cannot calibrate '{plan.name}' for norm-path neutrality: at the norm "
@@ -628,8 +640,9 @@ def _why_unpayable(plan: Plan, frames: Sequence[MonthFrame]) -> str:
     )
     return (
         f"cannot calibrate '{plan.name}': the plan can never pay at historical performance. "
-        f"The best of the {len(plan.norm.sample)} historical months would reach "
-        f"{percent_text(best)} of a plan month's target, but the curve pays nothing below "
+        f"The best of the {len(plan.norm.sample)} historical {plan.norm.period}s would reach "
+        f"{percent_text(best)} of a plan {plan.norm.period}'s target, but the curve pays "
+        "nothing below "
         f"{threshold}. Lower the curve's threshold, lower the targets (a smaller uplift), "
         "or start the curve lower"
     )

@@ -26,7 +26,7 @@ from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, c
 from jointbonus.sharedtarget.lines import MonthView, month_lines
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
-from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
+from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import (
     Outcome,
     Terms,
@@ -35,6 +35,7 @@ from jointbonus.sharedtarget.pay.outcome import (
     goal_teams,
     outcome_at,
 )
+from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import (
@@ -55,7 +56,7 @@ def run(plan: Plan) -> Result:
     """Calibrate ``plan`` (unless its scale is fixed) and pay its year."""
     if plan.versions:  # a plan that changes from a month on: versioned.py
         return pay_versions(plan, pay_framed)
-    framed = frame_months(plan)
+    framed = frame_plan(plan)
     return pay_framed(plan, calibrate_framed(plan, framed), framed)
 
 
@@ -97,12 +98,14 @@ def pay_framed(
         index = frame.index
         year_to_date.start(index)
         plan_month = frame.plan_month
-        attainments = actual_attainments(plan, index)
+        attainments = actual_attainments(plan, plan_month, index)
+        within = within_period(plan, frame)
         if attainments is None:
-            lines = month_lines(plan, framed, MonthView(index, pending=True), None)
+            view = MonthView(index, pending=True, period=within.pending)
+            lines = month_lines(plan, framed, view, None)
             months.append(
                 MonthResult(
-                    plan_month,
+                    plan.months[index],
                     MonthStatus.PENDING,
                     None,
                     None,
@@ -111,9 +114,31 @@ def pay_framed(
                     0,
                     lines,
                     **_weights(plan, frame),
+                    shared_period=within.label,
+                    ends_period=within.ends,
                 )
             )
             pays.append(None)
+            continue
+        if not frame.closes:
+            month_pay = share_out(plan, frame, terms, Outcome(_ZERO), None)
+            view = MonthView(index, pending=False, period=within.inside)
+            months.append(
+                MonthResult(
+                    plan_month,
+                    MonthStatus.PAID,
+                    None,
+                    None,
+                    None,
+                    None,
+                    0,
+                    month_lines(plan, framed, view, month_pay),
+                    **_weights(plan, frame),
+                    shared_period=within.label,
+                    ends_period=within.ends,
+                )
+            )
+            pays.append(month_pay)
             continue
         attainment, known = attainments
         outcome = outcome_at(plan, attainment, known)
@@ -163,6 +188,8 @@ def pay_framed(
                 team_factors=team_factors,
                 splits=splits,
                 **_weights(plan, frame),
+                shared_period=within.label,
+                ends_period=within.ends,
             )
         )
         pays.append(month_pay)
@@ -199,7 +226,7 @@ def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
                 teams[team] += split * count
     return {
         "sharing": sharing,
-        "total_weight": Fraction(units, FTE_SCALE * frame.plan_month.month.days),
+        "total_weight": Fraction(units, FTE_SCALE * frame.days),
         "total_split_weight": frame.total_split_weight,
         "team_split_weights": tuple(teams),
     }
@@ -285,8 +312,8 @@ def _summary(
     paid_to_date = sum(m.paid - m.forfeited for m in done)
     expected_by_month = {e.month: e.expected_cost for e in calibration.months}
     expected_to_date = sum((expected_by_month[m.month] for m in done), Fraction(0))
-    if done:
-        pace = _mean_outcome(plan, done)
+    if paying := [m for m in done if m.ends_period]:
+        pace = _mean_outcome(plan, paying)
         terms = calibration.terms
         per_year = plan.functional.caps.per_year is not None
         year_to_date = YearToDate()

@@ -60,6 +60,9 @@ class MonthView:
     team_factors: tuple[Fraction, ...] = ()
     """Per team: the factor its shared part paid at, after the shared gate."""
     goals: tuple[GoalResult, ...] = ()
+    period: str = ""
+    """In a plan with a longer shared period, why the month's lines read as they do: it
+    lies inside a period that another month pays, or its period is pending ("" else)."""
 
 
 def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | None) -> MonthLines:
@@ -126,7 +129,7 @@ class _Maker:
             [number for number, goal in enumerate(self.goals) if goal.team == team]
             for team in teams
         ]
-        self._days_in_month = self.frame.plan_month.month.days
+        self._days_in_month = self.frame.days
         self._weights: dict[int, Fraction] = {}
         self._reasons: dict[tuple[object, ...], str] = {}
 
@@ -225,6 +228,8 @@ def _reason(
     """Why a line's total is zero; on a paid line of a plan with goals, why a part is."""
     index = month.index
     total = shared + sum(functional) - cut
+    if month.period and (month.pending or not cohort.reasons[index]):
+        return month.period
     if month.pending:
         plan_month = plan.months[index]
         if not plan.weighted or plan_month.actual is None:

@@ -217,6 +217,7 @@ def load_plan(path: str | Path) -> Plan:
             cap_per_month=settings.caps.per_month,
             cap_per_year=settings.caps.per_year,
             versions=versions,
+            period=settings.shared.period,
         )
     except PlanError as error:
         located = _locate(
@@ -756,6 +757,7 @@ _SETTINGS = {
     "shared_gate": "gates.shared_gate",
     "cap_per_month": "caps.per_month",
     "cap_per_year": "caps.per_year",
+    "period": "shared.period",
 }
 
 

@@ -19,6 +19,7 @@ from jointbonus.core.curves import Curve
 from jointbonus.core.history import Norm
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
+from jointbonus.core.plan_periods import Period, PeriodLength, cut_periods
 from jointbonus.core.roster import Member
 from jointbonus.sharedtarget.goals import Functional, Goal
 
@@ -194,6 +195,23 @@ class Plan:
             if version.start <= month:
                 found = version.design
         return found
+
+    period: PeriodLength = PeriodLength.MONTH
+    """The period the shared target runs over (:mod:`jointbonus.core.plan_periods`); with a
+    longer one, ``norm`` is the norm at that length."""
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The plan's shared periods, in order (one per month for a monthly shared target)."""
+        if not self.months:
+            return ()
+        return cut_periods(self.months[0].month, len(self.months), self.period)
+
+    def period_of(self, month: Month) -> Period | None:
+        """The longer shared period ``month`` lies in (``None``: a monthly shared target)."""
+        if self.period is PeriodLength.MONTH:
+            return None
+        return next((p for p in self.periods if month in p.months), None)
 
     @property
     def scale_name(self) -> str:

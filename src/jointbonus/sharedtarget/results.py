@@ -340,6 +340,13 @@ class MonthResult:
     """``total_split_weight`` team by team of ``plan.functional.terms`` (a plan with goals)."""
     corrections: tuple[Correction, ...] = ()
     """The corrections of earlier, closed months this month carries (a plan with a ledger)."""
+    shared_period: str = ""
+    """With a shared target over a quarter or a plan year: the period the month lies in
+    (``2026-Q1 (2026-01 to 2026-03)``); "" for a monthly shared target."""
+    ends_period: bool = True
+    """Whether the month pays the shared target: every month of a monthly one; else only
+    the month that ends its period, whose target, actual and attainment are the period's
+    (summed). A month inside a period pays nothing and has no attainment of its own."""
 
     @property
     def month(self) -> Month:

@@ -79,8 +79,9 @@ from jointbonus.sharedtarget.calibration import (
     scenario_outcomes,
 )
 from jointbonus.sharedtarget.pay.cost import MonthCoster
-from jointbonus.sharedtarget.pay.groups import Framed, frame_months
+from jointbonus.sharedtarget.pay.groups import Framed
 from jointbonus.sharedtarget.pay.outcome import actual_attainments, outcome_at
+from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.plan import Plan
 
 __all__ = [
@@ -177,7 +178,7 @@ def _paid_months(plan: Plan, costers: Sequence[MonthCoster]) -> list[int | None]
     holdback, as the month tables count it."""
     paid: list[int | None] = []
     for coster in costers:
-        attainments = actual_attainments(plan, coster.frame.index)
+        attainments = actual_attainments(plan, coster.frame.plan_month, coster.frame.index)
         paid.append(
             None if attainments is None else coster.cost(outcome_at(plan, *attainments)).paid
         )
@@ -508,7 +509,7 @@ def cost_risk(
     chosen, shares, percents = _settings(method, years, seed, exceed, percentiles)
     _refuse_yearly_caps(plan)
     if calibration is None:
-        calibration = calibrate_framed(plan, frame_months(plan))
+        calibration = calibrate_framed(plan, frame_plan(plan))
     framed, costers = calibrated_months(plan, calibration)
     tables = _tables(plan, costers)
     months = tuple(frame.plan_month.month for frame in framed.months)

@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from jointbonus.core.history import NormMethod
+from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.io.fields import (
     Amount,
     Attainment,
@@ -57,12 +58,14 @@ if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the 
     NormChoice: TypeAlias = str
     NeutralityChoice: TypeAlias = str
     OverpaymentsChoice: TypeAlias = str
+    PeriodChoice: TypeAlias = str
 else:
     FundingChoice = choice(FundingStyle)
     SplitChoice = choice(Split)
     NormChoice = choice(NormMethod)
     NeutralityChoice = choice(Neutrality)
     OverpaymentsChoice = choice(Overpayments)
+    PeriodChoice = choice(PeriodLength)
 
 __all__ = [
     "LEAD_FIGURES",
@@ -177,6 +180,7 @@ class SharedSection(InputModel):
     metric: Name = "revenue"
     file: Name
     curve: CurveSection
+    period: PeriodChoice = "month"
 
 
 class FundingSection(InputModel):

@@ -158,6 +158,18 @@ class UpliftSolution:
         return self.targets.hit_rate
 
 
+def _monthly(plan: Plan) -> None:
+    """Refuse a plan whose shared target runs over a quarter or a plan year: targets and
+    their chances here are month by month, and its norm is at the period's length."""
+    if plan.period.months > 1:
+        raise TargetError(
+            f"cannot assess targets of '{plan.name}' month by month: its shared target runs "
+            f"over a {plan.period.noun} (period = '{plan.period.value}'), and its norm is read "
+            f"{plan.period.noun} by {plan.period.noun}; see the calibration's chance of "
+            "paying for the month that ends each period"
+        )
+
+
 def _hits(sorted_sample: list[Fraction], ratio: Fraction) -> int:
     """Scenarios ``a`` of the sample with ``a x ratio >= 1`` (``ratio`` > 0)."""
     return len(sorted_sample) - bisect.bisect_left(sorted_sample, 1 / ratio)
@@ -167,8 +179,10 @@ def assess_targets(plan: Plan) -> TargetSet:
     """The plan's targets as they stand, each with its chance of a hit.
 
     Works under every norm; under ``targets`` each month's chance is the share
-    of historical months that reached their own target.
+    of historical months that reached their own target. A plan whose shared
+    target runs over a quarter or a plan year raises :class:`TargetError`.
     """
+    _monthly(plan)
     sample = sorted(plan.norm.sample)
     months = tuple(
         MonthTarget(
@@ -219,6 +233,7 @@ def propose_targets(plan: Plan, uplift: Decimal | Fraction | int | str) -> Targe
     :class:`TargetError` under the ``targets`` norm, for an uplift at or below
     -1, or when a target would round to nothing.
     """
+    _monthly(plan)
     value = _uplift(uplift)
     levels = _levels(plan)
     currency = plan.currency
@@ -257,6 +272,7 @@ def uplift_for_hit_rate(
     step up it is below. Raises :class:`TargetError` for a rate no uplift
     reaches, under the ``targets`` norm, or for bad arguments.
     """
+    _monthly(plan)
     try:
         wanted = to_fraction(hit_rate)
     except JointBonusError as error:

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from jointbonus.sharedtarget.calibration import Calibration
-from jointbonus.sharedtarget.pay.groups import Framed, frame_months
+from jointbonus.sharedtarget.pay.groups import Framed
+from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import PlanSummary, RealisedWeight, Result
 from jointbonus.sharedtarget.versions import (
@@ -46,7 +47,7 @@ def pay_versions(
     if versions is None:
         versions = calibrate_versions(plan, first)
     parts = [
-        pay(design, version.calibration, frame_months(design), months)
+        pay(design, version.calibration, frame_plan(design), months)
         for design, version, months in zip(designs(plan), versions, spans(plan), strict=True)
     ]
     return Result(

@@ -47,7 +47,8 @@ from itertools import pairwise
 from jointbonus.core.periods import Month
 from jointbonus.errors import CalibrationError
 from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed
-from jointbonus.sharedtarget.pay.groups import Framed, frame_months
+from jointbonus.sharedtarget.pay.groups import Framed
+from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.plan import Neutrality, Plan
 
 __all__ = [
@@ -121,7 +122,7 @@ def calibrate_versions(
     found: list[VersionCalibration] = []
     previous: tuple[Plan, Calibration] | None = None
     for number, (design, months) in enumerate(zip(designs(plan), spans(plan), strict=True), 1):
-        framed = frame_months(design)
+        framed = frame_plan(design)
         if previous is None:
             calibration = calibrate_framed(design, framed) if first is None else first
             cost = Fraction(plan.budget.amount)
@@ -129,7 +130,7 @@ def calibrate_versions(
             # Calibrated over the rest of the plan, the months it would govern were it the
             # last version: a later version takes some of them over at the same cost.
             rest = range(months.start, len(plan.months))
-            cost = _cost_in(*previous, governed_frames(frame_months(previous[0]), rest))
+            cost = _cost_in(*previous, governed_frames(frame_plan(previous[0]), rest))
             governed = governed_frames(framed, rest)
             try:
                 calibration = calibrate_framed(design, governed, neutral_cost=cost)

@@ -49,6 +49,7 @@ from jointbonus.core.curves import Curve
 from jointbonus.core.history import HistoryMonth, NormMethod
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
+from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.core.roster import Member
 from jointbonus.core.rules import AMOUNT, HOLDBACK, UPLIFT
 from jointbonus.errors import JointBonusError, PlanError, problem
@@ -58,6 +59,7 @@ from jointbonus.sharedtarget.build.money import budget as neutral_budget
 from jointbonus.sharedtarget.build.money import plan_currency
 from jointbonus.sharedtarget.build.months import MonthLabels, calendar, month_figures
 from jointbonus.sharedtarget.build.months import norm as history_norm
+from jointbonus.sharedtarget.build.periods import shared_period_norm
 from jointbonus.sharedtarget.build.roster import roster
 from jointbonus.sharedtarget.build.versions import VersionSpec, build_versions, used_metrics
 from jointbonus.sharedtarget.goals import MetricSpec, TeamSpec, common_scenarios
@@ -95,6 +97,7 @@ def build_plan(
     cap_per_month: Decimal | str | int | None = None,
     cap_per_year: Decimal | str | int | None = None,
     versions: Sequence[VersionSpec] = (),
+    period: PeriodLength | str = PeriodLength.MONTH,
 ) -> Plan:
     """Check everything and return a :class:`~jointbonus.Plan`, or raise one
     :class:`~jointbonus.errors.PlanError` listing every problem.
@@ -123,14 +126,17 @@ def build_plan(
     parts pay, ``shared_gate`` the attainment each of a team's functional
     goals needs before its shared part pays (a goal's own gate, set by another
     goal's attainment, is its :class:`~jointbonus.GoalGateSpec`);
-    ``cap_per_month`` and
-    ``cap_per_year`` limit what one member is paid.
+    ``cap_per_month`` and ``cap_per_year`` limit what one member is paid.
 
     ``versions`` are the plan's later versions, in month order
     (:class:`~jointbonus.sharedtarget.build.versions.VersionSpec`): from its
     first month on, each changes the curve, the funding amounts, the split,
     the goals, gates or caps; each is built as a plan and its problems are
     named ``versions[k].<argument>``.
+
+    ``period`` is what the shared target runs over: ``"month"`` (the
+    default), ``"quarter"`` (fiscal quarters from ``start``) or
+    ``"plan_year"`` (:mod:`jointbonus.sharedtarget.build.periods`).
     """
     if versions:  # a plan that changes from a month on: build/versions.py
         arguments = {k: v for k, v in locals().items() if k != "versions"}
@@ -146,6 +152,7 @@ def build_plan(
     funding_style = checks.choice(FundingStyle, funding, "funding")
     split_rule = checks.choice(Split, split, "split")
     neutrality_rule = checks.choice(Neutrality, neutrality, "neutrality")
+    period_length = checks.choice(PeriodLength, period, "period")
 
     # Its header: currency, first month, length, name.
     currency_value = plan_currency(checks, currency)
@@ -236,6 +243,17 @@ def build_plan(
             )
         ]
 
+    # Its shared period: the norm at the period's length.
+    if plan_norm is not None and period_length is not None:
+        plan_norm = shared_period_norm(
+            checks,
+            period_length,
+            history=history,
+            monthly=plan_norm,
+            calendar=plan_calendar,
+            functional=functional_side,
+        )
+
     # Its budget.
     plan_budget = None
     if currency_value is not None:
@@ -254,6 +272,7 @@ def build_plan(
         or split_rule is None
         or neutrality_rule is None
         or holdback_value is None
+        or period_length is None
     ):  # every None above has added a problem
         raise PlanError([problem("plan", name, "a complete plan")])  # pragma: no cover
     return Plan(
@@ -274,4 +293,5 @@ def build_plan(
         uplift=uplift_value,
         teams=tuple(team_names),
         functional=functional_side,
+        period=period_length,
     )

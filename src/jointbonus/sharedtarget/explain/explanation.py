@@ -116,6 +116,8 @@ def _shared_steps(result: Result, month: MonthResult, *, place: Place, money: Mo
     """
     plan = result.plan
     sharing = place.sharing
+    if not month.ends_period:  # inside a longer shared period: no factor of its own
+        return []
     steps = [factor_step(plan, month)]
     if not month.factor:
         return steps

@@ -45,7 +45,8 @@ def pool_step(result: Result, month_result: MonthResult, money: Money) -> Step:
 
 def split_unit(plan: Plan, month: Month) -> tuple[str, Fraction]:
     """What a split weight is, in words, and the divisor taking engine units to it."""
-    base = FTE_SCALE * month.days
+    period = plan.period_of(month)  # a longer shared period: weights over the period
+    base = FTE_SCALE * (month.days if period is None else period.weight_days)
     if plan.split is Split.SALARY:
         return "weight x annual salary", Fraction(base * plan.currency.scale)
     if plan.split is Split.TARGET_BONUS:
@@ -76,7 +77,7 @@ def split_step(result: Result, month_result: MonthResult, *, place: Place, money
             "member_weight",
             "Member's weight",
             plain(own),
-            "the member's eligible weight"
+            ("the member's eligible weight" + _over_period(plan, month_result))
             if plan.split is Split.EQUAL
             else f"the member's {what}: eligible weight x the annual amount",
             fraction_text(own),
@@ -206,3 +207,10 @@ def individual_step(
             ),
         ),
     )
+
+
+def _over_period(plan: Plan, month_result: MonthResult) -> str:
+    """For a month that pays a longer shared period: that the weight is over the period."""
+    if not month_result.shared_period:
+        return ""
+    return f" over {month_result.shared_period}: the sum over its months"

@@ -131,7 +131,19 @@ def weight_step(
                 f"ended; pay_leavers_for_exit_month is {rule}",
             )
         )
-    if left_early or eligible != weight:
+    period = plan.period_of(month)
+    if period is not None and month == period.end:
+        figures.append(
+            Figure(
+                "eligible_weight",
+                "Weight over the period",
+                ratio_text(eligible),
+                f"{period.label}: the sum over its months of FTE x days active / days in "
+                "the month (the leaver rule applied month by month)",
+                fraction_text(eligible),
+            )
+        )
+    elif left_early or eligible != weight:
         figures.append(
             Figure(
                 "eligible_weight",
@@ -151,6 +163,9 @@ def target_step(result: Result, month_result: MonthResult, sources: Sources, mon
     where = sources.month or "the plan's months"
     if plan_month.target_source == "plan":
         target_how = f"given by the plan: {where}"
+    elif month_result.shared_period and month_result.ends_period:
+        target_how = f"the targets of {month_result.shared_period}, summed"
+        where = f"the actuals of {month_result.shared_period}, summed"
     else:
         level = plan.norm.level(plan_month.month)
         level_text = "" if level is None else f" = {money.major(level, 4)} x (1 + {plan.uplift})"
@@ -171,7 +186,10 @@ def target_step(result: Result, month_result: MonthResult, sources: Sources, mon
         figures.append(Figure("actual", "Actual", "", f"none yet: {where} has no actual"))
         return Step("target", f"{plan.metric.capitalize()} target and actual", tuple(figures))
     figures.append(Figure("actual", "Actual", str(plan_month.actual), where))
-    if month_result.attainment is None:  # pending on a functional metric's actual
+    if month_result.shared_period and not month_result.ends_period:
+        attainment = Fraction(plan_month.actual) / plan_month.target
+        verdict = f"the month's own; its shared target is {month_result.shared_period}'s"
+    elif month_result.attainment is None:  # pending on a functional metric's actual
         attainment = Fraction(plan_month.actual) / plan_month.target
         verdict = "the month is pending until every functional metric has its actual"
     else:

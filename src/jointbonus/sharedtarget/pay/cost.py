@@ -90,7 +90,7 @@ def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) 
             return [_ZERO] * teams
         denominator = Fraction(frame.total_split_weight, plan.currency.scale)
     else:
-        denominator = Fraction(12 * FTE_SCALE * frame.plan_month.month.days)
+        denominator = Fraction(12 * FTE_SCALE * frame.days)
     return [(k + (1 - plan.holdback) * f) / denominator for k, f in zip(kept, forfeit, strict=True)]
 
 
@@ -326,7 +326,7 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
         rounded = sum(1 for e in exacts if e)
         paid = sum(round_half_up(e) for e in exacts)
         return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
-    per_value = terms.scale / (12 * FTE_SCALE * frame.plan_month.month.days)
+    per_value = terms.scale / (12 * FTE_SCALE * frame.days)
     rates = [
         [per_value * f for f in by_team] for by_team in line_factors(plan, terms, outcome, teams)
     ]
@@ -417,7 +417,7 @@ class _Lines:
     def cost(self, plan: Plan, frame: MonthFrame, amount: Fraction) -> MonthCost:
         """The month's cost when a member's target amount at scale 1 is paid ``amount``
         times over (the scale x the payout factor)."""
-        rate = amount / (12 * FTE_SCALE * frame.plan_month.month.days)
+        rate = amount / (12 * FTE_SCALE * frame.days)
         # round_product(rate, value), inlined: the rate and every value are >= 0 here.
         twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
         paid = 0

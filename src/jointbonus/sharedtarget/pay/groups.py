@@ -59,6 +59,7 @@ from datetime import date
 from decimal import Decimal
 
 from jointbonus.core.periods import Month, plan_years
+from jointbonus.core.plan_periods import Period
 from jointbonus.core.roster import Member, Standing, standing_in
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth, Split
 
@@ -99,6 +100,24 @@ class MonthFrame:
     target bonus (pool funding); units x target bonus (individual funding)."""
     total_split_weight: int
     """The sum of every member's split weight."""
+    weight_days: int = 0
+    """The days a weight is counted over: 0 for the month's own days; for the month that
+    ends a longer shared period, a common multiple of its months' days, over which the
+    units are the period's (:mod:`jointbonus.sharedtarget.pay.periods`)."""
+    period: Period | None = None
+    """The longer shared period the month lies in (``None``: a monthly shared target)."""
+
+    @property
+    def days(self) -> int:
+        """What FTE x 10^6 x days is divided by to give a weight: the month's days, or the
+        days a period's weights are counted over."""
+        return self.weight_days or self.plan_month.month.days
+
+    @property
+    def closes(self) -> bool:
+        """Whether the month pays the shared target: every month of a monthly one, else the
+        month that ends its period."""
+        return self.period is None or self.index == self.period.last
 
     @property
     def eligible(self) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from jointbonus.sharedtarget.goals import Goal
-from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.plan import Plan, PlanMonth
 
 __all__ = [
     "Outcome",
@@ -72,11 +72,13 @@ class Terms:
         return self.weights[team] if self.weights else _ONE
 
 
-def actual_attainments(plan: Plan, index: int) -> tuple[Fraction, tuple[Fraction, ...]] | None:
-    """Plan month ``index``'s shared attainment and each goal's (by ``plan.goals``), from
-    its actuals; ``None`` while the shared metric or any goal's metric has no actual yet
+def actual_attainments(
+    plan: Plan, plan_month: PlanMonth, index: int
+) -> tuple[Fraction, tuple[Fraction, ...]] | None:
+    """The shared attainment of ``plan_month`` (plan month ``index``, or the longer shared
+    period it ends, as framed) and each goal's in month ``index`` (by ``plan.goals``), from
+    their actuals; ``None`` while the shared metric or any goal's metric has no actual yet
     (the month is pending)."""
-    plan_month = plan.months[index]
     if plan_month.actual is None:
         return None
     metrics = {metric.name: metric for metric in plan.functional.metrics}

@@ -196,7 +196,7 @@ def team_rates(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) ->
             return [_ZERO] * len(by_team)
         per_weight = terms.scale * plan.currency.scale / frame.total_split_weight
     else:
-        per_weight = terms.scale / (12 * FTE_SCALE * frame.plan_month.month.days)
+        per_weight = terms.scale / (12 * FTE_SCALE * frame.days)
     return [per_weight * b for b in by_team]
 
 
@@ -312,7 +312,7 @@ def _line_parts(
     plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, teams: list[int]
 ) -> list[Part]:
     groups = frame.groups
-    per_value = terms.scale / (12 * FTE_SCALE * frame.plan_month.month.days)
+    per_value = terms.scale / (12 * FTE_SCALE * frame.days)
     values = member_values(plan, frame)
     parts = []
     for by_team in line_factors(plan, terms, outcome, teams):

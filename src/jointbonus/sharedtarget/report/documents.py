@@ -173,6 +173,18 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "pay_leavers_for_exit_month": plan.pay_leavers_for_exit_month,
         "holdback": ratio_text(plan.holdback),
         **_functional_settings(plan),
+        **_period_settings(plan),
+    }
+
+
+def _period_settings(plan: Plan) -> dict[str, Any]:
+    """A shared target over a quarter or a plan year: its period and the periods' labels
+    (nothing for a monthly one, whose document is as it always was)."""
+    if plan.period.months == 1:
+        return {}
+    return {
+        "shared_period": plan.period.value,
+        "shared_periods": [period.label for period in plan.periods],
     }
 
 
@@ -312,7 +324,11 @@ def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None)
     plan with functional goals adds ``goals`` (one object per goal of the
     plan; while the month is pending, only its target and any actual are
     known) and, with a shared gate, ``shared_gated`` (the teams whose shared
-    part it closed); a plan with caps adds ``capped`` (what they cut).
+    part it closed); a plan with caps adds ``capped`` (what they cut). A
+    shared target over a quarter or a plan year adds ``shared_period`` (its
+    label) and ``ends_period``: the month that ends a period has the period's
+    summed target and actual and its attainment; a month inside one pays
+    nothing and has none.
     """
     document: dict[str, Any] = {
         "period": str(m.month),
@@ -326,6 +342,9 @@ def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None)
         "pool": None if m.pool is None else str(currency.from_minor(m.pool)),
         "paid": str(currency.from_minor(m.paid)),
     }
+    if m.shared_period:  # a shared target over a quarter or a plan year
+        document["shared_period"] = m.shared_period
+        document["ends_period"] = m.ends_period
     if plan is None:
         return document
     if plan.versions:  # which version paid the month

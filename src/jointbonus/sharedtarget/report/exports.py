@@ -399,14 +399,15 @@ def _table(
             lambda: (flat_line(line_document(line, **options)) for line in result.lines()),
         )
     if table == "months":
+        periods = ("shared_period", "ends_period") if plan.period.months > 1 else ()
         if not plan.functional.caps.any:
             return (
-                MONTH_COLUMNS,
+                (*MONTH_COLUMNS, *periods),
                 MONTH_NUMBERS,
                 lambda: (month_document(currency, m) for m in result.months),
             )
         return (
-            (*MONTH_COLUMNS, "capped"),
+            (*MONTH_COLUMNS, *periods, "capped"),
             (*MONTH_NUMBERS, "capped"),
             lambda: (month_document(currency, m, plan) for m in result.months),
         )

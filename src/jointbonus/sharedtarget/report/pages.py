@@ -167,6 +167,8 @@ def _shared_sentences(result: Result) -> str:
     metric = md(plan.metric)
     curve = plan.curve
     teams = teams[:1].upper() + teams[1:]
+    if plan.period.months > 1:
+        return _period_sentences(result, teams, metric)
     if isinstance(curve, StepCurve) and curve.threshold == 1 and curve.payout == 1:
         first = (
             f"{teams} share one monthly {metric} target: in a month that reaches it, "
@@ -195,6 +197,38 @@ def _shared_sentences(result: Result) -> str:
             f"The month's pool, {scale_text(result)} at target times the payout factor, is {by}."
         )
     return f"{first} {second}"
+
+
+def _period_sentences(result: Result, teams: str, metric: str) -> str:
+    """The plan on a shared target over a quarter or a plan year, in three sentences."""
+    plan = result.plan
+    noun = plan.period.noun
+    first = (
+        f"{teams} share one {metric} target per {noun} ({md(plan.curve.describe())}): a "
+        f"{noun}'s attainment is its actuals summed / its targets summed, and what it earns "
+        "is paid in the month that ends it; the months before that pay nothing for it."
+    )
+    if plan.funding is FundingStyle.INDIVIDUAL:
+        second = (
+            f"Each member earns their annual target bonus x {scale_text(result)} / 12 x their "
+            f"weight over the {noun} (FTE x days active / days in the month, summed over its "
+            "months) x the payout factor."
+        )
+    else:
+        second = (
+            f"The {noun}'s pool, {scale_text(result)} at target times the payout factor, is "
+            f"shared by each member's weight over the {noun} (FTE x days active / days in the "
+            f"month, summed over its months{_split_by(plan)})."
+        )
+    return f"{first} {second}"
+
+
+def _split_by(plan: Plan) -> str:
+    return {
+        Split.EQUAL: "",
+        Split.SALARY: ", x annual base salary",
+        Split.TARGET_BONUS: ", x annual target bonus",
+    }[plan.split]
 
 
 def leaver_rule(plan: Plan) -> str:

@@ -61,7 +61,7 @@ def _calibration_table(plan: Plan, calibration: Calibration, result: Result | No
     currency = plan.currency
     c = currency.code
     scale_label = (
-        f"Pool at target per month ({c})"
+        f"Pool at target per {plan.period.noun} ({c})"
         if plan.funding is FundingStyle.POOL
         else "Target bonus multiplier"
     )
@@ -379,6 +379,7 @@ def render_table(result: Result) -> str:
     )
     goals = plan.goals
     capped = plan.functional.caps.any
+    periods = plan.period.months > 1
     months = tabulate(
         [
             (
@@ -389,12 +390,13 @@ def render_table(result: Result) -> str:
                 else currency.format(currency.round_to_minor(Fraction(m.plan_month.actual))),
                 _pct(m.attainment),
                 _factor(m.factor),
-                {True: "hit", False: "miss", None: "pending"}[m.hit],
+                _result(m),
                 _amount(currency, m.pool),
                 *_goal_cells(m, len(goals)),
                 *((currency.format(m.capped),) if capped else ()),
                 currency.format(m.paid),
                 *((str(plan.version_of(m.month)),) if plan.versions else ()),
+                *((m.shared_period if m.ends_period else "",) if periods else ()),
             )
             for m in result.months
         ],
@@ -412,12 +414,14 @@ def render_table(result: Result) -> str:
             *(("Capped",) if capped else ()),
             "Paid",
             *(("Version",) if plan.versions else ()),
+            *(("Shared period",) if periods else ()),
         ],
         colalign=(
             "left",
             *("right",) * 4,
             "left",
             *("right",) * (3 + len(goals) + capped + bool(plan.versions)),
+            *(("left",) if periods else ()),
         ),
         disable_numparse=True,
     )
@@ -578,3 +582,10 @@ def _parts_in(line: Line, metrics: Sequence[str], currency: Currency) -> list[st
     """A line's functional parts under the columns ``metrics`` (empty: another team's goal)."""
     own = dict(line.functional)
     return [currency.format(currency.to_minor(own[m])) if m in own else "" for m in metrics]
+
+
+def _result(m: MonthResult) -> str:
+    """A month's result: hit, miss or pending; in a period that a later month pays, which."""
+    if not m.ends_period and m.status is MonthStatus.PAID:
+        return "in " + m.shared_period.split(" ", 1)[0]
+    return {True: "hit", False: "miss", None: "pending"}[m.hit]

@@ -78,7 +78,22 @@ def _list(items: Sequence[str], limit: int = NAMED_LEFTOVERS) -> str:
 
 
 def _result_word(month: MonthResult) -> str:
+    if not month.ends_period and month.status is MonthStatus.PAID:
+        return "in " + month.shared_period.split(" ", 1)[0]
     return {True: "hit", False: "miss", None: "pending"}[month.hit]
+
+
+def _inside(month: MonthResult) -> str:
+    """For a month inside a longer shared period that a later month pays, what it says."""
+    if month.ends_period or month.status is MonthStatus.PENDING:
+        return ""
+    return f"part of {month.shared_period}: paid at its end"
+
+
+def _weight_days(plan: Plan, month: MonthResult) -> int:
+    """The days a month's weights are counted over: its period's, for a longer one."""
+    period = plan.period_of(month.month)
+    return month.month.days if period is None else period.weight_days
 
 
 def _split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ...]]]:
@@ -94,6 +109,9 @@ def _split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ...]]]:
         for month in result.months:
             if month.status is MonthStatus.PENDING:
                 rows.append((str(month.month), "pending", "", "", ""))
+                continue
+            if inside := _inside(month):
+                rows.append((str(month.month), inside, "", "", ""))
                 continue
             multiplier = result.calibration.scale * (month.factor or 0)
             rows.append(
@@ -117,13 +135,16 @@ def _split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ...]]]:
         if month.status is MonthStatus.PENDING:
             rows.append((str(month.month), "pending", "", "", "", "", ""))
             continue
+        if inside := _inside(month):
+            rows.append((str(month.month), "", "", "", "", "", inside))
+            continue
         if not month.eligible:
             rows.append(
                 (str(month.month), currency.format(month.pool or 0), "0", "0", "",
                  "0", "nobody eligible: the pool is not paid")
             )  # fmt: skip
             continue
-        days = month.month.days
+        days = _weight_days(plan, month)
         rate = Fraction(month.paid * FTE_SCALE * days, month.total_split_weight)
         rate_text = _exact(currency, rate) if plan.split is Split.EQUAL else percent_text(rate, 4)
         bumped = month.splits[0].leftover_receivers
@@ -279,7 +300,7 @@ def render_transparency_report(result: Result) -> str:
     out += md_table(headers, align, rows)
     out += ["", *_split_notes(result), "", "## Calibration", ""]
     scale_label = (
-        f"Pool at target per month ({code})"
+        f"Pool at target per {plan.period.noun} ({code})"
         if plan.funding is FundingStyle.POOL
         else "Target bonus multiplier"
     )

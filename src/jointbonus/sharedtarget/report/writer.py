@@ -137,7 +137,8 @@ def write_results(result: Result, folder: str | Path, *, statements: bool = Fals
     """Write ``lines.csv``, ``months.csv`` and ``result.json`` into ``folder``, atomically.
 
     ``lines.csv`` has the columns :func:`line_columns`; ``months.csv`` has
-    :data:`MONTH_COLUMNS` (and ``capped``, for a plan with caps);
+    :data:`MONTH_COLUMNS` (and ``capped``, for a plan with caps; ``shared_period`` and
+    ``ends_period`` for a shared target over a quarter or a plan year);
     ``result.json`` is :func:`result_document` without the lines, written
     as it is made (:func:`~jointbonus.sharedtarget.report.streams.write_json`).
     Text cells of the CSV files are escaped against formula injection
@@ -251,6 +252,8 @@ def _write_months(result: Result, currency: Currency, handle: io.TextIOBase) -> 
         columns, plan = MONTH_COLUMNS, None
     if result.plan.versions:  # which version paid each month, after the month
         columns, plan = ("period", "version", *columns[1:]), result.plan
+    if result.plan.period.months > 1:  # the shared period each month lies in
+        columns = (*columns, "shared_period", "ends_period")
     documents = (month_document(currency, m, plan) for m in result.months)
     rows = ([document[c] for c in columns] for document in documents)
     numbers = (*_MONTH_NUMBERS, "capped") if plan is not None else _MONTH_NUMBERS

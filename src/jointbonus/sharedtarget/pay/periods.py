@@ -1,0 +1,135 @@
+"""A longer shared period framed as the month that pays it.
+
+With a shared target over a quarter or a plan year
+(:mod:`jointbonus.core.plan_periods`), the pay rule runs once per period, in
+the month that ends it, and nowhere else. :func:`frame_plan` frames the
+plan's months (:func:`~jointbonus.sharedtarget.pay.groups.frame_months`) and
+then, period by period:
+
+* the month that ends the period gets the period's figures: its target and
+  actual are the period's summed (the actual stays ``None`` until every
+  month of the period has one), and each group's weight is its weight over
+  the period, the sum over the period's months of FTE x days active / days
+  in the month (as units over a common multiple ``L`` of the months' days:
+  ``sum of units x L / days``, and split weights alike). Under pool funding
+  the period's pool (the pool at target x factor) is split by these weights;
+  under individual funding a member's amount is target bonus x multiplier /
+  12 x their weight over the period, the period's share of the year;
+* every other month of the period keeps its members' weights (so their
+  lines show their standing) but no one has a split weight in it: it pays
+  nothing, and calibration costs nothing for it.
+
+Everything after framing (sharing, caps, the holdback, cost, calibration)
+then runs unchanged, month by month: a cap per month applies to the month
+that pays the period, a cap per year and the holdback to the plan year that
+month lies in. A monthly plan's frames are returned as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+
+from jointbonus.core.number import decimal_places
+from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
+from jointbonus.sharedtarget.plan import Plan, PlanMonth
+
+__all__ = ["Within", "frame_periods", "frame_plan", "within_period"]
+
+
+def _summed(actuals: Sequence[Decimal | None]) -> Decimal | None:
+    """The actuals added exactly (no decimal context), or ``None`` while any is pending."""
+    known = [a for a in actuals if a is not None]
+    if len(known) < len(actuals):
+        return None
+    places = max(decimal_places(a) for a in known)
+    scaled = sum(Fraction(a) for a in known) * 10**places  # whole: no actual has more places
+    return Decimal(f"{scaled.numerator}E-{places}")  # built from text: exact, no context
+
+
+def frame_plan(plan: Plan) -> Framed:
+    """The plan's months framed for its shared period: :func:`frame_periods` of
+    :func:`~jointbonus.sharedtarget.pay.groups.frame_months`."""
+    return frame_periods(plan, frame_months(plan))
+
+
+def frame_periods(plan: Plan, framed: Framed) -> Framed:
+    """``framed`` with each longer shared period's pay moved to the month that ends it."""
+    if plan.period is PeriodLength.MONTH:
+        return framed
+    frames: list[MonthFrame] = []
+    for period in plan.periods:
+        inside = framed.months[period.first : period.last + 1]
+        for frame in inside[:-1]:
+            frames.append(
+                replace(frame, split=(0,) * len(frame.split), total_split_weight=0, period=period)
+            )
+        end = inside[-1]
+        common = period.weight_days
+        groups = range(len(end.units))
+        units = tuple(
+            sum(f.units[g] * (common // f.plan_month.month.days) for f in inside) for g in groups
+        )
+        split = tuple(
+            sum(f.split[g] * (common // f.plan_month.month.days) for f in inside) for g in groups
+        )
+        counts = end.groups.counts
+        months = [f.plan_month for f in inside]
+        summed = PlanMonth(
+            end.plan_month.month,
+            sum((m.target for m in months), Fraction(0)),
+            _summed([m.actual for m in months]),
+            "summed over " + period.label,
+        )
+        frames.append(
+            MonthFrame(
+                summed,
+                end.index,
+                end.groups,
+                units,
+                split,
+                sum(w * n for w, n in zip(split, counts, strict=True)),
+                weight_days=common,
+                period=period,
+            )
+        )
+    return Framed(framed.groups, tuple(frames), framed.cohorts, framed.cohort_of)
+
+
+@dataclass(frozen=True, slots=True)
+class Within:
+    """What a month's result and lines say of the shared period it lies in."""
+
+    label: str = ""
+    """The period's label ("" for a monthly shared target)."""
+    ends: bool = True
+    """Whether the month ends (and so pays) its period."""
+    pending: str = ""
+    """The lines' reason while the period is pending ("" for a monthly target)."""
+    inside: str = ""
+    """The lines' reason in a month inside a period that a later month pays."""
+
+
+_MONTHLY = Within()
+
+
+def within_period(plan: Plan, frame: MonthFrame) -> Within:
+    """What ``frame``'s month says of its shared period: nothing for a monthly target."""
+    period = frame.period
+    if period is None:
+        return _MONTHLY
+    missing = [
+        str(plan.months[i].month)
+        for i in range(period.first, min(frame.index, period.last) + 1)
+        if plan.months[i].actual is None
+    ]
+    pending = (
+        f"pending: no actual for {', '.join(missing)} yet, of {period.label}"
+        if missing
+        else f"pending: {period.label} is paid at its end, {period.end}"
+    )
+    inside = f"part of {period.label}: its shared target is paid at its end, {period.end}"
+    return Within(period.label, frame.closes, pending, inside)

@@ -1,0 +1,295 @@
+"""Shared targets over a quarter or a plan year: neutrality, conservation, monotonicity.
+
+Checked from the outside. The norm at the period's length is derived again
+from the history by its plain statement (whole historical periods aligned
+with the plan's, each one's actuals summed over its levels summed); every
+historical period is replayed as a plan year whose every period reaches that
+attainment; the engine pays it; weights over a period are counted day by day
+(:mod:`independent`). Only the scale comes from the calibration.
+
+A replayed period's actuals are written unevenly (all of it in its first
+month, against a target of half the period's), so that a period attainment
+taken as the mean of its months' attainments would differ from the period's
+summed actual over its summed target.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+
+from hypothesis import assume, given, note, reject
+from hypothesis import strategies as st
+from independent import calibrated, split_weight, units
+
+from jointbonus import (
+    Calibration,
+    CalibrationError,
+    FundingStyle,
+    MonthStatus,
+    Neutrality,
+    NormMethod,
+    Plan,
+    PlanError,
+    Result,
+    build_plan,
+    calibrate,
+    pay,
+    run,
+)
+from jointbonus.core.periods import plan_months
+from jointbonus.core.plan_periods import PeriodLength
+from strategies import PlanSpec, examples, plan_specs
+
+LONGER = (PeriodLength.QUARTER, PeriodLength.PLAN_YEAR)
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A generated plan cut to a whole number of longer shared periods."""
+
+    spec: PlanSpec
+    length: PeriodLength
+
+    def build(self, **changes: object) -> Plan:
+        """The plan with the longer shared period; drawn again if history has no whole one."""
+        try:
+            return build_plan(**{**self.spec.kwargs(), "period": self.length, **changes})
+        except PlanError as error:
+            if "whole" in str(error):
+                reject()
+            raise
+
+    def payable(self) -> tuple[Plan, Calibration]:
+        """The plan and its calibration; a plan that cannot be calibrated gets a fixed scale."""
+        plan = self.build()
+        try:
+            return plan, calibrate(plan)
+        except CalibrationError:
+            fixed = "1000" if plan.funding is FundingStyle.POOL else "1.5"
+            plan = self.build(scale=fixed)
+            return plan, calibrate(plan)
+
+
+@st.composite
+def period_specs(
+    draw: st.DrawFn,
+    *,
+    neutrality: Neutrality | None = None,
+    funding: FundingStyle | None = None,
+) -> PeriodSpec:
+    """A plan of whole quarters or plan years, from :func:`strategies.plan_specs`."""
+    length = draw(st.sampled_from(LONGER))
+    spec = draw(plan_specs(neutrality=neutrality, funding=funding, max_members=12))
+    size = length.months
+    months = spec.months // size * size
+    assume(months >= size)
+    keep = {str(m) for m in plan_months(spec.start, months)}
+    cut = replace(
+        spec,
+        months=months,
+        targets={k: v for k, v in spec.targets.items() if k in keep},
+        actuals={k: v for k, v in spec.actuals.items() if k in keep},
+    )
+    return PeriodSpec(cut, length)
+
+
+# -- the independent norm at a period's length ---------------------------------
+
+
+def _month_levels(spec: PlanSpec) -> list[Fraction | None]:
+    """Each historical month's level, by the method's plain statement."""
+    history = spec.history
+    actuals = [Fraction(str(h.actual)) for h in history]
+    if spec.norm is NormMethod.TARGETS:
+        return [Fraction(str(h.target)) for h in history]
+    if spec.norm is NormMethod.SAME_MONTH_MEAN:
+        by_calendar: dict[int, list[Fraction]] = {}
+        for a, h in zip(actuals, history, strict=True):
+            by_calendar.setdefault(h.month.month, []).append(a)
+        return [sum(by_calendar[h.month.month]) / len(by_calendar[h.month.month]) for h in history]
+    w = spec.window
+    return [
+        sum(actuals[i - w : i], Fraction(0)) / w if i >= w else None for i in range(len(history))
+    ]
+
+
+def historical_periods(period: PeriodSpec) -> list[Fraction]:
+    """One attainment per whole historical period aligned with the plan's: summed / summed."""
+    spec, size = period.spec, period.length.months
+    levels = _month_levels(spec)
+    runs: dict[int, list[int]] = {}
+    for i, h in enumerate(spec.history):
+        runs.setdefault((h.month.index() - spec.start.index()) // size, []).append(i)
+    sample = []
+    for key in sorted(runs):
+        found = runs[key]
+        if len(found) == size and all(levels[i] is not None for i in found):
+            actual = sum(Fraction(str(spec.history[i].actual)) for i in found)
+            sample.append(actual / sum(levels[i] for i in found))  # type: ignore[misc]
+    return sample
+
+
+def plan_level(period: PeriodSpec, plan: Plan, months: range) -> Fraction | None:
+    """A plan period's summed norm level (``None`` under the targets norm)."""
+    spec = period.spec
+    if spec.norm is NormMethod.TARGETS:
+        return None
+    actuals = [Fraction(str(h.actual)) for h in spec.history]
+    if spec.norm is NormMethod.TRAILING_MEAN:
+        return len(months) * sum(actuals[-spec.window :], Fraction(0)) / spec.window
+    total = Fraction(0)
+    for j in months:
+        calendar = plan.months[j].month.month
+        same = [a for a, h in zip(actuals, spec.history, strict=True) if h.month.month == calendar]
+        total += sum(same, Fraction(0)) / len(same)
+    return total
+
+
+def period_ratios(period: PeriodSpec, plan: Plan) -> list[Fraction]:
+    """Per plan period: norm level summed / target summed (1 under the targets norm)."""
+    size = period.length.months
+    ratios = []
+    for start in range(0, len(plan.months), size):
+        months = range(start, start + size)
+        level = plan_level(period, plan, months)
+        target = sum((plan.months[j].target for j in months), Fraction(0))
+        ratios.append(Fraction(1) if level is None else level / target)
+    return ratios
+
+
+def periods_at(plan: Plan, attainments: list[Fraction], size: int) -> Plan:
+    """``plan`` with each period's summed actual / summed target = its attainment, written
+    unevenly: the period's whole actual in its first month, against half its target."""
+    months = list(plan.months)
+    for p, attainment in enumerate(attainments):
+        top, bottom = attainment.numerator, attainment.denominator
+        for k in range(size):
+            j = p * size + k
+            if size == 1:
+                target, actual = Fraction(bottom), Decimal(top)
+            elif k == 0:
+                target, actual = Fraction(bottom, 2), Decimal(top)
+            else:
+                target, actual = Fraction(bottom, 2 * (size - 1)), Decimal(0)
+            months[j] = replace(months[j], target=target, actual=actual)
+    return replace(plan, months=tuple(months))
+
+
+def period_weights(plan: Plan, months: range) -> list[Fraction]:
+    """Each member's split weight over the period: the sum over its months, day by day."""
+    return [sum(split_weight(plan, m, plan.months[j].month) for j in months) for m in plan.members]
+
+
+def rounded_in_year(plan: Plan, scale: Fraction, result: Result, size: int) -> int:
+    """How many amounts the engine rounded: a pool per paying period (pool funding) or a
+    line per member with a weight in it (individual funding)."""
+    count = 0
+    for j, month in enumerate(result.months):
+        if not month.factor or not scale:
+            continue
+        weights = period_weights(plan, range(j - size + 1, j + 1))
+        if plan.funding is FundingStyle.POOL:
+            count += int(any(weights))
+        else:
+            count += sum(1 for w in weights if w)
+    return count
+
+
+def paid(result: Result) -> int:
+    return sum(month.paid for month in result.months)
+
+
+# -- the properties -------------------------------------------------------------
+
+
+@examples(3)
+@given(period_specs(neutrality=Neutrality.EXPECTED_COST))
+def test_expected_cost_over_historical_periods_is_the_budget(period):
+    plan = period.build()
+    calibration = calibrated(plan)
+    sample = historical_periods(period)
+    ratios = period_ratios(period, plan)
+    size = period.length.months
+    total = rounded = 0
+    for historical in sample:
+        year = periods_at(plan, [historical * r for r in ratios], size)
+        result = pay(year, calibration)
+        total += paid(result)
+        rounded += rounded_in_year(year, calibration.scale, result, size)
+    average = Fraction(total, len(sample))
+    bound = Fraction(rounded, 2 * len(sample))
+    note(f"{len(sample)} periods; budget {plan.budget.amount}, mean {average}, bound {bound}")
+    assert calibration.scenarios == len(sample)
+    assert calibration.expected_cost == average
+    assert abs(average - plan.budget.amount) <= bound
+
+
+@examples(3)
+@given(period_specs(), st.data())
+def test_a_periods_shares_add_up_to_its_pool_shared_by_weight_over_the_period(period, data):
+    plan, calibration = period.payable()
+    size = period.length.months
+    periods = len(plan.months) // size
+    attainments = [
+        Fraction(data.draw(st.integers(500, 1600), label="attainment"), 1000)
+        for _ in range(periods)
+    ]
+    result = pay(periods_at(plan, attainments, size), calibration)
+    shares: Counter[object] = Counter()
+    by_member: dict[tuple[object, str], int] = {}
+    for line in result.lines():
+        shares[line.period] += units(plan, line.total)
+        by_member[line.period, line.member_id] = units(plan, line.shared)
+    for j, month in enumerate(result.months):
+        assert shares[month.month] == month.paid
+        ends = (j + 1) % size == 0
+        assert month.ends_period is ends
+        if not ends:
+            assert month.paid == 0 and month.attainment is None
+            continue
+        months = range(j - size + 1, j + 1)
+        assert month.attainment == attainments[j // size]
+        weights = period_weights(plan, months)
+        total = sum(weights)
+        if plan.funding is FundingStyle.POOL and total:
+            assert month.paid == month.pool
+            for member, weight in zip(plan.members, weights, strict=True):
+                exact = month.pool * weight / total
+                assert abs(by_member[month.month, member.id] - exact) < 1
+
+
+@examples(3)
+@given(period_specs(), st.data())
+def test_a_year_above_the_norm_costs_at_least_a_year_below_it(period, data):
+    plan, calibration = period.payable()
+    sample = historical_periods(period)
+    mean = sum(sample, Fraction(0)) / len(sample)
+    ratios = period_ratios(period, plan)
+    size = period.length.months
+    above = [(mean + Fraction(data.draw(st.integers(0, 800)), 1000)) * r for r in ratios]
+    below = [
+        max(Fraction(0), mean - Fraction(data.draw(st.integers(0, 800)), 1000)) * r for r in ratios
+    ]
+    high = paid(pay(periods_at(plan, above, size), calibration))
+    low = paid(pay(periods_at(plan, below, size), calibration))
+    note(f"above {high}, below {low}")
+    assert high >= low
+
+
+@examples(3)
+@given(plan_specs(max_members=12))
+def test_a_monthly_period_is_the_plan_as_it_was(spec):
+    plan = spec.build()
+    monthly = PeriodSpec(spec, PeriodLength.MONTH).build()
+    assert monthly == plan
+    try:
+        result = run(plan)
+    except CalibrationError:  # a plan that cannot be calibrated says so either way
+        return
+    again = run(monthly)
+    assert [m.lines.figures for m in again.months] == [m.lines.figures for m in result.months]
+    assert all(m.ends_period and not m.shared_period for m in again.months)
+    assert all(m.status in (MonthStatus.PAID, MonthStatus.PENDING) for m in again.months)

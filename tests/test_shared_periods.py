@@ -1,0 +1,267 @@
+"""Shared targets over a quarter or a plan year: cutting, summing, the norm, bad input."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from jointbonus import (
+    D,
+    HistoryMonth,
+    Member,
+    Month,
+    NormMethod,
+    PlanError,
+    StepCurve,
+    build_plan,
+    load_plan,
+    run,
+)
+from jointbonus.core.history import derive_norm
+from jointbonus.core.plan_periods import (
+    PeriodError,
+    PeriodLength,
+    cut_periods,
+    period_norm,
+    summed_attainment,
+)
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
+
+
+def test_quarters_are_counted_from_the_plans_first_month() -> None:
+    periods = cut_periods(Month(2026, 4), 12, PeriodLength.QUARTER)
+    assert [p.label.split(" ")[0] for p in periods] == [
+        "FY2026-Q1",
+        "FY2026-Q2",
+        "FY2026-Q3",
+        "FY2026-Q4",
+    ]
+    assert periods[3].months == (Month(2027, 1), Month(2027, 2), Month(2027, 3))
+    assert (periods[1].first, periods[1].last, periods[1].end) == (3, 5, Month(2026, 9))
+    assert 4 in periods[1] and 6 not in periods[1]
+    two_years = cut_periods(Month(2026, 1), 24, PeriodLength.QUARTER)
+    assert two_years[4].label == "2027-Q1 (2027-01 to 2027-03)"
+    years = cut_periods(Month(2026, 7), 24, PeriodLength.PLAN_YEAR)
+    assert [p.label for p in years] == [
+        "FY2026 (2026-07 to 2027-06)",
+        "FY2027 (2027-07 to 2028-06)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("months", "length"), [(10, PeriodLength.QUARTER), (18, PeriodLength.PLAN_YEAR)]
+)
+def test_a_plan_of_part_periods_is_refused(months: int, length: PeriodLength) -> None:
+    with pytest.raises(PeriodError, match=f"got {months} plan months, expected a whole number"):
+        cut_periods(Month(2026, 1), months, length)
+
+
+def test_attainment_over_a_period_is_summed_not_averaged() -> None:
+    # 50 of 100 and 300 of 200: the mean of the months would be 100%, the period is 350/300.
+    assert summed_attainment([Fraction(50), Fraction(300)], [Fraction(100), Fraction(200)]) == (
+        Fraction(7, 6)
+    )
+
+
+def _history(count: int, first: Month | None = None) -> list[HistoryMonth]:
+    start = first or Month(2025, 1)
+    return [
+        HistoryMonth(start.shift(i), D(95 + 5 * (i % 4)), D(100 + (i % 3))) for i in range(count)
+    ]
+
+
+def test_history_is_cut_into_whole_periods_aligned_with_the_plan() -> None:
+    # History from 2024-11 to 2025-12; the plan's quarters start in January, so history's
+    # whole quarters are the four of 2025 (2024-11 and 2024-12 make no whole quarter).
+    history = _history(14, Month(2024, 11))
+    monthly = derive_norm(history, NormMethod.TARGETS, [Month(2026, 1)])
+    plan = cut_periods(Month(2026, 1), 12, PeriodLength.QUARTER)
+    norm = period_norm(history, monthly, PeriodLength.QUARTER, plan)
+    assert norm.sample_months == (Month(2025, 1), Month(2025, 4), Month(2025, 7), Month(2025, 10))
+    first = history[2:5]
+    assert norm.sample[0] == sum(Fraction(h.actual) for h in first) / sum(
+        Fraction(h.target or 0) for h in first
+    )
+    assert norm.period == "quarter"
+    assert norm.describe() == "targets: 4 quarters of historical attainment actual / target, summed"
+
+
+def test_history_too_short_for_one_whole_period_is_refused() -> None:
+    history = _history(11)
+    monthly = derive_norm(history, NormMethod.TARGETS, [Month(2026, 1)])
+    plan = cut_periods(Month(2026, 1), 12, PeriodLength.PLAN_YEAR)
+    with pytest.raises(ValueError, match="needs at least one whole plan year of history"):
+        period_norm(history, monthly, PeriodLength.PLAN_YEAR, plan)
+
+
+def _kwargs(**changes: object) -> dict[str, object]:
+    members = [
+        Member("A", "sales", date(2025, 1, 1), None, D("1")),
+        Member("B", "sales", date(2026, 2, 10), None, D("0.5")),
+    ]
+    return {
+        "name": "Demo",
+        "currency": "USD",
+        "start": "2026-01",
+        "months": 6,
+        "members": members,
+        "history": _history(24),
+        "targets": {f"2026-{m:02d}": "100" for m in range(1, 7)},
+        "actuals": {"2026-01": "120", "2026-02": "90", "2026-03": "100", "2026-04": "101"},
+        "curve": StepCurve(),
+        "budget": "1000.00",
+        **changes,
+    }
+
+
+def test_a_quarter_is_paid_in_its_last_month_by_weight_over_it() -> None:
+    result = run(build_plan(**_kwargs(period="quarter")))  # type: ignore[arg-type]
+    january, february, march, april = result.months[:4]
+    assert (january.paid, february.paid) == (0, 0)
+    assert january.attainment is None and not january.ends_period
+    assert march.attainment == Fraction(310, 300) and march.ends_period
+    assert march.paid == march.pool == result.months[2].pool
+    shares = {line.member_id: line for line in result.lines() if line.period == Month(2026, 3)}
+    # A: 1 + 1 + 1; B: 0 + 0.5 x 19/28 + 0.5 = 47/56 over the quarter.
+    assert shares["A"].weight == 3 and shares["B"].weight == Fraction(47, 56)
+    total = Fraction(shares["A"].total + shares["B"].total)
+    exact = total * Fraction(47, 56) / (3 + Fraction(47, 56))
+    assert abs(Fraction(shares["B"].total) - exact) < Fraction(1, 100)
+    assert april.status.value == "paid" and april.paid == 0
+    assert "part of 2026-Q2" in next(
+        line.reason for line in result.lines() if line.period == Month(2026, 4)
+    )
+    june = result.months[5]
+    assert june.status.value == "pending"
+    assert "no actual for 2026-05, 2026-06 yet" in next(
+        line.reason for line in result.lines() if line.period == Month(2026, 6)
+    )
+
+
+def test_individual_funding_pays_the_periods_share_of_the_year() -> None:
+    members = [Member("A", "sales", date(2025, 1, 1), None, D("1"), target_bonus=D("1200"))]
+    plan = build_plan(**_kwargs(period="quarter", funding="individual", members=members, scale="1"))  # type: ignore[arg-type]
+    march = run(plan).months[2]
+    assert march.paid == 30000  # 1,200 x 1 x 3/12 at factor 1, in cents
+
+
+def test_a_monthly_period_changes_nothing() -> None:
+    assert build_plan(**_kwargs(period="month")) == build_plan(**_kwargs())  # type: ignore[arg-type]
+
+
+def test_bad_period_settings_are_named_through_the_api() -> None:
+    with pytest.raises(PlanError) as caught:
+        build_plan(**_kwargs(period="fortnight"))  # type: ignore[arg-type]
+    assert "period: got 'fortnight', expected one of 'month', 'quarter', 'plan_year'" in str(
+        caught.value
+    )
+    with pytest.raises(PlanError, match="months: got 6, expected with period = 'plan_year'"):
+        build_plan(**_kwargs(period="plan_year"))  # type: ignore[arg-type]
+    with pytest.raises(PlanError, match="needs at least one whole quarter of history"):
+        build_plan(**_kwargs(period="quarter", history=_history(2)))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def plan_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "plan"
+    shutil.copytree(FIXTURE, folder)
+    return folder
+
+
+def _set(folder: Path, old: str, new: str) -> None:
+    path = folder / "plan.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_plan_file_sets_the_period_under_shared(plan_dir: Path) -> None:
+    _set(plan_dir, 'metric = "revenue"', 'metric = "revenue"\nperiod = "plan_year"')
+    plan = load_plan(plan_dir / "plan.toml")
+    assert plan.period is PeriodLength.PLAN_YEAR
+    assert len(plan.norm.sample) == 3  # 36 months of history: three whole plan years
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "phrase"),
+    [
+        (
+            'metric = "revenue"',
+            'metric = "revenue"\nperiod = "weekly"',
+            "plan.toml:",
+            "shared.period",
+        ),
+        ("months = 12", "months = 10", "plan.toml:", "a whole number of quarters"),
+    ],
+    ids=["unknown-period", "months-not-whole-quarters"],
+)
+def test_a_bad_period_in_a_plan_file_is_located(
+    plan_dir: Path, old: str, new: str, where: str, phrase: str
+) -> None:
+    _set(plan_dir, 'metric = "revenue"', 'metric = "revenue"\nperiod = "quarter"')
+    if old == 'metric = "revenue"':
+        _set(plan_dir, 'period = "quarter"', new.split("\n")[1])
+    else:
+        _set(plan_dir, old, new)
+    with pytest.raises(PlanError) as caught:
+        load_plan(plan_dir / "plan.toml")
+    text = str(caught.value)
+    assert where in text and phrase in text, text
+
+
+def test_a_history_without_a_whole_period_is_located_in_the_history_file(plan_dir: Path) -> None:
+    _set(plan_dir, 'metric = "revenue"', 'metric = "revenue"\nperiod = "quarter"')
+    history = plan_dir / "data" / "history.csv"
+    lines = history.read_text(encoding="utf-8").splitlines()
+    history.write_text("\n".join([lines[0], *lines[-2:]]) + "\n", encoding="utf-8")
+    with pytest.raises(PlanError) as caught:
+        load_plan(plan_dir / "plan.toml")
+    text = str(caught.value)
+    assert "history.csv" in text and "needs at least one whole quarter of history" in text, text
+
+
+def test_a_plan_with_functional_goals_keeps_a_monthly_shared_target(tmp_path: Path) -> None:
+    folder = tmp_path / "plan"
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent / "examples" / "digital_manufacturing", folder
+    )
+    _set(folder, 'metric = "revenue"', 'metric = "revenue"\nperiod = "quarter"')
+    with pytest.raises(PlanError) as caught:
+        load_plan(folder / "plan.toml")
+    text = str(caught.value)
+    assert "plan.toml:" in text and "shared.period: got 'quarter', expected 'month'" in text, text
+
+
+def test_caps_and_the_holdback_work_on_the_month_that_pays_the_period() -> None:
+    plan = build_plan(
+        **_kwargs(period="quarter", cap_per_month="500", holdback="0.25", scale="2000")  # type: ignore[arg-type]
+    )
+    march = run(plan).months[2]
+    lines = {line.member_id: line for line in run(plan).lines() if line.period == Month(2026, 3)}
+    # A's share of the 2,000.00 quarter pool is capped at 500.00 in March, the month that pays.
+    assert lines["A"].capped > 0 and lines["A"].total == D("500.00")
+    assert march.capped == sum(plan.currency.to_minor(line.capped) for line in lines.values())
+    assert march.held == sum(plan.currency.to_minor(line.held) for line in lines.values()) > 0
+
+
+def test_monthly_targets_tools_refuse_a_longer_shared_period() -> None:
+    from jointbonus.sharedtarget.targets import (
+        TargetError,
+        assess_targets,
+        propose_targets,
+        uplift_for_hit_rate,
+    )
+
+    plan = build_plan(**_kwargs(period="quarter"))  # type: ignore[arg-type]
+    for call in (
+        lambda: assess_targets(plan),
+        lambda: propose_targets(plan, "0.05"),
+        lambda: uplift_for_hit_rate(plan, "0.6"),
+    ):
+        with pytest.raises(TargetError, match="its shared target runs over a quarter"):
+            call()
