@@ -28,7 +28,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -355,6 +355,44 @@ def decode(raw: bytes, shown: str, problems: Collector) -> str | None:
     return text
 
 
+def plain_lines(text: str) -> list[str] | None:
+    """The lines of ``text`` if the csv module would read each as one record of plain cells.
+
+    That is so when ``text`` has no quote character (so no cell spans lines or
+    holds a comma), every carriage return ends a line as part of ``\\r\\n``,
+    and no line is longer than the csv module's field size limit (a longer
+    cell is its error). Then line *n* is the *n*-th record and its cells are
+    the line split at the commas (an empty line, none); otherwise ``None``:
+    the csv module reads it.
+    """
+    if '"' in text:
+        return None
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the end of the last line starts no record
+    if max(map(len, lines), default=0) > csv.field_size_limit():
+        return None
+    return lines
+
+
+def _records(text: str) -> tuple[Iterator[tuple[int, list[str]]], Callable[[], int]]:
+    """The CSV records of ``text`` as ``(line, cells)``, and the line the reading is at.
+
+    Text :func:`plain_lines` splits is split at the commas, a line a record;
+    the rest is read by the csv module (strict: an unclosed quote is an error).
+    """
+    lines = plain_lines(text)
+    if lines is not None:
+        split = ((n, line.split(",") if line else []) for n, line in enumerate(lines, start=1))
+        return split, lambda: 0  # no csv.Error to locate
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    return ((reader.line_num, cells) for cells in reader), lambda: reader.line_num
+
+
 def read_csv_cells(
     path: Path,
     shown: str,
@@ -363,12 +401,14 @@ def read_csv_cells(
     problems: Collector,
     *,
     other_columns: bool = False,
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
+) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
     """A CSV file's header and data rows as ``(line, cells)``, cells as written.
 
     Blank lines are skipped; a row with the wrong number of cells is a problem.
     With ``other_columns`` the header may also hold columns beyond ``columns``,
     repeated or not (a CRM's export): the caller picks out the ones it reads.
+    Each row's cells are a tuple, which Python's garbage collector stops
+    following once it has seen it, whatever the size of the file.
     """
     raw = read_bytes(path, shown, problems)
     if raw is None:
@@ -379,9 +419,9 @@ def read_csv_cells(
     if not text.strip():
         problems.add(shown, 1, "header", "(empty file)", f"a header line: {','.join(columns)}")
         return [], []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader, line_num = _records(text)
     try:
-        header = [name.strip() for name in next(reader)]
+        header = [name.strip() for name in next(reader)[1]]
         for other in (";", "\t", "|"):
             if len(header) == 1 and other in header[0]:
                 problems.add(
@@ -418,10 +458,9 @@ def read_csv_cells(
             problems.add(shown, 1, "header", ", ".join(repeated), "each column once")
         if missing or unknown or repeated:
             return [], []
-        rows: list[tuple[int, list[str]]] = []
+        rows: list[tuple[int, tuple[str, ...]]] = []
         width = len(header)
-        for cells in reader:
-            line = reader.line_num
+        for line, cells in reader:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             if len(cells) != width:
@@ -429,9 +468,9 @@ def read_csv_cells(
                     shown, line, "row", ",".join(cells), f"{width} cells ({','.join(header)})"
                 )
                 continue
-            rows.append((line, cells))
+            rows.append((line, tuple(cells)))
     except csv.Error as error:
-        problems.add(shown, reader.line_num, "row", "(unreadable)", f"well-formed CSV: {error}")
+        problems.add(shown, line_num(), "row", "(unreadable)", f"well-formed CSV: {error}")
         return [], []
     return header, rows
 
@@ -444,7 +483,7 @@ def read_csv(
 
 
 def _cell_dicts(
-    header: list[str], rows: list[tuple[int, list[str]]]
+    header: list[str], rows: Sequence[tuple[int, Sequence[str]]]
 ) -> list[tuple[int, dict[str, str]]]:
     """Rows as ``(line, {column: stripped text})``; empty cells left out."""
     return [
@@ -485,7 +524,7 @@ def _adapter(model: type[Row]) -> TypeAdapter[list[Row]]:
 
 def _read_cells(
     path: Path, shown: str, model: type[BaseModel], problems: Collector
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
+) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
     """The header and data rows of the CSV file of ``model``'s rows (not yet validated)."""
     columns = list(model.model_fields)
     required = [name for name, f in model.model_fields.items() if f.is_required()]

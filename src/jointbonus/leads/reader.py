@@ -63,7 +63,7 @@ class _Table:
 
     shown: str
     header: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: Sequence[tuple[int, Sequence[str]]]
 
 
 def read_leads(
@@ -137,7 +137,7 @@ def leads_from_rows(
             if column.strip().casefold() not in known:
                 header[column] = None
     names = list(header)
-    cells_of: list[tuple[int, list[str]]] = []
+    cells_of: list[tuple[int, Sequence[str]]] = []
     for line, row in enumerate(listed, start=2):
         if not isinstance(row, Mapping):
             problems.add(file, line, "row", row, "a mapping of column names to cells")
@@ -196,7 +196,7 @@ def _xlsx_table(path: Path, shown: str, problems: Collector) -> _Table | None:
         return None
     openpyxl = require_extra("openpyxl", "xlsx", "Reading an .xlsx lead export")
     header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
+    rows: list[tuple[int, Sequence[str]]] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of styles it does not read
@@ -335,7 +335,7 @@ def _read_rows(
     def add(line: int, field: str, value: str, expected: str) -> None:
         problems.add(shown, line, name[field], value, expected)
 
-    def after_delivery(row: list[str]) -> str:
+    def after_delivery(row: Sequence[str]) -> str:
         return f"on or after the delivery ({name['delivered']} {row[i_delivered].strip()})"
 
     for line, row in table.rows:
@@ -508,7 +508,7 @@ def _read_rows(
 def _status_problems(
     line: int,
     status: LeadStatus,
-    row: list[str],
+    row: Sequence[str],
     name: dict[str, str],
     add: Callable[[int, str, str, str], None],
     *indexes: int | None,
