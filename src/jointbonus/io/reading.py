@@ -424,6 +424,49 @@ def _header_fits(
     return not (missing or unknown or repeated)
 
 
+def _line_feeds(text: str) -> str | None:
+    """``text`` with LF line ends, if no cell can be quoted or span lines in it: no quote
+    character anywhere, and no carriage return but in CRLF line ends; else ``None``."""
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    return text.replace("\r\n", "\n") if "\r" in text else text
+
+
+def plain_lines(text: str) -> list[str] | None:
+    """The lines of ``text`` if the csv module would read each as one record of plain cells.
+
+    That is so when ``text`` has no quote character (so no cell spans lines or
+    holds a comma), every carriage return ends a line as part of ``\\r\\n``,
+    and no line is longer than the csv module's field size limit (a longer
+    cell is its error). Then line *n* is the *n*-th record and its cells are
+    the line split at the commas (an empty line, none); otherwise ``None``:
+    the csv module reads it.
+    """
+    unquoted = _line_feeds(text)
+    if unquoted is None:
+        return None
+    lines = unquoted.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the end of the last line starts no record
+    if max(map(len, lines), default=0) > csv.field_size_limit():
+        return None
+    return lines
+
+
+def _records(text: str) -> tuple[Iterator[tuple[int, list[str]]], Callable[[], int]]:
+    """The CSV records of ``text`` as ``(line, cells)``, and the line the reading is at.
+
+    Text :func:`plain_lines` splits is split at the commas, a line a record;
+    the rest is read by the csv module (strict: an unclosed quote is an error).
+    """
+    lines = plain_lines(text)
+    if lines is not None:
+        split = ((n, line.split(",") if line else []) for n, line in enumerate(lines, start=1))
+        return split, lambda: 0  # no csv.Error to locate
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    return ((reader.line_num, cells) for cells in reader), lambda: reader.line_num
+
+
 def read_csv_cells(
     path: Path,
     shown: str,
@@ -432,12 +475,14 @@ def read_csv_cells(
     problems: Collector,
     *,
     other_columns: bool = False,
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
+) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
     """A CSV file's header and data rows as ``(line, cells)``, cells as written.
 
     Blank lines are skipped; a row with the wrong number of cells is a problem.
     With ``other_columns`` the header may also hold columns beyond ``columns``,
     repeated or not (a CRM's export): the caller picks out the ones it reads.
+    Each row's cells are a tuple, which Python's garbage collector stops
+    following once it has seen it, whatever the size of the file.
     """
     text = _csv_text(path, shown, columns, problems)
     if text is None:
@@ -453,19 +498,18 @@ def _csv_rows(
     problems: Collector,
     *,
     other_columns: bool = False,
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """:func:`read_csv_cells` of a file's text, by the :mod:`csv` module."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
+    """:func:`read_csv_cells` of a file's text, split by :func:`_records`."""
+    reader, line_num = _records(text)
     try:
-        header = [name.strip() for name in next(reader)]
+        header = [name.strip() for name in next(reader)[1]]
         if not _header_fits(
             header, shown, columns, required, problems, other_columns=other_columns
         ):
             return [], []
-        rows: list[tuple[int, list[str]]] = []
+        rows: list[tuple[int, tuple[str, ...]]] = []
         width = len(header)
-        for cells in reader:
-            line = reader.line_num
+        for line, cells in reader:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             if len(cells) != width:
@@ -473,9 +517,9 @@ def _csv_rows(
                     shown, line, "row", ",".join(cells), f"{width} cells ({','.join(header)})"
                 )
                 continue
-            rows.append((line, cells))
+            rows.append((line, tuple(cells)))
     except csv.Error as error:
-        problems.add(shown, reader.line_num, "row", "(unreadable)", f"well-formed CSV: {error}")
+        problems.add(shown, line_num(), "row", "(unreadable)", f"well-formed CSV: {error}")
         return [], []
     return header, rows
 
@@ -555,10 +599,10 @@ def _plain(text: str) -> tuple[str, int] | None:
     header line of two columns or more, shorter than the :mod:`csv` module's
     field size limit, and a line after it.
     """
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+    unquoted = _line_feeds(text)
+    if unquoted is None:
         return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
+    text = unquoted
     header_end = text.find("\n")
     if header_end < 0 or "," not in text[:header_end] or header_end > csv.field_size_limit():
         return None
@@ -598,7 +642,7 @@ def read_csv(
 
 
 def _cell_dicts(
-    header: list[str], rows: list[tuple[int, list[str]]]
+    header: list[str], rows: Sequence[tuple[int, Sequence[str]]]
 ) -> list[tuple[int, dict[str, str]]]:
     """Rows as ``(line, {column: stripped text})``; empty cells left out."""
     return [
@@ -639,7 +683,7 @@ def _adapter(model: type[Row]) -> TypeAdapter[list[Row]]:
 
 def _read_cells(
     path: Path, shown: str, model: type[BaseModel], problems: Collector
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
+) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
     """The header and data rows of the CSV file of ``model``'s rows (not yet validated)."""
     columns = list(model.model_fields)
     required = [name for name, f in model.model_fields.items() if f.is_required()]

@@ -63,7 +63,20 @@ class _Table:
 
     shown: str
     header: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: Sequence[tuple[int, Sequence[str]]]
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """Where each lead id read so far was first read: its line, and its file.
+
+    Two dictionaries of plain values rather than one of ``(file, line)``
+    pairs: Python's garbage collector need not follow them, which saves it
+    walking half a million pairs again and again as a large export is read.
+    """
+
+    lines: dict[str, int]
+    files: dict[str, str]
 
 
 def read_leads(
@@ -137,7 +150,7 @@ def leads_from_rows(
             if column.strip().casefold() not in known:
                 header[column] = None
     names = list(header)
-    cells_of: list[tuple[int, list[str]]] = []
+    cells_of: list[tuple[int, Sequence[str]]] = []
     for line, row in enumerate(listed, start=2):
         if not isinstance(row, Mapping):
             problems.add(file, line, "row", row, "a mapping of column names to cells")
@@ -196,7 +209,7 @@ def _xlsx_table(path: Path, shown: str, problems: Collector) -> _Table | None:
         return None
     openpyxl = require_extra("openpyxl", "xlsx", "Reading an .xlsx lead export")
     header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
+    rows: list[tuple[int, Sequence[str]]] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of styles it does not read
@@ -255,7 +268,7 @@ def _export(
     """The leads of ``tables``; :class:`PlanError` if anything anywhere is wrong."""
     cells = TimeCells(zone, mapping.date_order, local_allowed=time_zone is not None)
     leads: list[Lead] = []
-    first: dict[str, tuple[str, int]] = {}
+    first = _Seen({}, {})
     for table in tables:
         positions = _positions(table, mapping, problems)
         if positions is not None:
@@ -303,7 +316,7 @@ def _read_rows(
     *,
     mapping: LeadMapping,
     cells: TimeCells,
-    first: dict[str, tuple[str, int]],
+    first: _Seen,
     leads: list[Lead],
     problems: Collector,
 ) -> None:
@@ -323,6 +336,7 @@ def _read_rows(
     i_status, i_stage = positions.get("status"), positions.get("stage")
     instant, moment, local_day = cells.instant, cells.moment, cells.zone.local_day
     found = problems.problems
+    lines_of, files_of = first.lines, first.files
     sources: dict[str, bool] = {}
     statuses: dict[str, LeadStatus] = {}
     stages: dict[str, DealStage] = {}
@@ -335,19 +349,20 @@ def _read_rows(
     def add(line: int, field: str, value: str, expected: str) -> None:
         problems.add(shown, line, name[field], value, expected)
 
-    def after_delivery(row: list[str]) -> str:
+    def after_delivery(row: Sequence[str]) -> str:
         return f"on or after the delivery ({name['delivered']} {row[i_delivered].strip()})"
 
     for line, row in table.rows:
         lead_id = row[i_id].strip()
         if not lead_id:
             add(line, "lead_id", lead_id, "a lead id (required)")
-        elif lead_id in first:
-            file, at = first[lead_id]
+        elif lead_id in lines_of:
+            file, at = files_of[lead_id], lines_of[lead_id]
             where = f"line {at}" if file == shown else f"{file} line {at}"
             add(line, "lead_id", lead_id, f"each lead once (also on {where})")
         else:
-            first[lead_id] = (shown, line)
+            lines_of[lead_id] = line
+            files_of[lead_id] = shown
 
         text = row[i_delivered].strip()
         delivered = None
@@ -508,7 +523,7 @@ def _read_rows(
 def _status_problems(
     line: int,
     status: LeadStatus,
-    row: list[str],
+    row: Sequence[str],
     name: dict[str, str],
     add: Callable[[int, str, str, str], None],
     *indexes: int | None,

@@ -41,7 +41,7 @@ lead_id,month,rule,details,source
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 from operator import itemgetter
 from typing import NamedTuple
@@ -92,55 +92,71 @@ class ReviewRow(NamedTuple):
 
 
 def review_list(metrics: LeadMetrics) -> tuple[ReviewRow, ...]:
-    """Every lead of ``metrics``' export that breaks a rule, as of its "as of" instant."""
-    rows: list[tuple[tuple[int, int, str], ReviewRow]] = []
+    """Every lead of ``metrics``' export that breaks a rule, as of its "as of" instant.
+
+    One pass over the leads: each instant's local day is found once, and
+    what depends on a day alone (the month it is in, the qualifying deadline
+    of an acceptance on it and when that window closes) is worked out once
+    per day.
+    """
+    rows: list[tuple[int, int, str, ReviewRow]] = []
     zone, as_of, clock = metrics.export.zone, metrics.as_of, metrics.clock
-    shown, local_day, day_start, month_of = (
+    shown, shown_on, local_day, day_start, month_number = (
         zone.shown,
+        zone.shown_on,
         zone.local_day,
         zone.day_start,
-        zone.month_of,
+        zone.month_number,
     )
-    within, deadlines = clock.within, metrics.deadlines()
+    within, closes, deadlines = clock.within, clock.closes, metrics.deadlines()
     not_handled, no_reason = ReviewRule.NOT_HANDLED, ReviewRule.REJECTED_WITHOUT_REASON
     not_qualified, unattributed = ReviewRule.NOT_QUALIFIED, ReviewRule.MISSING_ATTRIBUTION
+    late, silent, unqualified, unnamed = (_ORDER[rule] for rule in ReviewRule)
     one_day = timedelta(days=1)
+    months: dict[int, Month] = {}
+    windows: dict[date, tuple[date, datetime]] = {}
+    append = rows.append
 
-    def add(month: Month, rule: ReviewRule, lead: Lead, details: str) -> None:
-        row = ReviewRow(lead.id, month, rule, details, lead.source)
-        rows.append(((month.index(), _ORDER[rule], lead.id), row))
+    def add(number: int, order: int, rule: ReviewRule, lead: Lead, details: str) -> None:
+        month = months.get(number)
+        if month is None:
+            month = months[number] = Month(number // 12, number % 12 + 1)
+        append((number, order, lead.id, ReviewRow(lead.id, month, rule, details, lead.source)))
 
     for lead in metrics.export.leads:
+        delivered, accepted, rejected = lead.delivered, lead.accepted, lead.rejected
         handled = lead.handled
-        if (handled is None or not within(lead.delivered, handled)) and as_of >= clock.closes(
-            lead.delivered
-        ):
-            add(month_of(lead.delivered), not_handled, lead, _late(metrics, lead))
-        if lead.rejected is not None and lead.reason is None:
-            details = f"rejected {shown(lead.rejected)} without a reason"
-            add(month_of(lead.delivered), no_reason, lead, details)
-        if lead.accepted is not None:
-            accepted_on = local_day(lead.accepted)
-            deadline = deadlines(accepted_on)
+        if (handled is None or not within(delivered, handled)) and as_of >= closes(delivered):
+            add(month_number(delivered), late, not_handled, lead, _late(metrics, lead))
+        if rejected is not None and lead.reason is None:
+            details = f"rejected {shown(rejected)} without a reason"
+            add(month_number(delivered), silent, no_reason, lead, details)
+        if accepted is not None:
+            accepted_on = local_day(accepted)
+            window = windows.get(accepted_on)
+            if window is None:
+                deadline = deadlines(accepted_on)
+                window = windows[accepted_on] = (deadline, day_start(deadline + one_day))
+            deadline, window_closes = window
             qualified = lead.qualified
-            if (qualified is None or qualified > deadline) and as_of >= day_start(
-                deadline + one_day
-            ):
+            if (qualified is None or qualified > deadline) and as_of >= window_closes:
                 what = (
                     f"became sales-qualified {qualified}, after {deadline}"
                     if qualified is not None
                     else f"not sales-qualified by {deadline}"
                 )
-                details = f"accepted {shown(lead.accepted)}; {what} (one calendar month)"
-                add(month_of(lead.accepted), not_qualified, lead, details)
-        if lead.won is not None and lead.marketing and lead.attribution is None:
+                details = f"accepted {shown_on(accepted, accepted_on)}; {what} (one calendar month)"
+                number = accepted_on.year * 12 + accepted_on.month - 1
+                add(number, unqualified, not_qualified, lead, details)
+        won = lead.won
+        if won is not None and lead.marketing and lead.attribution is None:
             details = (
-                f"won {lead.won} for {lead.amount}; marketing generated, so counted for "
+                f"won {won} for {lead.amount}; marketing generated, so counted for "
                 "marketing, but the attribution field is empty"
             )
-            add(metrics.month_of_day(lead.won), unattributed, lead, details)
-    rows.sort(key=itemgetter(0))
-    return tuple(row for _key, row in rows)
+            add(won.year * 12 + won.month - 1, unnamed, unattributed, lead, details)
+    rows.sort()  # (month, rule, lead id): each lead breaks each rule once, so no row compares
+    return tuple(map(itemgetter(3), rows))
 
 
 def _late(metrics: LeadMetrics, lead: Lead) -> str:

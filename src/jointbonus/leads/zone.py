@@ -331,7 +331,10 @@ class Zone:
         On a regular day the local time is the time since its midnight, and the
         abbreviation the day's; on a day the clocks change, dateutil says both.
         """
-        day = self.local_day(instant)
+        return self.shown_on(instant, self.local_day(instant))
+
+    def shown_on(self, instant: datetime, day: date) -> str:
+        """:meth:`shown`, for a caller who knows ``instant``'s local day already."""
         start, midnight, regular = self._day(day)
         if regular:
             name = self._names.get(day)
