@@ -201,7 +201,6 @@ def test_yearly_capped_expected_cost_is_the_budget_within_the_rounding_bound(spe
     assert abs(calibration.expected_cost - plan.budget.amount) <= calibration.rounding_bound
 
 
-
 def newton_scale(plan: Plan, calibration: Calibration) -> Fraction:
     """The scale whose exact capped cost is the budget, found the slow way: each member's
     exact amount at scale 1 (member by member, path by path, as fractions), capped per
