@@ -46,6 +46,7 @@ from jointbonus import (
     Plan,
     Split,
     StepCurve,
+    VersionSpec,
     build_plan,
     calibrate,
     currency,
@@ -56,6 +57,7 @@ __all__ = [
     "CURRENCIES",
     "CurveSpec",
     "PlanSpec",
+    "VersionedSpec",
     "allocation_amounts",
     "allocation_weights",
     "curve_specs",
@@ -64,6 +66,7 @@ __all__ = [
     "payable",
     "plan_specs",
     "tied_allocations",
+    "versioned_specs",
 ]
 
 #: The currencies plans are drawn in: no decimals, two, three.
@@ -382,11 +385,18 @@ def plan_specs(
     max_members: int = 30,
     max_history: int = 48,
     max_months: int = 24,
+    min_months: int = 1,
 ) -> PlanSpec:
-    """A whole plan; ``norm``, ``funding`` and ``neutrality`` fix what is not drawn."""
+    """A whole plan; ``norm``, ``funding`` and ``neutrality`` fix what is not drawn.
+
+    ``min_months`` above 12 makes a plan of several plan years (its history
+    then covers every calendar month, whatever the norm).
+    """
     money = draw(st.sampled_from(CURRENCIES))
     method = norm if norm is not None else draw(st.sampled_from(list(NormMethod)))
     low_history = 2 if method is NormMethod.TRAILING_MEAN else 1
+    if min_months > 1 and method is NormMethod.SAME_MONTH_MEAN:
+        low_history = 12
     count = draw(st.integers(low_history, max_history))
     history_end = Month(draw(st.integers(2015, 2031)), draw(st.integers(1, 12)))
     history_months = [history_end.shift(i - count + 1) for i in range(count)]
@@ -399,7 +409,7 @@ def plan_specs(
         length = draw(st.integers(1, min(max_months, count - skip)))
     else:
         start = history_end.shift(1 + draw(st.integers(0, 3)))
-        length = draw(st.integers(1, max_months))
+        length = draw(st.integers(min_months, max_months))
     calendar = plan_months(start, length)
 
     # History: actuals (and targets) around a level; what the old plan paid, sometimes.
@@ -504,3 +514,50 @@ def tied_allocations(draw: st.DrawFn) -> tuple[int, list[int]]:
     k = draw(st.integers(-3 * q, 3 * q))
     amount = total * k // q + draw(st.sampled_from([0, 0, 0, 1, -1]))
     return amount, weights
+
+
+# -- plans that change from a month on --------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionedSpec:
+    """A plan and the later versions that change its curve (and, under pool funding, its
+    split) from a month on."""
+
+    plan: PlanSpec
+    starts: tuple[int, ...]
+    """Each later version's first month, by its place in the plan (ascending, above 0)."""
+    curves: tuple[CurveSpec, ...]
+    splits: tuple[Split | None, ...]
+
+    def versions(self) -> list[VersionSpec]:
+        calendar = self.plan.calendar
+        return [
+            VersionSpec(calendar[start], curve=curve.build(), split=split)
+            for start, curve, split in zip(self.starts, self.curves, self.splits, strict=True)
+        ]
+
+    def build(self) -> Plan:
+        return build_plan(**self.plan.kwargs(), versions=self.versions())
+
+
+@st.composite
+def versioned_specs(draw: st.DrawFn, **options: Any) -> VersionedSpec:
+    """A plan of 2 to 12 months with 1 or 2 later versions, each a new curve and
+    sometimes a new split; ``options`` go to :func:`plan_specs`."""
+    options.setdefault("max_months", 12)
+    options.setdefault("max_members", 8)
+    options.setdefault("max_history", 18)
+    spec = draw(plan_specs(**options).filter(lambda s: s.months >= 2))
+    count = draw(st.integers(1, min(2, spec.months - 1)))
+    starts = tuple(
+        sorted(draw(st.sets(st.integers(1, spec.months - 1), min_size=count, max_size=count)))
+    )
+    curves = tuple(draw(curve_specs()) for _ in starts)
+    splits = tuple(
+        draw(st.one_of(st.none(), st.sampled_from(list(Split))))
+        if spec.funding is FundingStyle.POOL
+        else None
+        for _ in starts
+    )
+    return VersionedSpec(spec, starts, curves, splits)

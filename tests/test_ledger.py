@@ -421,14 +421,15 @@ def test_an_older_format_is_brought_up_to_date_by_the_migration_hook(
         steps.append(1)
         connection.execute("CREATE TABLE notes (note TEXT)")
 
-    monkeypatch.setattr(store, "LEDGER_VERSION", 2)
-    monkeypatch.setattr(store, "MIGRATIONS", {1: step})
+    now = LEDGER_VERSION
+    monkeypatch.setattr(store, "LEDGER_VERSION", now + 1)
+    monkeypatch.setattr(store, "MIGRATIONS", {now: step})
     records = read_ledger(ledger)  # migrates a copy in memory; the file stays as it is
     assert records is not None
     assert records.closed_months == (Month(2026, 1),)
-    assert _format(ledger.path) == 1
+    assert _format(ledger.path) == now
     close(ledger, plan(), "2026-02")
-    assert _format(ledger.path) == 2
+    assert _format(ledger.path) == now + 1
     assert steps == [1, 1]
 
 
@@ -436,12 +437,40 @@ def test_a_format_no_migration_reaches_is_refused(
     ledger: LedgerSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     close(ledger, plan(), "2026-01")
-    monkeypatch.setattr(store, "LEDGER_VERSION", 2)
+    now = LEDGER_VERSION
+    monkeypatch.setattr(store, "LEDGER_VERSION", now + 1)
     monkeypatch.setattr(store, "MIGRATIONS", {})
-    with pytest.raises(LedgerError, match=r"format 1, which jointbonus .* cannot bring up"):
+    with pytest.raises(LedgerError, match=rf"format {now}, which jointbonus .* cannot bring up"):
         close(ledger, plan(), "2026-02")
     monkeypatch.undo()
-    assert _format(ledger.path) == 1
+    assert _format(ledger.path) == now
+
+
+def test_a_format_1_ledger_gains_the_settlements_table(ledger: LedgerSettings) -> None:
+    close(ledger, plan(), "2026-01")
+    with sqlite3.connect(ledger.path) as connection:  # as format 1 made it: no settlements
+        connection.execute("DROP TRIGGER settlements_update_refused")
+        connection.execute("DROP TRIGGER settlements_delete_refused")
+        connection.execute("DROP TABLE settlements")
+        connection.execute("UPDATE ledger_version SET version = 1")
+    connection.close()
+    records = read_ledger(ledger)
+    assert records is not None
+    assert (records.version, records.settlements) == (1, ())
+    close(ledger, plan(), "2026-02")
+    assert _format(ledger.path) == LEDGER_VERSION == 2
+    connection = sqlite3.connect(ledger.path)
+    try:
+        triggers = {
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                ("settlements",),
+            )
+        }
+    finally:
+        connection.close()
+    assert triggers == {"settlements_update_refused", "settlements_delete_refused"}
 
 
 def _format(path: Path) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, main
+from jointbonus.sharedtarget.ledger.store import LEDGER_VERSION
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
 JANUARY_MISSED = "2026-01,1183000,1108443"
@@ -59,7 +60,7 @@ def test_close_records_the_month_beside_the_plan(
     assert "1 month closed (2026-01)" in out
     code, out, _ = jointbonus(capsys, "ledger", plan, "--format", "json")
     document = json.loads(out)
-    assert (document["format"], document["currency"]) == (1, "USD")
+    assert (document["format"], document["currency"]) == (LEDGER_VERSION, "USD")
     assert [m["period"] for m in document["months"]] == ["2026-01"]
     code, out, _ = jointbonus(capsys, "ledger", plan, "--format", "csv")
     table = list(csv.DictReader(io.StringIO(out)))

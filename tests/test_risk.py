@@ -36,6 +36,7 @@ from jointbonus import (
     calibrate,
     cost_risk,
     load_plan,
+    pay,
     render_json,
     render_risk_table,
     risk_document,
@@ -133,6 +134,23 @@ def test_a_year_with_every_month_paid_is_one_amount() -> None:
     assert given.method is RiskMethod.EXACT  # nothing to draw: no simulation
     assert given.points() == ((40000, Fraction(1)),)
     assert given.drawn_months == ()
+
+
+def test_the_year_given_paid_months_counts_them_as_the_plan_summary_does() -> None:
+    # B leaves before the plan year ends, so forfeits what is held back from January:
+    # a cost the plan never bears, in the month tables and in the months paid alike.
+    members = [
+        Member("A", "sales", date(2025, 1, 1), None, D("1")),
+        Member("B", "marketing", date(2025, 1, 1), date(2026, 2, 14), D("1")),
+    ]
+    plan = hand_plan({"2026-01": "100"}, members=members, holdback="0.25")
+    calibration = calibrate(plan)
+    result = pay(plan, calibration)
+    january = result.months[0]
+    assert january.forfeited > 0
+    given = cost_risk(plan, calibration).given_paid
+    assert given is not None
+    assert given.paid == result.summary.paid_to_date == january.paid - january.forfeited
 
 
 def test_individual_funding_by_hand() -> None:

@@ -95,6 +95,8 @@ HOMES: dict[str, str] = {
     "PlanMonth": "jointbonus.sharedtarget.plan",
     "Split": "jointbonus.sharedtarget.plan",
     "build_plan": "jointbonus.sharedtarget.build",
+    "VersionSpec": "jointbonus.sharedtarget.build.versions",
+    "VersionCalibration": "jointbonus.sharedtarget.versions",
     "write_pictures": "jointbonus.sharedtarget.plots",
     "calibration_document": "jointbonus.sharedtarget.report.documents",
     "result_document": "jointbonus.sharedtarget.report.documents",
@@ -194,6 +196,8 @@ __all__ = [
     "TeamSpec",
     "TeamWeight",
     "UnknownMemberError",
+    "VersionCalibration",
+    "VersionSpec",
     "__version__",
     "allocate",
     "assess_targets",
@@ -283,6 +287,7 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.manifest import ManifestError as ManifestError
     from jointbonus.manifest import read_manifest as read_manifest
     from jointbonus.sharedtarget.build import build_plan as build_plan
+    from jointbonus.sharedtarget.build.versions import VersionSpec as VersionSpec
     from jointbonus.sharedtarget.calibration import Calibration as Calibration
     from jointbonus.sharedtarget.calibration import MonthExpectation as MonthExpectation
     from jointbonus.sharedtarget.calibration import calibrate as calibrate
@@ -366,4 +371,5 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.sharedtarget.targets import assess_targets as assess_targets
     from jointbonus.sharedtarget.targets import propose_targets as propose_targets
     from jointbonus.sharedtarget.targets import uplift_for_hit_rate as uplift_for_hit_rate
+    from jointbonus.sharedtarget.versions import VersionCalibration as VersionCalibration
     from jointbonus.sharedtarget.weighting import TeamWeight as TeamWeight

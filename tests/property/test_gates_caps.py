@@ -224,23 +224,31 @@ def newton_scale(plan: Plan, calibration: Calibration) -> Fraction:
                     for group, positions in enumerate(frame.groups.positions)
                     for position in positions
                 }
-    groups = frames[0].groups
+    # Per plan year, what each member's pay counts: all of it, or what is not held back
+    # where they leave before the year ends (they forfeit the rest).
     keeps = {
-        position: 1 - plan.holdback if forfeits else Fraction(1)
-        for positions, forfeits in zip(groups.positions, groups.forfeits, strict=True)
-        for position in positions
+        start: {
+            position: 1 - plan.holdback if forfeits else Fraction(1)
+            for positions, forfeits in zip(
+                frames[start].groups.positions, frames[start].groups.forfeits, strict=True
+            )
+            for position in positions
+        }
+        for start in range(0, len(frames), YEAR)
     }
     caps = plan.functional.caps
 
     def cost_and_slope(scale: Fraction) -> tuple[Fraction, Fraction]:
         cost = slope = Fraction(0)
         for path in paths:
-            for position, keep in keeps.items():
+            for position in keeps[0]:
+                keep = Fraction(0)
                 year = year_slope = Fraction(0)
                 for frame, outcome in zip(frames, path, strict=True):
                     if frame.index % YEAR == 0:  # a plan year ends: its cap starts afresh
                         cost, slope = cost + keep * year, slope + keep * year_slope
                         year = year_slope = Fraction(0)
+                        keep = keeps[frame.index][position]
                     unit_amount = amounts[frame.index, outcome][position]
                     amount = unit_amount * scale
                     if caps.per_month is not None and amount >= caps.per_month:

@@ -20,13 +20,15 @@ from jointbonus import (
     CalibrationError,
     Plan,
     RiskMethod,
+    build_plan,
     calibrate,
     cost_risk,
+    pay,
     scenario_month_costs,
 )
 from jointbonus.sharedtarget.pay.groups import frame_months
 from jointbonus.sharedtarget.risk import CostDistribution, _exact
-from strategies import CurveSpec, examples, fixed_point, plan_specs
+from strategies import CurveSpec, PlanSpec, examples, fixed_point, plan_specs
 
 PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
 
@@ -102,6 +104,30 @@ def test_given_paid_mean_is_paid_plus_the_pending_months_expected_cost(
     pending = sum((expected[m] for m in given_paid.drawn_months), Fraction(0))
     assert given_paid.mean == given_paid.paid + pending
     assert given_paid.minimum >= given_paid.paid
+
+
+@examples(2)
+@given(
+    plan_specs(max_members=8, max_history=36, max_months=12),
+    st.sampled_from(["0", "0.2", "0.5"]),
+)
+def test_the_year_given_paid_months_starts_from_what_the_plan_paid_so_far(
+    spec: PlanSpec, holdback: str
+) -> None:
+    """The months paid are costed as the month tables cost a month (less what leavers
+    forfeit of the holdback), which is what the engine paid: the plan summary's figure."""
+    plan = build_plan(**spec.kwargs(), holdback=holdback)
+    try:
+        calibration = calibrate(plan)
+    except CalibrationError:
+        reject()
+    risk = cost_risk(plan, calibration, method="bootstrap", years=20)
+    summary = pay(plan, calibration).summary
+    if risk.given_paid is None:
+        assert summary.months_paid == 0
+        return
+    assert risk.given_paid.paid == summary.paid_to_date
+    assert len(risk.given_paid.paid_months) == summary.months_paid
 
 
 @examples(2)

@@ -26,7 +26,7 @@ from dateutil.relativedelta import relativedelta
 
 from jointbonus.errors import JointBonusError
 
-__all__ = ["YEAR", "Month", "MonthError", "active_days", "plan_months"]
+__all__ = ["YEAR", "Month", "MonthError", "active_days", "plan_months", "plan_years"]
 
 _MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})")
 
@@ -100,6 +100,22 @@ def plan_months(start: Month, count: int = 12) -> tuple[Month, ...]:
     if count < 1:
         raise MonthError(f"plan length: got {count} months, expected at least 1")
     return tuple(start.shift(i) for i in range(count))
+
+
+def plan_years(count: int) -> tuple[range, ...]:
+    """The plan years of a plan of ``count`` months: each a range of plan month indices.
+
+    Every :data:`YEAR` months from the plan's start begin a plan year; a plan
+    whose length is not a whole number of years ends with a short last year,
+    which ends when the plan ends. Holdbacks settle at each plan year's end
+    and yearly caps start afresh with each plan year.
+
+    >>> plan_years(30)
+    (range(0, 12), range(12, 24), range(24, 30))
+    >>> plan_years(12)
+    (range(0, 12),)
+    """
+    return tuple(range(start, min(start + YEAR, count)) for start in range(0, count, YEAR))
 
 
 def active_days(month: Month, start: date, end: date | None) -> int:

@@ -18,10 +18,10 @@ from typing import Any
 
 from jointbonus.core.money import Currency
 from jointbonus.core.money import currency as make_currency
-from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.gainsharing.plan import GainsharingPlan, MonthData, build_plan
 from jointbonus.gainsharing.schema import GainsharingFile, PeriodRow
+from jointbonus.io.columns import MemberRows, read_members, read_rows
 from jointbonus.io.reading import (
     Collector,
     check_months,
@@ -29,8 +29,6 @@ from jointbonus.io.reading import (
     in_order,
     inside,
     read_bytes,
-    read_members,
-    read_rows,
     read_settings,
     toml_key_line,
 )
@@ -82,7 +80,7 @@ def load_plan(path: str | Path) -> GainsharingPlan:
     roster_name, periods_name = names.get(ROSTER, ""), names.get(PERIODS, "")
     roster_file, periods_file = files.get(ROSTER), files.get(PERIODS)
 
-    members: list[tuple[int, Member]] = []
+    members = MemberRows((), ())
     if roster_file is not None:
         members = read_members(roster_file, roster_name, problems)
     rows: list[tuple[int, PeriodRow]] = []
@@ -123,7 +121,7 @@ def load_plan(path: str | Path) -> GainsharingPlan:
             currency=plan_currency,
             start=settings.start,
             months=settings.months,
-            members=[member for _, member in members],
+            members=members.members,
             data=data_rows,
             base_period=(section.base_period.first, section.base_period.last),
             formula=section.formula,
@@ -143,7 +141,9 @@ def load_plan(path: str | Path) -> GainsharingPlan:
             text=text,
             roster=roster_name,
             periods=periods_name,
-            members={member.id: line for line, member in members},
+            members={
+                member.id: line for member, line in zip(members.members, members.lines, strict=True)
+            },
             months=first_line,
         )
         if periods_troubled:  # rows are missing: checks across them would echo that

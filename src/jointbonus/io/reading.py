@@ -13,8 +13,13 @@ messages:
 * CSV files are comma-separated with a header line naming the columns in any
   order; semicolons or tabs between columns, missing, unknown or repeated
   columns, and rows of the wrong width are refused, never guessed at;
-* each row is validated by a pydantic row model, and each bad cell becomes a
-  :class:`~jointbonus.errors.Problem` with its file, line and column.
+* a CSV file's rows come as rows (:func:`read_csv_cells`) or a chunk of
+  columns at a time (:func:`read_csv_columns`), the same rows either way; a
+  plain grid of cells is split in bulk, any other file by the :mod:`csv`
+  module;
+* each bad cell becomes a :class:`~jointbonus.errors.Problem` with its file,
+  line and column: :mod:`jointbonus.io.columns` checks the cells a column at
+  a time, :func:`validate_rows` row by row with a pydantic row model.
 
 Nothing stops at the first problem: a :class:`Collector` gathers them all.
 """
@@ -28,23 +33,23 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from jointbonus.core.periods import Month
-from jointbonus.core.roster import Member
-from jointbonus.core.roster import fte_units as fte_units_of
 from jointbonus.errors import Problem
-from jointbonus.io.fields import RosterRow
 
 __all__ = [
     "MAX_FILE_BYTES",
     "Collector",
+    "CsvChunk",
     "check_months",
     "decode",
     "expected_text",
@@ -54,7 +59,7 @@ __all__ = [
     "read_bytes",
     "read_csv",
     "read_csv_cells",
-    "read_members",
+    "read_csv_columns",
     "read_rows",
     "read_settings",
     "setting_name",
@@ -355,6 +360,70 @@ def decode(raw: bytes, shown: str, problems: Collector) -> str | None:
     return text
 
 
+def _csv_text(path: Path, shown: str, columns: Sequence[str], problems: Collector) -> str | None:
+    """A CSV file's text, or ``None`` and a problem: unreadable, not UTF-8, or empty."""
+    raw = read_bytes(path, shown, problems)
+    if raw is None:
+        return None
+    text = decode(raw, shown, problems)
+    del raw  # a roster of a million lines: the bytes need not outlive their text
+    if text is None:
+        return None
+    if not text.strip():
+        problems.add(shown, 1, "header", "(empty file)", f"a header line: {','.join(columns)}")
+        return None
+    return text
+
+
+def _header_fits(
+    header: list[str],
+    shown: str,
+    columns: Sequence[str],
+    required: Sequence[str],
+    problems: Collector,
+    *,
+    other_columns: bool = False,
+) -> bool:
+    """Whether a header names the columns a file must have, and only once each.
+
+    A problem for each way it does not: one column holding ``;`` or tabs,
+    required columns missing, unknown or repeated columns.
+    """
+    for other in (";", "\t", "|"):
+        if len(header) == 1 and other in header[0]:
+            problems.add(
+                shown,
+                1,
+                "header",
+                header[0],
+                f"columns separated by commas, not {other!r}: {','.join(columns)}",
+            )
+            return False
+    missing = [name for name in required if name not in header]
+    unknown = [] if other_columns else [name for name in header if name not in columns]
+    repeated = [] if other_columns else sorted({name for name in header if header.count(name) > 1})
+    if missing:
+        problems.add(
+            shown,
+            1,
+            "header",
+            ",".join(header),
+            f"the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(the columns are {','.join(columns)})",
+        )
+    if unknown:
+        problems.add(
+            shown,
+            1,
+            "header",
+            ", ".join(unknown),
+            f"only the columns {', '.join(columns)}",
+        )
+    if repeated:
+        problems.add(shown, 1, "header", ", ".join(repeated), "each column once")
+    return not (missing or unknown or repeated)
+
+
 def read_csv_cells(
     path: Path,
     shown: str,
@@ -370,53 +439,28 @@ def read_csv_cells(
     With ``other_columns`` the header may also hold columns beyond ``columns``,
     repeated or not (a CRM's export): the caller picks out the ones it reads.
     """
-    raw = read_bytes(path, shown, problems)
-    if raw is None:
-        return [], []
-    text = decode(raw, shown, problems)
+    text = _csv_text(path, shown, columns, problems)
     if text is None:
         return [], []
-    if not text.strip():
-        problems.add(shown, 1, "header", "(empty file)", f"a header line: {','.join(columns)}")
-        return [], []
+    return _csv_rows(text, shown, columns, required, problems, other_columns=other_columns)
+
+
+def _csv_rows(
+    text: str,
+    shown: str,
+    columns: Sequence[str],
+    required: Sequence[str],
+    problems: Collector,
+    *,
+    other_columns: bool = False,
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """:func:`read_csv_cells` of a file's text, by the :mod:`csv` module."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader)]
-        for other in (";", "\t", "|"):
-            if len(header) == 1 and other in header[0]:
-                problems.add(
-                    shown,
-                    1,
-                    "header",
-                    header[0],
-                    f"columns separated by commas, not {other!r}: {','.join(columns)}",
-                )
-                return [], []
-        missing = [name for name in required if name not in header]
-        unknown = [] if other_columns else [name for name in header if name not in columns]
-        repeated = (
-            [] if other_columns else sorted({name for name in header if header.count(name) > 1})
-        )
-        if missing:
-            problems.add(
-                shown,
-                1,
-                "header",
-                ",".join(header),
-                f"the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                f"(the columns are {','.join(columns)})",
-            )
-        if unknown:
-            problems.add(
-                shown,
-                1,
-                "header",
-                ", ".join(unknown),
-                f"only the columns {', '.join(columns)}",
-            )
-        if repeated:
-            problems.add(shown, 1, "header", ", ".join(repeated), "each column once")
-        if missing or unknown or repeated:
+        if not _header_fits(
+            header, shown, columns, required, problems, other_columns=other_columns
+        ):
             return [], []
         rows: list[tuple[int, list[str]]] = []
         width = len(header)
@@ -434,6 +478,116 @@ def read_csv_cells(
         problems.add(shown, reader.line_num, "row", "(unreadable)", f"well-formed CSV: {error}")
         return [], []
     return header, rows
+
+
+@dataclass(frozen=True, slots=True)
+class CsvChunk:
+    """Consecutive data rows of a CSV file, a column at a time."""
+
+    lines: Sequence[int]
+    """Each row's line in the file."""
+    cells: list[list[str]]
+    """For each column of the header, in its order, the rows' cells as written."""
+
+
+class _NotPlain(Exception):
+    """A CSV file that is not a plain grid of cells: the :mod:`csv` module reads it."""
+
+
+#: Rows are split a chunk of about this many characters at a time.
+_CHUNK_CHARS = 1 << 20
+
+Taken = TypeVar("Taken")
+
+
+def read_csv_columns(
+    path: Path,
+    shown: str,
+    columns: Sequence[str],
+    required: Sequence[str],
+    problems: Collector,
+    *,
+    take: Callable[[list[str], Iterator[CsvChunk]], Taken],
+) -> Taken | None:
+    """``take(header, chunks)`` of a CSV file's data rows, or ``None`` if there are none to take.
+
+    The rows and their problems are exactly :func:`read_csv_cells`'s: blank
+    lines skipped, a row of the wrong width or a malformed file a problem.
+    The rows come a chunk at a time, each column a list of the cells as
+    written, so a roster of a million lines is never held as a million row
+    lists.
+
+    A plain grid -- no quotes, no carriage return but in CRLF line ends, every
+    line the header's width, no cell longer than the :mod:`csv` module takes --
+    is split on commas and line ends directly, in bulk. Any other file is read
+    by the :mod:`csv` module: should a chunk turn out not plain, ``take``
+    starts again on the file read that way, so ``take`` must record nothing
+    (such as a problem) until it has taken every chunk.
+    """
+    text = _csv_text(path, shown, columns, problems)
+    if text is None:
+        return None
+    plain = _plain(text)
+    if plain is not None:
+        text, header_end = plain
+        header = [name.strip() for name in text[:header_end].split(",")]
+        if not _header_fits(header, shown, columns, required, problems):
+            return None
+        try:
+            return take(header, _plain_chunks(text, header_end + 1, len(header)))
+        except _NotPlain:
+            pass  # the csv module reads it again, header and all, without a new problem
+    header, rows = _csv_rows(text, shown, columns, required, problems)
+    del text
+    if not header:  # refused: the problems are said
+        return None
+    lines = array("I", [line for line, _ in rows])
+    cells = [list(column) for column in zip(*(cells for _, cells in rows), strict=True)]
+    del rows
+    chunks = [CsvChunk(lines, cells)] if lines else []
+    return take(header, iter(chunks))
+
+
+def _plain(text: str) -> tuple[str, int] | None:
+    """``(text with LF line ends, end of its header line)`` if the file may be a plain grid.
+
+    Plain: no quote anywhere, no carriage return but in CRLF line ends, a
+    header line of two columns or more, shorter than the :mod:`csv` module's
+    field size limit, and a line after it.
+    """
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    header_end = text.find("\n")
+    if header_end < 0 or "," not in text[:header_end] or header_end > csv.field_size_limit():
+        return None
+    return text, header_end
+
+
+def _plain_chunks(text: str, start: int, width: int) -> Iterator[CsvChunk]:
+    """The rows of a plain grid from ``start`` on (line 2), or :class:`_NotPlain`."""
+    limit = csv.field_size_limit()
+    end_of_text = len(text)
+    if text.endswith("\n"):
+        end_of_text -= 1  # the last line end starts no row
+    commas = width - 1
+    line = 2
+    while start < end_of_text:
+        end = text.find("\n", min(start + _CHUNK_CHARS, end_of_text), end_of_text)
+        if end < 0:
+            end = end_of_text
+        rows = text[start:end].split("\n")
+        if (
+            max(map(len, rows)) > limit
+            or rows.count("")  # a blank line
+            or any(map(commas.__ne__, map(str.count, rows, repeat(","))))
+        ):
+            raise _NotPlain
+        flat = ",".join(rows).split(",")
+        yield CsvChunk(range(line, line + len(rows)), [flat[i::width] for i in range(width)])
+        line += len(rows)
+        start = end + 1
 
 
 def read_csv(
@@ -500,95 +654,6 @@ def read_rows(
 ) -> list[tuple[int, Row]]:
     rows = _cell_dicts(*_read_cells(path, shown, model, problems))
     return validate_rows(rows, shown, model, problems)
-
-
-def _column(cells: Sequence[str] | None, count: int) -> list[str | None]:
-    """A column's cells stripped, empty ones (or all, if the column is absent) ``None``."""
-    if cells is None:
-        return [None] * count
-    stripped: list[str | None] = list(map(str.strip, cells))
-    if "" in stripped:
-        stripped = [text or None for text in stripped]
-    return stripped
-
-
-#: The roster's columns, in the order :func:`read_members` takes them.
-_ROSTER_COLUMNS = ("id", "team", "start", "end", "fte", "salary", "target_bonus")
-
-
-def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
-    """An adapter checking a list of values of ``model``'s field ``name``, with the field's
-    type and the model's config."""
-    field = model.model_fields[name]
-    annotation: Any = (
-        Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
-    )
-    return TypeAdapter(list[annotation], config=model.model_config)
-
-
-#: Each roster column's check: RosterRow's own field types.
-_ROSTER_CHECKS = {name: _field_adapter(RosterRow, name) for name in _ROSTER_COLUMNS}
-
-
-def _read_roster(path: Path, shown: str, problems: Collector) -> list[tuple[int, tuple[Any, ...]]]:
-    """The roster's rows as ``(line, values in _ROSTER_COLUMNS order)``, checked by RosterRow.
-
-    A roster of 100,000 lines repeats the same few dates, FTEs and amounts, so
-    it is checked a column at a time, each distinct cell once, with
-    RosterRow's own field types. If any cell fails, the whole file is checked
-    again as RosterRow models, row by row, and theirs are the problems
-    reported (file, line, column, value and what was expected).
-    """
-    header, rows = _read_cells(path, shown, RosterRow, problems)
-    if not rows:
-        return []
-    by_name = dict(zip(header, zip(*(cells for _, cells in rows), strict=True), strict=True))
-    columns = []
-    for name in _ROSTER_COLUMNS:
-        cells = _column(by_name.get(name), len(rows))
-        distinct = list(dict.fromkeys(cells))
-        try:
-            checked = dict(
-                zip(distinct, _ROSTER_CHECKS[name].validate_python(distinct), strict=True)
-            )
-        except ValidationError:
-            break
-        columns.append([checked[cell] for cell in cells])
-    else:
-        return [
-            (line, values)
-            for (line, _), values in zip(rows, zip(*columns, strict=True), strict=True)
-        ]
-    return [
-        (line, tuple(getattr(row, name) for name in _ROSTER_COLUMNS))
-        for line, row in validate_rows(_cell_dicts(header, rows), shown, RosterRow, problems)
-    ]
-
-
-def read_members(path: Path, shown: str, problems: Collector) -> list[tuple[int, Member]]:
-    """The roster's rows with their lines, each row a member's standing; end on or after start.
-
-    A member id may have several rows (a standing that changes); the plan
-    checks them together and makes them one person.
-    The cells were checked by the roster's field types, which apply the core's
-    rules (:func:`~jointbonus.core.roster.fte_problem`), so each member is made
-    without checking them again.
-    """
-    members: list[tuple[int, Member]] = []
-    fte_units: dict[Decimal, int] = {}  # FTE -> its units; a roster has few distinct FTEs
-    for line, (member_id, team, start, end, fte, salary, bonus) in _read_roster(
-        path, shown, problems
-    ):
-        if end is not None and end < start:
-            problems.add(shown, line, "end", end.isoformat(), f"a date on or after start {start}")
-            continue
-        units = fte_units.get(fte)
-        if units is None:
-            units = fte_units[fte] = fte_units_of(fte)[1]
-        members.append(
-            (line, Member.checked(member_id, team, start, end, fte, units, salary, bonus))
-        )
-    return members
 
 
 def check_months(

@@ -48,15 +48,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from math import lcm
 
 from jointbonus.core.number import percent_text
-from jointbonus.core.periods import YEAR, Month
+from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.errors import CalibrationError
 from jointbonus.sharedtarget.pay.caps import YearToDate
-from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, month_cost, team_targets
+from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, team_targets
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
@@ -70,9 +70,11 @@ from jointbonus.sharedtarget.weighting import (
 
 __all__ = [
     "Calibration",
+    "CalibrationWork",
     "MonthExpectation",
     "calibrate",
     "calibrate_framed",
+    "calibrated_months",
     "norm_outcome",
     "scenario_factors",
     "scenario_outcomes",
@@ -96,6 +98,39 @@ class MonthExpectation:
     """What the month pays at the norm, in minor units."""
     mean_goal_factors: tuple[Fraction, ...] = ()
     """Mean payout factor of each functional goal (``plan.goals`` order), after the gates."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationWork:
+    """What calibrating a plan built that paying it, and its cost risk, reuse.
+
+    Framing the months walks the whole roster, and costing a month at every
+    outcome walks its pay groups; both follow from the plan alone, so for an
+    equal plan they are made once. Reach them with :func:`calibrated_months`.
+    """
+
+    plan: Plan
+    framed: Framed
+    costers: tuple[MonthCoster, ...]
+    """Each plan month's coster at the calibrated terms, with every outcome costed so far
+    (plans without caps; else empty)."""
+
+
+def calibrated_months(
+    plan: Plan, calibration: Calibration
+) -> tuple[Framed, tuple[MonthCoster, ...]]:
+    """``plan``'s months framed, and a coster a month at ``calibration``'s terms: those
+    calibrating built when ``calibration`` was made from this plan (an equal one), else
+    made anew."""
+    work = calibration.work
+    if work is not None and work.plan == plan:
+        if work.costers:
+            return work.framed, work.costers
+        framed = work.framed
+    else:
+        framed = frame_months(plan)
+    terms = calibration.terms
+    return framed, tuple(MonthCoster(plan, frame, terms) for frame in framed.months)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +161,9 @@ class Calibration:
     """Per team, the nominal, wanted and expected shared weight (plans with functional goals)."""
     paths: int = 0
     """Plan-year paths through history the caps were costed on (0: no caps)."""
+    work: CalibrationWork | None = field(default=None, compare=False, repr=False)
+    """What calibrating built, for paying the same plan and its cost risk to reuse
+    (``None`` for a calibration made by hand)."""
 
     @property
     def within_bound(self) -> bool:
@@ -184,12 +222,20 @@ def calibrate(plan: Plan) -> Calibration:
     return calibrate_framed(plan, frame_months(plan))
 
 
-def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
-    """:func:`calibrate`, with the plan's months already framed."""
+def calibrate_framed(
+    plan: Plan, framed: Framed, *, neutral_cost: Fraction | None = None
+) -> Calibration:
+    """:func:`calibrate`, with the plan's months already framed.
+
+    ``neutral_cost`` (minor units, exact) replaces the budget as the cost to
+    be neutral to: a later version of a plan is calibrated over the months it
+    governs (``framed`` holds only those) to what the version before would
+    cost in them (:mod:`jointbonus.sharedtarget.versions`).
+    """
     frames = framed.months
     scenarios = len(plan.norm.sample)
     mean_attainment = plan.norm.mean_attainment
-    budget = plan.budget.amount
+    budget: int | Fraction = plan.budget.amount if neutral_cost is None else neutral_cost
     minor = plan.currency.scale
 
     table = [scenario_outcomes(plan, frame) for frame in frames]
@@ -224,13 +270,14 @@ def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
             frames=frames,
             unit=unit,
             paths=paths,
-            budget=budget,
+            budget=Fraction(budget),
         )
     else:
         scale = Fraction(budget, minor) / neutral_unit
     terms = Terms(scale, weights)
 
     months = []
+    costers: list[MonthCoster] = []
     expected_total = Fraction(0)
     expected_bound = Fraction(0)
     norm_total = 0
@@ -253,11 +300,13 @@ def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
         norm_costs = []
         for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
             cost_sum = Fraction(0)
+            coster = MonthCoster(plan, frame, terms)
+            costers.append(coster)
             for outcome, count in month_counts.items():
-                cost = month_cost(plan, frame, terms, outcome)
+                cost = coster.cost(outcome)
                 cost_sum += Fraction(cost.paid * count, scenarios)
                 expected_bound += cost.bound * count / scenarios
-            on = month_cost(plan, frame, terms, on_norm)
+            on = coster.cost(on_norm)
             norm_costs.append(on.paid)
             norm_total += on.paid
             norm_bound += on.bound
@@ -309,7 +358,7 @@ def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
     )
     return Calibration(
         neutrality=plan.neutrality,
-        budget=budget,
+        budget=plan.budget.amount if neutral_cost is None else round(neutral_cost),
         scale=scale,
         calibrated=plan.fixed_scale is None,
         unit_cost=neutral_unit,
@@ -321,6 +370,8 @@ def calibrate_framed(plan: Plan, framed: Framed) -> Calibration:
         months=tuple(months),
         weights=team_weights,
         paths=len(paths) if caps.any else 0,
+        # A version's calibration frames only the months it governs: nothing to hand on.
+        work=CalibrationWork(plan, framed, tuple(costers)) if neutral_cost is None else None,
     )
 
 
@@ -330,7 +381,7 @@ def _capped_scale(
     frames: Sequence[MonthFrame],
     unit: Terms,
     paths: Sequence[Sequence[Outcome]],
-    budget: int,
+    budget: Fraction,
 ) -> Fraction:
     """The least scale whose exact capped cost, averaged over ``paths``, is ``budget``.
 
@@ -354,18 +405,21 @@ def _capped_scale(
     common = lcm(1, *(r.denominator for found in rates.values() for r in found))
     whole = {key: [int(r * common) for r in found] for key, found in rates.items()}
     values = [member_values(plan, frame) for frame in frames]
-    groups = frames[0].groups if frames else None
-    kept = (
+    # Each plan year's weight of each group: its count, less the holdback where its
+    # members leave before that year ends (what they forfeit is never paid); whole
+    # numbers too, over one common denominator.
+    spans = plan_years(len(frames))
+    kept = [
         [
             count * (1 - plan.holdback if plan.holdback and forfeits else 1)
-            for count, forfeits in zip(groups.counts, groups.forfeits, strict=True)
+            for count, forfeits in zip(
+                frames[year[0]].groups.counts, frames[year[0]].groups.forfeits, strict=True
+            )
         ]
-        if groups is not None
-        else []
-    )
-    # Whole-number weights too: a member counts 1, or 1 - holdback if they forfeit it.
-    per = lcm(1, *(Fraction(w).denominator for w in kept))
-    weights = [int(w * per) for w in kept]
+        for year in spans
+    ]
+    per = lcm(1, *(Fraction(w).denominator for weights in kept for w in weights))
+    year_weights = [[int(w * per) for w in weights] for weights in kept]
     month_cap = caps.per_month * common if caps.per_month is not None else None
     year_cap = caps.per_year * common if caps.per_year is not None else None
 
@@ -381,12 +435,15 @@ def _capped_scale(
         # outcome and the groups' teams and values, gathered with their weights.
         seen = Counter((j, outcome) for path in paths for j, outcome in enumerate(path))
         alike: list[dict[tuple[int, int], int]] = []
-        for frame, month_values in zip(frames, values, strict=True):
-            weighed: dict[tuple[int, int], int] = {}
-            for weight, value, team in zip(weights, month_values, frame.groups.teams, strict=True):
-                if weight and value:
-                    weighed[team, value] = weighed.get((team, value), 0) + weight
-            alike.append(weighed)
+        for weights, span in zip(year_weights, spans, strict=True):
+            for j in span:
+                weighed: dict[tuple[int, int], int] = {}
+                for weight, value, team in zip(
+                    weights, values[j], frames[j].groups.teams, strict=True
+                ):
+                    if weight and value:
+                        weighed[team, value] = weighed.get((team, value), 0) + weight
+                alike.append(weighed)
         for (j, outcome), times in seen.items():
             team_whole = whole[j, outcome]
             for (team, value), weight in alike[j].items():
@@ -404,8 +461,8 @@ def _capped_scale(
         }
         terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
         for path in paths:
-            for start in range(0, len(path), YEAR):
-                columns = [amounts[j, path[j]] for j in range(start, min(start + YEAR, len(path)))]
+            for weights, span in zip(year_weights, spans, strict=True):
+                columns = [amounts[j, path[j]] for j in span]
                 for weight, year in zip(weights, zip(*columns, strict=True), strict=True):
                     if weight:
                         terms[year] = terms.get(year, 0) + weight
@@ -420,10 +477,13 @@ def _capped_scale(
     kinks.sort(key=_kink_at)
     _order_ties(kinks)
 
+    # The budget likewise, as a fraction whose terms are whole: cost = budget at
+    # (reached + slope x s) x below = above.
     target = budget * common * per * len(paths)
+    above, below = target.numerator, target.denominator
     reached = 0
     for n, d, rise, fall in kinks:
-        if reached * d + slope * n >= target * d:
+        if (reached * d + slope * n) * below >= above * d:
             break
         reached += rise
         slope -= fall
@@ -436,7 +496,7 @@ def _capped_scale(
                 f"{plan.currency.format(int(budget))}, at any scale. Raise or remove the caps "
                 "(caps.per_month, caps.per_year) or lower the budget"
             )
-    return Fraction(target - reached, slope)
+    return Fraction(above - reached * below, slope * below)
 
 
 def _year_kinks(

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from jointbonus.core.roster import FTE_SCALE
-from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed
+from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, calibrated_months
 from jointbonus.sharedtarget.lines import MonthView, month_lines
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
@@ -30,6 +30,7 @@ from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
 from jointbonus.sharedtarget.pay.outcome import (
     Outcome,
     Terms,
+    actual_attainments,
     goal_gates_closed,
     goal_teams,
     outcome_at,
@@ -45,12 +46,15 @@ from jointbonus.sharedtarget.results import (
     RealisedWeight,
     Result,
 )
+from jointbonus.sharedtarget.versioned import pay_versions
 
 __all__ = ["pay", "pay_framed", "run"]
 
 
 def run(plan: Plan) -> Result:
     """Calibrate ``plan`` (unless its scale is fixed) and pay its year."""
+    if plan.versions:  # a plan that changes from a month on: versioned.py
+        return pay_versions(plan, pay_framed)
     framed = frame_months(plan)
     return pay_framed(plan, calibrate_framed(plan, framed), framed)
 
@@ -61,12 +65,24 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
     A month is paid once the shared metric and every functional metric have
     their actual; until then it is pending. A per-year cap follows each
     member through each plan year (12 plan months from the plan's start).
+    A plan with later versions takes ``calibration`` as its first version's and
+    pays each month by the version in force for it.
     """
-    return pay_framed(plan, calibration, frame_months(plan))
+    if plan.versions:
+        return pay_versions(plan, pay_framed, calibration)
+    framed, _ = calibrated_months(plan, calibration)
+    return pay_framed(plan, calibration, framed)
 
 
-def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
-    """:func:`pay`, with the plan's months already framed."""
+def pay_framed(
+    plan: Plan, calibration: Calibration, framed: Framed, governed: range | None = None
+) -> Result:
+    """:func:`pay`, with the plan's months already framed.
+
+    ``governed`` pays only the plan months at those indices (the months a
+    version of the plan governs: :mod:`jointbonus.sharedtarget.versioned`).
+    """
+    frames = framed.months if governed is None else framed.months[governed.start : governed.stop]
     terms = calibration.terms
     metrics = {m.name: m for m in plan.functional.metrics}
     goal_metrics = [metrics[g.metric] for g in plan.goals]
@@ -77,12 +93,12 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
     earned_functional = [0] * teams
     months: list[MonthResult] = []
     pays: list[MonthPay | None] = []
-    for frame in framed.months:
+    for frame in frames:
         index = frame.index
         year_to_date.start(index)
         plan_month = frame.plan_month
-        goal_attainments = [m.attainment(index) for m in goal_metrics]
-        if plan_month.actual is None or None in goal_attainments:
+        attainments = actual_attainments(plan, index)
+        if attainments is None:
             lines = month_lines(plan, framed, MonthView(index, pending=True), None)
             months.append(
                 MonthResult(
@@ -99,8 +115,7 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
             )
             pays.append(None)
             continue
-        attainment = Fraction(plan_month.actual) / plan_month.target
-        known = [a for a in goal_attainments if a is not None]
+        attainment, known = attainments
         outcome = outcome_at(plan, attainment, known)
         month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
         gate = plan.functional.gates.functional
@@ -163,7 +178,7 @@ def pay_framed(plan: Plan, calibration: Calibration, framed: Framed) -> Result:
         if plan.weighted
         else ()
     )
-    summary = _summary(plan, calibration, framed.months, months, pays)
+    summary = _summary(plan, calibration, frames, months, pays)
     return Result(plan, calibration, tuple(months), summary, realised)
 
 

@@ -35,21 +35,20 @@ from jointbonus.core.history import HistoryMonth
 from jointbonus.core.money import Currency
 from jointbonus.core.money import currency as make_currency
 from jointbonus.core.periods import Month, plan_months
-from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError, PlanError, Problem
+from jointbonus.io.columns import MemberRows, read_members, read_rows
 from jointbonus.io.reading import (
     Collector,
     check_months,
     folder_of,
     in_order,
     inside,
-    read_members,
-    read_rows,
     read_settings,
     setting_path,
     toml_key_line,
 )
 from jointbonus.sharedtarget.build import build_plan
+from jointbonus.sharedtarget.build.versions import VersionSpec
 from jointbonus.sharedtarget.goals import GoalGateSpec, GoalSpec, MetricSpec, TeamSpec
 from jointbonus.sharedtarget.leadplan import LeadActuals, lead_actuals
 from jointbonus.sharedtarget.ledger.records import LedgerSettings
@@ -61,6 +60,7 @@ from jointbonus.sharedtarget.schema import (
     MetricSection,
     MonthRow,
     PlanFile,
+    TeamSection,
     history_row_model,
     month_row_model,
 )
@@ -103,7 +103,7 @@ def load_plan(path: str | Path) -> Plan:
     # The functional metrics' columns: <metric>_target and <metric>_actual.
     measured = settings.measured if settings is not None else _named_metrics(data)
 
-    member_rows: list[tuple[int, Member]] = []
+    member_rows = MemberRows((), ())
     if roster_file is not None:
         member_rows = read_members(roster_file, roster_name, problems)
     month_rows: list[tuple[int, MonthRow]] = []
@@ -155,6 +155,7 @@ def load_plan(path: str | Path) -> Plan:
         settings.shared.curve, shown, text, problems, name="shared.curve", path=("shared", "curve")
     )
     teams = _teams(settings, shown, text, problems)
+    versions = _versions(settings, shown, text, problems)
     plan_currency: Currency | None = None
     try:
         plan_currency = make_currency(settings.currency, settings.minor_unit)
@@ -166,7 +167,7 @@ def load_plan(path: str | Path) -> Plan:
             settings.minor_unit,
             str(error),
         )
-    if curve is None or teams is None or plan_currency is None:
+    if curve is None or teams is None or versions is None or plan_currency is None:
         raise PlanError(in_order(problems.problems, order))
 
     scale = (
@@ -180,7 +181,7 @@ def load_plan(path: str | Path) -> Plan:
             currency=plan_currency,
             start=settings.start,
             months=settings.months,
-            members=[member for _, member in member_rows],
+            members=member_rows.members,
             history=[
                 HistoryMonth(
                     Month.parse(row.month),
@@ -215,6 +216,7 @@ def load_plan(path: str | Path) -> Plan:
             shared_gate=settings.gates.shared_gate,
             cap_per_month=settings.caps.per_month,
             cap_per_year=settings.caps.per_year,
+            versions=versions,
         )
     except PlanError as error:
         located = _locate(
@@ -224,8 +226,8 @@ def load_plan(path: str | Path) -> Plan:
                 text=text,
                 settings=settings,
                 months={row.month: line for line, row in month_rows},
-                members={member.id: line for line, member in member_rows},
-                rows=tuple(line for line, _ in member_rows),
+                members=member_rows,
+                rows=member_rows.lines,
                 history={row.month: line for line, row in history_rows},
                 teams=tuple(settings.team_tables),
                 metrics=settings.measured,
@@ -240,9 +242,6 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError(in_order(problems.problems, order)) from None
     if problems.problems:
         raise PlanError(in_order(problems.problems, order))
-    first_lines: dict[str, int] = {}
-    for line, member in member_rows:
-        first_lines.setdefault(member.id, line)
     return replace(
         plan,
         provenance=Provenance(
@@ -250,7 +249,7 @@ def load_plan(path: str | Path) -> Plan:
             roster_file=roster_name,
             months_file=months_name,
             history_file=history_name,
-            member_lines=first_lines,
+            member_lines=member_rows,
             month_lines={Month.parse(row.month): line for line, row in month_rows},
             history_lines={Month.parse(row.month): line for line, row in history_rows},
             leads=leads.sources if leads is not None else None,
@@ -469,9 +468,23 @@ def _teams(
     """
     if not isinstance(settings.teams, dict):
         return list(settings.teams)
+    return _team_specs(settings.teams, shown, text, problems)
+
+
+def _team_specs(
+    tables: dict[str, TeamSection],
+    shown: str,
+    text: str,
+    problems: Collector,
+    *,
+    at: tuple[str, ...] = (),
+    prefix: str = "",
+) -> list[str | TeamSpec] | None:
+    """:func:`_teams` of team tables at the TOML path ``at``, their settings named from
+    ``prefix`` on (a version's: ``versions[0].``; the plan's: none)."""
     teams: list[str | TeamSpec] = []
     complete = True
-    for name, team in settings.teams.items():
+    for name, team in tables.items():
         goals = []
         for index, goal in enumerate(team.goals):
             curve = _curve(
@@ -479,8 +492,8 @@ def _teams(
                 shown,
                 text,
                 problems,
-                name=f"teams.{name}.goals[{index}].curve",
-                path=("teams", name, "goals", str(index), "curve"),
+                name=f"{prefix}teams.{name}.goals[{index}].curve",
+                path=(*at, "teams", name, "goals", str(index), "curve"),
             )
             if curve is None:
                 complete = False
@@ -491,6 +504,73 @@ def _teams(
             goals.append(GoalSpec(goal.metric, goal.weight, curve, gate))
         teams.append(TeamSpec(name, team.shared_weight, team.expected_shared_split, tuple(goals)))
     return teams if complete else None
+
+
+def _versions(
+    settings: PlanFile, shown: str, text: str, problems: Collector
+) -> list[VersionSpec] | None:
+    """The plan's later versions for :func:`build_plan`, ``[[versions]]`` table by table.
+
+    ``None`` when a curve of a version is refused (the problem is added).
+    """
+    specs = []
+    complete = True
+    pool = settings.funding.style == "pool"
+    for k, version in enumerate(settings.versions):
+        at = ("versions", str(k))
+        curve = None
+        if version.shared.curve is not None:
+            curve = _curve(
+                version.shared.curve,
+                shown,
+                text,
+                problems,
+                name=f"versions[{k}].shared.curve",
+                path=(*at, "shared", "curve"),
+            )
+            complete = complete and curve is not None
+        teams = None
+        if version.teams is not None:
+            teams = _team_specs(
+                version.teams, shown, text, problems, at=at, prefix=f"versions[{k}]."
+            )
+            complete = complete and teams is not None
+        funding = version.funding
+        other, other_setting = (
+            (funding.target_bonus_multiplier, "target_bonus_multiplier")
+            if pool
+            else (funding.pool_at_target, "pool_at_target")
+        )
+        if other is not None:
+            problems.add(
+                shown,
+                toml_key_line(text, (*at, "funding", other_setting)),
+                f"versions[{k}].funding.{other_setting}",
+                other,
+                f"no {other_setting}: the plan's funding style is {settings.funding.style}",
+            )
+        if funding.split is not None and not pool:
+            problems.add(
+                shown,
+                toml_key_line(text, (*at, "funding", "split")),
+                f"versions[{k}].funding.split",
+                funding.split,
+                "no split: split applies to pool funding only",
+            )
+        specs.append(
+            VersionSpec(
+                start=version.start,
+                curve=curve,
+                scale=funding.pool_at_target if pool else funding.target_bonus_multiplier,
+                split=funding.split,
+                teams=teams,
+                functional_gate=version.gates.functional_gate,
+                shared_gate=version.gates.shared_gate,
+                cap_per_month=version.caps.per_month,
+                cap_per_year=version.caps.per_year,
+            )
+        )
+    return specs if complete else None
 
 
 def _check_metric_tables(settings: PlanFile, shown: str, text: str, problems: Collector) -> None:
@@ -605,9 +685,9 @@ class _Sources:
     settings: PlanFile
     months: dict[str, int]
     """Plan month (``2026-01``) -> line in the plan months file."""
-    members: dict[str, int]
+    members: Mapping[str, int]
     """Member id -> line in the roster."""
-    rows: tuple[int, ...]
+    rows: Sequence[int]
     """The line in the roster of each row handed to :func:`build_plan`, by its place."""
     history: dict[str, int]
     """History month -> line in the history file."""
@@ -648,6 +728,10 @@ def _setting_path(field: str, teams: Sequence[str]) -> tuple[str, ...]:
             team = max(named, key=len)
             return ("teams", team, *setting_path(rest.removeprefix(team)))
     return setting_path(field)
+
+
+#: A setting of a later version: ``versions[<k>].`` and the argument of :func:`build_plan`.
+_VERSION = re.compile(r"versions\[\d+\]\.")
 
 
 #: The plan file's setting of each argument of :func:`build_plan` that a problem can name.
@@ -729,14 +813,17 @@ def _locate(found: Sequence[Problem], sources: _Sources) -> list[Problem]:
             file, field, value = settings.history.file, "paid", None
             line = sources.history_line(expected)
         else:
-            field = _SETTINGS.get(field, field)
+            version = _VERSION.match(field)
+            prefix = version[0] if version else ""
+            field = _SETTINGS.get(field.removeprefix(prefix), field.removeprefix(prefix))
             if field == "funding.scale":
                 field = (
                     "funding.pool_at_target"
                     if settings.funding.style == "pool"
                     else "funding.target_bonus_multiplier"
                 )
-            path = _setting_path(field, sources.teams)
+            path = (*setting_path(prefix), *_setting_path(field, sources.teams))
+            field = prefix + field  # a version's setting: versions[<k>].<setting>
             line = toml_key_line(sources.text, path)
             unknown = _UNKNOWN_METRIC.match(expected)
             if path[-1:] == ("metric",) and unknown:

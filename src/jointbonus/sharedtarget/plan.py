@@ -33,6 +33,7 @@ __all__ = [
     "Overpayments",
     "Plan",
     "PlanMonth",
+    "PlanVersion",
     "Provenance",
     "Split",
 ]
@@ -134,6 +135,22 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanVersion:
+    """A later version of a plan's design, in force from ``start`` on
+    (:mod:`jointbonus.sharedtarget.versions`).
+
+    ``design`` is the whole plan as that version would have it: the same
+    currency, months, roster, history, metric, funding style and neutrality,
+    with the version's curve, funding amounts, split, goals, gates and caps.
+    """
+
+    start: Month
+    index: int
+    """The place in the plan of the version's first month (at least 1)."""
+    design: Plan
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """A validated plan. Members are kept in member id order (the tie-break order)."""
 
@@ -161,6 +178,22 @@ class Plan:
     """Teams' shared weights and functional goals, the metrics, gates and caps."""
     provenance: Provenance | None = field(default=None, compare=False)
     """Where the values were read, for a plan loaded from files (``None``: built in Python)."""
+    versions: tuple[PlanVersion, ...] = ()
+    """Later versions of the design, in month order; the plan itself is the first and is in
+    force until the first of them starts (``()``: the plan never changes)."""
+
+    def version_of(self, month: Month) -> int:
+        """The number of the version in force in ``month``: 1 for the plan itself."""
+        return 1 + sum(1 for v in self.versions if v.start <= month)
+
+    def design_of(self, month: Month) -> Plan:
+        """The design of the version in force in ``month`` (the plan itself before any
+        later version starts)."""
+        found = self
+        for version in self.versions:
+            if version.start <= month:
+                found = version.design
+        return found
 
     @property
     def scale_name(self) -> str:

@@ -32,6 +32,7 @@ without a ledger has none of them.
 from __future__ import annotations
 
 import operator
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -41,11 +42,12 @@ from fractions import Fraction
 from typing import TypeVar
 
 from jointbonus.core.money import GroupShare
-from jointbonus.core.periods import Month
+from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.core.roster import Member
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import Overpayments, Plan, PlanMonth
+from jointbonus.sharedtarget.versions import VersionCalibration
 
 T = TypeVar("T")
 
@@ -535,15 +537,27 @@ class SettlementStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
-    """A member's year-end settlement of the amounts held back from their lines."""
+    """A member's year-end settlement of the amounts held back from their lines in one
+    plan year."""
 
     member_id: str
     team: str
     held: Decimal
-    """Everything held back from the member's lines so far."""
+    """Everything held back from the member's lines in the plan year so far."""
     status: SettlementStatus
     reason: str
     """Why it is not paid (forfeited or pending); empty when paid."""
+    year: int = 1
+    """The plan year it settles, 1 for the first (:func:`~jointbonus.core.periods.plan_years`)."""
+    first: Month | None = None
+    """The plan year's first month."""
+    last: Month | None = None
+    """The plan year's last month: the settlement falls due at its end."""
+
+    @property
+    def span(self) -> str:
+        """The plan year as the views name it: ``plan year 2 (2027-01 to 2027-12)``."""
+        return f"plan year {self.year} ({self.first} to {self.last})"
 
     @property
     def paid(self) -> Decimal:
@@ -612,6 +626,15 @@ class Result:
     recoveries: tuple[Recovery, ...] = ()
     """Each member's overpayments month by month (closed months, then open ones), in member
     order within a month."""
+    versions: tuple[VersionCalibration, ...] = ()
+    """A plan with later versions: each version, the months it pays and its calibration
+    (:mod:`jointbonus.sharedtarget.versions`); ``()`` for a plan that never changes."""
+
+    @property
+    def several_years(self) -> bool:
+        """Whether the plan runs over more than one plan year, so that each settlement names
+        the plan year it settles (:func:`~jointbonus.core.periods.plan_years`)."""
+        return len(self.plan.months) > YEAR
 
     def money(self, units: int) -> Decimal:
         """Minor units as the plan currency's exact Decimal."""
@@ -664,35 +687,68 @@ class Result:
         )
 
     def settlements(self) -> Iterator[Settlement]:
-        """Each member's year-end settlement of what was held back (plans with a holdback).
+        """Each member's settlement of what was held back, plan year by plan year (plans
+        with a holdback); in a year, by member id.
 
-        A member still in the plan on its last day is paid everything held
-        back from them; one who left earlier forfeits it. While any month is
-        pending, every settlement is pending.
+        What is held back from a month is settled at the end of the month's
+        plan year (:func:`~jointbonus.core.periods.plan_years`; a plan that
+        ends within a year settles its last, short year when the plan ends). A
+        member still in the plan on the year's last day is paid everything held
+        back from them that year; one who left earlier forfeits it. While any
+        month of the year is pending, the year's settlements are pending.
+
+        A member has a settlement for each plan year from the one they join in
+        (the first, if they joined before the plan) to the one they leave in
+        (the last, if they stay): a member who joins in year 2 had nothing held
+        in year 1, and one who left in year 1 has nothing held after it.
         """
-        if not self.plan.holdback or not self.plan.months:
+        plan = self.plan
+        if not plan.holdback or not plan.months:
             return
-        held = [0] * len(self.plan.members)
-        for month_result in self.months:
-            figures = month_result.lines.figures
-            for position, index in enumerate(month_result.lines.of_member):
-                held[position] += figures[index].held
-        pending = any(m.status is MonthStatus.PENDING for m in self.months)
-        year_end = self.plan.months[-1].month.last_day
-        for position, member in enumerate(self.plan.members):
-            stays = member.start <= year_end and (member.end is None or member.end >= year_end)
-            if pending:
-                status, reason = SettlementStatus.PENDING, "the plan year is not over yet"
-            elif stays:
-                status, reason = SettlementStatus.PAID, ""
-            else:
-                status = SettlementStatus.FORFEITED
-                reason = (
-                    f"left on {member.end.isoformat() if member.end else '?'}, before the plan "
-                    f"year ended on {year_end.isoformat()}; held-back amounts are paid only to "
-                    "those still in the plan then"
+        years = plan_years(len(plan.months))
+        last_year = len(years) - 1
+        # The plan year each member joins and leaves in, clamped into the plan.
+        joins, leaves = [], []
+        year_firsts = [plan.months[year[0]].month.first_day for year in years]
+        for member in plan.members:
+            joins.append(max(0, bisect_right(year_firsts, member.start) - 1))
+            end = member.end
+            leaves.append(last_year if end is None else max(0, bisect_right(year_firsts, end) - 1))
+        for number, year in enumerate(years):
+            held = [0] * len(plan.members)
+            for month_result in self.months[year.start : year.stop]:
+                figures = month_result.lines.figures
+                for position, index in enumerate(month_result.lines.of_member):
+                    held[position] += figures[index].held
+            months = self.months[year.start : year.stop]
+            pending = any(m.status is MonthStatus.PENDING for m in months)
+            first, last = months[0].month, months[-1].month
+            year_end = last.last_day
+            for position, member in enumerate(plan.members):
+                if not joins[position] <= number <= leaves[position]:
+                    continue
+                stays = member.start <= year_end and (member.end is None or member.end >= year_end)
+                if pending:
+                    status, reason = SettlementStatus.PENDING, "the plan year is not over yet"
+                elif stays:
+                    status, reason = SettlementStatus.PAID, ""
+                else:
+                    status = SettlementStatus.FORFEITED
+                    reason = (
+                        f"left on {member.end.isoformat() if member.end else '?'}, before the "
+                        f"plan year ended on {year_end.isoformat()}; held-back amounts are paid "
+                        "only to those still in the plan then"
+                    )
+                yield Settlement(
+                    member.id,
+                    member.team,
+                    self.money(held[position]),
+                    status,
+                    reason,
+                    number + 1,
+                    first,
+                    last,
                 )
-            yield Settlement(member.id, member.team, self.money(held[position]), status, reason)
 
 
 def _for_member(line: Line, member: Member) -> Line:

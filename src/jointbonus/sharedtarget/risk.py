@@ -72,12 +72,16 @@ from operator import add, mul, sub
 from jointbonus.core.number import to_fraction
 from jointbonus.core.periods import Month
 from jointbonus.errors import JointBonusError
-from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, scenario_outcomes
-from jointbonus.sharedtarget.engine import pay_framed
-from jointbonus.sharedtarget.pay.cost import month_cost
+from jointbonus.sharedtarget.calibration import (
+    Calibration,
+    calibrate_framed,
+    calibrated_months,
+    scenario_outcomes,
+)
+from jointbonus.sharedtarget.pay.cost import MonthCoster
 from jointbonus.sharedtarget.pay.groups import Framed, frame_months
+from jointbonus.sharedtarget.pay.outcome import actual_attainments, outcome_at
 from jointbonus.sharedtarget.plan import Plan
-from jointbonus.sharedtarget.results import MonthStatus
 
 __all__ = [
     "DEFAULT_EXCEED",
@@ -137,6 +141,16 @@ def scenario_month_costs(
     Every distribution in this module is built from these tables, so when the
     way a scenario is paid changes, this is the one function to change.
     """
+    _refuse_yearly_caps(plan)
+    if framed is None:
+        _, costers = calibrated_months(plan, calibration)
+    else:
+        costers = tuple(MonthCoster(plan, frame, calibration.terms) for frame in framed.months)
+    return _tables(plan, costers)
+
+
+def _refuse_yearly_caps(plan: Plan) -> None:
+    """A year's cost under a per-year cap is not a sum of independent months' costs."""
     if plan.functional.caps.per_year is not None:
         raise RiskError(
             f"'{plan.name}' caps what a member is paid per plan year, so a year's cost is not "
@@ -144,15 +158,30 @@ def scenario_month_costs(
             "month tables; the calibration's expected cost follows the cap through whole "
             "historical years (see 'jointbonus calibrate')"
         )
-    terms = calibration.terms
+
+
+def _tables(plan: Plan, costers: Sequence[MonthCoster]) -> tuple[Counter[int], ...]:
+    """:func:`scenario_month_costs`, from each month's coster."""
     tables = []
-    framed = frame_months(plan) if framed is None else framed
-    for frame in framed.months:
+    for coster in costers:
         costs: Counter[int] = Counter()
-        for outcome, count in Counter(scenario_outcomes(plan, frame)).items():
-            costs[month_cost(plan, frame, terms, outcome).paid] += count
+        for outcome, count in Counter(scenario_outcomes(plan, coster.frame)).items():
+            costs[coster.cost(outcome).paid] += count
         tables.append(costs)
     return tuple(tables)
+
+
+def _paid_months(plan: Plan, costers: Sequence[MonthCoster]) -> list[int | None]:
+    """What each plan month with its actuals costs (``None`` for a pending month): what
+    its lines pay, less what members who leave before the year ends forfeit of the
+    holdback, as the month tables count it."""
+    paid: list[int | None] = []
+    for coster in costers:
+        attainments = actual_attainments(plan, coster.frame.index)
+        paid.append(
+            None if attainments is None else coster.cost(outcome_at(plan, *attainments)).paid
+        )
+    return paid
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,9 +506,11 @@ def cost_risk(
     the percentiles to report. Raises :class:`RiskError` for bad settings.
     """
     chosen, shares, percents = _settings(method, years, seed, exceed, percentiles)
-    framed = frame_months(plan)
-    calibration = calibrate_framed(plan, framed) if calibration is None else calibration
-    tables = scenario_month_costs(plan, calibration, framed)
+    _refuse_yearly_caps(plan)
+    if calibration is None:
+        calibration = calibrate_framed(plan, frame_months(plan))
+    framed, costers = calibrated_months(plan, calibration)
+    tables = _tables(plan, costers)
     months = tuple(frame.plan_month.month for frame in framed.months)
     year = _distribution(
         tables,
@@ -493,12 +524,12 @@ def cost_risk(
 
     given_paid = None
     if any(m.actual is not None for m in plan.months):
-        result = pay_framed(plan, calibration, framed)
-        pending = [m.status is MonthStatus.PENDING for m in result.months]
+        paid_months = _paid_months(plan, costers)
+        pending = [paid is None for paid in paid_months]
         given_paid = _distribution(
             [table for table, p in zip(tables, pending, strict=True) if p],
             drawn_months=tuple(m for m, p in zip(months, pending, strict=True) if p),
-            paid=sum(m.paid for m in result.months if m.status is MonthStatus.PAID),
+            paid=sum(paid for paid in paid_months if paid is not None),
             paid_months=tuple(m for m, p in zip(months, pending, strict=True) if not p),
             method=chosen,
             years=years,

@@ -21,11 +21,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     TypeAdapter,
     ValidatorFunctionWrapHandler,
     WithJsonSchema,
     WrapValidator,
     create_model,
+    model_serializer,
     model_validator,
 )
 
@@ -82,6 +84,7 @@ __all__ = [
     "RosterSection",
     "SharedSection",
     "TeamSection",
+    "VersionSection",
     "history_row_model",
     "month_row_model",
 ]
@@ -414,6 +417,93 @@ def _teams(value: object, _handler: ValidatorFunctionWrapHandler) -> object:
 Teams = Annotated[list[Name] | dict[Name, TeamSection], WrapValidator(_teams)]
 
 
+def _refuse_change(value: object) -> object:
+    raise ValueError(
+        "no change mid-plan: this setting holds for the whole plan; a version changes only "
+        "shared.curve, funding.split, funding.pool_at_target or funding.target_bonus_multiplier, "
+        "teams, gates and caps"
+    )
+
+
+Fixed = Annotated[object, BeforeValidator(_refuse_change)]
+"""A setting a version may not restate: any value is refused, saying why."""
+
+
+def _word_or(word: str) -> Any:
+    """A wrap validator that lets ``word`` through as itself and checks anything else."""
+
+    def check(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+        if isinstance(value, str) and value.strip() == word:
+            return word
+        return handler(value)
+
+    return WrapValidator(check)
+
+
+if TYPE_CHECKING:  # an amount, or the word
+    CapOrNone: TypeAlias = Decimal | str
+    GateOrNone: TypeAlias = Decimal | str
+    AmountOrCalibrate: TypeAlias = Decimal | str
+else:
+    CapOrNone = Annotated[CapAmount, _word_or("none")]
+    GateOrNone = Annotated[Attainment, _word_or("none")]
+    AmountOrCalibrate = Annotated[Amount, _word_or("calibrate")]
+
+
+class VersionSharedSection(InputModel):
+    """A version's ``[versions.shared]``: its curve."""
+
+    curve: CurveSection | None = None
+    metric: Fixed = None
+    file: Fixed = None
+
+
+class VersionFundingSection(InputModel):
+    """A version's ``[versions.funding]``: its split and funding amounts."""
+
+    split: SplitChoice | None = None
+    pool_at_target: AmountOrCalibrate | None = None
+    target_bonus_multiplier: AmountOrCalibrate | None = None
+    style: Fixed = None
+    holdback: Fixed = None
+
+
+class VersionGatesSection(InputModel):
+    """A version's gates; ``"none"`` removes a gate the version before had."""
+
+    functional_gate: GateOrNone | None = None
+    shared_gate: GateOrNone | None = None
+
+
+class VersionCapsSection(InputModel):
+    """A version's caps; ``"none"`` removes a cap the version before had."""
+
+    per_month: CapOrNone | None = None
+    per_year: CapOrNone | None = None
+
+
+class VersionSection(InputModel):
+    """A later version of the plan: ``[[versions]]`` with ``from = "YYYY-MM"`` and the
+    sections that change from that month on (anything not restated carries over)."""
+
+    start: MonthText = Field(alias="from")
+    shared: VersionSharedSection = VersionSharedSection()
+    funding: VersionFundingSection = VersionFundingSection()
+    teams: dict[Name, TeamSection] | None = None
+    gates: VersionGatesSection = VersionGatesSection()
+    caps: VersionCapsSection = VersionCapsSection()
+    name: Fixed = None
+    currency: Fixed = None
+    minor_unit: Fixed = None
+    months: Fixed = None
+    roster: Fixed = None
+    history: Fixed = None
+    calibration: Fixed = None
+    metrics: Fixed = None
+    leads: Fixed = None
+    ledger: Fixed = None
+
+
 class PlanFile(PlanHeader):
     """The plan file (TOML). See ``docs/plan-file.md`` for every setting."""
 
@@ -429,6 +519,16 @@ class PlanFile(PlanHeader):
     caps: CapsSection = CapsSection()
     leads: LeadsSection | None = None
     ledger: LedgerSection | None = None
+    versions: list[VersionSection] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _versions_when_given(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A plan without versions dumps (and so records in a run's manifest) the settings it
+        # always did; one with versions records each [[versions]] table.
+        data = handler(self)
+        if not self.versions and isinstance(data, dict):
+            data.pop("versions", None)
+        return data
 
     @property
     def from_leads(self) -> dict[str, str]:

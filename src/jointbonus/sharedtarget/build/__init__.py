@@ -41,6 +41,7 @@ jointbonus.errors.PlanError: 2 problems in the plan:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -58,6 +59,7 @@ from jointbonus.sharedtarget.build.money import plan_currency
 from jointbonus.sharedtarget.build.months import MonthLabels, calendar, month_figures
 from jointbonus.sharedtarget.build.months import norm as history_norm
 from jointbonus.sharedtarget.build.roster import roster
+from jointbonus.sharedtarget.build.versions import VersionSpec, build_versions, used_metrics
 from jointbonus.sharedtarget.goals import MetricSpec, TeamSpec, common_scenarios
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, PlanMonth, Split
 
@@ -92,6 +94,7 @@ def build_plan(
     shared_gate: Decimal | str | int | None = None,
     cap_per_month: Decimal | str | int | None = None,
     cap_per_year: Decimal | str | int | None = None,
+    versions: Sequence[VersionSpec] = (),
 ) -> Plan:
     """Check everything and return a :class:`~jointbonus.Plan`, or raise one
     :class:`~jointbonus.errors.PlanError` listing every problem.
@@ -122,7 +125,21 @@ def build_plan(
     goal's attainment, is its :class:`~jointbonus.GoalGateSpec`);
     ``cap_per_month`` and
     ``cap_per_year`` limit what one member is paid.
+
+    ``versions`` are the plan's later versions, in month order
+    (:class:`~jointbonus.sharedtarget.build.versions.VersionSpec`): from its
+    first month on, each changes the curve, the funding amounts, the split,
+    the goals, gates or caps; each is built as a plan and its problems are
+    named ``versions[k].<argument>``.
     """
+    if versions:  # a plan that changes from a month on: build/versions.py
+        arguments = {k: v for k, v in locals().items() if k != "versions"}
+        base = build_plan(**{**arguments, "metrics": used_metrics(teams, metrics)})
+        version_checks = Checks()
+        later = build_versions(version_checks, versions, arguments, base, build_plan)
+        if version_checks.problems:
+            raise PlanError(version_checks.problems)
+        return replace(base, versions=later)
     checks = Checks()
     # The plan's kind of norm, funding, split and neutrality.
     norm_method = checks.choice(NormMethod, norm, "norm")

@@ -24,8 +24,10 @@ given) when it has several.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import attrgetter
 
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
@@ -54,13 +56,81 @@ def roster(
     team_names = set(teams)
     if len(team_names) != len(teams):
         checks.add("teams", list(teams), "each team named once")
-    places: dict[str, list[int]] = {}
-    for place, member in enumerate(members):
-        places.setdefault(member.id, []).append(place)
+    ids = list(map(_id_of, members))
+    repeated = _repeated(ids)
+    if not _all_fit(
+        members, team_names, needs_salary=needs_salary, needs_bonus=needs_bonus, currency=currency
+    ):
+        _check_rows(
+            checks,
+            members,
+            teams,
+            repeated,
+            needs_salary=needs_salary,
+            needs_bonus=needs_bonus,
+            currency=currency,
+        )
+    if not repeated:
+        return sorted(members, key=_id_of)
+    places: dict[str, list[int]] = {}  # the rows of each member of several, by first row
+    for place, member_id in enumerate(ids):
+        if member_id in repeated:
+            places.setdefault(member_id, []).append(place)
+    people = [
+        member for member, member_id in zip(members, ids, strict=True) if member_id not in repeated
+    ]
+    for member_id, at in places.items():
+        if _changes_hold(checks, member_id, [(p, members[p]) for p in at], monthly_bonus):
+            people.append(Member.from_rows([members[p] for p in at]))
+    people.sort(key=_id_of)
+    return people
+
+
+def _repeated(ids: list[str]) -> set[str]:
+    """The ids of more than one row."""
+    distinct = set(ids)
+    if len(distinct) == len(ids):
+        return set()
+    return {member_id for member_id, count in Counter(ids).items() if count > 1}
+
+
+def _all_fit(
+    members: Sequence[Member],
+    team_names: set[str],
+    *,
+    needs_salary: bool,
+    needs_bonus: bool,
+    currency: Currency | None,
+) -> bool:
+    """Whether no row breaks a rule :func:`_check_rows` checks: checked a column at a time,
+    each distinct team and amount once (a roster of 100,000 has a few hundred)."""
+    if team_names and not team_names.issuperset(map(_TEAM, members)):
+        return False
+    salaries = set(map(_SALARY, members))
+    bonuses = set(map(_BONUS, members))
+    if (needs_salary and None in salaries) or (needs_bonus and None in bonuses):
+        return False
+    amounts = (salaries | bonuses) - {None}
+    return currency is None or all(_fits(currency, amount) for amount in amounts)
+
+
+def _check_rows(
+    checks: Checks,
+    members: Sequence[Member],
+    teams: Sequence[str],
+    repeated: set[str],
+    *,
+    needs_salary: bool,
+    needs_bonus: bool,
+    currency: Currency | None,
+) -> None:
+    """A problem for each row in a team the plan does not have, or without an amount the
+    plan needs, or with an amount of more decimals than the currency pays."""
+    team_names = set(teams)
     payable: dict[Decimal, bool] = {}  # amount -> fits the currency; a roster repeats amounts
     for place, member in enumerate(members):
         member_id = member.id
-        name = f"member {member_id}" if len(places[member_id]) == 1 else f"members[{place}]"
+        name = f"members[{place}]" if member_id in repeated else f"member {member_id}"
         if team_names and member.team not in team_names:
             checks.add(f"{name} team", member.team, f"one of {', '.join(teams)}")
         salary, bonus = member.salary, member.target_bonus
@@ -86,15 +156,6 @@ def roster(
                     str(amount),
                     f"at most {currency.minor_unit} decimals ({currency.code})",
                 )
-    people: list[Member] = []
-    for member_id, at in places.items():
-        if len(at) == 1:
-            people.append(members[at[0]])
-            continue
-        if _changes_hold(checks, member_id, [(p, members[p]) for p in at], monthly_bonus):
-            people.append(Member.from_rows([members[p] for p in at]))
-    people.sort(key=_id_of)
-    return people
 
 
 def _changes_hold(
@@ -142,8 +203,10 @@ def _changes_hold(
     return len(checks.problems) == before
 
 
-def _id_of(member: Member) -> str:
-    return member.id
+_id_of = attrgetter("id")
+_TEAM = attrgetter("team")
+_SALARY = attrgetter("salary")
+_BONUS = attrgetter("target_bonus")
 
 
 def _fits(currency: Currency, amount: Decimal) -> bool:

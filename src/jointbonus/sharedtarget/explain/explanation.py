@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from dataclasses import replace
 
-from jointbonus.core.periods import Month
+from jointbonus.core.number import percent_text
+from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.core.roster import Member
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.explain.leads import lead_actual_figures, leads_step
@@ -39,7 +41,7 @@ from jointbonus.sharedtarget.explain.steps import (
     target_step,
     weight_step,
 )
-from jointbonus.sharedtarget.explain.text import Money
+from jointbonus.sharedtarget.explain.text import Money, ratio_text
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
@@ -247,6 +249,73 @@ def _pending_step(result: Result, month: MonthResult) -> Step:
     )
 
 
+def _held_figure(
+    result: Result, month_result: MonthResult, held: int, money: Money
+) -> tuple[Figure, ...]:
+    """What the month holds back and the plan year whose end settles it (a plan of several
+    plan years with a holdback, a month that holds something back)."""
+    plan = result.plan
+    if not held or not result.several_years:
+        return ()
+    index = result.months.index(month_result)
+    year = next(y for y in plan_years(len(plan.months)) if index in y)
+    first, last = plan.months[year[0]].month, plan.months[year[-1]].month
+    return (
+        Figure(
+            "held",
+            "Held back",
+            money.units(held),
+            f"round({percent_text(plan.holdback)} x the amount), held until the end of plan "
+            f"year {index // YEAR + 1} ({first} to {last}): paid then if the member is still "
+            "in the plan on its last day, else forfeited",
+        ),
+    )
+
+
+def _version_view(result: Result, month: Month) -> tuple[Result, Step]:
+    """``result`` as the version in force in ``month`` sees it (its design, its calibration),
+    and the step that says which version that is."""
+    plan = result.plan
+    version = next(v for v in result.versions if month in v.months)
+    calibration = version.calibration
+    design = version.design
+    money = Money(plan.currency)
+    if version.number == 1:
+        neutral = (
+            f"calibrated as the plan: its expected cost over the whole plan is the budget "
+            f"{money.units(plan.budget.amount)} {plan.currency.code}"
+        )
+    else:
+        neutral = (
+            f"calibrated so that the change is neutral: its expected cost of "
+            f"{version.start} to {plan.months[-1].month} is what version {version.number - 1} "
+            f"was expected to cost in them, {money.minor(version.neutral_cost, 4)} "
+            f"{plan.currency.code} (the budget of the calibration below)"
+        )
+    weights = ", ".join(f"{w.team} {ratio_text(w.nominal)}" for w in calibration.weights)
+    step = Step(
+        "version",
+        "Plan version",
+        (
+            Figure(
+                "version",
+                "Version",
+                str(version.number),
+                f"in force from {version.start} ({len(result.versions)} versions); "
+                f"curve {design.curve.describe()}; "
+                + (f"nominal shared weights {weights}; " if weights else "")
+                + neutral,
+            ),
+        ),
+    )
+    view = replace(
+        result,
+        plan=replace(design, provenance=plan.provenance),
+        calibration=calibration,
+    )
+    return view, step
+
+
 def explain(
     result: Result,
     member_id: str,
@@ -265,6 +334,9 @@ def explain(
     Raises :class:`ExplainError` for a member or month the plan does not have,
     with some valid choices.
     """
+    version = None
+    if result.plan.versions:  # the month is explained by the version in force for it
+        result, version = _version_view(result, _month(result, month).month)
     plan = result.plan
     sources = sources or find_sources(plan, member_id, month)
     position, member = _member(plan, member_id)
@@ -278,6 +350,8 @@ def explain(
     status = place.line.status
 
     steps = [member_step(plan, member, sources, money)]
+    if version is not None:
+        steps.append(version)
     step, eligible = weight_step(plan, member, month_result.month, place.line)
     steps.append(step)
     steps.append(target_step(result, month_result, sources, money))
@@ -313,6 +387,7 @@ def explain(
             (
                 Figure("amount", "Amount", money.units(amount), outcome),
                 Figure("status", "Status", status.value, reason or "paid"),
+                *_held_figure(result, month_result, place.line.held, money),
             ),
         )
     )

@@ -4,7 +4,10 @@
 month must be in the plan, not closed yet, the next one in plan order, and
 have every actual. It records the month's lines, the corrections it carries
 and the overpayments recovered with it, with the digests of the run that
-paid it (:class:`~jointbonus.sharedtarget.ledger.records.RunDigests`).
+paid it (:class:`~jointbonus.sharedtarget.ledger.records.RunDigests`). The
+last month of a plan year (:func:`~jointbonus.core.periods.plan_years`; the
+plan's last month ends its last, perhaps shorter, year) also records the
+year's settlement of what was held back, member by member.
 :func:`read_ledger` reads what a ledger holds; :func:`corrected` pays a plan
 and reads the result against its ledger.
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from jointbonus.core.periods import Month, MonthError
+from jointbonus.core.periods import Month, MonthError, plan_years
 from jointbonus.sharedtarget.ledger.corrections import apply_ledger
 from jointbonus.sharedtarget.ledger.records import (
     LedgerError,
@@ -22,6 +25,7 @@ from jointbonus.sharedtarget.ledger.records import (
     LedgerSettings,
     MonthClose,
     RecordedLine,
+    RecordedSettlement,
     RunDigests,
 )
 from jointbonus.sharedtarget.ledger.store import RacedError, read_records, session, utc_now
@@ -166,4 +170,28 @@ def month_close(result: Result, index: int, digests: RunDigests, closed_at: str)
         digests.inputs,
         paid,
     )
-    return MonthClose(closed, lines, corrections, recoveries)
+    return MonthClose(closed, lines, corrections, recoveries, _settlements(result, index))
+
+
+def _settlements(result: Result, index: int) -> tuple[RecordedSettlement, ...]:
+    """The settlements closing the month at ``index`` records: the plan year's, if the month
+    ends one (plans with a holdback); else none."""
+    years = plan_years(len(result.plan.months))
+    number = next(n for n, year in enumerate(years, 1) if index in year)
+    if index != years[number - 1][-1]:
+        return ()
+    month = result.months[index].month
+    to_minor = result.plan.currency.to_minor
+    return tuple(
+        RecordedSettlement(
+            month,
+            number,
+            s.member_id,
+            s.team,
+            to_minor(s.held),
+            s.status.value,
+            to_minor(s.paid),
+        )
+        for s in result.settlements()
+        if s.year == number
+    )

@@ -6,7 +6,9 @@ what it paid), what each member was owed for it (:class:`RecordedLine`: each
 part, what the caps cut, the total and the held-back part), the corrections
 of earlier months it carried and the overpayments recovered with it
 (:class:`~jointbonus.sharedtarget.results.Correction` and
-:class:`~jointbonus.sharedtarget.results.Recovery`, with ``closed`` set).
+:class:`~jointbonus.sharedtarget.results.Recovery`, with ``closed`` set); the
+month that ends a plan year records that year's settlement of what was held
+back (:class:`RecordedSettlement`).
 :class:`LedgerRecords` is everything a ledger holds; :class:`MonthClose` is
 what closing one month adds to it. Amounts are integers of minor units.
 """
@@ -33,6 +35,7 @@ __all__ = [
     "LedgerSettings",
     "MonthClose",
     "RecordedLine",
+    "RecordedSettlement",
     "RunDigests",
 ]
 
@@ -79,6 +82,25 @@ class RecordedLine:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedSettlement:
+    """A member's settlement of a plan year's held-back amounts, as recorded when the year's
+    last month closed (:meth:`~jointbonus.sharedtarget.results.Result.settlements`)."""
+
+    month: Month
+    """The closed month that settled it: the plan year's last month."""
+    plan_year: int
+    """The plan year it settles, 1 for the first."""
+    member_id: str
+    team: str
+    held: int
+    """Everything held back from the member in the plan year."""
+    status: str
+    """``paid`` or ``forfeited``."""
+    paid: int
+    """What the settlement paid: ``held`` when paid, else 0."""
+
+
+@dataclass(frozen=True, slots=True)
 class RunDigests:
     """The digests of the run that pays a month: its inputs and its outputs."""
 
@@ -102,6 +124,9 @@ class MonthClose:
     """The corrections the month carries (``closed`` set)."""
     recoveries: tuple[Recovery, ...]
     """Each member's overpayments in the month (``closed`` set)."""
+    settlements: tuple[RecordedSettlement, ...] = ()
+    """The month ends a plan year (or the plan): each member's settlement of the year's
+    held-back amounts, in member order; else nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +145,8 @@ class LedgerRecords:
     member id."""
     recoveries: tuple[Recovery, ...] = ()
     """Every recovery of a closed month, by month and member id."""
+    settlements: tuple[RecordedSettlement, ...] = ()
+    """Every settlement of a plan year's held-back amounts, by month and member id."""
 
     @property
     def closed_months(self) -> tuple[Month, ...]:

@@ -18,11 +18,15 @@ Its tables (format 1):
   it and what the correction paid (``functional_corrections``: its
   functional parts);
 * ``recoveries``: per closed month and member, overpayments brought in,
-  arising, absorbed, deducted and carried on.
+  arising, absorbed, deducted and carried on;
+* ``settlements`` (format 2): per closed month that ends a plan year (or the
+  plan) and member, the settlement of what was held back in the year: the
+  plan year, what was held, paid or forfeited, and what was paid.
 
 Amounts are integers of minor units; months are ``YYYY-MM`` text. Triggers
 refuse any update or deletion of a recorded row: a closed month never
-changes.
+changes. Format 1 (before ``settlements``) is brought up to format 2 by
+adding the empty table.
 
 **Transactions.** A close runs in one transaction begun with ``BEGIN
 IMMEDIATE``: it holds the ledger's write lock from the moment it reads what
@@ -62,6 +66,7 @@ from jointbonus.sharedtarget.ledger.records import (
     LedgerRecords,
     MonthClose,
     RecordedLine,
+    RecordedSettlement,
 )
 from jointbonus.sharedtarget.results import ClosedMonth, Correction, Recovery
 
@@ -77,11 +82,30 @@ __all__ = [
 ]
 
 #: The ledger's format: the version of its tables.
-LEDGER_VERSION = 1
+LEDGER_VERSION = 2
+
+_SETTLEMENTS = """CREATE TABLE settlements (
+        month TEXT NOT NULL REFERENCES closed_months (month),
+        member_id TEXT NOT NULL,
+        plan_year INTEGER NOT NULL,
+        team TEXT NOT NULL,
+        held INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        paid INTEGER NOT NULL,
+        PRIMARY KEY (month, member_id)
+    ) WITHOUT ROWID"""
+
+
+def _add_settlements(connection: sqlite3.Connection) -> None:
+    """Format 1 to 2: the (empty) table of plan years' settlements, guarded as the others."""
+    connection.execute(_SETTLEMENTS)
+    for statement in _guards(("settlements",)):
+        connection.execute(statement)
+
 
 #: How a ledger of format ``n`` becomes format ``n + 1``: ``{n: step}``. Each step runs
 #: inside the writing transaction; the format is raised after it.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_settlements}
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -166,6 +190,7 @@ _TABLES = (
         carried INTEGER NOT NULL,
         PRIMARY KEY (month, member_id)
     ) WITHOUT ROWID""",
+    _SETTLEMENTS,
 )
 
 #: The tables whose rows never change once written.
@@ -178,18 +203,23 @@ _RECORDS = (
     "corrections",
     "functional_corrections",
     "recoveries",
+    "settlements",
 )
+
+
+def _guards(tables: tuple[str, ...]) -> list[str]:
+    """The triggers that refuse any change to a recorded row of ``tables``."""
+    return [
+        f"CREATE TRIGGER {table}_{action}_refused BEFORE {action.upper()} ON {table} "
+        "BEGIN SELECT RAISE(ABORT, 'a closed month never changes'); END"
+        for table in tables
+        for action in ("update", "delete")
+    ]
 
 
 def _schema() -> list[str]:
     """The statements that make an empty ledger of the current format."""
-    guards = [
-        f"CREATE TRIGGER {table}_{action}_refused BEFORE {action.upper()} ON {table} "
-        "BEGIN SELECT RAISE(ABORT, 'a closed month never changes'); END"
-        for table in _RECORDS
-        for action in ("update", "delete")
-    ]
-    return [*_TABLES, *guards]
+    return [*_TABLES, *_guards(_RECORDS)]
 
 
 # -- opening -------------------------------------------------------------------------------
@@ -403,7 +433,16 @@ def _read(connection: sqlite3.Connection, version: int, shown: str) -> LedgerRec
             )
         )
     )
-    return LedgerRecords(currency, minor_unit, version, closed, lines, corrections, recoveries)
+    settlements = tuple(
+        RecordedSettlement(Month.parse(month), *row)
+        for month, *row in connection.execute(
+            "SELECT month, plan_year, member_id, team, held, status, paid FROM settlements "
+            "ORDER BY month, member_id"
+        )
+    )
+    return LedgerRecords(
+        currency, minor_unit, version, closed, lines, corrections, recoveries, settlements
+    )
 
 
 def _parts(
@@ -493,6 +532,14 @@ class Session:
                     for r in close.recoveries
                 ],
             )  # fmt: skip
+            self.connection.executemany(
+                "INSERT INTO settlements (month, member_id, plan_year, team, held, status, "
+                "paid) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (month, s.member_id, s.plan_year, s.team, s.held, s.status, s.paid)
+                    for s in close.settlements
+                ],
+            )
 
 
 class RacedError(LedgerError):

@@ -156,7 +156,7 @@ class MonthCoster:
     date this way.
     """
 
-    __slots__ = ("_done", "_frame", "_plan", "_rates", "_shared", "_terms", "_values")
+    __slots__ = ("_done", "_frame", "_lines", "_plan", "_rates", "_shared", "_terms", "_values")
 
     def __init__(self, plan: Plan, frame: MonthFrame, terms: Terms) -> None:
         self._plan = plan
@@ -166,6 +166,7 @@ class MonthCoster:
         self._shared: dict[Outcome, _Shared] = {}
         self._rates: dict[Outcome, tuple[list[Fraction], list[int]]] = {}
         self._values: list[int] | None = None
+        self._lines: _Lines | None = None
 
     def cost(self, outcome: Outcome, year_to_date: YearToDate | None = None) -> MonthCost:
         """The month's cost at ``outcome`` after the year so far, ``year_to_date``."""
@@ -179,6 +180,11 @@ class MonthCoster:
                 done = self._done[outcome] = self._cost(outcome, None)
             return done
         return self._cost(outcome, year_to_date)
+
+    @property
+    def frame(self) -> MonthFrame:
+        """The month costed."""
+        return self._frame
 
     @property
     def values(self) -> list[int]:
@@ -204,7 +210,11 @@ class MonthCoster:
         if not outcome.pays or terms.scale == 0:
             return MonthCost(_ZERO, 0, 0)
         if not plan.weighted and not plan.functional.caps.any:
-            return _plain_cost(plan, frame, terms.scale, outcome.shared)
+            if plan.funding is FundingStyle.POOL:
+                return _plain_pool_cost(plan, frame, terms.scale, outcome.shared)
+            if self._lines is None:
+                self._lines = _Lines.of(plan, frame)
+            return self._lines.cost(plan, frame, terms.scale * outcome.shared)
         groups = frame.groups
         forfeiting = plan.holdback and any(
             f and w for f, w in zip(groups.forfeits, frame.split, strict=True)
@@ -335,59 +345,88 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
 
 
-def _plain_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction) -> MonthCost:
-    """:func:`month_cost` of a plan on the shared goal alone, without caps: one pool or
-    one line per member, computed per pay group."""
-    minor = plan.currency.scale
+def _plain_pool_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fraction) -> MonthCost:
+    """:func:`month_cost` of a pool-funded plan on the shared goal alone, without caps."""
+    if not frame.eligible:
+        return MonthCost(_ZERO, 0, 0)
     groups = frame.groups
-    forfeiting = plan.holdback and any(
+    forfeiting = bool(plan.holdback) and any(
         f and w for f, w in zip(groups.forfeits, frame.split, strict=True)
     )
-    if plan.funding is FundingStyle.POOL:
-        if not frame.eligible:
-            return MonthCost(_ZERO, 0, 0)
-        exact = scale * factor
-        pool = plan.currency.round_to_minor(exact)
-        if not forfeiting:
-            return MonthCost(exact, pool, 1, Fraction(1, 2))
-        shares = allocate_groups(pool, list(zip(frame.split, groups.positions, strict=True)))
-        forfeited_weight = 0
-        forfeited = 0
-        lines = 0
-        for split, count, forfeits, share in zip(
-            frame.split, groups.counts, groups.forfeits, shares, strict=True
-        ):
-            if forfeits and split:
-                forfeited_weight += split * count
-                bumped = share.bumped
-                forfeited += (count - bumped) * held_back(plan, share.base)
-                forfeited += bumped * held_back(plan, share.base + share.step)
-                lines += count
-        kept = 1 - plan.holdback * Fraction(forfeited_weight, frame.total_split_weight)
-        return MonthCost(exact * kept, pool - forfeited, 1 + lines, Fraction(1, 2) + 2 * lines)
-    rate = scale * factor / (12 * FTE_SCALE * frame.plan_month.month.days)
-    # round_product(rate, value), inlined: the rate and every value are >= 0 here.
-    twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
-    kept_value = 0
-    forfeit_value = 0
-    paid = 0
-    rounded = 0
-    forfeit_lines = 0
-    for split, units, bonus, count, forfeits in zip(
-        frame.split, frame.units, groups.bonuses, groups.counts, groups.forfeits, strict=True
+    exact = scale * factor
+    pool = plan.currency.round_to_minor(exact)
+    if not forfeiting:
+        return MonthCost(exact, pool, 1, Fraction(1, 2))
+    shares = allocate_groups(pool, list(zip(frame.split, groups.positions, strict=True)))
+    forfeited_weight = 0
+    forfeited = 0
+    lines = 0
+    for split, count, forfeits, share in zip(
+        frame.split, groups.counts, groups.forfeits, shares, strict=True
     ):
-        if not split:
-            continue
-        value = bonus * units
-        amount = (twice_p * value + q) // twice_q
-        if forfeiting and forfeits:
-            forfeit_value += value * count
-            paid += (amount - held_back(plan, amount)) * count
-            forfeit_lines += count
-        else:
-            kept_value += value * count
-            paid += amount * count
-        rounded += count
-    exact_minor = rate * (kept_value + (1 - plan.holdback) * forfeit_value)
-    bound = Fraction(rounded - forfeit_lines, 2) + forfeit_lines
-    return MonthCost(exact_minor / minor, paid, rounded, bound)
+        if forfeits and split:
+            forfeited_weight += split * count
+            bumped = share.bumped
+            forfeited += (count - bumped) * held_back(plan, share.base)
+            forfeited += bumped * held_back(plan, share.base + share.step)
+            lines += count
+    kept = 1 - plan.holdback * Fraction(forfeited_weight, frame.total_split_weight)
+    return MonthCost(exact * kept, pool - forfeited, 1 + lines, Fraction(1, 2) + 2 * lines)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """An individually funded month on the shared goal alone, as its distinct lines.
+
+    A member's line is ``round(rate x value)``, ``value`` being target bonus x
+    units, so members with the same value (and the same
+    fate of their held-back part) have the same line, whatever the outcome.
+    Built once per month, the table costs each outcome in one pass over the
+    distinct values rather than over every pay group.
+    """
+
+    kept: tuple[tuple[int, int], ...]
+    """(value, members) of the members who keep what is held back from them."""
+    forfeiting: tuple[tuple[int, int], ...]
+    """(value, members) of the members who forfeit it (plans with a holdback)."""
+    kept_value: int
+    forfeit_value: int
+    members: int
+
+    @classmethod
+    def of(cls, plan: Plan, frame: MonthFrame) -> _Lines:
+        groups = frame.groups
+        holdback = bool(plan.holdback)
+        kept: dict[int, int] = {}
+        forfeiting: dict[int, int] = {}
+        for split, units, bonus, count, forfeits in zip(
+            frame.split, frame.units, groups.bonuses, groups.counts, groups.forfeits, strict=True
+        ):
+            if split:
+                value = bonus * units
+                table = forfeiting if holdback and forfeits else kept
+                table[value] = table.get(value, 0) + count
+        return cls(
+            tuple(kept.items()),
+            tuple(forfeiting.items()),
+            sum(value * count for value, count in kept.items()),
+            sum(value * count for value, count in forfeiting.items()),
+            sum(kept.values()) + sum(forfeiting.values()),
+        )
+
+    def cost(self, plan: Plan, frame: MonthFrame, amount: Fraction) -> MonthCost:
+        """The month's cost when a member's target amount at scale 1 is paid ``amount``
+        times over (the scale x the payout factor)."""
+        rate = amount / (12 * FTE_SCALE * frame.plan_month.month.days)
+        # round_product(rate, value), inlined: the rate and every value are >= 0 here.
+        twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
+        paid = 0
+        for value, count in self.kept:
+            paid += (twice_p * value + q) // twice_q * count
+        for value, count in self.forfeiting:
+            line = (twice_p * value + q) // twice_q
+            paid += (line - held_back(plan, line)) * count
+        exact_minor = rate * (self.kept_value + (1 - plan.holdback) * self.forfeit_value)
+        forfeit_lines = sum(count for _, count in self.forfeiting)
+        bound = Fraction(self.members - forfeit_lines, 2) + forfeit_lines
+        return MonthCost(exact_minor / plan.currency.scale, paid, self.members, bound)

@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from jointbonus.core.periods import Month
+from jointbonus.core.periods import Month, plan_years
 from jointbonus.core.roster import Member, Standing, standing_in
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth, Split
 
@@ -80,7 +80,8 @@ class Groups:
     """Each member's annual target bonus in the month framed, in minor units, where the plan
     uses it; else 0."""
     forfeits: tuple[bool, ...]
-    """Whether the group's members leave before the plan ends, so forfeit what is held back."""
+    """Whether the group's members leave before the plan year of the month framed ends, so
+    forfeit what is held back from the month (:func:`~jointbonus.core.periods.plan_years`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,10 @@ def frame_months(plan: Plan) -> Framed:
     """The plan's pay groups, every plan month's columns (in month order) and the cohorts."""
     plan_first = plan.months[0].month.first_day if plan.months else date.min
     plan_last = plan.months[-1].month.last_day if plan.months else date.min
+    years = plan_years(len(plan.months))
+    year_of = [number for number, year in enumerate(years) for _ in year]
+    # A member forfeits what is held back in a plan year if they leave before it ends.
+    year_lasts = tuple(plan.months[year[-1]].month.last_day for year in years)
     uses_salary = plan.funding is FundingStyle.POOL and plan.split is Split.SALARY
     uses_bonus = plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS
     to_minor = plan.currency.to_minor
@@ -191,7 +196,7 @@ def frame_months(plan: Plan) -> Framed:
             *_standing_columns(plan, key, calendar, outside),
             (key[5],) * count,
             (key[4],) * count,
-            key[1] is not None,
+            _leaves(key[1], year_lasts),
         )
         for key in standings
     ]
@@ -203,7 +208,7 @@ def frame_months(plan: Plan) -> Framed:
         row_amounts = [amounts(row) for row in member.rows]
         row_teams = [teams[row.team] if by_team else 0 for row in member.rows]
         framed.append(
-            ((position,), _changing_columns(plan, member, row_amounts, row_teams, plan_last))
+            ((position,), _changing_columns(plan, member, row_amounts, row_teams, year_lasts))
         )
     if changing:  # groups and cohorts in order of their first member, as for everyone else
         framed.sort(key=_first_position)
@@ -225,19 +230,24 @@ def frame_months(plan: Plan) -> Framed:
 
     positions = tuple(tuple(sorted(p)) for p in members_of)
     counts = tuple(len(p) for p in members_of)
-    forfeits = tuple(row[6] for row in group_rows)
     frames = []
     groups: Groups | None = None
     for index, plan_month in enumerate(plan.months):
         teams_now = tuple(row[4][index] for row in group_rows)
         bonuses_now = tuple(row[5][index] for row in group_rows)
-        if groups is None or groups.teams != teams_now or groups.bonuses != bonuses_now:
+        forfeits = tuple(row[6][year_of[index]] for row in group_rows)
+        if (
+            groups is None
+            or groups.teams != teams_now
+            or groups.bonuses != bonuses_now
+            or groups.forfeits != forfeits
+        ):
             groups = Groups(positions, counts, teams_now, bonuses_now, forfeits)
         units = tuple(row[1][index] for row in group_rows)
         split = tuple(row[2][index] for row in group_rows)
         total = sum(w * n for w, n in zip(split, counts, strict=True))
         frames.append(MonthFrame(plan_month, index, groups, units, split, total))
-    first = frames[0].groups if frames else Groups(positions, counts, (), (), forfeits)
+    first = frames[0].groups if frames else Groups(positions, counts, (), (), ())
     cohorts = tuple(Cohort(*row) for row in cohort_rows)
     cohort_of = array("I", [0]) * len(plan.members)
     for number, cohort in enumerate(cohorts):
@@ -247,7 +257,7 @@ def frame_months(plan: Plan) -> Framed:
 
 
 #: A standing's columns, month by month: days, units, split weight, reason, team and target
-#: bonus; and whether its members leave before the plan ends.
+#: bonus; and, plan year by plan year, whether its members leave before the year ends.
 _Columns = tuple[
     tuple[int, ...],
     tuple[int, ...],
@@ -255,7 +265,7 @@ _Columns = tuple[
     tuple[str, ...],
     tuple[int, ...],
     tuple[int, ...],
-    bool,
+    tuple[bool, ...],
 ]
 
 
@@ -268,7 +278,7 @@ def _changing_columns(
     member: Member,
     row_amounts: Sequence[tuple[int, int]],
     row_teams: Sequence[int],
-    plan_last: date,
+    year_lasts: Sequence[date],
 ) -> _Columns:
     """The columns of a member whose standing changes: each month sums their rows."""
     leavers = plan.pay_leavers_for_exit_month
@@ -298,7 +308,7 @@ def _changing_columns(
         reasons.append(reason)
         teams.append(row_teams[current])
         bonuses.append(row_amounts[current][1])
-    forfeits = member.end is not None and member.end < plan_last
+    forfeits = _leaves(member.end, year_lasts)
     return (
         tuple(days_of),
         tuple(units_of),
@@ -308,6 +318,12 @@ def _changing_columns(
         tuple(bonuses),
         forfeits,
     )
+
+
+def _leaves(end: date | None, year_lasts: Sequence[date]) -> tuple[bool, ...]:
+    """Plan year by plan year, whether a member whose last day is ``end`` leaves before the
+    year's last day (a gap between roster rows is not leaving: ``end`` is the last row's)."""
+    return tuple(end is not None and end < last for last in year_lasts)
 
 
 def _split(

@@ -20,7 +20,15 @@ from fractions import Fraction
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import Plan
 
-__all__ = ["Outcome", "Terms", "brackets", "goal_gates_closed", "goal_teams", "outcome_at"]
+__all__ = [
+    "Outcome",
+    "Terms",
+    "actual_attainments",
+    "brackets",
+    "goal_gates_closed",
+    "goal_teams",
+    "outcome_at",
+]
 
 _ONE = Fraction(1)
 _ZERO = Fraction(0)
@@ -62,6 +70,23 @@ class Terms:
 
     def weight(self, team: int) -> Fraction:
         return self.weights[team] if self.weights else _ONE
+
+
+def actual_attainments(plan: Plan, index: int) -> tuple[Fraction, tuple[Fraction, ...]] | None:
+    """Plan month ``index``'s shared attainment and each goal's (by ``plan.goals``), from
+    its actuals; ``None`` while the shared metric or any goal's metric has no actual yet
+    (the month is pending)."""
+    plan_month = plan.months[index]
+    if plan_month.actual is None:
+        return None
+    metrics = {metric.name: metric for metric in plan.functional.metrics}
+    goals = []
+    for goal in plan.goals:
+        attainment = metrics[goal.metric].attainment(index)
+        if attainment is None:
+            return None
+        goals.append(attainment)
+    return Fraction(plan_month.actual) / plan_month.target, tuple(goals)
 
 
 def outcome_at(

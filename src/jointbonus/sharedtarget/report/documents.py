@@ -60,6 +60,7 @@ __all__ = [
     "settlement_document",
     "shared_gated",
     "summary_document",
+    "versions_document",
     "weighting_document",
 ]
 
@@ -327,6 +328,8 @@ def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None)
     }
     if plan is None:
         return document
+    if plan.versions:  # which version paid the month
+        document["version"] = plan.version_of(m.month)
     if plan.weighted:
         document["goals"] = _goal_documents(plan, m)
         if plan.functional.gates.shared is not None:
@@ -563,15 +566,23 @@ class MonthLineDocuments:
         return made
 
 
-def settlement_document(settlement: Settlement) -> dict[str, Any]:
-    return {
+def settlement_document(settlement: Settlement, *, year: bool = False) -> dict[str, Any]:
+    """A settlement as JSON-ready data; ``year`` (plans of more than one plan year) adds the
+    plan year it settles, ``plan_year`` (1 for the first), and its ``first_month`` and
+    ``last_month``."""
+    document: dict[str, Any] = {
         "member_id": settlement.member_id,
         "team": settlement.team,
-        "held": str(settlement.held),
-        "status": settlement.status.value,
-        "paid": str(settlement.paid),
-        "reason": settlement.reason,
     }
+    if year:
+        document["plan_year"] = settlement.year
+        document["first_month"] = str(settlement.first)
+        document["last_month"] = str(settlement.last)
+    document["held"] = str(settlement.held)
+    document["status"] = settlement.status.value
+    document["paid"] = str(settlement.paid)
+    document["reason"] = settlement.reason
+    return document
 
 
 def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
@@ -586,7 +597,8 @@ def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
     if lines:
         document["lines"] = list(_line_documents(result, holdback))
     if holdback:
-        document["settlements"] = [settlement_document(s) for s in result.settlements()]
+        year = result.several_years
+        document["settlements"] = [settlement_document(s, year=year) for s in result.settlements()]
     document.update(ledger_sections(result))
     return document
 
@@ -599,10 +611,11 @@ def head_document(result: Result) -> dict[str, Any]:
     functional goals).
     """
     plan = result.plan
-    weighted_or_capped = plan.weighted or plan.functional.caps.any
+    weighted_or_capped = plan.weighted or plan.functional.caps.any or bool(plan.versions)
     return {
         "plan": plan_document(plan),
         "calibration": calibration_document(plan, result.calibration),
+        **({"versions": versions_document(result)} if result.versions else {}),
         **(
             {"weighting": weighting_document(plan, result.calibration, result)}
             if plan.weighted
@@ -614,6 +627,32 @@ def head_document(result: Result) -> dict[str, Any]:
             for m in result.months
         ],
     }
+
+
+def versions_document(result: Result) -> list[dict[str, Any]]:
+    """Each version as JSON-ready data: its months, design, calibration and neutrality."""
+    currency = result.plan.currency
+    documents = []
+    for version in result.versions:
+        design = version.design
+        documents.append(
+            {
+                "version": version.number,
+                "from": str(version.start),
+                "months": [str(m) for m in version.months],
+                "curve": design.curve.describe(),
+                "split": design.split.value if design.funding is FundingStyle.POOL else None,
+                "neutral_to": minor_text(currency, version.neutral_cost),
+                "expected_cost": minor_text(currency, version.expected_cost),
+                "calibration": calibration_document(design, version.calibration),
+                **(
+                    {"weighting": weighting_document(design, version.calibration)}
+                    if design.weighted
+                    else {}
+                ),
+            }
+        )
+    return documents
 
 
 def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:

@@ -115,7 +115,8 @@ def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]
 
     With a holdback, a month's amount is what is paid with it (the line's
     total less what is held back), and each year-end settlement paid follows
-    as a row whose period is the plan's last month.
+    as a row whose period is the last month of the plan year it settles (the
+    plan's last month in a plan of one year).
     """
     members = result.plan.members
     code = result.plan.currency.code
@@ -185,14 +186,13 @@ def _payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
 
 
 def _settlement_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]:
-    """Payroll rows of the year-end settlements that are paid."""
-    if not result.plan.months:
-        return
-    last = str(result.plan.months[-1].month)
+    """Payroll rows of the year-end settlements that are paid: each row's period is the last
+    month of the plan year it settles."""
     code = result.plan.currency.code
     for settlement in result.settlements():
         if settlement.paid:
-            yield settlement.member_id, settlement.team, last, code, settlement.paid
+            period = str(settlement.last)
+            yield settlement.member_id, settlement.team, period, code, settlement.paid
 
 
 def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:

@@ -4,14 +4,16 @@
 which run (its results digest), and what was paid with it -- the lines (less
 any holdback), the corrections it carried, the claw-back -- as a table, as
 JSON (with every recorded row and each member's overpayments), or as CSV
-(one row per line, correction and claw-back recorded). :func:`closing_text`
-says what ``jointbonus close`` recorded. Everything comes from the ledger's
+(one row per line, correction and claw-back recorded); and the settlements of
+what was held back that closing a plan year's last month recorded, each
+naming its plan year. :func:`closing_text` says what ``jointbonus close``
+recorded. Everything comes from the ledger's
 records; nothing is worked out again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from tabulate import tabulate
@@ -19,12 +21,15 @@ from tabulate import tabulate
 from jointbonus.core.money import Currency, currency
 from jointbonus.io.cells import csv_text
 from jointbonus.io.render import render_json
-from jointbonus.sharedtarget.ledger.records import LedgerRecords, MonthClose
+from jointbonus.sharedtarget.ledger.records import LedgerRecords, MonthClose, RecordedSettlement
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.corrections import CLAWBACK, CORRECTION, LINE
 from jointbonus.sharedtarget.results import ClosedMonth
 
 __all__ = ["LEDGER_FORMATS", "closing_text", "ledger_rows", "render_ledger"]
+
+#: The kind of a settlement's row in the ledger's CSV.
+SETTLEMENT = "settlement"
 
 #: The formats ``jointbonus ledger`` prints in.
 LEDGER_FORMATS = ("table", "json", "csv")
@@ -57,12 +62,17 @@ def ledger_rows(records: LedgerRecords) -> tuple[tuple[str, ...], Iterator[list[
 
     A line's ``amount`` is what was paid with its month (the total less any
     holdback); a correction's what it paid; a claw-back's what it added
-    (below zero: deducted).
+    (below zero: deducted). A ledger that recorded settlements adds a
+    ``plan_year`` column and, after each month's other rows, its settlements
+    (``held`` what the year held back, ``amount`` what was paid: 0 when
+    forfeited).
     """
     money = currency(records.currency, records.minor_unit)
     metrics = _metrics(records)
+    years = bool(records.settlements)
     columns = (
         *_TEXTS,
+        *(("plan_year",) if years else ()),
         "shared",
         *(f"functional_{m}" for m in metrics),
         "capped",
@@ -70,6 +80,7 @@ def ledger_rows(records: LedgerRecords) -> tuple[tuple[str, ...], Iterator[list[
         "held",
         "amount",
     )
+    year_cell: list[object] = [None] if years else []
 
     def amount(units: int) -> str:
         return str(money.from_minor(units))
@@ -83,25 +94,43 @@ def ledger_rows(records: LedgerRecords) -> tuple[tuple[str, ...], Iterator[list[
             period = str(closed.month)
             for line in records.lines.get(closed.month, {}).values():
                 yield [
-                    period, LINE, None, line.member_id, line.team, amount(line.shared),
-                    *parts(line.functional), amount(line.capped), amount(line.total),
-                    amount(line.held), amount(line.paid_now),
+                    period, LINE, None, line.member_id, line.team, *year_cell,
+                    amount(line.shared), *parts(line.functional), amount(line.capped),
+                    amount(line.total), amount(line.held), amount(line.paid_now),
                 ]  # fmt: skip
             for c in records.corrections:
                 if c.carried_in == closed.month:
                     yield [
-                        period, CORRECTION, str(c.corrects), c.member_id, c.team,
+                        period, CORRECTION, str(c.corrects), c.member_id, c.team, *year_cell,
                         amount(c.shared), *parts(c.functional), amount(c.capped),
                         amount(c.total), amount(c.held), amount(c.paid),
                     ]  # fmt: skip
             for r in records.recoveries:
                 if r.month == closed.month and r.adjustment:
                     yield [
-                        period, CLAWBACK, None, r.member_id, r.team, None,
+                        period, CLAWBACK, None, r.member_id, r.team, *year_cell, None,
                         *([None] * len(metrics)), None, None, None, amount(r.adjustment),
+                    ]  # fmt: skip
+            for s in records.settlements:
+                if s.month == closed.month:
+                    yield [
+                        period, SETTLEMENT, None, s.member_id, s.team, s.plan_year, None,
+                        *([None] * len(metrics)), None, None, amount(s.held), amount(s.paid),
                     ]  # fmt: skip
 
     return columns, rows()
+
+
+def _settled(records: LedgerRecords) -> list[tuple[int, str, int, int, int]]:
+    """Each plan year the ledger settled: ``(year, month, held, paid, forfeited)``."""
+    months: dict[int, str] = {}
+    sums: dict[int, list[int]] = {}  # per plan year: held, paid
+    for s in records.settlements:
+        months.setdefault(s.plan_year, str(s.month))
+        found = sums.setdefault(s.plan_year, [0, 0])
+        found[0] += s.held
+        found[1] += s.paid
+    return [(year, months[year], held, paid, held - paid) for year, (held, paid) in sums.items()]
 
 
 def _left(records: LedgerRecords) -> dict[str, tuple[str, int]]:
@@ -175,6 +204,29 @@ def _document(shown: str, records: LedgerRecords | None) -> dict[str, Any]:
             for r in records.recoveries
         ],
         "rows": [dict(zip(columns, row, strict=True)) for row in rows],
+        **_settlements_document(records.settlements, amount),
+    }
+
+
+def _settlements_document(
+    settlements: Sequence[RecordedSettlement], amount: Callable[[int], str]
+) -> dict[str, Any]:
+    """The recorded settlements, each with its plan year (nothing when none is recorded)."""
+    if not settlements:
+        return {}
+    return {
+        "settlements": [
+            {
+                "period": str(s.month),
+                "plan_year": s.plan_year,
+                "member_id": s.member_id,
+                "team": s.team,
+                "held": amount(s.held),
+                "status": s.status,
+                "paid": amount(s.paid),
+            }
+            for s in settlements
+        ]
     }
 
 
@@ -223,6 +275,11 @@ def _table(shown: str, records: LedgerRecords | None) -> str:
         "claw-back (below zero: overpayments deducted; above zero: overpayments carried to "
         "later payments).",
     ]
+    for year, month, held, paid, forfeited in _settled(records):
+        out.append(
+            f"Plan year {year} settled with {month}: held back {money.format(held)} {code}, "
+            f"paid {money.format(paid)}, forfeited {money.format(forfeited)}."
+        )
     left = _left(records)
     if left:
         named = ", ".join(f"{m} {money.format(units)}" for m, (_, units) in left.items())
@@ -252,11 +309,20 @@ def closing_text(plan: Plan, shown: str, close: MonthClose) -> str:
         if corrected
         else ""
     )
+    settled = ""
+    if close.settlements:
+        year = close.settlements[0].plan_year
+        held = sum(s.held for s in close.settlements)
+        paid = sum(s.paid for s in close.settlements)
+        settled = (
+            f"; it settled plan year {year}'s holdback: {money.format(paid)} {code} paid, "
+            f"{money.format(held - paid)} forfeited"
+        )
     return (
         f"closed {closed.month} in {shown}: {money.format(closed.paid)} {code} paid, "
         f"{len(close.lines):,} members' lines recorded (lines {money.format(lines)}, "
         f"corrections {money.format(corrections)}, claw-back {money.format(clawback)})"
-        f"{carried}\n"
+        f"{carried}{settled}\n"
         f"results digest {closed.results_digest} (the manifest.json of `jointbonus run "
         f"PLAN --out DIR` for this run has it); {following}\n"
     )

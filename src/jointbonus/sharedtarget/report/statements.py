@@ -68,6 +68,7 @@ from jointbonus.sharedtarget.report.pages import (
     plan_sentences,
 )
 from jointbonus.sharedtarget.report.transparency import render_transparency_report
+from jointbonus.sharedtarget.report.versions import version_sentences
 from jointbonus.sharedtarget.results import (
     Correction,
     Line,
@@ -284,6 +285,7 @@ def _statement(
         "",
         plan_sentences(result),
         "",
+        *version_sentences(result),
         "## Leavers",
         "",
         f"In this plan {leaver_rule(plan)}. {_leaver_applied(plan, member, lines)}",
@@ -579,6 +581,8 @@ def _held_back(result: Result, member: Member, lines: Sequence[Line]) -> list[st
         return []
     currency = plan.currency
     held = sum(currency.to_minor(line.held) for line in lines)
+    if result.several_years:
+        return _held_back_years(result, member, held)
     settlement = next(s for s in result.settlements() if s.member_id == member.id)
     outcome = {
         "paid": f"It is paid to you with the year-end settlement: {currency.format(held)} "
@@ -593,6 +597,39 @@ def _held_back(result: Result, member: Member, lines: Sequence[Line]) -> list[st
         f"This plan holds {percent_text(plan.holdback)} of every month's amount until the "
         f"plan year ends. Held back from you so far: **{currency.format(held)} "
         f"{currency.code}**. {outcome}",
+        "",
+    ]
+
+
+def _held_back_years(result: Result, member: Member, held: int) -> list[str]:
+    """The holdback paragraph of a statement in a plan of several plan years: what is held
+    back from each year is settled at that year's end."""
+    plan = result.plan
+    currency = plan.currency
+    code = currency.code
+    items = []
+    for settlement in result.settlements():
+        if settlement.member_id != member.id:
+            continue
+        amount = f"{currency.format(currency.to_minor(settlement.held))} {code}"
+        outcome = {
+            "paid": f"paid to you with the settlement at the end of {settlement.last}",
+            "forfeited": f"not paid: {md(settlement.reason)}",
+            "pending": f"settled at the end of {settlement.last}, if you are still in the plan "
+            "then",
+        }[settlement.status.value]
+        items.append(
+            f"- Plan year {settlement.year} ({settlement.first} to {settlement.last}): held back "
+            f"**{amount}**, {outcome}."
+        )
+    return [
+        "## Held back until the year end",
+        "",
+        f"This plan holds {percent_text(plan.holdback)} of every month's amount until the "
+        f"end of the month's plan year. Held back from you so far: **{currency.format(held)} "
+        f"{code}**.",
+        "",
+        *items,
         "",
     ]
 

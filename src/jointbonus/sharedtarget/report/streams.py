@@ -237,18 +237,28 @@ def _settlement_blocks(
 ) -> Iterator[tuple[Sequence[str], Sequence[str]]]:
     """Each member's settlement, ``block`` members at a time: heads and tails.
 
-    Members held back the same amount with the same outcome share a tail.
+    Members held back the same amount with the same outcome share a tail. In a
+    plan of several plan years, each year's settlements follow the year before's,
+    each with its member's head.
     """
-    made: dict[tuple[str, str, str], str] = {}
+    year = result.several_years
+    made: dict[tuple[int, str, str, str], str] = {}
     tails: list[str] = []
+    members = result.plan.members if year else ()
+    position_of = {member.id: position for position, member in enumerate(members)}
+    year_heads: list[str] = []
     for settlement in result.settlements():
-        key = (str(settlement.held), settlement.status.value, settlement.reason)
+        key = (settlement.year, str(settlement.held), settlement.status.value, settlement.reason)
         text = made.get(key)
         if text is None:
-            document = settlement_document(settlement)
+            document = settlement_document(settlement, year=year)
             del document["member_id"], document["team"]
             text = made[key] = _indented_tail(document)
         tails.append(text)
+        if year:
+            year_heads.append(heads[position_of[settlement.member_id]])
+    if year:
+        heads = year_heads
     for start in range(0, len(tails), block):
         yield heads[start : start + block], tails[start : start + block]
 

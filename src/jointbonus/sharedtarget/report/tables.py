@@ -30,6 +30,7 @@ from jointbonus.sharedtarget.report.documents import (
     number_text,
     shared_gated,
 )
+from jointbonus.sharedtarget.report.versions import versions_lines
 from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, realised_weights
 
 __all__ = ["render_calibration_table", "render_table"]
@@ -231,10 +232,13 @@ def _weighting_table(plan: Plan, calibration: Calibration, result: Result | None
 
 
 def _settlement_table(result: Result) -> str:
-    """The year-end settlement of held-back amounts, member by member."""
+    """The year-end settlement of held-back amounts, member by member (plan year by plan
+    year, with a column naming the year, in a plan of several plan years)."""
     currency = result.plan.currency
+    year = result.several_years
     rows = [
         (
+            *((f"{s.year} ({s.first} to {s.last})",) if year else ()),
             s.member_id,
             s.team,
             currency.format(currency.to_minor(s.held)),
@@ -244,12 +248,11 @@ def _settlement_table(result: Result) -> str:
         )
         for s in result.settlements()
     ]
-    table = tabulate(
-        rows,
-        headers=["Member", "Team", "Held back", "Settlement", "Paid", "Note"],
-        colalign=("left", "left", "right", "left", "right", "left"),
-        disable_numparse=True,
-    )
+    headers = ["Member", "Team", "Held back", "Settlement", "Paid", "Note"]
+    align: tuple[str, ...] = ("left", "left", "right", "left", "right", "left")
+    if year:
+        headers, align = ["Plan year", *headers], ("left", *align)
+    table = tabulate(rows, headers=headers, colalign=align, disable_numparse=True)
     share = percent_text(result.plan.holdback)
     return (
         f"Year-end settlement of held-back amounts ({share} of every line is held until the "
@@ -391,6 +394,7 @@ def render_table(result: Result) -> str:
                 *_goal_cells(m, len(goals)),
                 *((currency.format(m.capped),) if capped else ()),
                 currency.format(m.paid),
+                *((str(plan.version_of(m.month)),) if plan.versions else ()),
             )
             for m in result.months
         ],
@@ -407,12 +411,13 @@ def render_table(result: Result) -> str:
             *(goal.key for goal in goals),
             *(("Capped",) if capped else ()),
             "Paid",
+            *(("Version",) if plan.versions else ()),
         ],
         colalign=(
             "left",
             *("right",) * 4,
             "left",
-            *("right",) * (3 + len(goals) + capped),
+            *("right",) * (3 + len(goals) + capped + bool(plan.versions)),
         ),
         disable_numparse=True,
     )
@@ -424,6 +429,7 @@ def render_table(result: Result) -> str:
         "",
         _calibration_table(plan, result.calibration, result).rstrip("\n"),
         "",
+        *versions_lines(result),
         "Plan summary",
         summary,
         "",

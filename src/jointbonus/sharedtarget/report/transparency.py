@@ -42,6 +42,7 @@ from jointbonus.sharedtarget.report.pages import (
     plan_teams,
     scale_text,
 )
+from jointbonus.sharedtarget.report.versions import versions_lines
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, realised_weights
 
 __all__ = ["NAMED_LEFTOVERS", "render_transparency_report"]
@@ -228,6 +229,7 @@ def render_transparency_report(result: Result) -> str:
         f"- Leavers: {leaver_rule(plan)}",
         f"- Norm: {md(plan.norm.describe())}",
         "",
+        *versions_lines(result),
         "## Months",
         "",
     ]
@@ -235,8 +237,9 @@ def render_transparency_report(result: Result) -> str:
     out += md_table(
         ["Month", f"Target ({code})", "Target source", f"Actual ({code})", "Attainment",
          "Result", "Factor", f"{_pool_label(plan)} ({code})",
-         *((f"Capped ({code})",) if capped else ()), f"Paid ({code})"],
-        "lrlrrlrrr" + ("r" if capped else ""),
+         *((f"Capped ({code})",) if capped else ()), f"Paid ({code})",
+         *(("Version",) if plan.versions else ())],
+        "lrlrrlrrr" + ("r" if capped else "") + ("r" if plan.versions else ""),
         [
             (
                 str(m.month),
@@ -251,6 +254,7 @@ def render_transparency_report(result: Result) -> str:
                 _money(currency, m.pool),
                 *((currency.format(m.capped),) if capped else ()),
                 currency.format(m.paid),
+                *((str(plan.version_of(m.month)),) if plan.versions else ()),
             )
             for m in result.months
         ],
@@ -358,7 +362,46 @@ def render_transparency_report(result: Result) -> str:
         "Each member's statement shows their own months; the statements add up to the "
         "paid column above, to the minor unit.",
     ]
+    out += _holdback_years_section(result)
     return "\n".join(out) + "\n"
+
+
+def _holdback_years_section(result: Result) -> list[str]:
+    """What was held back in each plan year and how it was settled (a plan with a holdback
+    that runs over several plan years)."""
+    plan = result.plan
+    if not plan.holdback or not result.several_years:
+        return []
+    currency = plan.currency
+    code = currency.code
+    spans: dict[int, str] = {}
+    sums: dict[int, list[int]] = {}  # per plan year: held back, paid, forfeited, pending
+    for s in result.settlements():
+        spans.setdefault(s.year, f"{s.first} to {s.last}")
+        amounts = sums.setdefault(s.year, [0, 0, 0, 0])
+        held = currency.to_minor(s.held)
+        amounts[0] += held
+        amounts[{"paid": 1, "forfeited": 2, "pending": 3}[s.status.value]] += held
+    rows = [
+        (str(year), spans[year], *(currency.format(v) for v in amounts))
+        for year, amounts in sums.items()
+    ]
+    return [
+        "",
+        "## Held back, plan year by plan year",
+        "",
+        f"{percent_text(plan.holdback)} of every line is held back until the end of its "
+        "month's plan year (each run of 12 plan months from the start; a last, shorter year "
+        "ends with the plan), and paid then to those still in the plan; those who left "
+        "before forfeit it.",
+        "",
+        *md_table(
+            ["Plan year", "Months", f"Held back ({code})", f"Paid ({code})",
+             f"Forfeited ({code})", f"Pending ({code})"],
+            "llrrrr",
+            rows,
+        ),
+    ]  # fmt: skip
 
 
 def _corrections_section(result: Result) -> list[str]:

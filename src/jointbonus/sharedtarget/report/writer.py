@@ -249,6 +249,8 @@ def _write_months(result: Result, currency: Currency, handle: io.TextIOBase) -> 
         plan: Plan | None = result.plan
     else:
         columns, plan = MONTH_COLUMNS, None
+    if result.plan.versions:  # which version paid each month, after the month
+        columns, plan = ("period", "version", *columns[1:]), result.plan
     documents = (month_document(currency, m, plan) for m in result.months)
     rows = ([document[c] for c in columns] for document in documents)
     numbers = (*_MONTH_NUMBERS, "capped") if plan is not None else _MONTH_NUMBERS

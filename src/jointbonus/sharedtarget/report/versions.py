@@ -1,0 +1,116 @@
+"""The Markdown views of a plan's versions: which version paid each month, and why each is neutral.
+
+The JSON of them is :func:`~jointbonus.sharedtarget.report.documents.versions_document`.
+A plan without later versions shows none of this, so its outputs are the
+same as before versions existed. A plan with them shows, in the JSON, the
+tables and the transparency report, each version's months, curve, scale,
+weights and the evidence that the change was neutral: the cost it was
+neutral to (the budget for the first version; for a later one, what the
+version before was expected to cost in its months), its expected cost of
+its months, its residual and rounding bound.
+"""
+
+from __future__ import annotations
+
+from jointbonus.core.money import Currency
+from jointbonus.sharedtarget.plan import FundingStyle
+from jointbonus.sharedtarget.report.documents import (
+    minor_text,
+    number_text,
+    ratio_text,
+)
+from jointbonus.sharedtarget.report.pages import md
+from jointbonus.sharedtarget.results import Result
+from jointbonus.sharedtarget.versions import VersionCalibration
+
+__all__ = ["version_label", "version_sentences", "versions_lines"]
+
+
+def version_label(version: VersionCalibration) -> str:
+    """``2 (from 2026-07)``."""
+    return f"{version.number} (from {version.start})"
+
+
+def _months_text(version: VersionCalibration) -> str:
+    first, last = version.months[0], version.months[-1]
+    return str(first) if first == last else f"{first} to {last}"
+
+
+def versions_lines(result: Result) -> list[str]:
+    """The Markdown section on the plan's versions (none for a plan without versions)."""
+    if not result.versions:
+        return []
+    plan = result.plan
+    currency = plan.currency
+    code = currency.code
+    out = [
+        "## Plan versions",
+        "",
+        "The plan changed from a month on. Each month is paid by the version in force for "
+        "it. Each change is itself neutral: a later version is calibrated so that its "
+        "expected cost from its first month to the plan's end equals what the version "
+        "before was expected to cost in those months, so the year is still expected to "
+        "cost the budget.",
+        "",
+        f"| Version | Months | Curve | Scale | Shared weights | Neutral to ({code}) "
+        f"| Expected cost ({code}) | Residual ({code}) |",
+        "|---|---|---|--:|---|--:|--:|--:|",
+    ]
+    for version in result.versions:
+        design = version.design
+        calibration = version.calibration
+        weights = (
+            ", ".join(
+                f"{md(w.team)} {number_text(w.nominal)}"
+                + (f" (for {ratio_text(w.wanted)} expected)" if w.wanted is not None else "")
+                for w in calibration.weights
+            )
+            or "all shared"
+        )
+        scale = minor_text(currency, calibration.scale * currency.scale)
+        if design.funding is not FundingStyle.POOL:
+            scale = f"x {number_text(calibration.scale)}"
+        out.append(
+            f"| {version_label(version)} | {_months_text(version)} "
+            f"| {md(design.curve.describe())} | {scale} | {weights} "
+            f"| {_neutral_to(version, currency)} "
+            f"| {_expected(version, currency)} "
+            f"| {minor_text(currency, calibration.residual, 4)} |"
+        )
+    out.append("")
+    return out
+
+
+def _neutral_to(version: VersionCalibration, currency: Currency) -> str:
+    """What the version was calibrated to cost: the first over the year, a later one in its
+    months."""
+    amount = minor_text(currency, version.neutral_cost)
+    if version.number == 1:
+        return f"{amount} (the budget, over the whole plan)"
+    return f"{amount} (from {version.start} to the plan's end)"
+
+
+def _expected(version: VersionCalibration, currency: Currency) -> str:
+    """The version's expected cost of its months (the first's over the whole plan, too)."""
+    amount = minor_text(currency, version.expected_cost)
+    if version.number != 1:
+        return amount
+    whole = minor_text(currency, version.calibration.expected_cost)
+    return f"{amount} ({whole} over the whole plan)"
+
+
+def version_sentences(result: Result) -> list[str]:
+    """For a statement: which version paid which months (none for a plan without versions)."""
+    if not result.versions:
+        return []
+    parts = [
+        f"{_months_text(v)} by version {v.number} (curve: {md(v.design.curve.describe())})"
+        for v in result.versions
+    ]
+    return [
+        "## Plan versions",
+        "",
+        "The plan changed from a month on, each change neutral for the year's expected "
+        f"cost. Your months are paid: {'; '.join(parts)}.",
+        "",
+    ]
