@@ -31,6 +31,7 @@ from jointbonus import (
     calibrate,
 )
 from jointbonus.core.periods import plan_months
+from jointbonus.sharedtarget.calibration import _kink_at, _order_ties
 
 F = Fraction
 
@@ -450,3 +451,17 @@ def test_calibration_is_exact_under_a_hostile_decimal_context() -> None:
         hostile = calibrate(plan(budget="100.01"))
     assert hostile == expected
     assert hostile.residual == -1
+
+
+def test_kinks_a_float_cannot_tell_apart_are_put_in_exact_order():
+    """The capped cost's kinks are sorted by the nearest float of ``n / d``; two kinks whose
+    floats are equal are then put in exact order, so the sweep meets them as they come."""
+    above = (10**20 + 1, 10**20, 1, 1)  # just above 1: the same float as 1
+    at_one = (3, 3, 2, 2)
+    below = (10**20 - 1, 10**20, 3, 3)  # just below 1: the same float as 1
+    later = (2, 1, 4, 4)
+    kinks = [above, later, at_one, below]
+    kinks.sort(key=_kink_at)
+    assert _kink_at(above) == _kink_at(below) == 1.0
+    _order_ties(kinks)
+    assert kinks == [below, at_one, above, later]

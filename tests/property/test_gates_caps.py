@@ -29,9 +29,12 @@ from weighted import (
 
 from jointbonus import Line, MonthStatus, Plan, Result, pay
 from jointbonus.core.number import round_half_up
-from jointbonus.sharedtarget.calibration import scenario_outcomes
+from jointbonus.sharedtarget.calibration import Calibration, norm_outcome, scenario_outcomes
 from jointbonus.sharedtarget.pay.cost import month_cost
 from jointbonus.sharedtarget.pay.groups import frame_months
+from jointbonus.sharedtarget.pay.outcome import Terms
+from jointbonus.sharedtarget.pay.sharing import member_units
+from jointbonus.sharedtarget.plan import Neutrality
 from strategies import examples
 
 #: Plan months in a plan year: a per-year cap starts afresh every 12 months.
@@ -196,6 +199,93 @@ def test_yearly_capped_expected_cost_is_the_budget_within_the_rounding_bound(spe
     spec, plan, calibration = calibrated(spec)
     note(f"expected {calibration.expected_cost}, bound {calibration.rounding_bound}")
     assert abs(calibration.expected_cost - plan.budget.amount) <= calibration.rounding_bound
+
+
+def newton_scale(plan: Plan, calibration: Calibration) -> Fraction:
+    """The scale whose exact capped cost is the budget, found the slow way: each member's
+    exact amount at scale 1 (member by member, path by path, as fractions), capped per
+    month and per plan year, and Newton steps from below until the cost is the budget."""
+    frames = frame_months(plan).months
+    if calibration.neutrality is Neutrality.NORM_PATH:
+        paths = [[norm_outcome(plan, frame) for frame in frames]]
+    else:
+        table = [scenario_outcomes(plan, frame) for frame in frames]
+        count = len(plan.norm.sample)
+        paths = [[row[(p + j) % count] for j, row in enumerate(table)] for p in range(count)]
+    unit = Terms(Fraction(1), calibration.terms.weights)
+    # Per member (position): its exact amount at scale 1, month by month, on each path.
+    amounts = {}
+    for path in paths:
+        for frame, outcome in zip(frames, path, strict=True):
+            if (frame.index, outcome) not in amounts:
+                units = member_units(plan, frame, unit, outcome)
+                amounts[frame.index, outcome] = {
+                    position: units[group]
+                    for group, positions in enumerate(frame.groups.positions)
+                    for position in positions
+                }
+    # Per plan year, what each member's pay counts: all of it, or what is not held back
+    # where they leave before the year ends (they forfeit the rest).
+    keeps = {
+        start: {
+            position: 1 - plan.holdback if forfeits else Fraction(1)
+            for positions, forfeits in zip(
+                frames[start].groups.positions, frames[start].groups.forfeits, strict=True
+            )
+            for position in positions
+        }
+        for start in range(0, len(frames), YEAR)
+    }
+    caps = plan.functional.caps
+
+    def cost_and_slope(scale: Fraction) -> tuple[Fraction, Fraction]:
+        cost = slope = Fraction(0)
+        for path in paths:
+            for position in keeps[0]:
+                keep = Fraction(0)
+                year = year_slope = Fraction(0)
+                for frame, outcome in zip(frames, path, strict=True):
+                    if frame.index % YEAR == 0:  # a plan year ends: its cap starts afresh
+                        cost, slope = cost + keep * year, slope + keep * year_slope
+                        year = year_slope = Fraction(0)
+                        keep = keeps[frame.index][position]
+                    unit_amount = amounts[frame.index, outcome][position]
+                    amount = unit_amount * scale
+                    if caps.per_month is not None and amount >= caps.per_month:
+                        year += caps.per_month
+                    else:
+                        year += amount
+                        year_slope += unit_amount
+                    if caps.per_year is not None and year >= caps.per_year:
+                        year, year_slope = Fraction(caps.per_year), Fraction(0)
+                cost, slope = cost + keep * year, slope + keep * year_slope
+        return cost / len(paths), slope / len(paths)
+
+    scale = Fraction(0)
+    while True:
+        cost, slope = cost_and_slope(scale)
+        if cost == plan.budget.amount:
+            return scale
+        assert slope > 0, "the caps keep the cost below the budget"
+        scale += (plan.budget.amount - cost) / slope
+
+
+@given(weighted_specs(caps=True, holding=True))
+def test_capped_scale_is_the_one_newton_steps_on_member_costs_find(spec):
+    """The scale found over the sorted kinks of the capped cost is the one Newton steps on
+    every member's exact, capped amounts find."""
+    spec, plan, calibration = calibrated(spec)
+    note(f"scale {calibration.scale}")
+    assert calibration.scale == newton_scale(plan, calibration)
+
+
+@examples(2)
+@given(weighted_specs(per_year=True, holding=True))
+def test_yearly_capped_scale_is_the_one_newton_steps_on_member_costs_find(spec):
+    """The same with a yearly cap, over plans that cross a plan year."""
+    spec, plan, calibration = calibrated(spec)
+    note(f"scale {calibration.scale}")
+    assert calibration.scale == newton_scale(plan, calibration)
 
 
 @examples(2)

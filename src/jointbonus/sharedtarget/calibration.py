@@ -33,10 +33,11 @@ both are linear in the scale, so the scale stays exact.
 then reads the history as whole plan years: path ``p`` takes historical month
 ``(p + j) mod H`` for plan month ``j``, so every month still sees each
 historical month exactly once, and a per-year cap sees a real run of months.
-The scale solving ``expected cost = budget`` on the exact (unrounded, capped)
-cost is found by Newton steps from below, which end exactly on a piecewise
-linear concave function; if the caps keep the cost below the budget at any
-scale, calibration says so.
+The exact (unrounded, capped) cost is piecewise linear and concave in the
+scale: the scale solving ``expected cost = budget`` is found by sweeping its
+kinks in order to the segment that reaches the budget, and solving the line
+there; if the caps keep the cost below the budget at any scale, calibration
+says so.
 
 A plan that would pay nothing at historical performance cannot be calibrated:
 :func:`calibrate` raises :class:`~jointbonus.errors.CalibrationError` saying
@@ -280,7 +281,6 @@ def calibrate_framed(
             unit=unit,
             paths=paths,
             budget=Fraction(budget),
-            slope_at_zero=neutral_unit * minor,
         )
     else:
         scale = Fraction(budget, minor) / neutral_unit
@@ -393,93 +393,167 @@ def _capped_scale(
     unit: Terms,
     paths: Sequence[Sequence[Outcome]],
     budget: Fraction,
-    slope_at_zero: Fraction,
 ) -> Fraction:
-    """The scale whose exact capped cost, averaged over ``paths``, equals ``budget``.
+    """The least scale whose exact capped cost, averaged over ``paths``, is ``budget``.
 
-    The cost ``C(s)`` is a sum of ``min(cap, ...)`` of terms linear in ``s``:
-    piecewise linear, concave and non-decreasing, with ``C(0) = 0``. Newton
-    steps from ``s = budget / C'(0)`` (where ``C(s) <= budget``) stay at or
-    below the root, and each either lands on it or crosses a kink, so they
-    end exactly after finitely many steps.
+    The cost ``C(s)`` adds up, weighted by members, one term per pay group,
+    path and plan year: ``min(year cap, sum over the year's months of
+    min(month cap, a x s))``, ``a`` the group's amount in the month at scale 1.
+    It is piecewise linear, concave and non-decreasing, with ``C(0) = 0``. Its
+    kinks are where a month's amount reaches the monthly cap and where a
+    year's total reaches the yearly cap; between two of them ``C(s) = A + B x
+    s``. Swept in order, the kinks lead to the first segment whose end costs
+    the budget or more, and the root is ``(budget - A) / B`` there, exactly.
     """
     caps = plan.functional.caps
-    # Each path's per-group amounts at scale 1, month by month, as whole numbers over
-    # one common denominator, so that the steps below are integer arithmetic. A group's
-    # amount is its team's rate times its whole-number value (pay.sharing.team_rates).
+    # Each group's amount at scale 1 in each (month, outcome), as a whole number over one
+    # common denominator: its team's rate times its whole-number value (team_rates).
     rates: dict[tuple[int, Outcome], list[Fraction]] = {}
     for path in paths:
         for j, (frame, outcome) in enumerate(zip(frames, path, strict=True)):
             if (j, outcome) not in rates:
                 rates[j, outcome] = team_rates(plan, frame, unit, outcome)
     common = lcm(1, *(r.denominator for found in rates.values() for r in found))
+    whole = {key: [int(r * common) for r in found] for key, found in rates.items()}
     values = [member_values(plan, frame) for frame in frames]
-    whole = {}
-    for (j, outcome), found in rates.items():
-        team_whole = [int(r * common) for r in found]
-        teams = frames[j].groups.teams  # a member's team can change from a month on
-        whole[j, outcome] = [team_whole[t] * v for v, t in zip(values[j], teams, strict=True)]
-    per_path = [[whole[j, outcome] for j, outcome in enumerate(path)] for path in paths]
     # Each plan year's weight of each group: its count, less the holdback where its
-    # members leave before that year ends (what they forfeit is never paid).
-    years = plan_years(len(frames))
-    year_weights = [
+    # members leave before that year ends (what they forfeit is never paid); whole
+    # numbers too, over one common denominator.
+    spans = plan_years(len(frames))
+    kept = [
         [
             count * (1 - plan.holdback if plan.holdback and forfeits else 1)
             for count, forfeits in zip(
                 frames[year[0]].groups.counts, frames[year[0]].groups.forfeits, strict=True
             )
         ]
-        for year in years
+        for year in spans
     ]
+    per = lcm(1, *(Fraction(w).denominator for weights in kept for w in weights))
+    year_weights = [[int(w * per) for w in weights] for weights in kept]
+    month_cap = caps.per_month * common if caps.per_month is not None else None
+    year_cap = caps.per_year * common if caps.per_year is not None else None
 
-    def cost_and_slope(scale: Fraction) -> tuple[Fraction, Fraction]:
-        # Amounts in units of 1 / (common x q) for a scale p / q.
-        p, q = scale.numerator, scale.denominator
-        month_cap = caps.per_month * common * q if caps.per_month is not None else None
-        year_cap = caps.per_year * common * q if caps.per_year is not None else None
-        cost = Fraction(0)
-        slope = Fraction(0)
-        for weights, months in zip(year_weights, years, strict=True):
-            for k, weight in enumerate(weights):
-                if not weight:
-                    continue
-                group_cost = 0
-                group_slope = 0
-                for rows in per_path:
-                    year = 0
-                    year_slope = 0
-                    for row in rows[months.start : months.stop]:
-                        amount = row[k] * p
-                        if month_cap is not None and amount >= month_cap:
-                            year += month_cap
-                        else:
-                            year += amount
-                            year_slope += row[k]
-                    if year_cap is not None and year >= year_cap:
-                        year, year_slope = year_cap, 0
-                    group_cost += year
-                    group_slope += year_slope
-                cost += weight * Fraction(group_cost, common * q)
-                slope += weight * Fraction(group_slope, common)
-        return cost / len(per_path), slope / len(per_path)
+    # Below, the cost is counted x common x per x paths, so that A and B are whole.
+    # The slope at 0, and the kinks: where months of an amount reach the monthly cap
+    # (the total weight of such months, by amount), and where a year reaches the
+    # yearly cap: (s = n / d, what A gains, what B loses).
+    slope = 0
+    months: dict[int, int] = {}
+    years: list[tuple[int, int, int, int]] = []
+    if year_cap is None:
+        # Without a yearly cap every month stands alone: a month's amounts depend on its
+        # outcome and the groups' teams and values, gathered with their weights.
+        seen = Counter((j, outcome) for path in paths for j, outcome in enumerate(path))
+        alike: list[dict[tuple[int, int], int]] = []
+        for weights, span in zip(year_weights, spans, strict=True):
+            for j in span:
+                weighed: dict[tuple[int, int], int] = {}
+                for weight, value, team in zip(
+                    weights, values[j], frames[j].groups.teams, strict=True
+                ):
+                    if weight and value:
+                        weighed[team, value] = weighed.get((team, value), 0) + weight
+                alike.append(weighed)
+        for (j, outcome), times in seen.items():
+            team_whole = whole[j, outcome]
+            for (team, value), weight in alike[j].items():
+                amount = team_whole[team] * value
+                if amount:
+                    slope += weight * times * amount
+                    if month_cap is not None:
+                        months[amount] = months.get(amount, 0) + weight * times
+    else:
+        amounts = {
+            (j, outcome): [
+                team_whole[t] * v for v, t in zip(values[j], frames[j].groups.teams, strict=True)
+            ]
+            for (j, outcome), team_whole in whole.items()
+        }
+        terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
+        for path in paths:
+            for weights, span in zip(year_weights, spans, strict=True):
+                columns = [amounts[j, path[j]] for j in span]
+                for weight, year in zip(weights, zip(*columns, strict=True), strict=True):
+                    if weight:
+                        terms[year] = terms.get(year, 0) + weight
+        for year, weight in terms.items():
+            paid = sorted(filter(None, year), reverse=True)
+            slope += weight * sum(paid)
+            _year_kinks(paid, weight, month_cap, year_cap, months=months, years=years)
+    kinks = years
+    if month_cap is not None:  # months reach it at s = month_cap / amount
+        cap = month_cap
+        kinks += ((cap, amount, weight * cap, weight * amount) for amount, weight in months.items())
+    kinks.sort(key=_kink_at)
+    _order_ties(kinks)
 
-    scale = budget / slope_at_zero
-    for _ in range(10_000):
-        cost, slope = cost_and_slope(scale)
-        if cost == budget:
-            return scale
-        if slope == 0:
+    # The budget likewise, as a fraction whose terms are whole: cost = budget at
+    # (reached + slope x s) x below = above.
+    target = budget * common * per * len(paths)
+    above, below = target.numerator, target.denominator
+    reached = 0
+    for n, d, rise, fall in kinks:
+        if (reached * d + slope * n) * below >= above * d:
+            break
+        reached += rise
+        slope -= fall
+    else:
+        if not slope:
+            cost = Fraction(reached, common * per * len(paths))
             raise CalibrationError(
                 f"cannot calibrate '{plan.name}': its caps keep the expected cost at or below "
                 f"{plan.currency.format(int(cost))}, short of the budget "
                 f"{plan.currency.format(int(budget))}, at any scale. Raise or remove the caps "
                 "(caps.per_month, caps.per_year) or lower the budget"
             )
-        scale += (budget - cost) / slope
-    raise CalibrationError(  # pragma: no cover - each step crosses a kink; there are few
-        f"cannot calibrate '{plan.name}': the capped cost did not settle on the budget"
-    )
+    return Fraction(above - reached * below, slope * below)
+
+
+def _year_kinks(
+    amounts: Sequence[int],
+    weight: int,
+    month_cap: int | None,
+    year_cap: int,
+    *,
+    months: dict[int, int],
+    years: list[tuple[int, int, int, int]],
+) -> None:
+    """The kinks of one year's term, ``amounts`` its months' amounts at scale 1, largest
+    first: months reaching the monthly cap (into ``months``), until the year's total
+    reaches the yearly cap (into ``years``)."""
+    free = sum(amounts)
+    left = year_cap  # the yearly cap less the months already at the monthly cap
+    for amount in amounts:
+        # Until this month reaches the monthly cap, the year's total is cap - left + free x s:
+        # it reaches the yearly cap at s = left / free, if that comes first.
+        if month_cap is None or left * amount <= month_cap * free:
+            years.append((left, free, weight * left, weight * free))
+            return
+        months[amount] = months.get(amount, 0) + weight
+        left -= month_cap
+        free -= amount
+
+
+def _kink_at(kink: tuple[int, int, int, int]) -> float:
+    """Where a kink is, ``n / d``, as the nearest float: in order, but for equal floats."""
+    return kink[0] / kink[1]
+
+
+def _order_ties(kinks: list[tuple[int, int, int, int]]) -> None:
+    """Put kinks sorted by :func:`_kink_at` in exact order: a quotient of integers is
+    rounded to the nearest float, which keeps order but may make two kinks equal."""
+    at = [_kink_at(kink) for kink in kinks]
+    start = 0
+    for end in range(1, len(kinks) + 1):
+        if end == len(kinks) or at[end] != at[start]:
+            if end - start > 1:
+                kinks[start:end] = sorted(kinks[start:end], key=_exact_at)
+            start = end
+
+
+def _exact_at(kink: tuple[int, int, int, int]) -> Fraction:
+    return Fraction(kink[0], kink[1])
 
 
 def _path_costs(

@@ -239,11 +239,10 @@ def share_parts(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     else:
         parts = _line_parts(plan, frame, terms, outcome, teams)
     counts = frame.groups.counts
-    earned = sum(
-        share.total(count)
-        for part in parts
-        for share, count in zip(part.shares, counts, strict=True)
-    )
+    # Each part is shared out whole (a pool by largest remainder, or the sum of its lines),
+    # unless nobody is eligible for a pool: then nothing is shared out.
+    pooled = plan.funding is FundingStyle.POOL
+    earned = sum(part.pool for part in parts) if frame.eligible or not pooled else 0
     totals = tuple(
         month_totals(shares, count)
         for shares, count in zip(zip(*(p.shares for p in parts), strict=True), counts, strict=True)
