@@ -295,8 +295,9 @@ def calibration_step(result: Result, money: Money) -> Step:
     if calibration.calibrated and plan.functional.caps.any:
         scale_how = (
             f"solved so that the cost after the caps, over {caps_costing(plan, calibration)}, "
-            f"is the budget {budget} on average (the caps make the cost concave in the scale: "
-            "found exactly by Newton steps)"
+            f"is the budget {budget} on average (the caps make that cost "
+            "piecewise linear and concave in the scale: solved exactly on the segment between "
+            "the scales where a cap starts to bind that reaches the budget)"
         )
     elif calibration.calibrated:
         scale_how = f"budget / unit cost = {budget} / {money.major(unit_cost, 6)}"
