@@ -211,16 +211,17 @@ class Member:
         again: the values are taken as they are.
         """
         member = object.__new__(cls)
-        set_field = object.__setattr__  # a frozen value: each field is set once, here
-        set_field(member, "id", id)
-        set_field(member, "team", team)
-        set_field(member, "start", start)
-        set_field(member, "end", end)
-        set_field(member, "fte", fte)
-        set_field(member, "salary", salary)
-        set_field(member, "target_bonus", target_bonus)
-        set_field(member, "fte_units", fte_units)
-        set_field(member, "changes", ())
+        # A frozen value: each field is set once, here, by its slot's own setter (a
+        # loader makes 100,000 members; object.__setattr__ looks each slot up by name).
+        _SET_ID(member, id)
+        _SET_TEAM(member, team)
+        _SET_START(member, start)
+        _SET_END(member, end)
+        _SET_FTE(member, fte)
+        _SET_SALARY(member, salary)
+        _SET_TARGET_BONUS(member, target_bonus)
+        _SET_FTE_UNITS(member, fte_units)
+        _SET_CHANGES(member, ())
         return member
 
     @classmethod
@@ -332,6 +333,33 @@ class Member:
                 last = after.start - timedelta(days=1)
                 return f"away from {first.isoformat()} to {last.isoformat()} (no roster row)"
         return "away (no roster row)"
+
+
+#: The setter of each of Member's slots, for :meth:`Member.checked`.
+(
+    _SET_ID,
+    _SET_TEAM,
+    _SET_START,
+    _SET_END,
+    _SET_FTE,
+    _SET_SALARY,
+    _SET_TARGET_BONUS,
+    _SET_FTE_UNITS,
+    _SET_CHANGES,
+) = (
+    vars(Member)[name].__set__
+    for name in (
+        "id",
+        "team",
+        "start",
+        "end",
+        "fte",
+        "salary",
+        "target_bonus",
+        "fte_units",
+        "changes",
+    )
+)
 
 
 def overlaps(rows: Sequence[Member]) -> list[tuple[int, int]]:

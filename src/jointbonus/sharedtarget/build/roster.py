@@ -24,6 +24,7 @@ given) when it has several.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -57,13 +58,28 @@ def roster(
     places: dict[str, list[int]] = {}
     for place, member in enumerate(members):
         places.setdefault(member.id, []).append(place)
-    payable: dict[Decimal, bool] = {}  # amount -> fits the currency; a roster repeats amounts
+    # Amount -> whether it fits the currency. A roster repeats a few amounts: each is
+    # checked once, as first met (row by row, salary then target bonus).
+    payable: dict[Decimal, bool] = {}
+    if currency is not None:
+        amounts = zip(map(_salary_of, members), map(_bonus_of, members), strict=True)
+        for amount in dict.fromkeys(itertools.chain.from_iterable(amounts)):
+            if amount is not None:
+                payable[amount] = _fits(currency, amount)
+    unfit = {amount for amount, fits in payable.items() if not fits}
     for place, member in enumerate(members):
+        salary, bonus = member.salary, member.target_bonus
+        if (
+            (not team_names or member.team in team_names)
+            and not (needs_salary and salary is None)
+            and not (needs_bonus and bonus is None)
+            and not (unfit and (salary in unfit or bonus in unfit))
+        ):
+            continue  # nothing to say of this row: most rows of a roster
         member_id = member.id
         name = f"member {member_id}" if len(places[member_id]) == 1 else f"members[{place}]"
         if team_names and member.team not in team_names:
             checks.add(f"{name} team", member.team, f"one of {', '.join(teams)}")
-        salary, bonus = member.salary, member.target_bonus
         if needs_salary and salary is None:
             checks.add(f"{name} salary", None, "a salary (the pool splits by salary)")
         if needs_bonus and bonus is None:
@@ -77,10 +93,7 @@ def roster(
         for label, amount in (("salary", salary), ("target_bonus", bonus)):
             if amount is None:
                 continue
-            fits = payable.get(amount)
-            if fits is None:
-                fits = payable[amount] = _fits(currency, amount)
-            if not fits:
+            if not payable[amount]:
                 checks.add(
                     f"{name} {label}",
                     str(amount),
@@ -144,6 +157,10 @@ def _changes_hold(
 
 def _id_of(member: Member) -> str:
     return member.id
+
+
+_salary_of = operator.attrgetter("salary")
+_bonus_of = operator.attrgetter("target_bonus")
 
 
 def _fits(currency: Currency, amount: Decimal) -> bool:
