@@ -32,6 +32,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 __all__ = [
     "FORMULA_TRIGGERS",
@@ -39,6 +40,7 @@ __all__ = [
     "csv_line",
     "csv_text",
     "escape_formula",
+    "escape_formulas",
     "number_cell",
     "unescape_formula",
 ]
@@ -55,6 +57,21 @@ _ESCAPED = (*FORMULA_TRIGGERS, "'")
 def escape_formula(text: str) -> str:
     """``text`` as a text cell a spreadsheet cannot run: see the module docstring."""
     return f"'{text}" if text.startswith(_ESCAPED) else text
+
+
+def escape_formulas(texts: Sequence[str]) -> list[str]:
+    """:func:`escape_formula` of each of ``texts``, in order.
+
+    A column of a roster (100,000 member ids) rarely holds a cell to escape:
+    whether any does is asked of the whole column at once, and the cells are
+    escaped one by one only if so.
+
+    >>> escape_formulas(["A-1", "B-2"]), escape_formulas(["A-1", "-2"])
+    (['A-1', 'B-2'], ['A-1', "'-2"])
+    """
+    if any(map(str.startswith, texts, repeat(_ESCAPED))):
+        return [escape_formula(text) for text in texts]
+    return list(texts)
 
 
 def unescape_formula(text: str) -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
+from itertools import repeat
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -38,6 +39,7 @@ __all__ = [
     "nested_text",
     "render_json",
     "string_text",
+    "string_texts",
 ]
 
 #: Spaces per level of :func:`render_json`.
@@ -72,7 +74,7 @@ def nested_text(value: Any, level: int) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        if any(not isinstance(key, str) for key in value):  # json's own conversions
+        if not all(map(isinstance, value, repeat(str))):  # json's own conversions
             return _indented(value, level)
         opening, between, closing, flat = _levels(level)
         if _flat(value.values()):
@@ -119,7 +121,7 @@ def _levels(level: int) -> tuple[str, str, str, json.JSONEncoder]:
 
 def _flat(values: Iterable[Any]) -> bool:
     """Whether none of ``values`` is an object or a list."""
-    return not any(isinstance(item, _CONTAINERS) for item in values)
+    return not any(map(isinstance, values, repeat(_CONTAINERS)))
 
 
 def string_text(text: str) -> str:
@@ -131,6 +133,11 @@ def string_text(text: str) -> str:
     interpreter has it), so the text is the same.
     """
     return encode_basestring(text)
+
+
+def string_texts(texts: Iterable[str]) -> list[str]:
+    """:func:`string_text` of each of ``texts``, in order (a column escaped in one pass)."""
+    return list(map(encode_basestring, texts))
 
 
 def compact_text(value: Any) -> str:

@@ -79,8 +79,7 @@ def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | No
     groups = maker.frame.groups
     last: list[tuple[int, tuple[int, ...], int]] = []
     earlier: dict[int, list[tuple[int, tuple[int, ...], int]]] = {}
-    for group, count in enumerate(groups.counts):
-        runs = pay.slices(group, count)
+    for group, runs in enumerate(pay.all_slices(groups.counts)):
         last.append(runs[-1])
         if len(runs) > 1:
             earlier[group] = runs[:-1]
@@ -163,17 +162,17 @@ class _Maker:
         weight = self._weights.get(units)
         if weight is None:
             weight = self._weights[units] = Fraction(units, FTE_SCALE * self._days_in_month)
-        return LineFigures(
-            days=cohort.days[month.index],
-            weight=weight,
-            shared=shared,
-            functional=tuple((self.goals[g].metric, functional[g]) for g in own),
-            capped=cut,
-            total=total,
-            held=held_back(plan, total),
-            status=status,
-            reason=self._reason(cohort, team, shared, functional, cut),
-            standing=cohort.reasons[month.index],
+        return LineFigures.made(
+            cohort.days[month.index],  # days
+            weight,
+            shared,
+            tuple((self.goals[g].metric, functional[g]) for g in own),  # functional
+            cut,  # capped
+            total,
+            held_back(plan, total),  # held
+            status,
+            self._reason(cohort, team, shared, functional, cut),  # reason
+            cohort.reasons[month.index],  # standing
         )
 
     def _reason(

@@ -24,6 +24,7 @@ and the calibration's historical paths all use.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from operator import attrgetter
 
 from jointbonus.core.money import GroupShare
 from jointbonus.core.periods import YEAR
@@ -56,9 +57,12 @@ def share_runs(shares: Sequence[GroupShare], count: int) -> list[tuple[int, tupl
     leftover unit of a part are its first ``bumped``, so the amounts change
     only at those counts.
     """
-    ends = sorted({s.bumped for s in shares if 0 < s.bumped < count})
+    ends = sorted({bumped for bumped in map(_bumped, shares) if 0 < bumped < count})
     ends.append(count)
-    return [(end, tuple(s.share(end - 1) for s in shares)) for end in ends]
+    return [(end, tuple([s.share(end - 1) for s in shares])) for end in ends]
+
+
+_bumped = attrgetter("bumped")
 
 
 def merge_runs(first: Runs, second: Runs, combine: Callable[[int, int], int]) -> Runs:

@@ -110,20 +110,16 @@ class MonthPay:
         last ends at ``count``, the group's size. Most groups are one run.
         """
         shares = [part.shares[group] for part in self.parts]
-        amounts = share_runs(shares, count)
-        cut = self.cuts.get(group)
-        if cut is None:
-            return [(end, parts, 0) for end, parts in amounts]
-        result = []
-        i = j = 0
-        while i < len(amounts) and j < len(cut):
-            end = min(amounts[i][0], cut[j][0])
-            result.append((end, amounts[i][1], cut[j][1]))
-            if amounts[i][0] == end:
-                i += 1
-            if cut[j][0] == end:
-                j += 1
-        return result
+        return _slices(shares, count, self.cuts.get(group))
+
+    def all_slices(self, counts: Sequence[int]) -> list[list[tuple[int, tuple[int, ...], int]]]:
+        """:meth:`slices` of every group, in group order; ``counts`` are their sizes."""
+        cuts = self.cuts
+        columns = zip(*(part.shares for part in self.parts), strict=True)
+        return [
+            _slices(shares, count, cuts.get(group))
+            for group, (shares, count) in enumerate(zip(columns, counts, strict=True))
+        ]
 
     def paid_runs(self, group: int) -> Runs:
         """What each member of ``group`` is owed for the month (parts less the cut), as runs."""
@@ -145,6 +141,26 @@ class MonthPay:
         """Add what every member is owed for the month to ``year_to_date``."""
         for group in range(len(self.totals)):
             year_to_date.add(group, self.paid_runs(group))
+
+
+def _slices(
+    shares: Sequence[GroupShare], count: int, cut: Runs | None
+) -> list[tuple[int, tuple[int, ...], int]]:
+    """A group's runs paid alike (:meth:`MonthPay.slices`), from its share of each part and
+    what the caps cut from its members (``None``: nothing)."""
+    amounts = share_runs(shares, count)
+    if cut is None:
+        return [(end, parts, 0) for end, parts in amounts]
+    result = []
+    i = j = 0
+    while i < len(amounts) and j < len(cut):
+        end = min(amounts[i][0], cut[j][0])
+        result.append((end, amounts[i][1], cut[j][1]))
+        if amounts[i][0] == end:
+            i += 1
+        if cut[j][0] == end:
+            j += 1
+    return result
 
 
 def _less(amount: int, cut: int) -> int:

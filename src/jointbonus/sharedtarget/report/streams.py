@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any, Protocol, overload
 
 from jointbonus.io.files import write_text
-from jointbonus.io.render import compact_text, nested_text, string_text
+from jointbonus.io.render import compact_text, nested_text, string_text, string_texts
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.corrections import ledger_sections
 from jointbonus.sharedtarget.report.documents import (
@@ -128,9 +128,11 @@ def iter_jsonl(result: Result, *, block: int = BLOCK) -> Iterator[str]:
 
 
 def _jsonl_pieces(result: Result, block: int) -> Iterator[str]:
+    members = result.plan.members
+    teams = {team: string_text(team) for team in {m.team for m in members}}
     heads = [
-        f'{{"member_id":{string_text(member.id)},"team":{string_text(member.team)},'
-        for member in result.plan.members
+        f'{{"member_id":{member_id},"team":{teams[member.team]},'
+        for member_id, member in zip(string_texts([m.id for m in members]), members, strict=True)
     ]
     for block_heads, tails in _line_blocks(result, heads, _compact_tail, block):
         yield _interleaved(block_heads, tails)
@@ -193,10 +195,11 @@ def _indented_heads(plan: Plan) -> list[str]:
     Each begins with the comma and indent that separate it from the item
     before (:data:`_NEXT_ITEM`), which the list's first item drops.
     """
+    members = plan.members
+    teams = {team: string_text(team) for team in {m.team for m in members}}
     return [
-        f'{_NEXT_ITEM}{{\n      "member_id": {string_text(member.id)},\n'
-        f'      "team": {string_text(member.team)},\n'
-        for member in plan.members
+        f'{_NEXT_ITEM}{{\n      "member_id": {member_id},\n      "team": {teams[member.team]},\n'
+        for member_id, member in zip(string_texts([m.id for m in members]), members, strict=True)
     ]
 
 

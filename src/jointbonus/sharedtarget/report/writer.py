@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from jointbonus.core.money import Currency
-from jointbonus.io.cells import csv_line, csv_text, escape_formula
+from jointbonus.io.cells import csv_line, csv_text, escape_formula, escape_formulas
 from jointbonus.io.files import staged_folder, write_text
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.corrections import (
@@ -114,7 +114,7 @@ def _line_rows(result: Result) -> Iterator[str]:
 
 def _row_text(document: dict[str, Any], columns: Sequence[str]) -> str:
     """A line's cells after ``member_id,team,``, as CSV text ending in a newline."""
-    cells = ["" if document.get(column) is None else str(document[column]) for column in columns]
+    cells = ["" if value is None else str(value) for value in map(document.get, columns)]
     cells[-1] = escape_formula(cells[-1])  # the reason: the one text cell made here
     if _NEEDS_QUOTES.search(cells[-1]) is None:
         return ",".join(cells) + "\n"
@@ -123,14 +123,35 @@ def _row_text(document: dict[str, Any], columns: Sequence[str]) -> str:
 
 def _heads(plan: Plan) -> list[str]:
     """Each member's ``id,team,`` text: roster text cells, escaped (jointbonus.io.cells)."""
-    return [
-        f"{member_id},{team},"
-        if member_id and team and _NEEDS_QUOTES.search(member_id + team) is None
-        else _csv_text((member_id, team))[:-1] + ","
-        for member_id, team in (
-            (escape_formula(m.id), escape_formula(m.team)) for m in plan.members
-        )
-    ]
+    members = plan.members
+    return head_cells([m.id for m in members], [m.team for m in members])
+
+
+def head_cells(ids: Sequence[str], teams: Sequence[str]) -> list[str]:
+    """:func:`head_cell` of each member id and team, in order.
+
+    A roster has a handful of teams, each escaped once; its ids are escaped
+    as one column (:func:`~jointbonus.io.cells.escape_formulas`) and asked
+    once whether any needs quotes, which few rosters have. If one does, each
+    member's cells are made by :func:`head_cell`.
+    """
+    cells = escape_formulas(ids)
+    team_cells = {team: escape_formula(team) for team in set(teams)}
+    if (
+        all(cells)
+        and all(team_cells.values())
+        and _NEEDS_QUOTES.search("".join((*cells, *team_cells.values()))) is None
+    ):
+        return [f"{cell},{team_cells[team]}," for cell, team in zip(cells, teams, strict=True)]
+    return [head_cell(member_id, team) for member_id, team in zip(ids, teams, strict=True)]
+
+
+def head_cell(member_id: str, team: str) -> str:
+    """A member's ``id,team,`` text: both escaped, quoted as the csv module quotes them."""
+    member_id, team = escape_formula(member_id), escape_formula(team)
+    if member_id and team and _NEEDS_QUOTES.search(member_id + team) is None:
+        return f"{member_id},{team},"
+    return _csv_text((member_id, team))[:-1] + ","
 
 
 def write_results(result: Result, folder: str | Path, *, statements: bool = False) -> list[Path]:
