@@ -36,6 +36,7 @@ from jointbonus.sharedtarget.pay.outcome import Outcome
 from jointbonus.sharedtarget.pay.sharing import held_back
 from jointbonus.sharedtarget.report.exports import payroll_rows
 from jointbonus.sharedtarget.report.tables import render_table
+from jointbonus.sharedtarget.report.transparency import render_transparency_report
 from jointbonus.sharedtarget.report.writer import lines_csv
 from jointbonus.sharedtarget.results import SettlementStatus
 
@@ -104,6 +105,22 @@ def test_the_cost_to_date_leaves_out_what_leavers_forfeit() -> None:
     assert result.summary.paid_to_date == earned - forfeited
     assert result.summary.held_to_date == sum(m.held for m in result.months)
     assert result.summary.forfeited_to_date == forfeited
+
+
+def test_the_transparency_report_takes_what_leavers_forfeit_off_the_teams_paid_column() -> None:
+    result = run(plan())
+    table = render_transparency_report(result).split("## Paid by team")[1].split("\n\n")[1]
+    rows = {row.split(" | ")[0].strip("| *"): row.split(" | ")[-1].strip("| *") for row in
+            table.splitlines()[2:]}  # fmt: skip
+    teams = sum(Decimal(rows[team].replace(",", "")) for team in ("sales", "marketing"))
+    assert Decimal(rows["All"].replace(",", "")) == teams  # what the statements add up to
+    forfeited = Decimal(result.summary.forfeited_to_date) / 100
+    assert rows["Less held back and forfeited by leavers"] == f"-{forfeited:.2f}"
+    assert (
+        Decimal(rows["Cost to date"]) * 100
+        == result.summary.paid_to_date
+        == (teams * 100 - result.summary.forfeited_to_date)
+    )
 
 
 def test_settlements_wait_while_a_month_is_pending() -> None:

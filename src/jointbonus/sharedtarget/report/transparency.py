@@ -374,9 +374,9 @@ def render_transparency_report(result: Result) -> str:
         team_rows = [
             (md(team), f"{count:,}", currency.format(paid)) for team, (count, paid) in teams.items()
         ]
-        team_rows.append(
-            ("**All**", f"**{len(plan.members):,}**", f"**{currency.format(s.paid_to_date)}**")
-        )
+        paid = sum(paid for _, paid in teams.values())
+        team_rows.append(("**All**", f"**{len(plan.members):,}**", f"**{currency.format(paid)}**"))
+        team_rows += _forfeited_rows(result, 1)
         out += md_table(["Team", "Members", f"Paid to date ({code})"], "lrr", team_rows)
     out += [
         "",
@@ -654,6 +654,22 @@ def _weighting_section(result: Result) -> list[str]:
     ]
 
 
+def _forfeited_rows(result: Result, between: int) -> list[tuple[str, ...]]:
+    """Below the teams' paid column, where leavers forfeited held-back amounts: what they
+    forfeited and the cost to date (the plan summary's paid to date), which the lines'
+    totals exceed by it. ``between`` is the number of columns between Members and Paid."""
+    summary = result.summary
+    if not summary.forfeited_to_date:
+        return []
+    currency = result.plan.currency
+    blank = ("",) * between
+    return [
+        ("Less held back and forfeited by leavers", "", *blank,
+         currency.format(-summary.forfeited_to_date)),
+        ("**Cost to date**", "", *blank, f"**{currency.format(summary.paid_to_date)}**"),
+    ]  # fmt: skip
+
+
 def _team_parts_table(result: Result, teams: dict[str, tuple[int, int]]) -> list[str]:
     """What each team earned from the shared goal and its own goals, the cuts, and was paid."""
     plan = result.plan
@@ -694,9 +710,10 @@ def _team_parts_table(result: Result, teams: dict[str, tuple[int, int]]) -> list
             *((f"**{currency.format(total[0])}**", f"**{currency.format(total[1])}**")
               if weighted else ()),
             *((f"**{currency.format(total[2])}**",) if capped else ()),
-            f"**{currency.format(result.summary.paid_to_date)}**",
+            f"**{currency.format(sum(paid for _, paid in teams.values()))}**",
         )
     )  # fmt: skip
+    rows += _forfeited_rows(result, 2 * weighted + capped)
     headers = [
         "Team",
         "Members",
