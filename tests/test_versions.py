@@ -349,6 +349,11 @@ def test_simulate_shows_what_the_versions_paid(capsys: pytest.CaptureFixture[str
     given = document["given_paid"]
     assert given["paid"] == str(currency.from_minor(result.summary.paid_to_date))
     assert document["expected_cost"] == minor_text(currency, result.summary.expected_cost)
+    assert main(["simulate", str(REORG), "--years", "200"]) == 0
+    table = capsys.readouterr().out
+    assert f"Paid, fixed ({currency.code})" in table
+    assert currency.format(result.summary.paid_to_date) in table
+    assert "Curve from 2026-07   linear" in table
 
 
 def test_calibrate_shows_every_versions_calibration(

@@ -135,8 +135,8 @@ def render_calibration_markdown(
     """``jointbonus calibrate --format markdown``: the plan and its calibration, and, for a
     plan with later versions, every version's (``versions``)."""
     parts = [f"# {markdown_text(plan.name)}", "", *_calibration_sections(plan, calibration)]
-    if versions:
-        parts += ["", *versions_lines(plan, versions)]
+    if versions:  # the section ends with its blank line
+        parts += ["", *versions_lines(plan, versions)[:-1]]
     return "\n".join(parts) + "\n"
 
 
