@@ -4,7 +4,8 @@
 with a second version from July 2026: a steeper linear shared curve, a
 steeper curve for marketing's goal and marketing wanting 60% of its expected
 bonus from the shared target. The tests check that the change is neutral,
-that each month is paid by its version and says so, that a plan file's
+that each month is paid by its version and says so, that the cost risk
+costs each month by its version, that a plan file's
 mistakes in ``[[versions]]`` are located, and that a plan without versions
 shows nothing of them.
 """
@@ -15,6 +16,7 @@ import csv
 import io
 import json
 import shutil
+from collections import Counter
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -26,14 +28,18 @@ from jointbonus import (
     Plan,
     PlanError,
     Result,
+    RiskMethod,
     VersionSpec,
     build_plan,
+    cost_risk,
     load_plan,
+    pay,
     run,
+    scenario_month_costs,
 )
 from jointbonus.cli import main
 from jointbonus.sharedtarget.explain import explain
-from jointbonus.sharedtarget.report.documents import result_document
+from jointbonus.sharedtarget.report.documents import minor_text, result_document
 from jointbonus.sharedtarget.report.statements import render_statement
 from jointbonus.sharedtarget.report.tables import render_table
 from jointbonus.sharedtarget.report.transparency import render_transparency_report
@@ -288,3 +294,103 @@ def test_the_command_line_runs_the_example(
     bad = _with_versions(tmp_path, '[[versions]]\nfrom = "2026-13"\n')
     assert main(["run", str(bad)]) == 2
     assert "versions[0].from" in capsys.readouterr().err
+
+
+# -- the cost risk: each month by the version in force for it --------------------------
+
+
+def table_mean(table: Counter[int]) -> Fraction:
+    return Fraction(sum(cost * count for cost, count in table.items()), sum(table.values()))
+
+
+def test_the_cost_risk_costs_each_month_by_its_version(reorg: Result) -> None:
+    plan, first = reorg.plan, reorg.calibration
+    tables = scenario_month_costs(plan, first)
+    expected = {
+        e.month: e.expected_cost
+        for version in reorg.versions
+        for e in version.calibration.months
+        if e.month in version.months
+    }
+    months = [m.month for m in plan.months]
+    # Each month's table is the version in force's: its mean is that version's expected cost.
+    assert [table_mean(t) for t in tables] == [expected[m] for m in months]
+    assert sum(map(table_mean, tables)) == reorg.summary.expected_cost
+
+
+def test_the_year_given_the_months_paid_starts_from_what_the_versions_paid(
+    reorg: Result,
+) -> None:
+    plan = reorg.plan
+    risk = cost_risk(plan, reorg.calibration, years=200)
+    given_paid = risk.given_paid
+    assert given_paid is not None
+    # Months 7 to 10 were paid by version 2: costed by version 1 they would be more.
+    assert given_paid.paid == pay(plan, reorg.calibration).summary.paid_to_date
+    assert given_paid.paid == reorg.summary.paid_to_date
+    assert risk.expected_cost == reorg.summary.expected_cost
+    second = reorg.versions[1]
+    assert given_paid.method is RiskMethod.EXACT
+    assert set(given_paid.drawn_months) <= set(second.months)
+    pending = sum(
+        (e.expected_cost for e in second.calibration.months if e.month in given_paid.drawn_months),
+        Fraction(0),
+    )
+    assert given_paid.mean == given_paid.paid + pending
+    # The versions already calibrated give the same risk.
+    assert cost_risk(plan, reorg.calibration, years=200, versions=reorg.versions) == risk
+
+
+def test_simulate_shows_what_the_versions_paid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", str(REORG), "--years", "200", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)["risk"]
+    result = run(load_plan(REORG))
+    currency = result.plan.currency
+    given = document["given_paid"]
+    assert given["paid"] == str(currency.from_minor(result.summary.paid_to_date))
+    assert document["expected_cost"] == minor_text(currency, result.summary.expected_cost)
+    assert main(["simulate", str(REORG), "--years", "200"]) == 0
+    table = capsys.readouterr().out
+    assert f"Paid, fixed ({currency.code})" in table
+    assert currency.format(result.summary.paid_to_date) in table
+    assert "Curve from 2026-07   linear" in table
+
+
+def test_calibrate_shows_every_versions_calibration(
+    reorg: Result, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["calibrate", str(REORG), "--format", "json"]) == 0
+    calibrated = json.loads(capsys.readouterr().out)
+    assert main(["run", str(REORG), "--format", "json"]) == 0
+    paid = json.loads(capsys.readouterr().out)
+    # The one versions document, as `run` gives it.
+    assert calibrated["versions"] == paid["versions"]
+    assert [v["version"] for v in calibrated["versions"]] == [1, 2]
+    second = calibrated["versions"][1]
+    assert second["months"] == [str(m) for m in reorg.versions[1].months]
+    assert "linear" in second["curve"]
+    assert second["calibration"]["within_bound"] is True
+
+    assert main(["calibrate", str(REORG), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["version"] for r in rows] == ["1"] * 6 + ["2"] * 6
+    july = next(r for r in rows if r["period"] == "2026-07")
+    second_july = next(e for e in reorg.versions[1].calibration.months if str(e.month) == "2026-07")
+    assert july["expected_cost"] == minor_text(reorg.plan.currency, second_july.expected_cost)
+
+    year = minor_text(reorg.plan.currency, reorg.summary.expected_cost)
+    for shown in ("table", "markdown"):
+        assert main(["calibrate", str(REORG), "--format", shown]) == 0
+        text = capsys.readouterr().out
+        assert "## Plan versions" in text
+        assert "| 2 (from 2026-07) | 2026-07 to 2026-12 | linear" in text
+        assert f"each month by the version in force for it: {year} USD" in text
+
+
+def test_calibrate_shows_no_versions_for_a_plan_without_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for shown in ("table", "markdown", "csv", "json"):
+        assert main(["calibrate", str(UNCHANGED), "--format", shown]) == 0
+        text = capsys.readouterr().out
+        assert "version" not in text.lower()

@@ -8,6 +8,7 @@ not from the library. Only the scales come from the calibration.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from fractions import Fraction
 
@@ -22,16 +23,26 @@ from jointbonus import (
     Neutrality,
     Plan,
     Result,
+    RiskMethod,
     VersionCalibration,
     VersionSpec,
     build_plan,
+    cost_risk,
     pay,
     run,
+    scenario_month_costs,
 )
 from jointbonus.sharedtarget.engine import pay_framed
 from jointbonus.sharedtarget.versioned import pay_versions
-from jointbonus.sharedtarget.versions import calibrate_versions
-from strategies import VersionedSpec, curve_specs, examples, versioned_specs
+from jointbonus.sharedtarget.versions import calibrate_versions, plan_expected_cost
+from strategies import (
+    CurveSpec,
+    VersionedSpec,
+    curve_specs,
+    examples,
+    fixed_point,
+    versioned_specs,
+)
 
 
 def calibrated_versions(plan: Plan) -> tuple[VersionCalibration, ...]:
@@ -202,3 +213,51 @@ def test_a_later_version_gets_the_expected_split_it_wants(spec, data):
         if team.goals and weight.expected is not None:
             note(f"{team.name}: nominal {weight.nominal}, wanted {weight.wanted}")
             assert weight.expected == Fraction(team.expected_shared_split)
+
+
+@st.composite
+def step_versioned_specs(draw: st.DrawFn) -> VersionedSpec:
+    """A versioned plan whose every version pays a step curve (threshold 80% to 120%,
+    payout 0.25 to 3), so that the cost risk of its year is counted exactly."""
+    spec = draw(versioned_specs())
+    steps = [
+        CurveSpec(
+            "step",
+            fixed_point(draw(st.integers(80, 120), label="threshold"), 2),
+            fixed_point(draw(st.integers(25, 300), label="payout"), 2),
+        )
+        for _ in range(len(spec.starts) + 1)
+    ]
+    return replace(spec, plan=replace(spec.plan, curve=steps[0]), curves=tuple(steps[1:]))
+
+
+def table_mean(table: Counter[int]) -> Fraction:
+    return Fraction(sum(cost * count for cost, count in table.items()), sum(table.values()))
+
+
+@examples(2)
+@given(step_versioned_specs(), st.sampled_from(["0", "0.2"]))
+def test_the_cost_risk_costs_each_month_by_the_version_in_force(spec, holdback):
+    """The exact year's mean is the versioned plan's expected cost, each month's table is
+    the version in force's (read from the generated starts), and the year given the months
+    paid starts from what the versions paid: the plan summary's cost to date."""
+    plan = build_plan(**spec.plan.kwargs(), versions=spec.versions(), holdback=holdback)
+    versions = calibrated_versions(plan)
+    first = versions[0].calibration
+    summary = pay_versions(plan, pay_framed, versions=versions).summary
+    risk = cost_risk(plan, first, method="exact", versions=versions)
+    assert risk.year.method is RiskMethod.EXACT
+    assert risk.year.mean == risk.expected_cost == plan_expected_cost(versions)
+    assert risk.expected_cost == summary.expected_cost
+    for index, table in enumerate(scenario_month_costs(plan, first)):
+        version = versions[governing(spec, index)]
+        month = plan.months[index].month
+        expected = next(e for e in version.calibration.months if e.month == month)
+        assert table_mean(table) == expected.expected_cost
+    if risk.given_paid is None:
+        assert summary.months_paid == 0
+        return
+    note(f"paid {risk.given_paid.paid}, summary {summary.paid_to_date}")
+    assert risk.given_paid.paid == summary.paid_to_date
+    assert len(risk.given_paid.paid_months) == summary.months_paid
+    assert risk.given_paid.minimum >= risk.given_paid.paid

@@ -38,6 +38,7 @@ from jointbonus.sharedtarget.plots import matplotlib_version, write_pictures
 from jointbonus.sharedtarget.report.documents import (
     calibration_document,
     plan_document,
+    versions_document,
     weighting_document,
 )
 from jointbonus.sharedtarget.report.exports import (
@@ -66,6 +67,7 @@ from jointbonus.sharedtarget.results import Result
 from jointbonus.sharedtarget.risk import cost_risk
 from jointbonus.sharedtarget.schema import PlanFile
 from jointbonus.sharedtarget.targets import assess_targets, propose_targets, uplift_for_hit_rate
+from jointbonus.sharedtarget.versions import calibrate_versions
 
 __all__ = [
     "COMMANDS",
@@ -227,20 +229,23 @@ def _calibrate(arguments: argparse.Namespace) -> str:
     """``jointbonus calibrate`` in the chosen format."""
     plan = load_plan(arguments.plan)
     calibration = calibrate(plan)
+    # A plan with later versions: every version's calibration, each change neutral.
+    versions = calibrate_versions(plan, calibration) if plan.versions else ()
     if arguments.format == "json":
         document = {
             "plan": plan_document(plan),
             "calibration": calibration_document(plan, calibration),
+            **({"versions": versions_document(plan, versions)} if versions else {}),
         }
         if plan.weighted:  # each team's nominal, wanted and expected shared weight
             document["weighting"] = weighting_document(plan, calibration)
         return render_json(document)
     if arguments.format == "csv":
-        return calibration_csv(plan, calibration)
+        return calibration_csv(plan, calibration, versions)
     if arguments.format == "markdown":
-        return render_calibration_markdown(plan, calibration)
+        return render_calibration_markdown(plan, calibration, versions)
 
-    return render_calibration_table(plan, calibration)
+    return render_calibration_table(plan, calibration, versions)
 
 
 def _simulate(arguments: argparse.Namespace) -> str:

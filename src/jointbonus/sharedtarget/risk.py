@@ -12,6 +12,14 @@ assumption: real months are correlated (a weak market depresses several in a
 row), so the true spread of a year may be wider than shown. The mean does not
 depend on it: it is the calibration's expected cost either way.
 
+**Versions.** A plan that changes from a month on
+(:mod:`jointbonus.sharedtarget.versions`) costs each month by the version in
+force for it: that version's design (curve, split, goals, gates, caps), its
+framing of the month and its calibration's scale and weights, in the month
+tables and in the months already paid alike. The mean is then the plan's
+expected cost, each version's of the months it governs (what ``run``'s plan
+summary reports).
+
 **Two methods, one answer.**
 
 * ``exact``: the distribution of the year's total is built month by month,
@@ -83,6 +91,12 @@ from jointbonus.sharedtarget.pay.groups import Framed
 from jointbonus.sharedtarget.pay.outcome import actual_attainments, outcome_at
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.versions import (
+    VersionCalibration,
+    calibrate_versions,
+    plan_expected_cost,
+    spans,
+)
 
 __all__ = [
     "DEFAULT_EXCEED",
@@ -138,16 +152,55 @@ def scenario_month_costs(
     minor units after rounding; the counts of a month add up to the number of
     historical scenarios. Computed once per distinct outcome (the payout
     factors of the shared and functional goals together, after gates).
+    ``framed`` is ``plan``'s months framed, when already made.
+
+    A plan with later versions takes ``calibration`` as its first version's and
+    costs each month by the version in force for it (``framed`` then frames the
+    first version's months; a later version's are framed by its own design).
 
     Every distribution in this module is built from these tables, so when the
     way a scenario is paid changes, this is the one function to change.
     """
     _refuse_yearly_caps(plan)
-    if framed is None:
-        _, costers = calibrated_months(plan, calibration)
-    else:
-        costers = tuple(MonthCoster(plan, frame, calibration.terms) for frame in framed.months)
-    return _tables(plan, costers)
+    costed, _ = _month_costers(plan, calibration, None, framed)
+    return _tables(costed)
+
+
+Costed = tuple[Plan, MonthCoster]
+"""One plan month to cost: the design of the version in force for it, and its coster."""
+
+
+def _month_costers(
+    plan: Plan,
+    calibration: Calibration,
+    versions: tuple[VersionCalibration, ...] | None,
+    framed: Framed | None = None,
+) -> tuple[tuple[Costed, ...], Fraction]:
+    """Each plan month's design and coster, by the version in force for it at that version's
+    terms, and the plan's expected cost (each version's of the months it governs).
+
+    ``calibration`` is the first version's; ``versions`` every version's when already
+    made; ``framed`` the first version's months framed when already made.
+    """
+    if not plan.versions:
+        if framed is None:
+            _, costers = calibrated_months(plan, calibration)
+        else:
+            costers = tuple(MonthCoster(plan, frame, calibration.terms) for frame in framed.months)
+        return tuple((plan, coster) for coster in costers), calibration.expected_cost
+    if versions is None:
+        versions = calibrate_versions(plan, calibration)
+    costed: list[Costed] = []
+    for version, months in zip(versions, spans(plan), strict=True):
+        design = version.design
+        if version.number == 1 and framed is not None:
+            terms = version.calibration.terms
+            costers = tuple(MonthCoster(design, framed.months[j], terms) for j in months)
+        else:
+            _, every = calibrated_months(design, version.calibration)
+            costers = every[months.start : months.stop]
+        costed.extend((design, coster) for coster in costers)
+    return tuple(costed), plan_expected_cost(versions)
 
 
 def _refuse_yearly_caps(plan: Plan) -> None:
@@ -161,26 +214,26 @@ def _refuse_yearly_caps(plan: Plan) -> None:
         )
 
 
-def _tables(plan: Plan, costers: Sequence[MonthCoster]) -> tuple[Counter[int], ...]:
-    """:func:`scenario_month_costs`, from each month's coster."""
+def _tables(costed: Sequence[Costed]) -> tuple[Counter[int], ...]:
+    """:func:`scenario_month_costs`, from each month's design and coster."""
     tables = []
-    for coster in costers:
+    for design, coster in costed:
         costs: Counter[int] = Counter()
-        for outcome, count in Counter(scenario_outcomes(plan, coster.frame)).items():
+        for outcome, count in Counter(scenario_outcomes(design, coster.frame)).items():
             costs[coster.cost(outcome).paid] += count
         tables.append(costs)
     return tuple(tables)
 
 
-def _paid_months(plan: Plan, costers: Sequence[MonthCoster]) -> list[int | None]:
+def _paid_months(costed: Sequence[Costed]) -> list[int | None]:
     """What each plan month with its actuals costs (``None`` for a pending month): what
     its lines pay, less what members who leave before the year ends forfeit of the
-    holdback, as the month tables count it."""
+    holdback, as the month tables count it (by the version in force for it)."""
     paid: list[int | None] = []
-    for coster in costers:
-        attainments = actual_attainments(plan, coster.frame.plan_month, coster.frame.index)
+    for design, coster in costed:
+        attainments = actual_attainments(design, coster.frame.plan_month, coster.frame.index)
         paid.append(
-            None if attainments is None else coster.cost(outcome_at(plan, *attainments)).paid
+            None if attainments is None else coster.cost(outcome_at(design, *attainments)).paid
         )
     return paid
 
@@ -286,7 +339,8 @@ class CostRisk:
     budget: int
     """The neutral budget, minor units."""
     expected_cost: Fraction
-    """The calibration's expected cost, minor units: the mean of :attr:`year`."""
+    """The calibration's expected cost, minor units: the mean of :attr:`year`. With later
+    versions, the plan's: each version's expected cost of the months it governs."""
     scenarios: int
     """Historical months in the norm's sample."""
     percentiles: tuple[Fraction, ...]
@@ -497,10 +551,14 @@ def cost_risk(
     seed: int = DEFAULT_SEED,
     exceed: Setting | Iterable[Setting] = DEFAULT_EXCEED,
     percentiles: Setting | Iterable[Setting] = DEFAULT_PERCENTILES,
+    versions: tuple[VersionCalibration, ...] | None = None,
 ) -> CostRisk:
     """The distribution of the plan year's cost under the historical norm.
 
-    ``calibration`` defaults to :func:`~jointbonus.calibrate` of the plan.
+    ``calibration`` defaults to :func:`~jointbonus.calibrate` of the plan. A plan
+    with later versions takes it as its first version's and costs each month by
+    the version in force for it; ``versions`` is every version's calibration
+    when already made (a result's :attr:`~jointbonus.Result.versions`).
     ``method`` is ``"auto"`` (exact when small enough, else a bootstrap),
     ``"exact"`` or ``"bootstrap"``; ``years`` and ``seed`` set the bootstrap.
     ``exceed`` lists shares over budget (0.1 is 10% over) and ``percentiles``
@@ -510,9 +568,9 @@ def cost_risk(
     _refuse_yearly_caps(plan)
     if calibration is None:
         calibration = calibrate_framed(plan, frame_plan(plan))
-    framed, costers = calibrated_months(plan, calibration)
-    tables = _tables(plan, costers)
-    months = tuple(frame.plan_month.month for frame in framed.months)
+    costed, expected_cost = _month_costers(plan, calibration, versions)
+    tables = _tables(costed)
+    months = tuple(coster.frame.plan_month.month for _, coster in costed)
     year = _distribution(
         tables,
         drawn_months=months,
@@ -525,7 +583,7 @@ def cost_risk(
 
     given_paid = None
     if any(m.actual is not None for m in plan.months):
-        paid_months = _paid_months(plan, costers)
+        paid_months = _paid_months(costed)
         pending = [paid is None for paid in paid_months]
         given_paid = _distribution(
             [table for table, p in zip(tables, pending, strict=True) if p],
@@ -538,7 +596,7 @@ def cost_risk(
         )
     return CostRisk(
         budget=plan.budget.amount,
-        expected_cost=calibration.expected_cost,
+        expected_cost=expected_cost,
         scenarios=len(plan.norm.sample),
         percentiles=percents,
         exceed=shares,

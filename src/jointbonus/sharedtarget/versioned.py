@@ -23,6 +23,7 @@ from jointbonus.sharedtarget.versions import (
     VersionCalibration,
     calibrate_versions,
     designs,
+    plan_expected_cost,
     spans,
 )
 
@@ -75,7 +76,7 @@ def _summary(
     )
     return PlanSummary(
         budget=plan.budget.amount,
-        expected_cost=sum((v.expected_cost for v in versions), Fraction(0)),
+        expected_cost=plan_expected_cost(versions),
         paid_to_date=paid_to_date,
         expected_to_date=expected_to_date,
         variance_to_date=paid_to_date - expected_to_date,

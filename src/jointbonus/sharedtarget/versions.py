@@ -56,6 +56,7 @@ __all__ = [
     "calibrate_versions",
     "designs",
     "governed_frames",
+    "plan_expected_cost",
     "spans",
     "version_at",
 ]
@@ -89,6 +90,12 @@ class VersionCalibration:
         return sum(
             (e.expected_cost for e in self.calibration.months if e.month in governed), Fraction(0)
         )
+
+
+def plan_expected_cost(versions: tuple[VersionCalibration, ...]) -> Fraction:
+    """The plan's expected cost, minor units after rounding: each version's of the months
+    it governs (each month's expected cost by the version in force for it)."""
+    return sum((v.expected_cost for v in versions), Fraction(0))
 
 
 def spans(plan: Plan) -> list[range]:

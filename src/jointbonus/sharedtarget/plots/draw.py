@@ -287,13 +287,14 @@ def write_pictures(
     """Write :data:`PICTURE_FILES` for ``result`` into ``folder``, all or nothing.
 
     ``risk`` defaults to :func:`~jointbonus.cost_risk` of the plan at the
-    result's calibration with its default settings (the figures of
-    ``jointbonus simulate PLAN``). Returns the paths written. Raises
-    :class:`MissingExtraError` before computing anything when matplotlib is
-    not installed.
+    result's calibration (every version's, for a plan with versions) with its
+    default settings (the figures of ``jointbonus simulate PLAN``). Returns the
+    paths written. Raises :class:`MissingExtraError` before computing anything
+    when matplotlib is not installed.
     """
     matplotlib_version()
-    risk = cost_risk(result.plan, result.calibration) if risk is None else risk
+    if risk is None:  # each month by the version in force for it, as the result paid it
+        risk = cost_risk(result.plan, result.calibration, versions=result.versions or None)
     pictures = {
         CURVE_FILE: draw_curve(curve_picture(result)),
         ATTAINMENT_FILE: draw_attainment(attainment_picture(result)),

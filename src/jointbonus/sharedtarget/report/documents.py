@@ -37,6 +37,7 @@ from jointbonus.sharedtarget.results import (
     Settlement,
     realised_weights,
 )
+from jointbonus.sharedtarget.versions import VersionCalibration
 
 __all__ = [
     "LINE_COLUMNS",
@@ -634,7 +635,7 @@ def head_document(result: Result) -> dict[str, Any]:
     return {
         "plan": plan_document(plan),
         "calibration": calibration_document(plan, result.calibration),
-        **({"versions": versions_document(result)} if result.versions else {}),
+        **({"versions": versions_document(plan, result.versions)} if result.versions else {}),
         **(
             {"weighting": weighting_document(plan, result.calibration, result)}
             if plan.weighted
@@ -648,11 +649,12 @@ def head_document(result: Result) -> dict[str, Any]:
     }
 
 
-def versions_document(result: Result) -> list[dict[str, Any]]:
-    """Each version as JSON-ready data: its months, design, calibration and neutrality."""
-    currency = result.plan.currency
+def versions_document(plan: Plan, versions: tuple[VersionCalibration, ...]) -> list[dict[str, Any]]:
+    """Each version of ``plan`` as JSON-ready data: its months, design, calibration and
+    neutrality (``jointbonus run`` and ``jointbonus calibrate`` alike)."""
+    currency = plan.currency
     documents = []
-    for version in result.versions:
+    for version in versions:
         design = version.design
         documents.append(
             {

@@ -32,7 +32,9 @@ from jointbonus.sharedtarget.report.documents import (
     result_document,
     weighting_document,
 )
+from jointbonus.sharedtarget.report.versions import versions_lines
 from jointbonus.sharedtarget.results import Result
+from jointbonus.sharedtarget.versions import VersionCalibration
 
 __all__ = [
     "CALIBRATION_COLUMNS",
@@ -127,20 +129,43 @@ def _calibration_sections(
     ]
 
 
-def render_calibration_markdown(plan: Plan, calibration: Calibration) -> str:
-    """``jointbonus calibrate --format markdown``: the plan and its calibration."""
+def render_calibration_markdown(
+    plan: Plan, calibration: Calibration, versions: tuple[VersionCalibration, ...] = ()
+) -> str:
+    """``jointbonus calibrate --format markdown``: the plan and its calibration, and, for a
+    plan with later versions, every version's (``versions``)."""
     parts = [f"# {markdown_text(plan.name)}", "", *_calibration_sections(plan, calibration)]
+    if versions:  # the section ends with its blank line
+        parts += ["", *versions_lines(plan, versions)[:-1]]
     return "\n".join(parts) + "\n"
 
 
-def calibration_csv(plan: Plan, calibration: Calibration) -> str:
-    """``jointbonus calibrate --format csv``: a line per month (:data:`CALIBRATION_COLUMNS`)."""
-    document = calibration_document(plan, calibration)
-    return csv_text(
-        CALIBRATION_COLUMNS,
-        ([m[c] for c in CALIBRATION_COLUMNS] for m in document["months"]),
-        CALIBRATION_COLUMNS[1:],
-    )
+def calibration_csv(
+    plan: Plan, calibration: Calibration, versions: tuple[VersionCalibration, ...] = ()
+) -> str:
+    """``jointbonus calibrate --format csv``: a line per month (:data:`CALIBRATION_COLUMNS`).
+
+    A plan with later versions (``versions``, the first's calibration first) gives
+    each month by the version in force for it, from that version's calibration,
+    with the version's number first.
+    """
+    if not versions:
+        document = calibration_document(plan, calibration)
+        return csv_text(
+            CALIBRATION_COLUMNS,
+            ([m[c] for c in CALIBRATION_COLUMNS] for m in document["months"]),
+            CALIBRATION_COLUMNS[1:],
+        )
+    rows = []
+    for version in versions:
+        governed = {str(month) for month in version.months}
+        document = calibration_document(version.design, version.calibration)
+        rows += [
+            [version.number, *(m[c] for c in CALIBRATION_COLUMNS)]
+            for m in document["months"]
+            if m["period"] in governed
+        ]
+    return csv_text(("version", *CALIBRATION_COLUMNS), rows, ("version", *CALIBRATION_COLUMNS[1:]))
 
 
 def render_result_markdown(result: Result) -> str:

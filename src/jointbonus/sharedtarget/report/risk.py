@@ -108,6 +108,8 @@ def render_risk_table(plan: Plan, risk: CostRisk) -> str:
         [
             ("Plan", plan.name),
             ("Curve", plan.curve.describe()),
+            # A plan with versions: each month is costed by the version in force for it.
+            *((f"Curve from {v.start}", v.design.curve.describe()) for v in plan.versions),
             ("Norm", plan.norm.describe()),
             (f"Budget ({c})", f"{currency.format(risk.budget)}  ({plan.budget.source})"),
             (f"Expected cost ({c})", money(risk.expected_cost)),

@@ -32,6 +32,7 @@ from jointbonus.sharedtarget.report.documents import (
 )
 from jointbonus.sharedtarget.report.versions import versions_lines
 from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, realised_weights
+from jointbonus.sharedtarget.versions import VersionCalibration
 
 __all__ = ["render_calibration_table", "render_table"]
 
@@ -51,9 +52,19 @@ def _factor(value: Fraction | None) -> str:
     return "" if value is None else decimal_text(value, 4)
 
 
-def render_calibration_table(plan: Plan, calibration: Calibration) -> str:
-    """The calibration for people: the scale, the budget, and the evidence."""
-    return _calibration_table(plan, calibration, None)
+def render_calibration_table(
+    plan: Plan, calibration: Calibration, versions: tuple[VersionCalibration, ...] = ()
+) -> str:
+    """The calibration for people: the scale, the budget, and the evidence.
+
+    ``calibration`` is the first version's; ``versions`` every version's, for a
+    plan with later versions (:func:`~jointbonus.sharedtarget.versions.calibrate_versions`):
+    each is shown after the first's, as ``jointbonus run`` shows them.
+    """
+    table = _calibration_table(plan, calibration, None)
+    if not versions:
+        return table
+    return "\n".join([table, *versions_lines(plan, versions)])
 
 
 def _calibration_table(plan: Plan, calibration: Calibration, result: Result | None) -> str:
@@ -433,7 +444,7 @@ def render_table(result: Result) -> str:
         "",
         _calibration_table(plan, result.calibration, result).rstrip("\n"),
         "",
-        *versions_lines(result),
+        *versions_lines(plan, result.versions),
         "Plan summary",
         summary,
         "",

@@ -250,7 +250,7 @@ def render_transparency_report(result: Result) -> str:
         f"- Leavers: {leaver_rule(plan)}",
         f"- Norm: {md(plan.norm.describe())}",
         "",
-        *versions_lines(result),
+        *versions_lines(plan, result.versions),
         "## Months",
         "",
     ]

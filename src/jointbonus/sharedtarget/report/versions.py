@@ -13,7 +13,7 @@ its months, its residual and rounding bound.
 from __future__ import annotations
 
 from jointbonus.core.money import Currency
-from jointbonus.sharedtarget.plan import FundingStyle
+from jointbonus.sharedtarget.plan import FundingStyle, Plan
 from jointbonus.sharedtarget.report.documents import (
     minor_text,
     number_text,
@@ -21,7 +21,7 @@ from jointbonus.sharedtarget.report.documents import (
 )
 from jointbonus.sharedtarget.report.pages import md
 from jointbonus.sharedtarget.results import Result
-from jointbonus.sharedtarget.versions import VersionCalibration
+from jointbonus.sharedtarget.versions import VersionCalibration, plan_expected_cost
 
 __all__ = ["version_label", "version_sentences", "versions_lines"]
 
@@ -36,11 +36,11 @@ def _months_text(version: VersionCalibration) -> str:
     return str(first) if first == last else f"{first} to {last}"
 
 
-def versions_lines(result: Result) -> list[str]:
-    """The Markdown section on the plan's versions (none for a plan without versions)."""
-    if not result.versions:
+def versions_lines(plan: Plan, versions: tuple[VersionCalibration, ...]) -> list[str]:
+    """The Markdown section on ``plan``'s versions (none for a plan without versions):
+    ``jointbonus run``'s and ``jointbonus calibrate``'s."""
+    if not versions:
         return []
-    plan = result.plan
     currency = plan.currency
     code = currency.code
     out = [
@@ -53,10 +53,10 @@ def versions_lines(result: Result) -> list[str]:
         "cost the budget.",
         "",
         f"| Version | Months | Curve | Scale | Shared weights | Neutral to ({code}) "
-        f"| Expected cost ({code}) | Residual ({code}) |",
-        "|---|---|---|--:|---|--:|--:|--:|",
+        f"| Expected cost ({code}) | Residual ({code}) | Bound ({code}) |",
+        "|---|---|---|--:|---|--:|--:|--:|--:|",
     ]
-    for version in result.versions:
+    for version in versions:
         design = version.design
         calibration = version.calibration
         weights = (
@@ -75,9 +75,15 @@ def versions_lines(result: Result) -> list[str]:
             f"| {md(design.curve.describe())} | {scale} | {weights} "
             f"| {_neutral_to(version, currency)} "
             f"| {_expected(version, currency)} "
-            f"| {minor_text(currency, calibration.residual, 4)} |"
+            f"| {minor_text(currency, calibration.residual, 4)} "
+            f"| {minor_text(currency, calibration.rounding_bound, 4)} |"
         )
-    out.append("")
+    year = minor_text(currency, plan_expected_cost(versions))
+    out += [
+        "",
+        f"The year's expected cost, each month by the version in force for it: {year} {code}.",
+        "",
+    ]
     return out
 
 
