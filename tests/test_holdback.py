@@ -112,6 +112,7 @@ def test_the_transparency_report_takes_what_leavers_forfeit_off_the_teams_paid_c
     table = render_transparency_report(result).split("## Paid by team")[1].split("\n\n")[1]
     rows = {row.split(" | ")[0].strip("| *"): row.split(" | ")[-1].strip("| *") for row in
             table.splitlines()[2:]}  # fmt: skip
+    assert len({row.count(" | ") for row in table.splitlines()}) == 1  # every row, every column
     teams = sum(Decimal(rows[team].replace(",", "")) for team in ("sales", "marketing"))
     assert Decimal(rows["All"].replace(",", "")) == teams  # what the statements add up to
     forfeited = Decimal(result.summary.forfeited_to_date) / 100

@@ -371,12 +371,12 @@ def render_transparency_report(result: Result) -> str:
     if plan.weighted or plan.functional.caps.any:
         out += _team_parts_table(result, teams)
     else:
-        team_rows = [
+        team_rows: list[tuple[str, ...]] = [
             (md(team), f"{count:,}", currency.format(paid)) for team, (count, paid) in teams.items()
         ]
         paid = sum(paid for _, paid in teams.values())
         team_rows.append(("**All**", f"**{len(plan.members):,}**", f"**{currency.format(paid)}**"))
-        team_rows += _forfeited_rows(result, 1)
+        team_rows += _forfeited_rows(result, 0)
         out += md_table(["Team", "Members", f"Paid to date ({code})"], "lrr", team_rows)
     out += [
         "",
