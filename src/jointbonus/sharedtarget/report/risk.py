@@ -81,11 +81,24 @@ def _distribution_document(
     }
 
 
+def _assumption(plan: Plan) -> str:
+    """What the draws assume, for a shared target over a longer period ('' for a month)."""
+    if plan.period.months == 1:
+        return ""
+    noun = plan.period.noun
+    return (
+        f"each {noun} performs like one historical {noun}, each equally likely, drawn "
+        f"independently of the other {noun}s and paid in the month that ends it; a {noun} "
+        "still open is drawn whole, whatever its months with actuals so far"
+    )
+
+
 def risk_document(plan: Plan, risk: CostRisk) -> dict[str, Any]:
     """The cost risk as JSON-ready data: amounts and chances as decimal strings."""
     return {
-        "assumption": "each plan month performs like one historical month, each equally "
-        "likely, drawn independently of the other months",
+        "assumption": _assumption(plan)
+        or "each plan month performs like one historical month, each equally likely, drawn "
+        "independently of the other months",
         "budget": _money(plan, risk.budget),
         "expected_cost": _money(plan, risk.expected_cost),
         "scenarios": risk.scenarios,
@@ -115,7 +128,8 @@ def render_risk_table(plan: Plan, risk: CostRisk) -> str:
             (f"Expected cost ({c})", money(risk.expected_cost)),
             (
                 "Assumption",
-                "each month performs like one historical month, each equally likely, "
+                _assumption(plan)
+                or "each month performs like one historical month, each equally likely, "
                 "independently of the other months",
             ),
         ],
