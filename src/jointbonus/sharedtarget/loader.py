@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jointbonus.core.curves import Curve, LinearCurve, StepCurve
 from jointbonus.core.history import HistoryMonth
@@ -50,9 +50,7 @@ from jointbonus.io.reading import (
 from jointbonus.sharedtarget.build import build_plan
 from jointbonus.sharedtarget.build.versions import VersionSpec
 from jointbonus.sharedtarget.goals import GoalGateSpec, GoalSpec, MetricSpec, TeamSpec
-from jointbonus.sharedtarget.leadplan import LeadActuals, lead_actuals
-from jointbonus.sharedtarget.ledger.records import LedgerSettings
-from jointbonus.sharedtarget.plan import Overpayments, Plan, Provenance
+from jointbonus.sharedtarget.plan import LedgerSettings, Overpayments, Plan, Provenance
 from jointbonus.sharedtarget.schema import (
     CurveSection,
     HistoryRow,
@@ -64,6 +62,9 @@ from jointbonus.sharedtarget.schema import (
     history_row_model,
     month_row_model,
 )
+
+if TYPE_CHECKING:  # a plan without leads does not load the leads code
+    from jointbonus.sharedtarget.leadplan import LeadActuals
 
 __all__ = ["ledger_name", "load_ledger_settings", "load_plan", "read_plan_file"]
 
@@ -130,6 +131,9 @@ def load_plan(path: str | Path) -> Plan:
         _check_history_columns(history_rows, history_name, settings, metrics, problems)
         _check_metric_tables(settings, shown, text, problems)
         if settings.leads is not None or from_leads:
+            # The leads code loads only for a plan that takes actuals from leads.
+            from jointbonus.sharedtarget.leadplan import lead_actuals  # noqa: PLC0415
+
             leads = lead_actuals(
                 settings,
                 folder=folder,

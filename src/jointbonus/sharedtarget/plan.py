@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jointbonus.core.curves import Curve
@@ -30,6 +31,7 @@ __all__ = [
     "Budget",
     "FundingStyle",
     "LeadSources",
+    "LedgerSettings",
     "Neutrality",
     "Overpayments",
     "Plan",
@@ -77,6 +79,21 @@ class Overpayments(StrEnum):
     what is left is carried forward (and what a leaver still owes is reported)."""
     ABSORBED = "absorbed"
     """The company bears it: the member's payments are not reduced; the amount is reported."""
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerSettings:
+    """Where a plan's payment ledger is and what happens to an overpayment (``[ledger]``).
+
+    Read with the plan file (:func:`~jointbonus.sharedtarget.loader.load_ledger_settings`);
+    the ledger itself is :mod:`jointbonus.sharedtarget.ledger`.
+    """
+
+    path: Path
+    """The ledger file (it need not exist before the first close)."""
+    shown: str
+    """The ledger as the plan names it (relative to the plan's folder), for messages."""
+    overpayments: Overpayments = Overpayments.CLAWED_BACK
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from jointbonus.core.periods import Month
 from jointbonus.errors import JointBonusError
-from jointbonus.sharedtarget.plan import Overpayments
+from jointbonus.sharedtarget.plan import LedgerSettings
 from jointbonus.sharedtarget.results import (
     ClosedMonth,
     Correction,
@@ -49,17 +48,6 @@ class LedgerError(JointBonusError, ValueError):
 
 class LedgerBusyError(JointBonusError, BlockingIOError):
     """Another process kept the ledger locked for longer than a close waits."""
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerSettings:
-    """Where a plan's ledger is and what happens to an overpayment (``[ledger]``)."""
-
-    path: Path
-    """The ledger file (it need not exist before the first close)."""
-    shown: str
-    """The ledger as the plan names it (relative to the plan's folder), for messages."""
-    overpayments: Overpayments = Overpayments.CLAWED_BACK
 
 
 @dataclass(frozen=True, slots=True)
