@@ -18,6 +18,7 @@ from jointbonus import (
     StepCurve,
     build_plan,
     load_plan,
+    render_calibration_table,
     run,
 )
 from jointbonus.core.plan_periods import PeriodLength, cut_periods
@@ -181,3 +182,12 @@ def test_an_explanation_shows_the_periods_weighting(quarterly: Path) -> None:
     text = render_explanation(explain(result, member, "2026-03"))
     assert "pool at target x the period's weighting x payout factor" in text, text
     assert " x 0.8 x " in text, text
+
+
+def test_the_calibration_table_lists_the_weights_only_when_unequal(quarterly: Path) -> None:
+    weighted = run(load_plan(_set_weights(quarterly, "[0.2, 0.2, 0.2, 0.4]")))
+    table = render_calibration_table(weighted.plan, weighted.calibration)
+    assert "Weights of the quarters           0.2, 0.2, 0.2, 0.4 of each plan year" in table
+    assert "(amounts at target x 0.8, 0.8, 0.8, 1.6, quarter by quarter)" in table
+    plain = run(load_plan(_set_weights(quarterly, None)))
+    assert "Weights of the" not in render_calibration_table(plain.plan, plain.calibration)
