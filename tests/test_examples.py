@@ -236,7 +236,10 @@ def test_quarterly_example_pays_each_quarter_in_its_last_month(quarterly: Exampl
     actuals = sum(Fraction(plan.months[j].actual or 0) for j in range(3))
     assert q1.plan_month.target == targets
     assert q1.attainment == actuals / targets
-    assert q1.pool == plan.currency.round_to_minor(result.calibration.scale)  # hit: factor 1
+    # Hit: factor 1, times Q1's weighting, 4 quarters x its weight 0.2.
+    assert plan.period_weights == (Fraction(1, 5),) * 3 + (Fraction(2, 5),)
+    assert q1.weighting == Fraction(4, 5)
+    assert q1.pool == plan.currency.round_to_minor(result.calibration.scale * Fraction(4, 5))
     for inside in result.months[:2]:
         assert not inside.ends_period and inside.paid == 0 and inside.attainment is None
         lines = [line for line in result.lines() if line.period == inside.month and line.weight]

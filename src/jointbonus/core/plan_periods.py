@@ -67,6 +67,11 @@ class PeriodLength(StrEnum):
         return {"month": 1, "quarter": 3, "plan_year": YEAR}[self.value]
 
     @property
+    def per_year(self) -> int:
+        """How many periods a plan year has."""
+        return YEAR // self.months
+
+    @property
     def noun(self) -> str:
         """The period's name in text: ``quarter``, ``plan year``."""
         return self.value.replace("_", " ")
@@ -84,6 +89,9 @@ class Period:
     label: str
     """``2026-Q1 (2026-01 to 2026-03)``; ``FY2026-Q1 (...)`` for a fiscal year not in
     January; ``2026 (2026-01 to 2026-12)`` for a plan year."""
+    weighting: Fraction = Fraction(1)
+    """What the period's weight in its plan year makes of its amounts at target: periods
+    a year x the weight (1 under equal weights, the default)."""
 
     @property
     def last(self) -> int:
@@ -114,11 +122,21 @@ def _label(months: Sequence[Month], length: PeriodLength, number: int, start: Mo
     return f"{fiscal}{year}-Q{number % 4 + 1} {span}"
 
 
-def cut_periods(start: Month, count: int, length: PeriodLength) -> tuple[Period, ...]:
+def cut_periods(
+    start: Month, count: int, length: PeriodLength, weights: Sequence[Fraction] = ()
+) -> tuple[Period, ...]:
     """The shared periods of a plan of ``count`` months from ``start``.
 
     Raises :class:`PeriodError` when ``count`` is not a whole number of periods.
     A monthly plan has one period per month, labelled with the month.
+    ``weights`` are the periods' weights within each plan year, in order (one
+    per period of a year, adding to 1; ``()``: equal); the k-th period of
+    every plan year gets the k-th weight (:attr:`Period.weighting`).
+
+    >>> quarters = cut_periods(Month(2026, 1), 24, PeriodLength.QUARTER,
+    ...                        [Fraction(1, 5)] * 3 + [Fraction(2, 5)])
+    >>> [str(p.weighting) for p in quarters]
+    ['4/5', '4/5', '4/5', '8/5', '4/5', '4/5', '4/5', '8/5']
     """
     size = length.months
     if count % size:
@@ -130,7 +148,8 @@ def cut_periods(start: Month, count: int, length: PeriodLength) -> tuple[Period,
     for number in range(count // size):
         months = tuple(start.shift(number * size + k) for k in range(size))
         label = str(months[0]) if size == 1 else _label(months, length, number, start)
-        periods.append(Period(number, number * size, months, label))
+        weighting = len(weights) * weights[number % len(weights)] if weights else Fraction(1)
+        periods.append(Period(number, number * size, months, label, weighting))
     return tuple(periods)
 
 

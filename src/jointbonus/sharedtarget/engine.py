@@ -229,6 +229,7 @@ def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
         "total_weight": Fraction(units, FTE_SCALE * frame.days),
         "total_split_weight": frame.total_split_weight,
         "team_split_weights": tuple(teams),
+        "weighting": frame.weighting,
     }
 
 

@@ -222,6 +222,7 @@ def load_plan(path: str | Path) -> Plan:
             cap_per_year=settings.caps.per_year,
             versions=versions,
             period=settings.shared.period,
+            period_weights=settings.funding.period_weights,
         )
     except PlanError as error:
         located = _locate(
@@ -762,6 +763,7 @@ _SETTINGS = {
     "cap_per_month": "caps.per_month",
     "cap_per_year": "caps.per_year",
     "period": "shared.period",
+    "period_weights": "funding.period_weights",
 }
 
 

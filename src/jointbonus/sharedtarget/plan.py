@@ -216,13 +216,16 @@ class Plan:
     period: PeriodLength = PeriodLength.MONTH
     """The period the shared target runs over (:mod:`jointbonus.core.plan_periods`); with a
     longer one, ``norm`` is the norm at that length."""
+    period_weights: tuple[Fraction, ...] = ()
+    """The weights of the shared periods within each plan year, in order, adding to 1
+    (``()``: equal weights): a period's amounts at target are the year's x its weight."""
 
     @property
     def periods(self) -> tuple[Period, ...]:
         """The plan's shared periods, in order (one per month for a monthly shared target)."""
         if not self.months:
             return ()
-        return cut_periods(self.months[0].month, len(self.months), self.period)
+        return cut_periods(self.months[0].month, len(self.months), self.period, self.period_weights)
 
     def period_of(self, month: Month) -> Period | None:
         """The longer shared period ``month`` lies in (``None``: a monthly shared target)."""

@@ -409,6 +409,9 @@ class MonthResult:
     """Whether the month pays the shared target: every month of a monthly one; else only
     the month that ends its period, whose target, actual and attainment are the period's
     (summed). A month inside a period pays nothing and has no attainment of its own."""
+    weighting: Fraction = Fraction(1)
+    """What the weight of the period the month pays makes of its amounts at target:
+    periods a year x the period's weight (1 under equal weights; ``period_weights``)."""
 
     @property
     def month(self) -> Month:

@@ -189,6 +189,7 @@ class FundingSection(InputModel):
     pool_at_target: Amount | None = None
     target_bonus_multiplier: Amount | None = None
     holdback: Holdback = Decimal(0)
+    period_weights: list[Number] | None = None
 
     @model_validator(mode="after")
     def _fits_style(self) -> FundingSection:

@@ -59,6 +59,7 @@ from jointbonus.sharedtarget.build.money import budget as neutral_budget
 from jointbonus.sharedtarget.build.money import plan_currency
 from jointbonus.sharedtarget.build.months import MonthLabels, calendar, month_figures
 from jointbonus.sharedtarget.build.months import norm as history_norm
+from jointbonus.sharedtarget.build.periods import period_weights as period_weights_of
 from jointbonus.sharedtarget.build.periods import shared_period_norm
 from jointbonus.sharedtarget.build.roster import roster
 from jointbonus.sharedtarget.build.versions import VersionSpec, build_versions, used_metrics
@@ -98,6 +99,7 @@ def build_plan(
     cap_per_year: Decimal | str | int | None = None,
     versions: Sequence[VersionSpec] = (),
     period: PeriodLength | str = PeriodLength.MONTH,
+    period_weights: Sequence[Decimal | str | int | Fraction] | None = None,
 ) -> Plan:
     """Check everything and return a :class:`~jointbonus.Plan`, or raise one
     :class:`~jointbonus.errors.PlanError` listing every problem.
@@ -137,6 +139,9 @@ def build_plan(
     ``period`` is what the shared target runs over: ``"month"`` (the
     default), ``"quarter"`` (fiscal quarters from ``start``) or
     ``"plan_year"`` (:mod:`jointbonus.sharedtarget.build.periods`).
+    ``period_weights`` weigh the periods of each plan year unequally in its
+    amounts at target: one share per period (12 for a monthly shared
+    target), adding to exactly 1 (``None``: equal weights).
     """
     if versions:  # a plan that changes from a month on: build/versions.py
         arguments = {k: v for k, v in locals().items() if k != "versions"}
@@ -153,6 +158,7 @@ def build_plan(
     split_rule = checks.choice(Split, split, "split")
     neutrality_rule = checks.choice(Neutrality, neutrality, "neutrality")
     period_length = checks.choice(PeriodLength, period, "period")
+    weights = period_weights_of(checks, period_weights, period_length)
 
     # Its header: currency, first month, length, name.
     currency_value = plan_currency(checks, currency)
@@ -294,4 +300,5 @@ def build_plan(
         teams=tuple(team_names),
         functional=functional_side,
         period=period_length,
+        period_weights=weights,
     )

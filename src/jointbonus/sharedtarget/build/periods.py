@@ -7,20 +7,75 @@ history is cut). Functional goals keep monthly targets and are paid month by
 month; a plan with them keeps a monthly shared target: one historical month
 supplies every metric's attainment together, and a longer shared period
 would have to pair one historical period with several historical months.
+
+The periods of a plan year may weigh unequally in its amounts at target
+(``period_weights``): one weight per period of a plan year, each a share
+from 0 to 1, adding to exactly 1.
+
+>>> checks = Checks()
+>>> period_weights(checks, ["0.2", "0.2", "0.2", "0.4"], PeriodLength.QUARTER)
+(Fraction(1, 5), Fraction(1, 5), Fraction(1, 5), Fraction(2, 5))
+>>> period_weights(checks, ["0.5", "0.6"], PeriodLength.QUARTER)
+()
+>>> print(checks.problems[0].expected)
+4 weights, one per quarter of a plan year (period = 'quarter'); got 2
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 from jointbonus.core.history import HistoryMonth, Norm
+from jointbonus.core.number import decimal_text
 from jointbonus.core.periods import Month
 from jointbonus.core.plan_periods import PeriodLength, cut_periods, period_norm
+from jointbonus.core.rules import SHARE
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.build.checks import Checks
 from jointbonus.sharedtarget.goals import Functional
 
-__all__ = ["shared_period_norm"]
+__all__ = ["period_weights", "shared_period_norm"]
+
+
+def period_weights(
+    checks: Checks, weights: Sequence[object] | None, length: PeriodLength | None
+) -> tuple[Fraction, ...]:
+    """``weights`` as exact fractions, one per period of a plan year (``()`` when not
+    given: equal weights), or ``()`` and a problem for each way they do not fit."""
+    if weights is None or length is None:
+        return ()
+    name = "period_weights"
+    count = length.per_year
+    expected = f"{count} weights, one per {length.noun} of a plan year (period = '{length.value}')"
+    if isinstance(weights, str | bytes) or not isinstance(weights, Sequence):
+        checks.add(name, weights, f"a list of {expected}")
+        return ()
+    shown = "[" + ", ".join(str(w) for w in weights) + "]"
+    if len(weights) != count:
+        checks.add(name, shown, f"{expected}; got {len(weights)}")
+        return ()
+    exact = []
+    for place, weight in enumerate(weights, 1):
+        which = f"weight {place} of {count} (its {length.noun} {place})"
+        value = checks.fraction(weight, name, f"{which}: a decimal share from 0 to 1")
+        if value is None:
+            return ()
+        if not SHARE.holds(value):
+            sign = "; a weight cannot be negative" if value < 0 else ""
+            checks.add(name, weight, f"{which}: a share from 0 to 1{sign}")
+            return ()
+        exact.append(value)
+    total = sum(exact, Fraction(0))
+    if total != 1:
+        checks.add(
+            name,
+            shown,
+            f"weights adding to exactly 1, one per {length.noun} of a plan year; they add "
+            f"to {decimal_text(total, 6).rstrip('0').rstrip('.')}",
+        )
+        return ()
+    return tuple(exact)
 
 
 def shared_period_norm(

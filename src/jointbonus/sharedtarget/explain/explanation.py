@@ -202,7 +202,7 @@ def _weighted_steps(
         elif sharing:
             steps.append(
                 goal_line_step(
-                    result, g.goal, g.factor, place=place, amount=parts[1][goal_index],
+                    result, month, g.goal, g.factor, place=place, amount=parts[1][goal_index],
                     money=money,
                 )
             )  # fmt: skip

@@ -29,7 +29,14 @@ from jointbonus.sharedtarget.explain.leads import lead_actual_figures
 from jointbonus.sharedtarget.explain.model import Figure, Place, Sources, Step, group_of
 from jointbonus.sharedtarget.explain.split import split_unit
 from jointbonus.sharedtarget.explain.steps import curve_rule
-from jointbonus.sharedtarget.explain.text import Money, fraction_text, percent, plain, ratio_text
+from jointbonus.sharedtarget.explain.text import (
+    Money,
+    fraction_text,
+    percent,
+    plain,
+    ratio_text,
+    weighting_text,
+)
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import GoalResult, MonthResult, PartSplit, Result
@@ -162,7 +169,8 @@ def shared_pool_step(result: Result, month: MonthResult, money: Money) -> Step:
     """The shared pool: the pool at target x each team's slice, summed, rounded."""
     plan = result.plan
     terms = result.calibration.terms
-    scale = terms.scale
+    scale = terms.scale * month.weighting
+    words, figures_of = weighting_text(month.weighting)
     teams = plan.functional.terms
     total = month.total_split_weight
     team_weights = month.team_split_weights
@@ -191,7 +199,8 @@ def shared_pool_step(result: Result, month: MonthResult, money: Money) -> Step:
                 "pool",
                 "Shared pool",
                 money.units(month.pool or 0),
-                f"round(pool at target x the teams' slices) = round({money.major(scale, 6)} x "
+                f"round(pool at target{words} x the teams' slices) = "
+                f"round({money.major(terms.scale, 6)}{figures_of} x "
                 f"{plain(exact / scale) if scale else '0'}), halves away from zero",
                 fraction_text(exact),
             ),
@@ -311,9 +320,9 @@ def shared_split_step(result: Result, month: MonthResult, *, position: int, mone
     )
 
 
-def target_amount(result: Result, place: Place) -> Fraction:
+def target_amount(result: Result, month: MonthResult, place: Place) -> Fraction:
     """Under individual funding: the member's target bonus for the month, minor units."""
-    return result.calibration.scale * place.bonus * place.line.weight / 12
+    return result.calibration.scale * month.weighting * place.bonus * place.line.weight / 12
 
 
 def shared_line_step(
@@ -322,7 +331,8 @@ def shared_line_step(
     """Individual funding: the member's shared line, target amount x w x shared factor."""
     plan = result.plan
     terms = result.calibration.terms
-    target = target_amount(result, place)
+    target = target_amount(result, month, place)
+    words, figures_of = weighting_text(month.weighting)
     w = terms.weight(place.team)
     factor = month.shared_for(place.team)
     weight = place.line.weight
@@ -335,9 +345,9 @@ def shared_line_step(
                 "target_amount",
                 "Target amount",
                 money.minor(target, 6),
-                f"annual target bonus x multiplier / 12 x eligible weight = "
-                f"{money.units(place.bonus)} x {ratio_text(result.calibration.scale)} / 12 x "
-                f"{ratio_text(weight)}",
+                f"annual target bonus x multiplier{words} / 12 x eligible weight = "
+                f"{money.units(place.bonus)} x {ratio_text(result.calibration.scale)}"
+                f"{figures_of} / 12 x {ratio_text(weight)}",
                 fraction_text(target / plan.currency.scale),
             ),
             Figure(
@@ -460,7 +470,8 @@ def goal_pool_step(
 ) -> Step:
     """Pool funding: the goal's pool, round(pool at target x factor x (1 - w) x weight x share)."""
     terms = result.calibration.terms
-    scale = terms.scale
+    scale = terms.scale * month.weighting
+    words, figures_of = weighting_text(month.weighting)
     w = terms.weight(team)
     total = month.total_split_weight
     share = Fraction(month.team_split_weights[team], total)
@@ -480,8 +491,9 @@ def goal_pool_step(
                 "pool",
                 "Pool",
                 money.units(g.pool),
-                "round(pool at target x factor x (1 - w) x goal weight x team's share) = "
-                f"round({money.major(scale, 6)} x {plain(g.factor)} x {plain(1 - w)} x "
+                f"round(pool at target{words} x factor x (1 - w) x goal weight x team's share) = "
+                f"round({money.major(terms.scale, 6)}{figures_of} x {plain(g.factor)} x "
+                f"{plain(1 - w)} x "
                 f"{plain(g.goal.weight)} x {plain(share)}), halves away from zero",
                 fraction_text(exact),
             ),
@@ -507,12 +519,19 @@ def goal_split_step(
 
 
 def goal_line_step(
-    result: Result, goal: Goal, factor: Fraction, *, place: Place, amount: int, money: Money
+    result: Result,
+    month: MonthResult,
+    goal: Goal,
+    factor: Fraction,
+    *,
+    place: Place,
+    amount: int,
+    money: Money,
 ) -> Step:
     """Individual funding: the goal's line, target amount x (1 - w) x goal weight x factor."""
     plan = result.plan
     w = result.calibration.terms.weight(place.team)
-    target = target_amount(result, place)
+    target = target_amount(result, month, place)
     exact = target * (1 - w) * goal.weight * factor
     return Step(
         f"goal.{goal.metric}.line",

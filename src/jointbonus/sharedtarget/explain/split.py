@@ -13,7 +13,13 @@ from math import floor
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.explain.model import Figure, Place, Step, group_of
-from jointbonus.sharedtarget.explain.text import Money, fraction_text, plain, ratio_text
+from jointbonus.sharedtarget.explain.text import (
+    Money,
+    fraction_text,
+    plain,
+    ratio_text,
+    weighting_text,
+)
 from jointbonus.sharedtarget.plan import Plan, Split
 from jointbonus.sharedtarget.results import MonthResult, Result
 
@@ -24,15 +30,16 @@ def pool_step(result: Result, month_result: MonthResult, money: Money) -> Step:
     """The month's pool: the pool at target x the payout factor, rounded."""
     scale = result.calibration.scale
     factor = month_result.factor or Fraction(0)
-    exact = scale * factor
+    exact = scale * month_result.weighting * factor
     pool = month_result.pool or 0
+    words, figures_of = weighting_text(month_result.weighting)
     figures = [
         Figure(
             "pool",
             "Pool",
             money.units(pool),
-            f"round(pool at target x payout factor) = round({money.major(scale, 6)} x "
-            f"{plain(factor)}), halves away from zero",
+            f"round(pool at target{words} x payout factor) = round({money.major(scale, 6)}"
+            f"{figures_of} x {plain(factor)}), halves away from zero",
             fraction_text(exact),
         )
     ]
@@ -185,7 +192,8 @@ def individual_step(
     factor = month_result.factor or Fraction(0)
     bonus = place.bonus
     weight = place.line.weight
-    exact_minor = scale * bonus * weight * factor / 12
+    exact_minor = scale * month_result.weighting * bonus * weight * factor / 12
+    words, figures_of = weighting_text(month_result.weighting)
     return Step(
         "individual",
         "Individual bonus",
@@ -194,9 +202,9 @@ def individual_step(
                 "exact",
                 "Exact amount",
                 money.minor(exact_minor, 6),
-                f"annual target bonus x multiplier / 12 x eligible weight x payout factor = "
-                f"{money.units(bonus)} x {ratio_text(scale)} / 12 x {ratio_text(weight)} x "
-                f"{plain(factor)}",
+                f"annual target bonus x multiplier{words} / 12 x eligible weight x payout "
+                f"factor = {money.units(bonus)} x {ratio_text(scale)}{figures_of} / 12 x "
+                f"{ratio_text(weight)} x {plain(factor)}",
                 fraction_text(exact_minor / plan.currency.scale),
             ),
             Figure(

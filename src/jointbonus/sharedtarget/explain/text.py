@@ -7,7 +7,15 @@ from fractions import Fraction
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text
 
-__all__ = ["RATIO_PLACES", "Money", "fraction_text", "percent", "plain", "ratio_text"]
+__all__ = [
+    "RATIO_PLACES",
+    "Money",
+    "fraction_text",
+    "percent",
+    "plain",
+    "ratio_text",
+    "weighting_text",
+]
 
 RATIO_PLACES = 6
 
@@ -20,6 +28,14 @@ def fraction_text(value: Fraction) -> str | None:
 def ratio_text(value: Fraction) -> str:
     """A ratio as the reports write it, with :data:`RATIO_PLACES` decimals."""
     return decimal_text(value, RATIO_PLACES)
+
+
+def weighting_text(weighting: Fraction) -> tuple[str, str]:
+    """How a period's weighting enters a formula, in words and in figures: ``("", "")``
+    under equal weights, else ``(" x the period's weighting", " x 1.6")``."""
+    if weighting == 1:
+        return "", ""
+    return " x the period's weighting", f" x {plain(weighting)}"
 
 
 def percent(value: Fraction) -> str:

@@ -91,7 +91,10 @@ def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) 
         denominator = Fraction(frame.total_split_weight, plan.currency.scale)
     else:
         denominator = Fraction(12 * FTE_SCALE * frame.days)
-    return [(k + (1 - plan.holdback) * f) / denominator for k, f in zip(kept, forfeit, strict=True)]
+    return [
+        frame.at_target((k + (1 - plan.holdback) * f) / denominator)
+        for k, f in zip(kept, forfeit, strict=True)
+    ]
 
 
 def exact_cost(plan: Plan, terms: Terms, outcome: Outcome, targets: Sequence[Fraction]) -> Fraction:
@@ -211,10 +214,10 @@ class MonthCoster:
             return MonthCost(_ZERO, 0, 0)
         if not plan.weighted and not plan.functional.caps.any:
             if plan.funding is FundingStyle.POOL:
-                return _plain_pool_cost(plan, frame, terms.scale, outcome.shared)
+                return _plain_pool_cost(plan, frame, frame.at_target(terms.scale), outcome.shared)
             if self._lines is None:
                 self._lines = _Lines.of(plan, frame)
-            return self._lines.cost(plan, frame, terms.scale * outcome.shared)
+            return self._lines.cost(plan, frame, frame.at_target(terms.scale) * outcome.shared)
         groups = frame.groups
         forfeiting = plan.holdback and any(
             f and w for f, w in zip(groups.forfeits, frame.split, strict=True)
@@ -326,7 +329,7 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
         rounded = sum(1 for e in exacts if e)
         paid = sum(round_half_up(e) for e in exacts)
         return MonthCost(exact / plan.currency.scale, paid, rounded, Fraction(rounded, 2))
-    per_value = terms.scale / (12 * FTE_SCALE * frame.days)
+    per_value = frame.at_target(terms.scale) / (12 * FTE_SCALE * frame.days)
     rates = [
         [per_value * f for f in by_team] for by_team in line_factors(plan, terms, outcome, teams)
     ]

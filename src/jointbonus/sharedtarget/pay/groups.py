@@ -57,6 +57,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from jointbonus.core.periods import Month, plan_years
 from jointbonus.core.plan_periods import Period
@@ -106,6 +107,15 @@ class MonthFrame:
     units are the period's (:mod:`jointbonus.sharedtarget.pay.periods`)."""
     period: Period | None = None
     """The longer shared period the month lies in (``None``: a monthly shared target)."""
+    weighting: Fraction = Fraction(1)
+    """What the weight of the period this month pays makes of its amounts at target:
+    periods a year x the period's weight (:attr:`~jointbonus.core.plan_periods.Period.weighting`;
+    1 under equal weights)."""
+
+    def at_target(self, scale: Fraction) -> Fraction:
+        """The plan's ``scale`` (the pool at target, or the target bonus multiplier) as this
+        month pays it: times :attr:`weighting`. Every amount at target is made here."""
+        return scale if self.weighting == 1 else scale * self.weighting
 
     @property
     def days(self) -> int:

@@ -14,7 +14,13 @@ then, period by period:
   ``sum of units x L / days``, and split weights alike). Under pool funding
   the period's pool (the pool at target x factor) is split by these weights;
   under individual funding a member's amount is target bonus x multiplier /
-  12 x their weight over the period, the period's share of the year;
+  12 x their weight over the period, the period's share of the year. With
+  unequal period weights (``period_weights``), the month also carries the
+  period's weighting, periods a year x its weight, by which every amount at
+  target is multiplied (:meth:`~jointbonus.sharedtarget.pay.groups.MonthFrame.at_target`):
+  a member's amount is then target bonus x multiplier x the period's weight
+  x their weight over the period / its months, the pool the pool at target x
+  the weighting;
 * every other month of the period keeps its members' weights (so their
   lines show their standing) but no one has a split weight in it: it pays
   nothing, and calibration costs nothing for it.
@@ -22,7 +28,8 @@ then, period by period:
 Everything after framing (sharing, caps, the holdback, cost, calibration)
 then runs unchanged, month by month: a cap per month applies to the month
 that pays the period, a cap per year and the holdback to the plan year that
-month lies in. A monthly plan's frames are returned as they are.
+month lies in. A monthly plan's frames are returned as they are, each with its
+month's weighting when the plan weighs its months unequally.
 """
 
 from __future__ import annotations
@@ -59,7 +66,13 @@ def frame_plan(plan: Plan) -> Framed:
 def frame_periods(plan: Plan, framed: Framed) -> Framed:
     """``framed`` with each longer shared period's pay moved to the month that ends it."""
     if plan.period is PeriodLength.MONTH:
-        return framed
+        if not plan.period_weights:
+            return framed
+        weighted = tuple(
+            replace(frame, weighting=period.weighting)
+            for frame, period in zip(framed.months, plan.periods, strict=True)
+        )
+        return Framed(framed.groups, weighted, framed.cohorts, framed.cohort_of)
     frames: list[MonthFrame] = []
     for period in plan.periods:
         inside = framed.months[period.first : period.last + 1]
@@ -94,6 +107,7 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
                 sum(w * n for w, n in zip(split, counts, strict=True)),
                 weight_days=common,
                 period=period,
+                weighting=period.weighting,
             )
         )
     return Framed(framed.groups, tuple(frames), framed.cohorts, framed.cohort_of)

@@ -210,9 +210,9 @@ def team_rates(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) ->
     if plan.funding is FundingStyle.POOL:
         if not frame.eligible:
             return [_ZERO] * len(by_team)
-        per_weight = terms.scale * plan.currency.scale / frame.total_split_weight
+        per_weight = frame.at_target(terms.scale) * plan.currency.scale / frame.total_split_weight
     else:
-        per_weight = terms.scale / (12 * FTE_SCALE * frame.days)
+        per_weight = frame.at_target(terms.scale) / (12 * FTE_SCALE * frame.days)
     return [per_weight * b for b in by_team]
 
 
@@ -281,7 +281,7 @@ def pool_exacts(
     # A team's slice of the shared pool: w x its shared factor x its split weight.
     weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(team_weight))]
     common = lcm(*(w.denominator for w in weights))
-    per_weight = terms.scale * minor / total
+    per_weight = frame.at_target(terms.scale) * minor / total
     exacts = [per_weight * sum((w * tw for w, tw in zip(weights, team_weight, strict=True)), _ZERO)]
     for goal, team, factor in zip(plan.goals, teams, outcome.functional, strict=True):
         exacts.append(
@@ -297,10 +297,10 @@ def _pool_parts(
     count = 1 + len(teams)
     nobody = (NO_SHARE,) * len(groups.counts)
     if not frame.eligible:  # nobody to pay: the pool is stated, nothing is shared out
-        nominal = round_half_up(terms.scale * outcome.shared * plan.currency.scale)
+        nominal = round_half_up(frame.at_target(terms.scale) * outcome.shared * plan.currency.scale)
         return [Part(nominal, _ZERO, nobody)] + [Part(0, _ZERO, nobody)] * (count - 1)
     if not plan.weighted:
-        exact = terms.scale * outcome.shared * plan.currency.scale
+        exact = frame.at_target(terms.scale) * outcome.shared * plan.currency.scale
         return [_pool_part(exact, frame.split, groups.positions)]
     exacts, whole = pool_exacts(plan, frame, terms, outcome, teams)
     shared = tuple(w * whole[t] for w, t in zip(frame.split, groups.teams, strict=True))
@@ -327,7 +327,7 @@ def _line_parts(
     plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, teams: list[int]
 ) -> list[Part]:
     groups = frame.groups
-    per_value = terms.scale / (12 * FTE_SCALE * frame.days)
+    per_value = frame.at_target(terms.scale) / (12 * FTE_SCALE * frame.days)
     values = member_values(plan, frame)
     parts = []
     for by_team in line_factors(plan, terms, outcome, teams):

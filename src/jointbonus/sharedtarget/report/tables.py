@@ -67,6 +67,25 @@ def render_calibration_table(
     return "\n".join([table, *versions_lines(plan, versions)])
 
 
+def _period_weight_rows(plan: Plan) -> list[tuple[str, str]]:
+    """The periods' weights within a plan year and what they make of the amounts at target
+    (no row under equal weights)."""
+    if not plan.period_weights:
+        return []
+    noun = plan.period.noun
+    weights = ", ".join(decimal_text(w, 6).rstrip("0").rstrip(".") for w in plan.period_weights)
+    scaled = ", ".join(
+        decimal_text(len(plan.period_weights) * w, 6).rstrip("0").rstrip(".")
+        for w in plan.period_weights
+    )
+    return [
+        (
+            f"Weights of the {noun}s",
+            f"{weights} of each plan year (amounts at target x {scaled}, {noun} by {noun})",
+        )
+    ]
+
+
 def _calibration_table(plan: Plan, calibration: Calibration, result: Result | None) -> str:
     """The calibration table; with ``result``, the weighting shows the realised weights."""
     currency = plan.currency
@@ -89,6 +108,7 @@ def _calibration_table(plan: Plan, calibration: Calibration, result: Result | No
         ("Neutrality", plan.neutrality.value.replace("_", " ")),
         (f"Budget ({c})", f"{currency.format(calibration.budget)}  ({plan.budget.source})"),
         (scale_label, f"{scale_text}  ({how}; {_exact_text(calibration.scale)})"),
+        *_period_weight_rows(plan),
         (f"Expected cost ({c})", _amount(currency, calibration.expected_cost)),
         (f"Cost on the norm path ({c})", currency.format(calibration.norm_path_cost)),
         (

@@ -113,7 +113,7 @@ def _split_rows(result: Result) -> tuple[list[str], str, list[tuple[str, ...]]]:
             if inside := _inside(month):
                 rows.append((str(month.month), inside, "", "", ""))
                 continue
-            multiplier = result.calibration.scale * (month.factor or 0)
+            multiplier = result.calibration.scale * month.weighting * (month.factor or 0)
             rows.append(
                 (
                     str(month.month),
