@@ -26,6 +26,7 @@ from jointbonus import (
     Result,
     build_plan,
     calibrate,
+    pay,
 )
 from jointbonus.core.periods import plan_months
 from jointbonus.core.plan_periods import PeriodLength
@@ -188,3 +189,21 @@ def rounded_in_year(plan: Plan, scale: Fraction, result: Result, size: int) -> i
 
 def paid(result: Result) -> int:
     return sum(month.paid for month in result.months)
+
+
+def replayed_cost(
+    period: PeriodSpec, plan: Plan, calibration: Calibration
+) -> tuple[Fraction, Fraction]:
+    """The plan paid through the engine in each historical period's year (every period at
+    that historical attainment, the plan's target ratios kept), averaged: the mean cost and
+    its rounding bound (half a minor unit per amount rounded), in minor units."""
+    sample = historical_periods(period)
+    ratios = period_ratios(period, plan)
+    size = period.length.months
+    total = rounded = 0
+    for historical in sample:
+        year = periods_at(plan, [historical * r for r in ratios], size)
+        result = pay(year, calibration)
+        total += paid(result)
+        rounded += rounded_in_year(year, calibration.scale, result, size)
+    return Fraction(total, len(sample)), Fraction(rounded, 2 * len(sample))

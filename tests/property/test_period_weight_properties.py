@@ -19,13 +19,10 @@ from hypothesis import strategies as st
 from independent import calibrated, units
 from period_replay import (
     PeriodSpec,
-    historical_periods,
-    paid,
-    period_ratios,
     period_specs,
     period_weights,
     periods_at,
-    rounded_in_year,
+    replayed_cost,
 )
 
 from jointbonus import FundingStyle, Neutrality, Plan, StepCurve, pay
@@ -53,17 +50,7 @@ def test_unequal_period_weights_keep_the_expected_cost_at_the_budget(period, dat
     weights = data.draw(weights_for(period.length.per_year), label="weights")
     plan = weighted(period, weights)
     calibration = calibrated(plan)
-    sample = historical_periods(period)
-    ratios = period_ratios(period, plan)
-    size = period.length.months
-    total = rounded = 0
-    for historical in sample:
-        year = periods_at(plan, [historical * r for r in ratios], size)
-        result = pay(year, calibration)
-        total += paid(result)
-        rounded += rounded_in_year(year, calibration.scale, result, size)
-    average = Fraction(total, len(sample))
-    bound = Fraction(rounded, 2 * len(sample))
+    average, bound = replayed_cost(period, plan, calibration)
     note(f"weights {weights}: budget {plan.budget.amount}, mean {average}, bound {bound}")
     assert calibration.expected_cost == average
     assert abs(average - plan.budget.amount) <= bound

@@ -29,7 +29,7 @@ from period_replay import (
     period_specs,
     period_weights,
     periods_at,
-    rounded_in_year,
+    replayed_cost,
 )
 
 from jointbonus import (
@@ -51,17 +51,8 @@ from strategies import examples, plan_specs
 def test_expected_cost_over_historical_periods_is_the_budget(period):
     plan = period.build()
     calibration = calibrated(plan)
+    average, bound = replayed_cost(period, plan, calibration)
     sample = historical_periods(period)
-    ratios = period_ratios(period, plan)
-    size = period.length.months
-    total = rounded = 0
-    for historical in sample:
-        year = periods_at(plan, [historical * r for r in ratios], size)
-        result = pay(year, calibration)
-        total += paid(result)
-        rounded += rounded_in_year(year, calibration.scale, result, size)
-    average = Fraction(total, len(sample))
-    bound = Fraction(rounded, 2 * len(sample))
     note(f"{len(sample)} periods; budget {plan.budget.amount}, mean {average}, bound {bound}")
     assert calibration.scenarios == len(sample)
     assert calibration.expected_cost == average
