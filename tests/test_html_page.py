@@ -151,3 +151,16 @@ def test_statements_prints_the_page(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert "the web page is the transparency report: leave out --member" in captured.err
     assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_a_quarterly_plan_says_which_quarter_each_month_is_in() -> None:
+    page = page_of(EXAMPLES / "digital_manufacturing_quarterly")
+    result = run(load_plan(EXAMPLES / "digital_manufacturing_quarterly" / "plan.toml"))
+    decided = [m for m in result.months if m.ends_period and m.hit is not None]
+    assert f"Quarters hit</dt><dd>{sum(m.hit for m in decided)} of {len(decided)}" in page
+    assert "share one revenue target per quarter" in page
+    january = re.search(r"<tr[^>]*><td[^>]*>2026-01</td>(.*?)</tr>", page, re.S)
+    assert january is not None
+    # January has its actual but is paid with the quarter: not a pending month, not a miss.
+    assert "in 2026-Q1" in january.group(1)
+    assert "pending" not in january.group(1) and "miss" not in january.group(1)

@@ -25,7 +25,7 @@ from jointbonus.sharedtarget.report.documents import number_text
 from jointbonus.sharedtarget.report.html_charts import Bar, bar_chart, stacked_chart
 from jointbonus.sharedtarget.report.html_leads import lead_sections, month_label
 from jointbonus.sharedtarget.report.html_parts import Markup, esc, section, table, tag
-from jointbonus.sharedtarget.report.pages import plan_teams
+from jointbonus.sharedtarget.report.pages import plan_teams, result_word
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
 __all__ = ["STYLE", "render_transparency_page"]
@@ -59,7 +59,7 @@ svg.chart .axis { stroke: var(--ink); stroke-width: 1; }
 svg.chart .reference { stroke: var(--ink); stroke-dasharray: 4 3; stroke-width: 1; }
 svg.chart .mark { stroke: var(--ink); stroke-width: 2; }
 .bar.hit { fill: var(--hit); } .bar.miss { fill: var(--miss); }
-.bar.pending, .bar.plain { fill: var(--pending); }
+.bar.pending, .bar.inside, .bar.plain { fill: var(--pending); }
 .part.s0 { fill: var(--s0); } .part.s1 { fill: var(--s1); }
 .part.s2 { fill: var(--s2); } .part.s3 { fill: var(--s3); }
 .legend { display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: .25rem 0;
@@ -76,7 +76,7 @@ th { background: #f3f5f7; font-weight: 600; }
 td[data-label="Month"] { white-space: nowrap; }
 tr.hit td:first-child { box-shadow: inset 4px 0 var(--hit); }
 tr.miss td:first-child { box-shadow: inset 4px 0 var(--miss); }
-tr.pending td { color: var(--muted); }
+tr.pending td, tr.inside td { color: var(--muted); }
 .badge { font-weight: 600; } .badge.hit { color: var(--hit); } .badge.miss { color: var(--miss); }
 details summary { cursor: pointer; font-weight: 600; margin: .5rem 0; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
@@ -106,17 +106,32 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
+def _state(month: MonthResult) -> str:
+    """The month's colour: hit, miss, pending, or inside (grey like pending: a month inside
+    a longer shared period that a later month pays)."""
+    if not month.ends_period and month.status is MonthStatus.PAID:
+        return "inside"
+    return {True: "hit", False: "miss", None: "pending"}[month.hit]
+
+
 def _word(month: MonthResult) -> Markup:
-    word = {True: "hit", False: "miss", None: "pending"}[month.hit]
-    return tag("span", word, {"class": f"badge {word}"})
+    return tag("span", result_word(month), {"class": f"badge {_state(month)}"})
 
 
 def _cards(result: Result) -> Markup:
     plan = result.plan
     s = result.summary
     code = plan.currency.code
+    if plan.period.months == 1:
+        hit = ("Months hit", f"{s.months_hit} of {s.months_paid}")
+    else:  # the months that end a period paid are the periods decided
+        decided = [m for m in result.months if m.ends_period and m.status is MonthStatus.PAID]
+        hit = (
+            f"{plan.period.noun.capitalize()}s hit",
+            f"{sum(1 for m in decided if m.hit)} of {len(decided)}",
+        )
     items = [
-        ("Months hit", f"{s.months_hit} of {s.months_paid}"),
+        hit,
         ("Months pending", f"{s.months_pending}"),
         (f"Paid to date ({code})", plan.currency.format(s.paid_to_date)),
         (f"Budget for the year ({code})", plan.currency.format(s.budget)),
@@ -135,7 +150,7 @@ def _shared_section(result: Result) -> Markup:
             month_label(m.month),
             m.attainment,
             "-" if m.attainment is None else percent_text(m.attainment, 0),
-            {True: "hit", False: "miss", None: "pending"}[m.hit],
+            _state(m),
         )
         for m in result.months
     ]
@@ -148,7 +163,13 @@ def _shared_section(result: Result) -> Markup:
         + tag(
             "figcaption",
             f"Each month's {metric} as a share of its target: green a hit (at least 100%, "
-            "the dashed line), red a miss; a month with no bar is pending.",
+            "the dashed line), red a miss; a month with no bar is pending"
+            + (
+                "."
+                if plan.period.months == 1
+                else f" or inside a {plan.period.noun} (the bar of the month that ends it is "
+                f"the {plan.period.noun}'s summed actual over its summed target)."
+            ),
         )
         + "</figure>"
     )
@@ -167,7 +188,7 @@ def _shared_section(result: Result) -> Markup:
         )
         for m in result.months
     ]
-    classes = [{True: "hit", False: "miss", None: "pending"}[m.hit] for m in result.months]
+    classes = [_state(m) for m in result.months]
     pool = "Shared pool" if plan.weighted else "Pool"
     headers = ["Month", f"Target ({code})", f"Actual ({code})", "Attainment", "Result",
                "Payout factor", f"{pool} ({code})",
@@ -179,7 +200,13 @@ def _shared_section(result: Result) -> Markup:
             "p",
             f"Both teams share one monthly {metric} target. A month is a hit when its "
             f"attainment (actual / target) reaches 100%; then the month's pool pays, "
-            "shared among every member of both teams.",
+            "shared among every member of both teams."
+            if plan.period.months == 1
+            else f"Both teams share one {metric} target per {plan.period.noun}. A "
+            f"{plan.period.noun} is a hit when its attainment (its actuals summed / its "
+            f"targets summed) reaches 100%; then its pool pays in the month that ends it, "
+            "shared among every member of both teams by their weight over the "
+            f"{plan.period.noun}.",
         ),
         chart,
         table(headers, rows, align="lrrrlrrr", row_classes=classes),

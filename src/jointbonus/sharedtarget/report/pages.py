@@ -16,7 +16,7 @@ from fractions import Fraction
 from jointbonus.core.curves import StepCurve
 from jointbonus.core.number import decimal_text, percent_text
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
-from jointbonus.sharedtarget.results import Result
+from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
 __all__ = [
     "cap_limits",
@@ -27,6 +27,7 @@ __all__ = [
     "percent_cell",
     "plan_sentences",
     "plan_teams",
+    "result_word",
     "scale_text",
 ]
 
@@ -56,6 +57,14 @@ def md_table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) 
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
     lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
     return lines
+
+
+def result_word(month: MonthResult) -> str:
+    """A month's result in a word: ``hit``, ``miss`` or ``pending``; a month inside a longer
+    shared period that a later month pays says which (``in 2026-Q1``)."""
+    if not month.ends_period and month.status is MonthStatus.PAID:
+        return "in " + month.shared_period.split(" ", 1)[0]
+    return {True: "hit", False: "miss", None: "pending"}[month.hit]
 
 
 def plan_teams(plan: Plan) -> list[str]:

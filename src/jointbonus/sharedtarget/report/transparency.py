@@ -40,6 +40,7 @@ from jointbonus.sharedtarget.report.pages import (
     percent_cell,
     plan_sentences,
     plan_teams,
+    result_word,
     scale_text,
 )
 from jointbonus.sharedtarget.report.versions import versions_lines
@@ -75,12 +76,6 @@ def _list(items: Sequence[str], limit: int = NAMED_LEFTOVERS) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return f"{', '.join(items[:limit])} and {len(items) - limit:,} more"
-
-
-def _result_word(month: MonthResult) -> str:
-    if not month.ends_period and month.status is MonthStatus.PAID:
-        return "in " + month.shared_period.split(" ", 1)[0]
-    return {True: "hit", False: "miss", None: "pending"}[month.hit]
 
 
 def _inside(month: MonthResult) -> str:
@@ -270,7 +265,7 @@ def render_transparency_report(result: Result) -> str:
                 if m.plan_month.actual is None
                 else currency.format(currency.round_to_minor(Fraction(m.plan_month.actual))),
                 percent_cell(m.attainment),
-                _result_word(m),
+                result_word(m),
                 factor_cell(m.factor),
                 _money(currency, m.pool),
                 *((currency.format(m.capped),) if capped else ()),
