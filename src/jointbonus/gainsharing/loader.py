@@ -128,6 +128,8 @@ def _load(
             files[key] = None
         else:
             files[key] = inside(folder, name, shown, key, text=text, problems=problems)
+    if folder is None:  # nothing to read: the rest would only echo the missing files
+        raise PlanError(problems.problems)
     roster_name, periods_name = names.get(ROSTER, ""), names.get(PERIODS, "")
     roster_file, periods_file = files.get(ROSTER), files.get(PERIODS)
 
