@@ -18,6 +18,10 @@ Paths in the plan are relative to the plan file's folder and must stay inside
 it. That includes the payment ledger (``[ledger] path``, by default
 ``<plan file's stem>.ledger.sqlite`` beside the plan), which need not exist
 before the first month is closed (:func:`load_ledger_settings`).
+
+The same settings can come as a document (:func:`load_plan_document`): a
+dict, or JSON or TOML text, read with the same checks; its paths are relative
+to the folder its caller names (``base_dir``).
 """
 
 from __future__ import annotations
