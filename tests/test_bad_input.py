@@ -554,7 +554,7 @@ CASES = [
         PLAN,
         13,
         "months",
-        "an integer",
+        "a whole number",
     ),
     Case("too-many-months", toml("months = 12", "months = 1200"), PLAN, 13, "months", "120"),
     Case(

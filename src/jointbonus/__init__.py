@@ -88,6 +88,7 @@ HOMES: dict[str, str] = {
     "TeamSpec": "jointbonus.sharedtarget.goals",
     "TeamTerms": "jointbonus.sharedtarget.goals",
     "load_plan": "jointbonus.sharedtarget.loader",
+    "load_plan_document": "jointbonus.sharedtarget.loader",
     "Budget": "jointbonus.sharedtarget.plan",
     "FundingStyle": "jointbonus.sharedtarget.plan",
     "Neutrality": "jointbonus.sharedtarget.plan",
@@ -211,6 +212,7 @@ __all__ = [
     "iter_json",
     "iter_jsonl",
     "load_plan",
+    "load_plan_document",
     "pay",
     "payroll_csv",
     "plan_months",
@@ -308,6 +310,7 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.sharedtarget.goals import TeamSpec as TeamSpec
     from jointbonus.sharedtarget.goals import TeamTerms as TeamTerms
     from jointbonus.sharedtarget.loader import load_plan as load_plan
+    from jointbonus.sharedtarget.loader import load_plan_document as load_plan_document
     from jointbonus.sharedtarget.plan import Budget as Budget
     from jointbonus.sharedtarget.plan import FundingStyle as FundingStyle
     from jointbonus.sharedtarget.plan import Neutrality as Neutrality

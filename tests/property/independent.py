@@ -225,6 +225,17 @@ def units(plan: Plan, amount: Decimal) -> int:
     return exact.numerator
 
 
+def detached(calibration: Calibration) -> Calibration:
+    """``calibration``'s terms alone, as a calibration made by hand.
+
+    For a replay that restates a month's target to reach an attainment exactly
+    (:func:`year_at`): the same attainment, which is all the engine pays on,
+    but another plan to :func:`~jointbonus.sharedtarget.calibration.plan_fingerprint`,
+    so a calibration that carries its plan would be refused.
+    """
+    return replace(calibration, work=None)
+
+
 def year_paid(plan: Plan, calibration: Calibration, attainments: Iterable[Fraction]) -> Result:
     """The engine's payment of ``plan``'s year at ``attainments``."""
-    return pay(year_at(plan, list(attainments)), calibration)
+    return pay(year_at(plan, list(attainments)), detached(calibration))

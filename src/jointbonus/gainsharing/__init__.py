@@ -27,7 +27,7 @@ The data flows one way: files -> :func:`load_plan` (or :func:`build_plan`) ->
 """
 
 from jointbonus.gainsharing.engine import run
-from jointbonus.gainsharing.loader import load_plan, plan_kind
+from jointbonus.gainsharing.loader import load_plan, load_plan_document, plan_kind
 from jointbonus.gainsharing.plan import (
     BaseNorm,
     Distribution,
@@ -84,6 +84,7 @@ __all__ = [
     "SettlementStatus",
     "build_plan",
     "load_plan",
+    "load_plan_document",
     "plan_document",
     "plan_kind",
     "render_json",

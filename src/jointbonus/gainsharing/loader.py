@@ -11,7 +11,7 @@ collected, located by file, line and column, and raised together in one
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,17 +23,21 @@ from jointbonus.gainsharing.plan import GainsharingPlan, MonthData, build_plan
 from jointbonus.gainsharing.schema import GainsharingFile, PeriodRow
 from jointbonus.io.columns import MemberRows, read_members, read_rows
 from jointbonus.io.reading import (
+    DOCUMENT_NAME,
     Collector,
     check_months,
     folder_of,
+    folder_of_base,
     in_order,
     inside,
     read_bytes,
+    read_document,
     read_settings,
     toml_key_line,
+    validate_settings,
 )
 
-__all__ = ["load_plan", "plan_kind"]
+__all__ = ["load_plan", "load_plan_document", "plan_kind"]
 
 ROSTER = "roster.file"
 PERIODS = "gainsharing.file"
@@ -67,16 +71,65 @@ def load_plan(path: str | Path) -> GainsharingPlan:
     """
     plan_path = Path(path)
     problems = Collector([])
-    shown = plan_path.name
     settings, text, data = read_settings(plan_path, GainsharingFile, problems)
+    return _load(
+        settings, text, data, shown=plan_path.name, folder=folder_of(plan_path), problems=problems
+    )
+
+
+def load_plan_document(
+    document: Mapping[str, Any] | str | bytes,
+    *,
+    format: str | None = None,
+    base_dir: str | Path | None = None,
+    source: str = DOCUMENT_NAME,
+) -> GainsharingPlan:
+    """Check and build a gainsharing plan from a dict of settings, or JSON or TOML text.
+
+    As :func:`jointbonus.load_plan_document` does for a shared-target plan:
+    the same checks as :func:`load_plan`, the CSV files named relative to
+    ``base_dir``, problems located by their path in the document (and, for
+    TOML text, their line).
+    """
+    problems = Collector([])
+    text, data = read_document(document, format, source, problems)
+    settings = (
+        validate_settings(data, text, GainsharingFile, source, problems)
+        if data is not None
+        else None
+    )
+    folder = folder_of_base(base_dir, source, problems)
+    return _load(settings, text, data, shown=source, folder=folder, problems=problems)
+
+
+def _load(
+    settings: GainsharingFile | None,
+    text: str,
+    data: dict[str, Any] | None,
+    *,
+    shown: str,
+    folder: Path | None,
+    problems: Collector,
+) -> GainsharingPlan:
+    """Read the CSV files the settings name, check everything, build the plan."""
     names = _file_names(settings, data)
     if not names:
         raise PlanError(problems.problems)
-    folder = folder_of(plan_path)
-    files = {
-        key: inside(folder, name, shown, key, text=text, problems=problems)
-        for key, name in names.items()
-    }
+    files: dict[str, Path | None] = {}
+    for key, name in names.items():
+        if folder is None:
+            problems.add(
+                shown,
+                toml_key_line(text, tuple(key.split("."))),
+                key,
+                name,
+                "a file in the folder given as base_dir (load_plan_document(..., base_dir=...))",
+            )
+            files[key] = None
+        else:
+            files[key] = inside(folder, name, shown, key, text=text, problems=problems)
+    if folder is None:  # nothing to read: the rest would only echo the missing files
+        raise PlanError(problems.problems)
     roster_name, periods_name = names.get(ROSTER, ""), names.get(PERIODS, "")
     roster_file, periods_file = files.get(ROSTER), files.get(PERIODS)
 

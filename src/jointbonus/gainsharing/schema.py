@@ -17,7 +17,17 @@ from pydantic import (
 )
 
 from jointbonus.gainsharing.plan import Distribution, Formula, PeriodLength, ReserveSource
-from jointbonus.io.fields import Amount, InputModel, MonthText, Name, PlanHeader, bounded, choice
+from jointbonus.io.fields import (
+    Amount,
+    Flag,
+    InputModel,
+    MonthText,
+    Name,
+    PlanHeader,
+    bounded,
+    choice,
+    number_schema,
+)
 
 if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
     FormulaChoice: TypeAlias = str
@@ -42,6 +52,7 @@ __all__ = [
 Share = Annotated[
     Decimal,
     BeforeValidator(bounded(lambda d: 0 <= d <= 1, "a share from 0 to 1, such as 0.5 (50%)")),
+    number_schema("a share from 0 to 1, such as 0.5 (50%)", "0..1"),
 ]
 HoldbackShare = Annotated[
     Decimal,
@@ -52,6 +63,7 @@ HoldbackShare = Annotated[
             "until the year end)",
         )
     ),
+    number_schema("a share from 0 to below 1, such as 0.1", "0..<1"),
 ]
 
 
@@ -70,7 +82,7 @@ class PeriodRow(InputModel):
 
 class GainsharingRosterSection(InputModel):
     file: Name
-    pay_leavers_for_exit_period: bool = False
+    pay_leavers_for_exit_period: Flag = False
 
 
 class BasePeriodSection(InputModel):

@@ -26,6 +26,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -49,10 +50,12 @@ from jointbonus.errors import JointBonusError
 
 __all__ = [
     "METRIC_NAME",
+    "NUMBER_TEXT",
     "Amount",
     "Attainment",
     "CapAmount",
     "Day",
+    "Flag",
     "Fte",
     "GoalWeight",
     "Holdback",
@@ -65,9 +68,14 @@ __all__ = [
     "Positive",
     "RosterRow",
     "Share",
+    "Whole",
     "bounded",
     "choice",
     "decimal",
+    "given",
+    "header_schema",
+    "number_schema",
+    "one_of_values",
     "ruled",
 ]
 
@@ -152,14 +160,52 @@ def _metric_name(value: object) -> str:
     return value.strip()
 
 
-#: What ``jointbonus schema`` says of a number: a TOML number, or text holding one.
-_NUMBER_PATTERN = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
+# -- what ``jointbonus schema`` says of a number ---------------------------------------
+#
+# A number is a TOML (or JSON) number or text holding one. The schema is as strict as
+# the checks: a text's pattern admits only numbers inside the field's bounds, and both
+# forms stay below 10^18 with at most 18 decimals (text is written without an exponent).
+
+_DIGITS = r"([0-9]{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})"
+_ZERO = r"(0{1,18}(\.0{0,18})?|\.0{1,18})"
+_UNDER_ONE = r"(0{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})"
+_ONE = r"(0{0,17}1(\.0{0,18})?)"
+_NONZERO = r"(?=[0-9.]*[1-9])"
 
 
-def _number_schema(description: str, bound: dict[str, int]) -> WithJsonSchema:
+def _text(body: str) -> str:
+    return rf"^\s*{body}\s*$"
+
+
+#: Text patterns by the range a number must be in.
+NUMBER_TEXT = {
+    "any": _text(rf"[+-]?{_DIGITS}"),
+    ">=0": _text(rf"(\+?{_DIGITS}|-{_ZERO})"),
+    ">0": _text(rf"\+?{_NONZERO}{_DIGITS}"),
+    "0..1": _text(rf"(\+?({_UNDER_ONE}|{_ONE})|-{_ZERO})"),
+    "0..<1": _text(rf"(\+?{_UNDER_ONE}|-{_ZERO})"),
+    ">0..1": _text(rf"\+?{_NONZERO}({_UNDER_ONE}|{_ONE})"),
+}
+
+#: The bounds of a number given as a number, by the same ranges.
+_NUMBER_BOUNDS: dict[str, dict[str, int]] = {
+    "any": {"exclusiveMinimum": -(10**18), "exclusiveMaximum": 10**18},
+    ">=0": {"minimum": 0, "exclusiveMaximum": 10**18},
+    ">0": {"exclusiveMinimum": 0, "exclusiveMaximum": 10**18},
+    "0..1": {"minimum": 0, "maximum": 1},
+    "0..<1": {"minimum": 0, "exclusiveMaximum": 1},
+    ">0..1": {"exclusiveMinimum": 0, "maximum": 1},
+}
+
+
+def number_schema(description: str, kind: str) -> WithJsonSchema:
+    """The JSON Schema of a number in the range ``kind`` (a key of :data:`NUMBER_TEXT`)."""
     return WithJsonSchema(
         {
-            "anyOf": [{"type": "number", **bound}, {"type": "string", "pattern": _NUMBER_PATTERN}],
+            "anyOf": [
+                {"type": "number", **_NUMBER_BOUNDS[kind]},
+                {"type": "string", "pattern": NUMBER_TEXT[kind]},
+            ],
             "description": description,
         }
     )
@@ -168,42 +214,42 @@ def _number_schema(description: str, bound: dict[str, int]) -> WithJsonSchema:
 Number = Annotated[
     Decimal,
     BeforeValidator(decimal),
-    _number_schema('a decimal number, as a number or as text such as "0.05"', {}),
+    number_schema('a decimal number, as a number or as text such as "0.05"', "any"),
 ]
 Amount = Annotated[
     Decimal,
     BeforeValidator(ruled(AMOUNT)),
-    _number_schema('a number >= 0, as a number or as text such as "1234.50"', {"minimum": 0}),
+    number_schema('a number >= 0, as a number or as text such as "1234.50"', ">=0"),
 ]
 Positive = Annotated[
     Decimal,
     BeforeValidator(ruled(POSITIVE)),
-    _number_schema("a number above 0, as a number or as text", {"exclusiveMinimum": 0}),
+    number_schema("a number above 0, as a number or as text", ">0"),
 ]
 Share = Annotated[
     Decimal,
     BeforeValidator(ruled(SHARE)),
-    _number_schema(SHARE.expected, {"minimum": 0, "maximum": 1}),
+    number_schema(SHARE.expected, "0..1"),
 ]
 Holdback = Annotated[
     Decimal,
     BeforeValidator(ruled(HOLDBACK)),
-    _number_schema(HOLDBACK.expected, {"minimum": 0, "exclusiveMaximum": 1}),
+    number_schema(HOLDBACK.expected, "0..<1"),
 ]
 GoalWeight = Annotated[
     Decimal,
     BeforeValidator(ruled(GOAL_WEIGHT)),
-    _number_schema(GOAL_WEIGHT.expected, {"exclusiveMinimum": 0, "maximum": 1}),
+    number_schema(GOAL_WEIGHT.expected, ">0..1"),
 ]
 Attainment = Annotated[
     Decimal,
     BeforeValidator(ruled(ATTAINMENT)),
-    _number_schema(ATTAINMENT.expected, {"exclusiveMinimum": 0}),
+    number_schema(ATTAINMENT.expected, ">0"),
 ]
 CapAmount = Annotated[
     Decimal,
     BeforeValidator(ruled(CAP)),
-    _number_schema(CAP.expected, {"exclusiveMinimum": 0}),
+    number_schema(CAP.expected, ">0"),
 ]
 MetricName = Annotated[
     str,
@@ -216,13 +262,50 @@ MetricName = Annotated[
         }
     ),
 ]
+
+
+def _kind(value: object) -> str:
+    """What a wrong value is, in the plan file's words (a TOML float is read as a Decimal)."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, Decimal | float):
+        return "a number with a decimal point"
+    if isinstance(value, str):
+        return "text in quotes"
+    return f"a value of type {type(value).__name__}"
+
+
+def _whole(value: object) -> int:
+    """A count written as a whole number: ``12``, never ``12.0``, ``"12"`` or ``true``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError(
+        f"a whole number, written without a decimal point or quotes (not {_kind(value)})"
+    )
+
+
+def _flag(value: object) -> bool:
+    """A flag written as a boolean: ``true`` or ``false``, never ``"yes"`` or ``1``."""
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"true or false, written without quotes (not {_kind(value)})")
+
+
+#: A count: a whole number, nothing else (bounds go on the field: ``Field(ge=1, le=120)``).
+Whole = Annotated[int, BeforeValidator(_whole)]
+#: A yes-or-no setting: a boolean, nothing else.
+Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
 Fte = Annotated[Decimal, BeforeValidator(_fte)]
 Day = Annotated[date, BeforeValidator(_date)]
 MonthText = Annotated[
     str,
     BeforeValidator(_month),
     WithJsonSchema(
-        {"type": "string", "pattern": r"^\s*[0-9]{4}-[0-9]{2}\s*$", "description": "YYYY-MM"}
+        {
+            "type": "string",
+            "pattern": r"^\s*(?!0000)[0-9]{4}-(0[1-9]|1[0-2])\s*$",
+            "description": "a month written YYYY-MM, such as 2026-01",
+        }
     ),
 ]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -246,15 +329,84 @@ class RosterRow(InputModel):
     target_bonus: Amount | None = None
 
 
+def _codes(codes: list[str]) -> dict[str, JsonValue]:
+    """JSON Schema: one of the currency ``codes``, white space around it allowed."""
+    return {"type": "string", "pattern": rf"^\s*({'|'.join(codes)})\s*$"}
+
+
+def header_schema(schema: dict[str, JsonValue]) -> None:
+    """The checks across the header's settings, as JSON Schema (see :func:`_currency_rules`)."""
+    schema["allOf"] = _currency_rules()
+
+
+def _currency_rules() -> list[JsonValue]:
+    """A known currency's ``minor_unit``, if given, is its own; an unknown one needs it."""
+    groups: dict[int, list[str]] = {}
+    for code, places in sorted(MINOR_UNITS.items()):
+        groups.setdefault(places, []).append(code)
+    rules: list[JsonValue] = [
+        {
+            "if": {
+                "properties": {"currency": _codes(codes), "minor_unit": {"type": "integer"}},
+                "required": ["currency", "minor_unit"],
+            },
+            "then": {"properties": {"minor_unit": {"const": places}}},
+        }
+        for places, codes in sorted(groups.items())
+    ]
+    rules.append(
+        {
+            "if": {
+                "properties": {"currency": {"not": _codes(sorted(MINOR_UNITS))}},
+                "required": ["currency"],
+            },
+            "then": {"properties": {"minor_unit": {"type": "integer"}}, "required": ["minor_unit"]},
+        }
+    )
+    return rules
+
+
+def given(name: str) -> dict[str, JsonValue]:
+    """JSON Schema: the setting ``name`` is given (present and not ``null``)."""
+    return {"properties": {name: {"not": {"type": "null"}}}, "required": [name]}
+
+
+def one_of_values(name: str, values: list[JsonValue], *, default: bool) -> dict[str, JsonValue]:
+    """JSON Schema: the setting ``name`` is one of ``values`` (``default``: also when absent)."""
+    rule: dict[str, JsonValue] = {"properties": {name: {"enum": values}}}
+    if not default:
+        rule["required"] = [name]
+    return rule
+
+
 class PlanHeader(InputModel):
     """What every plan file begins with: its name, currency and months."""
 
+    model_config = ConfigDict(json_schema_extra=header_schema)
+
     name: Name
     # minor_unit comes first so that currency's check can see it.
-    minor_unit: int | None = Field(default=None, ge=0, le=4)
-    currency: Annotated[str, BeforeValidator(_currency_code), Field(pattern=r"^[A-Z]{3}$")]
+    minor_unit: (
+        Annotated[
+            Whole,
+            Field(ge=0, le=4),
+            WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 4}),
+        ]
+        | None
+    ) = None
+    currency: Annotated[
+        str,
+        BeforeValidator(_currency_code),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": r"^\s*[A-Z]{3}\s*$",
+                "description": "an ISO 4217 currency code of three capital letters, such as USD",
+            }
+        ),
+    ]
     start: MonthText
-    months: int = Field(default=12, ge=1, le=120)
+    months: Whole = Field(default=12, ge=1, le=120)
     teams: list[Name] = Field(default_factory=list)
 
     @field_validator("currency")

@@ -29,12 +29,13 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import os
 import re
 import stat
 import tomllib
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
@@ -47,6 +48,9 @@ from jointbonus.core.periods import Month
 from jointbonus.errors import Problem
 
 __all__ = [
+    "DOCUMENT_FORMATS",
+    "DOCUMENT_NAME",
+    "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "Collector",
     "CsvChunk",
@@ -54,19 +58,25 @@ __all__ = [
     "decode",
     "expected_text",
     "folder_of",
+    "folder_of_base",
     "in_order",
     "inside",
+    "parse_json",
+    "parse_toml",
     "read_bytes",
     "read_csv",
     "read_csv_cells",
     "read_csv_columns",
+    "read_document",
     "read_rows",
     "read_settings",
     "setting_name",
     "setting_path",
     "toml_error_line",
     "toml_key_line",
+    "too_deep",
     "validate_rows",
+    "validate_settings",
 ]
 
 Settings = TypeVar("Settings", bound=BaseModel)
@@ -93,11 +103,230 @@ def folder_of(plan_path: Path) -> Path:
         return plan_path.absolute().parent
 
 
+def folder_of_base(base_dir: str | Path | None, shown: str, problems: Collector) -> Path | None:
+    """The folder a plan document's files are named in, resolved; ``None`` when not given.
+
+    A ``base_dir`` that is not an existing folder is a problem.
+    """
+    if base_dir is None:
+        return None
+    try:
+        folder = Path(base_dir).resolve()
+        is_dir = folder.is_dir()
+    except (OSError, RuntimeError, ValueError, TypeError):  # a NUL byte, a symlink loop
+        is_dir = False
+    if not is_dir:
+        problems.add(shown, None, "base_dir", str(base_dir), "an existing folder")
+        return None
+    return folder
+
+
 def in_order(found: Sequence[Problem], files: Sequence[str]) -> list[Problem]:
     """Problems by file (the plan first, then its CSV files), then by line."""
     rank = {name: index for index, name in reversed(list(enumerate(files)))}
     unique = {(p.file, p.line, p.field, repr(p.value), p.expected): p for p in found}
     return sorted(unique.values(), key=lambda p: (rank.get(p.file or "", len(rank)), p.line or 0))
+
+
+#: Deepest nesting of tables and arrays a plan document may have. A real plan
+#: nests about eight deep (``versions[0].teams.sales.goals[0].curve.points[0]``);
+#: anything deeper is refused before a recursive step (validation, a message
+#: showing the value) can meet it.
+MAX_DEPTH = 32
+
+
+def too_deep(data: object, limit: int = MAX_DEPTH) -> tuple[str | int, ...] | None:
+    """The path of the first table or array nested deeper than ``limit``, or ``None``.
+
+    Walks with a stack of its own, not recursion, so a document of any depth
+    (or a dict that contains itself) is measured without a ``RecursionError``.
+    """
+    stack: list[tuple[object, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            children: list[tuple[object, tuple[str | int, ...]]] = [
+                (v, (*path, str(k))) for k, v in value.items()
+            ]
+        elif isinstance(value, list | tuple):
+            children = [(v, (*path, i)) for i, v in enumerate(value)]
+        else:
+            continue
+        if len(path) >= limit:
+            return path
+        stack.extend(children)
+    return None
+
+
+def _refuse_depth(data: object, shown: str, text: str, collector: Collector) -> bool:
+    """Whether ``data`` nests too deeply (and, if so, a problem at its first line)."""
+    path = too_deep(data)
+    if path is None:
+        return False
+    head = setting_name(path[:4])
+    collector.add(
+        shown,
+        toml_key_line(text, tuple(str(p) for p in path[:4])),
+        f"{head}...",
+        f"tables or arrays nested more than {MAX_DEPTH} deep",
+        f"tables and arrays nested at most {MAX_DEPTH} deep (a plan needs about 8)",
+    )
+    return True
+
+
+def parse_toml(text: str, shown: str, collector: Collector) -> dict[str, Any] | None:
+    """A plan's TOML text as a table (floats as exact Decimals), or ``None`` and a problem.
+
+    Bad TOML is located by the line the parser names; tables or arrays nested
+    more than :data:`MAX_DEPTH` deep are refused.
+    """
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        line = toml_error_line(str(error))
+        collector.add(shown, line, "plan", "(TOML)", f"valid TOML: {error}")
+        return None
+    except ValueError as error:  # an integer too long to convert
+        collector.add(shown, None, "plan", "(TOML)", f"valid TOML: {error}")
+        return None
+    except RecursionError:
+        collector.add(
+            shown, None, "plan", "(TOML)", "valid TOML without arrays or tables nested so deeply"
+        )
+        return None
+    if _refuse_depth(data, shown, text, collector):
+        return None
+    return data
+
+
+def _json_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"the key {key!r} is given twice in one object")
+        found[key] = value
+    return found
+
+
+def parse_json(text: str, shown: str, collector: Collector) -> dict[str, Any] | None:
+    """A plan's JSON text as a table, or ``None`` and a problem located by its line.
+
+    Numbers with a fraction or an exponent are read as exact Decimals (never
+    floats); ``NaN`` and ``Infinity``, a key given twice in one object and
+    nesting deeper than :data:`MAX_DEPTH` are refused; the text must be one
+    object.
+    """
+    try:
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_json_constant,
+            object_pairs_hook=_json_object,
+        )
+    except json.JSONDecodeError as error:
+        collector.add(shown, error.lineno, "plan", "(JSON)", f"valid JSON: {error.msg}")
+        return None
+    except RecursionError:
+        collector.add(
+            shown, None, "plan", "(JSON)", "valid JSON without arrays or objects nested so deeply"
+        )
+        return None
+    except ValueError as error:  # NaN, a repeated key, an integer too long to convert
+        collector.add(shown, None, "plan", "(JSON)", f"valid JSON: {error}")
+        return None
+    if not isinstance(data, dict):
+        collector.add(shown, 1, "plan", type(data).__name__, "one JSON object of settings")
+        return None
+    if _refuse_depth(data, shown, "", collector):
+        return None
+    return data
+
+
+def validate_settings(
+    data: Any, text: str, model: type[Settings], shown: str, collector: Collector
+) -> Settings | None:
+    """``data`` (a plan document) as ``model``, or ``None`` with every problem in ``collector``.
+
+    Each problem is located by its setting's path in the document
+    (``teams.sales.goals[0].weight``) and, when ``text`` is the document's TOML
+    text, the line of its key.
+    """
+    if not isinstance(data, dict):
+        collector.add(shown, None, "plan", type(data).__name__, "a table (dict) of settings")
+        return None
+    if _refuse_depth(data, shown, text, collector):
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            loc = tuple(part for part in item["loc"] if part != "[key]")  # a bad table name
+            collector.add(
+                shown,
+                toml_key_line(text, tuple(str(part) for part in loc)),
+                setting_name(loc) or "plan",
+                item.get("input") if item.get("type") != "missing" else None,
+                expected_text(item),
+            )
+        return None
+
+
+#: What a plan document's problems call it when its caller gives no ``source``.
+DOCUMENT_NAME = "plan document"
+
+#: The forms a plan document comes in (:func:`read_document`).
+DOCUMENT_FORMATS = ("dict", "json", "toml")
+
+
+def read_document(
+    document: object, format: str | None, shown: str, collector: Collector
+) -> tuple[str, dict[str, Any] | None]:
+    """A plan document's text (``""`` for a dict) and its table of settings.
+
+    ``document`` is a dict of settings (as :func:`json.loads` or
+    :func:`tomllib.loads` make; ``format`` ``None`` or ``"dict"``), or JSON or
+    TOML text, as ``str`` or UTF-8 ``bytes``, with ``format`` ``"json"`` or
+    ``"toml"``. The table is ``None`` (and every problem in ``collector``)
+    when the document cannot be read as that format.
+    """
+    if format not in (None, *DOCUMENT_FORMATS):
+        collector.add(shown, None, "format", format, 'one of "dict", "json" or "toml"')
+        return "", None
+    if isinstance(document, Mapping):
+        if format not in (None, "dict"):
+            collector.add(
+                shown, None, "format", format, f'"dict" for a dict (or {format} text as a str)'
+            )
+            return "", None
+        return "", dict(document)
+    if not isinstance(document, str | bytes):
+        collector.add(
+            shown,
+            None,
+            "document",
+            type(document).__name__,
+            'a dict of settings, or JSON or TOML text with format="json" or "toml"',
+        )
+        return "", None
+    if format not in ("json", "toml"):
+        collector.add(
+            shown, None, "format", format, '"json" or "toml", the language the text is written in'
+        )
+        return "", None
+    text = document if isinstance(document, str) else decode(document, shown, collector)
+    if text is None:
+        return "", None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        collector.add(shown, line, "encoding", "NUL byte", "text without NUL bytes")
+        return text, None
+    if format == "json":
+        return "", parse_json(text, shown, collector)
+    return text, parse_toml(text, shown, collector)
 
 
 def read_settings(
@@ -116,33 +345,10 @@ def read_settings(
     text = decode(raw, shown, collector)
     if text is None:
         return None, "", None
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as error:
-        line = toml_error_line(str(error))
-        collector.add(shown, line, "plan", "(TOML)", f"valid TOML: {error}")
+    data = parse_toml(text, shown, collector)
+    if data is None:
         return None, text, None
-    except ValueError as error:  # an integer too long to convert
-        collector.add(shown, None, "plan", "(TOML)", f"valid TOML: {error}")
-        return None, text, None
-    except RecursionError:
-        collector.add(
-            shown, None, "plan", "(TOML)", "valid TOML without arrays or tables nested so deeply"
-        )
-        return None, text, None
-    try:
-        return model.model_validate(data), text, data
-    except ValidationError as error:
-        for item in error.errors():
-            loc = tuple(part for part in item["loc"] if part != "[key]")  # a bad table name
-            collector.add(
-                shown,
-                toml_key_line(text, tuple(str(part) for part in loc)),
-                setting_name(loc) or "plan",
-                item.get("input") if item.get("type") != "missing" else None,
-                expected_text(item),
-            )
-        return None, text, data
+    return validate_settings(data, text, model, shown, collector), text, data
 
 
 def setting_name(loc: Sequence[str | int]) -> str:

@@ -46,9 +46,10 @@ what to change.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import lcm
 
@@ -76,7 +77,9 @@ __all__ = [
     "calibrate",
     "calibrate_framed",
     "calibrated_months",
+    "check_calibration",
     "norm_outcome",
+    "plan_fingerprint",
     "scenario_factors",
     "scenario_outcomes",
 ]
@@ -174,9 +177,69 @@ class Calibration:
         return abs(self.residual) <= self.rounding_bound
 
     @property
+    def plan_fingerprint(self) -> str | None:
+        """The :func:`plan_fingerprint` of the plan this was calibrated for (``None`` for a
+        calibration made by hand)."""
+        return plan_fingerprint(self.work.plan) if self.work is not None else None
+
+    @property
     def terms(self) -> Terms:
         """The scale and nominal weights the engine pays with."""
         return Terms(self.scale, tuple(w.nominal for w in self.weights))
+
+
+def _design(plan: Plan) -> Plan:
+    """``plan`` without what calibrating it never reads: its actuals and where it was read."""
+    return replace(
+        plan,
+        months=tuple(replace(m, actual=None) for m in plan.months),
+        members=(),
+        functional=replace(
+            plan.functional,
+            metrics=tuple(
+                replace(metric, months=tuple(replace(m, actual=None) for m in metric.months))
+                for metric in plan.functional.metrics
+            ),
+        ),
+        provenance=None,
+        versions=tuple(replace(v, design=_design(v.design)) for v in plan.versions),
+    )
+
+
+def plan_fingerprint(plan: Plan) -> str:
+    """A SHA-256 of everything calibrating ``plan`` depends on, in hex.
+
+    Its design (curve, funding, budget, weights, gates, caps, versions), its
+    months and their targets, its roster (each member with its changes) and
+    its history; not its actuals, which arrive month by month after the plan
+    is calibrated, nor the files it was read from. Two plans with the same
+    fingerprint calibrate alike.
+    """
+    digest = hashlib.sha256(repr(_design(plan)).encode())
+    for member in plan.members:
+        digest.update(repr((member, member.changes)).encode())
+    return digest.hexdigest()
+
+
+def check_calibration(plan: Plan, calibration: Calibration) -> None:
+    """Refuse a ``calibration`` made for another plan than ``plan`` (see :func:`plan_fingerprint`).
+
+    A calibration made by hand (without the plan it came from) is taken as it is.
+    """
+    work = calibration.work
+    if work is None or work.plan is plan:
+        return
+    # What the fingerprints compare, compared directly: no hashing of a large roster on
+    # the way to paying a plan whose actuals arrived after it was calibrated.
+    if work.plan.members == plan.members and _design(work.plan) == _design(plan):
+        return
+    made_for, given = plan_fingerprint(work.plan), plan_fingerprint(plan)
+    if made_for != given:  # equal fingerprints: the same plan, told apart by no calibration
+        raise CalibrationError(
+            f"the calibration was made for another plan (fingerprint {made_for[:16]}...) than "
+            f"the one given (fingerprint {given[:16]}...): its scale and weights would pay "
+            "this plan wrongly; calibrate this plan (jointbonus.calibrate(plan)) and use that"
+        )
 
 
 def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:

@@ -22,7 +22,12 @@ from fractions import Fraction
 from typing import Any
 
 from jointbonus.core.roster import FTE_SCALE
-from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, calibrated_months
+from jointbonus.sharedtarget.calibration import (
+    Calibration,
+    calibrate_framed,
+    calibrated_months,
+    check_calibration,
+)
 from jointbonus.sharedtarget.lines import MonthView, month_lines
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
@@ -67,8 +72,11 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
     their actual; until then it is pending. A per-year cap follows each
     member through each plan year (12 plan months from the plan's start).
     A plan with later versions takes ``calibration`` as its first version's and
-    pays each month by the version in force for it.
+    pays each month by the version in force for it. A calibration made for
+    another plan is refused (:class:`~jointbonus.CalibrationError`): only its
+    actuals may differ from the plan calibrated.
     """
+    check_calibration(plan, calibration)
     if plan.versions:
         return pay_versions(plan, pay_framed, calibration)
     framed, _ = calibrated_months(plan, calibration)

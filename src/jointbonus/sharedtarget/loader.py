@@ -18,6 +18,10 @@ Paths in the plan are relative to the plan file's folder and must stay inside
 it. That includes the payment ledger (``[ledger] path``, by default
 ``<plan file's stem>.ledger.sqlite`` beside the plan), which need not exist
 before the first month is closed (:func:`load_ledger_settings`).
+
+The same settings can come as a document (:func:`load_plan_document`): a
+dict, or JSON or TOML text, read with the same checks; its paths are relative
+to the folder its caller names (``base_dir``).
 """
 
 from __future__ import annotations
@@ -38,14 +42,18 @@ from jointbonus.core.periods import Month, plan_months
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.io.columns import MemberRows, read_members, read_rows
 from jointbonus.io.reading import (
+    DOCUMENT_NAME,
     Collector,
     check_months,
     folder_of,
+    folder_of_base,
     in_order,
     inside,
+    read_document,
     read_settings,
     setting_path,
     toml_key_line,
+    validate_settings,
 )
 from jointbonus.sharedtarget.build import build_plan
 from jointbonus.sharedtarget.build.versions import VersionSpec
@@ -66,7 +74,13 @@ from jointbonus.sharedtarget.schema import (
 if TYPE_CHECKING:  # a plan without leads does not load the leads code
     from jointbonus.sharedtarget.leadplan import LeadActuals
 
-__all__ = ["ledger_name", "load_ledger_settings", "load_plan", "read_plan_file"]
+__all__ = [
+    "ledger_name",
+    "load_ledger_settings",
+    "load_plan",
+    "load_plan_document",
+    "read_plan_file",
+]
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -82,17 +96,91 @@ def load_plan(path: str | Path) -> Plan:
     plan_path = Path(path)
     problems = Collector([])
     settings, text, data = read_settings(plan_path, PlanFile, problems)
-    shown = plan_path.name
+    return _load(
+        settings,
+        text,
+        data,
+        _Place(plan_path.name, folder_of(plan_path), ledger_name(plan_path)),
+        problems=problems,
+    )
+
+
+def load_plan_document(
+    document: Mapping[str, Any] | str | bytes,
+    *,
+    format: str | None = None,
+    base_dir: str | Path | None = None,
+    source: str = DOCUMENT_NAME,
+) -> Plan:
+    """Check and build a plan from a document: a dict of settings, or JSON or TOML text.
+
+    The document holds what a plan file holds (``docs/plan-file.md``), as a
+    dict (say from :func:`json.loads`, ``format`` left out) or as text, a
+    ``str`` or UTF-8 ``bytes``, with ``format="json"`` or ``format="toml"``.
+    It gets the same checks as a plan file and gives the same
+    :class:`~jointbonus.Plan`. Its CSV files (and lead exports) are named
+    relative to ``base_dir``, and must be inside it; a document that names
+    files without a ``base_dir`` is refused, saying so. ``source`` names the
+    document in problems (``hr-system: teams.sales.goals[0].weight: ...``);
+    TOML problems, and JSON syntax errors, also give their line.
+
+    Raises :class:`~jointbonus.errors.PlanError` listing every problem found.
+    """
+    problems = Collector([])
+    text, data = read_document(document, format, source, problems)
+    settings = (
+        validate_settings(data, text, PlanFile, source, problems) if data is not None else None
+    )
+    folder = folder_of_base(base_dir, source, problems)
+    return _load(
+        settings, text, data, _Place(source, folder, ledger_name(source)), problems=problems
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a plan's settings come from: the name its problems show, and the folder its
+    files are named in (``None``: a document given no ``base_dir``)."""
+
+    shown: str
+    folder: Path | None
+    ledger: str
+    """The ledger's file name when the plan names none."""
+
+
+def _found(place: _Place, name: str, key: str, text: str, problems: Collector) -> Path | None:
+    """The file ``name`` that setting ``key`` names, in the plan's folder, or ``None``."""
+    if place.folder is None:
+        problems.add(
+            place.shown,
+            toml_key_line(text, tuple(key.split("."))),
+            key,
+            name,
+            "a file in the folder given as base_dir (load_plan_document(..., base_dir=...))",
+        )
+        return None
+    return inside(place.folder, name, place.shown, key, text=text, problems=problems)
+
+
+def _load(
+    settings: PlanFile | None,
+    text: str,
+    data: dict[str, Any] | None,
+    place: _Place,
+    *,
+    problems: Collector,
+) -> Plan:
+    """Read the CSV files the plan's settings name, check everything, build the plan."""
+    shown = place.shown
     names = _file_names(settings, data)
     if not names:
         raise PlanError(problems.problems)
-    folder = folder_of(plan_path)
-    if settings is not None:
-        _ledger(settings, plan_path, folder, text, problems)
+    folder = place.folder
+    if settings is not None and folder is not None:
+        _ledger(settings, place.ledger, folder, shown=shown, text=text, problems=problems)
 
     files: dict[str, Path | None] = {
-        key: inside(folder, name, shown, key, text=text, problems=problems)
-        for key, name in names.items()
+        key: _found(place, name, key, text, problems) for key, name in names.items()
     }
     roster_name = names.get("roster.file", "")
     months_name = names.get("shared.file", "")
@@ -130,7 +218,10 @@ def load_plan(path: str | Path) -> Plan:
             metrics = _with_values(measured, [*month_rows, *history_rows], from_leads)
         _check_history_columns(history_rows, history_name, settings, metrics, problems)
         _check_metric_tables(settings, shown, text, problems)
-        if settings.leads is not None or from_leads:
+        if folder is None:  # a document without a base_dir: its lead exports cannot be found
+            for index, name in enumerate(settings.leads.files if settings.leads else ()):
+                _found(place, name, f"leads.files[{index}]", text, problems)
+        elif settings.leads is not None or from_leads:
             # The leads code loads only for a plan that takes actuals from leads.
             from jointbonus.sharedtarget.leadplan import lead_actuals  # noqa: PLC0415
 
@@ -304,21 +395,26 @@ def load_ledger_settings(path: str | Path) -> LedgerSettings:
     settings, text, _data = read_settings(plan_path, PlanFile, problems)
     if settings is None:
         raise PlanError(problems.problems)
-    ledger = _ledger(settings, plan_path, folder_of(plan_path), text, problems)
+    ledger = _ledger(
+        settings,
+        ledger_name(plan_path),
+        folder_of(plan_path),
+        shown=plan_path.name,
+        text=text,
+        problems=problems,
+    )
     if ledger is None:
         raise PlanError(problems.problems)
     return ledger
 
 
 def _ledger(
-    settings: PlanFile, plan_path: Path, folder: Path, text: str, problems: Collector
+    settings: PlanFile, default: str, folder: Path, *, shown: str, text: str, problems: Collector
 ) -> LedgerSettings | None:
     """The plan's ledger settings; ``None`` (and a problem) for a path that cannot be one."""
     section = settings.ledger or LedgerSection()
-    name = section.path or ledger_name(plan_path)
-    found = inside(
-        folder, name, plan_path.name, "ledger.path", text=text, problems=problems, existing=False
-    )
+    name = section.path or default
+    found = inside(folder, name, shown, "ledger.path", text=text, problems=problems, existing=False)
     if found is None:
         return None
     return LedgerSettings(found, name, Overpayments(section.overpayments))

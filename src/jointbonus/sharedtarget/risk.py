@@ -84,6 +84,7 @@ from jointbonus.sharedtarget.calibration import (
     Calibration,
     calibrate_framed,
     calibrated_months,
+    check_calibration,
     scenario_outcomes,
 )
 from jointbonus.sharedtarget.pay.cost import MonthCoster
@@ -568,6 +569,7 @@ def cost_risk(
     _refuse_yearly_caps(plan)
     if calibration is None:
         calibration = calibrate_framed(plan, frame_plan(plan))
+    check_calibration(plan, calibration)
     costed, expected_cost = _month_costers(plan, calibration, versions)
     tables = _tables(costed)
     months = tuple(coster.frame.plan_month.month for _, coster in costed)

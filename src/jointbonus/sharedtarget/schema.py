@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     SerializerFunctionWrapHandler,
     TypeAdapter,
     ValidatorFunctionWrapHandler,
@@ -38,6 +39,7 @@ from jointbonus.io.fields import (
     Attainment,
     CapAmount,
     Day,
+    Flag,
     GoalWeight,
     Holdback,
     InputModel,
@@ -48,7 +50,11 @@ from jointbonus.io.fields import (
     PlanHeader,
     Positive,
     Share,
+    Whole,
     choice,
+    given,
+    header_schema,
+    one_of_values,
 )
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Overpayments, Split
 
@@ -154,10 +160,32 @@ def history_row_model(metrics: tuple[str, ...]) -> type[HistoryRow]:
 
 class RosterSection(InputModel):
     file: Name
-    pay_leavers_for_exit_month: bool = False
+    pay_leavers_for_exit_month: Flag = False
 
 
 class CurveSection(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": one_of_values("type", ["step"], default=False),
+                    "then": {"not": given("points")},
+                },
+                {
+                    "if": one_of_values("type", ["linear"], default=False),
+                    "then": {
+                        "allOf": [
+                            {"not": given("threshold")},
+                            {"not": given("payout")},
+                            given("points"),
+                            {"properties": {"points": {"minItems": 1}}},
+                        ]
+                    },
+                },
+            ]
+        }
+    )
+
     type: Literal["step", "linear"]
     threshold: Positive | None = None
     payout: Amount | None = None
@@ -184,6 +212,31 @@ class SharedSection(InputModel):
 
 
 class FundingSection(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": one_of_values("style", ["pool"], default=True),
+                    "then": {"not": given("target_bonus_multiplier")},
+                },
+                {
+                    "if": one_of_values("style", ["individual"], default=False),
+                    "then": {
+                        "not": {
+                            "anyOf": [
+                                given("pool_at_target"),
+                                {
+                                    "properties": {"split": {"not": {"const": "equal"}}},
+                                    "required": ["split"],
+                                },
+                            ]
+                        }
+                    },
+                },
+            ]
+        }
+    )
+
     style: FundingChoice = "pool"
     split: SplitChoice = "equal"
     pool_at_target: Amount | None = None
@@ -205,7 +258,7 @@ class FundingSection(InputModel):
 class HistorySection(InputModel):
     file: Name
     norm: NormChoice = "targets"
-    window: int = Field(default=12, ge=1, le=120)
+    window: Whole = Field(default=12, ge=1, le=120)
     uplift: Number = Decimal(0)
 
 
@@ -239,6 +292,12 @@ class TeamSection(InputModel):
     team has goals; a team without goals is paid on the shared goal alone.
     """
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "not": {"allOf": [given("shared_weight"), given("expected_shared_split")]}
+        }
+    )
+
     shared_weight: Share | None = None
     expected_shared_split: Share | None = None
     goals: list[GoalSection] = Field(default_factory=list)
@@ -268,9 +327,23 @@ class MetricSection(InputModel):
     figure ``figure`` (by default the one the metric is named after).
     """
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": given("figure"),
+            "then": {"properties": {"source": {"const": "leads"}}, "required": ["source"]},
+        }
+    )
+
     norm: NormChoice | None = None
     uplift: Number = Decimal(0)
-    window: int | None = Field(default=None, ge=1, le=120)
+    window: (
+        Annotated[
+            Whole,
+            Field(ge=1, le=120),
+            WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 120}),
+        ]
+        | None
+    ) = None
     source: Literal["file", "leads"] = "file"
     figure: LeadFigure | None = None
 
@@ -360,7 +433,7 @@ class LeadsSection(InputModel):
     stages: dict[Name, DealStageChoice] | None = None
     time_zone: Name | None = None
     as_of: AwareDatetime
-    handling_hours: int = Field(default=48, ge=1, le=10_000)
+    handling_hours: Whole = Field(default=48, ge=1, le=10_000)
     business_hours: BusinessHoursSection | None = None
 
 
@@ -509,8 +582,18 @@ class VersionSection(InputModel):
     ledger: Fixed = None
 
 
+def _plan_schema(schema: dict[str, JsonValue]) -> None:
+    """The header's checks across settings, and no metric table under a name no metric has."""
+    header_schema(schema)
+    properties = schema["properties"]
+    if isinstance(properties, dict) and isinstance(properties["metrics"], dict):
+        properties["metrics"]["additionalProperties"] = False
+
+
 class PlanFile(PlanHeader):
     """The plan file (TOML). See ``docs/plan-file.md`` for every setting."""
+
+    model_config = ConfigDict(json_schema_extra=_plan_schema)
 
     # Wider than the header's list of names (which the gainsharing plan keeps).
     teams: Teams = Field(default_factory=list)  # type: ignore[assignment]
