@@ -9,15 +9,18 @@ are read as :class:`~decimal.Decimal`, CSV cells are text.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     BeforeValidator,
+    SerializerFunctionWrapHandler,
+    model_serializer,
     model_validator,
 )
 
 from jointbonus.gainsharing.plan import Distribution, Formula, PeriodLength, ReserveSource
-from jointbonus.io.fields import Amount, InputModel, MonthText, Name, PlanHeader, bounded, choice
+from jointbonus.io.fields import Amount, InputModel, MonthText, PlanHeader, bounded, choice
+from jointbonus.io.sources import FilesSection, InputFileSection
 
 if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
     FormulaChoice: TypeAlias = str
@@ -68,8 +71,7 @@ class PeriodRow(InputModel):
     purchases: Amount | None = None
 
 
-class GainsharingRosterSection(InputModel):
-    file: Name
+class GainsharingRosterSection(InputFileSection):
     pay_leavers_for_exit_period: bool = False
 
 
@@ -84,9 +86,8 @@ class BasePeriodSection(InputModel):
         return self
 
 
-class GainsharingSection(InputModel):
+class GainsharingSection(InputFileSection):
     formula: FormulaChoice
-    file: Name
     base_period: BasePeriodSection
     period: PeriodChoice = "month"
     employee_share: Share
@@ -100,5 +101,14 @@ class GainsharingFile(PlanHeader):
     """The gainsharing plan file (TOML). See ``docs/gainsharing.md`` for every setting."""
 
     kind: Literal["gainsharing"]
+    files: FilesSection | None = None
     roster: GainsharingRosterSection
     gainsharing: GainsharingSection
+
+    @model_serializer(mode="wrap")
+    def _files_when_given(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A plan that does not say how its files are written records its settings as before.
+        data = handler(self)
+        if self.files is None and isinstance(data, dict):
+            data.pop("files", None)
+        return data

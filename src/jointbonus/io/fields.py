@@ -68,6 +68,7 @@ __all__ = [
     "bounded",
     "choice",
     "decimal",
+    "month_check",
     "ruled",
 ]
 
@@ -108,6 +109,10 @@ def _month(value: object) -> str:
         return str(Month.parse(value))  # type: ignore[arg-type]
     except JointBonusError:
         raise ValueError("a month written YYYY-MM such as 2026-01") from None
+
+
+#: The check of a month cell (``YYYY-MM``): a reader of typed cells knows a month column by it.
+month_check = _month
 
 
 def _currency_code(value: object) -> object:

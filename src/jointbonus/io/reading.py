@@ -35,7 +35,7 @@ import stat
 import tomllib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import repeat
 from pathlib import Path
@@ -54,6 +54,7 @@ __all__ = [
     "decode",
     "expected_text",
     "folder_of",
+    "header_fits",
     "in_order",
     "inside",
     "read_bytes",
@@ -81,6 +82,10 @@ Row = TypeVar("Row", bound=BaseModel)
 @dataclass
 class Collector:
     problems: list[Problem]
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    """How a problem's column is named, by ``(file, column)``, when the file names it
+    otherwise (a column mapping, a worksheet's column letter): see
+    :func:`jointbonus.io.sources.labelled`."""
 
     def add(self, file: str, line: int | None, field: str, value: object, expected: str) -> None:
         self.problems.append(Problem(field, value, expected, file, line))
@@ -340,18 +345,23 @@ def read_bytes(path: Path, shown: str, problems: Collector) -> bytes | None:
     return None
 
 
-def decode(raw: bytes, shown: str, problems: Collector) -> str | None:
+def decode(raw: bytes, shown: str, problems: Collector, encoding: str = "utf-8") -> str | None:
+    """``raw`` decoded in ``encoding`` (UTF-8: a byte-order mark skipped), or ``None`` and a
+    problem naming the line and the byte offset where it stops decoding."""
+    utf8 = encoding in ("utf-8", "utf-8-sig")
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig" if utf8 else encoding)
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        problems.add(
-            shown,
-            line,
-            "encoding",
-            raw[error.start : error.start + 4].hex(" "),
-            "UTF-8 text (save the file as UTF-8)",
+        where = f"byte {error.start} is not {'UTF-8' if utf8 else encoding}"
+        expected = (
+            f"UTF-8 text (save the file as UTF-8); {where}: a file in another encoding "
+            'is read with the encoding setting, such as encoding = "cp1252"'
+            if utf8
+            else f"text in {encoding}, the file's encoding setting; {where}: "
+            "check the encoding the file was saved in"
         )
+        problems.add(shown, line, "encoding", raw[error.start : error.start + 4].hex(" "), expected)
         return None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -375,7 +385,11 @@ def _csv_text(path: Path, shown: str, columns: Sequence[str], problems: Collecto
     return text
 
 
-def _header_fits(
+#: Each delimiter as a TOML string, for messages.
+_TOML_TEXT = {",": '","', ";": '";"', "\t": '"\\t"', "|": '"|"'}
+
+
+def header_fits(
     header: list[str],
     shown: str,
     columns: Sequence[str],
@@ -383,20 +397,24 @@ def _header_fits(
     problems: Collector,
     *,
     other_columns: bool = False,
+    delimiter: str = ",",
 ) -> bool:
     """Whether a header names the columns a file must have, and only once each.
 
-    A problem for each way it does not: one column holding ``;`` or tabs,
-    required columns missing, unknown or repeated columns.
+    A problem for each way it does not: one column holding another delimiter
+    than ``delimiter``, required columns missing, unknown or repeated columns.
     """
-    for other in (";", "\t", "|"):
-        if len(header) == 1 and other in header[0]:
+    named = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}
+    for other in (",", ";", "\t", "|"):
+        if other != delimiter and len(header) == 1 and other in header[0]:
             problems.add(
                 shown,
                 1,
                 "header",
                 header[0],
-                f"columns separated by commas, not {other!r}: {','.join(columns)}",
+                f"columns separated by {named[delimiter]}, not {other!r}: "
+                f"{delimiter.join(columns)} (a file written otherwise is read with the "
+                f"delimiter setting, such as delimiter = {_TOML_TEXT[other]})",
             )
             return False
     missing = [name for name in required if name not in header]
@@ -503,9 +521,7 @@ def _csv_rows(
     reader, line_num = _records(text)
     try:
         header = [name.strip() for name in next(reader)[1]]
-        if not _header_fits(
-            header, shown, columns, required, problems, other_columns=other_columns
-        ):
+        if not header_fits(header, shown, columns, required, problems, other_columns=other_columns):
             return [], []
         rows: list[tuple[int, tuple[str, ...]]] = []
         width = len(header)
@@ -575,7 +591,7 @@ def read_csv_columns(
     if plain is not None:
         text, header_end = plain
         header = [name.strip() for name in text[:header_end].split(",")]
-        if not _header_fits(header, shown, columns, required, problems):
+        if not header_fits(header, shown, columns, required, problems):
             return None
         try:
             return take(header, _plain_chunks(text, header_end + 1, len(header)))

@@ -50,6 +50,7 @@ from jointbonus.io.fields import (
     Share,
     choice,
 )
+from jointbonus.io.sources import FilesSection, InputFileSection
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Overpayments, Split
 
 if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
@@ -152,8 +153,7 @@ def history_row_model(metrics: tuple[str, ...]) -> type[HistoryRow]:
     return create_model("HistoryRow", __base__=_MetricHistoryRow, __module__=__name__, **fields)
 
 
-class RosterSection(InputModel):
-    file: Name
+class RosterSection(InputFileSection):
     pay_leavers_for_exit_month: bool = False
 
 
@@ -176,9 +176,8 @@ class CurveSection(InputModel):
         return self
 
 
-class SharedSection(InputModel):
+class SharedSection(InputFileSection):
     metric: Name = "revenue"
-    file: Name
     curve: CurveSection
     period: PeriodChoice = "month"
 
@@ -202,8 +201,7 @@ class FundingSection(InputModel):
         return self
 
 
-class HistorySection(InputModel):
-    file: Name
+class HistorySection(InputFileSection):
     norm: NormChoice = "targets"
     window: int = Field(default=12, ge=1, le=120)
     uplift: Number = Decimal(0)
@@ -461,6 +459,11 @@ class VersionSharedSection(InputModel):
     curve: CurveSection | None = None
     metric: Fixed = None
     file: Fixed = None
+    delimiter: Fixed = None
+    decimal: Fixed = None
+    encoding: Fixed = None
+    sheet: Fixed = None
+    columns: Fixed = None
 
 
 class VersionFundingSection(InputModel):
@@ -507,6 +510,7 @@ class VersionSection(InputModel):
     metrics: Fixed = None
     leads: Fixed = None
     ledger: Fixed = None
+    files: Fixed = None
 
 
 class PlanFile(PlanHeader):
@@ -514,6 +518,7 @@ class PlanFile(PlanHeader):
 
     # Wider than the header's list of names (which the gainsharing plan keeps).
     teams: Teams = Field(default_factory=list)  # type: ignore[assignment]
+    files: FilesSection | None = None
     roster: RosterSection
     shared: SharedSection
     funding: FundingSection = FundingSection()
@@ -533,6 +538,8 @@ class PlanFile(PlanHeader):
         data = handler(self)
         if not self.versions and isinstance(data, dict):
             data.pop("versions", None)
+        if self.files is None and isinstance(data, dict):
+            data.pop("files", None)  # likewise a plan that does not say how its files are written
         return data
 
     @property
