@@ -275,6 +275,11 @@ def read_table(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=form.delimiter, strict=True)
     try:
         first = next(reader, [])
+        if len(first) == 1 and any(d in first[0] for d in DELIMITERS if d != form.delimiter):
+            # another delimiter: said before any column is looked for
+            own = [form.columns.get(name, name) for name in columns]
+            header_fits([first[0]], shown, own, (), problems, delimiter=form.delimiter)
+            return None
         header = _renamed([name.strip() for name in first], shown, form, columns, problems)
         if header is None or not header_fits(
             header, shown, columns, required, problems, delimiter=form.delimiter
