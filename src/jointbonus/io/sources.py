@@ -277,8 +277,8 @@ def read_table(
         first = next(reader, [])
         if len(first) == 1 and any(d in first[0] for d in DELIMITERS if d != form.delimiter):
             # another delimiter: said before any column is looked for
-            own = [form.columns.get(name, name) for name in columns]
-            header_fits([first[0]], shown, own, (), problems, delimiter=form.delimiter)
+            file_columns = [form.columns.get(name, name) for name in columns]
+            header_fits([first[0]], shown, file_columns, (), problems, delimiter=form.delimiter)
             return None
         header = _renamed([name.strip() for name in first], shown, form, columns, problems)
         if header is None or not header_fits(
