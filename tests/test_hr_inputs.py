@@ -153,6 +153,16 @@ def test_a_file_that_does_not_decode_names_the_byte_and_the_setting(hr: Path) ->
     assert 'encoding = "cp1252"' in found.expected
 
 
+def test_a_file_without_an_encoding_setting_is_not_pointed_to_one(plain: Path) -> None:
+    plan = plain / "plan.toml"
+    plan.write_bytes(
+        plan.read_bytes().replace(b"# Digital", "# Digital Manufactur\xe9".encode("latin-1"), 1)
+    )
+    (found,) = problems_of(plan)
+    assert (found.file, found.line, found.field) == ("plan.toml", 1, "encoding")
+    assert found.expected == "UTF-8 text (save the file as UTF-8); byte 20 is not UTF-8"
+
+
 def test_a_declared_encoding_that_does_not_fit_is_located(hr: Path) -> None:
     plan = hr / "plan.toml"
     plan.write_text(plan.read_text().replace('"cp1252"', '"ascii"'))

@@ -264,7 +264,7 @@ def read_table(
     raw = read_bytes(path, shown, problems)
     if raw is None:
         return None
-    text = decode(raw, shown, problems, form.encoding)
+    text = decode(raw, shown, problems, form.encoding, settable=True)
     del raw
     if text is None:
         return None
@@ -278,7 +278,15 @@ def read_table(
         if len(first) == 1 and any(d in first[0] for d in DELIMITERS if d != form.delimiter):
             # another delimiter: said before any column is looked for
             file_columns = [form.columns.get(name, name) for name in columns]
-            header_fits([first[0]], shown, file_columns, (), problems, delimiter=form.delimiter)
+            header_fits(
+                [first[0]],
+                shown,
+                file_columns,
+                (),
+                problems,
+                delimiter=form.delimiter,
+                settable=True,
+            )
             return None
         header = _renamed([name.strip() for name in first], shown, form, columns, problems)
         if header is None or not header_fits(
