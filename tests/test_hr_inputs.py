@@ -227,6 +227,9 @@ def test_a_sheet_for_a_csv_file_is_refused(hr: Path) -> None:
     set_section(hr / "plan.toml", "history", 'sheet = "History"')
     (found,) = problems_of(hr / "plan.toml")
     assert (found.file, found.field, found.value) == ("data/history.csv", "sheet", "History")
+    assert found.expected == (
+        "no sheet setting: the file is CSV, not an .xlsx workbook (history.sheet)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -258,7 +258,11 @@ def read_table(
         return header, cells_of
     if form.sheet is not None:
         problems.add(
-            shown, None, "sheet", form.sheet, "no sheet: the file is CSV (an .xlsx workbook has)"
+            shown,
+            None,
+            "sheet",
+            form.sheet,
+            f"no sheet setting: the file is CSV, not an .xlsx workbook ({form.setting}.sheet)",
         )
         return None
     raw = read_bytes(path, shown, problems)
