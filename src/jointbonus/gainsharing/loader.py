@@ -22,6 +22,7 @@ from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.gainsharing.plan import GainsharingPlan, MonthData, build_plan
 from jointbonus.gainsharing.schema import GainsharingFile, PeriodRow
 from jointbonus.io.columns import MemberRows, read_members, read_rows
+from jointbonus.io.fields import RosterRow
 from jointbonus.io.reading import (
     DOCUMENT_NAME,
     Collector,
@@ -35,6 +36,13 @@ from jointbonus.io.reading import (
     read_settings,
     toml_key_line,
     validate_settings,
+)
+from jointbonus.io.sources import (
+    FORMAT_KEYS,
+    InputFormat,
+    check_columns_setting,
+    input_format,
+    labelled,
 )
 
 __all__ = ["load_plan", "load_plan_document", "plan_kind"]
@@ -67,7 +75,8 @@ def load_plan(path: str | Path) -> GainsharingPlan:
     in file and line order. Every file is read and checked even when another
     has problems; the plan-wide checks that read the periods file (the base
     period's months and totals, figures in month order) wait until that file
-    has no problems of its own, since they would only echo them.
+    has no problems of its own, since they would only echo them. The files
+    may be written as the shared-target plan's may (:mod:`jointbonus.io.sources`).
     """
     plan_path = Path(path)
     problems = Collector([])
@@ -111,7 +120,26 @@ def _load(
     folder: Path | None,
     problems: Collector,
 ) -> GainsharingPlan:
-    """Read the CSV files the settings name, check everything, build the plan."""
+    """Read the CSV files the settings name, check everything, build the plan; a problem
+    of a file read through a column mapping names the column as the file names it."""
+    try:
+        return _load_files(settings, text, data, shown=shown, folder=folder, problems=problems)
+    except PlanError as error:
+        if not problems.labels:
+            raise
+        raise PlanError(labelled(error.problems, problems.labels)) from None
+
+
+def _load_files(
+    settings: GainsharingFile | None,
+    text: str,
+    data: dict[str, Any] | None,
+    *,
+    shown: str,
+    folder: Path | None,
+    problems: Collector,
+) -> GainsharingPlan:
+    """:func:`_load`, its problems' columns named as the plan's settings name them."""
     names = _file_names(settings, data)
     if not names:
         raise PlanError(problems.problems)
@@ -131,22 +159,24 @@ def _load(
     if folder is None:  # nothing to read: the rest would only echo the missing files
         raise PlanError(problems.problems)
     roster_name, periods_name = names.get(ROSTER, ""), names.get(PERIODS, "")
-    roster_file, periods_file = files.get(ROSTER), files.get(PERIODS)
+    forms = _forms(settings, shown, text, problems)
+    roster_file = files.get(ROSTER) if "roster" in forms else None
+    periods_file = files.get(PERIODS) if "gainsharing" in forms else None
 
     members = MemberRows((), ())
     if roster_file is not None:
-        members = read_members(roster_file, roster_name, problems)
+        members = read_members(roster_file, roster_name, problems, forms["roster"])
     rows: list[tuple[int, PeriodRow]] = []
     periods_troubled = periods_file is None
     if periods_file is not None:
         before = len(problems.problems)
-        rows = read_rows(periods_file, periods_name, PeriodRow, problems)
+        rows = read_rows(periods_file, periods_name, PeriodRow, problems, forms["gainsharing"])
         check_months(rows, periods_name, "month", problems, gaps=len(problems.problems) == before)
         _check_period_columns(rows, periods_name, settings, problems)
         periods_troubled = len(problems.problems) > before
 
     order = [shown, *names.values()]
-    if settings is None:
+    if settings is None or len(forms) < len(names):
         raise PlanError(in_order(problems.problems, order))
     plan_currency: Currency | None = None
     try:
@@ -236,14 +266,41 @@ def _check_period_columns(
             problems.add(shown, 1, column, "(empty on every line)", _NEEDED_COLUMNS[column])
 
 
+def _forms(
+    settings: GainsharingFile | None, shown: str, text: str, problems: Collector
+) -> dict[str, InputFormat]:
+    """How each input file is written, by its section (``roster``, ``gainsharing``); a
+    section whose ``columns`` are refused is left out (its file unread)."""
+    if settings is None:
+        return {key: InputFormat(key) for key in ("roster", "gainsharing")}
+    forms = {}
+    for key, model in (("roster", RosterRow), ("gainsharing", PeriodRow)):
+        section = getattr(settings, key)
+        if check_columns_setting(
+            section.columns,
+            list(model.model_fields),
+            setting=key,
+            shown=shown,
+            text=text,
+            problems=problems,
+        ):
+            forms[key] = input_format(section, settings.files, key)
+    return forms
+
+
 def _file_names(settings: GainsharingFile | None, data: dict[str, Any] | None) -> dict[str, str]:
-    """The CSV files the plan names, by setting; from the raw TOML when it did not validate."""
+    """The CSV files the plan names, by setting; from the raw TOML when it did not validate
+    (a file whose format the plan states is read once the settings are right)."""
     if settings is not None:
         return {ROSTER: settings.roster.file, PERIODS: settings.gainsharing.file}
     names: dict[str, str] = {}
+    if data is not None and "files" in data:
+        return names
     for key in (ROSTER, PERIODS):
         section = key.split(".")[0]
         table = data.get(section) if data is not None else None
+        if isinstance(table, dict) and not table.keys().isdisjoint(FORMAT_KEYS):
+            continue
         name = table.get("file") if isinstance(table, dict) else None
         if isinstance(name, str) and name.strip() and name.strip() not in names.values():
             names[key] = name.strip()

@@ -9,10 +9,12 @@ are read as :class:`~decimal.Decimal`, CSV cells are text.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     BeforeValidator,
+    SerializerFunctionWrapHandler,
+    model_serializer,
     model_validator,
 )
 
@@ -22,12 +24,12 @@ from jointbonus.io.fields import (
     Flag,
     InputModel,
     MonthText,
-    Name,
     PlanHeader,
     bounded,
     choice,
     number_schema,
 )
+from jointbonus.io.sources import FilesSection, InputFileSection
 
 if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
     FormulaChoice: TypeAlias = str
@@ -80,8 +82,7 @@ class PeriodRow(InputModel):
     purchases: Amount | None = None
 
 
-class GainsharingRosterSection(InputModel):
-    file: Name
+class GainsharingRosterSection(InputFileSection):
     pay_leavers_for_exit_period: Flag = False
 
 
@@ -96,9 +97,8 @@ class BasePeriodSection(InputModel):
         return self
 
 
-class GainsharingSection(InputModel):
+class GainsharingSection(InputFileSection):
     formula: FormulaChoice
-    file: Name
     base_period: BasePeriodSection
     period: PeriodChoice = "month"
     employee_share: Share
@@ -112,5 +112,14 @@ class GainsharingFile(PlanHeader):
     """The gainsharing plan file (TOML). See ``docs/gainsharing.md`` for every setting."""
 
     kind: Literal["gainsharing"]
+    files: FilesSection | None = None
     roster: GainsharingRosterSection
     gainsharing: GainsharingSection
+
+    @model_serializer(mode="wrap")
+    def _files_when_given(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A plan that does not say how its files are written records its settings as before.
+        data = handler(self)
+        if self.files is None and isinstance(data, dict):
+            data.pop("files", None)
+        return data

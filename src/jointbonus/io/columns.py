@@ -32,7 +32,7 @@ import typing
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from itertools import chain, compress, repeat
@@ -45,9 +45,10 @@ from pydantic.fields import FieldInfo
 
 from jointbonus.core.roster import Member, fte_units
 from jointbonus.errors import Problem
-from jointbonus.io.fields import RosterRow
+from jointbonus.io.fields import RosterRow, decimal, month_check
 from jointbonus.io.reading import Collector, CsvChunk, expected_text, read_csv_columns
 from jointbonus.io.reading import read_rows as read_model_rows
+from jointbonus.io.sources import InputFormat, is_workbook, read_table
 
 __all__ = [
     "ColumnRule",
@@ -88,6 +89,8 @@ class ColumnRule:
     min_length: int | None = None
     max_length: int | None = None
     """Bounds on the length of a text value."""
+    kind: str = "text"
+    """What the column holds: ``number``, ``date``, ``month`` or ``text``."""
 
     def value(self, cell: str) -> object:
         """The value of ``cell`` as written: ``None`` if empty, else the value or a
@@ -170,7 +173,11 @@ def _rule(name: str, field: FieldInfo) -> ColumnRule | None:
         return None
     if parse is not None and (lengths or annotation not in (str, Decimal, date)):
         return None
-    return ColumnRule(name, field.is_required(), parse, **lengths)  # type: ignore[arg-type]
+    kind = _KINDS.get(annotation, "month" if parse is month_check else "text")
+    return ColumnRule(name, field.is_required(), parse, kind=kind, **lengths)  # type: ignore[arg-type]
+
+
+_KINDS: dict[object, str] = {Decimal: "number", date: "date"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,14 +246,18 @@ def check_columns(
     chunks: Iterable[CsvChunk],
     shown: str,
     problems: Collector,
+    *,
+    rules: Sequence[ColumnRule] | None = None,
 ) -> Columns:
     """The rows of ``chunks`` that pass ``model``'s checks; a problem for each bad cell.
 
     Problems are added only once every chunk is taken, row by row in file
     order and, within a row, in the model's field order -- the order
-    validating each row with the model gives.
+    validating each row with the model gives. ``rules``: the model's
+    :func:`column_rules`, as a file's format changes them (a decimal comma).
     """
-    rules = column_rules(model)
+    if rules is None:
+        rules = column_rules(model)
     if rules is None:
         raise TypeError(f"{model.__name__} has fields not checked a column at a time")
     where = {name: index for index, name in enumerate(header)}
@@ -289,18 +300,29 @@ def check_columns(
     )
 
 
-def read_columns(path: Path, shown: str, model: type[BaseModel], problems: Collector) -> Columns:
+def read_columns(
+    path: Path,
+    shown: str,
+    model: type[BaseModel],
+    problems: Collector,
+    form: InputFormat | None = None,
+) -> Columns:
     """The rows of the CSV file of ``model``'s rows that pass its checks, a column at a time.
 
     The file's header must name the model's required fields and no other
     column; every problem (of the file, its rows or its cells) is added to
-    ``problems``.
+    ``problems``. ``form``: how the file is written (:mod:`jointbonus.io.sources`);
+    a plain CSV file by default.
     """
     rules = column_rules(model)
     if rules is None:
         raise TypeError(f"{model.__name__} has fields not checked a column at a time")
     names = [rule.name for rule in rules]
     required = [rule.name for rule in rules if rule.required]
+    if is_workbook(path) or (form is not None and not form.plain):
+        return _read_written(
+            path, shown, model, rules, form=form or InputFormat(""), problems=problems
+        )
 
     def take(header: list[str], chunks: Iterator[CsvChunk]) -> Columns:
         # check_columns adds its problems once every chunk is taken, as read_csv_columns asks.
@@ -310,18 +332,77 @@ def read_columns(path: Path, shown: str, model: type[BaseModel], problems: Colle
     return checked if checked is not None else Columns((), {name: [] for name in names})
 
 
+def _read_written(
+    path: Path,
+    shown: str,
+    model: type[BaseModel],
+    rules: Sequence[ColumnRule],
+    *,
+    form: InputFormat,
+    problems: Collector,
+) -> Columns:
+    """:func:`read_columns` of a file written as ``form`` says, or of a workbook."""
+    kinds = {rule.name: rule.kind for rule in rules}
+    required = [rule.name for rule in rules if rule.required]
+    table = read_table(path, shown, form, kinds, required, problems=problems)
+    if table is None:
+        return Columns((), {rule.name: [] for rule in rules})
+    header, rows = table
+    if form.decimal == "comma":
+        rules = [_comma(rule) if rule.kind == "number" else rule for rule in rules]
+    lines = array("I", [line for line, _ in rows])
+    cells = [list(column) for column in zip(*(cells for _, cells in rows), strict=True)]
+    chunks = [CsvChunk(lines, cells)] if lines else []
+    return check_columns(model, header, chunks, shown, problems, rules=rules)
+
+
+#: A number whose decimal mark is the comma, refused in the words the grammar's own refusal
+#: would use.
+_COMMA_EXPECTED = (
+    "a decimal number written with digits and an optional ',' (the file's decimal mark), "
+    "such as 1234,56 (no thousands separators or currency signs)"
+)
+
+
+def _comma(rule: ColumnRule) -> ColumnRule:
+    """``rule`` for a number written with a decimal comma: ``1234,56`` is read as
+    ``1234.56`` by the number grammar itself; a ``.`` is refused."""
+    parse = rule.parse
+    if parse is None:
+        return rule
+
+    def check(text: str) -> object:
+        canonical = text.replace(",", ".")
+        if "." in text or text.count(",") > 1:
+            raise ValueError(_COMMA_EXPECTED)
+        try:
+            decimal(canonical)
+        except ValueError:
+            raise ValueError(_COMMA_EXPECTED) from None
+        return parse(canonical)
+
+    return replace(rule, parse=check)
+
+
 def read_rows(
-    path: Path, shown: str, model: type[Row], problems: Collector
+    path: Path,
+    shown: str,
+    model: type[Row],
+    problems: Collector,
+    form: InputFormat | None = None,
 ) -> list[tuple[int, Row]]:
     """The rows of ``model``'s CSV file that pass its checks, as ``(line, row)``.
 
     Each row is made from its checked values (``model_construct``), not
     validated again; a model whose fields are not of the kinds
-    :func:`column_rules` reads is validated row by row instead.
+    :func:`column_rules` reads is validated row by row instead (a plain CSV
+    file only). ``form``: how the file is written, as :func:`read_columns` takes it.
     """
     if column_rules(model) is None:
+        if is_workbook(path) or (form is not None and not form.plain):
+            raise TypeError(f"{model.__name__} has fields not checked a column at a time")
         return read_model_rows(path, shown, model, problems)
-    checked = read_columns(path, shown, model, problems)
+    checked = read_columns(path, shown, model, problems, form)
     names = list(checked.values)
     rows = zip(*checked.values.values(), strict=True)
     made = model.model_construct
@@ -380,15 +461,17 @@ class MemberRows(Mapping[str, int]):
 _ID = operator.attrgetter("id")
 
 
-def read_members(path: Path, shown: str, problems: Collector) -> MemberRows:
+def read_members(
+    path: Path, shown: str, problems: Collector, form: InputFormat | None = None
+) -> MemberRows:
     """The roster's rows in file order, with their lines, each ending on or after its start.
 
     The cells are checked by the roster's field types, which apply the core's
     rules (:func:`~jointbonus.core.roster.fte_problem`), so each row's member
     is made without checking them again. A row that ends before it starts is
-    a problem and left out.
+    a problem and left out. ``form``: how the file is written (:func:`read_columns`).
     """
-    checked = read_columns(path, shown, RosterRow, problems)
+    checked = read_columns(path, shown, RosterRow, problems, form)
     values = checked.values
     lines = checked.lines
     if _any_end_before_start(values["start"], values["end"]):

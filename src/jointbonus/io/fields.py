@@ -74,6 +74,7 @@ __all__ = [
     "decimal",
     "given",
     "header_schema",
+    "month_check",
     "number_schema",
     "one_of_values",
     "ruled",
@@ -116,6 +117,10 @@ def _month(value: object) -> str:
         return str(Month.parse(value))  # type: ignore[arg-type]
     except JointBonusError:
         raise ValueError("a month written YYYY-MM such as 2026-01") from None
+
+
+#: The check of a month cell (``YYYY-MM``): a reader of typed cells knows a month column by it.
+month_check = _month
 
 
 def _currency_code(value: object) -> object:

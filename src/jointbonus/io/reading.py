@@ -36,7 +36,7 @@ import stat
 import tomllib
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import repeat
 from pathlib import Path
@@ -59,6 +59,7 @@ __all__ = [
     "expected_text",
     "folder_of",
     "folder_of_base",
+    "header_fits",
     "in_order",
     "inside",
     "parse_json",
@@ -91,6 +92,10 @@ Row = TypeVar("Row", bound=BaseModel)
 @dataclass
 class Collector:
     problems: list[Problem]
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    """How a problem's column is named, by ``(file, column)``, when the file names it
+    otherwise (a column mapping, a worksheet's column letter): see
+    :func:`jointbonus.io.sources.labelled`."""
 
     def add(self, file: str, line: int | None, field: str, value: object, expected: str) -> None:
         self.problems.append(Problem(field, value, expected, file, line))
@@ -546,18 +551,31 @@ def read_bytes(path: Path, shown: str, problems: Collector) -> bytes | None:
     return None
 
 
-def decode(raw: bytes, shown: str, problems: Collector) -> str | None:
+def decode(
+    raw: bytes, shown: str, problems: Collector, encoding: str = "utf-8", *, settable: bool = False
+) -> str | None:
+    """``raw`` decoded in ``encoding`` (UTF-8: a byte-order mark skipped), or ``None`` and a
+    problem naming the line and the byte offset where it stops decoding. ``settable``: the
+    plan can say the file's encoding, and the problem says how."""
+    utf8 = encoding in ("utf-8", "utf-8-sig")
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig" if utf8 else encoding)
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        problems.add(
-            shown,
-            line,
-            "encoding",
-            raw[error.start : error.start + 4].hex(" "),
-            "UTF-8 text (save the file as UTF-8)",
-        )
+        where = f"byte {error.start} is not {'UTF-8' if utf8 else encoding}"
+        if not utf8:
+            expected = (
+                f"text in {encoding}, the file's encoding setting; {where}: "
+                "check the encoding the file was saved in"
+            )
+        elif settable:
+            expected = (
+                f"UTF-8 text (save the file as UTF-8); {where}: a file in another encoding "
+                'is read with the encoding setting, such as encoding = "cp1252"'
+            )
+        else:
+            expected = f"UTF-8 text (save the file as UTF-8); {where}"
+        problems.add(shown, line, "encoding", raw[error.start : error.start + 4].hex(" "), expected)
         return None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -566,12 +584,15 @@ def decode(raw: bytes, shown: str, problems: Collector) -> str | None:
     return text
 
 
-def _csv_text(path: Path, shown: str, columns: Sequence[str], problems: Collector) -> str | None:
-    """A CSV file's text, or ``None`` and a problem: unreadable, not UTF-8, or empty."""
+def _csv_text(
+    path: Path, shown: str, columns: Sequence[str], problems: Collector, *, settable: bool = False
+) -> str | None:
+    """A CSV file's text, or ``None`` and a problem: unreadable, not UTF-8, or empty.
+    ``settable``: the plan can say how the file is written (:func:`decode`)."""
     raw = read_bytes(path, shown, problems)
     if raw is None:
         return None
-    text = decode(raw, shown, problems)
+    text = decode(raw, shown, problems, settable=settable)
     del raw  # a roster of a million lines: the bytes need not outlive their text
     if text is None:
         return None
@@ -581,7 +602,11 @@ def _csv_text(path: Path, shown: str, columns: Sequence[str], problems: Collecto
     return text
 
 
-def _header_fits(
+#: Each delimiter as a TOML string, for messages.
+_TOML_TEXT = {",": '","', ";": '";"', "\t": '"\\t"', "|": '"|"'}
+
+
+def header_fits(
     header: list[str],
     shown: str,
     columns: Sequence[str],
@@ -589,21 +614,24 @@ def _header_fits(
     problems: Collector,
     *,
     other_columns: bool = False,
+    delimiter: str = ",",
+    settable: bool = False,
 ) -> bool:
     """Whether a header names the columns a file must have, and only once each.
 
-    A problem for each way it does not: one column holding ``;`` or tabs,
-    required columns missing, unknown or repeated columns.
+    A problem for each way it does not: one column holding another delimiter
+    than ``delimiter`` (``settable``: naming the plan's setting that reads
+    it), required columns missing, unknown or repeated columns.
     """
-    for other in (";", "\t", "|"):
-        if len(header) == 1 and other in header[0]:
-            problems.add(
-                shown,
-                1,
-                "header",
-                header[0],
-                f"columns separated by commas, not {other!r}: {','.join(columns)}",
-            )
+    named = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}
+    for other in (",", ";", "\t", "|"):
+        if other != delimiter and len(header) == 1 and other in header[0]:
+            expected = f"columns separated by {named[delimiter]}, not {other!r}: "
+            expected += delimiter.join(columns)
+            if settable:
+                expected += " (a file written otherwise is read with the delimiter setting, "
+                expected += f"such as delimiter = {_TOML_TEXT[other]})"
+            problems.add(shown, 1, "header", header[0], expected)
             return False
     missing = [name for name in required if name not in header]
     unknown = [] if other_columns else [name for name in header if name not in columns]
@@ -704,13 +732,21 @@ def _csv_rows(
     problems: Collector,
     *,
     other_columns: bool = False,
+    settable: bool = False,
 ) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
-    """:func:`read_csv_cells` of a file's text, split by :func:`_records`."""
+    """:func:`read_csv_cells` of a file's text, split by :func:`_records`; ``settable``:
+    the plan can say how the file is written (:func:`header_fits`)."""
     reader, line_num = _records(text)
     try:
         header = [name.strip() for name in next(reader)[1]]
-        if not _header_fits(
-            header, shown, columns, required, problems, other_columns=other_columns
+        if not header_fits(
+            header,
+            shown,
+            columns,
+            required,
+            problems,
+            other_columns=other_columns,
+            settable=settable,
         ):
             return [], []
         rows: list[tuple[int, tuple[str, ...]]] = []
@@ -774,20 +810,20 @@ def read_csv_columns(
     starts again on the file read that way, so ``take`` must record nothing
     (such as a problem) until it has taken every chunk.
     """
-    text = _csv_text(path, shown, columns, problems)
+    text = _csv_text(path, shown, columns, problems, settable=True)
     if text is None:
         return None
     plain = _plain(text)
     if plain is not None:
         text, header_end = plain
         header = [name.strip() for name in text[:header_end].split(",")]
-        if not _header_fits(header, shown, columns, required, problems):
+        if not header_fits(header, shown, columns, required, problems, settable=True):
             return None
         try:
             return take(header, _plain_chunks(text, header_end + 1, len(header)))
         except _NotPlain:
             pass  # the csv module reads it again, header and all, without a new problem
-    header, rows = _csv_rows(text, shown, columns, required, problems)
+    header, rows = _csv_rows(text, shown, columns, required, problems, settable=True)
     del text
     if not header:  # refused: the problems are said
         return None

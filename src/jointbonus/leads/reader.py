@@ -34,27 +34,21 @@ datetime.datetime(2026, 1, 5, 15, 0, tzinfo=datetime.timezone.utc)
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from jointbonus.core.number import D, NumberError
-from jointbonus.errors import JointBonusError, PlanError
-from jointbonus.io.extras import require_extra
-from jointbonus.io.reading import Collector, in_order, read_bytes, read_csv_cells
+from jointbonus.errors import PlanError
+from jointbonus.io.reading import Collector, in_order, read_csv_cells
+from jointbonus.io.sheets import cell_text, read_sheet
 from jointbonus.leads.mapping import SALESFORCE, DealStage, LeadMapping, LeadStatus
 from jointbonus.leads.model import Lead, LeadExport
 from jointbonus.leads.times import TimeCells, TimeTextError
 from jointbonus.leads.zone import Zone, ZoneError
 
 __all__ = ["leads_from_rows", "read_leads"]
-
-#: Longest error text of openpyxl shown in a problem.
-_MAX_ERROR_TEXT = 100
 
 
 @dataclass(frozen=True)
@@ -185,75 +179,13 @@ def _zone(time_zone: str | None, problems: Collector) -> Zone:
         return Zone()
 
 
-def _cell_text(value: object) -> str:
-    """A worksheet cell as the text a CSV export would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 2**53:
-            return str(int(value))
-        return repr(value)  # the shortest decimal that is this float: 1234.56
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
 def _xlsx_table(path: Path, shown: str, problems: Collector) -> _Table | None:
     """The first worksheet of an .xlsx workbook as a table, or ``None`` and a problem."""
-    raw = read_bytes(path, shown, problems)
-    if raw is None:
+    sheet = read_sheet(path, shown, problems, purpose="Reading an .xlsx lead export")
+    if sheet is None:
         return None
-    openpyxl = require_extra("openpyxl", "xlsx", "Reading an .xlsx lead export")
-    header: list[str] | None = None
-    rows: list[tuple[int, Sequence[str]]] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns of styles it does not read
-            workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-            try:
-                if not workbook.worksheets:
-                    problems.add(shown, None, "file", shown, "a workbook with a worksheet")
-                    return None
-                sheet = workbook.worksheets[0]
-                for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    cells = [_cell_text(value) for value in values]
-                    if header is None:
-                        header = [cell.strip() for cell in cells]
-                        while header and not header[-1]:
-                            header.pop()
-                        continue
-                    if not any(cell.strip() for cell in cells):
-                        continue
-                    if any(cell.strip() for cell in cells[len(header) :]):
-                        problems.add(
-                            shown,
-                            line,
-                            "row",
-                            ",".join(cells),
-                            f"cells only under the {len(header)} columns of row 1",
-                        )
-                        continue
-                    cells = cells[: len(header)]
-                    cells.extend([""] * (len(header) - len(cells)))
-                    rows.append((line, cells))
-            finally:
-                workbook.close()
-    except JointBonusError:
-        raise
-    except Exception as error:  # openpyxl raises whatever its zip and XML parsers raise
-        text = f"{type(error).__name__}: {error}"
-        if len(text) > _MAX_ERROR_TEXT:
-            text = text[: _MAX_ERROR_TEXT - 3] + "..."
-        problems.add(shown, None, "file", shown, f"a readable .xlsx workbook ({text})")
-        return None
-    if not header:
-        problems.add(shown, 1, "header", "(empty sheet)", "a first row naming the columns")
-        return None
-    return _Table(shown, header, rows)
+    rows = [(line, [cell_text(value) for value in cells]) for line, cells in sheet.rows]
+    return _Table(shown, sheet.header, rows)
 
 
 def _export(

@@ -34,6 +34,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from jointbonus.core.curves import Curve, LinearCurve, StepCurve
 from jointbonus.core.history import HistoryMonth
 from jointbonus.core.money import Currency
@@ -41,6 +43,7 @@ from jointbonus.core.money import currency as make_currency
 from jointbonus.core.periods import Month, plan_months
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.io.columns import MemberRows, read_members, read_rows
+from jointbonus.io.fields import RosterRow
 from jointbonus.io.reading import (
     DOCUMENT_NAME,
     Collector,
@@ -54,6 +57,13 @@ from jointbonus.io.reading import (
     setting_path,
     toml_key_line,
     validate_settings,
+)
+from jointbonus.io.sources import (
+    FORMAT_KEYS,
+    InputFormat,
+    check_columns_setting,
+    input_format,
+    labelled,
 )
 from jointbonus.sharedtarget.build import build_plan
 from jointbonus.sharedtarget.build.versions import VersionSpec
@@ -92,6 +102,11 @@ def load_plan(path: str | Path) -> Plan:
     (teams, decimals of the currency, pending months, the norm), except that a
     check reading a file that already has problems of its own is left for
     the next run: it would only echo them.
+
+    A file written otherwise than plain CSV (an .xlsx workbook, another
+    delimiter, decimal mark or encoding, its own column names; see
+    :mod:`jointbonus.io.sources`) is read into exactly what the plain file
+    would give; a problem of its cells names the file's own column.
     """
     plan_path = Path(path)
     problems = Collector([])
@@ -170,7 +185,25 @@ def _load(
     *,
     problems: Collector,
 ) -> Plan:
-    """Read the CSV files the plan's settings name, check everything, build the plan."""
+    """Read the CSV files the plan's settings name, check everything, build the plan; a
+    problem of a file read through a column mapping names the column as the file names it."""
+    try:
+        return _load_files(settings, text, data, place, problems=problems)
+    except PlanError as error:
+        if not problems.labels:
+            raise
+        raise PlanError(labelled(error.problems, problems.labels)) from None
+
+
+def _load_files(
+    settings: PlanFile | None,
+    text: str,
+    data: dict[str, Any] | None,
+    place: _Place,
+    *,
+    problems: Collector,
+) -> Plan:
+    """:func:`_load`, its problems' columns named as the plan's settings name them."""
     shown = place.shown
     names = _file_names(settings, data)
     if not names:
@@ -186,26 +219,31 @@ def _load(
     months_name = names.get("shared.file", "")
     history_name = names.get("history.file", "")
 
-    roster_file = files.get("roster.file")
-    months_file = files.get("shared.file")
-    history_file = files.get("history.file")
     # The functional metrics' columns: <metric>_target and <metric>_actual.
     measured = settings.measured if settings is not None else _named_metrics(data)
+    forms = _forms(settings, measured, shown, text, problems)
+    roster_file = files.get("roster.file") if "roster" in forms else None
+    months_file = files.get("shared.file") if "shared" in forms else None
+    history_file = files.get("history.file") if "history" in forms else None
 
     member_rows = MemberRows((), ())
     if roster_file is not None:
-        member_rows = read_members(roster_file, roster_name, problems)
+        member_rows = read_members(roster_file, roster_name, problems, forms["roster"])
     month_rows: list[tuple[int, MonthRow]] = []
     if months_file is not None:
         before = len(problems.problems)
-        month_rows = read_rows(months_file, months_name, month_row_model(measured), problems)
+        month_rows = read_rows(
+            months_file, months_name, month_row_model(measured), problems, forms["shared"]
+        )
         _explain_metric_columns(problems, before, months_name, measured)
         gaps = len(problems.problems) == before  # a refused row would look like a gap
         check_months(month_rows, months_name, "month", problems, gaps=gaps)
     history_rows: list[tuple[int, HistoryRow]] = []
     if history_file is not None:
         before = len(problems.problems)
-        history_rows = read_rows(history_file, history_name, history_row_model(measured), problems)
+        history_rows = read_rows(
+            history_file, history_name, history_row_model(measured), problems, forms["history"]
+        )
         _explain_metric_columns(problems, before, history_name, measured)
         gaps = len(problems.problems) == before
         check_months(history_rows, history_name, "month", problems, gaps=gaps)
@@ -243,7 +281,7 @@ def _load(
             )
 
     order = [shown, *names.values(), *(settings.leads.files if settings and settings.leads else ())]
-    if settings is None or (settings.from_leads and leads is None):
+    if settings is None or (settings.from_leads and leads is None) or len(forms) < len(names):
         raise PlanError(in_order(problems.problems, order))
 
     curve = _curve(
@@ -354,6 +392,41 @@ def _load(
     )
 
 
+def _forms(
+    settings: PlanFile | None,
+    measured: tuple[str, ...],
+    shown: str,
+    text: str,
+    problems: Collector,
+) -> dict[str, InputFormat]:
+    """How each input file is written, by the section naming it (``roster``, ``shared``,
+    ``history``); a section whose ``columns`` are refused is left out (its file unread).
+
+    A plan whose settings did not validate reads its files as plain CSV files, as
+    far as its sections leave them so (:func:`_file_names`).
+    """
+    if settings is None:
+        return {key: InputFormat(key) for key in ("roster", "shared", "history")}
+    models: dict[str, type[BaseModel]] = {
+        "roster": RosterRow,
+        "shared": month_row_model(measured),
+        "history": history_row_model(measured),
+    }
+    forms = {}
+    for key, model in models.items():
+        section = getattr(settings, key)
+        if check_columns_setting(
+            section.columns,
+            list(model.model_fields),
+            setting=key,
+            shown=shown,
+            text=text,
+            problems=problems,
+        ):
+            forms[key] = input_format(section, settings.files, key)
+    return forms
+
+
 def _plan_months(settings: PlanFile) -> tuple[Month, ...]:
     """The plan's months as its settings give them (none when they run past the calendar)."""
     try:
@@ -433,8 +506,12 @@ def _file_names(settings: PlanFile | None, data: dict[str, Any] | None) -> dict[
             "history.file": settings.history.file,
         }
     names: dict[str, str] = {}
+    if data is not None and "files" in data:
+        return names  # how the files are written is not known: they are read once it is
     for section in ("roster", "shared", "history"):
         table = data.get(section) if data is not None else None
+        if isinstance(table, dict) and not table.keys().isdisjoint(FORMAT_KEYS):
+            continue
         name = table.get("file") if isinstance(table, dict) else None
         if isinstance(name, str) and name.strip() and name.strip() not in names.values():
             names[f"{section}.file"] = name.strip()

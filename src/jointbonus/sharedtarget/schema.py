@@ -56,6 +56,7 @@ from jointbonus.io.fields import (
     header_schema,
     one_of_values,
 )
+from jointbonus.io.sources import FilesSection, InputFileSection
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Overpayments, Split
 
 if TYPE_CHECKING:  # a type checker sees text; pydantic sees the Literal of the enum's values
@@ -158,8 +159,7 @@ def history_row_model(metrics: tuple[str, ...]) -> type[HistoryRow]:
     return create_model("HistoryRow", __base__=_MetricHistoryRow, __module__=__name__, **fields)
 
 
-class RosterSection(InputModel):
-    file: Name
+class RosterSection(InputFileSection):
     pay_leavers_for_exit_month: Flag = False
 
 
@@ -204,9 +204,8 @@ class CurveSection(InputModel):
         return self
 
 
-class SharedSection(InputModel):
+class SharedSection(InputFileSection):
     metric: Name = "revenue"
-    file: Name
     curve: CurveSection
     period: PeriodChoice = "month"
 
@@ -255,8 +254,7 @@ class FundingSection(InputModel):
         return self
 
 
-class HistorySection(InputModel):
-    file: Name
+class HistorySection(InputFileSection):
     norm: NormChoice = "targets"
     window: Whole = Field(default=12, ge=1, le=120)
     uplift: Number = Decimal(0)
@@ -534,6 +532,11 @@ class VersionSharedSection(InputModel):
     curve: CurveSection | None = None
     metric: Fixed = None
     file: Fixed = None
+    delimiter: Fixed = None
+    decimal: Fixed = None
+    encoding: Fixed = None
+    sheet: Fixed = None
+    columns: Fixed = None
 
 
 class VersionFundingSection(InputModel):
@@ -580,6 +583,7 @@ class VersionSection(InputModel):
     metrics: Fixed = None
     leads: Fixed = None
     ledger: Fixed = None
+    files: Fixed = None
 
 
 def _plan_schema(schema: dict[str, JsonValue]) -> None:
@@ -597,6 +601,7 @@ class PlanFile(PlanHeader):
 
     # Wider than the header's list of names (which the gainsharing plan keeps).
     teams: Teams = Field(default_factory=list)  # type: ignore[assignment]
+    files: FilesSection | None = None
     roster: RosterSection
     shared: SharedSection
     funding: FundingSection = FundingSection()
@@ -616,6 +621,8 @@ class PlanFile(PlanHeader):
         data = handler(self)
         if not self.versions and isinstance(data, dict):
             data.pop("versions", None)
+        if self.files is None and isinstance(data, dict):
+            data.pop("files", None)  # likewise a plan that does not say how its files are written
         return data
 
     @property
