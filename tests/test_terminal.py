@@ -20,6 +20,7 @@ import pytest
 import jointbonus as jb
 from jointbonus._version import __version__
 from jointbonus.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from jointbonus.sharedtarget.explain import explain, render_explanation
 from jointbonus.sharedtarget.report.statements import render_statement, render_statements
 from jointbonus.sharedtarget.report.summary import render_summary
 from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
@@ -181,6 +182,10 @@ def test_a_month_below_target_that_pays_is_not_a_miss() -> None:
     january = next(line for line in table.splitlines() if line.startswith("2026-01  507,227.13"))
     assert " miss " in january
     assert "| 97.7% | below target | 0.7685 |" in render_transparency_report(alpine)
+    explanation = render_explanation(explain(alpine, "AO-M01", "2026-04"), "table")
+    assert "= 97.6851%; below target: under 100% of target, and the curve still pays" in (
+        explanation
+    )
 
 
 def test_figures_say_what_they_are_part_of() -> None:
@@ -188,7 +193,9 @@ def test_figures_say_what_they_are_part_of() -> None:
     table = render_calibration_table(plan, jb.calibrate(plan))
     figures = rows(table)
     assert figures["Pool at target per month, shared + functional (USD)"].startswith("20,314.73 (")
-    assert figures["Cost on the norm path, every month at the norm (USD)"] == "86,686.51"
+    assert figures["Cost on the norm path (USD)"] == (
+        "86,686.51 (every month at the norm, not the mean over the historical months)"
+    )
     assert "Chance the shared target pays" in table and "Chance of paying" not in table
     report = render_transparency_report(jb.run(plan))
     assert "| Pool at target per month, shared + functional (USD) | 20,314.73 (" in report

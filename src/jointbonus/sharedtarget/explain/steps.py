@@ -195,7 +195,11 @@ def target_step(result: Result, month_result: MonthResult, sources: Sources, mon
     else:
         attainment = month_result.attainment
         verdict = (
-            "hit: at least 100% of target" if month_result.hit else "miss: below 100% of target"
+            "hit: at least 100% of target"
+            if month_result.hit
+            else "below target: under 100% of target, and the curve still pays"
+            if month_result.factor
+            else "miss: below 100% of target"
         )
     figures.append(
         Figure(

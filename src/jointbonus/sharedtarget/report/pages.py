@@ -19,7 +19,7 @@ from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
 __all__ = [
-    "NORM_PATH_LABEL",
+    "NORM_PATH_NOTE",
     "cap_limits",
     "factor_cell",
     "hit_rate_label",
@@ -35,8 +35,8 @@ __all__ = [
 ]
 
 #: The cost on the norm path says what path it is: beside the expected cost (the mean
-#: over the historical scenarios) it reads as a second guess at the same thing.
-NORM_PATH_LABEL = "Cost on the norm path, every month at the norm"
+#: over the historical scenarios) it would read as a second guess at the same thing.
+NORM_PATH_NOTE = "every month at the norm, not the mean over the historical months"
 
 #: Characters that Markdown would read as formatting; escaped in text that
 #: comes from the plan (ids, teams, names) so it always shows as written.

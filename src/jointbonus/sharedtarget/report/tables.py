@@ -32,7 +32,7 @@ from jointbonus.sharedtarget.report.documents import (
     shared_gated,
 )
 from jointbonus.sharedtarget.report.pages import (
-    NORM_PATH_LABEL,
+    NORM_PATH_NOTE,
     hit_rate_label,
     result_word,
     scale_label,
@@ -115,7 +115,10 @@ def _calibration_table(plan: Plan, calibration: Calibration, result: Result | No
         (scale_name, f"{scale_text}  ({how}; {_exact_text(calibration.scale)})"),
         *_period_weight_rows(plan),
         (f"Expected cost ({c})", _amount(currency, calibration.expected_cost)),
-        (f"{NORM_PATH_LABEL} ({c})", currency.format(calibration.norm_path_cost)),
+        (
+            f"Cost on the norm path ({c})",
+            f"{currency.format(calibration.norm_path_cost)}  ({NORM_PATH_NOTE})",
+        ),
         (
             f"Residual after rounding ({c})",
             f"{minor_text(currency, calibration.residual, 4)} "

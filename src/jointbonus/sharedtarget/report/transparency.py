@@ -37,7 +37,7 @@ from jointbonus.sharedtarget.report.documents import (
     shared_gated,
 )
 from jointbonus.sharedtarget.report.pages import (
-    NORM_PATH_LABEL,
+    NORM_PATH_NOTE,
     cap_limits,
     factor_cell,
     hit_rate_label,
@@ -316,7 +316,8 @@ def render_transparency_report(result: Result) -> str:
             (scale_name, f"{scale_text(result).removesuffix(' ' + code)} ({how}; exact "
              f"{calibration.scale.numerator}/{calibration.scale.denominator})"),
             (f"Expected cost ({code})", _money(currency, calibration.expected_cost)),
-            (f"{NORM_PATH_LABEL} ({code})", currency.format(calibration.norm_path_cost)),
+            (f"Cost on the norm path ({code})",
+             f"{currency.format(calibration.norm_path_cost)} ({NORM_PATH_NOTE})"),
             (f"Residual after rounding ({code})",
              f"{_exact(currency, calibration.residual)} (bound "
              f"{_exact(currency, calibration.rounding_bound)}, "
