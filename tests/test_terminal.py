@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from jointbonus.sharedtarget.report.summary import render_summary
 from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
 from jointbonus.sharedtarget.report.transparency import render_transparency_report
 from jointbonus.sharedtarget.results import LineStatus
+from plans import weighted_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "one_lifeboat" / "plan.toml"
@@ -269,3 +272,15 @@ def test_version_and_help_read_as_written(capsys: pytest.CaptureFixture[str]) ->
         main(["targets", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "(in steps of 0.01%)" in help_text and "%%" not in help_text
+
+
+def test_the_summary_names_gates_waiting_metrics_and_a_residual_outside_its_bound() -> None:
+    paid = jb.run(weighted_plan())
+    text = render_summary(paid)
+    assert "- a gate closed sales/followup, marketing/leads, marketing/mqls in 2026-02\n" in text
+    assert "  2026-05: no actual for 2026-05 yet (followup)\n  2026-06: no actual yet\n" in text
+    outside = replace(paid.calibration, residual=Fraction(1), rounding_bound=Fraction(1, 2))
+    assert (
+        "- the calibration's residual after rounding, 0.010000 USD, is OUTSIDE its bound "
+        "0.005000\n" in render_summary(replace(paid, calibration=outside))
+    )

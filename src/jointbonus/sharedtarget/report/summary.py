@@ -22,7 +22,7 @@ from jointbonus.core.money import Currency
 from jointbonus.core.number import percent_text, round_half_up
 from jointbonus.core.periods import Month
 from jointbonus.sharedtarget.plan import FundingStyle
-from jointbonus.sharedtarget.report.documents import month_counts, shared_gated
+from jointbonus.sharedtarget.report.documents import minor_text, month_counts, shared_gated
 from jointbonus.sharedtarget.report.pages import scale_label, scale_text
 from jointbonus.sharedtarget.report.transparency import team_totals
 from jointbonus.sharedtarget.results import LineStatus, MonthStatus, Result, SettlementStatus
@@ -152,8 +152,9 @@ def _attention(result: Result) -> list[str]:
     currency = result.plan.currency
     if not calibration.within_bound:
         items.append(
-            f"the calibration's residual after rounding, {calibration.residual} minor units, "
-            f"is OUTSIDE its bound {calibration.rounding_bound}"
+            f"the calibration's residual after rounding, "
+            f"{minor_text(currency, calibration.residual, 4)} {currency.code}, is OUTSIDE its "
+            f"bound {minor_text(currency, calibration.rounding_bound, 4)}"
         )
     if result.summary.pace_variance > 0 and result.summary.months_pending:
         share = Fraction(result.summary.pace_variance, result.summary.budget or 1)
