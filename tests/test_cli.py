@@ -65,10 +65,10 @@ def files_in(folder: Path) -> set[str]:
 # -- the example, in-process --------------------------------------------------
 
 
-def test_run_prints_the_summary_months_and_statements(
+def test_run_details_prints_the_summary_months_and_statements(
     plan_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["run", str(plan_dir / "plan.toml")]) == EXIT_OK
+    assert main(["run", str(plan_dir / "plan.toml"), "--details"]) == EXIT_OK
     out, err = capsys.readouterr()
     assert err == ""
     for heading in ("Plan summary", "Months", "Statements", "Pool at target per month (USD)"):
@@ -149,7 +149,10 @@ def test_out_writes_lines_months_and_result(
 ) -> None:
     out = tmp_path / "results"
     assert main(["run", str(plan_dir / "plan.toml"), "--out", str(out)]) == EXIT_OK
-    assert "Plan summary" in capsys.readouterr().out
+    assert (
+        f"\nWrote 5 files to {out}: lines.csv, months.csv, payroll.csv, result.json, "
+        "manifest.json\n" in capsys.readouterr().out
+    )
     assert files_in(out) == OUTPUT_FILES
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert {"summary", "months"} <= result.keys()
@@ -373,7 +376,7 @@ def test_an_output_encoding_that_cannot_show_a_name_is_no_traceback(
 ) -> None:
     replace_in(plan_dir / "data/roster.csv", "DM-S01,", "Müller,")
     done = subprocess.run(
-        [sys.executable, "-m", "jointbonus", "run", str(plan_dir / "plan.toml")],
+        [sys.executable, "-m", "jointbonus", "run", str(plan_dir / "plan.toml"), "--details"],
         capture_output=True,
         cwd=tmp_path,
         env={**os.environ, "PYTHONIOENCODING": "ascii"},

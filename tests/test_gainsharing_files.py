@@ -698,7 +698,7 @@ def test_example_leavers_and_joiners() -> None:
 def test_run_prints_the_gainsharing_tables(
     plan_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["run", str(plan_dir / SCANLON)]) == EXIT_OK
+    assert main(["run", str(plan_dir / SCANLON), "--details"]) == EXIT_OK
     out, err = capsys.readouterr()
     assert err == ""
     for heading in ("Plan summary", "Periods", "Year-end settlement", "Statements"):

@@ -363,7 +363,7 @@ def test_every_bad_setting_is_reported_at_once() -> None:
 def test_the_table(digital: Plan) -> None:
     table = render_risk_table(digital, cost_risk(digital))
     assert "Year under the norm" in table
-    assert "Given 10 months paid" in table
+    assert "Given 10 months with actuals" in table
     assert "Percentile 50 (USD)" in table
     assert "Chance above the budget (138,882.34)" in table
     assert "Chance above budget + 10.0% (152,770.57)" in table

@@ -250,7 +250,10 @@ def test_the_report_gives_the_calibration_and_the_year_so_far(result: jb.Result)
     summary = result.summary
     assert amount(year["Paid to date (USD)"]) == summary.paid_to_date
     assert amount(year["Cost on current pace (USD)"]) == summary.cost_on_pace
-    assert year["Months hit / paid / pending"] == "7 / 10 / 2"
+    assert year["Months with actuals"] == "10 of 12"
+    assert year["Months that paid money"] == "7 of 10"
+    assert year["Months the target was hit"] == "7 of 10"
+    assert year["Months pending (an actual missing)"] == "2"
     assert "Pending, with no actual yet and nothing paid: 2026-11, 2026-12." in text
     teams = {r["Team"]: amount(r["Paid to date (USD)"]) for r in table_after(text, "## Paid by")}
     assert teams["**All**"] == summary.paid_to_date == teams["sales"] + teams["marketing"]
@@ -385,10 +388,12 @@ def test_a_failed_write_leaves_no_partial_file(
 # -- the command line --------------------------------------------------------
 
 
-def test_the_statements_command_prints_the_report_or_a_statement(
+def test_the_statements_command_prints_every_statement_one_or_the_report(
     result: jb.Result, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["statements", str(EXAMPLE)]) == EXIT_OK
+    assert capsys.readouterr().out == "\n".join(text for _, text in render_statements(result))
+    assert main(["statements", str(EXAMPLE), "--report"]) == EXIT_OK
     assert capsys.readouterr().out == render_transparency_report(result)
     assert main(["statements", str(EXAMPLE), "--member", "DM-S09"]) == EXIT_OK
     assert capsys.readouterr().out == render_statement(result, "DM-S09")
@@ -402,7 +407,10 @@ def test_run_writes_statements_with_its_results(
 ) -> None:
     out = tmp_path / "out"
     assert main(["run", str(EXAMPLE), "--out", str(out), "--statements"]) == EXIT_OK
-    assert "Plan summary" in capsys.readouterr().out
+    assert (
+        f"\nWrote 21 files to {out}: lines.csv, months.csv, payroll.csv, result.json, "
+        "transparency.md, manifest.json, statements/ (15 files)\n" in capsys.readouterr().out
+    )
     for name, text in statement_files(result):
         assert (out / name).read_text(encoding="utf-8") == text
     assert len(list((out / STATEMENTS_FOLDER).iterdir())) == 15

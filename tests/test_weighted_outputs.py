@@ -768,7 +768,7 @@ def test_cost_risk_with_a_yearly_cap_is_refused_without_a_traceback(
         code, out, err = cli("plot", str(EXAMPLE), "--out", str(tmp_path / "pictures"))
         assert code == EXIT_BAD_INPUT and "per plan year" in err and "Traceback" not in err
         assert not (tmp_path / "pictures").exists() or not any((tmp_path / "pictures").iterdir())
-    code, out, err = cli("run", str(EXAMPLE))
+    code, out, err = cli("run", str(EXAMPLE), "--details")
     assert (code, err) == (EXIT_OK, "") and "Cap per member per plan year (USD)" in out
 
 

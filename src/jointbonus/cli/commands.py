@@ -2,13 +2,14 @@
 
 ::
 
-    jointbonus run PLAN [--format table|json|jsonl|csv|markdown] [--out DIR [--statements] [--xlsx]]
+    jointbonus run PLAN [--details] [--format table|json|jsonl|csv|markdown]
+                   [--out DIR [--statements] [--xlsx]]
     jointbonus calibrate PLAN [--format table|json|csv|markdown]
     jointbonus validate PLAN [--format table|json|csv]
     jointbonus schema [--kind shared|gainsharing]
     jointbonus explain PLAN --member ID --month YYYY-MM [--format table|json|markdown] [--leads]
     jointbonus verify PLAN DIR [--format table|json]
-    jointbonus statements PLAN [--member ID] [--format markdown|html]
+    jointbonus statements PLAN [--member ID | --report] [--format markdown|html]
     jointbonus simulate PLAN [--years N] [--seed S] [--exceed SHARE ...]
                         [--method auto|exact|bootstrap] [--format table|json]
     jointbonus targets PLAN [--hit-rate RATE | --uplift UPLIFT] [--format table|json]
@@ -51,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import os
 import sys
 import tempfile
@@ -94,17 +96,22 @@ def _parser() -> argparse.ArgumentParser:
             "Exit codes: 0 ok, 2 bad input, 1 other failure."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"jointbonus {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"jointbonus {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run_parser = commands.add_parser(
         "run",
-        help="calibrate a plan and pay its year: summary, months and statements",
+        help="calibrate a plan and pay its year: what was paid, what is pending, what to check",
         description="Calibrate the plan (unless its scale is fixed) and pay every month "
-        "with an actual. Prints the plan summary, each month and each member's statement. "
+        "with an actual. Prints a short summary: what was paid to date and to which team, "
+        "against the norm and the budget, the months pending and why, what needs attention "
+        "(leavers, caps, gates, corrections), the files --out wrote and the commands to run "
+        "next. --details prints everything instead: the calibration, each month, each goal "
+        "and each member's statement. "
         'A gainsharing plan (kind = "gainsharing") is paid period by period instead: its '
-        "base ratio, each period's gain, the reserve, the year-end settlement and the "
-        "statements; --out then writes periods.csv, lines.csv, settlement.csv and result.json.",
+        "base ratio, each period's gain, the reserve and the year-end settlement (with "
+        "--details, every statement); --out then writes periods.csv, lines.csv, "
+        "settlement.csv and result.json.",
     )
     run_parser.add_argument("plan", type=Path, help="the plan file (TOML)")
     run_parser.add_argument(
@@ -113,6 +120,12 @@ def _parser() -> argparse.ArgumentParser:
         default="table",
         help="output format (jsonl: the lines as JSON Lines, one line document per line; "
         "csv: the lines, as in lines.csv)",
+    )
+    run_parser.add_argument(
+        "--details",
+        action="store_true",
+        help="with the table format: print the calibration, every month, every goal and "
+        "every member's statement, not only the summary",
     )
     run_parser.add_argument(
         "--out",
@@ -134,15 +147,20 @@ def _parser() -> argparse.ArgumentParser:
 
     statements_parser = commands.add_parser(
         "statements",
-        help="the transparency report both teams see, or one member's statement (Markdown)",
-        description="Run the plan and print, in Markdown, the transparency report (every "
-        "month's target, actual, hit or miss, pool and how it was split) or, with --member, "
-        "one member's statement. `jointbonus run PLAN --out DIR --statements` writes them all "
-        "as files.",
+        help="every member's statement, one member's, or the transparency report (Markdown)",
+        description="Run the plan and print, in Markdown, every member's statement (one "
+        "after the other, in member id order: pipe it to a pager), with --member one "
+        "member's, or with --report the transparency report both teams see (every month's "
+        "target, actual, hit or miss, pool and how it was split). "
+        "`jointbonus run PLAN --out DIR --statements` writes them all as files.",
     )
     statements_parser.add_argument("plan", type=Path, help="the plan file (TOML)")
-    statements_parser.add_argument(
-        "--member", metavar="ID", help="print this member's statement instead of the report"
+    shown = statements_parser.add_mutually_exclusive_group()
+    shown.add_argument("--member", metavar="ID", help="print this member's statement only")
+    shown.add_argument(
+        "--report",
+        action="store_true",
+        help="print the transparency report both teams see instead of the statements",
     )
     statements_parser.add_argument(
         "--format",
@@ -212,7 +230,7 @@ def _parser() -> argparse.ArgumentParser:
         help="monthly targets from the norm and each month's chance of a hit",
         description="Show the plan's targets and each month's chance of a hit under the "
         "historical norm; or propose targets norm level x (1 + uplift), rounded to the minor "
-        "unit, for a given uplift or for the largest uplift (in steps of 0.01%%) reaching a "
+        "unit, for a given uplift or for the largest uplift (in steps of 0.01%) reaching a "
         "wanted share of months hit. Proposals need a derived norm (same_month_mean or "
         "trailing_mean).",
     )
@@ -317,6 +335,13 @@ def _main(argv: Sequence[str] | None) -> int:
     if getattr(arguments, "xlsx", False) and arguments.out is None:
         print("jointbonus: --xlsx writes a file: give --out DIR as well", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if getattr(arguments, "details", False) and arguments.format != "table":
+        print(
+            f"jointbonus: --details applies to the table format; --format {arguments.format} "
+            "prints everything already",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     if getattr(arguments, "statements", False) and arguments.out is None:
         print("jointbonus: --statements writes files: give --out DIR as well", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -371,12 +396,40 @@ def _run(kind: PlanKind, arguments: argparse.Namespace) -> int:
 
     def work() -> Iterable[str]:
         result = kind.run(kind.load(arguments.plan))
+        manifest = None
         if arguments.out is not None:  # the files first: a run that cannot write prints nothing
             options = {name: bool(getattr(arguments, name)) for name in kind.RUN_OPTIONS}
-            _write_outputs(kind, arguments.plan, result, arguments.out, options)
-        return kind.render(result, arguments.format)
+            manifest = _write_outputs(kind, arguments.plan, result, arguments.out, options)
+        pieces = kind.render(result, arguments.format, details=arguments.details)
+        if arguments.format != "table":  # a document: nothing is added to it
+            return pieces
+        written = "" if manifest is None else _written_text(arguments.out, manifest)
+        steps = kind.next_steps(arguments.plan, result, arguments)
+        return itertools.chain(pieces, (written, _steps_text(steps)))
 
     return _guarded(arguments.plan, work)
+
+
+def _written_text(folder: Path, manifest: Manifest) -> str:
+    """What ``--out`` wrote, and where: the files by name, a folder of them counted."""
+    names: list[str] = []
+    folders: dict[str, int] = {}
+    for name in (*(output.name for output in manifest.outputs), MANIFEST_NAME):
+        inner, slash, _ = name.partition("/")
+        if slash:
+            folders[inner] = folders.get(inner, 0) + 1
+        else:
+            names.append(name)
+    names += [f"{inner}/ ({count:,} files)" for inner, count in folders.items()]
+    count = len(manifest.outputs) + 1
+    return f"\nWrote {count:,} files to {folder}: {', '.join(names)}\n"
+
+
+def _steps_text(steps: Sequence[tuple[str, str]]) -> str:
+    """The commands to run next, each with what it shows."""
+    if not steps:
+        return ""
+    return "\nNext:\n" + "".join(f"  {what}:\n    {command}\n" for command, what in steps)
 
 
 # -- validate, schema, verify and the files of a run ------------------------------------

@@ -9,11 +9,13 @@ shared target do not apply to it.
 from __future__ import annotations
 
 import argparse
+import shlex
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from jointbonus import gainsharing
+from jointbonus.gainsharing.report import render_summary
 from jointbonus.gainsharing.schema import GainsharingFile
 from jointbonus.io.reading import Collector, read_settings
 from jointbonus.manifest import ManifestError, RunFiles
@@ -26,6 +28,7 @@ __all__ = [
     "RUN_OPTIONS",
     "extras",
     "load",
+    "next_steps",
     "refuse",
     "refuse_run",
     "render",
@@ -40,7 +43,7 @@ NAME = "gainsharing"
 RUN_OPTIONS: tuple[str, ...] = ()
 FORMATS = ("table", "json")
 RUN_FILES = RunFiles(files=frozenset({"periods.csv", "lines.csv", "settlement.csv", "result.json"}))
-COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {}
+COMMANDS: dict[str, Callable[[argparse.Namespace], str | Iterable[str]]] = {}
 
 
 def load(path: Path) -> gainsharing.GainsharingPlan:
@@ -51,10 +54,37 @@ def run(plan: gainsharing.GainsharingPlan) -> gainsharing.GainsharingResult:
     return gainsharing.run(plan)
 
 
-def render(result: gainsharing.GainsharingResult, format: str) -> Iterable[str]:
+def render(
+    result: gainsharing.GainsharingResult, format: str, *, details: bool = False
+) -> Iterable[str]:
+    """JSON, or the table: the plan, its summary, periods and settlement; with ``details``,
+    every member's statement too."""
     if format == "json":
         return (gainsharing.render_json(gainsharing.result_document(result)),)
-    return (gainsharing.render_table(result),)
+    return (gainsharing.render_table(result) if details else render_summary(result),)
+
+
+def next_steps(
+    path: Path, result: gainsharing.GainsharingResult, arguments: argparse.Namespace
+) -> list[tuple[str, str]]:
+    """What to run after ``jointbonus run``: the statements, and writing the files (or
+    checking the folder written)."""
+    del result
+    where = shlex.quote(str(path))
+    steps = []
+    if not arguments.details:
+        steps.append((f"jointbonus run {where} --details", "every member's statement"))
+    if arguments.out is None:
+        steps.append(
+            (f"jointbonus run {where} --out results",
+             "write periods.csv, lines.csv, settlement.csv, result.json and a manifest")
+        )  # fmt: skip
+    else:
+        folder = shlex.quote(str(arguments.out))
+        steps.append(
+            (f"jointbonus verify {where} {folder}", "check the folder against a fresh run")
+        )
+    return steps
 
 
 def refuse_run(arguments: argparse.Namespace) -> str | None:
@@ -62,7 +92,7 @@ def refuse_run(arguments: argparse.Namespace) -> str | None:
     if arguments.statements:
         return (
             "--statements applies to shared-target plans; "
-            "a gainsharing plan's statements are in its `jointbonus run` output"
+            "a gainsharing plan's statements are in its `jointbonus run --details` output"
         )
     if arguments.format not in FORMATS or arguments.xlsx:
         what = "--xlsx" if arguments.xlsx else f"--format {arguments.format}"
@@ -77,12 +107,13 @@ def refuse(command: str, plan: Path) -> str:
     if command == "explain":
         return (
             "`jointbonus explain` applies to shared-target plans; a gainsharing plan's "
-            "statements are in its `jointbonus run` output"
+            "statements are in its `jointbonus run --details` output"
         )
     return (
         f"`jointbonus {command}` applies to shared-target plans; a gainsharing plan is "
         f"measured against its base ratio, not a target: use `jointbonus run {plan}`, "
-        "which prints its periods, its year-end settlement and every member's statement"
+        "which prints its periods and its year-end settlement (with --details, every "
+        "member's statement)"
     )
 
 

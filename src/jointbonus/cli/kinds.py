@@ -51,9 +51,9 @@ class PlanKind(Protocol):
     RUN_OPTIONS: tuple[str, ...]
     """The options of ``jointbonus run --out`` that change what it writes (recorded in the
     manifest, so that ``verify`` writes the same files)."""
-    COMMANDS: Mapping[str, Callable[[argparse.Namespace], str]]
+    COMMANDS: Mapping[str, Callable[[argparse.Namespace], str | Iterable[str]]]
     """The commands of the kind's own, besides run, validate, verify: each takes the
-    parsed arguments and returns the text to print."""
+    parsed arguments and returns the text to print (or its pieces, printed as made)."""
 
     def load(self, path: Path) -> Any:
         """The plan at ``path``; :class:`~jointbonus.errors.JointBonusError` if it is bad."""
@@ -61,9 +61,16 @@ class PlanKind(Protocol):
     def run(self, plan: Any) -> Any:
         """The plan's result."""
 
-    def render(self, result: Any, format: str) -> Iterable[str]:
+    def render(self, result: Any, format: str, *, details: bool = False) -> Iterable[str]:
         """``jointbonus run``'s output in ``format``, in pieces: each is printed as it is
-        made, so a large output is never held whole."""
+        made, so a large output is never held whole. The table is a summary unless
+        ``details`` asks for everything."""
+
+    def next_steps(
+        self, path: Path, result: Any, arguments: argparse.Namespace
+    ) -> list[tuple[str, str]]:
+        """The commands to run after ``jointbonus run`` printed its table, each with what it
+        shows: (command, what)."""
 
     def refuse_run(self, arguments: argparse.Namespace) -> str | None:
         """Why ``jointbonus run`` with these options does not apply (``None``: it does)."""

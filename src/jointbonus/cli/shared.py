@@ -10,6 +10,7 @@ and ``ledger`` (what the ledger holds).
 from __future__ import annotations
 
 import argparse
+import shlex
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -57,13 +58,14 @@ from jointbonus.sharedtarget.report.markdown import (
     render_result_markdown,
 )
 from jointbonus.sharedtarget.report.risk import render_risk_table, risk_document
-from jointbonus.sharedtarget.report.statements import render_statement
+from jointbonus.sharedtarget.report.statements import render_statement, render_statements
 from jointbonus.sharedtarget.report.streams import iter_json, iter_jsonl
+from jointbonus.sharedtarget.report.summary import render_summary
 from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
 from jointbonus.sharedtarget.report.targets import render_targets_table, targets_document
 from jointbonus.sharedtarget.report.transparency import render_transparency_report
 from jointbonus.sharedtarget.report.writer import lines_csv, write_results
-from jointbonus.sharedtarget.results import Result
+from jointbonus.sharedtarget.results import MonthStatus, Result
 from jointbonus.sharedtarget.risk import cost_risk
 from jointbonus.sharedtarget.schema import PlanFile
 from jointbonus.sharedtarget.targets import assess_targets, propose_targets, uplift_for_hit_rate
@@ -78,6 +80,7 @@ __all__ = [
     "LoadedPlan",
     "extras",
     "load",
+    "next_steps",
     "refuse",
     "refuse_run",
     "render",
@@ -116,9 +119,11 @@ def run(loaded: LoadedPlan) -> Result:
     return with_ledger(pay_year(loaded.plan), loaded.ledger)
 
 
-def render(result: Result, format: str) -> Iterable[str]:
+def render(result: Result, format: str, *, details: bool = False) -> Iterable[str]:
     """``jointbonus run`` in the chosen format, in pieces (CSV: the lines, as in lines.csv).
 
+    The table is the summary (:func:`~jointbonus.sharedtarget.report.summary.render_summary`)
+    or, with ``details``, everything (:func:`~jointbonus.sharedtarget.report.tables.render_table`).
     JSON and JSON Lines are made piece by piece as they are printed
     (:mod:`jointbonus.sharedtarget.report.streams`); the other formats are
     one piece.
@@ -131,8 +136,43 @@ def render(result: Result, format: str) -> Iterable[str]:
         return (lines_csv(result),)
     if format == "markdown":
         return (render_result_markdown(result),)
+    return (render_table(result) if details else render_summary(result),)
 
-    return (render_table(result),)
+
+def next_steps(path: Path, result: Result, arguments: argparse.Namespace) -> list[tuple[str, str]]:
+    """What to run after ``jointbonus run``: the details, a statement, an explanation, and
+    writing the files (or checking the folder written)."""
+    plan = result.plan
+    where = shlex.quote(str(path))
+    paid = [m.month for m in result.months if m.status is MonthStatus.PAID and m.ends_period]
+    month = paid[-1] if paid else plan.months[0].month
+    member = shlex.quote(plan.members[0].id) if plan.members else "ID"
+    steps = []
+    if not arguments.details:
+        steps.append(
+            (f"jointbonus run {where} --details",
+             "the calibration, every month and goal, every member's statement")
+        )  # fmt: skip
+    steps += [
+        (f"jointbonus statements {where} --member {member}", "one member's statement"),
+        (
+            f"jointbonus explain {where} --member {member} --month {month}",
+            "one member's month, every figure traced to the inputs",
+        ),
+    ]
+    if plan.provenance is not None and plan.provenance.leads is not None:
+        steps.append((f"jointbonus leads {where} --review", "the leads that need a look"))
+    if arguments.out is None:
+        steps.append(
+            (f"jointbonus run {where} --out results",
+             "write lines.csv, months.csv, payroll.csv, result.json and a manifest")
+        )  # fmt: skip
+    else:
+        folder = shlex.quote(str(arguments.out))
+        steps.append(
+            (f"jointbonus verify {where} {folder}", "check the folder against a fresh run")
+        )
+    return steps
 
 
 def refuse_run(arguments: argparse.Namespace) -> str | None:
@@ -296,19 +336,29 @@ def _plot(arguments: argparse.Namespace) -> str:
     return "".join(f"{path}\n" for path in write_pictures(pay_year(plan), arguments.out))
 
 
-def _statements(arguments: argparse.Namespace) -> str:
-    """``jointbonus statements``: the transparency report, or one member's statement."""
+def _statements(arguments: argparse.Namespace) -> str | Iterable[str]:
+    """``jointbonus statements``: every member's statement, one member's, or the
+    transparency report (``--report``; ``--format html``: as a web page).
+
+    Every statement is printed as it is made, one after the other, so a large
+    roster streams to a pager and is never held whole.
+    """
     if arguments.member is not None and arguments.format == "html":
         raise PlanError(
             [problem("--format", "html", "markdown for a member's statement (the web page is "
                      "the transparency report: leave out --member)")]
         )  # fmt: skip
     result = run(load(arguments.plan))
-    if arguments.member is None:
-        if arguments.format == "html":
-            return render_transparency_page(result)
+    if arguments.format == "html":
+        return render_transparency_page(result)
+    if arguments.report:
         return render_transparency_report(result)
-    return render_statement(result, arguments.member)
+    if arguments.member is not None:
+        return render_statement(result, arguments.member)
+    return (
+        text if index == 0 else f"\n{text}"
+        for index, (_, text) in enumerate(render_statements(result))
+    )
 
 
 def _explain(arguments: argparse.Namespace) -> str:
@@ -358,7 +408,7 @@ def _ledger(arguments: argparse.Namespace) -> str:
     return render_ledger(ledger.shown, read_ledger(ledger), arguments.format)
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
+COMMANDS: dict[str, Callable[[argparse.Namespace], str | Iterable[str]]] = {
     "calibrate": _calibrate,
     "simulate": _simulate,
     "targets": _targets,

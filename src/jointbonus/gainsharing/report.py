@@ -58,6 +58,7 @@ __all__ = [
     "period_columns",
     "plan_document",
     "render_json",
+    "render_summary",
     "render_table",
     "result_document",
     "settlement_columns",
@@ -718,10 +719,15 @@ def _statement(
     ]
 
 
-def render_table(result: GainsharingResult) -> str:
-    """The whole result for people: the plan, summary, periods, settlement and statements."""
+def render_summary(result: GainsharingResult) -> str:
+    """The result for people at a glance: the plan, its summary, the periods and the
+    year-end settlement; :func:`render_table` adds every member's statement."""
+    return "\n".join(_overview(result)) + "\n"
+
+
+def _overview(result: GainsharingResult) -> list[str]:
     plan = result.plan
-    parts = [
+    return [
         *_describe(plan),
         "",
         "Plan summary",
@@ -733,9 +739,13 @@ def render_table(result: GainsharingResult) -> str:
         "Year-end settlement",
         _settlement_table(result),
         *(["", "Held-back amounts", _holdback_table(result)] if plan.holdback else []),
-        "",
-        "Statements",
     ]
+
+
+def render_table(result: GainsharingResult) -> str:
+    """The whole result for people: the plan, summary, periods, settlement and statements."""
+    plan = result.plan
+    parts = [*_overview(result), "", "Statements"]
     by_member: dict[str, list[MemberLine]] = {}
     for line in result.lines():
         by_member.setdefault(line.member_id, []).append(line)

@@ -154,9 +154,9 @@ class _Maker:
         team = frame.groups.teams[cohort.group]
         own = self._own[team] if self.weighted else []
         total = shared + sum(functional) - cut
-        if month.pending:
+        if month.pending and not cohort.reasons[month.index]:
             status = LineStatus.PENDING
-        else:
+        else:  # a member out of the plan this month is paid nothing, actual or not
             status = LineStatus.PAID if total else LineStatus.ZERO
         units = frame.units[cohort.group]
         weight = self._weights.get(units)
@@ -227,7 +227,10 @@ def _reason(
     """Why a line's total is zero; on a paid line of a plan with goals, why a part is."""
     index = month.index
     total = shared + sum(functional) - cut
-    if month.period and (month.pending or not cohort.reasons[index]):
+    standing = cohort.reasons[index]
+    if standing:  # true whether or not the month's actual is in: a leaver is not pending
+        return standing
+    if month.period:
         return month.period
     if month.pending:
         plan_month = plan.months[index]
@@ -237,9 +240,6 @@ def _reason(
         # In the goals' order (the plan's team order), not the order metrics were given.
         missing = dict.fromkeys(g.metric for g in plan.goals if g.metric in waiting)
         return f"pending: no actual for {plan_month.month} yet ({', '.join(missing)})"
-    standing = cohort.reasons[index]
-    if standing:
-        return standing
     if not total and cut:
         return "the cap is reached: nothing more is paid this plan year"
     reasons = []

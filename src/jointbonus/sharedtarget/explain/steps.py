@@ -185,7 +185,7 @@ def target_step(result: Result, month_result: MonthResult, sources: Sources, mon
     if plan_month.actual is None:
         figures.append(Figure("actual", "Actual", "", f"none yet: {where} has no actual"))
         return Step("target", f"{plan.metric.capitalize()} target and actual", tuple(figures))
-    figures.append(Figure("actual", "Actual", str(plan_month.actual), where))
+    figures.append(Figure("actual", "Actual", money.given(plan_month.actual), where))
     if month_result.shared_period and not month_result.ends_period:
         attainment = Fraction(plan_month.actual) / plan_month.target
         verdict = f"the month's own; its shared target is {month_result.shared_period}'s"
@@ -195,15 +195,19 @@ def target_step(result: Result, month_result: MonthResult, sources: Sources, mon
     else:
         attainment = month_result.attainment
         verdict = (
-            "hit: at least 100% of target" if month_result.hit else "miss: below 100% of target"
+            "hit: at least 100% of target"
+            if month_result.hit
+            else "below target: under 100% of target, and the curve still pays"
+            if month_result.factor
+            else "miss: below 100% of target"
         )
     figures.append(
         Figure(
             "attainment",
             "Attainment",
             ratio_text(attainment),
-            f"actual / target = {plan_month.actual} / {money.major(plan_month.target)} = "
-            f"{percent(attainment)}; {verdict}",
+            f"actual / target = {money.given(plan_month.actual)} / "
+            f"{money.major(plan_month.target)} = {percent(attainment)}; {verdict}",
             fraction_text(attainment),
         )
     )
@@ -291,7 +295,11 @@ def calibration_step(result: Result, money: Money) -> Step:
             else "the plan's cost at a multiplier of 1 with every month at the norm"
         )
     scale = calibration.scale
-    name = "Pool at target" if pool else "Target bonus multiplier"
+    name = (
+        ("Pool at target, shared + functional" if plan.weighted else "Pool at target")
+        if pool
+        else "Target bonus multiplier"
+    )
     if calibration.calibrated and plan.functional.caps.any:
         scale_how = (
             f"solved so that the cost after the caps, over {caps_costing(plan, calibration)}, "

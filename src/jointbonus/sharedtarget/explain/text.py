@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 from jointbonus.core.money import Currency
@@ -61,6 +62,13 @@ class Money:
 
     def major(self, value: Fraction, extra: int = 0) -> str:
         return decimal_text(value, self.currency.minor_unit + extra)
+
+    def given(self, value: Decimal) -> str:
+        """An amount as the input gave it, in at least the minor unit's decimals, never
+        rounded: ``228800`` reads ``228800.00`` beside a target of ``220000.00``."""
+        exponent = value.as_tuple().exponent
+        shown = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return decimal_text(Fraction(value), max(self.currency.minor_unit, shown))
 
     def minor(self, value: Fraction, extra: int = 0) -> str:
         """An exact amount in minor units (possibly fractional) as major-unit text."""

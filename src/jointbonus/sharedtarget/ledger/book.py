@@ -29,7 +29,7 @@ from jointbonus.sharedtarget.ledger.records import (
     RunDigests,
 )
 from jointbonus.sharedtarget.ledger.store import RacedError, read_records, session, utc_now
-from jointbonus.sharedtarget.results import ClosedMonth, MonthStatus, Result
+from jointbonus.sharedtarget.results import ClosedMonth, LineStatus, MonthStatus, Result
 
 __all__ = ["close_month", "month_close", "plan_month", "read_ledger", "with_ledger"]
 
@@ -119,8 +119,8 @@ def _close(
         corrected = apply_ledger(result, records, ledger.overpayments)
         month_result = corrected.months[index]
         if month_result.status is MonthStatus.PENDING:
-            figures = month_result.lines.figures
-            reason = figures[0].reason if figures else f"pending: no actual for {wanted} yet"
+            waiting = [f for f in month_result.lines.figures if f.status is LineStatus.PENDING]
+            reason = waiting[0].reason if waiting else f"pending: no actual for {wanted} yet"
             raise LedgerError(
                 f"{wanted} cannot close: {reason}; a month closes once every actual is in and "
                 "it has been paid"

@@ -53,6 +53,7 @@ __all__ = [
     "line_columns",
     "line_document",
     "minor_text",
+    "month_counts",
     "month_document",
     "number_text",
     "plan_document",
@@ -384,6 +385,32 @@ def shared_gated(plan: Plan, month: MonthResult) -> list[str]:
         for index, terms in enumerate(plan.functional.terms)
         if terms.goals and not month.shared_for(index)
     ]
+
+
+def month_counts(result: Result) -> list[tuple[str, str]]:
+    """The months so far in words, as (label, count) rows for people.
+
+    A month *with actuals* has every actual it needs and was paid, possibly
+    0: how many of them paid money is said apart, so that nobody reads the
+    months with actuals as months with money paid. A quarterly or yearly
+    shared target is decided at its period's end: its periods decided, paying
+    and hit are counted, not its months.
+    """
+    s = result.summary
+    decided = [m for m in result.months if m.ends_period and m.status is MonthStatus.PAID]
+    paying = sum(1 for m in decided if m.paid)
+    hit = sum(1 for m in decided if m.hit)
+    noun = result.plan.period.noun
+    periods = sum(1 for m in result.months if m.ends_period)
+    rows = [("Months with actuals", f"{s.months_paid} of {len(result.months)}")]
+    if result.plan.period.months > 1:
+        rows.append((f"{noun.capitalize()}s decided", f"{len(decided)} of {periods}"))
+    rows += [
+        (f"{noun.capitalize()}s that paid money", f"{paying} of {len(decided)}"),
+        (f"{noun.capitalize()}s the target was hit", f"{hit} of {len(decided)}"),
+        ("Months pending (an actual missing)", str(s.months_pending)),
+    ]
+    return rows
 
 
 def _goal_documents(plan: Plan, m: MonthResult) -> list[dict[str, Any]]:

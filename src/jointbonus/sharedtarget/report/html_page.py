@@ -25,7 +25,7 @@ from jointbonus.sharedtarget.report.documents import number_text
 from jointbonus.sharedtarget.report.html_charts import Bar, bar_chart, stacked_chart
 from jointbonus.sharedtarget.report.html_leads import lead_sections, month_label
 from jointbonus.sharedtarget.report.html_parts import Markup, esc, section, table, tag
-from jointbonus.sharedtarget.report.pages import plan_teams, result_word
+from jointbonus.sharedtarget.report.pages import plan_teams, result_word, scale_label
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
 __all__ = ["STYLE", "render_transparency_page"]
@@ -377,7 +377,7 @@ def _calibration_section(result: Result) -> Markup:
     calibration = result.calibration
     s = result.summary
     scale = (
-        f"{currency.format(currency.round_to_minor(calibration.scale))} {code} a month"
+        f"{currency.format(currency.round_to_minor(calibration.scale))} {code}"
         if plan.funding is FundingStyle.POOL
         else decimal_text(calibration.scale, 6)
     )
@@ -385,7 +385,7 @@ def _calibration_section(result: Result) -> Markup:
         ("Budget: what the old bonuses cost a year", f"{currency.format(s.budget)} {code}"),
         ("How it was set", plan.budget.source),
         ("Neutrality", plan.neutrality.value.replace("_", " ")),
-        ("Pool at target" if plan.funding is FundingStyle.POOL else "Multiplier", scale),
+        (scale_label(plan), scale),
         ("Expected cost at the historical norm",
          f"{currency.format(round_half_up(Fraction(calibration.expected_cost)))} {code}"),
         ("Historical months behind it", f"{calibration.scenarios:,}"),

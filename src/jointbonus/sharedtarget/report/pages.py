@@ -19,8 +19,10 @@ from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
 __all__ = [
+    "NORM_PATH_NOTE",
     "cap_limits",
     "factor_cell",
+    "hit_rate_label",
     "leaver_rule",
     "md",
     "md_table",
@@ -28,8 +30,13 @@ __all__ = [
     "plan_sentences",
     "plan_teams",
     "result_word",
+    "scale_label",
     "scale_text",
 ]
+
+#: The cost on the norm path says what path it is: beside the expected cost (the mean
+#: over the historical scenarios) it would read as a second guess at the same thing.
+NORM_PATH_NOTE = "every month at the norm, not the mean over the historical months"
 
 #: Characters that Markdown would read as formatting; escaped in text that
 #: comes from the plan (ids, teams, names) so it always shows as written.
@@ -60,10 +67,14 @@ def md_table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) 
 
 
 def result_word(month: MonthResult) -> str:
-    """A month's result in a word: ``hit``, ``miss`` or ``pending``; a month inside a longer
-    shared period that a later month pays says which (``in 2026-Q1``)."""
+    """A month's result in a word or two: ``hit``, ``miss`` or ``pending``; a month below
+    its target whose curve still pays (a linear curve from 95%) is ``below target``, not a
+    miss; a month inside a longer shared period that a later month pays says which
+    (``in 2026-Q1``)."""
     if not month.ends_period and month.status is MonthStatus.PAID:
         return "in " + month.shared_period.split(" ", 1)[0]
+    if month.hit is False and month.factor:
+        return "below target"
     return {True: "hit", False: "miss", None: "pending"}[month.hit]
 
 
@@ -85,6 +96,21 @@ def scale_text(result: Result) -> str:
         pool = currency.round_to_minor(result.calibration.scale)
         return f"{currency.format(pool)} {currency.code}"
     return decimal_text(result.calibration.scale, 6)
+
+
+def scale_label(plan: Plan) -> str:
+    """What the calibrated scale is: in a plan with functional goals, the pool at target is
+    the whole of it, shared and functional parts, and a month's shared pool is a part."""
+    if plan.funding is not FundingStyle.POOL:
+        return "Target bonus multiplier"
+    whole = ", shared + functional" if plan.weighted else ""
+    return f"Pool at target per {plan.period.noun}{whole}"
+
+
+def hit_rate_label(plan: Plan) -> str:
+    """The chance, at the norm, that a month's shared target pays: in a plan with
+    functional goals the goals pay apart from it, so it says which part."""
+    return "Chance the shared target pays" if plan.goals else "Chance of paying"
 
 
 def plan_sentences(result: Result) -> str:

@@ -204,8 +204,8 @@ def render_risk_table(plan: Plan, risk: CostRisk) -> str:
 def _heading(distribution: CostDistribution) -> str:
     if not distribution.paid_months:
         return "Year under the norm"
-    paid = len(distribution.paid_months)
-    return f"Given {paid} month{'' if paid == 1 else 's'} paid"
+    known = len(distribution.paid_months)  # months with their actuals, whatever they paid
+    return f"Given {known} month{'' if known == 1 else 's'} with actuals"
 
 
 def _mean_text(distribution: CostDistribution, money: Callable[[Fraction | int], str]) -> str:

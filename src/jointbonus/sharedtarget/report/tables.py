@@ -27,8 +27,15 @@ from jointbonus.sharedtarget.plan import FundingStyle, Plan
 from jointbonus.sharedtarget.report.documents import (
     caps_costing,
     minor_text,
+    month_counts,
     number_text,
     shared_gated,
+)
+from jointbonus.sharedtarget.report.pages import (
+    NORM_PATH_NOTE,
+    hit_rate_label,
+    result_word,
+    scale_label,
 )
 from jointbonus.sharedtarget.report.versions import versions_lines
 from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, realised_weights
@@ -90,10 +97,8 @@ def _calibration_table(plan: Plan, calibration: Calibration, result: Result | No
     """The calibration table; with ``result``, the weighting shows the realised weights."""
     currency = plan.currency
     c = currency.code
-    scale_label = (
-        f"Pool at target per {plan.period.noun} ({c})"
-        if plan.funding is FundingStyle.POOL
-        else "Target bonus multiplier"
+    scale_name = (
+        f"{scale_label(plan)} ({c})" if plan.funding is FundingStyle.POOL else scale_label(plan)
     )
     scale_text = (
         currency.format(currency.round_to_minor(calibration.scale))
@@ -107,10 +112,13 @@ def _calibration_table(plan: Plan, calibration: Calibration, result: Result | No
         ("Norm", plan.norm.describe()),
         ("Neutrality", plan.neutrality.value.replace("_", " ")),
         (f"Budget ({c})", f"{currency.format(calibration.budget)}  ({plan.budget.source})"),
-        (scale_label, f"{scale_text}  ({how}; {_exact_text(calibration.scale)})"),
+        (scale_name, f"{scale_text}  ({how}; {_exact_text(calibration.scale)})"),
         *_period_weight_rows(plan),
         (f"Expected cost ({c})", _amount(currency, calibration.expected_cost)),
-        (f"Cost on the norm path ({c})", currency.format(calibration.norm_path_cost)),
+        (
+            f"Cost on the norm path ({c})",
+            f"{currency.format(calibration.norm_path_cost)}  ({NORM_PATH_NOTE})",
+        ),
         (
             f"Residual after rounding ({c})",
             f"{minor_text(currency, calibration.residual, 4)} "
@@ -136,7 +144,7 @@ def _calibration_table(plan: Plan, calibration: Calibration, result: Result | No
         headers=[
             "Month",
             "Attainment at norm",
-            "Chance of paying",
+            hit_rate_label(plan),
             "Mean shared factor" if goals else "Mean factor",
             *(f"{goal.key} mean factor" for goal in goals),
             "Expected cost",
@@ -381,10 +389,7 @@ def render_table(result: Result) -> str:
             (f"Variance against the norm ({c})", _amount(currency, s.variance_to_date)),
             (f"Cost on current pace ({c})", currency.format(s.cost_on_pace)),
             (f"Pace against budget ({c})", currency.format(s.pace_variance)),
-            (
-                "Months hit / paid / pending",
-                f"{s.months_hit} / {s.months_paid} / {s.months_pending}",
-            ),
+            *month_counts(result),
             *(
                 (
                     (f"Held back to date ({c})", currency.format(s.held_to_date)),
@@ -421,7 +426,7 @@ def render_table(result: Result) -> str:
                 else currency.format(currency.round_to_minor(Fraction(m.plan_month.actual))),
                 _pct(m.attainment),
                 _factor(m.factor),
-                _result(m),
+                result_word(m),
                 _amount(currency, m.pool),
                 *_goal_cells(m, len(goals)),
                 *((currency.format(m.capped),) if capped else ()),
@@ -613,10 +618,3 @@ def _parts_in(line: Line, metrics: Sequence[str], currency: Currency) -> list[st
     """A line's functional parts under the columns ``metrics`` (empty: another team's goal)."""
     own = dict(line.functional)
     return [currency.format(currency.to_minor(own[m])) if m in own else "" for m in metrics]
-
-
-def _result(m: MonthResult) -> str:
-    """A month's result: hit, miss or pending; in a period that a later month pays, which."""
-    if not m.ends_period and m.status is MonthStatus.PAID:
-        return "in " + m.shared_period.split(" ", 1)[0]
-    return {True: "hit", False: "miss", None: "pending"}[m.hit]

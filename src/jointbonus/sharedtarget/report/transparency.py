@@ -30,10 +30,17 @@ from jointbonus.core.periods import Month
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.report.corrections import overpayment_rule
-from jointbonus.sharedtarget.report.documents import caps_costing, number_text, shared_gated
+from jointbonus.sharedtarget.report.documents import (
+    caps_costing,
+    month_counts,
+    number_text,
+    shared_gated,
+)
 from jointbonus.sharedtarget.report.pages import (
+    NORM_PATH_NOTE,
     cap_limits,
     factor_cell,
+    hit_rate_label,
     leaver_rule,
     md,
     md_table,
@@ -41,12 +48,13 @@ from jointbonus.sharedtarget.report.pages import (
     plan_sentences,
     plan_teams,
     result_word,
+    scale_label,
     scale_text,
 )
 from jointbonus.sharedtarget.report.versions import versions_lines
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, realised_weights
 
-__all__ = ["NAMED_LEFTOVERS", "render_transparency_report"]
+__all__ = ["NAMED_LEFTOVERS", "render_transparency_report", "team_totals"]
 
 #: Leftover units are credited by name up to this many members a month; the
 #: rest are counted (each of their statements shows its own amount).
@@ -200,7 +208,7 @@ def _teams_in(plan: Plan, month: Month, team_of: list[str]) -> list[str]:
     return [member.team_in(month) for member in plan.members]
 
 
-def _team_totals(result: Result) -> dict[str, tuple[int, int]]:
+def team_totals(result: Result) -> dict[str, tuple[int, int]]:
     """Each team's members (counted in their team at the end) and what was paid to date
     (minor units) to the members in it that month."""
     plan = result.plan
@@ -227,7 +235,7 @@ def render_transparency_report(result: Result) -> str:
     code = currency.code
     calibration = result.calibration
     s = result.summary
-    teams = _team_totals(result)
+    teams = team_totals(result)
     team_list = ", ".join(f"{md(team)} {count:,}" for team, (count, _) in teams.items())
     out = [
         f"# Transparency report: {md(plan.name)}",
@@ -294,10 +302,8 @@ def render_transparency_report(result: Result) -> str:
     headers, align, rows = _split_rows(result)
     out += md_table(headers, align, rows)
     out += ["", *_split_notes(result), "", "## Calibration", ""]
-    scale_label = (
-        f"Pool at target per {plan.period.noun} ({code})"
-        if plan.funding is FundingStyle.POOL
-        else "Target bonus multiplier"
+    scale_name = (
+        f"{scale_label(plan)} ({code})" if plan.funding is FundingStyle.POOL else scale_label(plan)
     )
     how = "solved for neutrality" if calibration.calibrated else "fixed by the plan"
     out += md_table(
@@ -307,10 +313,11 @@ def render_transparency_report(result: Result) -> str:
             (f"Budget ({code})",
              f"{currency.format(calibration.budget)} ({md(plan.budget.source)})"),
             ("Neutrality", plan.neutrality.value.replace("_", " ")),
-            (scale_label, f"{scale_text(result).removesuffix(' ' + code)} ({how}; exact "
+            (scale_name, f"{scale_text(result).removesuffix(' ' + code)} ({how}; exact "
              f"{calibration.scale.numerator}/{calibration.scale.denominator})"),
             (f"Expected cost ({code})", _money(currency, calibration.expected_cost)),
-            (f"Cost on the norm path ({code})", currency.format(calibration.norm_path_cost)),
+            (f"Cost on the norm path ({code})",
+             f"{currency.format(calibration.norm_path_cost)} ({NORM_PATH_NOTE})"),
             (f"Residual after rounding ({code})",
              f"{_exact(currency, calibration.residual)} (bound "
              f"{_exact(currency, calibration.rounding_bound)}, "
@@ -326,7 +333,7 @@ def render_transparency_report(result: Result) -> str:
     goals = plan.goals
     out += ["", "What the norm expects of each month:", ""]
     out += md_table(
-        ["Month", "Attainment at norm", "Chance of paying",
+        ["Month", "Attainment at norm", hit_rate_label(plan),
          "Mean shared factor" if goals else "Mean factor",
          *(f"{md(g.key)} mean factor" for g in goals), f"Expected cost ({code})"],
         "lrrr" + "r" * len(goals) + "r",
@@ -351,8 +358,7 @@ def render_transparency_report(result: Result) -> str:
             (f"Variance against the norm ({code})", _money(currency, s.variance_to_date)),
             (f"Cost on current pace ({code})", currency.format(s.cost_on_pace)),
             (f"Pace against budget ({code})", currency.format(s.pace_variance)),
-            ("Months hit / paid / pending",
-             f"{s.months_hit} / {s.months_paid} / {s.months_pending}"),
+            *month_counts(result),
         ],
     )  # fmt: skip
     out += [
