@@ -108,10 +108,12 @@ __all__ = [
     "MAX_YEARS",
     "CostDistribution",
     "CostRisk",
+    "Costed",
     "RiskError",
     "RiskMethod",
     "cost_risk",
     "exact_work",
+    "month_costers",
     "scenario_month_costs",
 ]
 
@@ -162,7 +164,7 @@ def scenario_month_costs(
     way a scenario is paid changes, this is the one function to change.
     """
     _refuse_yearly_caps(plan)
-    costed, _ = _month_costers(plan, calibration, None, framed)
+    costed, _ = month_costers(plan, calibration, None, framed)
     return _tables(costed)
 
 
@@ -170,7 +172,7 @@ Costed = tuple[Plan, MonthCoster]
 """One plan month to cost: the design of the version in force for it, and its coster."""
 
 
-def _month_costers(
+def month_costers(
     plan: Plan,
     calibration: Calibration,
     versions: tuple[VersionCalibration, ...] | None,
@@ -568,7 +570,7 @@ def cost_risk(
     _refuse_yearly_caps(plan)
     if calibration is None:
         calibration = calibrate_framed(plan, frame_plan(plan))
-    costed, expected_cost = _month_costers(plan, calibration, versions)
+    costed, expected_cost = month_costers(plan, calibration, versions)
     tables = _tables(costed)
     months = tuple(coster.frame.plan_month.month for _, coster in costed)
     year = _distribution(
