@@ -330,6 +330,13 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.sharedtarget.plan import PlanMonth as PlanMonth
     from jointbonus.sharedtarget.plan import Split as Split
     from jointbonus.sharedtarget.plots import write_pictures as write_pictures
+    from jointbonus.sharedtarget.report.compare import (
+        comparison_document as comparison_document,
+    )
+    from jointbonus.sharedtarget.report.compare import comparison_svg as comparison_svg
+    from jointbonus.sharedtarget.report.compare import (
+        render_comparison_table as render_comparison_table,
+    )
     from jointbonus.sharedtarget.report.documents import (
         calibration_document as calibration_document,
     )
@@ -358,13 +365,6 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
         render_calibration_table as render_calibration_table,
     )
     from jointbonus.sharedtarget.report.tables import render_table as render_table
-    from jointbonus.sharedtarget.report.compare import (
-        comparison_document as comparison_document,
-    )
-    from jointbonus.sharedtarget.report.compare import comparison_svg as comparison_svg
-    from jointbonus.sharedtarget.report.compare import (
-        render_comparison_table as render_comparison_table,
-    )
     from jointbonus.sharedtarget.report.targets import render_targets_table as render_targets_table
     from jointbonus.sharedtarget.report.targets import targets_document as targets_document
     from jointbonus.sharedtarget.report.transparency import (

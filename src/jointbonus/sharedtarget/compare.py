@@ -346,11 +346,21 @@ def compare_plans(
         labels = (plan_a.name, plan_b.name)
     _check_same_facts(plan_a, plan_b, labels)
     teams = _teams(plan_a)
-    design_a = _design(
-        labels[0], plan_a, calibration_a, teams, method, years, seed, percentiles
-    )
-    design_b = _design(
-        labels[1], plan_b, calibration_b, teams, method, years, seed, percentiles
+    shown = tuple(percentiles)  # read once: both designs report the same
+    design_a, design_b = (
+        _design(
+            label,
+            plan,
+            calibration,
+            teams=teams,
+            method=method,
+            years=years,
+            seed=seed,
+            percentiles=shown,
+        )
+        for label, plan, calibration in zip(
+            labels, (plan_a, plan_b), (calibration_a, calibration_b), strict=True
+        )
     )
     return Comparison(design_a, design_b, design_a.risk.percentiles)
 
@@ -362,6 +372,7 @@ def _design(
     label: str,
     plan: Plan,
     calibration: Calibration | None,
+    *,
     teams: tuple[str, ...],
     method: RiskMethod | str,
     years: int,
@@ -402,9 +413,7 @@ def _teams(plan: Plan) -> tuple[str, ...]:
     """The teams of a comparison: the plan's, then any other a member is in, by name."""
     named = list(plan.teams)
     seen = set(named)
-    others = {
-        row.team for member in plan.members for row in member.rows if row.team not in seen
-    }
+    others = {row.team for member in plan.members for row in member.rows if row.team not in seen}
     return (*named, *sorted(others))
 
 
