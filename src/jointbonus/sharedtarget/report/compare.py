@@ -105,12 +105,8 @@ def render_comparison_table(comparison: Comparison) -> str:
 
     head = tabulate(
         [
-            ("A", a.label),
-            ("  curve", a.plan.curve.describe()),
-            ("  funding", _funding(a)),
-            ("B", b.label),
-            ("  curve", b.plan.curve.describe()),
-            ("  funding", _funding(b)),
+            *_design_rows("A", a),
+            *_design_rows("B", b),
             ("Cost of the year", f"A {_method(a)}; B {_method(b)}"),
             (
                 "Assumption",
@@ -226,6 +222,23 @@ def render_comparison_table(comparison: Comparison) -> str:
     ]
     parts += _last_year_table(comparison, money, diff)
     return "\n".join(parts) + "\n"
+
+
+def _design_rows(name: str, design: Design) -> list[tuple[str, str]]:
+    """The design in words: its label, curve and funding, and each later version's curve."""
+    plan = design.plan
+    rows = [
+        (name, design.label),
+        (f"{name}'s curve", plan.curve.describe()),
+        (f"{name}'s funding", _funding(design)),
+    ]
+    for version in plan.versions:
+        rows.append((f"{name} from {version.start}", version.design.curve.describe()))
+    if plan.versions and plan.weighted:
+        rows.append(
+            (f"{name}'s weighting", "below: its first version's (see jointbonus calibrate)")
+        )
+    return rows
 
 
 def _funding(design: Design) -> str:
