@@ -475,22 +475,34 @@ def _earnings(
             if not outcome.pays:
                 continue
             pay = share_out(design, frame, coster.terms, outcome)
+            parts = [part.shares for part in pay.parts]
+            cuts = pay.cuts
             for group, count in enumerate(groups.counts):
-                start = 0
-                for end, amounts, cut in pay.slices(group, count):
-                    amount = sum(amounts) - cut
-                    if forfeits[group]:
-                        amount -= held_back(design, amount)
-                    if amount:
-                        step = steps[group]
-                        if step is None:
-                            step = steps[group] = [0] * (count + 1)
+                step = steps[group]
+                if step is None:
+                    step = steps[group] = [0] * (count + 1)
+                if forfeits[group] or group in cuts:  # the members' runs, cut and held
+                    start = 0
+                    for end, amounts, cut in pay.slices(group, count):
+                        amount = sum(amounts) - cut
+                        if forfeits[group]:
+                            amount -= held_back(design, amount)
                         step[start] += amount * times
                         step[end] -= amount * times
                         by_team[teams[group]] += amount * times * (end - start)
-                    start = end
+                        start = end
+                    continue
+                for shares in parts:  # each part: every member its base, the first few more
+                    share = shares[group]
+                    if share.base:
+                        step[0] += share.base * times
+                        step[count] -= share.base * times
+                    if share.bumped:
+                        step[0] += share.step * times
+                        step[share.bumped] -= share.step * times
+                    by_team[teams[group]] += share.total(count) * times
         for positions, step in zip(groups.positions, steps, strict=True):
-            if step is not None:
+            if step is not None and any(step):
                 running = 0
                 for rank, position in enumerate(positions):
                     running += step[rank]
