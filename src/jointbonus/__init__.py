@@ -71,6 +71,9 @@ HOMES: dict[str, str] = {
     "Calibration": "jointbonus.sharedtarget.calibration",
     "MonthExpectation": "jointbonus.sharedtarget.calibration",
     "calibrate": "jointbonus.sharedtarget.calibration",
+    "CompareError": "jointbonus.sharedtarget.compare",
+    "Comparison": "jointbonus.sharedtarget.compare",
+    "compare_plans": "jointbonus.sharedtarget.compare",
     "pay": "jointbonus.sharedtarget.engine",
     "run": "jointbonus.sharedtarget.engine",
     "ExplainError": "jointbonus.sharedtarget.explain",
@@ -119,6 +122,9 @@ HOMES: dict[str, str] = {
     "write_json": "jointbonus.sharedtarget.report.streams",
     "write_jsonl": "jointbonus.sharedtarget.report.streams",
     "render_calibration_table": "jointbonus.sharedtarget.report.tables",
+    "comparison_document": "jointbonus.sharedtarget.report.compare",
+    "comparison_svg": "jointbonus.sharedtarget.report.compare",
+    "render_comparison_table": "jointbonus.sharedtarget.report.compare",
     "render_table": "jointbonus.sharedtarget.report.tables",
     "render_targets_table": "jointbonus.sharedtarget.report.targets",
     "targets_document": "jointbonus.sharedtarget.report.targets",
@@ -153,6 +159,8 @@ __all__ = [
     "Budget",
     "Calibration",
     "CalibrationError",
+    "CompareError",
+    "Comparison",
     "CostRisk",
     "Currency",
     "Curve",
@@ -205,6 +213,9 @@ __all__ = [
     "build_plan",
     "calibrate",
     "calibration_document",
+    "compare_plans",
+    "comparison_document",
+    "comparison_svg",
     "cost_risk",
     "currency",
     "derive_norm",
@@ -219,6 +230,7 @@ __all__ = [
     "propose_targets",
     "realised_weights",
     "render_calibration_table",
+    "render_comparison_table",
     "render_explanation",
     "render_json",
     "render_statement",
@@ -293,6 +305,9 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.sharedtarget.calibration import Calibration as Calibration
     from jointbonus.sharedtarget.calibration import MonthExpectation as MonthExpectation
     from jointbonus.sharedtarget.calibration import calibrate as calibrate
+    from jointbonus.sharedtarget.compare import CompareError as CompareError
+    from jointbonus.sharedtarget.compare import Comparison as Comparison
+    from jointbonus.sharedtarget.compare import compare_plans as compare_plans
     from jointbonus.sharedtarget.engine import pay as pay
     from jointbonus.sharedtarget.engine import run as run
     from jointbonus.sharedtarget.explain import ExplainError as ExplainError
@@ -318,6 +333,13 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.sharedtarget.plan import PlanMonth as PlanMonth
     from jointbonus.sharedtarget.plan import Split as Split
     from jointbonus.sharedtarget.plots import write_pictures as write_pictures
+    from jointbonus.sharedtarget.report.compare import (
+        comparison_document as comparison_document,
+    )
+    from jointbonus.sharedtarget.report.compare import comparison_svg as comparison_svg
+    from jointbonus.sharedtarget.report.compare import (
+        render_comparison_table as render_comparison_table,
+    )
     from jointbonus.sharedtarget.report.documents import (
         calibration_document as calibration_document,
     )

@@ -13,6 +13,8 @@
     jointbonus simulate PLAN [--years N] [--seed S] [--exceed SHARE ...]
                         [--method auto|exact|bootstrap] [--format table|json]
     jointbonus targets PLAN [--hit-rate RATE | --uplift UPLIFT] [--format table|json]
+    jointbonus compare PLAN_A PLAN_B [--format table|json] [--picture FILE.svg|FILE.png]
+                       [--method auto|exact|bootstrap] [--years N] [--seed S]
     jointbonus plot PLAN --out DIR
     jointbonus leads PLAN | --export FILE ... [--review] [--format table|json|csv]
     jointbonus close PLAN --month YYYY-MM
@@ -268,7 +270,52 @@ def _parser() -> argparse.ArgumentParser:
     _add_ledger_commands(commands)
     _add_audit_commands(commands)
     add_leads_parser(commands)
+    _add_compare_parser(commands)
     return parser
+
+
+def _add_compare_parser(commands: Any) -> None:
+    """The parser of ``jointbonus compare``."""
+    parser = commands.add_parser(
+        "compare",
+        help="two designs side by side: cost, its risk, hit rates, earnings, last year",
+        description="Compare two designs of a shared-target plan on the same history and "
+        "roster: the budget, the expected cost and its percentiles, the chance of exceeding "
+        "the budget, the hit rate, each team's weighting and expected earnings, each "
+        "member's expected earnings, and what last year would have paid, for A, B and B - A. "
+        "The plans must share currency, plan months, roster, history and actuals; "
+        "everything else is the design. With --picture, also draw the comparison (SVG; PNG "
+        "needs the plot extra: pip install 'jointbonus[plot]').",
+    )
+    parser.add_argument("plan", type=Path, metavar="PLAN_A", help="design A: a plan file (TOML)")
+    parser.add_argument("other", type=Path, metavar="PLAN_B", help="design B: a plan file (TOML)")
+    parser.add_argument("--format", choices=COMPARE_FORMATS, default="table", help="output format")
+    parser.add_argument(
+        "--picture",
+        type=Path,
+        metavar="FILE",
+        help="also write the comparison as a picture: FILE.svg, or FILE.png (plot extra)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=[m.value for m in RiskMethod],
+        default=RiskMethod.AUTO.value,
+        help="how the cost of the year is distributed (as in simulate; default auto)",
+    )
+    parser.add_argument(
+        "--years",
+        type=int,
+        default=DEFAULT_YEARS,
+        metavar="N",
+        help=f"simulated years of a bootstrap (default {DEFAULT_YEARS:,})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"the bootstrap's random seed, the same for both designs (default {DEFAULT_SEED})",
+    )
 
 
 def _add_ledger_commands(commands: Any) -> None:
@@ -332,6 +379,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _schema(arguments)
     if arguments.command == "leads":
         return _leads(arguments)
+    if arguments.command == "compare":
+        return _compare(arguments)
     if getattr(arguments, "xlsx", False) and arguments.out is None:
         print("jointbonus: --xlsx writes a file: give --out DIR as well", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -370,6 +419,18 @@ def _leads(arguments: argparse.Namespace) -> int:
         )
     where = arguments.plan if arguments.plan is not None else ", ".join(map(str, arguments.export))
     return _guarded(where, lambda: leads_command(arguments))
+
+
+def _compare(arguments: argparse.Namespace) -> int:
+    """``jointbonus compare``: a problem of one plan is located in it; of the pair, in both."""
+    from jointbonus.cli.compare import PlanInputError, compare_command, load_pair  # noqa: PLC0415
+
+    try:
+        plans = load_pair(arguments)
+    except PlanInputError as error:
+        return _bad_input(error.path, error)
+    where = f"{arguments.plan} and {arguments.other}"
+    return _guarded(where, lambda: compare_command(arguments, plans))
 
 
 def _guarded(plan: object, work: Callable[[], str | Iterable[str]]) -> int:
@@ -439,6 +500,7 @@ FORMATS = ("table", "json", "csv", "markdown")
 #: run also prints its lines as JSON Lines.
 RUN_FORMATS = ("table", "json", "jsonl", "csv", "markdown")
 EXPLAIN_FORMATS = ("table", "json", "markdown")
+COMPARE_FORMATS = ("table", "json")
 VALIDATE_FORMATS = ("table", "json", "csv")
 PROBLEM_COLUMNS = ("file", "line", "field", "value", "expected", "message")
 

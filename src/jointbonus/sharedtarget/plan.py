@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jointbonus.core.curves import Curve
-from jointbonus.core.history import Norm
+from jointbonus.core.history import HistoryMonth, Norm
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
 from jointbonus.core.plan_periods import Period, PeriodLength, cut_periods
@@ -219,6 +219,10 @@ class Plan:
     period_weights: tuple[Fraction, ...] = ()
     """The weights of the shared periods within each plan year, in order, adding to 1
     (``()``: equal weights): a period's amounts at target are the year's x its weight."""
+    history: tuple[HistoryMonth, ...] = field(default=(), compare=False, repr=False)
+    """The historical months the norm was derived from, as given (``()`` for a plan made
+    without :func:`~jointbonus.build_plan`): what the norm and the budget read, kept so that
+    two designs can be shown to share their history (:mod:`jointbonus.sharedtarget.compare`)."""
 
     @property
     def periods(self) -> tuple[Period, ...]:

@@ -109,10 +109,12 @@ __all__ = [
     "MAX_YEARS",
     "CostDistribution",
     "CostRisk",
+    "Costed",
     "RiskError",
     "RiskMethod",
     "cost_risk",
     "exact_work",
+    "month_costers",
     "scenario_month_costs",
 ]
 
@@ -163,7 +165,7 @@ def scenario_month_costs(
     way a scenario is paid changes, this is the one function to change.
     """
     _refuse_yearly_caps(plan)
-    costed, _ = _month_costers(plan, calibration, None, framed)
+    costed, _ = month_costers(plan, calibration, None, framed)
     return _tables(costed)
 
 
@@ -171,7 +173,7 @@ Costed = tuple[Plan, MonthCoster]
 """One plan month to cost: the design of the version in force for it, and its coster."""
 
 
-def _month_costers(
+def month_costers(
     plan: Plan,
     calibration: Calibration,
     versions: tuple[VersionCalibration, ...] | None,
@@ -570,7 +572,7 @@ def cost_risk(
     if calibration is None:
         calibration = calibrate_framed(plan, frame_plan(plan))
     check_calibration(plan, calibration)
-    costed, expected_cost = _month_costers(plan, calibration, versions)
+    costed, expected_cost = month_costers(plan, calibration, versions)
     tables = _tables(costed)
     months = tuple(coster.frame.plan_month.month for _, coster in costed)
     year = _distribution(

@@ -301,4 +301,5 @@ def build_plan(
         functional=functional_side,
         period=period_length,
         period_weights=weights,
+        history=tuple(history),
     )

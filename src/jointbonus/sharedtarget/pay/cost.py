@@ -190,6 +190,11 @@ class MonthCoster:
         return self._frame
 
     @property
+    def terms(self) -> Terms:
+        """The scale and nominal weights the month is costed at."""
+        return self._terms
+
+    @property
     def values(self) -> list[int]:
         """Each group's whole-number value per member (:func:`member_values`)."""
         if self._values is None:

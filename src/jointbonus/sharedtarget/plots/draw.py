@@ -15,6 +15,7 @@ import io
 import itertools
 import textwrap
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +23,7 @@ from jointbonus.core.money import Currency
 from jointbonus.core.number import percent_text, round_half_up
 from jointbonus.io.extras import require_extra
 from jointbonus.io.files import staged_folder, write_bytes
+from jointbonus.sharedtarget.compare import Comparison
 from jointbonus.sharedtarget.plots.data import (
     AttainmentPicture,
     CostPanel,
@@ -46,6 +48,7 @@ __all__ = [
     "CURVE_FILE",
     "PICTURE_FILES",
     "draw_attainment",
+    "draw_comparison",
     "draw_cost",
     "draw_curve",
     "matplotlib_version",
@@ -61,6 +64,7 @@ PICTURE_FILES = (CURVE_FILE, ATTAINMENT_FILE, COST_FILE)
 _PURPOSE = "drawing pictures"
 _HIT, _MISS, _CURVE = "#2e7d32", "#c62828", "#1f4e79"
 _BUDGET, _MEAN, _BAND, _BARS = "#c62828", "#222222", "#d9e2ec", "#4a7fb0"
+_DESIGNS = ("#1f5fae", "#e07b00")  # design A, design B: the SVG comparison's colours
 _SIZE = (9.0, 5.0)
 _DPI = 110
 
@@ -307,6 +311,65 @@ def write_pictures(
     return tuple(out / name for name in PICTURE_FILES)
 
 
+def draw_comparison(comparison: Comparison) -> bytes:
+    """Two designs side by side as PNG bytes: the cost of the year (expected, percentiles,
+    last year) against the budget, each team's expected earnings, and last year month by
+    month; the same three charts as :func:`~jointbonus.comparison_svg`."""
+    a, b = comparison.designs
+    currency = a.plan.currency
+    scale = currency.scale
+
+    def major(units: Fraction | int) -> float:
+        return float(Fraction(units) / scale)
+
+    Group = tuple[str, Fraction | int, Fraction | int]  # a label, A's amount, B's
+    cost: list[Group] = [("Expected", a.expected_cost, b.expected_cost)]
+    cost += [(f"P{p}", a.percentile(p), b.percentile(p)) for p in comparison.percentiles]
+    panels: list[tuple[str, list[Group]]] = []
+    if a.last_year is not None and b.last_year is not None:
+        cost.append(("Last year", a.last_year.total, b.last_year.total))
+    panels.append((f"Cost of the year ({currency.code}); dashed: the budget", cost))
+    panels.append(
+        (
+            f"Expected earnings per team ({currency.code})",
+            [(x.team, x.expected, y.expected) for x, y in zip(a.teams, b.teams, strict=True)],
+        )
+    )
+    if a.last_year is not None and b.last_year is not None:
+        panels.append(
+            (
+                f"Last year replayed, month by month ({currency.code})",
+                [
+                    (str(x.month), x.cost, y.cost)
+                    for x, y in zip(a.last_year.months, b.last_year.months, strict=True)
+                ],
+            )
+        )
+    with _drawing():
+        figure, axes_list = _figure(len(panels), share=False)
+        for number, (axes, (title, groups)) in enumerate(zip(axes_list, panels, strict=True)):
+            places = range(len(groups))
+            for series, name in enumerate(("A", "B")):
+                amounts = [group[1] if series == 0 else group[2] for group in groups]
+                axes.bar(
+                    [x - 0.2 + 0.4 * series for x in places],
+                    [major(amount) for amount in amounts],
+                    width=0.4,
+                    color=_DESIGNS[series],
+                    label=name,
+                )
+            axes.set_xticks(list(places), [group[0] for group in groups])
+            axes.tick_params(axis="x", labelsize=8)
+            if number == 0:
+                axes.axhline(major(a.budget), color=_MEAN, linestyle="--", linewidth=1)
+                axes.legend(loc="upper left", frameon=False)
+            axes.set_title(title, fontsize=10, loc="left")
+            axes.yaxis.set_major_formatter(_amount_formatter(0))
+            _grid(axes, "y")
+        _titles(figure, "Two designs side by side", f"A: {a.label}", f"B: {b.label}")
+        return _png(figure)
+
+
 # -- matplotlib, imported only here ------------------------------------------------
 
 #: Height of the title block at the top of every picture, inches.
@@ -326,8 +389,9 @@ def _matplotlib(module: str) -> Any:
     return importlib.import_module(f"matplotlib.{module}")
 
 
-def _figure(rows: int = 1) -> tuple[Figure, list[Axes]]:
-    """A figure on the Agg canvas (no screen) with ``rows`` panels sharing the x axis."""
+def _figure(rows: int = 1, *, share: bool = True) -> tuple[Figure, list[Axes]]:
+    """A figure on the Agg canvas (no screen) with ``rows`` panels sharing the x axis
+    (unless not ``share``)."""
     height = _SIZE[1] + 2.8 * (rows - 1)
     top = 1 - _TITLE_BLOCK / height  # the title block is above the panels
     layout = _matplotlib("layout_engine").ConstrainedLayoutEngine(rect=(0, 0, 1, top))
@@ -335,7 +399,7 @@ def _figure(rows: int = 1) -> tuple[Figure, list[Axes]]:
         figsize=(_SIZE[0], height), dpi=_DPI, layout=layout
     )
     _matplotlib("backends.backend_agg").FigureCanvasAgg(figure)
-    grid = figure.subplots(rows, 1, sharex=True, squeeze=False)
+    grid = figure.subplots(rows, 1, sharex=share, squeeze=False)
     return figure, [row[0] for row in grid]
 
 

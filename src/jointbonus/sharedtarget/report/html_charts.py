@@ -11,7 +11,11 @@ readable there) with a ``<title>`` a screen reader reads:
 * :func:`stacked_chart`: one column a month made of parts (what each team
   was paid), its total above it;
 * :func:`funnel_chart`: horizontal bars from the widest step down (leads
-  delivered, accepted, sales-qualified), each with its count.
+  delivered, accepted, sales-qualified), each with its count;
+* :func:`grouped_chart`: groups of bars side by side, one bar a series (two
+  designs' figures, series ``s0`` and ``s1``), each with its value above
+  it, and an optional reference line (the budget); it may be wider than 360
+  units when it has many groups.
 
 Coordinates are worked out as fractions and written with one decimal:
 the same figures give the same bytes. Every text is escaped.
@@ -33,11 +37,13 @@ from fractions import Fraction
 from jointbonus.core.number import decimal_text
 from jointbonus.sharedtarget.report.html_parts import Markup, esc
 
-__all__ = ["Bar", "bar_chart", "funnel_chart", "stacked_chart"]
+__all__ = ["Bar", "bar_chart", "compact", "funnel_chart", "grouped_chart", "stacked_chart"]
 
 WIDTH = 360
 HEIGHT = 200
 _LEFT, _RIGHT, _TOP, _BOTTOM = 6, 6, 18, 22
+#: The widest bar of a grouped chart, however few its groups.
+_WIDEST = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +63,13 @@ def _n(value: Fraction | int) -> str:
     return decimal_text(Fraction(value), 1).removesuffix(".0")
 
 
-def _open(title: str, height: int = HEIGHT) -> str:
+def _open(
+    title: str, height: int = HEIGHT, width: int = WIDTH, at: tuple[int, int] | None = None
+) -> str:
+    # ``at``: placed at (x, y) at its own size inside an enclosing SVG document.
+    place = "" if at is None else f'x="{at[0]}" y="{at[1]}" width="{width}" height="{height}" '
     return (
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart" {place}viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{esc(title)}" preserveAspectRatio="xMidYMid meet">'
         f"<title>{esc(title)}</title>"
     )
@@ -175,6 +185,74 @@ def funnel_chart(title: str, steps: Sequence[tuple[str, int, str]]) -> Markup:
         out.append(
             f'<rect class="part s{index % 4}" x="{_LEFT}" y="{top + 20}" '
             f'width="{_n(width)}" height="18"/>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def compact(value: Fraction | int) -> str:
+    """An amount in major units, short, for a chart: ``12345.67`` -> ``12.3k``, ``-2.5M``."""
+    whole = Fraction(value)
+    for size, suffix in ((10**9, "bn"), (10**6, "M"), (10**3, "k")):
+        if abs(whole) >= size:
+            return f"{decimal_text(whole / size, 1)}{suffix}"
+    return decimal_text(whole, 0)
+
+
+def grouped_chart(
+    title: str,
+    groups: Sequence[tuple[str, Sequence[tuple[Fraction, str]]]],
+    *,
+    reference: Fraction | None = None,
+    width: int = WIDTH,
+    at: tuple[int, int] | None = None,
+) -> Markup:
+    """Groups of bars side by side: ``(label, bars)``, each bar ``(value, text)`` of series
+    ``s0``, ``s1``, ... in order; negative values are drawn as 0. A dashed line marks
+    ``reference``. ``at`` places the chart at (x, y), at its own size, inside an enclosing
+    SVG document.
+
+    >>> svg = grouped_chart("Cost", [("Mean", [(Fraction(5), "5"), (Fraction(7), "7")])],
+    ...                     at=(0, 40))
+    >>> svg.startswith('<svg class="chart" x="0" y="40" width="360" height="200" viewBox=')
+    True
+    >>> svg.count('class="part s0"'), svg.count('class="part s1"')
+    (1, 1)
+    """
+    values = [v for _, bars in groups for v, _ in bars]
+    if reference is not None:
+        values.append(reference)
+    top = max([v for v in values if v > 0], default=Fraction(1)) * Fraction(11, 10)
+    plot = HEIGHT - _TOP - _BOTTOM
+    slot = Fraction(width - _LEFT - _RIGHT, max(len(groups), 1))
+    series = max((len(bars) for _, bars in groups), default=1) or 1
+    bar = min(slot * Fraction(4, 5) / series, Fraction(_WIDEST))
+
+    def y(value: Fraction) -> Fraction:
+        return _TOP + plot * (1 - max(value, Fraction(0)) / top)
+
+    base = y(Fraction(0))
+    out = [_open(title, width=width, at=at)]
+    out.append(
+        f'<line class="axis" x1="{_LEFT}" y1="{_n(base)}" x2="{width - _RIGHT}" y2="{_n(base)}"/>'
+    )
+    for index, (label, bars) in enumerate(groups):
+        middle = _LEFT + slot * index + slot / 2
+        left = middle - bar * len(bars) / 2
+        for number, (value, text) in enumerate(bars):
+            x = left + bar * number
+            height = base - y(value)
+            out.append(
+                f'<rect class="part s{number}" x="{_n(x)}" y="{_n(base - height)}" '
+                f'width="{_n(bar)}" height="{_n(height)}"/>'
+            )
+            out.append(_text(x + bar / 2, base - height - 3, text, "value"))
+        out.append(_text(middle, HEIGHT - 8, label, "label"))
+    if reference is not None:
+        level = y(reference)
+        out.append(
+            f'<line class="reference" x1="{_LEFT}" y1="{_n(level)}" '
+            f'x2="{width - _RIGHT}" y2="{_n(level)}"/>'
         )
     out.append("</svg>")
     return Markup("".join(out))
