@@ -155,8 +155,6 @@ def test_files_staged_or_published_get_the_umask_and_keep_old_permissions(
     assert modes(out) == {**dict.fromkeys(NEW, 0o664), "sub/b.txt": 0o444}
 
 
-
-
 def test_a_file_replaces_a_symbolic_link_and_never_writes_through_it(tmp_path: Path) -> None:
     outside = tmp_path / "outside.csv"
     outside.write_text("theirs\n", encoding="utf-8")

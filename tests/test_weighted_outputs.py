@@ -326,7 +326,9 @@ def test_a_plan_without_goals_or_caps_keeps_its_documents() -> None:
     assert "goals" not in document["plan"] and "paths" not in document["calibration"]
     assert "capped" not in document["months"][0] and "goals" not in document["months"][0]
     assert line_columns(plain.plan) == LINE_COLUMNS
-    assert payroll_columns(plain.plan) == ("member_id", "team", "period", "currency", "amount")
+    assert payroll_columns(plain.plan) == (
+        "member_id", "team", "period", "kind", "currency", "amount",
+    )  # fmt: skip
 
 
 def test_a_plan_with_caps_only_shows_the_cut_and_no_weighting(caps_only: Result) -> None:
@@ -624,6 +626,7 @@ def test_payroll_shows_the_parts_and_pays_what_is_owed(result: Result) -> None:
         "member_id",
         "team",
         "period",
+        "kind",
         "currency",
         "shared",
         "functional_followup",

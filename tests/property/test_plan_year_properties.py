@@ -264,7 +264,9 @@ def test_a_leaver_forfeits_only_the_years_not_completed_and_a_stayer_is_paid_at_
     }
     members = {m.id: m for m in plan.members}
     paid_rows = Counter(
-        (member_id, period, amount) for member_id, _, period, _, amount in payroll_rows(result)
+        (member_id, period, amount)
+        for member_id, _, period, kind, _, amount in payroll_rows(result)
+        if kind == "settlement"
     )
     for s in result.settlements():
         if s.year in pending_years:
