@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import stat
 import subprocess
 import sys
 from decimal import Decimal
@@ -136,6 +138,27 @@ def test_payroll_lists_every_nonzero_line_and_nothing_else(result: Result) -> No
     assert [(*row[:5], str(row[5])) for row in payroll_rows(result)] == expected
     paid = sum((Decimal(row["amount"]) for row in rows), Decimal(0))
     assert paid == result.money(result.summary.paid_to_date)
+
+
+def test_payroll_names_the_team_a_member_was_in_that_month(tmp_path: Path) -> None:
+    folder = tmp_path / "moved"
+    shutil.copytree(EXAMPLE, folder)
+    roster = folder / "data" / "roster.csv"
+    row = "DM-S01,sales,2019-03-04,,1,112000.00,16800.00\n"
+    moved = row.replace(",,", ",2026-03-31,") + row.replace(
+        "sales,2019-03-04", "marketing,2026-04-01"
+    )
+    roster.write_text(roster.read_text(encoding="utf-8").replace(row, moved), encoding="utf-8")
+    moved_result = run(load_plan(folder / "plan.toml"))
+    teams = {(line.member_id, str(line.period)): line.team for line in moved_result.lines()}
+    rows = rows_of(payroll_csv(moved_result))
+    assert {(row["period"], row["team"]) for row in rows if row["member_id"] == "DM-S01"} >= {
+        ("2026-03", "sales"), ("2026-04", "marketing"),
+    }  # fmt: skip
+    assert all(row["team"] == teams[row["member_id"], row["period"]] for row in rows)
+    assert [row[:2] for row in payroll_rows(moved_result)] == [
+        (row["member_id"], row["team"]) for row in rows
+    ]
 
 
 def test_payroll_escapes_member_ids_and_teams(hostile_plan: Path) -> None:
@@ -471,3 +494,21 @@ def test_gainsharing_files_escape_text_and_keep_negative_numbers(tmp_path: Path)
     for row in deficits:
         assert cells.NUMBER_CELL.fullmatch(row["gain"]), row["gain"]
         assert cells.NUMBER_CELL.fullmatch(row["employee_share"]), row["employee_share"]
+
+
+def test_every_output_file_gets_the_users_umask(tmp_path: Path) -> None:
+    """Colleagues sharing a drive can open what a run writes (umask 002: rw-rw-r--)."""
+    old = os.umask(0o002)
+    try:
+        shared, gainsharing = tmp_path / "shared", tmp_path / "gainsharing"
+        assert main(["run", str(EXAMPLE / "plan.toml"), "--out", str(shared)]) == EXIT_OK
+        plan = EXAMPLE.parents[2] / "examples" / "gainsharing" / "scanlon.toml"
+        assert main(["run", str(plan), "--out", str(gainsharing)]) == EXIT_OK
+    finally:
+        os.umask(old)
+    for out in (shared, gainsharing):
+        written = [p for p in out.rglob("*") if p.is_file()]
+        assert "payroll.csv" in {p.name for p in written} or out == gainsharing
+        assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {
+            p.name: 0o664 for p in written
+        }

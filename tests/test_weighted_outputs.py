@@ -42,9 +42,9 @@ from jointbonus.sharedtarget.report.documents import (
 from jointbonus.sharedtarget.report.exports import (
     payroll_columns,
     payroll_csv,
-    to_frame,
     write_xlsx,
 )
+from jointbonus.sharedtarget.report.frames import to_frame
 from jointbonus.sharedtarget.report.markdown import render_result_markdown
 from jointbonus.sharedtarget.report.statements import render_statement, render_transparency_report
 from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
@@ -665,6 +665,7 @@ def test_to_frame_has_the_columns_of_the_files(result: Result) -> None:
     payroll = to_frame(result, "payroll")
     assert tuple(payroll.columns) == payroll_columns(result.plan)
     assert sum(payroll.amount) == result.money(result.summary.paid_to_date)
+    assert all(isinstance(value, Decimal) for value in payroll.shared)  # a number, as in the file
 
 
 def test_the_workbook_has_the_parts_as_amounts(result: Result, tmp_path: Path) -> None:

@@ -324,7 +324,7 @@ def _ledger_month_rows(
         if now:
             yield {
                 "member_id": members[position].id,
-                "team": members[position].team,
+                "team": members[position].team_in(month.month),
                 "period": period,
                 "kind": PAY,
                 "corrects": None,
