@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import stat
 import subprocess
 import sys
+from collections.abc import Iterable
 from decimal import Decimal
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,7 @@ from jointbonus.io import cells
 from jointbonus.io.cells import csv_line, csv_text, escape_formula, number_cell, unescape_formula
 from jointbonus.io.extras import MissingExtraError
 from jointbonus.sharedtarget.report import exports
+from jointbonus.sharedtarget.report.documents import weighting_document
 from jointbonus.sharedtarget.report.exports import (
     PAYROLL_COLUMNS,
     payroll_csv,
@@ -126,14 +131,35 @@ def test_payroll_lists_every_nonzero_line_and_nothing_else(result: Result) -> No
     rows = rows_of(payroll_csv(result))
     assert list(rows[0]) == list(PAYROLL_COLUMNS)
     expected = [
-        (line.member_id, line.team, str(line.period), "USD", str(line.total))
+        (line.member_id, line.team, str(line.period), "pay", "USD", str(line.total))
         for line in result.lines()
         if line.status is LineStatus.PAID
     ]
     assert [tuple(row.values()) for row in rows] == expected
-    assert [(m, t, p, c, str(a)) for m, t, p, c, a in payroll_rows(result)] == expected
+    assert [(*row[:5], str(row[5])) for row in payroll_rows(result)] == expected
     paid = sum((Decimal(row["amount"]) for row in rows), Decimal(0))
     assert paid == result.money(result.summary.paid_to_date)
+
+
+def test_payroll_names_the_team_a_member_was_in_that_month(tmp_path: Path) -> None:
+    folder = tmp_path / "moved"
+    shutil.copytree(EXAMPLE, folder)
+    roster = folder / "data" / "roster.csv"
+    row = "DM-S01,sales,2019-03-04,,1,112000.00,16800.00\n"
+    moved = row.replace(",,", ",2026-03-31,") + row.replace(
+        "sales,2019-03-04", "marketing,2026-04-01"
+    )
+    roster.write_text(roster.read_text(encoding="utf-8").replace(row, moved), encoding="utf-8")
+    moved_result = run(load_plan(folder / "plan.toml"))
+    teams = {(line.member_id, str(line.period)): line.team for line in moved_result.lines()}
+    rows = rows_of(payroll_csv(moved_result))
+    assert {(row["period"], row["team"]) for row in rows if row["member_id"] == "DM-S01"} >= {
+        ("2026-03", "sales"), ("2026-04", "marketing"),
+    }  # fmt: skip
+    assert all(row["team"] == teams[row["member_id"], row["period"]] for row in rows)
+    assert [row[:2] for row in payroll_rows(moved_result)] == [
+        (row["member_id"], row["team"]) for row in rows
+    ]
 
 
 def test_payroll_escapes_member_ids_and_teams(hostile_plan: Path) -> None:
@@ -196,12 +222,12 @@ def test_workbook_sheets_numbers_and_text(hostile_plan: Path, tmp_path: Path) ->
     assert workbook.sheetnames == ["Summary", "Months", "Lines", "Payroll"]
     payroll = list(workbook["Payroll"].iter_rows(values_only=True))
     assert payroll[0] == PAYROLL_COLUMNS
-    expected = [(m, t, p, c, a) for m, t, p, c, a in payroll_rows(hostile)]
-    assert [row[:4] for row in payroll[1:]] == [row[:4] for row in expected]
-    assert [Decimal(str(row[4])) for row in payroll[1:]] == [row[4] for row in expected]
+    expected = list(payroll_rows(hostile))
+    assert [row[:5] for row in payroll[1:]] == [row[:5] for row in expected]
+    assert [Decimal(str(row[5])) for row in payroll[1:]] == [row[5] for row in expected]
     for row in workbook["Payroll"].iter_rows(min_row=2):
-        assert [cell.data_type for cell in row] == ["s", "s", "s", "s", "n"]  # never a formula
-        assert row[4].number_format == "#,##0.00"
+        assert [cell.data_type for cell in row] == ["s"] * 5 + ["n"]  # never a formula
+        assert row[5].number_format == "#,##0.00"
     lines = list(workbook["Lines"].iter_rows(values_only=True))
     assert len(lines) == 1 + len(list(hostile.lines()))
     summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
@@ -273,8 +299,116 @@ def test_frames_of_months_and_payroll(result: Result) -> None:
     payroll = jointbonus.to_frame(result, "payroll")
     assert list(payroll.columns) == list(PAYROLL_COLUMNS)
     assert payroll["amount"].sum() == result.money(result.summary.paid_to_date)
+    assert set(payroll["kind"]) == {"pay"}
     with pytest.raises(ValueError, match="'lines', 'months' or 'payroll'"):
         jointbonus.to_frame(result, "people")  # type: ignore[arg-type]
+
+
+# -- every amount a number: payroll parts, settlements, workbook and frames ----------------
+
+
+def amount_columns(columns: Iterable[str]) -> tuple[str, ...]:
+    """The payroll's amount columns: all but the six that name a row."""
+    texts = {"member_id", "team", "period", "kind", "corrects", "currency"}
+    return tuple(column for column in columns if column not in texts)
+
+
+@pytest.fixture(scope="module")
+def two_years() -> Result:
+    """Goals, caps, a holdback and two plan years: every kind of payroll column and row."""
+    return run(load_plan(EXAMPLE.parents[2] / "examples" / "digital_manufacturing_two_years"
+                         / "plan.toml"))  # fmt: skip
+
+
+def test_payroll_rows_have_a_kind_and_come_by_month_then_kind(two_years: Result) -> None:
+    rows = rows_of(payroll_csv(two_years))
+    assert list(rows[0])[:5] == ["member_id", "team", "period", "kind", "currency"]
+    kinds = [(row["period"], exports.PAYROLL_KINDS.index(row["kind"])) for row in rows]
+    assert kinds == sorted(kinds)  # by pay month, then kind: a year's settlements follow its pay
+    settled = [row for row in rows if row["kind"] == "settlement"]
+    assert {row["period"] for row in settled} == {"2026-12"}  # the second year is open
+    assert rows.index(settled[-1]) < [row["period"] for row in rows].index("2027-01")
+    assert sum(D(row["amount"]) for row in settled) == sum(
+        (s.paid for s in two_years.settlements()), D(0)
+    )
+    numbers = amount_columns(rows[0])
+    assert exports.payroll_numbers(rows[0]) == numbers
+    assert numbers[0] == "shared" and numbers[-1] == "amount"
+    for row in rows:  # every amount a plain number; only a settlement leaves the parts empty
+        for column in numbers:
+            if row["kind"] == "settlement" and column != "amount":
+                assert row[column] == ""
+            elif row[column] or not column.startswith("functional_"):
+                assert cells.NUMBER_CELL.fullmatch(row[column]), (column, row[column])
+                assert "," not in row[column]
+
+
+def test_every_workbook_amount_is_a_number_that_adds_up(two_years: Result, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.load_workbook(exports.write_xlsx(two_years, tmp_path / "r.xlsx"))
+    sheet = list(workbook["Payroll"].iter_rows())
+    header = [cell.value for cell in sheet[0]]
+    rows = rows_of(payroll_csv(two_years))
+    assert header == list(rows[0]) and len(sheet) == len(rows) + 1
+    for column in amount_columns(header):
+        at = header.index(column)
+        written = [row[at] for row in sheet[1:] if row[at].value is not None]
+        assert {cell.data_type for cell in written} == {"n"}, column  # SUM() counts them
+        assert {cell.number_format for cell in written} == {"#,##0.00"}, column
+        exact = sum((D(row[column]) for row in rows if row[column]), D(0))
+        # each cell is the file's figure (cents are exact in a double), and so is their sum
+        assert [D(str(cell.value)) for cell in written] == [D(r[column]) for r in rows if r[column]]
+        assert D(str(round(sum(cell.value for cell in written), 2))) == exact, column
+    kinds = [row[header.index("kind")] for row in sheet[1:]]
+    assert {cell.data_type for cell in kinds} == {"s"}
+    assert [cell.value for cell in kinds] == [row["kind"] for row in rows]
+
+
+def test_payroll_frame_equals_the_file_figure_for_figure(two_years: Result) -> None:
+    pytest.importorskip("pandas")
+    frame = jointbonus.to_frame(two_years, "payroll")
+    rows = rows_of(payroll_csv(two_years))
+    assert list(frame.columns) == list(rows[0])
+    for column in amount_columns(frame.columns):
+        values = list(frame[column])
+        assert all(v is None or isinstance(v, D) for v in values), column
+        assert values == [D(row[column]) if row[column] else None for row in rows], column
+    assert list(frame["kind"]) == [row["kind"] for row in rows]
+    assert frame["amount"].sum() == sum((D(row["amount"]) for row in rows), D(0))
+
+
+def test_frames_of_the_calibration_the_weighting_and_the_risk(two_years: Result) -> None:
+    pytest.importorskip("pandas")
+    plan, calibration = two_years.plan, two_years.calibration
+    frame = jointbonus.calibration_frame(plan, calibration)
+    document = jointbonus.calibration_document(plan, calibration)
+    assert list(frame["period"]) == [m["period"] for m in document["months"]]
+    assert list(frame["expected_cost"]) == [D(m["expected_cost"]) for m in document["months"]]
+    goal = plan.goals[0].key
+    assert list(frame[f"mean_goal_factor_{goal}"]) == [
+        D(m["mean_goal_factors"][goal]) for m in document["months"]
+    ]
+    weighting = jointbonus.weighting_frame(plan, calibration, two_years)
+    teams = weighting_document(plan, calibration, two_years)
+    assert list(weighting["team"]) == list(teams)
+    assert list(weighting["nominal_exact"]) == [t["nominal_exact"] for t in teams.values()]
+    assert list(weighting["shared_earned"]) == [D(t["shared_earned"]) for t in teams.values()]
+    assert jointbonus.weighting_frame(plan, calibration)["realised"].isna().all()
+
+
+def test_frame_of_the_cost_risk(result: Result) -> None:
+    pytest.importorskip("pandas")
+    plan, calibration = result.plan, result.calibration
+    risk = jointbonus.cost_risk(plan, calibration, method="bootstrap", years=200)
+    table = jointbonus.risk_frame(plan, risk)
+    found = jointbonus.risk_document(plan, risk)
+    assert list(table["distribution"]) == ["year", "given_paid"]
+    assert table["mean"].iloc[0] == D(found["year"]["mean"])
+    assert table["years"].iloc[1] == 200
+    percentile = found["given_paid"]["percentiles"][-1]
+    assert table[f"percentile_{percentile['percent']}"].iloc[1] == D(percentile["cost"])
+    share = found["year"]["exceed"][0]
+    assert table[f"chance_above_{share['share']}"].iloc[0] == D(share["chance"])
 
 
 # -- without the extras ----------------------------------------------------------------
@@ -314,6 +448,11 @@ def test_without_pandas_to_frame_says_what_to_install(
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(MissingExtraError, match=r"pip install 'jointbonus\[pandas\]'"):
         jointbonus.to_frame(result)
+    plan, calibration = result.plan, result.calibration
+    with pytest.raises(MissingExtraError, match=r"^calibration_frame needs pandas"):
+        jointbonus.calibration_frame(plan, calibration)
+    with pytest.raises(MissingExtraError, match=r"^weighting_frame needs pandas"):
+        jointbonus.weighting_frame(plan, calibration)
 
 
 def test_the_core_imports_and_runs_without_any_extra(tmp_path: Path) -> None:
@@ -363,3 +502,21 @@ def test_gainsharing_files_escape_text_and_keep_negative_numbers(tmp_path: Path)
     for row in deficits:
         assert cells.NUMBER_CELL.fullmatch(row["gain"]), row["gain"]
         assert cells.NUMBER_CELL.fullmatch(row["employee_share"]), row["employee_share"]
+
+
+def test_every_output_file_gets_the_users_umask(tmp_path: Path) -> None:
+    """Colleagues sharing a drive can open what a run writes (umask 002: rw-rw-r--)."""
+    old = os.umask(0o002)
+    try:
+        shared, gainsharing = tmp_path / "shared", tmp_path / "gainsharing"
+        assert main(["run", str(EXAMPLE / "plan.toml"), "--out", str(shared)]) == EXIT_OK
+        plan = EXAMPLE.parents[2] / "examples" / "gainsharing" / "scanlon.toml"
+        assert main(["run", str(plan), "--out", str(gainsharing)]) == EXIT_OK
+    finally:
+        os.umask(old)
+    for out in (shared, gainsharing):
+        written = [p for p in out.rglob("*") if p.is_file()]
+        assert "payroll.csv" in {p.name for p in written} or out == gainsharing
+        assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {
+            p.name: 0o664 for p in written
+        }

@@ -86,7 +86,73 @@ def held_lock() -> Iterator[Callable[[Path], Callable[[], None]]]:
         os.close(descriptor)
 
 
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    """Set the process's umask for one test; the old one comes back after it."""
+    old = os.umask(0o022)
+    os.umask(old)
+
+    def set_to(value: int) -> None:
+        os.umask(value)
+
+    yield set_to
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def modes(folder: Path) -> dict[str, int]:
+    """The permissions of every regular file under ``folder``."""
+    return {n: mode(folder / n) for n, k in folder_entries(folder).items() if k == "file"}
+
+
 # -- one file ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_new_file_gets_the_permissions_the_umask_allows(
+    tmp_path: Path, umask: Callable[[int], None], mask: int, expected: int
+) -> None:
+    umask(mask)
+    assert mode(write_bytes(tmp_path / "payroll.csv", b"amount\n1.00\n")) == expected
+    assert mode(write_text(tmp_path / "sub" / "a.md", lambda h: h.write("a\n"))) == expected
+
+
+def test_a_replaced_file_keeps_its_permissions(
+    tmp_path: Path, umask: Callable[[int], None]
+) -> None:
+    umask(0o022)
+    path = write_bytes(tmp_path / "payroll.csv", b"old\n")
+    path.chmod(0o640)  # the user chose who reads it
+    write_bytes(path, b"new\n")
+    assert (path.read_bytes(), mode(path)) == (b"new\n", 0o640)
+    (tmp_path / "link.csv").symlink_to(path)
+    write_bytes(tmp_path / "link.csv", b"ours\n")  # a link's target's mode is not taken
+    assert mode(tmp_path / "link.csv") == 0o644
+    assert (path.read_bytes(), mode(path)) == (b"new\n", 0o640)
+
+
+def test_files_staged_or_published_get_the_umask_and_keep_old_permissions(
+    tmp_path: Path, umask: Callable[[int], None]
+) -> None:
+    umask(0o027)
+    staged = tmp_path / "staged"
+    with staged_folder(staged) as stage:
+        put(OLD)(stage)
+    assert modes(staged) == dict.fromkeys(OLD, 0o640)
+    (staged / "a.txt").chmod(0o600)
+    with staged_folder(staged) as stage:
+        put(NEW)(stage)
+    assert modes(staged) == {**dict.fromkeys(NEW, 0o640), "gone.txt": 0o640, "a.txt": 0o600}
+    umask(0o002)
+    out = tmp_path / "out"
+    publish_folder(out, put(OLD))
+    assert modes(out) == dict.fromkeys(OLD, 0o664)
+    (out / "sub" / "b.txt").chmod(0o444)
+    publish_folder(out, put(NEW), replaceable=everything)
+    assert modes(out) == {**dict.fromkeys(NEW, 0o664), "sub/b.txt": 0o444}
 
 
 def test_a_file_replaces_a_symbolic_link_and_never_writes_through_it(tmp_path: Path) -> None:

@@ -134,12 +134,13 @@ def test_payroll_pays_the_month_less_the_holdback_then_the_settlements() -> None
     result = run(plan())
     rows = list(payroll_rows(result))
     monthly = rows[:-2]
-    assert ("A", "sales", "2026-01", "USD", Decimal("4.19")) in monthly
+    assert ("A", "sales", "2026-01", "pay", "USD", Decimal("4.19")) in monthly
+    assert {row[3] for row in monthly} == {"pay"}
     assert rows[-2:] == [
-        ("A", "sales", "2026-03", "USD", Decimal("3.67")),
-        ("B", "sales", "2026-03", "USD", Decimal("3.67")),
+        ("A", "sales", "2026-03", "settlement", "USD", Decimal("3.67")),
+        ("B", "sales", "2026-03", "settlement", "USD", Decimal("3.67")),
     ]
-    paid_out = sum(r[4] for r in rows)
+    paid_out = sum(r[5] for r in rows)
     assert paid_out * 100 == result.summary.paid_to_date
 
 

@@ -65,7 +65,7 @@ def test_close_records_the_month_beside_the_plan(
     code, out, _ = jointbonus(capsys, "ledger", plan, "--format", "csv")
     table = list(csv.DictReader(io.StringIO(out)))
     assert len(table) == 15
-    assert {r["kind"] for r in table} == {"line"}
+    assert {r["kind"] for r in table} == {"pay"}
     assert {r["period"] for r in table} == {"2026-01"}
 
 
@@ -204,7 +204,8 @@ def test_a_plan_without_a_ledger_writes_no_ledger_columns(
 ) -> None:
     out_dir = plan_dir / "out"
     assert jointbonus(capsys, "run", plan_dir / "plan.toml", "--out", out_dir)[0] == EXIT_OK
-    assert "kind" not in rows(out_dir / "payroll.csv")[0]
+    assert "corrects" not in rows(out_dir / "payroll.csv")[0]
+    assert {r["kind"] for r in rows(out_dir / "payroll.csv")} == {"pay"}
     assert "kind" not in rows(out_dir / "lines.csv")[0]
     result = json.loads((out_dir / "result.json").read_text(encoding="utf-8"))
     assert "ledger" not in result

@@ -164,7 +164,7 @@ def test_a_plan_of_one_year_names_no_plan_year() -> None:
     ]  # fmt: skip
     assert "Plan year" not in render_table(one)
     assert "Held back, plan year by plan year" not in render_transparency_report(one)
-    assert {row[2] for row in payroll_rows(one) if row[4] and row[0] == "A"} >= {"2026-12"}
+    assert {row[2] for row in payroll_rows(one) if row[5] and row[0] == "A"} >= {"2026-12"}
 
 
 # -- the views ----------------------------------------------------------------------------
@@ -185,12 +185,17 @@ def test_json_names_each_settlements_plan_year(result: Result) -> None:
 
 
 def test_payroll_pays_each_years_settlement_with_the_years_last_month(result: Result) -> None:
-    settled = [row for row in payroll_rows(result)][-4:]
+    rows = list(payroll_rows(result))
+    settled = [row for row in rows if row[3] == "settlement"]
     assert [(row[0], row[2]) for row in settled] == [
         ("A", "2026-12"), ("B", "2026-12"), ("A", "2027-06"), ("D", "2027-06"),
     ]  # fmt: skip
     paid = sum(s.paid for s in result.settlements())
-    assert sum(row[4] for row in settled) == paid
+    assert sum(row[5] for row in settled) == paid
+    # each year's settlements follow the pay of its last month, before the next year's pay
+    kinds = [(row[2], row[3]) for row in rows]
+    assert kinds == sorted(kinds, key=lambda k: (k[0], k[1] == "settlement"))
+    assert kinds.index(("2026-12", "settlement")) < kinds.index(("2027-01", "pay"))
 
 
 def test_table_statement_transparency_and_explain_name_the_plan_year(result: Result) -> None:

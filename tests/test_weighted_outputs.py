@@ -42,9 +42,9 @@ from jointbonus.sharedtarget.report.documents import (
 from jointbonus.sharedtarget.report.exports import (
     payroll_columns,
     payroll_csv,
-    to_frame,
     write_xlsx,
 )
+from jointbonus.sharedtarget.report.frames import to_frame
 from jointbonus.sharedtarget.report.markdown import render_result_markdown
 from jointbonus.sharedtarget.report.statements import render_statement, render_transparency_report
 from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
@@ -326,7 +326,9 @@ def test_a_plan_without_goals_or_caps_keeps_its_documents() -> None:
     assert "goals" not in document["plan"] and "paths" not in document["calibration"]
     assert "capped" not in document["months"][0] and "goals" not in document["months"][0]
     assert line_columns(plain.plan) == LINE_COLUMNS
-    assert payroll_columns(plain.plan) == ("member_id", "team", "period", "currency", "amount")
+    assert payroll_columns(plain.plan) == (
+        "member_id", "team", "period", "kind", "currency", "amount",
+    )  # fmt: skip
 
 
 def test_a_plan_with_caps_only_shows_the_cut_and_no_weighting(caps_only: Result) -> None:
@@ -624,6 +626,7 @@ def test_payroll_shows_the_parts_and_pays_what_is_owed(result: Result) -> None:
         "member_id",
         "team",
         "period",
+        "kind",
         "currency",
         "shared",
         "functional_followup",
@@ -662,6 +665,7 @@ def test_to_frame_has_the_columns_of_the_files(result: Result) -> None:
     payroll = to_frame(result, "payroll")
     assert tuple(payroll.columns) == payroll_columns(result.plan)
     assert sum(payroll.amount) == result.money(result.summary.paid_to_date)
+    assert all(isinstance(value, Decimal) for value in payroll.shared)  # a number, as in the file
 
 
 def test_the_workbook_has_the_parts_as_amounts(result: Result, tmp_path: Path) -> None:

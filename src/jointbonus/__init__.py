@@ -106,7 +106,10 @@ HOMES: dict[str, str] = {
     "result_document": "jointbonus.sharedtarget.report.documents",
     "MissingExtraError": "jointbonus.io.extras",
     "payroll_csv": "jointbonus.sharedtarget.report.exports",
-    "to_frame": "jointbonus.sharedtarget.report.exports",
+    "calibration_frame": "jointbonus.sharedtarget.report.frames",
+    "risk_frame": "jointbonus.sharedtarget.report.frames",
+    "to_frame": "jointbonus.sharedtarget.report.frames",
+    "weighting_frame": "jointbonus.sharedtarget.report.frames",
     "write_payroll_csv": "jointbonus.sharedtarget.report.exports",
     "write_xlsx": "jointbonus.sharedtarget.report.exports",
     "statement_file_names": "jointbonus.sharedtarget.report.filenames",
@@ -213,6 +216,7 @@ __all__ = [
     "build_plan",
     "calibrate",
     "calibration_document",
+    "calibration_frame",
     "compare_plans",
     "comparison_document",
     "comparison_svg",
@@ -239,9 +243,11 @@ __all__ = [
     "render_transparency_page",
     "render_transparency_report",
     "result_document",
+    "risk_frame",
     "run",
     "to_frame",
     "uplift_for_hit_rate",
+    "weighting_frame",
     "write_json",
     "write_jsonl",
     "write_payroll_csv",
@@ -345,12 +351,15 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     )
     from jointbonus.sharedtarget.report.documents import result_document as result_document
     from jointbonus.sharedtarget.report.exports import payroll_csv as payroll_csv
-    from jointbonus.sharedtarget.report.exports import to_frame as to_frame
     from jointbonus.sharedtarget.report.exports import write_payroll_csv as write_payroll_csv
     from jointbonus.sharedtarget.report.exports import write_xlsx as write_xlsx
     from jointbonus.sharedtarget.report.filenames import (
         statement_file_names as statement_file_names,
     )
+    from jointbonus.sharedtarget.report.frames import calibration_frame as calibration_frame
+    from jointbonus.sharedtarget.report.frames import risk_frame as risk_frame
+    from jointbonus.sharedtarget.report.frames import to_frame as to_frame
+    from jointbonus.sharedtarget.report.frames import weighting_frame as weighting_frame
     from jointbonus.sharedtarget.report.html_page import (
         render_transparency_page as render_transparency_page,
     )

@@ -16,6 +16,8 @@ the roster rows, not from the library's pay groups.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
@@ -47,8 +49,8 @@ from jointbonus import (
     run,
 )
 from jointbonus.errors import CalibrationError
-from jointbonus.sharedtarget.report.exports import payroll_rows
-from jointbonus.sharedtarget.results import SettlementStatus
+from jointbonus.sharedtarget.report.exports import PAYROLL_COLUMNS, payroll_csv, payroll_rows
+from jointbonus.sharedtarget.results import LineStatus, SettlementStatus
 from strategies import PlanSpec, examples, plan_specs
 
 #: Plan months in a plan year.
@@ -264,7 +266,9 @@ def test_a_leaver_forfeits_only_the_years_not_completed_and_a_stayer_is_paid_at_
     }
     members = {m.id: m for m in plan.members}
     paid_rows = Counter(
-        (member_id, period, amount) for member_id, _, period, _, amount in payroll_rows(result)
+        (member_id, period, amount)
+        for member_id, _, period, kind, _, amount in payroll_rows(result)
+        if kind == "settlement"
     )
     for s in result.settlements():
         if s.year in pending_years:
@@ -276,6 +280,38 @@ def test_a_leaver_forfeits_only_the_years_not_completed_and_a_stayer_is_paid_at_
         if stays and s.held:
             # paid with the last month of its own plan year, not the plan's
             assert paid_rows[s.member_id, str(s.last), s.held] >= 1
+
+
+@examples(2)
+@given(several_years(), st.sampled_from(HOLDBACKS), st.data())
+def test_payroll_pays_each_month_then_its_settlements_and_every_row_says_which(
+    spec, holdback, data
+):
+    """Every payroll row is a month's pay or a settlement, and says which; rows come by
+    month, then kind, so a plan year's settlements follow the pay of its last month and
+    come before the next year's; the pay rows pay each paid line's total less what it held
+    back, the settlement rows each paid settlement; payroll.csv says what the rows say."""
+    plan = payable_with_holdback(with_leavers(data, spec), holdback)
+    if data.draw(st.booleans(), label="every actual in"):
+        plan = all_reported(data, plan)
+    result = run(plan)
+    rows = list(payroll_rows(result))
+    order = [(period, ("pay", "settlement").index(kind)) for _, _, period, kind, _, _ in rows]
+    assert order == sorted(order)
+    pay = Counter((r[0], r[2], units(plan, r[5])) for r in rows if r[3] == "pay")
+    lines = Counter(
+        (line.member_id, str(line.period), units(plan, line.total - line.held))
+        for line in result.lines()
+        if line.status is LineStatus.PAID and line.total != line.held
+    )
+    assert pay == lines
+    settled = Counter((r[0], r[2], r[5]) for r in rows if r[3] == "settlement")
+    assert settled == Counter(
+        (s.member_id, str(s.last), s.paid) for s in result.settlements() if s.paid
+    )
+    written = list(csv.reader(io.StringIO(payroll_csv(result))))
+    assert written[0] == list(PAYROLL_COLUMNS)
+    assert written[1:] == [[*r[:5], str(r[5])] for r in rows]
 
 
 # -- yearly caps ---------------------------------------------------------------------------

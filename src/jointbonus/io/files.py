@@ -7,7 +7,12 @@ full under a temporary name beside its final name (created exclusively, so
 never through a symbolic link), flushed to disk, and renamed over the final
 name in one step (:func:`os.replace`). A failure or a killed process leaves
 the earlier file, or none, never a partial one. A symbolic link at the final
-name is replaced by the file, never followed.
+name is replaced by the file, never followed. A new file gets the permissions
+any program's new file gets: read and write for everyone, less the user's
+umask (``0644`` under the usual umask ``022``, ``0664`` under ``002``, so
+colleagues sharing a drive can open it; ``0600`` under ``077``). A file that
+replaces an existing one keeps that file's permissions, so a ``chmod`` a user
+made survives the next run; this holds for every scale below as well.
 
 **Files into a folder** (:func:`staged_folder`). The files are written into a
 hidden staging folder inside the folder (``.jointbonus-XXXXXXXX``), flushed
@@ -98,6 +103,7 @@ import functools
 import hashlib
 import io
 import os
+import secrets
 import shutil
 import stat
 import sys
@@ -130,6 +136,9 @@ _CHUNK = 1 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+#: The permissions a new file asks for; the system takes the umask off them.
+_FILE_MODE = 0o666
 
 #: The lock file in a published folder's workshop (``.DIR.jointbonus/lock``).
 LOCK_NAME = "lock"
@@ -199,17 +208,56 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def _temporary(path: Path) -> tuple[int, Path]:
+    """A new, empty temporary file beside ``path``: its descriptor and its path.
+
+    Created exclusively (``O_EXCL``, never through a symbolic link) like
+    :func:`tempfile.mkstemp`, but with :data:`_FILE_MODE`, so the system gives
+    it the permissions the umask allows (mkstemp's are ``0600`` whatever the
+    umask). The umask is never read or changed: changing it is process-wide
+    and would race with other threads.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
+    for _ in range(100):
+        staged = path.parent / f".{path.name}.{secrets.token_hex(6)}"
+        try:
+            return os.open(staged, flags, _FILE_MODE), staged
+        except FileExistsError:  # pragma: no cover - 48 random bits met a name in use
+            continue
+    raise FileExistsError(  # pragma: no cover - a hundred names in a row in use
+        errno.EEXIST, "no free temporary name", str(path.parent)
+    )
+
+
+def _old_mode(path: Path) -> int | None:
+    """The permissions of the regular file at ``path``, or None (none there, or no file)."""
+    try:
+        found = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    return stat.S_IMODE(found) if stat.S_ISREG(found) else None
+
+
+def _keep_modes(stage: Path, out: Path, names: list[str]) -> None:
+    """Give each file ``stage/name`` the permissions of the file ``out/name`` it replaces."""
+    for name in names:
+        mode = _old_mode(out / name)
+        if mode is not None:
+            os.chmod(stage / name, mode)  # a regular file of the stage's own
+
+
 def _write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     sync = not _staged(path)  # in a staging folder, its owner flushes the file
-    # mkstemp creates the file exclusively (O_EXCL, O_NOFOLLOW), readable by its owner only
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    staged = Path(temporary)
+    descriptor, staged = _temporary(path)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             write(handle)
             handle.flush()
+            mode = _old_mode(path)
+            if mode is not None:  # replacing a file: keep its permissions
+                os.chmod(handle.fileno() if os.chmod in os.supports_fd else staged, mode)
             if sync:
                 os.fsync(handle.fileno())
         os.replace(staged, path)
@@ -512,6 +560,7 @@ def staged_folder(folder: str | Path) -> Iterator[Path]:
         names = _regular_files(stage, hidden=False)
         for name in names:  # refuse before moving anything: all or nothing
             _check_destination(out, name)
+        _keep_modes(stage, out, names)
         if sync:
             _sync_files(stage, names)
         for name in names:
@@ -698,7 +747,9 @@ def publish_folder(
             os.chmod(stage, stat.S_IMODE(os.stat(target).st_mode))
             with _staging(stage):
                 value = write(stage)
-            _sync_files(stage, _regular_files(stage, hidden=True))
+            written = _regular_files(stage, hidden=True)
+            _keep_modes(stage, target, written)
+            _sync_files(stage, written)
             retired = _swap(stage, target, workshop)
         except BaseException:
             _remove(stage)

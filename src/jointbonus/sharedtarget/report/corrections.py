@@ -39,6 +39,8 @@ __all__ = [
     "CORRECTION",
     "LEDGER_KEYS",
     "LINE",
+    "PAY",
+    "SETTLEMENT",
     "correction_document",
     "correction_fields",
     "correction_reason",
@@ -52,16 +54,21 @@ __all__ = [
     "recovery_document",
 ]
 
-#: The kinds of row a plan with a ledger writes.
-LINE, CORRECTION, CLAWBACK = "line", "correction", "clawback"
+#: The kinds of row a plan with a ledger writes in lines.csv.
+LINE, CORRECTION = "line", "correction"
+#: The kinds of row in payroll.csv and the ledger's CSV: a month's pay, a correction of a
+#: closed month, a claw-back of an overpayment, a year-end settlement of what was held back.
+PAY, CLAWBACK, SETTLEMENT = "pay", "clawback", "settlement"
 #: The columns a plan with closed months adds to lines.csv and payroll.csv, after ``period``.
 LEDGER_KEYS = ("kind", "corrects")
 
 
 def ledger_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
-    """``columns`` with :data:`LEDGER_KEYS` after ``period``."""
-    at = columns.index("period") + 1
-    return (*columns[:at], *LEDGER_KEYS, *columns[at:])
+    """``columns`` with :data:`LEDGER_KEYS` after ``period`` (``corrects`` after ``kind``
+    where ``columns`` has a ``kind`` already, as payroll.csv's do)."""
+    keys = tuple(key for key in LEDGER_KEYS if key not in columns)
+    at = columns.index("kind" if "kind" in columns else "period") + 1
+    return (*columns[:at], *keys, *columns[at:])
 
 
 def corrections_in(result: Result) -> Iterator[tuple[str | None, list[Correction]]]:

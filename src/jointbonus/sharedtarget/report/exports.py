@@ -1,37 +1,45 @@
 """Exports: the payroll file, an Excel workbook and pandas frames.
 
-``payroll.csv`` is what payroll imports: one line per member and month with
-an amount to pay (months paid, amounts other than zero), by period then
-member id, with the columns :data:`PAYROLL_COLUMNS`. Amounts are plain
-decimal numbers in the plan currency (``1595.45``; a correction would be
-``-12.50``); member ids and teams are text cells escaped against formula
-injection (see :mod:`jointbonus.io.cells` for the rule). ``lines.csv``
+``payroll.csv`` is what payroll imports: one row per payment, with the
+columns :data:`PAYROLL_COLUMNS`. Each row's ``kind`` says what it pays:
+
+* ``pay``: a member's pay with a month (months paid, amounts other than zero;
+  with a holdback, what is paid now, the total less what is held back);
+* ``correction``: a correction of a closed month, carried by a later month
+  (plans whose ledger has closed months; ``corrects`` names the month
+  corrected; below zero, an overpayment taken back);
+* ``clawback``: below zero, an earlier overpayment deducted from the month's
+  payment; above zero, the part of an overpayment the month's payment could
+  not bear, carried to the next payments (plans with a ledger);
+* ``settlement``: the year-end settlement of what was held back, paid with
+  the last month of the plan year it settles (plans with a holdback).
+
+Rows come by pay month, then kind in that order (:data:`PAYROLL_KINDS`),
+then member id, so a month's settlements follow its pay. The amounts of a
+member's rows of a month add up to what they are paid with it. Amounts are
+plain decimal numbers in the plan currency (``1595.45``, ``-12.50``: no
+thousands separators, never an empty cell for zero); member ids and teams
+are text cells escaped against formula injection (see
+:mod:`jointbonus.io.cells` for the rule). ``lines.csv``
 (:func:`jointbonus.write_results`) has every line, zeros and reasons
 included; this file has only what is to be paid.
 
 A plan with functional goals or caps adds, before ``amount``, how the month's
-amount is made (:func:`payroll_columns`): ``shared`` and a
+amount is made (:func:`payroll_columns`), as numbers: ``shared`` and a
 ``functional_METRIC`` column per goal metric (plans with goals; empty for a
 metric the member's team has no goal on) and ``capped`` (plans with caps):
 shared + functional parts - capped is the month's total, of which ``amount``
-is what is paid with the month (the total, less any holdback). A year-end
-settlement row leaves them empty.
-
-A plan whose ledger has closed months adds ``kind`` and ``corrects`` after
-``period``: each month's lines (``line``), then the corrections of closed
-months it carries (``correction``, ``corrects`` the month corrected, the
-amount what the correction pays: below zero, an overpayment taken back) and
-the claw-backs (``clawback``: below zero, an earlier overpayment deducted;
-above zero, the part of an overpayment the month's payment could not bear,
-carried to the next payments); the settlements are ``settlement``. The
-amounts of a member's rows of a month add up to what they are paid with it.
+is what is paid with the month (the total, less any holdback). A
+settlement's or a claw-back's row leaves them empty. A plan whose ledger has
+closed months adds ``corrects`` after ``kind``.
 
 Two optional extras, never needed by the rest of the library:
 
 * :func:`write_xlsx` writes the results as an Excel workbook and needs
   openpyxl (``pip install 'jointbonus[xlsx]'``);
-* :func:`to_frame` gives the lines, months or payroll as a pandas
-  ``DataFrame`` and needs pandas (``pip install 'jointbonus[pandas]'``).
+* :func:`~jointbonus.sharedtarget.report.frames.to_frame` gives the lines,
+  months or payroll as a pandas ``DataFrame`` and needs pandas
+  (``pip install 'jointbonus[pandas]'``).
 
 Without the extra, each raises :class:`MissingExtraError` saying what to
 install; everything else works as before.
@@ -46,7 +54,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
 
 from jointbonus.core.money import Currency
 from jointbonus.io.cells import csv_line
@@ -57,6 +65,8 @@ from jointbonus.sharedtarget.report.corrections import (
     CLAWBACK,
     CORRECTION,
     LINE,
+    PAY,
+    SETTLEMENT,
     correction_fields,
     corrections_in,
     corrections_of,
@@ -73,19 +83,27 @@ from jointbonus.sharedtarget.report.documents import (
     plan_document,
     summary_document,
 )
-from jointbonus.sharedtarget.results import LineStatus, MonthStatus, Recovery, Result
+from jointbonus.sharedtarget.results import (
+    LineStatus,
+    MonthResult,
+    MonthStatus,
+    Recovery,
+    Result,
+)
 
 __all__ = [
     "LINE_NUMBERS",
     "MONTH_NUMBERS",
     "PAYROLL_COLUMNS",
     "PAYROLL_FILE",
+    "PAYROLL_KINDS",
     "PAYROLL_NUMBERS",
     "XLSX_FILE",
     "payroll_columns",
     "payroll_csv",
+    "payroll_numbers",
     "payroll_rows",
-    "to_frame",
+    "table_of",
     "write_payroll_csv",
     "write_xlsx",
     "xlsx_version",
@@ -95,7 +113,9 @@ __all__ = [
 PAYROLL_FILE = "payroll.csv"
 XLSX_FILE = "results.xlsx"
 
-PAYROLL_COLUMNS = ("member_id", "team", "period", "currency", "amount")
+PAYROLL_COLUMNS = ("member_id", "team", "period", "kind", "currency", "amount")
+#: The kinds of payroll row, in the order they come within a month.
+PAYROLL_KINDS = (PAY, CORRECTION, CLAWBACK, SETTLEMENT)
 #: The number columns of each table; every other column is text.
 PAYROLL_NUMBERS = ("amount",)
 LINE_NUMBERS = ("days", "weight", "attainment", "payout_factor", "shared", "total")
@@ -110,28 +130,31 @@ MAX_SHEET_ROWS = 1_048_576
 # -- payroll -------------------------------------------------------------------
 
 
-def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]:
-    """``(member_id, team, period, currency, amount)`` of every line to pay, in file order.
+def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, str, Decimal]]:
+    """``(member_id, team, period, kind, currency, amount)`` of every row to pay, in file order.
 
-    With a holdback, a month's amount is what is paid with it (the line's
-    total less what is held back), and each year-end settlement paid follows
-    as a row whose period is the last month of the plan year it settles (the
-    plan's last month in a plan of one year).
+    Each paid month's lines to pay (``kind`` :data:`PAY`), by member id; with
+    a holdback, a month's amount is what is paid with it (the line's total
+    less what is held back), and each year-end settlement paid follows the
+    pay rows of the month it is paid with (``kind`` :data:`SETTLEMENT`): the
+    last month of the plan year it settles (the plan's last month in a plan
+    of one year).
     """
     members = result.plan.members
     code = result.plan.currency.code
+    settled = _settlements_by_period(result)
     for month in result.months:
-        if month.status is not MonthStatus.PAID or not month.paid:
-            continue
         period = str(month.month)
-        figures = month.lines.figures
-        for position, index in enumerate(month.lines.of_member):
-            line = figures[index]
-            now = line.total - line.held
-            if now:
-                member = members[position]
-                yield member.id, member.team_in(month.month), period, code, result.money(now)
-    yield from _settlement_rows(result)
+        if month.status is MonthStatus.PAID and month.paid:
+            figures = month.lines.figures
+            for position, index in enumerate(month.lines.of_member):
+                line = figures[index]
+                now = line.total - line.held
+                if now:
+                    member = members[position]
+                    team = member.team_in(month.month)
+                    yield member.id, team, period, PAY, code, result.money(now)
+        yield from settled.get(period, ())
 
 
 def payroll_columns(plan: Plan) -> tuple[str, ...]:
@@ -141,6 +164,11 @@ def payroll_columns(plan: Plan) -> tuple[str, ...]:
     if not parts:
         return PAYROLL_COLUMNS
     return (*PAYROLL_COLUMNS[:-1], *parts, "amount")
+
+
+def payroll_numbers(columns: Iterable[str]) -> tuple[str, ...]:
+    """The number columns of a payroll table with ``columns``: the amount and its parts."""
+    return tuple(c for c in columns if c not in _PAYROLL_TEXTS)
 
 
 def _part_columns(plan: Plan) -> tuple[str, ...]:
@@ -158,10 +186,12 @@ def _payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
     parts = _part_columns(plan)
     if not parts:
         for row in payroll_rows(result):
-            yield dict(zip(PAYROLL_COLUMNS, (*row[:4], str(row[4])), strict=True))
+            yield dict(zip(PAYROLL_COLUMNS, (*row[:5], str(row[5])), strict=True))
         return
     code = plan.currency.code
     options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
+    settled = _settlements_by_period(result)
+    by_month: dict[str, list[dict[str, Any]]] = {}
     for line in result.lines():
         if line.status is not LineStatus.PAID:
             continue
@@ -169,40 +199,51 @@ def _payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
         if not now:
             continue
         document = flat_line(line_document(line, **options))
-        yield {
-            "member_id": line.member_id,
-            "team": line.team,
-            "period": str(line.period),
-            "currency": code,
-            **{column: document.get(column) for column in parts},
-            "amount": str(now),
-        }
-    for row in _settlement_rows(result):
-        yield {
-            **dict(zip(PAYROLL_COLUMNS[:4], row[:4], strict=True)),
-            **dict.fromkeys(parts),
-            "amount": str(row[4]),
-        }
+        by_month.setdefault(str(line.period), []).append(
+            {
+                "member_id": line.member_id,
+                "team": line.team,
+                "period": str(line.period),
+                "kind": PAY,
+                "currency": code,
+                **{column: document.get(column) for column in parts},
+                "amount": str(now),
+            }
+        )
+    for month in result.months:
+        period = str(month.month)
+        yield from by_month.get(period, ())
+        for row in settled.get(period, ()):
+            yield {
+                **dict(zip(PAYROLL_COLUMNS[:5], row[:5], strict=True)),
+                **dict.fromkeys(parts),
+                "amount": str(row[5]),
+            }
 
 
-def _settlement_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]:
-    """Payroll rows of the year-end settlements that are paid: each row's period is the last
-    month of the plan year it settles."""
+def _settlements_by_period(
+    result: Result,
+) -> dict[str, list[tuple[str, str, str, str, str, Decimal]]]:
+    """Payroll rows of the year-end settlements that are paid, by the month they are paid
+    with: the last month of the plan year each settles; by member id within a month."""
     code = result.plan.currency.code
+    settled: dict[str, list[tuple[str, str, str, str, str, Decimal]]] = {}
     for settlement in result.settlements():
         if settlement.paid:
             period = str(settlement.last)
-            yield settlement.member_id, settlement.team, period, code, settlement.paid
+            row = (settlement.member_id, settlement.team, period, SETTLEMENT, code, settlement.paid)
+            settled.setdefault(period, []).append(row)
+    return settled
 
 
 def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
     """The payroll rows of a plan whose ledger has closed months, as dicts.
 
-    Month by month: the lines to pay (``kind`` ``line``), the corrections the
+    Month by month: the lines to pay (``kind`` ``pay``), the corrections the
     month carries (``correction``, ``corrects`` the month corrected; what each
-    pays), the claw-backs (``clawback``); then the year-end settlements
-    (``settlement``). A month without an actual pays nothing yet, its
-    corrections included.
+    pays), the claw-backs (``clawback``), the year-end settlements paid with
+    the month (``settlement``). A month without an actual pays nothing yet,
+    its corrections included.
     """
     plan = result.plan
     code = plan.currency.code
@@ -213,70 +254,84 @@ def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
     for recovery in result.recoveries:
         if recovery.month is not None:
             recovered.setdefault(str(recovery.month), []).append(recovery)
-    members = plan.members
     corrected = corrections_of(result)
     closed = {str(month) for month in result.ledger.closed_months} if result.ledger else set()
+    settled = _settlements_by_period(result)
     for month in result.months:
-        if month.status is not MonthStatus.PAID:
-            continue
         period = str(month.month)
-        documents = MonthLineDocuments(plan.currency, month, **options)
-        figures = month.lines.figures
-        for position, index in enumerate(month.lines.of_member):
-            now = figures[index].total - figures[index].held
-            document = flat_line(documents.of(index))
-            values = {column: document.get(column) for column in parts}
-            since = corrected.get((period, members[position].id)) if period in closed else None
-            if since is not None:  # a closed month pays what it paid: the corrections follow
-                now -= since["total"] - since["held"]
-                values = _less(values, since, plan.currency)
-            if now:
-                yield {
-                    "member_id": members[position].id,
-                    "team": members[position].team,
-                    "period": period,
-                    "kind": LINE,
-                    "corrects": None,
-                    "currency": code,
-                    **values,
-                    "amount": str(result.money(now)),
-                }
-        for correction in carried.get(period, ()):
-            if correction.paid:
-                document = flat_line(
-                    correction_fields(result, correction, **options, holdback=False)
-                )
-                yield {
-                    "member_id": correction.member_id,
-                    "team": correction.team,
-                    "period": period,
-                    "kind": CORRECTION,
-                    "corrects": str(correction.corrects),
-                    "currency": code,
-                    **{column: document.get(column) for column in parts},
-                    "amount": str(result.money(correction.paid)),
-                }
-        for recovery in recovered.get(period, ()):
-            if recovery.adjustment:
-                yield {
-                    "member_id": recovery.member_id,
-                    "team": recovery.team,
-                    "period": period,
-                    "kind": CLAWBACK,
-                    "corrects": None,
-                    "currency": code,
-                    **dict.fromkeys(parts),
-                    "amount": str(result.money(recovery.adjustment)),
-                }
-    for row in _settlement_rows(result):
-        yield {
-            **dict(zip(PAYROLL_COLUMNS[:3], row[:3], strict=True)),
-            "kind": "settlement",
-            "corrects": None,
-            "currency": row[3],
-            **dict.fromkeys(parts),
-            "amount": str(row[4]),
-        }
+        if month.status is MonthStatus.PAID:
+            yield from _ledger_month_rows(result, month, corrected, period in closed)
+            for correction in carried.get(period, ()):
+                if correction.paid:
+                    document = flat_line(
+                        correction_fields(result, correction, **options, holdback=False)
+                    )
+                    yield {
+                        "member_id": correction.member_id,
+                        "team": correction.team,
+                        "period": period,
+                        "kind": CORRECTION,
+                        "corrects": str(correction.corrects),
+                        "currency": code,
+                        **{column: document.get(column) for column in parts},
+                        "amount": str(result.money(correction.paid)),
+                    }
+            for recovery in recovered.get(period, ()):
+                if recovery.adjustment:
+                    yield {
+                        "member_id": recovery.member_id,
+                        "team": recovery.team,
+                        "period": period,
+                        "kind": CLAWBACK,
+                        "corrects": None,
+                        "currency": code,
+                        **dict.fromkeys(parts),
+                        "amount": str(result.money(recovery.adjustment)),
+                    }
+        for row in settled.get(period, ()):
+            yield {
+                **dict(zip(PAYROLL_COLUMNS[:4], row[:4], strict=True)),
+                "corrects": None,
+                "currency": row[4],
+                **dict.fromkeys(parts),
+                "amount": str(row[5]),
+            }
+
+
+def _ledger_month_rows(
+    result: Result,
+    month: MonthResult,
+    corrected: dict[tuple[str, str], dict[str, int]],
+    closed: bool,
+) -> Iterator[dict[str, Any]]:
+    """The pay rows of one month of a plan with a ledger: a closed month pays what it
+    paid (its corrections follow as rows of the months that carry them)."""
+    plan = result.plan
+    parts = _part_columns(plan)
+    options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
+    period = str(month.month)
+    members = plan.members
+    documents = MonthLineDocuments(plan.currency, month, **options)
+    figures = month.lines.figures
+    for position, index in enumerate(month.lines.of_member):
+        now = figures[index].total - figures[index].held
+        document = flat_line(documents.of(index))
+        values = {column: document.get(column) for column in parts}
+        since = corrected.get((period, members[position].id)) if closed else None
+        if since is not None:
+            now -= since["total"] - since["held"]
+            values = _less(values, since, plan.currency)
+        if now:
+            yield {
+                "member_id": members[position].id,
+                "team": members[position].team_in(month.month),
+                "period": period,
+                "kind": PAY,
+                "corrects": None,
+                "currency": plan.currency.code,
+                **values,
+                "amount": str(result.money(now)),
+            }
 
 
 def _less(values: dict[str, Any], corrected: dict[str, int], currency: Currency) -> dict[str, Any]:
@@ -303,7 +358,8 @@ def _payroll_chunks(result: Result, escape_formulas: bool) -> Iterator[str]:
         columns = ledger_columns(columns)
     yield csv_line(columns, [False] * len(columns))
     if columns != PAYROLL_COLUMNS:  # the parts of each amount: one row at a time
-        flags = [c not in _PAYROLL_TEXTS for c in columns]
+        numbers = payroll_numbers(columns)
+        flags = [c in numbers for c in columns]
         rows = (
             _ledger_payroll_documents(result)
             if result.ledger is not None
@@ -314,27 +370,36 @@ def _payroll_chunks(result: Result, escape_formulas: bool) -> Iterator[str]:
             yield csv_line(values, flags, escape_formulas=escape_formulas)
         return
     members = plan.members
-    heads = [
-        csv_line((m.id, m.team), (False, False), escape_formulas=escape_formulas)[:-1] + ","
-        for m in members
-    ]
+    changing = [position for position, member in enumerate(members) if member.changes]
+
+    def head(member_id: str, team: str) -> str:
+        return csv_line((member_id, team), (False, False), escape_formulas=escape_formulas)[:-1]
+
+    heads = [head(m.id, m.team) + "," for m in members]
     code = csv_line((plan.currency.code,), (False,), escape_formulas=escape_formulas)[:-1]
+    settled = _settlements_by_period(result)
     for month in result.months:
-        if month.status is not MonthStatus.PAID or not month.paid:
-            continue
         period = str(month.month)
-        tails = []
-        for line in month.lines.figures:
-            now = line.total - line.held
-            tails.append(f"{period},{code},{result.money(now)}\n" if now else "")
-        yield "".join(
-            heads[position] + tails[index]
-            for position, index in enumerate(month.lines.of_member)
-            if tails[index]
-        )
-    for row in _settlement_rows(result):
-        cells = (row[0], row[1], row[2], row[3], str(row[4]))
-        yield csv_line(cells, (False, False, False, False, True), escape_formulas=escape_formulas)
+        if month.status is MonthStatus.PAID and month.paid:
+            for position in changing:  # a member who changed teams: the month's team
+                heads[position] = head(members[position].id, members[position].team_in(month.month))
+                heads[position] += ","
+            tails = []
+            for line in month.lines.figures:
+                now = line.total - line.held
+                tails.append(f"{period},{PAY},{code},{result.money(now)}\n" if now else "")
+            yield "".join(
+                heads[position] + tails[index]
+                for position, index in enumerate(month.lines.of_member)
+                if tails[index]
+            )
+        for row in settled.get(period, ()):
+            cells = (*row[:5], str(row[5]))
+            yield csv_line(cells, _SETTLEMENT_FLAGS, escape_formulas=escape_formulas)
+
+
+#: Which cells of a settlement's row in a plain payroll.csv are numbers.
+_SETTLEMENT_FLAGS = (False, False, False, False, False, True)
 
 
 def payroll_csv(result: Result, *, escape_formulas: bool = True) -> str:
@@ -356,33 +421,14 @@ def write_payroll_csv(result: Result, path: str | Path, *, escape_formulas: bool
     return write_text(path, write)
 
 
-# -- pandas ----------------------------------------------------------------------
+# -- tables ----------------------------------------------------------------------
 
 
-def _decimal(text: object) -> Decimal | None:
-    return None if text is None else Decimal(str(text))
-
-
-def _columns(
-    columns: Sequence[str],
-    numbers: Iterable[str],
-    documents: Iterable[dict[str, Any]],
-) -> dict[str, list[Any]]:
-    numeric = set(numbers)
-    table: dict[str, list[Any]] = {column: [] for column in columns}
-    for document in documents:
-        for column in columns:
-            value = document.get(column)  # a functional part of another team's goal: None
-            if column in numeric and isinstance(value, str):
-                value = _decimal(value)
-            table[column].append(value)
-    return table
-
-
-def _table(
+def table_of(
     result: Result, table: str
 ) -> tuple[Sequence[str], Sequence[str], Callable[[], Iterable[dict[str, Any]]]]:
-    """Columns, number columns and the rows (as documents) of one of the tables."""
+    """Columns, number columns and the rows (as documents, amounts as text) of the table
+    ``lines``, ``months`` or ``payroll``: what the workbook's sheets and the frames show."""
     plan = result.plan
     currency = plan.currency
     if table == "lines":
@@ -414,16 +460,9 @@ def _table(
     if table == "payroll":
         columns = payroll_columns(plan)
         if result.ledger is not None:
-            return (
-                ledger_columns(columns),
-                (*PAYROLL_NUMBERS, *_extra_numbers(columns)),
-                lambda: _ledger_payroll_documents(result),
-            )
-        return (
-            columns,
-            (*PAYROLL_NUMBERS, *_extra_numbers(columns)),
-            lambda: _payroll_documents(result),
-        )
+            columns = ledger_columns(columns)
+            return columns, payroll_numbers(columns), lambda: _ledger_payroll_documents(result)
+        return columns, payroll_numbers(columns), lambda: _payroll_documents(result)
     raise ValueError(f"table: got {table!r}, expected 'lines', 'months' or 'payroll'")
 
 
@@ -456,30 +495,6 @@ def _ledger_lines_table(
 def _extra_numbers(columns: Sequence[str]) -> tuple[str, ...]:
     """The number columns of ``columns`` beyond the plain tables': parts, cuts, holdback."""
     return tuple(c for c in columns if c.startswith("functional_") or c in _EXTRA_NUMBERS)
-
-
-def to_frame(result: Result, table: Literal["lines", "months", "payroll"] = "lines") -> Any:
-    """The result's ``lines``, ``months`` or ``payroll`` as a pandas ``DataFrame``.
-
-    The columns are those of ``lines.csv``, ``months.csv`` and
-    ``payroll.csv``. Amounts and ratios are exact :class:`~decimal.Decimal`
-    values (object columns), ratios with six decimals as in the files; a
-    value that does not exist yet (a pending month's attainment) is ``None``;
-    ``days`` is an integer, ``hit`` a boolean or ``None``, the rest text. A plan
-    with functional goals or caps adds the columns of its files: the lines'
-    ``functional_METRIC`` parts (``None`` for a metric the member's team has
-    no goal on) and ``capped``, the months' ``capped``, the payroll's parts.
-    Summing an amount column adds Decimals, so totals stay exact::
-
-        frame = jointbonus.to_frame(result)
-        frame.groupby("member_id")["total"].sum()
-
-    Needs pandas (``pip install 'jointbonus[pandas]'``); raises
-    :class:`MissingExtraError` without it.
-    """
-    columns, numbers, documents = _table(result, table)
-    pandas = require_extra("pandas", "pandas", "to_frame")
-    return pandas.DataFrame(_columns(columns, numbers, documents()), columns=list(columns))
 
 
 # -- Excel -------------------------------------------------------------------------
@@ -536,7 +551,7 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
         return written
 
     def add_table(title: str, table: str) -> None:
-        columns, numbers, documents = _table(result, table)
+        columns, numbers, documents = table_of(result, table)
         kinds = [
             ("amount" if c in _AMOUNTS or c.startswith("functional_") else "ratio")
             if c in numbers

@@ -23,13 +23,10 @@ from jointbonus.io.cells import csv_text
 from jointbonus.io.render import render_json
 from jointbonus.sharedtarget.ledger.records import LedgerRecords, MonthClose, RecordedSettlement
 from jointbonus.sharedtarget.plan import Plan
-from jointbonus.sharedtarget.report.corrections import CLAWBACK, CORRECTION, LINE
+from jointbonus.sharedtarget.report.corrections import CLAWBACK, CORRECTION, PAY, SETTLEMENT
 from jointbonus.sharedtarget.results import ClosedMonth
 
 __all__ = ["LEDGER_FORMATS", "closing_text", "ledger_rows", "render_ledger"]
-
-#: The kind of a settlement's row in the ledger's CSV.
-SETTLEMENT = "settlement"
 
 #: The formats ``jointbonus ledger`` prints in.
 LEDGER_FORMATS = ("table", "json", "csv")
@@ -94,7 +91,7 @@ def ledger_rows(records: LedgerRecords) -> tuple[tuple[str, ...], Iterator[list[
             period = str(closed.month)
             for line in records.lines.get(closed.month, {}).values():
                 yield [
-                    period, LINE, None, line.member_id, line.team, *year_cell,
+                    period, PAY, None, line.member_id, line.team, *year_cell,
                     amount(line.shared), *parts(line.functional), amount(line.capped),
                     amount(line.total), amount(line.held), amount(line.paid_now),
                 ]  # fmt: skip
