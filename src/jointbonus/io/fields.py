@@ -32,7 +32,7 @@ from pydantic import (
 )
 
 from jointbonus.core.money import MINOR_UNITS
-from jointbonus.core.number import D
+from jointbonus.core.number import NUMBER_TEXT, NUMBER_WORDS, D, number_text_problem
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import fte_problem
 from jointbonus.core.rules import (
@@ -52,6 +52,7 @@ __all__ = [
     "Amount",
     "Attainment",
     "CapAmount",
+    "FRACTION_WORDS",
     "Day",
     "Fte",
     "GoalWeight",
@@ -72,18 +73,18 @@ __all__ = [
 ]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-#: How a number is written in a file: optional sign, ASCII digits, an optional
-#: decimal point and exponent. No thousands separators, underscores or
-#: non-ASCII digits, which Python's ``Decimal`` would otherwise accept.
-_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+#: What a fraction (an FTE) must be when its text is not a number.
+FRACTION_WORDS = "a fraction such as 0.8"
 
 
-def decimal(value: object) -> Decimal:
-    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value.strip()):
-        raise ValueError(
-            "a decimal number written with digits and an optional '.', such as 1234.56 "
-            "(no thousands separators or currency signs)"
-        )
+def decimal(value: object, expected: str = NUMBER_WORDS) -> Decimal:
+    """``value`` as an exact Decimal; text is read by the one number grammar
+    (:data:`~jointbonus.core.number.NUMBER_TEXT`), and refused in ``expected``'s words."""
+    if isinstance(value, str):
+        wrong = number_text_problem(value.strip(), expected)
+        if wrong is not None:
+            raise ValueError(wrong)
     try:
         return D(value)  # type: ignore[arg-type]
     except JointBonusError as error:
@@ -117,7 +118,7 @@ def _currency_code(value: object) -> object:
 
 
 def _fte(value: object) -> Decimal:
-    fte = decimal(value)
+    fte = decimal(value, FRACTION_WORDS)
     problem = fte_problem(fte)
     if problem is not None:
         raise ValueError(problem)
@@ -153,7 +154,7 @@ def _metric_name(value: object) -> str:
 
 
 #: What ``jointbonus schema`` says of a number: a TOML number, or text holding one.
-_NUMBER_PATTERN = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
+_NUMBER_PATTERN = rf"^\s*{NUMBER_TEXT.pattern}\s*$"
 
 
 def _number_schema(description: str, bound: dict[str, int]) -> WithJsonSchema:
