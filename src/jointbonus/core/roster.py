@@ -44,7 +44,8 @@ from fractions import Fraction
 
 from jointbonus.core.number import D, scaled_int
 from jointbonus.core.periods import Month, active_days
-from jointbonus.errors import JointBonusError
+from jointbonus.core.text import ID_CHARACTERS, member_id, unsafe_character
+from jointbonus.errors import JointBonusError, shown
 
 __all__ = [
     "FTE_DECIMALS",
@@ -167,7 +168,13 @@ class Member:
         except RosterError as error:
             raise RosterError(f"member {id}: {error}") from None
         if not isinstance(id, str) or not id.strip():
-            raise RosterError(f"member id: got {id!r}, expected a non-empty text")
+            raise RosterError(f"member id: got {shown(id)}, expected a non-empty text")
+        id = member_id(id)
+        unsafe = unsafe_character(id)
+        if unsafe is not None:
+            raise RosterError(
+                f"member id: got {shown(id)}, expected {ID_CHARACTERS}; it holds {unsafe}"
+            )
         try:
             salary_value = None if salary is None else annual_amount(salary, "salary")
             bonus_value = (

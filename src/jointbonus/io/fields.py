@@ -48,11 +48,11 @@ from jointbonus.core.rules import (
 from jointbonus.errors import JointBonusError
 
 __all__ = [
+    "FRACTION_WORDS",
     "METRIC_NAME",
     "Amount",
     "Attainment",
     "CapAmount",
-    "FRACTION_WORDS",
     "Day",
     "Fte",
     "GoalWeight",
