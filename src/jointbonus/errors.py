@@ -13,10 +13,10 @@ Input problems are collected, not raised one by one: a loader gathers every
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, NoReturn, TypeVar
 
 Value = TypeVar("Value")
 
@@ -28,7 +28,9 @@ __all__ = [
     "PlanError",
     "Problem",
     "argument",
+    "items",
     "problem",
+    "refuse",
     "shown",
 ]
 
@@ -159,8 +161,28 @@ def argument(name: str, value: Value, kinds: type | tuple[type, ...], expected: 
         not isinstance(value, bool) or bool in (kinds if isinstance(kinds, tuple) else (kinds,))
     ):
         return value
+    refuse(name, value, expected)
+
+
+def refuse(name: str, value: object, expected: str) -> NoReturn:
+    """Raise :class:`ArgumentError`: argument ``name`` got ``value``, not ``expected``."""
     got = "None" if value is None else f"{type(value).__name__} {shown(value)}"
     raise ArgumentError(f"{name}: got {got}, expected {expected}")
+
+
+def items(name: str, value: object, kinds: type | tuple[type, ...], expected: str) -> list[Any]:
+    """The items of iterable argument ``name`` as a list, each an instance of ``kinds``.
+
+    A generator is read once, here, before anything else looks at it; text,
+    bytes and mappings are not taken for a collection of items. ``expected``
+    says what the argument must be.
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        refuse(name, value, expected)
+    listed = list(value)
+    for place, item in enumerate(listed):
+        argument(f"{name}[{place}]", item, kinds, expected)
+    return listed
 
 
 class CalibrationError(JointBonusError, ValueError):

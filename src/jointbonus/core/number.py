@@ -31,7 +31,7 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
-from jointbonus.errors import FloatMoneyError, JointBonusError
+from jointbonus.errors import FloatMoneyError, JointBonusError, shown
 
 __all__ = [
     "MAX_DIGITS",
@@ -126,10 +126,6 @@ def _plain(value: Fraction) -> str:
     return decimal_text(value, places)
 
 
-def _shown(text: str) -> str:
-    return repr(text) if len(text) <= 60 else f"{text[:20]!r}... ({len(text)} characters)"
-
-
 def D(value: Decimal | int | str) -> Decimal:
     """Return ``value`` as an exact, finite :class:`~decimal.Decimal`.
 
@@ -153,11 +149,11 @@ def D(value: Decimal | int | str) -> Decimal:
         text = value.strip()
         wrong = number_text_problem(text)
         if wrong is not None:
-            raise NumberError(f"expected {wrong}, got {_shown(value)}")
+            raise NumberError(f"expected {wrong}, got {shown(value)}")
         result = Decimal(text)
     else:
         raise NumberError(
-            f"expected a Decimal, an int or text, got {type(value).__name__} {value!r}"
+            f"expected a Decimal, an int or text, got {type(value).__name__} {shown(value)}"
         )
     if not result.is_finite():
         raise NumberError(f"expected a finite decimal number, got {value!r}")
@@ -169,10 +165,10 @@ def D(value: Decimal | int | str) -> Decimal:
         or result.adjusted() >= MAX_DIGITS
     ):
         text = str(result)  # repr() of an int over 4300 digits raises ValueError
-        shown = repr(value) if len(text) <= 60 else f"{text[:20]}... ({len(text)} characters)"
+        written = repr(value) if len(text) <= 60 else f"{text[:20]}... ({len(text)} characters)"
         raise NumberError(
             f"expected a number below 10^{MAX_DIGITS} with at most {MAX_PLACES} decimals, "
-            f"got {shown}"
+            f"got {written}"
         )
     return result
 

@@ -45,7 +45,7 @@ from fractions import Fraction
 from jointbonus.core.number import D, scaled_int
 from jointbonus.core.periods import Month, active_days
 from jointbonus.core.text import ID_CHARACTERS, member_id, unsafe_character
-from jointbonus.errors import JointBonusError, shown
+from jointbonus.errors import JointBonusError, argument, shown
 
 __all__ = [
     "FTE_DECIMALS",
@@ -163,6 +163,9 @@ class Member:
         salary: Decimal | int | str | None = None,
         target_bonus: Decimal | int | str | None = None,
     ) -> None:
+        argument("team", team, str, "a team name (text)")
+        argument("start", start, date, "a date (datetime.date), the row's first day")
+        argument("end", end, (date, type(None)), "a date (datetime.date) or None")
         try:
             fte_value, units = fte_units(fte)
         except RosterError as error:

@@ -22,7 +22,12 @@ from fractions import Fraction
 from typing import Any
 
 from jointbonus.core.roster import FTE_SCALE
-from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, calibrated_months
+from jointbonus.sharedtarget.calibration import (
+    Calibration,
+    calibrate_framed,
+    calibrated_months,
+    calibration_argument,
+)
 from jointbonus.sharedtarget.lines import MonthView, month_lines
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
@@ -37,7 +42,7 @@ from jointbonus.sharedtarget.pay.outcome import (
 )
 from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
-from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.results import (
     GoalResult,
     MonthResult,
@@ -54,6 +59,8 @@ __all__ = ["pay", "pay_framed", "run"]
 
 def run(plan: Plan) -> Result:
     """Calibrate ``plan`` (unless its scale is fixed) and pay its year."""
+
+    plan = plan_argument(plan)
     if plan.versions:  # a plan that changes from a month on: versioned.py
         return pay_versions(plan, pay_framed)
     framed = frame_plan(plan)
@@ -69,6 +76,10 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
     A plan with later versions takes ``calibration`` as its first version's and
     pays each month by the version in force for it.
     """
+
+    plan = plan_argument(plan)
+
+    calibration = calibration_argument(calibration)
     if plan.versions:
         return pay_versions(plan, pay_framed, calibration)
     framed, _ = calibrated_months(plan, calibration)

@@ -37,6 +37,7 @@ from jointbonus.core.money import currency as make_currency
 from jointbonus.core.periods import Month, plan_months
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.io.columns import MemberRows, read_members, read_rows
+from jointbonus.io.files import path_argument
 from jointbonus.io.reading import (
     Collector,
     check_months,
@@ -79,6 +80,8 @@ def load_plan(path: str | Path) -> Plan:
     check reading a file that already has problems of its own is left for
     the next run: it would only echo them.
     """
+
+    path = path_argument("path", path)
     plan_path = Path(path)
     problems = Collector([])
     settings, text, data = read_settings(plan_path, PlanFile, problems)

@@ -49,9 +49,10 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from jointbonus.core.money import Currency
+from jointbonus.errors import argument, refuse
 from jointbonus.io.cells import csv_line
 from jointbonus.io.extras import require_extra
-from jointbonus.io.files import write_bytes, write_text
+from jointbonus.io.files import path_argument, write_bytes, write_text
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.corrections import (
     CLAWBACK,
@@ -73,7 +74,13 @@ from jointbonus.sharedtarget.report.documents import (
     plan_document,
     summary_document,
 )
-from jointbonus.sharedtarget.results import LineStatus, MonthStatus, Recovery, Result
+from jointbonus.sharedtarget.results import (
+    LineStatus,
+    MonthStatus,
+    Recovery,
+    Result,
+    result_argument,
+)
 
 __all__ = [
     "LINE_NUMBERS",
@@ -343,11 +350,21 @@ def payroll_csv(result: Result, *, escape_formulas: bool = True) -> str:
     ``escape_formulas=False`` writes text cells exactly as they are, for a
     program that reads the file and never a spreadsheet.
     """
+
+    result = result_argument(result)
+
+    escape_formulas = argument("escape_formulas", escape_formulas, bool, "True or False")
     return "".join(_payroll_chunks(result, escape_formulas))
 
 
 def write_payroll_csv(result: Result, path: str | Path, *, escape_formulas: bool = True) -> Path:
     """Write ``payroll.csv`` to ``path`` atomically (complete or not at all); returns the path."""
+
+    result = result_argument(result)
+
+    path = path_argument("path", path)
+
+    escape_formulas = argument("escape_formulas", escape_formulas, bool, "True or False")
 
     def write(handle: TextIO) -> None:
         for chunk in _payroll_chunks(result, escape_formulas):
@@ -424,7 +441,7 @@ def _table(
             (*PAYROLL_NUMBERS, *_extra_numbers(columns)),
             lambda: _payroll_documents(result),
         )
-    raise ValueError(f"table: got {table!r}, expected 'lines', 'months' or 'payroll'")
+    refuse("table", table, "'lines', 'months' or 'payroll'")
 
 
 def _ledger_lines_table(
@@ -477,6 +494,8 @@ def to_frame(result: Result, table: Literal["lines", "months", "payroll"] = "lin
     Needs pandas (``pip install 'jointbonus[pandas]'``); raises
     :class:`MissingExtraError` without it.
     """
+
+    result = result_argument(result)
     columns, numbers, documents = _table(result, table)
     pandas = require_extra("pandas", "pandas", "to_frame")
     return pandas.DataFrame(_columns(columns, numbers, documents()), columns=list(columns))
@@ -515,6 +534,10 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
     Needs openpyxl (``pip install 'jointbonus[xlsx]'``); raises
     :class:`MissingExtraError` without it.
     """
+
+    result = result_argument(result)
+
+    path = path_argument("path", path)
     openpyxl = require_extra("openpyxl", "xlsx", "writing an .xlsx workbook")
     cells = importlib.import_module("openpyxl.cell")
     illegal = importlib.import_module("openpyxl.cell.cell").ILLEGAL_CHARACTERS_RE

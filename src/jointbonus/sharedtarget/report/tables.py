@@ -22,8 +22,9 @@ from tabulate import tabulate
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text, round_half_up
-from jointbonus.sharedtarget.calibration import Calibration
-from jointbonus.sharedtarget.plan import FundingStyle, Plan
+from jointbonus.errors import items
+from jointbonus.sharedtarget.calibration import Calibration, calibration_argument
+from jointbonus.sharedtarget.plan import FundingStyle, Plan, plan_argument
 from jointbonus.sharedtarget.report.documents import (
     caps_costing,
     minor_text,
@@ -31,7 +32,14 @@ from jointbonus.sharedtarget.report.documents import (
     shared_gated,
 )
 from jointbonus.sharedtarget.report.versions import versions_lines
-from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, realised_weights
+from jointbonus.sharedtarget.results import (
+    Line,
+    MonthResult,
+    MonthStatus,
+    Result,
+    realised_weights,
+    result_argument,
+)
 from jointbonus.sharedtarget.versions import VersionCalibration
 
 __all__ = ["render_calibration_table", "render_table"]
@@ -61,6 +69,12 @@ def render_calibration_table(
     plan with later versions (:func:`~jointbonus.sharedtarget.versions.calibrate_versions`):
     each is shown after the first's, as ``jointbonus run`` shows them.
     """
+
+    plan = plan_argument(plan)
+
+    calibration = calibration_argument(calibration)
+
+    versions = tuple(items("versions", versions, VersionCalibration, "VersionCalibration values"))
     table = _calibration_table(plan, calibration, None)
     if not versions:
         return table
@@ -368,6 +382,8 @@ def _shared_gate_lines(result: Result) -> list[str]:
 
 def render_table(result: Result) -> str:
     """The whole result for people: summary, months and every member's statement."""
+
+    result = result_argument(result)
     plan = result.plan
     currency = plan.currency
     c = currency.code

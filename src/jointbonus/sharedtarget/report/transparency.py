@@ -44,7 +44,13 @@ from jointbonus.sharedtarget.report.pages import (
     scale_text,
 )
 from jointbonus.sharedtarget.report.versions import versions_lines
-from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, realised_weights
+from jointbonus.sharedtarget.results import (
+    MonthResult,
+    MonthStatus,
+    Result,
+    realised_weights,
+    result_argument,
+)
 
 __all__ = ["NAMED_LEFTOVERS", "render_transparency_report"]
 
@@ -222,6 +228,8 @@ def _team_totals(result: Result) -> dict[str, tuple[int, int]]:
 
 def render_transparency_report(result: Result) -> str:
     """The Markdown report both teams see: every month, every pool and how it was split."""
+
+    result = result_argument(result)
     plan = result.plan
     currency = plan.currency
     code = currency.code
