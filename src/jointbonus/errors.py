@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, overload
 
 Value = TypeVar("Value")
 
@@ -143,7 +143,11 @@ class ArgumentError(JointBonusError, TypeError, ValueError):
     """
 
 
-def argument(name: str, value: Value, kinds: type | tuple[type, ...], expected: str) -> Value:
+@overload
+def argument(name: str, value: object, kinds: type[Value], expected: str) -> Value: ...
+@overload
+def argument(name: str, value: object, kinds: tuple[type, ...], expected: str) -> Any: ...
+def argument(name: str, value: object, kinds: type | tuple[type, ...], expected: str) -> Any:
     """``value`` if it is an instance of ``kinds``, else :class:`ArgumentError`.
 
     The one check of an argument's type at the library's face: a public

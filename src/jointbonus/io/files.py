@@ -105,7 +105,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypeVar, cast
 
 from jointbonus.errors import ArgumentError, JointBonusError, argument
 
@@ -155,7 +155,7 @@ def path_argument(name: str, value: object) -> Path:
     A NUL character, which no file name may hold, is refused here too.
     """
     path = argument(name, value, (str, os.PathLike), "a path (text or a pathlib.Path)")
-    text = os.fspath(path)
+    text = os.fspath(cast("str | os.PathLike[str]", path))
     if not isinstance(text, str) or "\x00" in text:
         raise ArgumentError(
             f"{name}: got {type(value).__name__} {value!r}, expected a path: text without NUL"

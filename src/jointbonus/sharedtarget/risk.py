@@ -535,13 +535,14 @@ def _not_float(value: object) -> str:
     return ""
 
 
-def _values(values: Setting | Iterable[Setting]) -> Iterable[Setting]:
-    """A list of settings; one value given alone is a list of one."""
+def _values(values: object) -> Iterable[Setting]:
+    """A list of settings; one value given alone (or anything but a collection) is a list of
+    one, checked as a setting and refused if it is none."""
     if isinstance(values, Decimal | Fraction | int | str | float | bytes | Mapping) or not (
         isinstance(values, Iterable)
     ):
-        return (values,)  # a float given alone is refused below, as in a list
-    return values
+        return (values,)  # type: ignore[return-value]  # a float alone is refused below, as in a list
+    return values  # each value refused below if not a setting
 
 
 def cost_risk(

@@ -45,7 +45,7 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from jointbonus.core.curves import Curve
+from jointbonus.core.curves import Curve, LinearCurve, StepCurve
 from jointbonus.core.history import HistoryMonth, NormMethod
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
@@ -150,7 +150,9 @@ def build_plan(
     metrics = items("metrics", metrics, MetricSpec, "MetricSpec values (an iterable of them)")
     versions = items("versions", versions, VersionSpec, "VersionSpec values (an iterable of them)")
     argument("start", start, (str, Month), "the plan's first month: text YYYY-MM or a Month")
-    argument("curve", curve, Curve, "a Curve, such as StepCurve() or LinearCurve(...)")
+    argument(
+        "curve", curve, (StepCurve, LinearCurve), "a Curve, such as StepCurve() or LinearCurve(...)"
+    )
     argument("targets", targets, (Mapping, type(None)), "a mapping of months to targets")
     argument("actuals", actuals, (Mapping, type(None)), "a mapping of months to actuals")
     argument("pay_leavers_for_exit_month", pay_leavers_for_exit_month, bool, "True or False")
