@@ -150,7 +150,7 @@ class Column(str):
 @pytest.mark.parametrize("width", [100, 2_000])
 def test_the_header_check_compares_each_column_a_bounded_number_of_times(width: int) -> None:
     # A check that counted each name in the header compared width x width times.
-    header = [Column(f"c{place % (width // 2)}") for place in range(width)]
+    header: list[str] = [Column(f"c{place % (width // 2)}") for place in range(width)]
     problems = Collector([])
     Column.compared = 0
     assert not _header_fits(header, "wide.csv", ["month"], ["month"], problems)
