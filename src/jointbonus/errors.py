@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, NoReturn, TypeVar, overload
 
 Value = TypeVar("Value")
@@ -184,9 +185,20 @@ def items(name: str, value: object, kinds: type | tuple[type, ...], expected: st
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         refuse(name, value, expected)
     listed = list(value)
+    # All at once (a roster of 100,000 members); item by item only to name a wrong one.
+    if all(map(isinstance, listed, repeat(kinds))) and not (
+        _takes_bool(kinds) and any(type(item) is bool for item in listed)
+    ):
+        return listed
     for place, item in enumerate(listed):
         argument(f"{name}[{place}]", item, kinds, expected)
     return listed
+
+
+def _takes_bool(kinds: type | tuple[type, ...]) -> bool:
+    """Whether ``kinds`` would take a ``bool`` only as an ``int``: one :func:`argument` refuses."""
+    listed = kinds if isinstance(kinds, tuple) else (kinds,)
+    return bool not in listed and isinstance(True, listed)
 
 
 class CalibrationError(JointBonusError, ValueError):

@@ -67,6 +67,7 @@ class NumberError(JointBonusError, ValueError):
 #: How a number is written as text: an optional sign, ASCII digits, and
 #: optionally a point followed by more digits (``1234``, ``-12.50``, ``+0.6``).
 NUMBER_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_NUMBER_MATCH = NUMBER_TEXT.fullmatch
 
 #: What a number written as text must look like, in words.
 NUMBER_WORDS = (
@@ -147,9 +148,8 @@ def D(value: Decimal | int | str) -> Decimal:
         result = Decimal(value)
     elif isinstance(value, str):
         text = value.strip()
-        wrong = number_text_problem(text)
-        if wrong is not None:
-            raise NumberError(f"expected {wrong}, got {shown(value)}")
+        if not _NUMBER_MATCH(text):
+            raise NumberError(f"expected {number_text_problem(text)}, got {shown(value)}")
         result = Decimal(text)
     else:
         raise NumberError(
