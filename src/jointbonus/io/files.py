@@ -148,15 +148,16 @@ _T = TypeVar("_T")
 _STAGING: ContextVar[tuple[Path, ...]] = ContextVar("jointbonus_staging", default=())
 
 
-def path_argument(name: str, value: object) -> Path:
+def path_argument(name: str, value: object, *, nul: bool = False) -> Path:
     """``value`` as a :class:`~pathlib.Path` if it is text or a path, else
     :class:`~jointbonus.errors.ArgumentError` naming argument ``name``.
 
-    A NUL character, which no file name may hold, is refused here too.
+    A NUL character, which no file name may hold, is refused here too, unless
+    ``nul``: the caller reports it in its own words (a plan file's problem).
     """
     path = argument(name, value, (str, os.PathLike), "a path (text or a pathlib.Path)")
     text = os.fspath(cast("str | os.PathLike[str]", path))
-    if not isinstance(text, str) or "\x00" in text:
+    if not isinstance(text, str) or ("\x00" in text and not nul):
         raise ArgumentError(
             f"{name}: got {type(value).__name__} {value!r}, expected a path: text without NUL"
         )

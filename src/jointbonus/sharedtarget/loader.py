@@ -81,7 +81,7 @@ def load_plan(path: str | Path) -> Plan:
     the next run: it would only echo them.
     """
 
-    path = path_argument("path", path)
+    path = path_argument("path", path, nul=True)
     plan_path = Path(path)
     problems = Collector([])
     settings, text, data = read_settings(plan_path, PlanFile, problems)
