@@ -184,13 +184,9 @@ def derive_norm(
     apply: missing targets, a calendar month with no history, a window longer
     than the history, or a norm level that is not positive.
     """
-
     history = items("history", history, HistoryMonth, "HistoryMonth values")
-
     argument("method", method, NormMethod, "a NormMethod")
-
     plan_months = items("plan_months", plan_months, Month, "Month values")
-
     argument("window", window, int, "a whole number of months")
     if not history:
         raise HistoryError("history: got no months, expected at least one past month")

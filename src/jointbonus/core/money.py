@@ -126,9 +126,7 @@ def currency(code: str, minor_unit: int | None = None) -> Currency:
     ``minor_unit`` is needed only for a code missing from :data:`MINOR_UNITS`;
     given for a known code, it must agree with it.
     """
-
     argument("code", code, str, "an ISO 4217 code (text)")
-
     argument("minor_unit", minor_unit, (int, type(None)), "a whole number of decimals or None")
     known = MINOR_UNITS.get(code)
     if minor_unit is None:
@@ -271,9 +269,7 @@ def allocate(amount: int, weights: Iterable[int | Decimal | Fraction | str]) -> 
     are used exactly (never pre-rounded). Ties between equal remainders go to
     the earlier weight. See the module docstring for the full rule.
     """
-
     argument("amount", amount, int, "an int of minor units")
-
     weights = items(
         "weights",
         weights,

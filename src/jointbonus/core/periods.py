@@ -97,9 +97,7 @@ class Month:
 
 def plan_months(start: Month, count: int = 12) -> tuple[Month, ...]:
     """The ``count`` consecutive months of a plan year beginning at ``start``."""
-
     argument("start", start, Month, "a Month")
-
     argument("count", count, int, "a whole number of months")
     if count < 1:
         raise MonthError(f"plan length: got {count} months, expected at least 1")

@@ -59,7 +59,6 @@ __all__ = ["pay", "pay_framed", "run"]
 
 def run(plan: Plan) -> Result:
     """Calibrate ``plan`` (unless its scale is fixed) and pay its year."""
-
     plan = plan_argument(plan)
     if plan.versions:  # a plan that changes from a month on: versioned.py
         return pay_versions(plan, pay_framed)
@@ -76,9 +75,7 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
     A plan with later versions takes ``calibration`` as its first version's and
     pays each month by the version in force for it.
     """
-
     plan = plan_argument(plan)
-
     calibration = calibration_argument(calibration)
     if plan.versions:
         return pay_versions(plan, pay_framed, calibration)

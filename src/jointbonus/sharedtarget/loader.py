@@ -80,7 +80,6 @@ def load_plan(path: str | Path) -> Plan:
     check reading a file that already has problems of its own is left for
     the next run: it would only echo them.
     """
-
     path = path_argument("path", path, nul=True)
     plan_path = Path(path)
     problems = Collector([])

@@ -852,7 +852,6 @@ def realised_weights(result: Result) -> tuple[RealisedWeight, ...]:
     Measured before caps, like the nominal and expected weights, so the three
     compare like with like; what the caps cut is reported on its own.
     """
-
     result = result_argument(result)
     return result.realised
 

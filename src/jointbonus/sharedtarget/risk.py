@@ -567,9 +567,7 @@ def cost_risk(
     ``exceed`` lists shares over budget (0.1 is 10% over) and ``percentiles``
     the percentiles to report. Raises :class:`RiskError` for bad settings.
     """
-
     plan = plan_argument(plan)
-
     calibration = argument(
         "calibration",
         calibration,

@@ -182,7 +182,6 @@ def assess_targets(plan: Plan) -> TargetSet:
     of historical months that reached their own target. A plan whose shared
     target runs over a quarter or a plan year raises :class:`TargetError`.
     """
-
     plan = plan_argument(plan)
     _monthly(plan)
     sample = sorted(plan.norm.sample)
@@ -235,7 +234,6 @@ def propose_targets(plan: Plan, uplift: Decimal | Fraction | int | str) -> Targe
     :class:`TargetError` under the ``targets`` norm, for an uplift at or below
     -1, or when a target would round to nothing.
     """
-
     plan = plan_argument(plan)
     _monthly(plan)
     value = _uplift(uplift)
@@ -276,7 +274,6 @@ def uplift_for_hit_rate(
     step up it is below. Raises :class:`TargetError` for a rate no uplift
     reaches, under the ``targets`` norm, or for bad arguments.
     """
-
     plan = plan_argument(plan)
     _monthly(plan)
     try:

@@ -336,15 +336,11 @@ def explain(
     Raises :class:`ExplainError` for a member or month the plan does not have,
     with some valid choices.
     """
-
     sources = argument(
         "sources", sources, (Sources, type(None)), "Sources (from find_sources) or None"
     )
-
     result = result_argument(result)
-
     member_id = argument("member_id", member_id, str, "a member id (text)")
-
     leads = argument("leads", leads, bool, "True or False")
     version = None
     if result.plan.versions:  # the month is explained by the version in force for it

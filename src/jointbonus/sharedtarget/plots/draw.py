@@ -293,11 +293,8 @@ def write_pictures(
     paths written. Raises :class:`MissingExtraError` before computing anything
     when matplotlib is not installed.
     """
-
     result = result_argument(result)
-
     folder = path_argument("folder", folder)
-
     risk = argument("risk", risk, (CostRisk, type(None)), "a CostRisk (from cost_risk) or None")
     matplotlib_version()
     if risk is None:  # each month by the version in force for it, as the result paid it

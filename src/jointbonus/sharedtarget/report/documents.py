@@ -243,9 +243,7 @@ def _functional_settings(plan: Plan) -> dict[str, Any]:
 
 def calibration_document(plan: Plan, calibration: Calibration) -> dict[str, Any]:
     """The calibration: the scale, how it was found, and the neutrality evidence."""
-
     plan = plan_argument(plan)
-
     calibration = calibration_argument(calibration)
     currency = plan.currency
     scale_places = currency.minor_unit + 6 if plan.funding is FundingStyle.POOL else 12
@@ -618,9 +616,7 @@ def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
     plan with a holdback ``settlements``, and in a plan with a payment ledger
     its sections (:func:`~jointbonus.sharedtarget.report.corrections.ledger_sections`).
     """
-
     result = result_argument(result)
-
     lines = argument("lines", lines, bool, "True or False")
     document = head_document(result)
     holdback = bool(result.plan.holdback)

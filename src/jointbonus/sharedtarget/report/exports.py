@@ -350,20 +350,15 @@ def payroll_csv(result: Result, *, escape_formulas: bool = True) -> str:
     ``escape_formulas=False`` writes text cells exactly as they are, for a
     program that reads the file and never a spreadsheet.
     """
-
     result = result_argument(result)
-
     escape_formulas = argument("escape_formulas", escape_formulas, bool, "True or False")
     return "".join(_payroll_chunks(result, escape_formulas))
 
 
 def write_payroll_csv(result: Result, path: str | Path, *, escape_formulas: bool = True) -> Path:
     """Write ``payroll.csv`` to ``path`` atomically (complete or not at all); returns the path."""
-
     result = result_argument(result)
-
     path = path_argument("path", path)
-
     escape_formulas = argument("escape_formulas", escape_formulas, bool, "True or False")
 
     def write(handle: TextIO) -> None:
@@ -494,7 +489,6 @@ def to_frame(result: Result, table: Literal["lines", "months", "payroll"] = "lin
     Needs pandas (``pip install 'jointbonus[pandas]'``); raises
     :class:`MissingExtraError` without it.
     """
-
     result = result_argument(result)
     columns, numbers, documents = _table(result, table)
     pandas = require_extra("pandas", "pandas", "to_frame")
@@ -534,9 +528,7 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
     Needs openpyxl (``pip install 'jointbonus[xlsx]'``); raises
     :class:`MissingExtraError` without it.
     """
-
     result = result_argument(result)
-
     path = path_argument("path", path)
     openpyxl = require_extra("openpyxl", "xlsx", "writing an .xlsx workbook")
     cells = importlib.import_module("openpyxl.cell")

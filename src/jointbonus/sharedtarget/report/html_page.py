@@ -405,7 +405,6 @@ def _calibration_section(result: Result) -> Markup:
 
 def render_transparency_page(result: Result) -> str:
     """The HTML page both teams see (module docstring): a complete document, as text."""
-
     result = result_argument(result)
     plan = result.plan
     first, last = result.months[0].month, result.months[-1].month

@@ -695,9 +695,7 @@ def render_statement(result: Result, member_id: str) -> str:
 
     Raises :class:`UnknownMemberError` when the plan has no such member.
     """
-
     result = result_argument(result)
-
     member_id = argument("member_id", member_id, str, "a member id (text)")
     for position, member in enumerate(result.plan.members):
         if member.id == member_id:
@@ -711,7 +709,6 @@ def render_statement(result: Result, member_id: str) -> str:
 
 def render_statements(result: Result) -> Iterator[tuple[str, str]]:
     """``(member id, Markdown statement)`` for every member, in member id order."""
-
     result = result_argument(result)
     known: dict[_LineKey, tuple[str, ...]] = {}
     ledgered = _by_member(result)

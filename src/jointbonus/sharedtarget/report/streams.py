@@ -92,9 +92,7 @@ def iter_json(result: Result, *, lines: bool = True, block: int = BLOCK) -> Iter
     are made as the pieces are asked for, so the whole document is never in
     memory.
     """
-
     result = result_argument(result)
-
     lines = argument("lines", lines, bool, "True or False")
     return _json_pieces(result, lines, _checked(block))
 
@@ -129,7 +127,6 @@ def iter_jsonl(result: Result, *, block: int = BLOCK) -> Iterator[str]:
     result without lines gives no text. Pieces hold whole lines of text, at
     most ``block`` of them.
     """
-
     result = result_argument(result)
     return _jsonl_pieces(result, _checked(block))
 

@@ -69,11 +69,8 @@ def render_calibration_table(
     plan with later versions (:func:`~jointbonus.sharedtarget.versions.calibrate_versions`):
     each is shown after the first's, as ``jointbonus run`` shows them.
     """
-
     plan = plan_argument(plan)
-
     calibration = calibration_argument(calibration)
-
     versions = tuple(items("versions", versions, VersionCalibration, "VersionCalibration values"))
     table = _calibration_table(plan, calibration, None)
     if not versions:
@@ -382,7 +379,6 @@ def _shared_gate_lines(result: Result) -> list[str]:
 
 def render_table(result: Result) -> str:
     """The whole result for people: summary, months and every member's statement."""
-
     result = result_argument(result)
     plan = result.plan
     currency = plan.currency

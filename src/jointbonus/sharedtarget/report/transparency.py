@@ -228,7 +228,6 @@ def _team_totals(result: Result) -> dict[str, tuple[int, int]]:
 
 def render_transparency_report(result: Result) -> str:
     """The Markdown report both teams see: every month, every pool and how it was split."""
-
     result = result_argument(result)
     plan = result.plan
     currency = plan.currency

@@ -172,11 +172,8 @@ def write_results(result: Result, folder: str | Path, *, statements: bool = Fals
     :func:`~jointbonus.sharedtarget.report.statements.statement_file_names`) are staged and
     moved with them. Returns the paths written.
     """
-
     result = result_argument(result)
-
     folder = path_argument("folder", folder)
-
     statements = argument("statements", statements, bool, "True or False")
     out = Path(folder)
     currency = result.plan.currency
