@@ -363,7 +363,8 @@ CASES = [
         "fte",
         "at most 6 decimals",
     ),
-    Case("fte-percent", sub(ROSTER, ",0.6,", ",60%,"), ROSTER, 14, "fte", "decimal number"),
+    Case("fte-percent", sub(ROSTER, ",0.6,", ",60%,"), ROSTER, 14, "fte", "write 0.6 for 60%"),
+    Case("fte-text", sub(ROSTER, ",0.6,", ",full,"), ROSTER, 14, "fte", "a fraction such as 0.8"),
     Case(
         "text-in-a-number",
         sub(ROSTER, "78000.00", "78k"),
@@ -415,12 +416,21 @@ CASES = [
     ),
     Case(
         "huge-number",
-        sub(ROSTER, "78000.00", "1e30"),
+        sub(ROSTER, "78000.00", "1" + "0" * 30),
         ROSTER,
         3,
         "salary",
         "below 10^18",
     ),
+    Case(
+        "excel-scientific",
+        sub(ROSTER, "78000.00", "1.23457E+11"),
+        ROSTER,
+        3,
+        "salary",
+        "scientific notation, as Excel writes long numbers",
+    ),
+    Case("leading-point", sub(ROSTER, "78000.00", ".5"), ROSTER, 3, "salary", "such as 0.5"),
     # -- plan months ----------------------------------------------------------
     Case("target-zero", sub(MONTHS, "1338000", "0"), MONTHS, 4, "target", "a number above 0"),
     Case("target-negative", sub(MONTHS, "1338000", "-5"), MONTHS, 4, "target", "above 0"),

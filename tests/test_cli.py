@@ -229,7 +229,7 @@ def test_every_problem_is_listed_on_stderr(
     assert "3 problems in the plan:" in stderr
     assert "  data/roster.csv:3: start: got '2020-06-31', expected a real calendar date" in stderr
     assert "  data/roster.csv:14: fte: got '0', expected a full-time-equivalent" in stderr
-    assert "  data/history.csv:15: target: got None, expected the month's target" in stderr
+    assert "  data/history.csv:15: target: got an empty cell, expected the month's target" in stderr
 
 
 def test_a_missing_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

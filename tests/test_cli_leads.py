@@ -104,7 +104,7 @@ def test_a_plan_without_leads_or_of_another_kind_is_bad_input(
 ) -> None:
     code, _, err = run(capsys, str(ROOT / "examples" / "alpine_outfitters" / "plan.toml"))
     assert code == EXIT_BAD_INPUT
-    assert "leads: got None, expected a [leads] section" in err
+    assert "leads: got nothing, expected a [leads] section" in err
     gainsharing = ROOT / "examples" / "gainsharing" / "scanlon.toml"
     code, _, err = run(capsys, str(gainsharing))
     assert code == EXIT_BAD_INPUT

@@ -82,7 +82,9 @@ def test_validate_lists_every_problem_at_once(
     assert lines[0] == f"{plan_dir / 'plan.toml'}: 3 problems:"
     assert lines[1].startswith("  data/roster.csv:3: start: got '2020-06-31', expected a real")
     assert lines[2].startswith("  data/roster.csv:14: fte: got '0', expected a full-time")
-    assert lines[3].startswith("  data/history.csv:15: target: got None, expected the month's")
+    assert lines[3].startswith(
+        "  data/history.csv:15: target: got an empty cell, expected the month's"
+    )
     assert len(lines) == 4
 
 

@@ -130,8 +130,9 @@ def test_a_history_month_the_export_does_not_cover_is_refused(plan_folder: Path)
     leads.write_text("".join(kept), encoding="utf-8")
     found = problems_of(plan_folder)
     assert (
-        "data/history.csv:2: leads_accepted_actual: got None, expected a month the lead export "
-        "covers (from 2023-02): the leads' leads_accepted for 2023-01 cannot be measured from it"
+        "data/history.csv:2: leads_accepted_actual: got an empty cell, expected a month the lead "
+        "export covers (from 2023-02): the leads' leads_accepted for 2023-01 cannot be measured "
+        "from it"
     ) in found
 
 
@@ -226,7 +227,7 @@ def test_the_lead_metrics_of_a_plan_are_read_alone() -> None:
 
 
 def test_a_plan_without_leads_has_no_lead_metrics() -> None:
-    with pytest.raises(PlanError, match=r"leads: got None, expected a \[leads\] section"):
+    with pytest.raises(PlanError, match=r"leads: got nothing, expected a \[leads\] section"):
         load_lead_metrics(ROOT / "examples" / "alpine_outfitters" / "plan.toml")
 
 

@@ -58,6 +58,7 @@ HOMES: dict[str, str] = {
     "plan_months": "jointbonus.core.periods",
     "Member": "jointbonus.core.roster",
     "RosterError": "jointbonus.core.roster",
+    "ArgumentError": "jointbonus.errors",
     "CalibrationError": "jointbonus.errors",
     "FloatMoneyError": "jointbonus.errors",
     "JointBonusError": "jointbonus.errors",
@@ -159,6 +160,7 @@ HOMES: dict[str, str] = {
 }
 
 __all__ = [
+    "ArgumentError",
     "Budget",
     "Calibration",
     "CalibrationError",
@@ -295,6 +297,7 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.core.periods import plan_months as plan_months
     from jointbonus.core.roster import Member as Member
     from jointbonus.core.roster import RosterError as RosterError
+    from jointbonus.errors import ArgumentError as ArgumentError
     from jointbonus.errors import CalibrationError as CalibrationError
     from jointbonus.errors import FloatMoneyError as FloatMoneyError
     from jointbonus.errors import JointBonusError as JointBonusError

@@ -13,17 +13,26 @@ Input problems are collected, not raised one by one: a loader gathers every
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
+from typing import Any, NoReturn, TypeVar, overload
+
+Value = TypeVar("Value")
 
 __all__ = [
+    "ArgumentError",
     "CalibrationError",
     "FloatMoneyError",
     "JointBonusError",
     "PlanError",
     "Problem",
+    "argument",
+    "items",
     "problem",
+    "refuse",
+    "shown",
 ]
 
 
@@ -52,6 +61,10 @@ class Problem:
         data/roster.csv:4: fte: got '0', expected a full-time-equivalent ...
 
     A very long value is shortened in the message (``value`` keeps it whole).
+    A value of ``None`` in a file is something not written: an empty cell of a
+    CSV file, a setting left out of a plan file::
+
+        data/history.csv:15: target: got an empty cell, expected the month's target
     """
 
     field: str
@@ -65,14 +78,18 @@ class Problem:
         if self.file is not None:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
             where += ": "
-        return f"{where}{self.field}: got {_shown(self.value)}, expected {self.expected}"
+        got = shown(self.value)
+        if self.value is None and self.file is not None:  # nothing was written there
+            got = "an empty cell" if self.file.endswith(".csv") else "nothing"
+        return f"{where}{self.field}: got {got}, expected {self.expected}"
 
 
 #: Longest ``repr`` of a value shown in a message; longer ones are cut in the middle.
 MAX_SHOWN = 120
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
+    """``value`` as a message shows it: its ``repr``, cut in the middle if long."""
     if isinstance(value, Decimal):  # as written, not Decimal('1.50')
         value = str(value)
     try:
@@ -113,6 +130,75 @@ class PlanError(JointBonusError, ValueError):
         head = "1 problem" if count == 1 else f"{count} problems"
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{head} in the plan:\n{lines}")
+
+
+class ArgumentError(JointBonusError, TypeError, ValueError):
+    """An argument of a public function is of the wrong type, or not one of its choices.
+
+    The message names the argument, what it got and what was expected::
+
+        plan: got str 'plan.toml', expected a Plan (from load_plan or build_plan)
+
+    It derives from :class:`TypeError` and :class:`ValueError` both, so code
+    that caught either from the library before keeps working.
+    """
+
+
+@overload
+def argument(name: str, value: object, kinds: type[Value], expected: str) -> Value: ...
+@overload
+def argument(name: str, value: object, kinds: tuple[type, ...], expected: str) -> Any: ...
+def argument(name: str, value: object, kinds: type | tuple[type, ...], expected: str) -> Any:
+    """``value`` if it is an instance of ``kinds``, else :class:`ArgumentError`.
+
+    The one check of an argument's type at the library's face: a public
+    function calls it on each argument it takes, before any work. A ``bool``
+    is not taken for an ``int`` (``True`` is no count of years).
+
+    >>> argument("years", 10, int, "a whole number")
+    10
+    >>> argument("years", True, int, "a whole number")
+    Traceback (most recent call last):
+    ...
+    jointbonus.errors.ArgumentError: years: got bool True, expected a whole number
+    """
+    if isinstance(value, kinds) and (
+        not isinstance(value, bool) or bool in (kinds if isinstance(kinds, tuple) else (kinds,))
+    ):
+        return value
+    refuse(name, value, expected)
+
+
+def refuse(name: str, value: object, expected: str) -> NoReturn:
+    """Raise :class:`ArgumentError`: argument ``name`` got ``value``, not ``expected``."""
+    got = "None" if value is None else f"{type(value).__name__} {shown(value)}"
+    raise ArgumentError(f"{name}: got {got}, expected {expected}")
+
+
+def items(name: str, value: object, kinds: type | tuple[type, ...], expected: str) -> list[Any]:
+    """The items of iterable argument ``name`` as a list, each an instance of ``kinds``.
+
+    A generator is read once, here, before anything else looks at it; text,
+    bytes and mappings are not taken for a collection of items. ``expected``
+    says what the argument must be.
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        refuse(name, value, expected)
+    listed = list(value)
+    # All at once (a roster of 100,000 members); item by item only to name a wrong one.
+    if all(map(isinstance, listed, repeat(kinds))) and not (
+        _takes_bool(kinds) and any(type(item) is bool for item in listed)
+    ):
+        return listed
+    for place, item in enumerate(listed):
+        argument(f"{name}[{place}]", item, kinds, expected)
+    return listed
+
+
+def _takes_bool(kinds: type | tuple[type, ...]) -> bool:
+    """Whether ``kinds`` would take a ``bool`` only as an ``int``: one :func:`argument` refuses."""
+    listed = kinds if isinstance(kinds, tuple) else (kinds,)
+    return bool not in listed and isinstance(True, listed)
 
 
 class CalibrationError(JointBonusError, ValueError):

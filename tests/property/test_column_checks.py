@@ -11,10 +11,12 @@ seven decimals, impossible dates, numbers Python's ``Decimal`` would take but
 a file may not hold), quoted or not, CRLF or LF, with blank lines, rows of
 the wrong width and columns in any order or missing.
 
-For the roster, the reference goes on as the per-row reader does: end on or
-after start, each row made by the public :class:`~jointbonus.core.roster.Member`
-constructor, in file order. Ids repeat often, so many rosters hold several
-rows of one member (a standing that changes): the plan's roster check
+For the roster, the reference goes on as the per-row reader does: ids in
+one spelling and of text, end on or after start (a row that breaks either is
+kept, its problems listed), each good row made by the public
+:class:`~jointbonus.core.roster.Member` constructor, in file order. Ids repeat
+often, so many rosters hold several rows of one member (a standing that
+changes): the plan's roster check
 (:func:`~jointbonus.sharedtarget.build.roster.roster`) makes the same people
 of either reader's rows, each person of exactly the rows of its id, with the
 same problems as when every row is checked one by one.
@@ -34,8 +36,9 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from jointbonus.core import text as user_text
 from jointbonus.core.money import currency
-from jointbonus.core.roster import Member
+from jointbonus.core.roster import Member, fte_units
 from jointbonus.errors import Problem
 from jointbonus.gainsharing.schema import PeriodRow
 from jointbonus.io import columns, reading
@@ -253,16 +256,42 @@ def read_both(text: str, chunk: int, fast: Any, slow: Any) -> tuple[Any, Any]:
 
 
 def reference_members(path: Path, problems: reading.Collector) -> list[tuple[int, Member]]:
-    """The roster's rows as the per-row reader makes them: pydantic per row, end on or after
-    start, each row by its public constructor, in file order."""
+    """The roster's rows as the per-row reader makes them: pydantic per row, each id in NFC
+    and text, end on or after start, each good row by its public constructor, in file order.
+
+    A row with a problem of its id or its dates is kept (made of its checked values), so
+    that the plan's checks of each member's rows list their problems with it."""
+    rows = reading.read_rows(path, SHOWN, RosterRow, problems)
+    wrong: set[int] = set()
+    for line, row in rows:
+        found = user_text.unsafe_character(user_text.member_id(row.id))
+        if found is not None:
+            spelt = user_text.member_id(row.id)
+            problems.add(SHOWN, line, "id", spelt, f"{user_text.ID_CHARACTERS}; it holds {found}")
+            wrong.add(line)
     members: list[tuple[int, Member]] = []
-    for line, row in reading.read_rows(path, SHOWN, RosterRow, problems):
+    for line, row in rows:
         if row.end is not None and row.end < row.start:
             problems.add(
                 SHOWN, line, "end", row.end.isoformat(), f"a date on or after start {row.start}"
             )
-            continue
-        member = Member(row.id, row.team, row.start, row.end, row.fte, row.salary, row.target_bonus)
+            wrong.add(line)
+        if line in wrong:
+            fte, units = fte_units(row.fte)
+            member = Member.checked(
+                user_text.member_id(row.id),
+                row.team,
+                row.start,
+                row.end,
+                fte,
+                units,
+                row.salary,
+                row.target_bonus,
+            )
+        else:
+            member = Member(
+                row.id, row.team, row.start, row.end, row.fte, row.salary, row.target_bonus
+            )
         members.append((line, member))
     return members
 

@@ -68,6 +68,7 @@ from jointbonus._version import __version__
 from jointbonus.cli.kinds import SCHEMA_NAMES, PlanKind, kind_named, kind_of
 from jointbonus.cli.leads import add_parser as add_leads_parser
 from jointbonus.cli.leads import leads_command
+from jointbonus.core.text import terminal_text
 from jointbonus.errors import CalibrationError, JointBonusError, PlanError
 from jointbonus.io.cells import csv_text
 from jointbonus.io.extras import MissingExtraError
@@ -574,16 +575,17 @@ def _add_audit_commands(commands: Any) -> None:
 
 
 def _bad_input(plan: object, error: Exception | str) -> int:
-    print(f"jointbonus: {plan}: {error}", file=sys.stderr)
+    print(terminal_text(f"jointbonus: {plan}: {error}"), file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
 def _failure(error: Exception) -> int:
     if isinstance(error, OSError):
         where = f" {error.filename}" if error.filename else ""
-        print(f"jointbonus: cannot write{where}: {error.strerror or error}", file=sys.stderr)
+        message = f"jointbonus: cannot write{where}: {error.strerror or error}"
     else:
-        print(f"jointbonus: {error}", file=sys.stderr)
+        message = f"jointbonus: {error}"
+    print(terminal_text(message), file=sys.stderr)
     return EXIT_FAILURE
 
 
@@ -682,7 +684,7 @@ def _verify(kind: PlanKind, arguments: argparse.Namespace) -> int:
     except MissingExtraError as error:
         return _failure(error)
     except ManifestError as error:  # the message names the manifest
-        print(f"jointbonus: {error}", file=sys.stderr)
+        print(terminal_text(f"jointbonus: {error}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except JointBonusError as error:
         return _bad_input(arguments.plan, error)
@@ -723,10 +725,12 @@ def _print(text: str | Iterable[str]) -> int:
     no traceback: exit 1, with a message but for the closed pipe. Pieces
     already written stay written: streamed output that fails is cut short.
     What fails in making a piece is not a failure to write: it is raised.
+    Control and format characters from the input files are written as
+    escapes (:func:`~jointbonus.core.text.terminal_text`).
     """
     pieces = (text,) if isinstance(text, str) else text
     for piece in pieces:
-        if not _written(sys.stdout.write, piece):
+        if not _written(sys.stdout.write, terminal_text(piece)):
             return EXIT_FAILURE
     return EXIT_OK if _written(lambda _: sys.stdout.flush(), "") else EXIT_FAILURE
 

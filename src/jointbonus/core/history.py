@@ -41,7 +41,7 @@ from fractions import Fraction
 
 from jointbonus.core.number import D, decimal_text
 from jointbonus.core.periods import Month
-from jointbonus.errors import JointBonusError
+from jointbonus.errors import JointBonusError, argument, items
 
 __all__ = ["HistoryError", "HistoryMonth", "Norm", "NormMethod", "derive_norm"]
 
@@ -184,6 +184,10 @@ def derive_norm(
     apply: missing targets, a calendar month with no history, a window longer
     than the history, or a norm level that is not positive.
     """
+    history = items("history", history, HistoryMonth, "HistoryMonth values")
+    argument("method", method, NormMethod, "a NormMethod")
+    plan_months = items("plan_months", plan_months, Month, "Month values")
+    argument("window", window, int, "a whole number of months")
     if not history:
         raise HistoryError("history: got no months, expected at least one past month")
     months = [h.month for h in history]

@@ -35,7 +35,7 @@ from math import lcm
 from operator import mul
 
 from jointbonus.core.number import D, NumberError, round_half_up, scaled_int, to_fraction
-from jointbonus.errors import FloatMoneyError
+from jointbonus.errors import FloatMoneyError, argument, items
 
 __all__ = [
     "MINOR_UNITS",
@@ -126,6 +126,8 @@ def currency(code: str, minor_unit: int | None = None) -> Currency:
     ``minor_unit`` is needed only for a code missing from :data:`MINOR_UNITS`;
     given for a known code, it must agree with it.
     """
+    argument("code", code, str, "an ISO 4217 code (text)")
+    argument("minor_unit", minor_unit, (int, type(None)), "a whole number of decimals or None")
     known = MINOR_UNITS.get(code)
     if minor_unit is None:
         if known is None:
@@ -267,6 +269,13 @@ def allocate(amount: int, weights: Iterable[int | Decimal | Fraction | str]) -> 
     are used exactly (never pre-rounded). Ties between equal remainders go to
     the earlier weight. See the module docstring for the full rule.
     """
+    argument("amount", amount, int, "an int of minor units")
+    weights = items(
+        "weights",
+        weights,
+        (int, Decimal, Fraction, str, float),
+        "weights: ints, Decimals, Fractions or text",
+    )
     exact = [to_fraction(w) for w in weights]
     if any(w < 0 for w in exact):
         raise NumberError("allocation weights: expected weights >= 0")

@@ -5,6 +5,11 @@ The rules this module enforces:
 * An amount enters as a :class:`~decimal.Decimal`, an ``int`` or text. A
   ``float`` is refused with :class:`~jointbonus.errors.FloatMoneyError`, and
   so are ``bool``, NaN and infinities.
+* Text follows one grammar, wherever it comes from (a CSV cell, a TOML
+  string, a lead export, an argument): an optional sign, ASCII digits, and
+  optionally a point and more digits (:data:`NUMBER_TEXT`). ``1e3``, ``.5``,
+  ``5.``, ``1_000``, ``inf`` and non-ASCII digits are refused, each with
+  words for what it is (:func:`number_text_problem`).
 * Inside, arithmetic is exact: :class:`~fractions.Fraction` and ``int``. No
   function here, nor anywhere in the engine, uses the ambient
   :mod:`decimal` context, so a caller's ``getcontext().prec = 3`` or
@@ -22,19 +27,23 @@ Decimal('1234.50')
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from fractions import Fraction
 
-from jointbonus.errors import FloatMoneyError, JointBonusError
+from jointbonus.errors import FloatMoneyError, JointBonusError, shown
 
 __all__ = [
     "MAX_DIGITS",
     "MAX_PLACES",
+    "NUMBER_TEXT",
+    "NUMBER_WORDS",
     "ZERO",
     "D",
     "NumberError",
     "decimal_places",
     "decimal_text",
+    "number_text_problem",
     "percent_text",
     "round_half_up",
     "scaled_int",
@@ -55,12 +64,76 @@ class NumberError(JointBonusError, ValueError):
     """A value is not a finite decimal number."""
 
 
+#: How a number is written as text: an optional sign, ASCII digits, and
+#: optionally a point followed by more digits (``1234``, ``-12.50``, ``+0.6``).
+NUMBER_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_NUMBER_MATCH = NUMBER_TEXT.fullmatch
+
+#: What a number written as text must look like, in words.
+NUMBER_WORDS = (
+    "a decimal number written with digits and an optional '.', such as 1234.56 "
+    "(no thousands separators or currency signs)"
+)
+
+_SCIENTIFIC = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+")
+_BARE_POINT = re.compile(r"[+-]?(?:\.[0-9]+|[0-9]+\.)")
+_PERCENT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?%")
+_NOT_FINITE = re.compile(r"[+-]?(?:inf(?:inity)?|s?nan[0-9]*)", re.IGNORECASE)
+
+
+def number_text_problem(text: str, expected: str = NUMBER_WORDS) -> str | None:
+    """What is wrong with ``text`` as a number, or ``None`` if it follows :data:`NUMBER_TEXT`.
+
+    ``expected`` says what the value must be (:data:`NUMBER_WORDS`, or a
+    field's own words such as "a fraction such as 0.8"); a common mistake
+    gets words for what it is.
+
+    >>> number_text_problem("1234.50") is None
+    True
+    >>> print(number_text_problem("1.23457E+11"))
+    a number written out in digits, not a number in scientific notation, as Excel writes \
+long numbers; format the column as a number with decimals
+    >>> print(number_text_problem(".5"))
+    a number with digits on both sides of the point, such as 0.5
+    >>> print(number_text_problem("80%", "a fraction such as 0.8"))
+    a fraction such as 0.8, not a percentage: write 0.8 for 80%
+    """
+    if NUMBER_TEXT.fullmatch(text):
+        return None
+    if _SCIENTIFIC.fullmatch(text):
+        return (
+            "a number written out in digits, not a number in scientific notation, "
+            "as Excel writes long numbers; format the column as a number with decimals"
+        )
+    if _BARE_POINT.fullmatch(text):
+        sign, digits = (text[0], text[1:]) if text[0] in "+-" else ("", text)
+        written = f"{sign}0{digits}" if digits.startswith(".") else f"{sign}{digits}0"
+        return f"a number with digits on both sides of the point, such as {written}"
+    if _NOT_FINITE.fullmatch(text):
+        return "a finite decimal number, not NaN or infinity"
+    if not text.isascii():
+        return f"{expected}, in the digits 0 to 9"
+    if _PERCENT.fullmatch(text):
+        share = Fraction(text[:-1]) / 100
+        return f"{expected}, not a percentage: write {_plain(share)} for {text}"
+    return expected
+
+
+def _plain(value: Fraction) -> str:
+    """A fraction with a finite decimal expansion (a percentage / 100) written out."""
+    places = 0
+    while (value * 10**places).denominator != 1:
+        places += 1
+    return decimal_text(value, places)
+
+
 def D(value: Decimal | int | str) -> Decimal:
     """Return ``value`` as an exact, finite :class:`~decimal.Decimal`.
 
-    Accepts a ``Decimal``, an ``int`` or text such as ``"1234.56"`` (surrounding
-    white space is ignored, ``"1,234"`` is not a number). Refuses ``float``
-    (use text instead) and ``bool``, and refuses NaN and infinities.
+    Accepts a ``Decimal``, an ``int`` or text such as ``"1234.56"`` written as
+    :data:`NUMBER_TEXT` says (surrounding white space is ignored; ``"1,234"``,
+    ``"1e3"`` and ``".5"`` are not numbers). Refuses ``float`` (use text
+    instead) and ``bool``, and refuses NaN and infinities.
     """
     if isinstance(value, bool):
         raise NumberError(f"expected a decimal number, got the boolean {value!r}")
@@ -75,13 +148,12 @@ def D(value: Decimal | int | str) -> Decimal:
         result = Decimal(value)
     elif isinstance(value, str):
         text = value.strip()
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise NumberError(f"expected a decimal number such as 1234.56, got {value!r}") from None
+        if not _NUMBER_MATCH(text):
+            raise NumberError(f"expected {number_text_problem(text)}, got {shown(value)}")
+        result = Decimal(text)
     else:
         raise NumberError(
-            f"expected a Decimal, an int or text, got {type(value).__name__} {value!r}"
+            f"expected a Decimal, an int or text, got {type(value).__name__} {shown(value)}"
         )
     if not result.is_finite():
         raise NumberError(f"expected a finite decimal number, got {value!r}")
@@ -93,10 +165,10 @@ def D(value: Decimal | int | str) -> Decimal:
         or result.adjusted() >= MAX_DIGITS
     ):
         text = str(result)  # repr() of an int over 4300 digits raises ValueError
-        shown = repr(value) if len(text) <= 60 else f"{text[:20]}... ({len(text)} characters)"
+        written = repr(value) if len(text) <= 60 else f"{text[:20]}... ({len(text)} characters)"
         raise NumberError(
             f"expected a number below 10^{MAX_DIGITS} with at most {MAX_PLACES} decimals, "
-            f"got {shown}"
+            f"got {written}"
         )
     return result
 

@@ -24,7 +24,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from jointbonus.errors import JointBonusError
+from jointbonus.errors import JointBonusError, argument
 
 __all__ = ["YEAR", "Month", "MonthError", "active_days", "plan_months", "plan_years"]
 
@@ -97,6 +97,8 @@ class Month:
 
 def plan_months(start: Month, count: int = 12) -> tuple[Month, ...]:
     """The ``count`` consecutive months of a plan year beginning at ``start``."""
+    argument("start", start, Month, "a Month")
+    argument("count", count, int, "a whole number of months")
     if count < 1:
         raise MonthError(f"plan length: got {count} months, expected at least 1")
     return tuple(start.shift(i) for i in range(count))

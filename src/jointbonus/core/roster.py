@@ -44,7 +44,8 @@ from fractions import Fraction
 
 from jointbonus.core.number import D, scaled_int
 from jointbonus.core.periods import Month, active_days
-from jointbonus.errors import JointBonusError
+from jointbonus.core.text import ID_CHARACTERS, member_id, unsafe_character
+from jointbonus.errors import JointBonusError, argument, shown
 
 __all__ = [
     "FTE_DECIMALS",
@@ -162,12 +163,21 @@ class Member:
         salary: Decimal | int | str | None = None,
         target_bonus: Decimal | int | str | None = None,
     ) -> None:
+        argument("team", team, str, "a team name (text)")
+        argument("start", start, date, "a date (datetime.date), the row's first day")
+        argument("end", end, (date, type(None)), "a date (datetime.date) or None")
         try:
             fte_value, units = fte_units(fte)
         except RosterError as error:
             raise RosterError(f"member {id}: {error}") from None
         if not isinstance(id, str) or not id.strip():
-            raise RosterError(f"member id: got {id!r}, expected a non-empty text")
+            raise RosterError(f"member id: got {shown(id)}, expected a non-empty text")
+        id = member_id(id)
+        unsafe = unsafe_character(id)
+        if unsafe is not None:
+            raise RosterError(
+                f"member id: got {shown(id)}, expected {ID_CHARACTERS}; it holds {unsafe}"
+            )
         try:
             salary_value = None if salary is None else annual_amount(salary, "salary")
             bonus_value = (

@@ -44,6 +44,7 @@ from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 from pydantic.fields import FieldInfo
 
 from jointbonus.core.roster import Member, fte_units
+from jointbonus.core.text import ID_CHARACTERS, member_id, unsafe_character
 from jointbonus.errors import Problem
 from jointbonus.io.fields import RosterRow, decimal, month_check
 from jointbonus.io.reading import Collector, CsvChunk, expected_text, read_csv_columns
@@ -464,20 +465,22 @@ _ID = operator.attrgetter("id")
 def read_members(
     path: Path, shown: str, problems: Collector, form: InputFormat | None = None
 ) -> MemberRows:
-    """The roster's rows in file order, with their lines, each ending on or after its start.
+    """The roster's rows in file order, with their lines.
 
     The cells are checked by the roster's field types, which apply the core's
     rules (:func:`~jointbonus.core.roster.fte_problem`), so each row's member
     is made without checking them again. A row that ends before it starts is
-    a problem and left out. ``form``: how the file is written (:func:`read_columns`).
+    a problem, and is kept: the plan's checks of each member's rows (rows that
+    overlap, a team that changes mid-month) then list their problems with it,
+    every problem of the roster at once. A roster with a problem makes no plan.
+    ``form``: how the file is written (:func:`read_columns`).
     """
     checked = read_columns(path, shown, RosterRow, problems, form)
     values = checked.values
     lines = checked.lines
+    values["id"] = _member_ids(values["id"], lines, shown, problems)
     if _any_end_before_start(values["start"], values["end"]):
-        keep = _ordered(values, lines, shown, problems)
-        lines = array("I", compress(lines, keep))
-        values = {name: list(compress(column, keep)) for name, column in values.items()}
+        _ordered(values, lines, shown, problems)
     units = {fte: fte_units(fte)[1] for fte in set(values["fte"])}
     members = Member.from_columns(
         values["id"],
@@ -492,6 +495,21 @@ def read_members(
     return MemberRows(members, lines)
 
 
+def _member_ids(ids: list[str], lines: Sequence[int], shown: str, problems: Collector) -> list[str]:
+    """The ids in their one spelling (NFC); a problem for each id holding a character that
+    is not text (:mod:`jointbonus.core.text`). Asked of the whole column at once: a roster's
+    ids are nearly always printable ASCII."""
+    every = "".join(ids)  # one pass over one text, in C, for both questions
+    if not every.isascii():
+        ids = list(map(member_id, ids))
+    if not every.isprintable():
+        for text, line in zip(ids, lines, strict=True):
+            found = unsafe_character(text)
+            if found is not None:
+                problems.add(shown, line, "id", text, f"{ID_CHARACTERS}; it holds {found}")
+    return ids
+
+
 def _any_end_before_start(starts: list[date], ends: list[date | None]) -> bool:
     """Whether some row ends before it starts (few distinct ends: each looked up)."""
     latest = {end: date.max if end is None else end for end in set(ends)}
@@ -500,13 +518,8 @@ def _any_end_before_start(starts: list[date], ends: list[date | None]) -> bool:
 
 def _ordered(
     values: dict[str, list[Any]], lines: Sequence[int], shown: str, problems: Collector
-) -> list[bool]:
-    """Which rows to keep: a problem for each row ending before it starts."""
-    keep = []
+) -> None:
+    """A problem for each row ending before it starts."""
     for start, end, line in zip(values["start"], values["end"], lines, strict=True):
         if end is not None and end < start:
             problems.add(shown, line, "end", end.isoformat(), f"a date on or after start {start}")
-            keep.append(False)
-            continue
-        keep.append(True)
-    return keep

@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from jointbonus.core.money import MINOR_UNITS
-from jointbonus.core.number import D
+from jointbonus.core.number import NUMBER_TEXT, NUMBER_WORDS, D, number_text_problem
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import fte_problem
 from jointbonus.core.rules import (
@@ -49,6 +49,7 @@ from jointbonus.core.rules import (
 from jointbonus.errors import JointBonusError
 
 __all__ = [
+    "FRACTION_WORDS",
     "METRIC_NAME",
     "NUMBER_TEXT",
     "Amount",
@@ -81,18 +82,18 @@ __all__ = [
 ]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-#: How a number is written in a file: optional sign, ASCII digits, an optional
-#: decimal point and exponent. No thousands separators, underscores or
-#: non-ASCII digits, which Python's ``Decimal`` would otherwise accept.
-_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+#: What a fraction (an FTE) must be when its text is not a number.
+FRACTION_WORDS = "a fraction such as 0.8"
 
 
-def decimal(value: object) -> Decimal:
-    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value.strip()):
-        raise ValueError(
-            "a decimal number written with digits and an optional '.', such as 1234.56 "
-            "(no thousands separators or currency signs)"
-        )
+def decimal(value: object, expected: str = NUMBER_WORDS) -> Decimal:
+    """``value`` as an exact Decimal; text is read by the one number grammar
+    (:data:`~jointbonus.core.number.NUMBER_TEXT`), and refused in ``expected``'s words."""
+    if isinstance(value, str):
+        wrong = number_text_problem(value.strip(), expected)
+        if wrong is not None:
+            raise ValueError(wrong)
     try:
         return D(value)  # type: ignore[arg-type]
     except JointBonusError as error:
@@ -130,7 +131,7 @@ def _currency_code(value: object) -> object:
 
 
 def _fte(value: object) -> Decimal:
-    fte = decimal(value)
+    fte = decimal(value, FRACTION_WORDS)
     problem = fte_problem(fte)
     if problem is not None:
         raise ValueError(problem)
@@ -168,13 +169,14 @@ def _metric_name(value: object) -> str:
 # -- what ``jointbonus schema`` says of a number ---------------------------------------
 #
 # A number is a TOML (or JSON) number or text holding one. The schema is as strict as
-# the checks: a text's pattern admits only numbers inside the field's bounds, and both
-# forms stay below 10^18 with at most 18 decimals (text is written without an exponent).
+# the checks: a text's pattern is the number grammar (:data:`NUMBER_TEXT`: digits with an
+# optional point and digits) narrowed to the numbers inside the field's bounds, and both
+# forms stay below 10^18 with at most 18 decimals.
 
-_DIGITS = r"([0-9]{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})"
-_ZERO = r"(0{1,18}(\.0{0,18})?|\.0{1,18})"
-_UNDER_ONE = r"(0{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})"
-_ONE = r"(0{0,17}1(\.0{0,18})?)"
+_DIGITS = r"([0-9]{1,18}(\.[0-9]{1,18})?)"
+_ZERO = r"(0{1,18}(\.0{1,18})?)"
+_UNDER_ONE = r"(0{1,18}(\.[0-9]{1,18})?)"
+_ONE = r"(0{0,17}1(\.0{1,18})?)"
 _NONZERO = r"(?=[0-9.]*[1-9])"
 
 
@@ -183,7 +185,7 @@ def _text(body: str) -> str:
 
 
 #: Text patterns by the range a number must be in.
-NUMBER_TEXT = {
+_RANGE_TEXT = {
     "any": _text(rf"[+-]?{_DIGITS}"),
     ">=0": _text(rf"(\+?{_DIGITS}|-{_ZERO})"),
     ">0": _text(rf"\+?{_NONZERO}{_DIGITS}"),
@@ -204,12 +206,12 @@ _NUMBER_BOUNDS: dict[str, dict[str, int]] = {
 
 
 def number_schema(description: str, kind: str) -> WithJsonSchema:
-    """The JSON Schema of a number in the range ``kind`` (a key of :data:`NUMBER_TEXT`)."""
+    """The JSON Schema of a number in the range ``kind`` (a key of ``_RANGE_TEXT``)."""
     return WithJsonSchema(
         {
             "anyOf": [
                 {"type": "number", **_NUMBER_BOUNDS[kind]},
-                {"type": "string", "pattern": NUMBER_TEXT[kind]},
+                {"type": "string", "pattern": _RANGE_TEXT[kind]},
             ],
             "description": description,
         }

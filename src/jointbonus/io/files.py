@@ -111,9 +111,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypeVar, cast
 
-from jointbonus.errors import JointBonusError
+from jointbonus.errors import ArgumentError, JointBonusError, argument
 
 if sys.platform != "win32":
     import fcntl
@@ -123,6 +123,7 @@ __all__ = [
     "FolderBusyError",
     "OutputFolderError",
     "folder_entries",
+    "path_argument",
     "publish_folder",
     "reading_lock",
     "sha256_of",
@@ -154,6 +155,22 @@ _T = TypeVar("_T")
 #: The staging folders open in this context, outermost first. A file written under one
 #: is flushed to disk by the outermost one's owner, once, before it becomes visible.
 _STAGING: ContextVar[tuple[Path, ...]] = ContextVar("jointbonus_staging", default=())
+
+
+def path_argument(name: str, value: object, *, nul: bool = False) -> Path:
+    """``value`` as a :class:`~pathlib.Path` if it is text or a path, else
+    :class:`~jointbonus.errors.ArgumentError` naming argument ``name``.
+
+    A NUL character, which no file name may hold, is refused here too, unless
+    ``nul``: the caller reports it in its own words (a plan file's problem).
+    """
+    path = argument(name, value, (str, os.PathLike), "a path (text or a pathlib.Path)")
+    text = os.fspath(cast("str | os.PathLike[str]", path))
+    if not isinstance(text, str) or ("\x00" in text and not nul):
+        raise ArgumentError(
+            f"{name}: got {type(value).__name__} {value!r}, expected a path: text without NUL"
+        )
+    return Path(text)
 
 
 def _staged(path: Path) -> bool:

@@ -32,6 +32,8 @@ from itertools import repeat
 from json.encoder import encode_basestring
 from typing import Any
 
+from jointbonus.errors import argument, refuse
+
 __all__ = [
     "COMPACT_SEPARATORS",
     "INDENT",
@@ -55,7 +57,11 @@ def render_json(document: dict[str, Any]) -> str:
     Keys keep the order they were set in and non-ASCII text is written as
     it is, so the same document gives the same text, byte for byte.
     """
-    return json.dumps(document, indent=INDENT, ensure_ascii=False) + "\n"
+    argument("document", document, dict, "a dict (a JSON document)")
+    try:
+        return json.dumps(document, indent=INDENT, ensure_ascii=False) + "\n"
+    except (TypeError, ValueError, RecursionError) as error:  # a value JSON has no form for
+        refuse("document", document, f"a document of JSON values ({error})")
 
 
 def nested_text(value: Any, level: int) -> str:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from jointbonus.core.number import D, NumberError
+from jointbonus.core.number import D, NumberError, number_text_problem
 from jointbonus.errors import PlanError
 from jointbonus.io.reading import Collector, in_order, read_csv_cells
 from jointbonus.io.sheets import cell_text, read_sheet
@@ -374,7 +374,9 @@ def _read_rows(
             try:
                 amount = D(amount_text)
             except NumberError:
-                add(line, "won_amount", amount_text, "an amount such as 1234.50")
+                expected = "an amount such as 1234.50"
+                wrong = number_text_problem(amount_text, expected)
+                add(line, "won_amount", amount_text, wrong or expected)
             else:
                 if amount < 0:
                     add(line, "won_amount", amount_text, "an amount of at least 0")

@@ -55,14 +55,14 @@ from math import lcm
 
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
-from jointbonus.errors import CalibrationError
+from jointbonus.errors import CalibrationError, argument
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, team_targets
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
-from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split
+from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split, plan_argument
 from jointbonus.sharedtarget.weighting import (
     TeamWeight,
     expected_split,
@@ -77,6 +77,7 @@ __all__ = [
     "calibrate",
     "calibrate_framed",
     "calibrated_months",
+    "calibration_argument",
     "check_calibration",
     "norm_outcome",
     "plan_fingerprint",
@@ -292,6 +293,7 @@ def scenario_factors(plan: Plan, frame: MonthFrame) -> Counter[Fraction]:
 
 def calibrate(plan: Plan) -> Calibration:
     """Solve the plan's weights and neutral scale (or check a fixed scale); show the evidence."""
+    plan = plan_argument(plan)
     return calibrate_framed(plan, frame_plan(plan))
 
 
@@ -783,3 +785,9 @@ def _why_unpayable(plan: Plan, frames: Sequence[MonthFrame]) -> str:
         f"{threshold}. Lower the curve's threshold, lower the targets (a smaller uplift), "
         "or start the curve lower"
     )
+
+
+def calibration_argument(value: object, name: str = "calibration") -> Calibration:
+    """``value`` if it is a :class:`Calibration`, else
+    :class:`~jointbonus.errors.ArgumentError` naming argument ``name``."""
+    return argument(name, value, Calibration, "a Calibration (from calibrate)")

@@ -26,6 +26,7 @@ from jointbonus.sharedtarget.calibration import (
     Calibration,
     calibrate_framed,
     calibrated_months,
+    calibration_argument,
     check_calibration,
 )
 from jointbonus.sharedtarget.lines import MonthView, month_lines
@@ -42,7 +43,7 @@ from jointbonus.sharedtarget.pay.outcome import (
 )
 from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
-from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.results import (
     GoalResult,
     MonthResult,
@@ -59,6 +60,7 @@ __all__ = ["pay", "pay_framed", "run"]
 
 def run(plan: Plan) -> Result:
     """Calibrate ``plan`` (unless its scale is fixed) and pay its year."""
+    plan = plan_argument(plan)
     if plan.versions:  # a plan that changes from a month on: versioned.py
         return pay_versions(plan, pay_framed)
     framed = frame_plan(plan)
@@ -76,6 +78,8 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
     another plan is refused (:class:`~jointbonus.CalibrationError`): only its
     actuals may differ from the plan calibrated.
     """
+    plan = plan_argument(plan)
+    calibration = calibration_argument(calibration)
     check_calibration(plan, calibration)
     if plan.versions:
         return pay_versions(plan, pay_framed, calibration)

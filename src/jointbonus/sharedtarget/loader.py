@@ -44,6 +44,7 @@ from jointbonus.core.periods import Month, plan_months
 from jointbonus.errors import JointBonusError, PlanError, Problem
 from jointbonus.io.columns import MemberRows, read_members, read_rows
 from jointbonus.io.fields import RosterRow
+from jointbonus.io.files import path_argument
 from jointbonus.io.reading import (
     DOCUMENT_NAME,
     Collector,
@@ -108,6 +109,7 @@ def load_plan(path: str | Path) -> Plan:
     :mod:`jointbonus.io.sources`) is read into exactly what the plain file
     would give; a problem of its cells names the file's own column.
     """
+    path = path_argument("path", path, nul=True)
     plan_path = Path(path)
     problems = Collector([])
     settings, text, data = read_settings(plan_path, PlanFile, problems)

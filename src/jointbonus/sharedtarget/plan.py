@@ -22,6 +22,7 @@ from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
 from jointbonus.core.plan_periods import Period, PeriodLength, cut_periods
 from jointbonus.core.roster import Member
+from jointbonus.errors import argument
 from jointbonus.sharedtarget.goals import Functional, Goal
 
 if TYPE_CHECKING:  # the plan only carries the figures: nothing here runs the leads code
@@ -39,6 +40,7 @@ __all__ = [
     "PlanVersion",
     "Provenance",
     "Split",
+    "plan_argument",
 ]
 
 
@@ -250,3 +252,9 @@ class Plan:
     def weighted(self) -> bool:
         """Whether any team has functional goals (else every bonus is wholly shared)."""
         return bool(self.goals)
+
+
+def plan_argument(value: object, name: str = "plan") -> Plan:
+    """``value`` if it is a shared-target :class:`Plan`, else
+    :class:`~jointbonus.errors.ArgumentError` naming argument ``name``."""
+    return argument(name, value, Plan, "a Plan (from load_plan or build_plan)")

@@ -44,6 +44,7 @@ from typing import TypeVar
 from jointbonus.core.money import GroupShare
 from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.core.roster import Member
+from jointbonus.errors import argument
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import Overpayments, Plan, PlanMonth
@@ -72,6 +73,7 @@ __all__ = [
     "SettlementStatus",
     "SplitGroup",
     "realised_weights",
+    "result_argument",
 ]
 
 
@@ -850,4 +852,11 @@ def realised_weights(result: Result) -> tuple[RealisedWeight, ...]:
     Measured before caps, like the nominal and expected weights, so the three
     compare like with like; what the caps cut is reported on its own.
     """
+    result = result_argument(result)
     return result.realised
+
+
+def result_argument(value: object, name: str = "result") -> Result:
+    """``value`` if it is a shared-target :class:`Result`, else
+    :class:`~jointbonus.errors.ArgumentError` naming argument ``name``."""
+    return argument(name, value, Result, "a Result (from run or pay)")

@@ -70,7 +70,7 @@ import math
 import random
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -79,7 +79,7 @@ from operator import add, mul, sub
 
 from jointbonus.core.number import to_fraction
 from jointbonus.core.periods import Month
-from jointbonus.errors import JointBonusError
+from jointbonus.errors import JointBonusError, argument, items, shown
 from jointbonus.sharedtarget.calibration import (
     Calibration,
     calibrate_framed,
@@ -91,7 +91,7 @@ from jointbonus.sharedtarget.pay.cost import MonthCoster
 from jointbonus.sharedtarget.pay.groups import Framed
 from jointbonus.sharedtarget.pay.outcome import actual_attainments, outcome_at
 from jointbonus.sharedtarget.pay.periods import frame_plan
-from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.versions import (
     VersionCalibration,
     calibrate_versions,
@@ -490,14 +490,14 @@ def _settings(
         chosen = RiskMethod(str(method))
     except ValueError:
         choices = ", ".join(repr(m.value) for m in RiskMethod)
-        problems.append(f"method: got {method!r}, expected one of {choices}")
+        problems.append(f"method: got {shown(method)}, expected one of {choices}")
     if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= MAX_YEARS:
         problems.append(
-            f"years: got {years!r}, expected a whole number of simulated years "
+            f"years: got {shown(years)}, expected a whole number of simulated years "
             f"from 1 to {MAX_YEARS:,}"
         )
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        problems.append(f"seed: got {seed!r}, expected a whole number >= 0")
+        problems.append(f"seed: got {shown(seed)}, expected a whole number >= 0")
     shares = []
     for value in _values(exceed):
         try:
@@ -506,7 +506,7 @@ def _settings(
             share = None
         if share is None or share <= -1:
             problems.append(
-                f"exceed: got {value!r}, expected a share of the budget above -1, "
+                f"exceed: got {shown(value)}, expected a share of the budget above -1, "
                 f"such as '0.1' (10% over budget){_not_float(value)}"
             )
         else:
@@ -519,7 +519,7 @@ def _settings(
             percent = None
         if percent is None or not 0 < percent < 100:
             problems.append(
-                f"percentiles: got {value!r}, expected a percent between 0 and 100"
+                f"percentiles: got {shown(value)}, expected a percent between 0 and 100"
                 f"{_not_float(value)}"
             )
         else:
@@ -538,11 +538,14 @@ def _not_float(value: object) -> str:
     return ""
 
 
-def _values(values: Setting | Iterable[Setting]) -> Iterable[Setting]:
-    """A list of settings; one value given alone is a list of one."""
-    if isinstance(values, Decimal | Fraction | int | str | float):
-        return (values,)  # a float given alone is refused below, as in a list
-    return values
+def _values(values: object) -> Iterable[Setting]:
+    """A list of settings; one value given alone (or anything but a collection) is a list of
+    one, checked as a setting and refused if it is none."""
+    if isinstance(values, Decimal | Fraction | int | str | float | bytes | Mapping) or not (
+        isinstance(values, Iterable)
+    ):
+        return (values,)  # type: ignore[return-value]  # a float alone is refused below, as in a list
+    return values  # each value refused below if not a setting
 
 
 def cost_risk(
@@ -567,6 +570,17 @@ def cost_risk(
     ``exceed`` lists shares over budget (0.1 is 10% over) and ``percentiles``
     the percentiles to report. Raises :class:`RiskError` for bad settings.
     """
+    plan = plan_argument(plan)
+    calibration = argument(
+        "calibration",
+        calibration,
+        (Calibration, type(None)),
+        "a Calibration (from calibrate) or None",
+    )
+    if versions is not None:
+        versions = tuple(
+            items("versions", versions, VersionCalibration, "VersionCalibration values")
+        )
     chosen, shares, percents = _settings(method, years, seed, exceed, percentiles)
     _refuse_yearly_caps(plan)
     if calibration is None:

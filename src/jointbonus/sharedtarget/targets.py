@@ -69,7 +69,7 @@ from jointbonus.core.history import NormMethod
 from jointbonus.core.number import decimal_text, percent_text, to_fraction
 from jointbonus.core.periods import Month
 from jointbonus.errors import JointBonusError
-from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.plan import Plan, plan_argument
 
 __all__ = [
     "MAX_PLACES",
@@ -182,6 +182,7 @@ def assess_targets(plan: Plan) -> TargetSet:
     of historical months that reached their own target. A plan whose shared
     target runs over a quarter or a plan year raises :class:`TargetError`.
     """
+    plan = plan_argument(plan)
     _monthly(plan)
     sample = sorted(plan.norm.sample)
     months = tuple(
@@ -233,6 +234,7 @@ def propose_targets(plan: Plan, uplift: Decimal | Fraction | int | str) -> Targe
     :class:`TargetError` under the ``targets`` norm, for an uplift at or below
     -1, or when a target would round to nothing.
     """
+    plan = plan_argument(plan)
     _monthly(plan)
     value = _uplift(uplift)
     levels = _levels(plan)
@@ -272,6 +274,7 @@ def uplift_for_hit_rate(
     step up it is below. Raises :class:`TargetError` for a rate no uplift
     reaches, under the ``targets`` norm, or for bad arguments.
     """
+    plan = plan_argument(plan)
     _monthly(plan)
     try:
         wanted = to_fraction(hit_rate)

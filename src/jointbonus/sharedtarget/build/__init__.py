@@ -45,14 +45,14 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from jointbonus.core.curves import Curve
+from jointbonus.core.curves import Curve, LinearCurve, StepCurve
 from jointbonus.core.history import HistoryMonth, NormMethod
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
 from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.core.roster import Member
 from jointbonus.core.rules import AMOUNT, HOLDBACK, UPLIFT
-from jointbonus.errors import JointBonusError, PlanError, problem
+from jointbonus.errors import JointBonusError, PlanError, argument, items, problem
 from jointbonus.sharedtarget.build.checks import Checks
 from jointbonus.sharedtarget.build.functional import functional
 from jointbonus.sharedtarget.build.money import budget as neutral_budget
@@ -143,6 +143,21 @@ def build_plan(
     amounts at target: one share per period (12 for a monthly shared
     target), adding to exactly 1 (``None``: equal weights).
     """
+    # The arguments' types first (each collection read once: a generator is a list from here).
+    members = items("members", members, Member, "Member values (an iterable of them)")
+    history = items("history", history, HistoryMonth, "HistoryMonth values (an iterable of them)")
+    teams = items("teams", teams, (str, TeamSpec), "team names or TeamSpec values")
+    metrics = items("metrics", metrics, MetricSpec, "MetricSpec values (an iterable of them)")
+    versions = items("versions", versions, VersionSpec, "VersionSpec values (an iterable of them)")
+    argument("start", start, (str, Month), "the plan's first month: text YYYY-MM or a Month")
+    argument(
+        "curve", curve, (StepCurve, LinearCurve), "a Curve, such as StepCurve() or LinearCurve(...)"
+    )
+    argument("targets", targets, (Mapping, type(None)), "a mapping of months to targets")
+    argument("actuals", actuals, (Mapping, type(None)), "a mapping of months to actuals")
+    argument("pay_leavers_for_exit_month", pay_leavers_for_exit_month, bool, "True or False")
+    if period_weights is not None:
+        period_weights = items("period_weights", period_weights, object, "one share per period")
     if versions:  # a plan that changes from a month on: build/versions.py
         arguments = {k: v for k, v in locals().items() if k != "versions"}
         base = build_plan(**{**arguments, "metrics": used_metrics(teams, metrics)})

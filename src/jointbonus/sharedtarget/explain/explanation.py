@@ -9,7 +9,7 @@ from dataclasses import replace
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.core.roster import Member
-from jointbonus.errors import JointBonusError
+from jointbonus.errors import JointBonusError, argument
 from jointbonus.sharedtarget.explain.leads import lead_actual_figures, leads_step
 from jointbonus.sharedtarget.explain.model import (
     ExplainError,
@@ -43,7 +43,7 @@ from jointbonus.sharedtarget.explain.steps import (
 )
 from jointbonus.sharedtarget.explain.text import Money, ratio_text
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
-from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
+from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, result_argument
 
 __all__ = ["explain"]
 
@@ -336,6 +336,12 @@ def explain(
     Raises :class:`ExplainError` for a member or month the plan does not have,
     with some valid choices.
     """
+    sources = argument(
+        "sources", sources, (Sources, type(None)), "Sources (from find_sources) or None"
+    )
+    result = result_argument(result)
+    member_id = argument("member_id", member_id, str, "a member id (text)")
+    leads = argument("leads", leads, bool, "True or False")
     version = None
     if result.plan.versions:  # the month is explained by the version in force for it
         result, version = _version_view(result, _month(result, month).month)

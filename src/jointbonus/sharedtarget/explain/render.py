@@ -6,6 +6,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from jointbonus.errors import ArgumentError, argument, shown
 from jointbonus.io.render import render_json
 from jointbonus.sharedtarget.explain.model import Explanation, Figure
 from jointbonus.sharedtarget.report.markdown import markdown_table, markdown_text
@@ -58,10 +59,14 @@ def _how(figure: Figure) -> str:
 
 def render_explanation(explanation: Explanation, format: str = "table") -> str:
     """The explanation as ``table`` (plain text), ``markdown`` or ``json`` text."""
+    explanation = argument("explanation", explanation, Explanation, "an Explanation (from explain)")
+    if not isinstance(format, str) or format not in {"table", "markdown", "json"}:
+        raise ArgumentError(
+            f"format: got {type(format).__name__} {shown(format)}, expected one of "
+            "'table', 'markdown' or 'json'"
+        )
     if format == "json":
         return render_json(explanation_document(explanation))
-    if format not in {"table", "markdown"}:
-        raise ValueError(f"format: got {format!r}, expected 'table', 'markdown' or 'json'")
     headline = _headline(explanation)
     plan_line = f"Plan: {explanation.plan_name}; amounts in {explanation.currency}"
     if format == "markdown":

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import percent_text, round_half_up
+from jointbonus.errors import argument
 from jointbonus.io.extras import require_extra
-from jointbonus.io.files import staged_folder, write_bytes
+from jointbonus.io.files import path_argument, staged_folder, write_bytes
 from jointbonus.sharedtarget.compare import Comparison
 from jointbonus.sharedtarget.plots.data import (
     AttainmentPicture,
@@ -33,7 +34,7 @@ from jointbonus.sharedtarget.plots.data import (
     cost_picture,
     curve_picture,
 )
-from jointbonus.sharedtarget.results import Result
+from jointbonus.sharedtarget.results import Result, result_argument
 from jointbonus.sharedtarget.risk import CostRisk, RiskMethod, cost_risk
 
 if TYPE_CHECKING:  # pragma: no cover - matplotlib's types; at run time it is imported to draw
@@ -296,6 +297,9 @@ def write_pictures(
     paths written. Raises :class:`MissingExtraError` before computing anything
     when matplotlib is not installed.
     """
+    result = result_argument(result)
+    folder = path_argument("folder", folder)
+    risk = argument("risk", risk, (CostRisk, type(None)), "a CostRisk (from cost_risk) or None")
     matplotlib_version()
     if risk is None:  # each month by the version in force for it, as the result paid it
         risk = cost_risk(result.plan, result.calibration, versions=result.versions or None)

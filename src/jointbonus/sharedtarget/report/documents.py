@@ -25,9 +25,10 @@ from typing import Any
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text
-from jointbonus.sharedtarget.calibration import Calibration
+from jointbonus.errors import argument
+from jointbonus.sharedtarget.calibration import Calibration, calibration_argument
 from jointbonus.sharedtarget.goals import Goal
-from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan
+from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, plan_argument
 from jointbonus.sharedtarget.report.corrections import ledger_sections
 from jointbonus.sharedtarget.results import (
     Line,
@@ -36,6 +37,7 @@ from jointbonus.sharedtarget.results import (
     Result,
     Settlement,
     realised_weights,
+    result_argument,
 )
 from jointbonus.sharedtarget.versions import VersionCalibration
 
@@ -242,6 +244,8 @@ def _functional_settings(plan: Plan) -> dict[str, Any]:
 
 def calibration_document(plan: Plan, calibration: Calibration) -> dict[str, Any]:
     """The calibration: the scale, how it was found, and the neutrality evidence."""
+    plan = plan_argument(plan)
+    calibration = calibration_argument(calibration)
     currency = plan.currency
     scale_places = currency.minor_unit + 6 if plan.funding is FundingStyle.POOL else 12
     return {
@@ -639,6 +643,8 @@ def result_document(result: Result, *, lines: bool = True) -> dict[str, Any]:
     plan with a holdback ``settlements``, and in a plan with a payment ledger
     its sections (:func:`~jointbonus.sharedtarget.report.corrections.ledger_sections`).
     """
+    result = result_argument(result)
+    lines = argument("lines", lines, bool, "True or False")
     document = head_document(result)
     holdback = bool(result.plan.holdback)
     if lines:

@@ -57,9 +57,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from jointbonus.core.money import Currency
+from jointbonus.errors import argument, refuse
 from jointbonus.io.cells import csv_line
 from jointbonus.io.extras import require_extra
-from jointbonus.io.files import write_bytes, write_text
+from jointbonus.io.files import path_argument, write_bytes, write_text
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.corrections import (
     CLAWBACK,
@@ -89,6 +90,7 @@ from jointbonus.sharedtarget.results import (
     MonthStatus,
     Recovery,
     Result,
+    result_argument,
 )
 
 __all__ = [
@@ -408,11 +410,16 @@ def payroll_csv(result: Result, *, escape_formulas: bool = True) -> str:
     ``escape_formulas=False`` writes text cells exactly as they are, for a
     program that reads the file and never a spreadsheet.
     """
+    result = result_argument(result)
+    escape_formulas = argument("escape_formulas", escape_formulas, bool, "True or False")
     return "".join(_payroll_chunks(result, escape_formulas))
 
 
 def write_payroll_csv(result: Result, path: str | Path, *, escape_formulas: bool = True) -> Path:
     """Write ``payroll.csv`` to ``path`` atomically (complete or not at all); returns the path."""
+    result = result_argument(result)
+    path = path_argument("path", path)
+    escape_formulas = argument("escape_formulas", escape_formulas, bool, "True or False")
 
     def write(handle: TextIO) -> None:
         for chunk in _payroll_chunks(result, escape_formulas):
@@ -463,7 +470,7 @@ def table_of(
             columns = ledger_columns(columns)
             return columns, payroll_numbers(columns), lambda: _ledger_payroll_documents(result)
         return columns, payroll_numbers(columns), lambda: _payroll_documents(result)
-    raise ValueError(f"table: got {table!r}, expected 'lines', 'months' or 'payroll'")
+    refuse("table", table, "'lines', 'months' or 'payroll'")
 
 
 def _ledger_lines_table(
@@ -530,6 +537,8 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
     Needs openpyxl (``pip install 'jointbonus[xlsx]'``); raises
     :class:`MissingExtraError` without it.
     """
+    result = result_argument(result)
+    path = path_argument("path", path)
     openpyxl = require_extra("openpyxl", "xlsx", "writing an .xlsx workbook")
     cells = importlib.import_module("openpyxl.cell")
     illegal = importlib.import_module("openpyxl.cell.cell").ILLEGAL_CHARACTERS_RE

@@ -26,7 +26,7 @@ from jointbonus.sharedtarget.report.html_charts import Bar, bar_chart, stacked_c
 from jointbonus.sharedtarget.report.html_leads import lead_sections, month_label
 from jointbonus.sharedtarget.report.html_parts import Markup, esc, section, table, tag
 from jointbonus.sharedtarget.report.pages import plan_teams, result_word, scale_label
-from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
+from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, result_argument
 
 __all__ = ["STYLE", "render_transparency_page"]
 
@@ -405,6 +405,7 @@ def _calibration_section(result: Result) -> Markup:
 
 def render_transparency_page(result: Result) -> str:
     """The HTML page both teams see (module docstring): a complete document, as text."""
+    result = result_argument(result)
     plan = result.plan
     first, last = result.months[0].month, result.months[-1].month
     body = [

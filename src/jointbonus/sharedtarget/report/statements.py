@@ -49,7 +49,7 @@ from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member
-from jointbonus.errors import JointBonusError
+from jointbonus.errors import JointBonusError, argument
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.report.corrections import outstanding_text, overpayment_rule
 from jointbonus.sharedtarget.report.documents import number_text
@@ -78,6 +78,7 @@ from jointbonus.sharedtarget.results import (
     Recovery,
     Result,
     realised_weights,
+    result_argument,
 )
 
 __all__ = [
@@ -694,6 +695,8 @@ def render_statement(result: Result, member_id: str) -> str:
 
     Raises :class:`UnknownMemberError` when the plan has no such member.
     """
+    result = result_argument(result)
+    member_id = argument("member_id", member_id, str, "a member id (text)")
     for position, member in enumerate(result.plan.members):
         if member.id == member_id:
             return _statement(result, member, result.member_lines(position))
@@ -706,6 +709,7 @@ def render_statement(result: Result, member_id: str) -> str:
 
 def render_statements(result: Result) -> Iterator[tuple[str, str]]:
     """``(member id, Markdown statement)`` for every member, in member id order."""
+    result = result_argument(result)
     known: dict[_LineKey, tuple[str, ...]] = {}
     ledgered = _by_member(result)
     for member, lines in _lines_by_member(result):

@@ -55,7 +55,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, overload
 
-from jointbonus.io.files import write_text
+from jointbonus.errors import ArgumentError, argument, shown
+from jointbonus.io.files import path_argument, write_text
 from jointbonus.io.render import compact_text, nested_text, string_text, string_texts
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.corrections import ledger_sections
@@ -64,7 +65,7 @@ from jointbonus.sharedtarget.report.documents import (
     head_document,
     settlement_document,
 )
-from jointbonus.sharedtarget.results import Result
+from jointbonus.sharedtarget.results import Result, result_argument
 
 __all__ = ["BLOCK", "TextSink", "iter_json", "iter_jsonl", "write_json", "write_jsonl"]
 
@@ -91,6 +92,8 @@ def iter_json(result: Result, *, lines: bool = True, block: int = BLOCK) -> Iter
     are made as the pieces are asked for, so the whole document is never in
     memory.
     """
+    result = result_argument(result)
+    lines = argument("lines", lines, bool, "True or False")
     return _json_pieces(result, lines, _checked(block))
 
 
@@ -124,6 +127,7 @@ def iter_jsonl(result: Result, *, block: int = BLOCK) -> Iterator[str]:
     result without lines gives no text. Pieces hold whole lines of text, at
     most ``block`` of them.
     """
+    result = result_argument(result)
     return _jsonl_pieces(result, _checked(block))
 
 
@@ -170,13 +174,19 @@ def write_jsonl(result: Result, target: str | os.PathLike[str] | TextSink) -> Pa
 
 def _checked(block: int) -> int:
     if isinstance(block, bool) or not isinstance(block, int) or block < 1:
-        raise ValueError(f"block: got {block!r}, expected a whole number of lines above 0")
+        raise ArgumentError(f"block: got {block!r}, expected a whole number of lines above 0")
     return block
 
 
 def _write(pieces: Iterable[str], target: str | os.PathLike[str] | TextSink) -> Path | None:
     if isinstance(target, str | os.PathLike):
-        return write_text(Path(target), lambda handle: _write_pieces(pieces, handle))
+        path = path_argument("target", target)
+        return write_text(path, lambda handle: _write_pieces(pieces, handle))
+    if not callable(getattr(target, "write", None)):
+        raise ArgumentError(
+            f"target: got {type(target).__name__} {shown(target)}, expected a path "
+            "or a text stream (with a write method)"
+        )
     _write_pieces(pieces, target)
     return None
 

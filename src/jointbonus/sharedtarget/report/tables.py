@@ -22,8 +22,9 @@ from tabulate import tabulate
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text, round_half_up
-from jointbonus.sharedtarget.calibration import Calibration
-from jointbonus.sharedtarget.plan import FundingStyle, Plan
+from jointbonus.errors import items
+from jointbonus.sharedtarget.calibration import Calibration, calibration_argument
+from jointbonus.sharedtarget.plan import FundingStyle, Plan, plan_argument
 from jointbonus.sharedtarget.report.documents import (
     caps_costing,
     minor_text,
@@ -38,7 +39,14 @@ from jointbonus.sharedtarget.report.pages import (
     scale_label,
 )
 from jointbonus.sharedtarget.report.versions import versions_lines
-from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, realised_weights
+from jointbonus.sharedtarget.results import (
+    Line,
+    MonthResult,
+    MonthStatus,
+    Result,
+    realised_weights,
+    result_argument,
+)
 from jointbonus.sharedtarget.versions import VersionCalibration
 
 __all__ = ["render_calibration_table", "render_table"]
@@ -68,6 +76,9 @@ def render_calibration_table(
     plan with later versions (:func:`~jointbonus.sharedtarget.versions.calibrate_versions`):
     each is shown after the first's, as ``jointbonus run`` shows them.
     """
+    plan = plan_argument(plan)
+    calibration = calibration_argument(calibration)
+    versions = tuple(items("versions", versions, VersionCalibration, "VersionCalibration values"))
     table = _calibration_table(plan, calibration, None)
     if not versions:
         return table
@@ -376,6 +387,7 @@ def _shared_gate_lines(result: Result) -> list[str]:
 
 def render_table(result: Result) -> str:
     """The whole result for people: summary, months and every member's statement."""
+    result = result_argument(result)
     plan = result.plan
     currency = plan.currency
     c = currency.code

@@ -52,7 +52,13 @@ from jointbonus.sharedtarget.report.pages import (
     scale_text,
 )
 from jointbonus.sharedtarget.report.versions import versions_lines
-from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, realised_weights
+from jointbonus.sharedtarget.results import (
+    MonthResult,
+    MonthStatus,
+    Result,
+    realised_weights,
+    result_argument,
+)
 
 __all__ = ["NAMED_LEFTOVERS", "render_transparency_report", "team_totals"]
 
@@ -230,6 +236,7 @@ def team_totals(result: Result) -> dict[str, tuple[int, int]]:
 
 def render_transparency_report(result: Result) -> str:
     """The Markdown report both teams see: every month, every pool and how it was split."""
+    result = result_argument(result)
     plan = result.plan
     currency = plan.currency
     code = currency.code

@@ -44,8 +44,9 @@ from pathlib import Path
 from typing import Any
 
 from jointbonus.core.money import Currency
+from jointbonus.errors import argument
 from jointbonus.io.cells import csv_line, csv_text, escape_formula, escape_formulas
-from jointbonus.io.files import staged_folder, write_text
+from jointbonus.io.files import path_argument, staged_folder, write_text
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.corrections import (
     LINE,
@@ -62,7 +63,7 @@ from jointbonus.sharedtarget.report.documents import (
 )
 from jointbonus.sharedtarget.report.statements import statement_files
 from jointbonus.sharedtarget.report.streams import write_json
-from jointbonus.sharedtarget.results import Result
+from jointbonus.sharedtarget.results import Result, result_argument
 
 __all__ = ["lines_csv", "months_csv", "write_results"]
 
@@ -171,6 +172,9 @@ def write_results(result: Result, folder: str | Path, *, statements: bool = Fals
     :func:`~jointbonus.sharedtarget.report.statements.statement_file_names`) are staged and
     moved with them. Returns the paths written.
     """
+    result = result_argument(result)
+    folder = path_argument("folder", folder)
+    statements = argument("statements", statements, bool, "True or False")
     out = Path(folder)
     currency = result.plan.currency
     writers: dict[str, Any] = {
