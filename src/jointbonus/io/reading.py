@@ -798,6 +798,8 @@ def read_csv_columns(
     problems: Collector,
     *,
     take: Callable[[list[str], Iterator[CsvChunk]], Taken],
+    other_columns: bool = False,
+    settable: bool = True,
 ) -> Taken | None:
     """``take(header, chunks)`` of a CSV file's data rows, or ``None`` if there are none to take.
 
@@ -812,22 +814,35 @@ def read_csv_columns(
     is split on commas and line ends directly, in bulk. Any other file is read
     by the :mod:`csv` module: should a chunk turn out not plain, ``take``
     starts again on the file read that way, so ``take`` must record nothing
-    (such as a problem) until it has taken every chunk.
+    (such as a problem) until it has taken every chunk. ``other_columns``:
+    as :func:`read_csv_cells`'. ``settable``: the plan can say how the file is
+    written, so a problem of its encoding or delimiter names the setting
+    (:func:`header_fits`); a lead export's problems do not.
     """
-    text = _csv_text(path, shown, columns, problems, settable=True)
+    text = _csv_text(path, shown, columns, problems, settable=settable)
     if text is None:
         return None
     plain = _plain(text)
     if plain is not None:
         text, header_end = plain
         header = [name.strip() for name in text[:header_end].split(",")]
-        if not header_fits(header, shown, columns, required, problems, settable=True):
+        if not header_fits(
+            header,
+            shown,
+            columns,
+            required,
+            problems,
+            other_columns=other_columns,
+            settable=settable,
+        ):
             return None
         try:
             return take(header, _plain_chunks(text, header_end + 1, len(header)))
         except _NotPlain:
             pass  # the csv module reads it again, header and all, without a new problem
-    header, rows = _csv_rows(text, shown, columns, required, problems, settable=True)
+    header, rows = _csv_rows(
+        text, shown, columns, required, problems, other_columns=other_columns, settable=settable
+    )
     del text
     if not header:  # refused: the problems are said
         return None

@@ -41,7 +41,8 @@ from datetime import date, datetime, time, timedelta
 from dateutil.rrule import DAILY, rrule, rruleset
 
 from jointbonus.errors import PlanError, problem
-from jointbonus.leads.zone import LATEST_YEAR, UTC, Zone
+from jointbonus.leads.zone import LATEST_YEAR, Zone, instant_us
+from jointbonus.leads.zone import us_instant as _instant
 
 __all__ = [
     "HOUR_US",
@@ -52,7 +53,6 @@ __all__ = [
     "instant_us",
 ]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 #: Microseconds in an hour.
 HOUR_US = 3_600_000_000
@@ -61,15 +61,6 @@ HOUR_US = 3_600_000_000
 _END = date(LATEST_YEAR + 1, 12, 31)
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def instant_us(instant: datetime) -> int:
-    """``instant`` (aware) as whole microseconds since 1970-01-01 UTC: exact, never a float."""
-    return (instant - _EPOCH) // _US
-
-
-def _instant(us: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=us)
 
 
 @dataclass(frozen=True)
@@ -139,11 +130,14 @@ class Clock:
                 [problem("handling_hours", hours, "a whole number of hours, at least 1")]
             )
         self.hours = hours
-        self._limit = hours * HOUR_US
+        self._limit = self.limit_us = hours * HOUR_US
+
+    #: The microseconds :attr:`hours` are: a lead handled after more is late.
+    limit_us: int
 
     def elapsed(self, start: datetime, end: datetime) -> int:
         """Microseconds counted from ``start`` to ``end`` (``end`` not before ``start``)."""
-        raise NotImplementedError
+        return self.elapsed_us(instant_us(start), instant_us(end))
 
     def within(self, start: datetime, end: datetime) -> bool:
         """Whether at most :attr:`hours` are counted from ``start`` to ``end``."""
@@ -151,6 +145,14 @@ class Clock:
 
     def closes(self, start: datetime) -> datetime:
         """The instant after which more than :attr:`hours` are counted since ``start``."""
+        return _instant(self.closes_us(instant_us(start)))
+
+    def elapsed_us(self, start: int, end: int) -> int:
+        """:meth:`elapsed` of instants as microseconds since 1970 (``instant_us``)."""
+        raise NotImplementedError
+
+    def closes_us(self, start: int) -> int:
+        """:meth:`closes` of an instant as microseconds since 1970 (``instant_us``)."""
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -173,6 +175,12 @@ class ClockHours(Clock):
 
     def closes(self, start: datetime) -> datetime:
         return start + self._delta
+
+    def elapsed_us(self, start: int, end: int) -> int:
+        return end - start
+
+    def closes_us(self, start: int) -> int:
+        return start + self._limit
 
     def describe(self) -> str:
         return f"{self.hours} hours"
@@ -280,19 +288,17 @@ class BusinessClock(Clock):
             return 0
         return self._before[index] + min(us, self._ends[index]) - self._starts[index]
 
-    def elapsed(self, start: datetime, end: datetime) -> int:
-        first, last = instant_us(start), instant_us(end)
-        self._cover(min(first, last))
-        self._cover(max(first, last))
-        return self._business(last) - self._business(first)
+    def elapsed_us(self, start: int, end: int) -> int:
+        self._cover(min(start, end))
+        self._cover(max(start, end))
+        return self._business(end) - self._business(start)
 
-    def closes(self, start: datetime) -> datetime:
-        first = instant_us(start)
-        self._cover(first)
-        target = self._business(first) + self._limit
+    def closes_us(self, start: int) -> int:
+        self._cover(start)
+        target = self._business(start) + self._limit
         while self._through[-1] <= target:
             self._reach(self._starts[-1] + 1)
         index = bisect_left(self._through, target)
         if self._through[index] == target:  # reached at a day's end: closes as the next opens
-            return _instant(self._starts[index + 1])
-        return _instant(self._starts[index] + target - self._before[index])
+            return self._starts[index + 1]
+        return self._starts[index] + target - self._before[index]

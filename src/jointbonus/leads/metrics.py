@@ -72,12 +72,15 @@ figure's :attr:`~Figure.numerator` and :attr:`~Figure.denominator`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded
 from fractions import Fraction
 from functools import reduce
+from itertools import compress, groupby, repeat
+from operator import and_, is_, is_not, sub
 
 from dateutil.relativedelta import relativedelta
 
@@ -86,7 +89,7 @@ from jointbonus.core.periods import Month
 from jointbonus.errors import PlanError, problem
 from jointbonus.leads.clocks import HOUR_US, BusinessClock, BusinessHours, Clock, ClockHours
 from jointbonus.leads.model import Lead, LeadExport
-from jointbonus.leads.zone import UTC
+from jointbonus.leads.zone import UTC, us_instant
 
 __all__ = [
     "COUNTS",
@@ -178,11 +181,12 @@ class Trace:
 
 @dataclass
 class _Month:
-    """The leads of one month: delivered, accepted and won in it."""
+    """The leads of one month, by their positions in the export: delivered, accepted and won
+    in it."""
 
-    delivered: list[Lead] = field(default_factory=list)
-    accepted: list[Lead] = field(default_factory=list)
-    won: list[Lead] = field(default_factory=list)
+    delivered: tuple[int, ...] = ()
+    accepted: tuple[int, ...] = ()
+    won: tuple[int, ...] = ()
 
 
 def measure(
@@ -205,8 +209,8 @@ def measure(
     if business_hours is None:
         clock = ClockHours(handling_hours)
     else:
-        first = min((lead.delivered for lead in export.leads), default=None)
-        start_day = export.zone.local_day(first) - _DAY if first is not None else None
+        first = min(export.columns.delivered, default=None)
+        start_day = export.zone.local_day(us_instant(first)) - _DAY if first is not None else None
         clock = BusinessClock(handling_hours, business_hours, export.zone, start_day)
     return LeadMetrics(export, as_of.astimezone(UTC), clock)
 
@@ -218,34 +222,52 @@ class LeadMetrics:
         self.export = export
         self.as_of = as_of
         self.clock = clock
-        number = export.zone.month_number
+        columns = export.columns
+        count = len(columns)
         self._months_of_days: dict[date, Month] = {}
+        self._deadlines: dict[date, date] = {}
+        #: Each lead's handling instant; whether it was rejected without a reason; the
+        #: local day it was accepted on (``None``: never), and that day's qualifying deadline.
+        self._handled = columns.handled()
+        self._silent = tuple(
+            map(and_, map(is_not, columns.rejected, _NONES), map(is_, columns.reason, _NONES))
+        )
+        self._accepted_on: tuple[date | None, ...] = (None,) * count
+        self._deadline_of: tuple[date | None, ...] = (None,) * count
+        #: The position of each lead's day of delivery in :meth:`LeadExport.days`.
+        self._delivered_at: tuple[int, ...] = ()
         # Grouped by the month's number (Month.index()): an int hashes in C.
         by_number: dict[int, _Month] = {}
-        for lead in export.leads:
-            key = number(lead.delivered)
-            group = by_number.get(key)
-            if group is None:
-                group = by_number[key] = _Month()
-            group.delivered.append(lead)
-            if lead.accepted is not None:
-                key = number(lead.accepted)
-                group = by_number.get(key)
-                if group is None:
-                    group = by_number[key] = _Month()
-                group.accepted.append(lead)
-            if lead.won is not None:
-                key = lead.won.year * 12 + lead.won.month - 1
-                group = by_number.get(key)
-                if group is None:
-                    group = by_number[key] = _Month()
-                group.won.append(lead)
+        days = export.days()
+        if days is not None:
+            month_of, day_of = days.months, days.days
+            self._delivered_at = tuple(days.positions(columns.delivered))
+            keys = list(map(month_of.__getitem__, self._delivered_at))
+            for number, group in _grouped(range(count), keys).items():
+                by_number[number] = _Month(delivered=group)
+            has = list(map(is_not, columns.accepted, _NONES))
+            accepted = list(compress(range(count), has))
+            at = days.positions(list(compress(columns.accepted, has)))  # type: ignore[arg-type]
+            on = iter(map(day_of.__getitem__, at))
+            self._accepted_on = tuple([next(on) if flag else None for flag in has])
+            deadline = self.deadlines()
+            self._deadline_of = tuple(
+                [None if day is None else deadline(day) for day in self._accepted_on]
+            )
+            keys = list(map(month_of.__getitem__, at))
+            for number, group in _grouped(accepted, keys).items():
+                by_number.setdefault(number, _Month()).accepted = group
+            has = list(map(is_not, columns.won, _NONES))
+            won = list(compress(columns.won, has))
+            numbers = {day: day.year * 12 + day.month - 1 for day in set(won)}  # type: ignore[union-attr]
+            keys = list(map(numbers.__getitem__, won))
+            for number, group in _grouped(list(compress(range(count), has)), keys).items():
+                by_number.setdefault(number, _Month()).won = group
         months: list[Month] = []
         if by_number:
             months = [Month(n // 12, n % 12 + 1) for n in range(min(by_number), max(by_number) + 1)]
         self.months: tuple[Month, ...] = tuple(months)
         self._groups = {Month(n // 12, n % 12 + 1): group for n, group in by_number.items()}
-        self._deadlines: dict[date, date] = {}
         self._figures: dict[Month, dict[str, Figure]] = {m: self._month(m) for m in months}
 
     # -- one lead ---------------------------------------------------------------
@@ -307,46 +329,53 @@ class LeadMetrics:
     def _month(self, month: Month) -> dict[str, Figure]:
         group = self._groups.get(month, _Month())
         zone, clock, as_of = self.export.zone, self.clock, self.as_of
-        end = zone.month_end(month)
+        month_end = zone.month_end(month)
 
+        columns, handled = self.export.columns, self._handled
         delivered = group.delivered
         count = len(delivered)
-        accepted = in_time = no_reason = 0
-        responses: list[int] = []
-        within, elapsed = clock.within, clock.elapsed
-        for lead in delivered:
-            if lead.accepted is not None:
-                accepted += 1
-            if lead.rejected is not None and lead.reason is None:
-                no_reason += 1
-            handled = lead.handled
-            if handled is not None:
-                if within(lead.delivered, handled):
-                    in_time += 1
-                responses.append(elapsed(lead.delivered, handled))
-        closes = end
+        accepted = sum(map(is_not, map(columns.accepted.__getitem__, delivered), _NONES))
+        no_reason = sum(map(self._silent.__getitem__, delivered))
+        starts = list(map(columns.delivered.__getitem__, delivered))
+        ends = list(map(handled.__getitem__, delivered))
+        was = list(map(is_not, ends, _NONES))
+        if type(clock) is ClockHours:
+            responses: list[int] = list(map(sub, compress(ends, was), compress(starts, was)))
+        else:
+            took = clock.elapsed_us
+            responses = list(map(took, compress(starts, was), compress(ends, was)))  # type: ignore[arg-type]
+        responses.sort()
+        in_time = bisect_right(responses, clock.limit_us)
+        closes = month_end
         if delivered:
-            closes = max(end, clock.closes(max(lead.delivered for lead in delivered)))
+            closes = max(month_end, us_instant(clock.closes_us(max(starts))))
         hours = clock.describe()
         window = f"{hours} after the month's last delivery, and the month's end"
-        median, picked = _median(sorted(responses))
+        median, picked = _median(responses)
 
         acceptances = group.accepted
-        local_day, deadline = zone.local_day, self.deadlines()
-        qualified = 0
-        for lead in acceptances:
-            if lead.qualified is not None and lead.accepted is not None:
-                qualified += lead.qualified <= deadline(local_day(lead.accepted))
-        qualifying = end
+        qualified = len(
+            [
+                day
+                for day, deadline in zip(
+                    map(columns.qualified.__getitem__, acceptances),
+                    map(self._deadline_of.__getitem__, acceptances),
+                    strict=True,
+                )
+                if day is not None and deadline is not None and day <= deadline
+            ]
+        )
+        qualifying = month_end
         if acceptances:
-            latest = max(acceptances, key=lambda lead: lead.accepted or lead.delivered)
-            qualifying = max(end, self.qualifying_closes(latest) or end)
+            latest = max(acceptances, key=columns.accepted.__getitem__)  # type: ignore[arg-type]
+            last_deadline = self._deadline_of[latest]
+            assert last_deadline is not None
+            qualifying = max(month_end, zone.day_start(last_deadline + _DAY))
 
         won = group.won
-        total = reduce(_EXACT.add, (lead.amount or ZERO for lead in won), ZERO)
-        marketing = reduce(
-            _EXACT.add, (lead.amount or ZERO for lead in won if lead.marketing), ZERO
-        )
+        amounts, marketing_of = columns.amount, columns.marketing
+        total = reduce(_EXACT.add, (amounts[i] or ZERO for i in won), ZERO)
+        marketing = reduce(_EXACT.add, (amounts[i] or ZERO for i in won if marketing_of[i]), ZERO)
 
         def figure(
             metric: str,
@@ -415,7 +444,7 @@ class LeadMetrics:
                 value=Fraction(marketing) / Fraction(total) if total else None,
                 numerator=marketing,
                 denominator=total,
-                closes=end,
+                closes=month_end,
                 window="the month's end",
             ),
         }
@@ -453,43 +482,74 @@ class LeadMetrics:
         """The lead ids behind ``metric``'s figure for ``month``: numerator and denominator."""
         _checked(metric)
         group = self._groups.get(month, _Month())
+        columns, handled = self.export.columns, self._handled
         delivered = group.delivered
-        numerator: Iterable[Lead]
-        denominator: Iterable[Lead] = delivered
+        numerator: Iterable[int]
+        denominator: Iterable[int] = delivered
         if metric == "leads_delivered":
             numerator, denominator = delivered, ()
         elif metric == "leads_accepted":
-            numerator = (lead for lead in delivered if lead.accepted is not None)
+            numerator = (i for i in delivered if columns.accepted[i] is not None)
         elif metric == "followed_up_48h":
-            numerator = (lead for lead in delivered if self.in_time(lead))
+            within = self.clock.elapsed_us
+            numerator = (
+                i
+                for i in delivered
+                if (end := handled[i]) is not None
+                and within(columns.delivered[i], end) <= self.clock.limit_us
+            )
         elif metric == "rejected_without_reason":
-            numerator = (lead for lead in delivered if lead.rejected_without_reason)
+            numerator = (
+                i
+                for i in delivered
+                if columns.rejected[i] is not None and columns.reason[i] is None
+            )
         elif metric == "median_response_hours":
-            handled = sorted(
-                ((self.response_us(lead) or 0, lead.id), lead)
-                for lead in delivered
-                if lead.handled is not None
+            took = self.clock.elapsed_us
+            ordered = sorted(
+                (took(columns.delivered[i], end), columns.ids[i], i)
+                for i in delivered
+                if (end := handled[i]) is not None
             )
-            middle = len(handled) // 2
+            middle = len(ordered) // 2
             picks = (
-                handled[middle - 1 : middle + 1]
-                if len(handled) % 2 == 0
-                else handled[middle : middle + 1]
+                ordered[middle - 1 : middle + 1]
+                if len(ordered) % 2 == 0
+                else ordered[middle : middle + 1]
             )
-            numerator = (lead for _key, lead in picks)
-            denominator = (lead for _key, lead in handled)
+            numerator = (i for _took, _id, i in picks)
+            denominator = (i for _took, _id, i in ordered)
         elif metric == "sal_to_sql":
-            numerator = (lead for lead in group.accepted if self.qualified_in_time(lead))
+            deadline = self.deadlines()
+            numerator = (
+                i
+                for i in group.accepted
+                if (day := columns.qualified[i]) is not None
+                and day <= deadline(self._accepted_on[i])  # type: ignore[arg-type]
+            )
             denominator = group.accepted
         else:
-            numerator = (lead for lead in group.won if lead.marketing)
+            numerator = (i for i in group.won if columns.marketing[i])
             denominator = group.won
+        ids = columns.ids
         return Trace(
             metric,
             month,
-            tuple(sorted(lead.id for lead in numerator)),
-            tuple(sorted(lead.id for lead in denominator)),
+            tuple(sorted(ids[i] for i in numerator)),
+            tuple(sorted(ids[i] for i in denominator)),
         )
+
+
+_NONES = repeat(None)
+
+
+def _grouped(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:
+    """``indices`` grouped by their ``keys`` (a key each), each group in their order."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return {
+        key: tuple(map(indices.__getitem__, group))
+        for key, group in groupby(order, key=keys.__getitem__)
+    }
 
 
 def _checked(metric: str) -> str:

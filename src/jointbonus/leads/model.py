@@ -27,16 +27,18 @@ won on or after the day of delivery; and that each lead id is there once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import NamedTuple
 
 from jointbonus.core.number import D, NumberError
 from jointbonus.errors import PlanError, Problem, problem
-from jointbonus.leads.zone import UTC, Zone
+from jointbonus.leads.zone import UTC, DayTable, Zone, instant_us, us_instant
 
-__all__ = ["Lead", "LeadExport"]
+__all__ = ["Lead", "LeadColumns", "LeadExport"]
 
 
 class _Facts(NamedTuple):
@@ -199,6 +201,81 @@ class Lead(_Facts):
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
+@dataclass(frozen=True, slots=True, eq=True)
+class LeadColumns:
+    """The leads of an export a fact at a time: a list per fact, a lead per position.
+
+    The facts of :class:`Lead`, with its instants as whole microseconds
+    since 1970-01-01 UTC (:func:`~jointbonus.leads.zone.instant_us`): the
+    metrics and the review list compare and subtract ints, and half a
+    million leads are a dozen tuples rather than half a million tuples of
+    datetimes. Tuples of plain values, which Python's garbage collector
+    stops following once it has seen them (lists it would walk again at
+    every full collection).
+    """
+
+    ids: tuple[str, ...]
+    delivered: tuple[int, ...]
+    marketing: tuple[bool, ...]
+    accepted: tuple[int | None, ...]
+    rejected: tuple[int | None, ...]
+    reason: tuple[str | None, ...]
+    qualified: tuple[date | None, ...]
+    won: tuple[date | None, ...]
+    amount: tuple[Decimal | None, ...]
+    attribution: tuple[str | None, ...]
+    file: tuple[str | None, ...]
+    line: tuple[int | None, ...]
+
+    @classmethod
+    def of(cls, leads: Sequence[Lead]) -> LeadColumns:
+        """The columns of ``leads`` (checked, their instants in UTC)."""
+        if not leads:
+            return cls((), (), (), (), (), (), (), (), (), (), (), ())
+        facts = list(zip(*leads, strict=True))
+        for index in (1, 3, 4):  # delivered, accepted, rejected
+            facts[index] = tuple(None if t is None else instant_us(t) for t in facts[index])
+        return cls(*facts)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def leads(self) -> tuple[Lead, ...]:
+        """The leads, as :class:`Lead` values."""
+        new, instant = tuple.__new__, us_instant
+        return tuple(
+            new(Lead, (lead_id, instant(delivered), marketing,
+                       None if accepted is None else instant(accepted),
+                       None if rejected is None else instant(rejected), *rest))
+            for lead_id, delivered, marketing, accepted, rejected, *rest in zip(
+                *(getattr(self, f.name) for f in fields(self)), strict=True
+            )
+        )  # fmt: skip
+
+    def handled(self) -> tuple[int | None, ...]:
+        """:attr:`Lead.handled` of each lead: the first of its acceptance and a rejection
+        with a reason."""
+        return tuple(
+            [
+                accepted
+                if rejected is None or reason is None
+                else rejected
+                if accepted is None or rejected < accepted
+                else accepted
+                for accepted, rejected, reason in zip(
+                    self.accepted, self.rejected, self.reason, strict=True
+                )
+            ]
+        )
+
+    def source(self, index: int) -> str:
+        """:attr:`Lead.source` of the lead at ``index``."""
+        file, line = self.file[index], self.line[index]
+        if file is None:
+            return "(API)"
+        return file if line is None else f"{file}:{line}"
+
+
 class LeadExport:
     """The leads of one or more exports, and the plan time zone their times are read in.
 
@@ -208,15 +285,14 @@ class LeadExport:
     once, raising :class:`~jointbonus.errors.PlanError` with every problem.
     """
 
-    __slots__ = ("_by_id", "leads", "zone")
+    __slots__ = ("_by_id", "_days", "_leads", "columns", "zone")
 
     def __init__(self, leads: Iterable[Lead], time_zone: str | None = None) -> None:
-        self.leads: tuple[Lead, ...] = tuple(leads)
+        listed: tuple[Lead, ...] = tuple(leads)
         self.zone = Zone(time_zone)
-        self._by_id: dict[str, Lead] | None = None
         found: list[Problem] = []
         first: dict[str, Lead] = {}
-        for lead in self.leads:
+        for lead in listed:
             if not isinstance(lead, Lead):
                 found.append(problem("leads", lead, "Lead values"))
                 continue
@@ -233,36 +309,64 @@ class LeadExport:
             found.extend(_order_problems(lead, self.zone))
         if found:
             raise PlanError(found)
-        self._by_id = first
+        self._leads: tuple[Lead, ...] | None = listed
+        self.columns = LeadColumns.of(listed)
+        self._by_id: dict[str, int] | None = None
+        self._days: DayTable | None = None
 
     @classmethod
-    def _checked(cls, leads: tuple[Lead, ...], zone: Zone) -> LeadExport:
+    def _checked(cls, columns: LeadColumns, zone: Zone) -> LeadExport:
         """An export of leads the reader has already checked, each id once and in order."""
         export = cls.__new__(cls)
-        export.leads = leads
+        export.columns = columns
         export.zone = zone
+        export._leads = None
         export._by_id = None
+        export._days = None
         return export
+
+    @property
+    def leads(self) -> tuple[Lead, ...]:
+        """The leads, in the order read (made from :attr:`columns` when first asked for)."""
+        if self._leads is None:
+            self._leads = self.columns.leads()
+        return self._leads
 
     @property
     def time_zone(self) -> str | None:
         """The plan time zone's name; ``None``: UTC."""
         return self.zone.name
 
+    def days(self) -> DayTable | None:
+        """The local days from the first delivery to the last event with a time of day
+        (``None``: no leads)."""
+        if self._days is None and self.columns.ids:
+            columns = self.columns
+            first = min(columns.delivered)  # accepted and rejected follow the delivery
+            last = max(
+                chain(
+                    columns.delivered,
+                    (t for t in columns.accepted if t is not None),
+                    (t for t in columns.rejected if t is not None),
+                )
+            )
+            self._days = DayTable(self.zone, first, last)
+        return self._days
+
     def lead(self, lead_id: str) -> Lead:
         """The lead with id ``lead_id`` (``KeyError`` if there is none)."""
         if self._by_id is None:
-            self._by_id = {lead.id: lead for lead in self.leads}
-        return self._by_id[lead_id]
+            self._by_id = {lead_id: index for index, lead_id in enumerate(self.columns.ids)}
+        return self.leads[self._by_id[lead_id]]
 
     def __len__(self) -> int:
-        return len(self.leads)
+        return len(self.columns)
 
     def __iter__(self) -> Iterator[Lead]:
         return iter(self.leads)
 
     def __repr__(self) -> str:
-        return f"LeadExport({len(self.leads)} leads, time_zone={self.zone.name!r})"
+        return f"LeadExport({len(self)} leads, time_zone={self.zone.name!r})"
 
 
 def _order_problems(lead: Lead, zone: Zone) -> list[Problem]:

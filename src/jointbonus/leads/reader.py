@@ -34,30 +34,65 @@ datetime.datetime(2026, 1, 5, 15, 0, tzinfo=datetime.timezone.utc)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from itertools import chain, compress, repeat
+from operator import and_, attrgetter, floordiv, is_, is_not, le, lt, not_, sub
 from pathlib import Path
 
 from jointbonus.core.number import D, NumberError, number_text_problem
 from jointbonus.errors import PlanError
-from jointbonus.io.reading import Collector, in_order, read_csv_cells
+from jointbonus.io.reading import Collector, CsvChunk, in_order, read_csv_columns
 from jointbonus.io.sheets import cell_text, read_sheet
 from jointbonus.leads.mapping import SALESFORCE, DealStage, LeadMapping, LeadStatus
-from jointbonus.leads.model import Lead, LeadExport
+from jointbonus.leads.model import Lead, LeadColumns, LeadExport
 from jointbonus.leads.times import TimeCells, TimeTextError
-from jointbonus.leads.zone import Zone, ZoneError
+from jointbonus.leads.zone import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    UTC,
+    Zone,
+    ZoneError,
+    instant_us,
+)
 
 __all__ = ["leads_from_rows", "read_leads"]
 
 
 @dataclass(frozen=True)
 class _Table:
-    """The header and the data rows ``(line, cells)`` of one export, cells as written."""
+    """The header of one export, and its data rows a column at a time, cells as written.
+
+    ``columns`` follows the header; a column no mapping could name is not kept (``None``).
+    """
 
     shown: str
     header: list[str]
-    rows: Sequence[tuple[int, Sequence[str]]]
+    lines: Sequence[int]
+    columns: list[list[str] | None]
+
+    @classmethod
+    def of_rows(
+        cls, shown: str, header: list[str], rows: Sequence[tuple[int, Sequence[str]]]
+    ) -> _Table:
+        columns: list[list[str] | None] = [list(c) for c in zip(*(r for _, r in rows), strict=True)]
+        if not rows:
+            columns = [[] for _ in header]
+        return cls(shown, header, [line for line, _ in rows], columns)
+
+    def rows(
+        self, positions: dict[str, int]
+    ) -> tuple[list[str], dict[str, int], list[tuple[int, tuple[str, ...]]]]:
+        """The mapped columns as rows: ``(header, positions, [(line, cells)])`` of those alone."""
+        fields = list(positions)
+        header = [self.header[positions[field]] for field in fields]
+        cells = [self.columns[positions[field]] or [] for field in fields]
+        rows = list(zip(self.lines, zip(*cells, strict=True), strict=True)) if cells else []
+        return header, {field: index for index, field in enumerate(fields)}, rows
 
 
 @dataclass(frozen=True)
@@ -101,10 +136,16 @@ def read_leads(
         if file.suffix.casefold() == ".xlsx":
             table = _xlsx_table(file, shown, problems)
         else:
-            header, rows = read_csv_cells(
-                file, shown, list(mapping.columns().values()), (), problems, other_columns=True
+            table = read_csv_columns(
+                file,
+                shown,
+                list(mapping.columns().values()),
+                (),
+                problems,
+                take=_Taker(shown, mapping),
+                other_columns=True,
+                settable=False,
             )
-            table = _Table(shown, header, rows) if header else None
         if table is not None:
             tables.append(table)
     return _export(
@@ -159,7 +200,7 @@ def leads_from_rows(
                 value = ""
             cells.append(value)
         cells_of.append((line, cells))
-    table = _Table(file, [name.strip() for name in names], cells_of)
+    table = _Table.of_rows(file, [name.strip() for name in names], cells_of)
     return _export(
         [table], files=[file], mapping=mapping, zone=zone, time_zone=time_zone, problems=problems
     )
@@ -185,7 +226,27 @@ def _xlsx_table(path: Path, shown: str, problems: Collector) -> _Table | None:
     if sheet is None:
         return None
     rows = [(line, [cell_text(value) for value in cells]) for line, cells in sheet.rows]
-    return _Table(shown, sheet.header, rows)
+    return _Table.of_rows(shown, sheet.header, rows)
+
+
+class _Taker:
+    """Takes a CSV export's chunks (:func:`~jointbonus.io.reading.read_csv_columns`) into
+    a :class:`_Table`, keeping the columns a mapping could name."""
+
+    def __init__(self, shown: str, mapping: LeadMapping) -> None:
+        self.shown = shown
+        self.names = {column.strip().casefold() for column in mapping.columns().values()}
+
+    def __call__(self, header: list[str], chunks: Iterator[CsvChunk]) -> _Table:
+        kept = [name.strip().casefold() in self.names for name in header]
+        columns: list[list[str] | None] = [[] if keep else None for keep in kept]
+        lines: list[int] = []
+        for chunk in chunks:
+            lines.extend(chunk.lines)
+            for column, cells in zip(columns, chunk.cells, strict=True):
+                if column is not None:
+                    column.extend(cells)
+        return _Table(self.shown, header, lines, columns)
 
 
 def _export(
@@ -199,10 +260,16 @@ def _export(
 ) -> LeadExport:
     """The leads of ``tables``; :class:`PlanError` if anything anywhere is wrong."""
     cells = TimeCells(zone, mapping.date_order, local_allowed=time_zone is not None)
+    placed = [(table, _positions(table, mapping, problems)) for table in tables]
+    if not problems.problems:
+        columns = _Columns(mapping, cells).read(
+            [(table, positions) for table, positions in placed if positions is not None]
+        )
+        if columns is not None:
+            return LeadExport._checked(columns, zone)
     leads: list[Lead] = []
     first = _Seen({}, {})
-    for table in tables:
-        positions = _positions(table, mapping, problems)
+    for table, positions in placed:
         if positions is not None:
             _read_rows(
                 table,
@@ -215,7 +282,7 @@ def _export(
             )
     if problems.problems:
         raise PlanError(in_order(problems.problems, ["(time zone)", *files]))
-    return LeadExport._checked(tuple(leads), zone)
+    return LeadExport._checked(LeadColumns.of(leads), zone)
 
 
 def _positions(table: _Table, mapping: LeadMapping, problems: Collector) -> dict[str, int] | None:
@@ -258,7 +325,8 @@ def _read_rows(
     looked up, messages are only worded for a problem, and no lead is made
     once any problem has been found (none would be used).
     """
-    shown, header = table.shown, table.header
+    shown = table.shown
+    header, positions, rows = table.rows(positions)
     name = {field: header[index] for field, index in positions.items()}
     i_id, i_delivered, i_source = positions["lead_id"], positions["delivered"], positions["source"]
     i_accepted, i_rejected = positions["accepted"], positions["rejected"]
@@ -284,7 +352,7 @@ def _read_rows(
     def after_delivery(row: Sequence[str]) -> str:
         return f"on or after the delivery ({name['delivered']} {row[i_delivered].strip()})"
 
-    for line, row in table.rows:
+    for line, row in rows:
         lead_id = row[i_id].strip()
         if not lead_id:
             add(line, "lead_id", lead_id, "a lead id (required)")
@@ -452,6 +520,261 @@ def _read_rows(
                 ),
             )
         )
+
+
+#: Instants (microseconds since 1970 UTC) from the first of :data:`EARLIEST_YEAR` on ...
+_LOW_US = instant_us(dt.datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC))
+#: ... to before the first of the year after :data:`LATEST_YEAR`.
+_HIGH_US = instant_us(dt.datetime(LATEST_YEAR + 1, 1, 1, tzinfo=UTC))
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+_US = dt.timedelta(microseconds=1)
+
+
+class _Unusual(Exception):
+    """Something :class:`_Columns` leaves to the row-by-row reading, which locates it."""
+
+
+class _Columns:
+    """The leads of exports whose every cell is right, read a column at a time.
+
+    Each column is checked and converted in bulk: its distinct sources,
+    statuses, stages, amounts and dates are looked up once each, and its
+    times read by :meth:`datetime.fromisoformat` and turned into microseconds
+    with :func:`map` (a cell in another shape is read by
+    :meth:`TimeCells.instant` itself); then the checks across a row's cells.
+    Anything wrong -- or anything :func:`_read_rows` would say a word about --
+    makes :meth:`read` give ``None``, and the exports are read again row by
+    row, which locates every problem. The leads are the same either way.
+    """
+
+    def __init__(self, mapping: LeadMapping, cells: TimeCells) -> None:
+        self.mapping = mapping
+        self.cells = cells
+
+    def read(self, tables: Sequence[tuple[_Table, dict[str, int]]]) -> LeadColumns | None:
+        """The leads of ``tables`` (each with its columns' positions), or ``None``."""
+        read: list[LeadColumns] = []
+        try:
+            for table, positions in tables:
+                read.append(self._table(table, positions))
+            joined = read[0] if len(read) == 1 else _joined(read)
+            if len(set(joined.ids)) != len(joined.ids):
+                raise _Unusual("a lead id more than once")
+        except _Unusual:
+            return None
+        return joined
+
+    def _table(self, table: _Table, positions: dict[str, int]) -> LeadColumns:
+        def column(field: str) -> list[str]:
+            found = table.columns[positions[field]]
+            assert found is not None  # a mapped column is kept
+            return found
+
+        def stripped(field: str) -> list[str]:
+            return list(map(str.strip, column(field)))
+
+        mapping = self.mapping
+        count = len(table.lines)
+        ids = stripped("lead_id")
+        if not all(ids):
+            raise _Unusual("a lead without an id")
+        delivered_text = stripped("delivered")
+        if not all(delivered_text):
+            raise _Unusual("a lead without a delivery")
+        delivered = self._instants(delivered_text)
+        sources = column("source")
+        flags = {text: mapping.is_marketing(text) for text in set(sources)}
+        if None in flags.values():
+            raise _Unusual("an unknown source")
+        marketing: list[bool] = list(map(flags.__getitem__, sources))  # type: ignore[arg-type]
+        accepted = self._optional(stripped("accepted"))
+        rejected = self._optional(stripped("rejected"))
+        qualified, qualified_bound = self._moments(stripped("qualified"))
+        won_text = stripped("won")
+        won, won_bound = self._moments(won_text)
+        amounts = self._amounts(stripped("won_amount"))
+        if "stage" in positions:
+            stages = column("stage")
+            meaning = {
+                text: mapping.stage_of(text) if text.strip() else None for text in set(stages)
+            }
+            if any(meaning[text] is None for text in meaning if text.strip()):
+                raise _Unusual("an unknown stage")
+            is_won = list(map(is_, map(meaning.__getitem__, stages), repeat(DealStage.WON)))
+        else:
+            is_won = list(map(bool, won_text))
+            if any(a for a, w in zip(amounts, is_won, strict=True) if not w):
+                raise _Unusual("an amount without a won time")  # a nonzero one: a problem
+        if "status" in positions:
+            self._check_statuses(column("status"), accepted, rejected, qualified)
+        if None in compress(won, is_won) or None in compress(amounts, is_won):
+            raise _Unusual("a won deal without its time or amount")
+        reasons = stripped("rejection_reason")
+        self._check_times(
+            delivered=delivered,
+            accepted=accepted,
+            rejected=rejected,
+            qualified=qualified_bound,
+            is_won=is_won,
+            won=won_bound,
+        )
+        return LeadColumns(
+            tuple(ids),
+            tuple(delivered),
+            tuple(marketing),
+            tuple(accepted),
+            tuple(rejected),
+            tuple(
+                [
+                    (reason or None) if time is not None else None
+                    for reason, time in zip(reasons, rejected, strict=True)
+                ]
+            ),
+            tuple(qualified),
+            tuple([day if flag else None for day, flag in zip(won, is_won, strict=True)]),
+            tuple([a if flag else None for a, flag in zip(amounts, is_won, strict=True)]),
+            tuple([text or None for text in stripped("attribution")]),
+            (table.shown,) * count,
+            tuple(table.lines),
+        )
+
+    def _instants(self, texts: list[str]) -> list[int]:
+        """The instants (microseconds since 1970 UTC) of time cells, none of them empty."""
+        try:
+            values = list(map(dt.datetime.fromisoformat, texts))
+            if set(map(id, map(_ZONE, values))) - {id(UTC)}:
+                raise ValueError("not every time in UTC")
+            found = list(map(floordiv, map(sub, values, repeat(_EPOCH)), repeat(_US)))
+        except (ValueError, TypeError):
+            instant = self.cells.instant
+            try:
+                return [instant_us(instant(text)) for text in texts]
+            except TimeTextError:
+                raise _Unusual("an unreadable time") from None
+        if found and (min(found) < _LOW_US or max(found) >= _HIGH_US):
+            raise _Unusual("a time out of range")
+        return found
+
+    def _optional(self, texts: list[str]) -> list[int | None]:
+        """:meth:`_instants` of cells that may be empty (``None``)."""
+        has = list(map(bool, texts))
+        present = iter(self._instants(list(compress(texts, has))))
+        return [next(present) if flag else None for flag in has]
+
+    def _moments(self, texts: list[str]) -> tuple[list[date | None], list[int | None]]:
+        """The local days of date cells, and a bound for each (``None``: empty).
+
+        The bound is the instant an event must come before to be too early for
+        whatever it must follow: the instant after a time, the end of a date's
+        local day (an event on a date is too early only on an earlier day).
+        """
+        moment, zone, one = self.cells.moment, self.cells.zone, dt.timedelta(days=1)
+        known: dict[str, tuple[date | None, int | None]] = {"": (None, None)}
+        try:
+            for text in set(texts):
+                if text:
+                    day, instant = moment(text)
+                    bound = instant_us(zone.day_start(day + one) if instant is None else instant)
+                    known[text] = (day, bound + (instant is not None))
+        except TimeTextError:
+            raise _Unusual("an unreadable date") from None
+        pairs = list(map(known.__getitem__, texts))
+        return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+
+    def _amounts(self, texts: list[str]) -> list[Decimal | None]:
+        known: dict[str, Decimal | None] = {"": None}
+        for text in set(texts):
+            if text:
+                try:
+                    amount = D(text)
+                except NumberError:
+                    raise _Unusual("an amount that is not a number") from None
+                if amount < 0:
+                    raise _Unusual("a negative amount")
+                known[text] = amount
+        return list(map(known.__getitem__, texts))
+
+    def _check_statuses(
+        self,
+        statuses: list[str],
+        accepted: list[int | None],
+        rejected: list[int | None],
+        qualified: list[date | None],
+    ) -> None:
+        """Whether each status is known and borne out by the lead's times (else unusual)."""
+        meaning = {
+            text: self.mapping.status_of(text) if text.strip() else None for text in set(statuses)
+        }
+        if any(meaning[text] is None for text in meaning if text.strip()):
+            raise _Unusual("an unknown status")
+        said = list(map(meaning.__getitem__, statuses))
+        unaccepted = list(map(is_, accepted, _NONES))
+
+        def saying(status: LeadStatus) -> list[bool]:
+            return list(map(is_, said, repeat(status)))
+
+        if (
+            LeadStatus.ACCEPTED in meaning.values()
+            and any(map(and_, saying(LeadStatus.ACCEPTED), unaccepted))
+        ) or (
+            LeadStatus.QUALIFIED in meaning.values()
+            and any(map(and_, saying(LeadStatus.QUALIFIED), map(is_, qualified, _NONES)))
+        ):
+            raise _Unusual("a status the times do not bear out")
+        if LeadStatus.REJECTED in meaning.values():
+            closed = map(and_, saying(LeadStatus.REJECTED), unaccepted)
+            if any(map(and_, closed, map(is_, rejected, _NONES))):
+                raise _Unusual("a status the times do not bear out")
+
+    def _check_times(
+        self,
+        *,
+        delivered: list[int],
+        accepted: list[int | None],
+        rejected: list[int | None],
+        qualified: list[int | None],
+        is_won: list[bool],
+        won: list[int | None],
+    ) -> None:
+        """Whether every event follows the delivery (or the acceptance), else unusual.
+
+        ``qualified`` and ``won`` are :meth:`_moments`' bounds: an event is too
+        early when its bound is not after the instant it must follow.
+        """
+        has = list(map(is_not, accepted, _NONES))
+        if any(map(lt, compress(accepted, has), compress(delivered, has))):  # type: ignore[arg-type]
+            raise _Unusual("accepted before the delivery")
+        rejections = list(map(is_not, rejected, _NONES))
+        if any(map(lt, compress(rejected, rejections), compress(delivered, rejections))):  # type: ignore[arg-type]
+            raise _Unusual("rejected before the delivery")
+        timed = list(map(is_not, qualified, _NONES))
+        after = list(map(and_, timed, has))  # qualified after the acceptance
+        if any(map(le, compress(qualified, after), compress(accepted, after))):  # type: ignore[arg-type]
+            raise _Unusual("qualified before the acceptance")
+        after = list(map(and_, timed, map(not_, has)))  # ... or after the delivery
+        if any(map(le, compress(qualified, after), compress(delivered, after))):  # type: ignore[arg-type]
+            raise _Unusual("qualified before the delivery")
+        after = list(map(and_, is_won, map(is_not, won, _NONES)))
+        if any(map(le, compress(won, after), compress(delivered, after))):  # type: ignore[arg-type]
+            raise _Unusual("won before the delivery")
+
+
+_NONES = repeat(None)
+
+
+def _joined(parts: Sequence[LeadColumns]) -> LeadColumns:
+    """The leads of ``parts``, one after the other."""
+    if not parts:
+        return LeadColumns.of(())
+    return LeadColumns(
+        *(
+            tuple(chain.from_iterable(getattr(part, field.name) for part in parts))
+            for field in dataclasses.fields(LeadColumns)
+        )
+    )
+
+
+_ZONE = attrgetter("tzinfo")
 
 
 def _status_problems(

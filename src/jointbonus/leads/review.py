@@ -41,16 +41,16 @@ lead_id,month,rule,details,source
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from enum import Enum
-from operator import itemgetter
+from itertools import repeat
 from typing import NamedTuple
 
 from jointbonus.core.periods import Month
 from jointbonus.io.cells import csv_text
-from jointbonus.leads.clocks import HOUR_US
+from jointbonus.leads.clocks import HOUR_US, ClockHours
 from jointbonus.leads.metrics import LeadMetrics
-from jointbonus.leads.model import Lead
+from jointbonus.leads.zone import instant_us
 
 __all__ = [
     "REVIEW_COLUMNS",
@@ -74,9 +74,6 @@ class ReviewRule(Enum):
     MISSING_ATTRIBUTION = "missing_attribution"
 
 
-_ORDER = {rule: index for index, rule in enumerate(ReviewRule)}
-
-
 class ReviewRow(NamedTuple):
     """One lead breaking one rule; ``source`` is where it was read (``file:line``)."""
 
@@ -94,88 +91,123 @@ class ReviewRow(NamedTuple):
 def review_list(metrics: LeadMetrics) -> tuple[ReviewRow, ...]:
     """Every lead of ``metrics``' export that breaks a rule, as of its "as of" instant.
 
-    One pass over the leads: each instant's local day is found once, and
-    what depends on a day alone (the month it is in, the qualifying deadline
-    of an acceptance on it and when that window closes) is worked out once
-    per day.
+    A pass over the export's columns for each rule, comparing instants as
+    microseconds; what depends on a day alone (the month it is in, the
+    qualifying deadline of an acceptance on it and when that window closes,
+    how its times are written) is worked out once per day, and a row's
+    details only for the leads listed.
     """
-    rows: list[tuple[int, int, str, ReviewRow]] = []
-    zone, as_of, clock = metrics.export.zone, metrics.as_of, metrics.clock
-    shown, shown_on, local_day, day_start, month_number = (
-        zone.shown,
-        zone.shown_on,
-        zone.local_day,
-        zone.day_start,
-        zone.month_number,
+    export = metrics.export
+    days = export.days()
+    if days is None:
+        return ()
+    columns, zone, clock = export.columns, export.zone, metrics.clock
+    ids, delivered, accepted, rejected = (
+        columns.ids,
+        columns.delivered,
+        columns.accepted,
+        columns.rejected,
     )
-    within, closes, deadlines = clock.within, clock.closes, metrics.deadlines()
-    not_handled, no_reason = ReviewRule.NOT_HANDLED, ReviewRule.REJECTED_WITHOUT_REASON
-    not_qualified, unattributed = ReviewRule.NOT_QUALIFIED, ReviewRule.MISSING_ATTRIBUTION
-    late, silent, unqualified, unnamed = (_ORDER[rule] for rule in ReviewRule)
-    one_day = timedelta(days=1)
-    months: dict[int, Month] = {}
-    windows: dict[date, tuple[date, datetime]] = {}
-    append = rows.append
+    reasons, handled, delivered_on = columns.reason, metrics._handled, metrics._delivered_at
+    as_of, limit = instant_us(metrics.as_of), clock.limit_us
+    shown, position, month_of = days.shown, days.position, days.months
+    found: list[tuple[int, str, int, str]] = []
+    append = found.append
 
-    def add(number: int, order: int, rule: ReviewRule, lead: Lead, details: str) -> None:
-        month = months.get(number)
-        if month is None:
-            month = months[number] = Month(number // 12, number % 12 + 1)
-        append((number, order, lead.id, ReviewRow(lead.id, month, rule, details, lead.source)))
+    if type(clock) is ClockHours:  # the hours run out at the delivery plus the limit
+        late = [
+            i
+            for i, (start, end) in enumerate(zip(delivered, handled, strict=True))
+            if start + limit <= as_of and (end is None or end - start > limit)
+        ]
+    else:
+        elapsed, closes = clock.elapsed_us, clock.closes_us
+        late = [
+            i
+            for i, (start, end) in enumerate(zip(delivered, handled, strict=True))
+            if (end is None or elapsed(start, end) > limit) and as_of >= closes(start)
+        ]
+    hours, unit = clock.describe(), clock.unit
+    for i in late:
+        start, end, at = delivered[i], handled[i], delivered_on[i]
+        text = f"delivered {shown(start, at)}; "
+        if end is not None:
+            what = "accepted" if end == accepted[i] else "rejected with a reason"
+            took = _tenths(clock.elapsed_us(start, end))
+            text += f"{what} {shown(end, position(end))}, {took} {unit} after (limit {hours})"
+        else:
+            due = clock.closes_us(start)
+            text += (
+                f"not accepted nor rejected with a reason by {shown(due, position(due))} ({hours})"
+            )
+        rejection = rejected[i]
+        if rejection is not None and reasons[i] is None:
+            text += f"; rejected {shown(rejection, position(rejection))} without a reason"
+        append((month_of[at] * 4, ids[i], i, text))
 
-    for lead in metrics.export.leads:
-        delivered, accepted, rejected = lead.delivered, lead.accepted, lead.rejected
-        handled = lead.handled
-        if (handled is None or not within(delivered, handled)) and as_of >= closes(delivered):
-            add(month_number(delivered), late, not_handled, lead, _late(metrics, lead))
-        if rejected is not None and lead.reason is None:
-            details = f"rejected {shown(rejected)} without a reason"
-            add(month_number(delivered), silent, no_reason, lead, details)
-        if accepted is not None:
-            accepted_on = local_day(accepted)
-            window = windows.get(accepted_on)
-            if window is None:
-                deadline = deadlines(accepted_on)
-                window = windows[accepted_on] = (deadline, day_start(deadline + one_day))
-            deadline, window_closes = window
-            qualified = lead.qualified
-            if (qualified is None or qualified > deadline) and as_of >= window_closes:
-                what = (
-                    f"became sales-qualified {qualified}, after {deadline}"
-                    if qualified is not None
-                    else f"not sales-qualified by {deadline}"
-                )
-                details = f"accepted {shown_on(accepted, accepted_on)}; {what} (one calendar month)"
-                number = accepted_on.year * 12 + accepted_on.month - 1
-                add(number, unqualified, not_qualified, lead, details)
-        won = lead.won
-        if won is not None and lead.marketing and lead.attribution is None:
+    for i, (rejection, reason) in enumerate(zip(rejected, reasons, strict=True)):
+        if rejection is not None and reason is None:
+            details = f"rejected {shown(rejection, position(rejection))} without a reason"
+            append((month_of[delivered_on[i]] * 4 + 1, ids[i], i, details))
+
+    deadline_of, qualified_on, one_day = metrics._deadline_of, columns.qualified, timedelta(days=1)
+    closed = {  # the deadlines whose window has closed
+        deadline
+        for deadline in set(deadline_of)
+        if deadline is not None and as_of >= instant_us(zone.day_start(deadline + one_day))
+    }
+    unqualified = [
+        i
+        for i, (deadline, qualified) in enumerate(zip(deadline_of, qualified_on, strict=True))
+        if deadline in closed and (qualified is None or qualified > deadline)
+    ]
+    accepted_on = metrics._accepted_on
+    for i in unqualified:
+        deadline, qualified, when, day = (
+            deadline_of[i],
+            qualified_on[i],
+            accepted[i],
+            accepted_on[i],
+        )
+        assert when is not None and day is not None
+        what = (
+            f"became sales-qualified {qualified}, after {deadline}"
+            if qualified is not None
+            else f"not sales-qualified by {deadline}"
+        )
+        details = f"accepted {shown(when, position(when))}; {what} (one calendar month)"
+        append(((day.year * 12 + day.month - 1) * 4 + 2, ids[i], i, details))
+
+    marketing, attribution, amounts = columns.marketing, columns.attribution, columns.amount
+    for i, won in enumerate(columns.won):
+        if won is not None and marketing[i] and attribution[i] is None:
             details = (
-                f"won {won} for {lead.amount}; marketing generated, so counted for "
+                f"won {won} for {amounts[i]}; marketing generated, so counted for "
                 "marketing, but the attribution field is empty"
             )
-            add(won.year * 12 + won.month - 1, unnamed, unattributed, lead, details)
-    rows.sort()  # (month, rule, lead id): each lead breaks each rule once, so no row compares
-    return tuple(map(itemgetter(3), rows))
+            append(((won.year * 12 + won.month - 1) * 4 + 3, ids[i], i, details))
 
-
-def _late(metrics: LeadMetrics, lead: Lead) -> str:
-    """Why ``lead`` was not handled in time, in words."""
-    shown, clock = metrics.export.zone.shown, metrics.clock
-    text = f"delivered {shown(lead.delivered)}; "
-    handled = lead.handled
-    if handled is not None:
-        what = "accepted" if handled == lead.accepted else "rejected with a reason"
-        text += (
-            f"{what} {shown(handled)}, {_tenths(metrics.response_us(lead) or 0)} {clock.unit} "
-            f"after (limit {clock.describe()})"
+    found.sort()  # (month and rule, lead id): each lead breaks each rule once, so no more compares
+    months = {
+        number: Month(number // 12, number % 12 + 1)
+        for number in {entry[0] >> 2 for entry in found}
+    }
+    source = columns.source
+    return tuple(
+        map(
+            tuple.__new__,
+            repeat(ReviewRow),
+            (
+                (lead_id, months[key >> 2], _RULES[key & 3], details, source(i))
+                for key, lead_id, i, details in found
+            ),
         )
-    else:
-        closes = metrics.handling_closes(lead)
-        text += f"not accepted nor rejected with a reason by {shown(closes)} ({clock.describe()})"
-    if lead.rejected is not None and lead.reason is None:
-        text += f"; rejected {shown(lead.rejected)} without a reason"
-    return text
+    )
+
+
+#: The rules by their order: a row is found as ``(month * 4 + order, lead id, position,
+#: details)``, plain values the garbage collector soon stops following.
+_RULES = tuple(ReviewRule)
 
 
 def _tenths(us: int) -> str:

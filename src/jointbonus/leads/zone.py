@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from itertools import repeat
 
 from dateutil import tz
 
@@ -50,9 +52,12 @@ __all__ = [
     "EARLIEST_YEAR",
     "LATEST_YEAR",
     "UTC",
+    "DayTable",
     "NonexistentTimeError",
     "Zone",
     "ZoneError",
+    "instant_us",
+    "us_instant",
 ]
 
 #: Times are accepted from the start of this year ...
@@ -60,6 +65,20 @@ EARLIEST_YEAR = 1900
 #: ... to the end of this one: far beyond any lead export, and it keeps the
 #: arithmetic on days and months away from the ends of the calendar.
 LATEST_YEAR = 2199
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+
+
+def instant_us(instant: datetime) -> int:
+    """``instant`` (aware) as whole microseconds since 1970-01-01 UTC: exact, never a float."""
+    return (instant - _EPOCH) // _US
+
+
+def us_instant(us: int) -> datetime:
+    """The instant (UTC) ``us`` microseconds after 1970-01-01 UTC."""
+    return _EPOCH + timedelta(microseconds=us)
+
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*")
 _DAY = timedelta(days=1)
@@ -333,15 +352,80 @@ class Zone:
         """
         return self.shown_on(instant, self.local_day(instant))
 
+    def regular_name(self, day: date) -> str | None:
+        """The zone's abbreviation on ``day`` if it is regular (no clock change), else ``None``."""
+        start, _midnight, regular = self._day(day)
+        if not regular:
+            return None
+        name = self._names.get(day)
+        if name is None:
+            name = self._names[day] = self.local(start).tzname() or self.label
+        return name
+
     def shown_on(self, instant: datetime, day: date) -> str:
         """:meth:`shown`, for a caller who knows ``instant``'s local day already."""
-        start, midnight, regular = self._day(day)
-        if regular:
-            name = self._names.get(day)
-            if name is None:
-                name = self._names[day] = self.local(start).tzname() or self.label
+        name = self.regular_name(day)
+        if name is not None:
+            start, midnight, _regular = self._day(day)
             return f"{(midnight + (instant - start)).isoformat(' ', 'minutes')} {name}"
         local = self.local(instant)
         return (
             f"{local.replace(tzinfo=None).isoformat(' ', 'minutes')} {local.tzname() or self.label}"
         )
+
+
+class DayTable:
+    """The local days of ``zone`` from the day of ``first_us`` to the day of ``last_us``.
+
+    Instants are microseconds since 1970-01-01 UTC (:func:`instant_us`); the
+    day of one is a bisection among the days' first instants, which
+    :meth:`Zone.day_start` works out (DST-safe), and a whole column of them
+    is one :func:`map` of :func:`~bisect.bisect_right`. What depends on a
+    day alone (its month, its text) is kept by the day's position.
+    """
+
+    __slots__ = ("_texts", "_zone", "days", "months", "starts")
+
+    def __init__(self, zone: Zone, first_us: int, last_us: int) -> None:
+        first = zone.local_day(us_instant(first_us))
+        last = zone.local_day(us_instant(max(first_us, last_us)))
+        days = [first + _DAY * n for n in range((last - first).days + 1)]
+        self._zone = zone
+        #: ``starts[k]``: the first instant of ``days[k - 1]`` (``starts[0]``: of the first
+        #: day, and ``starts[-1]`` the first instant after the last), so that
+        #: :func:`~bisect.bisect_right` of an instant is the position of its day plus one.
+        self.starts = [instant_us(zone.day_start(day)) for day in days]
+        self.starts.append(instant_us(zone.day_start(last + _DAY)))
+        self.days: list[date | None] = [None, *days]
+        #: :meth:`Month.index` of each day's month, by the same positions.
+        self.months: list[int] = [-1, *(day.year * 12 + day.month - 1 for day in days)]
+        #: How the times of each regular day are written: ``("2026-01-05 ", " CST")``
+        #: around the clock time (``None``: a day the clocks change, or outside the table).
+        self._texts: list[tuple[str, str] | None] = [None]
+        for day in days:
+            name = zone.regular_name(day)
+            self._texts.append(None if name is None else (f"{day.isoformat()} ", f" {name}"))
+        self._texts.append(None)
+
+    def positions(self, instants: Sequence[int]) -> list[int]:
+        """The position of each instant's day (``days[p]``); every instant within the table."""
+        return list(map(bisect_right, repeat(self.starts, len(instants)), instants))
+
+    def position(self, us: int) -> int:
+        """The position of the day of ``us``: 0 before the table, ``len(starts)`` after it."""
+        return bisect_right(self.starts, us)
+
+    def shown(self, us: int, position: int) -> str:
+        """:meth:`Zone.shown` of ``us``, whose day is at ``position``: ``2026-01-05 09:12 CST``.
+
+        On a regular day the local time is the whole minutes since its first
+        instant (as :meth:`Zone.shown_on` counts them); on any other, the zone says.
+        """
+        known = self._texts[position]
+        if known is None:
+            return self._zone.shown(us_instant(us))
+        return f"{known[0]}{_CLOCK[(us - self.starts[position - 1]) // 60_000_000]}{known[1]}"
+
+
+#: The clock times of a day's minutes: ``_CLOCK[545]`` is ``"09:05"``.
+_CLOCK = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60)]
