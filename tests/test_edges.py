@@ -14,7 +14,7 @@ from jointbonus import D, Member, NumberError, PlanError, RosterError, load_plan
 from jointbonus.cli import EXIT_BAD_INPUT, main
 from jointbonus.core.text import member_id, terminal_text, unsafe_character
 from jointbonus.errors import Problem
-from jointbonus.io.reading import Collector, _header_fits
+from jointbonus.io.reading import Collector, header_fits
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "one_lifeboat"
 ROW = "{id},sales,2022-01-10,,1,70000.00,10500.00\n"
@@ -153,7 +153,7 @@ def test_the_header_check_compares_each_column_a_bounded_number_of_times(width: 
     header: list[str] = [Column(f"c{place % (width // 2)}") for place in range(width)]
     problems = Collector([])
     Column.compared = 0
-    assert not _header_fits(header, "wide.csv", ["month"], ["month"], problems)
+    assert not header_fits(header, "wide.csv", ["month"], ["month"], problems)
     assert Column.compared <= 4 * width
     repeated = [p for p in problems.problems if p.expected == "each column once"]
     assert len(repeated) == 1
