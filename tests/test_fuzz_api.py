@@ -134,16 +134,16 @@ def good_calls() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
             jb.calibration_frame,
             {"plan": plan, "calibration": calibration},
         ),
-        "cost_risk": (
-            jb.cost_risk,
-            {"plan": plan, "calibration": calibration, "years": 50, "method": "bootstrap"},
-        ),
         "compare_plans": (
             jb.compare_plans,
             {"plan_a": plan, "plan_b": plan, **compare_arguments(calibration)},
         ),
         "comparison_document": (jb.comparison_document, {"comparison": v.comparison}),
         "comparison_svg": (jb.comparison_svg, {"comparison": v.comparison}),
+        "cost_risk": (
+            jb.cost_risk,
+            {"plan": plan, "calibration": calibration, "years": 50, "method": "bootstrap"},
+        ),
         "currency": (jb.currency, {"code": "EUR"}),
         "derive_norm": (
             jb.derive_norm,
