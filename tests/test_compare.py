@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from jointbonus import (
+    ArgumentError,
     CompareError,
     D,
     HistoryMonth,
@@ -36,6 +37,7 @@ from jointbonus import (
     compare_plans,
     comparison_document,
     comparison_svg,
+    gainsharing,
     load_plan,
     render_comparison_table,
     render_json,
@@ -217,8 +219,13 @@ def test_plans_on_different_facts_are_refused_naming_each_difference() -> None:
 
 def test_a_plan_that_is_not_a_shared_target_plan_is_refused() -> None:
     plan = load_plan(EXAMPLES / "digital_manufacturing" / "plan.toml")
-    with pytest.raises(CompareError, match="plan_b: got str, expected a shared-target Plan"):
+    with pytest.raises(
+        ArgumentError, match=r"plan_b: got str 'plan\.toml', expected a shared-target"
+    ):
         compare_plans(plan, "plan.toml")  # type: ignore[arg-type]
+    scanlon = gainsharing.load_plan(EXAMPLES / "gainsharing" / "scanlon.toml")
+    with pytest.raises(ArgumentError, match=r"plan_a: got GainsharingPlan .* a gainsharing plan"):
+        compare_plans(scanlon, plan)  # type: ignore[arg-type]
 
 
 # -- the views -------------------------------------------------------------------------

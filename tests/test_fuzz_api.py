@@ -54,6 +54,7 @@ class Values:
     history: Any
     built: Any
     risk: Any
+    comparison: Any
 
 
 @functools.cache
@@ -80,7 +81,21 @@ def values() -> Values:
         history=history,
         built=jb.build_plan(**build_arguments(month, history)),
         risk=jb.cost_risk(plan, calibration, method="bootstrap", years=50),
+        comparison=jb.compare_plans(plan, plan, **compare_arguments(calibration)),
     )
+
+
+def compare_arguments(calibration: Any) -> dict[str, Any]:
+    """Good settings of ``compare_plans``: a short bootstrap, the calibration made once."""
+    return {
+        "calibration_a": calibration,
+        "calibration_b": calibration,
+        "labels": ("A", "B"),
+        "method": "bootstrap",
+        "years": 50,
+        "seed": 1,
+        "percentiles": [10, 90],
+    }
 
 
 def build_arguments(month: Any, history: Any) -> dict[str, Any]:
@@ -115,6 +130,16 @@ def good_calls() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
             jb.calibration_document,
             {"plan": plan, "calibration": calibration},
         ),
+        "calibration_frame": (
+            jb.calibration_frame,
+            {"plan": plan, "calibration": calibration},
+        ),
+        "compare_plans": (
+            jb.compare_plans,
+            {"plan_a": plan, "plan_b": plan, **compare_arguments(calibration)},
+        ),
+        "comparison_document": (jb.comparison_document, {"comparison": v.comparison}),
+        "comparison_svg": (jb.comparison_svg, {"comparison": v.comparison}),
         "cost_risk": (
             jb.cost_risk,
             {"plan": plan, "calibration": calibration, "years": 50, "method": "bootstrap"},
@@ -132,6 +157,15 @@ def good_calls() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
         "iter_json": (lambda **k: list(jb.iter_json(**k)), {"result": result}),
         "iter_jsonl": (lambda **k: list(jb.iter_jsonl(**k)), {"result": result}),
         "load_plan": (jb.load_plan, {"path": SHARED}),
+        "load_plan_document": (
+            jb.load_plan_document,
+            {
+                "document": SHARED.read_text(encoding="utf-8"),
+                "format": "toml",
+                "base_dir": SHARED.parent,
+                "source": "fuzz",
+            },
+        ),
         "pay": (jb.pay, {"plan": plan, "calibration": calibration}),
         "payroll_csv": (jb.payroll_csv, {"result": result}),
         "plan_months": (jb.plan_months, {"start": v.month}),
@@ -141,6 +175,7 @@ def good_calls() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
             jb.render_calibration_table,
             {"plan": plan, "calibration": calibration},
         ),
+        "render_comparison_table": (jb.render_comparison_table, {"comparison": v.comparison}),
         "render_explanation": (jb.render_explanation, {"explanation": v.explanation}),
         "render_json": (jb.render_json, {"document": {"a": 1}}),
         "render_statement": (jb.render_statement, {"result": result, "member_id": v.member.id}),
@@ -149,9 +184,14 @@ def good_calls() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
         "render_transparency_page": (jb.render_transparency_page, {"result": result}),
         "render_transparency_report": (jb.render_transparency_report, {"result": result}),
         "result_document": (jb.result_document, {"result": result}),
+        "risk_frame": (jb.risk_frame, {"plan": plan, "risk": v.risk}),
         "run": (jb.run, {"plan": plan}),
-        "to_frame": (jb.to_frame, {"result": result}),
+        "to_frame": (jb.to_frame, {"result": result, "table": "months"}),
         "uplift_for_hit_rate": (jb.uplift_for_hit_rate, {"plan": v.built, "hit_rate": "0.5"}),
+        "weighting_frame": (
+            jb.weighting_frame,
+            {"plan": plan, "calibration": calibration, "result": result},
+        ),
         "write_json": (jb.write_json, {"result": result, "target": "result.json"}),
         "write_jsonl": (jb.write_jsonl, {"result": result, "target": "lines.jsonl"}),
         "write_payroll_csv": (jb.write_payroll_csv, {"result": result, "path": "payroll.csv"}),
@@ -203,6 +243,8 @@ def own_values() -> list[Any]:
         v.month,
         v.gs_plan,
         v.gs_result,
+        v.risk,
+        v.comparison,
         v.plan.months[0],
         v.history[0],
         jb.StepCurve(),
@@ -257,6 +299,7 @@ SLOW = {
     ("write_pictures", "folder"): lambda value: isinstance(value, str),
     ("write_pictures", "risk"): lambda value: value is None,
     ("cost_risk", "years"): lambda value: isinstance(value, int) and value > 1000,
+    ("compare_plans", "years"): lambda value: isinstance(value, int) and value > 1000,
 }
 
 
@@ -288,7 +331,7 @@ def test_the_good_calls_work() -> None:
         with working_folder():
             try:
                 function(**arguments)
-            except jb.MissingExtraError:  # pictures need matplotlib: an extra
+            except jb.MissingExtraError:  # pictures need matplotlib, frames pandas: extras
                 continue
 
 

@@ -19,7 +19,7 @@ import jointbonus
 from jointbonus import gainsharing
 from jointbonus.cli import gainsharing as gainsharing_cli
 from jointbonus.cli import shared as shared_cli
-from jointbonus.errors import PlanError, Problem
+from jointbonus.errors import ArgumentError, PlanError, Problem
 from jointbonus.io.reading import MAX_DEPTH, too_deep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,8 +141,6 @@ def test_bad_json_text_is_located(text: str, line: int | None, expected: str) ->
     [
         ("name = 'x'", {}, "format"),
         ({"name": "x"}, {"format": "json"}, "format"),
-        ("name = 'x'", {"format": "yaml"}, "format"),
-        (42, {}, "document"),
         (b"name = '\xff'", {"format": "toml"}, "encoding"),
         ("name = '\x00'", {"format": "toml"}, "encoding"),
     ],
@@ -152,6 +150,21 @@ def test_a_document_of_the_wrong_form_is_refused(
 ) -> None:
     found = problems_of(lambda: jointbonus.load_plan_document(document, **kwargs))  # type: ignore[arg-type]
     assert [p.field for p in found] == [field]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "phrase"),
+    [
+        ({"document": 42}, "document: got int 42, expected a dict of settings, or JSON or TOML"),
+        ({"format": "yaml"}, 'format: got str \'yaml\', expected None (a dict), "json" or "toml"'),
+        ({"base_dir": 5}, "base_dir: got int 5, expected a path"),
+        ({"source": None}, "source: got None, expected a name for the document"),
+    ],
+)
+def test_an_argument_of_the_wrong_kind_is_named(arguments: dict[str, Any], phrase: str) -> None:
+    with pytest.raises(ArgumentError) as caught:
+        jointbonus.load_plan_document(**{"document": "name = 'x'", **arguments})
+    assert phrase in str(caught.value)
 
 
 # -- nesting: no recursion a document can drive ------------------------------------------

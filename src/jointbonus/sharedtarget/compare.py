@@ -83,7 +83,7 @@ from fractions import Fraction
 from jointbonus.core.history import HistoryMonth
 from jointbonus.core.periods import Month, plan_years
 from jointbonus.core.roster import Member
-from jointbonus.errors import JointBonusError
+from jointbonus.errors import JointBonusError, argument, items, refuse
 from jointbonus.sharedtarget.calibration import Calibration, calibrate, scenario_outcomes
 from jointbonus.sharedtarget.pay.sharing import held_back, share_out
 from jointbonus.sharedtarget.plan import Plan
@@ -111,6 +111,7 @@ __all__ = [
     "TeamEarnings",
     "TeamWeighting",
     "compare_plans",
+    "comparison_argument",
 ]
 
 #: The percentiles of the year's cost a comparison reports unless told otherwise.
@@ -120,8 +121,7 @@ _NAMED = 5
 
 
 class CompareError(JointBonusError, ValueError):
-    """Two plans that cannot be compared side by side: not on the same facts, or not both
-    shared-target plans."""
+    """Two plans that cannot be compared side by side: not on the same facts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +315,12 @@ class Comparison:
         )
 
 
+def comparison_argument(value: object, name: str = "comparison") -> Comparison:
+    """``value`` if it is a :class:`Comparison`, else
+    :class:`~jointbonus.errors.ArgumentError` naming argument ``name``."""
+    return argument(name, value, Comparison, "a Comparison (from compare_plans)")
+
+
 def compare_plans(
     plan_a: Plan,
     plan_b: Plan,
@@ -336,17 +342,26 @@ def compare_plans(
     facts (every difference named), :class:`~jointbonus.RiskError` for bad settings.
     """
     for name, plan in (("plan_a", plan_a), ("plan_b", plan_b)):
-        if not isinstance(plan, Plan):
-            raise CompareError(
-                f"{name}: got {type(plan).__name__}, expected a shared-target Plan "
-                "(jointbonus.load_plan or build_plan): a gainsharing plan has no shared "
-                "target, budget neutrality or cost risk to compare"
-            )
+        argument(
+            name,
+            plan,
+            Plan,
+            "a shared-target Plan (jointbonus.load_plan or build_plan): a gainsharing plan "
+            "has no shared target, budget neutrality or cost risk to compare",
+        )
+    for name, calibration in (("calibration_a", calibration_a), ("calibration_b", calibration_b)):
+        argument(name, calibration, (Calibration, type(None)), "a Calibration (from calibrate)")
     if labels is None:
         labels = (plan_a.name, plan_b.name)
+    else:
+        named = items("labels", labels, str, "two labels (text), A's and B's")
+        if len(named) != 2:
+            refuse("labels", labels, "two labels (text), A's and B's")
+        labels = (named[0], named[1])
+    # read once: both designs report the same; each percent is checked as cost_risk checks it
+    shown = tuple(items("percentiles", percentiles, object, "percents, such as [10, 50, 90]"))
     _check_same_facts(plan_a, plan_b, labels)
     teams = _teams(plan_a)
-    shown = tuple(percentiles)  # read once: both designs report the same
     design_a, design_b = (
         _design(
             label,

@@ -41,11 +41,12 @@ from jointbonus.core.history import HistoryMonth
 from jointbonus.core.money import Currency
 from jointbonus.core.money import currency as make_currency
 from jointbonus.core.periods import Month, plan_months
-from jointbonus.errors import JointBonusError, PlanError, Problem
+from jointbonus.errors import JointBonusError, PlanError, Problem, argument, refuse
 from jointbonus.io.columns import MemberRows, read_members, read_rows
 from jointbonus.io.fields import RosterRow
 from jointbonus.io.files import path_argument
 from jointbonus.io.reading import (
+    DOCUMENT_FORMATS,
     DOCUMENT_NAME,
     Collector,
     check_months,
@@ -143,6 +144,17 @@ def load_plan_document(
 
     Raises :class:`~jointbonus.errors.PlanError` listing every problem found.
     """
+    argument(
+        "document",
+        document,
+        (Mapping, str, bytes),
+        'a dict of settings, or JSON or TOML text with format="json" or "toml"',
+    )
+    if format not in (None, *DOCUMENT_FORMATS):
+        refuse("format", format, 'None (a dict), "json" or "toml"')
+    if base_dir is not None:
+        base_dir = path_argument("base_dir", base_dir, nul=True)  # a NUL: a plan problem
+    source = argument("source", source, str, "a name for the document in problems (text)")
     problems = Collector([])
     text, data = read_document(document, format, source, problems)
     settings = (

@@ -115,6 +115,7 @@ __all__ = [
     "cost_risk",
     "exact_work",
     "month_costers",
+    "risk_argument",
     "scenario_month_costs",
 ]
 
@@ -362,6 +363,12 @@ class CostRisk:
     @property
     def distributions(self) -> tuple[CostDistribution, ...]:
         return (self.year,) if self.given_paid is None else (self.year, self.given_paid)
+
+
+def risk_argument(value: object, name: str = "risk") -> CostRisk:
+    """``value`` if it is a :class:`CostRisk`, else
+    :class:`~jointbonus.errors.ArgumentError` naming argument ``name``."""
+    return argument(name, value, CostRisk, "a CostRisk (from cost_risk)")
 
 
 # -- computing -------------------------------------------------------------------

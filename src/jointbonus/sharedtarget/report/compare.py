@@ -26,7 +26,7 @@ from tabulate import tabulate
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text, round_half_up
-from jointbonus.sharedtarget.compare import Comparison, Design
+from jointbonus.sharedtarget.compare import Comparison, Design, comparison_argument
 from jointbonus.sharedtarget.plan import FundingStyle
 from jointbonus.sharedtarget.report.documents import exact_text, plan_document, ratio_text
 from jointbonus.sharedtarget.report.html_charts import compact, grouped_chart
@@ -94,6 +94,7 @@ def _method(design: Design) -> str:
 
 def render_comparison_table(comparison: Comparison) -> str:
     """The two designs side by side for people: one row a figure, columns A, B, B - A."""
+    comparison = comparison_argument(comparison)
     a, b = comparison.designs
     currency = a.plan.currency
     code = currency.code
@@ -374,6 +375,7 @@ def _design_document(comparison: Comparison, design: Design) -> dict[str, Any]:
 def comparison_document(comparison: Comparison) -> dict[str, Any]:
     """The comparison as JSON-ready data: ``comparison`` (the format), ``currency``,
     ``percentiles``, ``a``, ``b`` and ``differences`` (B - A)."""
+    comparison = comparison_argument(comparison)
     a, b = comparison.designs
     currency = a.plan.currency
     d = comparison.differences()
@@ -449,6 +451,7 @@ def comparison_svg(comparison: Comparison) -> str:
     """The comparison as one SVG document: the cost of the year (expected, percentiles,
     last year) against the budget, the teams' expected earnings, and last year month by
     month; design A in blue, B in orange. Needs nothing to draw."""
+    comparison = comparison_argument(comparison)
     a, b = comparison.designs
     currency = a.plan.currency
     code = currency.code

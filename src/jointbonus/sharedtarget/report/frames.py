@@ -35,14 +35,15 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+from jointbonus.errors import argument
 from jointbonus.io.extras import require_extra
-from jointbonus.sharedtarget.calibration import Calibration
-from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.calibration import Calibration, calibration_argument
+from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.report.documents import calibration_document, weighting_document
 from jointbonus.sharedtarget.report.exports import table_of
 from jointbonus.sharedtarget.report.risk import risk_document
-from jointbonus.sharedtarget.results import Result
-from jointbonus.sharedtarget.risk import CostRisk
+from jointbonus.sharedtarget.results import Result, result_argument
+from jointbonus.sharedtarget.risk import CostRisk, risk_argument
 
 if TYPE_CHECKING:
     import pandas
@@ -125,6 +126,7 @@ def to_frame(result: Result, table: Table = "lines") -> pandas.DataFrame:
     Needs pandas (``pip install 'jointbonus[pandas]'``); raises
     :class:`MissingExtraError` without it.
     """
+    result = result_argument(result)
     columns, numbers, documents = table_of(result, table)
     return _frame("to_frame", columns, numbers, documents())
 
@@ -139,6 +141,8 @@ def calibration_frame(plan: Plan, calibration: Calibration) -> pandas.DataFrame:
     hold the calibration's single figures: the scale, the budget, the
     residual). Needs pandas.
     """
+    plan = plan_argument(plan)
+    calibration = calibration_argument(calibration)
     document = calibration_document(plan, calibration)
     factors = tuple(f"mean_goal_factor_{goal.key}" for goal in plan.goals) if plan.weighted else ()
     columns = ("period", *CALIBRATION_NUMBERS[:3], *factors, *CALIBRATION_NUMBERS[3:])
@@ -161,6 +165,9 @@ def weighting_frame(
     ``nominal``). Without a ``result`` the realised weight and the earnings
     are ``None``. No rows for a plan without functional goals. Needs pandas.
     """
+    plan = plan_argument(plan)
+    calibration = calibration_argument(calibration)
+    result = argument("result", result, (Result, type(None)), "a Result (from run or pay) or None")
     document = weighting_document(plan, calibration, result)
     columns = ("team", "nominal", "nominal_exact", *WEIGHTING_NUMBERS[1:])
     rows = ({"team": team, **fields} for team, fields in document.items())
@@ -178,6 +185,8 @@ def risk_frame(plan: Plan, risk: CostRisk) -> pandas.DataFrame:
     ``chance_above_SHARE`` (its chance of being exceeded), with the numbers of
     :func:`~jointbonus.risk_document`. Needs pandas.
     """
+    plan = plan_argument(plan)
+    risk = risk_argument(risk)
     document = risk_document(plan, risk)
     head = ("distribution", "label", "method", "years", "seed", *RISK_NUMBERS)
     first = document["year"]
