@@ -305,6 +305,8 @@ SHARED_REFUSALS: list[tuple[tuple[str | int, ...], object]] = [
     (("shared", "curve", "threshold"), "1e30"),
     (("shared", "curve", "threshold"), Decimal("1E+30")),
     (("shared", "curve", "threshold"), "1,000"),
+    (("shared", "curve", "threshold"), ".95"),  # the grammar: digits before the point
+    (("shared", "curve", "threshold"), "1."),
     (("shared", "curve", "points"), [[1, 1]]),  # a step curve takes no points
     (("shared", "period"), "week"),
     (("funding", "style"), "bonus"),
@@ -445,7 +447,7 @@ def check_refused(
         (("funding", "holdback"), "0.2"),
         (("funding", "holdback"), "-0"),
         (("teams", "sales", "expected_shared_split"), "1.000"),
-        (("teams", "sales", "goals", 0, "weight"), ".5"),
+        (("teams", "sales", "goals", 0, "weight"), "0.50"),
         (("calibration", "budget"), "from_history"),
     ],
 )
