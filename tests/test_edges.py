@@ -179,6 +179,26 @@ def test_the_command_line_escapes_a_bad_id_it_reports(
     assert "U+001B" in printed
 
 
+@pytest.mark.parametrize("details", [False, True])
+def test_what_a_plan_says_reaches_the_terminal_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], details: bool
+) -> None:
+    # A plan's name is free text, printed on standard output by every view of the plan:
+    # an escape sequence or a bidi override in it must reach the terminal as text.
+    plan = copy_with_rows(tmp_path)
+    text = plan.read_text(encoding="utf-8")
+    name = 'name = "Digital Manufacturing: one sales target for sales and marketing"'
+    assert name in text
+    plan.write_text(
+        text.replace(name, 'name = "Lifeboat \\u001b[2J\\u202eevil"'), encoding="utf-8"
+    )
+    assert main(["run", str(plan), *(["--details"] if details else [])]) == 0
+    printed = capsys.readouterr().out
+    assert "Lifeboat " in printed
+    assert "\x1b" not in printed and "\u202e" not in printed
+    assert "Lifeboat \\u001b[2J\\u202eevil" in printed
+
+
 # -- the number grammar's words -------------------------------------------------
 
 
