@@ -102,7 +102,7 @@ def test_a_european_cell_problem_names_the_files_own_column(hr: Path) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "accepted"),
-    [("0,6", True), ("0.6", False), ("1.000,5", False), ("0,6,0", False), (",6", True)],
+    [("0,6", True), ("0.6", False), ("1.000,5", False), ("0,6,0", False), (",6", False)],
 )
 def test_a_decimal_comma_is_the_only_mark(hr: Path, cell: str, accepted: bool) -> None:
     roster = hr / "data" / "roster.csv"
@@ -293,6 +293,60 @@ def test_a_column_mapping_of_a_plain_csv_file(plain: Path, tmp_path: Path) -> No
     assert run(plain / "plan.toml", tmp_path / "out") == expected
 
 
+def with_hr_columns(path: Path) -> None:
+    """Add an HR export's columns the plan does not read: one first, one among the rest."""
+    rows = rows_of(path)
+    written = [["Department", *row[:2], "Manager", *row[2:]] for row in rows]
+    for number, row in enumerate(written[1:], start=1):
+        row[0], row[3] = f"Dept {number}", f"Boss, {number}"  # a comma: a quoted cell
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(written)
+
+
+def test_columns_the_plan_ignores_by_name_change_no_figure(plain: Path, tmp_path: Path) -> None:
+    expected = run(plain / "plan.toml", tmp_path / "plain-out")
+    with_hr_columns(plain / "data" / "roster.csv")
+    assert problems_of(plain / "plan.toml")  # not named: refused, as a misspelt column is
+    set_section(plain / "plan.toml", "roster", 'ignore = ["department", " Manager "]')
+    assert run(plain / "plan.toml", tmp_path / "out") == expected
+
+
+def test_a_cell_problem_beside_ignored_columns_is_located(plain: Path) -> None:
+    roster = plain / "data" / "roster.csv"
+    with_hr_columns(roster)
+    lines = roster.read_text(encoding="utf-8").splitlines()
+    assert "2019-03-04" in lines[1]
+    lines[1] = lines[1].replace("2019-03-04", "04.03.2019")
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    set_section(
+        plain / "plan.toml",
+        "roster",
+        'ignore = ["Department", "Manager"]\ncolumns = { start = "start" }',
+    )
+    (found,) = problems_of(plain / "plan.toml")
+    assert (found.file, found.line, found.field) == ("data/roster.csv", 2, "start")
+    assert found.value == "04.03.2019"
+
+
+def test_an_ignored_column_missing_or_also_read_is_refused(plain: Path) -> None:
+    with_hr_columns(plain / "data" / "roster.csv")
+    plan = plain / "plan.toml"
+    set_section(plan, "roster", 'ignore = ["Department", "Manager", "Cost Centre"]')
+    (found,) = problems_of(plan)
+    assert (found.file, found.line, found.field) == ("data/roster.csv", 1, "header")
+    assert found.expected == "a column 'Cost Centre' (roster.ignore names it)"
+    text = plan.read_text(encoding="utf-8").replace(', "Cost Centre"', "")
+    plan.write_text(
+        text.replace(
+            'ignore = ["Department", "Manager"]',
+            'ignore = ["Department", "Manager"]\ncolumns = { team = "Manager" }',
+        ),
+        encoding="utf-8",
+    )
+    (found,) = problems_of(plan)
+    assert found.expected == "the column 'Manager' either read (roster.columns) or ignored"
+
+
 # -- .xlsx workbooks ------------------------------------------------------------------------
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -356,6 +410,17 @@ def workbooks(plain: Path) -> Path:
 def test_workbooks_pay_what_the_csv_files_pay(plain: Path, workbooks: Path, tmp_path: Path) -> None:
     expected = run(PLAIN / "plan.toml", tmp_path / "plain-out")
     assert run(workbooks, tmp_path / "out") == expected
+
+
+def test_a_workbooks_ignored_columns_change_no_figure(
+    plain: Path, workbooks: Path, tmp_path: Path
+) -> None:
+    expected = run(workbooks, tmp_path / "before")
+    data = plain / "data"
+    with_hr_columns(data / "roster.csv")
+    write_workbook(data / "roster.csv", data / "roster.xlsx")
+    set_section(workbooks, "roster", 'ignore = ["Department", "Manager"]')
+    assert run(workbooks, tmp_path / "after") == expected
 
 
 def test_a_workbook_cell_problem_names_sheet_column_and_header(workbooks: Path) -> None:

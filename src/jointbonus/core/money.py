@@ -269,6 +269,8 @@ def allocate(amount: int, weights: Iterable[int | Decimal | Fraction | str]) -> 
     are used exactly (never pre-rounded). Ties between equal remainders go to
     the earlier weight. See the module docstring for the full rule.
     """
+    if isinstance(amount, float):  # the float's own error, as for a float weight
+        raise FloatMoneyError(f"allocation amount: refusing the float {amount!r}; pass an int")
     argument("amount", amount, int, "an int of minor units")
     weights = items(
         "weights",

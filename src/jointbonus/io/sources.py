@@ -40,7 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BeforeValidator,
@@ -71,7 +71,7 @@ __all__ = [
 #: The delimiters a CSV file may use.
 DELIMITERS = (",", ";", "\t", "|")
 #: The settings of a section that say how its file is written.
-FORMAT_KEYS = ("delimiter", "decimal", "encoding", "sheet", "columns")
+FORMAT_KEYS = ("delimiter", "decimal", "encoding", "sheet", "columns", "ignore")
 
 _ENCODING_EXPECTED = "a text encoding Python knows, such as utf-8, utf-8-sig, cp1252 or latin-1"
 
@@ -114,6 +114,10 @@ class InputFileSection(FilesSection):
     """The worksheet of an .xlsx workbook: the first one by default."""
     columns: dict[Name, Name] = Field(default_factory=dict)
     """The file's own name of a column, by the column it is: ``{ id = "Employee ID" }``."""
+    ignore: list[Name] = Field(default_factory=list)
+    """Columns of the file the plan does not read, by the file's own names: an HR
+    export's ``["Department", "Manager"]``. Named one by one, never guessed: any other
+    column the plan does not know is refused, as a misspelt one is."""
 
     @model_serializer(mode="wrap")
     def _stated_only(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -121,7 +125,7 @@ class InputFileSection(FilesSection):
         data = handler(self)
         if not isinstance(data, dict):
             return data
-        stated = {key: data.pop(key) for key in FORMAT_KEYS if data.get(key) not in (None, {})}
+        stated = {key: data.pop(key) for key in FORMAT_KEYS if data.get(key) not in (None, {}, [])}
         for key in FORMAT_KEYS:
             data.pop(key, None)
         return {**data, **stated}  # the section's own settings first, as before
@@ -139,6 +143,8 @@ class InputFormat:
     sheet: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
     """The file's own name of a column, by the column it is."""
+    ignore: tuple[str, ...] = ()
+    """The file's own names of the columns the plan does not read."""
 
     @property
     def plain(self) -> bool:
@@ -149,6 +155,7 @@ class InputFormat:
             and self.encoding in ("utf-8", "utf-8-sig")
             and self.sheet is None
             and not self.columns
+            and not self.ignore
         )
 
 
@@ -167,7 +174,9 @@ def input_format(
         }
         found = replace(found, **stated)
     if section is not None:
-        found = replace(found, sheet=section.sheet, columns=dict(section.columns))
+        found = replace(
+            found, sheet=section.sheet, columns=dict(section.columns), ignore=tuple(section.ignore)
+        )
     return found
 
 
@@ -242,15 +251,20 @@ def read_table(
         )
         if sheet is None:
             return None
-        header = _renamed(sheet.header, shown, form, columns, problems)
+        kept = _kept(sheet.header, shown, form, problems)
+        if kept is None:
+            return None
+        own_header = [sheet.header[index] for index in kept]
+        header = _renamed(own_header, shown, form, columns, problems)
         if header is None or not header_fits(header, shown, columns, required, problems):
             return None
         comma = form.decimal == "comma"
         kind_of = [kinds.get(name, "text") for name in header]
         cells_of = [
-            (line, tuple(map(_cell, cells, kind_of, repeat(comma)))) for line, cells in sheet.rows
+            (line, tuple(map(_cell, _taken(cells, kept), kind_of, repeat(comma))))
+            for line, cells in sheet.rows
         ]
-        for index, (own, name) in enumerate(zip(sheet.header, header, strict=True)):
+        for index, own, name in zip(kept, own_header, header, strict=True):
             named = f"{own} ({name}; " if own != name else f"{own} ("
             problems.labels[(shown, name)] = (
                 f"{named}sheet {sheet.name!r}, column {column_letter(index)})"
@@ -292,13 +306,17 @@ def read_table(
                 settable=True,
             )
             return None
-        header = _renamed([name.strip() for name in first], shown, form, columns, problems)
+        kept = _kept([name.strip() for name in first], shown, form, problems)
+        if kept is None:
+            return None
+        own_header = [first[index].strip() for index in kept]
+        header = _renamed(own_header, shown, form, columns, problems)
         if header is None or not header_fits(
             header, shown, columns, required, problems, delimiter=form.delimiter
         ):
             return None
         rows: list[tuple[int, tuple[str, ...]]] = []
-        width = len(header)
+        width = len(first)
         for cells in reader:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
@@ -311,14 +329,50 @@ def read_table(
                     f"{width} cells ({form.delimiter.join(first)})",
                 )
                 continue
-            rows.append((reader.line_num, tuple(cells)))
+            rows.append((reader.line_num, _taken(cells, kept)))
     except csv.Error as error:
         problems.add(shown, reader.line_num, "row", "(unreadable)", f"well-formed CSV: {error}")
         return None
-    for own, name in zip(first, header, strict=True):
-        if own.strip() != name:
-            problems.labels[(shown, name)] = f"{own.strip()} ({name})"
+    for own, name in zip(own_header, header, strict=True):
+        if own != name:
+            problems.labels[(shown, name)] = f"{own} ({name})"
     return header, rows
+
+
+_Cell = TypeVar("_Cell")
+
+
+def _kept(
+    header: Sequence[str], shown: str, form: InputFormat, problems: Collector
+) -> list[int] | None:
+    """The places of the columns read: all but those ``form.ignore`` names (matched as a
+    mapping's are, without regard to case or surrounding spaces). ``None`` and a problem
+    for each ignored column the header lacks, or that the mapping also names."""
+    if not form.ignore:
+        return list(range(len(header)))
+    ignored = {name.strip().casefold(): name for name in form.ignore}
+    mapped = {column.strip().casefold() for column in form.columns.values()}
+    present = {name.strip().casefold() for name in header}
+    fine = True
+    for key, name in ignored.items():
+        if key not in present:
+            expected = f"a column {name!r} ({form.setting}.ignore names it)"
+            problems.add(shown, 1, "header", ", ".join(header), expected)
+            fine = False
+        elif key in mapped:
+            expected = f"the column {name!r} either read ({form.setting}.columns) or ignored"
+            problems.add(shown, 1, "header", name, expected)
+            fine = False
+    if not fine:
+        return None
+    return [index for index, name in enumerate(header) if name.strip().casefold() not in ignored]
+
+
+def _taken(cells: Sequence[_Cell], kept: Sequence[int]) -> tuple[_Cell, ...]:
+    """The cells of a row at the places read."""
+    if len(kept) == len(cells):
+        return tuple(cells)
+    return tuple(cells[index] for index in kept)
 
 
 def _renamed(
