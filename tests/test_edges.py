@@ -189,9 +189,7 @@ def test_what_a_plan_says_reaches_the_terminal_escaped(
     text = plan.read_text(encoding="utf-8")
     name = 'name = "Digital Manufacturing: one sales target for sales and marketing"'
     assert name in text
-    plan.write_text(
-        text.replace(name, 'name = "Lifeboat \\u001b[2J\\u202eevil"'), encoding="utf-8"
-    )
+    plan.write_text(text.replace(name, 'name = "Lifeboat \\u001b[2J\\u202eevil"'), encoding="utf-8")
     assert main(["run", str(plan), *(["--details"] if details else [])]) == 0
     printed = capsys.readouterr().out
     assert "Lifeboat " in printed

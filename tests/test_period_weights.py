@@ -12,6 +12,7 @@ import pytest
 from jointbonus import (
     D,
     HistoryMonth,
+    JointBonusError,
     Member,
     Month,
     PlanError,
@@ -112,12 +113,12 @@ def test_calibration_stays_neutral_with_unequal_weights() -> None:
         ),
         (["1.5", "0", "0", "-0.5"], "weight 1 of 4 (its quarter 1): a share from 0 to 1"),
         (["x", "0", "0", "1"], "weight 1 of 4 (its quarter 1): a decimal share from 0 to 1"),
-        ("0.25", "a list of 4 weights"),
+        ("0.25", "expected one share per period"),  # an argument of the wrong kind
     ],
     ids=["count", "sum", "negative", "above-one", "not-a-number", "not-a-list"],
 )
 def test_bad_period_weights_are_named_through_the_api(weights: object, phrase: str) -> None:
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(JointBonusError) as caught:
         build_plan(**_kwargs(period_weights=weights))  # type: ignore[arg-type]
     assert "period_weights: got" in str(caught.value) and phrase in str(caught.value), str(
         caught.value
