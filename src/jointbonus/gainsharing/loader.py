@@ -40,9 +40,8 @@ from jointbonus.io.reading import (
 from jointbonus.io.sources import (
     FORMAT_KEYS,
     InputFormat,
-    check_columns_setting,
-    input_format,
-    labelled,
+    input_formats,
+    named_as_written,
 )
 
 __all__ = ["load_plan", "load_plan_document", "plan_kind"]
@@ -81,8 +80,10 @@ def load_plan(path: str | Path) -> GainsharingPlan:
     plan_path = Path(path)
     problems = Collector([])
     settings, text, data = read_settings(plan_path, GainsharingFile, problems)
-    return _load(
-        settings, text, data, shown=plan_path.name, folder=folder_of(plan_path), problems=problems
+    folder = folder_of(plan_path)
+    return named_as_written(
+        problems,
+        lambda: _load(settings, text, data, shown=plan_path.name, folder=folder, problems=problems),
     )
 
 
@@ -108,7 +109,10 @@ def load_plan_document(
         else None
     )
     folder = folder_of_base(base_dir, source, problems)
-    return _load(settings, text, data, shown=source, folder=folder, problems=problems)
+    return named_as_written(
+        problems,
+        lambda: _load(settings, text, data, shown=source, folder=folder, problems=problems),
+    )
 
 
 def _load(
@@ -120,26 +124,7 @@ def _load(
     folder: Path | None,
     problems: Collector,
 ) -> GainsharingPlan:
-    """Read the CSV files the settings name, check everything, build the plan; a problem
-    of a file read through a column mapping names the column as the file names it."""
-    try:
-        return _load_files(settings, text, data, shown=shown, folder=folder, problems=problems)
-    except PlanError as error:
-        if not problems.labels:
-            raise
-        raise PlanError(labelled(error.problems, problems.labels)) from None
-
-
-def _load_files(
-    settings: GainsharingFile | None,
-    text: str,
-    data: dict[str, Any] | None,
-    *,
-    shown: str,
-    folder: Path | None,
-    problems: Collector,
-) -> GainsharingPlan:
-    """:func:`_load`, its problems' columns named as the plan's settings name them."""
+    """Read the CSV files the settings name, check everything, build the plan."""
     names = _file_names(settings, data)
     if not names:
         raise PlanError(problems.problems)
@@ -273,19 +258,11 @@ def _forms(
     section whose ``columns`` are refused is left out (its file unread)."""
     if settings is None:
         return {key: InputFormat(key) for key in ("roster", "gainsharing")}
-    forms = {}
-    for key, model in (("roster", RosterRow), ("gainsharing", PeriodRow)):
-        section = getattr(settings, key)
-        if check_columns_setting(
-            section.columns,
-            list(model.model_fields),
-            setting=key,
-            shown=shown,
-            text=text,
-            problems=problems,
-        ):
-            forms[key] = input_format(section, settings.files, key)
-    return forms
+    sections = {
+        "roster": (settings.roster, list(RosterRow.model_fields)),
+        "gainsharing": (settings.gainsharing, list(PeriodRow.model_fields)),
+    }
+    return input_formats(sections, settings.files, shown=shown, text=text, problems=problems)
 
 
 def _file_names(settings: GainsharingFile | None, data: dict[str, Any] | None) -> dict[str, str]:

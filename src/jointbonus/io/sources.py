@@ -36,7 +36,7 @@ import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
@@ -50,7 +50,7 @@ from pydantic import (
     model_serializer,
 )
 
-from jointbonus.errors import Problem
+from jointbonus.errors import PlanError, Problem
 from jointbonus.io.fields import InputModel, Name
 from jointbonus.io.reading import Collector, decode, header_fits, read_bytes, toml_key_line
 from jointbonus.io.sheets import cell_text, column_letter, number_text, read_sheet
@@ -63,8 +63,10 @@ __all__ = [
     "InputFormat",
     "check_columns_setting",
     "input_format",
+    "input_formats",
     "is_workbook",
     "labelled",
+    "named_as_written",
     "read_table",
 ]
 
@@ -178,6 +180,26 @@ def input_format(
             found, sheet=section.sheet, columns=dict(section.columns), ignore=tuple(section.ignore)
         )
     return found
+
+
+def input_formats(
+    sections: Mapping[str, tuple[InputFileSection, Sequence[str]]],
+    files: FilesSection | None,
+    *,
+    shown: str,
+    text: str,
+    problems: Collector,
+) -> dict[str, InputFormat]:
+    """How each input file is written, by the section naming it (``sections``: each with
+    the columns its file has); a section whose ``columns`` are refused is left out (its
+    file is not read)."""
+    return {
+        key: input_format(section, files, key)
+        for key, (section, known) in sections.items()
+        if check_columns_setting(
+            section.columns, known, setting=key, shown=shown, text=text, problems=problems
+        )
+    }
 
 
 def is_workbook(path: Path) -> bool:
@@ -340,6 +362,7 @@ def read_table(
 
 
 _Cell = TypeVar("_Cell")
+_Loaded = TypeVar("_Loaded")
 
 
 def _kept(
@@ -415,6 +438,17 @@ def _cell(value: object, kind: str, comma: bool) -> str:
         text = number_text(value)
         return text.replace(".", ",") if comma and kind == "number" else text
     return cell_text(value)
+
+
+def named_as_written(problems: Collector, load: Callable[[], _Loaded]) -> _Loaded:
+    """``load()``; a :class:`~jointbonus.errors.PlanError` it raises with each problem's
+    column named as its file names it (the ``problems.labels`` the readers recorded)."""
+    try:
+        return load()
+    except PlanError as error:
+        if not problems.labels:
+            raise
+        raise PlanError(labelled(error.problems, problems.labels)) from None
 
 
 def labelled(found: Sequence[Problem], labels: Mapping[tuple[str, str], str]) -> list[Problem]:

@@ -63,9 +63,8 @@ from jointbonus.io.reading import (
 from jointbonus.io.sources import (
     FORMAT_KEYS,
     InputFormat,
-    check_columns_setting,
-    input_format,
-    labelled,
+    input_formats,
+    named_as_written,
 )
 from jointbonus.sharedtarget.build import build_plan
 from jointbonus.sharedtarget.build.versions import VersionSpec
@@ -114,13 +113,8 @@ def load_plan(path: str | Path) -> Plan:
     plan_path = Path(path)
     problems = Collector([])
     settings, text, data = read_settings(plan_path, PlanFile, problems)
-    return _load(
-        settings,
-        text,
-        data,
-        _Place(plan_path.name, folder_of(plan_path), ledger_name(plan_path)),
-        problems=problems,
-    )
+    place = _Place(plan_path.name, folder_of(plan_path), ledger_name(plan_path))
+    return named_as_written(problems, lambda: _load(settings, text, data, place, problems=problems))
 
 
 def load_plan_document(
@@ -161,9 +155,8 @@ def load_plan_document(
         validate_settings(data, text, PlanFile, source, problems) if data is not None else None
     )
     folder = folder_of_base(base_dir, source, problems)
-    return _load(
-        settings, text, data, _Place(source, folder, ledger_name(source)), problems=problems
-    )
+    place = _Place(source, folder, ledger_name(source))
+    return named_as_written(problems, lambda: _load(settings, text, data, place, problems=problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,25 +192,7 @@ def _load(
     *,
     problems: Collector,
 ) -> Plan:
-    """Read the CSV files the plan's settings name, check everything, build the plan; a
-    problem of a file read through a column mapping names the column as the file names it."""
-    try:
-        return _load_files(settings, text, data, place, problems=problems)
-    except PlanError as error:
-        if not problems.labels:
-            raise
-        raise PlanError(labelled(error.problems, problems.labels)) from None
-
-
-def _load_files(
-    settings: PlanFile | None,
-    text: str,
-    data: dict[str, Any] | None,
-    place: _Place,
-    *,
-    problems: Collector,
-) -> Plan:
-    """:func:`_load`, its problems' columns named as the plan's settings name them."""
+    """Read the CSV files the settings name, check everything, build the plan."""
     shown = place.shown
     names = _file_names(settings, data)
     if not names:
@@ -426,19 +401,10 @@ def _forms(
         "shared": month_row_model(measured),
         "history": history_row_model(measured),
     }
-    forms = {}
-    for key, model in models.items():
-        section = getattr(settings, key)
-        if check_columns_setting(
-            section.columns,
-            list(model.model_fields),
-            setting=key,
-            shown=shown,
-            text=text,
-            problems=problems,
-        ):
-            forms[key] = input_format(section, settings.files, key)
-    return forms
+    sections = {
+        key: (getattr(settings, key), list(model.model_fields)) for key, model in models.items()
+    }
+    return input_formats(sections, settings.files, shown=shown, text=text, problems=problems)
 
 
 def _plan_months(settings: PlanFile) -> tuple[Month, ...]:
