@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jointbonus import gainsharing
+from jointbonus.cli.kinds import files_step
 from jointbonus.gainsharing.report import render_summary
 from jointbonus.gainsharing.schema import GainsharingFile
 from jointbonus.io.reading import Collector, read_settings
@@ -74,16 +75,13 @@ def next_steps(
     steps = []
     if not arguments.details:
         steps.append((f"jointbonus run {where} --details", "every member's statement"))
-    if arguments.out is None:
-        steps.append(
-            (f"jointbonus run {where} --out results",
-             "write periods.csv, lines.csv, settlement.csv, result.json and a manifest")
-        )  # fmt: skip
-    else:
-        folder = shlex.quote(str(arguments.out))
-        steps.append(
-            (f"jointbonus verify {where} {folder}", "check the folder against a fresh run")
+    steps.append(
+        files_step(
+            where,
+            arguments.out,
+            "periods.csv, lines.csv, settlement.csv, result.json and a manifest",
         )
+    )
     return steps
 
 

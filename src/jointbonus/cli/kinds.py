@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import shlex
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -26,7 +27,7 @@ from typing import Any, Protocol, cast
 from jointbonus.io.reading import Collector, read_bytes
 from jointbonus.manifest import RunFiles
 
-__all__ = ["KINDS", "PlanKind", "kind_named", "kind_of"]
+__all__ = ["KINDS", "PlanKind", "files_step", "kind_named", "kind_of"]
 
 #: Each kind of plan: the name a plan file's ``kind`` gives (``None``: no kind, the
 #: shared-target plan), and the module of this package that runs it.
@@ -34,6 +35,16 @@ KINDS: dict[str | None, str] = {
     None: "jointbonus.cli.shared",
     "gainsharing": "jointbonus.cli.gainsharing",
 }
+
+
+def files_step(where: str, out: Path | None, files: str) -> tuple[str, str]:
+    """The step after ``jointbonus run`` on the plan at ``where`` (quoted): writing the
+    ``files`` it names, or, once written to ``out``, checking that folder."""
+    if out is None:
+        return f"jointbonus run {where} --out results", f"write {files}"
+    folder = shlex.quote(str(out))
+    return f"jointbonus verify {where} {folder}", "check the folder against a fresh run"
+
 
 #: The name ``jointbonus schema --kind`` gives each kind.
 SCHEMA_NAMES: dict[str, str | None] = {"shared": None, "gainsharing": "gainsharing"}

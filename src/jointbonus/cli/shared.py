@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jointbonus._version import __version__
+from jointbonus.cli.kinds import files_step
 from jointbonus.core.number import decimal_text
 from jointbonus.errors import PlanError, problem
 from jointbonus.io.render import render_json
@@ -162,16 +163,11 @@ def next_steps(path: Path, result: Result, arguments: argparse.Namespace) -> lis
     ]
     if plan.provenance is not None and plan.provenance.leads is not None:
         steps.append((f"jointbonus leads {where} --review", "the leads that need a look"))
-    if arguments.out is None:
-        steps.append(
-            (f"jointbonus run {where} --out results",
-             "write lines.csv, months.csv, payroll.csv, result.json and a manifest")
-        )  # fmt: skip
-    else:
-        folder = shlex.quote(str(arguments.out))
-        steps.append(
-            (f"jointbonus verify {where} {folder}", "check the folder against a fresh run")
+    steps.append(
+        files_step(
+            where, arguments.out, "lines.csv, months.csv, payroll.csv, result.json and a manifest"
         )
+    )
     return steps
 
 
