@@ -24,6 +24,7 @@ from typing import Any
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, calibrated_months
 from jointbonus.sharedtarget.lines import MonthView, month_lines
+from jointbonus.sharedtarget.pay.advances import advance_to_date
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
@@ -94,9 +95,11 @@ def pay_framed(
     earned_functional = [0] * teams
     months: list[MonthResult] = []
     pays: list[MonthPay | None] = []
+    advancing = _Advancing(plan, framed)
     for frame in frames:
         index = frame.index
         year_to_date.start(index)
+        advancing.enter(frame)
         plan_month = frame.plan_month
         attainments = actual_attainments(plan, plan_month, index)
         within = within_period(plan, frame)
@@ -122,6 +125,7 @@ def pay_framed(
             continue
         if not frame.closes:
             month_pay = share_out(plan, frame, terms, Outcome(_ZERO), None)
+            advances = advancing.advance(frame, terms, year_to_date if per_year else None)
             view = MonthView(index, pending=False, period=within.inside)
             months.append(
                 MonthResult(
@@ -136,6 +140,7 @@ def pay_framed(
                     **_weights(plan, frame),
                     shared_period=within.label,
                     ends_period=within.ends,
+                    advances=advances,
                 )
             )
             pays.append(month_pay)
@@ -190,6 +195,7 @@ def pay_framed(
                 **_weights(plan, frame),
                 shared_period=within.label,
                 ends_period=within.ends,
+                advanced=advancing.settle(frame),
             )
         )
         pays.append(month_pay)
@@ -207,6 +213,55 @@ def pay_framed(
     )
     summary = _summary(plan, calibration, frames, months, pays)
     return Result(plan, calibration, tuple(months), summary, realised)
+
+
+class _Advancing:
+    """The advances paid so far in the current shared period, member by member, and who
+    has been active in it (:mod:`jointbonus.sharedtarget.pay.advances`)."""
+
+    __slots__ = ("_active", "_framed", "_paid", "_plan")
+
+    def __init__(self, plan: Plan, framed: Framed) -> None:
+        self._plan = plan
+        self._framed = framed
+        self._paid: list[int] = []
+        self._active: list[bool] = []
+
+    def enter(self, frame: MonthFrame) -> None:
+        """Enter ``frame``'s month: a period's first month starts with nothing advanced."""
+        period = frame.period
+        if self._plan.advance is None or period is None:
+            return
+        if frame.index == period.first:
+            size = len(self._plan.members)
+            self._paid = [0] * size
+            self._active = [False] * size
+        for units, positions in zip(frame.units, frame.groups.positions, strict=True):
+            if units:
+                for position in positions:
+                    self._active[position] = True
+
+    def advance(
+        self, frame: MonthFrame, terms: Terms, year_to_date: YearToDate | None
+    ) -> tuple[int, ...]:
+        """Each member's advance in ``frame``'s month, inside its period, with its actual."""
+        period = frame.period
+        if self._plan.advance is None or period is None:
+            return ()
+        end = self._framed.months[period.last]
+        to_date = advance_to_date(
+            self._plan, end, terms, frame.index, active=self._active, year_to_date=year_to_date
+        )
+        month = tuple(max(0, a - p) for a, p in zip(to_date, self._paid, strict=True))
+        self._paid = [p + m for p, m in zip(self._paid, month, strict=True)]
+        return month
+
+    def settle(self, frame: MonthFrame) -> tuple[int, ...]:
+        """At a period's end: each member's advances paid in it (their true-up is their pay
+        less this); ``()`` without advances."""
+        if self._plan.advance is None or frame.period is None:
+            return ()
+        return tuple(self._paid)
 
 
 def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:

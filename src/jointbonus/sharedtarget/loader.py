@@ -223,6 +223,7 @@ def load_plan(path: str | Path) -> Plan:
             versions=versions,
             period=settings.shared.period,
             period_weights=settings.funding.period_weights,
+            advance=settings.shared.advance,
         )
     except PlanError as error:
         located = _locate(
@@ -764,6 +765,7 @@ _SETTINGS = {
     "cap_per_year": "caps.per_year",
     "period": "shared.period",
     "period_weights": "funding.period_weights",
+    "advance": "shared.advance",
 }
 
 

@@ -219,6 +219,10 @@ class Plan:
     period_weights: tuple[Fraction, ...] = ()
     """The weights of the shared periods within each plan year, in order, adding to 1
     (``()``: equal weights): a period's amounts at target are the year's x its weight."""
+    advance: Fraction | None = None
+    """The share of a longer period's pay advanced in the months before its end, on the
+    attainment so far, and trued up at its end (``None``: the period is paid at its end
+    only; :mod:`jointbonus.sharedtarget.pay.advances`)."""
 
     @property
     def periods(self) -> tuple[Period, ...]:

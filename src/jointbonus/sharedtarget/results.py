@@ -412,10 +412,32 @@ class MonthResult:
     weighting: Fraction = Fraction(1)
     """What the weight of the period the month pays makes of its amounts at target:
     periods a year x the period's weight (1 under equal weights; ``period_weights``)."""
+    advances: tuple[int, ...] = ()
+    """A plan with ``advance``, in a month inside a period with its actual: each member's
+    advance this month on the period's pay, by their place in ``plan.members`` (empty
+    otherwise; :mod:`jointbonus.sharedtarget.pay.advances`)."""
+    advanced: tuple[int, ...] = ()
+    """A plan with ``advance``, in the month that ends a period (paid): each member's
+    advances paid in the period, by place; their true-up is their pay less this."""
 
     @property
     def month(self) -> Month:
         return self.plan_month.month
+
+    @property
+    def advance(self) -> int:
+        """What the month advances on its period's pay, in total (0 without advances)."""
+        return sum(self.advances)
+
+    @property
+    def advances_paid(self) -> int:
+        """In the month that ends a period: the advances paid in the period, in total."""
+        return sum(self.advanced)
+
+    @property
+    def true_up(self) -> int:
+        """In the month that ends a period: the period's pay less the advances paid in it."""
+        return self.paid - self.advances_paid
 
     @property
     def eligible(self) -> bool:

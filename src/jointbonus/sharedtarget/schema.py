@@ -181,6 +181,7 @@ class SharedSection(InputModel):
     file: Name
     curve: CurveSection
     period: PeriodChoice = "month"
+    advance: Number | None = None
 
 
 class FundingSection(InputModel):
