@@ -178,14 +178,32 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _advance_figures(currency: Currency, m: MonthResult) -> dict[str, str | None]:
+    """A plan with advances: the month's advance (a month inside a period), or the advances
+    paid in the period and its true-up (the month that ends it); ``None`` where they do
+    not apply or are not known yet."""
+    paid = m.status is MonthStatus.PAID
+
+    def money(amount: int, applies: bool) -> str | None:
+        return str(currency.from_minor(amount)) if paid and applies else None
+
+    return {
+        "advance": money(m.advance, not m.ends_period),
+        "advances_paid": money(m.advances_paid, m.ends_period),
+        "true_up": money(m.true_up, m.ends_period),
+    }
+
+
 def _period_settings(plan: Plan) -> dict[str, Any]:
     """A shared target over a quarter or a plan year: its period and the periods' labels
     (nothing for a monthly one, whose document is as it always was)."""
     if plan.period.months == 1:
         return {}
+    advance = {} if plan.advance is None else {"advance": ratio_text(plan.advance)}
     return {
         "shared_period": plan.period.value,
         "shared_periods": [period.label for period in plan.periods],
+        **advance,
     }
 
 
@@ -329,7 +347,10 @@ def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None)
     shared target over a quarter or a plan year adds ``shared_period`` (its
     label) and ``ends_period``: the month that ends a period has the period's
     summed target and actual and its attainment; a month inside one pays
-    nothing and has none.
+    nothing and has none. A plan with advances adds ``advance`` (a month
+    inside a period: what it advances on the period's pay), ``advances_paid``
+    and ``true_up`` (the month that ends a period), each ``None`` where it
+    does not apply or is not known yet.
     """
     document: dict[str, Any] = {
         "period": str(m.month),
@@ -358,6 +379,8 @@ def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None)
             )
     if plan.functional.caps.any:
         document["capped"] = str(currency.from_minor(m.capped))
+    if plan.advance is not None:
+        document.update(_advance_figures(currency, m))
     return document
 
 
@@ -631,7 +654,9 @@ def head_document(result: Result) -> dict[str, Any]:
     functional goals).
     """
     plan = result.plan
-    weighted_or_capped = plan.weighted or plan.functional.caps.any or bool(plan.versions)
+    weighted_or_capped = (
+        plan.weighted or plan.functional.caps.any or bool(plan.versions) or plan.advance is not None
+    )
     return {
         "plan": plan_document(plan),
         "calibration": calibration_document(plan, result.calibration),

@@ -400,15 +400,17 @@ def _table(
         )
     if table == "months":
         periods = ("shared_period", "ends_period") if plan.period.months > 1 else ()
-        if not plan.functional.caps.any:
+        advances = ("advance", "advances_paid", "true_up") if plan.advance is not None else ()
+        if not plan.functional.caps.any and not advances:
             return (
                 (*MONTH_COLUMNS, *periods),
                 MONTH_NUMBERS,
                 lambda: (month_document(currency, m) for m in result.months),
             )
+        capped = ("capped",) if plan.functional.caps.any else ()
         return (
-            (*MONTH_COLUMNS, *periods, "capped"),
-            (*MONTH_NUMBERS, "capped"),
+            (*MONTH_COLUMNS, *periods, *capped, *advances),
+            (*MONTH_NUMBERS, *capped, *advances),
             lambda: (month_document(currency, m, plan) for m in result.months),
         )
     if table == "payroll":
