@@ -215,3 +215,27 @@ def test_the_example_advances_and_trues_up_each_quarter() -> None:
 def test_plans_without_advances_print_no_advance_columns() -> None:
     table = render_table(run(load_plan(QUARTERLY / "plan.toml")))
     assert "Advance" not in table and "True-up" not in table
+
+
+def test_advances_follow_the_caps_of_the_month_that_pays_the_period() -> None:
+    # Two quarters; each member may be paid at most 1,000.00 a plan year. Q1 pays
+    # 1,500.00 each at 100%, capped to 1,000.00; Q2 can pay nothing more, so nothing in
+    # it is advanced, however well it goes.
+    actuals = {f"2026-{m:02d}": "100" for m in range(1, 7)}
+    targets = {f"2026-{m:02d}": "100" for m in range(1, 7)}
+    plan = build_plan(
+        **_kwargs(months=6, actuals=actuals, targets=targets, cap_per_year="1000")  # type: ignore[arg-type]
+    )
+    result = run(plan)
+    q1_end, q2_end = result.months[2], result.months[5]
+    assert q1_end.paid == 200000 and q1_end.capped == 100000
+    assert all(a <= 50000 for m in result.months[:2] for a in m.advances)
+    assert q1_end.true_up >= 0
+    assert [m.advance for m in result.months[3:5]] == [0, 0]
+    assert (q2_end.paid, q2_end.advances_paid, q2_end.true_up) == (0, 0, 0)
+    # A cap per month caps the period's pay in the month that pays it, and the bound with it.
+    monthly = run(build_plan(**_kwargs(cap_per_month="600")))  # type: ignore[arg-type]
+    january, february, march = monthly.months
+    assert march.paid == 120000  # 1,500.00 each, capped to 600.00
+    assert sum(january.advances) + sum(february.advances) <= march.paid
+    assert march.true_up == march.paid - march.advances_paid >= 0
