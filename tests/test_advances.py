@@ -24,6 +24,7 @@ from jointbonus import (
     build_plan,
     calibrate,
     load_plan,
+    render_statement,
     render_table,
     run,
 )
@@ -239,3 +240,15 @@ def test_advances_follow_the_caps_of_the_month_that_pays_the_period() -> None:
     assert march.paid == 120000  # 1,500.00 each, capped to 600.00
     assert sum(january.advances) + sum(february.advances) <= march.paid
     assert march.true_up == march.paid - march.advances_paid >= 0
+
+
+def test_a_statement_lists_the_members_advances_and_true_ups() -> None:
+    result = run(build_plan(**_kwargs()))  # type: ignore[arg-type]
+    text = render_statement(result, "A")
+    part = text[text.index("## Advances and true-ups") :]
+    assert "50.0% of each quarter's pay" in part
+    assert "| 2026-01 | 350.00 |   |   |" in part
+    assert "| 2026-02 | 200.00 |   |   |" in part
+    assert "| 2026-03 |   | 550.00 | 950.00 |" in part  # 1,500.00 less the 550.00 advanced
+    plain = run(build_plan(**_kwargs(advance=None)))  # type: ignore[arg-type]
+    assert "Advances" not in render_statement(plain, "A")
