@@ -23,6 +23,7 @@ from jointbonus import (
     VersionSpec,
     build_plan,
     calibrate,
+    explain,
     load_plan,
     render_statement,
     render_table,
@@ -252,3 +253,15 @@ def test_a_statement_lists_the_members_advances_and_true_ups() -> None:
     assert "| 2026-03 |   | 550.00 | 950.00 |" in part  # 1,500.00 less the 550.00 advanced
     plain = run(build_plan(**_kwargs(advance=None)))  # type: ignore[arg-type]
     assert "Advances" not in render_statement(plain, "A")
+
+
+def test_explain_shows_the_advance_and_the_true_up() -> None:
+    result = run(build_plan(**_kwargs()))  # type: ignore[arg-type]
+    february = explain(result, "A", "2026-02")
+    assert february.figure("advance", "advanced_before").value == "350.00"
+    assert february.figure("advance", "advance").value == "200.00"
+    march = explain(result, "A", "2026-03")
+    assert march.figure("true_up", "advances_paid").value == "550.00"
+    assert march.figure("true_up", "true_up").value == "950.00"
+    plain = run(build_plan(**_kwargs(advance=None)))  # type: ignore[arg-type]
+    assert all(s.key not in ("advance", "true_up") for s in explain(plain, "A", "2026-02").steps)
