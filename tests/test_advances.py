@@ -3,6 +3,7 @@ small plan worked by hand, leavers, pending months, the example and its outputs.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -265,3 +266,25 @@ def test_explain_shows_the_advance_and_the_true_up() -> None:
     assert march.figure("true_up", "true_up").value == "950.00"
     plain = run(build_plan(**_kwargs(advance=None)))  # type: ignore[arg-type]
     assert all(s.key not in ("advance", "true_up") for s in explain(plain, "A", "2026-02").steps)
+
+
+def test_calibrate_shows_the_advance_and_that_it_is_cost_neutral() -> None:
+    plan = str(EXAMPLE / "plan.toml")
+    text = subprocess.run(
+        [sys.executable, "-m", "jointbonus", "calibrate", plan],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Monthly advances" in text and "50.0% of the quarter's pay" in text
+    assert "cost-neutral" in text
+    document = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "jointbonus", "calibrate", plan, "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    found = document.get("advance") or document["calibration"]["advance"]
+    assert found == {"share": "0.500000", "cost_neutral": True}

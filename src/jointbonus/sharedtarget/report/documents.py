@@ -258,7 +258,8 @@ def _functional_settings(plan: Plan) -> dict[str, Any]:
 
 
 def calibration_document(plan: Plan, calibration: Calibration) -> dict[str, Any]:
-    """The calibration: the scale, how it was found, and the neutrality evidence."""
+    """The calibration: the scale, how it was found, and the neutrality evidence; a plan
+    with advances adds ``advance``: the share advanced, and that advances cost nothing."""
     currency = plan.currency
     scale_places = currency.minor_unit + 6 if plan.funding is FundingStyle.POOL else 12
     return {
@@ -276,6 +277,11 @@ def calibration_document(plan: Plan, calibration: Calibration) -> dict[str, Any]
         "within_bound": calibration.within_bound,
         "scenarios": calibration.scenarios,
         **({"paths": calibration.paths} if plan.functional.caps.any else {}),
+        **(
+            {"advance": {"share": ratio_text(plan.advance), "cost_neutral": True}}
+            if plan.advance is not None
+            else {}
+        ),
         "months": [
             {
                 "period": str(m.month),
