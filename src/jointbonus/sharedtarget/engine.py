@@ -23,7 +23,7 @@ from typing import Any
 
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed, calibrated_months
-from jointbonus.sharedtarget.lines import MonthView, month_lines
+from jointbonus.sharedtarget.lines import MonthView, advance_lines, month_lines
 from jointbonus.sharedtarget.pay.advances import advance_to_date
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
@@ -106,6 +106,8 @@ def pay_framed(
         if attainments is None:
             view = MonthView(index, pending=True, period=within.pending)
             lines = month_lines(plan, framed, view, None)
+            if advancing.on(frame):
+                lines = advance_lines(plan, lines, index, (), ends=frame.closes)
             months.append(
                 MonthResult(
                     plan.months[index],
@@ -127,6 +129,9 @@ def pay_framed(
             month_pay = share_out(plan, frame, terms, Outcome(_ZERO), None)
             advances = advancing.advance(frame, terms, year_to_date if per_year else None)
             view = MonthView(index, pending=False, period=within.inside)
+            lines = month_lines(plan, framed, view, month_pay)
+            if advances:
+                lines = advance_lines(plan, lines, index, advances, ends=False)
             months.append(
                 MonthResult(
                     plan_month,
@@ -136,7 +141,7 @@ def pay_framed(
                     None,
                     None,
                     0,
-                    month_lines(plan, framed, view, month_pay),
+                    lines,
                     **_weights(plan, frame),
                     shared_period=within.label,
                     ends_period=within.ends,
@@ -174,6 +179,9 @@ def pay_framed(
         team_factors = tuple(outcome.shared_for(t) for t in range(teams)) if plan.weighted else ()
         view = MonthView(index, False, attainment, outcome.shared, team_factors, goals)
         lines = month_lines(plan, framed, view, month_pay)
+        advanced = advancing.settle(frame)
+        if advanced:
+            lines = advance_lines(plan, lines, index, advanced, ends=True)
         held, forfeited = _held(plan, frame, month_pay)
         splits = _splits(plan, frame, terms, outcome, month_pay)
         months.append(
@@ -195,7 +203,7 @@ def pay_framed(
                 **_weights(plan, frame),
                 shared_period=within.label,
                 ends_period=within.ends,
-                advanced=advancing.settle(frame),
+                advanced=advanced,
             )
         )
         pays.append(month_pay)
@@ -226,6 +234,10 @@ class _Advancing:
         self._framed = framed
         self._paid: list[int] = []
         self._active: list[bool] = []
+
+    def on(self, frame: MonthFrame) -> bool:
+        """Whether ``frame``'s month pays advances or a true-up (a plan with advances)."""
+        return self._plan.advance is not None and frame.period is not None
 
     def enter(self, frame: MonthFrame) -> None:
         """Enter ``frame``'s month: a period's first month starts with nothing advanced."""

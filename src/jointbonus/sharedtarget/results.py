@@ -52,6 +52,8 @@ from jointbonus.sharedtarget.versions import VersionCalibration
 T = TypeVar("T")
 
 __all__ = [
+    "ADVANCE",
+    "TRUE_UP",
     "ClosedMonth",
     "Correction",
     "GoalResult",
@@ -73,6 +75,11 @@ __all__ = [
     "SplitGroup",
     "realised_weights",
 ]
+
+
+#: The kinds of line of a plan with advances (:attr:`LineFigures.kind`): a month's advance
+#: on its shared period's pay, and the period's pay less the advances, at its end.
+ADVANCE, TRUE_UP = "advance", "true-up"
 
 
 class MonthStatus(StrEnum):
@@ -132,6 +139,12 @@ class LineFigures:
     standing: str = ""
     """Why the member's standing gives them no weight this month ('' when it gives one):
     not yet started, left, the leaver rule, no salary or target bonus to weight by."""
+    kind: str = ""
+    """A plan with advances: ``advance`` in a month inside a shared period (``total`` is the
+    month's advance), ``true-up`` in the month that ends it (``total`` is the period's pay
+    less ``advanced``); ``""`` otherwise."""
+    advanced: int = 0
+    """A ``true-up`` line: the advances paid to the member earlier in the period."""
 
     @classmethod
     def made(  # noqa: PLR0917 - the fields in their order
@@ -146,6 +159,8 @@ class LineFigures:
         status: LineStatus,
         reason: str,
         standing: str,
+        kind: str = "",
+        advanced: int = 0,
     ) -> LineFigures:
         """The same value as ``LineFigures(...)`` with these fields, made faster.
 
@@ -164,6 +179,8 @@ class LineFigures:
         _SET_STATUS(figures, status)
         _SET_REASON(figures, reason)
         _SET_STANDING(figures, standing)
+        _SET_KIND(figures, kind)
+        _SET_ADVANCED(figures, advanced)
         return figures
 
 
@@ -179,6 +196,8 @@ class LineFigures:
     _SET_STATUS,
     _SET_REASON,
     _SET_STANDING,
+    _SET_KIND,
+    _SET_ADVANCED,
 ) = (
     vars(LineFigures)[name].__set__
     for name in (
@@ -192,6 +211,8 @@ class LineFigures:
         "status",
         "reason",
         "standing",
+        "kind",
+        "advanced",
     )
 )
 
@@ -621,6 +642,11 @@ class Line:
     """Each functional part of the member's team, by metric: ``(metric, amount)``."""
     capped: Decimal = Decimal(0)
     """What the caps cut from the line (never paid); ``total`` is after the cut."""
+    kind: str = ""
+    """A plan with advances: ``advance`` (``total`` is the month's advance on its shared
+    period's pay) or ``true-up`` (``total`` is the period's pay less ``advanced``)."""
+    advanced: Decimal = Decimal(0)
+    """A ``true-up`` line: the advances paid earlier in the period."""
 
 
 class SettlementStatus(StrEnum):
@@ -778,6 +804,8 @@ class Result:
             paid_now=money(figures.total - figures.held),
             functional=tuple((metric, money(part)) for metric, part in figures.functional),
             capped=money(figures.capped),
+            kind=figures.kind,
+            advanced=money(figures.advanced),
         )
 
     def settlements(self) -> Iterator[Settlement]:
@@ -863,6 +891,8 @@ def _for_member(line: Line, member: Member) -> Line:
         line.paid_now,
         line.functional,
         line.capped,
+        line.kind,
+        line.advanced,
     )
 
 

@@ -368,8 +368,9 @@ def advance_step(result: Result, month_result: MonthResult, position: int, money
                 ),
             ),
         )
-    pay = month_result.lines[position].total
-    advanced = month_result.advanced[position]
+    line = month_result.lines[position]  # the true-up line
+    advanced = line.advanced
+    pay = line.total + advanced
     return Step(
         "true_up",
         f"True-up of {period}",

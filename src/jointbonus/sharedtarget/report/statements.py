@@ -617,11 +617,14 @@ def _advances_part(result: Result, position: int) -> list[str]:
         if m.advances:
             rows.append((str(m.month), currency.format(m.advances[position]), "", ""))
         elif m.advanced:
-            lines = m.lines
-            pay = lines.figures[lines.of_member[position]].total
-            advanced = m.advanced[position]
+            true_up = m.lines[position]  # the period's pay less the advances paid in it
             rows.append(
-                (str(m.month), "", currency.format(advanced), currency.format(pay - advanced))
+                (
+                    str(m.month),
+                    "",
+                    currency.format(true_up.advanced),
+                    currency.format(true_up.total),
+                )
             )
     noun = plan.period.noun
     code = currency.code
@@ -632,8 +635,8 @@ def _advances_part(result: Result, position: int) -> list[str]:
         "",
         f"This plan advances {percent_text(plan.advance)} of each {noun}'s pay in the months "
         f"before its end, on the attainment so far and for the months elapsed, never more "
-        f"than the {noun} is sure to pay. The month that ends a {noun} shows your pay for it "
-        "above; of that, the advances were paid to you earlier and the true-up is paid then.",
+        f"than the {noun} is sure to pay. Each advance is paid with its month, and the month "
+        f"that ends a {noun} pays the true-up: your pay for the {noun} less the advances.",
         "",
         *table,
         "",
