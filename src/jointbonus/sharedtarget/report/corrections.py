@@ -59,9 +59,11 @@ LEDGER_KEYS = ("kind", "corrects")
 
 
 def ledger_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
-    """``columns`` with :data:`LEDGER_KEYS` after ``period``."""
-    at = columns.index("period") + 1
-    return (*columns[:at], *LEDGER_KEYS, *columns[at:])
+    """``columns`` with :data:`LEDGER_KEYS` after ``period`` (``corrects`` after ``kind``
+    where ``columns`` has a ``kind`` already, as payroll.csv's do)."""
+    keys = tuple(key for key in LEDGER_KEYS if key not in columns)
+    at = columns.index("kind" if "kind" in columns else "period") + 1
+    return (*columns[:at], *keys, *columns[at:])
 
 
 def corrections_in(result: Result) -> Iterator[tuple[str | None, list[Correction]]]:

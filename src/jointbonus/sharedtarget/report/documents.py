@@ -30,6 +30,7 @@ from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan
 from jointbonus.sharedtarget.report.corrections import ledger_sections
 from jointbonus.sharedtarget.results import (
+    TRUE_UP,
     Line,
     MonthResult,
     MonthStatus,
@@ -114,7 +115,11 @@ def line_columns(plan: Plan) -> tuple[str, ...]:
     * with functional goals, ``functional_METRIC`` for each metric a goal of
       the plan measures (plan order), after ``shared``;
     * with caps, ``capped`` before ``total``;
-    * with a holdback, ``held`` and ``paid_now`` after ``total``.
+    * with a holdback, ``held`` and ``paid_now`` after ``total``;
+    * with advances, ``kind`` after ``period`` (``advance``: the line pays the
+      month's advance on its shared period; ``true-up``: the period's pay less
+      the advances paid in it) and ``advances_paid`` before ``total`` (on a
+      true-up line: shared - capped - advances_paid = total).
     """
     at = LINE_COLUMNS.index("total")
     extra = (
@@ -122,6 +127,17 @@ def line_columns(plan: Plan) -> tuple[str, ...]:
         *(("capped",) if plan.functional.caps.any else ()),
     )
     held = ("held", "paid_now") if plan.holdback else ()
+    if plan.advance is not None:  # what each line pays of its shared period
+        period = LINE_COLUMNS.index("period") + 1
+        return (
+            *LINE_COLUMNS[:period],
+            "kind",
+            *LINE_COLUMNS[period:at],
+            *extra,
+            "advances_paid",
+            "total",
+            *LINE_COLUMNS[at + 1 :],
+        )
     if not extra and not held:
         return LINE_COLUMNS
     return (*LINE_COLUMNS[:at], *extra, "total", *held, *LINE_COLUMNS[at + 1 :])
@@ -512,6 +528,8 @@ def line_document(
         held=(str(line.held), str(line.total if line.paid_now is None else line.paid_now))
         if holdback
         else None,
+        kind=line.kind,
+        advanced=str(line.advanced) if line.kind == TRUE_UP else None,
     )
 
 
@@ -530,9 +548,14 @@ def _line_fields(
     status: str,
     reason: str,
     held: tuple[str, str] | None,
+    kind: str = "",
+    advanced: str | None = None,
 ) -> dict[str, Any]:
-    """A line document's keys, in their order, after those in ``document``."""
+    """A line document's keys, in their order, after those in ``document``; a line of a
+    plan with advances (``kind``) adds ``kind`` and ``advances_paid``."""
     document["period"] = period
+    if kind:
+        document["kind"] = kind
     document["days"] = days
     document["weight"] = weight
     document["attainment"] = attainment
@@ -542,6 +565,8 @@ def _line_fields(
         document["functional"] = dict(functional)
     if capped is not None:
         document["capped"] = capped
+    if kind:
+        document["advances_paid"] = advanced
     document["total"] = total
     document["status"] = status
     document["reason"] = reason
@@ -611,6 +636,8 @@ class MonthLineDocuments:
             held=(amount(figures.held), amount(figures.total - figures.held))
             if self._holdback
             else None,
+            kind=figures.kind,
+            advanced=amount(figures.advanced) if figures.kind == TRUE_UP else None,
         )
         return made
 

@@ -99,8 +99,8 @@ PAYROLL_COLUMNS = ("member_id", "team", "period", "currency", "amount")
 #: The number columns of each table; every other column is text.
 PAYROLL_NUMBERS = ("amount",)
 LINE_NUMBERS = ("days", "weight", "attainment", "payout_factor", "shared", "total")
-#: Number columns a plan with functional goals, caps or a holdback adds to a table.
-_EXTRA_NUMBERS = ("capped", "held", "paid_now")
+#: Number columns a plan with functional goals, caps, a holdback or advances adds to a table.
+_EXTRA_NUMBERS = ("capped", "held", "paid_now", "advances_paid")
 MONTH_NUMBERS = ("target", "actual", "attainment", "payout_factor", "pool", "paid")
 
 #: Rows of one worksheet, the header included (Excel's limit).
@@ -121,7 +121,7 @@ def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]
     members = result.plan.members
     code = result.plan.currency.code
     for month in result.months:
-        if month.status is not MonthStatus.PAID or not month.paid:
+        if month.status is not MonthStatus.PAID or not (month.paid or month.advance):
             continue
         period = str(month.month)
         figures = month.lines.figures
@@ -138,6 +138,9 @@ def payroll_columns(plan: Plan) -> tuple[str, ...]:
     """The columns of ``payroll.csv`` for ``plan``: :data:`PAYROLL_COLUMNS`, and before
     ``amount`` the parts of a plan with functional goals or caps (module docstring)."""
     parts = _part_columns(plan)
+    if plan.advance is not None:  # which rows pay advances and which true-ups
+        at = PAYROLL_COLUMNS.index("period") + 1
+        return (*PAYROLL_COLUMNS[:at], "kind", *PAYROLL_COLUMNS[at:-1], *parts, "amount")
     if not parts:
         return PAYROLL_COLUMNS
     return (*PAYROLL_COLUMNS[:-1], *parts, "amount")
@@ -156,7 +159,8 @@ def _payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
     """Every payroll row as a dict of :func:`payroll_columns` (amounts as text)."""
     plan = result.plan
     parts = _part_columns(plan)
-    if not parts:
+    advancing = plan.advance is not None
+    if not parts and not advancing:
         for row in payroll_rows(result):
             yield dict(zip(PAYROLL_COLUMNS, (*row[:4], str(row[4])), strict=True))
         return
@@ -173,6 +177,7 @@ def _payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
             "member_id": line.member_id,
             "team": line.team,
             "period": str(line.period),
+            **({"kind": line.kind} if advancing else {}),
             "currency": code,
             **{column: document.get(column) for column in parts},
             "amount": str(now),
@@ -235,7 +240,7 @@ def _ledger_payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
                     "member_id": members[position].id,
                     "team": members[position].team,
                     "period": period,
-                    "kind": LINE,
+                    "kind": figures[index].kind or LINE,  # advance, true-up, or a line
                     "corrects": None,
                     "currency": code,
                     **values,
@@ -388,7 +393,7 @@ def _table(
     if table == "lines":
         if result.ledger is not None:
             return _ledger_lines_table(result)
-        if not plan.weighted and not plan.functional.caps.any:
+        if not plan.weighted and not plan.functional.caps.any and plan.advance is None:
             return LINE_COLUMNS, LINE_NUMBERS, lambda: map(line_document, result.lines())
         columns = line_columns(plan)
         columns = tuple(c for c in columns if c not in ("held", "paid_now"))
@@ -442,7 +447,7 @@ def _ledger_lines_table(
         by_month: dict[str, list[dict[str, Any]]] = {}
         for line in result.lines():
             document = flat_line(line_document(line, **options))
-            document["kind"] = LINE
+            document.setdefault("kind", LINE)  # an advance or true-up line keeps its kind
             by_month.setdefault(str(line.period), []).append(document)
         for month in result.months:
             period = str(month.month)

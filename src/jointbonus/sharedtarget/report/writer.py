@@ -256,7 +256,7 @@ def _write_ledger_lines(result: Result, handle: io.TextIOBase) -> None:
     for month_result in result.months:
         documents = MonthLineDocuments(plan.currency, month_result, **options)
         texts = [
-            _row_text({**flat_line(documents.of(index)), "kind": LINE}, body)
+            _row_text({"kind": LINE, **flat_line(documents.of(index))}, body)
             for index in range(len(month_result.lines.figures))
         ]
         handle.write(
