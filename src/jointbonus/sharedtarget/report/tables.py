@@ -30,6 +30,7 @@ from jointbonus.sharedtarget.report.documents import (
     number_text,
     shared_gated,
 )
+from jointbonus.sharedtarget.report.pages import advance_cells
 from jointbonus.sharedtarget.report.versions import versions_lines
 from jointbonus.sharedtarget.results import Line, MonthResult, MonthStatus, Result, realised_weights
 from jointbonus.sharedtarget.versions import VersionCalibration
@@ -445,7 +446,7 @@ def render_table(result: Result) -> str:
                 *_goal_cells(m, len(goals)),
                 *((currency.format(m.capped),) if capped else ()),
                 currency.format(m.paid),
-                *(_advance_cells(currency, m) if advancing else ()),
+                *(advance_cells(currency, m) if advancing else ()),
                 *((str(plan.version_of(m.month)),) if plan.versions else ()),
                 *((m.shared_period if m.ends_period else "",) if periods else ()),
             )
@@ -634,16 +635,6 @@ def _parts_in(line: Line, metrics: Sequence[str], currency: Currency) -> list[st
     """A line's functional parts under the columns ``metrics`` (empty: another team's goal)."""
     own = dict(line.functional)
     return [currency.format(currency.to_minor(own[m])) if m in own else "" for m in metrics]
-
-
-def _advance_cells(currency: Currency, m: MonthResult) -> tuple[str, str, str]:
-    """A month's advance; in the month that ends a period, the advances paid in the period
-    and its true-up (blank where they do not apply or are not known yet)."""
-    if m.status is MonthStatus.PENDING:
-        return ("", "", "")
-    if not m.ends_period:
-        return (currency.format(m.advance), "", "")
-    return ("", currency.format(m.advances_paid), currency.format(m.true_up))
 
 
 def _result(m: MonthResult) -> str:
