@@ -3,12 +3,15 @@ small plan worked by hand, leavers, pending months, the example and its outputs.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
 import sys
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -30,6 +33,14 @@ from jointbonus import (
     render_table,
     run,
 )
+from jointbonus.sharedtarget.ledger import (
+    LedgerSettings,
+    RunDigests,
+    close_month,
+    read_ledger,
+    with_ledger,
+)
+from jointbonus.sharedtarget.report.exports import payroll_csv, to_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "digital_manufacturing_advances"
@@ -295,3 +306,57 @@ def test_calibrate_shows_the_advance_and_that_it_is_cost_neutral() -> None:
     )
     found = document.get("advance") or document["calibration"]["advance"]
     assert found == {"share": "0.500000", "cost_neutral": True}
+
+
+def _payroll_sums(text: str) -> dict[str, Decimal]:
+    """Each member's payroll amounts summed, from ``payroll.csv`` text."""
+    sums: dict[str, Decimal] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        sums[row["member_id"]] = sums.get(row["member_id"], Decimal(0)) + Decimal(row["amount"])
+    return sums
+
+
+def test_lines_and_payroll_pay_the_advances_and_the_true_up() -> None:
+    result = run(build_plan(**_kwargs()))  # type: ignore[arg-type]
+    lines = [line for line in result.lines() if line.member_id == "A"]
+    assert [(line.kind, str(line.total), str(line.advanced)) for line in lines] == [
+        ("advance", "350.00", "0.00"),
+        ("advance", "200.00", "0.00"),
+        ("true-up", "950.00", "550.00"),
+    ]
+    assert lines[0].reason.startswith("advance on the quarter's attainment to date, 120.0%")
+    assert "its pay 1,500.00 less the advances paid in it 550.00" in lines[2].reason
+    text = payroll_csv(result)
+    assert text.splitlines()[:2] == [
+        "member_id,team,period,kind,currency,amount",
+        "A,sales,2026-01,advance,USD,350.00",
+    ]
+    assert "A,sales,2026-03,true-up,USD,950.00" in text
+    assert _payroll_sums(text) == {"A": Decimal("1500.00"), "B": Decimal("1500.00")}
+    assert list(to_frame(result, "payroll")["kind"].unique()) == ["advance", "true-up"]
+
+
+def test_a_restated_actual_corrects_an_advance_already_paid_in_the_next_close(
+    tmp_path: Path,
+) -> None:
+    ledger = LedgerSettings(tmp_path / "plan.ledger.sqlite", "plan.ledger.sqlite")
+    stamp = RunDigests("0.1.0", "a" * 64, "b" * 64, ())
+    first = run(build_plan(**_kwargs()))  # type: ignore[arg-type]
+    close_month(ledger, first, "2026-01", lambda _: stamp, closed_at="2026-02-05T09:00:00Z")
+    records = read_ledger(ledger)
+    assert records is not None
+    assert records.lines[Month(2026, 1)]["A"].total == 35000  # the advance, as paid
+    # January's actual is restated from 120 to 60: running 60% pays 1800.00, half of it for
+    # one month of three is 300.00, 150.00 each (the floor, 20%, would bear 300.00 each).
+    actuals = {"2026-01": "60", "2026-02": "90", "2026-03": "90"}
+    restated = with_ledger(run(build_plan(**_kwargs(actuals=actuals))), ledger)  # type: ignore[arg-type]
+    (correction, _) = [c for c in restated.corrections if c.corrects == Month(2026, 1)]
+    assert (correction.carried_in, correction.total) == (Month(2026, 2), -20000)
+    close_month(ledger, restated, "2026-02", lambda _: stamp, closed_at="2026-03-05T09:00:00Z")
+    whole = run(build_plan(**_kwargs(actuals=actuals, advance=None)))  # type: ignore[arg-type]
+    final = with_ledger(run(build_plan(**_kwargs(actuals=actuals))), ledger)  # type: ignore[arg-type]
+    # What payroll paid over the quarter, corrections and claw-backs included, is its pay.
+    pay = {
+        m.id: whole.money(whole.months[2].lines[p].total) for p, m in enumerate(whole.plan.members)
+    }
+    assert _payroll_sums(payroll_csv(final)) == pay

@@ -197,9 +197,7 @@ class _AdvanceTexts:
     def true_up(self, was: LineFigures, advanced: int) -> LineFigures:
         """The line paying the period's pay ``was.total`` less ``advanced``."""
         total = was.total - advanced
-        if was.status is LineStatus.PENDING:
-            status, reason = was.status, was.reason
-        elif not was.total and not advanced:
+        if was.status is LineStatus.PENDING or (not was.total and not advanced):
             status, reason = was.status, was.reason
         else:
             status = LineStatus.PAID if total else LineStatus.ZERO
@@ -212,7 +210,7 @@ class _AdvanceTexts:
         return _remade(was, was.shared, total, status, reason, TRUE_UP, advanced)
 
 
-def _remade(  # noqa: PLR0913, PLR0917 - the fields that change
+def _remade(  # noqa: PLR0917 - the fields that change
     was: LineFigures,
     shared: int,
     total: int,
