@@ -14,6 +14,8 @@ to date less what was advanced before, never below zero.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
@@ -34,6 +36,8 @@ from jointbonus import (
 from jointbonus.core.curves import LinearCurve
 from jointbonus.core.money import allocate
 from jointbonus.core.number import round_half_up
+from jointbonus.sharedtarget.report.exports import payroll_csv, payroll_rows
+from jointbonus.sharedtarget.results import ADVANCE, TRUE_UP
 from strategies import examples
 
 #: A curve that pays from the first unit sold, so that the floor attainment pays and
@@ -235,3 +239,30 @@ def test_a_higher_actual_never_lowers_the_advance_to_date(drawn, more):
     # Largest remainder can move the one leftover unit of a split from a member to
     # another as the pool grows: never more. (Strictly never lower does not hold.)
     assert all(a >= b - 1 for a, b in zip(after, before, strict=True))
+
+
+@examples(2)
+@given(advancing())
+def test_payroll_pays_each_member_the_periods_pay_over_its_months(drawn):
+    _, plan, calibration = drawn
+    result = pay(plan, calibration)
+    whole = pay(replace(plan, advance=None), calibration)
+    paid: dict[tuple[str, str], Decimal] = {}
+    for row in csv.DictReader(io.StringIO(payroll_csv(result))):
+        assert row["kind"] in {ADVANCE, TRUE_UP}
+        key = (row["member_id"], row["period"])
+        paid[key] = paid.get(key, Decimal(0)) + Decimal(row["amount"])
+    # payroll_rows, for a program that pays from Python, pays the same rows.
+    rows = {(member_id, period): amount for member_id, _, period, _, amount in payroll_rows(result)}
+    assert rows == paid
+    for first, last in _periods(plan):
+        if result.months[last].status is MonthStatus.PENDING:
+            continue
+        months = {str(m.month) for m in plan.months[first : last + 1]}
+        owed = _member_totals(plan, whole, last)
+        for member, units_owed in zip(plan.members, owed, strict=True):
+            got = sum(
+                (a for (who, p), a in paid.items() if who == member.id and p in months), Decimal(0)
+            )
+            note(f"{member.id}: payroll {got}, period pay {units_owed}")
+            assert plan.currency.to_minor(got) == units_owed
