@@ -186,6 +186,7 @@ class _AdvanceTexts:
 
     def advance(self, was: LineFigures, amount: int) -> LineFigures:
         """The line paying ``amount``, the member's advance this month."""
+        status: LineStatus
         if was.status is LineStatus.PENDING:
             status, reason = was.status, was.reason
         elif amount:
