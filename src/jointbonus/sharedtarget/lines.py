@@ -33,6 +33,7 @@ whose total is the member's advance that month, and the month that ends it a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -134,27 +135,20 @@ def advance_lines(
     running = actual / sum((m.target for m in elapsed), _ZERO)
     texts = _AdvanceTexts(plan, period.label, str(period.end), running, len(elapsed))
     base_of = lines.of_member
-    made: dict[tuple[int, int], int] = {}
-    figures: list[LineFigures] = []
-    of_member: list[int] = []
-    for position, base in enumerate(base_of):
-        amount = amounts[position] if amounts else 0
-        key = (base, amount)
-        at = made.get(key)
-        if at is None:
-            at = made[key] = len(figures)
-            was = lines.figures[base]
-            figures.append(texts.true_up(was, amount) if ends else texts.advance(was, amount))
-        of_member.append(at)
+    keys = list(zip(base_of, amounts, strict=True)) if amounts else [(b, 0) for b in base_of]
+    made = {key: at for at, key in enumerate(dict.fromkeys(keys))}  # each distinct line once
+    figures = [
+        texts.true_up(lines.figures[base], amount)
+        if ends
+        else texts.advance(lines.figures[base], amount)
+        for base, amount in made
+    ]
+    of_member = list(map(made.__getitem__, keys))
     # Each cohort keeps the line most of its members have; the others have their own.
-    counts: dict[tuple[int, int], int] = {}
     cohort_of = lines.cohort_of
-    for position, at in enumerate(of_member):
-        key = (cohort_of[position], at)
-        counts[key] = counts.get(key, 0) + 1
     of_cohort = list(lines.of_cohort)
     best = [-1] * len(of_cohort)
-    for (cohort, at), count in counts.items():
+    for (cohort, at), count in Counter(zip(cohort_of, of_member, strict=True)).items():
         if count > best[cohort]:
             best[cohort], of_cohort[cohort] = count, at
     own = {

@@ -118,6 +118,14 @@ def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]
     as a row whose period is the last month of the plan year it settles (the
     plan's last month in a plan of one year).
     """
+    for member_id, team, period, _, code, amount in _kinded_rows(result):
+        yield member_id, team, period, code, amount
+    yield from _settlement_rows(result)
+
+
+def _kinded_rows(result: Result) -> Iterator[tuple[str, str, str, str, str, Decimal]]:
+    """``(member_id, team, period, kind, currency, amount)`` of every line to pay, in file
+    order: ``kind`` is the line's (``advance``, ``true-up``; ``""`` without advances)."""
     members = result.plan.members
     code = result.plan.currency.code
     for month in result.months:
@@ -130,8 +138,8 @@ def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, Decimal]]
             now = line.total - line.held
             if now:
                 member = members[position]
-                yield member.id, member.team_in(month.month), period, code, result.money(now)
-    yield from _settlement_rows(result)
+                team = member.team_in(month.month)
+                yield member.id, team, period, line.kind, code, result.money(now)
 
 
 def payroll_columns(plan: Plan) -> tuple[str, ...]:
@@ -163,6 +171,11 @@ def _payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
     if not parts and not advancing:
         for row in payroll_rows(result):
             yield dict(zip(PAYROLL_COLUMNS, (*row[:4], str(row[4])), strict=True))
+        return
+    if not parts:  # a plan with advances: each row says what it pays
+        columns = payroll_columns(plan)
+        for kinded in _kinded_rows(result):
+            yield dict(zip(columns, (*kinded[:5], str(kinded[5])), strict=True))
         return
     code = plan.currency.code
     options = {"functional": plan.weighted, "capped": plan.functional.caps.any}
@@ -307,7 +320,9 @@ def _payroll_chunks(result: Result, escape_formulas: bool) -> Iterator[str]:
     if result.ledger is not None:
         columns = ledger_columns(columns)
     yield csv_line(columns, [False] * len(columns))
-    if columns != PAYROLL_COLUMNS:  # the parts of each amount: one row at a time
+    # A plan with advances says what each row pays (advance, true-up) and keeps the fast way.
+    advancing = plan.advance is not None and result.ledger is None and not _part_columns(plan)
+    if columns != PAYROLL_COLUMNS and not advancing:  # the parts of each amount: a row at a time
         flags = [c not in _PAYROLL_TEXTS for c in columns]
         rows = (
             _ledger_payroll_documents(result)
@@ -325,13 +340,14 @@ def _payroll_chunks(result: Result, escape_formulas: bool) -> Iterator[str]:
     ]
     code = csv_line((plan.currency.code,), (False,), escape_formulas=escape_formulas)[:-1]
     for month in result.months:
-        if month.status is not MonthStatus.PAID or not month.paid:
+        if month.status is not MonthStatus.PAID or not (month.paid or month.advance):
             continue
         period = str(month.month)
         tails = []
         for line in month.lines.figures:
             now = line.total - line.held
-            tails.append(f"{period},{code},{result.money(now)}\n" if now else "")
+            kind = f"{line.kind}," if advancing else ""
+            tails.append(f"{period},{kind}{code},{result.money(now)}\n" if now else "")
         yield "".join(
             heads[position] + tails[index]
             for position, index in enumerate(month.lines.of_member)
