@@ -198,8 +198,8 @@ def extras(options: Mapping[str, bool]) -> dict[str, str]:
 
 def settings(path: Path) -> dict[str, Any]:
     """The plan file's settings; ``ledger`` when the file has the section or a ledger exists;
-    ``leads``, a metric's ``source`` and ``figure``, a goal's ``gate`` and
-    ``funding.period_weights`` only when the file states them.
+    ``leads``, a metric's ``source`` and ``figure``, a goal's ``gate``,
+    ``funding.period_weights`` and ``shared.advance`` only when the file states them.
 
     A ledger that exists is an input of the run (its closed months make the
     corrections): ``ledger.file`` names it, so that the manifest records its
@@ -212,7 +212,7 @@ def settings(path: Path) -> dict[str, Any]:
     elif document.get("ledger") is None:
         document.pop("ledger", None)
     # Settings a plan leaves out are left out, so that a plan without them reads as before:
-    # [leads], a metric's lead source, a goal's own gate, the periods' weights.
+    # [leads], a metric's lead source, a goal's own gate, the periods' weights, advances.
     if document.get("leads") is None:
         document.pop("leads", None)
     metrics = document.get("metrics")
@@ -222,6 +222,9 @@ def settings(path: Path) -> dict[str, Any]:
     funding = document.get("funding")
     if isinstance(funding, dict) and funding.get("period_weights", 0) is None:
         del funding["period_weights"]  # equal weights, as before the setting existed
+    shared = document.get("shared")
+    if isinstance(shared, dict) and shared.get("advance", 0) is None:
+        del shared["advance"]  # no advances, as before the setting existed
     teams = document.get("teams")
     for team in teams.values() if isinstance(teams, dict) else ():
         for goal in team.get("goals") or ():

@@ -278,7 +278,8 @@ def allocate(amount: int, weights: Iterable[int | Decimal | Fraction | str]) -> 
         (int, Decimal, Fraction, str, float),
         "weights: ints, Decimals, Fractions or text",
     )
-    exact = [to_fraction(w) for w in weights]
+    # Whole-number weights are exact already: only others go through to_fraction.
+    exact = [w if type(w) is int else to_fraction(w) for w in weights]
     if any(w < 0 for w in exact):
         raise NumberError("allocation weights: expected weights >= 0")
     common = lcm(*(w.denominator for w in exact)) if exact else 1

@@ -190,9 +190,11 @@ class Calibration:
 
 
 def _design(plan: Plan) -> Plan:
-    """``plan`` without what calibrating it never reads: its actuals and where it was read."""
+    """``plan`` without what calibrating it never reads: its actuals, where it was read,
+    and the share it advances (advances move pay within a period and cost nothing)."""
     return replace(
         plan,
+        advance=None,
         months=tuple(replace(m, actual=None) for m in plan.months),
         members=(),
         functional=replace(
@@ -213,7 +215,8 @@ def plan_fingerprint(plan: Plan) -> str:
     Its design (curve, funding, budget, weights, gates, caps, versions), its
     months and their targets, its roster (each member with its changes) and
     its history; not its actuals, which arrive month by month after the plan
-    is calibrated, nor the files it was read from. Two plans with the same
+    is calibrated, nor the files it was read from, nor its advances (which
+    move pay within a period and cost nothing). Two plans with the same
     fingerprint calibrate alike.
     """
     digest = hashlib.sha256(repr(_design(plan)).encode())

@@ -29,7 +29,8 @@ from jointbonus.sharedtarget.calibration import (
     calibration_argument,
     check_calibration,
 )
-from jointbonus.sharedtarget.lines import MonthView, month_lines
+from jointbonus.sharedtarget.lines import MonthView, advance_lines, month_lines
+from jointbonus.sharedtarget.pay.advances import advance_to_date
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
@@ -106,15 +107,19 @@ def pay_framed(
     earned_functional = [0] * teams
     months: list[MonthResult] = []
     pays: list[MonthPay | None] = []
+    advancing = _Advancing(plan, framed)
     for frame in frames:
         index = frame.index
         year_to_date.start(index)
+        advancing.enter(frame)
         plan_month = frame.plan_month
         attainments = actual_attainments(plan, plan_month, index)
         within = within_period(plan, frame)
         if attainments is None:
             view = MonthView(index, pending=True, period=within.pending)
             lines = month_lines(plan, framed, view, None)
+            if advancing.on(frame):
+                lines = advance_lines(plan, lines, index, (), ends=frame.closes)
             months.append(
                 MonthResult(
                     plan.months[index],
@@ -134,7 +139,11 @@ def pay_framed(
             continue
         if not frame.closes:
             month_pay = share_out(plan, frame, terms, Outcome(_ZERO), None)
+            advances = advancing.advance(frame, terms, year_to_date if per_year else None)
             view = MonthView(index, pending=False, period=within.inside)
+            lines = month_lines(plan, framed, view, month_pay)
+            if advances:
+                lines = advance_lines(plan, lines, index, advances, ends=False)
             months.append(
                 MonthResult(
                     plan_month,
@@ -144,10 +153,11 @@ def pay_framed(
                     None,
                     None,
                     0,
-                    month_lines(plan, framed, view, month_pay),
+                    lines,
                     **_weights(plan, frame),
                     shared_period=within.label,
                     ends_period=within.ends,
+                    advances=advances,
                 )
             )
             pays.append(month_pay)
@@ -181,6 +191,9 @@ def pay_framed(
         team_factors = tuple(outcome.shared_for(t) for t in range(teams)) if plan.weighted else ()
         view = MonthView(index, False, attainment, outcome.shared, team_factors, goals)
         lines = month_lines(plan, framed, view, month_pay)
+        advanced = advancing.settle(frame)
+        if advanced:
+            lines = advance_lines(plan, lines, index, advanced, ends=True)
         held, forfeited = _held(plan, frame, month_pay)
         splits = _splits(plan, frame, terms, outcome, month_pay)
         months.append(
@@ -202,6 +215,7 @@ def pay_framed(
                 **_weights(plan, frame),
                 shared_period=within.label,
                 ends_period=within.ends,
+                advanced=advanced,
             )
         )
         pays.append(month_pay)
@@ -219,6 +233,59 @@ def pay_framed(
     )
     summary = _summary(plan, calibration, frames, months, pays)
     return Result(plan, calibration, tuple(months), summary, realised)
+
+
+class _Advancing:
+    """The advances paid so far in the current shared period, member by member, and who
+    has been active in it (:mod:`jointbonus.sharedtarget.pay.advances`)."""
+
+    __slots__ = ("_active", "_framed", "_paid", "_plan")
+
+    def __init__(self, plan: Plan, framed: Framed) -> None:
+        self._plan = plan
+        self._framed = framed
+        self._paid: list[int] = []
+        self._active: list[bool] = []
+
+    def on(self, frame: MonthFrame) -> bool:
+        """Whether ``frame``'s month pays advances or a true-up (a plan with advances)."""
+        return self._plan.advance is not None and frame.period is not None
+
+    def enter(self, frame: MonthFrame) -> None:
+        """Enter ``frame``'s month: a period's first month starts with nothing advanced."""
+        period = frame.period
+        if self._plan.advance is None or period is None:
+            return
+        if frame.index == period.first:
+            size = len(self._plan.members)
+            self._paid = [0] * size
+            self._active = [False] * size
+        for units, positions in zip(frame.units, frame.groups.positions, strict=True):
+            if units:
+                for position in positions:
+                    self._active[position] = True
+
+    def advance(
+        self, frame: MonthFrame, terms: Terms, year_to_date: YearToDate | None
+    ) -> tuple[int, ...]:
+        """Each member's advance in ``frame``'s month, inside its period, with its actual."""
+        period = frame.period
+        if self._plan.advance is None or period is None:
+            return ()
+        end = self._framed.months[period.last]
+        to_date = advance_to_date(
+            self._plan, end, terms, frame.index, active=self._active, year_to_date=year_to_date
+        )
+        month = tuple(max(0, a - p) for a, p in zip(to_date, self._paid, strict=True))
+        self._paid = [p + m for p, m in zip(self._paid, month, strict=True)]
+        return month
+
+    def settle(self, frame: MonthFrame) -> tuple[int, ...]:
+        """At a period's end: each member's advances paid in it (their true-up is their pay
+        less this); ``()`` without advances."""
+        if self._plan.advance is None or frame.period is None:
+            return ()
+        return tuple(self._paid)
 
 
 def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:

@@ -23,10 +23,18 @@ The figures of a line:
 * ``status``: pending while the month has no actual, else paid or zero;
 * ``reason``: why the total is zero, or on a paid line of a plan with goals,
   why any of its parts is.
+
+A plan with advances pays its longer shared periods through the lines
+(:func:`advance_lines`): each month inside a period has an ``advance`` line
+whose total is the member's advance that month, and the month that ends it a
+``true-up`` line whose total is the period's pay less the advances paid in it
+(``advanced``), so a member's lines of a period add up to the period's pay.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -37,13 +45,15 @@ from jointbonus.sharedtarget.pay.groups import Cohort, Framed
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import (
+    ADVANCE,
+    TRUE_UP,
     GoalResult,
     LineFigures,
     LineStatus,
     MonthLines,
 )
 
-__all__ = ["MonthView", "month_lines"]
+__all__ = ["MonthView", "advance_lines", "month_lines"]
 
 _ZERO = Fraction(0)
 
@@ -104,6 +114,121 @@ def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | No
                 own[position] = index
             start = end
     return MonthLines(tuple(maker.figures), of_cohort, cohort_of, own)
+
+
+def advance_lines(
+    plan: Plan, lines: MonthLines, index: int, amounts: Sequence[int], *, ends: bool
+) -> MonthLines:
+    """A plan with advances: the lines of the month at ``index`` as they pay its period.
+
+    ``lines`` are the month's lines as :func:`month_lines` made them (a month
+    inside a period pays nothing of it, the month that ends it the whole
+    period's pay); ``amounts``, by member place, are the month's advances or,
+    in the month that ends the period (``ends``), the advances paid in it
+    (``()`` while the month is pending). Each member's line becomes an
+    ``advance`` line paying their advance, or a ``true-up`` line paying the
+    period's pay less their advances.
+    """
+    period = next(p for p in plan.periods if p.first <= index <= p.last)
+    elapsed = plan.months[period.first : index + 1]
+    actual = sum((Fraction(m.actual or 0) for m in elapsed), _ZERO)
+    running = actual / sum((m.target for m in elapsed), _ZERO)
+    texts = _AdvanceTexts(plan, period.label, str(period.end), running, len(elapsed))
+    base_of = lines.of_member
+    keys = list(zip(base_of, amounts, strict=True)) if amounts else [(b, 0) for b in base_of]
+    made = {key: at for at, key in enumerate(dict.fromkeys(keys))}  # each distinct line once
+    figures = [
+        texts.true_up(lines.figures[base], amount)
+        if ends
+        else texts.advance(lines.figures[base], amount)
+        for base, amount in made
+    ]
+    of_member = list(map(made.__getitem__, keys))
+    # Each cohort keeps the line most of its members have; the others have their own.
+    cohort_of = lines.cohort_of
+    of_cohort = list(lines.of_cohort)
+    best = [-1] * len(of_cohort)
+    for (cohort, at), count in Counter(zip(cohort_of, of_member, strict=True)).items():
+        if count > best[cohort]:
+            best[cohort], of_cohort[cohort] = count, at
+    own = {
+        position: at
+        for position, at in enumerate(of_member)
+        if at != of_cohort[cohort_of[position]]
+    }
+    return MonthLines(tuple(figures), of_cohort, cohort_of, own)
+
+
+class _AdvanceTexts:
+    """An advance or true-up line made from a month's line, with its reason."""
+
+    def __init__(self, plan: Plan, label: str, end: str, running: Fraction, elapsed: int) -> None:
+        self.format = plan.currency.format
+        length = plan.period.months
+        noun = plan.period.noun
+        self.label = label
+        self.on = (
+            f"advance on the {noun}'s attainment to date, {percent_text(running)} after "
+            f"{elapsed} of its {length} months: {label} is paid at its end, {end}"
+        )
+        self.nothing = (
+            f"no advance this month: an advance on the {noun}'s attainment to date, "
+            f"{percent_text(running)} after {elapsed} of its {length} months, is at most what "
+            f"{label} is sure to pay with its remaining months at zero, less the advances "
+            f"before; it is paid at its end, {end}"
+        )
+
+    def advance(self, was: LineFigures, amount: int) -> LineFigures:
+        """The line paying ``amount``, the member's advance this month."""
+        status: LineStatus
+        if was.status is LineStatus.PENDING:
+            status, reason = was.status, was.reason
+        elif amount:
+            status, reason = LineStatus.PAID, self.on
+        else:
+            status, reason = LineStatus.ZERO, was.standing or self.nothing
+        return _remade(was, 0, amount, status, reason, ADVANCE, 0)
+
+    def true_up(self, was: LineFigures, advanced: int) -> LineFigures:
+        """The line paying the period's pay ``was.total`` less ``advanced``."""
+        total = was.total - advanced
+        if was.status is LineStatus.PENDING or (not was.total and not advanced):
+            status, reason = was.status, was.reason
+        else:
+            status = LineStatus.PAID if total else LineStatus.ZERO
+            reason = (
+                f"true-up of {self.label}: its pay {self.format(was.total)} less the "
+                f"advances paid in it {self.format(advanced)}"
+            )
+            if was.reason:
+                reason = f"{reason}; {was.reason}"
+        return _remade(was, was.shared, total, status, reason, TRUE_UP, advanced)
+
+
+def _remade(  # noqa: PLR0917 - the fields that change
+    was: LineFigures,
+    shared: int,
+    total: int,
+    status: LineStatus,
+    reason: str,
+    kind: str,
+    advanced: int,
+) -> LineFigures:
+    """``was`` with the parts an advance or a true-up changes."""
+    return LineFigures.made(
+        was.days,
+        was.weight,
+        shared,
+        was.functional,
+        was.capped,
+        total,
+        was.held,
+        status,
+        reason,
+        was.standing,
+        kind,
+        advanced,
+    )
 
 
 class _Maker:

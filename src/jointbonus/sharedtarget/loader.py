@@ -341,6 +341,7 @@ def _load(
             versions=versions,
             period=settings.shared.period,
             period_weights=settings.funding.period_weights,
+            advance=settings.shared.advance,
         )
     except PlanError as error:
         located = _locate(
@@ -917,6 +918,7 @@ _SETTINGS = {
     "cap_per_year": "caps.per_year",
     "period": "shared.period",
     "period_weights": "funding.period_weights",
+    "advance": "shared.advance",
 }
 
 

@@ -225,6 +225,10 @@ class Plan:
     """The historical months the norm was derived from, as given (``()`` for a plan made
     without :func:`~jointbonus.build_plan`): what the norm and the budget read, kept so that
     two designs can be shown to share their history (:mod:`jointbonus.sharedtarget.compare`)."""
+    advance: Fraction | None = None
+    """The share of a longer period's pay advanced in the months before its end, on the
+    attainment so far, and trued up at its end (``None``: the period is paid at its end
+    only; :mod:`jointbonus.sharedtarget.pay.advances`)."""
 
     @property
     def periods(self) -> tuple[Period, ...]:

@@ -53,6 +53,8 @@ from jointbonus.sharedtarget.versions import VersionCalibration
 T = TypeVar("T")
 
 __all__ = [
+    "ADVANCE",
+    "TRUE_UP",
     "ClosedMonth",
     "Correction",
     "GoalResult",
@@ -75,6 +77,11 @@ __all__ = [
     "realised_weights",
     "result_argument",
 ]
+
+
+#: The kinds of line of a plan with advances (:attr:`LineFigures.kind`): a month's advance
+#: on its shared period's pay, and the period's pay less the advances, at its end.
+ADVANCE, TRUE_UP = "advance", "true-up"
 
 
 class MonthStatus(StrEnum):
@@ -134,6 +141,12 @@ class LineFigures:
     standing: str = ""
     """Why the member's standing gives them no weight this month ('' when it gives one):
     not yet started, left, the leaver rule, no salary or target bonus to weight by."""
+    kind: str = ""
+    """A plan with advances: ``advance`` in a month inside a shared period (``total`` is the
+    month's advance), ``true-up`` in the month that ends it (``total`` is the period's pay
+    less ``advanced``); ``""`` otherwise."""
+    advanced: int = 0
+    """A ``true-up`` line: the advances paid to the member earlier in the period."""
 
     @classmethod
     def made(  # noqa: PLR0917 - the fields in their order
@@ -148,6 +161,8 @@ class LineFigures:
         status: LineStatus,
         reason: str,
         standing: str,
+        kind: str = "",
+        advanced: int = 0,
     ) -> LineFigures:
         """The same value as ``LineFigures(...)`` with these fields, made faster.
 
@@ -166,6 +181,8 @@ class LineFigures:
         _SET_STATUS(figures, status)
         _SET_REASON(figures, reason)
         _SET_STANDING(figures, standing)
+        _SET_KIND(figures, kind)
+        _SET_ADVANCED(figures, advanced)
         return figures
 
 
@@ -181,6 +198,8 @@ class LineFigures:
     _SET_STATUS,
     _SET_REASON,
     _SET_STANDING,
+    _SET_KIND,
+    _SET_ADVANCED,
 ) = (
     vars(LineFigures)[name].__set__
     for name in (
@@ -194,6 +213,8 @@ class LineFigures:
         "status",
         "reason",
         "standing",
+        "kind",
+        "advanced",
     )
 )
 
@@ -414,10 +435,32 @@ class MonthResult:
     weighting: Fraction = Fraction(1)
     """What the weight of the period the month pays makes of its amounts at target:
     periods a year x the period's weight (1 under equal weights; ``period_weights``)."""
+    advances: tuple[int, ...] = ()
+    """A plan with ``advance``, in a month inside a period with its actual: each member's
+    advance this month on the period's pay, by their place in ``plan.members`` (empty
+    otherwise; :mod:`jointbonus.sharedtarget.pay.advances`)."""
+    advanced: tuple[int, ...] = ()
+    """A plan with ``advance``, in the month that ends a period (paid): each member's
+    advances paid in the period, by place; their true-up is their pay less this."""
 
     @property
     def month(self) -> Month:
         return self.plan_month.month
+
+    @property
+    def advance(self) -> int:
+        """What the month advances on its period's pay, in total (0 without advances)."""
+        return sum(self.advances)
+
+    @property
+    def advances_paid(self) -> int:
+        """In the month that ends a period: the advances paid in the period, in total."""
+        return sum(self.advanced)
+
+    @property
+    def true_up(self) -> int:
+        """In the month that ends a period: the period's pay less the advances paid in it."""
+        return self.paid - self.advances_paid
 
     @property
     def eligible(self) -> bool:
@@ -601,6 +644,11 @@ class Line:
     """Each functional part of the member's team, by metric: ``(metric, amount)``."""
     capped: Decimal = Decimal(0)
     """What the caps cut from the line (never paid); ``total`` is after the cut."""
+    kind: str = ""
+    """A plan with advances: ``advance`` (``total`` is the month's advance on its shared
+    period's pay) or ``true-up`` (``total`` is the period's pay less ``advanced``)."""
+    advanced: Decimal = Decimal(0)
+    """A ``true-up`` line: the advances paid earlier in the period."""
 
 
 class SettlementStatus(StrEnum):
@@ -758,6 +806,8 @@ class Result:
             paid_now=money(figures.total - figures.held),
             functional=tuple((metric, money(part)) for metric, part in figures.functional),
             capped=money(figures.capped),
+            kind=figures.kind,
+            advanced=money(figures.advanced),
         )
 
     def settlements(self) -> Iterator[Settlement]:
@@ -843,6 +893,8 @@ def _for_member(line: Line, member: Member) -> Line:
         line.paid_now,
         line.functional,
         line.capped,
+        line.kind,
+        line.advanced,
     )
 
 

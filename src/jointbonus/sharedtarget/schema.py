@@ -208,6 +208,7 @@ class SharedSection(InputFileSection):
     metric: Name = "revenue"
     curve: CurveSection
     period: PeriodChoice = "month"
+    advance: Number | None = None
 
 
 class FundingSection(InputModel):

@@ -59,8 +59,8 @@ from jointbonus.sharedtarget.build.money import budget as neutral_budget
 from jointbonus.sharedtarget.build.money import plan_currency
 from jointbonus.sharedtarget.build.months import MonthLabels, calendar, month_figures
 from jointbonus.sharedtarget.build.months import norm as history_norm
+from jointbonus.sharedtarget.build.periods import advance_share, shared_period_norm
 from jointbonus.sharedtarget.build.periods import period_weights as period_weights_of
-from jointbonus.sharedtarget.build.periods import shared_period_norm
 from jointbonus.sharedtarget.build.roster import roster
 from jointbonus.sharedtarget.build.versions import VersionSpec, build_versions, used_metrics
 from jointbonus.sharedtarget.goals import MetricSpec, TeamSpec, common_scenarios
@@ -100,6 +100,7 @@ def build_plan(
     versions: Sequence[VersionSpec] = (),
     period: PeriodLength | str = PeriodLength.MONTH,
     period_weights: Sequence[Decimal | str | int | Fraction] | None = None,
+    advance: Decimal | str | int | Fraction | None = None,
 ) -> Plan:
     """Check everything and return a :class:`~jointbonus.Plan`, or raise one
     :class:`~jointbonus.errors.PlanError` listing every problem.
@@ -141,7 +142,10 @@ def build_plan(
     ``"plan_year"`` (:mod:`jointbonus.sharedtarget.build.periods`).
     ``period_weights`` weigh the periods of each plan year unequally in its
     amounts at target: one share per period (12 for a monthly shared
-    target), adding to exactly 1 (``None``: equal weights).
+    target), adding to exactly 1 (``None``: equal weights). ``advance`` is
+    the share of a quarter's or plan year's pay advanced in the months before
+    its end, on the attainment so far, and trued up at its end (``None``: no
+    advances; :mod:`jointbonus.sharedtarget.pay.advances`).
     """
     # The arguments' types first (each collection read once: a generator is a list from here).
     members = items("members", members, Member, "Member values (an iterable of them)")
@@ -158,6 +162,17 @@ def build_plan(
     argument("pay_leavers_for_exit_month", pay_leavers_for_exit_month, bool, "True or False")
     if period_weights is not None:
         period_weights = items("period_weights", period_weights, object, "one share per period")
+    if versions and advance is not None:
+        raise PlanError(
+            [
+                problem(
+                    "advance",
+                    advance,
+                    "no advance in a plan with later versions: a version could change the "
+                    "pay of a period whose advances are already paid",
+                )
+            ]
+        )
     if versions:  # a plan that changes from a month on: build/versions.py
         arguments = {k: v for k, v in locals().items() if k != "versions"}
         base = build_plan(**{**arguments, "metrics": used_metrics(teams, metrics)})
@@ -190,6 +205,7 @@ def build_plan(
     # Its settings as numbers.
     uplift_value = checks.ruled(uplift, "uplift", UPLIFT, "a decimal such as 0.05 (5% above norm)")
     holdback_value = checks.ruled(holdback, "holdback", HOLDBACK)
+    advance_value = advance_share(checks, advance, period_length, holdback_value)
     scale_value = None
     if scale is not None:
         scale_value = checks.ruled(scale, "scale", AMOUNT, "a decimal amount >= 0")
@@ -317,4 +333,5 @@ def build_plan(
         period=period_length,
         period_weights=weights,
         history=tuple(history),
+        advance=advance_value,
     )

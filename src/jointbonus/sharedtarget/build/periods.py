@@ -35,7 +35,7 @@ from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.build.checks import Checks
 from jointbonus.sharedtarget.goals import Functional
 
-__all__ = ["period_weights", "shared_period_norm"]
+__all__ = ["advance_share", "period_weights", "shared_period_norm"]
 
 
 def period_weights(
@@ -76,6 +76,40 @@ def period_weights(
         )
         return ()
     return tuple(exact)
+
+
+def advance_share(
+    checks: Checks, advance: object, length: PeriodLength | None, holdback: Fraction | None
+) -> Fraction | None:
+    """The share of a longer period's pay advanced month by month (``None``: no advances),
+    or ``None`` and a problem when it is not a share above 0 and at most 1, or the plan
+    has no longer period to advance, or holds part of its pay back."""
+    if advance is None:
+        return None
+    expected = "a share above 0, at most 1, such as 0.5 (half the pay earned so far)"
+    value = checks.fraction(advance, "advance", expected)
+    if value is None:
+        return None
+    if not 0 < value <= 1:
+        checks.add("advance", advance, expected)
+        return None
+    if length is PeriodLength.MONTH:
+        checks.add(
+            "advance",
+            advance,
+            "no advance with a monthly shared target (period = 'month'): advances are paid "
+            "in the months inside a quarter or a plan year (period = 'quarter' or 'plan_year')",
+        )
+        return None
+    if holdback:
+        checks.add(
+            "advance",
+            advance,
+            "no advance in a plan with a holdback: the true-up settles the period's pay at "
+            "its end, so nothing of the advances is held back (set holdback = 0)",
+        )
+        return None
+    return value
 
 
 def shared_period_norm(

@@ -35,6 +35,7 @@ from jointbonus.sharedtarget.explain.parts import (
 from jointbonus.sharedtarget.explain.sources import find_sources
 from jointbonus.sharedtarget.explain.split import individual_step, pool_step, split_step
 from jointbonus.sharedtarget.explain.steps import (
+    advance_step,
     calibration_step,
     factor_step,
     member_step,
@@ -116,11 +117,12 @@ def _shared_steps(result: Result, month: MonthResult, *, place: Place, money: Mo
     """
     plan = result.plan
     sharing = place.sharing
+    advances = bool(month.advances or month.advanced)  # a plan with advances
     if not month.ends_period:  # inside a longer shared period: no factor of its own
-        return []
+        return [advance_step(result, month, place.position, money)] if advances else []
     steps = [factor_step(plan, month)]
     if not month.factor:
-        return steps
+        return [*steps, advance_step(result, month, place.position, money)] if advances else steps
     steps.append(calibration_step(result, money))
     earned = place.parts[0]
     if plan.funding is FundingStyle.POOL:
@@ -140,6 +142,8 @@ def _shared_steps(result: Result, month: MonthResult, *, place: Place, money: Mo
                 money=money,
             )
         )
+    if advances:
+        steps.append(advance_step(result, month, place.position, money))
     return steps
 
 

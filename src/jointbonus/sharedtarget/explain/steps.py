@@ -341,3 +341,59 @@ def calibration_step(result: Result, money: Money) -> Step:
     else:
         figures.append(Figure("scale", name, ratio_text(scale), scale_how, fraction_text(scale)))
     return Step("calibration", "Calibration", tuple(figures))
+
+
+def advance_step(result: Result, month_result: MonthResult, position: int, money: Money) -> Step:
+    """A plan with advances: in a month inside a period, the member's advance and what was
+    advanced before it; in the month that ends it, the advances paid and the true-up
+    (:mod:`jointbonus.sharedtarget.pay.advances`)."""
+    plan = result.plan
+    share = percent(plan.advance or Fraction(0))
+    noun = plan.period.noun
+    period = month_result.shared_period
+    index = next(i for i, m in enumerate(result.months) if m is month_result)
+    first = next(p.first for p in plan.periods if p.first <= index <= p.last)
+    before = sum(result.months[i].advances[position] for i in range(first, index))
+    if not month_result.ends_period:
+        advance = month_result.advances[position]
+        return Step(
+            "advance",
+            f"Advance on {period}",
+            (
+                Figure(
+                    "advanced_before",
+                    f"Advanced earlier in the {noun}",
+                    money.units(before),
+                    f"the advances of {period}'s months before this one",
+                ),
+                Figure(
+                    "advance",
+                    "This month's advance",
+                    money.units(advance),
+                    f"{share} x what the {noun} would pay you at its attainment so far x the "
+                    f"months elapsed / its months, at most what the {noun} is sure to pay you "
+                    "with its remaining months at zero, less the advances before, never below 0",
+                ),
+            ),
+        )
+    line = month_result.lines[position]  # the true-up line
+    advanced = line.advanced
+    pay = line.total + advanced
+    return Step(
+        "true_up",
+        f"True-up of {period}",
+        (
+            Figure(
+                "advances_paid",
+                f"Advanced in the {noun}",
+                money.units(advanced),
+                f"the advances of {period}'s months before this one",
+            ),
+            Figure(
+                "true_up",
+                "True-up",
+                money.units(pay - advanced),
+                f"your pay for the {noun}, {money.units(pay)}, less the advances paid",
+            ),
+        ),
+    )

@@ -31,6 +31,7 @@ from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, plan_argument
 from jointbonus.sharedtarget.report.corrections import ledger_sections
 from jointbonus.sharedtarget.results import (
+    TRUE_UP,
     Line,
     MonthResult,
     MonthStatus,
@@ -117,7 +118,11 @@ def line_columns(plan: Plan) -> tuple[str, ...]:
     * with functional goals, ``functional_METRIC`` for each metric a goal of
       the plan measures (plan order), after ``shared``;
     * with caps, ``capped`` before ``total``;
-    * with a holdback, ``held`` and ``paid_now`` after ``total``.
+    * with a holdback, ``held`` and ``paid_now`` after ``total``;
+    * with advances, ``kind`` after ``period`` (``advance``: the line pays the
+      month's advance on its shared period; ``true-up``: the period's pay less
+      the advances paid in it) and ``advances_paid`` before ``total`` (on a
+      true-up line: shared - capped - advances_paid = total).
     """
     at = LINE_COLUMNS.index("total")
     extra = (
@@ -125,6 +130,17 @@ def line_columns(plan: Plan) -> tuple[str, ...]:
         *(("capped",) if plan.functional.caps.any else ()),
     )
     held = ("held", "paid_now") if plan.holdback else ()
+    if plan.advance is not None:  # what each line pays of its shared period
+        period = LINE_COLUMNS.index("period") + 1
+        return (
+            *LINE_COLUMNS[:period],
+            "kind",
+            *LINE_COLUMNS[period:at],
+            *extra,
+            "advances_paid",
+            "total",
+            *LINE_COLUMNS[at + 1 :],
+        )
     if not extra and not held:
         return LINE_COLUMNS
     return (*LINE_COLUMNS[:at], *extra, "total", *held, *LINE_COLUMNS[at + 1 :])
@@ -181,14 +197,32 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _advance_figures(currency: Currency, m: MonthResult) -> dict[str, str | None]:
+    """A plan with advances: the month's advance (a month inside a period), or the advances
+    paid in the period and its true-up (the month that ends it); ``None`` where they do
+    not apply or are not known yet."""
+    paid = m.status is MonthStatus.PAID
+
+    def money(amount: int, applies: bool) -> str | None:
+        return str(currency.from_minor(amount)) if paid and applies else None
+
+    return {
+        "advance": money(m.advance, not m.ends_period),
+        "advances_paid": money(m.advances_paid, m.ends_period),
+        "true_up": money(m.true_up, m.ends_period),
+    }
+
+
 def _period_settings(plan: Plan) -> dict[str, Any]:
     """A shared target over a quarter or a plan year: its period and the periods' labels
     (nothing for a monthly one, whose document is as it always was)."""
     if plan.period.months == 1:
         return {}
+    advance = {} if plan.advance is None else {"advance": ratio_text(plan.advance)}
     return {
         "shared_period": plan.period.value,
         "shared_periods": [period.label for period in plan.periods],
+        **advance,
     }
 
 
@@ -243,7 +277,8 @@ def _functional_settings(plan: Plan) -> dict[str, Any]:
 
 
 def calibration_document(plan: Plan, calibration: Calibration) -> dict[str, Any]:
-    """The calibration: the scale, how it was found, and the neutrality evidence."""
+    """The calibration: the scale, how it was found, and the neutrality evidence; a plan
+    with advances adds ``advance``: the share advanced, and that advances cost nothing."""
     plan = plan_argument(plan)
     calibration = calibration_argument(calibration)
     currency = plan.currency
@@ -263,6 +298,11 @@ def calibration_document(plan: Plan, calibration: Calibration) -> dict[str, Any]
         "within_bound": calibration.within_bound,
         "scenarios": calibration.scenarios,
         **({"paths": calibration.paths} if plan.functional.caps.any else {}),
+        **(
+            {"advance": {"share": ratio_text(plan.advance), "cost_neutral": True}}
+            if plan.advance is not None
+            else {}
+        ),
         "months": [
             {
                 "period": str(m.month),
@@ -334,7 +374,10 @@ def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None)
     shared target over a quarter or a plan year adds ``shared_period`` (its
     label) and ``ends_period``: the month that ends a period has the period's
     summed target and actual and its attainment; a month inside one pays
-    nothing and has none.
+    nothing and has none. A plan with advances adds ``advance`` (a month
+    inside a period: what it advances on the period's pay), ``advances_paid``
+    and ``true_up`` (the month that ends a period), each ``None`` where it
+    does not apply or is not known yet.
     """
     document: dict[str, Any] = {
         "period": str(m.month),
@@ -363,6 +406,8 @@ def month_document(currency: Currency, m: MonthResult, plan: Plan | None = None)
             )
     if plan.functional.caps.any:
         document["capped"] = str(currency.from_minor(m.capped))
+    if plan.advance is not None:
+        document.update(_advance_figures(currency, m))
     return document
 
 
@@ -514,6 +559,8 @@ def line_document(
         held=(str(line.held), str(line.total if line.paid_now is None else line.paid_now))
         if holdback
         else None,
+        kind=line.kind,
+        advanced=str(line.advanced) if line.kind == TRUE_UP else None,
     )
 
 
@@ -532,9 +579,14 @@ def _line_fields(
     status: str,
     reason: str,
     held: tuple[str, str] | None,
+    kind: str = "",
+    advanced: str | None = None,
 ) -> dict[str, Any]:
-    """A line document's keys, in their order, after those in ``document``."""
+    """A line document's keys, in their order, after those in ``document``; a line of a
+    plan with advances (``kind``) adds ``kind`` and ``advances_paid``."""
     document["period"] = period
+    if kind:
+        document["kind"] = kind
     document["days"] = days
     document["weight"] = weight
     document["attainment"] = attainment
@@ -544,6 +596,8 @@ def _line_fields(
         document["functional"] = dict(functional)
     if capped is not None:
         document["capped"] = capped
+    if kind:
+        document["advances_paid"] = advanced
     document["total"] = total
     document["status"] = status
     document["reason"] = reason
@@ -613,6 +667,8 @@ class MonthLineDocuments:
             held=(amount(figures.held), amount(figures.total - figures.held))
             if self._holdback
             else None,
+            kind=figures.kind,
+            advanced=amount(figures.advanced) if figures.kind == TRUE_UP else None,
         )
         return made
 
@@ -664,7 +720,9 @@ def head_document(result: Result) -> dict[str, Any]:
     functional goals).
     """
     plan = result.plan
-    weighted_or_capped = plan.weighted or plan.functional.caps.any or bool(plan.versions)
+    weighted_or_capped = (
+        plan.weighted or plan.functional.caps.any or bool(plan.versions) or plan.advance is not None
+    )
     return {
         "plan": plan_document(plan),
         "calibration": calibration_document(plan, result.calibration),

@@ -121,8 +121,8 @@ PAYROLL_KINDS = (PAY, CORRECTION, CLAWBACK, SETTLEMENT)
 #: The number columns of each table; every other column is text.
 PAYROLL_NUMBERS = ("amount",)
 LINE_NUMBERS = ("days", "weight", "attainment", "payout_factor", "shared", "total")
-#: Number columns a plan with functional goals, caps or a holdback adds to a table.
-_EXTRA_NUMBERS = ("capped", "held", "paid_now")
+#: Number columns a plan with functional goals, caps, a holdback or advances adds to a table.
+_EXTRA_NUMBERS = ("capped", "held", "paid_now", "advances_paid")
 MONTH_NUMBERS = ("target", "actual", "attainment", "payout_factor", "pool", "paid")
 
 #: Rows of one worksheet, the header included (Excel's limit).
@@ -135,7 +135,8 @@ MAX_SHEET_ROWS = 1_048_576
 def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, str, Decimal]]:
     """``(member_id, team, period, kind, currency, amount)`` of every row to pay, in file order.
 
-    Each paid month's lines to pay (``kind`` :data:`PAY`), by member id; with
+    Each paid month's lines to pay (``kind`` :data:`PAY`; in a plan with
+    advances, ``advance`` or ``true-up``, as the line says), by member id; with
     a holdback, a month's amount is what is paid with it (the line's total
     less what is held back), and each year-end settlement paid follows the
     pay rows of the month it is paid with (``kind`` :data:`SETTLEMENT`): the
@@ -147,7 +148,7 @@ def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, str, Deci
     settled = _settlements_by_period(result)
     for month in result.months:
         period = str(month.month)
-        if month.status is MonthStatus.PAID and month.paid:
+        if month.status is MonthStatus.PAID and (month.paid or month.advance):
             figures = month.lines.figures
             for position, index in enumerate(month.lines.of_member):
                 line = figures[index]
@@ -155,7 +156,7 @@ def payroll_rows(result: Result) -> Iterator[tuple[str, str, str, str, str, Deci
                 if now:
                     member = members[position]
                     team = member.team_in(month.month)
-                    yield member.id, team, period, PAY, code, result.money(now)
+                    yield member.id, team, period, line.kind or PAY, code, result.money(now)
         yield from settled.get(period, ())
 
 
@@ -206,7 +207,7 @@ def _payroll_documents(result: Result) -> Iterator[dict[str, Any]]:
                 "member_id": line.member_id,
                 "team": line.team,
                 "period": str(line.period),
-                "kind": PAY,
+                "kind": line.kind or PAY,  # pay, or an advance or true-up
                 "currency": code,
                 **{column: document.get(column) for column in parts},
                 "amount": str(now),
@@ -328,7 +329,7 @@ def _ledger_month_rows(
                 "member_id": members[position].id,
                 "team": members[position].team_in(month.month),
                 "period": period,
-                "kind": PAY,
+                "kind": figures[index].kind or PAY,  # pay, or an advance or true-up
                 "corrects": None,
                 "currency": plan.currency.code,
                 **values,
@@ -382,14 +383,15 @@ def _payroll_chunks(result: Result, escape_formulas: bool) -> Iterator[str]:
     settled = _settlements_by_period(result)
     for month in result.months:
         period = str(month.month)
-        if month.status is MonthStatus.PAID and month.paid:
+        if month.status is MonthStatus.PAID and (month.paid or month.advance):
             for position in changing:  # a member who changed teams: the month's team
                 heads[position] = head(members[position].id, members[position].team_in(month.month))
                 heads[position] += ","
             tails = []
             for line in month.lines.figures:
                 now = line.total - line.held
-                tails.append(f"{period},{PAY},{code},{result.money(now)}\n" if now else "")
+                kind = line.kind or PAY  # pay, or an advance or true-up
+                tails.append(f"{period},{kind},{code},{result.money(now)}\n" if now else "")
             yield "".join(
                 heads[position] + tails[index]
                 for position, index in enumerate(month.lines.of_member)
@@ -441,7 +443,7 @@ def table_of(
     if table == "lines":
         if result.ledger is not None:
             return _ledger_lines_table(result)
-        if not plan.weighted and not plan.functional.caps.any:
+        if not plan.weighted and not plan.functional.caps.any and plan.advance is None:
             return LINE_COLUMNS, LINE_NUMBERS, lambda: map(line_document, result.lines())
         columns = line_columns(plan)
         columns = tuple(c for c in columns if c not in ("held", "paid_now"))
@@ -453,15 +455,17 @@ def table_of(
         )
     if table == "months":
         periods = ("shared_period", "ends_period") if plan.period.months > 1 else ()
-        if not plan.functional.caps.any:
+        advances = ("advance", "advances_paid", "true_up") if plan.advance is not None else ()
+        if not plan.functional.caps.any and not advances:
             return (
                 (*MONTH_COLUMNS, *periods),
                 MONTH_NUMBERS,
                 lambda: (month_document(currency, m) for m in result.months),
             )
+        capped = ("capped",) if plan.functional.caps.any else ()
         return (
-            (*MONTH_COLUMNS, *periods, "capped"),
-            (*MONTH_NUMBERS, "capped"),
+            (*MONTH_COLUMNS, *periods, *capped, *advances),
+            (*MONTH_NUMBERS, *capped, *advances),
             lambda: (month_document(currency, m, plan) for m in result.months),
         )
     if table == "payroll":
@@ -486,7 +490,7 @@ def _ledger_lines_table(
         by_month: dict[str, list[dict[str, Any]]] = {}
         for line in result.lines():
             document = flat_line(line_document(line, **options))
-            document["kind"] = LINE
+            document.setdefault("kind", LINE)  # an advance or true-up line keeps its kind
             by_month.setdefault(str(line.period), []).append(document)
         for month in result.months:
             period = str(month.month)

@@ -25,7 +25,12 @@ from jointbonus.sharedtarget.report.documents import number_text
 from jointbonus.sharedtarget.report.html_charts import Bar, bar_chart, stacked_chart
 from jointbonus.sharedtarget.report.html_leads import lead_sections, month_label
 from jointbonus.sharedtarget.report.html_parts import Markup, esc, section, table, tag
-from jointbonus.sharedtarget.report.pages import plan_teams, result_word, scale_label
+from jointbonus.sharedtarget.report.pages import (
+    advance_cells,
+    plan_teams,
+    result_word,
+    scale_label,
+)
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, result_argument
 
 __all__ = ["STYLE", "render_transparency_page"]
@@ -173,6 +178,7 @@ def _shared_section(result: Result) -> Markup:
         )
         + "</figure>"
     )
+    advancing = plan.advance is not None
     rows = [
         (
             str(m.month),
@@ -185,6 +191,7 @@ def _shared_section(result: Result) -> Markup:
             "" if m.factor is None else decimal_text(m.factor, 4),
             "" if m.pool is None else currency.format(m.pool),
             currency.format(m.paid),
+            *(advance_cells(currency, m) if advancing else ()),
         )
         for m in result.months
     ]
@@ -192,7 +199,9 @@ def _shared_section(result: Result) -> Markup:
     pool = "Shared pool" if plan.weighted else "Pool"
     headers = ["Month", f"Target ({code})", f"Actual ({code})", "Attainment", "Result",
                "Payout factor", f"{pool} ({code})",
-               f"Paid, all parts ({code})" if plan.weighted else f"Paid ({code})"]  # fmt: skip
+               f"Paid, all parts ({code})" if plan.weighted else f"Paid ({code})",
+               *((f"Advance ({code})", f"Advances paid ({code})", f"True-up ({code})")
+                 if advancing else ())]  # fmt: skip
     return section(
         "shared",
         "The shared target, month by month",
@@ -209,7 +218,7 @@ def _shared_section(result: Result) -> Markup:
             f"{plan.period.noun}.",
         ),
         chart,
-        table(headers, rows, align="lrrrlrrr", row_classes=classes),
+        table(headers, rows, align="lrrrlrrr" + "rrr" * advancing, row_classes=classes),
     )
 
 

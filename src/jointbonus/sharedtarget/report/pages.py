@@ -14,12 +14,14 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from jointbonus.core.curves import StepCurve
+from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
 __all__ = [
     "NORM_PATH_NOTE",
+    "advance_cells",
     "cap_limits",
     "factor_cell",
     "hit_rate_label",
@@ -64,6 +66,16 @@ def md_table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) 
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
     lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
     return lines
+
+
+def advance_cells(currency: Currency, m: MonthResult) -> tuple[str, str, str]:
+    """A month's advance; in the month that ends a period, the advances paid in the period
+    and its true-up (blank where they do not apply or are not known yet)."""
+    if m.status is MonthStatus.PENDING:
+        return ("", "", "")
+    if not m.ends_period:
+        return (currency.format(m.advance), "", "")
+    return ("", currency.format(m.advances_paid), currency.format(m.true_up))
 
 
 def result_word(month: MonthResult) -> str:

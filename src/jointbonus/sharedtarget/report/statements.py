@@ -258,6 +258,8 @@ def _statement(
     lines: Sequence[Line],
     known: dict[_LineKey, tuple[str, ...]] | None = None,
     ledgered: dict[str, _Ledgered] | None = None,
+    *,
+    position: int = 0,
 ) -> str:
     plan = result.plan
     currency = plan.currency
@@ -322,6 +324,7 @@ def _statement(
         *_goals_part(result, member, lines),
         *_caps_part(result, lines),
         *_held_back(result, member, lines),
+        *_advances_part(result, position),
         *_corrections_part(
             result, (ledgered if ledgered is not None else _by_member(result)).get(member.id)
         ),
@@ -602,6 +605,45 @@ def _held_back(result: Result, member: Member, lines: Sequence[Line]) -> list[st
     ]
 
 
+def _advances_part(result: Result, position: int) -> list[str]:
+    """The advances paragraph of a statement: the member at ``position``'s advance in each
+    month inside a period, and at each period's end the advances paid and the true-up
+    (nothing for a plan without advances)."""
+    plan = result.plan
+    if plan.advance is None:
+        return []
+    currency = plan.currency
+    rows = []
+    for m in result.months:
+        if m.advances:
+            rows.append((str(m.month), currency.format(m.advances[position]), "", ""))
+        elif m.advanced:
+            true_up = m.lines[position]  # the period's pay less the advances paid in it
+            rows.append(
+                (
+                    str(m.month),
+                    "",
+                    currency.format(true_up.advanced),
+                    currency.format(true_up.total),
+                )
+            )
+    noun = plan.period.noun
+    code = currency.code
+    heads = ["Month", f"Advance ({code})", f"Advanced in the {noun} ({code})", f"True-up ({code})"]
+    table = md_table(heads, "lrrr", rows) if rows else ["No month has an advance yet."]
+    return [
+        "## Advances and true-ups",
+        "",
+        f"This plan advances {percent_text(plan.advance)} of each {noun}'s pay in the months "
+        f"before its end, on the attainment so far and for the months elapsed, never more "
+        f"than the {noun} is sure to pay. Each advance is paid with its month, and the month "
+        f"that ends a {noun} pays the true-up: your pay for the {noun} less the advances.",
+        "",
+        *table,
+        "",
+    ]
+
+
 def _held_back_years(result: Result, member: Member, held: int) -> list[str]:
     """The holdback paragraph of a statement in a plan of several plan years: what is held
     back from each year is settled at that year's end."""
@@ -699,7 +741,7 @@ def render_statement(result: Result, member_id: str) -> str:
     member_id = argument("member_id", member_id, str, "a member id (text)")
     for position, member in enumerate(result.plan.members):
         if member.id == member_id:
-            return _statement(result, member, result.member_lines(position))
+            return _statement(result, member, result.member_lines(position), position=position)
     known = [m.id for m in result.plan.members]
     shown = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
     raise UnknownMemberError(
@@ -712,8 +754,8 @@ def render_statements(result: Result) -> Iterator[tuple[str, str]]:
     result = result_argument(result)
     known: dict[_LineKey, tuple[str, ...]] = {}
     ledgered = _by_member(result)
-    for member, lines in _lines_by_member(result):
-        yield member.id, _statement(result, member, lines, known, ledgered)
+    for position, (member, lines) in enumerate(_lines_by_member(result)):
+        yield member.id, _statement(result, member, lines, known, ledgered, position=position)
 
 
 # -- every page, as files ----------------------------------------------------

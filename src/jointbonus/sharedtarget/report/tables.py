@@ -34,6 +34,7 @@ from jointbonus.sharedtarget.report.documents import (
 )
 from jointbonus.sharedtarget.report.pages import (
     NORM_PATH_NOTE,
+    advance_cells,
     hit_rate_label,
     result_word,
     scale_label,
@@ -104,6 +105,23 @@ def _period_weight_rows(plan: Plan) -> list[tuple[str, str]]:
     ]
 
 
+def _advance_rows(plan: Plan) -> list[tuple[str, str]]:
+    """The share of a period's pay advanced month by month, and what advances cost (no row
+    without advances)."""
+    if plan.advance is None:
+        return []
+    share = percent_text(plan.advance)
+    noun = plan.period.noun
+    return [
+        (
+            "Monthly advances",
+            f"{share} of the {noun}'s pay on the attainment so far, prorated by the months "
+            f"elapsed, trued up at the {noun}'s end: cost-neutral (no advance exceeds what the "
+            f"{noun} is sure to pay, so the expected cost is the {noun}s' own)",
+        )
+    ]
+
+
 def _calibration_table(plan: Plan, calibration: Calibration, result: Result | None) -> str:
     """The calibration table; with ``result``, the weighting shows the realised weights."""
     currency = plan.currency
@@ -125,6 +143,7 @@ def _calibration_table(plan: Plan, calibration: Calibration, result: Result | No
         (f"Budget ({c})", f"{currency.format(calibration.budget)}  ({plan.budget.source})"),
         (scale_name, f"{scale_text}  ({how}; {_exact_text(calibration.scale)})"),
         *_period_weight_rows(plan),
+        *_advance_rows(plan),
         (f"Expected cost ({c})", _amount(currency, calibration.expected_cost)),
         (
             f"Cost on the norm path ({c})",
@@ -428,6 +447,7 @@ def render_table(result: Result) -> str:
     goals = plan.goals
     capped = plan.functional.caps.any
     periods = plan.period.months > 1
+    advancing = plan.advance is not None
     months = tabulate(
         [
             (
@@ -443,6 +463,7 @@ def render_table(result: Result) -> str:
                 *_goal_cells(m, len(goals)),
                 *((currency.format(m.capped),) if capped else ()),
                 currency.format(m.paid),
+                *(advance_cells(currency, m) if advancing else ()),
                 *((str(plan.version_of(m.month)),) if plan.versions else ()),
                 *((m.shared_period if m.ends_period else "",) if periods else ()),
             )
@@ -461,6 +482,7 @@ def render_table(result: Result) -> str:
             *(goal.key for goal in goals),
             *(("Capped",) if capped else ()),
             "Paid",
+            *(("Advance", "Advances paid", "True-up") if advancing else ()),
             *(("Version",) if plan.versions else ()),
             *(("Shared period",) if periods else ()),
         ],
@@ -468,7 +490,7 @@ def render_table(result: Result) -> str:
             "left",
             *("right",) * 4,
             "left",
-            *("right",) * (3 + len(goals) + capped + bool(plan.versions)),
+            *("right",) * (3 + len(goals) + capped + 3 * advancing + bool(plan.versions)),
             *(("left",) if periods else ()),
         ),
         disable_numparse=True,

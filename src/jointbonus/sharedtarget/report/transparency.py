@@ -38,6 +38,7 @@ from jointbonus.sharedtarget.report.documents import (
 )
 from jointbonus.sharedtarget.report.pages import (
     NORM_PATH_NOTE,
+    advance_cells,
     cap_limits,
     factor_cell,
     hit_rate_label,
@@ -225,7 +226,7 @@ def team_totals(result: Result) -> dict[str, tuple[int, int]]:
         counts[team] = counts.get(team, 0) + 1
         paid.setdefault(team, 0)
     for month in result.months:
-        if not month.paid:
+        if not month.paid and not month.advance:
             continue
         figures = month.lines.figures
         teams = _teams_in(plan, month.month, team_of)
@@ -265,12 +266,16 @@ def render_transparency_report(result: Result) -> str:
         "",
     ]
     capped = plan.functional.caps.any
+    advancing = plan.advance is not None
     out += md_table(
         ["Month", f"Target ({code})", "Target source", f"Actual ({code})", "Attainment",
          "Result", "Factor", f"{_pool_label(plan)} ({code})",
          *((f"Capped ({code})",) if capped else ()), f"Paid ({code})",
+         *((f"Advance ({code})", f"Advances paid ({code})", f"True-up ({code})")
+           if advancing else ()),
          *(("Version",) if plan.versions else ())],
-        "lrlrrlrrr" + ("r" if capped else "") + ("r" if plan.versions else ""),
+        "lrlrrlrrr" + ("r" if capped else "") + ("rrr" if advancing else "")
+        + ("r" if plan.versions else ""),
         [
             (
                 str(m.month),
@@ -285,6 +290,7 @@ def render_transparency_report(result: Result) -> str:
                 _money(currency, m.pool),
                 *((currency.format(m.capped),) if capped else ()),
                 currency.format(m.paid),
+                *(advance_cells(currency, m) if advancing else ()),
                 *((str(plan.version_of(m.month)),) if plan.versions else ()),
             )
             for m in result.months
@@ -389,7 +395,14 @@ def render_transparency_report(result: Result) -> str:
     out += [
         "",
         "Each member's statement shows their own months; the statements add up to the "
-        "paid column above, to the minor unit.",
+        "paid column above, to the minor unit."
+        + (
+            f" Each month inside a {plan.period.noun} pays its advance and the month that "
+            f"ends it the true-up, the {plan.period.noun}'s pay less the advances: paid to "
+            "date is the advances and true-ups of the months table summed."
+            if advancing
+            else ""
+        ),
     ]
     out += _holdback_years_section(result)
     return "\n".join(out) + "\n"

@@ -159,7 +159,8 @@ def write_results(result: Result, folder: str | Path, *, statements: bool = Fals
     """Write ``lines.csv``, ``months.csv`` and ``result.json`` into ``folder``, atomically.
 
     ``lines.csv`` has the columns :func:`line_columns`; ``months.csv`` has
-    :data:`MONTH_COLUMNS` (and ``capped``, for a plan with caps; ``shared_period`` and
+    :data:`MONTH_COLUMNS` (and ``capped``, for a plan with caps; ``advance``,
+    ``advances_paid`` and ``true_up`` for a plan with advances; ``shared_period`` and
     ``ends_period`` for a shared target over a quarter or a plan year);
     ``result.json`` is :func:`result_document` without the lines, written
     as it is made (:func:`~jointbonus.sharedtarget.report.streams.write_json`).
@@ -259,7 +260,7 @@ def _write_ledger_lines(result: Result, handle: io.TextIOBase) -> None:
     for month_result in result.months:
         documents = MonthLineDocuments(plan.currency, month_result, **options)
         texts = [
-            _row_text({**flat_line(documents.of(index)), "kind": LINE}, body)
+            _row_text({"kind": LINE, **flat_line(documents.of(index))}, body)
             for index in range(len(month_result.lines.figures))
         ]
         handle.write(
@@ -279,9 +280,12 @@ def _write_months(result: Result, currency: Currency, handle: io.TextIOBase) -> 
         columns, plan = ("period", "version", *columns[1:]), result.plan
     if result.plan.period.months > 1:  # the shared period each month lies in
         columns = (*columns, "shared_period", "ends_period")
+    numbers = (*_MONTH_NUMBERS, "capped") if plan is not None else _MONTH_NUMBERS
+    if result.plan.advance is not None:  # each month's advance, each period's true-up
+        advances = ("advance", "advances_paid", "true_up")
+        columns, plan, numbers = (*columns, *advances), result.plan, (*numbers, *advances)
     documents = (month_document(currency, m, plan) for m in result.months)
     rows = ([document[c] for c in columns] for document in documents)
-    numbers = (*_MONTH_NUMBERS, "capped") if plan is not None else _MONTH_NUMBERS
     handle.write(csv_text(columns, rows, numbers))
 
 

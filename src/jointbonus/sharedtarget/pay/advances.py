@@ -1,0 +1,123 @@
+"""Advances on a longer shared period's pay, and the true-up at its end.
+
+A plan with a shared target over a quarter or a plan year pays the period
+in the month that ends it (:mod:`jointbonus.sharedtarget.pay.periods`). With
+``advance`` (a share above 0, at most 1) it also advances part of that pay in
+each month before the end, once the month's actual is known. For month ``k``
+of an ``n``-month period:
+
+* the **running attainment** is the period's actuals to date summed / its
+  targets to date summed; the period's pay at it, shared out as the period's
+  end shares it (the period's weights, the curve, its caps), is each
+  member's ``P``;
+* the **advance pool to date** is ``round(advance x k / n x sum of P)``, split
+  by largest remainder in proportion to ``P`` among the members active in the
+  period so far (a member who has not started yet is advanced nothing);
+* the **safe bound**: the period's pay at the **floor attainment**, the
+  actuals to date over *all* the period's targets (the months still to come
+  counted at zero), is shared out the same way, and each member's bound is
+  the whole units every member of their pay group is sure of at it (their
+  share without the leftover unit largest remainder may hand them, after
+  the caps). Actuals are never negative and a curve never falls, so the
+  period's pay at its end is at least this bound, member by member;
+* a member's **advance to date** is the smaller of their part of the pool
+  to date and their bound; the **month's advance** is the advance to date
+  less what was advanced earlier in the period, never below zero.
+
+At the period's end the **true-up** is the period's pay less the advances
+paid in it. The bound keeps it at zero or above, so advances never need to
+be clawed back and every member's advances plus true-up are exactly the
+period's pay. Advances trued up this way cost nothing: a period costs what
+it pays, and calibration is the same with or without them.
+
+Everything here is whole minor units, per member, by their place in
+``plan.members``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from jointbonus.core.money import allocate
+from jointbonus.core.number import round_half_up
+from jointbonus.sharedtarget.pay.caps import YearToDate
+from jointbonus.sharedtarget.pay.groups import MonthFrame
+from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
+from jointbonus.sharedtarget.pay.sharing import MonthPay, share_out
+from jointbonus.sharedtarget.plan import Plan
+
+__all__ = ["advance_to_date", "member_pay", "sure_of", "true_ups"]
+
+
+def member_pay(frame: MonthFrame, month_pay: MonthPay) -> list[int]:
+    """What each member is owed for ``frame``'s month at ``month_pay``, by member place."""
+    groups = frame.groups
+    paid = [0] * sum(groups.counts)
+    for group, positions in enumerate(groups.positions):
+        start = 0
+        for end, value in month_pay.paid_runs(group):
+            for position in positions[start:end]:
+                paid[position] = value
+            start = end
+    return paid
+
+
+def sure_of(frame: MonthFrame, month_pay: MonthPay) -> list[int]:
+    """Each member's whole units at ``month_pay`` that no larger pool can take away: their
+    pay, without the leftover unit a largest-remainder split may have handed them."""
+    paid = member_pay(frame, month_pay)
+    for share, positions in zip(month_pay.shared.shares, frame.groups.positions, strict=True):
+        for position in positions:
+            paid[position] = min(paid[position], share.base)
+    return paid
+
+
+def _pay_at(
+    plan: Plan,
+    end: MonthFrame,
+    terms: Terms,
+    attainment: Fraction,
+    year_to_date: YearToDate | None,
+) -> MonthPay:
+    """The period's pay at ``attainment``, shared out as its end month shares it."""
+    outcome: Outcome = outcome_at(plan, attainment)
+    return share_out(plan, end, terms, outcome, year_to_date)
+
+
+def advance_to_date(
+    plan: Plan,
+    end: MonthFrame,
+    terms: Terms,
+    index: int,
+    *,
+    active: Sequence[bool],
+    year_to_date: YearToDate | None = None,
+) -> list[int]:
+    """Each member's advance to date after plan month ``index`` of ``end``'s period.
+
+    ``end`` is the frame of the month that ends the period (the period's
+    figures); every month of the period up to ``index`` has its actual.
+    ``active`` says, by member place, who has been active in the period so
+    far; ``year_to_date`` is what the plan year paid before the period (for a
+    cap per year).
+    """
+    period = end.period
+    if plan.advance is None or period is None:
+        raise ValueError("advances are paid in a plan with advance and a longer shared period")
+    elapsed = plan.months[period.first : index + 1]
+    actual = sum((Fraction(m.actual or 0) for m in elapsed), Fraction(0))
+    running = actual / sum((m.target for m in elapsed), Fraction(0))
+    at_running = member_pay(end, _pay_at(plan, end, terms, running, year_to_date))
+    weights = [p if on else 0 for p, on in zip(at_running, active, strict=True)]
+    share = plan.advance * Fraction(index - period.first + 1, len(period.months))
+    pool = round_half_up(share * sum(weights))
+    parts = allocate(pool, weights) if pool else [0] * len(weights)
+    floor = actual / end.plan_month.target
+    bound = sure_of(end, _pay_at(plan, end, terms, floor, year_to_date))
+    return [min(part, sure) for part, sure in zip(parts, bound, strict=True)]
+
+
+def true_ups(period_pay: Sequence[int], advanced: Sequence[int]) -> list[int]:
+    """Each member's true-up at the period's end: the period's pay less their advances."""
+    return [pay - paid for pay, paid in zip(period_pay, advanced, strict=True)]
