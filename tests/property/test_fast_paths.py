@@ -53,7 +53,7 @@ AMOUNTS = st.integers(-(10**9), 10**9)
 
 
 #: A line's fields, in their order: days, weight, shared, functional, capped, total,
-#: held, status, reason, standing.
+#: held, status, reason, standing, kind, advanced.
 LINE_FIELDS = st.tuples(
     st.integers(0, 31),
     st.fractions(0, 1),
@@ -65,6 +65,8 @@ LINE_FIELDS = st.tuples(
     st.sampled_from(LineStatus),
     st.text(max_size=20),
     st.text(max_size=20),
+    st.sampled_from(["", "advance", "true-up"]),
+    AMOUNTS,
 )
 
 
