@@ -386,24 +386,29 @@ def _standing_columns(
     leavers = plan.pay_leavers_for_exit_month
     days_of: list[int] = []
     units_of: list[int] = []
-    split_of: list[int] = []
     reasons: list[str] = []
     for month, first, last, days in calendar:
-        if start <= first and (end is None or end >= last):
-            standing = Standing(days, fte_units * days, "")  # all month
-        elif start > last or (end is not None and end < first):
+        if start <= first and (end is None or end >= last):  # all month
+            days_of.append(days)
+            units_of.append(fte_units * days)
+            reasons.append("")
+            continue
+        if start > last or (end is not None and end < first):
             before = start > last
-            known = outside.get((before, start if before else end))
-            if known is None:
-                known = standing_in(month, start, end, fte_units, leavers)
-                outside[before, start if before else end] = known
-            standing = known
+            standing = outside.get((before, start if before else end))
+            if standing is None:
+                standing = standing_in(month, start, end, fte_units, leavers)
+                outside[before, start if before else end] = standing
         else:
             standing = standing_in(month, start, end, fte_units, leavers)
-        units = standing.units
-        split, reason = _split(plan, units, units * salary, units * bonus, standing.reason)
         days_of.append(standing.days)
-        units_of.append(units)
+        units_of.append(standing.units)
+        reasons.append(standing.reason)
+    if plan.funding is FundingStyle.POOL and plan.split is Split.EQUAL:
+        paid = tuple(units_of)  # the split weight is the units, the reason the standing's
+        return tuple(days_of), paid, paid, tuple(reasons)
+    split_of: list[int] = []
+    for index, units in enumerate(units_of):
+        split, reasons[index] = _split(plan, units, units * salary, units * bonus, reasons[index])
         split_of.append(split)
-        reasons.append(reason)
     return tuple(days_of), tuple(units_of), tuple(split_of), tuple(reasons)
