@@ -182,7 +182,6 @@ def frame_months(plan: Plan) -> Framed:
     by_team = plan.weighted
     standings: dict[_Key, list[int]] = {}
     changing: list[tuple[int, Member]] = []  # members whose standing changes, framed apart
-    fte_units_of: dict[Decimal, int] = {}  # FTE -> units; a roster has few distinct FTEs
     minor_of: dict[Decimal, int] = {}  # amount -> minor units; a roster repeats amounts
 
     def amounts(member: Member) -> tuple[int, int]:
@@ -197,6 +196,8 @@ def frame_months(plan: Plan) -> Framed:
             )
         return salary, bonus
 
+    no_amounts = not uses_salary and not uses_bonus
+    add = standings.setdefault
     for position, member in enumerate(plan.members):
         if member.changes:
             changing.append((position, member))
@@ -208,12 +209,9 @@ def frame_months(plan: Plan) -> Framed:
             end = None
         if start < plan_first and (end is None or end >= plan_first):
             start = plan_first
-        salary, bonus = amounts(member)
-        fte_units = fte_units_of.get(member.fte)
-        if fte_units is None:
-            fte_units = fte_units_of[member.fte] = member.fte_units
-        key = (start, end, fte_units, salary, bonus, teams[member.team] if by_team else 0)
-        standings.setdefault(key, []).append(position)
+        salary, bonus = (0, 0) if no_amounts else amounts(member)
+        team = teams[member.team] if by_team else 0
+        add((start, end, member.fte_units, salary, bonus, team), []).append(position)
 
     calendar = [(m.month, m.month.first_day, m.month.last_day, m.month.days) for m in plan.months]
     count = len(calendar)
