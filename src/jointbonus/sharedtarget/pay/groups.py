@@ -182,7 +182,6 @@ def frame_months(plan: Plan) -> Framed:
     by_team = plan.weighted
     standings: dict[_Key, list[int]] = {}
     changing: list[tuple[int, Member]] = []  # members whose standing changes, framed apart
-    fte_units_of: dict[Decimal, int] = {}  # FTE -> units; a roster has few distinct FTEs
     minor_of: dict[Decimal, int] = {}  # amount -> minor units; a roster repeats amounts
 
     def amounts(member: Member) -> tuple[int, int]:
@@ -197,6 +196,8 @@ def frame_months(plan: Plan) -> Framed:
             )
         return salary, bonus
 
+    no_amounts = not uses_salary and not uses_bonus
+    add = standings.setdefault
     for position, member in enumerate(plan.members):
         if member.changes:
             changing.append((position, member))
@@ -208,12 +209,9 @@ def frame_months(plan: Plan) -> Framed:
             end = None
         if start < plan_first and (end is None or end >= plan_first):
             start = plan_first
-        salary, bonus = amounts(member)
-        fte_units = fte_units_of.get(member.fte)
-        if fte_units is None:
-            fte_units = fte_units_of[member.fte] = member.fte_units
-        key = (start, end, fte_units, salary, bonus, teams[member.team] if by_team else 0)
-        standings.setdefault(key, []).append(position)
+        salary, bonus = (0, 0) if no_amounts else amounts(member)
+        team = teams[member.team] if by_team else 0
+        add((start, end, member.fte_units, salary, bonus, team), []).append(position)
 
     calendar = [(m.month, m.month.first_day, m.month.last_day, m.month.days) for m in plan.months]
     count = len(calendar)
@@ -386,24 +384,29 @@ def _standing_columns(
     leavers = plan.pay_leavers_for_exit_month
     days_of: list[int] = []
     units_of: list[int] = []
-    split_of: list[int] = []
     reasons: list[str] = []
     for month, first, last, days in calendar:
-        if start <= first and (end is None or end >= last):
-            standing = Standing(days, fte_units * days, "")  # all month
-        elif start > last or (end is not None and end < first):
+        if start <= first and (end is None or end >= last):  # all month
+            days_of.append(days)
+            units_of.append(fte_units * days)
+            reasons.append("")
+            continue
+        if start > last or (end is not None and end < first):
             before = start > last
-            known = outside.get((before, start if before else end))
-            if known is None:
-                known = standing_in(month, start, end, fte_units, leavers)
-                outside[before, start if before else end] = known
-            standing = known
+            standing = outside.get((before, start if before else end))
+            if standing is None:
+                standing = standing_in(month, start, end, fte_units, leavers)
+                outside[before, start if before else end] = standing
         else:
             standing = standing_in(month, start, end, fte_units, leavers)
-        units = standing.units
-        split, reason = _split(plan, units, units * salary, units * bonus, standing.reason)
         days_of.append(standing.days)
-        units_of.append(units)
+        units_of.append(standing.units)
+        reasons.append(standing.reason)
+    if plan.funding is FundingStyle.POOL and plan.split is Split.EQUAL:
+        paid = tuple(units_of)  # the split weight is the units, the reason the standing's
+        return tuple(days_of), paid, paid, tuple(reasons)
+    split_of: list[int] = []
+    for index, units in enumerate(units_of):
+        split, reasons[index] = _split(plan, units, units * salary, units * bonus, reasons[index])
         split_of.append(split)
-        reasons.append(reason)
     return tuple(days_of), tuple(units_of), tuple(split_of), tuple(reasons)
