@@ -73,7 +73,17 @@ class _Unsupported(Exception):
 class _Classes:
     """One plan month's classes: pay groups of one team and one value per member."""
 
-    __slots__ = ("_merged", "class_of", "counts", "groups", "positions", "sizes", "teams", "values")
+    __slots__ = (
+        "_merged",
+        "class_of",
+        "counts",
+        "groups",
+        "positions",
+        "sizes",
+        "team_weight",
+        "teams",
+        "values",
+    )
 
     def __init__(self, plan: Plan, frame: MonthFrame) -> None:
         index: dict[tuple[int, int], int] = {}
@@ -106,6 +116,10 @@ class _Classes:
         self.groups = groups
         self.counts = counts
         self.positions = frame.groups.positions
+        self.team_weight = [0] * max(len(plan.functional.terms), 1)
+        """Each team's split weight in the month."""
+        for team, value, size in zip(teams, values, sizes, strict=True):
+            self.team_weight[team] += value * size
         self._merged: dict[int, list[int]] = {}
 
     def merged(self, c: int) -> list[int]:
@@ -158,7 +172,9 @@ class _Month:
             weights = []
         elif plan.weighted:
             goals = goal_teams(plan)
-            exacts, team_whole = pool_exacts(plan, frame, terms, outcome, goals)
+            exacts, team_whole = pool_exacts(
+                plan, frame, terms, outcome, goals, team_weight=classes.team_weight
+            )
             weights = [[v * team_whole[t] for v, t in zip(values, teams, strict=True)]]
             weights.extend(
                 [v if t == goal else 0 for v, t in zip(values, teams, strict=True)]
@@ -455,14 +471,21 @@ class _Year:
             runs, month_cut, month_members = month.group(group)
             if runs[-1][1] == 0 and len(runs) == 1:
                 continue
-            before = ytd if ytd is not None else ((runs[-1][0], 0),)
-            cut = merge_runs(runs, before, cut_of)
-            taken = members = low = 0
-            for end, amount in cut:
-                if amount:
-                    taken += amount * (end - low)
-                    members += end - low
-                low = end
+            cut: Runs
+            if len(runs) == 1 and (ytd is None or len(ytd) == 1):  # the group paid alike
+                size, amount = runs[0]
+                cut = ((size, cut_of(amount, ytd[0][1] if ytd is not None else 0)),)
+                members = size if cut[0][1] else 0
+                taken = cut[0][1] * size
+            else:
+                before = ytd if ytd is not None else ((runs[-1][0], 0),)
+                cut = merge_runs(runs, before, cut_of)
+                taken = members = low = 0
+                for end, amount in cut:
+                    if amount:
+                        taken += amount * (end - low)
+                        members += end - low
+                    low = end
             year_costs[j - first] += month_cut - taken
             c = month._classes.class_of[group]
             if c >= 0:
