@@ -222,7 +222,7 @@ class _Month:
             split: int | None = None
             for remainder in sorted(levels, reverse=True):
                 level = levels[remainder]
-                size = sum(sizes[c] for c in level)
+                size = sizes[level[0]] if len(level) == 1 else sum(sizes[c] for c in level)
                 if size <= leftover:
                     for c in level:
                         bumped[c] = sizes[c]
@@ -251,27 +251,32 @@ class _Month:
         extra = [0] * count
         reach = [0] * count
         most = 2 * len(exacts)
-        binding_members = 0
-        cut = 0
-        bound = Fraction(rounded, 2)
+        bumping = len(bumps)
+        binding_members = cut = cut_bound = 0
+        # Per team: its rate as whole numbers, and how many parts a member's line has.
+        by_team = [(r.numerator, r.denominator, part_counts[t]) for t, r in enumerate(rates)]
         for c, (team, value, size) in enumerate(zip(teams, values, sizes, strict=True)):
-            rate = rates[team]
-            top = bases[c] + most
+            numerator, denominator, parts = by_team[team]
+            base = bases[c]
+            top = base + most
             reach[c] = top if month_cap is None or top < month_cap else month_cap
-            if rate:
-                parts = part_counts[team]
-                if month_cap is not None and value * rate.numerator >= month_cap * rate.denominator:
+            if month_cap is None:
+                if numerator:
+                    extra[c] = 3 * parts
+                continue
+            if numerator:
+                if value * numerator >= month_cap * denominator:
                     binding_members += parts * size
                 else:
                     extra[c] = 3 * parts
-            if month_cap is not None and bases[c] + len(bumps) > month_cap:
+            if base + bumping > month_cap:
                 taken, members = _month_cut(self._runs(c, size, None), month_cap)
                 cut += taken
-                bound += extra[c] * members
+                cut_bound += extra[c] * members
         self.extra = extra
         self.reach = reach
         self.paid = earned - cut
-        self.bound = bound + 3 * binding_members
+        self.bound = Fraction(rounded, 2) + 3 * binding_members + cut_bound
 
     def _runs(self, c: int, size: int, group: int | None) -> Runs:
         """What the members of class ``c`` (or of its pay ``group`` of ``size`` members) get
