@@ -60,6 +60,7 @@ from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, team_targets
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
+from jointbonus.sharedtarget.pay.paths import covers, path_costs
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split, plan_argument
@@ -633,7 +634,22 @@ def _path_costs(
     pool funding, a member whose year the cap binds (paid or exact) adds 3
     units per part of each of their lines that year to the bound: their
     rounding no longer cancels within the pools.
+
+    Pool-funded plans are costed class by class (:mod:`~jointbonus.sharedtarget.pay.paths`),
+    to the same unit and bound; the others member by member, as below.
     """
+    if covers(plan, frames, terms):
+        fast = path_costs(plan, frames, terms, paths)
+        if fast is not None:
+            return fast
+    return _member_path_costs(plan, frames, terms, paths)
+
+
+def _member_path_costs(
+    plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
+) -> list[tuple[list[int], Fraction]]:
+    """:func:`_path_costs` member by member: each month shared out and capped by
+    :class:`MonthCoster`, the year so far followed by :class:`YearToDate`."""
     costers = [MonthCoster(plan, frame, terms) for frame in frames]
     year_cap = plan.functional.caps.per_year
     tracked = year_cap is not None and plan.funding is FundingStyle.POOL

@@ -267,17 +267,27 @@ def share_parts(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
 
 
 def pool_exacts(
-    plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, teams: list[int]
+    plan: Plan,
+    frame: MonthFrame,
+    terms: Terms,
+    outcome: Outcome,
+    teams: list[int],
+    *,
+    team_weight: Sequence[int] | None = None,
 ) -> tuple[list[Fraction], list[int]]:
     """Each part's exact pool (minor units) of an eligible month of a plan with goals, and
-    each team's whole-number weight in the shared pool."""
+    each team's whole-number weight in the shared pool.
+
+    ``team_weight`` is each team's split weight in the month (summed here when not given:
+    whoever costs a month at many outcomes sums it once)."""
     minor = plan.currency.scale
     total = frame.total_split_weight
-    team_weight = [0] * len(plan.functional.terms)
-    for weight, count, team in zip(
-        frame.split, frame.groups.counts, frame.groups.teams, strict=True
-    ):
-        team_weight[team] += weight * count
+    if team_weight is None:
+        team_weight = [0] * len(plan.functional.terms)
+        for weight, count, team in zip(
+            frame.split, frame.groups.counts, frame.groups.teams, strict=True
+        ):
+            team_weight[team] += weight * count
     # A team's slice of the shared pool: w x its shared factor x its split weight.
     weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(team_weight))]
     common = lcm(*(w.denominator for w in weights))
