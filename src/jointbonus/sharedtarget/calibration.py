@@ -57,7 +57,13 @@ from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.errors import CalibrationError, argument
 from jointbonus.sharedtarget.pay.caps import YearToDate
-from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, team_targets
+from jointbonus.sharedtarget.pay.cost import (
+    LineTable,
+    MonthCoster,
+    costers_for,
+    exact_cost,
+    team_targets,
+)
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
 from jointbonus.sharedtarget.pay.periods import frame_plan
@@ -137,8 +143,7 @@ def calibrated_months(
         framed = work.framed
     else:
         framed = frame_plan(plan)
-    terms = calibration.terms
-    return framed, tuple(MonthCoster(plan, frame, terms) for frame in framed.months)
+    return framed, costers_for(plan, framed.months, calibration.terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,9 +378,10 @@ def calibrate_framed(
     else:
         month_expected = []
         norm_costs = []
+        lines = LineTable()  # what a line pays, shared by the months
         for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
             cost_sum = Fraction(0)
-            coster = MonthCoster(plan, frame, terms)
+            coster = MonthCoster(plan, frame, terms, lines)
             costers.append(coster)
             for outcome, count in month_counts.items():
                 cost = coster.cost(outcome)

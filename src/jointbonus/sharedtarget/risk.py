@@ -87,7 +87,7 @@ from jointbonus.sharedtarget.calibration import (
     check_calibration,
     scenario_outcomes,
 )
-from jointbonus.sharedtarget.pay.cost import MonthCoster
+from jointbonus.sharedtarget.pay.cost import MonthCoster, costers_for
 from jointbonus.sharedtarget.pay.groups import Framed
 from jointbonus.sharedtarget.pay.outcome import actual_attainments, outcome_at
 from jointbonus.sharedtarget.pay.periods import frame_plan
@@ -190,7 +190,7 @@ def month_costers(
         if framed is None:
             _, costers = calibrated_months(plan, calibration)
         else:
-            costers = tuple(MonthCoster(plan, frame, calibration.terms) for frame in framed.months)
+            costers = costers_for(plan, framed.months, calibration.terms)
         return tuple((plan, coster) for coster in costers), calibration.expected_cost
     if versions is None:
         versions = calibrate_versions(plan, calibration)
@@ -199,7 +199,7 @@ def month_costers(
         design = version.design
         if version.number == 1 and framed is not None:
             terms = version.calibration.terms
-            costers = tuple(MonthCoster(design, framed.months[j], terms) for j in months)
+            costers = costers_for(design, framed.months[months.start : months.stop], terms)
         else:
             _, every = calibrated_months(design, version.calibration)
             costers = every[months.start : months.stop]
