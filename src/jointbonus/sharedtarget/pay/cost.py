@@ -76,6 +76,7 @@ def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) 
     kept = [0] * teams
     forfeit = [0] * teams
     pool = plan.funding is FundingStyle.POOL
+    less_forfeits = less_forfeits and bool(plan.holdback)
     groups = frame.groups
     for split, units, bonus, count, team, forfeits in zip(
         frame.split,
@@ -90,7 +91,7 @@ def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) 
         if not weight or not split:
             continue
         amount = weight * count
-        if less_forfeits and plan.holdback and forfeits:
+        if less_forfeits and forfeits:
             forfeit[team] += amount
         else:
             kept[team] += amount
@@ -438,13 +439,18 @@ class LineTable:
         self._values: list[int] = []
         self._lines: dict[Fraction, list[int]] = {}
 
-    def place(self, per_day: int) -> int:
-        """The place of the whole value per day ``per_day`` in every list of lines."""
-        place = self._place.get(per_day)
-        if place is None:
-            place = self._place[per_day] = len(self._values)
-            self._values.append(per_day)
-        return place
+    def counts(self, per_day: dict[int, int]) -> tuple[int, ...]:
+        """Members by whole value per day, as counts by place in every list of lines (values
+        per day not placed yet are placed)."""
+        place, values = self._place, self._values
+        for value in per_day:
+            if value not in place:
+                place[value] = len(values)
+                values.append(value)
+        counts = [0] * len(values)
+        for value, count in per_day.items():
+            counts[place[value]] = count
+        return tuple(counts)
 
     def lines(self, amount: Fraction) -> list[int]:
         """The line of each value per day placed so far, at ``amount``, in place order."""
@@ -479,9 +485,11 @@ class _Lines:
     """(value, members) of the other members who keep what is held back from them."""
     forfeiting: tuple[tuple[int, int], ...]
     """(value, members) of the members who forfeit it (plans with a holdback)."""
-    kept_value: int
-    forfeit_value: int
+    value: Fraction
+    """The values of the members who keep what is held back, and of the others less it."""
     members: int
+    bound: Fraction
+    """The rounding bound: half a unit a line, a whole unit a line with a forfeited part."""
 
     @classmethod
     def of(cls, plan: Plan, frame: MonthFrame, table: LineTable) -> _Lines:
@@ -497,24 +505,25 @@ class _Lines:
                 value = bonus * units
                 found = forfeiting if holdback and forfeits else kept
                 found[value] = found.get(value, 0) + count
-        whole: list[int] = []
+        whole: dict[int, int] = {}
         other: list[tuple[int, int]] = []
         for value, count in kept.items():
             per_day, left = divmod(value, days)
             if left:
                 other.append((value, count))
-                continue
-            place = table.place(per_day)
-            if place >= len(whole):
-                whole.extend([0] * (place + 1 - len(whole)))
-            whole[place] += count
+            else:
+                whole[per_day] = count  # values are distinct, so are their values per day
+        kept_value = sum(value * count for value, count in kept.items())
+        forfeit_value = sum(value * count for value, count in forfeiting.items())
+        forfeit_lines = sum(forfeiting.values())
+        members = sum(kept.values()) + forfeit_lines
         return cls(
-            tuple(whole),
+            table.counts(whole) if whole else (),
             tuple(other),
             tuple(forfeiting.items()),
-            sum(value * count for value, count in kept.items()),
-            sum(value * count for value, count in forfeiting.items()),
-            sum(kept.values()) + sum(forfeiting.values()),
+            kept_value + (1 - plan.holdback) * forfeit_value,
+            members,
+            Fraction(members - forfeit_lines, 2) + forfeit_lines,
         )
 
     def cost(self, plan: Plan, frame: MonthFrame, amount: Fraction, table: LineTable) -> MonthCost:
@@ -529,7 +538,5 @@ class _Lines:
         for value, count in self.forfeiting:
             line = (twice_p * value + q) // twice_q
             paid += (line - held_back(plan, line)) * count
-        exact_minor = rate * (self.kept_value + (1 - plan.holdback) * self.forfeit_value)
-        forfeit_lines = sum(count for _, count in self.forfeiting)
-        bound = Fraction(self.members - forfeit_lines, 2) + forfeit_lines
-        return MonthCost(exact_minor / plan.currency.scale, paid, self.members, bound)
+        exact_minor = rate * self.value
+        return MonthCost(exact_minor / plan.currency.scale, paid, self.members, self.bound)
