@@ -89,6 +89,7 @@ __all__ = [
     "plan_fingerprint",
     "scenario_factors",
     "scenario_outcomes",
+    "scenario_table",
 ]
 
 
@@ -269,6 +270,26 @@ def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     )
 
 
+def scenario_table(plan: Plan, frames: Sequence[MonthFrame]) -> list[tuple[Outcome, ...]]:
+    """:func:`scenario_outcomes` of each of ``frames``, in order; on the shared goal alone a
+    month's outcomes follow from its scenario ratio, so months of one ratio share them."""
+    if plan.weighted:
+        return [scenario_outcomes(plan, frame) for frame in frames]
+    table = []
+    made: dict[Fraction, tuple[Outcome, ...]] = {}
+    for frame in frames:
+        if not frame.closes:
+            table.append(scenario_outcomes(plan, frame))
+            continue
+        plan_month = frame.plan_month
+        ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+        outcomes = made.get(ratio)
+        if outcomes is None:
+            outcomes = made[ratio] = scenario_outcomes(plan, frame)
+        table.append(outcomes)
+    return table
+
+
 def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
     """The outcome of ``frame``'s month with every metric at its norm (mean attainment)."""
     index = frame.index
@@ -318,7 +339,7 @@ def calibrate_framed(
     budget: int | Fraction = plan.budget.amount if neutral_cost is None else neutral_cost
     minor = plan.currency.scale
 
-    table = [scenario_outcomes(plan, frame) for frame in frames]
+    table = scenario_table(plan, frames)
     counts = [Counter(row) for row in table]
     norms = [norm_outcome(plan, frame) for frame in frames]
     earnings = team_earnings(plan, frames, counts, scenarios)

@@ -189,7 +189,7 @@ class MonthCoster:
         self._plan = plan
         self._frame = frame
         self._terms = terms
-        self._table = table
+        self._table = table if table is not None else LineTable()
         self._done: dict[Outcome, MonthCost] = {}
         self._shared: dict[Outcome, _Shared] = {}
         self._rates: dict[Outcome, tuple[list[Fraction], list[int]]] = {}
@@ -246,8 +246,6 @@ class MonthCoster:
             if plan.funding is FundingStyle.POOL:
                 return _plain_pool_cost(plan, frame, frame.at_target(terms.scale), outcome.shared)
             if self._lines is None:
-                if self._table is None:
-                    self._table = LineTable()
                 self._lines = _Lines.of(plan, frame, self._table)
             return self._lines.cost(
                 plan, frame, frame.at_target(terms.scale) * outcome.shared, self._table
@@ -412,7 +410,8 @@ def _plain_pool_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fra
 
 
 def costers_for(plan: Plan, frames: Sequence[MonthFrame], terms: Terms) -> tuple[MonthCoster, ...]:
-    """A :class:`MonthCoster` for each of ``frames`` at ``terms``, sharing one :class:`LineTable`."""
+    """A :class:`MonthCoster` for each of ``frames`` at ``terms``, all sharing one
+    :class:`LineTable`."""
     table = LineTable()
     return tuple(MonthCoster(plan, frame, terms, table) for frame in frames)
 

@@ -310,7 +310,7 @@ _Columns = tuple[
 def _across(rows: Sequence[_Columns], column: int, length: int) -> list[tuple[Any, ...]]:
     """Column ``column`` of every row, entry by entry (``length`` entries): one tuple an
     entry, with one item a row."""
-    across = list(zip(*(row[column] for row in rows)))
+    across = list(zip(*(row[column] for row in rows), strict=True))
     return across if rows else [()] * length
 
 
@@ -408,7 +408,7 @@ def _standing_columns(
     found = dated.get((start, end, fte_units))
     if found is None:
         found = dated[start, end, fte_units] = _dated_columns(
-            plan, start, end, fte_units, calendar, outside
+            plan, (start, end, fte_units), calendar, outside
         )
     days_of, units_of, reasons = found
     if plan.funding is FundingStyle.POOL:
@@ -431,14 +431,13 @@ def _standing_columns(
 
 def _dated_columns(
     plan: Plan,
-    start: date,
-    end: date | None,
-    fte_units: int,
+    dates: tuple[date, date | None, int],
     calendar: Sequence[tuple[Month, date, date, int]],
     outside: dict[tuple[bool, date | None], Standing],
 ) -> _Dated:
     """Days, units and the standing's reason of a member from ``start`` to ``end`` at
-    ``fte_units``, month by month."""
+    ``fte_units`` (``dates``), month by month."""
+    start, end, fte_units = dates
     leavers = plan.pay_leavers_for_exit_month
     days_of: list[int] = []
     units_of: list[int] = []
