@@ -9,7 +9,10 @@ the straightforward evaluation, month by month: each pay group's line
 rounded from its own target amount, less what a leaver forfeits of the
 holdback, at every outcome a historical scenario gives and at a few more,
 the months costed in a random order (a month met later adds values to the
-lines already made), two plans costed side by side at two scales.
+lines already made), two plans costed side by side at two scales. The
+scenario outcomes, made once per ratio of norm to target
+(:func:`~jointbonus.sharedtarget.calibration.scenario_table`), are checked
+against each month's own.
 
 The framing the costs start from is checked too: each member's weight and
 split weight in each month are those of their own standing, whichever other
@@ -28,7 +31,7 @@ from hypothesis import strategies as st
 from jointbonus import Member, build_plan
 from jointbonus.core.number import round_half_up
 from jointbonus.core.roster import FTE_SCALE
-from jointbonus.sharedtarget.calibration import scenario_outcomes
+from jointbonus.sharedtarget.calibration import scenario_outcomes, scenario_table
 from jointbonus.sharedtarget.pay.cost import MonthCost, costers_for
 from jointbonus.sharedtarget.pay.groups import MonthFrame, frame_months
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms
@@ -90,6 +93,8 @@ def test_each_month_costs_from_the_shared_lines_what_its_own_lines_cost(
     frames = [frame_months(p).months for p in plans]
     terms = [Terms(scale, ()), Terms(scale * 3 + Fraction(1, 7), ())]
     costers = [costers_for(p, f, t) for p, f, t in zip(plans, frames, terms, strict=True)]
+    for p, f in zip(plans, frames, strict=True):  # outcomes shared by months of one ratio
+        assert scenario_table(p, f) == [scenario_outcomes(p, frame) for frame in f]
     work = [
         (k, j, outcome)
         for k, p in enumerate(plans)
