@@ -57,7 +57,13 @@ from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
 from jointbonus.errors import CalibrationError, argument
 from jointbonus.sharedtarget.pay.caps import YearToDate
-from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, team_targets
+from jointbonus.sharedtarget.pay.cost import (
+    LineTable,
+    MonthCoster,
+    costers_for,
+    exact_cost,
+    team_targets,
+)
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
 from jointbonus.sharedtarget.pay.paths import covers, path_costs
@@ -84,6 +90,7 @@ __all__ = [
     "plan_fingerprint",
     "scenario_factors",
     "scenario_outcomes",
+    "scenario_table",
 ]
 
 
@@ -138,8 +145,7 @@ def calibrated_months(
         framed = work.framed
     else:
         framed = frame_plan(plan)
-    terms = calibration.terms
-    return framed, tuple(MonthCoster(plan, frame, terms) for frame in framed.months)
+    return framed, costers_for(plan, framed.months, calibration.terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +274,26 @@ def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     )
 
 
+def scenario_table(plan: Plan, frames: Sequence[MonthFrame]) -> list[tuple[Outcome, ...]]:
+    """:func:`scenario_outcomes` of each of ``frames``, in order; on the shared goal alone a
+    month's outcomes follow from its scenario ratio, so months of one ratio share them."""
+    if plan.weighted:
+        return [scenario_outcomes(plan, frame) for frame in frames]
+    table = []
+    made: dict[Fraction, tuple[Outcome, ...]] = {}
+    for frame in frames:
+        if not frame.closes:
+            table.append(scenario_outcomes(plan, frame))
+            continue
+        plan_month = frame.plan_month
+        ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+        outcomes = made.get(ratio)
+        if outcomes is None:
+            outcomes = made[ratio] = scenario_outcomes(plan, frame)
+        table.append(outcomes)
+    return table
+
+
 def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
     """The outcome of ``frame``'s month with every metric at its norm (mean attainment)."""
     index = frame.index
@@ -317,7 +343,7 @@ def calibrate_framed(
     budget: int | Fraction = plan.budget.amount if neutral_cost is None else neutral_cost
     minor = plan.currency.scale
 
-    table = [scenario_outcomes(plan, frame) for frame in frames]
+    table = scenario_table(plan, frames)
     counts = [Counter(row) for row in table]
     norms = [norm_outcome(plan, frame) for frame in frames]
     earnings = team_earnings(plan, frames, counts, scenarios)
@@ -377,9 +403,10 @@ def calibrate_framed(
     else:
         month_expected = []
         norm_costs = []
+        lines = LineTable()  # what a line pays, shared by the months
         for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
             cost_sum = Fraction(0)
-            coster = MonthCoster(plan, frame, terms)
+            coster = MonthCoster(plan, frame, terms, lines)
             costers.append(coster)
             for outcome, count in month_counts.items():
                 cost = coster.cost(outcome)

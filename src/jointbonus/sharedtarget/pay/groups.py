@@ -58,6 +58,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from operator import mul
+from typing import Any
 
 from jointbonus.core.periods import Month, plan_years
 from jointbonus.core.plan_periods import Period
@@ -218,9 +220,11 @@ def frame_months(plan: Plan) -> Framed:
     # A month wholly before a start or after an end gives a standing that does
     # not depend on the month ("not yet started (starts ...)", "left on ...").
     outside: dict[tuple[bool, date | None], Standing] = {}
+    # Days, units and reasons follow from the dates and FTE alone: many standings share them.
+    dated: dict[tuple[date, date | None, int], _Dated] = {}
     columns = [
         (
-            *_standing_columns(plan, key, calendar, outside),
+            *_standing_columns(plan, key, calendar, outside, dated),
             (key[5],) * count,
             (key[4],) * count,
             _leaves(key[1], year_lasts),
@@ -259,10 +263,15 @@ def frame_months(plan: Plan) -> Framed:
     counts = tuple(len(p) for p in members_of)
     frames = []
     groups: Groups | None = None
+    # Each column month by month (plan year by plan year for the forfeits), across the groups.
+    units_by, split_by, teams_by, bonuses_by = (
+        _across(group_rows, column, count) for column in (1, 2, 4, 5)
+    )
+    forfeits_by = _across(group_rows, 6, len(years))
     for index, plan_month in enumerate(plan.months):
-        teams_now = tuple(row[4][index] for row in group_rows)
-        bonuses_now = tuple(row[5][index] for row in group_rows)
-        forfeits = tuple(row[6][year_of[index]] for row in group_rows)
+        teams_now = teams_by[index]
+        bonuses_now = bonuses_by[index]
+        forfeits = forfeits_by[year_of[index]]
         if (
             groups is None
             or groups.teams != teams_now
@@ -270,9 +279,9 @@ def frame_months(plan: Plan) -> Framed:
             or groups.forfeits != forfeits
         ):
             groups = Groups(positions, counts, teams_now, bonuses_now, forfeits)
-        units = tuple(row[1][index] for row in group_rows)
-        split = tuple(row[2][index] for row in group_rows)
-        total = sum(w * n for w, n in zip(split, counts, strict=True))
+        units = units_by[index]
+        split = split_by[index]
+        total = sum(map(mul, split, counts))
         frames.append(MonthFrame(plan_month, index, groups, units, split, total))
     first = frames[0].groups if frames else Groups(positions, counts, (), (), ())
     cohorts = tuple(Cohort(*row) for row in cohort_rows)
@@ -294,6 +303,13 @@ _Columns = tuple[
     tuple[int, ...],
     tuple[bool, ...],
 ]
+
+
+def _across(rows: Sequence[_Columns], column: int, length: int) -> list[tuple[Any, ...]]:
+    """Column ``column`` of every row, entry by entry (``length`` entries): one tuple an
+    entry, with one item a row."""
+    across = list(zip(*(row[column] for row in rows), strict=True))
+    return across if rows else [()] * length
 
 
 def _first_position(standing: tuple[tuple[int, ...], _Columns]) -> int:
@@ -373,14 +389,55 @@ def _split(
     return bonus_units, reason
 
 
+#: Days, units and the standing's reason, month by month.
+_Dated = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]
+
+
 def _standing_columns(
     plan: Plan,
     key: _Key,
     calendar: Sequence[tuple[Month, date, date, int]],
     outside: dict[tuple[bool, date | None], Standing],
+    dated: dict[tuple[date, date | None, int], _Dated],
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
-    """Days, units, split weight and reason of one standing, month by month."""
+    """Days, units, split weight and reason of one standing, month by month (``dated``: the
+    days, units and reasons of the dates and FTEs met so far)."""
     start, end, fte_units, salary, bonus, _team = key
+    found = dated.get((start, end, fte_units))
+    if found is None:
+        found = dated[start, end, fte_units] = _dated_columns(
+            plan, (start, end, fte_units), calendar, outside
+        )
+    days_of, units_of, reasons = found
+    if plan.funding is FundingStyle.POOL:
+        per_unit = {Split.SALARY: salary, Split.TARGET_BONUS: bonus}.get(plan.split, 1)
+    else:
+        per_unit = bonus
+    if per_unit == 1:  # a pool split equally: the split weight is the units
+        return days_of, units_of, units_of, reasons
+    if per_unit:  # every month's split weight is units x per_unit, with the standing's reason
+        return days_of, units_of, tuple(units * per_unit for units in units_of), reasons
+    weighed = [
+        _split(plan, units, units * salary, units * bonus, reason)
+        for units, reason in zip(units_of, reasons, strict=True)
+    ]
+    return (
+        days_of,
+        units_of,
+        tuple(split for split, _ in weighed),
+        tuple(reason for _, reason in weighed),
+    )
+
+
+def _dated_columns(
+    plan: Plan,
+    dates: tuple[date, date | None, int],
+    calendar: Sequence[tuple[Month, date, date, int]],
+    outside: dict[tuple[bool, date | None], Standing],
+) -> _Dated:
+    """Days, units and the standing's reason of a member from ``start`` to ``end`` at
+    ``fte_units`` (``dates``), month by month."""
+    start, end, fte_units = dates
     leavers = plan.pay_leavers_for_exit_month
     days_of: list[int] = []
     units_of: list[int] = []
@@ -402,11 +459,4 @@ def _standing_columns(
         days_of.append(standing.days)
         units_of.append(standing.units)
         reasons.append(standing.reason)
-    if plan.funding is FundingStyle.POOL and plan.split is Split.EQUAL:
-        paid = tuple(units_of)  # the split weight is the units, the reason the standing's
-        return tuple(days_of), paid, paid, tuple(reasons)
-    split_of: list[int] = []
-    for index, units in enumerate(units_of):
-        split, reasons[index] = _split(plan, units, units * salary, units * bonus, reasons[index])
-        split_of.append(split)
-    return tuple(days_of), tuple(units_of), tuple(split_of), tuple(reasons)
+    return tuple(days_of), tuple(units_of), tuple(reasons)
