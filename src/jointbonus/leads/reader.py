@@ -657,10 +657,9 @@ class _Columns:
 
     def _optional(self, texts: list[str]) -> list[int | None]:
         """:meth:`_instants` of cells that may be empty (``None``)."""
-        present = list(filter(None, texts))
-        known: dict[str, int | None] = dict(zip(present, self._instants(present), strict=True))
-        known[""] = None
-        return list(map(known.__getitem__, texts))
+        has = list(map(bool, texts))
+        present = iter(self._instants(list(compress(texts, has))))
+        return [next(present) if flag else None for flag in has]
 
     def _moments(self, texts: list[str]) -> tuple[list[date | None], list[int | None]]:
         """The local days of date cells, and a bound for each (``None``: empty).
