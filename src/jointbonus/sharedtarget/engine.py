@@ -41,6 +41,8 @@ from jointbonus.sharedtarget.pay.outcome import (
     goal_gates_closed,
     goal_teams,
     outcome_at,
+    period_goals,
+    period_outcome,
 )
 from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
@@ -98,8 +100,6 @@ def pay_framed(
     """
     frames = framed.months if governed is None else framed.months[governed.start : governed.stop]
     terms = calibration.terms
-    metrics = {m.name: m for m in plan.functional.metrics}
-    goal_metrics = [metrics[g.metric] for g in plan.goals]
     per_year = plan.functional.caps.per_year is not None
     year_to_date = YearToDate()
     teams = len(plan.functional.terms)
@@ -114,6 +114,10 @@ def pay_framed(
         advancing.enter(frame)
         plan_month = frame.plan_month
         attainments = actual_attainments(plan, plan_month, index)
+        if attainments is not None and frame.own is not None and frame.closes:
+            whole = period_goals(plan, frame)  # the shared gate reads the goals' period
+            if whole is None:
+                attainments = None
         within = within_period(plan, frame)
         if attainments is None:
             view = MonthView(index, pending=True, period=within.pending)
@@ -136,6 +140,42 @@ def pay_framed(
                 )
             )
             pays.append(None)
+            continue
+        if not frame.closes and frame.own is not None:  # pays its goals; its period, later
+            attainment, known = attainments
+            outcome = period_outcome(plan, attainment, known)
+            month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
+            goals = _goal_results(
+                plan, index, attainment, known=known, outcome=outcome, month_pay=month_pay
+            )
+            view = MonthView(
+                index, False, None, None, (), goals, within.inside, month_attainment=attainment
+            )
+            lines = month_lines(plan, framed, view, month_pay)
+            held, forfeited = _held(plan, frame, month_pay)
+            months.append(
+                MonthResult(
+                    plan_month,
+                    MonthStatus.PAID,
+                    None,
+                    None,
+                    None,
+                    None,
+                    month_pay.paid,
+                    lines,
+                    held=held,
+                    forfeited=forfeited,
+                    capped=month_pay.capped,
+                    goals=goals,
+                    **_weights(plan, frame),
+                    shared_period=within.label,
+                    ends_period=within.ends,
+                )
+            )
+            pays.append(month_pay)
+            if per_year:
+                month_pay.record(year_to_date)
+            _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
             continue
         if not frame.closes:
             month_pay = share_out(plan, frame, terms, Outcome(_ZERO), None)
@@ -163,33 +203,33 @@ def pay_framed(
             pays.append(month_pay)
             continue
         attainment, known = attainments
-        outcome = outcome_at(plan, attainment, known)
+        month_attainment = None
+        if frame.own is not None:  # the period's shared part, and the month's goals
+            month_attainment = _own_attainment(plan, index)
+            outcome = period_outcome(
+                plan, month_attainment, known, (attainment, period_goals(plan, frame) or ())
+            )
+        else:
+            outcome = outcome_at(plan, attainment, known)
         month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
-        gate = plan.functional.gates.functional
-        closed = goal_gates_closed(plan, attainment, known) or (False,) * len(known)
-        goals = tuple(
-            GoalResult(
-                goal=goal,
-                target=metric.months[index].target,
-                actual=metric.months[index].actual or Decimal(0),
-                attainment=goal_attainment,
-                factor=factor,
-                gated=gate is not None and attainment < gate,
-                pool=part.pool,
-                goal_gated=shut,
-            )
-            for goal, metric, goal_attainment, factor, part, shut in zip(
-                plan.goals,
-                goal_metrics,
-                known,
-                outcome.functional,
-                month_pay.functional,
-                closed,
-                strict=True,
-            )
+        goals = _goal_results(
+            plan,
+            index,
+            attainment if month_attainment is None else month_attainment,
+            known=known,
+            outcome=outcome,
+            month_pay=month_pay,
         )
         team_factors = tuple(outcome.shared_for(t) for t in range(teams)) if plan.weighted else ()
-        view = MonthView(index, False, attainment, outcome.shared, team_factors, goals)
+        view = MonthView(
+            index,
+            False,
+            attainment,
+            outcome.shared,
+            team_factors,
+            goals,
+            month_attainment=month_attainment,
+        )
         lines = month_lines(plan, framed, view, month_pay)
         advanced = advancing.settle(frame)
         if advanced:
@@ -233,6 +273,43 @@ def pay_framed(
     )
     summary = _summary(plan, calibration, frames, months, pays)
     return Result(plan, calibration, tuple(months), summary, realised)
+
+
+def _own_attainment(plan: Plan, index: int) -> Fraction:
+    """The shared attainment of plan month ``index`` alone (its actual is known)."""
+    month = plan.months[index]
+    return Fraction(month.actual or 0) / month.target
+
+
+def _goal_results(
+    plan: Plan,
+    index: int,
+    gate_reads: Fraction,
+    *,
+    known: Sequence[Fraction],
+    outcome: Outcome,
+    month_pay: MonthPay,
+) -> tuple[GoalResult, ...]:
+    """Each goal's month: its figures, factor, pool and gates; ``gate_reads`` is the shared
+    attainment the functional gate and the goals' own gates read."""
+    metrics = {m.name: m for m in plan.functional.metrics}
+    gate = plan.functional.gates.functional
+    closed = goal_gates_closed(plan, gate_reads, known) or (False,) * len(known)
+    return tuple(
+        GoalResult(
+            goal=goal,
+            target=metrics[goal.metric].months[index].target,
+            actual=metrics[goal.metric].months[index].actual or Decimal(0),
+            attainment=goal_attainment,
+            factor=factor,
+            gated=gate is not None and gate_reads < gate,
+            pool=part.pool,
+            goal_gated=shut,
+        )
+        for goal, goal_attainment, factor, part, shut in zip(
+            plan.goals, known, outcome.functional, month_pay.functional, closed, strict=True
+        )
+    )
 
 
 class _Advancing:
