@@ -101,6 +101,12 @@ def _paid(
     return paid, calibration
 
 
+def _summed(spec: WeightedSpec, metric: str, keys: list[str]) -> Fraction:
+    """``metric``'s attainment over the months ``keys``: actuals summed / targets summed."""
+    actual = sum(Fraction(D(spec.metric_actuals[metric][k])) for k in keys)
+    return actual / sum(Fraction(D(spec.metric_targets[metric][k])) for k in keys)
+
+
 # -- the properties -------------------------------------------------------------------
 
 
@@ -123,7 +129,7 @@ def test_the_shared_part_pays_at_the_periods_end_and_each_goal_in_its_month(draw
     spec, length = drawn
     paid, _ = _paid(spec, length)
     size = length.months
-    gate = spec.gates[0]
+    gate, shared_gate = spec.gates
     for replayed, result in paid:
         plan = result.plan
         lines = list(result.lines())
@@ -144,6 +150,17 @@ def test_the_shared_part_pays_at_the_periods_end_and_each_goal_in_its_month(draw
                     for line in mine
                     if line.team == goal.goal.team
                 )
+            if ends:  # the shared gate reads each goal over the period, summed / summed
+                keys = [str(m.month) for m in result.months[j - size + 1 : j + 1]]
+                factor = spec.curve.build().factor(month.attainment)
+                for place, terms in enumerate(plan.functional.terms):
+                    metrics = [
+                        g.metric for t in spec.teams if t.name == terms.team for g in t.goals
+                    ]
+                    opened = shared_gate is None or all(
+                        _summed(replayed, name, keys) >= shared_gate for name in metrics
+                    )
+                    assert month.team_factors[place] == (factor if opened else 0)
             # The functional gate reads the month's own shared attainment, not the period's.
             own = replayed.attainments(month.month)[0]
             assert own is not None

@@ -49,6 +49,7 @@ from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
 from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.results import (
     GoalResult,
+    GoalWeights,
     MonthResult,
     MonthStatus,
     PartSplit,
@@ -167,7 +168,8 @@ def pay_framed(
                     forfeited=forfeited,
                     capped=month_pay.capped,
                     goals=goals,
-                    **_weights(plan, frame),
+                    splits=_splits(plan, frame, terms, outcome, month_pay),
+                    **_goal_weights(plan, frame),
                     shared_period=within.label,
                     ends_period=within.ends,
                 )
@@ -252,7 +254,7 @@ def pay_framed(
                 goals=goals,
                 team_factors=team_factors,
                 splits=splits,
-                **_weights(plan, frame),
+                **_goal_weights(plan, frame),
                 shared_period=within.label,
                 ends_period=within.ends,
                 advanced=advanced,
@@ -365,6 +367,27 @@ class _Advancing:
         return tuple(self._paid)
 
 
+def _goal_weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
+    """:func:`_weights`, and in a month that pays its goals on its own frame, that frame's
+    weights (``goal_weights``)."""
+    weights = _weights(plan, frame)
+    own = frame.own
+    if own is None:
+        return weights
+    figures = _weights(plan, own)
+    by_place = [Fraction(0)] * len(plan.members)
+    for units, places in zip(own.units, own.groups.positions, strict=True):
+        for place in places:
+            by_place[place] = Fraction(units, FTE_SCALE * own.days)
+    weights["goal_weights"] = GoalWeights(
+        figures["total_split_weight"],
+        figures["team_split_weights"],
+        own.weighting,
+        tuple(by_place),
+    )
+    return weights
+
+
 def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
     """The members taking part in the month's split, their eligible weights summed, and
     their split weights summed, in all and team by team."""
@@ -407,18 +430,22 @@ def _splits(
     else:
         slices = [(_ONE,)]
     names = ["shared", *(goal.key for goal in plan.goals)]
+    # Beside a longer shared period the goals are shared out on the month's own weights.
+    splits = [frame.split, *[(frame.own or frame).split] * len(plan.goals)]
     return tuple(
         PartSplit(
             name,
             part.pool,
             part.exact,
             groups.positions,
-            frame.split,
+            split,
             groups.teams,
             part_slices,
             part.shares,
         )
-        for name, part, part_slices in zip(names, month_pay.parts, slices, strict=True)
+        for name, part, part_slices, split in zip(
+            names, month_pay.parts, slices, splits, strict=True
+        )
     )
 
 
