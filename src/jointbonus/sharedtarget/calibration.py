@@ -53,19 +53,22 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import lcm
 
+from jointbonus.core.history import Norm
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
+from jointbonus.core.plan_periods import Period, period_months, summed_attainment
 from jointbonus.errors import CalibrationError, argument
+from jointbonus.sharedtarget.goals import Metric
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import (
     LineTable,
     MonthCoster,
     costers_for,
-    exact_cost,
-    team_targets,
+    part_targets,
+    split_exact_cost,
 )
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
-from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
+from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at, period_outcome
 from jointbonus.sharedtarget.pay.paths import covers, path_costs
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
@@ -257,6 +260,8 @@ def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     """Each historical scenario's outcome in ``frame``'s month, in sample order."""
     index = frame.index
     plan_month = frame.plan_month
+    if frame.own is not None:  # goals month by month, the shared target over a period
+        return _joint_outcomes(plan, frame)
     if not frame.closes:  # inside a longer shared period: the month that ends it pays
         return (Outcome(_ZERO),) * len(plan.norm.sample)
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
@@ -294,10 +299,53 @@ def scenario_table(plan: Plan, frames: Sequence[MonthFrame]) -> list[tuple[Outco
     return table
 
 
+def _joint_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
+    """Each historical period's outcome in ``frame``'s month, in sample order, in a plan with
+    functional goals and a longer shared period: the historical period supplies the
+    shared attainment over the period, and its month in the same place as ``frame``'s
+    supplies the shared attainment of the month and every goal's (the joint sample,
+    :func:`~jointbonus.core.plan_periods.period_months`)."""
+    period, monthly = frame.period, plan.month_norm
+    if period is None or monthly is None:
+        raise ValueError("a joint sample is drawn in a plan with goals and a longer period")
+    metrics = {m.name: m for m in plan.functional.metrics}
+    goal_metrics = [metrics[g.metric] for g in plan.goals]
+    joint = period_months(plan.norm, monthly, plan.period)
+    place = frame.index - period.first
+    inside = range(period.first, period.last + 1)
+    own = plan.months[frame.index]
+    ratio = monthly.scenario_ratio(own.month, own.target)
+    paying = frame.plan_month
+    period_ratio = plan.norm.scenario_ratio(paying.month, paying.target)
+    outcomes = []
+    for h, months in enumerate(joint):
+        month = months[place]
+        goals = [m.scenario_attainment(month, frame.index) for m in goal_metrics]
+        whole = None
+        if frame.closes:  # the shared gate reads each goal over the period
+            whole = (
+                plan.norm.sample[h] * period_ratio,
+                [
+                    summed_attainment(
+                        [
+                            m.scenario_attainment(p, i) * m.months[i].target
+                            for p, i in zip(months, inside, strict=True)
+                        ],
+                        [m.months[i].target for i in inside],
+                    )
+                    for m in goal_metrics
+                ],
+            )
+        outcomes.append(period_outcome(plan, monthly.sample[month] * ratio, goals, whole))
+    return tuple(outcomes)
+
+
 def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
     """The outcome of ``frame``'s month with every metric at its norm (mean attainment)."""
     index = frame.index
     plan_month = frame.plan_month
+    if frame.own is not None and frame.period is not None and plan.month_norm is not None:
+        return _norm_joint(plan, frame, frame.period, plan.month_norm)
     if not frame.closes:
         return Outcome(_ZERO)
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
@@ -310,6 +358,36 @@ def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
             * metric.norm.scenario_ratio(metric_month.month, metric_month.target)
         )
     return outcome_at(plan, plan.norm.mean_attainment * ratio, goal_attainments)
+
+
+def _norm_joint(plan: Plan, frame: MonthFrame, period: Period, monthly: Norm) -> Outcome:
+    """:func:`norm_outcome` of a month whose goals are paid month by month in a plan with a
+    longer shared period: every metric at its norm, the month's and the period's."""
+    metrics = {m.name: m for m in plan.functional.metrics}
+    goal_metrics = [metrics[g.metric] for g in plan.goals]
+
+    def at_norm(metric: Metric, index: int) -> Fraction:
+        month = metric.months[index]
+        return metric.norm.mean_attainment * metric.norm.scenario_ratio(month.month, month.target)
+
+    own = plan.months[frame.index]
+    month_shared = monthly.mean_attainment * monthly.scenario_ratio(own.month, own.target)
+    goals = [at_norm(m, frame.index) for m in goal_metrics]
+    whole = None
+    if frame.closes:
+        paying = frame.plan_month
+        inside = range(period.first, period.last + 1)
+        whole = (
+            plan.norm.mean_attainment * plan.norm.scenario_ratio(paying.month, paying.target),
+            [
+                summed_attainment(
+                    [at_norm(m, i) * m.months[i].target for i in inside],
+                    [m.months[i].target for i in inside],
+                )
+                for m in goal_metrics
+            ],
+        )
+    return period_outcome(plan, month_shared, goals, whole)
 
 
 def scenario_factors(plan: Plan, frame: MonthFrame) -> Counter[Fraction]:
@@ -353,10 +431,10 @@ def calibrate_framed(
     unit_expected = Fraction(0)
     unit_norm = Fraction(0)
     for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
-        targets = team_targets(plan, frame, less_forfeits=True)
+        targets = part_targets(plan, frame, less_forfeits=True)
         for outcome, count in month_counts.items():
-            unit_expected += exact_cost(plan, unit, outcome, targets) * count / scenarios
-        unit_norm += exact_cost(plan, unit, on_norm, targets)
+            unit_expected += split_exact_cost(plan, unit, outcome, targets) * count / scenarios
+        unit_norm += split_exact_cost(plan, unit, on_norm, targets)
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
     caps = plan.functional.caps

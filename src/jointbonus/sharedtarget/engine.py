@@ -41,12 +41,15 @@ from jointbonus.sharedtarget.pay.outcome import (
     goal_gates_closed,
     goal_teams,
     outcome_at,
+    period_goals,
+    period_outcome,
 )
 from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
 from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.results import (
     GoalResult,
+    GoalWeights,
     MonthResult,
     MonthStatus,
     PartSplit,
@@ -98,8 +101,6 @@ def pay_framed(
     """
     frames = framed.months if governed is None else framed.months[governed.start : governed.stop]
     terms = calibration.terms
-    metrics = {m.name: m for m in plan.functional.metrics}
-    goal_metrics = [metrics[g.metric] for g in plan.goals]
     per_year = plan.functional.caps.per_year is not None
     year_to_date = YearToDate()
     teams = len(plan.functional.terms)
@@ -114,6 +115,10 @@ def pay_framed(
         advancing.enter(frame)
         plan_month = frame.plan_month
         attainments = actual_attainments(plan, plan_month, index)
+        if attainments is not None and frame.own is not None and frame.closes:
+            whole = period_goals(plan, frame)  # the shared gate reads the goals' period
+            if whole is None:
+                attainments = None
         within = within_period(plan, frame)
         if attainments is None:
             view = MonthView(index, pending=True, period=within.pending)
@@ -136,6 +141,43 @@ def pay_framed(
                 )
             )
             pays.append(None)
+            continue
+        if not frame.closes and frame.own is not None:  # pays its goals; its period, later
+            attainment, known = attainments
+            outcome = period_outcome(plan, attainment, known)
+            month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
+            goals = _goal_results(
+                plan, index, attainment, known=known, outcome=outcome, month_pay=month_pay
+            )
+            view = MonthView(
+                index, False, None, None, (), goals, within.inside, month_attainment=attainment
+            )
+            lines = month_lines(plan, framed, view, month_pay)
+            held, forfeited = _held(plan, frame, month_pay)
+            months.append(
+                MonthResult(
+                    plan_month,
+                    MonthStatus.PAID,
+                    None,
+                    None,
+                    None,
+                    None,
+                    month_pay.paid,
+                    lines,
+                    held=held,
+                    forfeited=forfeited,
+                    capped=month_pay.capped,
+                    goals=goals,
+                    splits=_splits(plan, frame, terms, outcome, month_pay),
+                    **_goal_weights(plan, frame),
+                    shared_period=within.label,
+                    ends_period=within.ends,
+                )
+            )
+            pays.append(month_pay)
+            if per_year:
+                month_pay.record(year_to_date)
+            _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
             continue
         if not frame.closes:
             month_pay = share_out(plan, frame, terms, Outcome(_ZERO), None)
@@ -163,33 +205,33 @@ def pay_framed(
             pays.append(month_pay)
             continue
         attainment, known = attainments
-        outcome = outcome_at(plan, attainment, known)
+        month_attainment = None
+        if frame.own is not None:  # the period's shared part, and the month's goals
+            month_attainment = _own_attainment(plan, index)
+            outcome = period_outcome(
+                plan, month_attainment, known, (attainment, period_goals(plan, frame) or ())
+            )
+        else:
+            outcome = outcome_at(plan, attainment, known)
         month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
-        gate = plan.functional.gates.functional
-        closed = goal_gates_closed(plan, attainment, known) or (False,) * len(known)
-        goals = tuple(
-            GoalResult(
-                goal=goal,
-                target=metric.months[index].target,
-                actual=metric.months[index].actual or Decimal(0),
-                attainment=goal_attainment,
-                factor=factor,
-                gated=gate is not None and attainment < gate,
-                pool=part.pool,
-                goal_gated=shut,
-            )
-            for goal, metric, goal_attainment, factor, part, shut in zip(
-                plan.goals,
-                goal_metrics,
-                known,
-                outcome.functional,
-                month_pay.functional,
-                closed,
-                strict=True,
-            )
+        goals = _goal_results(
+            plan,
+            index,
+            attainment if month_attainment is None else month_attainment,
+            known=known,
+            outcome=outcome,
+            month_pay=month_pay,
         )
         team_factors = tuple(outcome.shared_for(t) for t in range(teams)) if plan.weighted else ()
-        view = MonthView(index, False, attainment, outcome.shared, team_factors, goals)
+        view = MonthView(
+            index,
+            False,
+            attainment,
+            outcome.shared,
+            team_factors,
+            goals,
+            month_attainment=month_attainment,
+        )
         lines = month_lines(plan, framed, view, month_pay)
         advanced = advancing.settle(frame)
         if advanced:
@@ -212,7 +254,7 @@ def pay_framed(
                 goals=goals,
                 team_factors=team_factors,
                 splits=splits,
-                **_weights(plan, frame),
+                **_goal_weights(plan, frame),
                 shared_period=within.label,
                 ends_period=within.ends,
                 advanced=advanced,
@@ -233,6 +275,43 @@ def pay_framed(
     )
     summary = _summary(plan, calibration, frames, months, pays)
     return Result(plan, calibration, tuple(months), summary, realised)
+
+
+def _own_attainment(plan: Plan, index: int) -> Fraction:
+    """The shared attainment of plan month ``index`` alone (its actual is known)."""
+    month = plan.months[index]
+    return Fraction(month.actual or 0) / month.target
+
+
+def _goal_results(
+    plan: Plan,
+    index: int,
+    gate_reads: Fraction,
+    *,
+    known: Sequence[Fraction],
+    outcome: Outcome,
+    month_pay: MonthPay,
+) -> tuple[GoalResult, ...]:
+    """Each goal's month: its figures, factor, pool and gates; ``gate_reads`` is the shared
+    attainment the functional gate and the goals' own gates read."""
+    metrics = {m.name: m for m in plan.functional.metrics}
+    gate = plan.functional.gates.functional
+    closed = goal_gates_closed(plan, gate_reads, known) or (False,) * len(known)
+    return tuple(
+        GoalResult(
+            goal=goal,
+            target=metrics[goal.metric].months[index].target,
+            actual=metrics[goal.metric].months[index].actual or Decimal(0),
+            attainment=goal_attainment,
+            factor=factor,
+            gated=gate is not None and gate_reads < gate,
+            pool=part.pool,
+            goal_gated=shut,
+        )
+        for goal, goal_attainment, factor, part, shut in zip(
+            plan.goals, known, outcome.functional, month_pay.functional, closed, strict=True
+        )
+    )
 
 
 class _Advancing:
@@ -288,6 +367,27 @@ class _Advancing:
         return tuple(self._paid)
 
 
+def _goal_weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
+    """:func:`_weights`, and in a month that pays its goals on its own frame, that frame's
+    weights (``goal_weights``)."""
+    weights = _weights(plan, frame)
+    own = frame.own
+    if own is None:
+        return weights
+    figures = _weights(plan, own)
+    by_place = [Fraction(0)] * len(plan.members)
+    for units, places in zip(own.units, own.groups.positions, strict=True):
+        for place in places:
+            by_place[place] = Fraction(units, FTE_SCALE * own.days)
+    weights["goal_weights"] = GoalWeights(
+        figures["total_split_weight"],
+        figures["team_split_weights"],
+        own.weighting,
+        tuple(by_place),
+    )
+    return weights
+
+
 def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
     """The members taking part in the month's split, their eligible weights summed, and
     their split weights summed, in all and team by team."""
@@ -330,18 +430,22 @@ def _splits(
     else:
         slices = [(_ONE,)]
     names = ["shared", *(goal.key for goal in plan.goals)]
+    # Beside a longer shared period the goals are shared out on the month's own weights.
+    splits = [frame.split, *[(frame.own or frame).split] * len(plan.goals)]
     return tuple(
         PartSplit(
             name,
             part.pool,
             part.exact,
             groups.positions,
-            frame.split,
+            split,
             groups.teams,
             part_slices,
             part.shares,
         )
-        for name, part, part_slices in zip(names, month_pay.parts, slices, strict=True)
+        for name, part, part_slices, split in zip(
+            names, month_pay.parts, slices, splits, strict=True
+        )
     )
 
 

@@ -281,14 +281,18 @@ def build_plan(
         ]
 
     # Its shared period: the norm at the period's length.
+    month_norm = None
     if plan_norm is not None and period_length is not None:
-        plan_norm = shared_period_norm(
+        plan_norm, month_norm = shared_period_norm(
             checks,
             period_length,
             history=history,
             monthly=plan_norm,
             calendar=plan_calendar,
             functional=functional_side,
+            holdback=holdback_value,
+            advance=advance_value,
+            minor=currency_value.scale if currency_value is not None else 100,
         )
 
     # Its budget.
@@ -334,4 +338,5 @@ def build_plan(
         period_weights=weights,
         history=tuple(history),
         advance=advance_value,
+        month_norm=month_norm,
     )

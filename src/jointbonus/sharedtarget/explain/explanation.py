@@ -147,6 +147,22 @@ def _shared_steps(result: Result, month: MonthResult, *, place: Place, money: Mo
     return steps
 
 
+def _goal_view(month: MonthResult, place: Place) -> tuple[MonthResult, Place]:
+    """The month and the member's line as the goals read them: the month's own weights
+    where it pays its goals on them (:attr:`MonthResult.goal_weights`), else as they are."""
+    own = month.goal_weights
+    if own is None:
+        return month, place
+    goal_month = replace(
+        month,
+        total_split_weight=own.total_split_weight,
+        team_split_weights=own.team_split_weights,
+        weighting=own.weighting,
+    )
+    line = replace(place.line, weight=own.weights[place.position])
+    return goal_month, replace(place, line=line)
+
+
 def _weighted_steps(
     result: Result,
     month: MonthResult,
@@ -173,7 +189,11 @@ def _weighted_steps(
     team = place.team
     team_name = member.team_in(month.month)  # a member may change team from a month on
     sharing = place.sharing
-    steps = [factor_step(plan, month), weighting_step(result, team, money)]
+    # Beside a longer shared period a month pays its goals on its own weights, and only the
+    # month that ends the period pays a shared part (and has its factor).
+    inside = month.goal_weights is not None and not month.ends_period
+    steps = [] if inside else [factor_step(plan, month)]
+    steps.append(weighting_step(result, team, money))
     pays = any(month.team_factors) or any(g.factor for g in month.goals)
     pool_funding = plan.funding is FundingStyle.POOL
     if pays:
@@ -181,7 +201,8 @@ def _weighted_steps(
     gate = shared_gate_step(result, month, team)
     if gate is not None:
         steps.append(gate)
-    if pays:
+    goal_month, goal_place = _goal_view(month, place)
+    if pays and not inside:
         if pool_funding:
             steps.append(shared_pool_step(result, month, money))
             if month.pool and sharing:
@@ -200,14 +221,14 @@ def _weighted_steps(
         if not pays:
             continue
         if pool_funding:
-            steps.append(goal_pool_step(result, month, g, team, money))
+            steps.append(goal_pool_step(result, goal_month, g, team, money))
             if g.pool and sharing:
                 steps.append(goal_split_step(result, month, g, position=position, money=money))
         elif sharing:
             steps.append(
                 goal_line_step(
-                    result, month, g.goal, g.factor, place=place, amount=parts[1][goal_index],
-                    money=money,
+                    result, goal_month, g.goal, g.factor, place=goal_place,
+                    amount=parts[1][goal_index], money=money,
                 )
             )  # fmt: skip
     own = [part for goal, part in zip(plan.goals, parts[1], strict=True) if goal.team == team_name]

@@ -506,7 +506,7 @@ def goal_split_step(
 ) -> Step:
     """The member's share of the goal's pool, split among the team by split weight."""
     plan = result.plan
-    what, per = split_unit(plan, month.month)
+    what, per = split_unit(plan, month.month, own=month.goal_weights is not None)
     return part_split_step(
         key=f"goal.{g.goal.metric}.split",
         title=f"How the {g.goal.metric} pool was split",

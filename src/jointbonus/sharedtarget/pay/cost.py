@@ -10,7 +10,7 @@ capped (:class:`MonthCoster`) -- agree to the cent with what the engine pays.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from operator import mul
 
@@ -28,6 +28,7 @@ from jointbonus.sharedtarget.pay.sharing import (
     member_values,
     pool_exacts,
     share_parts,
+    split_outcomes,
     team_rates,
 )
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
@@ -39,6 +40,8 @@ __all__ = [
     "costers_for",
     "exact_cost",
     "month_cost",
+    "part_targets",
+    "split_exact_cost",
     "team_targets",
 ]
 
@@ -112,6 +115,36 @@ def exact_cost(plan: Plan, terms: Terms, outcome: Outcome, targets: Sequence[Fra
     return terms.scale * sum(
         (t * b for t, b in zip(targets, brackets(plan, terms, outcome), strict=True)), _ZERO
     )
+
+
+def part_targets(
+    plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False
+) -> tuple[list[Fraction], list[Fraction]]:
+    """Per team, :func:`team_targets` of the frame its shared part is paid on and of the one
+    its goals are paid on: the same frame, unless the month pays its goals on its own
+    (:attr:`~jointbonus.sharedtarget.pay.groups.MonthFrame.own`)."""
+    if frame.own is None:
+        targets = team_targets(plan, frame, less_forfeits=less_forfeits)
+        return targets, targets
+    return (
+        team_targets(plan, replace(frame, own=None), less_forfeits=less_forfeits),
+        team_targets(plan, frame.own, less_forfeits=less_forfeits),
+    )
+
+
+def split_exact_cost(
+    plan: Plan,
+    terms: Terms,
+    outcome: Outcome,
+    targets: tuple[Sequence[Fraction], Sequence[Fraction]],
+) -> Fraction:
+    """:func:`exact_cost` with the shared part and the goals on targets of their own
+    (:func:`part_targets`)."""
+    shared, goals = targets
+    if shared is goals:
+        return exact_cost(plan, terms, outcome, shared)
+    shared_only, goals_only = split_outcomes(outcome)
+    return exact_cost(plan, terms, shared_only, shared) + exact_cost(plan, terms, goals_only, goals)
 
 
 def month_cost(
@@ -351,6 +384,16 @@ def _members_cut(runs: Runs | None) -> int:
 def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> MonthCost:
     """:func:`month_cost` of a plan with goals, without caps or forfeited holdbacks: the
     parts' pools (or lines) are paid in full, so nothing is shared out."""
+    if frame.own is not None:
+        shared_only, goals_only = split_outcomes(outcome)
+        shared = _parts_cost(plan, replace(frame, own=None), terms, shared_only)
+        goals = _parts_cost(plan, frame.own, terms, goals_only)
+        return MonthCost(
+            shared.exact + goals.exact,
+            shared.paid + goals.paid,
+            shared.rounded_amounts + goals.rounded_amounts,
+            shared.bound + goals.bound,
+        )
     teams = goal_teams(plan)
     exact = exact_cost(plan, terms, outcome, team_targets(plan, frame))
     groups = frame.groups

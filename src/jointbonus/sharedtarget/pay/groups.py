@@ -113,6 +113,10 @@ class MonthFrame:
     """What the weight of the period this month pays makes of its amounts at target:
     periods a year x the period's weight (:attr:`~jointbonus.core.plan_periods.Period.weighting`;
     1 under equal weights)."""
+    own: MonthFrame | None = None
+    """In a plan with functional goals and a longer shared period: the month framed on its
+    own, which its functional parts are paid on (each month pays its goals); ``None``
+    everywhere else, where one frame pays every part."""
 
     def at_target(self, scale: Fraction) -> Fraction:
         """The plan's ``scale`` (the pool at target, or the target bonus multiplier) as this

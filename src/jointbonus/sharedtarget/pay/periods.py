@@ -40,9 +40,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from jointbonus.core.number import decimal_places
-from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.core.plan_periods import Period, PeriodLength
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
-from jointbonus.sharedtarget.plan import Plan, PlanMonth
+from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth
 
 __all__ = ["Within", "frame_periods", "frame_plan", "within_period"]
 
@@ -76,9 +76,16 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
     frames: list[MonthFrame] = []
     for period in plan.periods:
         inside = framed.months[period.first : period.last + 1]
-        for frame in inside[:-1]:
+        own = [_own(plan, frame, period) for frame in inside]
+        for frame, alone in zip(inside[:-1], own, strict=False):
             frames.append(
-                replace(frame, split=(0,) * len(frame.split), total_split_weight=0, period=period)
+                replace(
+                    frame,
+                    split=(0,) * len(frame.split),
+                    total_split_weight=0,
+                    period=period,
+                    own=alone,
+                )
             )
         end = inside[-1]
         common = period.weight_days
@@ -108,9 +115,24 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
                 weight_days=common,
                 period=period,
                 weighting=period.weighting,
+                own=own[-1],
             )
         )
     return Framed(framed.groups, tuple(frames), framed.cohorts, framed.cohort_of)
+
+
+def _own(plan: Plan, frame: MonthFrame, period: Period) -> MonthFrame | None:
+    """``frame``'s month framed on its own for its functional parts (``None`` in a plan
+    without goals): the period's amounts at target spread evenly over its months, so a
+    month's pool at target is the period's / its months (pool funding), and a member's
+    amount at target their target bonus x multiplier / 12 x weight (individual), each
+    times the period's weighting."""
+    if not plan.weighted:
+        return None
+    weighting = period.weighting
+    if plan.funding is FundingStyle.POOL:
+        weighting /= len(period.months)
+    return replace(frame, weighting=weighting)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ unit a largest-remainder split hands to some of them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from math import lcm
 
@@ -48,6 +48,7 @@ __all__ = [
     "pool_exacts",
     "share_out",
     "share_parts",
+    "split_outcomes",
     "team_rates",
 ]
 
@@ -249,6 +250,8 @@ def share_parts(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     pays one outcome under many years to date shares out once and applies
     :meth:`MonthPay.capped_by` to each.
     """
+    if frame.own is not None:
+        return _share_split(plan, frame, frame.own, terms, outcome)
     teams = goal_teams(plan)
     if plan.funding is FundingStyle.POOL:
         parts = _pool_parts(plan, frame, terms, outcome, teams)
@@ -264,6 +267,36 @@ def share_parts(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
         for shares, count in zip(zip(*(p.shares for p in parts), strict=True), counts, strict=True)
     )
     return MonthPay(parts[0], tuple(parts[1:]), {}, earned, totals)
+
+
+def split_outcomes(outcome: Outcome) -> tuple[Outcome, Outcome]:
+    """``outcome`` as two: its shared part alone (every goal at 0) and its goals alone (the
+    shared part at 0), for a month whose parts are paid on two frames."""
+    nothing = (_ZERO,) * len(outcome.functional)
+    return Outcome(outcome.shared, outcome.team_shared, nothing), Outcome(
+        _ZERO, (), outcome.functional
+    )
+
+
+def _share_split(
+    plan: Plan, frame: MonthFrame, own: MonthFrame, terms: Terms, outcome: Outcome
+) -> MonthPay:
+    """:func:`share_parts` of a month whose shared part is paid on ``frame`` (the period's,
+    or no one inside a period) and its goals on ``own`` (the month on its own)."""
+    shared_only, goals_only = split_outcomes(outcome)
+    shared = share_parts(plan, replace(frame, own=None), terms, shared_only)
+    goals = share_parts(plan, own, terms, goals_only)
+    parts = (shared.shared, *goals.functional)
+    earned = shared.shared.pool if frame.eligible or plan.funding is not FundingStyle.POOL else 0
+    if own.eligible or plan.funding is not FundingStyle.POOL:
+        earned += sum(part.pool for part in goals.functional)
+    totals = tuple(
+        month_totals(shares, count)
+        for shares, count in zip(
+            zip(*(p.shares for p in parts), strict=True), frame.groups.counts, strict=True
+        )
+    )
+    return MonthPay(parts[0], parts[1:], {}, earned, totals)
 
 
 def pool_exacts(
