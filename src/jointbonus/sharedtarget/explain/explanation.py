@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Sequence
 from dataclasses import replace
 
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
-from jointbonus.core.roster import Member
+from jointbonus.core.roster import Member, member_choices
 from jointbonus.errors import JointBonusError, argument
 from jointbonus.sharedtarget.explain.leads import lead_actual_figures, leads_step
 from jointbonus.sharedtarget.explain.model import (
@@ -48,18 +46,7 @@ from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, re
 
 __all__ = ["explain"]
 
-#: How many valid choices an error message suggests.
-SUGGESTIONS = 5
-
-
 # -- choosing the member and month --------------------------------------------------
-
-
-def _choices(wanted: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(wanted, known, n=SUGGESTIONS, cutoff=0.5)
-    shown = close or list(known[:SUGGESTIONS])
-    more = f" ({len(known)} in all)" if len(known) > len(shown) else ""
-    return ", ".join(shown) + more
 
 
 def _member(plan: Plan, member_id: str) -> tuple[int, Member]:
@@ -67,10 +54,7 @@ def _member(plan: Plan, member_id: str) -> tuple[int, Member]:
         if member.id == member_id:
             return position, member
     ids = [m.id for m in plan.members]
-    raise ExplainError(
-        f"member: got {member_id!r}, expected a member id of the plan, such as "
-        f"{_choices(member_id, ids)}"
-    )
+    raise ExplainError(f"member: got {member_id!r}, expected {member_choices(member_id, ids)}")
 
 
 def _month(result: Result, month: str | Month) -> MonthResult:

@@ -48,7 +48,7 @@ from fractions import Fraction
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text
 from jointbonus.core.periods import Month
-from jointbonus.core.roster import Member
+from jointbonus.core.roster import Member, member_choices
 from jointbonus.errors import JointBonusError, argument
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.report.corrections import outstanding_text, overpayment_rule
@@ -743,9 +743,8 @@ def render_statement(result: Result, member_id: str) -> str:
         if member.id == member_id:
             return _statement(result, member, result.member_lines(position), position=position)
     known = [m.id for m in result.plan.members]
-    shown = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
     raise UnknownMemberError(
-        f"member id: got {member_id!r}, expected one of the plan's {len(known)} members ({shown})"
+        f"member id: got {member_id!r}, expected {member_choices(member_id, known)}"
     )
 
 
