@@ -42,6 +42,8 @@ from jointbonus.sharedtarget.ledger import (
 )
 from jointbonus.sharedtarget.report.exports import payroll_csv
 from jointbonus.sharedtarget.report.frames import to_frame
+from jointbonus.sharedtarget.report.summary import render_summary
+from jointbonus.sharedtarget.report.transparency import team_totals
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "digital_manufacturing_advances"
@@ -361,3 +363,27 @@ def test_a_restated_actual_corrects_an_advance_already_paid_in_the_next_close(
         m.id: whole.money(whole.months[2].lines[p].total) for p, m in enumerate(whole.plan.members)
     }
     assert _payroll_sums(payroll_csv(final)) == pay
+
+
+def test_the_summary_counts_the_advances_of_a_quarter_not_yet_trued_up() -> None:
+    actuals = {"2026-01": "120", "2026-02": "90"}  # March pending: the quarter is open
+    result = run(build_plan(**_kwargs(actuals=actuals)))  # type: ignore[arg-type]
+    advanced = sum(m.advance for m in result.months)
+    assert advanced and result.summary.paid_to_date == 0
+    paid = next(r for r in render_summary(result).splitlines() if r.startswith("Paid to date"))
+    assert result.plan.currency.format(advanced) in paid.split()[4], paid
+    assert "advanced on 2026-Q1 (2026-01 to 2026-03), not yet trued up" in paid, paid
+    teams = sum(paid for _, paid in team_totals(result).values())
+    assert teams == advanced  # the team rows below add up to it
+
+
+def test_the_lines_table_of_a_plan_with_closed_months_keeps_the_kind_of_each_line(
+    tmp_path: Path,
+) -> None:
+    ledger = LedgerSettings(tmp_path / "plan.ledger.sqlite", "plan.ledger.sqlite")
+    stamp = RunDigests("0.1.0", "a" * 64, "b" * 64, ())
+    first = run(build_plan(**_kwargs()))  # type: ignore[arg-type]
+    close_month(ledger, first, "2026-01", lambda _: stamp, closed_at="2026-02-05T09:00:00Z")
+    closed = with_ledger(run(build_plan(**_kwargs())), ledger)  # type: ignore[arg-type]
+    kinds = {(row["period"], row["kind"]) for row in to_frame(closed, "lines").to_dict("records")}
+    assert kinds == {("2026-01", "advance"), ("2026-02", "advance"), ("2026-03", "true-up")}
