@@ -259,9 +259,7 @@ def test_a_yearly_cap_runs_across_versions(tmp_path: Path) -> None:
     # Version 2 caps the plan year from July: what January to June paid counts against it.
     path = _with_versions(
         tmp_path,
-        REORG.read_text(encoding="utf-8")[
-            REORG.read_text(encoding="utf-8").index("[[versions]]") :
-        ]
+        REORG.read_text(encoding="utf-8")[REORG.read_text(encoding="utf-8").index("[[versions]]") :]
         + '\n[versions.caps]\nper_year = "12000.00"\n',
     )
     result = run(load_plan(path))

@@ -19,6 +19,7 @@ from fractions import Fraction
 from hypothesis import given, note, reject
 from hypothesis import strategies as st
 from independent import historical_norm, paid_in_year, units
+from test_version_properties import calibrated_versions, governing, paid_at
 
 from jointbonus import (
     CalibrationError,
@@ -32,7 +33,6 @@ from jointbonus import (
 )
 from jointbonus.core.periods import YEAR
 from strategies import VersionedSpec, examples, fixed_point, versioned_specs
-from test_version_properties import calibrated_versions, governing, paid_at
 
 NONE = "none"
 

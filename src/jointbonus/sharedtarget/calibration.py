@@ -342,7 +342,10 @@ def calibrate_framed(
     caps = plan.functional.caps
     paths: list[list[Outcome]] = (
         # Path p is at historical month p + i in plan month i, whatever months are framed.
-        [[row[(p + f.index) % scenarios] for f, row in zip(frames, table)] for p in range(scenarios)]
+        [
+            [row[(p + f.index) % scenarios] for f, row in zip(frames, table, strict=True)]
+            for p in range(scenarios)
+        ]
         if expected_neutral
         else [norms]
     )
@@ -402,7 +405,9 @@ def calibrate_framed(
 
     for j, (frame, month_counts) in enumerate(zip(frames, counts, strict=True)):
         # A month inside a longer shared period is at the norm of the period that ends it.
-        paying = frames[frame.period.last].plan_month if frame.period else frame.plan_month
+        # (frames may start later than the plan: a version's months)
+        last = frame.period.last - frames[0].index if frame.period else j
+        paying = frames[last].plan_month
         ratio = plan.norm.scenario_ratio(paying.month, paying.target)
         months.append(
             MonthExpectation(

@@ -241,7 +241,7 @@ def pay_framed(
         if plan.weighted
         else ()
     )
-    summary = _summary(plan, calibration, frames, months, pays, inherited)
+    summary = _summary(plan, calibration, frames, months, pays, inherited=inherited)
     return Result(plan, calibration, tuple(months), summary, realised)
 
 
@@ -396,6 +396,7 @@ def _summary(
     frames: Sequence[MonthFrame],
     months: Sequence[MonthResult],
     pays: Sequence[MonthPay | None],
+    *,
     inherited: YearToDate | None = None,
 ) -> PlanSummary:
     done = [m for m in months if m.status is MonthStatus.PAID]

@@ -215,8 +215,8 @@ def _refuse_yearly_caps(plan: Plan) -> None:
         numbers = " and ".join(map(str, capped))
         which = "" if capped == [1] else f" (in version{'s' * (len(capped) > 1)} {numbers})"
         raise RiskError(
-            f"'{plan.name}' caps what a member is paid per plan year{which}, so a year's cost is not "
-            "the sum of independent months' costs and the cost risk cannot be built from "
+            f"'{plan.name}' caps what a member is paid per plan year{which}, so a year's cost "
+            "is not the sum of independent months' costs and the cost risk cannot be built from "
             "month tables; the calibration's expected cost follows the cap through whole "
             "historical years (see 'jointbonus calibrate')"
         )

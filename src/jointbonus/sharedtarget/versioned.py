@@ -5,8 +5,9 @@ at that version's scale and weights, would pay them: the engine pays each
 version's design over the months it governs, and the months are put together
 in order. Where a version caps what a member is paid per plan year, the year
 to date runs across versions: one per member and plan year, whatever version
-paid each month, each month capped by the cap of the version in force for it. The plan summary adds up the versions: the expected cost is each
-version's expected cost of its own months, and the cost on current pace costs
+paid each month, each month capped by the cap of the version in force for it.
+The plan summary adds up the versions: the expected cost is each version's
+expected cost of its own months, and the cost on current pace costs
 each version's pending months at the pace of that version's months paid so
 far (at its expected cost while none is paid).
 """

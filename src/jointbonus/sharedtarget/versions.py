@@ -163,7 +163,9 @@ def year_so_far(
             frame = framed.months[j]
             if not frame.closes:  # a month inside a longer period records nothing
                 continue
-            outcomes = scenario_outcomes(design, frame) if expected else (norm_outcome(design, frame),)
+            outcomes = (
+                scenario_outcomes(design, frame) if expected else (norm_outcome(design, frame),)
+            )
             for p, ytd in enumerate(paid):
                 outcome = outcomes[(p + j) % scenarios] if expected else outcomes[0]
                 share_out(design, frame, terms, outcome, ytd if capped else None).record(ytd)

@@ -156,15 +156,15 @@ class YearToDate:
                 start = end
         regrouped = YearToDate()
         for group, members in enumerate(after):
-            runs: list[tuple[int, int]] = []
+            ranks: list[tuple[int, int]] = []
             for rank, member in enumerate(members):
                 value = paid.get(member, 0)
-                if runs and runs[-1][1] == value:
-                    runs[-1] = (rank + 1, value)
+                if ranks and ranks[-1][1] == value:
+                    ranks[-1] = (rank + 1, value)
                 else:
-                    runs.append((rank + 1, value))
-            if runs:
-                regrouped.add(group, tuple(runs))
+                    ranks.append((rank + 1, value))
+            if ranks:
+                regrouped.add(group, tuple(ranks))
         return regrouped
 
 

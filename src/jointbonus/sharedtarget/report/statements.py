@@ -567,8 +567,7 @@ def _caps_part(result: Result, lines: Sequence[Line]) -> list[str]:
     code = currency.code
     if plan.versions:  # each version's caps, from its first month on
         limits = [
-            f"{' and '.join(cap_limits(v.design)) or 'no cap'} from {v.start} "
-            f"(version {v.number})"
+            f"{' and '.join(cap_limits(v.design)) or 'no cap'} from {v.start} (version {v.number})"
             for v in result.versions
         ]
         pays = (
