@@ -406,14 +406,21 @@ def calibrate(plan: Plan) -> Calibration:
 
 
 def calibrate_framed(
-    plan: Plan, framed: Framed, *, neutral_cost: Fraction | None = None
+    plan: Plan,
+    framed: Framed,
+    *,
+    neutral_cost: Fraction | None = None,
+    inherited: Sequence[YearToDate] | None = None,
 ) -> Calibration:
     """:func:`calibrate`, with the plan's months already framed.
 
     ``neutral_cost`` (minor units, exact) replaces the budget as the cost to
     be neutral to: a later version of a plan is calibrated over the months it
     governs (``framed`` holds only those) to what the version before would
-    cost in them (:mod:`jointbonus.sharedtarget.versions`).
+    cost in them (:mod:`jointbonus.sharedtarget.versions`). ``inherited`` is,
+    for months that start inside a plan year, what each historical path paid
+    each member earlier in that year (one year to date per path, over
+    ``plan``'s pay groups), which the per-year cap counts.
     """
     frames = framed.months
     scenarios = len(plan.norm.sample)
@@ -439,7 +446,11 @@ def calibrate_framed(
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
     caps = plan.functional.caps
     paths: list[list[Outcome]] = (
-        [[row[(p + j) % scenarios] for j, row in enumerate(table)] for p in range(scenarios)]
+        # Path p is at historical month p + i in plan month i, whatever months are framed.
+        [
+            [row[(p + f.index) % scenarios] for f, row in zip(frames, table, strict=True)]
+            for p in range(scenarios)
+        ]
         if expected_neutral
         else [norms]
     )
@@ -454,6 +465,7 @@ def calibrate_framed(
             unit=unit,
             paths=paths,
             budget=Fraction(budget),
+            inherited=inherited,
         )
     else:
         scale = Fraction(budget, minor) / neutral_unit
@@ -466,7 +478,7 @@ def calibrate_framed(
     norm_total = 0
     norm_bound = Fraction(0)
     if caps.any:
-        path_costs = _path_costs(plan, frames, terms, paths)
+        path_costs = _path_costs(plan, frames, terms, paths, inherited)
         month_expected = [Fraction(0)] * len(frames)
         for costs, bound in path_costs:
             for j, paid in enumerate(costs):
@@ -475,7 +487,7 @@ def calibrate_framed(
         if not expected_neutral:
             norm_costs, norm_bound = path_costs[0]
         else:
-            norm_costs, norm_bound = _path_costs(plan, frames, terms, [norms])[0]
+            norm_costs, norm_bound = _path_costs(plan, frames, terms, [norms], None)[0]
         norm_total = sum(norm_costs)
         expected_total = sum(month_expected, Fraction(0))
     else:
@@ -499,7 +511,9 @@ def calibrate_framed(
 
     for j, (frame, month_counts) in enumerate(zip(frames, counts, strict=True)):
         # A month inside a longer shared period is at the norm of the period that ends it.
-        paying = frames[frame.period.last].plan_month if frame.period else frame.plan_month
+        # (frames may start later than the plan: a version's months)
+        last = frame.period.last - frames[0].index if frame.period else j
+        paying = frames[last].plan_month
         ratio = plan.norm.scenario_ratio(paying.month, paying.target)
         months.append(
             MonthExpectation(
@@ -567,6 +581,7 @@ def _capped_scale(
     unit: Terms,
     paths: Sequence[Sequence[Outcome]],
     budget: Fraction,
+    inherited: Sequence[YearToDate] | None = None,
 ) -> Fraction:
     """The least scale whose exact capped cost, averaged over ``paths``, is ``budget``.
 
@@ -593,7 +608,7 @@ def _capped_scale(
     # Each plan year's weight of each group: its count, less the holdback where its
     # members leave before that year ends (what they forfeit is never paid); whole
     # numbers too, over one common denominator.
-    spans = plan_years(len(frames))
+    spans = _year_spans(frames)
     kept = [
         [
             count * (1 - plan.holdback if plan.holdback and forfeits else 1)
@@ -604,6 +619,9 @@ def _capped_scale(
         for year in spans
     ]
     per = lcm(1, *(Fraction(w).denominator for weights in kept for w in weights))
+    if inherited is not None:  # weights per member, for the runs of a year to date
+        counted = zip(kept[0], frames[0].groups.counts, strict=True)
+        per = lcm(per, *(Fraction(w / c).denominator for w, c in counted if c))
     year_weights = [[int(w * per) for w in weights] for weights in kept]
     month_cap = caps.per_month * common if caps.per_month is not None else None
     year_cap = caps.per_year * common if caps.per_year is not None else None
@@ -645,16 +663,39 @@ def _capped_scale(
             for (j, outcome), team_whole in whole.items()
         }
         terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
-        for path in paths:
-            for weights, span in zip(year_weights, spans, strict=True):
+        # Months from inside a plan year: the yearly cap less what each member was paid
+        # earlier in it on the path (a later version's months; :mod:`.versions`).
+        left: dict[tuple[int, tuple[int, ...]], int] = {}
+        counts = frames[0].groups.counts if frames else ()
+        for p, path in enumerate(paths):
+            before = inherited[p] if inherited is not None and frames[0].index % YEAR else None
+            # (only the first year can be inherited: a version starts in it)
+            for y, (weights, span) in enumerate(zip(year_weights, spans, strict=True)):
                 columns = [amounts[j, path[j]] for j in span]
-                for weight, year in zip(weights, zip(*columns, strict=True), strict=True):
-                    if weight:
+                for group, (weight, year) in enumerate(
+                    zip(weights, zip(*columns, strict=True), strict=True)
+                ):
+                    runs = before.of(group) if before is not None and not y else None
+                    if not weight:
+                        continue
+                    if runs is None:
                         terms[year] = terms.get(year, 0) + weight
+                        continue
+                    start = 0
+                    for end, paid_before in runs:
+                        rest = max(year_cap - paid_before * common, 0)
+                        share = weight * (end - start) // counts[group]
+                        left[rest, year] = left.get((rest, year), 0) + share
+                        start = end
         for year, weight in terms.items():
             paid = sorted(filter(None, year), reverse=True)
             slope += weight * sum(paid)
             _year_kinks(paid, weight, month_cap, year_cap, months=months, years=years)
+        for (rest, year), weight in left.items():
+            paid = sorted(filter(None, year), reverse=True)
+            if rest and paid:
+                slope += weight * sum(paid)
+                _year_kinks(paid, weight, month_cap, rest, months=months, years=years)
     kinks = years
     if month_cap is not None:  # months reach it at s = month_cap / amount
         cap = month_cap
@@ -682,6 +723,16 @@ def _capped_scale(
                 "(caps.per_month, caps.per_year) or lower the budget"
             )
     return Fraction(above - reached * below, slope * below)
+
+
+def _year_spans(frames: Sequence[MonthFrame]) -> tuple[range, ...]:
+    """The framed months (their places in ``frames``) of each plan year they lie in: the
+    plan's years, or for a later version's months those from its start on."""
+    if not frames or not frames[0].index:
+        return plan_years(len(frames))
+    first = frames[0].index
+    ends = [j for j in range(1, len(frames)) if (first + j) % YEAR == 0]
+    return tuple(range(a, b) for a, b in zip([0, *ends], [*ends, len(frames)], strict=True))
 
 
 def _year_kinks(
@@ -731,11 +782,16 @@ def _exact_at(kink: tuple[int, int, int, int]) -> Fraction:
 
 
 def _path_costs(
-    plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
+    plan: Plan,
+    frames: Sequence[MonthFrame],
+    terms: Terms,
+    paths: Sequence[Sequence[Outcome]],
+    inherited: Sequence[YearToDate] | None = None,
 ) -> list[tuple[list[int], Fraction]]:
     """What each path's months pay after rounding and caps, and the path's rounding bound.
 
-    The per-year cap follows each member through the path's plan years. Under
+    The per-year cap follows each member through the path's plan years, from
+    ``inherited`` (each path's year to date before the months) if given. Under
     pool funding, a member whose year the cap binds (paid or exact) adds 3
     units per part of each of their lines that year to the bound: their
     rounding no longer cancels within the pools.
@@ -743,15 +799,19 @@ def _path_costs(
     Pool-funded plans are costed class by class (:mod:`~jointbonus.sharedtarget.pay.paths`),
     to the same unit and bound; the others member by member, as below.
     """
-    if covers(plan, frames, terms):
+    if inherited is None and covers(plan, frames, terms):  # (a version's year is inherited)
         fast = path_costs(plan, frames, terms, paths)
         if fast is not None:
             return fast
-    return _member_path_costs(plan, frames, terms, paths)
+    return _member_path_costs(plan, frames, terms, paths, inherited)
 
 
 def _member_path_costs(
-    plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
+    plan: Plan,
+    frames: Sequence[MonthFrame],
+    terms: Terms,
+    paths: Sequence[Sequence[Outcome]],
+    inherited: Sequence[YearToDate] | None = None,
 ) -> list[tuple[list[int], Fraction]]:
     """:func:`_path_costs` member by member: each month shared out and capped by
     :class:`MonthCoster`, the year so far followed by :class:`YearToDate`."""
@@ -760,14 +820,14 @@ def _member_path_costs(
     tracked = year_cap is not None and plan.funding is FundingStyle.POOL
     year = _ExactYear(plan, frames, costers, paths) if tracked else None
     results = []
-    for path in paths:
+    for p, path in enumerate(paths):
         costs = []
         bound = Fraction(0)
-        ytd = YearToDate()
-        for frame, coster, outcome in zip(frames, costers, path, strict=True):
+        ytd = YearToDate() if inherited is None else inherited[p].copy()
+        for i, (frame, coster, outcome) in enumerate(zip(frames, costers, path, strict=True)):
             j = frame.index
-            if year is not None and j % YEAR == 0:
-                if j:
+            if year is not None and (j % YEAR == 0 or not i):
+                if i:
                     bound += year.bound(ytd)
                 year.start()
             ytd.start(j)
@@ -776,7 +836,7 @@ def _member_path_costs(
             bound += cost.bound
             if year_cap is not None and cost.pay is not None:
                 if year is not None:
-                    year.add(j, outcome)
+                    year.add(i, outcome)
                 cost.pay.record(ytd)
         if year is not None and frames:
             bound += year.bound(ytd)

@@ -92,17 +92,27 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
 
 
 def pay_framed(
-    plan: Plan, calibration: Calibration, framed: Framed, governed: range | None = None
+    plan: Plan,
+    calibration: Calibration,
+    framed: Framed,
+    governed: range | None = None,
+    year_to_date: YearToDate | None = None,
 ) -> Result:
     """:func:`pay`, with the plan's months already framed.
 
     ``governed`` pays only the plan months at those indices (the months a
     version of the plan governs: :mod:`jointbonus.sharedtarget.versioned`).
+    ``year_to_date``, when given, is what the members were paid earlier in
+    the plan year (by the versions before) and follows the months paid here
+    whether or not ``plan`` caps the year, for the versions after.
     """
     frames = framed.months if governed is None else framed.months[governed.start : governed.stop]
     terms = calibration.terms
     per_year = plan.functional.caps.per_year is not None
-    year_to_date = YearToDate()
+    carried = year_to_date is not None
+    inherited = year_to_date.copy() if year_to_date is not None else None
+    if year_to_date is None:
+        year_to_date = YearToDate()
     teams = len(plan.functional.terms)
     earned_shared = [0] * teams
     earned_functional = [0] * teams
@@ -261,7 +271,7 @@ def pay_framed(
             )
         )
         pays.append(month_pay)
-        if per_year:
+        if per_year or carried:
             month_pay.record(year_to_date)
         if plan.weighted:
             _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
@@ -273,7 +283,7 @@ def pay_framed(
         if plan.weighted
         else ()
     )
-    summary = _summary(plan, calibration, frames, months, pays)
+    summary = _summary(plan, calibration, frames, months, pays, inherited=inherited)
     return Result(plan, calibration, tuple(months), summary, realised)
 
 
@@ -490,6 +500,8 @@ def _summary(
     frames: Sequence[MonthFrame],
     months: Sequence[MonthResult],
     pays: Sequence[MonthPay | None],
+    *,
+    inherited: YearToDate | None = None,
 ) -> PlanSummary:
     done = [m for m in months if m.status is MonthStatus.PAID]
     # What the months cost: earned, less what leavers forfeit of the holdback.
@@ -500,7 +512,7 @@ def _summary(
         pace = _mean_outcome(plan, paying)
         terms = calibration.terms
         per_year = plan.functional.caps.per_year is not None
-        year_to_date = YearToDate()
+        year_to_date = YearToDate() if inherited is None else inherited
         rest = 0
         for frame, month_pay in zip(frames, pays, strict=True):
             year_to_date.start(frame.index)

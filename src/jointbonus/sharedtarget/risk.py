@@ -95,6 +95,7 @@ from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.versions import (
     VersionCalibration,
     calibrate_versions,
+    designs,
     plan_expected_cost,
     spans,
 )
@@ -209,10 +210,13 @@ def month_costers(
 
 def _refuse_yearly_caps(plan: Plan) -> None:
     """A year's cost under a per-year cap is not a sum of independent months' costs."""
-    if plan.functional.caps.per_year is not None:
+    capped = [n for n, d in enumerate(designs(plan), 1) if d.functional.caps.per_year is not None]
+    if capped:
+        numbers = " and ".join(map(str, capped))
+        which = "" if capped == [1] else f" (in version{'s' * (len(capped) > 1)} {numbers})"
         raise RiskError(
-            f"'{plan.name}' caps what a member is paid per plan year, so a year's cost is not "
-            "the sum of independent months' costs and the cost risk cannot be built from "
+            f"'{plan.name}' caps what a member is paid per plan year{which}, so a year's cost "
+            "is not the sum of independent months' costs and the cost risk cannot be built from "
             "month tables; the calibration's expected cost follows the cap through whole "
             "historical years (see 'jointbonus calibrate')"
         )
