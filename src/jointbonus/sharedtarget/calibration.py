@@ -547,8 +547,15 @@ def _capped_scale(
                     if weight:
                         terms[year] = terms.get(year, 0) + weight
         for year, weight in terms.items():
-            paid = sorted(filter(None, year), reverse=True)
+            paid = [amount for amount in year if amount]
             slope += weight * sum(paid)
+            # A year whose paying months, all at the monthly cap, stay under the yearly
+            # cap never reaches it: its kinks are its months', in any order, unsorted.
+            if month_cap is not None and len(paid) * month_cap < year_cap:
+                for amount in paid:
+                    months[amount] = months.get(amount, 0) + weight
+                continue
+            paid.sort(reverse=True)
             _year_kinks(paid, weight, month_cap, year_cap, months=months, years=years)
     kinks = years
     if month_cap is not None:  # months reach it at s = month_cap / amount
