@@ -547,16 +547,7 @@ def _capped_scale(
                     if weight:
                         terms[year] = terms.get(year, 0) + weight
         for year, weight in terms.items():
-            paid = [amount for amount in year if amount]
-            slope += weight * sum(paid)
-            # A year whose paying months, all at the monthly cap, stay under the yearly
-            # cap never reaches it: its kinks are its months', in any order, unsorted.
-            if month_cap is not None and len(paid) * month_cap < year_cap:
-                for amount in paid:
-                    months[amount] = months.get(amount, 0) + weight
-                continue
-            paid.sort(reverse=True)
-            _year_kinks(paid, weight, month_cap, year_cap, months=months, years=years)
+            slope += _file_year(year, weight, month_cap, year_cap, months=months, years=years)
     kinks = years
     if month_cap is not None:  # months reach it at s = month_cap / amount
         cap = month_cap
@@ -584,6 +575,29 @@ def _capped_scale(
                 "(caps.per_month, caps.per_year) or lower the budget"
             )
     return Fraction(above - reached * below, slope * below)
+
+
+def _file_year(
+    year: Sequence[int],
+    weight: int,
+    month_cap: int | None,
+    year_cap: int,
+    *,
+    months: dict[int, int],
+    years: list[tuple[int, int, int, int]],
+) -> int:
+    """File the kinks of one year's term, ``year`` its months' amounts at scale 1 in
+    any order, as :func:`_year_kinks` does; return its slope at 0."""
+    paid = [amount for amount in year if amount]
+    # A year whose paying months, all at the monthly cap, stay under the yearly cap
+    # never reaches it: its kinks are its months', in any order, unsorted.
+    if month_cap is not None and len(paid) * month_cap < year_cap:
+        for amount in paid:
+            months[amount] = months.get(amount, 0) + weight
+    else:
+        paid.sort(reverse=True)
+        _year_kinks(paid, weight, month_cap, year_cap, months=months, years=years)
+    return weight * sum(paid)
 
 
 def _year_kinks(
