@@ -29,7 +29,13 @@ from weighted import (
 
 from jointbonus import Line, MonthStatus, Plan, Result, pay
 from jointbonus.core.number import round_half_up
-from jointbonus.sharedtarget.calibration import Calibration, norm_outcome, scenario_outcomes
+from jointbonus.sharedtarget.calibration import (
+    Calibration,
+    _file_year,
+    _year_kinks,
+    norm_outcome,
+    scenario_outcomes,
+)
 from jointbonus.sharedtarget.pay.cost import month_cost
 from jointbonus.sharedtarget.pay.groups import frame_months
 from jointbonus.sharedtarget.pay.outcome import Terms
@@ -286,6 +292,29 @@ def test_yearly_capped_scale_is_the_one_newton_steps_on_member_costs_find(spec):
     spec, plan, calibration = calibrated(spec)
     note(f"scale {calibration.scale}")
     assert calibration.scale == newton_scale(plan, calibration)
+
+
+@given(
+    st.lists(st.integers(0, 40), max_size=12),
+    st.integers(1, 5),
+    st.none() | st.integers(1, 40),
+    st.integers(1, 400),
+)
+def test_a_year_filed_without_walking_it_has_the_kinks_walking_it_finds(
+    year, weight, month_cap, year_cap
+):
+    """A year's kinks filed straight under the monthly cap, where its months all at that
+    cap stay under the yearly cap, are the ones walking its months largest first finds."""
+    months: dict[int, int] = {}
+    years: list[tuple[int, int, int, int]] = []
+    slope = _file_year(year, weight, month_cap, year_cap, months=months, years=years)
+    walked: dict[int, int] = {}
+    walked_years: list[tuple[int, int, int, int]] = []
+    paid = sorted(filter(None, year), reverse=True)
+    _year_kinks(paid, weight, month_cap, year_cap, months=walked, years=walked_years)
+    assert slope == weight * sum(year)
+    assert months == walked
+    assert years == walked_years
 
 
 @examples(2)

@@ -688,14 +688,10 @@ def _capped_scale(
                         left[rest, year] = left.get((rest, year), 0) + share
                         start = end
         for year, weight in terms.items():
-            paid = sorted(filter(None, year), reverse=True)
-            slope += weight * sum(paid)
-            _year_kinks(paid, weight, month_cap, year_cap, months=months, years=years)
+            slope += _file_year(year, weight, month_cap, year_cap, months=months, years=years)
         for (rest, year), weight in left.items():
-            paid = sorted(filter(None, year), reverse=True)
-            if rest and paid:
-                slope += weight * sum(paid)
-                _year_kinks(paid, weight, month_cap, rest, months=months, years=years)
+            if rest and any(year):  # the cap less what the year paid before the version
+                slope += _file_year(year, weight, month_cap, rest, months=months, years=years)
     kinks = years
     if month_cap is not None:  # months reach it at s = month_cap / amount
         cap = month_cap
@@ -733,6 +729,29 @@ def _year_spans(frames: Sequence[MonthFrame]) -> tuple[range, ...]:
     first = frames[0].index
     ends = [j for j in range(1, len(frames)) if (first + j) % YEAR == 0]
     return tuple(range(a, b) for a, b in zip([0, *ends], [*ends, len(frames)], strict=True))
+
+
+def _file_year(
+    year: Sequence[int],
+    weight: int,
+    month_cap: int | None,
+    year_cap: int,
+    *,
+    months: dict[int, int],
+    years: list[tuple[int, int, int, int]],
+) -> int:
+    """File the kinks of one year's term, ``year`` its months' amounts at scale 1 in
+    any order, as :func:`_year_kinks` does; return its slope at 0."""
+    paid = [amount for amount in year if amount]
+    # A year whose paying months, all at the monthly cap, stay under the yearly cap
+    # never reaches it: its kinks are its months', in any order, unsorted.
+    if month_cap is not None and len(paid) * month_cap < year_cap:
+        for amount in paid:
+            months[amount] = months.get(amount, 0) + weight
+    else:
+        paid.sort(reverse=True)
+        _year_kinks(paid, weight, month_cap, year_cap, months=months, years=years)
+    return weight * sum(paid)
 
 
 def _year_kinks(
