@@ -40,8 +40,7 @@ from jointbonus.sharedtarget.ledger import (
     read_ledger,
     with_ledger,
 )
-from jointbonus.sharedtarget.report.exports import payroll_csv
-from jointbonus.sharedtarget.report.frames import to_frame
+from jointbonus.sharedtarget.report.exports import payroll_csv, table_of
 from jointbonus.sharedtarget.report.summary import render_summary
 from jointbonus.sharedtarget.report.transparency import team_totals
 
@@ -357,7 +356,8 @@ def test_lines_and_payroll_pay_the_advances_and_the_true_up() -> None:
     ]
     assert "A,sales,2026-03,true-up,USD,950.00" in text
     assert _payroll_sums(text) == {"A": Decimal("1500.00"), "B": Decimal("1500.00")}
-    assert list(to_frame(result, "payroll")["kind"].unique()) == ["advance", "true-up"]
+    _, _, rows = table_of(result, "payroll")  # what the workbook's sheet and the frame show
+    assert list(dict.fromkeys(row["kind"] for row in rows())) == ["advance", "true-up"]
 
 
 def test_a_restated_actual_corrects_an_advance_already_paid_in_the_next_close(
@@ -406,5 +406,6 @@ def test_the_lines_table_of_a_plan_with_closed_months_keeps_the_kind_of_each_lin
     first = run(build_plan(**_kwargs()))  # type: ignore[arg-type]
     close_month(ledger, first, "2026-01", lambda _: stamp, closed_at="2026-02-05T09:00:00Z")
     closed = with_ledger(run(build_plan(**_kwargs())), ledger)  # type: ignore[arg-type]
-    kinds = {(row["period"], row["kind"]) for row in to_frame(closed, "lines").to_dict("records")}
+    _, _, rows = table_of(closed, "lines")  # what the workbook's sheet and the frame show
+    kinds = {(row["period"], row["kind"]) for row in rows()}
     assert kinds == {("2026-01", "advance"), ("2026-02", "advance"), ("2026-03", "true-up")}
