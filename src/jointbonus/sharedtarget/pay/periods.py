@@ -41,7 +41,7 @@ from fractions import Fraction
 
 from jointbonus.core.number import decimal_places
 from jointbonus.core.plan_periods import PeriodLength
-from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
+from jointbonus.sharedtarget.pay.groups import Framed, Groups, MonthFrame, frame_months
 from jointbonus.sharedtarget.plan import Plan, PlanMonth
 
 __all__ = ["Within", "frame_periods", "frame_plan", "within_period"]
@@ -78,7 +78,13 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
         inside = framed.months[period.first : period.last + 1]
         for frame in inside[:-1]:
             frames.append(
-                replace(frame, split=(0,) * len(frame.split), total_split_weight=0, period=period)
+                replace(
+                    frame,
+                    groups=_unmixed(frame.groups),
+                    split=(0,) * len(frame.split),
+                    total_split_weight=0,
+                    period=period,
+                )
             )
         end = inside[-1]
         common = period.weight_days
@@ -101,7 +107,7 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
             MonthFrame(
                 summed,
                 end.index,
-                end.groups,
+                _unmixed(end.groups),
                 units,
                 split,
                 sum(w * n for w, n in zip(split, counts, strict=True)),
@@ -111,6 +117,12 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
             )
         )
     return Framed(framed.groups, tuple(frames), framed.cohorts, framed.cohort_of)
+
+
+def _unmixed(groups: Groups) -> Groups:
+    """``groups`` paid by each group's team at the month's end: a longer shared period is
+    paid by the team a member is in at the period's end, a move within it aside."""
+    return replace(groups, mixes={}) if groups.mixes else groups
 
 
 @dataclass(frozen=True, slots=True)
