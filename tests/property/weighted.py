@@ -377,7 +377,11 @@ def assert_parts_follow_the_rules(spec: WeightedSpec, plan: Plan, result: Result
             team_weight[team] += weight
         total = sum(team_weight.values(), Fraction(0))
         by_goal = {(g.goal.team, g.goal.metric): g for g in month.goals}
-        team_of = {metric: team for team, metric in by_goal}
+        # a line's functional parts, in goal order: the goals of each team the member was in
+        goals_of = {
+            m.id: [key for key in by_goal if key[0] in m.teams_in(month.month)]
+            for m in plan.members
+        }
         if spec.funding is FundingStyle.POOL:
             if not total:
                 continue
@@ -407,8 +411,10 @@ def assert_parts_follow_the_rules(spec: WeightedSpec, plan: Plan, result: Result
                     Fraction(0),
                 )
                 assert abs(as_units(plan, line.shared) - share) <= Fraction(3, 2)
-                for metric, amount in line.functional:
-                    key = (team_of[metric], metric)
+                assert [metric for metric, _ in line.functional] == [
+                    metric for _, metric in goals_of[member.id]
+                ]
+                for (_, amount), key in zip(line.functional, goals_of[member.id], strict=True):
                     share = (
                         per_weight
                         * in_team[member.id, key[0]]
@@ -427,8 +433,7 @@ def assert_parts_follow_the_rules(spec: WeightedSpec, plan: Plan, result: Result
                 assert as_units(plan, line.shared) == round_half_up(
                     sum((target[t] * w[t] * team_shared[t] for t in target), Fraction(0))
                 )
-                for metric, amount in line.functional:
-                    key = (team_of[metric], metric)
+                for (_, amount), key in zip(line.functional, goals_of[member.id], strict=True):
                     assert as_units(plan, amount) == round_half_up(
                         target[key[0]] * (1 - w[key[0]]) * goal_weight[key] * goal_factors[key]
                     )
