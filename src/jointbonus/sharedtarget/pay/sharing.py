@@ -215,7 +215,7 @@ def member_values(plan: Plan, frame: MonthFrame) -> list[int]:
         for w, units, bonus in zip(frame.split, frame.units, frame.groups.bonuses, strict=True)
     ]
     for group, mix in frame.groups.mixes.items():  # target bonuses of the days in the month
-        if values[group]:
+        if frame.split[group]:  # the bonus at the month's end may be 0, an earlier one not
             values[group] = sum(value for _, value in mix)
     return values
 
