@@ -542,7 +542,8 @@ def _capped_scale(
         }
         for (j, outcome), team_amounts in amounts.items():  # a move during the month
             for group, mix in frames[j].groups.mixes.items():
-                if team_amounts[group]:
+                # Paid on its value: the rate of the month-end team may be 0, another not.
+                if values[j][group]:
                     team_whole = whole[j, outcome]
                     team_amounts[group] = sum(team_whole[t] * v for t, v in mix)
         terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight

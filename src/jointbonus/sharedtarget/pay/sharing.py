@@ -184,12 +184,12 @@ def member_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) 
     :func:`member_values`.
     """
     rates = team_rates(plan, frame, terms, outcome)
+    values = member_values(plan, frame)
     amounts = [
-        rates[t] * v if v else _ZERO
-        for v, t in zip(member_values(plan, frame), frame.groups.teams, strict=True)
+        rates[t] * v if v else _ZERO for v, t in zip(values, frame.groups.teams, strict=True)
     ]
     for group, mix in frame.groups.mixes.items():  # a move during the month
-        if amounts[group]:
+        if values[group]:  # the month-end team's rate may be 0, another team's not
             amounts[group] = mixed_amount(rates, mix)
     return amounts
 
