@@ -215,11 +215,12 @@ def run_year(plan_path: Path, out: Path) -> dict[str, Any]:
                 else:
                     month_reason = "share rounds to less than one minor unit"
                 kind[amounts != 0] = 0
-                not_yet = start > last_n
-                kind[not_yet] = 2
-                kind[(days == 0) & ~not_yet] = 3
-                if not pay_leavers:
-                    kind[leaving] = 4
+            # A member out of the plan this month is paid nothing, actual or not.
+            not_yet = start > last_n
+            kind[not_yet] = 2
+            kind[(days == 0) & ~not_yet] = 3
+            if not pay_leavers:
+                kind[leaving] = 4
             detail = np.where(kind == 2, start, np.where(kind >= 3, end, 0))
             paid_month = int(amounts.sum())
             total_paid += paid_month
@@ -242,7 +243,7 @@ def run_year(plan_path: Path, out: Path) -> dict[str, Any]:
                 weight = (2 * int(units[row]) + month_days) // (2 * month_days)
                 amount = int(amounts[row])
                 money = _cents_text(amount)
-                status = "pending" if pending else "paid" if amount else "zero"
+                status = "pending" if pending and kind[row] == 1 else "paid" if amount else "zero"
                 reason = (
                     "",
                     month_reason,

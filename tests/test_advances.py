@@ -42,6 +42,8 @@ from jointbonus.sharedtarget.ledger import (
 )
 from jointbonus.sharedtarget.report.exports import payroll_csv
 from jointbonus.sharedtarget.report.frames import to_frame
+from jointbonus.sharedtarget.report.summary import render_summary
+from jointbonus.sharedtarget.report.transparency import team_totals
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "digital_manufacturing_advances"
@@ -168,7 +170,8 @@ def test_advances_change_neither_calibration_nor_pay() -> None:
         ({"holdback": "0.1"}, "no advance in a plan with a holdback"),
         (
             {"versions": [VersionSpec(Month(2026, 2), curve=CURVE)]},
-            "no advance in a plan with later versions",
+            "versions[0].from: got '2026-02', expected the first month of a quarter in a plan "
+            "with advances (it falls inside 2026-Q1 (2026-01 to 2026-03)",
         ),
     ],
     ids=["above-1", "zero", "negative", "text", "monthly", "holdback", "versions"],
@@ -177,7 +180,27 @@ def test_a_bad_advance_is_refused_naming_it(changes: dict[str, object], phrase: 
     with pytest.raises(PlanError) as caught:
         build_plan(**_kwargs(**changes))  # type: ignore[arg-type]
     text = str(caught.value)
-    assert "advance" in text and phrase in text, text
+    assert phrase in text, text
+
+
+def test_a_version_from_a_quarters_first_month_pays_that_quarter_and_its_advances() -> None:
+    months = {f"2026-0{m}": "100" for m in range(1, 7)}
+    steeper = LinearCurve([(D("0"), D("0")), (D("1"), D("1.2")), (D("1.5"), D("2.4"))])
+    changes = {"months": 6, "targets": months, "scale": None, "budget": "3000.00"}
+    changes["actuals"] = {m: "110" for m in list(months)[:5]}
+    versions = [VersionSpec(Month(2026, 4), curve=steeper)]
+    plan = build_plan(**_kwargs(**changes, versions=versions))  # type: ignore[arg-type]
+    result = run(plan)
+    _, second = result.versions
+    assert [str(m) for m in second.months] == ["2026-04", "2026-05", "2026-06"]
+    assert second.calibration.within_bound
+    april, may = result.months[3], result.months[4]
+    assert april.advance > 0 and may.advance > 0  # the second quarter advances, by version 2
+    # What it advances is version 2's quarter so far: the same plan at version 2's scale
+    # and curve, without versions, advances the same.
+    alone = replace(second.design, fixed_scale=second.calibration.scale)
+    again = run(alone)
+    assert (again.months[3].advance, again.months[4].advance) == (april.advance, may.advance)
 
 
 @pytest.fixture
@@ -361,3 +384,27 @@ def test_a_restated_actual_corrects_an_advance_already_paid_in_the_next_close(
         m.id: whole.money(whole.months[2].lines[p].total) for p, m in enumerate(whole.plan.members)
     }
     assert _payroll_sums(payroll_csv(final)) == pay
+
+
+def test_the_summary_counts_the_advances_of_a_quarter_not_yet_trued_up() -> None:
+    actuals = {"2026-01": "120", "2026-02": "90"}  # March pending: the quarter is open
+    result = run(build_plan(**_kwargs(actuals=actuals)))  # type: ignore[arg-type]
+    advanced = sum(m.advance for m in result.months)
+    assert advanced and result.summary.paid_to_date == 0
+    paid = next(r for r in render_summary(result).splitlines() if r.startswith("Paid to date"))
+    assert result.plan.currency.format(advanced) in paid.split()[4], paid
+    assert "advanced on 2026-Q1 (2026-01 to 2026-03), not yet trued up" in paid, paid
+    teams = sum(paid for _, paid in team_totals(result).values())
+    assert teams == advanced  # the team rows below add up to it
+
+
+def test_the_lines_table_of_a_plan_with_closed_months_keeps_the_kind_of_each_line(
+    tmp_path: Path,
+) -> None:
+    ledger = LedgerSettings(tmp_path / "plan.ledger.sqlite", "plan.ledger.sqlite")
+    stamp = RunDigests("0.1.0", "a" * 64, "b" * 64, ())
+    first = run(build_plan(**_kwargs()))  # type: ignore[arg-type]
+    close_month(ledger, first, "2026-01", lambda _: stamp, closed_at="2026-02-05T09:00:00Z")
+    closed = with_ledger(run(build_plan(**_kwargs())), ledger)  # type: ignore[arg-type]
+    kinds = {(row["period"], row["kind"]) for row in to_frame(closed, "lines").to_dict("records")}
+    assert kinds == {("2026-01", "advance"), ("2026-02", "advance"), ("2026-03", "true-up")}

@@ -225,16 +225,70 @@ def test_a_history_without_a_whole_period_is_located_in_the_history_file(plan_di
     assert "history.csv" in text and "needs at least one whole quarter of history" in text, text
 
 
-def test_a_plan_with_functional_goals_keeps_a_monthly_shared_target(tmp_path: Path) -> None:
+def _goals_quarterly(tmp_path: Path) -> Path:
     folder = tmp_path / "plan"
     shutil.copytree(
         Path(__file__).resolve().parent.parent / "examples" / "digital_manufacturing", folder
     )
     _set(folder, 'metric = "revenue"', 'metric = "revenue"\nperiod = "quarter"')
+    return folder
+
+
+def test_functional_goals_are_paid_month_by_month_beside_a_quarterly_target(
+    tmp_path: Path,
+) -> None:
+    plan = load_plan(_goals_quarterly(tmp_path) / "plan.toml")
+    assert plan.period is PeriodLength.QUARTER and plan.month_norm is not None
+    assert len(plan.norm.sample) == 12  # 36 months of history: twelve whole quarters
+    result = run(plan)
+    january, march = result.months[0], result.months[2]
+    # January pays its goals only: no shared part, no shared attainment of its own row.
+    assert january.attainment is None and january.pool is None and january.paid > 0
+    assert january.goals and january.paid == sum(g.pool for g in january.goals)
+    jan_lines = [line for line in result.lines() if line.period == Month(2026, 1)]
+    assert all(line.shared == 0 for line in jan_lines)
+    assert all(line.reason.startswith("part of 2026-Q1") for line in jan_lines if line.weight)
+    # March pays the quarter's shared part on the quarter's attainment, and its own goals.
+    assert march.ends_period and march.attainment == Fraction(3792213, 3743000)
+    assert march.paid == march.pool + sum(g.pool for g in march.goals)
+    # The weighting still hits the wanted split: half of what each team can expect.
+    assert all(w.expected == Fraction(1, 2) for w in result.calibration.weights)
+
+
+@pytest.mark.parametrize(
+    ("setting", "phrase"),
+    [
+        (
+            "[funding]\nholdback = 0.2",
+            "expected no holdback with functional goals and period = 'quarter'",
+        ),
+        (
+            "[caps]\nper_month = 5000",
+            "expected no cap with functional goals and period = 'quarter'",
+        ),
+        (
+            "[shared]\nadvance = 0.5",
+            "expected no advance with functional goals and period = 'quarter'",
+        ),
+    ],
+    ids=["holdback", "cap", "advance"],
+)
+def test_what_monthly_goals_beside_a_longer_period_cannot_have_is_located(
+    tmp_path: Path, setting: str, phrase: str
+) -> None:
+    folder = _goals_quarterly(tmp_path)
+    table, line = setting.split("\n")
+    path = folder / "plan.toml"
+    text = path.read_text(encoding="utf-8")
+    if table in text:
+        text = text.replace(table, f"{table}\n{line}", 1)
+    else:
+        text += f"\n{table}\n{line}\n"
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(PlanError) as caught:
-        load_plan(folder / "plan.toml")
-    text = str(caught.value)
-    assert "plan.toml:" in text and "shared.period: got 'quarter', expected 'month'" in text, text
+        load_plan(path)
+    message = str(caught.value)
+    assert "plan.toml:" in message and phrase in message, message
 
 
 def test_caps_and_the_holdback_work_on_the_month_that_pays_the_period() -> None:

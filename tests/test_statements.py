@@ -185,7 +185,10 @@ def test_leaving_on_a_months_last_day_is_not_leaving_early() -> None:
 
 
 def test_an_unknown_member_is_a_clear_error(result: jb.Result) -> None:
-    with pytest.raises(UnknownMemberError, match=r"member id: got 'DM-X99', expected one of"):
+    with pytest.raises(
+        UnknownMemberError,
+        match=r"member id: got 'DM-X99', expected a member id of the plan, such as",
+    ):
         render_statement(result, "DM-X99")
     assert issubclass(UnknownMemberError, jb.JointBonusError)
     assert issubclass(UnknownMemberError, LookupError)
@@ -399,7 +402,11 @@ def test_the_statements_command_prints_every_statement_one_or_the_report(
     assert capsys.readouterr().out == render_statement(result, "DM-S09")
     assert main(["statements", str(EXAMPLE), "--member", "nobody"]) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
-    assert "member id: got 'nobody', expected one of the plan's 15 members" in err
+    assert "member id: got 'nobody', expected a member id of the plan, such as" in err
+    # A near miss is told the ids it was near, as explain tells it.
+    assert main(["statements", str(EXAMPLE), "--member", "DM-S9"]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "such as DM-S09" in err and "(15 in all)" in err
 
 
 def test_run_writes_statements_with_its_results(

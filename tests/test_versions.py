@@ -255,15 +255,40 @@ def test_a_version_may_not_change_which_goals_there_are(tmp_path: Path) -> None:
     )
 
 
-def test_a_yearly_cap_cannot_run_across_versions(tmp_path: Path) -> None:
+def test_a_yearly_cap_runs_across_versions(tmp_path: Path) -> None:
+    # Version 2 caps the plan year from July: what January to June paid counts against it.
     path = _with_versions(
-        tmp_path, '[[versions]]\nfrom = "2026-07"\n[versions.caps]\nper_year = "20000.00"\n'
+        tmp_path,
+        REORG.read_text(encoding="utf-8")[REORG.read_text(encoding="utf-8").index("[[versions]]") :]
+        + '\n[versions.caps]\nper_year = "12000.00"\n',
     )
-    (found,) = _problems(path)
-    assert found.startswith(
-        f"plan.toml:{_line(path, 'per_year')}: versions[0].caps.per_year: got '20000.00', "
-        "expected no cap per plan year in a plan with versions"
-    )
+    result = run(load_plan(path))
+    first, second = result.versions
+    assert second.design.functional.caps.per_year == 1200000
+    assert first.design.functional.caps.per_year is None
+    assert second.calibration.within_bound
+    assert abs(second.expected_cost - second.neutral_cost) <= second.calibration.rounding_bound
+    bound = first.calibration.rounding_bound + second.calibration.rounding_bound
+    assert abs(result.summary.expected_cost - result.plan.budget.amount) <= bound
+    cut = 0
+    for position, member in enumerate(result.plan.members):
+        paid = 0  # the member's year to date, across both versions
+        for month in result.months:
+            line = month.lines[position]
+            total, capped = line.total, line.capped  # minor units
+            if month.month in second.months:
+                assert paid + total <= 1200000, (member.id, month.month)
+                if capped:  # cut to the room left by the year so far, whichever version paid it
+                    assert total == max(1200000 - paid, 0)
+            cut += capped
+            paid += total
+    assert cut  # the cap binds: January to June count against it
+    july = explain(result, "DM-S01", "2026-07")
+    caps = next(s for s in july.steps if s.key == "caps")
+    assert "version 2's (in force from 2026-07) cap" in caps.figures[1].how
+    statement = render_statement(result, "DM-S01")
+    assert "12,000.00 USD a plan year from 2026-07 (version 2)" in statement
+    assert "whatever version paid it" in render_table(result)
 
 
 def test_the_python_api_names_the_version_and_argument() -> None:

@@ -60,6 +60,7 @@ from jointbonus import (
     plan_months,
     run,
 )
+from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.sharedtarget.goals import GoalGateSpec, GoalSpec, MetricSpec, TeamSpec
 from strategies import CURRENCIES, CurveSpec, _dates_around, curve_specs, fixed_point, fte_texts
 
@@ -134,6 +135,8 @@ class WeightedSpec:
     pay_leavers_for_exit_month: bool = False
     holdback: str = "0"
     """The share of each line held until the plan year ends (forfeited by leavers)."""
+    period: PeriodLength = PeriodLength.MONTH
+    """The period the shared target runs over (the goals' is always the month)."""
 
     @property
     def calendar(self) -> tuple[Month, ...]:
@@ -180,6 +183,7 @@ class WeightedSpec:
             "scale": self.scale,
             "pay_leavers_for_exit_month": self.pay_leavers_for_exit_month,
             "holdback": self.holdback,
+            "period": self.period,
         }
 
     def build(self) -> Plan:

@@ -27,7 +27,7 @@ from jointbonus.leads.mapping import MAPPINGS
 from jointbonus.leads.metrics import LeadMetrics, measure
 from jointbonus.leads.reader import read_leads
 from jointbonus.leads.report import metrics_csv, metrics_document, metrics_table
-from jointbonus.leads.review import ReviewRow, review_csv, review_document, review_list
+from jointbonus.leads.review import ReviewList, review_csv, review_document, review_list
 from jointbonus.sharedtarget.leadplan import load_lead_metrics
 
 __all__ = ["FORMATS", "add_parser", "leads_command"]
@@ -118,18 +118,18 @@ def export_metrics(arguments: argparse.Namespace) -> LeadMetrics:
     )
 
 
-def _review_table(rows: tuple[ReviewRow, ...]) -> str:
+def _review_table(rows: ReviewList) -> str:
     if not rows:
         return "No lead breaks a rule.\n"
     lines = [f"{len(rows):,} leads to review (month, lead, rule, where it was read):"]
-    for row in rows:
-        lines.append(f"{row.month}  {row.lead_id}  {row.rule.value}  {row.source}")
-        lines.append(f"    {row.details}")
+    for lead_id, month, rule, details, source in zip(*rows.columns(), strict=True):
+        lines.append(f"{month}  {lead_id}  {rule}  {source}")
+        lines.append(f"    {details}")
     return "\n".join(lines) + "\n"
 
 
 def _heading(metrics: LeadMetrics) -> str:
-    files = sorted({lead.file for lead in metrics.export.leads if lead.file is not None})
+    files = sorted({file for file in set(metrics.export.columns.file) if file is not None})
     return (
         f"{len(metrics.export):,} leads from {', '.join(files) or 'no file'}; time zone "
         f"{metrics.export.zone.label}; as of {metrics.as_of.isoformat()}; handled within "

@@ -44,6 +44,8 @@ __all__ = [
     "allocate",
     "allocate_groups",
     "currency",
+    "lowest_counts",
+    "lowest_position",
 ]
 
 #: ISO 4217 minor units of the currencies a plan names most often. Any other
@@ -231,7 +233,7 @@ def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) ->
             bumped[level[0]] = leftover
         else:
             for i, count in zip(
-                level, _lowest(leftover, [groups[i][1] for i in level]), strict=True
+                level, lowest_counts(leftover, [groups[i][1] for i in level]), strict=True
             ):
                 bumped[i] = count
         leftover = 0
@@ -248,9 +250,27 @@ def allocate_groups(amount: int, groups: Sequence[tuple[int, Sequence[int]]]) ->
 _NOTHING = GroupShare(0, 0, 1)
 
 
-def _lowest(count: int, positions: Sequence[Sequence[int]]) -> list[int]:
+def lowest_counts(count: int, positions: Sequence[Sequence[int]]) -> list[int]:
     """How many of the ``count`` lowest positions of all the (ascending) ``positions``
-    lists lie in each list: a search on the position value, never a merge of the lists."""
+    lists lie in each list: a search on the position value, never a merge of the lists.
+
+    This is how a largest-remainder split hands the leftover units of one remainder to
+    the members tied at it (:func:`allocate_groups`).
+
+    >>> lowest_counts(3, [(0, 4, 5), (1, 2)])
+    [1, 2]
+    """
+    last = lowest_position(count, positions)
+    return [bisect_right(p, last) for p in positions]
+
+
+def lowest_position(count: int, positions: Sequence[Sequence[int]]) -> int:
+    """The ``count``-th lowest of all the (ascending, distinct) ``positions`` lists, for a
+    ``count`` from 1 to their total length.
+
+    >>> lowest_position(3, [(0, 4, 5), (1, 2)])
+    2
+    """
     low = min(p[0] for p in positions if p)
     high = max(p[-1] for p in positions if p)
     while low < high:  # the smallest value with at least ``count`` positions at or below it
@@ -259,7 +279,7 @@ def _lowest(count: int, positions: Sequence[Sequence[int]]) -> list[int]:
             high = middle
         else:
             low = middle + 1
-    return [bisect_right(p, low) for p in positions]
+    return low
 
 
 def allocate(amount: int, weights: Iterable[int | Decimal | Fraction | str]) -> list[int]:

@@ -42,6 +42,7 @@ __all__ = [
     "PeriodError",
     "PeriodLength",
     "cut_periods",
+    "period_months",
     "period_norm",
     "summed_attainment",
 ]
@@ -234,3 +235,44 @@ def period_norm(
         monthly.window,
         period=length.noun,
     )
+
+
+def period_months(period: Norm, monthly: Norm, length: PeriodLength) -> tuple[tuple[int, ...], ...]:
+    """The joint sample: for each scenario of ``period`` (a norm at ``length`` made by
+    :func:`period_norm` from the same history as ``monthly``), the places in
+    ``monthly``'s sample of the historical months that period is made of, in order.
+
+    One historical period supplies its shared attainment *and* each of its months'
+    attainments of every metric measured month by month: plan month ``k`` of a
+    period in scenario ``h`` reads the monthly sample at ``period_months(...)[h][k]``.
+    So a gate and the correlation between the shared goal and a monthly goal are
+    kept within the period, as one historical month keeps them in a monthly plan.
+    Raises :class:`~jointbonus.core.history.HistoryError` when a month of a
+    historical period has no place in ``monthly``'s sample (both norms are cut from
+    one history, so this says they were not).
+
+    >>> from jointbonus.core.history import derive_norm
+    >>> history = [HistoryMonth(Month(2025, m), a, 100) for m, a in
+    ...            zip(range(1, 7), [90, 110, 100, 80, 120, 100])]
+    >>> monthly = derive_norm(history, NormMethod.TARGETS, [Month(2026, 1)])
+    >>> quarters = cut_periods(Month(2026, 1), 12, PeriodLength.QUARTER)
+    >>> by_quarter = period_norm(history, monthly, PeriodLength.QUARTER, quarters)
+    >>> by_quarter.sample
+    (Fraction(1, 1), Fraction(1, 1))
+    >>> period_months(by_quarter, monthly, PeriodLength.QUARTER)
+    ((0, 1, 2), (3, 4, 5))
+    """
+    if length is PeriodLength.MONTH:
+        return tuple((h,) for h in range(len(monthly.sample)))
+    place = {month.index(): h for h, month in enumerate(monthly.sample_months)}
+    joint = []
+    for start in period.sample_months:
+        months = [start.index() + k for k in range(length.months)]
+        missing = [m for m in months if m not in place]
+        if missing:
+            raise HistoryError(
+                f"history: the {length.noun} from {start} has no monthly attainment for "
+                f"{start.shift(missing[0] - start.index())}"
+            )
+        joint.append(tuple(place[m] for m in months))
+    return tuple(joint)

@@ -34,6 +34,7 @@ Fraction(43, 58)
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from collections import deque
 from collections.abc import Sequence
@@ -58,6 +59,7 @@ __all__ = [
     "annual_amount",
     "fte_problem",
     "fte_units",
+    "member_choices",
     "overlaps",
     "standing_in",
 ]
@@ -423,3 +425,16 @@ def standing_in(
             "the plan does not pay leavers for their exit month",
         )
     return Standing(days, fte_units * days, "")
+
+
+def member_choices(wanted: str, ids: Sequence[str], shown: int = 5) -> str:
+    """What a request for a member id that ``ids`` lack expects: the ids closest to
+    ``wanted`` (the first ones when none is close) and how many there are.
+
+    >>> member_choices("DM-S9", ["DM-M01", "DM-M02", "DM-S08", "DM-S09"], shown=2)
+    'a member id of the plan, such as DM-S09, DM-S08 (4 in all)'
+    """
+    close = difflib.get_close_matches(wanted, ids, n=shown, cutoff=0.5)
+    listed = close or list(ids[:shown])
+    more = f" ({len(ids)} in all)" if len(ids) > len(listed) else ""
+    return f"a member id of the plan, such as {', '.join(listed)}{more}"

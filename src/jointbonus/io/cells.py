@@ -37,6 +37,7 @@ from itertools import repeat
 __all__ = [
     "FORMULA_TRIGGERS",
     "NUMBER_CELL",
+    "csv_columns_text",
     "csv_line",
     "csv_text",
     "escape_formula",
@@ -118,3 +119,19 @@ def csv_text(
     parts = [csv_line(columns, [False] * len(columns), escape_formulas=escape_formulas)]
     parts.extend(csv_line(row, flags, escape_formulas=escape_formulas) for row in rows)
     return "".join(parts)
+
+
+def csv_columns_text(columns: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
+    """:func:`csv_text` of text columns given a column at a time: ``cells[i]`` is column ``i``.
+
+    The same text, every cell escaped (:func:`escape_formulas`, a whole
+    column asked at once) and the lines written by one :mod:`csv` writer: a
+    third of a million rows in a fraction of the time of a line each.
+    """
+    if len(cells) != len(columns):
+        raise ValueError(f"cells: got {len(cells)} columns, expected {len(columns)}")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(escape_formulas(columns))
+    writer.writerows(zip(*map(escape_formulas, cells), strict=True))
+    return buffer.getvalue()

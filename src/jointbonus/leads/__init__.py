@@ -62,6 +62,7 @@ from jointbonus.leads.reader import leads_from_rows, read_leads
 from jointbonus.leads.report import metrics_csv, metrics_document, metrics_table
 from jointbonus.leads.review import (
     REVIEW_COLUMNS,
+    ReviewList,
     ReviewRow,
     ReviewRule,
     review_csv,
@@ -91,6 +92,7 @@ __all__ = [
     "LeadStatus",
     "Month",
     "NonexistentTimeError",
+    "ReviewList",
     "ReviewRow",
     "ReviewRule",
     "Trace",

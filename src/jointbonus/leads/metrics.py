@@ -236,6 +236,8 @@ class LeadMetrics:
         self._deadline_of: tuple[date | None, ...] = (None,) * count
         #: The position of each lead's day of delivery in :meth:`LeadExport.days`.
         self._delivered_at: tuple[int, ...] = ()
+        #: The position of each lead's day of acceptance (0: never accepted).
+        self._accepted_at: tuple[int, ...] = (0,) * count
         # Grouped by the month's number (Month.index()): an int hashes in C.
         by_number: dict[int, _Month] = {}
         days = export.days()
@@ -248,12 +250,15 @@ class LeadMetrics:
             has = list(map(is_not, columns.accepted, _NONES))
             accepted = list(compress(range(count), has))
             at = days.positions(list(compress(columns.accepted, has)))  # type: ignore[arg-type]
-            on = iter(map(day_of.__getitem__, at))
-            self._accepted_on = tuple([next(on) if flag else None for flag in has])
+            # ``day_of[0]`` is ``None``: a lead never accepted is at position 0.
+            spread = [0] * count
+            for i, p in zip(accepted, at, strict=True):
+                spread[i] = p
+            self._accepted_at = tuple(spread)
+            self._accepted_on = tuple(map(day_of.__getitem__, spread))
             deadline = self.deadlines()
-            self._deadline_of = tuple(
-                [None if day is None else deadline(day) for day in self._accepted_on]
-            )
+            deadline_at = [None, *(map(deadline, day_of[1:]))]  # type: ignore[arg-type]
+            self._deadline_of = tuple(map(deadline_at.__getitem__, spread))
             keys = list(map(month_of.__getitem__, at))
             for number, group in _grouped(accepted, keys).items():
                 by_number.setdefault(number, _Month()).accepted = group

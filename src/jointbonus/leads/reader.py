@@ -678,8 +678,9 @@ class _Columns:
                     known[text] = (day, bound + (instant is not None))
         except TimeTextError:
             raise _Unusual("an unreadable date") from None
-        pairs = list(map(known.__getitem__, texts))
-        return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+        days = {text: day for text, (day, _bound) in known.items()}
+        bounds = {text: bound for text, (_day, bound) in known.items()}
+        return list(map(days.__getitem__, texts)), list(map(bounds.__getitem__, texts))
 
     def _amounts(self, texts: list[str]) -> list[Decimal | None]:
         known: dict[str, Decimal | None] = {"": None}
@@ -707,24 +708,25 @@ class _Columns:
         }
         if any(meaning[text] is None for text in meaning if text.strip()):
             raise _Unusual("an unknown status")
-        said = list(map(meaning.__getitem__, statuses))
-        unaccepted = list(map(is_, accepted, _NONES))
 
-        def saying(status: LeadStatus) -> list[bool]:
-            return list(map(is_, said, repeat(status)))
+        def saying(status: LeadStatus) -> Iterator[bool]:
+            says = {text: found is status for text, found in meaning.items()}
+            return map(says.__getitem__, statuses)
 
+        # A lead whose status says it was accepted (qualified) has an acceptance (a time
+        # qualified); one that says it was closed has a rejection or an acceptance.
         if (
-            LeadStatus.ACCEPTED in meaning.values()
-            and any(map(and_, saying(LeadStatus.ACCEPTED), unaccepted))
+            (LeadStatus.ACCEPTED in meaning.values())
+            and None in compress(accepted, saying(LeadStatus.ACCEPTED))
         ) or (
-            LeadStatus.QUALIFIED in meaning.values()
-            and any(map(and_, saying(LeadStatus.QUALIFIED), map(is_, qualified, _NONES)))
+            (LeadStatus.QUALIFIED in meaning.values())
+            and None in compress(qualified, saying(LeadStatus.QUALIFIED))
         ):
             raise _Unusual("a status the times do not bear out")
-        if LeadStatus.REJECTED in meaning.values():
-            closed = map(and_, saying(LeadStatus.REJECTED), unaccepted)
-            if any(map(and_, closed, map(is_, rejected, _NONES))):
-                raise _Unusual("a status the times do not bear out")
+        if LeadStatus.REJECTED in meaning.values() and (None, None) in compress(
+            zip(accepted, rejected, strict=True), saying(LeadStatus.REJECTED)
+        ):
+            raise _Unusual("a status the times do not bear out")
 
     def _check_times(
         self,

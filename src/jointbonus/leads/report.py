@@ -110,7 +110,7 @@ def metrics_document(metrics: LeadMetrics) -> dict[str, Any]:
         "time_zone": metrics.export.zone.label,
         "as_of": _instant(metrics.as_of),
         "handling": metrics.clock.describe(),
-        "leads": len(metrics.export.leads),
+        "leads": len(metrics.export),
         "months": [
             {
                 "month": str(month),

@@ -40,20 +40,22 @@ lead_id,month,rule,details,source
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from enum import Enum
-from itertools import repeat
-from typing import NamedTuple
+from itertools import compress, repeat
+from operator import and_
+from typing import NamedTuple, overload
 
 from jointbonus.core.periods import Month
-from jointbonus.io.cells import csv_text
+from jointbonus.io.cells import csv_columns_text
 from jointbonus.leads.clocks import HOUR_US, ClockHours
 from jointbonus.leads.metrics import LeadMetrics
 from jointbonus.leads.zone import instant_us
 
 __all__ = [
     "REVIEW_COLUMNS",
+    "ReviewList",
     "ReviewRow",
     "ReviewRule",
     "review_csv",
@@ -88,19 +90,20 @@ class ReviewRow(NamedTuple):
         return (self.lead_id, str(self.month), self.rule.value, self.details, self.source)
 
 
-def review_list(metrics: LeadMetrics) -> tuple[ReviewRow, ...]:
+def review_list(metrics: LeadMetrics) -> ReviewList:
     """Every lead of ``metrics``' export that breaks a rule, as of its "as of" instant.
 
     A pass over the export's columns for each rule, comparing instants as
     microseconds; what depends on a day alone (the month it is in, the
     qualifying deadline of an acceptance on it and when that window closes,
     how its times are written) is worked out once per day, and a row's
-    details only for the leads listed.
+    details only for the leads listed, a rule's rows in one comprehension.
+    The list is kept a column at a time (:class:`ReviewList`).
     """
     export = metrics.export
     days = export.days()
     if days is None:
-        return ()
+        return ReviewList((), (), (), ())
     columns, zone, clock = export.columns, export.zone, metrics.clock
     ids, delivered, accepted, rejected = (
         columns.ids,
@@ -113,6 +116,7 @@ def review_list(metrics: LeadMetrics) -> tuple[ReviewRow, ...]:
     shown, position, month_of = days.shown, days.position, days.months
     found: list[tuple[int, str, int, str]] = []
     append = found.append
+    everyone = range(len(ids))
 
     if type(clock) is ClockHours:  # the hours run out at the delivery plus the limit
         late = [
@@ -145,14 +149,24 @@ def review_list(metrics: LeadMetrics) -> tuple[ReviewRow, ...]:
             text += f"; rejected {shown(rejection, position(rejection))} without a reason"
         append((month_of[at] * 4, ids[i], i, text))
 
-    for i, (rejection, reason) in enumerate(zip(rejected, reasons, strict=True)):
-        if rejection is not None and reason is None:
-            details = f"rejected {shown(rejection, position(rejection))} without a reason"
-            append((month_of[delivered_on[i]] * 4 + 1, ids[i], i, details))
+    silent = list(compress(everyone, metrics._silent))
+    when: list[int] = [rejected[i] for i in silent]  # type: ignore[misc]
+    found.extend(
+        zip(
+            [month_of[delivered_on[i]] * 4 + 1 for i in silent],
+            [ids[i] for i in silent],
+            silent,
+            [
+                f"rejected {text} without a reason"
+                for text in days.shown_all(when, map(position, when))
+            ],
+            strict=True,
+        )
+    )
 
     deadline_of, qualified_on, one_day = metrics._deadline_of, columns.qualified, timedelta(days=1)
-    closed = {  # the deadlines whose window has closed
-        deadline
+    closed = {  # the deadlines whose window has closed, each with what not qualifying by it says
+        deadline: f"; not sales-qualified by {deadline} (one calendar month)"
         for deadline in set(deadline_of)
         if deadline is not None and as_of >= instant_us(zone.day_start(deadline + one_day))
     }
@@ -161,22 +175,31 @@ def review_list(metrics: LeadMetrics) -> tuple[ReviewRow, ...]:
         for i, (deadline, qualified) in enumerate(zip(deadline_of, qualified_on, strict=True))
         if deadline in closed and (qualified is None or qualified > deadline)
     ]
-    accepted_on = metrics._accepted_on
-    for i in unqualified:
-        deadline, qualified, when, day = (
-            deadline_of[i],
-            qualified_on[i],
-            accepted[i],
-            accepted_on[i],
+    accepted_at = metrics._accepted_at
+    accepted_days = [accepted_at[i] for i in unqualified]
+    found.extend(
+        zip(
+            [month_of[p] * 4 + 2 for p in accepted_days],
+            [ids[i] for i in unqualified],
+            unqualified,
+            [
+                f"accepted {text}{closed[deadline]}"  # type: ignore[index]
+                if (qualified := qualified_on[i]) is None
+                else f"accepted {text}; became sales-qualified {qualified}, after {deadline} "
+                "(one calendar month)"
+                for i, text, deadline in zip(
+                    unqualified,
+                    days.shown_all(
+                        [accepted[i] for i in unqualified],  # type: ignore[misc]
+                        accepted_days,
+                    ),
+                    [deadline_of[i] for i in unqualified],
+                    strict=True,
+                )
+            ],
+            strict=True,
         )
-        assert when is not None and day is not None
-        what = (
-            f"became sales-qualified {qualified}, after {deadline}"
-            if qualified is not None
-            else f"not sales-qualified by {deadline}"
-        )
-        details = f"accepted {shown(when, position(when))}; {what} (one calendar month)"
-        append(((day.year * 12 + day.month - 1) * 4 + 2, ids[i], i, details))
+    )
 
     marketing, attribution, amounts = columns.marketing, columns.attribution, columns.amount
     for i, won in enumerate(columns.won):
@@ -188,21 +211,107 @@ def review_list(metrics: LeadMetrics) -> tuple[ReviewRow, ...]:
             append(((won.year * 12 + won.month - 1) * 4 + 3, ids[i], i, details))
 
     found.sort()  # (month and rule, lead id): each lead breaks each rule once, so no more compares
-    months = {
-        number: Month(number // 12, number % 12 + 1)
-        for number in {entry[0] >> 2 for entry in found}
-    }
-    source = columns.source
-    return tuple(
-        map(
+    if not found:
+        return ReviewList((), (), (), ())
+    keys, lead_ids, listed, texts = zip(*found, strict=True)
+    files = list(map(columns.file.__getitem__, listed))
+    lines = list(map(columns.line.__getitem__, listed))
+    if None in files or None in lines:
+        sources = tuple(map(columns.source, listed))
+    else:
+        sources = tuple(map("{}:{}".format, files, lines))
+    return ReviewList(keys, lead_ids, texts, sources)
+
+
+class ReviewList(Sequence[ReviewRow]):
+    """The rows of the review list, in order: a sequence of :class:`ReviewRow`.
+
+    Kept a column at a time -- lead ids, details and sources as text, the
+    month and rule of each row as one number, ``month * 4 + rule`` -- and a
+    row made when it is asked for: tuples of plain values, which Python's
+    garbage collector stops following, rather than a third of a million rows
+    it would walk again and again. :func:`review_csv` and
+    :func:`review_document` write the columns as they are.
+    """
+
+    __slots__ = ("_details", "_ids", "_keys", "_months", "_sources")
+
+    def __init__(
+        self,
+        keys: tuple[int, ...],
+        ids: tuple[str, ...],
+        details: tuple[str, ...],
+        sources: tuple[str, ...],
+    ) -> None:
+        self._keys, self._ids, self._details, self._sources = keys, ids, details, sources
+        self._months = {
+            key: Month((key >> 2) // 12, (key >> 2) % 12 + 1) for key in dict.fromkeys(keys)
+        }
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> ReviewRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ReviewRow, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> ReviewRow | tuple[ReviewRow, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        key = self._keys[index]
+        return ReviewRow(
+            self._ids[index],
+            self._months[key],
+            _RULES[key & 3],
+            self._details[index],
+            self._sources[index],
+        )
+
+    def __iter__(self) -> Iterator[ReviewRow]:
+        return map(
             tuple.__new__,
             repeat(ReviewRow),
-            (
-                (lead_id, months[key >> 2], _RULES[key & 3], details, source(i))
-                for key, lead_id, i, details in found
+            zip(
+                self._ids,
+                map(self._months.__getitem__, self._keys),
+                map(_RULES.__getitem__, map(and_, self._keys, repeat(3))),
+                self._details,
+                self._sources,
+                strict=True,
             ),
         )
-    )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ReviewList):
+            return (self._keys, self._ids, self._details, self._sources) == (
+                other._keys,
+                other._ids,
+                other._details,
+                other._sources,
+            )
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._keys, self._ids, self._details, self._sources))
+
+    def __repr__(self) -> str:
+        return f"ReviewList({len(self)} rows)"
+
+    def columns(self) -> tuple[tuple[str, ...], ...]:
+        """The cells of every row a column at a time, in :data:`REVIEW_COLUMNS` order."""
+        months = {key: str(month) for key, month in self._months.items()}
+        rules = {key: _RULES[key & 3].value for key in self._months}
+        return (
+            self._ids,
+            tuple(map(months.__getitem__, self._keys)),
+            tuple(map(rules.__getitem__, self._keys)),
+            self._details,
+            self._sources,
+        )
 
 
 #: The rules by their order: a row is found as ``(month * 4 + order, lead id, position,
@@ -218,9 +327,19 @@ def _tenths(us: int) -> str:
 
 def review_csv(rows: Iterable[ReviewRow]) -> str:
     """The rows as CSV text with :data:`REVIEW_COLUMNS`, every cell safe from formulas."""
-    return csv_text(REVIEW_COLUMNS, (row.cells() for row in rows))
+    return csv_columns_text(REVIEW_COLUMNS, _columns(rows))
 
 
 def review_document(rows: Iterable[ReviewRow]) -> list[dict[str, str]]:
     """The rows as JSON-ready dictionaries keyed by :data:`REVIEW_COLUMNS`."""
-    return [dict(zip(REVIEW_COLUMNS, row.cells(), strict=True)) for row in rows]
+    return list(map(dict, map(zip, repeat(REVIEW_COLUMNS), zip(*_columns(rows), strict=True))))
+
+
+def _columns(rows: Iterable[ReviewRow]) -> Sequence[Sequence[str]]:
+    """The cells of ``rows`` a column at a time (:meth:`ReviewList.columns`)."""
+    if isinstance(rows, ReviewList):
+        return rows.columns()
+    cells = [row.cells() for row in rows]
+    if not cells:
+        return tuple(() for _ in REVIEW_COLUMNS)
+    return tuple(zip(*cells, strict=True))

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import repeat
 
@@ -425,6 +425,16 @@ class DayTable:
         if known is None:
             return self._zone.shown(us_instant(us))
         return f"{known[0]}{_CLOCK[(us - self.starts[position - 1]) // 60_000_000]}{known[1]}"
+
+    def shown_all(self, instants: Iterable[int], positions: Iterable[int]) -> list[str]:
+        """:meth:`shown` of each instant, whose day is at the position beside it."""
+        texts, starts, clock, shown = self._texts, self.starts, _CLOCK, self.shown
+        return [
+            f"{known[0]}{clock[(us - starts[at - 1]) // 60_000_000]}{known[1]}"
+            if (known := texts[at]) is not None
+            else shown(us, at)
+            for us, at in zip(instants, positions, strict=True)
+        ]
 
 
 #: The clock times of a day's minutes: ``_CLOCK[545]`` is ``"09:05"``.

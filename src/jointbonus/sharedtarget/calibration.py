@@ -53,13 +53,23 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import lcm
 
+from jointbonus.core.history import Norm
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
+from jointbonus.core.plan_periods import Period, period_months, summed_attainment
 from jointbonus.errors import CalibrationError, argument
+from jointbonus.sharedtarget.goals import Metric
 from jointbonus.sharedtarget.pay.caps import YearToDate
-from jointbonus.sharedtarget.pay.cost import MonthCoster, exact_cost, team_targets
+from jointbonus.sharedtarget.pay.cost import (
+    LineTable,
+    MonthCoster,
+    costers_for,
+    part_targets,
+    split_exact_cost,
+)
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
-from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
+from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at, period_outcome
+from jointbonus.sharedtarget.pay.paths import covers, path_costs
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split, plan_argument
@@ -83,6 +93,7 @@ __all__ = [
     "plan_fingerprint",
     "scenario_factors",
     "scenario_outcomes",
+    "scenario_table",
 ]
 
 
@@ -137,8 +148,7 @@ def calibrated_months(
         framed = work.framed
     else:
         framed = frame_plan(plan)
-    terms = calibration.terms
-    return framed, tuple(MonthCoster(plan, frame, terms) for frame in framed.months)
+    return framed, costers_for(plan, framed.months, calibration.terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +260,8 @@ def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     """Each historical scenario's outcome in ``frame``'s month, in sample order."""
     index = frame.index
     plan_month = frame.plan_month
+    if frame.own is not None:  # goals month by month, the shared target over a period
+        return _joint_outcomes(plan, frame)
     if not frame.closes:  # inside a longer shared period: the month that ends it pays
         return (Outcome(_ZERO),) * len(plan.norm.sample)
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
@@ -267,10 +279,73 @@ def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     )
 
 
+def scenario_table(plan: Plan, frames: Sequence[MonthFrame]) -> list[tuple[Outcome, ...]]:
+    """:func:`scenario_outcomes` of each of ``frames``, in order; on the shared goal alone a
+    month's outcomes follow from its scenario ratio, so months of one ratio share them."""
+    if plan.weighted:
+        return [scenario_outcomes(plan, frame) for frame in frames]
+    table = []
+    made: dict[Fraction, tuple[Outcome, ...]] = {}
+    for frame in frames:
+        if not frame.closes:
+            table.append(scenario_outcomes(plan, frame))
+            continue
+        plan_month = frame.plan_month
+        ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+        outcomes = made.get(ratio)
+        if outcomes is None:
+            outcomes = made[ratio] = scenario_outcomes(plan, frame)
+        table.append(outcomes)
+    return table
+
+
+def _joint_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
+    """Each historical period's outcome in ``frame``'s month, in sample order, in a plan with
+    functional goals and a longer shared period: the historical period supplies the
+    shared attainment over the period, and its month in the same place as ``frame``'s
+    supplies the shared attainment of the month and every goal's (the joint sample,
+    :func:`~jointbonus.core.plan_periods.period_months`)."""
+    period, monthly = frame.period, plan.month_norm
+    if period is None or monthly is None:
+        raise ValueError("a joint sample is drawn in a plan with goals and a longer period")
+    metrics = {m.name: m for m in plan.functional.metrics}
+    goal_metrics = [metrics[g.metric] for g in plan.goals]
+    joint = period_months(plan.norm, monthly, plan.period)
+    place = frame.index - period.first
+    inside = range(period.first, period.last + 1)
+    own = plan.months[frame.index]
+    ratio = monthly.scenario_ratio(own.month, own.target)
+    paying = frame.plan_month
+    period_ratio = plan.norm.scenario_ratio(paying.month, paying.target)
+    outcomes = []
+    for h, months in enumerate(joint):
+        month = months[place]
+        goals = [m.scenario_attainment(month, frame.index) for m in goal_metrics]
+        whole = None
+        if frame.closes:  # the shared gate reads each goal over the period
+            whole = (
+                plan.norm.sample[h] * period_ratio,
+                [
+                    summed_attainment(
+                        [
+                            m.scenario_attainment(p, i) * m.months[i].target
+                            for p, i in zip(months, inside, strict=True)
+                        ],
+                        [m.months[i].target for i in inside],
+                    )
+                    for m in goal_metrics
+                ],
+            )
+        outcomes.append(period_outcome(plan, monthly.sample[month] * ratio, goals, whole))
+    return tuple(outcomes)
+
+
 def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
     """The outcome of ``frame``'s month with every metric at its norm (mean attainment)."""
     index = frame.index
     plan_month = frame.plan_month
+    if frame.own is not None and frame.period is not None and plan.month_norm is not None:
+        return _norm_joint(plan, frame, frame.period, plan.month_norm)
     if not frame.closes:
         return Outcome(_ZERO)
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
@@ -283,6 +358,36 @@ def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
             * metric.norm.scenario_ratio(metric_month.month, metric_month.target)
         )
     return outcome_at(plan, plan.norm.mean_attainment * ratio, goal_attainments)
+
+
+def _norm_joint(plan: Plan, frame: MonthFrame, period: Period, monthly: Norm) -> Outcome:
+    """:func:`norm_outcome` of a month whose goals are paid month by month in a plan with a
+    longer shared period: every metric at its norm, the month's and the period's."""
+    metrics = {m.name: m for m in plan.functional.metrics}
+    goal_metrics = [metrics[g.metric] for g in plan.goals]
+
+    def at_norm(metric: Metric, index: int) -> Fraction:
+        month = metric.months[index]
+        return metric.norm.mean_attainment * metric.norm.scenario_ratio(month.month, month.target)
+
+    own = plan.months[frame.index]
+    month_shared = monthly.mean_attainment * monthly.scenario_ratio(own.month, own.target)
+    goals = [at_norm(m, frame.index) for m in goal_metrics]
+    whole = None
+    if frame.closes:
+        paying = frame.plan_month
+        inside = range(period.first, period.last + 1)
+        whole = (
+            plan.norm.mean_attainment * plan.norm.scenario_ratio(paying.month, paying.target),
+            [
+                summed_attainment(
+                    [at_norm(m, i) * m.months[i].target for i in inside],
+                    [m.months[i].target for i in inside],
+                )
+                for m in goal_metrics
+            ],
+        )
+    return period_outcome(plan, month_shared, goals, whole)
 
 
 def scenario_factors(plan: Plan, frame: MonthFrame) -> Counter[Fraction]:
@@ -301,14 +406,21 @@ def calibrate(plan: Plan) -> Calibration:
 
 
 def calibrate_framed(
-    plan: Plan, framed: Framed, *, neutral_cost: Fraction | None = None
+    plan: Plan,
+    framed: Framed,
+    *,
+    neutral_cost: Fraction | None = None,
+    inherited: Sequence[YearToDate] | None = None,
 ) -> Calibration:
     """:func:`calibrate`, with the plan's months already framed.
 
     ``neutral_cost`` (minor units, exact) replaces the budget as the cost to
     be neutral to: a later version of a plan is calibrated over the months it
     governs (``framed`` holds only those) to what the version before would
-    cost in them (:mod:`jointbonus.sharedtarget.versions`).
+    cost in them (:mod:`jointbonus.sharedtarget.versions`). ``inherited`` is,
+    for months that start inside a plan year, what each historical path paid
+    each member earlier in that year (one year to date per path, over
+    ``plan``'s pay groups), which the per-year cap counts.
     """
     frames = framed.months
     scenarios = len(plan.norm.sample)
@@ -316,7 +428,7 @@ def calibrate_framed(
     budget: int | Fraction = plan.budget.amount if neutral_cost is None else neutral_cost
     minor = plan.currency.scale
 
-    table = [scenario_outcomes(plan, frame) for frame in frames]
+    table = scenario_table(plan, frames)
     counts = [Counter(row) for row in table]
     norms = [norm_outcome(plan, frame) for frame in frames]
     earnings = team_earnings(plan, frames, counts, scenarios)
@@ -326,15 +438,19 @@ def calibrate_framed(
     unit_expected = Fraction(0)
     unit_norm = Fraction(0)
     for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
-        targets = team_targets(plan, frame, less_forfeits=True)
+        targets = part_targets(plan, frame, less_forfeits=True)
         for outcome, count in month_counts.items():
-            unit_expected += exact_cost(plan, unit, outcome, targets) * count / scenarios
-        unit_norm += exact_cost(plan, unit, on_norm, targets)
+            unit_expected += split_exact_cost(plan, unit, outcome, targets) * count / scenarios
+        unit_norm += split_exact_cost(plan, unit, on_norm, targets)
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
     caps = plan.functional.caps
     paths: list[list[Outcome]] = (
-        [[row[(p + j) % scenarios] for j, row in enumerate(table)] for p in range(scenarios)]
+        # Path p is at historical month p + i in plan month i, whatever months are framed.
+        [
+            [row[(p + f.index) % scenarios] for f, row in zip(frames, table, strict=True)]
+            for p in range(scenarios)
+        ]
         if expected_neutral
         else [norms]
     )
@@ -349,6 +465,7 @@ def calibrate_framed(
             unit=unit,
             paths=paths,
             budget=Fraction(budget),
+            inherited=inherited,
         )
     else:
         scale = Fraction(budget, minor) / neutral_unit
@@ -361,7 +478,7 @@ def calibrate_framed(
     norm_total = 0
     norm_bound = Fraction(0)
     if caps.any:
-        path_costs = _path_costs(plan, frames, terms, paths)
+        path_costs = _path_costs(plan, frames, terms, paths, inherited)
         month_expected = [Fraction(0)] * len(frames)
         for costs, bound in path_costs:
             for j, paid in enumerate(costs):
@@ -370,15 +487,16 @@ def calibrate_framed(
         if not expected_neutral:
             norm_costs, norm_bound = path_costs[0]
         else:
-            norm_costs, norm_bound = _path_costs(plan, frames, terms, [norms])[0]
+            norm_costs, norm_bound = _path_costs(plan, frames, terms, [norms], None)[0]
         norm_total = sum(norm_costs)
         expected_total = sum(month_expected, Fraction(0))
     else:
         month_expected = []
         norm_costs = []
+        lines = LineTable()  # what a line pays, shared by the months
         for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
             cost_sum = Fraction(0)
-            coster = MonthCoster(plan, frame, terms)
+            coster = MonthCoster(plan, frame, terms, lines)
             costers.append(coster)
             for outcome, count in month_counts.items():
                 cost = coster.cost(outcome)
@@ -393,7 +511,9 @@ def calibrate_framed(
 
     for j, (frame, month_counts) in enumerate(zip(frames, counts, strict=True)):
         # A month inside a longer shared period is at the norm of the period that ends it.
-        paying = frames[frame.period.last].plan_month if frame.period else frame.plan_month
+        # (frames may start later than the plan: a version's months)
+        last = frame.period.last - frames[0].index if frame.period else j
+        paying = frames[last].plan_month
         ratio = plan.norm.scenario_ratio(paying.month, paying.target)
         months.append(
             MonthExpectation(
@@ -461,6 +581,7 @@ def _capped_scale(
     unit: Terms,
     paths: Sequence[Sequence[Outcome]],
     budget: Fraction,
+    inherited: Sequence[YearToDate] | None = None,
 ) -> Fraction:
     """The least scale whose exact capped cost, averaged over ``paths``, is ``budget``.
 
@@ -487,7 +608,7 @@ def _capped_scale(
     # Each plan year's weight of each group: its count, less the holdback where its
     # members leave before that year ends (what they forfeit is never paid); whole
     # numbers too, over one common denominator.
-    spans = plan_years(len(frames))
+    spans = _year_spans(frames)
     kept = [
         [
             count * (1 - plan.holdback if plan.holdback and forfeits else 1)
@@ -498,6 +619,9 @@ def _capped_scale(
         for year in spans
     ]
     per = lcm(1, *(Fraction(w).denominator for weights in kept for w in weights))
+    if inherited is not None:  # weights per member, for the runs of a year to date
+        counted = zip(kept[0], frames[0].groups.counts, strict=True)
+        per = lcm(per, *(Fraction(w / c).denominator for w, c in counted if c))
     year_weights = [[int(w * per) for w in weights] for weights in kept]
     month_cap = caps.per_month * common if caps.per_month is not None else None
     year_cap = caps.per_year * common if caps.per_year is not None else None
@@ -547,16 +671,39 @@ def _capped_scale(
                     team_whole = whole[j, outcome]
                     team_amounts[group] = sum(team_whole[t] * v for t, v in mix)
         terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
-        for path in paths:
-            for weights, span in zip(year_weights, spans, strict=True):
+        # Months from inside a plan year: the yearly cap less what each member was paid
+        # earlier in it on the path (a later version's months; :mod:`.versions`).
+        left: dict[tuple[int, tuple[int, ...]], int] = {}
+        counts = frames[0].groups.counts if frames else ()
+        for p, path in enumerate(paths):
+            before = inherited[p] if inherited is not None and frames[0].index % YEAR else None
+            # (only the first year can be inherited: a version starts in it)
+            for y, (weights, span) in enumerate(zip(year_weights, spans, strict=True)):
                 columns = [amounts[j, path[j]] for j in span]
-                for weight, year in zip(weights, zip(*columns, strict=True), strict=True):
-                    if weight:
+                for group, (weight, year) in enumerate(
+                    zip(weights, zip(*columns, strict=True), strict=True)
+                ):
+                    runs = before.of(group) if before is not None and not y else None
+                    if not weight:
+                        continue
+                    if runs is None:
                         terms[year] = terms.get(year, 0) + weight
+                        continue
+                    start = 0
+                    for end, paid_before in runs:
+                        rest = max(year_cap - paid_before * common, 0)
+                        share = weight * (end - start) // counts[group]
+                        left[rest, year] = left.get((rest, year), 0) + share
+                        start = end
         for year, weight in terms.items():
             paid = sorted(filter(None, year), reverse=True)
             slope += weight * sum(paid)
             _year_kinks(paid, weight, month_cap, year_cap, months=months, years=years)
+        for (rest, year), weight in left.items():
+            paid = sorted(filter(None, year), reverse=True)
+            if rest and paid:
+                slope += weight * sum(paid)
+                _year_kinks(paid, weight, month_cap, rest, months=months, years=years)
     kinks = years
     if month_cap is not None:  # months reach it at s = month_cap / amount
         cap = month_cap
@@ -584,6 +731,16 @@ def _capped_scale(
                 "(caps.per_month, caps.per_year) or lower the budget"
             )
     return Fraction(above - reached * below, slope * below)
+
+
+def _year_spans(frames: Sequence[MonthFrame]) -> tuple[range, ...]:
+    """The framed months (their places in ``frames``) of each plan year they lie in: the
+    plan's years, or for a later version's months those from its start on."""
+    if not frames or not frames[0].index:
+        return plan_years(len(frames))
+    first = frames[0].index
+    ends = [j for j in range(1, len(frames)) if (first + j) % YEAR == 0]
+    return tuple(range(a, b) for a, b in zip([0, *ends], [*ends, len(frames)], strict=True))
 
 
 def _year_kinks(
@@ -633,28 +790,52 @@ def _exact_at(kink: tuple[int, int, int, int]) -> Fraction:
 
 
 def _path_costs(
-    plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
+    plan: Plan,
+    frames: Sequence[MonthFrame],
+    terms: Terms,
+    paths: Sequence[Sequence[Outcome]],
+    inherited: Sequence[YearToDate] | None = None,
 ) -> list[tuple[list[int], Fraction]]:
     """What each path's months pay after rounding and caps, and the path's rounding bound.
 
-    The per-year cap follows each member through the path's plan years. Under
+    The per-year cap follows each member through the path's plan years, from
+    ``inherited`` (each path's year to date before the months) if given. Under
     pool funding, a member whose year the cap binds (paid or exact) adds 3
     units per part of each of their lines that year to the bound: their
     rounding no longer cancels within the pools.
+
+    Pool-funded plans are costed class by class (:mod:`~jointbonus.sharedtarget.pay.paths`),
+    to the same unit and bound; the others member by member, as below.
     """
+    if inherited is None and covers(plan, frames, terms):  # (a version's year is inherited)
+        fast = path_costs(plan, frames, terms, paths)
+        if fast is not None:
+            return fast
+    return _member_path_costs(plan, frames, terms, paths, inherited)
+
+
+def _member_path_costs(
+    plan: Plan,
+    frames: Sequence[MonthFrame],
+    terms: Terms,
+    paths: Sequence[Sequence[Outcome]],
+    inherited: Sequence[YearToDate] | None = None,
+) -> list[tuple[list[int], Fraction]]:
+    """:func:`_path_costs` member by member: each month shared out and capped by
+    :class:`MonthCoster`, the year so far followed by :class:`YearToDate`."""
     costers = [MonthCoster(plan, frame, terms) for frame in frames]
     year_cap = plan.functional.caps.per_year
     tracked = year_cap is not None and plan.funding is FundingStyle.POOL
     year = _ExactYear(plan, frames, costers, paths) if tracked else None
     results = []
-    for path in paths:
+    for p, path in enumerate(paths):
         costs = []
         bound = Fraction(0)
-        ytd = YearToDate()
-        for frame, coster, outcome in zip(frames, costers, path, strict=True):
+        ytd = YearToDate() if inherited is None else inherited[p].copy()
+        for i, (frame, coster, outcome) in enumerate(zip(frames, costers, path, strict=True)):
             j = frame.index
-            if year is not None and j % YEAR == 0:
-                if j:
+            if year is not None and (j % YEAR == 0 or not i):
+                if i:
                     bound += year.bound(ytd)
                 year.start()
             ytd.start(j)
@@ -663,7 +844,7 @@ def _path_costs(
             bound += cost.bound
             if year_cap is not None and cost.pay is not None:
                 if year is not None:
-                    year.add(j, outcome)
+                    year.add(i, outcome)
                 cost.pay.record(ytd)
         if year is not None and frames:
             bound += year.bound(ytd)

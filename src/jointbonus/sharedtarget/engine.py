@@ -41,12 +41,15 @@ from jointbonus.sharedtarget.pay.outcome import (
     goal_gates_closed,
     goal_teams,
     outcome_at,
+    period_goals,
+    period_outcome,
 )
 from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
 from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.results import (
     GoalResult,
+    GoalWeights,
     MonthResult,
     MonthStatus,
     PartSplit,
@@ -89,19 +92,27 @@ def pay(plan: Plan, calibration: Calibration) -> Result:
 
 
 def pay_framed(
-    plan: Plan, calibration: Calibration, framed: Framed, governed: range | None = None
+    plan: Plan,
+    calibration: Calibration,
+    framed: Framed,
+    governed: range | None = None,
+    year_to_date: YearToDate | None = None,
 ) -> Result:
     """:func:`pay`, with the plan's months already framed.
 
     ``governed`` pays only the plan months at those indices (the months a
     version of the plan governs: :mod:`jointbonus.sharedtarget.versioned`).
+    ``year_to_date``, when given, is what the members were paid earlier in
+    the plan year (by the versions before) and follows the months paid here
+    whether or not ``plan`` caps the year, for the versions after.
     """
     frames = framed.months if governed is None else framed.months[governed.start : governed.stop]
     terms = calibration.terms
-    metrics = {m.name: m for m in plan.functional.metrics}
-    goal_metrics = [metrics[g.metric] for g in plan.goals]
     per_year = plan.functional.caps.per_year is not None
-    year_to_date = YearToDate()
+    carried = year_to_date is not None
+    inherited = year_to_date.copy() if year_to_date is not None else None
+    if year_to_date is None:
+        year_to_date = YearToDate()
     teams = len(plan.functional.terms)
     earned_shared = [0] * teams
     earned_functional = [0] * teams
@@ -114,6 +125,10 @@ def pay_framed(
         advancing.enter(frame)
         plan_month = frame.plan_month
         attainments = actual_attainments(plan, plan_month, index)
+        if attainments is not None and frame.own is not None and frame.closes:
+            whole = period_goals(plan, frame)  # the shared gate reads the goals' period
+            if whole is None:
+                attainments = None
         within = within_period(plan, frame)
         if attainments is None:
             view = MonthView(index, pending=True, period=within.pending)
@@ -136,6 +151,43 @@ def pay_framed(
                 )
             )
             pays.append(None)
+            continue
+        if not frame.closes and frame.own is not None:  # pays its goals; its period, later
+            attainment, known = attainments
+            outcome = period_outcome(plan, attainment, known)
+            month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
+            goals = _goal_results(
+                plan, index, attainment, known=known, outcome=outcome, month_pay=month_pay
+            )
+            view = MonthView(
+                index, False, None, None, (), goals, within.inside, month_attainment=attainment
+            )
+            lines = month_lines(plan, framed, view, month_pay)
+            held, forfeited = _held(plan, frame, month_pay)
+            months.append(
+                MonthResult(
+                    plan_month,
+                    MonthStatus.PAID,
+                    None,
+                    None,
+                    None,
+                    None,
+                    month_pay.paid,
+                    lines,
+                    held=held,
+                    forfeited=forfeited,
+                    capped=month_pay.capped,
+                    goals=goals,
+                    splits=_splits(plan, frame, terms, outcome, month_pay),
+                    **_goal_weights(plan, frame),
+                    shared_period=within.label,
+                    ends_period=within.ends,
+                )
+            )
+            pays.append(month_pay)
+            if per_year:
+                month_pay.record(year_to_date)
+            _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
             continue
         if not frame.closes:
             month_pay = share_out(plan, frame, terms, Outcome(_ZERO), None)
@@ -163,33 +215,33 @@ def pay_framed(
             pays.append(month_pay)
             continue
         attainment, known = attainments
-        outcome = outcome_at(plan, attainment, known)
+        month_attainment = None
+        if frame.own is not None:  # the period's shared part, and the month's goals
+            month_attainment = _own_attainment(plan, index)
+            outcome = period_outcome(
+                plan, month_attainment, known, (attainment, period_goals(plan, frame) or ())
+            )
+        else:
+            outcome = outcome_at(plan, attainment, known)
         month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
-        gate = plan.functional.gates.functional
-        closed = goal_gates_closed(plan, attainment, known) or (False,) * len(known)
-        goals = tuple(
-            GoalResult(
-                goal=goal,
-                target=metric.months[index].target,
-                actual=metric.months[index].actual or Decimal(0),
-                attainment=goal_attainment,
-                factor=factor,
-                gated=gate is not None and attainment < gate,
-                pool=part.pool,
-                goal_gated=shut,
-            )
-            for goal, metric, goal_attainment, factor, part, shut in zip(
-                plan.goals,
-                goal_metrics,
-                known,
-                outcome.functional,
-                month_pay.functional,
-                closed,
-                strict=True,
-            )
+        goals = _goal_results(
+            plan,
+            index,
+            attainment if month_attainment is None else month_attainment,
+            known=known,
+            outcome=outcome,
+            month_pay=month_pay,
         )
         team_factors = tuple(outcome.shared_for(t) for t in range(teams)) if plan.weighted else ()
-        view = MonthView(index, False, attainment, outcome.shared, team_factors, goals)
+        view = MonthView(
+            index,
+            False,
+            attainment,
+            outcome.shared,
+            team_factors,
+            goals,
+            month_attainment=month_attainment,
+        )
         lines = month_lines(plan, framed, view, month_pay)
         advanced = advancing.settle(frame)
         if advanced:
@@ -212,14 +264,14 @@ def pay_framed(
                 goals=goals,
                 team_factors=team_factors,
                 splits=splits,
-                **_weights(plan, frame),
+                **_goal_weights(plan, frame),
                 shared_period=within.label,
                 ends_period=within.ends,
                 advanced=advanced,
             )
         )
         pays.append(month_pay)
-        if per_year:
+        if per_year or carried:
             month_pay.record(year_to_date)
         if plan.weighted:
             _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
@@ -231,8 +283,45 @@ def pay_framed(
         if plan.weighted
         else ()
     )
-    summary = _summary(plan, calibration, frames, months, pays)
+    summary = _summary(plan, calibration, frames, months, pays, inherited=inherited)
     return Result(plan, calibration, tuple(months), summary, realised)
+
+
+def _own_attainment(plan: Plan, index: int) -> Fraction:
+    """The shared attainment of plan month ``index`` alone (its actual is known)."""
+    month = plan.months[index]
+    return Fraction(month.actual or 0) / month.target
+
+
+def _goal_results(
+    plan: Plan,
+    index: int,
+    gate_reads: Fraction,
+    *,
+    known: Sequence[Fraction],
+    outcome: Outcome,
+    month_pay: MonthPay,
+) -> tuple[GoalResult, ...]:
+    """Each goal's month: its figures, factor, pool and gates; ``gate_reads`` is the shared
+    attainment the functional gate and the goals' own gates read."""
+    metrics = {m.name: m for m in plan.functional.metrics}
+    gate = plan.functional.gates.functional
+    closed = goal_gates_closed(plan, gate_reads, known) or (False,) * len(known)
+    return tuple(
+        GoalResult(
+            goal=goal,
+            target=metrics[goal.metric].months[index].target,
+            actual=metrics[goal.metric].months[index].actual or Decimal(0),
+            attainment=goal_attainment,
+            factor=factor,
+            gated=gate is not None and gate_reads < gate,
+            pool=part.pool,
+            goal_gated=shut,
+        )
+        for goal, goal_attainment, factor, part, shut in zip(
+            plan.goals, known, outcome.functional, month_pay.functional, closed, strict=True
+        )
+    )
 
 
 class _Advancing:
@@ -288,6 +377,27 @@ class _Advancing:
         return tuple(self._paid)
 
 
+def _goal_weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
+    """:func:`_weights`, and in a month that pays its goals on its own frame, that frame's
+    weights (``goal_weights``)."""
+    weights = _weights(plan, frame)
+    own = frame.own
+    if own is None:
+        return weights
+    figures = _weights(plan, own)
+    by_place = [Fraction(0)] * len(plan.members)
+    for units, places in zip(own.units, own.groups.positions, strict=True):
+        for place in places:
+            by_place[place] = Fraction(units, FTE_SCALE * own.days)
+    weights["goal_weights"] = GoalWeights(
+        figures["total_split_weight"],
+        figures["team_split_weights"],
+        own.weighting,
+        tuple(by_place),
+    )
+    return weights
+
+
 def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
     """The members taking part in the month's split, their eligible weights summed, and
     their split weights summed, in all and team by team."""
@@ -338,13 +448,15 @@ def _splits(
     else:
         slices = [(_ONE,)]
     names = ["shared", *(goal.key for goal in plan.goals)]
+    # Beside a longer shared period the goals are shared out on the month's own weights.
+    frames = [frame, *[frame.own or frame] * len(plan.goals)]
     mixed = [
         {
             group: sum((part_slices[t] * value for t, value in mix), _ZERO)
-            for group, mix in groups.mixes.items()
-            if frame.split[group]
+            for group, mix in part_frame.groups.mixes.items()
+            if part_frame.split[group]
         }
-        for part_slices in slices
+        for part_slices, part_frame in zip(slices, frames, strict=True)
     ]
     return tuple(
         PartSplit(
@@ -352,14 +464,14 @@ def _splits(
             part.pool,
             part.exact,
             groups.positions,
-            frame.split,
+            split,
             groups.teams,
             part_slices,
             part.shares,
             part_mixed,
         )
-        for name, part, part_slices, part_mixed in zip(
-            names, month_pay.parts, slices, mixed, strict=True
+        for name, part, part_slices, part_mixed, split in zip(
+            names, month_pay.parts, slices, mixed, (f.split for f in frames), strict=True
         )
     )
 
@@ -407,6 +519,8 @@ def _summary(
     frames: Sequence[MonthFrame],
     months: Sequence[MonthResult],
     pays: Sequence[MonthPay | None],
+    *,
+    inherited: YearToDate | None = None,
 ) -> PlanSummary:
     done = [m for m in months if m.status is MonthStatus.PAID]
     # What the months cost: earned, less what leavers forfeit of the holdback.
@@ -417,7 +531,7 @@ def _summary(
         pace = _mean_outcome(plan, paying)
         terms = calibration.terms
         per_year = plan.functional.caps.per_year is not None
-        year_to_date = YearToDate()
+        year_to_date = YearToDate() if inherited is None else inherited
         rest = 0
         for frame, month_pay in zip(frames, pays, strict=True):
             year_to_date.start(frame.index)

@@ -73,6 +73,10 @@ class MonthView:
     period: str = ""
     """In a plan with a longer shared period, why the month's lines read as they do: it
     lies inside a period that another month pays, or its period is pending ("" else)."""
+    month_attainment: Fraction | None = None
+    """In a plan with functional goals and a longer shared period: the shared attainment
+    of the month alone, which the functional gate and a goal's own gate read
+    (``None`` else: they read :attr:`attainment`)."""
 
 
 def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | None) -> MonthLines:
@@ -339,13 +343,20 @@ class _Maker:
 def _goal_gate_reason(metric: str, gate: GoalGate, month: MonthView) -> str:
     """Why a goal's own gate closed it: the attainment it reads, and what it needs."""
     if gate.shared:
-        reading = month.attainment if month.attainment is not None else _ZERO
+        reading = _gate_reading(month)
     else:
         reading = next(g.attainment for g in month.goals if g.goal.metric == gate.metric)
     return (
         f"{metric} closed by its own gate: {gate.metric} attainment "
         f"{percent_text(reading)} is below {percent_text(gate.attainment)}"
     )
+
+
+def _gate_reading(month: MonthView) -> Fraction:
+    """The shared attainment a gate on a goal reads: the month's own, or the month's."""
+    if month.month_attainment is not None:
+        return month.month_attainment
+    return month.attainment if month.attainment is not None else _ZERO
 
 
 def _reason(
@@ -364,7 +375,7 @@ def _reason(
     standing = cohort.reasons[index]
     if standing:  # true whether or not the month's actual is in: a leaver is not pending
         return standing
-    if month.period:
+    if month.period and not (month.goals and not month.pending):
         return month.period
     if month.pending:
         plan_month = plan.months[index]
@@ -376,7 +387,9 @@ def _reason(
         return f"pending: no actual for {plan_month.month} yet ({', '.join(missing)})"
     if not total and cut:
         return "the cap is reached: nothing more is paid this plan year"
-    reasons = []
+    # A month inside a longer shared period that pays its goals: its shared part is paid
+    # at the period's end, and that is its first reason.
+    reasons = [month.period] if month.period else []
     attainment = month.attainment if month.attainment is not None else _ZERO
     terms = plan.functional.terms[team] if plan.weighted else None
     if (
@@ -391,7 +404,7 @@ def _reason(
             f"shared part closed by the shared gate: each of {terms.team}'s goals "
             f"needs {percent_text(plan.functional.gates.shared or _ZERO)}"
         )
-    if not month.factor:
+    if not month.factor and not month.period:
         verdict = "target met" if attainment >= 1 else "target missed"
         reasons.append(
             f"{verdict}: attainment {percent_text(attainment)} earns no payout "
@@ -404,7 +417,7 @@ def _reason(
             gate = percent_text(plan.functional.gates.functional or _ZERO)
             reasons.append(
                 f"{result.goal.metric} closed by the functional gate: shared attainment "
-                f"{percent_text(attainment)} is below {gate}"
+                f"{percent_text(_gate_reading(month))} is below {gate}"
             )
         elif result.goal_gated and (own := result.goal.gate) is not None:
             reasons.append(_goal_gate_reason(result.goal.metric, own, month))

@@ -229,6 +229,11 @@ class Plan:
     """The share of a longer period's pay advanced in the months before its end, on the
     attainment so far, and trued up at its end (``None``: the period is paid at its end
     only; :mod:`jointbonus.sharedtarget.pay.advances`)."""
+    month_norm: Norm | None = field(default=None, repr=False)
+    """In a plan with functional goals and a longer shared period: the shared metric's
+    norm month by month, whose sample lines up with the goals' metrics' (one historical
+    month each), so that a historical period supplies its months' attainments of every
+    metric (:func:`~jointbonus.core.plan_periods.period_months`); ``None`` else."""
 
     @property
     def periods(self) -> tuple[Period, ...]:

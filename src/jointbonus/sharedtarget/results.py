@@ -58,6 +58,7 @@ __all__ = [
     "ClosedMonth",
     "Correction",
     "GoalResult",
+    "GoalWeights",
     "LedgerState",
     "Line",
     "LineFigures",
@@ -384,6 +385,19 @@ class PartSplit:
 
 
 @dataclass(frozen=True, slots=True)
+class GoalWeights:
+    """A month's own weights, on which its goals are paid beside a longer shared period."""
+
+    total_split_weight: int
+    team_split_weights: tuple[int, ...]
+    weighting: Fraction
+    """What the period's amounts at target make of the month's for its goals: the period's
+    weighting, over its months under pool funding."""
+    weights: tuple[Fraction, ...]
+    """Each member's weight in the month alone, by place in ``plan.members``."""
+
+
+@dataclass(frozen=True, slots=True)
 class MonthResult:
     """One month's outcome: attainment, factor, pool, how it was split, and its lines."""
 
@@ -447,6 +461,10 @@ class MonthResult:
     advanced: tuple[int, ...] = ()
     """A plan with ``advance``, in the month that ends a period (paid): each member's
     advances paid in the period, by place; their true-up is their pay less this."""
+    goal_weights: GoalWeights | None = None
+    """In a plan with functional goals and a longer shared period: the month's own weights,
+    which its goals are paid on (the month's shared figures above are its period's);
+    ``None`` else, where every part is paid on the same weights."""
 
     @property
     def month(self) -> Month:

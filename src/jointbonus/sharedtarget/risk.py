@@ -85,9 +85,9 @@ from jointbonus.sharedtarget.calibration import (
     calibrate_framed,
     calibrated_months,
     check_calibration,
-    scenario_outcomes,
+    scenario_table,
 )
-from jointbonus.sharedtarget.pay.cost import MonthCoster
+from jointbonus.sharedtarget.pay.cost import MonthCoster, costers_for
 from jointbonus.sharedtarget.pay.groups import Framed
 from jointbonus.sharedtarget.pay.outcome import actual_attainments, outcome_at
 from jointbonus.sharedtarget.pay.periods import frame_plan
@@ -95,6 +95,7 @@ from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.versions import (
     VersionCalibration,
     calibrate_versions,
+    designs,
     plan_expected_cost,
     spans,
 )
@@ -190,7 +191,7 @@ def month_costers(
         if framed is None:
             _, costers = calibrated_months(plan, calibration)
         else:
-            costers = tuple(MonthCoster(plan, frame, calibration.terms) for frame in framed.months)
+            costers = costers_for(plan, framed.months, calibration.terms)
         return tuple((plan, coster) for coster in costers), calibration.expected_cost
     if versions is None:
         versions = calibrate_versions(plan, calibration)
@@ -199,7 +200,7 @@ def month_costers(
         design = version.design
         if version.number == 1 and framed is not None:
             terms = version.calibration.terms
-            costers = tuple(MonthCoster(design, framed.months[j], terms) for j in months)
+            costers = costers_for(design, framed.months[months.start : months.stop], terms)
         else:
             _, every = calibrated_months(design, version.calibration)
             costers = every[months.start : months.stop]
@@ -209,10 +210,13 @@ def month_costers(
 
 def _refuse_yearly_caps(plan: Plan) -> None:
     """A year's cost under a per-year cap is not a sum of independent months' costs."""
-    if plan.functional.caps.per_year is not None:
+    capped = [n for n, d in enumerate(designs(plan), 1) if d.functional.caps.per_year is not None]
+    if capped:
+        numbers = " and ".join(map(str, capped))
+        which = "" if capped == [1] else f" (in version{'s' * (len(capped) > 1)} {numbers})"
         raise RiskError(
-            f"'{plan.name}' caps what a member is paid per plan year, so a year's cost is not "
-            "the sum of independent months' costs and the cost risk cannot be built from "
+            f"'{plan.name}' caps what a member is paid per plan year{which}, so a year's cost "
+            "is not the sum of independent months' costs and the cost risk cannot be built from "
             "month tables; the calibration's expected cost follows the cap through whole "
             "historical years (see 'jointbonus calibrate')"
         )
@@ -221,12 +225,21 @@ def _refuse_yearly_caps(plan: Plan) -> None:
 def _tables(costed: Sequence[Costed]) -> tuple[Counter[int], ...]:
     """:func:`scenario_month_costs`, from each month's design and coster."""
     tables = []
-    for design, coster in costed:
-        costs: Counter[int] = Counter()
-        for outcome, count in Counter(scenario_outcomes(design, coster.frame)).items():
-            costs[coster.cost(outcome).paid] += count
-        tables.append(costs)
+    for _, run in itertools.groupby(costed, key=_design_of):
+        months = list(run)
+        costers = [coster for _, coster in months]
+        outcomes = scenario_table(months[0][0], [coster.frame for coster in costers])
+        for coster, month_outcomes in zip(costers, outcomes, strict=True):
+            costs: Counter[int] = Counter()
+            for outcome, count in Counter(month_outcomes).items():
+                costs[coster.cost(outcome).paid] += count
+            tables.append(costs)
     return tuple(tables)
+
+
+def _design_of(costed: Costed) -> int:
+    """Which design a month is costed by (months of one version run together)."""
+    return id(costed[0])
 
 
 def _paid_months(costed: Sequence[Costed]) -> list[int | None]:
@@ -439,9 +452,12 @@ def _groups(tables: Sequence[Counter[int]]) -> list[list[int]]:
 def _bootstrap(tables: Sequence[Counter[int]], paid: int, years: int, seed: int) -> list[int]:
     """``years`` simulated totals of ``paid`` + one draw from each table, sorted."""
     rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
-    totals: list[int] = [paid] * years
+    totals: list[int] | None = None if paid == 0 else [paid] * years
     for group in _groups(tables):
-        totals = list(map(add, totals, rng.choices(group, k=years)))
+        drawn = rng.choices(group, k=years)
+        totals = drawn if totals is None else list(map(add, totals, drawn))
+    if totals is None:  # no month drawn
+        totals = [paid] * years
     totals.sort()
     return totals
 

@@ -3,8 +3,11 @@
 Each version pays the months it governs exactly as a plan of that design,
 at that version's scale and weights, would pay them: the engine pays each
 version's design over the months it governs, and the months are put together
-in order. The plan summary adds up the versions: the expected cost is each
-version's expected cost of its own months, and the cost on current pace costs
+in order. Where a version caps what a member is paid per plan year, the year
+to date runs across versions: one per member and plan year, whatever version
+paid each month, each month capped by the cap of the version in force for it.
+The plan summary adds up the versions: the expected cost is each version's
+expected cost of its own months, and the cost on current pace costs
 each version's pending months at the pace of that version's months paid so
 far (at its expected cost while none is paid).
 """
@@ -15,6 +18,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from jointbonus.sharedtarget.calibration import Calibration
+from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.groups import Framed
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.plan import Plan
@@ -25,12 +29,14 @@ from jointbonus.sharedtarget.versions import (
     designs,
     plan_expected_cost,
     spans,
+    yearly_capped,
 )
 
 __all__ = ["PayMonths", "pay_versions"]
 
-PayMonths = Callable[[Plan, Calibration, Framed, range], Result]
-"""How the engine pays some of a design's framed months at a calibration (``pay_framed``)."""
+PayMonths = Callable[[Plan, Calibration, Framed, range, YearToDate | None], Result]
+"""How the engine pays some of a design's framed months at a calibration, after the year
+to date the versions before paid (``pay_framed``)."""
 
 
 def pay_versions(
@@ -47,10 +53,17 @@ def pay_versions(
     """
     if versions is None:
         versions = calibrate_versions(plan, first)
-    parts = [
-        pay(design, version.calibration, frame_plan(design), months)
-        for design, version, months in zip(designs(plan), versions, spans(plan), strict=True)
-    ]
+    # One year to date per member and plan year, whatever version paid each month.
+    year_to_date = YearToDate() if yearly_capped(plan) else None
+    groups: tuple[tuple[int, ...], ...] = ()
+    parts = []
+    for design, version, months in zip(designs(plan), versions, spans(plan), strict=True):
+        framed = frame_plan(design)
+        if year_to_date is not None:
+            positions = framed.groups.positions
+            year_to_date = year_to_date.regrouped(groups, positions) if groups else year_to_date
+            groups = positions
+        parts.append(pay(design, version.calibration, framed, months, year_to_date))
     return Result(
         plan,
         versions[0].calibration,

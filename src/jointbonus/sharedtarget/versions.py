@@ -24,9 +24,18 @@ version 2 over ``M3``, where version 2's cost is not version 1's.) With no cap t
 neutral to is the version before's exact expected cost of the governed
 months (a fraction of a minor unit); with a cap per month it is that
 version's expected cost after rounding and caps, which is within that
-version's rounding bound of its exact capped cost. A cap per plan year, whose
-year to date would run across versions, cannot be combined with versions
-yet: :func:`~jointbonus.build_plan` refuses it.
+version's rounding bound of its exact capped cost.
+
+With a cap per plan year (in any version) the year to date runs across
+versions: one per member and plan year, whatever version paid each month,
+and each month is capped by the cap of the version in force for it. So both
+costs of a change that starts inside a plan year -- the version before's in
+the months taken over, and the later version's own -- are costed along each
+historical path from the year to date that path paid earlier in the year,
+each earlier month paid by the version in force for it at its own scale and
+weights (:func:`year_so_far`). The change is then neutral path by path's
+average: the later version costs, after the year so far, what the version
+before would have cost after the same year so far.
 
 A version whose months the version before would pay nothing in (no one
 eligible in them, say) is neutral at any scale that pays nothing there too:
@@ -40,15 +49,23 @@ own weighting and its own :class:`~jointbonus.sharedtarget.calibration.Calibrati
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import pairwise
 
-from jointbonus.core.periods import Month
+from jointbonus.core.periods import YEAR, Month
 from jointbonus.errors import CalibrationError
-from jointbonus.sharedtarget.calibration import Calibration, calibrate_framed
+from jointbonus.sharedtarget.calibration import (
+    Calibration,
+    calibrate_framed,
+    norm_outcome,
+    scenario_outcomes,
+)
+from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.groups import Framed
 from jointbonus.sharedtarget.pay.periods import frame_plan
+from jointbonus.sharedtarget.pay.sharing import share_out
 from jointbonus.sharedtarget.plan import Neutrality, Plan
 
 __all__ = [
@@ -59,6 +76,8 @@ __all__ = [
     "plan_expected_cost",
     "spans",
     "version_at",
+    "year_so_far",
+    "yearly_capped",
 ]
 
 
@@ -104,6 +123,55 @@ def spans(plan: Plan) -> list[range]:
     return [range(a, b) for a, b in pairwise(starts)]
 
 
+def yearly_capped(plan: Plan) -> bool:
+    """Whether any version of ``plan`` caps what a member is paid per plan year."""
+    return any(d.functional.caps.per_year is not None for d in designs(plan))
+
+
+def year_so_far(
+    plan: Plan, versions: Sequence[VersionCalibration], index: int
+) -> tuple[list[YearToDate], tuple[tuple[int, ...], ...]] | None:
+    """What each historical path of calibration paid each member in the plan year of
+    plan month ``index`` before it, and the pay groups that is over (the last paying
+    version's); ``None`` when ``index`` starts a plan year.
+
+    Each earlier month of the year is paid by the version in force for it (of
+    ``versions``, calibrated) at that version's scale and weights, as the
+    engine pays it: path ``p`` is at historical month ``p + j`` in plan month
+    ``j`` (expected-cost neutrality), or the one path at the norm.
+    """
+    first = index - index % YEAR
+    if first == index:
+        return None
+    expected = plan.neutrality is Neutrality.EXPECTED_COST
+    scenarios = len(plan.norm.sample)
+    paid = [YearToDate() for _ in range(scenarios if expected else 1)]
+    groups: tuple[tuple[int, ...], ...] = ()
+    for version, months in zip(versions, spans(plan), strict=False):
+        governed = range(max(months.start, first), min(months.stop, index))
+        if not governed:
+            continue
+        design = version.design
+        framed = frame_plan(design)
+        positions = framed.groups.positions
+        if groups and groups != positions:
+            paid = [y.regrouped(groups, positions) for y in paid]
+        groups = positions
+        terms = version.calibration.terms
+        capped = design.functional.caps.per_year is not None
+        for j in governed:
+            frame = framed.months[j]
+            if not frame.closes:  # a month inside a longer period records nothing
+                continue
+            outcomes = (
+                scenario_outcomes(design, frame) if expected else (norm_outcome(design, frame),)
+            )
+            for p, ytd in enumerate(paid):
+                outcome = outcomes[(p + j) % scenarios] if expected else outcomes[0]
+                share_out(design, frame, terms, outcome, ytd if capped else None).record(ytd)
+    return paid, groups
+
+
 def designs(plan: Plan) -> list[Plan]:
     """Each version's design, the plan itself first."""
     return [plan, *(v.design for v in plan.versions)]
@@ -137,17 +205,28 @@ def calibrate_versions(
             # Calibrated over the rest of the plan, the months it would govern were it the
             # last version: a later version takes some of them over at the same cost.
             rest = range(months.start, len(plan.months))
-            cost = _cost_in(*previous, governed_frames(frame_plan(previous[0]), rest))
+            before_framed = frame_plan(previous[0])
+            so_far = year_so_far(plan, found, months.start) if yearly_capped(plan) else None
+            cost = _cost_in(
+                *previous,
+                governed_frames(before_framed, rest),
+                _over(so_far, before_framed.groups.positions),
+            )
             governed = governed_frames(framed, rest)
+            inherited = _over(so_far, framed.groups.positions)
             try:
-                calibration = calibrate_framed(design, governed, neutral_cost=cost)
+                calibration = calibrate_framed(
+                    design, governed, neutral_cost=cost, inherited=inherited
+                )
             except CalibrationError:
                 if cost:
                     raise
                 # Nothing to be neutral to, and nothing to pay: the scale is moot; keep the
                 # version before's.
                 kept = replace(design, fixed_scale=previous[1].scale)
-                calibration = calibrate_framed(kept, governed, neutral_cost=cost)
+                calibration = calibrate_framed(
+                    kept, governed, neutral_cost=cost, inherited=inherited
+                )
         found.append(
             VersionCalibration(
                 number=number,
@@ -162,10 +241,26 @@ def calibrate_versions(
     return tuple(found)
 
 
-def _cost_in(design: Plan, calibration: Calibration, framed: Framed) -> Fraction:
+def _over(
+    so_far: tuple[list[YearToDate], tuple[tuple[int, ...], ...]] | None,
+    groups: tuple[tuple[int, ...], ...],
+) -> list[YearToDate] | None:
+    """Each path's year so far (:func:`year_so_far`) over the pay groups ``groups``."""
+    if so_far is None:
+        return None
+    paid, before = so_far
+    return [y.regrouped(before, groups) for y in paid] if before else paid
+
+
+def _cost_in(
+    design: Plan,
+    calibration: Calibration,
+    framed: Framed,
+    inherited: list[YearToDate] | None = None,
+) -> Fraction:
     """What ``design`` at ``calibration``'s scale and weights is expected to cost in
     ``framed``'s months, by its neutrality, minor units: exact without caps, after
-    rounding and caps with them.
+    rounding and caps with them (after each path's year so far, ``inherited``).
 
     The design is frozen at that scale and those weights (nothing is solved
     again) and costed by the one calibration, over those months alone.
@@ -183,7 +278,7 @@ def _cost_in(design: Plan, calibration: Calibration, framed: Framed) -> Fraction
             else design.functional.terms,
         ),
     )
-    costed = calibrate_framed(frozen, framed)
+    costed = calibrate_framed(frozen, framed, inherited=inherited)
     if frozen.functional.caps.any:
         if frozen.neutrality is Neutrality.EXPECTED_COST:
             return costed.expected_cost

@@ -39,7 +39,7 @@ from fractions import Fraction
 
 from jointbonus.core.number import percent_text
 from jointbonus.errors import CalibrationError
-from jointbonus.sharedtarget.pay.cost import team_targets
+from jointbonus.sharedtarget.pay.cost import part_targets
 from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome
 from jointbonus.sharedtarget.plan import Plan
@@ -85,15 +85,16 @@ def team_earnings(
     team_of = {t.team: index for index, t in enumerate(terms)}
     earnings = [[Fraction(0), Fraction(0)] for _ in terms]
     for frame, month_counts in zip(frames, counts, strict=True):
-        team_target = team_targets(plan, frame)  # each team's target amounts at scale 1
+        # Each team's target amounts at scale 1, of its shared part and of its goals.
+        shared_target, goal_target = part_targets(plan, frame)
         for outcome, count in month_counts.items():
             weight = Fraction(count, scenarios)
             functional = [Fraction(0)] * len(terms)
             for goal, factor in zip(goals, outcome.functional, strict=True):
                 functional[team_of[goal.team]] += goal.weight * factor
-            for team, target in enumerate(team_target):
+            for team, (target, at_goals) in enumerate(zip(shared_target, goal_target, strict=True)):
                 earnings[team][0] += target * outcome.shared_for(team) * weight
-                earnings[team][1] += target * functional[team] * weight
+                earnings[team][1] += at_goals * functional[team] * weight
     return [(s, f) for s, f in earnings]
 
 

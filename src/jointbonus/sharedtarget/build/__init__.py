@@ -162,22 +162,24 @@ def build_plan(
     argument("pay_leavers_for_exit_month", pay_leavers_for_exit_month, bool, "True or False")
     if period_weights is not None:
         period_weights = items("period_weights", period_weights, object, "one share per period")
-    if versions and advance is not None:
-        raise PlanError(
-            [
-                problem(
-                    "advance",
-                    advance,
-                    "no advance in a plan with later versions: a version could change the "
-                    "pay of a period whose advances are already paid",
-                )
-            ]
-        )
     if versions:  # a plan that changes from a month on: build/versions.py
         arguments = {k: v for k, v in locals().items() if k != "versions"}
         base = build_plan(**{**arguments, "metrics": used_metrics(teams, metrics)})
         version_checks = Checks()
         later = build_versions(version_checks, versions, arguments, base, build_plan)
+        if base.advance is not None:
+            # An advance is paid on the period's pay by the version in force for the period:
+            # a version starting inside one would change the pay its advances were paid on.
+            for k, version in enumerate(later):
+                within = base.period_of(version.start)
+                if within is not None and within.first != version.index:
+                    version_checks.add(
+                        f"versions[{k}].from",
+                        str(version.start),
+                        f"the first month of a {base.period.noun} in a plan with advances "
+                        f"(it falls inside {within.label}, whose advances are paid by the "
+                        "version before)",
+                    )
         if version_checks.problems:
             raise PlanError(version_checks.problems)
         return replace(base, versions=later)
@@ -280,14 +282,18 @@ def build_plan(
         ]
 
     # Its shared period: the norm at the period's length.
+    month_norm = None
     if plan_norm is not None and period_length is not None:
-        plan_norm = shared_period_norm(
+        plan_norm, month_norm = shared_period_norm(
             checks,
             period_length,
             history=history,
             monthly=plan_norm,
             calendar=plan_calendar,
             functional=functional_side,
+            holdback=holdback_value,
+            advance=advance_value,
+            minor=currency_value.scale if currency_value is not None else 100,
         )
 
     # Its budget.
@@ -333,4 +339,5 @@ def build_plan(
         period_weights=weights,
         history=tuple(history),
         advance=advance_value,
+        month_norm=month_norm,
     )

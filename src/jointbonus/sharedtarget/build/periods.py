@@ -4,9 +4,10 @@ A shared target over a quarter or a plan year needs the plan's months to be
 a whole number of periods, and a history with at least one whole period of
 the same length (:func:`~jointbonus.core.plan_periods.period_norm` says how
 history is cut). Functional goals keep monthly targets and are paid month by
-month; a plan with them keeps a monthly shared target: one historical month
-supplies every metric's attainment together, and a longer shared period
-would have to pair one historical period with several historical months.
+month, also in a plan whose shared target runs over a longer period: one
+historical period then supplies its shared attainment and each of its
+months' attainments of every metric together
+(:func:`~jointbonus.core.plan_periods.period_months`).
 
 The periods of a plan year may weigh unequally in its amounts at target
 (``period_weights``): one weight per period of a plan year, each a share
@@ -24,6 +25,7 @@ from 0 to 1, adding to exactly 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from fractions import Fraction
 
 from jointbonus.core.history import HistoryMonth, Norm
@@ -120,26 +122,95 @@ def shared_period_norm(
     monthly: Norm,
     calendar: Sequence[Month],
     functional: Functional,
-) -> Norm:
-    """The norm at ``length`` (``monthly`` itself for a monthly shared target), or
-    ``monthly`` and a problem when the plan's months, goals or history do not fit it."""
+    holdback: Fraction | None = None,
+    advance: Fraction | None = None,
+    minor: int = 100,
+) -> tuple[Norm, Norm | None]:
+    """The norm at ``length`` (``monthly`` itself for a monthly shared target), and in a plan
+    with functional goals and a longer period the monthly norm its months read too; or
+    ``monthly`` and a problem when the plan's months, goals or history do not fit it.
+
+    With functional goals, a historical period counts only if each of its months
+    supplies every metric's attainment (``monthly``'s sample, cut to the months
+    all metrics have): the joint sample
+    (:func:`~jointbonus.core.plan_periods.period_months`) keeps a period's months
+    together.
+    """
     if length is PeriodLength.MONTH or not calendar:
-        return monthly
+        return monthly, None
     try:
         periods = cut_periods(calendar[0], len(calendar), length)
     except JointBonusError as error:
         checks.add("months", len(calendar), f"with period = '{length.value}': {error}")
-        return monthly
-    if any(terms.goals for terms in functional.terms):
-        checks.add(
-            "period",
-            length.value,
-            "'month' in a plan with functional goals: they are paid month by month, each "
-            "historical month supplying every metric's attainment together",
-        )
-        return monthly
+        return monthly, None
+    goals = any(terms.goals for terms in functional.terms)
+    if goals and not _goals_fit(checks, length, functional, (holdback, advance), minor):
+        return monthly, None
     try:
-        return period_norm(history, monthly, length, periods)
+        norm = period_norm(history, monthly, length, periods)
     except JointBonusError as error:
         checks.add("history", f"{len(history)} months", str(error))
-        return monthly
+        return monthly, None
+    if not goals:
+        return norm, None
+    known = {m.index() for m in monthly.sample_months}
+    whole = [
+        start
+        for start in norm.sample_months
+        if all(start.index() + k in known for k in range(length.months))
+    ]
+    if not whole:
+        checks.add(
+            "history",
+            f"{len(history)} months",
+            f"at least one whole {length.noun} of history in which the shared metric and "
+            "every functional metric have an attainment each month",
+        )
+        return monthly, None
+    return norm.restricted(whole), monthly
+
+
+def _goals_fit(
+    checks: Checks,
+    length: PeriodLength,
+    functional: Functional,
+    settings: tuple[Fraction | None, Fraction | None],
+    minor: int,
+) -> bool:
+    """Whether a plan with functional goals can have a shared ``length`` longer than a
+    month with its caps (in ``minor`` units a major), holdback and advance (``settings``);
+    a problem for each that it cannot."""
+    holdback, advance = settings
+    fits = True
+    with_goals = f"with functional goals and period = '{length.value}'"
+    caps = functional.caps
+    for name, cap in (("cap_per_month", caps.per_month), ("cap_per_year", caps.per_year)):
+        if cap is not None:
+            checks.add(
+                name,
+                _shown(Fraction(cap, minor)),
+                f"no cap {with_goals}: the goals are paid month by month and the shared "
+                "target at the period's end (drop the cap, or set period = 'month')",
+            )
+            fits = False
+    if holdback:
+        checks.add(
+            "holdback",
+            _shown(holdback),
+            f"no holdback {with_goals} (set holdback = 0, or period = 'month')",
+        )
+        fits = False
+    if advance is not None:
+        checks.add(
+            "advance",
+            _shown(advance),
+            f"no advance {with_goals}: the goals are paid month by month already "
+            "(drop advance, or the goals)",
+        )
+        fits = False
+    return fits
+
+
+def _shown(value: Fraction) -> Decimal:
+    """A setting's value as the plan wrote it: a decimal without trailing zeros."""
+    return Decimal(decimal_text(value, 6).rstrip("0").rstrip("."))

@@ -134,23 +134,8 @@ def build_versions(
                 "split, not which goals there are",
             )
             continue
-        if design.functional.caps.per_year is not None:
-            checks.add(
-                f"{at}.cap_per_year",
-                str(design.currency.from_minor(design.functional.caps.per_year)),
-                "no cap per plan year in a plan with versions (its year to date would run "
-                "across versions); use a cap per month",
-            )
-            continue
         if start is not None:
             built.append(PlanVersion(start, calendar.index(start), design))
-    if specs and first.functional.caps.per_year is not None:
-        checks.add(
-            "cap_per_year",
-            str(first.currency.from_minor(first.functional.caps.per_year)),
-            "no cap per plan year in a plan with versions (its year to date would run "
-            "across versions); use a cap per month",
-        )
     return tuple(built)
 
 

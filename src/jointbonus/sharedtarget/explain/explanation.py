@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Sequence
 from dataclasses import replace
 
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
-from jointbonus.core.roster import Member
+from jointbonus.core.roster import Member, member_choices
 from jointbonus.errors import JointBonusError, argument
 from jointbonus.sharedtarget.explain.leads import lead_actual_figures, leads_step
 from jointbonus.sharedtarget.explain.model import (
@@ -48,18 +46,7 @@ from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, re
 
 __all__ = ["explain"]
 
-#: How many valid choices an error message suggests.
-SUGGESTIONS = 5
-
-
 # -- choosing the member and month --------------------------------------------------
-
-
-def _choices(wanted: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(wanted, known, n=SUGGESTIONS, cutoff=0.5)
-    shown = close or list(known[:SUGGESTIONS])
-    more = f" ({len(known)} in all)" if len(known) > len(shown) else ""
-    return ", ".join(shown) + more
 
 
 def _member(plan: Plan, member_id: str) -> tuple[int, Member]:
@@ -67,10 +54,7 @@ def _member(plan: Plan, member_id: str) -> tuple[int, Member]:
         if member.id == member_id:
             return position, member
     ids = [m.id for m in plan.members]
-    raise ExplainError(
-        f"member: got {member_id!r}, expected a member id of the plan, such as "
-        f"{_choices(member_id, ids)}"
-    )
+    raise ExplainError(f"member: got {member_id!r}, expected {member_choices(member_id, ids)}")
 
 
 def _month(result: Result, month: str | Month) -> MonthResult:
@@ -146,6 +130,22 @@ def _shared_steps(result: Result, month: MonthResult, *, place: Place, money: Mo
     return steps
 
 
+def _goal_view(month: MonthResult, place: Place) -> tuple[MonthResult, Place]:
+    """The month and the member's line as the goals read them: the month's own weights
+    where it pays its goals on them (:attr:`MonthResult.goal_weights`), else as they are."""
+    own = month.goal_weights
+    if own is None:
+        return month, place
+    goal_month = replace(
+        month,
+        total_split_weight=own.total_split_weight,
+        team_split_weights=own.team_split_weights,
+        weighting=own.weighting,
+    )
+    line = replace(place.line, weight=own.weights[place.position])
+    return goal_month, replace(place, line=line)
+
+
 def _weighted_steps(
     result: Result,
     month: MonthResult,
@@ -172,7 +172,11 @@ def _weighted_steps(
     team = place.team
     teams = member.teams_in(month.month)  # a member may change team, even during a month
     sharing = place.sharing
-    steps = [factor_step(plan, month), weighting_step(result, team, money)]
+    # Beside a longer shared period a month pays its goals on its own weights, and only the
+    # month that ends the period pays a shared part (and has its factor).
+    inside = month.goal_weights is not None and not month.ends_period
+    steps = [] if inside else [factor_step(plan, month)]
+    steps.append(weighting_step(result, team, money))
     pays = any(month.team_factors) or any(g.factor for g in month.goals)
     pool_funding = plan.funding is FundingStyle.POOL
     if pays:
@@ -180,7 +184,8 @@ def _weighted_steps(
     gate = shared_gate_step(result, month, team)
     if gate is not None:
         steps.append(gate)
-    if pays:
+    goal_month, goal_place = _goal_view(month, place)
+    if pays and not inside:
         if pool_funding:
             steps.append(shared_pool_step(result, month, money))
             if month.pool and sharing:
@@ -199,14 +204,16 @@ def _weighted_steps(
         if not pays:
             continue
         if pool_funding:
-            steps.append(goal_pool_step(result, month, g, team_index(plan, g.goal.team), money))
+            steps.append(
+                goal_pool_step(result, goal_month, g, team_index(plan, g.goal.team), money)
+            )
             if g.pool and sharing:
                 steps.append(goal_split_step(result, month, g, position=position, money=money))
         elif sharing:
             steps.append(
                 goal_line_step(
-                    result, month, g.goal, g.factor, place=place, amount=parts[1][goal_index],
-                    money=money,
+                    result, goal_month, g.goal, g.factor, place=goal_place,
+                    amount=parts[1][goal_index], money=money,
                 )
             )  # fmt: skip
     own = [part for goal, part in zip(plan.goals, parts[1], strict=True) if goal.team in teams]

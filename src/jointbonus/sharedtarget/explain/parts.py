@@ -506,7 +506,7 @@ def goal_split_step(
 ) -> Step:
     """The member's share of the goal's pool, split among the team by split weight."""
     plan = result.plan
-    what, per = split_unit(plan, month.month)
+    what, per = split_unit(plan, month.month, own=month.goal_weights is not None)
     return part_split_step(
         key=f"goal.{g.goal.metric}.split",
         title=f"How the {g.goal.metric} pool was split",
@@ -555,6 +555,14 @@ def goal_line_step(
     )
 
 
+def _whose(result: Result, month: MonthResult) -> str:
+    """Whose caps pay ``month``: the plan's, or the version's in force for it."""
+    version = next((v for v in result.versions if month.month in v.months), None)
+    if version is None:
+        return "the plan's"
+    return f"version {version.number}'s (in force from {version.start})"
+
+
 def caps_step(
     result: Result,
     month: MonthResult,
@@ -583,7 +591,7 @@ def caps_step(
         allowed = min(allowed, caps.per_month)
         figures.append(
             Figure("cap_month", "Cap per month", money.units(caps.per_month),
-                   "the plan's cap per member per month")
+                   f"{_whose(result, month)} cap per member per month")
         )  # fmt: skip
     if caps.per_year is not None:
         at = next(i for i, m in enumerate(result.months) if m.month == month.month)
@@ -594,8 +602,8 @@ def caps_step(
         start = result.months[first].month
         figures.append(
             Figure("cap_year", "Cap per plan year", money.units(caps.per_year),
-                   "the plan's cap per member per plan year (each 12 plan months from the "
-                   "start)")
+                   f"{_whose(result, month)} cap per member per plan year (each 12 plan "
+                   "months from the start)")
         )  # fmt: skip
         figures.append(
             Figure(

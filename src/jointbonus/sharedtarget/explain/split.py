@@ -50,9 +50,10 @@ def pool_step(result: Result, month_result: MonthResult, money: Money) -> Step:
     return Step("pool", "The month's pool", tuple(figures))
 
 
-def split_unit(plan: Plan, month: Month) -> tuple[str, Fraction]:
-    """What a split weight is, in words, and the divisor taking engine units to it."""
-    period = plan.period_of(month)  # a longer shared period: weights over the period
+def split_unit(plan: Plan, month: Month, *, own: bool = False) -> tuple[str, Fraction]:
+    """What a split weight is, in words, and the divisor taking engine units to it; ``own``:
+    of a goal paid on the month's own weights beside a longer shared period."""
+    period = None if own else plan.period_of(month)  # a longer one: weights over the period
     base = FTE_SCALE * (month.days if period is None else period.weight_days)
     if plan.split is Split.SALARY:
         return "weight x annual salary", Fraction(base * plan.currency.scale)

@@ -132,6 +132,41 @@ class YearToDate:
         """``(group, runs)`` of every group paid something this year."""
         return iter(self._paid.items())
 
+    def copy(self) -> YearToDate:
+        """The same year so far, followed apart from this one."""
+        copied = YearToDate()
+        copied._paid = dict(self._paid)
+        return copied
+
+    def regrouped(
+        self, before: Sequence[tuple[int, ...]], after: Sequence[tuple[int, ...]]
+    ) -> YearToDate:
+        """The same year so far, member by member, over other pay groups: ``before`` and
+        ``after`` hold each group's members' places in the plan's roster, ascending (a
+        plan's later version may gather its members into other groups)."""
+        if before == after:
+            return self.copy()
+        paid: dict[int, int] = {}
+        for group, runs in self._paid.items():
+            members = before[group]
+            start = 0
+            for end, value in runs:
+                for rank in range(start, end):
+                    paid[members[rank]] = value
+                start = end
+        regrouped = YearToDate()
+        for group, members in enumerate(after):
+            ranks: list[tuple[int, int]] = []
+            for rank, member in enumerate(members):
+                value = paid.get(member, 0)
+                if ranks and ranks[-1][1] == value:
+                    ranks[-1] = (rank + 1, value)
+                else:
+                    ranks.append((rank + 1, value))
+            if ranks:
+                regrouped.add(group, tuple(ranks))
+        return regrouped
+
 
 def _add(a: int, b: int) -> int:
     return a + b

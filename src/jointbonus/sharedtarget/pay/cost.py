@@ -10,8 +10,9 @@ capped (:class:`MonthCoster`) -- agree to the cent with what the engine pays.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from operator import mul
 
 from jointbonus.core.money import allocate_groups
 from jointbonus.core.number import round_half_up, round_product
@@ -28,11 +29,22 @@ from jointbonus.sharedtarget.pay.sharing import (
     mixed_amount,
     pool_exacts,
     share_parts,
+    split_outcomes,
     team_rates,
 )
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
-__all__ = ["MonthCost", "MonthCoster", "exact_cost", "month_cost", "team_targets"]
+__all__ = [
+    "LineTable",
+    "MonthCost",
+    "MonthCoster",
+    "costers_for",
+    "exact_cost",
+    "month_cost",
+    "part_targets",
+    "split_exact_cost",
+    "team_targets",
+]
 
 _ONE = Fraction(1)
 _ZERO = Fraction(0)
@@ -68,6 +80,7 @@ def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) 
     kept = [0] * teams
     forfeit = [0] * teams
     pool = plan.funding is FundingStyle.POOL
+    less_forfeits = less_forfeits and bool(plan.holdback)
     groups = frame.groups
     for split, units, bonus, count, team, forfeits in zip(
         frame.split,
@@ -82,7 +95,7 @@ def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) 
         if not weight or not split:
             continue
         amount = weight * count
-        if less_forfeits and plan.holdback and forfeits:
+        if less_forfeits and forfeits:
             forfeit[team] += amount
         else:
             kept[team] += amount
@@ -112,6 +125,36 @@ def exact_cost(plan: Plan, terms: Terms, outcome: Outcome, targets: Sequence[Fra
     return terms.scale * sum(
         (t * b for t, b in zip(targets, brackets(plan, terms, outcome), strict=True)), _ZERO
     )
+
+
+def part_targets(
+    plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False
+) -> tuple[list[Fraction], list[Fraction]]:
+    """Per team, :func:`team_targets` of the frame its shared part is paid on and of the one
+    its goals are paid on: the same frame, unless the month pays its goals on its own
+    (:attr:`~jointbonus.sharedtarget.pay.groups.MonthFrame.own`)."""
+    if frame.own is None:
+        targets = team_targets(plan, frame, less_forfeits=less_forfeits)
+        return targets, targets
+    return (
+        team_targets(plan, replace(frame, own=None), less_forfeits=less_forfeits),
+        team_targets(plan, frame.own, less_forfeits=less_forfeits),
+    )
+
+
+def split_exact_cost(
+    plan: Plan,
+    terms: Terms,
+    outcome: Outcome,
+    targets: tuple[Sequence[Fraction], Sequence[Fraction]],
+) -> Fraction:
+    """:func:`exact_cost` with the shared part and the goals on targets of their own
+    (:func:`part_targets`)."""
+    shared, goals = targets
+    if shared is goals:
+        return exact_cost(plan, terms, outcome, shared)
+    shared_only, goals_only = split_outcomes(outcome)
+    return exact_cost(plan, terms, shared_only, shared) + exact_cost(plan, terms, goals_only, goals)
 
 
 def month_cost(
@@ -169,12 +212,27 @@ class MonthCoster:
     date this way.
     """
 
-    __slots__ = ("_done", "_frame", "_lines", "_plan", "_rates", "_shared", "_terms", "_values")
+    __slots__ = (
+        "_done",
+        "_frame",
+        "_lines",
+        "_plan",
+        "_rates",
+        "_shared",
+        "_table",
+        "_terms",
+        "_values",
+    )
 
-    def __init__(self, plan: Plan, frame: MonthFrame, terms: Terms) -> None:
+    def __init__(
+        self, plan: Plan, frame: MonthFrame, terms: Terms, table: LineTable | None = None
+    ) -> None:
+        """``table``: the :class:`LineTable` the plan's other months share, if any (else the
+        coster keeps its own)."""
         self._plan = plan
         self._frame = frame
         self._terms = terms
+        self._table = table if table is not None else LineTable()
         self._done: dict[Outcome, MonthCost] = {}
         self._shared: dict[Outcome, _Shared] = {}
         self._rates: dict[Outcome, tuple[list[Fraction], list[int]]] = {}
@@ -231,8 +289,10 @@ class MonthCoster:
             if plan.funding is FundingStyle.POOL:
                 return _plain_pool_cost(plan, frame, frame.at_target(terms.scale), outcome.shared)
             if self._lines is None:
-                self._lines = _Lines.of(plan, frame)
-            return self._lines.cost(plan, frame, frame.at_target(terms.scale) * outcome.shared)
+                self._lines = _Lines.of(plan, frame, self._table)
+            return self._lines.cost(
+                plan, frame, frame.at_target(terms.scale) * outcome.shared, self._table
+            )
         groups = frame.groups
         forfeiting = plan.holdback and any(
             f and w for f, w in zip(groups.forfeits, frame.split, strict=True)
@@ -348,6 +408,16 @@ def _members_cut(runs: Runs | None) -> int:
 def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> MonthCost:
     """:func:`month_cost` of a plan with goals, without caps or forfeited holdbacks: the
     parts' pools (or lines) are paid in full, so nothing is shared out."""
+    if frame.own is not None:
+        shared_only, goals_only = split_outcomes(outcome)
+        shared = _parts_cost(plan, replace(frame, own=None), terms, shared_only)
+        goals = _parts_cost(plan, frame.own, terms, goals_only)
+        return MonthCost(
+            shared.exact + goals.exact,
+            shared.paid + goals.paid,
+            shared.rounded_amounts + goals.rounded_amounts,
+            shared.bound + goals.bound,
+        )
     teams = goal_teams(plan)
     exact = exact_cost(plan, terms, outcome, team_targets(plan, frame))
     groups = frame.groups
@@ -415,6 +485,61 @@ def _plain_pool_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fra
     return MonthCost(exact * kept, pool - forfeited, 1 + lines, Fraction(1, 2) + 2 * lines)
 
 
+def costers_for(plan: Plan, frames: Sequence[MonthFrame], terms: Terms) -> tuple[MonthCoster, ...]:
+    """A :class:`MonthCoster` for each of ``frames`` at ``terms``, all sharing one
+    :class:`LineTable`."""
+    table = LineTable()
+    return tuple(MonthCoster(plan, frame, terms, table) for frame in frames)
+
+
+class LineTable:
+    """What a line pays at each amount, for each whole value per day: shared by the months of
+    an individually funded plan on the shared goal alone.
+
+    A member's line in a month of ``d`` days (:attr:`MonthFrame.days`) is
+    ``round(amount x value / (12 x FTE_SCALE x d))``, ``amount`` being the
+    scale at target x the payout factor and ``value`` target bonus x units.
+    A member active the whole month has ``value = w x d``, ``w`` their target
+    bonus x FTE units: their line is ``round(amount x w / (12 x FTE_SCALE))``,
+    whatever the month. So the lines of every such ``w`` at an amount are
+    computed once, however many months pay that amount; a month sums them
+    with its counts of members (:class:`_Lines`). A value that is not a whole
+    number of days' worth is costed by its month alone.
+    """
+
+    __slots__ = ("_lines", "_place", "_values")
+
+    def __init__(self) -> None:
+        self._place: dict[int, int] = {}
+        self._values: list[int] = []
+        self._lines: dict[Fraction, list[int]] = {}
+
+    def counts(self, per_day: dict[int, int]) -> tuple[int, ...]:
+        """Members by whole value per day, as counts by place in every list of lines (values
+        per day not placed yet are placed)."""
+        place, values = self._place, self._values
+        for value in per_day:
+            if value not in place:
+                place[value] = len(values)
+                values.append(value)
+        counts = [0] * len(values)
+        for value, count in per_day.items():
+            counts[place[value]] = count
+        return tuple(counts)
+
+    def lines(self, amount: Fraction) -> list[int]:
+        """The line of each value per day placed so far, at ``amount``, in place order."""
+        lines = self._lines.get(amount)
+        if lines is None:
+            lines = self._lines[amount] = []
+        if len(lines) < len(self._values):  # values placed since: their lines too
+            # round_product(amount / (12 x FTE_SCALE), value), inlined: all are >= 0 here.
+            rate = amount / (12 * FTE_SCALE)
+            twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
+            lines.extend((twice_p * w + q) // twice_q for w in self._values[len(lines) :])
+        return lines
+
+
 @dataclass(frozen=True, slots=True)
 class _Lines:
     """An individually funded month on the shared goal alone, as its distinct lines.
@@ -423,21 +548,29 @@ class _Lines:
     units, so members with the same value (and the same
     fate of their held-back part) have the same line, whatever the outcome.
     Built once per month, the table costs each outcome in one pass over the
-    distinct values rather than over every pay group.
+    distinct values rather than over every pay group; the values that are a
+    whole number of days' worth are costed by the :class:`LineTable` every
+    month shares.
     """
 
+    whole: tuple[int, ...]
+    """Per place in the :class:`LineTable`: how many members keeping what is held back from
+    them have that value per day (0 for a value per day of other months only)."""
     kept: tuple[tuple[int, int], ...]
-    """(value, members) of the members who keep what is held back from them."""
+    """(value, members) of the other members who keep what is held back from them."""
     forfeiting: tuple[tuple[int, int], ...]
     """(value, members) of the members who forfeit it (plans with a holdback)."""
-    kept_value: int
-    forfeit_value: int
+    value: Fraction
+    """The values of the members who keep what is held back, and of the others less it."""
     members: int
+    bound: Fraction
+    """The rounding bound: half a unit a line, a whole unit a line with a forfeited part."""
 
     @classmethod
-    def of(cls, plan: Plan, frame: MonthFrame) -> _Lines:
+    def of(cls, plan: Plan, frame: MonthFrame, table: LineTable) -> _Lines:
         groups = frame.groups
         holdback = bool(plan.holdback)
+        days = frame.days
         kept: dict[int, int] = {}
         forfeiting: dict[int, int] = {}
         mixes = groups.mixes
@@ -454,29 +587,40 @@ class _Lines:
             if split:
                 mix = mixes.get(group) if mixes else None  # a target bonus changed in the month
                 value = bonus * units if mix is None else sum(v for _, v in mix)
-                table = forfeiting if holdback and forfeits else kept
-                table[value] = table.get(value, 0) + count
+                found = forfeiting if holdback and forfeits else kept
+                found[value] = found.get(value, 0) + count
+        whole: dict[int, int] = {}
+        other: list[tuple[int, int]] = []
+        for value, count in kept.items():
+            per_day, left = divmod(value, days)
+            if left:
+                other.append((value, count))
+            else:
+                whole[per_day] = count  # values are distinct, so are their values per day
+        kept_value = sum(value * count for value, count in kept.items())
+        forfeit_value = sum(value * count for value, count in forfeiting.items())
+        forfeit_lines = sum(forfeiting.values())
+        members = sum(kept.values()) + forfeit_lines
         return cls(
-            tuple(kept.items()),
+            table.counts(whole) if whole else (),
+            tuple(other),
             tuple(forfeiting.items()),
-            sum(value * count for value, count in kept.items()),
-            sum(value * count for value, count in forfeiting.items()),
-            sum(kept.values()) + sum(forfeiting.values()),
+            kept_value + (1 - plan.holdback) * forfeit_value,
+            members,
+            Fraction(members - forfeit_lines, 2) + forfeit_lines,
         )
 
-    def cost(self, plan: Plan, frame: MonthFrame, amount: Fraction) -> MonthCost:
+    def cost(self, plan: Plan, frame: MonthFrame, amount: Fraction, table: LineTable) -> MonthCost:
         """The month's cost when a member's target amount at scale 1 is paid ``amount``
         times over (the scale x the payout factor)."""
         rate = amount / (12 * FTE_SCALE * frame.days)
         # round_product(rate, value), inlined: the rate and every value are >= 0 here.
         twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
-        paid = 0
+        paid = sum(map(mul, self.whole, table.lines(amount))) if self.whole else 0
         for value, count in self.kept:
             paid += (twice_p * value + q) // twice_q * count
         for value, count in self.forfeiting:
             line = (twice_p * value + q) // twice_q
             paid += (line - held_back(plan, line)) * count
-        exact_minor = rate * (self.kept_value + (1 - plan.holdback) * self.forfeit_value)
-        forfeit_lines = sum(count for _, count in self.forfeiting)
-        bound = Fraction(self.members - forfeit_lines, 2) + forfeit_lines
-        return MonthCost(exact_minor / plan.currency.scale, paid, self.members, bound)
+        exact_minor = rate * self.value
+        return MonthCost(exact_minor / plan.currency.scale, paid, self.members, self.bound)

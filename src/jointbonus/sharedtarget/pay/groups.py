@@ -61,6 +61,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from operator import mul
+from typing import Any
 
 from jointbonus.core.periods import Month, plan_years
 from jointbonus.core.plan_periods import Period
@@ -122,6 +124,10 @@ class MonthFrame:
     """What the weight of the period this month pays makes of its amounts at target:
     periods a year x the period's weight (:attr:`~jointbonus.core.plan_periods.Period.weighting`;
     1 under equal weights)."""
+    own: MonthFrame | None = None
+    """In a plan with functional goals and a longer shared period: the month framed on its
+    own, which its functional parts are paid on (each month pays its goals); ``None``
+    everywhere else, where one frame pays every part."""
 
     def at_target(self, scale: Fraction) -> Fraction:
         """The plan's ``scale`` (the pool at target, or the target bonus multiplier) as this
@@ -193,7 +199,6 @@ def frame_months(plan: Plan) -> Framed:
     by_team = plan.weighted
     standings: dict[_Key, list[int]] = {}
     changing: list[tuple[int, Member]] = []  # members whose standing changes, framed apart
-    fte_units_of: dict[Decimal, int] = {}  # FTE -> units; a roster has few distinct FTEs
     minor_of: dict[Decimal, int] = {}  # amount -> minor units; a roster repeats amounts
 
     def amounts(member: Member) -> tuple[int, int]:
@@ -208,6 +213,8 @@ def frame_months(plan: Plan) -> Framed:
             )
         return salary, bonus
 
+    no_amounts = not uses_salary and not uses_bonus
+    add = standings.setdefault
     for position, member in enumerate(plan.members):
         if member.changes:
             changing.append((position, member))
@@ -219,21 +226,20 @@ def frame_months(plan: Plan) -> Framed:
             end = None
         if start < plan_first and (end is None or end >= plan_first):
             start = plan_first
-        salary, bonus = amounts(member)
-        fte_units = fte_units_of.get(member.fte)
-        if fte_units is None:
-            fte_units = fte_units_of[member.fte] = member.fte_units
-        key = (start, end, fte_units, salary, bonus, teams[member.team] if by_team else 0)
-        standings.setdefault(key, []).append(position)
+        salary, bonus = (0, 0) if no_amounts else amounts(member)
+        team = teams[member.team] if by_team else 0
+        add((start, end, member.fte_units, salary, bonus, team), []).append(position)
 
     calendar = [(m.month, m.month.first_day, m.month.last_day, m.month.days) for m in plan.months]
     count = len(calendar)
     # A month wholly before a start or after an end gives a standing that does
     # not depend on the month ("not yet started (starts ...)", "left on ...").
     outside: dict[tuple[bool, date | None], Standing] = {}
+    # Days, units and reasons follow from the dates and FTE alone: many standings share them.
+    dated: dict[tuple[date, date | None, int], _Dated] = {}
     columns = [
         (
-            *_standing_columns(plan, key, calendar, outside),
+            *_standing_columns(plan, key, calendar, outside, dated),
             (key[5],) * count,
             (key[4],) * count,
             _leaves(key[1], year_lasts),
@@ -273,11 +279,16 @@ def frame_months(plan: Plan) -> Framed:
     counts = tuple(len(p) for p in members_of)
     frames = []
     groups: Groups | None = None
+    # Each column month by month (plan year by plan year for the forfeits), across the groups.
+    units_by, split_by, teams_by, bonuses_by = (
+        _across(group_rows, column, count) for column in (1, 2, 4, 5)
+    )
+    forfeits_by = _across(group_rows, 6, len(years))
     movers = [g for g, row in enumerate(group_rows) if any(row[7])]
     for index, plan_month in enumerate(plan.months):
-        teams_now = tuple(row[4][index] for row in group_rows)
-        bonuses_now = tuple(row[5][index] for row in group_rows)
-        forfeits = tuple(row[6][year_of[index]] for row in group_rows)
+        teams_now = teams_by[index]
+        bonuses_now = bonuses_by[index]
+        forfeits = forfeits_by[year_of[index]]
         mixes = {g: group_rows[g][7][index] for g in movers if group_rows[g][7][index]}
         if (
             groups is None
@@ -287,9 +298,9 @@ def frame_months(plan: Plan) -> Framed:
             or groups.mixes != mixes
         ):
             groups = Groups(positions, counts, teams_now, bonuses_now, forfeits, mixes)
-        units = tuple(row[1][index] for row in group_rows)
-        split = tuple(row[2][index] for row in group_rows)
-        total = sum(w * n for w, n in zip(split, counts, strict=True))
+        units = units_by[index]
+        split = split_by[index]
+        total = sum(map(mul, split, counts))
         frames.append(MonthFrame(plan_month, index, groups, units, split, total))
     first = frames[0].groups if frames else Groups(positions, counts, (), (), ())
     cohorts = tuple(Cohort(*row) for row in cohort_rows)
@@ -316,6 +327,13 @@ _Columns = tuple[
 
 #: One month spent in one team (no :attr:`Groups.mixes` entry).
 _UNMIXED: tuple[tuple[tuple[int, int], ...]] = ((),)
+
+
+def _across(rows: Sequence[_Columns], column: int, length: int) -> list[tuple[Any, ...]]:
+    """Column ``column`` of every row, entry by entry (``length`` entries): one tuple an
+    entry, with one item a row."""
+    across = list(zip(*(row[column] for row in rows), strict=True))
+    return across if rows else [()] * length
 
 
 def _first_position(standing: tuple[tuple[int, ...], _Columns]) -> int:
@@ -426,35 +444,74 @@ def _split(
     return bonus_units, reason
 
 
+#: Days, units and the standing's reason, month by month.
+_Dated = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]
+
+
 def _standing_columns(
     plan: Plan,
     key: _Key,
     calendar: Sequence[tuple[Month, date, date, int]],
     outside: dict[tuple[bool, date | None], Standing],
+    dated: dict[tuple[date, date | None, int], _Dated],
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
-    """Days, units, split weight and reason of one standing, month by month."""
+    """Days, units, split weight and reason of one standing, month by month (``dated``: the
+    days, units and reasons of the dates and FTEs met so far)."""
     start, end, fte_units, salary, bonus, _team = key
+    found = dated.get((start, end, fte_units))
+    if found is None:
+        found = dated[start, end, fte_units] = _dated_columns(
+            plan, (start, end, fte_units), calendar, outside
+        )
+    days_of, units_of, reasons = found
+    if plan.funding is FundingStyle.POOL:
+        per_unit = {Split.SALARY: salary, Split.TARGET_BONUS: bonus}.get(plan.split, 1)
+    else:
+        per_unit = bonus
+    if per_unit == 1:  # a pool split equally: the split weight is the units
+        return days_of, units_of, units_of, reasons
+    if per_unit:  # every month's split weight is units x per_unit, with the standing's reason
+        return days_of, units_of, tuple(units * per_unit for units in units_of), reasons
+    weighed = [
+        _split(plan, units, units * salary, units * bonus, reason)
+        for units, reason in zip(units_of, reasons, strict=True)
+    ]
+    return (
+        days_of,
+        units_of,
+        tuple(split for split, _ in weighed),
+        tuple(reason for _, reason in weighed),
+    )
+
+
+def _dated_columns(
+    plan: Plan,
+    dates: tuple[date, date | None, int],
+    calendar: Sequence[tuple[Month, date, date, int]],
+    outside: dict[tuple[bool, date | None], Standing],
+) -> _Dated:
+    """Days, units and the standing's reason of a member from ``start`` to ``end`` at
+    ``fte_units`` (``dates``), month by month."""
+    start, end, fte_units = dates
     leavers = plan.pay_leavers_for_exit_month
     days_of: list[int] = []
     units_of: list[int] = []
-    split_of: list[int] = []
     reasons: list[str] = []
     for month, first, last, days in calendar:
-        if start <= first and (end is None or end >= last):
-            standing = Standing(days, fte_units * days, "")  # all month
-        elif start > last or (end is not None and end < first):
+        if start <= first and (end is None or end >= last):  # all month
+            days_of.append(days)
+            units_of.append(fte_units * days)
+            reasons.append("")
+            continue
+        if start > last or (end is not None and end < first):
             before = start > last
-            known = outside.get((before, start if before else end))
-            if known is None:
-                known = standing_in(month, start, end, fte_units, leavers)
-                outside[before, start if before else end] = known
-            standing = known
+            standing = outside.get((before, start if before else end))
+            if standing is None:
+                standing = standing_in(month, start, end, fte_units, leavers)
+                outside[before, start if before else end] = standing
         else:
             standing = standing_in(month, start, end, fte_units, leavers)
-        units = standing.units
-        split, reason = _split(plan, units, units * salary, units * bonus, standing.reason)
         days_of.append(standing.days)
-        units_of.append(units)
-        split_of.append(split)
-        reasons.append(reason)
-    return tuple(days_of), tuple(units_of), tuple(split_of), tuple(reasons)
+        units_of.append(standing.units)
+        reasons.append(standing.reason)
+    return tuple(days_of), tuple(units_of), tuple(reasons)

@@ -17,7 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from jointbonus.core.plan_periods import summed_attainment
 from jointbonus.sharedtarget.goals import Goal
+from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.plan import Plan, PlanMonth
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "goal_gates_closed",
     "goal_teams",
     "outcome_at",
+    "period_goals",
+    "period_outcome",
 ]
 
 _ONE = Fraction(1)
@@ -124,6 +128,52 @@ def outcome_at(
         for t in plan.functional.terms
     )
     return Outcome(shared, team_shared, factors)
+
+
+def period_outcome(
+    plan: Plan,
+    month_shared: Fraction,
+    goal_attainments: Sequence[Fraction],
+    period: tuple[Fraction, Sequence[Fraction]] | None = None,
+) -> Outcome:
+    """A month's outcome in a plan with functional goals and a longer shared period.
+
+    ``month_shared`` is the shared attainment of the month alone and
+    ``goal_attainments`` the goals' in the month (by ``plan.goals``);
+    ``period``, for the month that ends its period, the shared attainment
+    over the period and each goal's (summed actuals / summed targets). A month
+    inside a period (``period`` is ``None``) pays no shared part: the month
+    that ends it does.
+
+    A gate reads the attainment over the period of the part it gates: the
+    shared part is the period's, so the shared gate reads each goal over the
+    period; a goal's part is the month's, so the functional gate and a goal's
+    own gate read the shared goal (and any other metric) over the month.
+    """
+    month = outcome_at(plan, month_shared, goal_attainments)
+    if period is None:
+        return Outcome(_ZERO, (), month.functional)
+    whole = outcome_at(plan, period[0], period[1])
+    return Outcome(whole.shared, whole.team_shared, month.functional)
+
+
+def period_goals(plan: Plan, frame: MonthFrame) -> tuple[Fraction, ...] | None:
+    """Each goal's attainment (by ``plan.goals``) over the longer shared period that
+    ``frame``'s month ends: its actuals summed / its targets summed; ``None`` while any
+    month of the period has no actual for it yet."""
+    period = frame.period
+    if period is None:
+        raise ValueError("a goal's attainment over a period is read in a longer shared period")
+    metrics = {metric.name: metric for metric in plan.functional.metrics}
+    result = []
+    for goal in plan.goals:
+        months = metrics[goal.metric].months[period.first : period.last + 1]
+        if any(m.actual is None for m in months):
+            return None
+        result.append(
+            summed_attainment([Fraction(m.actual or 0) for m in months], [m.target for m in months])
+        )
+    return tuple(result)
 
 
 def goal_gates_closed(

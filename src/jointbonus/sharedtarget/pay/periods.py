@@ -40,9 +40,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from jointbonus.core.number import decimal_places
-from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.core.plan_periods import Period, PeriodLength
 from jointbonus.sharedtarget.pay.groups import Framed, Groups, MonthFrame, frame_months
-from jointbonus.sharedtarget.plan import Plan, PlanMonth
+from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth
 
 __all__ = ["Within", "frame_periods", "frame_plan", "within_period"]
 
@@ -76,7 +76,8 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
     frames: list[MonthFrame] = []
     for period in plan.periods:
         inside = framed.months[period.first : period.last + 1]
-        for frame in inside[:-1]:
+        own = [_own(plan, frame, period) for frame in inside]
+        for frame, alone in zip(inside[:-1], own, strict=False):
             frames.append(
                 replace(
                     frame,
@@ -84,6 +85,7 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
                     split=(0,) * len(frame.split),
                     total_split_weight=0,
                     period=period,
+                    own=alone,
                 )
             )
         end = inside[-1]
@@ -114,6 +116,7 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
                 weight_days=common,
                 period=period,
                 weighting=period.weighting,
+                own=own[-1],
             )
         )
     return Framed(framed.groups, tuple(frames), framed.cohorts, framed.cohort_of)
@@ -123,6 +126,20 @@ def _unmixed(groups: Groups) -> Groups:
     """``groups`` paid by each group's team at the month's end: a longer shared period is
     paid by the team a member is in at the period's end, a move within it aside."""
     return replace(groups, mixes={}) if groups.mixes else groups
+
+
+def _own(plan: Plan, frame: MonthFrame, period: Period) -> MonthFrame | None:
+    """``frame``'s month framed on its own for its functional parts (``None`` in a plan
+    without goals): the period's amounts at target spread evenly over its months, so a
+    month's pool at target is the period's / its months (pool funding), and a member's
+    amount at target their target bonus x multiplier / 12 x weight (individual), each
+    times the period's weighting."""
+    if not plan.weighted:
+        return None
+    weighting = period.weighting
+    if plan.funding is FundingStyle.POOL:
+        weighting /= len(period.months)
+    return replace(frame, weighting=weighting)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ unit a largest-remainder split hands to some of them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from math import lcm
 
@@ -49,7 +49,9 @@ __all__ = [
     "pool_exacts",
     "share_out",
     "share_parts",
+    "split_outcomes",
     "team_rates",
+    "team_split_weights",
 ]
 
 _ZERO = Fraction(0)
@@ -265,6 +267,8 @@ def share_parts(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     pays one outcome under many years to date shares out once and applies
     :meth:`MonthPay.capped_by` to each.
     """
+    if frame.own is not None:
+        return _share_split(plan, frame, frame.own, terms, outcome)
     teams = goal_teams(plan)
     if plan.funding is FundingStyle.POOL:
         parts = _pool_parts(plan, frame, terms, outcome, teams)
@@ -282,23 +286,69 @@ def share_parts(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     return MonthPay(parts[0], tuple(parts[1:]), {}, earned, totals)
 
 
-def pool_exacts(
-    plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome, teams: list[int]
-) -> tuple[list[Fraction], list[int]]:
-    """Each part's exact pool (minor units) of an eligible month of a plan with goals, and
-    each team's whole-number weight in the shared pool."""
-    minor = plan.currency.scale
-    total = frame.total_split_weight
+def split_outcomes(outcome: Outcome) -> tuple[Outcome, Outcome]:
+    """``outcome`` as two: its shared part alone (every goal at 0) and its goals alone (the
+    shared part at 0), for a month whose parts are paid on two frames."""
+    nothing = (_ZERO,) * len(outcome.functional)
+    return Outcome(outcome.shared, outcome.team_shared, nothing), Outcome(
+        _ZERO, (), outcome.functional
+    )
+
+
+def _share_split(
+    plan: Plan, frame: MonthFrame, own: MonthFrame, terms: Terms, outcome: Outcome
+) -> MonthPay:
+    """:func:`share_parts` of a month whose shared part is paid on ``frame`` (the period's,
+    or no one inside a period) and its goals on ``own`` (the month on its own)."""
+    shared_only, goals_only = split_outcomes(outcome)
+    shared = share_parts(plan, replace(frame, own=None), terms, shared_only)
+    goals = share_parts(plan, own, terms, goals_only)
+    parts = (shared.shared, *goals.functional)
+    earned = shared.shared.pool if frame.eligible or plan.funding is not FundingStyle.POOL else 0
+    if own.eligible or plan.funding is not FundingStyle.POOL:
+        earned += sum(part.pool for part in goals.functional)
+    totals = tuple(
+        month_totals(shares, count)
+        for shares, count in zip(
+            zip(*(p.shares for p in parts), strict=True), frame.groups.counts, strict=True
+        )
+    )
+    return MonthPay(parts[0], parts[1:], {}, earned, totals)
+
+
+def team_split_weights(plan: Plan, frame: MonthFrame) -> list[int]:
+    """Each team's split weight in the month: its groups' split weights x their counts, a
+    member who moves team during the month counting the weight of their days in each."""
+    groups = frame.groups
     team_weight = [0] * len(plan.functional.terms)
-    for weight, count, team in zip(
-        frame.split, frame.groups.counts, frame.groups.teams, strict=True
-    ):
+    for weight, count, team in zip(frame.split, groups.counts, groups.teams, strict=True):
         team_weight[team] += weight * count
-    for group, mix in frame.groups.mixes.items():  # a move during the month
-        count = frame.groups.counts[group]
-        team_weight[frame.groups.teams[group]] -= frame.split[group] * count
+    for group, mix in groups.mixes.items():
+        count = groups.counts[group]
+        team_weight[groups.teams[group]] -= frame.split[group] * count
         for team, value in mix:
             team_weight[team] += value * count
+    return team_weight
+
+
+def pool_exacts(
+    plan: Plan,
+    frame: MonthFrame,
+    terms: Terms,
+    outcome: Outcome,
+    teams: list[int],
+    *,
+    team_weight: Sequence[int] | None = None,
+) -> tuple[list[Fraction], list[int]]:
+    """Each part's exact pool (minor units) of an eligible month of a plan with goals, and
+    each team's whole-number weight in the shared pool.
+
+    ``team_weight`` is each team's split weight in the month (summed here when not given:
+    whoever costs a month at many outcomes sums it once)."""
+    minor = plan.currency.scale
+    total = frame.total_split_weight
+    if team_weight is None:
+        team_weight = team_split_weights(plan, frame)
     # A team's slice of the shared pool: w x its shared factor x its split weight.
     weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(team_weight))]
     common = lcm(*(w.denominator for w in weights))

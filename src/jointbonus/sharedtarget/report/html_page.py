@@ -215,7 +215,13 @@ def _shared_section(result: Result) -> Markup:
             f"{plan.period.noun} is a hit when its attainment (its actuals summed / its "
             f"targets summed) reaches 100%; then its pool pays in the month that ends it, "
             "shared among every member of both teams by their weight over the "
-            f"{plan.period.noun}.",
+            f"{plan.period.noun}."
+            + (
+                " Each team's functional goals are paid month by month, the months inside "
+                f"a {plan.period.noun} too: their paid column counts them."
+                if plan.weighted
+                else ""
+            ),
         ),
         chart,
         table(headers, rows, align="lrrrlrrr" + "rrr" * advancing, row_classes=classes),

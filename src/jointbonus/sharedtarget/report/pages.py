@@ -16,6 +16,7 @@ from fractions import Fraction
 from jointbonus.core.curves import StepCurve
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text
+from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result
 
@@ -152,6 +153,8 @@ def _weighted_sentences(result: Result) -> str:
         f"{teams} share one monthly {md(plan.metric)} target ({md(plan.curve.describe())}), "
         "and each team with functional goals keeps part of its bonus on them."
     )
+    if plan.period is not PeriodLength.MONTH:
+        return f"{_period_goal_sentences(result, teams, weights)}"
     if plan.funding is FundingStyle.INDIVIDUAL:
         second = (
             f"Each member's target bonus for the month (annual target bonus x "
@@ -171,6 +174,33 @@ def _weighted_sentences(result: Result) -> str:
             f"pays at its own payout factor and is shared in proportion to {by} among the "
             "members it belongs to."
         )
+    return f"{first} {second}"
+
+
+def _period_goal_sentences(result: Result, teams: str, weights: str) -> str:
+    """A plan with functional goals and a shared target over a quarter or a plan year."""
+    plan = result.plan
+    noun = plan.period.noun
+    first = (
+        f"{teams} share one {md(plan.metric)} target per {noun} "
+        f"({md(plan.curve.describe())}), paid in the month that ends the {noun} on its "
+        "actuals summed / its targets summed, and each team with functional goals keeps "
+        "part of its bonus on them, paid month by month."
+    )
+    if plan.funding is FundingStyle.INDIVIDUAL:
+        amounts = (
+            f"Each member's target bonus (annual target bonus x {scale_text(result)} / 12 x "
+            "their weight, over the {noun} for the shared part, over the month for the goals)"
+        ).replace("{noun}", noun)
+    else:
+        amounts = (
+            f"The {noun}'s pool at target, {scale_text(result)} (for the goals, spread evenly "
+            f"over its months)"
+        )
+    second = (
+        f"{amounts} is divided by the team's shared weight ({weights}) between the shared "
+        "target and the team's goals; each part pays at its own payout factor."
+    )
     return f"{first} {second}"
 
 

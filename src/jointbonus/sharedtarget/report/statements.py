@@ -48,7 +48,7 @@ from fractions import Fraction
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text
 from jointbonus.core.periods import Month
-from jointbonus.core.roster import Member
+from jointbonus.core.roster import Member, member_choices
 from jointbonus.errors import JointBonusError, argument
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
 from jointbonus.sharedtarget.report.corrections import outstanding_text, overpayment_rule
@@ -563,18 +563,28 @@ def _caps_part(result: Result, lines: Sequence[Line]) -> list[str]:
     """What the caps are and what they cut from you (plans with caps)."""
     plan = result.plan
     caps = plan.functional.caps
-    if not caps.any:
+    if not caps.any and not any(v.design.functional.caps.any for v in plan.versions):
         return []
     currency = plan.currency
     code = currency.code
-    limits = cap_limits(plan)
+    if plan.versions:  # each version's caps, from its first month on
+        limits = [
+            f"{' and '.join(cap_limits(v.design)) or 'no cap'} from {v.start} (version {v.number})"
+            for v in result.versions
+        ]
+        pays = (
+            f"This plan pays a member at most {'; '.join(limits)}. A cap per plan year counts "
+            "what was paid earlier in the plan year, whatever version paid it"
+        )
+    else:
+        pays = f"This plan pays a member at most {' and '.join(cap_limits(plan))}"
     cut = sum(currency.to_minor(line.capped) for line in lines)
     months = [str(line.period) for line in lines if line.capped]
     where = f" (in {', '.join(months)})" if months else ""
     return [
         "## Caps",
         "",
-        f"This plan pays a member at most {' and '.join(limits)}; what a cap cuts is not "
+        f"{pays}; what a cap cuts is not "
         f"paid to anyone. Cut from you so far: **{currency.format(cut)} {code}**{where}.",
         "",
     ]
@@ -745,9 +755,8 @@ def render_statement(result: Result, member_id: str) -> str:
         if member.id == member_id:
             return _statement(result, member, result.member_lines(position), position=position)
     known = [m.id for m in result.plan.members]
-    shown = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
     raise UnknownMemberError(
-        f"member id: got {member_id!r}, expected one of the plan's {len(known)} members ({shown})"
+        f"member id: got {member_id!r}, expected {member_choices(member_id, known)}"
     )
 
 

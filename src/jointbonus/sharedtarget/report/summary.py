@@ -60,8 +60,15 @@ def _figures(result: Result, teams: dict[str, tuple[int, int]], currency: Curren
     s = result.summary
     c = currency.code
     variance = round_half_up(s.variance_to_date)
+    advanced, periods = _open_advances(result)
     rows: list[tuple[str, str, str]] = [
-        (f"Paid to date ({c})", currency.format(s.paid_to_date), ""),
+        (
+            f"Paid to date ({c})",
+            currency.format(s.paid_to_date + advanced),
+            f"with {currency.format(advanced)} advanced on {periods}, not yet trued up"
+            if advanced
+            else "",
+        ),
         *(
             (f"  earned by {team}", currency.format(paid), _count(count, "member"))
             for team, (count, paid) in teams.items()
@@ -76,7 +83,8 @@ def _figures(result: Result, teams: dict[str, tuple[int, int]], currency: Curren
         (
             f"Expected to date at the norm ({c})",
             currency.format(round_half_up(s.expected_to_date)),
-            f"{currency.format(abs(variance))} {'above' if variance >= 0 else 'below'} the norm",
+            f"{currency.format(abs(variance))} {'above' if variance >= 0 else 'below'} the norm"
+            + (" in the periods trued up" if advanced else ""),
         ),
         (f"Budget ({c})", currency.format(s.budget), ""),
         (
@@ -92,6 +100,22 @@ def _figures(result: Result, teams: dict[str, tuple[int, int]], currency: Curren
         )
     rows += [(label, count, "") for label, count in month_counts(result)]
     return _aligned(rows)
+
+
+def _open_advances(result: Result) -> tuple[int, str]:
+    """The advances paid in shared periods whose end is not yet paid (minor units), and
+    those periods; the plan summary's paid to date counts a period at its true-up."""
+    trued_up = {
+        m.shared_period for m in result.months if m.ends_period and m.status is MonthStatus.PAID
+    }
+    advanced = 0
+    periods: list[str] = []
+    for month in result.months:
+        if month.advance and month.shared_period not in trued_up:
+            advanced += month.advance
+            if month.shared_period not in periods:
+                periods.append(month.shared_period)
+    return advanced, " and ".join(periods)
 
 
 def _aligned(rows: list[tuple[str, str, str]]) -> str:

@@ -19,7 +19,7 @@ from jointbonus.sharedtarget.report.documents import (
     number_text,
     ratio_text,
 )
-from jointbonus.sharedtarget.report.pages import md
+from jointbonus.sharedtarget.report.pages import cap_limits, md
 from jointbonus.sharedtarget.results import Result
 from jointbonus.sharedtarget.versions import VersionCalibration, plan_expected_cost
 
@@ -83,8 +83,32 @@ def versions_lines(plan: Plan, versions: tuple[VersionCalibration, ...]) -> list
         "",
         f"The year's expected cost, each month by the version in force for it: {year} {code}.",
         "",
+        *_caps_lines(versions),
     ]
     return out
+
+
+def _caps_lines(versions: tuple[VersionCalibration, ...]) -> list[str]:
+    """Which caps each version pays its months under (nothing when no version has a cap)."""
+    if not any(v.design.functional.caps.any for v in versions):
+        return []
+    limits = "; ".join(
+        f"version {v.number}, {_months_text(v)}: {' and '.join(cap_limits(v.design)) or 'no cap'}"
+        for v in versions
+    )
+    yearly = any(v.design.functional.caps.per_year is not None for v in versions)
+    return [
+        f"Caps per member: {limits}."
+        + (
+            " A cap per plan year counts what the member was paid earlier in the plan year, "
+            "whatever version paid it; a version that starts inside a plan year is costed, "
+            "along each historical path, after what that path paid earlier in the year, "
+            "each earlier month by the version in force for it."
+            if yearly
+            else ""
+        ),
+        "",
+    ]
 
 
 def _neutral_to(version: VersionCalibration, currency: Currency) -> str:

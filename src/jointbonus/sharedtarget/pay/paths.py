@@ -1,0 +1,519 @@
+"""What plan-year paths through history cost after rounding and caps, counted by class.
+
+Calibration costs a capped plan on every historical path: each plan month
+at one outcome, the per-year cap following each member through the year.
+:class:`~jointbonus.sharedtarget.pay.cost.MonthCoster` does that member by
+member (group by group, as runs over their ranks); this module gives the same
+figures to the unit and the bound, with far less work, for pool funding
+without forfeited holdbacks:
+
+* In a month, the members of one team with one split weight (a **class**:
+  it gathers every pay group alike that month) get the same floor of each
+  part's pool, and the leftover units of a part go to a prefix of them in
+  member order (a largest-remainder split hands a tied level its lowest
+  positions, and the lowest positions of a level are a prefix of each class
+  in it). What the class is paid, and what the monthly cap cuts, follow from
+  how many members each part bumps, not from which.
+* The per-year cap depends on each member's year so far. A pay group whose
+  year, at the most each month could pay its members, stays below the cap
+  is never cut by it and adds nothing to the bound: only the groups that
+  could reach it are followed, as runs over their ranks, with their exact
+  year for the bound.
+
+:func:`path_costs` answers for the plans it covers (:func:`covers`);
+calibration costs the others month by month.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from fractions import Fraction
+from itertools import chain
+from math import lcm
+from operator import mul
+
+from jointbonus.core.money import lowest_position
+from jointbonus.core.number import round_half_up
+from jointbonus.core.periods import YEAR
+from jointbonus.sharedtarget.pay.caps import Runs, merge_runs
+from jointbonus.sharedtarget.pay.groups import MonthFrame
+from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, goal_teams
+from jointbonus.sharedtarget.pay.sharing import line_parts, member_values, pool_exacts, team_rates
+from jointbonus.sharedtarget.plan import FundingStyle, Plan
+
+__all__ = ["covers", "path_costs"]
+
+_ZERO = Fraction(0)
+
+PathCost = tuple[list[int], Fraction]
+"""What each month of a path pays (minor units), and the path's rounding bound."""
+
+
+def covers(plan: Plan, frames: Sequence[MonthFrame], terms: Terms) -> bool:
+    """Whether :func:`path_costs` costs ``plan``'s paths: pool funding, a scale above 0,
+    nobody forfeiting a holdback, nobody moving team during a month (a class is one team),
+    and months framed from the start of a plan year."""
+    if plan.funding is not FundingStyle.POOL or terms.scale <= 0 or not frames:
+        return False
+    for frame in frames:
+        if frame.groups.mixes or (frame.own is not None and frame.own.groups.mixes):
+            return False
+    first = frames[0].index
+    if first % YEAR or any(frame.index != first + j for j, frame in enumerate(frames)):
+        return False
+    if plan.holdback:
+        for frame in frames:
+            if any(f and w for f, w in zip(frame.groups.forfeits, frame.split, strict=True)):
+                return False
+    return True
+
+
+class _Unsupported(Exception):
+    """A month this module does not cost (a pool below 0): the caller costs it member by
+    member."""
+
+
+class _Classes:
+    """One plan month's classes: pay groups of one team and one value per member."""
+
+    __slots__ = (
+        "_merged",
+        "class_of",
+        "counts",
+        "groups",
+        "positions",
+        "sizes",
+        "team_weight",
+        "teams",
+        "values",
+    )
+
+    def __init__(self, plan: Plan, frame: MonthFrame) -> None:
+        index: dict[tuple[int, int], int] = {}
+        class_of: list[int] = []
+        teams: list[int] = []
+        values: list[int] = []
+        sizes: list[int] = []
+        groups: list[list[int]] = []
+        counts = frame.groups.counts
+        for group, (value, team, count) in enumerate(
+            zip(member_values(plan, frame), frame.groups.teams, counts, strict=True)
+        ):
+            if not value:
+                class_of.append(-1)
+                continue
+            found = index.get((team, value))
+            if found is None:
+                found = index[team, value] = len(teams)
+                teams.append(team)
+                values.append(value)
+                sizes.append(0)
+                groups.append([])
+            sizes[found] += count
+            groups[found].append(group)
+            class_of.append(found)
+        self.class_of = class_of
+        self.teams = teams
+        self.values = values
+        self.sizes = sizes
+        self.groups = groups
+        self.counts = counts
+        self.positions = frame.groups.positions
+        self.team_weight = [0] * max(len(plan.functional.terms), 1)
+        """Each team's split weight in the month."""
+        for team, value, size in zip(teams, values, sizes, strict=True):
+            self.team_weight[team] += value * size
+        self._merged: dict[int, list[int]] = {}
+
+    def merged(self, c: int) -> list[int]:
+        """The positions of class ``c``'s members, ascending."""
+        found = self._merged.get(c)
+        if found is None:
+            positions = self.positions
+            found = self._merged[c] = sorted(
+                chain.from_iterable(positions[g] for g in self.groups[c])
+            )
+        return found
+
+
+class _Month:
+    """One plan month at one paying outcome: each class's floor and bumps, and what the
+    month pays and its bound under the monthly cap alone."""
+
+    __slots__ = (
+        "_by_group",
+        "_classes",
+        "_month_cap",
+        "bases",
+        "bound",
+        "bumps",
+        "extra",
+        "paid",
+        "partial",
+        "reach",
+        "team_parts",
+        "whole",
+    )
+
+    def __init__(
+        self, plan: Plan, frame: MonthFrame, classes: _Classes, terms: Terms, outcome: Outcome
+    ) -> None:
+        month_cap = plan.functional.caps.per_month
+        self._classes = classes
+        self._month_cap = month_cap
+        self._by_group: dict[int, tuple[Runs, int, int]] = {}
+        teams, values, sizes = classes.teams, classes.values, classes.sizes
+        rates = team_rates(plan, frame, terms, outcome)
+        part_counts = line_parts(plan, terms, outcome)
+        self.team_parts = part_counts
+        """Per team: how many parts of a member's line can be non-zero (for the bound)."""
+        self.whole = rates
+        """Per team: a member's exact amount per unit of value (:func:`team_rates`)."""
+        weights: list[list[int]]
+        if not frame.eligible:
+            exacts: list[Fraction] = []
+            weights = []
+        elif plan.weighted:
+            goals = goal_teams(plan)
+            exacts, team_whole = pool_exacts(
+                plan, frame, terms, outcome, goals, team_weight=classes.team_weight
+            )
+            weights = [[v * team_whole[t] for v, t in zip(values, teams, strict=True)]]
+            weights.extend(
+                [v if t == goal else 0 for v, t in zip(values, teams, strict=True)]
+                for goal in goals
+            )
+        else:
+            exacts = [frame.at_target(terms.scale) * outcome.shared * plan.currency.scale]
+            weights = [values]
+        count = len(teams)
+        bases = [0] * count
+        # Per part with leftover units: each class's bumped members, and where a level of
+        # tied remainders is bumped in part, each of its groups' bumped members.
+        bumps: list[list[int]] = []
+        partial: list[int | None] = []
+        earned = rounded = 0
+        for exact, part in zip(exacts, weights, strict=True):
+            if exact:
+                rounded += 1
+            pool = round_half_up(exact)
+            if pool < 0:
+                raise _Unsupported
+            earned += pool
+            if not pool:
+                continue
+            total = sum(map(mul, part, sizes))
+            if not total:
+                raise _Unsupported
+            leftover = pool
+            levels: dict[int, list[int]] = {}
+            for c, weight in enumerate(part):
+                if not weight:
+                    continue
+                base, remainder = divmod(pool * weight, total)
+                bases[c] += base
+                leftover -= base * sizes[c]
+                if remainder:
+                    level = levels.get(remainder)
+                    if level is None:
+                        levels[remainder] = [c]
+                    else:
+                        level.append(c)
+            if not leftover:
+                continue
+            bumped = [0] * count
+            split: int | None = None
+            for remainder in sorted(levels, reverse=True):
+                level = levels[remainder]
+                size = sizes[level[0]] if len(level) == 1 else sum(sizes[c] for c in level)
+                if size <= leftover:
+                    for c in level:
+                        bumped[c] = sizes[c]
+                    leftover -= size
+                    if not leftover:
+                        break
+                    continue
+                # The level's lowest positions: the last of them decides each group's count.
+                if len(level) == 1:
+                    bumped[level[0]] = leftover
+                    last = classes.merged(level[0])[leftover - 1]
+                else:
+                    merged = [classes.merged(c) for c in level]
+                    last = lowest_position(leftover, merged)
+                    for c, found in zip(level, merged, strict=True):
+                        bumped[c] = bisect_right(found, last)
+                split = last
+                break
+            bumps.append(bumped)
+            partial.append(split)
+        self.bases = bases
+        self.bumps = bumps
+        self.partial = partial
+        # Per class: the bound a member cut adds (3 units per part, unless the cap binds
+        # its exact amount), and the most a member's month could reach, rounded or exact.
+        extra = [0] * count
+        reach = [0] * count
+        most = 2 * len(exacts)
+        bumping = len(bumps)
+        binding_members = cut = cut_bound = 0
+        # Per team: its rate as whole numbers, and how many parts a member's line has.
+        by_team = [(r.numerator, r.denominator, part_counts[t]) for t, r in enumerate(rates)]
+        for c, (team, value, size) in enumerate(zip(teams, values, sizes, strict=True)):
+            numerator, denominator, parts = by_team[team]
+            base = bases[c]
+            top = base + most
+            reach[c] = top if month_cap is None or top < month_cap else month_cap
+            if month_cap is None:
+                if numerator:
+                    extra[c] = 3 * parts
+                continue
+            if numerator:
+                if value * numerator >= month_cap * denominator:
+                    binding_members += parts * size
+                else:
+                    extra[c] = 3 * parts
+            if base + bumping > month_cap:
+                taken, members = _month_cut(self._runs(c, size, None), month_cap)
+                cut += taken
+                cut_bound += extra[c] * members
+        self.extra = extra
+        self.reach = reach
+        self.paid = earned - cut
+        self.bound = Fraction(rounded, 2) + 3 * binding_members + cut_bound
+
+    def _runs(self, c: int, size: int, group: int | None) -> Runs:
+        """What the members of class ``c`` (or of its pay ``group`` of ``size`` members) get
+        in the month, all parts together, as runs over their ranks."""
+        ends: list[int] = []
+        for bumped, split in zip(self.bumps, self.partial, strict=True):
+            k = bumped[c]
+            if not k:
+                continue
+            if group is not None:
+                if k == self._classes.sizes[c]:
+                    k = size
+                elif split is not None:
+                    k = bisect_right(self._classes.positions[group], split)
+            if k:
+                ends.append(k)
+        base = self.bases[c]
+        if not ends:
+            return ((size, base),)
+        ends.sort()
+        runs: list[tuple[int, int]] = []
+        higher = len(ends)  # the parts that bump the ranks from ``low`` on
+        low = 0
+        for k in ends:
+            if k >= size:
+                break
+            if k > low:
+                runs.append((k, base + higher))
+                low = k
+            higher -= 1
+        runs.append((size, base + higher))
+        return tuple(runs)
+
+    def group(self, group: int) -> tuple[Runs, int, int]:
+        """A pay group's month totals as runs, and what the monthly cap alone cuts from them
+        and from how many members."""
+        found = self._by_group.get(group)
+        if found is None:
+            c = self._classes.class_of[group]
+            size = self._classes.counts[group]
+            if c < 0:
+                found = ((size, 0),), 0, 0
+            else:
+                runs = self._runs(c, size, group)
+                if self._month_cap is None:
+                    found = runs, 0, 0
+                else:
+                    found = runs, *_month_cut(runs, self._month_cap)
+            self._by_group[group] = found
+        return found
+
+
+def _month_cut(runs: Runs, cap: int) -> tuple[int, int]:
+    """What ``cap`` cuts from the members paid ``runs``, and how many members it cuts."""
+    cut = members = start = 0
+    for end, amount in runs:
+        if amount > cap:
+            cut += (amount - cap) * (end - start)
+            members += end - start
+        start = end
+    return cut, members
+
+
+def path_costs(
+    plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
+) -> list[PathCost] | None:
+    """What each path's months pay after rounding and caps, and the path's rounding bound,
+    as :class:`~jointbonus.sharedtarget.pay.cost.MonthCoster` counts them; ``None`` where
+    a month is beyond this module (see :func:`covers`, which the caller checks first)."""
+    try:
+        return _path_costs(plan, frames, terms, paths)
+    except _Unsupported:
+        return None
+
+
+def _path_costs(
+    plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
+) -> list[PathCost]:
+    classes = [_Classes(plan, frame) for frame in frames]
+    months: dict[tuple[int, Outcome], _Month] = {}
+    for path in paths:
+        for j, outcome in enumerate(path):
+            if outcome.pays and (j, outcome) not in months:
+                months[j, outcome] = _Month(plan, frames[j], classes[j], terms, outcome)
+    year_cap = plan.functional.caps.per_year
+    if year_cap is None:
+        results = []
+        for path in paths:
+            costs = []
+            bound = _ZERO
+            for j, outcome in enumerate(path):
+                month = months.get((j, outcome))
+                if month is None:
+                    costs.append(0)
+                else:
+                    costs.append(month.paid)
+                    bound += month.bound
+            results.append((costs, bound))
+        return results
+    year = _Year(plan, frames, months, year_cap)
+    return [year.path(path) for path in paths]
+
+
+class _Year:
+    """The per-year cap on a path, plan year by plan year, for the groups it may reach."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        frames: Sequence[MonthFrame],
+        months: dict[tuple[int, Outcome], _Month],
+        year_cap: int,
+    ) -> None:
+        month_cap = plan.functional.caps.per_month
+        self._frames = frames
+        self._months = months
+        self._month_cap = month_cap
+        self._year_cap = year_cap
+        # Exact amounts as whole numbers over one common denominator, for the bound.
+        common = lcm(1, *(r.denominator for m in months.values() for r in m.whole))
+        self._whole = {key: [int(r * common) for r in m.whole] for key, m in months.items()}
+        self._values = [member_values(plan, frame) for frame in frames]
+        self._month_cap_whole = month_cap * common if month_cap is not None else None
+        self._year_cap_whole = year_cap * common
+        self._reach: dict[tuple[int, Outcome], list[int]] = {}
+
+    def _reaches(self, j: int, outcome: Outcome) -> list[int]:
+        """Per pay group: the most a member could be paid in month ``j`` at ``outcome``."""
+        key = (j, outcome)
+        found = self._reach.get(key)
+        if found is None:
+            reach = self._months[key].reach
+            found = self._reach[key] = [
+                reach[c] if c >= 0 else 0 for c in self._months[key]._classes.class_of
+            ]
+        return found
+
+    def path(self, path: Sequence[Outcome]) -> PathCost:
+        costs = []
+        bound = _ZERO
+        start = 0
+        while start < len(path):
+            span = range(start, min(start + YEAR, len(path)))
+            start = span.stop
+            paying = [(j, path[j]) for j in span if path[j].pays]
+            year_costs = [0] * len(span)
+            for j in span:
+                month = self._months.get((j, path[j]))
+                if month is not None:
+                    year_costs[j - span.start] = month.paid
+                    bound += month.bound
+            if paying:
+                reaches = [self._reaches(j, o) for j, o in paying]
+                cap = self._year_cap
+                for group, most in enumerate(map(sum, zip(*reaches, strict=True))):
+                    if most >= cap:
+                        bound += self._follow(group, paying, span.start, year_costs)
+            costs.extend(year_costs)
+        return costs, bound
+
+    def _follow(
+        self,
+        group: int,
+        paying: Sequence[tuple[int, Outcome]],
+        first: int,
+        year_costs: list[int],
+    ) -> Fraction:
+        """Follow ``group`` through a plan year: correct ``year_costs`` for what the
+        per-year cap cuts, and return what the group changes in the bound."""
+        month_cap, year_cap = self._month_cap, self._year_cap
+        month_cap_whole = self._month_cap_whole
+
+        def cut_of(amount: int, paid: int) -> int:
+            allowed = amount
+            if month_cap is not None and allowed > month_cap:
+                allowed = month_cap
+            allowed = min(allowed, max(year_cap - paid, 0))
+            return amount - allowed if allowed < amount else 0
+
+        bound = _ZERO
+        ytd: Runs | None = None
+        exact = lines = 0
+        for j, outcome in paying:
+            month = self._months[j, outcome]
+            frame = self._frames[j]
+            team = frame.groups.teams[group]
+            lines += month.team_parts[team]
+            value = self._values[j][group]
+            if value:
+                amount = self._whole[j, outcome][team] * value
+                exact += (
+                    amount
+                    if month_cap_whole is None or amount < month_cap_whole
+                    else month_cap_whole
+                )
+            runs, month_cut, month_members = month.group(group)
+            if runs[-1][1] == 0 and len(runs) == 1:
+                continue
+            cut: Runs
+            if len(runs) == 1 and (ytd is None or len(ytd) == 1):  # the group paid alike
+                size, amount = runs[0]
+                cut = ((size, cut_of(amount, ytd[0][1] if ytd is not None else 0)),)
+                members = size if cut[0][1] else 0
+                taken = cut[0][1] * size
+            else:
+                before = ytd if ytd is not None else ((runs[-1][0], 0),)
+                cut = merge_runs(runs, before, cut_of)
+                taken = members = low = 0
+                for end, amount in cut:
+                    if amount:
+                        taken += amount * (end - low)
+                        members += end - low
+                    low = end
+            year_costs[j - first] += month_cut - taken
+            c = month._classes.class_of[group]
+            if c >= 0:
+                bound += month.extra[c] * (members - month_members)
+            paid = merge_runs(runs, cut, _less) if taken else runs
+            ytd = paid if ytd is None else merge_runs(ytd, paid, _add)
+        count = self._frames[0].groups.counts[group]
+        if exact >= self._year_cap_whole:
+            return bound + 3 * lines * count
+        low = 0
+        for end, value in ytd or ():
+            if value >= year_cap:
+                bound += 3 * lines * (end - low)
+            low = end
+        return bound
+
+
+def _less(amount: int, cut: int) -> int:
+    return amount - cut
+
+
+def _add(a: int, b: int) -> int:
+    return a + b

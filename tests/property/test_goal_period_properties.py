@@ -1,0 +1,194 @@
+"""Functional goals month by month beside a quarterly or yearly shared target.
+
+Checked from the outside. A plan with goals (:func:`weighted.weighted_specs`,
+without caps or a holdback) is cut to whole quarters (or one plan year) and
+given a longer shared period. Its shared targets are made equal month by
+month, in the plan and in history, so a period's summed attainment is the
+mean of its months' and a historical period can be replayed exactly: every
+period of the plan year reports, month by month, the shared attainment and
+every metric's of the historical period's month in the same place. The
+engine pays each replay at the plan's calibration; the rules (a shared part
+at the period's end, each goal in its own month, gates reading the
+attainment over the period of the part they gate) are then what the engine
+says, checked against the calibration's expected cost month by month, the
+parts' pools, and attainments raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+
+from hypothesis import assume, given, note, reject
+from hypothesis import strategies as st
+from weighted import WeightedSpec, as_units, calibrated, exact_text, weighted_specs
+
+from jointbonus import Calibration, D, HistoryMonth, MonthStatus, PlanError, Result, pay
+from jointbonus.core.plan_periods import PeriodLength
+from strategies import examples
+
+# -- the plans -----------------------------------------------------------------------
+
+
+def _even(spec: WeightedSpec, length: PeriodLength) -> WeightedSpec:
+    """``spec`` cut to whole periods of ``length``, its shared targets one level throughout."""
+    size = length.months
+    months = spec.months // size * size
+    assume(months >= size)
+    keys = [str(m) for m in spec.calendar][:months]
+    level = spec.targets[keys[0]]
+    history = tuple(
+        HistoryMonth(
+            h.month,
+            D(exact_text(a * Fraction(D(level)))),
+            D(level),
+            functional=h.functional,
+            functional_targets=h.functional_targets,
+        )
+        for h, a in zip(spec.history, spec.history_shared, strict=True)
+    )
+    return replace(
+        spec,
+        months=months,
+        history=history,
+        targets=dict.fromkeys(keys, level),
+        actuals={},
+        metric_targets={n: {k: t[k] for k in keys} for n, t in spec.metric_targets.items()},
+        metric_actuals={n: {} for n in spec.metric_targets},
+    )
+
+
+def _historical_periods(spec: WeightedSpec, size: int) -> list[list[int]]:
+    """The places in history of each whole period aligned with the plan's, in order."""
+    runs: dict[int, list[int]] = {}
+    for place, h in enumerate(spec.history):
+        runs.setdefault((h.month.index() - spec.start.index()) // size, []).append(place)
+    return [places for _, places in sorted(runs.items()) if len(places) == size]
+
+
+def _replay(spec: WeightedSpec, places: list[int], size: int) -> WeightedSpec:
+    """Every period of the plan year reports the historical period at ``places``."""
+    picks = [places[j % size] for j in range(spec.months)]
+    return spec.reported(
+        [spec.history_shared[h] for h in picks],
+        {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
+    )
+
+
+@st.composite
+def goal_periods(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength]:
+    spec = draw(weighted_specs(caps=False, goal_gates=draw(st.booleans(), label="own gates")))
+    yearly = spec.months == 12 and draw(st.booleans(), label="a plan year")
+    length = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
+    return _even(spec, length), length
+
+
+def _paid(
+    spec: WeightedSpec, length: PeriodLength
+) -> tuple[list[tuple[WeightedSpec, Result]], Calibration]:
+    """Every historical period replayed and paid at the plan's calibration."""
+    try:
+        periodic, _, calibration = calibrated(replace(spec, period=length))
+    except PlanError as error:  # history without a whole period: draw again
+        if "whole" in str(error):
+            reject()
+        raise
+    paid = []
+    for places in _historical_periods(spec, length.months):
+        replayed = _replay(periodic, places, length.months)
+        paid.append((replayed, pay(replayed.build(), calibration)))
+    note(f"{len(paid)} historical {length.noun}s; scale {calibration.scale}")
+    return paid, calibration
+
+
+def _summed(spec: WeightedSpec, metric: str, keys: list[str]) -> Fraction:
+    """``metric``'s attainment over the months ``keys``: actuals summed / targets summed."""
+    actual = sum(Fraction(D(spec.metric_actuals[metric][k])) for k in keys)
+    return actual / sum(Fraction(D(spec.metric_targets[metric][k])) for k in keys)
+
+
+# -- the properties -------------------------------------------------------------------
+
+
+@examples(3)
+@given(goal_periods())
+def test_each_month_costs_what_the_historical_periods_pay_it_on_average(drawn):
+    spec, length = drawn
+    paid, calibration = _paid(spec, length)
+    assert calibration.scenarios == len(paid)
+    for j, expectation in enumerate(calibration.months):
+        total = sum(result.months[j].paid for _, result in paid)
+        assert Fraction(total, len(paid)) == expectation.expected_cost, expectation.month
+    budget = calibration.budget  # minor units
+    assert abs(calibration.expected_cost - budget) <= calibration.rounding_bound
+
+
+@examples(3)
+@given(goal_periods())
+def test_the_shared_part_pays_at_the_periods_end_and_each_goal_in_its_month(drawn):
+    spec, length = drawn
+    paid, _ = _paid(spec, length)
+    size = length.months
+    gate, shared_gate = spec.gates
+    for replayed, result in paid:
+        plan = result.plan
+        lines = list(result.lines())
+        for j, month in enumerate(result.months):
+            assert month.status is MonthStatus.PAID
+            mine = [line for line in lines if line.period == month.month]
+            ends = j % size == size - 1
+            assert month.ends_period == ends
+            shared = sum(as_units(plan, line.shared) for line in mine)
+            if ends:
+                assert month.attainment is not None and month.pool is not None
+                assert shared in {month.pool, 0}  # 0: nobody active in the period
+            else:
+                assert shared == 0 and month.pool is None and month.attainment is None
+            for goal in month.goals:
+                assert goal.pool == sum(
+                    as_units(plan, dict(line.functional)[goal.goal.metric])
+                    for line in mine
+                    if line.team == goal.goal.team
+                )
+            if ends:  # the shared gate reads each goal over the period, summed / summed
+                keys = [str(m.month) for m in result.months[j - size + 1 : j + 1]]
+                factor = spec.curve.build().factor(month.attainment)
+                for place, terms in enumerate(plan.functional.terms):
+                    metrics = [
+                        g.metric for t in spec.teams if t.name == terms.team for g in t.goals
+                    ]
+                    opened = shared_gate is None or all(
+                        _summed(replayed, name, keys) >= shared_gate for name in metrics
+                    )
+                    assert month.team_factors[place] == (factor if opened else 0)
+            # The functional gate reads the month's own shared attainment, not the period's.
+            own = replayed.attainments(month.month)[0]
+            assert own is not None
+            for goal in month.goals:
+                assert goal.gated == (gate is not None and own < gate)
+            assert sum(as_units(plan, line.total) for line in mine) == month.paid
+
+
+@examples(3)
+@given(goal_periods(), st.data())
+def test_raising_every_attainment_never_pays_less(drawn, data):
+    spec, length = drawn
+    paid, calibration = _paid(spec, length)
+    periodic = paid[0][0]
+    places = data.draw(st.sampled_from(_historical_periods(spec, length.months)), label="period")
+    low = _replay(periodic, places, length.months)
+    rises = data.draw(
+        st.lists(st.integers(0, 300), min_size=spec.months, max_size=spec.months), label="rises"
+    )
+    picks = [places[j % length.months] for j in range(spec.months)]
+
+    def raised(values: list[Fraction]) -> list[Fraction]:
+        return [v + Fraction(r, 1000) for v, r in zip(values, rises, strict=True)]
+
+    high = periodic.reported(
+        raised([spec.history_shared[h] for h in picks]),
+        {n: raised([spec.history_goals[n][h] for h in picks]) for n in spec.metric_names},
+    )
+    below = pay(low.build(), calibration)
+    above = pay(high.build(), calibration)
+    assert sum(m.paid for m in above.months) >= sum(m.paid for m in below.months)
