@@ -327,19 +327,6 @@ CASES = [
         "a date after 2026-07-31, the end of line 13, member DM-M03's row before it",
     ),
     Case(
-        "team-change-within-a-month",
-        sub(
-            ROSTER,
-            "DM-M03,marketing,2022-08-22,,",
-            "DM-M03,marketing,2022-08-22,2026-07-14,1,66000.00,9900.00\nDM-M03,sales,2026-07-15,,",
-        ),
-        ROSTER,
-        14,
-        "team",
-        "marketing, member DM-M03's team on line 13 in 2026-07: a member changes team on the "
-        "first day of a month",
-    ),
-    Case(
         "unknown-team-on-a-later-row",
         sub(
             ROSTER,

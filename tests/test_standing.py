@@ -1,9 +1,9 @@
 """A standing that changes: several roster rows of one member, one person.
 
 The example ``examples/digital_manufacturing_changes`` has a marketer who
-moves to sales on 1 July and a salesperson who goes to 0.6 FTE on
-15 September; the API and the files refuse rows that overlap, or that change
-a team within a month, naming both rows.
+moves to sales on 15 July and a salesperson who goes to 0.6 FTE on
+15 September; the API and the files refuse rows that overlap, naming both
+rows.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from jointbonus import (
     Result,
     StepCurve,
     build_plan,
+    explain,
     load_plan,
     run,
 )
@@ -67,9 +68,31 @@ def test_the_mover_earns_each_teams_goals_for_the_months_in_it(changes: Example)
         if line.period < Month(2026, 7):
             assert line.team == "marketing"
             assert metrics == ["leads_accepted"]
+        elif line.period == Month(2026, 7):  # the month of the move: both teams' goals
+            assert line.team == "sales"  # the team at the month's end
+            assert metrics == ["followed_up_48h", "sal_to_sql", "leads_accepted"]
         else:
             assert line.team == "sales"
             assert metrics == ["followed_up_48h", "sal_to_sql"]
+
+
+def test_the_mover_earns_each_teams_part_on_the_days_in_it(changes: Example) -> None:
+    _, result = changes
+    july = next(m for m in result.months if m.month == Month(2026, 7))
+    lines = [line for line in result.lines() if line.period == july.month]
+    mover = next(line for line in lines if line.member_id == "DM-M03")
+    assert mover.weight == 1  # 14 days in marketing and 17 in sales, full time
+    in_team = {"marketing": Fraction(14, 31), "sales": Fraction(17, 31)}
+    for goal in july.goals:
+        team = goal.goal.team
+        # the team's weight: its members at the month's end, and the mover's days in it
+        total = sum(
+            (line.weight for line in lines if line.team == team and line is not mover),
+            in_team[team],
+        )
+        exact = Fraction(result.money(goal.pool)) * in_team[team] / total
+        part = Fraction(dict(mover.functional)[goal.goal.metric])
+        assert abs(part - exact) < Fraction(1, 100), goal.goal.metric
 
 
 def test_the_mover_shares_each_teams_pool_for_the_months_in_it(changes: Example) -> None:
@@ -101,10 +124,31 @@ def test_one_statement_for_the_mover_listing_their_rows(changes: Example) -> Non
     statements = dict(render_statements(result))
     assert len(statements) == 15
     text = statements["DM-M03"]
-    assert "from 2022-08-22 to 2026-06-30: marketing, FTE 1" in text
-    assert "from 2026-07-01 with no end date: sales, FTE 1" in text
+    assert "from 2022-08-22 to 2026-07-14: marketing, FTE 1" in text
+    assert "from 2026-07-15 with no end date: sales, FTE 1" in text
     assert "## Your team's goals: marketing (2026-01, 2026-02" in text
+    assert "2026-06, 2026-07)\n" in text  # the month of the move, in both teams
     assert "## Your team's goals: sales (2026-07, 2026-08" in text
+    assert text.count("| 2026-07 | 31 |") == 1  # the month once, with each team's parts
+
+
+def test_explain_shows_the_movers_weight_in_each_team_and_both_teams_goals(
+    changes: Example,
+) -> None:
+    _, result = changes
+    explanation = explain(result, "DM-M03", "2026-07")
+    assert explanation.figure("weight", "weight_in_marketing").exact == "14/31"
+    assert explanation.figure("weight", "weight_in_sales").exact == "17/31"
+    for metric in ("leads_accepted", "sal_to_sql"):  # each goal's split, the days in its team
+        assert any(step.key.endswith(metric) for step in explanation.steps), metric
+    line = next(
+        line
+        for line in result.lines()
+        if line.member_id == "DM-M03" and line.period == Month(2026, 7)
+    )
+    outcome = explanation.figure("result", "amount").how
+    parts = " + ".join(f"{metric} {amount}" for metric, amount in line.functional)
+    assert outcome.endswith(f"= shared {line.shared} + {parts}")
 
 
 # -- one person: one cap, one holdback ----------------------------------------------
@@ -207,34 +251,19 @@ def test_overlapping_rows_name_both_rows() -> None:
     ]
 
 
-def test_a_team_change_within_a_month_names_both_rows() -> None:
+def test_a_target_bonus_that_funds_and_changes_within_a_month_pays_each_days_amount() -> None:
     rows = [
-        Member("M", "marketing", date(2025, 1, 1), date(2026, 3, 14), D("1")),
-        Member("M", "sales", date(2026, 3, 15), None, D("1")),
-    ]
-    assert _problems(_members(*rows)) == [
-        "members[3] team: marketing, member M's team on members[2] in 2026-03: a member "
-        "changes team on the first day of a month (each month is paid by one team's goals)"
-    ]
-
-
-def test_a_target_bonus_change_within_a_month_is_refused_where_it_funds() -> None:
-    rows = [
-        Member("M", "sales", date(2025, 1, 1), date(2026, 3, 14), D("1"), None, D("1000")),
-        Member("M", "sales", date(2026, 3, 15), None, D("1"), None, D("1200")),
+        Member("M", "sales", date(2025, 1, 1), date(2026, 3, 14), D("1"), None, D("1200")),
+        Member("M", "sales", date(2026, 3, 15), None, D("1"), None, D("2400")),
     ]
     members = [
-        Member("A", "sales", date(2025, 1, 1), None, D("1"), None, D("1000")),
+        Member("A", "sales", date(2025, 1, 1), None, D("1"), None, D("1200")),
         *rows,
     ]
-    problems = _problems(members, funding="individual", scale="1")
-    assert problems == [
-        "members[2] target_bonus: 1000, member M's target bonus on members[1] in 2026-03: "
-        "a target bonus that funds individually changes on the first day of a month"
-    ]
-    # split by target bonus, a pool shares it day by day: the change is fine
-    plan = _plan(members, split="target_bonus")
-    assert [m.id for m in plan.members] == ["A", "M"]
+    result = run(_plan(members, funding="individual", scale="1"))
+    mover = [line.total for line in result.lines() if line.member_id == "M"]
+    # March: (1200 x 14 + 2400 x 17) / 31 / 12 = 154.838..., rounded to the cent
+    assert mover == [D("100.00"), D("100.00"), D("154.84"), D("200.00")]
 
 
 # -- rows that cannot make one person: the files and the command line ------------------
@@ -247,12 +276,12 @@ def test_the_command_line_names_both_lines_without_a_traceback(
     shutil.copytree(CHANGES.parent, folder)
     roster = folder / "data" / "roster.csv"
     text = roster.read_text(encoding="utf-8")
-    roster.write_text(text.replace("DM-M03,sales,2026-07-01,", "DM-M03,sales,2026-06-15,"))
+    roster.write_text(text.replace("DM-M03,sales,2026-07-15,", "DM-M03,sales,2026-06-15,"))
     assert main(["run", str(folder / "plan.toml"), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert (
-        "data/roster.csv:15: start: got '2026-06-15', expected a date after 2026-06-30, "
+        "data/roster.csv:15: start: got '2026-06-15', expected a date after 2026-07-14, "
         "the end of line 14, member DM-M03's row before it (a member's rows may not overlap)"
     ) in err
     assert not (tmp_path / "out").exists()

@@ -57,9 +57,12 @@ def days_active(member: Member, month: Month) -> int:
     return sum(1 for day in calendar_days(month) if row_on(member, day) is not None)
 
 
-def _by_day(plan: Plan, member: Member, month: Month, by: str | None) -> Fraction:
+def _by_day(
+    plan: Plan, member: Member, month: Month, by: str | None, team: str | None = None
+) -> Fraction:
     """The sum over the month's days of FTE (x the row's ``by`` amount) / days in the month;
-    0 for a leaver the plan does not pay (the end of the member's last row)."""
+    0 for a leaver the plan does not pay (the end of the member's last row). With ``team``,
+    only the days the member is in that team count."""
     days = calendar_days(month)
     rows = [row_on(member, day) for day in days]
     if not any(rows):
@@ -69,7 +72,7 @@ def _by_day(plan: Plan, member: Member, month: Month, by: str | None) -> Fractio
         return Fraction(0)
     total = Fraction(0)
     for row in rows:
-        if row is None:
+        if row is None or (team is not None and row.team != team):
             continue
         amount = getattr(row, by) if by is not None else 1
         total += Fraction(str(row.fte)) * Fraction(str(amount if amount is not None else 0))
@@ -89,6 +92,16 @@ def split_weight(plan: Plan, member: Member, month: Month) -> Fraction:
     if plan.split is Split.SALARY:
         return _by_day(plan, member, month, "salary")
     return _by_day(plan, member, month, None)
+
+
+def team_split_weight(plan: Plan, member: Member, month: Month, team: str) -> Fraction:
+    """:func:`split_weight` of the days the member is in ``team`` alone (a member who moves
+    team during the month has a part in each)."""
+    if plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS:
+        return _by_day(plan, member, month, "target_bonus", team)
+    if plan.split is Split.SALARY:
+        return _by_day(plan, member, month, "salary", team)
+    return _by_day(plan, member, month, None, team)
 
 
 def someone_eligible(plan: Plan, month: Month) -> bool:

@@ -11,9 +11,9 @@ Two ways a roster is redrawn:
   monotonicity hold for such rosters as for any other, and a mover is still
   one person: one line a month, one per-year cap.
 
-A team changes on the first day of a month (each month is paid by one team's
-goals), and so does a target bonus that funds individually; everything else
-changes on any day.
+Everything changes on any day: a member who moves team during a month earns
+each team's functional part for the days spent in it, and a target bonus that
+funds individually pays each day's amount.
 """
 
 from __future__ import annotations
@@ -35,7 +35,13 @@ from independent import (
     units,
     year_paid,
 )
-from weighted import as_units, paid_paths, paid_plan, weighted_specs
+from weighted import (
+    as_units,
+    assert_parts_follow_the_rules,
+    paid_paths,
+    paid_plan,
+    weighted_specs,
+)
 from weighted import calibrated as weighted_calibrated
 
 from jointbonus import (
@@ -89,12 +95,9 @@ def changed_rows(
     members: tuple[Member, ...],
     last: date,
     teams: tuple[str, ...],
-    *,
-    monthly_bonus: bool,
 ) -> list[Member]:
-    """The roster with some members' standing changing on a day: FTE, salary and target
-    bonus on any day (a target bonus that funds individually, and the team, on the first
-    day of a month), sometimes after days away, and sometimes leaving later."""
+    """The roster with some members' standing changing on any day: team, FTE, salary and
+    target bonus, sometimes after days away, and sometimes leaving later."""
     rows: list[Member] = []
     for member in members:
         day = None
@@ -103,26 +106,19 @@ def changed_rows(
         if day is None:
             rows.append(member)
             continue
-        first_of_month = day.day == 1
         earlier, later = _split(member, day)
         away = data.draw(st.sampled_from([0, 0, 0, 1, 20, 45]), label=f"{member.id} away")
         if later.end is not None and later.start + timedelta(days=away) > later.end:
             away = 0
-        if away:
-            first_of_month = False
         start = later.start + timedelta(days=away)
         team = later.team
-        if first_of_month and len(teams) > 1 and data.draw(st.booleans(), label="moves"):
+        if len(teams) > 1 and data.draw(st.booleans(), label="moves"):
             team = data.draw(st.sampled_from([t for t in teams if t != team]), label="to")
         fte = data.draw(st.one_of(st.just(str(later.fte)), fte_texts()), label="fte")
         salary, bonus = later.salary, later.target_bonus
         if salary is not None and data.draw(st.booleans(), label="salary changes"):
             salary *= data.draw(st.sampled_from([0, 2, 3]), label="salary times")
-        if (
-            bonus is not None
-            and (first_of_month or not monthly_bonus)
-            and data.draw(st.booleans(), label="bonus changes")
-        ):
+        if bonus is not None and data.draw(st.booleans(), label="bonus changes"):
             bonus *= data.draw(st.sampled_from([0, 2, 3]), label="bonus times")
         end = later.end
         if end is None and data.draw(st.booleans(), label=f"{member.id} leaves later"):
@@ -187,7 +183,6 @@ def test_expected_cost_equals_budget_with_changing_standing(spec, data):
         spec.members,
         _last_day(spec.months, first),
         ("sales", "marketing"),
-        monthly_bonus=spec.funding is FundingStyle.INDIVIDUAL,
     )
     spec = replace(spec, members=tuple(rows))
     plan = spec.build()
@@ -216,7 +211,6 @@ def test_engine_pays_the_expected_cost_with_movers_caps_and_holdbacks(spec, data
         spec.members,
         _last_day(spec.months, first),
         teams,
-        monthly_bonus=spec.funding is FundingStyle.INDIVIDUAL,
     )
     spec, plan, calibration = weighted_calibrated(replace(spec, members=tuple(rows)))
     assert abs(calibration.expected_cost - plan.budget.amount) <= calibration.rounding_bound
@@ -242,7 +236,6 @@ def test_shares_add_up_to_the_pool_by_weight_with_changing_standing(spec, data):
         spec.members,
         _last_day(spec.months, first),
         ("sales", "marketing"),
-        monthly_bonus=False,
     )
     plan = payable(replace(spec, members=tuple(rows))).build()
     result = run(plan)
@@ -276,7 +269,6 @@ def test_a_mover_is_paid_at_most_one_yearly_cap(spec, data):
         spec.members,
         _last_day(spec.months, first),
         teams,
-        monthly_bonus=spec.funding is FundingStyle.INDIVIDUAL,
     )
     spec, plan, result = paid_plan(replace(spec, members=tuple(rows)))
     cap = plan.currency.to_minor(spec.cap_per_year) if spec.cap_per_year else None
@@ -298,7 +290,6 @@ def test_a_year_above_the_norm_costs_at_least_one_below_it_with_changing_standin
         spec.members,
         _last_day(spec.months, first),
         ("sales", "marketing"),
-        monthly_bonus=spec.funding is FundingStyle.INDIVIDUAL,
     )
     spec = payable(replace(spec, members=tuple(rows)))
     plan = spec.build()
@@ -315,3 +306,40 @@ def test_a_year_above_the_norm_costs_at_least_one_below_it_with_changing_standin
     low = paid_in_year(year_paid(plan, calibration, below))
     note(f"above the norm paid {high}, below it {low}")
     assert high >= low
+
+
+# -- moves during a month: each team's parts for the days in it ---------------------------
+
+
+@examples(2)
+@given(weighted_specs(holding=True), st.data())
+def test_splitting_a_movers_rows_changes_no_figure(spec, data):
+    first = spec.calendar[0].first_day
+    last = _last_day(spec.months, first)
+    teams = tuple(t.name for t in spec.teams)
+    spec, _, result = paid_plan(
+        replace(spec, members=tuple(changed_rows(data, spec.members, last, teams)))
+    )
+    rows = split_rows(data, spec.members, last)
+    assert _figures(run(replace(spec, members=tuple(rows)).build())) == _figures(result)
+
+
+@examples(3)
+@given(weighted_specs(), st.data())
+def test_a_mover_earns_each_teams_parts_for_the_days_in_it(spec, data):
+    first = spec.calendar[0].first_day
+    teams = tuple(t.name for t in spec.teams)
+    rows = changed_rows(data, spec.members, _last_day(spec.months, first), teams)
+    spec, plan, result = paid_plan(replace(spec, members=tuple(rows)))
+    moves = sum(
+        1
+        for member in plan.members
+        for month in plan.months
+        if len(member.teams_in(month.month)) > 1
+    )
+    note(f"{moves} member-months spent in two teams")
+    people = len(plan.members)
+    for month in result.months:
+        assert sum(1 for line in result.lines() if line.period == month.month) == people
+    # every part of every line, from each team's days counted one by one
+    assert_parts_follow_the_rules(spec, plan, result)

@@ -39,7 +39,7 @@ from typing import Any
 
 from hypothesis import reject
 from hypothesis import strategies as st
-from independent import eligible_weight, exact_decimal, split_weight
+from independent import exact_decimal, split_weight, team_split_weight
 
 from jointbonus import (
     Calibration,
@@ -78,7 +78,6 @@ __all__ = [
     "paid_plan",
     "positive_weight_count",
     "round_half_up",
-    "target_amount",
     "weighted_specs",
 ]
 
@@ -370,12 +369,23 @@ def assert_parts_follow_the_rules(spec: WeightedSpec, plan: Plan, result: Result
             continue
         assert month.status is MonthStatus.PAID
         team_shared, goal_factors = gate_factors(spec, shared_attainment, goal_attainments)
-        weights = {m.id: split_weight(plan, m, month.month) for m in plan.members}
+        # Each member's split weight in each team, day by day: a member who moves team
+        # during the month has a part in each team they were in.
+        in_team = {
+            (m.id, t.name): team_split_weight(plan, m, month.month, t.name)
+            for m in plan.members
+            for t in spec.teams
+        }
         team_weight = {t.name: Fraction(0) for t in spec.teams}
-        for member in plan.members:
-            team_weight[member.team] += weights[member.id]
+        for (_, team), weight in in_team.items():
+            team_weight[team] += weight
         total = sum(team_weight.values(), Fraction(0))
         by_goal = {(g.goal.team, g.goal.metric): g for g in month.goals}
+        # a line's functional parts, in goal order: the goals of each team the member was in
+        goals_of = {
+            m.id: [key for key in by_goal if key[0] in m.teams_in(month.month)]
+            for m in plan.members
+        }
         if spec.funding is FundingStyle.POOL:
             if not total:
                 continue
@@ -399,37 +409,43 @@ def assert_parts_follow_the_rules(spec: WeightedSpec, plan: Plan, result: Result
                 assert by_goal[key].pool == round_half_up(exact)
             for member in plan.members:
                 line = lines[member.id, month.month]
-                exact = scale * minor * weights[member.id] / total
-                share = exact * w[member.team] * team_shared[member.team]
+                per_weight = scale * minor / total
+                share = per_weight * sum(
+                    (in_team[member.id, t] * w[t] * team_shared[t] for t in team_weight),
+                    Fraction(0),
+                )
                 assert abs(as_units(plan, line.shared) - share) <= Fraction(3, 2)
-                for metric, amount in line.functional:
-                    key = (member.team, metric)
-                    share = exact * (1 - w[member.team]) * goal_weight[key] * goal_factors[key]
+                assert [metric for metric, _ in line.functional] == [
+                    metric for _, metric in goals_of[member.id]
+                ]
+                for (_, amount), key in zip(line.functional, goals_of[member.id], strict=True):
+                    share = (
+                        per_weight
+                        * in_team[member.id, key[0]]
+                        * (1 - w[key[0]])
+                        * goal_weight[key]
+                        * goal_factors[key]
+                    )
                     assert abs(as_units(plan, amount) - share) <= Fraction(3, 2)
         else:
             for member in plan.members:
                 line = lines[member.id, month.month]
-                target = target_amount(plan, scale, member, month.month)
-                team = member.team
+                # the target amount of the days in each team: each day's target bonus
+                target = {
+                    t: scale * plan.currency.scale * in_team[member.id, t] / 12 for t in team_weight
+                }
                 assert as_units(plan, line.shared) == round_half_up(
-                    target * w[team] * team_shared[team]
+                    sum((target[t] * w[t] * team_shared[t] for t in target), Fraction(0))
                 )
-                for metric, amount in line.functional:
-                    key = (team, metric)
+                for (_, amount), key in zip(line.functional, goals_of[member.id], strict=True):
                     assert as_units(plan, amount) == round_half_up(
-                        target * (1 - w[team]) * goal_weight[key] * goal_factors[key]
+                        target[key[0]] * (1 - w[key[0]]) * goal_weight[key] * goal_factors[key]
                     )
 
 
 def positive_weight_count(plan: Plan, team: str, month: Month) -> int:
     """How many of ``team``'s members have a share in ``month``'s split."""
     return sum(1 for m in plan.members if m.team == team and split_weight(plan, m, month) > 0)
-
-
-def target_amount(plan: Plan, scale: Fraction, member: Member, month: Month) -> Fraction:
-    """Individual funding: the member's target bonus for the month at ``scale``, minor units."""
-    bonus = Fraction(member.target_bonus or 0)
-    return scale * bonus * plan.currency.scale * eligible_weight(plan, member, month) / 12
 
 
 # -- the strategy ---------------------------------------------------------------

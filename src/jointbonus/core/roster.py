@@ -315,6 +315,17 @@ class Member:
         """The member's team in ``month`` (:meth:`row_in`)."""
         return self.team if not self.changes else self.row_in(month).team
 
+    def teams_in(self, month: Month) -> tuple[str, ...]:
+        """The teams the member is in during ``month``, each once, in date order: more than
+        one for a member who moves team during the month; else :meth:`team_in` alone."""
+        if not self.changes:
+            return (self.team,)
+        teams: list[str] = []
+        for row, days in zip(self.changes, self.row_days(month), strict=True):
+            if days and row.team not in teams:
+                teams.append(row.team)
+        return tuple(teams) if len(teams) > 1 else (self.team_in(month),)
+
     def weight(self, month: Month) -> Fraction:
         """The sum over the rows of FTE x days active / days in the month, exact (leaver
         rule not applied)."""

@@ -637,20 +637,22 @@ def _capped_scale(
         # Without a yearly cap every month stands alone: a month's amounts depend on its
         # outcome and the groups' teams and values, gathered with their weights.
         seen = Counter((j, outcome) for path in paths for j, outcome in enumerate(path))
-        alike: list[dict[tuple[int, int], int]] = []
+        alike: list[dict[tuple[tuple[int, int], ...], int]] = []
         for weights, span in zip(year_weights, spans, strict=True):
             for j in span:
-                weighed: dict[tuple[int, int], int] = {}
-                for weight, value, team in zip(
-                    weights, values[j], frames[j].groups.teams, strict=True
+                weighed: dict[tuple[tuple[int, int], ...], int] = {}
+                mixes = frames[j].groups.mixes  # a move during the month: each team its days
+                for group, (weight, value, team) in enumerate(
+                    zip(weights, values[j], frames[j].groups.teams, strict=True)
                 ):
                     if weight and value:
-                        weighed[team, value] = weighed.get((team, value), 0) + weight
+                        mix = mixes.get(group, ((team, value),)) if mixes else ((team, value),)
+                        weighed[mix] = weighed.get(mix, 0) + weight
                 alike.append(weighed)
         for (j, outcome), times in seen.items():
             team_whole = whole[j, outcome]
-            for (team, value), weight in alike[j].items():
-                amount = team_whole[team] * value
+            for mix, weight in alike[j].items():
+                amount = sum(team_whole[team] * value for team, value in mix)
                 if amount:
                     slope += weight * times * amount
                     if month_cap is not None:
@@ -662,6 +664,12 @@ def _capped_scale(
             ]
             for (j, outcome), team_whole in whole.items()
         }
+        for (j, outcome), team_amounts in amounts.items():  # a move during the month
+            for group, mix in frames[j].groups.mixes.items():
+                # Paid on its value: the rate of the month-end team may be 0, another not.
+                if values[j][group]:
+                    team_whole = whole[j, outcome]
+                    team_amounts[group] = sum(team_whole[t] * v for t, v in mix)
         terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
         # Months from inside a plan year: the yearly cap less what each member was paid
         # earlier in it on the path (a later version's months; :mod:`.versions`).
@@ -912,11 +920,17 @@ class _ExactYear:
         rates, parts = found
         cap = self._month_cap
         exact, lines = self._exact, self._lines
-        teams = self._frames[j].groups.teams
-        for k, (value, team) in enumerate(zip(self._costers[j].values, teams, strict=True)):
-            amount = rates[team] * value
+        groups = self._frames[j].groups
+        mixes = groups.mixes
+        for k, (value, team) in enumerate(zip(self._costers[j].values, groups.teams, strict=True)):
+            mix = mixes.get(k) if mixes and value else None
+            if mix is None:
+                amount = rates[team] * value
+                lines[k] += parts[team]
+            else:  # a move during the month: each team's rate on its days
+                amount = sum(rates[t] * v for t, v in mix)
+                lines[k] += sum(parts[t] for t, _ in mix)
             exact[k] += amount if cap is None or amount < cap else cap
-            lines[k] += parts[team]
 
     def bound(self, ytd: YearToDate) -> Fraction:
         """The extra rounding bound of the year: members whose year the cap binds."""

@@ -413,6 +413,12 @@ def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
             units += unit * count
             if teams:
                 teams[team] += split * count
+    for group, mix in groups.mixes.items():  # a move during the month: each team its days
+        if teams and frame.split[group]:
+            count = groups.counts[group]
+            teams[groups.teams[group]] -= frame.split[group] * count
+            for team, value in mix:
+                teams[team] += value * count
     return {
         "sharing": sharing,
         "total_weight": Fraction(units, FTE_SCALE * frame.days),
@@ -429,7 +435,9 @@ def _splits(
 
     A member's weight in the shared part is their split weight, times, in a
     plan with goals, their team's shared weight x the factor its shared part
-    pays at; in a goal's part, their split weight if the goal is their team's.
+    pays at; in a goal's part, their split weight if the goal is their team's. A
+    member who moves team during the month counts the split weight of their days in
+    each team.
     """
     groups = frame.groups
     if plan.weighted:
@@ -441,7 +449,15 @@ def _splits(
         slices = [(_ONE,)]
     names = ["shared", *(goal.key for goal in plan.goals)]
     # Beside a longer shared period the goals are shared out on the month's own weights.
-    splits = [frame.split, *[(frame.own or frame).split] * len(plan.goals)]
+    frames = [frame, *[frame.own or frame] * len(plan.goals)]
+    mixed = [
+        {
+            group: sum((part_slices[t] * value for t, value in mix), _ZERO)
+            for group, mix in part_frame.groups.mixes.items()
+            if part_frame.split[group]
+        }
+        for part_slices, part_frame in zip(slices, frames, strict=True)
+    ]
     return tuple(
         PartSplit(
             name,
@@ -452,9 +468,10 @@ def _splits(
             groups.teams,
             part_slices,
             part.shares,
+            part_mixed,
         )
-        for name, part, part_slices, split in zip(
-            names, month_pay.parts, slices, splits, strict=True
+        for name, part, part_slices, part_mixed, split in zip(
+            names, month_pay.parts, slices, mixed, (f.split for f in frames), strict=True
         )
     )
 
@@ -472,8 +489,10 @@ def _add_earnings(
         month_pay.shared.shares, groups.counts, groups.teams, strict=True
     ):
         shared[team] += share.total(count)
-    for part in month_pay.functional:
-        for share, count, team in zip(part.shares, groups.counts, groups.teams, strict=True):
+    # A functional part is earned in its goal's team (by a member who moves team during
+    # the month, on the days in that team).
+    for part, team in zip(month_pay.functional, goal_teams(plan), strict=True):
+        for share, count in zip(part.shares, groups.counts, strict=True):
             functional[team] += share.total(count)
 
 

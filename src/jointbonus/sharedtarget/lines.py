@@ -248,10 +248,16 @@ class _Maker:
         self._index: dict[tuple[object, ...], int] = {}
         # What a cohort's lines share this month: days, weight, standing and team.
         index, frame = month.index, self.frame
-        self._heads = [
+        self._heads: list[tuple[object, ...]] = [
             (c.days[index], frame.units[c.group], c.reasons[index], frame.groups.teams[c.group])
             for c in framed.cohorts
         ]
+        mixes = frame.groups.mixes
+        if mixes:  # a member who moves team during the month: a line of each team's goals
+            for number, c in enumerate(framed.cohorts):
+                if c.group in mixes:
+                    days, units, reason, team = self._heads[number]
+                    self._heads[number] = (days, units, reason, team, mixes[c.group])
         teams = [t.team for t in plan.functional.terms]
         self._own = [
             [number for number, goal in enumerate(self.goals) if goal.team == team]
@@ -282,6 +288,9 @@ class _Maker:
         plan, month, frame = self.plan, self.month, self.frame
         team = frame.groups.teams[cohort.group]
         own = self._own[team] if self.weighted else []
+        mix = frame.groups.mixes.get(cohort.group) if self.weighted else None
+        if mix is not None:  # moved team during the month: the goals of each team it was in
+            own = sorted(goal for mixed_team, _ in mix for goal in self._own[mixed_team])
         total = shared + sum(functional) - cut
         if month.pending and not cohort.reasons[month.index]:
             status = LineStatus.PENDING

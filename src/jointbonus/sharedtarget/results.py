@@ -34,7 +34,7 @@ from __future__ import annotations
 import operator
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -326,33 +326,38 @@ class PartSplit:
     part, 1 for the goal's team and 0 for the others; else 1."""
     shares: Sequence[GroupShare]
     """Each group's shares."""
+    mixed: Mapping[int, Fraction] = field(default_factory=dict)
+    """The weight in this part of each group whose members move team during the month:
+    the split weight of their days in each team, times that team's slice."""
+
+    def weight_of(self, group: int) -> Fraction:
+        """A member's weight in the split, in ``group``."""
+        found = self.mixed.get(group)
+        if found is not None:
+            return found
+        return self.split[group] * self.slices[self.teams[group]]
 
     @property
     def groups(self) -> tuple[SplitGroup, ...]:
         """Each group: its members, their weight in the split and what they got."""
-        slices = self.slices
+        weight_of = self.weight_of
         return tuple(
             SplitGroup(
                 members,
-                split * slices[team],
+                weight_of(group),
                 share.base,
                 frozenset(members[: share.bumped]),
                 share.step,
             )
-            for members, split, team, share in zip(
-                self.positions, self.split, self.teams, self.shares, strict=True
-            )
+            for group, (members, share) in enumerate(zip(self.positions, self.shares, strict=True))
         )
 
     @property
     def total_weight(self) -> Fraction:
         """The sum of every member's weight in the split."""
-        slices = self.slices
+        weight_of = self.weight_of
         return sum(
-            (
-                split * slices[team] * len(members)
-                for members, split, team in zip(self.positions, self.split, self.teams, strict=True)
-            ),
+            (weight_of(group) * len(members) for group, members in enumerate(self.positions)),
             Fraction(0),
         )
 

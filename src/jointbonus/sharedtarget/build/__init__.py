@@ -222,7 +222,6 @@ def build_plan(
         needs_bonus=funding_style is FundingStyle.INDIVIDUAL
         or (split_rule is Split.TARGET_BONUS and funding_style is FundingStyle.POOL),
         currency=currency_value,
-        monthly_bonus=funding_style is FundingStyle.INDIVIDUAL,
     )
 
     # Its months, the norm, and the functional side.

@@ -5,10 +5,12 @@ member id, each with its own dates, team, FTE, salary and target bonus. The
 rows of one id become one person (:meth:`~jointbonus.core.roster.Member.from_rows`)
 when they pass these checks, each naming both rows:
 
-* rows of one member may not overlap;
-* a member changes team on the first day of a month, and so does a target
-  bonus that funds individually: each month is paid by one team's goals and,
-  individually, one target bonus (FTE and salary may change on any day).
+* rows of one member may not overlap.
+
+Team, FTE, salary and target bonus may change on any day: a member who moves
+team during a month earns each team's functional part on the days spent in
+it, and a target bonus that funds individually pays each day's amount
+(:mod:`jointbonus.sharedtarget.pay.groups`).
 
 A plan that splits its pool by salary needs every row's salary; one that
 funds individually, or splits by target bonus, every target bonus; and every
@@ -23,14 +25,12 @@ given) when it has several.
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from operator import attrgetter
 
 from jointbonus.core.money import Currency
-from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member, overlaps
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.build.checks import Checks
@@ -46,13 +46,8 @@ def roster(
     needs_salary: bool,
     needs_bonus: bool,
     currency: Currency | None,
-    monthly_bonus: bool = False,
 ) -> list[Member]:
-    """Check the rows against the plan and return the people they make, in id order.
-
-    ``monthly_bonus``: the plan funds individually, so a target bonus may
-    change only on the first day of a month.
-    """
+    """Check the rows against the plan and return the people they make, in id order."""
     team_names = set(teams)
     if len(team_names) != len(teams):
         checks.add("teams", list(teams), "each team named once")
@@ -80,7 +75,7 @@ def roster(
         member for member, member_id in zip(members, ids, strict=True) if member_id not in repeated
     ]
     for member_id, at in places.items():
-        if _changes_hold(checks, member_id, [(p, members[p]) for p in at], monthly_bonus):
+        if _changes_hold(checks, member_id, [(p, members[p]) for p in at]):
             people.append(Member.from_rows([members[p] for p in at]))
     people.sort(key=_id_of)
     return people
@@ -158,9 +153,7 @@ def _check_rows(
                 )
 
 
-def _changes_hold(
-    checks: Checks, member_id: str, rows: list[tuple[int, Member]], monthly_bonus: bool
-) -> bool:
+def _changes_hold(checks: Checks, member_id: str, rows: list[tuple[int, Member]]) -> bool:
     """Whether the rows of one member make one person; a problem naming both rows if not."""
     before = len(checks.problems)
     for first, second in overlaps([row for _, row in rows]):
@@ -177,29 +170,6 @@ def _changes_hold(
                 f"{member_id}'s row before it (a member's rows may not overlap)"
             )
         checks.add(f"members[{later_place}] start", later.start.isoformat(), expected)
-    if len(checks.problems) > before:
-        return False
-    ordered = sorted(rows, key=lambda placed: placed[1].start)
-    for (place, row), (later_place, later) in itertools.pairwise(ordered):
-        if row.end is None or Month.of(row.end) != Month.of(later.start):
-            continue
-        month = Month.of(later.start)
-        if later.team != row.team:
-            checks.add(
-                f"members[{later_place}] team",
-                later.team,
-                f"{row.team}, member {member_id}'s team on members[{place}] in {month}: "
-                "a member changes team on the first day of a month (each month is paid "
-                "by one team's goals)",
-            )
-        if monthly_bonus and later.target_bonus != row.target_bonus:
-            checks.add(
-                f"members[{later_place}] target_bonus",
-                None if later.target_bonus is None else str(later.target_bonus),
-                f"{row.target_bonus}, member {member_id}'s target bonus on members[{place}] "
-                f"in {month}: a target bonus that funds individually changes on the first "
-                "day of a month",
-            )
     return len(checks.problems) == before
 
 

@@ -82,9 +82,8 @@ def _place(result: Result, month_result: MonthResult, position: int) -> Place:
     line = month_result.lines[position]
     own = dict(line.functional)
     row = member.row_in(month_result.month)  # how the member stands in the month
-    functional = tuple(
-        own.get(goal.metric, 0) if goal.team == row.team else 0 for goal in plan.goals
-    )
+    teams = member.teams_in(month_result.month)  # more than one: moved team in the month
+    functional = tuple(own.get(goal.metric, 0) if goal.team in teams else 0 for goal in plan.goals)
     team = team_index(plan, row.team) if plan.weighted else 0
     bonus = plan.currency.to_minor(row.target_bonus) if row.target_bonus else 0
     return Place(position, member, team, line, bonus, (line.shared, functional, line.capped))
@@ -171,7 +170,7 @@ def _weighted_steps(
     if not eligible:
         return []
     team = place.team
-    team_name = member.team_in(month.month)  # a member may change team from a month on
+    teams = member.teams_in(month.month)  # a member may change team, even during a month
     sharing = place.sharing
     # Beside a longer shared period a month pays its goals on its own weights, and only the
     # month that ends the period pays a shared part (and has its factor).
@@ -195,7 +194,7 @@ def _weighted_steps(
             steps.append(shared_line_step(result, month, place=place, amount=parts[0], money=money))
     labels = ["shared"]
     for goal_index, g in enumerate(month.goals):
-        if g.goal.team != team_name:
+        if g.goal.team not in teams:
             continue
         labels.append(g.goal.metric)
         steps.append(goal_step(result, month, g, sources))
@@ -205,7 +204,9 @@ def _weighted_steps(
         if not pays:
             continue
         if pool_funding:
-            steps.append(goal_pool_step(result, goal_month, g, team, money))
+            steps.append(
+                goal_pool_step(result, goal_month, g, team_index(plan, g.goal.team), money)
+            )
             if g.pool and sharing:
                 steps.append(goal_split_step(result, month, g, position=position, money=money))
         elif sharing:
@@ -215,7 +216,7 @@ def _weighted_steps(
                     amount=parts[1][goal_index], money=money,
                 )
             )  # fmt: skip
-    own = [part for goal, part in zip(plan.goals, parts[1], strict=True) if goal.team == team_name]
+    own = [part for goal, part in zip(plan.goals, parts[1], strict=True) if goal.team in teams]
     if plan.functional.caps.any and parts[0] + sum(own):
         steps.append(
             caps_step(
@@ -362,6 +363,7 @@ def explain(
     money = Money(plan.currency)
     parts = place.parts
     team_name = member.team_in(month_result.month)
+    teams = member.teams_in(month_result.month)
     amount = place.line.total
     reason = place.line.reason
     status = place.line.status
@@ -392,7 +394,7 @@ def explain(
                 names, (parts[0], *parts[1]), [team_name, *(g.team for g in plan.goals)],
                 strict=False,
             )
-            if goal_team == team_name
+            if goal_team in (team_name, *teams)
         ]  # fmt: skip
         outcome += f" = {' + '.join(terms)}" + (
             f" - cut {money.units(parts[2])}" if parts[2] else ""

@@ -61,6 +61,37 @@ def _dates(start: date, end: date | None) -> str:
     return f"from {start.isoformat()}" + (f" to {end.isoformat()}" if end else ", no end date")
 
 
+def _team_weights(member: Member, month: Month) -> list[Figure]:
+    """A member who moves team during ``month``: the weight of the days in each team, on
+    which that team's functional goals pay (the shared goal pays on the whole weight)."""
+    figures = []
+    for team in member.teams_in(month):
+        rows = [
+            (row, days)
+            for row, days in zip(member.rows, member.row_days(month), strict=True)
+            if days and row.team == team
+        ]
+        units = sum(row.fte_units * days for row, days in rows)
+        weight = Fraction(units, FTE_SCALE * month.days)
+        ranges = ", ".join(
+            f"{max(month.first_day, row.start).isoformat()} to "
+            f"{(month.last_day if row.end is None else min(month.last_day, row.end)).isoformat()}"
+            for row, _ in rows
+        )
+        terms = " + ".join(f"{row.fte} x {days}" for row, days in rows)
+        figures.append(
+            Figure(
+                f"weight_in_{team}",
+                f"Weight in {team}",
+                ratio_text(weight),
+                f"the days in {team} ({ranges}): ({terms}) / {month.days}; {team}'s functional "
+                "goals pay on this weight, the shared goal on the whole weight",
+                fraction_text(weight),
+            )
+        )
+    return figures
+
+
 def weight_step(
     plan: Plan, member: Member, month: Month, line: LineFigures
 ) -> tuple[Step, Fraction]:
@@ -114,6 +145,8 @@ def weight_step(
         how = f"FTE x days active / days in the month = {terms} / {days_in_month}"
     weight = Fraction(units, FTE_SCALE * days_in_month)
     figures.append(Figure("weight", "Weight", ratio_text(weight), how, fraction_text(weight)))
+    if len(member.teams_in(month)) > 1:  # moved team during the month
+        figures += _team_weights(member, month)
     eligible = line.weight
     left_early = member.end is not None and first <= member.end < month.last_day
     if left_early:

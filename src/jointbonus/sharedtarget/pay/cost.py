@@ -26,6 +26,7 @@ from jointbonus.sharedtarget.pay.sharing import (
     line_factors,
     line_parts,
     member_values,
+    mixed_amount,
     pool_exacts,
     share_parts,
     split_outcomes,
@@ -98,6 +99,15 @@ def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) 
             forfeit[team] += amount
         else:
             kept[team] += amount
+    for group, mix in groups.mixes.items():  # a move during the month: each team its days
+        if not frame.split[group]:
+            continue
+        count = groups.counts[group]
+        into = forfeit if less_forfeits and plan.holdback and groups.forfeits[group] else kept
+        whole = frame.split[group] if pool else groups.bonuses[group] * frame.units[group]
+        into[groups.teams[group]] -= whole * count
+        for team, value in mix:
+            into[team] += value * count
     if pool:
         if not frame.eligible:
             return [_ZERO] * teams
@@ -322,21 +332,35 @@ class MonthCoster:
         free = [[0, 0] for _ in range(teams)]
         bound_by_cap = [0, 0]
         binding_members = 0
+        mixes = groups.mixes
         for group, (value, count, team, forfeits) in enumerate(
             zip(self.values, groups.counts, groups.teams, groups.forfeits, strict=True)
         ):
-            rate = rates[team]
-            if not value or not rate:
-                continue
-            parts = part_counts[team]
+            mix = mixes.get(group) if mixes and value else None
+            if mix is not None:  # a move during the month: each team's rate on its days
+                amount = mixed_amount(rates, mix)
+                if not amount:
+                    continue
+                parts = sum(part_counts[t] for t, _ in mix)
+                binding = month_cap is not None and amount >= month_cap
+            else:
+                rate = rates[team]
+                if not value or not rate:
+                    continue
+                parts = part_counts[team]
+                binding = (
+                    month_cap is not None and value * rate.numerator >= month_cap * rate.denominator
+                )
             lines += parts * count
-            binding = (
-                month_cap is not None and value * rate.numerator >= month_cap * rate.denominator
-            )
             forfeited = bool(plan.holdback) and forfeits
             if binding:
                 bound_by_cap[forfeited] += count
                 binding_members += parts * count
+            elif mix is not None:
+                for mixed_team, mixed_value in mix:
+                    free[mixed_team][forfeited] += mixed_value * count
+                if pool:
+                    cut_bound[group] = 3 * parts
             else:
                 free[team][forfeited] += value * count
                 if pool:
@@ -410,10 +434,19 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     ]
     paid = 0
     rounded = 0
-    for split, units, bonus, count, team in zip(
-        frame.split, frame.units, groups.bonuses, groups.counts, groups.teams, strict=True
+    mixes = groups.mixes
+    for group, (split, units, bonus, count, team) in enumerate(
+        zip(frame.split, frame.units, groups.bonuses, groups.counts, groups.teams, strict=True)
     ):
         if not split:
+            continue
+        mix = mixes.get(group) if mixes else None
+        if mix is not None:  # a move during the month: each team's rate on its days
+            for by_team in rates:
+                amount = mixed_amount(by_team, mix)
+                if amount:
+                    paid += round_half_up(amount) * count
+                    rounded += count
             continue
         value = bonus * units
         for by_team in rates:
@@ -540,11 +573,20 @@ class _Lines:
         days = frame.days
         kept: dict[int, int] = {}
         forfeiting: dict[int, int] = {}
-        for split, units, bonus, count, forfeits in zip(
-            frame.split, frame.units, groups.bonuses, groups.counts, groups.forfeits, strict=True
+        mixes = groups.mixes
+        for group, (split, units, bonus, count, forfeits) in enumerate(
+            zip(
+                frame.split,
+                frame.units,
+                groups.bonuses,
+                groups.counts,
+                groups.forfeits,
+                strict=True,
+            )
         ):
             if split:
-                value = bonus * units
+                mix = mixes.get(group) if mixes else None  # a target bonus changed in the month
+                value = bonus * units if mix is None else sum(v for _, v in mix)
                 found = forfeiting if holdback and forfeits else kept
                 found[value] = found.get(value, 0) + count
         whole: dict[int, int] = {}

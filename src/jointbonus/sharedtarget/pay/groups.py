@@ -25,10 +25,13 @@ A member whose standing changes (several roster rows,
 :meth:`~jointbonus.core.roster.Member.from_rows`) is weighed month by month
 as the sum of their rows: units ``sum of FTE x 10^6 x days`` and split
 weight ``sum of units x salary`` (or target bonus). Their team, and under
-individual funding their target bonus, may differ from month to month (a
-row changes them on the first day of a month), so each month's
-:class:`Groups` gives its own ``teams`` and ``bonuses``; the groups' members
-are the same in every month. Such a member is still one person, at one
+individual funding their target bonus, may differ from month to month, so
+each month's :class:`Groups` gives its own ``teams`` and ``bonuses``; the
+groups' members are the same in every month. A member who moves team during
+a month (a row starting on a day other than the 1st) spends the month in
+more than one team: :attr:`Groups.mixes` holds, per such group, the part of
+its value earned on the days in each team, and each team's functional part
+is paid on that part alone (the shared part on the whole). Such a member is still one person, at one
 position: one line a month, one per-year cap, one holdback.
 
 >>> from datetime import date
@@ -53,8 +56,8 @@ position: one line a month, one per-year cap, one holdback.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -86,6 +89,14 @@ class Groups:
     forfeits: tuple[bool, ...]
     """Whether the group's members leave before the plan year of the month framed ends, so
     forfeit what is held back from the month (:func:`~jointbonus.core.periods.plan_years`)."""
+    mixes: Mapping[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    """The groups whose members spend the month framed in more than one team (a move on a
+    day other than the 1st), or, funded individually, whose target bonus changes during
+    it: per such group, ``(team, value)`` for each team in team order,
+    ``value`` being the part of the member's value (:func:`~jointbonus.sharedtarget.pay.
+    sharing.member_values`) earned on the days in that team. The values add up to the
+    group's value; ``teams`` and ``bonuses`` then name the team and target bonus at the
+    month's end. Empty for most months."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +243,7 @@ def frame_months(plan: Plan) -> Framed:
             (key[5],) * count,
             (key[4],) * count,
             _leaves(key[1], year_lasts),
+            _UNMIXED * count,
         )
         for key in standings
     ]
@@ -253,8 +265,8 @@ def frame_months(plan: Plan) -> Framed:
     group_rows: list[_Columns] = []
     cohort_rows: list[tuple[tuple[int, ...], int, tuple[int, ...], tuple[str, ...]]] = []
     for places, column in framed:
-        days, units, split, reasons, team_of, bonus_of, leaves = column
-        pay_key = (team_of, bonus_of, leaves, units, split)
+        days, units, split, reasons, team_of, bonus_of, leaves, mixed = column
+        pay_key = (team_of, bonus_of, leaves, units, split, mixed)
         group = group_of.get(pay_key)
         if group is None:
             group = group_of[pay_key] = len(group_rows)
@@ -272,17 +284,20 @@ def frame_months(plan: Plan) -> Framed:
         _across(group_rows, column, count) for column in (1, 2, 4, 5)
     )
     forfeits_by = _across(group_rows, 6, len(years))
+    movers = [g for g, row in enumerate(group_rows) if any(row[7])]
     for index, plan_month in enumerate(plan.months):
         teams_now = teams_by[index]
         bonuses_now = bonuses_by[index]
         forfeits = forfeits_by[year_of[index]]
+        mixes = {g: group_rows[g][7][index] for g in movers if group_rows[g][7][index]}
         if (
             groups is None
             or groups.teams != teams_now
             or groups.bonuses != bonuses_now
             or groups.forfeits != forfeits
+            or groups.mixes != mixes
         ):
-            groups = Groups(positions, counts, teams_now, bonuses_now, forfeits)
+            groups = Groups(positions, counts, teams_now, bonuses_now, forfeits, mixes)
         units = units_by[index]
         split = split_by[index]
         total = sum(map(mul, split, counts))
@@ -297,7 +312,8 @@ def frame_months(plan: Plan) -> Framed:
 
 
 #: A standing's columns, month by month: days, units, split weight, reason, team and target
-#: bonus; and, plan year by plan year, whether its members leave before the year ends.
+#: bonus; plan year by plan year, whether its members leave before the year ends; and month
+#: by month, the value earned in each team of a month spent in several (``()``: one team).
 _Columns = tuple[
     tuple[int, ...],
     tuple[int, ...],
@@ -306,7 +322,11 @@ _Columns = tuple[
     tuple[int, ...],
     tuple[int, ...],
     tuple[bool, ...],
+    tuple[tuple[tuple[int, int], ...], ...],
 ]
+
+#: One month spent in one team (no :attr:`Groups.mixes` entry).
+_UNMIXED: tuple[tuple[tuple[int, int], ...]] = ((),)
 
 
 def _across(rows: Sequence[_Columns], column: int, length: int) -> list[tuple[Any, ...]]:
@@ -335,6 +355,7 @@ def _changing_columns(
     reasons: list[str] = []
     teams: list[int] = []
     bonuses: list[int] = []
+    mixes: list[tuple[tuple[int, int], ...]] = []
     rows = member.rows
     for plan_month in plan.months:
         month = plan_month.month
@@ -344,11 +365,28 @@ def _changing_columns(
         paid = standing.units > 0
         units = standing.units
         salary_units = bonus_units = 0
+        # Per team the member is in this month: units, units x salary, units x target bonus.
+        in_team: dict[int, list[int]] = {}
         if paid:
-            for row, days, (salary, bonus) in zip(rows, row_days, row_amounts, strict=True):
-                salary_units += row.fte_units * days * salary
-                bonus_units += row.fte_units * days * bonus
+            for row, days, (salary, bonus), team in zip(
+                rows, row_days, row_amounts, row_teams, strict=True
+            ):
+                if not days:
+                    continue
+                row_units = row.fte_units * days
+                salary_units += row_units * salary
+                bonus_units += row_units * bonus
+                summed = in_team.setdefault(team, [0, 0, 0])
+                summed[0] += row_units
+                summed[1] += row_units * salary
+                summed[2] += row_units * bonus
         split, reason = _split(plan, units, salary_units, bonus_units, standing.reason)
+        current_bonus = row_amounts[current][1]
+        mixed = len(in_team) > 1 or (
+            # individually funded, a target bonus that changes during the month
+            plan.funding is FundingStyle.INDIVIDUAL and bonus_units != current_bonus * units
+        )
+        mixes.append(_mix(plan, in_team) if mixed else ())
         days_of.append(standing.days)
         units_of.append(units)
         split_of.append(split)
@@ -364,6 +402,19 @@ def _changing_columns(
         tuple(teams),
         tuple(bonuses),
         forfeits,
+        tuple(mixes),
+    )
+
+
+def _mix(plan: Plan, in_team: dict[int, list[int]]) -> tuple[tuple[int, int], ...]:
+    """``(team, value)`` per team of a month spent in several (or, funded individually, on
+    several target bonuses): the split weight of the days in the team (pool funding) or
+    the sum of their units x target bonus (individual funding: the month's target amount
+    is the day-weighted sum of the rows' target bonuses)."""
+    pool = plan.funding is FundingStyle.POOL
+    return tuple(
+        (team, _split(plan, units, salary, bonus, "")[0] if pool else bonus)
+        for team, (units, salary, bonus) in sorted(in_team.items())
     )
 
 

@@ -41,7 +41,7 @@ from fractions import Fraction
 
 from jointbonus.core.number import decimal_places
 from jointbonus.core.plan_periods import Period, PeriodLength
-from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame, frame_months
+from jointbonus.sharedtarget.pay.groups import Framed, Groups, MonthFrame, frame_months
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth
 
 __all__ = ["Within", "frame_periods", "frame_plan", "within_period"]
@@ -81,6 +81,7 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
             frames.append(
                 replace(
                     frame,
+                    groups=_unmixed(frame.groups),
                     split=(0,) * len(frame.split),
                     total_split_weight=0,
                     period=period,
@@ -108,7 +109,7 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
             MonthFrame(
                 summed,
                 end.index,
-                end.groups,
+                _unmixed(end.groups),
                 units,
                 split,
                 sum(w * n for w, n in zip(split, counts, strict=True)),
@@ -119,6 +120,12 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
             )
         )
     return Framed(framed.groups, tuple(frames), framed.cohorts, framed.cohort_of)
+
+
+def _unmixed(groups: Groups) -> Groups:
+    """``groups`` paid by each group's team at the month's end: a longer shared period is
+    paid by the team a member is in at the period's end, a move within it aside."""
+    return replace(groups, mixes={}) if groups.mixes else groups
 
 
 def _own(plan: Plan, frame: MonthFrame, period: Period) -> MonthFrame | None:

@@ -45,11 +45,13 @@ __all__ = [
     "line_parts",
     "member_units",
     "member_values",
+    "mixed_amount",
     "pool_exacts",
     "share_out",
     "share_parts",
     "split_outcomes",
     "team_rates",
+    "team_split_weights",
 ]
 
 _ZERO = Fraction(0)
@@ -184,10 +186,21 @@ def member_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) 
     :func:`member_values`.
     """
     rates = team_rates(plan, frame, terms, outcome)
-    return [
-        rates[t] * v if v else _ZERO
-        for v, t in zip(member_values(plan, frame), frame.groups.teams, strict=True)
+    values = member_values(plan, frame)
+    amounts = [
+        rates[t] * v if v else _ZERO for v, t in zip(values, frame.groups.teams, strict=True)
     ]
+    for group, mix in frame.groups.mixes.items():  # a move during the month
+        if values[group]:  # the month-end team's rate may be 0, another team's not
+            amounts[group] = mixed_amount(rates, mix)
+    return amounts
+
+
+def mixed_amount(rates: Sequence[Fraction], mix: tuple[tuple[int, int], ...]) -> Fraction:
+    """The exact amount per member of a group that spends the month in several teams: each
+    team's rate on the value earned in it (:attr:`~jointbonus.sharedtarget.pay.groups.
+    Groups.mixes`)."""
+    return sum((rates[team] * value for team, value in mix), _ZERO)
 
 
 def member_values(plan: Plan, frame: MonthFrame) -> list[int]:
@@ -199,10 +212,14 @@ def member_values(plan: Plan, frame: MonthFrame) -> list[int]:
     """
     if plan.funding is FundingStyle.POOL:
         return list(frame.split)
-    return [
+    values = [
         bonus * units if w else 0
         for w, units, bonus in zip(frame.split, frame.units, frame.groups.bonuses, strict=True)
     ]
+    for group, mix in frame.groups.mixes.items():  # target bonuses of the days in the month
+        if frame.split[group]:  # the bonus at the month's end may be 0, an earlier one not
+            values[group] = sum(value for _, value in mix)
+    return values
 
 
 def team_rates(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> list[Fraction]:
@@ -299,6 +316,21 @@ def _share_split(
     return MonthPay(parts[0], parts[1:], {}, earned, totals)
 
 
+def team_split_weights(plan: Plan, frame: MonthFrame) -> list[int]:
+    """Each team's split weight in the month: its groups' split weights x their counts, a
+    member who moves team during the month counting the weight of their days in each."""
+    groups = frame.groups
+    team_weight = [0] * len(plan.functional.terms)
+    for weight, count, team in zip(frame.split, groups.counts, groups.teams, strict=True):
+        team_weight[team] += weight * count
+    for group, mix in groups.mixes.items():
+        count = groups.counts[group]
+        team_weight[groups.teams[group]] -= frame.split[group] * count
+        for team, value in mix:
+            team_weight[team] += value * count
+    return team_weight
+
+
 def pool_exacts(
     plan: Plan,
     frame: MonthFrame,
@@ -316,11 +348,7 @@ def pool_exacts(
     minor = plan.currency.scale
     total = frame.total_split_weight
     if team_weight is None:
-        team_weight = [0] * len(plan.functional.terms)
-        for weight, count, team in zip(
-            frame.split, frame.groups.counts, frame.groups.teams, strict=True
-        ):
-            team_weight[team] += weight * count
+        team_weight = team_split_weights(plan, frame)
     # A team's slice of the shared pool: w x its shared factor x its split weight.
     weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(team_weight))]
     common = lcm(*(w.denominator for w in weights))
@@ -347,13 +375,26 @@ def _pool_parts(
         return [_pool_part(exact, frame.split, groups.positions)]
     exacts, whole = pool_exacts(plan, frame, terms, outcome, teams)
     shared = tuple(w * whole[t] for w, t in zip(frame.split, groups.teams, strict=True))
+    mixes = groups.mixes
+    if mixes:  # a move during the month: the shared weight sums the days in each team
+        shared = _mixed(shared, {g: sum(v * whole[t] for t, v in m) for g, m in mixes.items()})
     parts = [_pool_part(exacts[0], shared, groups.positions)]
     for exact, team in zip(exacts[1:], teams, strict=True):
         weights = tuple(
             w if t == team else 0 for w, t in zip(frame.split, groups.teams, strict=True)
         )
+        if mixes:  # a team's functional part: the days in the team alone
+            weights = _mixed(weights, {g: dict(m).get(team, 0) for g, m in mixes.items()})
         parts.append(_pool_part(exact, weights, groups.positions))
     return parts
+
+
+def _mixed(weights: tuple[int, ...], mixed: Mapping[int, int]) -> tuple[int, ...]:
+    """``weights`` with the groups of ``mixed`` given their own."""
+    changed = list(weights)
+    for group, weight in mixed.items():
+        changed[group] = weight
+    return tuple(changed)
 
 
 def _pool_part(
@@ -373,14 +414,23 @@ def _line_parts(
     per_value = frame.at_target(terms.scale) / (12 * FTE_SCALE * frame.days)
     values = member_values(plan, frame)
     parts = []
+    mixes = groups.mixes
     for by_team in line_factors(plan, terms, outcome, teams):
         rates = [per_value * f for f in by_team]
         exact_value = [0] * len(rates)
         pool = 0
         shares = []
-        for value, team, count in zip(values, groups.teams, groups.counts, strict=True):
-            amount = round_product(rates[team], value) if value else 0
-            exact_value[team] += value * count
+        for group, (value, team, count) in enumerate(
+            zip(values, groups.teams, groups.counts, strict=True)
+        ):
+            mix = mixes.get(group) if mixes and value else None
+            if mix is not None:  # a move during the month: each team's rate on its days
+                amount = round_half_up(mixed_amount(rates, mix))
+                for mixed_team, mixed_value in mix:
+                    exact_value[mixed_team] += mixed_value * count
+            else:
+                amount = round_product(rates[team], value) if value else 0
+                exact_value[team] += value * count
             pool += amount * count
             shares.append(GroupShare(amount, 0, 1) if amount else NO_SHARE)
         exact = sum((r * v for r, v in zip(rates, exact_value, strict=True)), _ZERO)

@@ -354,7 +354,7 @@ def _member_teams(plan: Plan, member: Member) -> list[str]:
     """The teams ``member`` is in during the plan's months, in the order they are in them."""
     if not member.changes:
         return [member.team]
-    return list(dict.fromkeys(member.team_in(m.month) for m in plan.months))
+    return list(dict.fromkeys(team for m in plan.months for team in member.teams_in(m.month)))
 
 
 def _part_months(result: Result, member: Member, lines: Sequence[Line], total: int) -> list[str]:
@@ -446,9 +446,11 @@ def _goals_part(result: Result, member: Member, lines: Sequence[Line]) -> list[s
         return _team_goals(result, teams[0], lines, "## Your team's goals")
     out = []
     for team in teams:
-        months = [str(m.month) for m in plan.months if member.team_in(m.month) == team]
+        # a month of a move lists the goals of each team it was spent in
+        months = [str(m.month) for m in plan.months if team in member.teams_in(m.month)]
         title = f"## Your team's goals: {md(team)} ({', '.join(months)})"
-        out += _team_goals(result, team, [line for line in lines if line.team == team], title)
+        own = [line for line in lines if team in member.teams_in(line.period)]
+        out += _team_goals(result, team, own, title)
     return out
 
 
