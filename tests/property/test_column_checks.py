@@ -380,7 +380,6 @@ def people_of(rows: tuple[Member, ...] | list[Member], *, one_by_one: bool) -> t
             needs_salary=True,
             needs_bonus=False,
             currency=currency("EUR", 2),
-            monthly_bonus=True,
         )
     finally:
         roster_checks._all_fit = fits

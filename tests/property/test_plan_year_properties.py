@@ -204,7 +204,6 @@ def test_engine_pays_the_expected_cost_with_goals_caps_and_holdbacks_over_severa
         spec.members,
         first + timedelta(days=31 * (spec.months + 2)),
         teams,
-        monthly_bonus=spec.funding is FundingStyle.INDIVIDUAL,
     )
     spec, plan, calibration = weighted_calibrated(replace(spec, members=tuple(rows)))
     assert abs(calibration.expected_cost - plan.budget.amount) <= calibration.rounding_bound
@@ -327,7 +326,6 @@ def test_yearly_caps_start_afresh_with_each_plan_year_and_follow_a_mover(spec, d
         spec.members,
         first + timedelta(days=31 * (spec.months + 2)),
         teams,
-        monthly_bonus=spec.funding is FundingStyle.INDIVIDUAL,
     )
     spec, plan, result = paid_plan(replace(spec, members=tuple(rows)))
     month_cap = plan.currency.to_minor(spec.cap_per_month) if spec.cap_per_month else None

@@ -874,7 +874,9 @@ class Result:
             for position, member in enumerate(plan.members):
                 if not joins[position] <= number <= leaves[position]:
                     continue
-                stays = member.start <= year_end and (member.end is None or member.end >= year_end)
+                if member.start > year_end:  # joins after a plan's short last year ends
+                    continue
+                stays = member.end is None or member.end >= year_end
                 if pending:
                     status, reason = SettlementStatus.PENDING, "the plan year is not over yet"
                 elif stays:
