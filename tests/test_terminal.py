@@ -139,7 +139,8 @@ def test_the_summary_names_caps_forfeits_and_held_back_amounts() -> None:
     years = render_summary(jb.run(jb.load_plan(TWO_YEARS)))
     figures = rows(years)
     assert figures["less forfeited by leavers"] == "-675.81 held back from leavers, never paid"
-    assert figures["Held back to date (USD)"] == "21,896.88 paid at the year end"
+    assert figures["Held back to date (USD)"] == "21,896.88 paid at each plan year's end"
+    assert "- on current pace the plan's 24 months cost 70,842.76 USD (25.5%) more than" in years
     assert "; forfeits 522.48 USD held back\n" in years
 
 

@@ -96,7 +96,13 @@ def _figures(result: Result, teams: dict[str, tuple[int, int]], currency: Curren
     ]
     if result.plan.holdback:
         rows.append(
-            (f"Held back to date ({c})", currency.format(s.held_to_date), "paid at the year end")
+            (
+                f"Held back to date ({c})",
+                currency.format(s.held_to_date),
+                "paid at the year end"
+                if len(result.plan.months) <= 12
+                else "paid at each plan year's end",
+            )
         )
     rows += [(label, count, "") for label, count in month_counts(result)]
     return _aligned(rows)
@@ -183,12 +189,18 @@ def _attention(result: Result) -> list[str]:
     if result.summary.pace_variance > 0 and result.summary.months_pending:
         share = Fraction(result.summary.pace_variance, result.summary.budget or 1)
         items.append(
-            f"on current pace the year costs {currency.format(result.summary.pace_variance)} "
+            f"on current pace {_whole(result)} {currency.format(result.summary.pace_variance)} "
             f"{currency.code} ({percent_text(share)}) more than its budget"
         )
     if not items:
         return ["", "Needs attention: nothing"]
     return ["", "Needs attention", *(f"- {item}" for item in items)]
+
+
+def _whole(result: Result) -> str:
+    """What the budget covers, the year or a longer plan's months, and its verb."""
+    months = len(result.plan.months)
+    return "the year costs" if months <= 12 else f"the plan's {months} months cost"
 
 
 def _leavers(result: Result) -> list[str]:
