@@ -418,10 +418,11 @@ def _bound(levels: Sequence[Fraction], attainment: Fraction, scale: int) -> Frac
     summed, ``s`` minor units a major); it hits while the period's published target is at
     most ``K``. One month: while ``L x (1 + u) x s < K + 1/2``. More: see the module's notes.
     """
+    if len(levels) == 1:
+        total = levels[0] * scale
+        return Fraction(2 * math.floor(attainment * total) + 1, 2) / total - 1
     total = sum(levels, Fraction(0)) * scale
     most = math.floor(attainment * total)
-    if len(levels) == 1:
-        return Fraction(2 * most + 1, 2) / total - 1
     # The rounded sum is within n/2 of the unrounded one: f(low) <= K < f(high).
     count = len(levels)
     low = Fraction(2 * most - count, 2) / total - 1
@@ -477,12 +478,9 @@ def uplift_for_hit_rate(
     levels = _levels(plan, monthly)
     scale = plan.currency.scale
     # Scenario h hits period p while the uplift is below its bound (module notes).
+    periods = [[levels[j] for j in months] for _, months in _groups(plan)]
     bounds = sorted(
-        (
-            _bound([levels[j] for j in months], a, scale)
-            for _, months in _groups(plan)
-            for a in plan.norm.sample
-        ),
+        (_bound(period, a, scale) for period in periods for a in plan.norm.sample),
         reverse=True,
     )
     needed = math.ceil(wanted * len(bounds))
