@@ -303,19 +303,14 @@ def test_caps_and_the_holdback_work_on_the_month_that_pays_the_period() -> None:
     assert march.held == sum(plan.currency.to_minor(line.held) for line in lines.values()) > 0
 
 
-def test_monthly_targets_tools_refuse_a_longer_shared_period() -> None:
-    from jointbonus.sharedtarget.targets import (
-        TargetError,
-        assess_targets,
-        propose_targets,
-        uplift_for_hit_rate,
-    )
+def test_targets_tools_read_a_longer_shared_period_at_its_length() -> None:
+    from jointbonus.sharedtarget.targets import TargetError, assess_targets, propose_targets
 
     plan = build_plan(**_kwargs(period="quarter"))  # type: ignore[arg-type]
-    for call in (
-        lambda: assess_targets(plan),
-        lambda: propose_targets(plan, "0.05"),
-        lambda: uplift_for_hit_rate(plan, "0.6"),
-    ):
-        with pytest.raises(TargetError, match="its shared target runs over a quarter"):
-            call()
+    assessed = assess_targets(plan)
+    assert [m.label for m in assessed.periods] == [p.label for p in plan.periods]
+    assert [m.target for m in assessed.periods] == [300, 300]
+    assert all(m.scenarios == len(plan.norm.sample) == 8 for m in assessed.periods)
+    # The 'targets' norm has no level to derive a month's target from, at any length.
+    with pytest.raises(TargetError, match="'targets' norm"):
+        propose_targets(plan, "0.05")

@@ -316,6 +316,129 @@ def test_assessed_targets_use_the_plans_derivation() -> None:
     assert [m.hits for m in assessed.months] == [m.hits for m in proposed.months]
 
 
+# -- a shared target over a quarter or a plan year ---------------------------------
+
+QUARTERLY = ROOT / "examples" / "digital_manufacturing_quarterly" / "plan.toml"
+
+
+def quarterly_yen_plan(**overrides: object) -> Plan:
+    """One quarter in yen under a one-month trailing mean: every plan month's level is 5
+    (the last actual), the quarter's 15. The two historical quarters reach
+    (2.5 + 2.5 + 2.5) / (2.5 + 2.5 + 2.5) = 1 and (5 + 5 + 5) / (2.5 + 5 + 5) = 6/5."""
+    history = [
+        HistoryMonth(Month(2025, m), D(a))
+        for m, a in zip(range(6, 13), ["2.5", "2.5", "2.5", "2.5", "5", "5", "5"], strict=True)
+    ]
+    arguments: dict[str, object] = {"history": history, "period": "quarter", **overrides}
+    return trailing_plan("JPY", months=3, **arguments)
+
+
+def test_a_quarters_target_is_its_months_published_targets_summed() -> None:
+    plan = quarterly_yen_plan()
+    assert plan.norm.sample == (1, Fraction(6, 5))
+    # 5 x 1.29 = 6.45 is published as 6 each month: 18 for the quarter, which the 6/5
+    # quarter (6/5 x 15 = 18) reaches. The quarter's level x 1.29 = 19.35 would not be.
+    proposal = propose_targets(plan, "0.29")
+    (quarter,) = proposal.periods
+    assert [part.target for part in quarter.parts] == [6, 6, 6]
+    assert [part.level for part in quarter.parts] == [5, 5, 5]
+    assert (quarter.level, quarter.target, quarter.hits, quarter.scenarios) == (15, 18, 1, 2)
+    assert quarter.month == Month(2026, 3) and quarter.label == "2026-Q1 (2026-01 to 2026-03)"
+    assert propose_targets(plan, "0.3").periods[0].target == 21  # 5 x 1.3 = 6.5 -> 7 each
+
+
+def test_a_quarters_bound_is_where_its_summed_rounded_targets_pass_the_actual() -> None:
+    # The 6/5 quarter brings 18 yen: it hits while 3 x round(5 x (1 + u)) <= 18, that is
+    # while 5 x (1 + u) < 6.5, u < 0.3 (the quarter's level alone would say u < 0.2333).
+    # The quarter at 1 brings 15: it hits while 5 x (1 + u) < 5.5, u < 0.1.
+    plan = quarterly_yen_plan()
+    half = uplift_for_hit_rate(plan, "0.5", places=2)
+    assert (half.uplift, half.hit_rate) == (Fraction(29, 100), Fraction(1, 2))
+    assert (half.next_uplift, half.next_hit_rate) == (Fraction(3, 10), 0)
+    every = uplift_for_hit_rate(plan, "1", places=2)
+    assert (every.uplift, every.hit_rate) == (Fraction(9, 100), 1)
+    assert every.next_hit_rate == Fraction(1, 2)  # 5 x 1.1 = 5.5 -> 6 each: 18 > 15
+    assert [m.target for m in every.targets.periods] == [15]
+
+
+def test_the_chance_of_a_quarters_hit_is_calibrations_for_a_step_plan() -> None:
+    plan = load_plan(QUARTERLY)
+    assessed = assess_targets(plan)
+    assert assessed.period.value == "quarter" and assessed.scenarios == 12
+    calibration = calibrate(replace(plan, curve=StepCurve()))
+    ends = [calibration.months[p.last].hit_rate for p in plan.periods]
+    assert ends == [m.chance for m in assessed.periods] == [Fraction(5, 12)] * 4
+    # The 'targets' norm: a historical quarter hits when its actuals summed reach the
+    # targets that applied then, summed.
+    assert all(m.hits == sum(1 for a in plan.norm.sample if a >= 1) for m in assessed.periods)
+    assert [m.target for m in assessed.periods] == [
+        sum((plan.months[j].target for j in range(p.first, p.last + 1)), Fraction(0))
+        for p in plan.periods
+    ]
+
+
+def test_a_plan_year_is_one_target_over_its_twelve_months() -> None:
+    plan = trailing_plan(months=12, period="plan_year", history=_two_years())
+    proposal = propose_targets(plan, "0.05")
+    (year,) = proposal.periods
+    assert len(year.parts) == 12 and year.label == "2026 (2026-01 to 2026-12)"
+    assert year.target == 12 * Fraction("103.95")  # 99 x 1.05 each month
+    solution = uplift_for_hit_rate(plan, "0.5")
+    assert solution.hit_rate >= Fraction(1, 2) > solution.next_hit_rate
+    assert propose_targets(plan, solution.next_uplift).hit_rate == solution.next_hit_rate
+
+
+def _two_years() -> list[HistoryMonth]:
+    """Two plan years of history ending in a 99, so the trailing level is 99."""
+    actuals = [100, 80, 100, 110, 99, 95, 105, 120, 90, 100, 97, 101] * 2
+    actuals[-1] = 99
+    return [HistoryMonth(Month(2024, 1).shift(i), D(a)) for i, a in enumerate(actuals)]
+
+
+def test_a_longer_period_says_so_in_its_errors() -> None:
+    plan = quarterly_yen_plan()
+    with pytest.raises(TargetError, match="a share of quarters above 0"):
+        uplift_for_hit_rate(plan, "0")
+    # On a grid of whole uplifts the lowest is 0%: a historical quarter at (2.5 + 2.5 + 2) /
+    # 7.5 = 14/15 brings 14 yen, short of 3 x 5, and hits only below -10%.
+    history = [
+        HistoryMonth(Month(2025, m), D(a))
+        for m, a in zip(range(6, 13), ["2.5", "2.5", "2.5", "2", "5", "5", "5"], strict=True)
+    ]
+    with pytest.raises(TargetError, match=r"at most 50\.00%.* 2 pairs of a quarter of the plan"):
+        uplift_for_hit_rate(quarterly_yen_plan(history=history), "1", places=0)
+
+
+def test_a_longer_period_without_its_history_cannot_derive_month_levels() -> None:
+    plan = replace(quarterly_yen_plan(), history=())
+    with pytest.raises(TargetError, match="keeps no history"):
+        propose_targets(plan, "0.05")
+
+
+def test_the_quarterly_table_and_json() -> None:
+    plan = load_plan(QUARTERLY)
+    table = render_targets_table(plan, assess_targets(plan))
+    assert "Quarters hit  41.7% (1.67 of the plan's 4 quarters, over 12 historical quarters)" in (
+        table
+    )
+    assert "the plan's own, each quarter's months summed" in table
+    assert table.splitlines()[5].split()[:2] == ["Quarter", "Target"]
+    document = targets_document(plan, assess_targets(plan))
+    assert document["period"] == "quarter" and "months" not in document
+    first = document["periods"][0]
+    assert first["period"] == "2026-Q1 (2026-01 to 2026-03)"
+    assert (first["target"], first["hits"], first["chance"]) == ("3743000.00", 5, "0.416667")
+    assert [m["month"] for m in first["months"]] == ["2026-01", "2026-02", "2026-03"]
+
+
+def test_cli_targets_of_a_quarterly_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["targets", str(QUARTERLY), "--format", "json"]) == EXIT_OK
+    document = json.loads(capsys.readouterr().out)
+    assert document["targets"]["hit_rate"] == "0.416667"
+    assert main(["targets", str(QUARTERLY), "--hit-rate", "0.6"]) == EXIT_BAD_INPUT
+    assert "'targets' norm" in capsys.readouterr().err
+
+
 # -- reports and the command line ----------------------------------------------------
 
 

@@ -149,6 +149,7 @@ HOMES: dict[str, str] = {
     "RiskMethod": "jointbonus.sharedtarget.risk",
     "cost_risk": "jointbonus.sharedtarget.risk",
     "scenario_month_costs": "jointbonus.sharedtarget.risk",
+    "MonthFigure": "jointbonus.sharedtarget.targets",
     "MonthTarget": "jointbonus.sharedtarget.targets",
     "TargetError": "jointbonus.sharedtarget.targets",
     "TargetSet": "jointbonus.sharedtarget.targets",
@@ -190,6 +191,7 @@ __all__ = [
     "Month",
     "MonthError",
     "MonthExpectation",
+    "MonthFigure",
     "MonthResult",
     "MonthStatus",
     "Neutrality",
@@ -401,6 +403,7 @@ if TYPE_CHECKING:  # what a type checker sees: every name, imported from its hom
     from jointbonus.sharedtarget.risk import RiskMethod as RiskMethod
     from jointbonus.sharedtarget.risk import cost_risk as cost_risk
     from jointbonus.sharedtarget.risk import scenario_month_costs as scenario_month_costs
+    from jointbonus.sharedtarget.targets import MonthFigure as MonthFigure
     from jointbonus.sharedtarget.targets import MonthTarget as MonthTarget
     from jointbonus.sharedtarget.targets import TargetError as TargetError
     from jointbonus.sharedtarget.targets import TargetSet as TargetSet

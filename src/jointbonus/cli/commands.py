@@ -230,19 +230,22 @@ def _parser() -> argparse.ArgumentParser:
 
     targets_parser = commands.add_parser(
         "targets",
-        help="monthly targets from the norm and each month's chance of a hit",
+        help="targets from the norm and each month's (or quarter's) chance of a hit",
         description="Show the plan's targets and each month's chance of a hit under the "
         "historical norm; or propose targets norm level x (1 + uplift), rounded to the minor "
         "unit, for a given uplift or for the largest uplift (in steps of 0.01%) reaching a "
         "wanted share of months hit. Proposals need a derived norm (same_month_mean or "
-        "trailing_mean).",
+        "trailing_mean). A plan whose shared target runs over a quarter or a plan year is "
+        "shown period by period: each period's target is its months' targets summed, and "
+        "its chance of a hit is read from historical periods of the same length.",
     )
     targets_parser.add_argument("plan", type=Path, help="the plan file (TOML)")
     wanted = targets_parser.add_mutually_exclusive_group()
     wanted.add_argument(
         "--hit-rate",
         metavar="RATE",
-        help="solve for the uplift hitting at least this share of months, such as 0.6",
+        help="solve for the uplift hitting at least this share of months (of quarters or plan "
+        "years in a plan with a longer shared period), such as 0.6",
     )
     wanted.add_argument(
         "--uplift", metavar="UPLIFT", help="propose targets at this uplift, such as 0.05"
