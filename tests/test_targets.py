@@ -519,3 +519,12 @@ def test_cli_targets_bad_input(
 def test_cli_targets_of_a_targets_norm_plan(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["targets", str(DIGITAL), "--hit-rate", "0.6"]) == EXIT_BAD_INPUT
     assert "'targets' norm" in capsys.readouterr().err
+
+
+def test_a_monthly_plan_longer_than_a_year_counts_its_months_not_a_year() -> None:
+    plan = load_plan(ROOT / "examples" / "digital_manufacturing_two_years" / "plan.toml")
+    table = render_targets_table(plan, assess_targets(plan))
+    assert "(11.33 of the plan's 24 months, over 36 historical months)" in table
+    alpine = load_plan(ALPINE)
+    table = render_targets_table(alpine, assess_targets(alpine))
+    assert "(7.33 of 12 a year, over 36 historical scenarios)" in table

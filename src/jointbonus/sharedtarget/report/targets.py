@@ -111,7 +111,7 @@ def _hits_text(targets: TargetSet) -> str:
     """How many targets are hit on average, and over what."""
     expected = decimal_text(targets.expected_hits, 2)
     count = len(targets.months)
-    if targets.period is PeriodLength.MONTH:
+    if targets.period is PeriodLength.MONTH and count == 12:
         return f"{expected} of {count} a year, over {targets.scenarios} historical scenarios"
     unit = _unit(targets)
     return (
