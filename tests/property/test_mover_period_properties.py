@@ -3,7 +3,8 @@
 The roster's standing changes on any day (:func:`test_split_standing.changed_rows`:
 team, FTE, salary and target bonus, days away, leaving later) in plans whose
 shared target runs over a quarter or a plan year, with and without functional
-goals, with and without monthly advances. Checked from the outside, as the
+goals, with and without monthly advances (whose rules are checked as in
+:mod:`test_advance_properties`). Checked from the outside, as the
 properties of each feature alone are:
 
 * neutrality: every historical period replayed through the engine costs, on
@@ -28,6 +29,7 @@ from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
+import test_advance_properties as advancing
 from hypothesis import given, note, reject
 from hypothesis import strategies as st
 from independent import calendar_days, calibrated, detached, eligible_weight, row_on, units
@@ -194,6 +196,20 @@ def test_splitting_a_movers_row_changes_no_figure_over_a_longer_period(period, d
     before = run(period.build(scale=scale, advance=advance))
     after = run(split.build(scale=scale, advance=advance))
     assert _everything(after) == _everything(before)
+
+
+@examples(3)
+@given(advancing.advancing(movers=True))
+def test_each_months_advance_follows_the_rule_with_movers(drawn):
+    advancing.test_each_months_advance_follows_the_rule.hypothesis.inner_test(drawn)
+
+
+@examples(3)
+@given(advancing.advancing(movers=True))
+def test_advances_and_true_up_are_the_periods_pay_with_movers(drawn):
+    advancing.test_advances_and_true_up_are_the_periods_pay_and_never_negative.hypothesis.inner_test(
+        drawn
+    )
 
 
 # -- plans with goals: each goal its month, the shared part the period's ------------------
