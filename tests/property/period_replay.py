@@ -78,7 +78,10 @@ def period_specs(
     spec = draw(plan_specs(neutrality=neutrality, funding=funding, max_members=12))
     if movers:
         last = _last_day(spec.months, spec.calendar[0].first_day)
-        rows = changed_rows(_Drawing(draw), spec.members, last, ("sales", "marketing"))
+        # every member changes inside the plan: rows that began years before would else
+        # mostly change before it
+        within = (spec.calendar[0].first_day, spec.calendar[-1].last_day)
+        rows = changed_rows(_Drawing(draw), spec.members, last, ("sales", "marketing"), within)
         spec = replace(spec, members=tuple(rows))
     size = length.months
     months = spec.months // size * size

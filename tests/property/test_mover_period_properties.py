@@ -51,6 +51,7 @@ from jointbonus import (
     CalibrationError,
     FundingStyle,
     Member,
+    Month,
     Neutrality,
     Plan,
     Result,
@@ -60,11 +61,20 @@ from jointbonus import (
 from strategies import examples
 
 
+def _within(data: st.DataObject, calendar: tuple[Month, ...]) -> tuple[date, date] | None:
+    """Mostly the plan's days, for every member to change standing inside the plan (rows
+    that began years before would else mostly change before it); now and then any day."""
+    if data.draw(st.integers(0, 2), label="changes anywhere") == 0:
+        return None
+    return calendar[0].first_day, calendar[-1].last_day
+
+
 def _moved(period: PeriodSpec, data: st.DataObject) -> PeriodSpec:
     """``period`` with its members' standing changing on any day."""
     spec = period.spec
     last = _last_day(spec.months, spec.calendar[0].first_day)
-    rows = changed_rows(data, spec.members, last, ("sales", "marketing"))
+    within = _within(data, spec.calendar)
+    rows = changed_rows(data, spec.members, last, ("sales", "marketing"), within)
     return replace(period, spec=replace(spec, members=tuple(rows)))
 
 
@@ -72,7 +82,8 @@ def _moved_goals(spec: WeightedSpec, data: st.DataObject) -> WeightedSpec:
     """``spec`` with its members' standing changing on any day, moves between its teams."""
     last = _last_day(spec.months, spec.calendar[0].first_day)
     teams = tuple(t.name for t in spec.teams)
-    return replace(spec, members=tuple(changed_rows(data, spec.members, last, teams)))
+    rows = changed_rows(data, spec.members, last, teams, _within(data, spec.calendar))
+    return replace(spec, members=tuple(rows))
 
 
 def _movers(plan: Plan) -> int:
