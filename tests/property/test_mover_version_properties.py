@@ -21,14 +21,18 @@ from dataclasses import replace
 from fractions import Fraction
 
 import test_version_properties as unchanged
-from hypothesis import given, note
+from hypothesis import given, note, reject
 from hypothesis import strategies as st
 from independent import historical_norm, rounded_amounts
 from test_split_standing import _last_day, changed_rows
-from test_version_properties import calibrated_versions, governing, paid_at
+from test_version_properties import calibrated_versions, governing, lines_of, paid_at
+from weighted import weighted_specs
 
-from jointbonus import Neutrality
-from strategies import VersionedSpec, examples, versioned_specs
+from jointbonus import Neutrality, VersionSpec, build_plan
+from jointbonus.sharedtarget.engine import pay_framed
+from jointbonus.sharedtarget.pay.periods import frame_plan
+from jointbonus.sharedtarget.versioned import pay_versions
+from strategies import VersionedSpec, curve_specs, examples, fixed_point, versioned_specs
 
 
 def _moved(spec: VersionedSpec, data: st.DataObject) -> VersionedSpec:
@@ -93,3 +97,56 @@ def test_each_month_is_paid_by_its_version_with_movers_across_a_change(spec, dat
     unchanged.test_each_version_pays_its_months_as_a_plan_of_its_design_and_scale.hypothesis.inner_test(
         _moved(spec, data)
     )
+
+
+@examples(3)
+@given(weighted_specs(caps=False, gates=False), st.data())
+def test_a_mover_between_teams_is_paid_each_month_by_its_version(spec, data):
+    """A plan with goals changes its curve and each team's shared weight from a month on;
+    members move team (or change FTE, salary, target bonus) in that month or the one
+    before. Each month's lines are those of a plan of its version's design at the
+    version's scale and weights, each team's parts on the days in it."""
+    if spec.months < 2:
+        reject()
+    start = data.draw(st.integers(1, spec.months - 1), label="version from")
+    calendar = spec.calendar
+    within = (calendar[start - 1].first_day, calendar[start].last_day)
+    names = tuple(t.name for t in spec.teams)
+    rows = changed_rows(
+        data, spec.members, _last_day(spec.months, calendar[0].first_day), names, within
+    )
+    before = replace(spec, members=tuple(rows))
+    teams = tuple(
+        replace(
+            team,
+            expected_shared_split=None,
+            shared_weight=fixed_point(data.draw(st.integers(0, 100), label="weight"), 2),
+        )
+        if team.goals
+        else team
+        for team in spec.teams
+    )
+    curve = data.draw(curve_specs(), label="curve")
+    after = replace(before, curve=curve, teams=teams)
+    plan = build_plan(
+        **before.kwargs(),
+        versions=[VersionSpec(calendar[start], curve=curve.build(), teams=teams)],
+    )
+    versions = calibrated_versions(plan)
+    result = pay_versions(plan, pay_framed, versions=versions)
+    moves = sum(
+        1
+        for m in plan.members
+        for month in calendar[start - 1 : start + 1]
+        if len(m.teams_in(month)) > 1
+    )
+    note(f"{moves} member-months in two teams around the change")
+    for k, design in enumerate((before, after)):
+        span = range(start, spec.months) if k else range(start)
+        governed = {calendar[i] for i in span}
+        alone_plan = design.build()  # the version's months alone: its calibration costs no other
+        alone = pay_framed(alone_plan, versions[k].calibration, frame_plan(alone_plan), span)
+        assert lines_of(result, governed) == lines_of(alone, governed)
+        assert [m.paid for m in result.months if m.month in governed] == [
+            m.paid for m in alone.months if m.month in governed
+        ]
