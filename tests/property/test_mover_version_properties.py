@@ -100,7 +100,7 @@ def test_each_month_is_paid_by_its_version_with_movers_across_a_change(spec, dat
 
 
 @examples(3)
-@given(weighted_specs(caps=False, gates=False), st.data())
+@given(weighted_specs(caps=False, gates=False, all_reported=True), st.data())
 def test_a_mover_between_teams_is_paid_each_month_by_its_version(spec, data):
     """A plan with goals changes its curve and each team's shared weight from a month on;
     members move team (or change FTE, salary, target bonus) in that month or the one
