@@ -285,3 +285,33 @@ def test_the_command_line_names_both_lines_without_a_traceback(
         "the end of line 14, member DM-M03's row before it (a member's rows may not overlap)"
     ) in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_move_beside_a_quarterly_shared_target_lists_both_teams_goals(tmp_path: Path) -> None:
+    """With the shared target over a quarter the goals are still paid month by month, each
+    team's on the days in it: DM-M03's July line lists marketing's goal beside sales', and
+    every line's parts add up to it (the marketing part was paid but left off the line)."""
+    folder = tmp_path / "quarterly"
+    shutil.copytree(CHANGES.parent, folder)
+    plan_file = folder / "plan.toml"
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text.replace("[shared]\n", '[shared]\nperiod = "quarter"\n', 1))
+    result = run(load_plan(plan_file))
+    july = next(
+        line
+        for line in result.lines()
+        if line.member_id == "DM-M03" and str(line.period) == "2026-07"
+    )
+    assert [metric for metric, _ in july.functional] == [
+        "followed_up_48h",
+        "sal_to_sql",
+        "leads_accepted",
+    ]
+    for line in result.lines():
+        assert line.total == line.shared + sum(amount for _, amount in line.functional)
+    for month in result.months:
+        lines = [line for line in result.lines() if line.period == month.month]
+        for goal in month.goals:
+            # (each metric is one team's goal here)
+            paid = sum(dict(line.functional).get(goal.goal.metric, 0) for line in lines)
+            assert paid * 100 == goal.pool, (month.month, goal.goal.metric)

@@ -14,6 +14,7 @@ from fractions import Fraction
 from hypothesis import assume, reject
 from hypothesis import strategies as st
 from independent import detached, split_weight
+from test_split_standing import _last_day, changed_rows
 
 from jointbonus import (
     Calibration,
@@ -68,10 +69,20 @@ def period_specs(
     *,
     neutrality: Neutrality | None = None,
     funding: FundingStyle | None = None,
+    movers: bool = False,
 ) -> PeriodSpec:
-    """A plan of whole quarters or plan years, from :func:`strategies.plan_specs`."""
+    """A plan of whole quarters or plan years, from :func:`strategies.plan_specs`; with
+    ``movers``, its members' standing changes on any day
+    (:func:`test_split_standing.changed_rows`)."""
     length = draw(st.sampled_from(LONGER))
     spec = draw(plan_specs(neutrality=neutrality, funding=funding, max_members=12))
+    if movers:
+        last = _last_day(spec.months, spec.calendar[0].first_day)
+        # every member changes inside the plan: rows that began years before would else
+        # mostly change before it
+        within = (spec.calendar[0].first_day, spec.calendar[-1].last_day)
+        rows = changed_rows(_Drawing(draw), spec.members, last, ("sales", "marketing"), within)
+        spec = replace(spec, members=tuple(rows))
     size = length.months
     months = spec.months // size * size
     assume(months >= size)
@@ -83,6 +94,13 @@ def period_specs(
         actuals={k: v for k, v in spec.actuals.items() if k in keep},
     )
     return PeriodSpec(cut, length)
+
+
+class _Drawing:
+    """A composite strategy's ``draw`` where a helper expects ``st.data()``'s object."""
+
+    def __init__(self, draw: st.DrawFn) -> None:
+        self.draw = draw
 
 
 # -- the independent norm at a period's length ---------------------------------

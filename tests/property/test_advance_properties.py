@@ -46,10 +46,11 @@ FROM_ZERO = LinearCurve([(Fraction(0), Fraction(0)), (Fraction(3, 2), Fraction(2
 
 
 @st.composite
-def advancing(draw: st.DrawFn) -> tuple[PeriodSpec, Plan, Calibration]:
+def advancing(draw: st.DrawFn, movers: bool = False) -> tuple[PeriodSpec, Plan, Calibration]:
     """A plan of whole quarters or plan years with ``advance``, each month's actual drawn
-    between 0 and 3 x its target (the last months possibly pending), calibrated."""
-    period = draw(period_specs())
+    between 0 and 3 x its target (the last months possibly pending), calibrated; with
+    ``movers``, members whose standing changes on any day."""
+    period = draw(period_specs(movers=movers))
     plan, calibration = period.payable()
     share = Fraction(draw(st.integers(1, 20)), 20)
     curve = plan.curve if draw(st.booleans()) else FROM_ZERO

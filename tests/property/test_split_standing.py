@@ -60,12 +60,22 @@ from strategies import examples, fte_texts, payable, plan_specs
 YEAR = 12
 
 
-def _cut_day(data: st.DataObject, row: Member, last: date, label: str) -> date | None:
-    """A day after ``row``'s start, by its end (or ``last``): the next row begins on it."""
+def _cut_day(
+    data: st.DataObject,
+    row: Member,
+    last: date,
+    label: str,
+    within: tuple[date, date] | None = None,
+) -> date | None:
+    """A day after ``row``'s start, by its end (or ``last``), and within the days ``within``
+    (first, last) if given: the next row begins on it."""
+    low = row.start + timedelta(days=1)
     end = row.end if row.end is not None else last
-    if end <= row.start:
+    if within is not None:
+        low, end = max(low, within[0]), min(end, within[1])
+    if end < low:
         return None
-    return data.draw(st.dates(row.start + timedelta(days=1), end), label=label)
+    return data.draw(st.dates(low, end), label=label)
 
 
 def _split(row: Member, day: date) -> tuple[Member, Member]:
@@ -95,14 +105,18 @@ def changed_rows(
     members: tuple[Member, ...],
     last: date,
     teams: tuple[str, ...],
+    within: tuple[date, date] | None = None,
 ) -> list[Member]:
     """The roster with some members' standing changing on any day: team, FTE, salary and
-    target bonus, sometimes after days away, and sometimes leaving later."""
+    target bonus, sometimes after days away, and sometimes leaving later.
+
+    With ``within`` (first, last day), every member whose row runs past its first day
+    changes on a day in it (a move around a plan version's start, say)."""
     rows: list[Member] = []
     for member in members:
         day = None
-        if data.draw(st.booleans(), label=f"{member.id} changes"):
-            day = _cut_day(data, member, last, f"{member.id} changes on")
+        if within is not None or data.draw(st.booleans(), label=f"{member.id} changes"):
+            day = _cut_day(data, member, last, f"{member.id} changes on", within)
         if day is None:
             rows.append(member)
             continue

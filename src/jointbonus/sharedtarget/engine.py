@@ -45,7 +45,12 @@ from jointbonus.sharedtarget.pay.outcome import (
     period_outcome,
 )
 from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
-from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back, share_out
+from jointbonus.sharedtarget.pay.sharing import (
+    MonthPay,
+    held_back,
+    share_out,
+    team_split_weights,
+)
 from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.results import (
     GoalResult,
@@ -403,22 +408,11 @@ def _weights(plan: Plan, frame: MonthFrame) -> dict[str, Any]:
     their split weights summed, in all and team by team."""
     sharing = 0
     units = 0
-    teams = [0] * len(plan.functional.terms) if plan.weighted else []
-    groups = frame.groups
-    for split, unit, count, team in zip(
-        frame.split, frame.units, groups.counts, groups.teams, strict=True
-    ):
+    for split, unit, count in zip(frame.split, frame.units, frame.groups.counts, strict=True):
         if split:
             sharing += count
             units += unit * count
-            if teams:
-                teams[team] += split * count
-    for group, mix in groups.mixes.items():  # a move during the month: each team its days
-        if teams and frame.split[group]:
-            count = groups.counts[group]
-            teams[groups.teams[group]] -= frame.split[group] * count
-            for team, value in mix:
-                teams[team] += value * count
+    teams = team_split_weights(plan, frame) if plan.weighted else []
     return {
         "sharing": sharing,
         "total_weight": Fraction(units, FTE_SCALE * frame.days),

@@ -252,7 +252,11 @@ class _Maker:
             (c.days[index], frame.units[c.group], c.reasons[index], frame.groups.teams[c.group])
             for c in framed.cohorts
         ]
-        mixes = frame.groups.mixes
+        # The goals are paid on the month's own frame beside a longer shared period (whose
+        # frame pays the period's shared part by the team at its end): a move during the
+        # month is read there.
+        self._goal_groups = (frame.own or frame).groups
+        mixes = self._goal_groups.mixes
         if mixes:  # a member who moves team during the month: a line of each team's goals
             for number, c in enumerate(framed.cohorts):
                 if c.group in mixes:
@@ -288,7 +292,7 @@ class _Maker:
         plan, month, frame = self.plan, self.month, self.frame
         team = frame.groups.teams[cohort.group]
         own = self._own[team] if self.weighted else []
-        mix = frame.groups.mixes.get(cohort.group) if self.weighted else None
+        mix = self._goal_groups.mixes.get(cohort.group) if self.weighted else None
         if mix is not None:  # moved team during the month: the goals of each team it was in
             own = sorted(goal for mixed_team, _ in mix for goal in self._own[mixed_team])
         total = shared + sum(functional) - cut

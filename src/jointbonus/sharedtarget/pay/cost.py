@@ -31,6 +31,7 @@ from jointbonus.sharedtarget.pay.sharing import (
     share_parts,
     split_outcomes,
     team_rates,
+    team_split_weights,
 )
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
@@ -77,37 +78,15 @@ def team_targets(plan: Plan, frame: MonthFrame, *, less_forfeits: bool = False) 
     sums over the pay groups, with one division per team.
     """
     teams = len(plan.functional.terms) if plan.weighted else 1
-    kept = [0] * teams
-    forfeit = [0] * teams
     pool = plan.funding is FundingStyle.POOL
-    less_forfeits = less_forfeits and bool(plan.holdback)
-    groups = frame.groups
-    for split, units, bonus, count, team, forfeits in zip(
-        frame.split,
-        frame.units,
-        groups.bonuses,
-        groups.counts,
-        groups.teams,
-        groups.forfeits,
-        strict=True,
-    ):
-        weight = split if pool else bonus * units
-        if not weight or not split:
-            continue
-        amount = weight * count
-        if less_forfeits and forfeits:
-            forfeit[team] += amount
-        else:
-            kept[team] += amount
-    for group, mix in groups.mixes.items():  # a move during the month: each team its days
-        if not frame.split[group]:
-            continue
-        count = groups.counts[group]
-        into = forfeit if less_forfeits and plan.holdback and groups.forfeits[group] else kept
-        whole = frame.split[group] if pool else groups.bonuses[group] * frame.units[group]
-        into[groups.teams[group]] -= whole * count
-        for team, value in mix:
-            into[team] += value * count
+    values = member_values(plan, frame)
+    if less_forfeits and plan.holdback:
+        forfeits = frame.groups.forfeits
+        kept = team_split_weights(plan, frame, values, only=[not f for f in forfeits])
+        forfeit = team_split_weights(plan, frame, values, only=forfeits)
+    else:
+        kept = team_split_weights(plan, frame, values)
+        forfeit = [0] * teams
     if pool:
         if not frame.eligible:
             return [_ZERO] * teams

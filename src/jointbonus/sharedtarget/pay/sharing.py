@@ -316,18 +316,36 @@ def _share_split(
     return MonthPay(parts[0], parts[1:], {}, earned, totals)
 
 
-def team_split_weights(plan: Plan, frame: MonthFrame) -> list[int]:
+def team_split_weights(
+    plan: Plan,
+    frame: MonthFrame,
+    values: Sequence[int] | None = None,
+    *,
+    only: Sequence[bool] | None = None,
+) -> list[int]:
     """Each team's split weight in the month: its groups' split weights x their counts, a
-    member who moves team during the month counting the weight of their days in each."""
+    member who moves team during the month counting the weight of their days in each.
+
+    The one place a mover's weight is put in its teams (:attr:`~jointbonus.sharedtarget.
+    pay.groups.Groups.mixes`). ``values``, one per group, are summed instead of the
+    split weights, the same way (:func:`member_values`: under individual funding, target
+    bonus x FTE-days); a mixed group's value is the sum of its mix. ``only`` keeps the
+    groups it marks. One entry per team of ``plan.functional.terms`` (one without goals).
+    """
     groups = frame.groups
-    team_weight = [0] * len(plan.functional.terms)
-    for weight, count, team in zip(frame.split, groups.counts, groups.teams, strict=True):
-        team_weight[team] += weight * count
-    for group, mix in groups.mixes.items():
-        count = groups.counts[group]
-        team_weight[groups.teams[group]] -= frame.split[group] * count
-        for team, value in mix:
+    team_weight = [0] * (len(plan.functional.terms) if plan.weighted else 1)
+    mixes = groups.mixes
+    for group, (value, count, team) in enumerate(
+        zip(frame.split if values is None else values, groups.counts, groups.teams, strict=True)
+    ):
+        if not value or (only is not None and not only[group]):
+            continue
+        mix = mixes.get(group) if mixes else None
+        if mix is None:
             team_weight[team] += value * count
+        else:  # a move during the month: each team the value of its days
+            for mixed_team, mixed_value in mix:
+                team_weight[mixed_team] += mixed_value * count
     return team_weight
 
 
