@@ -13,6 +13,8 @@ instant (:meth:`Zone.shown <jointbonus.leads.zone.Zone.shown>`), and
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -78,3 +80,22 @@ def test_a_days_times_worded_at_once_are_the_zones(drawn: Drawn) -> None:
     ]
     shown = days.shown_all(instants, map(days.position, instants))
     assert shown == [export.zone.shown(us_instant(us)) for us in instants]
+
+
+@given(lead_exports(), st.randoms(use_true_random=False))
+def test_the_review_list_is_in_order_whatever_the_order_of_the_export(
+    drawn: Drawn, rng: random.Random
+) -> None:
+    # The strategy names its leads in the order it lists them; listed in another
+    # order, the rows still come by month, rule and lead id, and are the same rows.
+    rows = drawn.rows()
+    shuffled = list(rows)
+    rng.shuffle(shuffled)
+    found = []
+    for listed in (rows, shuffled):
+        export = leads_from_rows(listed, time_zone=drawn.time_zone, missing_as_empty=True)
+        found.append([row[:4] for row in review_list(measure(export, drawn.as_of))])
+    keys = [(month, list(type(rule)).index(rule), lead_id) for lead_id, month, rule, _ in found[1]]
+    assert keys == sorted(keys)
+    assert len(set(keys)) == len(keys)
+    assert found[1] == found[0]

@@ -146,3 +146,25 @@ def test_business_hours_never_count_more_than_the_clock(
             on_calendar.figure(month, "followed_up_48h").numerator
             >= on_clock.figure(month, "followed_up_48h").numerator
         )
+
+
+@given(
+    st.sampled_from((*ZONE_NAMES, "America/Havana")),
+    st.lists(on_change_days, min_size=1, max_size=8),
+)
+@example("America/Havana", [datetime(2026, 3, 8, 5, 0)])  # its midnight is skipped
+def test_a_zone_answers_the_same_whatever_it_worked_out_before(
+    name: str, locals_: list[datetime]
+) -> None:
+    # The zone keeps what it works out about each day; one that has worked out the
+    # days of other instants first answers as one that has not.
+    warm = Zone(name)
+    for local in locals_:
+        warm.local_day(Zone(name).resolve(local))
+    for local in locals_:
+        fresh, day = Zone(name), local.date()
+        assert warm.resolve(local) == fresh.resolve(local)
+        assert warm.regular_name(day) == Zone(name).regular_name(day)
+        assert warm.day_start(day) == Zone(name).day_start(day)
+        if tz.datetime_exists(local.replace(tzinfo=tz.gettz(name))):
+            assert warm.instant(local) == Zone(name).instant(local)

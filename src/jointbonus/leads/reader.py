@@ -669,17 +669,22 @@ class _Columns:
         local day (an event on a date is too early only on an earlier day).
         """
         moment, zone, one = self.cells.moment, self.cells.zone, dt.timedelta(days=1)
-        known: dict[str, tuple[date | None, int | None]] = {"": (None, None)}
+        # Two dictionaries of plain values, not one of pairs: a pair kept for each of a
+        # few thousand dates sets off the garbage collector's runs over the new columns.
+        days: dict[str, date | None] = {"": None}
+        bounds: dict[str, int | None] = {"": None}
         try:
             for text in set(texts):
                 if text:
                     day, instant = moment(text)
-                    bound = instant_us(zone.day_start(day + one) if instant is None else instant)
-                    known[text] = (day, bound + (instant is not None))
+                    days[text] = day
+                    bounds[text] = (
+                        instant_us(zone.day_start(day + one))
+                        if instant is None
+                        else instant_us(instant) + 1
+                    )
         except TimeTextError:
             raise _Unusual("an unreadable date") from None
-        days = {text: day for text, (day, _bound) in known.items()}
-        bounds = {text: bound for text, (_day, bound) in known.items()}
         return list(map(days.__getitem__, texts)), list(map(bounds.__getitem__, texts))
 
     def _amounts(self, texts: list[str]) -> list[Decimal | None]:

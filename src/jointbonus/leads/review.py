@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from enum import Enum
 from itertools import compress, repeat
-from operator import and_
+from operator import and_, is_not
 from typing import NamedTuple, overload
 
 from jointbonus.core.periods import Month
@@ -114,8 +114,13 @@ def review_list(metrics: LeadMetrics) -> ReviewList:
     reasons, handled, delivered_on = columns.reason, metrics._handled, metrics._delivered_at
     as_of, limit = instant_us(metrics.as_of), clock.limit_us
     shown, position, month_of = days.shown, days.position, days.months
-    found: list[tuple[int, str, int, str]] = []
-    append = found.append
+    # The rows are found as four lists side by side (each row's month and rule, lead id,
+    # position and details), not as a tuple per row: tuples the garbage collector would
+    # walk again at each of the hundreds of collections a third of a million set off.
+    keys: list[int] = []
+    lead_ids: list[str] = []
+    listed: list[int] = []
+    texts: list[str] = []
     everyone = range(len(ids))
 
     if type(clock) is ClockHours:  # the hours run out at the delivery plus the limit
@@ -147,21 +152,18 @@ def review_list(metrics: LeadMetrics) -> ReviewList:
         rejection = rejected[i]
         if rejection is not None and reasons[i] is None:
             text += f"; rejected {shown(rejection, position(rejection))} without a reason"
-        append((month_of[at] * 4, ids[i], i, text))
+        keys.append(month_of[at] * 4)
+        lead_ids.append(ids[i])
+        listed.append(i)
+        texts.append(text)
 
     silent = list(compress(everyone, metrics._silent))
     when: list[int] = [rejected[i] for i in silent]  # type: ignore[misc]
-    found.extend(
-        zip(
-            [month_of[delivered_on[i]] * 4 + 1 for i in silent],
-            [ids[i] for i in silent],
-            silent,
-            [
-                f"rejected {text} without a reason"
-                for text in days.shown_all(when, map(position, when))
-            ],
-            strict=True,
-        )
+    keys.extend([month_of[delivered_on[i]] * 4 + 1 for i in silent])
+    lead_ids.extend([ids[i] for i in silent])
+    listed.extend(silent)
+    texts.extend(
+        [f"rejected {text} without a reason" for text in days.shown_all(when, map(position, when))]
     )
 
     deadline_of, qualified_on, one_day = metrics._deadline_of, columns.qualified, timedelta(days=1)
@@ -177,50 +179,60 @@ def review_list(metrics: LeadMetrics) -> ReviewList:
     ]
     accepted_at = metrics._accepted_at
     accepted_days = [accepted_at[i] for i in unqualified]
-    found.extend(
-        zip(
-            [month_of[p] * 4 + 2 for p in accepted_days],
-            [ids[i] for i in unqualified],
-            unqualified,
-            [
-                f"accepted {text}{closed[deadline]}"  # type: ignore[index]
-                if (qualified := qualified_on[i]) is None
-                else f"accepted {text}; became sales-qualified {qualified}, after {deadline} "
-                "(one calendar month)"
-                for i, text, deadline in zip(
-                    unqualified,
-                    days.shown_all(
-                        [accepted[i] for i in unqualified],  # type: ignore[misc]
-                        accepted_days,
-                    ),
-                    [deadline_of[i] for i in unqualified],
-                    strict=True,
-                )
-            ],
-            strict=True,
-        )
+    keys.extend([month_of[p] * 4 + 2 for p in accepted_days])
+    lead_ids.extend([ids[i] for i in unqualified])
+    listed.extend(unqualified)
+    texts.extend(
+        [
+            f"accepted {text}{closed[deadline]}"  # type: ignore[index]
+            if (qualified := qualified_on[i]) is None
+            else f"accepted {text}; became sales-qualified {qualified}, after {deadline} "
+            "(one calendar month)"
+            for i, text, deadline in zip(
+                unqualified,
+                days.shown_all(
+                    [accepted[i] for i in unqualified],  # type: ignore[misc]
+                    accepted_days,
+                ),
+                [deadline_of[i] for i in unqualified],
+                strict=True,
+            )
+        ]
     )
 
     marketing, attribution, amounts = columns.marketing, columns.attribution, columns.amount
-    for i, won in enumerate(columns.won):
-        if won is not None and marketing[i] and attribution[i] is None:
-            details = (
+    won_on = columns.won
+    for i in compress(everyone, map(is_not, won_on, repeat(None))):
+        if marketing[i] and attribution[i] is None:
+            won = won_on[i]
+            assert won is not None
+            keys.append((won.year * 12 + won.month - 1) * 4 + 3)
+            lead_ids.append(ids[i])
+            listed.append(i)
+            texts.append(
                 f"won {won} for {amounts[i]}; marketing generated, so counted for "
                 "marketing, but the attribution field is empty"
             )
-            append(((won.year * 12 + won.month - 1) * 4 + 3, ids[i], i, details))
 
-    found.sort()  # (month and rule, lead id): each lead breaks each rule once, so no more compares
-    if not found:
+    if not keys:
         return ReviewList((), (), (), ())
-    keys, lead_ids, listed, texts = zip(*found, strict=True)
-    files = list(map(columns.file.__getitem__, listed))
-    lines = list(map(columns.line.__getitem__, listed))
+    # By month and rule, then lead id: two stable sorts on plain keys (each lead breaks
+    # each rule once, and its id is there once, so no two rows tie on both).
+    order = sorted(range(len(keys)), key=lead_ids.__getitem__)
+    order.sort(key=keys.__getitem__)
+    positions = list(map(listed.__getitem__, order))
+    files = list(map(columns.file.__getitem__, positions))
+    lines = list(map(columns.line.__getitem__, positions))
     if None in files or None in lines:
-        sources = tuple(map(columns.source, listed))
+        sources = tuple(map(columns.source, positions))
     else:
         sources = tuple(map("{}:{}".format, files, lines))
-    return ReviewList(keys, lead_ids, texts, sources)
+    return ReviewList(
+        tuple(map(keys.__getitem__, order)),
+        tuple(map(lead_ids.__getitem__, order)),
+        tuple(map(texts.__getitem__, order)),
+        sources,
+    )
 
 
 class ReviewList(Sequence[ReviewRow]):
@@ -314,8 +326,7 @@ class ReviewList(Sequence[ReviewRow]):
         )
 
 
-#: The rules by their order: a row is found as ``(month * 4 + order, lead id, position,
-#: details)``, plain values the garbage collector soon stops following.
+#: The rules by their order: a row's key is ``month * 4 + order``.
 _RULES = tuple(ReviewRule)
 
 

@@ -116,12 +116,14 @@ class Zone:
     __slots__ = (
         "_day_list",
         "_day_starts",
-        "_days",
         "_first_number",
         "_guess",
+        "_midnights",
         "_month_list",
         "_month_starts",
         "_names",
+        "_on_clock",
+        "_regular",
         "_starts",
         "_tz",
         "name",
@@ -147,8 +149,14 @@ class Zone:
                 )
         self.name = name
         self._tz: tzinfo = found
-        self._days: dict[date, tuple[datetime, datetime, bool]] = {}
-        self._starts: dict[date, tuple[datetime, bool]] = {}
+        # Each day's first instant, whether its midnight is on the clocks, whether it is
+        # regular and its local midnight, as dictionaries of plain values: a tuple kept
+        # for each day would set off the garbage collector's runs over whatever large
+        # lists a caller is making.
+        self._starts: dict[date, datetime] = {}
+        self._on_clock: dict[date, bool] = {}
+        self._regular: dict[date, bool] = {}
+        self._midnights: dict[date, datetime] = {}
         self._names: dict[date, str] = {}
         self._day_list: list[date] = []
         self._day_starts: list[datetime] = []
@@ -180,24 +188,22 @@ class Zone:
         Regular: its midnight is on the clocks and it lasts 24 hours, so no
         clock change falls in it and a local time is its offset from midnight.
         """
-        known = self._days.get(day)
-        if known is None:
+        regular = self._regular.get(day)
+        if regular is None:
             start, on_clock = self._start(day)
             after, _ = self._start(day + _DAY)
-            known = (
-                start,
-                datetime(day.year, day.month, day.day),
-                on_clock and after - start == _DAY,
-            )
-            self._days[day] = known
-        return known
+            regular = self._regular[day] = on_clock and after - start == _DAY
+            self._midnights[day] = datetime(day.year, day.month, day.day)
+        return self._starts[day], self._midnights[day], regular
 
     def _start(self, day: date) -> tuple[datetime, bool]:
         """The first instant of ``day``, and whether its midnight is on the clocks."""
-        known = self._starts.get(day)
-        if known is None:
-            known = self._starts[day] = self._resolved(datetime(day.year, day.month, day.day))
-        return known
+        start = self._starts.get(day)
+        if start is None:
+            start, on_clock = self._resolved(datetime(day.year, day.month, day.day))
+            self._starts[day], self._on_clock[day] = start, on_clock
+            return start, on_clock
+        return start, self._on_clock[day]
 
     def _resolved(self, local: datetime) -> tuple[datetime, bool]:
         """The instant of a naive local time by dateutil, and whether the clocks show it."""
@@ -384,7 +390,7 @@ class DayTable:
     day alone (its month, its text) is kept by the day's position.
     """
 
-    __slots__ = ("_texts", "_zone", "days", "months", "starts")
+    __slots__ = ("_names", "_texts", "_zone", "days", "months", "starts")
 
     def __init__(self, zone: Zone, first_us: int, last_us: int) -> None:
         first = zone.local_day(us_instant(first_us))
@@ -399,13 +405,18 @@ class DayTable:
         self.days: list[date | None] = [None, *days]
         #: :meth:`Month.index` of each day's month, by the same positions.
         self.months: list[int] = [-1, *(day.year * 12 + day.month - 1 for day in days)]
-        #: How the times of each regular day are written: ``("2026-01-05 ", " CST")``
-        #: around the clock time (``None``: a day the clocks change, or outside the table).
-        self._texts: list[tuple[str, str] | None] = [None]
+        #: How the times of each regular day are written: ``"2026-01-05 "`` before the clock
+        #: time and ``" CST"`` after it (``None``: a day the clocks change, or outside the
+        #: table). Two lists of text, not a pair per day: pairs the garbage collector would
+        #: count as new objects and run over the large columns a caller is making.
+        self._texts: list[str | None] = [None]
+        self._names: list[str] = [""]
         for day in days:
             name = zone.regular_name(day)
-            self._texts.append(None if name is None else (f"{day.isoformat()} ", f" {name}"))
+            self._texts.append(None if name is None else f"{day.isoformat()} ")
+            self._names.append(f" {name}")
         self._texts.append(None)
+        self._names.append("")
 
     def positions(self, instants: Sequence[int]) -> list[int]:
         """The position of each instant's day (``days[p]``); every instant within the table."""
@@ -424,13 +435,20 @@ class DayTable:
         known = self._texts[position]
         if known is None:
             return self._zone.shown(us_instant(us))
-        return f"{known[0]}{_CLOCK[(us - self.starts[position - 1]) // 60_000_000]}{known[1]}"
+        clock = _CLOCK[(us - self.starts[position - 1]) // 60_000_000]
+        return f"{known}{clock}{self._names[position]}"
 
     def shown_all(self, instants: Iterable[int], positions: Iterable[int]) -> list[str]:
         """:meth:`shown` of each instant, whose day is at the position beside it."""
-        texts, starts, clock, shown = self._texts, self.starts, _CLOCK, self.shown
+        texts, names, starts, clock, shown = (
+            self._texts,
+            self._names,
+            self.starts,
+            _CLOCK,
+            self.shown,
+        )
         return [
-            f"{known[0]}{clock[(us - starts[at - 1]) // 60_000_000]}{known[1]}"
+            f"{known}{clock[(us - starts[at - 1]) // 60_000_000]}{names[at]}"
             if (known := texts[at]) is not None
             else shown(us, at)
             for us, at in zip(instants, positions, strict=True)
