@@ -70,7 +70,7 @@ from jointbonus.sharedtarget.pay.cost import (
 )
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at, period_outcome
-from jointbonus.sharedtarget.pay.paths import covers, path_costs
+from jointbonus.sharedtarget.pay.paths import covers, outcome_keys, path_costs
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split, plan_argument
@@ -480,7 +480,14 @@ def calibrate_framed(
     norm_total = 0
     norm_bound = Fraction(0)
     if caps.any:
-        path_costs = _path_costs(plan, frames, terms, paths, inherited)
+        # The norm path beside the historical ones where it starts from the same year to
+        # date (none): they share each month's costing at an outcome.
+        together = expected_neutral and inherited is None
+        path_costs = _path_costs(
+            plan, frames, terms, [*paths, norms] if together else paths, inherited
+        )
+        if together:
+            norm_costs, norm_bound = path_costs.pop()
         month_expected = [Fraction(0)] * len(frames)
         for costs, bound in path_costs:
             for j, paid in enumerate(costs):
@@ -488,7 +495,7 @@ def calibrate_framed(
             expected_bound += bound / len(paths)
         if not expected_neutral:
             norm_costs, norm_bound = path_costs[0]
-        else:
+        elif not together:
             norm_costs, norm_bound = _path_costs(plan, frames, terms, [norms], None)[0]
         norm_total = sum(norm_costs)
         expected_total = sum(month_expected, Fraction(0))
@@ -600,7 +607,7 @@ def _capped_scale(
     # Each group's amount at scale 1 in each (month, outcome), as a whole number over one
     # common denominator: its team's rate times its whole-number value (team_rates).
     # (outcomes by their place in ``outcomes``: hashing an outcome hashes its fractions)
-    outcomes, keyed = _outcome_keys(paths)
+    outcomes, keyed = outcome_keys(paths)
     rates: dict[tuple[int, int], list[Fraction]] = {}
     for path in keyed:
         for j, (frame, k) in enumerate(zip(frames, path, strict=True)):
@@ -908,30 +915,6 @@ def _file_class_years(
     for amount in [amount for amount, weight in months.items() if not weight]:
         del months[amount]
     return slope
-
-
-def _outcome_keys(paths: Sequence[Sequence[Outcome]]) -> tuple[list[Outcome], list[list[int]]]:
-    """The distinct outcomes on ``paths``, and each path as their places in that list.
-
-    An outcome is looked up by identity first: the paths repeat the same objects, and
-    hashing an outcome hashes each of its fractions."""
-    outcomes: list[Outcome] = []
-    places: dict[Outcome, int] = {}
-    by_id: dict[int, int] = {}
-    keyed = []
-    for path in paths:
-        row = []
-        for outcome in path:
-            k = by_id.get(id(outcome))
-            if k is None:
-                k = places.get(outcome)
-                if k is None:
-                    k = places[outcome] = len(outcomes)
-                    outcomes.append(outcome)
-                by_id[id(outcome)] = k
-            row.append(k)
-        keyed.append(row)
-    return outcomes, keyed
 
 
 def _year_spans(frames: Sequence[MonthFrame]) -> tuple[range, ...]:

@@ -42,7 +42,7 @@ from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, goal_teams
 from jointbonus.sharedtarget.pay.sharing import line_parts, member_values, pool_exacts, team_rates
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
-__all__ = ["covers", "path_costs"]
+__all__ = ["covers", "outcome_keys", "path_costs"]
 
 _ZERO = Fraction(0)
 
@@ -67,6 +67,30 @@ def covers(plan: Plan, frames: Sequence[MonthFrame], terms: Terms) -> bool:
             if any(f and w for f, w in zip(frame.groups.forfeits, frame.split, strict=True)):
                 return False
     return True
+
+
+def outcome_keys(paths: Sequence[Sequence[Outcome]]) -> tuple[list[Outcome], list[list[int]]]:
+    """The distinct outcomes on ``paths``, and each path as their places in that list.
+
+    An outcome is looked up by identity first: the paths repeat the same objects, and
+    hashing an outcome hashes each of its fractions."""
+    outcomes: list[Outcome] = []
+    places: dict[Outcome, int] = {}
+    by_id: dict[int, int] = {}
+    keyed = []
+    for path in paths:
+        row = []
+        for outcome in path:
+            k = by_id.get(id(outcome))
+            if k is None:
+                k = places.get(outcome)
+                if k is None:
+                    k = places[outcome] = len(outcomes)
+                    outcomes.append(outcome)
+                by_id[id(outcome)] = k
+            row.append(k)
+        keyed.append(row)
+    return outcomes, keyed
 
 
 class _Unsupported(Exception):
@@ -157,7 +181,14 @@ class _Month:
     )
 
     def __init__(
-        self, plan: Plan, frame: MonthFrame, classes: _Classes, terms: Terms, outcome: Outcome
+        self,
+        plan: Plan,
+        frame: MonthFrame,
+        classes: _Classes,
+        terms: Terms,
+        outcome: Outcome,
+        *,
+        part_counts: list[int],
     ) -> None:
         month_cap = plan.functional.caps.per_month
         self._classes = classes
@@ -165,7 +196,6 @@ class _Month:
         self._by_group: dict[int, tuple[Runs, int, int]] = {}
         teams, values, sizes = classes.teams, classes.values, classes.sizes
         rates = team_rates(plan, frame, terms, outcome)
-        part_counts = line_parts(plan, terms, outcome)
         self.team_parts = part_counts
         """Per team: how many parts of a member's line can be non-zero (for the bound)."""
         self.whole = rates
@@ -360,19 +390,28 @@ def _path_costs(
     plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
 ) -> list[PathCost]:
     classes = [_Classes(plan, frame) for frame in frames]
-    months: dict[tuple[int, Outcome], _Month] = {}
-    for path in paths:
-        for j, outcome in enumerate(path):
-            if outcome.pays and (j, outcome) not in months:
-                months[j, outcome] = _Month(plan, frames[j], classes[j], terms, outcome)
+    outcomes, keyed = outcome_keys(paths)
+    pays = [outcome.pays for outcome in outcomes]
+    parts: dict[int, list[int]] = {}  # per outcome: line_parts, whatever the month
+    months: dict[tuple[int, int], _Month] = {}
+    for path in keyed:
+        for j, k in enumerate(path):
+            if pays[k] and (j, k) not in months:
+                outcome = outcomes[k]
+                found = parts.get(k)
+                if found is None:
+                    found = parts[k] = line_parts(plan, terms, outcome)
+                months[j, k] = _Month(
+                    plan, frames[j], classes[j], terms, outcome, part_counts=found
+                )
     year_cap = plan.functional.caps.per_year
     if year_cap is None:
         results = []
-        for path in paths:
+        for path in keyed:
             costs = []
             bound = _ZERO
-            for j, outcome in enumerate(path):
-                month = months.get((j, outcome))
+            for j, k in enumerate(path):
+                month = months.get((j, k))
                 if month is None:
                     costs.append(0)
                 else:
@@ -381,7 +420,7 @@ def _path_costs(
             results.append((costs, bound))
         return results
     year = _Year(plan, frames, months, year_cap)
-    return [year.path(path) for path in paths]
+    return [year.path(path) for path in keyed]
 
 
 class _Year:
@@ -391,7 +430,7 @@ class _Year:
         self,
         plan: Plan,
         frames: Sequence[MonthFrame],
-        months: dict[tuple[int, Outcome], _Month],
+        months: dict[tuple[int, int], _Month],
         year_cap: int,
     ) -> None:
         month_cap = plan.functional.caps.per_month
@@ -405,9 +444,9 @@ class _Year:
         self._values = [member_values(plan, frame) for frame in frames]
         self._month_cap_whole = month_cap * common if month_cap is not None else None
         self._year_cap_whole = year_cap * common
-        self._reach: dict[tuple[int, Outcome], list[int]] = {}
+        self._reach: dict[tuple[int, int], list[int]] = {}
 
-    def _reaches(self, j: int, outcome: Outcome) -> list[int]:
+    def _reaches(self, j: int, outcome: int) -> list[int]:
         """Per pay group: the most a member could be paid in month ``j`` at ``outcome``."""
         key = (j, outcome)
         found = self._reach.get(key)
@@ -418,14 +457,15 @@ class _Year:
             ]
         return found
 
-    def path(self, path: Sequence[Outcome]) -> PathCost:
+    def path(self, path: Sequence[int]) -> PathCost:
+        """A path's costs and bound, its outcomes by their place (:func:`outcome_keys`)."""
         costs = []
         bound = _ZERO
         start = 0
         while start < len(path):
             span = range(start, min(start + YEAR, len(path)))
             start = span.stop
-            paying = [(j, path[j]) for j in span if path[j].pays]
+            paying = [(j, path[j]) for j in span if (j, path[j]) in self._months]
             year_costs = [0] * len(span)
             for j in span:
                 month = self._months.get((j, path[j]))
@@ -444,7 +484,7 @@ class _Year:
     def _follow(
         self,
         group: int,
-        paying: Sequence[tuple[int, Outcome]],
+        paying: Sequence[tuple[int, int]],
         first: int,
         year_costs: list[int],
     ) -> Fraction:
