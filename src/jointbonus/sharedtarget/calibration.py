@@ -69,7 +69,13 @@ from jointbonus.sharedtarget.pay.cost import (
     split_exact_cost,
 )
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
-from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at, period_outcome
+from jointbonus.sharedtarget.pay.outcome import (
+    Outcome,
+    Terms,
+    brackets,
+    outcome_at,
+    period_outcome,
+)
 from jointbonus.sharedtarget.pay.paths import covers, outcome_keys, path_costs
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
@@ -608,11 +614,12 @@ def _capped_scale(
     # common denominator: its team's rate times its whole-number value (team_rates).
     # (outcomes by their place in ``outcomes``: hashing an outcome hashes its fractions)
     outcomes, keyed = outcome_keys(paths)
+    by_team = [brackets(plan, unit, outcome) for outcome in outcomes]  # whatever the month
     rates: dict[tuple[int, int], list[Fraction]] = {}
     for path in keyed:
         for j, (frame, k) in enumerate(zip(frames, path, strict=True)):
             if (j, k) not in rates:
-                rates[j, k] = team_rates(plan, frame, unit, outcomes[k])
+                rates[j, k] = team_rates(plan, frame, unit, outcomes[k], by_team=by_team[k])
     common = lcm(1, *(r.denominator for found in rates.values() for r in found))
     whole = {key: [int(r * common) for r in found] for key, found in rates.items()}
     values = [member_values(plan, frame) for frame in frames]

@@ -38,7 +38,7 @@ from jointbonus.core.number import round_half_up
 from jointbonus.core.periods import YEAR
 from jointbonus.sharedtarget.pay.caps import Runs, merge_runs
 from jointbonus.sharedtarget.pay.groups import MonthFrame
-from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, goal_teams
+from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, brackets, goal_teams
 from jointbonus.sharedtarget.pay.sharing import line_parts, member_values, pool_exacts, team_rates
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
@@ -189,13 +189,14 @@ class _Month:
         outcome: Outcome,
         *,
         part_counts: list[int],
+        brackets_at: list[Fraction],
     ) -> None:
         month_cap = plan.functional.caps.per_month
         self._classes = classes
         self._month_cap = month_cap
         self._by_group: dict[int, tuple[Runs, int, int]] = {}
         teams, values, sizes = classes.teams, classes.values, classes.sizes
-        rates = team_rates(plan, frame, terms, outcome)
+        rates = team_rates(plan, frame, terms, outcome, by_team=brackets_at)
         self.team_parts = part_counts
         """Per team: how many parts of a member's line can be non-zero (for the bound)."""
         self.whole = rates
@@ -392,7 +393,8 @@ def _path_costs(
     classes = [_Classes(plan, frame) for frame in frames]
     outcomes, keyed = outcome_keys(paths)
     pays = [outcome.pays for outcome in outcomes]
-    parts: dict[int, list[int]] = {}  # per outcome: line_parts, whatever the month
+    # Per outcome, whatever the month: line_parts, and the brackets of team_rates.
+    parts: dict[int, tuple[list[int], list[Fraction]]] = {}
     months: dict[tuple[int, int], _Month] = {}
     for path in keyed:
         for j, k in enumerate(path):
@@ -400,9 +402,18 @@ def _path_costs(
                 outcome = outcomes[k]
                 found = parts.get(k)
                 if found is None:
-                    found = parts[k] = line_parts(plan, terms, outcome)
+                    found = parts[k] = (
+                        line_parts(plan, terms, outcome),
+                        brackets(plan, terms, outcome),
+                    )
                 months[j, k] = _Month(
-                    plan, frames[j], classes[j], terms, outcome, part_counts=found
+                    plan,
+                    frames[j],
+                    classes[j],
+                    terms,
+                    outcome,
+                    part_counts=found[0],
+                    brackets_at=found[1],
                 )
     year_cap = plan.functional.caps.per_year
     if year_cap is None:
