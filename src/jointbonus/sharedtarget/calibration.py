@@ -671,7 +671,7 @@ def _capped_scale(
             team_whole = whole[key]
             j = key[0]
             for mix, weight in alike[j].items():
-                amount = sum(team_whole[team] * value for team, value in mix)
+                amount = _mix_amount(team_whole, mix)
                 if amount:
                     slope += weight * times * amount
                     if month_cap is not None:
@@ -864,7 +864,7 @@ def _file_class_years(
             at = j - span.start
             mask = 0
             for key, weight in weighed[at].items():
-                amount = sum(team_whole[t] * v for t, v in key)
+                amount = _mix_amount(team_whole, key)
                 if amount:
                     slope += weight * count * amount
                     months[amount] = months.get(amount, 0) + weight * count
@@ -922,6 +922,14 @@ def _file_class_years(
     for amount in [amount for amount, weight in months.items() if not weight]:
         del months[amount]
     return slope
+
+
+def _mix_amount(team_whole: Sequence[int], mix: tuple[tuple[int, int], ...]) -> int:
+    """The amount of ``mix``, each team's value at its rate: one team, most often."""
+    if len(mix) == 1:
+        team, value = mix[0]
+        return team_whole[team] * value
+    return sum(team_whole[team] * value for team, value in mix)
 
 
 def _year_spans(frames: Sequence[MonthFrame]) -> tuple[range, ...]:

@@ -103,6 +103,7 @@ class _Classes:
 
     __slots__ = (
         "_merged",
+        "_of_team",
         "class_of",
         "counts",
         "groups",
@@ -149,6 +150,17 @@ class _Classes:
         for team, value, size in zip(teams, values, sizes, strict=True):
             self.team_weight[team] += value * size
         self._merged: dict[int, list[int]] = {}
+        self._of_team: dict[int, list[int]] = {}
+
+    def of_team(self, team: int) -> list[int]:
+        """Each class's value if it is in ``team``, else 0: a goal's weights, whatever the
+        outcome."""
+        found = self._of_team.get(team)
+        if found is None:
+            found = self._of_team[team] = [
+                v if t == team else 0 for v, t in zip(self.values, self.teams, strict=True)
+            ]
+        return found
 
     def merged(self, c: int) -> list[int]:
         """The positions of class ``c``'s members, ascending."""
@@ -211,10 +223,7 @@ class _Month:
                 plan, frame, terms, outcome, goals, team_weight=classes.team_weight
             )
             weights = [[v * team_whole[t] for v, t in zip(values, teams, strict=True)]]
-            weights.extend(
-                [v if t == goal else 0 for v, t in zip(values, teams, strict=True)]
-                for goal in goals
-            )
+            weights.extend(classes.of_team(goal) for goal in goals)
         else:
             exacts = [frame.at_target(terms.scale) * outcome.shared * plan.currency.scale]
             weights = [values]
