@@ -31,6 +31,8 @@ from jointbonus import Line, MonthStatus, Plan, Result, pay
 from jointbonus.core.number import round_half_up
 from jointbonus.sharedtarget.calibration import (
     Calibration,
+    _file_class_years,
+    _file_group_years,
     _file_year,
     _year_kinks,
     norm_outcome,
@@ -315,6 +317,80 @@ def test_a_year_filed_without_walking_it_has_the_kinks_walking_it_finds(
     assert slope == weight * sum(year)
     assert months == walked
     assert years == walked_years
+
+
+@st.composite
+def group_years(draw: st.DrawFn) -> dict[str, object]:
+    """Small pay groups over one or two plan years: each month's teams, values and moves,
+    each month's outcomes as each team's whole amount per unit of value, some paths
+    through them, each plan year's group weights, and caps of a few units."""
+    groups = draw(st.integers(1, 6))
+    length = draw(st.integers(1, 15))
+    outcomes = draw(st.integers(1, 3))
+    team = st.integers(0, 1)
+    teams = [draw(st.lists(team, min_size=groups, max_size=groups)) for _ in range(length)]
+    values = [
+        draw(st.lists(st.integers(0, 3), min_size=groups, max_size=groups)) for _ in range(length)
+    ]
+    mix = st.tuples(
+        st.tuples(st.just(0), st.integers(0, 2)), st.tuples(st.just(1), st.integers(1, 2))
+    )
+    mixes = [
+        draw(st.dictionaries(st.integers(0, groups - 1), mix, max_size=2)) for _ in range(length)
+    ]
+    rate = st.sampled_from([0, 0, 1, 2, 3, 5, 7, 10])
+    whole = {
+        (j, k): draw(st.lists(rate, min_size=2, max_size=2))
+        for j in range(length)
+        for k in range(outcomes)
+    }
+    paths = draw(
+        st.lists(
+            st.lists(st.integers(0, outcomes - 1), min_size=length, max_size=length),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    spans = tuple(range(start, min(start + YEAR, length)) for start in range(0, length, YEAR))
+    weights = [draw(st.lists(st.integers(0, 3), min_size=groups, max_size=groups)) for _ in spans]
+    return {
+        "teams": teams,
+        "values": values,
+        "mixes": mixes,
+        "whole": whole,
+        "paths": paths,
+        "spans": spans,
+        "weights": weights,
+        "month_cap": draw(st.integers(1, 40)),
+        "year_cap": draw(st.integers(1, 300)),
+    }
+
+
+@given(group_years())
+def test_group_years_filed_by_class_have_the_kinks_filing_each_group_finds(drawn):
+    """Filing each month's classes at once, and walking only the group-years with enough
+    paying months to reach the yearly cap, gives the slope and kinks that filing every
+    group's year on every path gives."""
+    found = []
+    for file in (_file_group_years, _file_class_years):
+        months: dict[int, int] = {}
+        years: list[tuple[int, int, int, int]] = []
+        slope = file(
+            drawn["teams"],
+            drawn["mixes"],
+            drawn["values"],
+            drawn["whole"],
+            drawn["paths"],
+            year_weights=drawn["weights"],
+            spans=drawn["spans"],
+            month_cap=drawn["month_cap"],
+            year_cap=drawn["year_cap"],
+            months=months,
+            years=years,
+        )
+        found.append((slope, months, sorted(years)))
+    note(f"by group {found[0]}")
+    assert found[1] == found[0]
 
 
 @examples(2)

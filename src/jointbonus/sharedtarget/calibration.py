@@ -48,10 +48,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import lcm
+from typing import TypeVar
 
 from jointbonus.core.history import Norm
 from jointbonus.core.number import percent_text
@@ -68,8 +69,14 @@ from jointbonus.sharedtarget.pay.cost import (
     split_exact_cost,
 )
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
-from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at, period_outcome
-from jointbonus.sharedtarget.pay.paths import covers, path_costs
+from jointbonus.sharedtarget.pay.outcome import (
+    Outcome,
+    Terms,
+    brackets,
+    outcome_at,
+    period_outcome,
+)
+from jointbonus.sharedtarget.pay.paths import covers, outcome_keys, path_costs
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split, plan_argument
@@ -98,6 +105,7 @@ __all__ = [
 
 
 _ZERO = Fraction(0)
+_K = TypeVar("_K")  # what tells a month's outcomes apart on the paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,7 +486,14 @@ def calibrate_framed(
     norm_total = 0
     norm_bound = Fraction(0)
     if caps.any:
-        path_costs = _path_costs(plan, frames, terms, paths, inherited)
+        # The norm path beside the historical ones where it starts from the same year to
+        # date (none): they share each month's costing at an outcome.
+        together = expected_neutral and inherited is None
+        path_costs = _path_costs(
+            plan, frames, terms, [*paths, norms] if together else paths, inherited
+        )
+        if together:
+            norm_costs, norm_bound = path_costs.pop()
         month_expected = [Fraction(0)] * len(frames)
         for costs, bound in path_costs:
             for j, paid in enumerate(costs):
@@ -486,7 +501,7 @@ def calibrate_framed(
             expected_bound += bound / len(paths)
         if not expected_neutral:
             norm_costs, norm_bound = path_costs[0]
-        else:
+        elif not together:
             norm_costs, norm_bound = _path_costs(plan, frames, terms, [norms], None)[0]
         norm_total = sum(norm_costs)
         expected_total = sum(month_expected, Fraction(0))
@@ -597,11 +612,14 @@ def _capped_scale(
     caps = plan.functional.caps
     # Each group's amount at scale 1 in each (month, outcome), as a whole number over one
     # common denominator: its team's rate times its whole-number value (team_rates).
-    rates: dict[tuple[int, Outcome], list[Fraction]] = {}
-    for path in paths:
-        for j, (frame, outcome) in enumerate(zip(frames, path, strict=True)):
-            if (j, outcome) not in rates:
-                rates[j, outcome] = team_rates(plan, frame, unit, outcome)
+    # (outcomes by their place in ``outcomes``: hashing an outcome hashes its fractions)
+    outcomes, keyed = outcome_keys(paths)
+    by_team = [brackets(plan, unit, outcome) for outcome in outcomes]  # whatever the month
+    rates: dict[tuple[int, int], list[Fraction]] = {}
+    for path in keyed:
+        for j, (frame, k) in enumerate(zip(frames, path, strict=True)):
+            if (j, k) not in rates:
+                rates[j, k] = team_rates(plan, frame, unit, outcomes[k], by_team=by_team[k])
     common = lcm(1, *(r.denominator for found in rates.values() for r in found))
     whole = {key: [int(r * common) for r in found] for key, found in rates.items()}
     values = [member_values(plan, frame) for frame in frames]
@@ -636,7 +654,7 @@ def _capped_scale(
     if year_cap is None:
         # Without a yearly cap every month stands alone: a month's amounts depend on its
         # outcome and the groups' teams and values, gathered with their weights.
-        seen = Counter((j, outcome) for path in paths for j, outcome in enumerate(path))
+        seen = Counter((j, k) for path in keyed for j, k in enumerate(path))
         alike: list[dict[tuple[tuple[int, int], ...], int]] = []
         for weights, span in zip(year_weights, spans, strict=True):
             for j in span:
@@ -649,57 +667,52 @@ def _capped_scale(
                         mix = mixes.get(group, ((team, value),)) if mixes else ((team, value),)
                         weighed[mix] = weighed.get(mix, 0) + weight
                 alike.append(weighed)
-        for (j, outcome), times in seen.items():
-            team_whole = whole[j, outcome]
+        for key, times in seen.items():
+            team_whole = whole[key]
+            j = key[0]
             for mix, weight in alike[j].items():
-                amount = sum(team_whole[team] * value for team, value in mix)
+                amount = _mix_amount(team_whole, mix)
                 if amount:
                     slope += weight * times * amount
                     if month_cap is not None:
                         months[amount] = months.get(amount, 0) + weight * times
     else:
-        amounts = {
-            (j, outcome): [
-                team_whole[t] * v for v, t in zip(values[j], frames[j].groups.teams, strict=True)
-            ]
-            for (j, outcome), team_whole in whole.items()
-        }
-        for (j, outcome), team_amounts in amounts.items():  # a move during the month
-            for group, mix in frames[j].groups.mixes.items():
-                # Paid on its value: the rate of the month-end team may be 0, another not.
-                if values[j][group]:
-                    team_whole = whole[j, outcome]
-                    team_amounts[group] = sum(team_whole[t] * v for t, v in mix)
-        terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
+        teams = [frame.groups.teams for frame in frames]
+        moves = [frame.groups.mixes for frame in frames]
         # Months from inside a plan year: the yearly cap less what each member was paid
         # earlier in it on the path (a later version's months; :mod:`.versions`).
-        left: dict[tuple[int, tuple[int, ...]], int] = {}
-        counts = frames[0].groups.counts if frames else ()
-        for p, path in enumerate(paths):
-            before = inherited[p] if inherited is not None and frames[0].index % YEAR else None
-            # (only the first year can be inherited: a version starts in it)
-            for y, (weights, span) in enumerate(zip(year_weights, spans, strict=True)):
-                columns = [amounts[j, path[j]] for j in span]
-                for group, (weight, year) in enumerate(
-                    zip(weights, zip(*columns, strict=True), strict=True)
-                ):
-                    runs = before.of(group) if before is not None and not y else None
-                    if not weight:
-                        continue
-                    if runs is None:
-                        terms[year] = terms.get(year, 0) + weight
-                        continue
-                    start = 0
-                    for end, paid_before in runs:
-                        rest = max(year_cap - paid_before * common, 0)
-                        share = weight * (end - start) // counts[group]
-                        left[rest, year] = left.get((rest, year), 0) + share
-                        start = end
-        for year, weight in terms.items():
-            slope += _file_year(year, weight, month_cap, year_cap, months=months, years=years)
-        for (rest, year), weight in left.items():
-            if rest and any(year):  # the cap less what the year paid before the version
-                slope += _file_year(year, weight, month_cap, rest, months=months, years=years)
+        inside = frames[0].index % YEAR if frames else 0
+        if month_cap is not None and (inherited is None or not inside):
+            slope = _file_class_years(
+                teams,
+                moves,
+                values,
+                whole,
+                keyed,
+                year_weights=year_weights,
+                spans=spans,
+                month_cap=month_cap,
+                year_cap=year_cap,
+                months=months,
+                years=years,
+            )
+        else:
+            slope = _file_group_years(
+                teams,
+                moves,
+                values,
+                whole,
+                keyed,
+                year_weights=year_weights,
+                spans=spans,
+                month_cap=month_cap,
+                year_cap=year_cap,
+                inherited=inherited if inside else None,
+                counts=frames[0].groups.counts if frames else (),
+                common=common,
+                months=months,
+                years=years,
+            )
     kinks = years
     if month_cap is not None:  # months reach it at s = month_cap / amount
         cap = month_cap
@@ -727,6 +740,196 @@ def _capped_scale(
                 "(caps.per_month, caps.per_year) or lower the budget"
             )
     return Fraction(above - reached * below, slope * below)
+
+
+def _file_group_years(
+    teams: Sequence[Sequence[int]],
+    mixes: Sequence[Mapping[int, tuple[tuple[int, int], ...]]],
+    values: Sequence[Sequence[int]],
+    whole: Mapping[tuple[int, _K], list[int]],
+    paths: Sequence[Sequence[_K]],
+    *,
+    year_weights: Sequence[Sequence[int]],
+    spans: Sequence[range],
+    month_cap: int | None,
+    year_cap: int,
+    inherited: Sequence[YearToDate] | None = None,
+    counts: Sequence[int] = (),
+    common: int = 1,
+    months: dict[int, int],
+    years: list[tuple[int, int, int, int]],
+) -> int:
+    """File the kinks of every pay group's plan years on every path (:func:`_file_year`),
+    and return the cost's slope at 0, all over ``common``.
+
+    ``whole`` holds, per month and outcome on a path, each team's amount at scale 1
+    per unit of value, as whole numbers; ``values`` each group's value per month,
+    ``teams`` its team, ``mixes`` the teams of a group that moves during a month.
+    ``inherited`` (whole numbers of minor units, each member's year to date on each
+    path before the months, ``counts`` members per group) lowers the first year's cap.
+    """
+    slope = 0
+    amounts = {
+        (j, outcome): [team_whole[t] * v for v, t in zip(values[j], teams[j], strict=True)]
+        for (j, outcome), team_whole in whole.items()
+    }
+    for (j, outcome), team_amounts in amounts.items():  # a move during the month
+        for group, mix in mixes[j].items():
+            # Paid on its value: the rate of the month-end team may be 0, another not.
+            if values[j][group]:
+                team_whole = whole[j, outcome]
+                team_amounts[group] = sum(team_whole[t] * v for t, v in mix)
+    terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
+    left: dict[tuple[int, tuple[int, ...]], int] = {}
+    for p, path in enumerate(paths):
+        before = inherited[p] if inherited is not None else None
+        # (only the first year can be inherited: a version starts in it)
+        for y, (weights, span) in enumerate(zip(year_weights, spans, strict=True)):
+            columns = [amounts[j, path[j]] for j in span]
+            for group, (weight, year) in enumerate(
+                zip(weights, zip(*columns, strict=True), strict=True)
+            ):
+                runs = before.of(group) if before is not None and not y else None
+                if not weight:
+                    continue
+                if runs is None:
+                    terms[year] = terms.get(year, 0) + weight
+                    continue
+                start = 0
+                for end, paid_before in runs:
+                    rest = max(year_cap - paid_before * common, 0)
+                    share = weight * (end - start) // counts[group]
+                    left[rest, year] = left.get((rest, year), 0) + share
+                    start = end
+    for year, weight in terms.items():
+        slope += _file_year(year, weight, month_cap, year_cap, months=months, years=years)
+    for (rest, year), weight in left.items():
+        if rest and any(year):  # the cap less what the year paid before the version
+            slope += _file_year(year, weight, month_cap, rest, months=months, years=years)
+    return slope
+
+
+def _file_class_years(
+    teams: Sequence[Sequence[int]],
+    mixes: Sequence[Mapping[int, tuple[tuple[int, int], ...]]],
+    values: Sequence[Sequence[int]],
+    whole: Mapping[tuple[int, _K], list[int]],
+    paths: Sequence[Sequence[_K]],
+    *,
+    year_weights: Sequence[Sequence[int]],
+    spans: Sequence[range],
+    month_cap: int,
+    year_cap: int,
+    months: dict[int, int],
+    years: list[tuple[int, int, int, int]],
+) -> int:
+    """:func:`_file_group_years` without a year to date before the months, counted by
+    class where a year cannot reach the yearly cap.
+
+    A group's year reaches the yearly cap only if it has at least ``year_cap /
+    month_cap`` paying months (:func:`_file_year`); below that, each of its months
+    files its amount under the monthly cap alone, and a month's amount follows from
+    its outcome and the group's team and value. So every month files its classes'
+    amounts weighted by how many paths pass its outcome, and the few group-years that
+    could reach the yearly cap, found as bits of per-month masks of paying groups
+    counted in binary, take back their months and are walked as before.
+    """
+    need = -(-year_cap // month_cap)  # paying months a year needs to reach the yearly cap
+    slope = 0
+    reaching: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
+    for weights, span in zip(year_weights, spans, strict=True):
+        # Per month: each class's weight (one team and value, or the days of a move), and
+        # the groups of each class as bits.
+        weighed: list[dict[tuple[tuple[int, int], ...], int]] = []
+        members: list[dict[tuple[tuple[int, int], ...], int]] = []
+        for j in span:
+            month_mixes = mixes[j]
+            classes: dict[tuple[tuple[int, int], ...], int] = {}
+            bits: dict[tuple[tuple[int, int], ...], int] = {}
+            for group, (weight, value, team) in enumerate(
+                zip(weights, values[j], teams[j], strict=True)
+            ):
+                if weight and value:
+                    mix = month_mixes.get(group) if month_mixes else None
+                    key = ((team, value),) if mix is None else mix
+                    classes[key] = classes.get(key, 0) + weight
+                    bits[key] = bits.get(key, 0) | 1 << group
+            weighed.append(classes)
+            members.append(bits)
+        # Per month and outcome: what each class is paid, and which groups are paid.
+        paying: dict[tuple[int, _K], int] = {}
+        times = Counter((j, path[j]) for path in paths for j in span)
+        for (j, outcome), count in times.items():
+            team_whole = whole[j, outcome]
+            at = j - span.start
+            mask = 0
+            for key, weight in weighed[at].items():
+                amount = _mix_amount(team_whole, key)
+                if amount:
+                    slope += weight * count * amount
+                    months[amount] = months.get(amount, 0) + weight * count
+                    mask |= members[at][key]
+            paying[j, outcome] = mask
+        if need > len(span):
+            continue
+        # Per path: the groups with at least ``need`` paying months, from a binary count.
+        everyone = (1 << len(weights)) - 1
+        for path in paths:
+            if need <= 0:
+                reach = everyone
+            else:
+                digits: list[int] = []
+                for j in span:
+                    carry = paying[j, path[j]]
+                    for d, digit in enumerate(digits):
+                        digits[d], carry = digit ^ carry, digit & carry
+                        if not carry:
+                            break
+                    if carry:
+                        digits.append(carry)
+                reach = 0
+                for n in range(need, len(span) + 1):
+                    found = everyone
+                    for d, digit in enumerate(digits):
+                        found &= digit if n >> d & 1 else ~digit
+                    if n >> len(digits):
+                        found = 0
+                    reach |= found
+            rows = [whole[j, path[j]] for j in span] if reach else []
+            while reach:
+                low = reach & -reach
+                group = low.bit_length() - 1
+                reach ^= low
+                weight = weights[group]
+                if not weight:
+                    continue
+                amounts = []
+                for j, team_whole in zip(span, rows, strict=True):
+                    value = values[j][group]
+                    mix = mixes[j].get(group) if mixes[j] and value else None
+                    if mix is None:
+                        amounts.append(team_whole[teams[j][group]] * value)
+                    else:
+                        amounts.append(sum(team_whole[t] * v for t, v in mix))
+                for amount in amounts:  # filed above as if under the monthly cap alone
+                    if amount:
+                        months[amount] -= weight
+                year = tuple(amounts)
+                reaching[year] = reaching.get(year, 0) + weight
+    for year, weight in reaching.items():
+        paid = sorted(filter(None, year), reverse=True)
+        _year_kinks(paid, weight, month_cap, year_cap, months=months, years=years)
+    for amount in [amount for amount, weight in months.items() if not weight]:
+        del months[amount]
+    return slope
+
+
+def _mix_amount(team_whole: Sequence[int], mix: tuple[tuple[int, int], ...]) -> int:
+    """The amount of ``mix``, each team's value at its rate: one team, most often."""
+    if len(mix) == 1:
+        team, value = mix[0]
+        return team_whole[team] * value
+    return sum(team_whole[team] * value for team, value in mix)
 
 
 def _year_spans(frames: Sequence[MonthFrame]) -> tuple[range, ...]:

@@ -38,11 +38,11 @@ from jointbonus.core.number import round_half_up
 from jointbonus.core.periods import YEAR
 from jointbonus.sharedtarget.pay.caps import Runs, merge_runs
 from jointbonus.sharedtarget.pay.groups import MonthFrame
-from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, goal_teams
+from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, brackets, goal_teams
 from jointbonus.sharedtarget.pay.sharing import line_parts, member_values, pool_exacts, team_rates
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
-__all__ = ["covers", "path_costs"]
+__all__ = ["covers", "outcome_keys", "path_costs"]
 
 _ZERO = Fraction(0)
 
@@ -69,6 +69,30 @@ def covers(plan: Plan, frames: Sequence[MonthFrame], terms: Terms) -> bool:
     return True
 
 
+def outcome_keys(paths: Sequence[Sequence[Outcome]]) -> tuple[list[Outcome], list[list[int]]]:
+    """The distinct outcomes on ``paths``, and each path as their places in that list.
+
+    An outcome is looked up by identity first: the paths repeat the same objects, and
+    hashing an outcome hashes each of its fractions."""
+    outcomes: list[Outcome] = []
+    places: dict[Outcome, int] = {}
+    by_id: dict[int, int] = {}
+    keyed = []
+    for path in paths:
+        row = []
+        for outcome in path:
+            k = by_id.get(id(outcome))
+            if k is None:
+                k = places.get(outcome)
+                if k is None:
+                    k = places[outcome] = len(outcomes)
+                    outcomes.append(outcome)
+                by_id[id(outcome)] = k
+            row.append(k)
+        keyed.append(row)
+    return outcomes, keyed
+
+
 class _Unsupported(Exception):
     """A month this module does not cost (a pool below 0): the caller costs it member by
     member."""
@@ -79,6 +103,7 @@ class _Classes:
 
     __slots__ = (
         "_merged",
+        "_of_team",
         "class_of",
         "counts",
         "groups",
@@ -125,6 +150,17 @@ class _Classes:
         for team, value, size in zip(teams, values, sizes, strict=True):
             self.team_weight[team] += value * size
         self._merged: dict[int, list[int]] = {}
+        self._of_team: dict[int, list[int]] = {}
+
+    def of_team(self, team: int) -> list[int]:
+        """Each class's value if it is in ``team``, else 0: a goal's weights, whatever the
+        outcome."""
+        found = self._of_team.get(team)
+        if found is None:
+            found = self._of_team[team] = [
+                v if t == team else 0 for v, t in zip(self.values, self.teams, strict=True)
+            ]
+        return found
 
     def merged(self, c: int) -> list[int]:
         """The positions of class ``c``'s members, ascending."""
@@ -157,15 +193,22 @@ class _Month:
     )
 
     def __init__(
-        self, plan: Plan, frame: MonthFrame, classes: _Classes, terms: Terms, outcome: Outcome
+        self,
+        plan: Plan,
+        frame: MonthFrame,
+        classes: _Classes,
+        terms: Terms,
+        outcome: Outcome,
+        *,
+        part_counts: list[int],
+        brackets_at: list[Fraction],
     ) -> None:
         month_cap = plan.functional.caps.per_month
         self._classes = classes
         self._month_cap = month_cap
         self._by_group: dict[int, tuple[Runs, int, int]] = {}
         teams, values, sizes = classes.teams, classes.values, classes.sizes
-        rates = team_rates(plan, frame, terms, outcome)
-        part_counts = line_parts(plan, terms, outcome)
+        rates = team_rates(plan, frame, terms, outcome, by_team=brackets_at)
         self.team_parts = part_counts
         """Per team: how many parts of a member's line can be non-zero (for the bound)."""
         self.whole = rates
@@ -180,10 +223,7 @@ class _Month:
                 plan, frame, terms, outcome, goals, team_weight=classes.team_weight
             )
             weights = [[v * team_whole[t] for v, t in zip(values, teams, strict=True)]]
-            weights.extend(
-                [v if t == goal else 0 for v, t in zip(values, teams, strict=True)]
-                for goal in goals
-            )
+            weights.extend(classes.of_team(goal) for goal in goals)
         else:
             exacts = [frame.at_target(terms.scale) * outcome.shared * plan.currency.scale]
             weights = [values]
@@ -360,19 +400,38 @@ def _path_costs(
     plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
 ) -> list[PathCost]:
     classes = [_Classes(plan, frame) for frame in frames]
-    months: dict[tuple[int, Outcome], _Month] = {}
-    for path in paths:
-        for j, outcome in enumerate(path):
-            if outcome.pays and (j, outcome) not in months:
-                months[j, outcome] = _Month(plan, frames[j], classes[j], terms, outcome)
+    outcomes, keyed = outcome_keys(paths)
+    pays = [outcome.pays for outcome in outcomes]
+    # Per outcome, whatever the month: line_parts, and the brackets of team_rates.
+    parts: dict[int, tuple[list[int], list[Fraction]]] = {}
+    months: dict[tuple[int, int], _Month] = {}
+    for path in keyed:
+        for j, k in enumerate(path):
+            if pays[k] and (j, k) not in months:
+                outcome = outcomes[k]
+                found = parts.get(k)
+                if found is None:
+                    found = parts[k] = (
+                        line_parts(plan, terms, outcome),
+                        brackets(plan, terms, outcome),
+                    )
+                months[j, k] = _Month(
+                    plan,
+                    frames[j],
+                    classes[j],
+                    terms,
+                    outcome,
+                    part_counts=found[0],
+                    brackets_at=found[1],
+                )
     year_cap = plan.functional.caps.per_year
     if year_cap is None:
         results = []
-        for path in paths:
+        for path in keyed:
             costs = []
             bound = _ZERO
-            for j, outcome in enumerate(path):
-                month = months.get((j, outcome))
+            for j, k in enumerate(path):
+                month = months.get((j, k))
                 if month is None:
                     costs.append(0)
                 else:
@@ -381,7 +440,7 @@ def _path_costs(
             results.append((costs, bound))
         return results
     year = _Year(plan, frames, months, year_cap)
-    return [year.path(path) for path in paths]
+    return [year.path(path) for path in keyed]
 
 
 class _Year:
@@ -391,7 +450,7 @@ class _Year:
         self,
         plan: Plan,
         frames: Sequence[MonthFrame],
-        months: dict[tuple[int, Outcome], _Month],
+        months: dict[tuple[int, int], _Month],
         year_cap: int,
     ) -> None:
         month_cap = plan.functional.caps.per_month
@@ -405,9 +464,9 @@ class _Year:
         self._values = [member_values(plan, frame) for frame in frames]
         self._month_cap_whole = month_cap * common if month_cap is not None else None
         self._year_cap_whole = year_cap * common
-        self._reach: dict[tuple[int, Outcome], list[int]] = {}
+        self._reach: dict[tuple[int, int], list[int]] = {}
 
-    def _reaches(self, j: int, outcome: Outcome) -> list[int]:
+    def _reaches(self, j: int, outcome: int) -> list[int]:
         """Per pay group: the most a member could be paid in month ``j`` at ``outcome``."""
         key = (j, outcome)
         found = self._reach.get(key)
@@ -418,14 +477,15 @@ class _Year:
             ]
         return found
 
-    def path(self, path: Sequence[Outcome]) -> PathCost:
+    def path(self, path: Sequence[int]) -> PathCost:
+        """A path's costs and bound, its outcomes by their place (:func:`outcome_keys`)."""
         costs = []
         bound = _ZERO
         start = 0
         while start < len(path):
             span = range(start, min(start + YEAR, len(path)))
             start = span.stop
-            paying = [(j, path[j]) for j in span if path[j].pays]
+            paying = [(j, path[j]) for j in span if (j, path[j]) in self._months]
             year_costs = [0] * len(span)
             for j in span:
                 month = self._months.get((j, path[j]))
@@ -444,7 +504,7 @@ class _Year:
     def _follow(
         self,
         group: int,
-        paying: Sequence[tuple[int, Outcome]],
+        paying: Sequence[tuple[int, int]],
         first: int,
         year_costs: list[int],
     ) -> Fraction:

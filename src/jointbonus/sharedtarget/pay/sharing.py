@@ -222,9 +222,20 @@ def member_values(plan: Plan, frame: MonthFrame) -> list[int]:
     return values
 
 
-def team_rates(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> list[Fraction]:
-    """Per team: a member's exact amount per unit of :func:`member_values`, minor units."""
-    by_team = brackets(plan, terms, outcome)
+def team_rates(
+    plan: Plan,
+    frame: MonthFrame,
+    terms: Terms,
+    outcome: Outcome,
+    *,
+    by_team: Sequence[Fraction] | None = None,
+) -> list[Fraction]:
+    """Per team: a member's exact amount per unit of :func:`member_values`, minor units.
+
+    ``by_team`` is :func:`brackets` at ``terms`` and ``outcome``, where the caller has it
+    already: it depends on the outcome alone, not on the month."""
+    if by_team is None:
+        by_team = brackets(plan, terms, outcome)
     if plan.funding is FundingStyle.POOL:
         if not frame.eligible:
             return [_ZERO] * len(by_team)
