@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -255,28 +256,8 @@ def test_functional_goals_are_paid_month_by_month_beside_a_quarterly_target(
     assert all(w.expected == Fraction(1, 2) for w in result.calibration.weights)
 
 
-@pytest.mark.parametrize(
-    ("setting", "phrase"),
-    [
-        (
-            "[funding]\nholdback = 0.2",
-            "expected no holdback with functional goals and period = 'quarter'",
-        ),
-        (
-            "[caps]\nper_month = 5000",
-            "expected no cap with functional goals and period = 'quarter'",
-        ),
-        (
-            "[shared]\nadvance = 0.5",
-            "expected no advance with functional goals and period = 'quarter'",
-        ),
-    ],
-    ids=["holdback", "cap", "advance"],
-)
-def test_what_monthly_goals_beside_a_longer_period_cannot_have_is_located(
-    tmp_path: Path, setting: str, phrase: str
-) -> None:
-    folder = _goals_quarterly(tmp_path)
+def _with(folder: Path, setting: str) -> Path:
+    """The plan file in ``folder`` with ``setting`` (a table and one line) added."""
     table, line = setting.split("\n")
     path = folder / "plan.toml"
     text = path.read_text(encoding="utf-8")
@@ -285,10 +266,44 @@ def test_what_monthly_goals_beside_a_longer_period_cannot_have_is_located(
     else:
         text += f"\n{table}\n{line}\n"
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_advance_beside_monthly_goals_and_a_longer_period_is_located(tmp_path: Path) -> None:
+    path = _with(_goals_quarterly(tmp_path), "[shared]\nadvance = 0.5")
     with pytest.raises(PlanError) as caught:
         load_plan(path)
     message = str(caught.value)
-    assert "plan.toml:" in message and phrase in message, message
+    assert "plan.toml:" in message, message
+    assert "expected no advance with functional goals and period = 'quarter'" in message
+
+
+def test_monthly_goals_beside_a_quarter_are_capped_in_the_month_pay_falls_due_and_held_back(
+    tmp_path: Path,
+) -> None:
+    folder = _goals_quarterly(tmp_path)
+    _with(folder, "[funding]\nholdback = 0.2")
+    path = _with(folder, "[caps]\nper_month = 3000")
+    _with(folder, "[caps]\nper_year = 12000")
+    plan = load_plan(path)
+    result = run(plan)
+    calibration = result.calibration
+    assert calibration.paths == calibration.scenarios == 12  # one path per historical quarter
+    assert abs(calibration.expected_cost - calibration.budget) <= calibration.rounding_bound
+    lines = list(result.lines())
+    assert any(line.capped for line in lines)  # the caps bind somewhere
+    year: dict[str, Fraction] = {}
+    for line in lines:
+        # A month's goals, and at a quarter's end its shared part with them, under one cap.
+        assert line.total <= 3000
+        assert line.total == line.shared + sum(a for _, a in line.functional) - line.capped
+        year[line.member_id] = year.get(line.member_id, Fraction(0)) + Fraction(line.total)
+        assert line.held == (line.total * Decimal("0.2")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert max(year.values()) <= 12000
+    # What is held back is settled at the plan year's end, December, not a quarter's.
+    settlements = list(result.settlements())
+    assert settlements and all(s.last == Month(2026, 12) for s in settlements)
+    assert sum(s.held for s in settlements) == sum(line.held for line in lines)
 
 
 def test_caps_and_the_holdback_work_on_the_month_that_pays_the_period() -> None:

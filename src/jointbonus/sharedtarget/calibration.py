@@ -71,7 +71,12 @@ from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at, period_outcome
 from jointbonus.sharedtarget.pay.paths import covers, path_costs
 from jointbonus.sharedtarget.pay.periods import frame_plan
-from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
+from jointbonus.sharedtarget.pay.sharing import (
+    member_parts,
+    member_values,
+    month_units,
+    team_rates,
+)
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split, plan_argument
 from jointbonus.sharedtarget.weighting import (
     TeamWeight,
@@ -446,9 +451,11 @@ def calibrate_framed(
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
     caps = plan.functional.caps
     paths: list[list[Outcome]] = (
-        # Path p is at historical month p + i in plan month i, whatever months are framed.
+        # Path p is at historical month p + i in plan month i, whatever months are framed;
+        # beside goals paid monthly, at historical period p + k in the plan's period k, so
+        # that a period's months read one historical period together (the joint sample).
         [
-            [row[(p + f.index) % scenarios] for f, row in zip(frames, table, strict=True)]
+            [row[(p + _path_step(f)) % scenarios] for f, row in zip(frames, table, strict=True)]
             for p in range(scenarios)
         ]
         if expected_neutral
@@ -574,6 +581,14 @@ def calibrate_framed(
     )
 
 
+def _path_step(frame: MonthFrame) -> int:
+    """How far along history a path has moved by ``frame``'s month: a month a step, or,
+    in a month that pays its goals beside a longer shared period, a period a step."""
+    if frame.own is not None and frame.period is not None:
+        return frame.period.number
+    return frame.index
+
+
 def _capped_scale(
     plan: Plan,
     *,
@@ -597,13 +612,22 @@ def _capped_scale(
     caps = plan.functional.caps
     # Each group's amount at scale 1 in each (month, outcome), as a whole number over one
     # common denominator: its team's rate times its whole-number value (team_rates).
+    # A month that pays its goals on a frame of its own beside a longer shared period: each
+    # group's amount itself (month_units), its shared part and goals on their two frames.
     rates: dict[tuple[int, Outcome], list[Fraction]] = {}
+    split: dict[tuple[int, Outcome], list[Fraction]] = {}
     for path in paths:
         for j, (frame, outcome) in enumerate(zip(frames, path, strict=True)):
-            if (j, outcome) not in rates:
+            if (j, outcome) in rates or (j, outcome) in split:
+                continue
+            if frame.own is None:
                 rates[j, outcome] = team_rates(plan, frame, unit, outcome)
-    common = lcm(1, *(r.denominator for found in rates.values() for r in found))
+            else:
+                split[j, outcome] = month_units(plan, frame, unit, outcome)
+    found_all = [*rates.values(), *split.values()]
+    common = lcm(1, *(r.denominator for found in found_all for r in found))
     whole = {key: [int(r * common) for r in found] for key, found in rates.items()}
+    split_whole = {key: [int(a * common) for a in found] for key, found in split.items()}
     values = [member_values(plan, frame) for frame in frames]
     # Each plan year's weight of each group: its count, less the holdback where its
     # members leave before that year ends (what they forfeit is never paid); whole
@@ -638,6 +662,7 @@ def _capped_scale(
         # outcome and the groups' teams and values, gathered with their weights.
         seen = Counter((j, outcome) for path in paths for j, outcome in enumerate(path))
         alike: list[dict[tuple[tuple[int, int], ...], int]] = []
+        year_weights_of = [w for w, span in zip(year_weights, spans, strict=True) for _ in span]
         for weights, span in zip(year_weights, spans, strict=True):
             for j in span:
                 weighed: dict[tuple[tuple[int, int], ...], int] = {}
@@ -650,6 +675,13 @@ def _capped_scale(
                         weighed[mix] = weighed.get(mix, 0) + weight
                 alike.append(weighed)
         for (j, outcome), times in seen.items():
+            if (j, outcome) in split_whole:
+                for weight, amount in zip(year_weights_of[j], split_whole[j, outcome], strict=True):
+                    if weight and amount:
+                        slope += weight * times * amount
+                        if month_cap is not None:
+                            months[amount] = months.get(amount, 0) + weight * times
+                continue
             team_whole = whole[j, outcome]
             for mix, weight in alike[j].items():
                 amount = sum(team_whole[team] * value for team, value in mix)
@@ -670,6 +702,7 @@ def _capped_scale(
                 if values[j][group]:
                     team_whole = whole[j, outcome]
                     team_amounts[group] = sum(team_whole[t] * v for t, v in mix)
+        amounts.update(split_whole)  # (their mixes are in their amounts already)
         terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
         # Months from inside a plan year: the yearly cap less what each member was paid
         # earlier in it on the path (a later version's months; :mod:`.versions`).
@@ -892,11 +925,25 @@ class _ExactYear:
             (j, outcome): costers[j].rates(outcome)
             for path in paths
             for j, outcome in enumerate(path)
-            if outcome.pays
+            if outcome.pays and frames[j].own is None
         }
-        common = lcm(1, *(r.denominator for found, _ in rates.values() for r in found))
+        # A month that pays its goals on a frame of its own: each group's amount itself.
+        split = {
+            (j, outcome): (
+                month_units(plan, frames[j], costers[j].terms, outcome),
+                member_parts(plan, frames[j], costers[j].terms, outcome),
+            )
+            for path in paths
+            for j, outcome in enumerate(path)
+            if outcome.pays and frames[j].own is not None
+        }
+        found_all = [found for found, _ in (*rates.values(), *split.values())]
+        common = lcm(1, *(r.denominator for found in found_all for r in found))
         self._whole = {
             key: ([int(r * common) for r in found], parts) for key, (found, parts) in rates.items()
+        }
+        self._split = {
+            key: ([int(a * common) for a in found], parts) for key, (found, parts) in split.items()
         }
         self._costers = costers
         self._frames = frames
@@ -914,11 +961,17 @@ class _ExactYear:
 
     def add(self, j: int, outcome: Outcome) -> None:
         """Add plan month ``j`` at ``outcome`` to the year."""
+        cap = self._month_cap
+        split = self._split.get((j, outcome))
+        if split is not None:
+            for k, (amount, count) in enumerate(zip(*split, strict=True)):
+                self._lines[k] += count
+                self._exact[k] += amount if cap is None or amount < cap else cap
+            return
         found = self._whole.get((j, outcome))
         if found is None:
             return
         rates, parts = found
-        cap = self._month_cap
         exact, lines = self._exact, self._lines
         groups = self._frames[j].groups
         mixes = groups.mixes

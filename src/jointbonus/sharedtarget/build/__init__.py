@@ -291,9 +291,7 @@ def build_plan(
             monthly=plan_norm,
             calendar=plan_calendar,
             functional=functional_side,
-            holdback=holdback_value,
             advance=advance_value,
-            minor=currency_value.scale if currency_value is not None else 100,
         )
 
     # Its budget.
