@@ -334,3 +334,35 @@ def test_monthly_targets_tools_refuse_a_longer_shared_period() -> None:
     ):
         with pytest.raises(TargetError, match="its shared target runs over a quarter"):
             call()
+
+
+def test_the_examples_goals_pay_a_third_of_the_quarters_pool_at_target_each_month() -> None:
+    """Worked out from the plan alone: the quarter's pool at target is the scale, each month
+    pays its goals from a third of it, each team's part by its members' FTE (all of
+    January's members are in the plan the whole month, shared equally)."""
+    folder = Path(__file__).resolve().parent.parent / "examples"
+    plan = load_plan(folder / "digital_manufacturing_quarterly_goals" / "plan.toml")
+    result = run(plan)
+    january = result.months[0]
+    assert january.month == Month(2026, 1)
+    first, last = january.month.first_day, january.month.last_day
+    fte = {"sales": Fraction(0), "marketing": Fraction(0)}
+    for member in plan.members:
+        if member.start <= first and (member.end is None or member.end >= last):
+            fte[member.team] += Fraction(member.fte)
+        else:
+            assert member.start > last or (member.end is not None and member.end < first)
+    total = sum(fte.values(), Fraction(0))
+    nominal = {w.team: w.nominal for w in result.calibration.weights}
+    month_at_target = result.calibration.scale * plan.currency.scale / 3
+    assert january.goals
+    for goal in january.goals:
+        exact = (
+            month_at_target
+            * goal.factor
+            * (1 - nominal[goal.goal.team])
+            * goal.goal.weight
+            * fte[goal.goal.team]
+            / total
+        )
+        assert goal.pool == int(exact + Fraction(1, 2)), goal.goal.metric

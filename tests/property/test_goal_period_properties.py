@@ -21,11 +21,13 @@ from fractions import Fraction
 
 from hypothesis import assume, given, note, reject
 from hypothesis import strategies as st
+from independent import team_split_weight
 from weighted import (
     WeightedSpec,
     as_units,
     calibrated,
     exact_text,
+    gate_factors,
     round_half_up,
     weighted_specs,
 )
@@ -33,6 +35,7 @@ from weighted import (
 from jointbonus import (
     Calibration,
     D,
+    FundingStyle,
     HistoryMonth,
     MonthStatus,
     PlanError,
@@ -332,3 +335,54 @@ def test_what_is_held_back_is_settled_at_the_plan_years_end(drawn):
                 forfeited += as_units(plan, settlement.held)
         assert {k: v for k, v in held.items() if v} == {k: v for k, v in settled.items() if v}
         assert forfeited == sum(m.forfeited for m in result.months)
+
+
+# -- the goals' monthly pool at target --------------------------------------------------
+
+
+def assert_goal_pools_are_the_periods_pool_spread_over_its_months(
+    spec: WeightedSpec, result: Result, months_in_period: int
+) -> None:
+    """Pool funding: the pool at target is the period's (``scale`` under equal period
+    weights), so a month's goal pool is ``round(scale / months in the period x factor x
+    (1 - w) x goal weight x team split weight / total)``, the weights the month's own and
+    the factor the rules' on the month's own attainments, worked out here from the plan's
+    amounts, the roster and the curves alone."""
+    plan = result.plan
+    scale = result.calibration.scale
+    minor = plan.currency.scale
+    w = {t.team: t.nominal for t in result.calibration.weights}
+    goal_weight = {(t.name, g.metric): Fraction(D(g.weight)) for t in spec.teams for g in t.goals}
+    for month in result.months:
+        shared, goals = spec.attainments(month.month)
+        if month.status is not MonthStatus.PAID or shared is None:
+            continue
+        _, goal_factors = gate_factors(spec, shared, goals)  # type: ignore[arg-type]
+        team_weight = {
+            t.name: sum(
+                (team_split_weight(plan, m, month.month, t.name) for m in plan.members),
+                Fraction(0),
+            )
+            for t in spec.teams
+        }
+        total = sum(team_weight.values(), Fraction(0))
+        if not total:
+            continue
+        by_goal = {(g.goal.team, g.goal.metric): g for g in month.goals}
+        for key, factor in goal_factors.items():
+            exact = (
+                (scale * minor / months_in_period * factor * (1 - w[key[0]]) * goal_weight[key])
+                * team_weight[key[0]]
+                / total
+            )
+            assert by_goal[key].pool == round_half_up(exact), (month.month, key)
+
+
+@examples(3)
+@given(goal_periods())
+def test_a_months_goal_pool_at_target_is_the_periods_over_its_months(drawn):
+    spec, length = drawn
+    assume(spec.funding is FundingStyle.POOL)
+    paid, _ = _paid(spec, length)
+    replayed, result = paid[0]
+    assert_goal_pools_are_the_periods_pool_spread_over_its_months(replayed, result, length.months)
