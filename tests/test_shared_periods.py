@@ -366,3 +366,17 @@ def test_the_examples_goals_pay_a_third_of_the_quarters_pool_at_target_each_mont
             / total
         )
         assert goal.pool == int(exact + Fraction(1, 2)), goal.goal.metric
+
+
+def test_a_cap_per_year_in_versions_of_a_plan_with_monthly_goals_beside_a_quarter_is_located(
+    tmp_path: Path,
+) -> None:
+    folder = _goals_quarterly(tmp_path)
+    path = _with(folder, "[caps]\nper_year = 12000")
+    with path.open("a", encoding="utf-8") as file:
+        file.write('\n[[versions]]\nfrom = "2026-07"\n[versions.gates]\nfunctional_gate = 0.9\n')
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    message = str(caught.value)
+    assert "plan.toml:" in message and "versions[0].caps.per_year" in message, message
+    assert "no cap per year in a plan with versions whose functional goals" in message

@@ -33,6 +33,11 @@ both are linear in the scale, so the scale stays exact.
 then reads the history as whole plan years: path ``p`` takes historical month
 ``(p + j) mod H`` for plan month ``j``, so every month still sees each
 historical month exactly once, and a per-year cap sees a real run of months.
+Beside functional goals paid month by month with a longer shared period, the
+sample is of whole historical periods (the joint sample): path ``p`` takes
+historical period ``(p + k) mod H`` for the plan's period ``k``, its months
+together, and a month's amounts are its shared part on the period's weights
+plus its goals on its own, as the engine pays them.
 The exact (unrounded, capped) cost is piecewise linear and concave in the
 scale: the scale solving ``expected cost = budget`` is found by sweeping its
 kinks in order to the segment that reaches the budget, and solving the line
