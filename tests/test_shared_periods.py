@@ -380,3 +380,17 @@ def test_a_cap_per_year_in_versions_of_a_plan_with_monthly_goals_beside_a_quarte
     message = str(caught.value)
     assert "plan.toml:" in message and "versions[0].caps.per_year" in message, message
     assert "no cap per year in a plan with versions whose functional goals" in message
+
+
+def test_a_holdback_beside_monthly_goals_is_neutral_counting_what_a_leaver_forfeits(
+    tmp_path: Path,
+) -> None:
+    """DM-M05 leaves in May: what is held back from their goal months is never paid, and
+    calibration counts it so; the cost the months are expected to pay is the budget."""
+    path = _with(_goals_quarterly(tmp_path), "[funding]\nholdback = 0.2")
+    result = run(load_plan(path))
+    calibration = result.calibration
+    assert calibration.paths == 0
+    assert abs(calibration.expected_cost - calibration.budget) <= calibration.rounding_bound
+    january = result.months[0]
+    assert january.forfeited > 0 and january.pool is None  # a goal month holds back too
