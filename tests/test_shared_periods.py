@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -255,28 +256,8 @@ def test_functional_goals_are_paid_month_by_month_beside_a_quarterly_target(
     assert all(w.expected == Fraction(1, 2) for w in result.calibration.weights)
 
 
-@pytest.mark.parametrize(
-    ("setting", "phrase"),
-    [
-        (
-            "[funding]\nholdback = 0.2",
-            "expected no holdback with functional goals and period = 'quarter'",
-        ),
-        (
-            "[caps]\nper_month = 5000",
-            "expected no cap with functional goals and period = 'quarter'",
-        ),
-        (
-            "[shared]\nadvance = 0.5",
-            "expected no advance with functional goals and period = 'quarter'",
-        ),
-    ],
-    ids=["holdback", "cap", "advance"],
-)
-def test_what_monthly_goals_beside_a_longer_period_cannot_have_is_located(
-    tmp_path: Path, setting: str, phrase: str
-) -> None:
-    folder = _goals_quarterly(tmp_path)
+def _with(folder: Path, setting: str) -> Path:
+    """The plan file in ``folder`` with ``setting`` (a table and one line) added."""
     table, line = setting.split("\n")
     path = folder / "plan.toml"
     text = path.read_text(encoding="utf-8")
@@ -285,10 +266,44 @@ def test_what_monthly_goals_beside_a_longer_period_cannot_have_is_located(
     else:
         text += f"\n{table}\n{line}\n"
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_advance_beside_monthly_goals_and_a_longer_period_is_located(tmp_path: Path) -> None:
+    path = _with(_goals_quarterly(tmp_path), "[shared]\nadvance = 0.5")
     with pytest.raises(PlanError) as caught:
         load_plan(path)
     message = str(caught.value)
-    assert "plan.toml:" in message and phrase in message, message
+    assert "plan.toml:" in message, message
+    assert "expected no advance with functional goals and period = 'quarter'" in message
+
+
+def test_monthly_goals_beside_a_quarter_are_capped_in_the_month_pay_falls_due_and_held_back(
+    tmp_path: Path,
+) -> None:
+    folder = _goals_quarterly(tmp_path)
+    _with(folder, "[funding]\nholdback = 0.2")
+    path = _with(folder, "[caps]\nper_month = 3000")
+    _with(folder, "[caps]\nper_year = 12000")
+    plan = load_plan(path)
+    result = run(plan)
+    calibration = result.calibration
+    assert calibration.paths == calibration.scenarios == 12  # one path per historical quarter
+    assert abs(calibration.expected_cost - calibration.budget) <= calibration.rounding_bound
+    lines = list(result.lines())
+    assert any(line.capped for line in lines)  # the caps bind somewhere
+    year: dict[str, Fraction] = {}
+    for line in lines:
+        # A month's goals, and at a quarter's end its shared part with them, under one cap.
+        assert line.total <= 3000
+        assert line.total == line.shared + sum(a for _, a in line.functional) - line.capped
+        year[line.member_id] = year.get(line.member_id, Fraction(0)) + Fraction(line.total)
+        assert line.held == (line.total * Decimal("0.2")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert max(year.values()) <= 12000
+    # What is held back is settled at the plan year's end, December, not a quarter's.
+    settlements = list(result.settlements())
+    assert settlements and all(s.last == Month(2026, 12) for s in settlements)
+    assert sum(s.held for s in settlements) == sum(line.held for line in lines)
 
 
 def test_caps_and_the_holdback_work_on_the_month_that_pays_the_period() -> None:
@@ -314,3 +329,63 @@ def test_targets_tools_read_a_longer_shared_period_at_its_length() -> None:
     # The 'targets' norm has no level to derive a month's target from, at any length.
     with pytest.raises(TargetError, match="'targets' norm"):
         propose_targets(plan, "0.05")
+
+
+def test_the_examples_goals_pay_a_third_of_the_quarters_pool_at_target_each_month() -> None:
+    """Worked out from the plan alone: the quarter's pool at target is the scale, each month
+    pays its goals from a third of it, each team's part by its members' FTE (all of
+    January's members are in the plan the whole month, shared equally)."""
+    folder = Path(__file__).resolve().parent.parent / "examples"
+    plan = load_plan(folder / "digital_manufacturing_quarterly_goals" / "plan.toml")
+    result = run(plan)
+    january = result.months[0]
+    assert january.month == Month(2026, 1)
+    first, last = january.month.first_day, january.month.last_day
+    fte = {"sales": Fraction(0), "marketing": Fraction(0)}
+    for member in plan.members:
+        if member.start <= first and (member.end is None or member.end >= last):
+            fte[member.team] += Fraction(member.fte)
+        else:
+            assert member.start > last or (member.end is not None and member.end < first)
+    total = sum(fte.values(), Fraction(0))
+    nominal = {w.team: w.nominal for w in result.calibration.weights}
+    month_at_target = result.calibration.scale * plan.currency.scale / 3
+    assert january.goals
+    for goal in january.goals:
+        exact = (
+            month_at_target
+            * goal.factor
+            * (1 - nominal[goal.goal.team])
+            * goal.goal.weight
+            * fte[goal.goal.team]
+            / total
+        )
+        assert goal.pool == int(exact + Fraction(1, 2)), goal.goal.metric
+
+
+def test_a_cap_per_year_in_versions_of_a_plan_with_monthly_goals_beside_a_quarter_is_located(
+    tmp_path: Path,
+) -> None:
+    folder = _goals_quarterly(tmp_path)
+    path = _with(folder, "[caps]\nper_year = 12000")
+    with path.open("a", encoding="utf-8") as file:
+        file.write('\n[[versions]]\nfrom = "2026-07"\n[versions.gates]\nfunctional_gate = 0.9\n')
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    message = str(caught.value)
+    assert "plan.toml:" in message and "versions[0].caps.per_year" in message, message
+    assert "no cap per year in a plan with versions whose functional goals" in message
+
+
+def test_a_holdback_beside_monthly_goals_is_neutral_counting_what_a_leaver_forfeits(
+    tmp_path: Path,
+) -> None:
+    """DM-M05 leaves in May: what is held back from their goal months is never paid, and
+    calibration counts it so; the cost the months are expected to pay is the budget."""
+    path = _with(_goals_quarterly(tmp_path), "[funding]\nholdback = 0.2")
+    result = run(load_plan(path))
+    calibration = result.calibration
+    assert calibration.paths == 0
+    assert abs(calibration.expected_cost - calibration.budget) <= calibration.rounding_bound
+    january = result.months[0]
+    assert january.forfeited > 0 and january.pool is None  # a goal month holds back too

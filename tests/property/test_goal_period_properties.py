@@ -1,7 +1,7 @@
 """Functional goals month by month beside a quarterly or yearly shared target.
 
 Checked from the outside. A plan with goals (:func:`weighted.weighted_specs`,
-without caps or a holdback) is cut to whole quarters (or one plan year) and
+here first without caps or a holdback) is cut to whole quarters (or one plan year) and
 given a longer shared period. Its shared targets are made equal month by
 month, in the plan and in history, so a period's summed attainment is the
 mean of its months' and a historical period can be replayed exactly: every
@@ -12,6 +12,15 @@ at the period's end, each goal in its own month, gates reading the
 attainment over the period of the part they gate) are then what the engine
 says, checked against the calibration's expected cost month by month, the
 parts' pools, and attainments raised.
+
+With caps and a holdback (:func:`held_and_capped`) the plan is replayed on
+every path calibration costs: path ``p`` reports historical period ``(p +
+k) mod H`` in the plan's period ``k``, so a yearly cap sees a real run of
+periods; the engine's cost over the paths is the budget, no line is above
+what the caps allow in the month it falls due, and what is held back is
+settled at the plan year's end. A month's goal pool is also worked out from
+the plan's amounts alone (the period's pool at target over its months),
+which neutrality cannot see: engine and calibration read the same frames.
 """
 
 from __future__ import annotations
@@ -21,10 +30,29 @@ from fractions import Fraction
 
 from hypothesis import assume, given, note, reject
 from hypothesis import strategies as st
-from weighted import WeightedSpec, as_units, calibrated, exact_text, weighted_specs
+from independent import team_split_weight
+from weighted import (
+    WeightedSpec,
+    as_units,
+    calibrated,
+    exact_text,
+    gate_factors,
+    round_half_up,
+    weighted_specs,
+)
 
-from jointbonus import Calibration, D, HistoryMonth, MonthStatus, PlanError, Result, pay
+from jointbonus import (
+    Calibration,
+    D,
+    FundingStyle,
+    HistoryMonth,
+    MonthStatus,
+    PlanError,
+    Result,
+    pay,
+)
 from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.sharedtarget.results import SettlementStatus
 from strategies import examples
 
 # -- the plans -----------------------------------------------------------------------
@@ -83,6 +111,17 @@ def goal_periods(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength]:
     return _even(spec, length), length
 
 
+@st.composite
+def held_and_capped(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength]:
+    """A plan of :func:`goal_periods` with a holdback now and then and, now and then, caps:
+    a monthly cap, a yearly one, or both; a yearly cap sometimes over two plan years."""
+    crossing = draw(st.booleans(), label="two plan years")
+    spec = draw(weighted_specs(per_year=True if crossing else None, holding=True))
+    yearly = spec.months >= 12 and draw(st.booleans(), label="a plan year")
+    length = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
+    return _even(spec, length), length
+
+
 def _paid(
     spec: WeightedSpec, length: PeriodLength
 ) -> tuple[list[tuple[WeightedSpec, Result]], Calibration]:
@@ -98,6 +137,33 @@ def _paid(
         replayed = _replay(periodic, places, length.months)
         paid.append((replayed, pay(replayed.build(), calibration)))
     note(f"{len(paid)} historical {length.noun}s; scale {calibration.scale}")
+    return paid, calibration
+
+
+def _paid_paths(
+    spec: WeightedSpec, length: PeriodLength
+) -> tuple[list[tuple[WeightedSpec, Result]], Calibration]:
+    """Every path through history paid at the plan's calibration (its caps raised if they
+    kept it below its budget): path ``p`` reports historical period ``(p + k) mod H`` in
+    the plan's period ``k``, all its months together, as calibration costs a capped plan."""
+    try:
+        periodic, _, calibration = calibrated(replace(spec, period=length))
+    except PlanError as error:  # history without a whole period: draw again
+        if "whole" in str(error):
+            reject()
+        raise
+    periods = _historical_periods(spec, length.months)
+    count = len(periods)
+    size = length.months
+    paid = []
+    for p in range(count):
+        picks = [periods[(p + j // size) % count][j % size] for j in range(spec.months)]
+        replayed = periodic.reported(
+            [spec.history_shared[h] for h in picks],
+            {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
+        )
+        paid.append((replayed, pay(replayed.build(), calibration)))
+    note(f"{count} historical {length.noun}s; scale {calibration.scale}")
     return paid, calibration
 
 
@@ -192,3 +258,140 @@ def test_raising_every_attainment_never_pays_less(drawn, data):
     below = pay(low.build(), calibration)
     above = pay(high.build(), calibration)
     assert sum(m.paid for m in above.months) >= sum(m.paid for m in below.months)
+
+
+# -- holdback and caps ------------------------------------------------------------------
+
+
+@examples(3)
+@given(held_and_capped())
+def test_with_caps_and_a_holdback_the_engine_pays_the_budget_over_the_historical_paths(drawn):
+    """Neutrality: each month's cost (what members are owed, less what leavers forfeit of
+    the holdback), averaged over the paths through history, is what calibration expects
+    of it, and their sum is the budget within the rounding bound."""
+    spec, length = drawn
+    paid, calibration = _paid_paths(spec, length)
+    capped = paid[0][1].plan.functional.caps.any
+    assert calibration.scenarios == len(paid)
+    assert calibration.paths == (len(paid) if capped else 0)
+    for j, expectation in enumerate(calibration.months):
+        total = sum(result.months[j].paid - result.months[j].forfeited for _, result in paid)
+        assert Fraction(total, len(paid)) == expectation.expected_cost, expectation.month
+    budget = calibration.budget
+    assert abs(calibration.expected_cost - budget) <= calibration.rounding_bound
+
+
+@examples(3)
+@given(held_and_capped())
+def test_no_member_is_paid_above_a_cap_in_the_month_the_pay_falls_due(drawn):
+    """Each line (a month's goals, and at the period's end the shared part with them) is
+    what it earned cut to the monthly cap, and to the yearly cap less what the member was
+    paid earlier in the plan year, in the order the months pay."""
+    spec, length = drawn
+    paid, _ = _paid_paths(spec, length)
+    for _, result in paid:
+        plan = result.plan
+        caps = plan.functional.caps
+        first = plan.months[0].month.index()
+        so_far: dict[tuple[str, int], int] = {}
+        for line in result.lines():
+            year = (line.period.index() - first) // 12
+            before = so_far.get((line.member_id, year), 0)
+            earned = as_units(plan, line.shared) + sum(
+                as_units(plan, a) for _, a in line.functional
+            )
+            allowed = earned
+            if caps.per_month is not None:
+                allowed = min(allowed, caps.per_month)
+            if caps.per_year is not None:
+                allowed = min(allowed, max(caps.per_year - before, 0))
+            assert as_units(plan, line.total) == allowed, (line.member_id, line.period)
+            so_far[line.member_id, year] = before + allowed
+        assert all(caps.per_year is None or v <= caps.per_year for v in so_far.values())
+
+
+@examples(3)
+@given(held_and_capped())
+def test_what_is_held_back_is_settled_at_the_plan_years_end(drawn):
+    """Conservation: the lines add up to what each month pays; each line holds back its
+    share of its total; what a member had held back in a plan year is settled at that
+    year's last month (not at a period's end), paid to who stays, forfeited by who
+    leaves, so held = released + forfeited."""
+    spec, length = drawn
+    paid, _ = _paid_paths(spec, length)
+    for _, result in paid:
+        plan = result.plan
+        lines = list(result.lines())
+        first = plan.months[0].month.index()
+        held: dict[tuple[str, int], int] = {}
+        for month in result.months:
+            mine = [line for line in lines if line.period == month.month]
+            assert sum(as_units(plan, line.total) for line in mine) == month.paid
+            assert sum(as_units(plan, line.held) for line in mine) == month.held
+            for line in mine:
+                total = as_units(plan, line.total)
+                assert as_units(plan, line.held) == round_half_up(plan.holdback * total)
+                key = (line.member_id, (line.period.index() - first) // 12)
+                held[key] = held.get(key, 0) + as_units(plan, line.held)
+        settled: dict[tuple[str, int], int] = {}
+        forfeited = 0
+        for settlement in result.settlements():
+            year = settlement.year - 1
+            last = plan.months[min(12 * (year + 1), len(plan.months)) - 1].month
+            assert settlement.last == last  # the plan year's end, not a period's
+            settled[settlement.member_id, year] = as_units(plan, settlement.held)
+            if settlement.status is SettlementStatus.FORFEITED:
+                forfeited += as_units(plan, settlement.held)
+        assert {k: v for k, v in held.items() if v} == {k: v for k, v in settled.items() if v}
+        assert forfeited == sum(m.forfeited for m in result.months)
+
+
+# -- the goals' monthly pool at target --------------------------------------------------
+
+
+def assert_goal_pools_are_the_periods_pool_spread_over_its_months(
+    spec: WeightedSpec, result: Result, months_in_period: int
+) -> None:
+    """Pool funding: the pool at target is the period's (``scale`` under equal period
+    weights), so a month's goal pool is ``round(scale / months in the period x factor x
+    (1 - w) x goal weight x team split weight / total)``, the weights the month's own and
+    the factor the rules' on the month's own attainments, worked out here from the plan's
+    amounts, the roster and the curves alone."""
+    plan = result.plan
+    scale = result.calibration.scale
+    minor = plan.currency.scale
+    w = {t.team: t.nominal for t in result.calibration.weights}
+    goal_weight = {(t.name, g.metric): Fraction(D(g.weight)) for t in spec.teams for g in t.goals}
+    for month in result.months:
+        shared, goals = spec.attainments(month.month)
+        if month.status is not MonthStatus.PAID or shared is None:
+            continue
+        _, goal_factors = gate_factors(spec, shared, goals)  # type: ignore[arg-type]
+        team_weight = {
+            t.name: sum(
+                (team_split_weight(plan, m, month.month, t.name) for m in plan.members),
+                Fraction(0),
+            )
+            for t in spec.teams
+        }
+        total = sum(team_weight.values(), Fraction(0))
+        if not total:
+            continue
+        by_goal = {(g.goal.team, g.goal.metric): g for g in month.goals}
+        for key, factor in goal_factors.items():
+            exact = (
+                (scale * minor / months_in_period * factor * (1 - w[key[0]]) * goal_weight[key])
+                * team_weight[key[0]]
+                / total
+            )
+            assert by_goal[key].pool == round_half_up(exact), (month.month, key)
+
+
+@examples(3)
+@given(goal_periods())
+def test_a_months_goal_pool_at_target_is_the_periods_over_its_months(drawn):
+    spec, length = drawn
+    assume(spec.funding is FundingStyle.POOL)
+    paid, _ = _paid(spec, length)
+    replayed, result = paid[0]
+    assert_goal_pools_are_the_periods_pool_spread_over_its_months(replayed, result, length.months)

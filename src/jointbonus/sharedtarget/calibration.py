@@ -33,6 +33,11 @@ both are linear in the scale, so the scale stays exact.
 then reads the history as whole plan years: path ``p`` takes historical month
 ``(p + j) mod H`` for plan month ``j``, so every month still sees each
 historical month exactly once, and a per-year cap sees a real run of months.
+Beside functional goals paid month by month with a longer shared period, the
+sample is of whole historical periods (the joint sample): path ``p`` takes
+historical period ``(p + k) mod H`` for the plan's period ``k``, its months
+together, and a month's amounts are its shared part on the period's weights
+plus its goals on its own, as the engine pays them.
 The exact (unrounded, capped) cost is piecewise linear and concave in the
 scale: the scale solving ``expected cost = budget`` is found by sweeping its
 kinks in order to the segment that reaches the budget, and solving the line
@@ -78,7 +83,12 @@ from jointbonus.sharedtarget.pay.outcome import (
 )
 from jointbonus.sharedtarget.pay.paths import covers, outcome_keys, path_costs
 from jointbonus.sharedtarget.pay.periods import frame_plan
-from jointbonus.sharedtarget.pay.sharing import member_values, team_rates
+from jointbonus.sharedtarget.pay.sharing import (
+    member_parts,
+    member_values,
+    month_units,
+    team_rates,
+)
 from jointbonus.sharedtarget.plan import FundingStyle, Neutrality, Plan, Split, plan_argument
 from jointbonus.sharedtarget.weighting import (
     TeamWeight,
@@ -454,9 +464,11 @@ def calibrate_framed(
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
     caps = plan.functional.caps
     paths: list[list[Outcome]] = (
-        # Path p is at historical month p + i in plan month i, whatever months are framed.
+        # Path p is at historical month p + i in plan month i, whatever months are framed;
+        # beside goals paid monthly, at historical period p + k in the plan's period k, so
+        # that a period's months read one historical period together (the joint sample).
         [
-            [row[(p + f.index) % scenarios] for f, row in zip(frames, table, strict=True)]
+            [row[(p + _path_step(f)) % scenarios] for f, row in zip(frames, table, strict=True)]
             for p in range(scenarios)
         ]
         if expected_neutral
@@ -589,6 +601,14 @@ def calibrate_framed(
     )
 
 
+def _path_step(frame: MonthFrame) -> int:
+    """How far along history a path has moved by ``frame``'s month: a month a step, or,
+    in a month that pays its goals beside a longer shared period, a period a step."""
+    if frame.own is not None and frame.period is not None:
+        return frame.period.number
+    return frame.index
+
+
 def _capped_scale(
     plan: Plan,
     *,
@@ -613,15 +633,24 @@ def _capped_scale(
     # Each group's amount at scale 1 in each (month, outcome), as a whole number over one
     # common denominator: its team's rate times its whole-number value (team_rates).
     # (outcomes by their place in ``outcomes``: hashing an outcome hashes its fractions)
+    # A month that pays its goals on a frame of its own beside a longer shared period: each
+    # group's amount itself (month_units), its shared part and goals on their two frames.
     outcomes, keyed = outcome_keys(paths)
     by_team = [brackets(plan, unit, outcome) for outcome in outcomes]  # whatever the month
     rates: dict[tuple[int, int], list[Fraction]] = {}
+    split: dict[tuple[int, int], list[Fraction]] = {}
     for path in keyed:
         for j, (frame, k) in enumerate(zip(frames, path, strict=True)):
-            if (j, k) not in rates:
+            if (j, k) in rates or (j, k) in split:
+                continue
+            if frame.own is None:
                 rates[j, k] = team_rates(plan, frame, unit, outcomes[k], by_team=by_team[k])
-    common = lcm(1, *(r.denominator for found in rates.values() for r in found))
+            else:
+                split[j, k] = month_units(plan, frame, unit, outcomes[k])
+    found_all = [*rates.values(), *split.values()]
+    common = lcm(1, *(r.denominator for found in found_all for r in found))
     whole = {key: [int(r * common) for r in found] for key, found in rates.items()}
+    split_whole = {key: [int(a * common) for a in found] for key, found in split.items()}
     values = [member_values(plan, frame) for frame in frames]
     # Each plan year's weight of each group: its count, less the holdback where its
     # members leave before that year ends (what they forfeit is never paid); whole
@@ -656,6 +685,7 @@ def _capped_scale(
         # outcome and the groups' teams and values, gathered with their weights.
         seen = Counter((j, k) for path in keyed for j, k in enumerate(path))
         alike: list[dict[tuple[tuple[int, int], ...], int]] = []
+        year_weights_of = [w for w, span in zip(year_weights, spans, strict=True) for _ in span]
         for weights, span in zip(year_weights, spans, strict=True):
             for j in span:
                 weighed: dict[tuple[tuple[int, int], ...], int] = {}
@@ -668,8 +698,15 @@ def _capped_scale(
                         weighed[mix] = weighed.get(mix, 0) + weight
                 alike.append(weighed)
         for key, times in seen.items():
-            team_whole = whole[key]
             j = key[0]
+            if key in split_whole:
+                for weight, amount in zip(year_weights_of[j], split_whole[key], strict=True):
+                    if weight and amount:
+                        slope += weight * times * amount
+                        if month_cap is not None:
+                            months[amount] = months.get(amount, 0) + weight * times
+                continue
+            team_whole = whole[key]
             for mix, weight in alike[j].items():
                 amount = _mix_amount(team_whole, mix)
                 if amount:
@@ -682,7 +719,7 @@ def _capped_scale(
         # Months from inside a plan year: the yearly cap less what each member was paid
         # earlier in it on the path (a later version's months; :mod:`.versions`).
         inside = frames[0].index % YEAR if frames else 0
-        if month_cap is not None and (inherited is None or not inside):
+        if month_cap is not None and (inherited is None or not inside) and not split_whole:
             slope = _file_class_years(
                 teams,
                 moves,
@@ -710,6 +747,7 @@ def _capped_scale(
                 inherited=inherited if inside else None,
                 counts=frames[0].groups.counts if frames else (),
                 common=common,
+                split=split_whole,
                 months=months,
                 years=years,
             )
@@ -756,6 +794,7 @@ def _file_group_years(
     inherited: Sequence[YearToDate] | None = None,
     counts: Sequence[int] = (),
     common: int = 1,
+    split: Mapping[tuple[int, _K], list[int]] | None = None,
     months: dict[int, int],
     years: list[tuple[int, int, int, int]],
 ) -> int:
@@ -767,6 +806,8 @@ def _file_group_years(
     ``teams`` its team, ``mixes`` the teams of a group that moves during a month.
     ``inherited`` (whole numbers of minor units, each member's year to date on each
     path before the months, ``counts`` members per group) lowers the first year's cap.
+    ``split`` holds each group's own amount in a month that pays its goals beside a
+    longer shared period (:func:`~.pay.sharing.month_units`, moves in it already).
     """
     slope = 0
     amounts = {
@@ -779,6 +820,7 @@ def _file_group_years(
             if values[j][group]:
                 team_whole = whole[j, outcome]
                 team_amounts[group] = sum(team_whole[t] * v for t, v in mix)
+    amounts.update(split or {})
     terms: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
     left: dict[tuple[int, tuple[int, ...]], int] = {}
     for p, path in enumerate(paths):
@@ -1095,11 +1137,25 @@ class _ExactYear:
             (j, outcome): costers[j].rates(outcome)
             for path in paths
             for j, outcome in enumerate(path)
-            if outcome.pays
+            if outcome.pays and frames[j].own is None
         }
-        common = lcm(1, *(r.denominator for found, _ in rates.values() for r in found))
+        # A month that pays its goals on a frame of its own: each group's amount itself.
+        split = {
+            (j, outcome): (
+                month_units(plan, frames[j], costers[j].terms, outcome),
+                member_parts(plan, frames[j], costers[j].terms, outcome),
+            )
+            for path in paths
+            for j, outcome in enumerate(path)
+            if outcome.pays and frames[j].own is not None
+        }
+        found_all = [found for found, _ in (*rates.values(), *split.values())]
+        common = lcm(1, *(r.denominator for found in found_all for r in found))
         self._whole = {
             key: ([int(r * common) for r in found], parts) for key, (found, parts) in rates.items()
+        }
+        self._split = {
+            key: ([int(a * common) for a in found], parts) for key, (found, parts) in split.items()
         }
         self._costers = costers
         self._frames = frames
@@ -1117,11 +1173,17 @@ class _ExactYear:
 
     def add(self, j: int, outcome: Outcome) -> None:
         """Add plan month ``j`` at ``outcome`` to the year."""
+        cap = self._month_cap
+        split = self._split.get((j, outcome))
+        if split is not None:
+            for k, (amount, count) in enumerate(zip(*split, strict=True)):
+                self._lines[k] += count
+                self._exact[k] += amount if cap is None or amount < cap else cap
+            return
         found = self._whole.get((j, outcome))
         if found is None:
             return
         rates, parts = found
-        cap = self._month_cap
         exact, lines = self._exact, self._lines
         groups = self._frames[j].groups
         mixes = groups.mixes

@@ -122,9 +122,7 @@ def shared_period_norm(
     monthly: Norm,
     calendar: Sequence[Month],
     functional: Functional,
-    holdback: Fraction | None = None,
     advance: Fraction | None = None,
-    minor: int = 100,
 ) -> tuple[Norm, Norm | None]:
     """The norm at ``length`` (``monthly`` itself for a monthly shared target), and in a plan
     with functional goals and a longer period the monthly norm its months read too; or
@@ -144,7 +142,7 @@ def shared_period_norm(
         checks.add("months", len(calendar), f"with period = '{length.value}': {error}")
         return monthly, None
     goals = any(terms.goals for terms in functional.terms)
-    if goals and not _goals_fit(checks, length, functional, (holdback, advance), minor):
+    if goals and not _goals_fit(checks, length, advance):
         return monthly, None
     try:
         norm = period_norm(history, monthly, length, periods)
@@ -170,45 +168,26 @@ def shared_period_norm(
     return norm.restricted(whole), monthly
 
 
-def _goals_fit(
-    checks: Checks,
-    length: PeriodLength,
-    functional: Functional,
-    settings: tuple[Fraction | None, Fraction | None],
-    minor: int,
-) -> bool:
+def _goals_fit(checks: Checks, length: PeriodLength, advance: Fraction | None) -> bool:
     """Whether a plan with functional goals can have a shared ``length`` longer than a
-    month with its caps (in ``minor`` units a major), holdback and advance (``settings``);
-    a problem for each that it cannot."""
-    holdback, advance = settings
-    fits = True
-    with_goals = f"with functional goals and period = '{length.value}'"
-    caps = functional.caps
-    for name, cap in (("cap_per_month", caps.per_month), ("cap_per_year", caps.per_year)):
-        if cap is not None:
-            checks.add(
-                name,
-                _shown(Fraction(cap, minor)),
-                f"no cap {with_goals}: the goals are paid month by month and the shared "
-                "target at the period's end (drop the cap, or set period = 'month')",
-            )
-            fits = False
-    if holdback:
-        checks.add(
-            "holdback",
-            _shown(holdback),
-            f"no holdback {with_goals} (set holdback = 0, or period = 'month')",
-        )
-        fits = False
-    if advance is not None:
-        checks.add(
-            "advance",
-            _shown(advance),
-            f"no advance {with_goals}: the goals are paid month by month already "
-            "(drop advance, or the goals)",
-        )
-        fits = False
-    return fits
+    month with its ``advance``; a problem if it cannot.
+
+    Its caps and holdback work as in any plan: the caps cut the month a pay falls due in
+    (a month's goals, and at the period's end the period's shared part with them), the
+    holdback keeps part of every line until the plan year ends. An advance of the
+    period's shared part is not made: at the period's end its true-up would be paid with
+    the month's goals under one monthly cap, which cannot be kept from going below zero.
+    """
+    if advance is None:
+        return True
+    checks.add(
+        "advance",
+        _shown(advance),
+        f"no advance with functional goals and period = '{length.value}': the goals are "
+        "paid month by month already, and the period's shared part is paid in full at "
+        "its end (drop advance, or the goals)",
+    )
+    return False
 
 
 def _shown(value: Fraction) -> Decimal:

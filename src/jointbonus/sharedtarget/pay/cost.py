@@ -25,8 +25,10 @@ from jointbonus.sharedtarget.pay.sharing import (
     held_back,
     line_factors,
     line_parts,
+    member_parts,
     member_values,
     mixed_amount,
+    month_units,
     pool_exacts,
     share_parts,
     split_outcomes,
@@ -273,8 +275,10 @@ class MonthCoster:
                 plan, frame, frame.at_target(terms.scale) * outcome.shared, self._table
             )
         groups = frame.groups
+        # (a month that pays its goals on its own frame pays whoever either frame splits to)
+        split = frame.split if frame.own is None else _either(frame.split, frame.own.split)
         forfeiting = plan.holdback and any(
-            f and w for f, w in zip(groups.forfeits, frame.split, strict=True)
+            f and w for f, w in zip(groups.forfeits, split, strict=True)
         )
         if not plan.functional.caps.any and not forfeiting:
             return _parts_cost(plan, frame, terms, outcome)
@@ -296,6 +300,8 @@ class MonthCoster:
 
     def _share(self, outcome: Outcome) -> _Shared:
         plan, frame = self._plan, self._frame
+        if frame.own is not None:
+            return self._share_own(outcome)
         pay = share_parts(plan, frame, self._terms, outcome)
         rates, part_counts = self.rates(outcome)
         groups = frame.groups
@@ -361,6 +367,58 @@ class MonthCoster:
         if pool:
             bound += 3 * binding_members + Fraction(3, 2) * forfeit_parts
         return _Shared(pay, exact / plan.currency.scale, rounded, bound, cut_bound, held)
+
+    def _share_own(self, outcome: Outcome) -> _Shared:
+        """:meth:`_share` of a month that pays its goals on a frame of its own beside a
+        longer shared period: each group's amount is its shared part on the month's frame
+        and its goals on its own (:func:`month_units`), so the caps and the bound read a
+        member's whole month, group by group."""
+        plan, frame, terms = self._plan, self._frame, self._terms
+        pay = share_parts(plan, frame, terms, outcome)
+        groups = frame.groups
+        pool = plan.funding is FundingStyle.POOL
+        month_cap = plan.functional.caps.per_month
+        amounts = month_units(plan, frame, terms, outcome)
+        parts_of = member_parts(plan, frame, terms, outcome)
+        rounded = sum(1 for part in pay.parts if part.exact) if pool else 0
+        lines = forfeit_lines = forfeit_parts = binding_members = 0
+        free = [_ZERO, _ZERO]  # kept, forfeited: exact amounts the month cap does not bind
+        bound_by_cap = [0, 0]
+        cut_bound: dict[int, int] = {}
+        held: dict[int, int] = {}
+        for group, (amount, parts, count, forfeits) in enumerate(
+            zip(amounts, parts_of, groups.counts, groups.forfeits, strict=True)
+        ):
+            if not amount:
+                continue
+            lines += parts * count
+            forfeited = bool(plan.holdback) and forfeits
+            if month_cap is not None and amount >= month_cap:
+                bound_by_cap[forfeited] += count
+                binding_members += parts * count
+            else:
+                free[forfeited] += amount * count
+                if pool:
+                    cut_bound[group] = 3 * parts
+            if forfeited:
+                forfeit_lines += count
+                forfeit_parts += parts * count
+                held[group] = _held(plan, pay, group, count)
+        kept = 1 - plan.holdback
+        exact = free[0] + kept * free[1]
+        if month_cap is not None:
+            exact += month_cap * (bound_by_cap[0] + kept * bound_by_cap[1])
+        if not pool:
+            rounded += lines
+        bound = Fraction(rounded, 2) + Fraction(forfeit_lines, 2)
+        if pool:
+            bound += 3 * binding_members + Fraction(3, 2) * forfeit_parts
+        return _Shared(pay, exact / plan.currency.scale, rounded, bound, cut_bound, held)
+
+
+def _either(first: Sequence[int], second: Sequence[int]) -> tuple[int, ...]:
+    """Per group, a weight above 0 if either of two frames gives it one."""
+    return tuple(a or b for a, b in zip(first, second, strict=True))
 
 
 def _held(plan: Plan, pay: MonthPay, group: int, count: int) -> int:

@@ -53,11 +53,13 @@ PathCost = tuple[list[int], Fraction]
 def covers(plan: Plan, frames: Sequence[MonthFrame], terms: Terms) -> bool:
     """Whether :func:`path_costs` costs ``plan``'s paths: pool funding, a scale above 0,
     nobody forfeiting a holdback, nobody moving team during a month (a class is one team),
+    every part of a month paid on one frame (not goals beside a longer shared period),
     and months framed from the start of a plan year."""
     if plan.funding is not FundingStyle.POOL or terms.scale <= 0 or not frames:
         return False
     for frame in frames:
-        if frame.groups.mixes or (frame.own is not None and frame.own.groups.mixes):
+        # (a month paying its goals on a frame of its own: its classes are not one frame's)
+        if frame.groups.mixes or frame.own is not None:
             return False
     first = frames[0].index
     if first % YEAR or any(frame.index != first + j for j, frame in enumerate(frames)):

@@ -43,9 +43,11 @@ __all__ = [
     "held_back",
     "line_factors",
     "line_parts",
+    "member_parts",
     "member_units",
     "member_values",
     "mixed_amount",
+    "month_units",
     "pool_exacts",
     "share_out",
     "share_parts",
@@ -194,6 +196,40 @@ def member_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) 
         if values[group]:  # the month-end team's rate may be 0, another team's not
             amounts[group] = mixed_amount(rates, mix)
     return amounts
+
+
+def month_units(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> list[Fraction]:
+    """:func:`member_units` of every part the month pays: in a month that pays its goals on a
+    frame of its own beside a longer shared period, the shared part on ``frame`` and the
+    goals on :attr:`~jointbonus.sharedtarget.pay.groups.MonthFrame.own`, added (the
+    amounts a member's month total, and so a cap, is made of)."""
+    if frame.own is None:
+        return member_units(plan, frame, terms, outcome)
+    shared_only, goals_only = split_outcomes(outcome)
+    shared = member_units(plan, replace(frame, own=None), terms, shared_only)
+    goals = member_units(plan, frame.own, terms, goals_only)
+    return [a + b for a, b in zip(shared, goals, strict=True)]
+
+
+def member_parts(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -> list[int]:
+    """Per group: how many parts of a member's line can be non-zero at ``outcome`` (see
+    :func:`line_parts`), the shared part and the goals each counted on the frame they are
+    paid on (:func:`month_units`)."""
+    if frame.own is None:
+        paid_on = [(frame, outcome)]
+    else:
+        shared_only, goals_only = split_outcomes(outcome)
+        paid_on = [(replace(frame, own=None), shared_only), (frame.own, goals_only)]
+    counts = [0] * len(frame.groups.counts)
+    for part_frame, part_outcome in paid_on:
+        per_team = line_parts(plan, terms, part_outcome)
+        groups = part_frame.groups
+        values = member_values(plan, part_frame)
+        for group, (value, team) in enumerate(zip(values, groups.teams, strict=True)):
+            if value:
+                mix = groups.mixes.get(group)
+                counts[group] += sum(per_team[t] for t, _ in mix) if mix else per_team[team]
+    return counts
 
 
 def mixed_amount(rates: Sequence[Fraction], mix: tuple[tuple[int, int], ...]) -> Fraction:

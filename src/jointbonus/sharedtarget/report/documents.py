@@ -415,6 +415,13 @@ def caps_costing(plan: Plan, calibration: Calibration) -> str:
     """How calibration costed a plan's caps, in words (from ``calibration.paths``)."""
     if plan.neutrality is Neutrality.NORM_PATH:
         return "the norm path: every plan month at the norm, each plan year capped in turn"
+    if plan.month_norm is not None:  # goals month by month beside a longer shared period
+        noun = plan.period.noun
+        return (
+            f"{calibration.paths:,} plan-year paths through the history (path p takes "
+            f"historical {noun} (p + k) mod {calibration.scenarios} for plan {noun} k, its "
+            "months together), each capped"
+        )
     return (
         f"{calibration.paths:,} plan-year paths through the history (path p takes historical "
         f"month (p + j) mod {calibration.scenarios} for plan month j), each capped"
