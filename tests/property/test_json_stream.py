@@ -124,7 +124,8 @@ def test_the_pieces_the_terminal_is_given_are_the_pieces_escaped(result, format)
     """``run --format json|jsonl`` prints pieces escaped part by part where they are made:
     each is ``terminal_text`` of the piece the library gives, whatever the names hold."""
     pieces = jointbonus.iter_json(result) if format == "json" else jointbonus.iter_jsonl(result)
-    assert list(terminal_json(result, format)) == [terminal_text(piece) for piece in pieces]
+    plain = list(pieces)
+    assert list(terminal_json(result, format)) == [terminal_text(piece) for piece in plain]
 
 
 JSON_VALUES = st.recursive(
