@@ -22,7 +22,10 @@ obvious one, which stays the definition:
   :meth:`Member.standing <jointbonus.Member.standing>` and split weight;
 * :func:`~jointbonus.core.text.terminal_text`, which passes a text with nothing
   suspect at once (the 400 MB of ``run --format json`` at 100,000 members), against
-  its escaping of every suspect character one by one.
+  its escaping of every suspect character one by one; and that it escapes parts
+  joined as it escapes each part, which lets ``run --format json`` escape each
+  distinct part of its text once
+  (:func:`~jointbonus.sharedtarget.report.streams.terminal_json`).
 """
 
 from __future__ import annotations
@@ -207,6 +210,14 @@ TERMINAL_TEXT = st.tuples(
 @example("é\x1b")
 def test_terminal_text_is_each_suspect_character_escaped(text: str) -> None:
     assert terminal_text(text) == _SUSPECT.sub(_escaped, text)
+
+
+@given(st.lists(TERMINAL_TEXT, max_size=4))
+@example(["A\x1b", "[2J\n"])  # an escape sequence across two parts
+@example(["\U0001f600", "\u202e"])
+def test_terminal_text_of_parts_joined_is_the_parts_escaped_joined(parts: list[str]) -> None:
+    """What lets the JSON stream escape each distinct part once, where it is made."""
+    assert terminal_text("".join(parts)) == "".join(map(terminal_text, parts))
 
 
 @st.composite

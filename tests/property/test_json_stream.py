@@ -8,7 +8,10 @@ over the whole document. Plans come from the generators of plain plans and
 of plans with goals, gates, caps and holdbacks, with member ids, teams and
 the plan's name drawn from text that needs escaping (quotes, backslashes,
 control characters, U+2028, non-ASCII), and pieces of a few lines, so that a
-piece ends inside a month as well as at its end.
+piece ends inside a month as well as at its end. The pieces the command line
+prints, escaped for the terminal part by part as they are made
+(:func:`~jointbonus.sharedtarget.report.streams.terminal_json`), are each
+piece escaped whole (:func:`~jointbonus.core.text.terminal_text`).
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from weighted import paid_plan, weighted_specs
 
 import jointbonus
 from jointbonus import Member, Result
-from jointbonus.core.text import unsafe_character
+from jointbonus.core.text import terminal_text, unsafe_character
 from jointbonus.io.render import nested_text
-from jointbonus.sharedtarget.report.streams import BLOCK
+from jointbonus.sharedtarget.report.streams import BLOCK, terminal_json
 from strategies import payable, plan_specs
 
 #: Characters JSON escapes, or that a careless writer would get wrong.
@@ -114,6 +117,15 @@ def test_json_lines_are_the_documents_lines_one_compact_line_each(result, block)
     records = text.split("\n")  # on "\n" alone: a name may hold U+2028 as it is
     assert records.pop() == ""
     assert [json.loads(record) for record in records] == documents
+
+
+@given(st.one_of(plain_results(), weighted_results()), st.sampled_from(["json", "jsonl"]))
+def test_the_pieces_the_terminal_is_given_are_the_pieces_escaped(result, format):
+    """``run --format json|jsonl`` prints pieces escaped part by part where they are made:
+    each is ``terminal_text`` of the piece the library gives, whatever the names hold."""
+    pieces = jointbonus.iter_json(result) if format == "json" else jointbonus.iter_jsonl(result)
+    plain = list(pieces)
+    assert list(terminal_json(result, format)) == [terminal_text(piece) for piece in plain]
 
 
 JSON_VALUES = st.recursive(

@@ -68,7 +68,7 @@ from jointbonus._version import __version__
 from jointbonus.cli.kinds import SCHEMA_NAMES, PlanKind, kind_named, kind_of
 from jointbonus.cli.leads import add_parser as add_leads_parser
 from jointbonus.cli.leads import leads_command
-from jointbonus.core.text import terminal_text
+from jointbonus.core.text import Escaped, terminal_text
 from jointbonus.errors import CalibrationError, JointBonusError, PlanError
 from jointbonus.io.cells import csv_text
 from jointbonus.io.extras import MissingExtraError
@@ -729,11 +729,13 @@ def _print(text: str | Iterable[str]) -> int:
     already written stay written: streamed output that fails is cut short.
     What fails in making a piece is not a failure to write: it is raised.
     Control and format characters from the input files are written as
-    escapes (:func:`~jointbonus.core.text.terminal_text`).
+    escapes (:func:`~jointbonus.core.text.terminal_text`), by this function
+    or, for :class:`~jointbonus.core.text.Escaped` pieces, by their maker.
     """
     pieces = (text,) if isinstance(text, str) else text
+    escape = (lambda piece: piece) if isinstance(pieces, Escaped) else terminal_text
     for piece in pieces:
-        if not _written(sys.stdout.write, terminal_text(piece)):
+        if not _written(sys.stdout.write, escape(piece)):
             return EXIT_FAILURE
     return EXIT_OK if _written(lambda _: sys.stdout.flush(), "") else EXIT_FAILURE
 

@@ -20,6 +20,7 @@ from typing import Any
 from jointbonus._version import __version__
 from jointbonus.cli.kinds import files_step
 from jointbonus.core.number import decimal_text
+from jointbonus.core.text import Escaped
 from jointbonus.errors import PlanError, problem
 from jointbonus.io.render import render_json
 from jointbonus.manifest import RunFiles, check_output_folder, publish, record_inputs
@@ -60,7 +61,7 @@ from jointbonus.sharedtarget.report.markdown import (
 )
 from jointbonus.sharedtarget.report.risk import render_risk_table, risk_document
 from jointbonus.sharedtarget.report.statements import render_statement, render_statements
-from jointbonus.sharedtarget.report.streams import iter_json, iter_jsonl
+from jointbonus.sharedtarget.report.streams import terminal_json
 from jointbonus.sharedtarget.report.summary import render_summary
 from jointbonus.sharedtarget.report.tables import render_calibration_table, render_table
 from jointbonus.sharedtarget.report.targets import render_targets_table, targets_document
@@ -129,10 +130,8 @@ def render(result: Result, format: str, *, details: bool = False) -> Iterable[st
     (:mod:`jointbonus.sharedtarget.report.streams`); the other formats are
     one piece.
     """
-    if format == "json":
-        return iter_json(result)
-    if format == "jsonl":
-        return iter_jsonl(result)
+    if format in ("json", "jsonl"):  # escaped for the terminal part by part, as made
+        return Escaped(terminal_json(result, format))
     if format == "csv":
         return (lines_csv(result),)
     if format == "markdown":

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
 __all__ = [
     "ID_CHARACTERS",
+    "Escaped",
     "member_id",
     "terminal_text",
     "unsafe_character",
@@ -99,3 +101,20 @@ def terminal_text(text: str) -> str:
     if text.isascii() and not text.encode("ascii").translate(None, _PLAIN_BYTES):
         return text  # nothing suspect: asked in C, at a byte a nanosecond (a JSON stream)
     return _SUSPECT.sub(_escaped, text)
+
+
+class Escaped:
+    """Pieces of text already as :func:`terminal_text` shows them, to be written as they are.
+
+    A writer that escapes what it prints passes these over: their maker
+    escaped each of their parts once, where it was made, which gives the same
+    text (``terminal_text`` escapes character by character).
+    """
+
+    __slots__ = ("_pieces",)
+
+    def __init__(self, pieces: Iterable[str]) -> None:
+        self._pieces = pieces
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pieces)

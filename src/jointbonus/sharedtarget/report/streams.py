@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, overload
 
+from jointbonus.core.text import terminal_text
 from jointbonus.errors import ArgumentError, argument, shown
 from jointbonus.io.files import path_argument, write_text
 from jointbonus.io.render import compact_text, nested_text, string_text, string_texts
@@ -94,26 +95,57 @@ def iter_json(result: Result, *, lines: bool = True, block: int = BLOCK) -> Iter
     """
     result = result_argument(result)
     lines = argument("lines", lines, bool, "True or False")
-    return _json_pieces(result, lines, _checked(block))
+    return _json_pieces(result, lines, _checked(block), None)
 
 
-def _json_pieces(result: Result, lines: bool, block: int) -> Iterator[str]:
+def terminal_json(result: Result, format: str) -> Iterator[str]:
+    """The pieces of :func:`iter_json` (``format="json"``) or :func:`iter_jsonl`
+    (``"jsonl"``) as :func:`~jointbonus.core.text.terminal_text` shows them.
+
+    ``terminal_text`` escapes a text character by character, so the text of
+    each distinct part -- a member's id and team, a distinct line's figures,
+    a section before the lines -- is escaped once, where it is made, rather
+    than every piece of hundreds of megabytes as it is written: the pieces
+    are ``terminal_text`` of the pieces :func:`iter_json` gives, byte for byte.
+    What the pieces add between the parts (brackets, commas, indents, key
+    names) is printable ASCII, which ``terminal_text`` leaves as it is.
+    """
+    result = result_argument(result)
+    if format == "jsonl":
+        return _jsonl_pieces(result, BLOCK, terminal_text)
+    return _json_pieces(result, True, BLOCK, terminal_text)
+
+
+#: What each part of the text passes through: ``None``, nothing (the text as it is made).
+_Escape = Callable[[str], str] | None
+
+
+def _json_pieces(result: Result, lines: bool, block: int, escape: _Escape) -> Iterator[str]:
     plan = result.plan
     for number, (key, value) in enumerate(head_document(result).items()):
         opening = "{\n  " if number == 0 else ",\n  "
-        yield opening + string_text(key) + ": " + nested_text(value, 1)
+        yield _escaped(opening + string_text(key) + ": " + nested_text(value, 1), escape)
     heads: list[str] = []
+    tail = _indented_tail if escape is None else lambda line: escape(_indented_tail(line))
     if lines:
-        heads = _indented_heads(plan)
+        heads = _escaped_all(_indented_heads(plan), escape)
         yield ',\n  "lines": '
-        yield from _indented_list(_line_blocks(result, heads, _indented_tail, block))
+        yield from _indented_list(_line_blocks(result, heads, tail, block))
     if plan.holdback:
-        heads = heads or _indented_heads(plan)
+        heads = heads or _escaped_all(_indented_heads(plan), escape)
         yield ',\n  "settlements": '
-        yield from _indented_list(_settlement_blocks(result, heads, block))
+        yield from _indented_list(_settlement_blocks(result, heads, block, tail))
     for key, value in ledger_sections(result).items():  # a plan with a payment ledger
-        yield ",\n  " + string_text(key) + ": " + nested_text(value, 1)
+        yield _escaped(",\n  " + string_text(key) + ": " + nested_text(value, 1), escape)
     yield "\n}\n"
+
+
+def _escaped(text: str, escape: _Escape) -> str:
+    return text if escape is None else escape(text)
+
+
+def _escaped_all(texts: list[str], escape: _Escape) -> list[str]:
+    return texts if escape is None else list(map(escape, texts))
 
 
 def iter_jsonl(result: Result, *, block: int = BLOCK) -> Iterator[str]:
@@ -128,17 +160,19 @@ def iter_jsonl(result: Result, *, block: int = BLOCK) -> Iterator[str]:
     most ``block`` of them.
     """
     result = result_argument(result)
-    return _jsonl_pieces(result, _checked(block))
+    return _jsonl_pieces(result, _checked(block), None)
 
 
-def _jsonl_pieces(result: Result, block: int) -> Iterator[str]:
+def _jsonl_pieces(result: Result, block: int, escape: _Escape) -> Iterator[str]:
     members = result.plan.members
     teams = {team: string_text(team) for team in {m.team for m in members}}
     heads = [
         f'{{"member_id":{member_id},"team":{teams[member.team]},'
         for member_id, member in zip(string_texts([m.id for m in members]), members, strict=True)
     ]
-    for block_heads, tails in _line_blocks(result, heads, _compact_tail, block):
+    heads = _escaped_all(heads, escape)
+    tail = _compact_tail if escape is None else lambda line: escape(_compact_tail(line))
+    for block_heads, tails in _line_blocks(result, heads, tail, block):
         yield _interleaved(block_heads, tails)
 
 
@@ -246,7 +280,7 @@ def _line_blocks(
 
 
 def _settlement_blocks(
-    result: Result, heads: Sequence[str], block: int
+    result: Result, heads: Sequence[str], block: int, tail: Callable[[dict[str, Any]], str]
 ) -> Iterator[tuple[Sequence[str], Sequence[str]]]:
     """Each member's settlement, ``block`` members at a time: heads and tails.
 
@@ -266,7 +300,7 @@ def _settlement_blocks(
         if text is None:
             document = settlement_document(settlement, year=year)
             del document["member_id"], document["team"]
-            text = made[key] = _indented_tail(document)
+            text = made[key] = tail(document)
         tails.append(text)
         if year:
             year_heads.append(heads[position_of[settlement.member_id]])
