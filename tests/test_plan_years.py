@@ -184,6 +184,17 @@ def test_json_names_each_settlements_plan_year(result: Result) -> None:
     assert "".join(iter_json(result, block=2)) == render_json(document)
 
 
+def test_a_one_year_plan_streams_its_settlements_when_a_member_joins_after_it() -> None:
+    """D joins in 2027, after the one plan year ends: A, B and C are settled, D is not,
+    and the streamed document pairs each settlement with its own member."""
+    twelve = {str(m): "100" for m in CALENDAR[:12]}
+    one_year = run(plan(months=12, targets=twelve, actuals=twelve))
+    document = result_document(one_year)
+    assert [s["member_id"] for s in document["settlements"]] == ["A", "B", "C"]
+    assert "".join(iter_json(one_year, block=1)) == render_json(document)
+    assert "".join(iter_json(one_year)) == render_json(document)
+
+
 def test_payroll_pays_each_years_settlement_with_the_years_last_month(result: Result) -> None:
     rows = list(payroll_rows(result))
     settled = [row for row in rows if row[3] == "settlement"]

@@ -286,14 +286,14 @@ def _settlement_blocks(
 
     Members held back the same amount with the same outcome share a tail. In a
     plan of several plan years, each year's settlements follow the year before's,
-    each with its member's head.
+    each with its member's head; a member without a settlement has no item.
     """
     year = result.several_years
     made: dict[tuple[int, str, str, str], str] = {}
     tails: list[str] = []
-    members = result.plan.members if year else ()
-    position_of = {member.id: position for position, member in enumerate(members)}
-    year_heads: list[str] = []
+    # (a member without a settlement, such as one who joins after a year ends, has no item)
+    position_of = {member.id: position for position, member in enumerate(result.plan.members)}
+    settled_heads: list[str] = []
     for settlement in result.settlements():
         key = (settlement.year, str(settlement.held), settlement.status.value, settlement.reason)
         text = made.get(key)
@@ -302,12 +302,9 @@ def _settlement_blocks(
             del document["member_id"], document["team"]
             text = made[key] = tail(document)
         tails.append(text)
-        if year:
-            year_heads.append(heads[position_of[settlement.member_id]])
-    if year:
-        heads = year_heads
+        settled_heads.append(heads[position_of[settlement.member_id]])
     for start in range(0, len(tails), block):
-        yield heads[start : start + block], tails[start : start + block]
+        yield settled_heads[start : start + block], tails[start : start + block]
 
 
 def _interleaved(heads: Sequence[str], tails: Sequence[str]) -> str:
