@@ -439,8 +439,9 @@ def calibrate_framed(
     for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
         targets = part_targets(plan, frame, less_forfeits=True)
         for outcome, count in month_counts.items():
-            unit_expected += split_exact_cost(plan, unit, outcome, targets) * count / scenarios
+            unit_expected += split_exact_cost(plan, unit, outcome, targets) * count
         unit_norm += split_exact_cost(plan, unit, on_norm, targets)
+    unit_expected /= scenarios  # exact: the same as dividing each term
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
     caps = plan.functional.caps

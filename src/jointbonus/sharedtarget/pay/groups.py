@@ -489,7 +489,7 @@ def _standing_columns(
     if per_unit == 1:  # a pool split equally: the split weight is the units
         return days_of, units_of, units_of, reasons
     if per_unit:  # every month's split weight is units x per_unit, with the standing's reason
-        return days_of, units_of, tuple(units * per_unit for units in units_of), reasons
+        return days_of, units_of, tuple(map(per_unit.__mul__, units_of)), reasons
     weighed = [
         _split(plan, units, units * salary, units * bonus, reason)
         for units, reason in zip(units_of, reasons, strict=True)
