@@ -184,7 +184,7 @@ def drawn_one_by_one(tables: list[Counter[int]], paid: int, years: int, seed: in
     """The bootstrap written out plainly: each group of months' table of combinations made
     from its months' equally likely costs, drawn from with ``random.choices`` group after
     group, and ``paid`` added to every year."""
-    rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
+    rng = random.Random(seed)
     groups: list[list[int]] = []
     for table in tables:
         common = math.gcd(*table.values())
@@ -195,14 +195,13 @@ def drawn_one_by_one(tables: list[Counter[int]], paid: int, years: int, seed: in
             groups.append(entries)
     totals = [paid] * years
     for group in groups:
-        totals = [total + cost for total, cost in zip(totals, rng.choices(group, k=years))]
+        drawn = rng.choices(group, k=years)
+        totals = [total + cost for total, cost in zip(totals, drawn, strict=True)]
     return sorted(totals)
 
 
 month_tables = st.lists(
-    st.dictionaries(st.integers(0, 10**9), st.integers(1, 6), min_size=1, max_size=3).map(
-        Counter
-    ),
+    st.dictionaries(st.integers(0, 10**9), st.integers(1, 6), min_size=1, max_size=3).map(Counter),
     max_size=9,
 )
 
