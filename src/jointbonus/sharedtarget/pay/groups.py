@@ -240,7 +240,7 @@ def frame_months(plan: Plan) -> Framed:
     # so do the month by month columns of a team, a target bonus, an end and no move.
     dated: dict[tuple[date, date | None, int], _Dated] = {}
     repeated: dict[int, tuple[int, ...]] = {}
-    leaves: dict[date | None, tuple[bool, ...]] = {}
+    leaving_of: dict[date | None, tuple[bool, ...]] = {}
     unmixed = _UNMIXED * count
 
     def every_month(value: int) -> tuple[int, ...]:
@@ -250,9 +250,9 @@ def frame_months(plan: Plan) -> Framed:
         return found
 
     def leaving(end: date | None) -> tuple[bool, ...]:
-        found = leaves.get(end)
+        found = leaving_of.get(end)
         if found is None:
-            found = leaves[end] = _leaves(end, year_lasts)
+            found = leaving_of[end] = _leaves(end, year_lasts)
         return found
 
     columns = [
