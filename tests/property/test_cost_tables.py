@@ -14,10 +14,10 @@ scenario outcomes, made once per ratio of norm to target
 (:func:`~jointbonus.sharedtarget.calibration.scenario_table`), are checked
 against each month's own.
 
-The framing the costs start from is checked too: each member's weight and
-split weight in each month are those of their own standing, whichever other
-members share their start and FTE (twins are added that leave during the
-plan, or have no salary or target bonus).
+The framing the costs start from is checked too: each member's weight, split
+weight, days active and reason for a zero in each month are those of their
+own standing, whichever other members share their start and FTE (twins are
+added that leave during the plan, or have no salary or target bonus).
 """
 
 from __future__ import annotations
@@ -146,7 +146,12 @@ def test_each_member_is_framed_at_their_own_standing(spec, data):
             per_unit = money.to_minor(member.target_bonus) if member.target_bonus else 0
         elif plan.split is Split.SALARY:
             per_unit = money.to_minor(member.salary) if member.salary else 0
+        cohort = framed.cohorts[framed.cohort_of[position]]
         for frame in framed.months:
             standing = member.standing(frame.plan_month.month, plan.pay_leavers_for_exit_month)
             assert frame.units[group] == standing.units, (member.id, frame.plan_month.month)
             assert frame.split[group] == standing.units * per_unit, (member.id, frame.index)
+            # Days and the reason for a zero, worked out in runs of months: as the month's own.
+            assert cohort.days[frame.index] == standing.days, (member.id, frame.index)
+            if per_unit or not standing.units:
+                assert cohort.reasons[frame.index] == standing.reason, (member.id, frame.index)

@@ -2,12 +2,15 @@
 
 Step plans are drawn from the shared plan strategy with a step curve put in;
 their year is always counted exactly. Every generated plan (any curve) is
-checked for ordered percentiles.
+checked for ordered percentiles. The bootstrap's draws are checked against
+drawing each group of months plainly, one ``random.choices`` after another.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
+import random
 from collections import Counter
 from dataclasses import replace
 from fractions import Fraction
@@ -27,7 +30,7 @@ from jointbonus import (
     scenario_month_costs,
 )
 from jointbonus.sharedtarget.pay.groups import frame_months
-from jointbonus.sharedtarget.risk import CostDistribution, _exact
+from jointbonus.sharedtarget.risk import GROUP_TABLE_LIMIT, CostDistribution, _bootstrap, _exact
 from strategies import CurveSpec, PlanSpec, examples, fixed_point, plan_specs
 
 PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
@@ -175,3 +178,55 @@ def test_bootstrap_years_are_years_the_exact_distribution_can_cost(
         assert set(drawn.amounts) <= set(counted.amounts)
         if drawn.drawn_months:
             assert drawn.method is RiskMethod.BOOTSTRAP and drawn.years == 300
+
+
+def drawn_one_by_one(tables: list[Counter[int]], paid: int, years: int, seed: int) -> list[int]:
+    """The bootstrap written out plainly: each group of months' table of combinations made
+    from its months' equally likely costs, drawn from with ``random.choices`` group after
+    group, and ``paid`` added to every year."""
+    rng = random.Random(seed)
+    groups: list[list[int]] = []
+    for table in tables:
+        common = math.gcd(*table.values())
+        entries = [cost for cost in sorted(table) for _ in range(table[cost] // common)]
+        if groups and len(groups[-1]) * len(entries) <= GROUP_TABLE_LIMIT:
+            groups[-1] = [a + b for a in groups[-1] for b in entries]
+        else:
+            groups.append(entries)
+    totals = [paid] * years
+    for group in groups:
+        drawn = rng.choices(group, k=years)
+        totals = [total + cost for total, cost in zip(totals, drawn, strict=True)]
+    return sorted(totals)
+
+
+month_tables = st.lists(
+    st.dictionaries(st.integers(0, 10**9), st.integers(1, 6), min_size=1, max_size=3).map(Counter),
+    max_size=9,
+)
+
+
+@examples(2)
+@given(
+    month_tables,
+    st.integers(0, 9),
+    st.integers(0, 10**10),
+    st.integers(1, 60),
+    st.integers(0, 2**32),
+)
+def test_the_bootstrap_draws_the_years_drawing_group_by_group_draws(
+    tables: list[Counter[int]], paid_months: int, paid: int, years: int, seed: int
+) -> None:
+    # The year, then the year given its first months paid, sharing the tables of
+    # combinations made, as cost_risk draws them: each as if drawn on its own.
+    made: dict[tuple[int, ...], list[int]] = {}
+    assert _bootstrap(tables, 0, years, seed, made) == drawn_one_by_one(tables, 0, years, seed)
+    pending = tables[paid_months:]
+    assert _bootstrap(pending, paid, years, seed, made) == drawn_one_by_one(
+        pending, paid, years, seed
+    )
+    # Other months, in another order: nothing made for the first two is taken for them.
+    others = tables[::-1]
+    assert _bootstrap(others, paid, years, seed, made) == drawn_one_by_one(
+        others, paid, years, seed
+    )

@@ -34,6 +34,18 @@ _MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})")
 #: Months in a plan year: holdbacks settle and yearly caps start afresh every 12 plan months.
 YEAR = 12
 
+#: Each month's first day, last day and days, by (year, month), as they are first asked for:
+#: a roster's standings ask for the same few months thousands of times.
+_BOUNDS: dict[tuple[int, int], tuple[date, date, int]] = {}
+
+
+def _bounds(year: int, month: int) -> tuple[date, date, int]:
+    found = _BOUNDS.get((year, month))
+    if found is None:
+        days = calendar.monthrange(year, month)[1]
+        found = _BOUNDS[year, month] = (date(year, month, 1), date(year, month, days), days)
+    return found
+
 
 class MonthError(JointBonusError, ValueError):
     """Text that is not a calendar month of the form ``YYYY-MM``."""
@@ -67,16 +79,16 @@ class Month:
 
     @property
     def first_day(self) -> date:
-        return date(self.year, self.month, 1)
+        return _bounds(self.year, self.month)[0]
 
     @property
     def days(self) -> int:
         """Days in the month: 28 to 31, leap years included."""
-        return calendar.monthrange(self.year, self.month)[1]
+        return _bounds(self.year, self.month)[2]
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, self.days)
+        return _bounds(self.year, self.month)[1]
 
     def shift(self, months: int) -> Month:
         """The month ``months`` later (earlier when negative), within years 1 to 9999."""

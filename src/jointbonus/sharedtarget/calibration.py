@@ -67,7 +67,6 @@ from jointbonus.errors import CalibrationError, argument
 from jointbonus.sharedtarget.goals import Metric
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import (
-    LineTable,
     MonthCoster,
     costers_for,
     part_targets,
@@ -458,8 +457,9 @@ def calibrate_framed(
     for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
         targets = part_targets(plan, frame, less_forfeits=True)
         for outcome, count in month_counts.items():
-            unit_expected += split_exact_cost(plan, unit, outcome, targets) * count / scenarios
+            unit_expected += split_exact_cost(plan, unit, outcome, targets) * count
         unit_norm += split_exact_cost(plan, unit, on_norm, targets)
+    unit_expected /= scenarios  # exact: the same as dividing each term
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
     caps = plan.functional.caps
@@ -520,21 +520,22 @@ def calibrate_framed(
     else:
         month_expected = []
         norm_costs = []
-        lines = LineTable()  # what a line pays, shared by the months
-        for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
-            cost_sum = Fraction(0)
-            coster = MonthCoster(plan, frame, terms, lines)
-            costers.append(coster)
+        costers.extend(costers_for(plan, frames, terms))  # what a line pays: shared by the months
+        bound_sum = Fraction(0)  # over the scenarios, divided by their number once
+        for coster, month_counts, on_norm in zip(costers, counts, norms, strict=True):
+            paid_sum = 0  # the same sum as of each paid / scenarios: exact, so one division
             for outcome, count in month_counts.items():
                 cost = coster.cost(outcome)
-                cost_sum += Fraction(cost.paid * count, scenarios)
-                expected_bound += cost.bound * count / scenarios
+                paid_sum += cost.paid * count
+                bound_sum += cost.bound * count
+            cost_sum = Fraction(paid_sum, scenarios)
             on = coster.cost(on_norm)
             norm_costs.append(on.paid)
             norm_total += on.paid
             norm_bound += on.bound
             month_expected.append(cost_sum)
             expected_total += cost_sum
+        expected_bound += bound_sum / scenarios
 
     for j, (frame, month_counts) in enumerate(zip(frames, counts, strict=True)):
         # A month inside a longer shared period is at the norm of the period that ends it.

@@ -437,27 +437,63 @@ def _equally_likely(table: Counter[int]) -> list[int]:
     return [cost for cost in sorted(table) for _ in range(table[cost] // common)]
 
 
-def _groups(tables: Sequence[Counter[int]]) -> list[list[int]]:
-    """Months merged, in order, into tables of every combination of at most GROUP_TABLE_LIMIT."""
-    groups: list[list[int]] = []
+def _groups(
+    tables: Sequence[Counter[int]], made: dict[tuple[int, ...], list[int]] | None = None
+) -> list[list[int]]:
+    """Months merged, in order, into tables of every combination of at most GROUP_TABLE_LIMIT.
+
+    ``made``: the tables of combinations already made for runs of the same month tables
+    (by identity), which are taken rather than made again: the year given the paid
+    months often ends with the same months as the year under the norm.
+    """
+    runs: list[list[Counter[int]]] = []
+    sizes: list[int] = []
     for table in tables:
-        entries = _equally_likely(table)
-        if groups and len(groups[-1]) * len(entries) <= GROUP_TABLE_LIMIT:
-            groups[-1] = [a + b for a in groups[-1] for b in entries]
+        size = sum(table.values()) // math.gcd(*table.values())  # len(_equally_likely(table))
+        if runs and sizes[-1] * size <= GROUP_TABLE_LIMIT:
+            runs[-1].append(table)
+            sizes[-1] *= size
         else:
-            groups.append(entries)
+            runs.append([table])
+            sizes.append(size)
+    groups = []
+    for run in runs:
+        key = tuple(map(id, run))
+        group = made.get(key) if made is not None else None
+        if group is None:
+            group = _equally_likely(run[0])
+            for table in run[1:]:
+                entries = _equally_likely(table)
+                group = [a + b for a in group for b in entries]
+            if made is not None:
+                made[key] = group
+        groups.append(group)
     return groups
 
 
-def _bootstrap(tables: Sequence[Counter[int]], paid: int, years: int, seed: int) -> list[int]:
-    """``years`` simulated totals of ``paid`` + one draw from each table, sorted."""
+def _bootstrap(
+    tables: Sequence[Counter[int]],
+    paid: int,
+    years: int,
+    seed: int,
+    made: dict[tuple[int, ...], list[int]] | None = None,
+) -> list[int]:
+    """``years`` simulated totals of ``paid`` + one draw from each table, sorted (``made``:
+    see :func:`_groups`).
+
+    Each group's draws are the same ``random.choices`` of the same generator whatever is
+    done with them: ``paid`` is added to the first group's table before it is drawn from
+    (fewer additions than years), so the totals are the same.
+    """
     rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
-    totals: list[int] | None = None if paid == 0 else [paid] * years
-    for group in _groups(tables):
-        drawn = rng.choices(group, k=years)
-        totals = drawn if totals is None else list(map(add, totals, drawn))
-    if totals is None:  # no month drawn
-        totals = [paid] * years
+    groups = _groups(tables, made)
+    if not groups:  # no month drawn
+        return [paid] * years
+    if paid:
+        groups[0] = [paid + cost for cost in groups[0]]
+    totals = rng.choices(groups[0], k=years)
+    for group in groups[1:]:
+        totals = list(map(add, totals, rng.choices(group, k=years)))
     totals.sort()
     return totals
 
@@ -471,8 +507,10 @@ def _distribution(
     method: RiskMethod,
     years: int,
     seed: int,
+    made: dict[tuple[int, ...], list[int]] | None = None,
 ) -> CostDistribution:
-    """The distribution of ``paid`` plus the cost of the months of ``tables``, by ``method``."""
+    """The distribution of ``paid`` plus the cost of the months of ``tables``, by ``method``
+    (``made``: the bootstrap's tables of combinations made so far, :func:`_groups`)."""
     if method is not RiskMethod.BOOTSTRAP or not tables:
         exact = _exact(tables, paid, EXACT_WORK_LIMIT)
         if exact is not None:
@@ -486,7 +524,7 @@ def _distribution(
                 f"exactly (over {EXACT_WORK_LIMIT:,} combinations to add up); "
                 "use 'bootstrap' or 'auto'"
             )
-    totals = _bootstrap(tables, paid, years, seed)
+    totals = _bootstrap(tables, paid, years, seed, made)
     return CostDistribution(
         RiskMethod.BOOTSTRAP,
         tuple(totals),
@@ -612,6 +650,7 @@ def cost_risk(
     costed, expected_cost = month_costers(plan, calibration, versions)
     tables = _tables(costed)
     months = tuple(coster.frame.plan_month.month for _, coster in costed)
+    made: dict[tuple[int, ...], list[int]] = {}  # the bootstrap's tables, for both distributions
     year = _distribution(
         tables,
         drawn_months=months,
@@ -620,6 +659,7 @@ def cost_risk(
         method=chosen,
         years=years,
         seed=seed,
+        made=made,
     )
 
     given_paid = None
@@ -634,6 +674,7 @@ def cost_risk(
             method=chosen,
             years=years,
             seed=seed,
+            made=made,
         )
     return CostRisk(
         budget=plan.budget.amount,

@@ -197,6 +197,7 @@ class MonthCoster:
         "_done",
         "_frame",
         "_lines",
+        "_place",
         "_plan",
         "_rates",
         "_shared",
@@ -206,14 +207,20 @@ class MonthCoster:
     )
 
     def __init__(
-        self, plan: Plan, frame: MonthFrame, terms: Terms, table: LineTable | None = None
+        self,
+        plan: Plan,
+        frame: MonthFrame,
+        terms: Terms,
+        table: LineTable | None = None,
+        place: int = 0,
     ) -> None:
-        """``table``: the :class:`LineTable` the plan's other months share, if any (else the
-        coster keeps its own)."""
+        """``table``: the :class:`LineTable` the plan's other months share, if any, ``frame``
+        being at ``place`` in its months (else the coster keeps its own)."""
         self._plan = plan
         self._frame = frame
         self._terms = terms
-        self._table = table if table is not None else LineTable()
+        self._table = table if table is not None else LineTable((frame,))
+        self._place = place if table is not None else 0
         self._done: dict[Outcome, MonthCost] = {}
         self._shared: dict[Outcome, _Shared] = {}
         self._rates: dict[Outcome, tuple[list[Fraction], list[int]]] = {}
@@ -270,9 +277,9 @@ class MonthCoster:
             if plan.funding is FundingStyle.POOL:
                 return _plain_pool_cost(plan, frame, frame.at_target(terms.scale), outcome.shared)
             if self._lines is None:
-                self._lines = _Lines.of(plan, frame, self._table)
+                self._lines = self._table.month(plan, self._place)
             return self._lines.cost(
-                plan, frame, frame.at_target(terms.scale) * outcome.shared, self._table
+                plan, frame, frame.at_target(terms.scale) * outcome.shared, self._table, self._place
             )
         groups = frame.groups
         # (a month that pays its goals on its own frame pays whoever either frame splits to)
@@ -525,8 +532,10 @@ def _plain_pool_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fra
 def costers_for(plan: Plan, frames: Sequence[MonthFrame], terms: Terms) -> tuple[MonthCoster, ...]:
     """A :class:`MonthCoster` for each of ``frames`` at ``terms``, all sharing one
     :class:`LineTable`."""
-    table = LineTable()
-    return tuple(MonthCoster(plan, frame, terms, table) for frame in frames)
+    table = LineTable(frames)
+    return tuple(
+        MonthCoster(plan, frame, terms, table, place) for place, frame in enumerate(frames)
+    )
 
 
 class LineTable:
@@ -539,42 +548,70 @@ class LineTable:
     A member active the whole month has ``value = w x d``, ``w`` their target
     bonus x FTE units: their line is ``round(amount x w / (12 x FTE_SCALE))``,
     whatever the month. So the lines of every such ``w`` at an amount are
-    computed once, however many months pay that amount; a month sums them
-    with its counts of members (:class:`_Lines`). A value that is not a whole
-    number of days' worth is costed by its month alone.
+    computed once, however many months pay that amount, and added up with
+    every month's counts of members in one sum: each ``w`` carries the counts
+    of all the months in one whole number, month ``j``'s count shifted ``j x
+    bits`` bits up (``bits`` wide enough that no month's sum reaches the next
+    month's), so the sum of counts x lines holds each month's sum, read off by
+    shifting back. A value that is not a whole number of days' worth is
+    costed by its month alone (:class:`_Lines`).
+
+    Amounts are never negative here (a scale and payout factors are not), so
+    neither is a line nor a month's sum.
     """
 
-    __slots__ = ("_lines", "_place", "_values")
+    __slots__ = ("_frames", "_months", "_most", "_packed", "_sums", "_values", "_whole")
 
-    def __init__(self) -> None:
-        self._place: dict[int, int] = {}
+    def __init__(self, frames: Sequence[MonthFrame]) -> None:
+        """``frames``: the months that share the table, each costed by its place in them."""
+        self._frames = tuple(frames)
+        self._months: list[_Lines] = []
+        self._whole: list[dict[int, int]] = []
         self._values: list[int] = []
-        self._lines: dict[Fraction, list[int]] = {}
+        self._most = 0
+        self._packed: dict[int, list[int]] = {}
+        self._sums: dict[Fraction, tuple[int, int]] = {}
 
-    def counts(self, per_day: dict[int, int]) -> tuple[int, ...]:
-        """Members by whole value per day, as counts by place in every list of lines (values
-        per day not placed yet are placed)."""
-        place, values = self._place, self._values
-        for value in per_day:
-            if value not in place:
-                place[value] = len(values)
-                values.append(value)
-        counts = [0] * len(values)
-        for value, count in per_day.items():
-            counts[place[value]] = count
-        return tuple(counts)
+    def month(self, plan: Plan, place: int) -> _Lines:
+        """The month at ``place`` as its distinct lines (every month's made on first use)."""
+        if not self._months:
+            values: dict[int, None] = {}
+            for frame in self._frames:
+                lines, whole = _Lines.of(plan, frame)
+                self._months.append(lines)
+                self._whole.append(whole)
+                values.update(dict.fromkeys(whole))
+                self._most = max(self._most, lines.whole_members)
+            self._values = list(values)
+        return self._months[place]
 
-    def lines(self, amount: Fraction) -> list[int]:
-        """The line of each value per day placed so far, at ``amount``, in place order."""
-        lines = self._lines.get(amount)
-        if lines is None:
-            lines = self._lines[amount] = []
-        if len(lines) < len(self._values):  # values placed since: their lines too
-            # round_product(amount / (12 x FTE_SCALE), value), inlined: all are >= 0 here.
-            rate = amount / (12 * FTE_SCALE)
-            twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
-            lines.extend((twice_p * w + q) // twice_q for w in self._values[len(lines) :])
-        return lines
+    def whole_sum(self, place: int, amount: Fraction) -> int:
+        """What the lines of the members whose value is a whole number of days' worth pay at
+        ``amount`` in the month at ``place`` (after :meth:`month`)."""
+        found = self._sums.get(amount)
+        if found is None:
+            # round_product(amount / (12 x FTE_SCALE), value), inlined: all are >= 0 here,
+            # and the rate p / q need not be in lowest terms for round(p x w / q).
+            q = amount.denominator * 12 * FTE_SCALE
+            twice_p, twice_q = 2 * amount.numerator, 2 * q
+            lines = [(twice_p * w + q) // twice_q for w in self._values]
+            # Wide enough for any month's sum, in steps of 64 bits so that few are packed.
+            bits = ((max(lines, default=0) * self._most).bit_length() // 64 + 1) * 64
+            counts = self._packed.get(bits)
+            if counts is None:
+                counts = self._packed[bits] = self._pack(bits)
+            found = self._sums[amount] = (sum(map(mul, counts, lines)), bits)
+        total, bits = found
+        return (total >> (bits * place)) & ((1 << bits) - 1)
+
+    def _pack(self, bits: int) -> list[int]:
+        """Each value per day's counts of members, month by month, ``bits`` bits a month."""
+        packed = dict.fromkeys(self._values, 0)
+        for place, whole in enumerate(self._whole):
+            shift = bits * place
+            for value, count in whole.items():
+                packed[value] += count << shift
+        return list(packed.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -590,9 +627,9 @@ class _Lines:
     month shares.
     """
 
-    whole: tuple[int, ...]
-    """Per place in the :class:`LineTable`: how many members keeping what is held back from
-    them have that value per day (0 for a value per day of other months only)."""
+    whole_members: int
+    """How many members keeping what is held back from them have a value that is a whole
+    number of days' worth (costed by the :class:`LineTable`)."""
     kept: tuple[tuple[int, int], ...]
     """(value, members) of the other members who keep what is held back from them."""
     forfeiting: tuple[tuple[int, int], ...]
@@ -604,28 +641,40 @@ class _Lines:
     """The rounding bound: half a unit a line, a whole unit a line with a forfeited part."""
 
     @classmethod
-    def of(cls, plan: Plan, frame: MonthFrame, table: LineTable) -> _Lines:
+    def of(cls, plan: Plan, frame: MonthFrame) -> tuple[_Lines, dict[int, int]]:
+        """The month's lines, and its members by whole value per day (for the
+        :class:`LineTable`)."""
         groups = frame.groups
-        holdback = bool(plan.holdback)
         days = frame.days
         kept: dict[int, int] = {}
         forfeiting: dict[int, int] = {}
         mixes = groups.mixes
-        for group, (split, units, bonus, count, forfeits) in enumerate(
-            zip(
-                frame.split,
-                frame.units,
-                groups.bonuses,
-                groups.counts,
-                groups.forfeits,
-                strict=True,
-            )
-        ):
-            if split:
-                mix = mixes.get(group) if mixes else None  # a target bonus changed in the month
-                value = bonus * units if mix is None else sum(v for _, v in mix)
-                found = forfeiting if holdback and forfeits else kept
-                found[value] = found.get(value, 0) + count
+        if not mixes and not (plan.holdback and any(groups.forfeits)):
+            # Most months: no target bonus changes in the month, no one forfeits.
+            get = kept.get
+            for split, units, bonus, count in zip(
+                frame.split, frame.units, groups.bonuses, groups.counts, strict=True
+            ):
+                if split:
+                    value = bonus * units
+                    kept[value] = get(value, 0) + count
+        else:
+            holdback = bool(plan.holdback)
+            for group, (split, units, bonus, count, forfeits) in enumerate(
+                zip(
+                    frame.split,
+                    frame.units,
+                    groups.bonuses,
+                    groups.counts,
+                    groups.forfeits,
+                    strict=True,
+                )
+            ):
+                if split:
+                    mix = mixes.get(group) if mixes else None  # a target bonus changed
+                    value = bonus * units if mix is None else sum(v for _, v in mix)
+                    found = forfeiting if holdback and forfeits else kept
+                    found[value] = found.get(value, 0) + count
         whole: dict[int, int] = {}
         other: list[tuple[int, int]] = []
         for value, count in kept.items():
@@ -638,26 +687,31 @@ class _Lines:
         forfeit_value = sum(value * count for value, count in forfeiting.items())
         forfeit_lines = sum(forfeiting.values())
         members = sum(kept.values()) + forfeit_lines
-        return cls(
-            table.counts(whole) if whole else (),
+        lines = cls(
+            sum(whole.values()),
             tuple(other),
             tuple(forfeiting.items()),
             kept_value + (1 - plan.holdback) * forfeit_value,
             members,
             Fraction(members - forfeit_lines, 2) + forfeit_lines,
         )
+        return lines, whole
 
-    def cost(self, plan: Plan, frame: MonthFrame, amount: Fraction, table: LineTable) -> MonthCost:
+    def cost(
+        self, plan: Plan, frame: MonthFrame, amount: Fraction, table: LineTable, place: int
+    ) -> MonthCost:
         """The month's cost when a member's target amount at scale 1 is paid ``amount``
-        times over (the scale x the payout factor)."""
-        rate = amount / (12 * FTE_SCALE * frame.days)
-        # round_product(rate, value), inlined: the rate and every value are >= 0 here.
-        twice_p, q, twice_q = 2 * rate.numerator, rate.denominator, 2 * rate.denominator
-        paid = sum(map(mul, self.whole, table.lines(amount))) if self.whole else 0
+        times over (the scale x the payout factor); the month is at ``place`` in
+        ``table``."""
+        # round_product(amount / (12 x FTE_SCALE x days), value), inlined: the rate and every
+        # value are >= 0 here, and the rate p / q need not be in lowest terms.
+        q = amount.denominator * 12 * FTE_SCALE * frame.days
+        twice_p, twice_q = 2 * amount.numerator, 2 * q
+        paid = table.whole_sum(place, amount) if self.whole_members else 0
         for value, count in self.kept:
             paid += (twice_p * value + q) // twice_q * count
         for value, count in self.forfeiting:
             line = (twice_p * value + q) // twice_q
             paid += (line - held_back(plan, line)) * count
-        exact_minor = rate * self.value
-        return MonthCost(exact_minor / plan.currency.scale, paid, self.members, self.bound)
+        exact = amount * self.value / (12 * FTE_SCALE * frame.days * plan.currency.scale)
+        return MonthCost(exact, paid, self.members, self.bound)

@@ -56,6 +56,7 @@ position: one line a month, one per-year cap, one holdback.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -230,20 +231,37 @@ def frame_months(plan: Plan) -> Framed:
         team = teams[member.team] if by_team else 0
         add((start, end, member.fte_units, salary, bonus, team), []).append(position)
 
-    calendar = [(m.month, m.month.first_day, m.month.last_day, m.month.days) for m in plan.months]
-    count = len(calendar)
+    calendar = _Calendar.of(plan)
+    count = len(calendar.months)
     # A month wholly before a start or after an end gives a standing that does
     # not depend on the month ("not yet started (starts ...)", "left on ...").
     outside: dict[tuple[bool, date | None], Standing] = {}
-    # Days, units and reasons follow from the dates and FTE alone: many standings share them.
+    # Days, units and reasons follow from the dates and FTE alone: many standings share them;
+    # so do the month by month columns of a team, a target bonus, an end and no move.
     dated: dict[tuple[date, date | None, int], _Dated] = {}
+    repeated: dict[int, tuple[int, ...]] = {}
+    leaving_of: dict[date | None, tuple[bool, ...]] = {}
+    unmixed = _UNMIXED * count
+
+    def every_month(value: int) -> tuple[int, ...]:
+        found = repeated.get(value)
+        if found is None:
+            found = repeated[value] = (value,) * count
+        return found
+
+    def leaving(end: date | None) -> tuple[bool, ...]:
+        found = leaving_of.get(end)
+        if found is None:
+            found = leaving_of[end] = _leaves(end, year_lasts)
+        return found
+
     columns = [
         (
             *_standing_columns(plan, key, calendar, outside, dated),
-            (key[5],) * count,
-            (key[4],) * count,
-            _leaves(key[1], year_lasts),
-            _UNMIXED * count,
+            every_month(key[5]),
+            every_month(key[4]),
+            leaving(key[1]),
+            unmixed,
         )
         for key in standings
     ]
@@ -451,7 +469,7 @@ _Dated = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]
 def _standing_columns(
     plan: Plan,
     key: _Key,
-    calendar: Sequence[tuple[Month, date, date, int]],
+    calendar: _Calendar,
     outside: dict[tuple[bool, date | None], Standing],
     dated: dict[tuple[date, date | None, int], _Dated],
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
@@ -471,7 +489,7 @@ def _standing_columns(
     if per_unit == 1:  # a pool split equally: the split weight is the units
         return days_of, units_of, units_of, reasons
     if per_unit:  # every month's split weight is units x per_unit, with the standing's reason
-        return days_of, units_of, tuple(units * per_unit for units in units_of), reasons
+        return days_of, units_of, tuple(map(per_unit.__mul__, units_of)), reasons
     weighed = [
         _split(plan, units, units * salary, units * bonus, reason)
         for units, reason in zip(units_of, reasons, strict=True)
@@ -484,20 +502,132 @@ def _standing_columns(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Calendar:
+    """The plan's months, their first and last days and their days; and per FTE, the units
+    of a member active every day of each month."""
+
+    months: tuple[Month, ...]
+    firsts: tuple[date, ...]
+    lasts: tuple[date, ...]
+    days: tuple[int, ...]
+    full_units: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, plan: Plan) -> _Calendar:
+        months = tuple(m.month for m in plan.months)
+        return cls(
+            months,
+            tuple(m.first_day for m in months),
+            tuple(m.last_day for m in months),
+            tuple(m.days for m in months),
+        )
+
+    def units(self, fte_units: int) -> tuple[int, ...]:
+        """Month by month, the units of a member at ``fte_units`` active every day."""
+        found = self.full_units.get(fte_units)
+        if found is None:
+            found = self.full_units[fte_units] = tuple(fte_units * d for d in self.days)
+        return found
+
+
 def _dated_columns(
     plan: Plan,
     dates: tuple[date, date | None, int],
-    calendar: Sequence[tuple[Month, date, date, int]],
+    calendar: _Calendar,
     outside: dict[tuple[bool, date | None], Standing],
 ) -> _Dated:
     """Days, units and the standing's reason of a member from ``start`` to ``end`` at
-    ``fte_units`` (``dates``), month by month."""
+    ``fte_units`` (``dates``), month by month.
+
+    The months fall in runs: wholly before the start, the month the member starts in (if
+    not on its first day), every day active, the month they leave in (if not on its last
+    day), wholly after the end. Each run but the two single months is the same standing
+    month after month, or the calendar's days, so it is taken whole.
+    """
+    start, end, fte_units = dates
+    months = calendar.months
+    count = len(months)
+    if end is not None and end < start:  # never active: each month on its own
+        return _dated_by_month(plan, dates, range(count), calendar, outside)
+    # Months [0, before) end before the start, [first_whole, ...) begin on or after it;
+    # [0, last_whole) end on or before the end, [after, count) begin after it.
+    before = bisect_left(calendar.lasts, start)
+    first_whole = bisect_left(calendar.firsts, start)
+    if end is None:
+        after = last_whole = count
+    else:
+        after = bisect_right(calendar.firsts, end)
+        last_whole = bisect_right(calendar.lasts, end)
+    days_of: list[int] = []
+    units_of: list[int] = []
+    reasons: list[str] = []
+    if before:
+        standing = _outside(plan, (True, start), dates, calendar, outside)
+        days_of += (standing.days,) * before
+        units_of += (standing.units,) * before
+        reasons += (standing.reason,) * before
+    if first_whole < last_whole:
+        edge = _dated_by_month(plan, dates, range(before, first_whole), calendar, outside)
+        days_of += edge[0]
+        units_of += edge[1]
+        reasons += edge[2]
+        days_of += calendar.days[first_whole:last_whole]
+        units_of += calendar.units(fte_units)[first_whole:last_whole]
+        reasons += ("",) * (last_whole - first_whole)
+        inside = range(last_whole, after)
+    else:
+        inside = range(before, after)
+    edge = _dated_by_month(plan, dates, inside, calendar, outside)
+    days_of += edge[0]
+    units_of += edge[1]
+    reasons += edge[2]
+    if after < count:
+        standing = _outside(plan, (False, end), dates, calendar, outside)
+        days_of += (standing.days,) * (count - after)
+        units_of += (standing.units,) * (count - after)
+        reasons += (standing.reason,) * (count - after)
+    return tuple(days_of), tuple(units_of), tuple(reasons)
+
+
+def _outside(
+    plan: Plan,
+    side: tuple[bool, date | None],
+    dates: tuple[date, date | None, int],
+    calendar: _Calendar,
+    outside: dict[tuple[bool, date | None], Standing],
+) -> Standing:
+    """The standing in a month wholly before the start (``side`` ``(True, start)``) or after
+    the end (``(False, end)``): the same whatever the month."""
+    standing = outside.get(side)
+    if standing is None:
+        start, end, fte_units = dates
+        month = calendar.months[0] if side[0] else calendar.months[-1]
+        leavers = plan.pay_leavers_for_exit_month
+        standing = outside[side] = standing_in(month, start, end, fte_units, leavers)
+    return standing
+
+
+def _dated_by_month(
+    plan: Plan,
+    dates: tuple[date, date | None, int],
+    places: range,
+    calendar: _Calendar,
+    outside: dict[tuple[bool, date | None], Standing],
+) -> _Dated:
+    """:func:`_dated_columns` of the months at ``places``, month by month."""
     start, end, fte_units = dates
     leavers = plan.pay_leavers_for_exit_month
     days_of: list[int] = []
     units_of: list[int] = []
     reasons: list[str] = []
-    for month, first, last, days in calendar:
+    for place in places:
+        month, first, last, days = (
+            calendar.months[place],
+            calendar.firsts[place],
+            calendar.lasts[place],
+            calendar.days[place],
+        )
         if start <= first and (end is None or end >= last):  # all month
             days_of.append(days)
             units_of.append(fte_units * days)
