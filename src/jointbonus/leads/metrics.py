@@ -79,8 +79,8 @@ from datetime import date, datetime, timedelta
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded
 from fractions import Fraction
 from functools import reduce
-from itertools import compress, groupby, repeat
-from operator import and_, is_, is_not, sub
+from itertools import compress, groupby, islice, repeat
+from operator import and_, is_, is_not, le, sub
 
 from dateutil.relativedelta import relativedelta
 
@@ -550,6 +550,26 @@ _NONES = repeat(None)
 
 def _grouped(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:
     """``indices`` grouped by their ``keys`` (a key each), each group in their order."""
+    if all(map(le, keys, islice(keys, 1, None))):
+        return _grouped_in_order(indices, keys)
+    return _grouped_any(indices, keys)
+
+
+def _grouped_in_order(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:
+    """:func:`_grouped` of keys that never go down (an export in time order): each
+    group a slice of ``indices``, its end found by bisection, not key by key."""
+    groups: dict[int, tuple[int, ...]] = {}
+    start, end = 0, len(keys)
+    while start < end:
+        key = keys[start]
+        stop = bisect_right(keys, key, start, end)
+        groups[key] = tuple(indices[start:stop])
+        start = stop
+    return groups
+
+
+def _grouped_any(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:
+    """:func:`_grouped` of keys in any order: the positions sorted by key (a stable sort)."""
     order = sorted(range(len(keys)), key=keys.__getitem__)
     return {
         key: tuple(map(indices.__getitem__, group))
