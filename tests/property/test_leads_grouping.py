@@ -1,9 +1,10 @@
-"""Property: leads grouped by month the fast way (keys in order) as the general way.
+"""Property: leads grouped by month a run at a time as by a sort.
 
 A month's leads are found by grouping lead positions by a key each (the
-month's number). Keys that never go down -- an export in time order -- are
-grouped by bisection into slices; keys in any order by a stable sort. Both
-must give every position once, under its own key, in the order given.
+month's number). Keys that change seldom -- an export in about time order --
+are grouped a run of equal keys at a time, each run a slice; others by a
+stable sort. Both must give every position once, under its own key, in the
+order given.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jointbonus.leads.metrics import _grouped, _grouped_any, _grouped_in_order
+from jointbonus.leads.metrics import _changes, _grouped, _grouped_any, _grouped_in_runs
 
 keys_drawn = st.lists(st.integers(min_value=24_000, max_value=24_010), max_size=60)
 
@@ -29,11 +30,13 @@ def positions_and_keys(draw: st.DrawFn, *, in_order: bool) -> tuple[list[int], l
     return positions, keys
 
 
-@given(positions_and_keys(in_order=True))
-def test_keys_in_order_are_grouped_as_keys_in_any_order(drawn: tuple[list[int], list[int]]) -> None:
+@given(st.booleans().flatmap(lambda in_order: positions_and_keys(in_order=in_order)))
+def test_runs_of_keys_are_grouped_as_by_a_sort(drawn: tuple[list[int], list[int]]) -> None:
     positions, keys = drawn
-    assert _grouped_in_order(positions, keys) == _grouped_any(positions, keys)
-    assert _grouped_in_order(range(len(keys)), keys) == _grouped_any(range(len(keys)), keys)
+    changes = _changes(keys)
+    assert _grouped_in_runs(positions, keys, changes) == _grouped_any(positions, keys)
+    everyone = range(len(keys))
+    assert _grouped_in_runs(everyone, keys, changes) == _grouped_any(everyone, keys)
 
 
 @given(positions_and_keys(in_order=False))

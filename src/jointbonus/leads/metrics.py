@@ -80,7 +80,7 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Round
 from fractions import Fraction
 from functools import reduce
 from itertools import compress, groupby, islice, repeat
-from operator import and_, is_, is_not, le, sub
+from operator import and_, is_, is_not, ne, sub
 
 from dateutil.relativedelta import relativedelta
 
@@ -550,22 +550,30 @@ _NONES = repeat(None)
 
 def _grouped(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:
     """``indices`` grouped by their ``keys`` (a key each), each group in their order."""
-    if all(map(le, keys, islice(keys, 1, None))):
-        return _grouped_in_order(indices, keys)
-    return _grouped_any(indices, keys)
+    changes = _changes(keys)
+    if len(changes) > len(keys) // 16:
+        return _grouped_any(indices, keys)
+    return _grouped_in_runs(indices, keys, changes)
 
 
-def _grouped_in_order(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:
-    """:func:`_grouped` of keys that never go down (an export in time order): each
-    group a slice of ``indices``, its end found by bisection, not key by key."""
-    groups: dict[int, tuple[int, ...]] = {}
-    start, end = 0, len(keys)
-    while start < end:
-        key = keys[start]
-        stop = bisect_right(keys, key, start, end)
-        groups[key] = tuple(indices[start:stop])
-        start = stop
-    return groups
+def _changes(keys: list[int]) -> list[int]:
+    """The positions whose key differs from the one before."""
+    return list(compress(range(1, len(keys)), map(ne, keys, islice(keys, 1, None))))
+
+
+def _grouped_in_runs(
+    indices: Sequence[int], keys: list[int], changes: list[int]
+) -> dict[int, tuple[int, ...]]:
+    """:func:`_grouped` of keys that change only at ``changes`` (:func:`_changes`): an
+    export in about time order has a few runs of one month each, every run a slice of
+    ``indices`` added to its key's group, instead of a sort keyed through a call a lead."""
+    parts: dict[int, list[int]] = {}
+    start = 0
+    for end in [*changes, len(keys)]:
+        if start < end:
+            parts.setdefault(keys[start], []).extend(indices[start:end])
+        start = end
+    return {key: tuple(part) for key, part in parts.items()}
 
 
 def _grouped_any(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:
