@@ -31,6 +31,8 @@ TIMES = (
     "=other",  # another row's delivery time: before or after this one's
     "=other day",  # the day of another row's delivery
     "=other day",
+    "=padded",  # the row's own delivery time between spaces
+    "   ",
     "2024-02-10",
     "2024-02-10T09:30",
     "2024-02-10 09:30:00",
@@ -100,13 +102,16 @@ def changed(rows: list[dict[str, str]], changes: list[tuple[int, str, int]]) -> 
             "=delivered": row["Created Date"],
             "=other": other,
             "=other day": other[:10],
+            "=padded": f" {row['Created Date'].strip()} ",
         }.get(text, text)
 
 
 #: Changes any row can take and stay right: events at the instant of the delivery (or,
 #: qualified, of the acceptance), a reason for a lead never rejected, a deal lost after
-#: all (its close date and amount then not read), a source written otherwise.
+#: all (its close date and amount then not read), a source written otherwise, a delivery
+#: time between spaces.
 RIGHT = {
+    "Created Date": "=padded",
     "Accepted Date": "=delivered",
     "Rejected Date": "=delivered",
     "Converted Date": "=accepted",
@@ -126,6 +131,7 @@ def kept_right(rows: list[dict[str, str]], changes: list[list[str]]) -> None:
             row[name] = {
                 "=delivered": row["Created Date"],
                 "=accepted": row["Accepted Date"] or row["Created Date"],
+                "=padded": f" {row['Created Date'].strip()} ",
             }.get(RIGHT[name], RIGHT[name])
 
 

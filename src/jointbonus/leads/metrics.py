@@ -79,8 +79,8 @@ from datetime import date, datetime, timedelta
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded
 from fractions import Fraction
 from functools import reduce
-from itertools import compress, groupby, repeat
-from operator import and_, is_, is_not, sub
+from itertools import compress, groupby, islice, repeat
+from operator import and_, is_, is_not, ne, sub
 
 from dateutil.relativedelta import relativedelta
 
@@ -550,6 +550,34 @@ _NONES = repeat(None)
 
 def _grouped(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:
     """``indices`` grouped by their ``keys`` (a key each), each group in their order."""
+    changes = _changes(keys)
+    if len(changes) > len(keys) // 16:
+        return _grouped_any(indices, keys)
+    return _grouped_in_runs(indices, keys, changes)
+
+
+def _changes(keys: list[int]) -> list[int]:
+    """The positions whose key differs from the one before."""
+    return list(compress(range(1, len(keys)), map(ne, keys, islice(keys, 1, None))))
+
+
+def _grouped_in_runs(
+    indices: Sequence[int], keys: list[int], changes: list[int]
+) -> dict[int, tuple[int, ...]]:
+    """:func:`_grouped` of keys that change only at ``changes`` (:func:`_changes`): an
+    export in about time order has a few runs of one month each, every run a slice of
+    ``indices`` added to its key's group, instead of a sort keyed through a call a lead."""
+    parts: dict[int, list[int]] = {}
+    start = 0
+    for end in [*changes, len(keys)]:
+        if start < end:
+            parts.setdefault(keys[start], []).extend(indices[start:end])
+        start = end
+    return {key: tuple(part) for key, part in parts.items()}
+
+
+def _grouped_any(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:
+    """:func:`_grouped` of keys in any order: the positions sorted by key (a stable sort)."""
     order = sorted(range(len(keys)), key=keys.__getitem__)
     return {
         key: tuple(map(indices.__getitem__, group))

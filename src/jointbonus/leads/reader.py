@@ -530,6 +530,25 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 _US = dt.timedelta(microseconds=1)
 
 
+def _plain_instants(cells: list[str]) -> list[int] | None:
+    """The instants of time cells that :meth:`datetime.fromisoformat` reads as UTC times,
+    turned into microseconds with :func:`map`; ``None`` if any cell is otherwise."""
+    try:
+        values = list(map(dt.datetime.fromisoformat, cells))
+        if set(map(id, map(_ZONE, values))) - {id(UTC)}:
+            return None
+        return list(map(floordiv, map(sub, values, repeat(_EPOCH)), repeat(_US)))
+    except (ValueError, TypeError):
+        return None
+
+
+def _in_range(found: list[int]) -> list[int]:
+    """``found``, unless an instant is outside the years a lead may have (unusual)."""
+    if found and (min(found) < _LOW_US or max(found) >= _HIGH_US):
+        raise _Unusual("a time out of range")
+    return found
+
+
 class _Unusual(Exception):
     """Something :class:`_Columns` leaves to the row-by-row reading, which locates it."""
 
@@ -578,17 +597,19 @@ class _Columns:
         ids = stripped("lead_id")
         if not all(ids):
             raise _Unusual("a lead without an id")
-        delivered_text = stripped("delivered")
-        if not all(delivered_text):
+        # Time cells are read as they are and stripped only if that fails: stripping
+        # half a million cells that have nothing to strip is a pass of its own.
+        delivered_cells = column("delivered")
+        if not all(delivered_cells):
             raise _Unusual("a lead without a delivery")
-        delivered = self._instants(delivered_text)
+        delivered = self._instants(delivered_cells)
         sources = column("source")
         flags = {text: mapping.is_marketing(text) for text in set(sources)}
         if None in flags.values():
             raise _Unusual("an unknown source")
         marketing: list[bool] = list(map(flags.__getitem__, sources))  # type: ignore[arg-type]
-        accepted = self._optional(stripped("accepted"))
-        rejected = self._optional(stripped("rejected"))
+        accepted = self._optional(column("accepted"))
+        rejected = self._optional(column("rejected"))
         qualified, qualified_bound = self._moments(stripped("qualified"))
         won_text = stripped("won")
         won, won_bound = self._moments(won_text)
@@ -638,27 +659,28 @@ class _Columns:
             tuple(table.lines),
         )
 
-    def _instants(self, texts: list[str]) -> list[int]:
-        """The instants (microseconds since 1970 UTC) of time cells, none of them empty."""
-        try:
-            values = list(map(dt.datetime.fromisoformat, texts))
-            if set(map(id, map(_ZONE, values))) - {id(UTC)}:
-                raise ValueError("not every time in UTC")
-            found = list(map(floordiv, map(sub, values, repeat(_EPOCH)), repeat(_US)))
-        except (ValueError, TypeError):
+    def _instants(self, cells: list[str]) -> list[int]:
+        """The instants (microseconds since 1970 UTC) of time cells, none of them empty
+        once stripped (a blank one is unusual)."""
+        found = _plain_instants(cells)
+        if found is None:
             instant = self.cells.instant
             try:
-                return [instant_us(instant(text)) for text in texts]
+                found = [instant_us(instant(text.strip())) for text in cells]
             except TimeTextError:
                 raise _Unusual("an unreadable time") from None
-        if found and (min(found) < _LOW_US or max(found) >= _HIGH_US):
-            raise _Unusual("a time out of range")
-        return found
+        return _in_range(found)
 
-    def _optional(self, texts: list[str]) -> list[int | None]:
-        """:meth:`_instants` of cells that may be empty (``None``)."""
-        has = list(map(bool, texts))
-        present = iter(self._instants(list(compress(texts, has))))
+    def _optional(self, cells: list[str]) -> list[int | None]:
+        """:meth:`_instants` of cells that may be empty or blank (``None``)."""
+        has = list(map(bool, cells))
+        found = _plain_instants(list(compress(cells, has)))
+        if found is None:  # some cell needs stripping, or reading another way
+            cells = list(map(str.strip, cells))
+            has = list(map(bool, cells))
+            present = iter(self._instants(list(compress(cells, has))))
+        else:
+            present = iter(_in_range(found))
         return [next(present) if flag else None for flag in has]
 
     def _moments(self, texts: list[str]) -> tuple[list[date | None], list[int | None]]:
