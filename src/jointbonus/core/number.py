@@ -46,6 +46,7 @@ __all__ = [
     "number_text_problem",
     "percent_text",
     "round_half_up",
+    "round_quotient",
     "scaled_int",
     "to_decimal",
     "to_fraction",
@@ -229,6 +230,18 @@ def round_half_up(value: Fraction) -> int:
     if value < 0:
         return -round_half_up(-value)
     numerator, denominator = value.numerator, value.denominator
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def round_quotient(numerator: int, denominator: int) -> int:
+    """``round_half_up(Fraction(numerator, denominator))`` for a ``denominator`` above 0,
+    without building (and reducing) the fraction.
+
+    >>> round_quotient(10, 4), round_quotient(-10, 4), round_quotient(7, 3)
+    (3, -3, 2)
+    """
+    if numerator < 0:
+        return -((-2 * numerator + denominator) // (2 * denominator))
     return (2 * numerator + denominator) // (2 * denominator)
 
 

@@ -34,12 +34,20 @@ from math import lcm
 from operator import mul
 
 from jointbonus.core.money import lowest_position
-from jointbonus.core.number import round_half_up
+from jointbonus.core.number import round_quotient
 from jointbonus.core.periods import YEAR
 from jointbonus.sharedtarget.pay.caps import Runs, merge_runs
 from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, brackets, goal_teams
-from jointbonus.sharedtarget.pay.sharing import line_parts, member_values, pool_exacts, team_rates
+from jointbonus.sharedtarget.pay.sharing import (
+    PoolFactors,
+    line_parts,
+    member_values,
+    pool_factors,
+    pool_per_weight,
+    pool_units,
+    team_rates,
+)
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
 __all__ = ["covers", "outcome_keys", "path_costs"]
@@ -204,6 +212,7 @@ class _Month:
         *,
         part_counts: list[int],
         brackets_at: list[Fraction],
+        factors: PoolFactors | None,
     ) -> None:
         month_cap = plan.functional.caps.per_month
         self._classes = classes
@@ -215,19 +224,22 @@ class _Month:
         """Per team: how many parts of a member's line can be non-zero (for the bound)."""
         self.whole = rates
         """Per team: a member's exact amount per unit of value (:func:`team_rates`)."""
+        # Each part's exact pool as a whole numerator and denominator (:func:`pool_units`).
         weights: list[list[int]]
+        exacts: list[tuple[int, int]]
         if not frame.eligible:
-            exacts: list[Fraction] = []
+            exacts = []
             weights = []
-        elif plan.weighted:
+        elif factors is not None:
             goals = goal_teams(plan)
-            exacts, team_whole = pool_exacts(
-                plan, frame, terms, outcome, goals, team_weight=classes.team_weight
-            )
+            per_weight = pool_per_weight(plan, frame, terms)
+            exacts = pool_units(per_weight, factors, goals, classes.team_weight)
+            team_whole = factors.whole
             weights = [[v * team_whole[t] for v, t in zip(values, teams, strict=True)]]
             weights.extend(classes.of_team(goal) for goal in goals)
         else:
-            exacts = [frame.at_target(terms.scale) * outcome.shared * plan.currency.scale]
+            exact = frame.at_target(terms.scale) * outcome.shared * plan.currency.scale
+            exacts = [(exact.numerator, exact.denominator)]
             weights = [values]
         count = len(teams)
         bases = [0] * count
@@ -236,10 +248,10 @@ class _Month:
         bumps: list[list[int]] = []
         partial: list[int | None] = []
         earned = rounded = 0
-        for exact, part in zip(exacts, weights, strict=True):
-            if exact:
+        for (numerator, denominator), part in zip(exacts, weights, strict=True):
+            if numerator:
                 rounded += 1
-            pool = round_half_up(exact)
+            pool = round_quotient(numerator, denominator)
             if pool < 0:
                 raise _Unsupported
             earned += pool
@@ -404,8 +416,10 @@ def _path_costs(
     classes = [_Classes(plan, frame) for frame in frames]
     outcomes, keyed = outcome_keys(paths)
     pays = [outcome.pays for outcome in outcomes]
-    # Per outcome, whatever the month: line_parts, and the brackets of team_rates.
-    parts: dict[int, tuple[list[int], list[Fraction]]] = {}
+    # Per outcome, whatever the month: line_parts, the brackets of team_rates, and the
+    # outcome's part of the pools (a plan with goals).
+    parts: dict[int, tuple[list[int], list[Fraction], PoolFactors | None]] = {}
+    teams = goal_teams(plan)
     months: dict[tuple[int, int], _Month] = {}
     for path in keyed:
         for j, k in enumerate(path):
@@ -416,6 +430,7 @@ def _path_costs(
                     found = parts[k] = (
                         line_parts(plan, terms, outcome),
                         brackets(plan, terms, outcome),
+                        pool_factors(plan, terms, outcome, teams) if plan.weighted else None,
                     )
                 months[j, k] = _Month(
                     plan,
@@ -425,6 +440,7 @@ def _path_costs(
                     outcome,
                     part_counts=found[0],
                     brackets_at=found[1],
+                    factors=found[2],
                 )
     year_cap = plan.functional.caps.per_year
     if year_cap is None:

@@ -40,6 +40,7 @@ __all__ = [
     "NO_SHARE",
     "MonthPay",
     "Part",
+    "PoolFactors",
     "held_back",
     "line_factors",
     "line_parts",
@@ -49,6 +50,9 @@ __all__ = [
     "mixed_amount",
     "month_units",
     "pool_exacts",
+    "pool_factors",
+    "pool_per_weight",
+    "pool_units",
     "share_out",
     "share_parts",
     "split_outcomes",
@@ -275,7 +279,7 @@ def team_rates(
     if plan.funding is FundingStyle.POOL:
         if not frame.eligible:
             return [_ZERO] * len(by_team)
-        per_weight = frame.at_target(terms.scale) * plan.currency.scale / frame.total_split_weight
+        per_weight = pool_per_weight(plan, frame, terms)
     else:
         per_weight = frame.at_target(terms.scale) / (12 * FTE_SCALE * frame.days)
     return [per_weight * b for b in by_team]
@@ -396,34 +400,73 @@ def team_split_weights(
     return team_weight
 
 
+@dataclass(frozen=True, slots=True)
+class PoolFactors:
+    """What :func:`pool_exacts` takes from the outcome alone, whatever the month."""
+
+    whole: list[int]
+    """Per team: its weight in the shared pool (w x its shared factor) x :attr:`common`."""
+    common: int
+    """The common denominator of the teams' weights in the shared pool."""
+    goals: list[Fraction]
+    """Per goal: the factor on its team's split weight, ``(1 - w) x goal weight x goal
+    factor``."""
+
+
+def pool_factors(plan: Plan, terms: Terms, outcome: Outcome, teams: list[int]) -> PoolFactors:
+    """The outcome's part of :func:`pool_exacts` in a plan with goals (``teams``: each
+    goal's team, :func:`goal_teams`): whoever costs many months at one outcome makes it
+    once."""
+    weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(plan.functional.terms))]
+    common = lcm(*(w.denominator for w in weights))
+    goals = [
+        factor * (1 - terms.weight(team)) * goal.weight
+        for goal, team, factor in zip(plan.goals, teams, outcome.functional, strict=True)
+    ]
+    return PoolFactors([int(w * common) for w in weights], common, goals)
+
+
+def pool_per_weight(plan: Plan, frame: MonthFrame, terms: Terms) -> Fraction:
+    """An eligible month's pool at target per unit of split weight, in minor units: the
+    month's part of :func:`pool_exacts` and :func:`team_rates` under pool funding."""
+    return frame.at_target(terms.scale) * plan.currency.scale / frame.total_split_weight
+
+
 def pool_exacts(
     plan: Plan,
     frame: MonthFrame,
     terms: Terms,
     outcome: Outcome,
     teams: list[int],
-    *,
-    team_weight: Sequence[int] | None = None,
 ) -> tuple[list[Fraction], list[int]]:
     """Each part's exact pool (minor units) of an eligible month of a plan with goals, and
-    each team's whole-number weight in the shared pool.
+    each team's whole-number weight in the shared pool (:class:`PoolFactors`)."""
+    per_weight = pool_per_weight(plan, frame, terms)
+    team_weight = team_split_weights(plan, frame)
+    factors = pool_factors(plan, terms, outcome, teams)
+    shared = Fraction(sum(w * tw for w, tw in zip(factors.whole, team_weight, strict=True)))
+    exacts = [per_weight * shared / factors.common]
+    exacts.extend(
+        per_weight * factor * team_weight[team]
+        for factor, team in zip(factors.goals, teams, strict=True)
+    )
+    return exacts, factors.whole
 
-    ``team_weight`` is each team's split weight in the month (summed here when not given:
-    whoever costs a month at many outcomes sums it once)."""
-    minor = plan.currency.scale
-    total = frame.total_split_weight
-    if team_weight is None:
-        team_weight = team_split_weights(plan, frame)
-    # A team's slice of the shared pool: w x its shared factor x its split weight.
-    weights = [terms.weight(t) * outcome.shared_for(t) for t in range(len(team_weight))]
-    common = lcm(*(w.denominator for w in weights))
-    per_weight = frame.at_target(terms.scale) * minor / total
-    exacts = [per_weight * sum((w * tw for w, tw in zip(weights, team_weight, strict=True)), _ZERO)]
-    for goal, team, factor in zip(plan.goals, teams, outcome.functional, strict=True):
-        exacts.append(
-            per_weight * factor * (1 - terms.weight(team)) * goal.weight * team_weight[team]
+
+def pool_units(
+    per_weight: Fraction, factors: PoolFactors, teams: list[int], team_weight: Sequence[int]
+) -> list[tuple[int, int]]:
+    """:func:`pool_exacts` as whole numbers: each part's exact pool as a numerator and a
+    denominator above 0 (not reduced), from the month's :func:`pool_per_weight`, the
+    outcome's :class:`PoolFactors` and each team's split weight in the month."""
+    numerator, denominator = per_weight.numerator, per_weight.denominator
+    shared = sum(w * tw for w, tw in zip(factors.whole, team_weight, strict=True))
+    units = [(numerator * shared, denominator * factors.common)]
+    for factor, team in zip(factors.goals, teams, strict=True):
+        units.append(
+            (numerator * factor.numerator * team_weight[team], denominator * factor.denominator)
         )
-    return exacts, [int(w * common) for w in weights]
+    return units
 
 
 def _pool_parts(
