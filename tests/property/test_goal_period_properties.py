@@ -30,7 +30,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import assume, given, note, reject
+from hypothesis import HealthCheck, assume, given, note, reject, settings
 from hypothesis import strategies as st
 from independent import detached, team_split_weight
 from weighted import (
@@ -443,7 +443,8 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
         [spec.history_shared[h] for h in picks],
         {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
     )
-    known = [str(m) for m in replayed.calendar][: draw(st.integers(1, spec.months))]
+    reported = draw(st.integers(max(1, spec.months // 2), spec.months), label="months known")
+    known = [str(m) for m in replayed.calendar][:reported]
     replayed = replace(
         replayed,
         actuals={k: v for k, v in replayed.actuals.items() if k in known},
@@ -456,11 +457,28 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
     without = replayed.build()
     calibration = calibrate(without)
     assert calibrate(with_advance) == calibration  # advances cost nothing
-    if draw(st.booleans(), label="a curve paying from zero"):
+    if draw(st.integers(0, 3), label="the plan's curve (0) or one paying from zero"):
         with_advance = replace(with_advance, curve=FROM_ZERO)
         without = replace(without, curve=FROM_ZERO)
+    if draw(st.booleans(), label="a cap per month that binds"):
+        # A cap per month below the largest line, so that it cuts goals and advances.
+        paid = pay(without, detached(calibration))
+        most = max(line.total for m in paid.months for line in m.lines)
+        cap = most * draw(st.integers(2, 9), label="cap in tenths of the largest line") // 10
+        assume(cap > 0)
+        with_advance, without = (_capped(p, cap) for p in (with_advance, without))
     note(f"advance {share}, {length.value}, {len(known)} of {spec.months} months known")
     return _Advancing((with_advance, without, detached(calibration)))
+
+
+#: Each example calibrates its plan with and without advances: slow to draw.
+_advance_examples = settings(examples(3), suppress_health_check=[HealthCheck.too_slow])
+
+
+def _capped(plan: Plan, cap: int) -> Plan:
+    """``plan`` with a cap per month of ``cap`` minor units (and no other cap)."""
+    caps = replace(plan.functional.caps, per_month=cap)
+    return replace(plan, functional=replace(plan.functional, caps=caps))
 
 
 def _totals(plan: Plan, result: Result, index: int) -> list[int]:
@@ -469,7 +487,7 @@ def _totals(plan: Plan, result: Result, index: int) -> list[int]:
     return [lines[position].total for position in range(len(plan.members))]
 
 
-@examples(3)
+@_advance_examples
 @given(advancing_goals())
 def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn):
     """However the period ends, it pays each member at least what they were advanced: with
@@ -510,7 +528,7 @@ def _zero_after(plan: Plan, index: int, last: int) -> Plan:
     return replace(plan, months=zeroed(plan.months), functional=functional)
 
 
-@examples(3)
+@_advance_examples
 @given(advancing_goals())
 def test_advances_and_true_up_beside_goals_are_what_the_period_pays_without_them(drawn):
     """Member by member: a month inside a period pays its goals as without advances plus
