@@ -492,7 +492,8 @@ def _totals(plan: Plan, result: Result, index: int) -> list[int]:
 def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn):
     """However the period ends, it pays each member at least what they were advanced: with
     its months still to come at zero (shared and goals alike), the month that ends it pays
-    them at least their advances to date."""
+    them at least their advances to date, and its shared part alone (cut to the cap per
+    month) does."""
     plan, _, calibration = drawn
     result = pay(plan, calibration)
     for period in plan.periods:
@@ -508,6 +509,13 @@ def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn
                 continue
             worst = pay(replace(_zero_after(plan, index, period.last), advance=None), calibration)
             sure = _totals(plan, worst, period.last)
+            # Of the shared part alone, cut to the cap: the goals are not advanced.
+            lines = worst.months[period.last].lines
+            cap = plan.functional.caps.per_month
+            sure = [
+                min(total, lines[p].shared, total if cap is None else cap)
+                for p, total in enumerate(sure)
+            ]
             note(f"after month {index}: advanced {advanced}, sure of {sure}")
             assert all(a <= s for a, s in zip(advanced, sure, strict=True))
 
