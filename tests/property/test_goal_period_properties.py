@@ -58,6 +58,7 @@ from jointbonus import (
 )
 from jointbonus.core.curves import LinearCurve
 from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.sharedtarget.goals import Caps
 from jointbonus.sharedtarget.results import SettlementStatus
 from strategies import examples
 
@@ -564,3 +565,21 @@ def test_advances_and_true_up_beside_goals_are_what_the_period_pays_without_them
             assert list(month.advanced) == advanced
             assert got == [w - a for w, a in zip(was, advanced, strict=True)]
             assert all(total >= 0 for total in got)  # the true-up
+
+
+@_advance_examples
+@given(advancing_goals())
+def test_an_advance_beside_goals_does_not_read_what_the_goals_pay(drawn):
+    """Only the shared part is advanced: without a cap (whose room the month's goals
+    take), paying the goals on other curves moves no advance."""
+    plan, _, calibration = drawn
+    uncapped = replace(plan, functional=replace(plan.functional, caps=Caps()))
+    terms = tuple(
+        replace(t, goals=tuple(replace(g, curve=FROM_ZERO) for g in t.goals))
+        for t in uncapped.functional.terms
+    )
+    richer = replace(uncapped, functional=replace(uncapped.functional, terms=terms))
+    before = [m.advances for m in pay(uncapped, calibration).months]
+    after = [m.advances for m in pay(richer, calibration).months]
+    note(f"advances {before}")
+    assert after == before
