@@ -269,13 +269,66 @@ def _with(folder: Path, setting: str) -> Path:
     return path
 
 
-def test_an_advance_beside_monthly_goals_and_a_longer_period_is_located(tmp_path: Path) -> None:
-    path = _with(_goals_quarterly(tmp_path), "[shared]\nadvance = 0.5")
+def _goals_quarterly_linear(tmp_path: Path) -> Path:
+    """:func:`_goals_quarterly` with a shared curve paying from half the target, so the
+    floor of a quarter's second month pays something."""
+    folder = _goals_quarterly(tmp_path)
+    _set(
+        folder,
+        'curve = { type = "step", threshold = 1.00 }   # hit 100% of target, everybody wins',
+        'curve = { type = "linear", points = [[0.5, 0.25], [1.0, 1.0], [1.3, 2.0]] }',
+    )
+    return folder
+
+
+def test_an_advance_beside_monthly_goals_pays_the_shared_part_early_and_trues_it_up(
+    tmp_path: Path,
+) -> None:
+    plain = run(load_plan(_goals_quarterly_linear(tmp_path / "plain") / "plan.toml"))
+    path = _with(_goals_quarterly_linear(tmp_path / "advanced"), "[shared]\nadvance = 0.5")
+    advanced = run(load_plan(path))
+    # Advances cost nothing: the calibration is the one without them.
+    assert advanced.calibration.terms == plain.calibration.terms
+    # The quarters' shared parts are paid early once their floor pays: beside the goals,
+    # which are paid as without advances.
+    assert any(sum(month.advances) > 0 for month in advanced.months)
+    assert [m.paid for m in advanced.months] == [m.paid for m in plain.months]
+    before = {(line.member_id, line.period): line for line in plain.lines()}
+    totals: dict[str, int] = {}
+    plain_totals: dict[str, int] = {}
+    for line in advanced.lines():
+        was = before[line.member_id, line.period]
+        assert line.kind in {"advance", "true-up"}
+        assert line.functional == was.functional  # the goals are not advanced
+        assert line.total >= 0  # nor is a true-up ever below zero
+        if line.kind == "true-up":
+            assert line.total == was.total - line.advanced
+        totals[line.member_id] = totals.get(line.member_id, 0) + line.total
+        plain_totals[line.member_id] = plain_totals.get(line.member_id, 0) + was.total
+    assert totals == plain_totals  # each member is paid what the plan pays without advances
+
+
+def test_an_advance_beside_monthly_goals_stays_within_the_monthly_cap(tmp_path: Path) -> None:
+    folder = _goals_quarterly_linear(tmp_path)
+    _with(folder, "[shared]\nadvance = 1")
+    path = _with(folder, "[caps]\nper_month = 3000")
+    result = run(load_plan(path))
+    lines = list(result.lines())
+    assert any(line.kind == "advance" and line.total > 0 for line in lines)
+    assert all(0 <= line.total <= 3000 for line in lines)
+
+
+def test_an_advance_beside_monthly_goals_and_a_cap_per_year_is_located(tmp_path: Path) -> None:
+    folder = _goals_quarterly(tmp_path)
+    _with(folder, "[shared]\nadvance = 0.5")
+    path = _with(folder, "[caps]\nper_year = 12000")
     with pytest.raises(PlanError) as caught:
         load_plan(path)
     message = str(caught.value)
     assert "plan.toml:" in message, message
-    assert "expected no advance with functional goals and period = 'quarter'" in message
+    assert "expected no advance with functional goals, period = 'quarter' and a cap per year" in (
+        message
+    )
 
 
 def test_monthly_goals_beside_a_quarter_are_capped_in_the_month_pay_falls_due_and_held_back(

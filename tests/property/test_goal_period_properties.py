@@ -26,11 +26,13 @@ which neutrality cannot see: engine and calibration read the same frames.
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
-from hypothesis import assume, given, note, reject
+from hypothesis import HealthCheck, assume, given, note, reject, settings
 from hypothesis import strategies as st
-from independent import team_split_weight
+from independent import detached, team_split_weight
 from weighted import (
     WeightedSpec,
     as_units,
@@ -47,11 +49,16 @@ from jointbonus import (
     FundingStyle,
     HistoryMonth,
     MonthStatus,
+    Plan,
     PlanError,
     Result,
+    build_plan,
+    calibrate,
     pay,
 )
+from jointbonus.core.curves import LinearCurve
 from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.sharedtarget.goals import Caps
 from jointbonus.sharedtarget.results import SettlementStatus
 from strategies import examples
 
@@ -395,3 +402,184 @@ def test_a_months_goal_pool_at_target_is_the_periods_over_its_months(drawn):
     paid, _ = _paid(spec, length)
     replayed, result = paid[0]
     assert_goal_pools_are_the_periods_pool_spread_over_its_months(replayed, result, length.months)
+
+
+# -- advances of the shared part ----------------------------------------------------------
+
+#: A shared curve that pays from the first unit sold, so that a period's floor pays and
+#: advances are made; drawn alongside the plan's own curve.
+FROM_ZERO = LinearCurve([(Fraction(0), Fraction(0)), (Fraction(3, 2), Fraction(2))])
+
+
+class _Advancing(tuple[Plan, Plan, Calibration]):
+    """A drawn plan with advances, the plan without, the calibration: told in short (a
+    plan's own repr runs to pages)."""
+
+    def __repr__(self) -> str:
+        plan = self[0]
+        return f"<plan of {len(plan.months)} months, advance {plan.advance}>"
+
+
+@st.composite
+def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
+    """A plan of :func:`held_and_capped` with ``advance``, and the same plan without:
+    no holdback and no cap per year (neither is allowed with an advance beside goals), a
+    cap per month now and then. Its months report a path through history (the last ones
+    possibly pending), paid at the calibration of the plan without advances."""
+    spec, length = draw(held_and_capped())
+    spec = replace(spec, holdback="0", cap_per_year=None)
+    share = Fraction(draw(st.integers(1, 20), label="advance in twentieths"), 20)
+    try:
+        periodic, _, _ = calibrated(replace(spec, period=length))
+    except PlanError as error:  # history without a whole period: draw again
+        if "whole" in str(error):
+            reject()
+        raise
+    periods = _historical_periods(spec, length.months)
+    assume(periods)
+    p = draw(st.integers(0, len(periods) - 1), label="path")
+    size = length.months
+    picks = [periods[(p + j // size) % len(periods)][j % size] for j in range(spec.months)]
+    replayed = periodic.reported(
+        [spec.history_shared[h] for h in picks],
+        {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
+    )
+    reported = draw(st.integers(max(1, spec.months // 2), spec.months), label="months known")
+    known = [str(m) for m in replayed.calendar][:reported]
+    replayed = replace(
+        replayed,
+        actuals={k: v for k, v in replayed.actuals.items() if k in known},
+        metric_actuals={
+            name: {k: v for k, v in values.items() if k in known}
+            for name, values in replayed.metric_actuals.items()
+        },
+    )
+    with_advance = build_plan(**replayed.kwargs(), advance=share)
+    without = replayed.build()
+    calibration = calibrate(without)
+    assert calibrate(with_advance) == calibration  # advances cost nothing
+    if draw(st.integers(0, 3), label="the plan's curve (0) or one paying from zero"):
+        with_advance = replace(with_advance, curve=FROM_ZERO)
+        without = replace(without, curve=FROM_ZERO)
+    if draw(st.booleans(), label="a cap per month that binds"):
+        # A cap per month below the largest line, so that it cuts goals and advances.
+        paid = pay(without, detached(calibration))
+        most = max(line.total for m in paid.months for line in m.lines)
+        cap = most * draw(st.integers(2, 9), label="cap in tenths of the largest line") // 10
+        assume(cap > 0)
+        with_advance, without = (_capped(p, cap) for p in (with_advance, without))
+    note(f"advance {share}, {length.value}, {len(known)} of {spec.months} months known")
+    return _Advancing((with_advance, without, detached(calibration)))
+
+
+#: Each example calibrates its plan with and without advances: slow to draw.
+_advance_examples = settings(examples(3), suppress_health_check=[HealthCheck.too_slow])
+
+
+def _capped(plan: Plan, cap: int) -> Plan:
+    """``plan`` with a cap per month of ``cap`` minor units (and no other cap)."""
+    caps = replace(plan.functional.caps, per_month=cap)
+    return replace(plan, functional=replace(plan.functional, caps=caps))
+
+
+def _totals(plan: Plan, result: Result, index: int) -> list[int]:
+    """Each member's line total in plan month ``index``, by place in ``plan.members``."""
+    lines = result.months[index].lines
+    return [lines[position].total for position in range(len(plan.members))]
+
+
+@_advance_examples
+@given(advancing_goals())
+def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn):
+    """However the period ends, it pays each member at least what they were advanced: with
+    its months still to come at zero (shared and goals alike), the month that ends it pays
+    them at least their advances to date, and its shared part alone (cut to the cap per
+    month) does."""
+    plan, _, calibration = drawn
+    result = pay(plan, calibration)
+    for period in plan.periods:
+        advanced = [0] * len(plan.members)
+        for index in range(period.first, period.last):
+            month = result.months[index]
+            if month.status is MonthStatus.PENDING:
+                assert month.advances == ()
+                break
+            assert all(a >= 0 for a in month.advances)
+            advanced = [a + m for a, m in zip(advanced, month.advances, strict=True)]
+            if not any(advanced):
+                continue
+            worst = pay(replace(_zero_after(plan, index, period.last), advance=None), calibration)
+            sure = _totals(plan, worst, period.last)
+            # Of the shared part alone, cut to the cap: the goals are not advanced.
+            lines = worst.months[period.last].lines
+            cap = plan.functional.caps.per_month
+            sure = [
+                min(total, lines[p].shared, total if cap is None else cap)
+                for p, total in enumerate(sure)
+            ]
+            note(f"after month {index}: advanced {advanced}, sure of {sure}")
+            assert all(a <= s for a, s in zip(advanced, sure, strict=True))
+
+
+def _zero_after(plan: Plan, index: int, last: int) -> Plan:
+    """``plan`` with every actual (shared and each metric's) of months ``index + 1..last``
+    at zero."""
+
+    def zeroed(months: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            replace(m, actual=Decimal(0)) if index < j <= last else m for j, m in enumerate(months)
+        )
+
+    metrics = tuple(
+        replace(metric, months=zeroed(metric.months)) for metric in plan.functional.metrics
+    )
+    functional = replace(plan.functional, metrics=metrics)
+    return replace(plan, months=zeroed(plan.months), functional=functional)
+
+
+@_advance_examples
+@given(advancing_goals())
+def test_advances_and_true_up_beside_goals_are_what_the_period_pays_without_them(drawn):
+    """Member by member: a month inside a period pays its goals as without advances plus
+    the advance; the month that ends it pays what it pays without advances less the
+    advances, never below zero; so a period's lines add up to its lines without advances.
+    No line is above the cap per month, an advance's month included."""
+    plan, without, calibration = drawn
+    result = pay(plan, calibration)
+    plain = pay(without, calibration)
+    assert [m.paid for m in result.months] == [m.paid for m in plain.months]
+    cap = plan.functional.caps.per_month
+    for period in plan.periods:
+        advanced = [0] * len(plan.members)
+        for index in range(period.first, period.last + 1):
+            month = result.months[index]
+            if month.status is MonthStatus.PENDING:
+                break
+            got, was = _totals(plan, result, index), _totals(without, plain, index)
+            if cap is not None:
+                assert all(total <= cap for total in got)
+            if index < period.last:
+                assert got == [w + a for w, a in zip(was, month.advances, strict=True)]
+                advanced = [a + m for a, m in zip(advanced, month.advances, strict=True)]
+                continue
+            assert list(month.advanced) == advanced
+            assert got == [w - a for w, a in zip(was, advanced, strict=True)]
+            assert all(total >= 0 for total in got)  # the true-up
+
+
+@_advance_examples
+@given(advancing_goals())
+def test_an_advance_beside_goals_does_not_read_what_the_goals_pay(drawn):
+    """Only the shared part is advanced: without a cap (whose room the month's goals
+    take), paying the goals on other curves moves no advance."""
+    plan, _, calibration = drawn
+    uncapped = replace(plan, functional=replace(plan.functional, caps=Caps()))
+    terms = tuple(
+        replace(t, goals=tuple(replace(g, curve=FROM_ZERO) for g in t.goals))
+        for t in uncapped.functional.terms
+    )
+    richer = replace(uncapped, functional=replace(uncapped.functional, terms=terms))
+    before = [m.advances for m in pay(uncapped, calibration).months]
+    after = [m.advances for m in pay(richer, calibration).months]
+    note(f"advances {before}")
+    assert after == before

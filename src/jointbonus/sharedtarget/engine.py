@@ -30,7 +30,7 @@ from jointbonus.sharedtarget.calibration import (
     check_calibration,
 )
 from jointbonus.sharedtarget.lines import MonthView, advance_lines, month_lines
-from jointbonus.sharedtarget.pay.advances import advance_to_date
+from jointbonus.sharedtarget.pay.advances import advance_to_date, cap_room, member_pay
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
@@ -168,6 +168,11 @@ def pay_framed(
                 index, False, None, None, (), goals, within.inside, month_attainment=attainment
             )
             lines = month_lines(plan, framed, view, month_pay)
+            advances: tuple[int, ...] = ()
+            if advancing.on(frame):  # the period's shared part, beside the month's goals
+                room = cap_room(plan, member_pay(frame, month_pay))
+                advances = advancing.advance(frame, terms, None, room)
+                lines = advance_lines(plan, lines, index, advances, ends=False)
             held, forfeited = _held(plan, frame, month_pay)
             months.append(
                 MonthResult(
@@ -187,6 +192,7 @@ def pay_framed(
                     **_goal_weights(plan, frame),
                     shared_period=within.label,
                     ends_period=within.ends,
+                    advances=advances,
                 )
             )
             pays.append(month_pay)
@@ -360,9 +366,15 @@ class _Advancing:
                     self._active[position] = True
 
     def advance(
-        self, frame: MonthFrame, terms: Terms, year_to_date: YearToDate | None
+        self,
+        frame: MonthFrame,
+        terms: Terms,
+        year_to_date: YearToDate | None,
+        room: Sequence[int] | None = None,
     ) -> tuple[int, ...]:
-        """Each member's advance in ``frame``'s month, inside its period, with its actual."""
+        """Each member's advance in ``frame``'s month, inside its period, with its actual;
+        ``room``, by member place, the most each can be advanced in it (a cap per month
+        beside the month's goals: :func:`~jointbonus.sharedtarget.pay.advances.cap_room`)."""
         period = frame.period
         if self._plan.advance is None or period is None:
             return ()
@@ -371,6 +383,8 @@ class _Advancing:
             self._plan, end, terms, frame.index, active=self._active, year_to_date=year_to_date
         )
         month = tuple(max(0, a - p) for a, p in zip(to_date, self._paid, strict=True))
+        if room is not None:
+            month = tuple(min(m, r) for m, r in zip(month, room, strict=True))
         self._paid = [p + m for p, m in zip(self._paid, month, strict=True)]
         return month
 

@@ -171,6 +171,8 @@ class _AdvanceTexts:
         length = plan.period.months
         noun = plan.period.noun
         self.label = label
+        # Beside monthly goals the month that ends the period pays them with its shared part.
+        self.paid = "the month's pay (its shared part and goals)" if plan.goals else "its pay"
         self.on = (
             f"advance on the {noun}'s attainment to date, {percent_text(running)} after "
             f"{elapsed} of its {length} months: {label} is paid at its end, {end}"
@@ -183,15 +185,20 @@ class _AdvanceTexts:
         )
 
     def advance(self, was: LineFigures, amount: int) -> LineFigures:
-        """The line paying ``amount``, the member's advance this month."""
+        """The line paying ``amount``, the member's advance this month, beside what ``was``
+        pays of the month's own (its goals, beside a longer shared period)."""
         status: LineStatus
         if was.status is LineStatus.PENDING:
             status, reason = was.status, was.reason
+        elif was.total:  # the month's goals pay, and the advance beside them
+            status, reason = LineStatus.PAID, was.reason
+            if amount:
+                reason = f"{reason}; {self.on}" if reason else self.on
         elif amount:
             status, reason = LineStatus.PAID, self.on
         else:
             status, reason = LineStatus.ZERO, was.standing or self.nothing
-        return _remade(was, 0, amount, status, reason, ADVANCE, 0)
+        return _remade(was, 0, was.total + amount, status, reason, ADVANCE, 0)
 
     def true_up(self, was: LineFigures, advanced: int) -> LineFigures:
         """The line paying the period's pay ``was.total`` less ``advanced``."""
@@ -201,7 +208,7 @@ class _AdvanceTexts:
         else:
             status = LineStatus.PAID if total else LineStatus.ZERO
             reason = (
-                f"true-up of {self.label}: its pay {self.format(was.total)} less the "
+                f"true-up of {self.label}: {self.paid} {self.format(was.total)} less the "
                 f"advances paid in it {self.format(advanced)}"
             )
             if was.reason:

@@ -142,7 +142,7 @@ def shared_period_norm(
         checks.add("months", len(calendar), f"with period = '{length.value}': {error}")
         return monthly, None
     goals = any(terms.goals for terms in functional.terms)
-    if goals and not _goals_fit(checks, length, advance):
+    if goals and not _goals_fit(checks, length, advance, functional):
         return monthly, None
     try:
         norm = period_norm(history, monthly, length, periods)
@@ -168,24 +168,28 @@ def shared_period_norm(
     return norm.restricted(whole), monthly
 
 
-def _goals_fit(checks: Checks, length: PeriodLength, advance: Fraction | None) -> bool:
+def _goals_fit(
+    checks: Checks, length: PeriodLength, advance: Fraction | None, functional: Functional
+) -> bool:
     """Whether a plan with functional goals can have a shared ``length`` longer than a
     month with its ``advance``; a problem if it cannot.
 
     Its caps and holdback work as in any plan: the caps cut the month a pay falls due in
     (a month's goals, and at the period's end the period's shared part with them), the
     holdback keeps part of every line until the plan year ends. An advance of the
-    period's shared part is not made: at the period's end its true-up would be paid with
-    the month's goals under one monthly cap, which cannot be kept from going below zero.
+    period's shared part is paid beside the month's goals, within the room its monthly
+    cap leaves them. It is not paid under a cap per year: the goals paid after an advance
+    could use up the year's room before the period's end, and its true-up would then be
+    below zero.
     """
-    if advance is None:
+    if advance is None or functional.caps.per_year is None:
         return True
     checks.add(
         "advance",
         _shown(advance),
-        f"no advance with functional goals and period = '{length.value}': the goals are "
-        "paid month by month already, and the period's shared part is paid in full at "
-        "its end (drop advance, or the goals)",
+        f"no advance with functional goals, period = '{length.value}' and a cap per year: "
+        "the goals paid between an advance and the period's end could use up the year's "
+        "room, and the true-up would be below zero (drop advance, or cap_per_year)",
     )
     return False
 

@@ -42,7 +42,14 @@ from jointbonus.sharedtarget.explain.steps import (
 )
 from jointbonus.sharedtarget.explain.text import Money, ratio_text
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
-from jointbonus.sharedtarget.results import MonthResult, MonthStatus, Result, result_argument
+from jointbonus.sharedtarget.results import (
+    ADVANCE,
+    TRUE_UP,
+    MonthResult,
+    MonthStatus,
+    Result,
+    result_argument,
+)
 
 __all__ = ["explain"]
 
@@ -161,6 +168,38 @@ def _weighted_steps(
     With ``leads``, each goal whose actuals come from the leads is followed by
     the leads behind its figure.
     """
+    steps = _weighted_parts(
+        result, month, place=place, eligible=eligible, money=money, sources=sources, leads=leads
+    )
+    if month.status is MonthStatus.PAID and eligible and (month.advances or month.advanced):
+        steps.append(advance_step(result, month, place.position, money))
+    return steps
+
+
+def _advance_terms(place: Place, money: Money) -> str:
+    """Beside monthly goals: the advance a line adds to its month's parts, or the advances
+    a true-up takes from them (empty for none)."""
+    line = place.line
+    shared, functional, cut = place.parts
+    if line.kind == ADVANCE:
+        advance = line.total - (shared + sum(functional) - cut)
+        return f" + advance {money.units(advance)}" if advance else ""
+    if line.kind == TRUE_UP and line.advanced:
+        return f" - advanced {money.units(line.advanced)}"
+    return ""
+
+
+def _weighted_parts(
+    result: Result,
+    month: MonthResult,
+    *,
+    place: Place,
+    eligible: bool,
+    money: Money,
+    sources: Sources,
+    leads: bool = False,
+) -> list[Step]:
+    """:func:`_weighted_steps` before the advance or true-up."""
     plan = result.plan
     member = place.member
     position = place.position
@@ -399,6 +438,8 @@ def explain(
         outcome += f" = {' + '.join(terms)}" + (
             f" - cut {money.units(parts[2])}" if parts[2] else ""
         )
+        if plan.goals:  # the period's shared part advanced beside the month's goals
+            outcome += _advance_terms(place, money)
     steps.append(
         Step(
             "result",

@@ -426,7 +426,10 @@ def advance_step(result: Result, month_result: MonthResult, position: int, money
                 "true_up",
                 "True-up",
                 money.units(pay - advanced),
-                f"your pay for the {noun}, {money.units(pay)}, less the advances paid",
+                f"your pay for the {noun}, {money.units(pay)}, less the advances paid"
+                if not plan.goals
+                else f"your pay this month, {money.units(pay)} (the {noun}'s shared part and "
+                "the month's goals), less the advances paid",
             ),
         ),
     )

@@ -24,6 +24,20 @@ of an ``n``-month period:
   to date and their bound; the **month's advance** is the advance to date
   less what was advanced earlier in the period, never below zero.
 
+Beside functional goals paid month by month, only the period's **shared
+part** is advanced: the running and the floor attainments pay it with every
+goal's factor at 0, its shared gate reading each goal over the period to
+date (over all its targets for the floor: a goal's attainment never falls
+either, so a gate open at the floor is open at the end). Under a cap per
+month a member's month's advance is also at most the room the cap leaves
+beside the month's goals (:func:`cap_room`): what it holds back is advanced
+in a later month or paid by the true-up. The bound is taken after the cap,
+so a member's advances to date are at most the cap, and the period's end,
+which pays the shared part and the month's goals under that one cap, pays
+them at least as much: the true-up stays at zero or above. (A cap per year
+is refused beside goals: the goals paid after an advance may use up the
+year's room.)
+
 At the period's end the **true-up** is the period's pay less the advances
 paid in it. The bound keeps it at zero or above, so advances never need to
 be clawed back and every member's advances plus true-up are exactly the
@@ -47,7 +61,7 @@ from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
 from jointbonus.sharedtarget.pay.sharing import MonthPay, share_out
 from jointbonus.sharedtarget.plan import Plan
 
-__all__ = ["advance_to_date", "member_pay", "sure_of", "true_ups"]
+__all__ = ["advance_to_date", "cap_room", "member_pay", "sure_of", "true_ups"]
 
 
 def member_pay(frame: MonthFrame, month_pay: MonthPay) -> list[int]:
@@ -73,16 +87,46 @@ def sure_of(frame: MonthFrame, month_pay: MonthPay) -> list[int]:
     return paid
 
 
+def cap_room(plan: Plan, month: Sequence[int]) -> list[int] | None:
+    """Each member's room under the cap per month beside ``month``, what they are paid in
+    it already (their goals), by member place; ``None`` without a cap per month."""
+    cap = plan.functional.caps.per_month
+    if cap is None:
+        return None
+    return [max(cap - paid, 0) for paid in month]
+
+
 def _pay_at(
     plan: Plan,
     end: MonthFrame,
     terms: Terms,
     attainment: Fraction,
+    *,
+    goals: Sequence[Fraction],
     year_to_date: YearToDate | None,
 ) -> MonthPay:
-    """The period's pay at ``attainment``, shared out as its end month shares it."""
-    outcome: Outcome = outcome_at(plan, attainment)
+    """The period's (shared) pay at ``attainment``, shared out as its end month shares it;
+    ``goals`` are the goals' attainments its shared gate reads (by ``plan.goals``)."""
+    outcome: Outcome = outcome_at(plan, attainment, goals)
+    if plan.goals:  # the shared part alone: the goals are paid month by month
+        outcome = Outcome(outcome.shared, outcome.team_shared, (Fraction(0),) * len(plan.goals))
     return share_out(plan, end, terms, outcome, year_to_date)
+
+
+def _goal_attainments(
+    plan: Plan, first: int, index: int, last: int
+) -> tuple[list[Fraction], list[Fraction]]:
+    """Each goal's attainment over the period from ``first`` to ``index`` (summed actuals /
+    summed targets) and its floor (the same actuals over the targets up to ``last``)."""
+    metrics = {metric.name: metric for metric in plan.functional.metrics}
+    running: list[Fraction] = []
+    floor: list[Fraction] = []
+    for goal in plan.goals:
+        months = metrics[goal.metric].months
+        actual = sum((Fraction(m.actual or 0) for m in months[first : index + 1]), Fraction(0))
+        running.append(actual / sum((m.target for m in months[first : index + 1]), Fraction(0)))
+        floor.append(actual / sum((m.target for m in months[first : last + 1]), Fraction(0)))
+    return running, floor
 
 
 def advance_to_date(
@@ -108,13 +152,18 @@ def advance_to_date(
     elapsed = plan.months[period.first : index + 1]
     actual = sum((Fraction(m.actual or 0) for m in elapsed), Fraction(0))
     running = actual / sum((m.target for m in elapsed), Fraction(0))
-    at_running = member_pay(end, _pay_at(plan, end, terms, running, year_to_date))
+    goals_running, goals_floor = _goal_attainments(plan, period.first, index, period.last)
+    at_running = member_pay(
+        end, _pay_at(plan, end, terms, running, goals=goals_running, year_to_date=year_to_date)
+    )
     weights = [p if on else 0 for p, on in zip(at_running, active, strict=True)]
     share = plan.advance * Fraction(index - period.first + 1, len(period.months))
     pool = round_half_up(share * sum(weights))
     parts = allocate(pool, weights) if pool else [0] * len(weights)
     floor = actual / end.plan_month.target
-    bound = sure_of(end, _pay_at(plan, end, terms, floor, year_to_date))
+    bound = sure_of(
+        end, _pay_at(plan, end, terms, floor, goals=goals_floor, year_to_date=year_to_date)
+    )
     return [min(part, sure) for part, sure in zip(parts, bound, strict=True)]
 
 
