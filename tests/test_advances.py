@@ -309,6 +309,19 @@ def test_explain_shows_the_advance_and_the_true_up() -> None:
     assert all(s.key not in ("advance", "true_up") for s in explain(plain, "A", "2026-02").steps)
 
 
+def test_explain_sums_a_capped_true_up_with_the_advances_it_takes() -> None:
+    # 1,500.00 each at 100%, capped to 600.00 in March: the true-up is the capped pay less
+    # the advances, and explain's sum says so rather than stopping at the capped pay.
+    result = run(build_plan(**_kwargs(cap_per_month="600")))  # type: ignore[arg-type]
+    march = explain(result, "A", "2026-03")
+    advanced = march.figure("true_up", "advances_paid").value
+    true_up = march.figure("true_up", "true_up").value
+    assert Decimal(true_up) == 600 - Decimal(advanced) > 0
+    assert march.figure("result", "amount").how == (
+        f"paid {true_up} USD = shared 1500.00 - cut 900.00 - advanced {advanced}"
+    )
+
+
 def test_calibrate_shows_the_advance_and_that_it_is_cost_neutral() -> None:
     plan = str(EXAMPLE / "plan.toml")
     text = subprocess.run(

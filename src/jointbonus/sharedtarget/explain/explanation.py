@@ -177,7 +177,7 @@ def _weighted_steps(
 
 
 def _advance_terms(place: Place, money: Money) -> str:
-    """Beside monthly goals: the advance a line adds to its month's parts, or the advances
+    """The advance a line adds to its month's parts (beside monthly goals), or the advances
     a true-up takes from them (empty for none)."""
     line = place.line
     shared, functional, cut = place.parts
@@ -438,8 +438,7 @@ def explain(
         outcome += f" = {' + '.join(terms)}" + (
             f" - cut {money.units(parts[2])}" if parts[2] else ""
         )
-        if plan.goals:  # the period's shared part advanced beside the month's goals
-            outcome += _advance_terms(place, money)
+        outcome += _advance_terms(place, money)  # a period's shared part advanced
     steps.append(
         Step(
             "result",
