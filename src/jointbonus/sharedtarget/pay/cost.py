@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from operator import mul
+from typing import NamedTuple
 
 from jointbonus.core.money import allocate_groups
 from jointbonus.core.number import round_half_up, round_product
@@ -181,6 +182,46 @@ class _Shared:
     the extra bound per member cut (3 units per part)."""
     held: dict[int, int]
     """Per group whose held-back part is forfeited: what its members forfeit, uncut."""
+
+
+class _Counts(NamedTuple):
+    """What a month's rounding bound counts, group by group: the pools rounded, the lines
+    paid, the members who forfeit and their parts, and the parts the monthly cap binds."""
+
+    rounded: int
+    lines: int
+    forfeit_lines: int
+    forfeit_parts: int
+    binding_parts: int
+
+
+def _shared(
+    plan: Plan,
+    pay: MonthPay,
+    *,
+    unbound: tuple[Fraction, Fraction],
+    capped: Sequence[int],
+    counts: _Counts,
+    cut_bound: dict[int, int],
+    held: dict[int, int],
+) -> _Shared:
+    """A month's outcome shared out: its exact cost from the amounts the monthly cap does
+    not bind (``unbound``, minor units, kept and forfeited) and the members it binds
+    (``capped``, kept and forfeited), what a forfeiting member keeps being ``1 -
+    holdback``; and its rounding bound: half a unit per pool rounded (per line paid
+    under individual funding) and per member who forfeits, and under pool funding three
+    units per part the cap binds and one and a half per part forfeited."""
+    kept = 1 - plan.holdback
+    exact = unbound[0] + kept * unbound[1]
+    month_cap = plan.functional.caps.per_month
+    if month_cap is not None:
+        exact += month_cap * (capped[0] + kept * capped[1])
+    pool = plan.funding is FundingStyle.POOL
+    rounded = counts.rounded if pool else counts.rounded + counts.lines
+    bound = Fraction(rounded, 2) + Fraction(counts.forfeit_lines, 2)
+    if pool:
+        bound += 3 * counts.binding_parts + Fraction(3, 2) * counts.forfeit_parts
+    return _Shared(pay, exact / plan.currency.scale, rounded, bound, cut_bound, held)
 
 
 class MonthCoster:
@@ -361,19 +402,15 @@ class MonthCoster:
                 forfeit_lines += count
                 forfeit_parts += parts * count
                 held[group] = _held(plan, pay, group, count)
-        kept = 1 - plan.holdback
-        exact = sum(
-            (rate * (plain + kept * lost) for rate, (plain, lost) in zip(rates, free, strict=True)),
-            _ZERO,
+        unbound = (
+            sum((rate * plain for rate, (plain, _) in zip(rates, free, strict=True)), _ZERO),
+            sum((rate * lost for rate, (_, lost) in zip(rates, free, strict=True)), _ZERO),
         )
-        if month_cap is not None:
-            exact += month_cap * (bound_by_cap[0] + kept * bound_by_cap[1])
-        if not pool:
-            rounded += lines
-        bound = Fraction(rounded, 2) + Fraction(forfeit_lines, 2)
-        if pool:
-            bound += 3 * binding_members + Fraction(3, 2) * forfeit_parts
-        return _Shared(pay, exact / plan.currency.scale, rounded, bound, cut_bound, held)
+        counts = _Counts(rounded, lines, forfeit_lines, forfeit_parts, binding_members)
+        return _shared(
+            plan, pay, unbound=unbound, capped=bound_by_cap, counts=counts,
+            cut_bound=cut_bound, held=held,
+        )  # fmt: skip
 
     def _share_own(self, outcome: Outcome) -> _Shared:
         """:meth:`_share` of a month that pays its goals on a frame of its own beside a
@@ -411,16 +448,11 @@ class MonthCoster:
                 forfeit_lines += count
                 forfeit_parts += parts * count
                 held[group] = _held(plan, pay, group, count)
-        kept = 1 - plan.holdback
-        exact = free[0] + kept * free[1]
-        if month_cap is not None:
-            exact += month_cap * (bound_by_cap[0] + kept * bound_by_cap[1])
-        if not pool:
-            rounded += lines
-        bound = Fraction(rounded, 2) + Fraction(forfeit_lines, 2)
-        if pool:
-            bound += 3 * binding_members + Fraction(3, 2) * forfeit_parts
-        return _Shared(pay, exact / plan.currency.scale, rounded, bound, cut_bound, held)
+        counts = _Counts(rounded, lines, forfeit_lines, forfeit_parts, binding_members)
+        return _shared(
+            plan, pay, unbound=(free[0], free[1]), capped=bound_by_cap, counts=counts,
+            cut_bound=cut_bound, held=held,
+        )  # fmt: skip
 
 
 def _either(first: Sequence[int], second: Sequence[int]) -> tuple[int, ...]:
