@@ -26,6 +26,8 @@ obvious one, which stays the definition:
   joined as it escapes each part, which lets ``run --format json`` escape each
   distinct part of its text once
   (:func:`~jointbonus.sharedtarget.report.streams.terminal_json`);
+  :func:`~jointbonus.core.text.terminal_texts`, which asks once of a column
+  of texts whether any needs escaping, against ``terminal_text`` of each;
 * :class:`~jointbonus.io.render.ObjectTexts`, which writes each item of the
   objects it is given once (the lines of a JSON stream), against
   :func:`~jointbonus.io.render.nested_text` and ``json.dumps`` of each object.
@@ -56,6 +58,7 @@ from jointbonus.core.text import (
     _SUSPECT,
     _escaped,
     terminal_text,
+    terminal_texts,
     unsafe_character,
 )
 from jointbonus.io.cells import FORMULA_TRIGGERS, escape_formula, escape_formulas
@@ -228,6 +231,14 @@ def test_terminal_text_is_each_suspect_character_escaped(text: str) -> None:
 def test_terminal_text_of_parts_joined_is_the_parts_escaped_joined(parts: list[str]) -> None:
     """What lets the JSON stream escape each distinct part once, where it is made."""
     assert terminal_text("".join(parts)) == "".join(map(terminal_text, parts))
+
+
+@given(st.lists(TERMINAL_TEXT, max_size=6))
+@example(["A", "B\x1b", "C"])  # one suspect text among plain ones
+@example(["~ \n\t", ""])
+def test_terminal_texts_is_each_text_escaped(texts: list[str]) -> None:
+    """What lets the JSON stream ask once whether any of 100,000 member ids needs escaping."""
+    assert terminal_texts(texts) == list(map(terminal_text, texts))
 
 
 #: Values that repeat from object to object, among them values that are equal and hash

@@ -55,7 +55,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, overload
 
-from jointbonus.core.text import terminal_text
+from jointbonus.core.text import terminal_text, terminal_texts
 from jointbonus.errors import ArgumentError, argument, shown
 from jointbonus.io.files import path_argument, write_text
 from jointbonus.io.render import ObjectTexts, nested_text, string_text, string_texts
@@ -145,6 +145,8 @@ def _escaped(text: str, escape: _Escape) -> str:
 
 
 def _escaped_all(texts: list[str], escape: _Escape) -> list[str]:
+    if escape is terminal_text:  # asked once of them all whether any needs escaping
+        return terminal_texts(texts)
     return texts if escape is None else list(map(escape, texts))
 
 
