@@ -245,7 +245,7 @@ def test_terminal_texts_is_each_text_escaped(texts: list[str]) -> None:
 #: alike but are written differently (``True``, ``1``, ``1.0``; ``0``, ``False``, ``-0.0``),
 #: and strings that need escaping.
 ITEM_VALUES = st.sampled_from(
-    [None, True, False, 0, 1, -7, 1.0, 0.0, -0.0, 2.5, "", "1", "12.50", 'a "b"', "\x1b", "é"]
+    [None, True, False, 0, 1, 1.0, 0.0, -0.0, -7, 2.5, "", "1", "12.50", 'a "b"', "\x1b", "é"]
 )
 JSON_VALUE = st.recursive(
     ITEM_VALUES | st.integers() | st.text(max_size=5),
@@ -254,12 +254,16 @@ JSON_VALUE = st.recursive(
     ),
     max_leaves=6,
 )
-#: Keys from a few, so that items repeat; now and then one that is not a string.
-ITEM_KEYS = st.sampled_from(["period", "days", "total", "reason", "", 'k"\\']) | st.sampled_from(
-    [1, None, True, 2.5]
-)
+#: Keys from a few, so that items repeat; and keys that are not strings, which json turns
+#: into strings.
+STRING_KEYS = st.sampled_from(["period", "days", "total", "reason", "", 'k"\\'])
+OTHER_KEYS = st.sampled_from([1, None, True, 2.5])
 OBJECTS = st.lists(
-    st.dictionaries(ITEM_KEYS, ITEM_VALUES | JSON_VALUE, max_size=5), min_size=1, max_size=8
+    st.dictionaries(STRING_KEYS, ITEM_VALUES, max_size=5)
+    | st.dictionaries(STRING_KEYS, ITEM_VALUES | JSON_VALUE, max_size=5)
+    | st.dictionaries(STRING_KEYS | OTHER_KEYS, ITEM_VALUES | JSON_VALUE, max_size=4),
+    min_size=1,
+    max_size=10,
 )
 
 
