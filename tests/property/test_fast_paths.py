@@ -25,13 +25,19 @@ obvious one, which stays the definition:
   its escaping of every suspect character one by one; and that it escapes parts
   joined as it escapes each part, which lets ``run --format json`` escape each
   distinct part of its text once
-  (:func:`~jointbonus.sharedtarget.report.streams.terminal_json`).
+  (:func:`~jointbonus.sharedtarget.report.streams.terminal_json`);
+  :func:`~jointbonus.core.text.terminal_texts`, which asks once of a column
+  of texts whether any needs escaping, against ``terminal_text`` of each;
+* :class:`~jointbonus.io.render.ObjectTexts`, which writes each item of the
+  objects it is given once (the lines of a JSON stream), against
+  :func:`~jointbonus.io.render.nested_text` and ``json.dumps`` of each object.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import unicodedata
 from dataclasses import fields
 from datetime import date, timedelta
@@ -48,8 +54,15 @@ from jointbonus.core.money import GroupShare
 from jointbonus.core.number import D
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import annual_amount, fte_units
-from jointbonus.core.text import _SUSPECT, _escaped, terminal_text, unsafe_character
+from jointbonus.core.text import (
+    _SUSPECT,
+    _escaped,
+    terminal_text,
+    terminal_texts,
+    unsafe_character,
+)
 from jointbonus.io.cells import FORMULA_TRIGGERS, escape_formula, escape_formulas
+from jointbonus.io.render import ObjectTexts, nested_text
 from jointbonus.sharedtarget.pay.groups import _split, frame_months
 from jointbonus.sharedtarget.pay.sharing import MonthPay, Part
 from jointbonus.sharedtarget.report.writer import head_cell, head_cells
@@ -218,6 +231,61 @@ def test_terminal_text_is_each_suspect_character_escaped(text: str) -> None:
 def test_terminal_text_of_parts_joined_is_the_parts_escaped_joined(parts: list[str]) -> None:
     """What lets the JSON stream escape each distinct part once, where it is made."""
     assert terminal_text("".join(parts)) == "".join(map(terminal_text, parts))
+
+
+@given(st.lists(TERMINAL_TEXT, max_size=6))
+@example(["A", "B\x1b", "C"])  # one suspect text among plain ones
+@example(["~ \n\t", ""])
+def test_terminal_texts_is_each_text_escaped(texts: list[str]) -> None:
+    """What lets the JSON stream ask once whether any of 100,000 member ids needs escaping."""
+    assert terminal_texts(texts) == list(map(terminal_text, texts))
+
+
+#: Values that repeat from object to object, among them values that are equal and hash
+#: alike but are written differently (``True``, ``1``, ``1.0``; ``0``, ``False``, ``-0.0``),
+#: and strings that need escaping.
+ITEM_VALUES = st.sampled_from(
+    [None, True, False, 0, 1, 1.0, 0.0, -0.0, -7, 2.5, "", "1", "12.50", 'a "b"', "\x1b", "é"]
+)
+JSON_VALUE = st.recursive(
+    ITEM_VALUES | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+#: Keys from a few, so that items repeat; and keys that are not strings, which json turns
+#: into strings.
+STRING_KEYS = st.sampled_from(["period", "days", "total", "reason", "", 'k"\\'])
+OTHER_KEYS = st.sampled_from([1, None, True, 2.5])
+OBJECTS = st.lists(
+    st.dictionaries(STRING_KEYS, ITEM_VALUES, max_size=5)
+    | st.dictionaries(STRING_KEYS, ITEM_VALUES | JSON_VALUE, max_size=5)
+    | st.dictionaries(STRING_KEYS | OTHER_KEYS, ITEM_VALUES | JSON_VALUE, max_size=4),
+    min_size=1,
+    max_size=10,
+)
+
+
+@given(OBJECTS, st.sampled_from([None, 0, 1, 2, 3]))
+@example([{"days": 1}, {"days": True}, {"days": 1.0}], 2)  # equal values, other texts
+@example([{"days": 0}, {"days": False}, {"days": -0.0}, {"days": 0.0}], None)
+@example([{"total": "1"}, {"days": "1"}], 1)  # one value under two keys
+@example([{"days": 1}, {1: 1}, {True: 1}], 2)  # keys json turns into strings
+def test_object_texts_are_each_object_written_whole(
+    documents: list[dict[Any, Any]], level: int | None
+) -> None:
+    """Each object's text is its text written whole, whatever items it shares with the
+    objects before it (each written once, then reused)."""
+    texts = ObjectTexts(level)
+    for document in documents:
+        if level is None:
+            expected = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        else:
+            expected = nested_text(document, level)
+            indented = json.dumps(document, indent=2, ensure_ascii=False)
+            assert expected == indented.replace("\n", "\n" + "  " * level)
+        assert texts(document) == expected
 
 
 @st.composite

@@ -36,6 +36,7 @@ __all__ = [
     "Escaped",
     "member_id",
     "terminal_text",
+    "terminal_texts",
     "unsafe_character",
 ]
 
@@ -101,6 +102,21 @@ def terminal_text(text: str) -> str:
     if text.isascii() and not text.encode("ascii").translate(None, _PLAIN_BYTES):
         return text  # nothing suspect: asked in C, at a byte a nanosecond (a JSON stream)
     return _SUSPECT.sub(_escaped, text)
+
+
+def terminal_texts(texts: list[str]) -> list[str]:
+    """:func:`terminal_text` of each of ``texts``, in order; ``texts`` itself if none
+    holds a character to escape.
+
+    Whether a text needs escaping is asked of each of its characters alone, so
+    the texts joined need it exactly when one of them does: the question is
+    asked once, of them all (a column of 100,000 member ids, once rather than
+    100,000 times), and only if the answer is yes is each text escaped.
+    """
+    joined = "".join(texts)
+    if joined.isascii() and not joined.encode("ascii").translate(None, _PLAIN_BYTES):
+        return texts
+    return list(map(terminal_text, texts))
 
 
 class Escaped:

@@ -638,7 +638,7 @@ class MonthLineDocuments:
         self._factor = ratio_text(month.factor)
         self._made: dict[int, dict[str, Any]] = {}
         self._amounts: dict[int, str] = {}
-        self._weights: dict[Fraction, str | None] = {}
+        self._weights: dict[tuple[int, int], str | None] = {}
 
     def _amount(self, units: int) -> str:
         text = self._amounts.get(units)
@@ -652,9 +652,11 @@ class MonthLineDocuments:
         if made is not None:
             return made
         figures = self._month.lines.figures[index]
-        weight = self._weights.get(figures.weight)
+        # By numerator and denominator: a Fraction's own hash is worked out in Python.
+        key = (figures.weight.numerator, figures.weight.denominator)
+        weight = self._weights.get(key)
         if weight is None:
-            weight = self._weights[figures.weight] = ratio_text(figures.weight)
+            weight = self._weights[key] = ratio_text(figures.weight)
         amount = self._amount
         made = self._made[index] = _line_fields(
             {},

@@ -55,10 +55,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, overload
 
-from jointbonus.core.text import terminal_text
+from jointbonus.core.text import terminal_text, terminal_texts
 from jointbonus.errors import ArgumentError, argument, shown
 from jointbonus.io.files import path_argument, write_text
-from jointbonus.io.render import compact_text, nested_text, string_text, string_texts
+from jointbonus.io.render import ObjectTexts, nested_text, string_text, string_texts
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.report.corrections import ledger_sections
 from jointbonus.sharedtarget.report.documents import (
@@ -126,7 +126,7 @@ def _json_pieces(result: Result, lines: bool, block: int, escape: _Escape) -> It
         opening = "{\n  " if number == 0 else ",\n  "
         yield _escaped(opening + string_text(key) + ": " + nested_text(value, 1), escape)
     heads: list[str] = []
-    tail = _indented_tail if escape is None else lambda line: escape(_indented_tail(line))
+    tail = _escaped_tail(_indented_tails(), escape)
     if lines:
         heads = _escaped_all(_indented_heads(plan), escape)
         yield ',\n  "lines": '
@@ -145,6 +145,8 @@ def _escaped(text: str, escape: _Escape) -> str:
 
 
 def _escaped_all(texts: list[str], escape: _Escape) -> list[str]:
+    if escape is terminal_text:  # asked once of them all whether any needs escaping
+        return terminal_texts(texts)
     return texts if escape is None else list(map(escape, texts))
 
 
@@ -171,7 +173,7 @@ def _jsonl_pieces(result: Result, block: int, escape: _Escape) -> Iterator[str]:
         for member_id, member in zip(string_texts([m.id for m in members]), members, strict=True)
     ]
     heads = _escaped_all(heads, escape)
-    tail = _compact_tail if escape is None else lambda line: escape(_compact_tail(line))
+    tail = _escaped_tail(_compact_tails(), escape)
     for block_heads, tails in _line_blocks(result, heads, tail, block):
         yield _interleaved(block_heads, tails)
 
@@ -247,18 +249,32 @@ def _indented_heads(plan: Plan) -> list[str]:
     ]
 
 
-def _indented_tail(document: dict[str, Any]) -> str:
-    """A line's keys after its id and team as its item at level 2 writes them, to the ``}``."""
-    return nested_text(document, 2)[2:]  # without the "{\n" a member's head holds
+#: The text of a line's (or a settlement's) keys after its member's id and team.
+_Tail = Callable[[dict[str, Any]], str]
 
 
-def _compact_tail(document: dict[str, Any]) -> str:
+def _indented_tails() -> _Tail:
+    """A line's keys after its id and team as its item at level 2 writes them, to the ``}``.
+
+    The lines of a year share their keys and many values (a month, an amount,
+    a reason): each key and value is written once (:class:`ObjectTexts`).
+    """
+    texts = ObjectTexts(2)
+    return lambda document: texts(document)[2:]  # without the "{\n" a member's head holds
+
+
+def _compact_tails() -> _Tail:
     """A line's keys after its id and team on one line of text, to the ``}`` and newline."""
-    return compact_text(document)[1:] + "\n"  # without the "{" a member's head holds
+    texts = ObjectTexts(None)
+    return lambda document: texts(document)[1:] + "\n"  # without the "{" a member's head holds
+
+
+def _escaped_tail(tail: _Tail, escape: _Escape) -> _Tail:
+    return tail if escape is None else lambda document: escape(tail(document))
 
 
 def _line_blocks(
-    result: Result, heads: Sequence[str], tail: Callable[[dict[str, Any]], str], block: int
+    result: Result, heads: Sequence[str], tail: _Tail, block: int
 ) -> Iterator[tuple[Sequence[str], Sequence[str]]]:
     """Month by month, ``block`` members at a time: their heads and their lines' tails.
 
@@ -280,7 +296,7 @@ def _line_blocks(
 
 
 def _settlement_blocks(
-    result: Result, heads: Sequence[str], block: int, tail: Callable[[dict[str, Any]], str]
+    result: Result, heads: Sequence[str], block: int, tail: _Tail
 ) -> Iterator[tuple[Sequence[str], Sequence[str]]]:
     """Each member's settlement, ``block`` members at a time: heads and tails.
 
