@@ -14,6 +14,10 @@ obvious one, which stays the definition:
 * ``lines.csv``'s member cells, made for the whole roster at once, against
   each member's own :func:`~jointbonus.sharedtarget.report.writer.head_cell`,
   and that against the csv module reading it back;
+* the rest of a ``lines.csv`` row of a line of its shared part alone, made from the
+  line's figures (:func:`~jointbonus.sharedtarget.report.writer.plain_texts`),
+  against the row the writer makes of the line's document, and that against the
+  csv module reading it back;
 * :meth:`MonthPay.all_slices <jointbonus.sharedtarget.pay.sharing.MonthPay.all_slices>`
   against :meth:`~jointbonus.sharedtarget.pay.sharing.MonthPay.slices` of each group;
 * the columns :func:`~jointbonus.sharedtarget.pay.groups.frame_months` gives
@@ -43,14 +47,15 @@ from dataclasses import fields
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jointbonus import Member, StepCurve, build_plan
 from jointbonus.core.history import HistoryMonth
-from jointbonus.core.money import GroupShare
+from jointbonus.core.money import Currency, GroupShare
 from jointbonus.core.number import D
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import annual_amount, fte_units
@@ -65,7 +70,8 @@ from jointbonus.io.cells import FORMULA_TRIGGERS, escape_formula, escape_formula
 from jointbonus.io.render import ObjectTexts, nested_text
 from jointbonus.sharedtarget.pay.groups import _split, frame_months
 from jointbonus.sharedtarget.pay.sharing import MonthPay, Part
-from jointbonus.sharedtarget.report.writer import head_cell, head_cells
+from jointbonus.sharedtarget.report.documents import LINE_COLUMNS, MonthLineDocuments, flat_line
+from jointbonus.sharedtarget.report.writer import _row_text, head_cell, head_cells, plain_texts
 from jointbonus.sharedtarget.results import LineFigures, LineStatus
 
 #: Text a cell may hold: formula triggers, what makes csv quote, and anything else.
@@ -164,6 +170,67 @@ def test_the_rosters_member_cells_are_each_members_cells(members: list[tuple[str
             continue  # csv.writer with lineterminator "\n" leaves a carriage return unquoted
         (row,) = csv.reader(io.StringIO(cell, newline=""))  # the csv module reads it back
         assert row == [escape_formula(member_id), escape_formula(team), ""]
+
+
+#: A line's figures with a reason that may need escaping or quotes.
+PLAIN_LINES = st.lists(
+    st.builds(
+        LineFigures.made,
+        st.integers(0, 31),
+        st.fractions(0, 1),
+        AMOUNTS,
+        st.just(()),
+        st.just(0),
+        AMOUNTS,
+        st.just(0),
+        st.sampled_from(LineStatus),
+        # a reason beginning with what a spreadsheet runs, or holding what csv quotes
+        st.tuples(st.sampled_from(["", *FORMULA_TRIGGERS, "'"]), CELL_TEXT).map("".join)
+        | st.sampled_from(["", "left on 2026-01-09", "target missed: 97.8%"]),
+        st.text(max_size=4),
+    ),
+    max_size=6,
+)
+
+
+@example(
+    [LineFigures.made(3, Fraction(1, 2), 5, (), 0, 5, 0, LineStatus.PAID, '=1,"a"', "")],
+    None,
+    None,
+    Currency("USD", 2),
+)
+@given(
+    PLAIN_LINES,
+    st.none() | st.fractions(0, 3),
+    st.none() | st.fractions(0, 2),
+    st.sampled_from([Currency("USD", 2), Currency("JPY", 0), Currency("KWD", 3)]),
+)
+def test_plain_line_texts_are_the_documents_rows(
+    figures: list[LineFigures],
+    attainment: Fraction | None,
+    factor: Fraction | None,
+    currency: Currency,
+) -> None:
+    month = cast(
+        Any,
+        SimpleNamespace(
+            month=Month(2026, 1),
+            attainment=attainment,
+            factor=factor,
+            lines=SimpleNamespace(figures=tuple(figures)),
+        ),
+    )
+    documents = MonthLineDocuments(currency, month)
+    columns = LINE_COLUMNS[2:]
+    rows = [_row_text(flat_line(documents.of(i)), columns) for i in range(len(figures))]
+    texts = plain_texts(currency, month)
+    assert texts == rows
+    for text, line in zip(texts, figures, strict=True):
+        if "\r" in line.reason:
+            continue  # csv.writer with lineterminator "\n" leaves a carriage return unquoted
+        (row,) = csv.reader(io.StringIO(text, newline=""))
+        assert row[-1] == escape_formula(line.reason)
+        assert len(row) == len(columns)
 
 
 @st.composite

@@ -269,6 +269,10 @@ class _Maker:
                 if c.group in mixes:
                     days, units, reason, team = self._heads[number]
                     self._heads[number] = (days, units, reason, team, mixes[c.group])
+        # Each cohort's heads as a number, the same for the same heads: a line's key then
+        # hashes a number, not the heads (a year of 100,000 members asks some 50,000 keys).
+        numbers: dict[tuple[object, ...], int] = {}
+        self._head_of = [numbers.setdefault(head, len(numbers)) for head in self._heads]
         teams = [t.team for t in plan.functional.terms]
         self._own = [
             [number for number, goal in enumerate(self.goals) if goal.team == team]
@@ -286,7 +290,7 @@ class _Maker:
         Lines are the same for members of different cohorts whose days, weight,
         standing, team and parts are the same.
         """
-        key = (self._heads[number], shared, functional, cut)
+        key = (self._head_of[number], shared, functional, cut)
         found = self._index.get(key)
         if found is None:
             found = self._index[key] = len(self.figures)
@@ -315,7 +319,7 @@ class _Maker:
             cohort.days[month.index],  # days
             weight,
             shared,
-            tuple((self.goals[g].metric, functional[g]) for g in own),  # functional
+            tuple((self.goals[g].metric, functional[g]) for g in own) if own else (),
             cut,  # capped
             total,
             held_back(plan, total),  # held
@@ -333,7 +337,7 @@ class _Maker:
             cohort.reasons[self.month.index],
             team,
             not shared,
-            tuple(not part for part in functional),
+            tuple(not part for part in functional) if functional else (),
             not cut,
             not total,
         )
