@@ -318,17 +318,27 @@ def test_an_advance_beside_monthly_goals_stays_within_the_monthly_cap(tmp_path: 
     assert all(0 <= line.total <= 3000 for line in lines)
 
 
-def test_an_advance_beside_monthly_goals_and_a_cap_per_year_is_located(tmp_path: Path) -> None:
-    folder = _goals_quarterly(tmp_path)
-    _with(folder, "[shared]\nadvance = 0.5")
-    path = _with(folder, "[caps]\nper_year = 12000")
-    with pytest.raises(PlanError) as caught:
-        load_plan(path)
-    message = str(caught.value)
-    assert "plan.toml:" in message, message
-    assert "expected no advance with functional goals, period = 'quarter' and a cap per year" in (
-        message
-    )
+def test_an_advance_beside_monthly_goals_keeps_the_years_room_for_them(tmp_path: Path) -> None:
+    plain_folder = _goals_quarterly_linear(tmp_path / "plain")
+    plain = run(load_plan(_with(plain_folder, "[caps]\nper_year = 10000")))
+    folder = _goals_quarterly_linear(tmp_path / "advanced")
+    _with(folder, "[shared]\nadvance = 1")
+    advanced = run(load_plan(_with(folder, "[caps]\nper_year = 10000")))
+    assert advanced.calibration.terms == plain.calibration.terms
+    assert [m.paid for m in advanced.months] == [m.paid for m in plain.months]
+    assert sum(sum(month.advances) for month in advanced.months) > 0
+    lines = list(advanced.lines())
+    assert all(line.total >= 0 for line in lines)  # no true-up below zero
+    by_member: dict[str, Decimal] = {}
+    for line in lines:
+        by_member[line.member_id] = by_member.get(line.member_id, Decimal(0)) + line.total
+    assert max(by_member.values()) == 10000  # the cap binds, and is never passed
+    plain_by_member: dict[str, Decimal] = {}
+    for line in plain.lines():
+        plain_by_member[line.member_id] = (
+            plain_by_member.get(line.member_id, Decimal(0)) + line.total
+        )
+    assert by_member == plain_by_member
 
 
 def test_monthly_goals_beside_a_quarter_are_capped_in_the_month_pay_falls_due_and_held_back(

@@ -423,9 +423,10 @@ class _Advancing(tuple[Plan, Plan, Calibration]):
 @st.composite
 def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
     """A plan of :func:`held_and_capped` with ``advance``, and the same plan without:
-    no holdback and no cap per year (neither is allowed with an advance beside goals), a
-    cap per month now and then. Its months report a path through history (the last ones
-    possibly pending), paid at the calibration of the plan without advances."""
+    no holdback (not allowed with an advance), a cap per month and a cap per year now and
+    then, each binding (the cap per year over two plan years now and then). Its months
+    report a path through history (the last ones possibly pending), paid at the
+    calibration of the plan without advances or caps."""
     spec, length = draw(held_and_capped())
     spec = replace(spec, holdback="0", cap_per_year=None)
     share = Fraction(draw(st.integers(1, 20), label="advance in twentieths"), 20)
@@ -468,6 +469,19 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
         cap = most * draw(st.integers(2, 9), label="cap in tenths of the largest line") // 10
         assume(cap > 0)
         with_advance, without = (_capped(p, cap) for p in (with_advance, without))
+    if draw(st.booleans(), label="a cap per year that binds"):
+        # A cap per year below the most a member is paid in a plan year, so that the goals
+        # and the advances beside them compete for the year's room.
+        paid = pay(without, detached(calibration))
+        years: dict[tuple[int, int], int] = {}
+        for index, month in enumerate(paid.months):
+            for place, line in enumerate(month.lines):
+                key = (place, index // 12)
+                years[key] = years.get(key, 0) + line.total
+        most = max(years.values(), default=0)
+        cap = most * draw(st.integers(3, 9), label="cap in tenths of the most in a year") // 10
+        assume(cap > 0)
+        with_advance, without = (_capped(p, cap, yearly=True) for p in (with_advance, without))
     note(f"advance {share}, {length.value}, {len(known)} of {spec.months} months known")
     return _Advancing((with_advance, without, detached(calibration)))
 
@@ -476,9 +490,9 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
 _advance_examples = settings(examples(3), suppress_health_check=[HealthCheck.too_slow])
 
 
-def _capped(plan: Plan, cap: int) -> Plan:
-    """``plan`` with a cap per month of ``cap`` minor units (and no other cap)."""
-    caps = replace(plan.functional.caps, per_month=cap)
+def _capped(plan: Plan, cap: int, *, yearly: bool = False) -> Plan:
+    """``plan`` with a cap per month (per plan year if ``yearly``) of ``cap`` minor units."""
+    caps = replace(plan.functional.caps, **{"per_year" if yearly else "per_month": cap})
     return replace(plan, functional=replace(plan.functional, caps=caps))
 
 
@@ -489,14 +503,27 @@ def _totals(plan: Plan, result: Result, index: int) -> list[int]:
 
 
 @_advance_examples
-@given(advancing_goals())
-def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn):
+@given(advancing_goals(), st.data())
+def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn, data):
     """However the period ends, it pays each member at least what they were advanced: with
     its months still to come at zero (shared and goals alike), the month that ends it pays
     them at least their advances to date, and its shared part alone (cut to the cap per
-    month) does."""
+    month) does. Under a cap per year the goals of the months still to come may also take
+    the year's room: with them paying far above target before the period's end, the
+    true-up is still never below zero."""
     plan, _, calibration = drawn
     result = pay(plan, calibration)
+    if plan.functional.caps.per_year is not None:
+        level = data.draw(st.sampled_from([10, 1]), label="goals to come x target")
+        shared = data.draw(st.sampled_from([0, 10]), label="shared to come x target")
+        for period in plan.periods:
+            for index in range(period.first, period.last - 1):
+                if result.months[index].status is MonthStatus.PENDING:
+                    break
+                rich = _after(plan, index, period.last, shared=shared, goals=level)
+                totals = _totals(plan, pay(rich, calibration), period.last)
+                note(f"after month {index}: true-ups {totals}")
+                assert all(total >= 0 for total in totals)
     for period in plan.periods:
         advanced = [0] * len(plan.members)
         for index in range(period.first, period.last):
@@ -519,6 +546,26 @@ def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn
             ]
             note(f"after month {index}: advanced {advanced}, sure of {sure}")
             assert all(a <= s for a, s in zip(advanced, sure, strict=True))
+
+
+def _after(plan: Plan, index: int, last: int, *, shared: int, goals: int) -> Plan:
+    """``plan`` with the actuals of months ``index + 1..last - 1`` at ``shared`` (the shared
+    metric) and ``goals`` (each goal's metric) times their targets, and of month ``last`` at
+    zero."""
+
+    def set_to(months: tuple[Any, ...], times: int) -> tuple[Any, ...]:
+        return tuple(
+            replace(m, actual=D(exact_text(m.target * times)) if j < last else Decimal(0))
+            if index < j <= last
+            else m
+            for j, m in enumerate(months)
+        )
+
+    metrics = tuple(
+        replace(metric, months=set_to(metric.months, goals)) for metric in plan.functional.metrics
+    )
+    functional = replace(plan.functional, metrics=metrics)
+    return replace(plan, months=set_to(plan.months, shared), functional=functional)
 
 
 def _zero_after(plan: Plan, index: int, last: int) -> Plan:
@@ -549,6 +596,14 @@ def test_advances_and_true_up_beside_goals_are_what_the_period_pays_without_them
     plain = pay(without, calibration)
     assert [m.paid for m in result.months] == [m.paid for m in plain.months]
     cap = plan.functional.caps.per_month
+    yearly = plan.functional.caps.per_year
+    if yearly is not None:  # never above the cap per year, even before a true-up
+        years: dict[tuple[int, int], int] = {}
+        for index, month in enumerate(result.months):
+            for place, line in enumerate(month.lines):
+                key = (place, index // 12)
+                years[key] = years.get(key, 0) + line.total
+                assert years[key] <= yearly, (place, month.month)
     for period in plan.periods:
         advanced = [0] * len(plan.members)
         for index in range(period.first, period.last + 1):

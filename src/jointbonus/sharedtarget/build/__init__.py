@@ -303,7 +303,6 @@ def build_plan(
             monthly=plan_norm,
             calendar=plan_calendar,
             functional=functional_side,
-            advance=advance_value,
         )
 
     # Its budget.
