@@ -45,6 +45,7 @@ from weighted import (
 
 from jointbonus import (
     Calibration,
+    CalibrationError,
     D,
     FundingStyle,
     HistoryMonth,
@@ -52,14 +53,18 @@ from jointbonus import (
     Plan,
     PlanError,
     Result,
+    VersionSpec,
     build_plan,
     calibrate,
     pay,
+    run,
 )
 from jointbonus.core.curves import LinearCurve
 from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.sharedtarget.engine import pay_framed
 from jointbonus.sharedtarget.goals import Caps
 from jointbonus.sharedtarget.results import SettlementStatus
+from jointbonus.sharedtarget.versioned import pay_versions
 from strategies import examples
 
 # -- the plans -----------------------------------------------------------------------
@@ -638,3 +643,121 @@ def test_an_advance_beside_goals_does_not_read_what_the_goals_pay(drawn):
     after = [m.advances for m in pay(richer, calibration).months]
     note(f"advances {before}")
     assert after == before
+
+
+# -- a cap per year across versions ------------------------------------------------------
+
+
+class _Versioned(tuple[WeightedSpec, PeriodLength, int, str]):
+    """A drawn plan, its shared period, the plan month its later version starts in, and
+    how the version treats the cap per year: told in short."""
+
+    def __repr__(self) -> str:
+        spec, length, start, mode = self
+        return f"<{spec.months} months, {length.value}, version from {start}, cap {mode}>"
+
+
+@st.composite
+def versioned_year_caps(draw: st.DrawFn) -> _Versioned:
+    """A plan of :func:`held_and_capped` with a cap per year (over one or two plan years)
+    and a later version from a drawn month, with a shared curve paying from zero: the
+    version keeps the cap, removes it, or brings it in (the plan itself uncapped)."""
+    spec = draw(weighted_specs(per_year=True, holding=True))
+    yearly = draw(st.booleans(), label="a plan year")
+    length = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
+    spec = _even(spec, length)
+    start = draw(st.integers(1, spec.months - 1), label="version from plan month")
+    mode = draw(st.sampled_from(["kept", "removed", "added"]), label="the version's cap")
+    return _Versioned((spec, length, start, mode))
+
+
+def _versioned(spec: WeightedSpec, start: int, mode: str) -> Plan:
+    """``spec`` built with a later version from plan month ``start`` paying on
+    :data:`FROM_ZERO`, keeping, removing or bringing in the spec's cap per year."""
+    cap = spec.cap_per_year
+    version = VersionSpec(
+        str(spec.calendar[start]),
+        curve=FROM_ZERO,
+        cap_per_year={"kept": None, "removed": "none", "added": cap}[mode],
+    )
+    kwargs = {**spec.kwargs(), "cap_per_year": None if mode == "added" else cap}
+    return build_plan(**kwargs, versions=[version])
+
+
+def _versioned_paths(drawn: _Versioned) -> tuple[Result, list[Result]]:
+    """The versioned plan of ``drawn`` run, and every path through history paid at its
+    versions' calibrations (path ``p`` reports historical period ``(p + k) mod H`` in the
+    plan's period ``k``, as calibration costs a capped plan)."""
+    spec, length, start, mode = drawn
+    try:
+        periodic, _, _ = calibrated(replace(spec, period=length))
+    except PlanError as error:  # history without a whole period: draw again
+        if "whole" in str(error):
+            reject()
+        raise
+    periods = _historical_periods(spec, length.months)
+    assume(periods)
+    try:
+        result = run(_versioned(periodic, start, mode))
+    except CalibrationError:  # a version's caps keep it below what it must cost
+        reject()
+    size = length.months
+    paths = []
+    for p in range(len(periods)):
+        picks = [periods[(p + j // size) % len(periods)][j % size] for j in range(spec.months)]
+        replayed = periodic.reported(
+            [spec.history_shared[h] for h in picks],
+            {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
+        )
+        plan = _versioned(replayed, start, mode)
+        paths.append(pay_versions(plan, pay_framed, versions=result.versions))
+    note(f"{len(periods)} historical {length.noun}s")
+    return result, paths
+
+
+@examples(3)
+@given(versioned_year_caps())
+def test_one_year_to_date_counts_every_line_whichever_version_paid_it(drawn):
+    """Line by line on every path: what a line earned cut to the cap per month, and to the
+    cap per year of the version in force less everything the member was paid earlier in
+    the plan year, the goals of the months inside a period included, whatever version
+    paid them; nobody is paid beyond the cap in force in a plan year."""
+    _, paths = _versioned_paths(drawn)
+    start, mode = drawn[2], drawn[3]
+    for result in paths:
+        plan = result.plan
+        first = plan.months[0].month.index()
+        so_far: dict[tuple[str, int], int] = {}
+        for line in result.lines():
+            index = line.period.index() - first
+            caps = plan.versions[0].design.functional.caps if index >= start else None
+            caps = caps or plan.functional.caps
+            year = index // 12
+            before = so_far.get((line.member_id, year), 0)
+            allowed = as_units(plan, line.shared) + sum(
+                as_units(plan, a) for _, a in line.functional
+            )
+            if caps.per_month is not None:
+                allowed = min(allowed, caps.per_month)
+            if caps.per_year is not None:
+                allowed = min(allowed, max(caps.per_year - before, 0))
+            assert as_units(plan, line.total) == allowed, (line.member_id, line.period, mode)
+            so_far[line.member_id, year] = before + allowed
+
+
+@examples(3)
+@given(versioned_year_caps())
+def test_a_version_under_a_cap_per_year_costs_what_its_calibration_expects(drawn):
+    """Neutrality across versions: each month's cost averaged over the paths through
+    history, each path's year so far run through every version's months before (the
+    goals of the months inside a period included), is what the version in force expects
+    of it."""
+    result, paths = _versioned_paths(drawn)
+    expected = {}
+    for version in result.versions:
+        for expectation in version.calibration.months:
+            if expectation.month in version.months:
+                expected[expectation.month] = expectation.expected_cost
+    for j, month in enumerate(result.months):
+        total = sum(path.months[j].paid - path.months[j].forfeited for path in paths)
+        assert Fraction(total, len(paths)) == expected[month.month], month.month

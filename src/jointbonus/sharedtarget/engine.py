@@ -208,7 +208,7 @@ def pay_framed(
                 )
             )
             pays.append(month_pay)
-            if per_year:
+            if per_year or carried:  # the year so far counts the goals in their month
                 month_pay.record(year_to_date)
             _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
             continue
