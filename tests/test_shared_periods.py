@@ -426,20 +426,27 @@ def test_the_examples_goals_pay_a_third_of_the_quarters_pool_at_target_each_mont
         assert goal.pool == int(exact + Fraction(1, 2)), goal.goal.metric
 
 
-def test_a_cap_per_year_in_versions_of_a_plan_with_monthly_goals_beside_a_quarter_is_located(
+def test_a_cap_per_year_in_versions_beside_monthly_goals_counts_the_goals_of_each_month(
     tmp_path: Path,
 ) -> None:
+    """A version from July brings in a cap per year: the months before paid goals month by
+    month under no cap, and the July version's cap counts them in the year so far."""
     folder = _goals_quarterly(tmp_path)
-    path = _with(folder, "[caps]\nper_year = 12000")
+    path = folder / "plan.toml"
     with path.open("a", encoding="utf-8") as file:
-        file.write('\n[[versions]]\nfrom = "2026-07"\n[versions.gates]\nfunctional_gate = 0.9\n')
-    with pytest.raises(PlanError) as caught:
-        load_plan(path)
-    message = str(caught.value)
-    assert "plan.toml:" in message and "versions[0].caps.per_year" in message, message
-    assert "no cap per year in a plan with versions whose functional goals" in message
-
-
+        file.write('\n[[versions]]\nfrom = "2026-07"\n[versions.caps]\nper_year = "11000"\n')
+    result = run(load_plan(path))
+    assert len(result.versions) == 2
+    so_far: dict[str, Decimal] = {}
+    cut = False
+    for line in result.lines():
+        before = so_far.get(line.member_id, Decimal(0))
+        earned = line.shared + sum(amount for _, amount in line.functional)
+        allowed = earned if line.period < Month(2026, 7) else min(earned, max(11000 - before, 0))
+        assert line.total == allowed, (line.member_id, line.period)
+        cut = cut or allowed < earned
+        so_far[line.member_id] = before + line.total
+    assert cut  # the cap binds, on the year so far the goals before July made
 def test_a_holdback_beside_monthly_goals_is_neutral_counting_what_a_leaver_forfeits(
     tmp_path: Path,
 ) -> None:
