@@ -19,6 +19,7 @@ from jointbonus import (
     PlanError,
     StepCurve,
     build_plan,
+    explain,
     load_plan,
     run,
 )
@@ -339,6 +340,12 @@ def test_an_advance_beside_monthly_goals_keeps_the_years_room_for_them(tmp_path:
             plain_by_member.get(line.member_id, Decimal(0)) + line.total
         )
     assert by_member == plain_by_member
+    # The explanation of an advance says the goals still to come keep their room.
+    month = next(m for m in advanced.months if sum(m.advances))
+    place = next(p for p, a in enumerate(month.advances) if a)
+    member = advanced.plan.members[place].id
+    how = explain(advanced, member, str(month.month)).figure("advance", "advance").how
+    assert "less the most your goals can pay in the quarter's months before its end" in how
 
 
 def test_monthly_goals_beside_a_quarter_are_capped_in_the_month_pay_falls_due_and_held_back(
@@ -447,6 +454,8 @@ def test_a_cap_per_year_in_versions_beside_monthly_goals_counts_the_goals_of_eac
         cut = cut or allowed < earned
         so_far[line.member_id] = before + line.total
     assert cut  # the cap binds, on the year so far the goals before July made
+
+
 def test_a_holdback_beside_monthly_goals_is_neutral_counting_what_a_leaver_forfeits(
     tmp_path: Path,
 ) -> None:
