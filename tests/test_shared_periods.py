@@ -19,6 +19,7 @@ from jointbonus import (
     PlanError,
     StepCurve,
     build_plan,
+    explain,
     load_plan,
     run,
 )
@@ -318,17 +319,33 @@ def test_an_advance_beside_monthly_goals_stays_within_the_monthly_cap(tmp_path: 
     assert all(0 <= line.total <= 3000 for line in lines)
 
 
-def test_an_advance_beside_monthly_goals_and_a_cap_per_year_is_located(tmp_path: Path) -> None:
-    folder = _goals_quarterly(tmp_path)
-    _with(folder, "[shared]\nadvance = 0.5")
-    path = _with(folder, "[caps]\nper_year = 12000")
-    with pytest.raises(PlanError) as caught:
-        load_plan(path)
-    message = str(caught.value)
-    assert "plan.toml:" in message, message
-    assert "expected no advance with functional goals, period = 'quarter' and a cap per year" in (
-        message
-    )
+def test_an_advance_beside_monthly_goals_keeps_the_years_room_for_them(tmp_path: Path) -> None:
+    plain_folder = _goals_quarterly_linear(tmp_path / "plain")
+    plain = run(load_plan(_with(plain_folder, "[caps]\nper_year = 10000")))
+    folder = _goals_quarterly_linear(tmp_path / "advanced")
+    _with(folder, "[shared]\nadvance = 1")
+    advanced = run(load_plan(_with(folder, "[caps]\nper_year = 10000")))
+    assert advanced.calibration.terms == plain.calibration.terms
+    assert [m.paid for m in advanced.months] == [m.paid for m in plain.months]
+    assert sum(sum(month.advances) for month in advanced.months) > 0
+    lines = list(advanced.lines())
+    assert all(line.total >= 0 for line in lines)  # no true-up below zero
+    by_member: dict[str, Decimal] = {}
+    for line in lines:
+        by_member[line.member_id] = by_member.get(line.member_id, Decimal(0)) + line.total
+    assert max(by_member.values()) == 10000  # the cap binds, and is never passed
+    plain_by_member: dict[str, Decimal] = {}
+    for line in plain.lines():
+        plain_by_member[line.member_id] = (
+            plain_by_member.get(line.member_id, Decimal(0)) + line.total
+        )
+    assert by_member == plain_by_member
+    # The explanation of an advance says the goals still to come keep their room.
+    month = next(m for m in advanced.months if sum(m.advances))
+    place = next(p for p, a in enumerate(month.advances) if a)
+    member = advanced.plan.members[place].id
+    how = explain(advanced, member, str(month.month)).figure("advance", "advance").how
+    assert "less the most your goals can pay in the quarter's months before its end" in how
 
 
 def test_monthly_goals_beside_a_quarter_are_capped_in_the_month_pay_falls_due_and_held_back(
@@ -416,18 +433,27 @@ def test_the_examples_goals_pay_a_third_of_the_quarters_pool_at_target_each_mont
         assert goal.pool == int(exact + Fraction(1, 2)), goal.goal.metric
 
 
-def test_a_cap_per_year_in_versions_of_a_plan_with_monthly_goals_beside_a_quarter_is_located(
+def test_a_cap_per_year_in_versions_beside_monthly_goals_counts_the_goals_of_each_month(
     tmp_path: Path,
 ) -> None:
+    """A version from July brings in a cap per year: the months before paid goals month by
+    month under no cap, and the July version's cap counts them in the year so far."""
     folder = _goals_quarterly(tmp_path)
-    path = _with(folder, "[caps]\nper_year = 12000")
+    path = folder / "plan.toml"
     with path.open("a", encoding="utf-8") as file:
-        file.write('\n[[versions]]\nfrom = "2026-07"\n[versions.gates]\nfunctional_gate = 0.9\n')
-    with pytest.raises(PlanError) as caught:
-        load_plan(path)
-    message = str(caught.value)
-    assert "plan.toml:" in message and "versions[0].caps.per_year" in message, message
-    assert "no cap per year in a plan with versions whose functional goals" in message
+        file.write('\n[[versions]]\nfrom = "2026-07"\n[versions.caps]\nper_year = "11000"\n')
+    result = run(load_plan(path))
+    assert len(result.versions) == 2
+    so_far: dict[str, Decimal] = {}
+    cut = False
+    for line in result.lines():
+        before = so_far.get(line.member_id, Decimal(0))
+        earned = line.shared + sum(amount for _, amount in line.functional)
+        allowed = earned if line.period < Month(2026, 7) else min(earned, max(11000 - before, 0))
+        assert line.total == allowed, (line.member_id, line.period)
+        cut = cut or allowed < earned
+        so_far[line.member_id] = before + line.total
+    assert cut  # the cap binds, on the year so far the goals before July made
 
 
 def test_a_holdback_beside_monthly_goals_is_neutral_counting_what_a_leaver_forfeits(

@@ -45,6 +45,7 @@ from weighted import (
 
 from jointbonus import (
     Calibration,
+    CalibrationError,
     D,
     FundingStyle,
     HistoryMonth,
@@ -52,14 +53,18 @@ from jointbonus import (
     Plan,
     PlanError,
     Result,
+    VersionSpec,
     build_plan,
     calibrate,
     pay,
+    run,
 )
 from jointbonus.core.curves import LinearCurve
 from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.sharedtarget.engine import pay_framed
 from jointbonus.sharedtarget.goals import Caps
 from jointbonus.sharedtarget.results import SettlementStatus
+from jointbonus.sharedtarget.versioned import pay_versions
 from strategies import examples
 
 # -- the plans -----------------------------------------------------------------------
@@ -423,9 +428,10 @@ class _Advancing(tuple[Plan, Plan, Calibration]):
 @st.composite
 def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
     """A plan of :func:`held_and_capped` with ``advance``, and the same plan without:
-    no holdback and no cap per year (neither is allowed with an advance beside goals), a
-    cap per month now and then. Its months report a path through history (the last ones
-    possibly pending), paid at the calibration of the plan without advances."""
+    no holdback (not allowed with an advance), a cap per month and a cap per year now and
+    then, each binding (the cap per year over two plan years now and then). Its months
+    report a path through history (the last ones possibly pending), paid at the
+    calibration of the plan without advances or caps."""
     spec, length = draw(held_and_capped())
     spec = replace(spec, holdback="0", cap_per_year=None)
     share = Fraction(draw(st.integers(1, 20), label="advance in twentieths"), 20)
@@ -468,6 +474,19 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
         cap = most * draw(st.integers(2, 9), label="cap in tenths of the largest line") // 10
         assume(cap > 0)
         with_advance, without = (_capped(p, cap) for p in (with_advance, without))
+    if draw(st.booleans(), label="a cap per year that binds"):
+        # A cap per year below the most a member is paid in a plan year, so that the goals
+        # and the advances beside them compete for the year's room.
+        paid = pay(without, detached(calibration))
+        years: dict[tuple[int, int], int] = {}
+        for index, month in enumerate(paid.months):
+            for place, line in enumerate(month.lines):
+                key = (place, index // 12)
+                years[key] = years.get(key, 0) + line.total
+        most = max(years.values(), default=0)
+        cap = most * draw(st.integers(3, 9), label="cap in tenths of the most in a year") // 10
+        assume(cap > 0)
+        with_advance, without = (_capped(p, cap, yearly=True) for p in (with_advance, without))
     note(f"advance {share}, {length.value}, {len(known)} of {spec.months} months known")
     return _Advancing((with_advance, without, detached(calibration)))
 
@@ -476,9 +495,9 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
 _advance_examples = settings(examples(3), suppress_health_check=[HealthCheck.too_slow])
 
 
-def _capped(plan: Plan, cap: int) -> Plan:
-    """``plan`` with a cap per month of ``cap`` minor units (and no other cap)."""
-    caps = replace(plan.functional.caps, per_month=cap)
+def _capped(plan: Plan, cap: int, *, yearly: bool = False) -> Plan:
+    """``plan`` with a cap per month (per plan year if ``yearly``) of ``cap`` minor units."""
+    caps = replace(plan.functional.caps, **{"per_year" if yearly else "per_month": cap})
     return replace(plan, functional=replace(plan.functional, caps=caps))
 
 
@@ -489,14 +508,27 @@ def _totals(plan: Plan, result: Result, index: int) -> list[int]:
 
 
 @_advance_examples
-@given(advancing_goals())
-def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn):
+@given(advancing_goals(), st.data())
+def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn, data):
     """However the period ends, it pays each member at least what they were advanced: with
     its months still to come at zero (shared and goals alike), the month that ends it pays
     them at least their advances to date, and its shared part alone (cut to the cap per
-    month) does."""
+    month) does. Under a cap per year the goals of the months still to come may also take
+    the year's room: with them paying far above target before the period's end, the
+    true-up is still never below zero."""
     plan, _, calibration = drawn
     result = pay(plan, calibration)
+    if plan.functional.caps.per_year is not None:
+        level = data.draw(st.sampled_from([10, 1]), label="goals to come x target")
+        shared = data.draw(st.sampled_from([0, 10]), label="shared to come x target")
+        for period in plan.periods:
+            for index in range(period.first, period.last - 1):
+                if result.months[index].status is MonthStatus.PENDING:
+                    break
+                rich = _after(plan, index, period.last, shared=shared, goals=level)
+                totals = _totals(plan, pay(rich, calibration), period.last)
+                note(f"after month {index}: true-ups {totals}")
+                assert all(total >= 0 for total in totals)
     for period in plan.periods:
         advanced = [0] * len(plan.members)
         for index in range(period.first, period.last):
@@ -519,6 +551,26 @@ def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn
             ]
             note(f"after month {index}: advanced {advanced}, sure of {sure}")
             assert all(a <= s for a, s in zip(advanced, sure, strict=True))
+
+
+def _after(plan: Plan, index: int, last: int, *, shared: int, goals: int) -> Plan:
+    """``plan`` with the actuals of months ``index + 1..last - 1`` at ``shared`` (the shared
+    metric) and ``goals`` (each goal's metric) times their targets, and of month ``last`` at
+    zero."""
+
+    def set_to(months: tuple[Any, ...], times: int) -> tuple[Any, ...]:
+        return tuple(
+            replace(m, actual=D(exact_text(m.target * times)) if j < last else Decimal(0))
+            if index < j <= last
+            else m
+            for j, m in enumerate(months)
+        )
+
+    metrics = tuple(
+        replace(metric, months=set_to(metric.months, goals)) for metric in plan.functional.metrics
+    )
+    functional = replace(plan.functional, metrics=metrics)
+    return replace(plan, months=set_to(plan.months, shared), functional=functional)
 
 
 def _zero_after(plan: Plan, index: int, last: int) -> Plan:
@@ -549,6 +601,14 @@ def test_advances_and_true_up_beside_goals_are_what_the_period_pays_without_them
     plain = pay(without, calibration)
     assert [m.paid for m in result.months] == [m.paid for m in plain.months]
     cap = plan.functional.caps.per_month
+    yearly = plan.functional.caps.per_year
+    if yearly is not None:  # never above the cap per year, even before a true-up
+        years: dict[tuple[int, int], int] = {}
+        for index, month in enumerate(result.months):
+            for place, line in enumerate(month.lines):
+                key = (place, index // 12)
+                years[key] = years.get(key, 0) + line.total
+                assert years[key] <= yearly, (place, month.month)
     for period in plan.periods:
         advanced = [0] * len(plan.members)
         for index in range(period.first, period.last + 1):
@@ -583,3 +643,121 @@ def test_an_advance_beside_goals_does_not_read_what_the_goals_pay(drawn):
     after = [m.advances for m in pay(richer, calibration).months]
     note(f"advances {before}")
     assert after == before
+
+
+# -- a cap per year across versions ------------------------------------------------------
+
+
+class _Versioned(tuple[WeightedSpec, PeriodLength, int, str]):
+    """A drawn plan, its shared period, the plan month its later version starts in, and
+    how the version treats the cap per year: told in short."""
+
+    def __repr__(self) -> str:
+        spec, length, start, mode = self
+        return f"<{spec.months} months, {length.value}, version from {start}, cap {mode}>"
+
+
+@st.composite
+def versioned_year_caps(draw: st.DrawFn) -> _Versioned:
+    """A plan of :func:`held_and_capped` with a cap per year (over one or two plan years)
+    and a later version from a drawn month, with a shared curve paying from zero: the
+    version keeps the cap, removes it, or brings it in (the plan itself uncapped)."""
+    spec = draw(weighted_specs(per_year=True, holding=True))
+    yearly = draw(st.booleans(), label="a plan year")
+    length = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
+    spec = _even(spec, length)
+    start = draw(st.integers(1, spec.months - 1), label="version from plan month")
+    mode = draw(st.sampled_from(["kept", "removed", "added"]), label="the version's cap")
+    return _Versioned((spec, length, start, mode))
+
+
+def _versioned(spec: WeightedSpec, start: int, mode: str) -> Plan:
+    """``spec`` built with a later version from plan month ``start`` paying on
+    :data:`FROM_ZERO`, keeping, removing or bringing in the spec's cap per year."""
+    cap = spec.cap_per_year
+    version = VersionSpec(
+        str(spec.calendar[start]),
+        curve=FROM_ZERO,
+        cap_per_year={"kept": None, "removed": "none", "added": cap}[mode],
+    )
+    kwargs = {**spec.kwargs(), "cap_per_year": None if mode == "added" else cap}
+    return build_plan(**kwargs, versions=[version])
+
+
+def _versioned_paths(drawn: _Versioned) -> tuple[Result, list[Result]]:
+    """The versioned plan of ``drawn`` run, and every path through history paid at its
+    versions' calibrations (path ``p`` reports historical period ``(p + k) mod H`` in the
+    plan's period ``k``, as calibration costs a capped plan)."""
+    spec, length, start, mode = drawn
+    try:
+        periodic, _, _ = calibrated(replace(spec, period=length))
+    except PlanError as error:  # history without a whole period: draw again
+        if "whole" in str(error):
+            reject()
+        raise
+    periods = _historical_periods(spec, length.months)
+    assume(periods)
+    try:
+        result = run(_versioned(periodic, start, mode))
+    except CalibrationError:  # a version's caps keep it below what it must cost
+        reject()
+    size = length.months
+    paths = []
+    for p in range(len(periods)):
+        picks = [periods[(p + j // size) % len(periods)][j % size] for j in range(spec.months)]
+        replayed = periodic.reported(
+            [spec.history_shared[h] for h in picks],
+            {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
+        )
+        plan = _versioned(replayed, start, mode)
+        paths.append(pay_versions(plan, pay_framed, versions=result.versions))
+    note(f"{len(periods)} historical {length.noun}s")
+    return result, paths
+
+
+@examples(3)
+@given(versioned_year_caps())
+def test_one_year_to_date_counts_every_line_whichever_version_paid_it(drawn):
+    """Line by line on every path: what a line earned cut to the cap per month, and to the
+    cap per year of the version in force less everything the member was paid earlier in
+    the plan year, the goals of the months inside a period included, whatever version
+    paid them; nobody is paid beyond the cap in force in a plan year."""
+    _, paths = _versioned_paths(drawn)
+    start, mode = drawn[2], drawn[3]
+    for result in paths:
+        plan = result.plan
+        first = plan.months[0].month.index()
+        so_far: dict[tuple[str, int], int] = {}
+        for line in result.lines():
+            index = line.period.index() - first
+            caps = plan.versions[0].design.functional.caps if index >= start else None
+            caps = caps or plan.functional.caps
+            year = index // 12
+            before = so_far.get((line.member_id, year), 0)
+            allowed = as_units(plan, line.shared) + sum(
+                as_units(plan, a) for _, a in line.functional
+            )
+            if caps.per_month is not None:
+                allowed = min(allowed, caps.per_month)
+            if caps.per_year is not None:
+                allowed = min(allowed, max(caps.per_year - before, 0))
+            assert as_units(plan, line.total) == allowed, (line.member_id, line.period, mode)
+            so_far[line.member_id, year] = before + allowed
+
+
+@examples(3)
+@given(versioned_year_caps())
+def test_a_version_under_a_cap_per_year_costs_what_its_calibration_expects(drawn):
+    """Neutrality across versions: each month's cost averaged over the paths through
+    history, each path's year so far run through every version's months before (the
+    goals of the months inside a period included), is what the version in force expects
+    of it."""
+    result, paths = _versioned_paths(drawn)
+    expected = {}
+    for version in result.versions:
+        for expectation in version.calibration.months:
+            if expectation.month in version.months:
+                expected[expectation.month] = expectation.expected_cost
+    for j, month in enumerate(result.months):
+        total = sum(path.months[j].paid - path.months[j].forfeited for path in paths)
+        assert Fraction(total, len(paths)) == expected[month.month], month.month

@@ -106,6 +106,7 @@ __all__ = [
     "calibration_argument",
     "check_calibration",
     "norm_outcome",
+    "path_step",
     "plan_fingerprint",
     "scenario_factors",
     "scenario_outcomes",
@@ -468,7 +469,7 @@ def calibrate_framed(
         # beside goals paid monthly, at historical period p + k in the plan's period k, so
         # that a period's months read one historical period together (the joint sample).
         [
-            [row[(p + _path_step(f)) % scenarios] for f, row in zip(frames, table, strict=True)]
+            [row[(p + path_step(f)) % scenarios] for f, row in zip(frames, table, strict=True)]
             for p in range(scenarios)
         ]
         if expected_neutral
@@ -602,7 +603,7 @@ def calibrate_framed(
     )
 
 
-def _path_step(frame: MonthFrame) -> int:
+def path_step(frame: MonthFrame) -> int:
     """How far along history a path has moved by ``frame``'s month: a month a step, or,
     in a month that pays its goals beside a longer shared period, a period a step."""
     if frame.own is not None and frame.period is not None:

@@ -30,7 +30,13 @@ from jointbonus.sharedtarget.calibration import (
     check_calibration,
 )
 from jointbonus.sharedtarget.lines import MonthView, advance_lines, month_lines
-from jointbonus.sharedtarget.pay.advances import advance_to_date, cap_room, member_pay
+from jointbonus.sharedtarget.pay.advances import (
+    advance_to_date,
+    cap_room,
+    goals_most,
+    member_pay,
+    year_room,
+)
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
@@ -170,8 +176,14 @@ def pay_framed(
             lines = month_lines(plan, framed, view, month_pay)
             advances: tuple[int, ...] = ()
             if advancing.on(frame):  # the period's shared part, beside the month's goals
-                room = cap_room(plan, member_pay(frame, month_pay))
-                advances = advancing.advance(frame, terms, None, room)
+                goals_paid = member_pay(frame, month_pay)
+                room = cap_room(plan, goals_paid)
+                ceiling = (
+                    advancing.year_room(frame, terms, year_to_date, goals_paid)
+                    if per_year
+                    else None
+                )
+                advances = advancing.advance(frame, terms, None, room, ceiling)
                 lines = advance_lines(plan, lines, index, advances, ends=False)
             held, forfeited = _held(plan, frame, month_pay)
             months.append(
@@ -196,7 +208,7 @@ def pay_framed(
                 )
             )
             pays.append(month_pay)
-            if per_year:
+            if per_year or carried:  # the year so far counts the goals in their month
                 month_pay.record(year_to_date)
             _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
             continue
@@ -339,13 +351,14 @@ class _Advancing:
     """The advances paid so far in the current shared period, member by member, and who
     has been active in it (:mod:`jointbonus.sharedtarget.pay.advances`)."""
 
-    __slots__ = ("_active", "_framed", "_paid", "_plan")
+    __slots__ = ("_active", "_framed", "_most", "_paid", "_plan")
 
     def __init__(self, plan: Plan, framed: Framed) -> None:
         self._plan = plan
         self._framed = framed
         self._paid: list[int] = []
         self._active: list[bool] = []
+        self._most: dict[int, list[int]] = {}
 
     def on(self, frame: MonthFrame) -> bool:
         """Whether ``frame``'s month pays advances or a true-up (a plan with advances)."""
@@ -371,10 +384,13 @@ class _Advancing:
         terms: Terms,
         year_to_date: YearToDate | None,
         room: Sequence[int] | None = None,
+        ceiling: Sequence[int] | None = None,
     ) -> tuple[int, ...]:
         """Each member's advance in ``frame``'s month, inside its period, with its actual;
         ``room``, by member place, the most each can be advanced in it (a cap per month
-        beside the month's goals: :func:`~jointbonus.sharedtarget.pay.advances.cap_room`)."""
+        beside the month's goals: :func:`~jointbonus.sharedtarget.pay.advances.cap_room`),
+        and ``ceiling`` the most each can be advanced in the period to date (a cap per year
+        beside them: :meth:`year_room`)."""
         period = frame.period
         if self._plan.advance is None or period is None:
             return ()
@@ -382,11 +398,39 @@ class _Advancing:
         to_date = advance_to_date(
             self._plan, end, terms, frame.index, active=self._active, year_to_date=year_to_date
         )
+        if ceiling is not None:
+            to_date = [min(a, c) for a, c in zip(to_date, ceiling, strict=True)]
         month = tuple(max(0, a - p) for a, p in zip(to_date, self._paid, strict=True))
         if room is not None:
             month = tuple(min(m, r) for m, r in zip(month, room, strict=True))
         self._paid = [p + m for p, m in zip(self._paid, month, strict=True)]
         return month
+
+    def year_room(
+        self,
+        frame: MonthFrame,
+        terms: Terms,
+        year_to_date: YearToDate,
+        goals_paid: Sequence[int],
+    ) -> list[int] | None:
+        """Each member's room under the cap per year for the advances to date of
+        ``frame``'s period, in its month beside the goals it pays (``goals_paid``, by
+        member place): :func:`~jointbonus.sharedtarget.pay.advances.year_room`, the goals'
+        most in the period's months after it and before its end kept for them."""
+        period = frame.period
+        if period is None:
+            return None
+        plan = self._plan
+        size = len(plan.members)
+        paid = year_to_date.by_member(frame.groups.positions, size)
+        paid = [p + g for p, g in zip(paid, goals_paid, strict=True)]
+        still = [0] * size
+        for index in range(frame.index + 1, period.last):
+            most = self._most.get(index)
+            if most is None:
+                most = self._most[index] = goals_most(plan, self._framed.months[index], terms)
+            still = [s + m for s, m in zip(still, most, strict=True)]
+        return year_room(plan, paid, still)
 
     def settle(self, frame: MonthFrame) -> tuple[int, ...]:
         """At a period's end: each member's advances paid in it (their true-up is their pay

@@ -60,6 +60,7 @@ from jointbonus.sharedtarget.calibration import (
     Calibration,
     calibrate_framed,
     norm_outcome,
+    path_step,
     scenario_outcomes,
 )
 from jointbonus.sharedtarget.pay.caps import YearToDate
@@ -138,7 +139,10 @@ def year_so_far(
     Each earlier month of the year is paid by the version in force for it (of
     ``versions``, calibrated) at that version's scale and weights, as the
     engine pays it: path ``p`` is at historical month ``p + j`` in plan month
-    ``j`` (expected-cost neutrality), or the one path at the norm.
+    ``j`` (expected-cost neutrality; with goals paid month by month beside a
+    longer shared period, at historical period ``p + k`` in the plan's period
+    ``k``, its months in place), or the one path at the norm. Those goals are
+    counted in the month that pays them, as the engine counts them.
     """
     first = index - index % YEAR
     if first == index:
@@ -161,13 +165,16 @@ def year_so_far(
         capped = design.functional.caps.per_year is not None
         for j in governed:
             frame = framed.months[j]
-            if not frame.closes:  # a month inside a longer period records nothing
+            if not frame.closes and frame.own is None:  # inside a longer period: nothing paid
                 continue
+            # A month inside a longer period pays its goals, month by month: the year so far
+            # counts them as it counts the period's end.
             outcomes = (
                 scenario_outcomes(design, frame) if expected else (norm_outcome(design, frame),)
             )
+            step = path_step(frame)
             for p, ytd in enumerate(paid):
-                outcome = outcomes[(p + j) % scenarios] if expected else outcomes[0]
+                outcome = outcomes[(p + step) % scenarios] if expected else outcomes[0]
                 share_out(design, frame, terms, outcome, ytd if capped else None).record(ytd)
     return paid, groups
 

@@ -180,18 +180,6 @@ def build_plan(
                         f"(it falls inside {within.label}, whose advances are paid by the "
                         "version before)",
                     )
-        for k, version in enumerate(later):
-            design = version.design
-            if design.month_norm is not None and design.functional.caps.per_year is not None:
-                # A version's months inherit the year so far, as the months that pay the
-                # shared period record it: the goals of the months inside it are not.
-                version_checks.add(
-                    f"versions[{k}].cap_per_year",
-                    design.currency.format(design.functional.caps.per_year),
-                    "no cap per year in a plan with versions whose functional goals are paid "
-                    f"month by month beside a longer shared period (period = "
-                    f"'{design.period.value}'): drop the cap per year, or the versions",
-                )
         if version_checks.problems:
             raise PlanError(version_checks.problems)
         return replace(base, versions=later)
@@ -303,7 +291,6 @@ def build_plan(
             monthly=plan_norm,
             calendar=plan_calendar,
             functional=functional_side,
-            advance=advance_value,
         )
 
     # Its budget.

@@ -25,7 +25,6 @@ from 0 to 1, adding to exactly 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from fractions import Fraction
 
 from jointbonus.core.history import HistoryMonth, Norm
@@ -122,7 +121,6 @@ def shared_period_norm(
     monthly: Norm,
     calendar: Sequence[Month],
     functional: Functional,
-    advance: Fraction | None = None,
 ) -> tuple[Norm, Norm | None]:
     """The norm at ``length`` (``monthly`` itself for a monthly shared target), and in a plan
     with functional goals and a longer period the monthly norm its months read too; or
@@ -142,8 +140,6 @@ def shared_period_norm(
         checks.add("months", len(calendar), f"with period = '{length.value}': {error}")
         return monthly, None
     goals = any(terms.goals for terms in functional.terms)
-    if goals and not _goals_fit(checks, length, advance, functional):
-        return monthly, None
     try:
         norm = period_norm(history, monthly, length, periods)
     except JointBonusError as error:
@@ -166,34 +162,3 @@ def shared_period_norm(
         )
         return monthly, None
     return norm.restricted(whole), monthly
-
-
-def _goals_fit(
-    checks: Checks, length: PeriodLength, advance: Fraction | None, functional: Functional
-) -> bool:
-    """Whether a plan with functional goals can have a shared ``length`` longer than a
-    month with its ``advance``; a problem if it cannot.
-
-    Its caps and holdback work as in any plan: the caps cut the month a pay falls due in
-    (a month's goals, and at the period's end the period's shared part with them), the
-    holdback keeps part of every line until the plan year ends. An advance of the
-    period's shared part is paid beside the month's goals, within the room its monthly
-    cap leaves them. It is not paid under a cap per year: the goals paid after an advance
-    could use up the year's room before the period's end, and its true-up would then be
-    below zero.
-    """
-    if advance is None or functional.caps.per_year is None:
-        return True
-    checks.add(
-        "advance",
-        _shown(advance),
-        f"no advance with functional goals, period = '{length.value}' and a cap per year: "
-        "the goals paid between an advance and the period's end could use up the year's "
-        "room, and the true-up would be below zero (drop advance, or cap_per_year)",
-    )
-    return False
-
-
-def _shown(value: Fraction) -> Decimal:
-    """A setting's value as the plan wrote it: a decimal without trailing zeros."""
-    return Decimal(decimal_text(value, 6).rstrip("0").rstrip("."))

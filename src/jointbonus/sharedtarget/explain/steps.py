@@ -389,6 +389,17 @@ def advance_step(result: Result, month_result: MonthResult, position: int, money
     before = sum(result.months[i].advances[position] for i in range(first, index))
     if not month_result.ends_period:
         advance = month_result.advances[position]
+        how = (
+            f"{share} x what the {noun} would pay you at its attainment so far x the "
+            f"months elapsed / its months, at most what the {noun} is sure to pay you "
+            "with its remaining months at zero, less the advances before, never below 0"
+        )
+        if plan.goals and plan.functional.caps.per_year is not None:
+            how += (
+                "; your advances so far at most the cap per year less what this plan year "
+                f"paid you, this month's goals with it, less the most your goals can pay in "
+                f"the {noun}'s months before its end"
+            )
         return Step(
             "advance",
             f"Advance on {period}",
@@ -403,9 +414,7 @@ def advance_step(result: Result, month_result: MonthResult, position: int, money
                     "advance",
                     "This month's advance",
                     money.units(advance),
-                    f"{share} x what the {noun} would pay you at its attainment so far x the "
-                    f"months elapsed / its months, at most what the {noun} is sure to pay you "
-                    "with its remaining months at zero, less the advances before, never below 0",
+                    how,
                 ),
             ),
         )

@@ -34,9 +34,21 @@ beside the month's goals (:func:`cap_room`): what it holds back is advanced
 in a later month or paid by the true-up. The bound is taken after the cap,
 so a member's advances to date are at most the cap, and the period's end,
 which pays the shared part and the month's goals under that one cap, pays
-them at least as much: the true-up stays at zero or above. (A cap per year
-is refused beside goals: the goals paid after an advance may use up the
-year's room.)
+them at least as much: the true-up stays at zero or above.
+
+Under a cap per year beside goals, a member's advance to date after month
+``k`` is also at most their **year's room** (:func:`year_room`): the cap
+less what the plan year paid them so far (month ``k``'s goals with it) less
+the most the goals can still pay them in the period's months after ``k``
+and before its end (:func:`goals_most`: every goal at its curve's top, a
+pool's share rounded up, cut to the cap per month; the plan frames every
+month in advance). Whatever the goals pay in those months, the room the
+year leaves the month that ends the period is then at least the advances,
+and that month pays ``min(caps, shared part + its goals)``, each at least
+the advances: the true-up stays at zero or above. The room never shrinks
+from one month to the next (a month's goals pay at most their most), so the
+advances to date stay within it, and no member is paid beyond the cap in
+the year: what the goals can still pay is kept for them.
 
 At the period's end the **true-up** is the period's pay less the advances
 paid in it. The bound keeps it at zero or above, so advances never need to
@@ -58,10 +70,18 @@ from jointbonus.core.number import round_half_up
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms, outcome_at
-from jointbonus.sharedtarget.pay.sharing import MonthPay, share_out
-from jointbonus.sharedtarget.plan import Plan
+from jointbonus.sharedtarget.pay.sharing import MonthPay, share_out, share_parts
+from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
-__all__ = ["advance_to_date", "cap_room", "member_pay", "sure_of", "true_ups"]
+__all__ = [
+    "advance_to_date",
+    "cap_room",
+    "goals_most",
+    "member_pay",
+    "sure_of",
+    "true_ups",
+    "year_room",
+]
 
 
 def member_pay(frame: MonthFrame, month_pay: MonthPay) -> list[int]:
@@ -94,6 +114,51 @@ def cap_room(plan: Plan, month: Sequence[int]) -> list[int] | None:
     if cap is None:
         return None
     return [max(cap - paid, 0) for paid in month]
+
+
+def goals_most(plan: Plan, frame: MonthFrame, terms: Terms) -> list[int]:
+    """The most each member can be paid for the goals of ``frame``'s month (a month that
+    pays its goals on its own frame beside a longer shared period), whatever its actuals,
+    by member place.
+
+    Every goal pays at its curve's top. A pool's share is rounded up: a
+    largest-remainder split hands a member their exact share rounded down or
+    up, and a smaller pool's exact share is smaller. A line is rounded half
+    up, and a smaller factor never rounds to more. The cap per month cuts the
+    sum.
+    """
+    most = [0] * len(plan.members)
+    own = frame.own
+    if own is None:
+        return most
+    tops = Outcome(Fraction(0), (), tuple(goal.curve.max_factor for goal in plan.goals))
+    positions = own.groups.positions
+    counts = own.groups.counts
+    pooled = plan.funding is FundingStyle.POOL
+    for part in share_parts(plan, own, terms, tops).functional:
+        if pooled and part.weights and part.pool:
+            total = sum(w * n for w, n in zip(part.weights, counts, strict=True))
+            tops_of = [-(-part.pool * w // total) for w in part.weights]
+        else:
+            tops_of = [share.share(0) for share in part.shares]
+        for top, places in zip(tops_of, positions, strict=True):
+            if top:
+                for place in places:
+                    most[place] += top
+    cap = plan.functional.caps.per_month
+    return most if cap is None else [min(m, cap) for m in most]
+
+
+def year_room(plan: Plan, paid: Sequence[int], still: Sequence[int]) -> list[int] | None:
+    """Each member's room under the cap per year for a period's advances to date beside
+    monthly goals: the cap less ``paid`` (what the plan year paid them so far, the month's
+    goals with it) less ``still`` (the most the goals can pay them in the period's months
+    left before its end, :func:`goals_most`), never below 0; ``None`` without a cap per
+    year."""
+    cap = plan.functional.caps.per_year
+    if cap is None:
+        return None
+    return [max(cap - p - s, 0) for p, s in zip(paid, still, strict=True)]
 
 
 def _pay_at(

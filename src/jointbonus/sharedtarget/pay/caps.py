@@ -128,6 +128,19 @@ class YearToDate:
         """What ``group``'s members were paid so far this year; ``None`` for nothing."""
         return self._paid.get(group)
 
+    def by_member(self, positions: Sequence[tuple[int, ...]], size: int) -> list[int]:
+        """What each member was paid so far this year, by their place in a roster of
+        ``size``; ``positions`` holds each group's members' places, ascending."""
+        paid = [0] * size
+        for group, runs in self._paid.items():
+            members = positions[group]
+            start = 0
+            for end, value in runs:
+                for rank in range(start, end):
+                    paid[members[rank]] = value
+                start = end
+        return paid
+
     def groups(self) -> Iterator[tuple[int, Runs]]:
         """``(group, runs)`` of every group paid something this year."""
         return iter(self._paid.items())
