@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from itertools import chain
 from math import lcm
-from operator import mul
+from operator import add, mul
 
 from jointbonus.core.money import lowest_position
 from jointbonus.core.number import round_quotient
@@ -117,14 +117,16 @@ class _Classes:
         "class_of",
         "counts",
         "groups",
+        "per_weight",
         "positions",
+        "shares",
         "sizes",
         "team_weight",
         "teams",
         "values",
     )
 
-    def __init__(self, plan: Plan, frame: MonthFrame) -> None:
+    def __init__(self, plan: Plan, frame: MonthFrame, terms: Terms) -> None:
         index: dict[tuple[int, int], int] = {}
         class_of: list[int] = []
         teams: list[int] = []
@@ -159,6 +161,11 @@ class _Classes:
         """Each team's split weight in the month."""
         for team, value, size in zip(teams, values, sizes, strict=True):
             self.team_weight[team] += value * size
+        self.per_weight = pool_per_weight(plan, frame, terms) if frame.eligible else None
+        """The month's pool at target per unit of split weight (:func:`pool_per_weight`)."""
+        self.shares: dict[tuple[int, int], tuple[list[int], list[int] | None, int | None]] = {}
+        """A goal's part of the month shared out, by the goal and its pool (see
+        :class:`_Month`): the goal's weights are the month's, whatever the outcome."""
         self._merged: dict[int, list[int]] = {}
         self._of_team: dict[int, list[int]] = {}
 
@@ -219,7 +226,9 @@ class _Month:
         self._month_cap = month_cap
         self._by_group: dict[int, tuple[Runs, int, int]] = {}
         teams, values, sizes = classes.teams, classes.values, classes.sizes
-        rates = team_rates(plan, frame, terms, outcome, by_team=brackets_at)
+        rates = team_rates(
+            plan, frame, terms, outcome, by_team=brackets_at, per_weight=classes.per_weight
+        )
         self.team_parts = part_counts
         """Per team: how many parts of a member's line can be non-zero (for the bound)."""
         self.whole = rates
@@ -227,12 +236,12 @@ class _Month:
         # Each part's exact pool as a whole numerator and denominator (:func:`pool_units`).
         weights: list[list[int]]
         exacts: list[tuple[int, int]]
-        if not frame.eligible:
+        per_weight = classes.per_weight
+        if per_weight is None:  # nobody eligible
             exacts = []
             weights = []
         elif factors is not None:
             goals = goal_teams(plan)
-            per_weight = pool_per_weight(plan, frame, terms)
             exacts = pool_units(per_weight, factors, goals, classes.team_weight)
             team_whole = factors.whole
             weights = [[v * team_whole[t] for v, t in zip(values, teams, strict=True)]]
@@ -248,7 +257,7 @@ class _Month:
         bumps: list[list[int]] = []
         partial: list[int | None] = []
         earned = rounded = 0
-        for (numerator, denominator), part in zip(exacts, weights, strict=True):
+        for p, ((numerator, denominator), part) in enumerate(zip(exacts, weights, strict=True)):
             if numerator:
                 rounded += 1
             pool = round_quotient(numerator, denominator)
@@ -257,50 +266,19 @@ class _Month:
             earned += pool
             if not pool:
                 continue
-            total = sum(map(mul, part, sizes))
-            if not total:
-                raise _Unsupported
-            leftover = pool
-            levels: dict[int, list[int]] = {}
-            for c, weight in enumerate(part):
-                if not weight:
-                    continue
-                base, remainder = divmod(pool * weight, total)
-                bases[c] += base
-                leftover -= base * sizes[c]
-                if remainder:
-                    level = levels.get(remainder)
-                    if level is None:
-                        levels[remainder] = [c]
-                    else:
-                        level.append(c)
-            if not leftover:
-                continue
-            bumped = [0] * count
-            split: int | None = None
-            for remainder in sorted(levels, reverse=True):
-                level = levels[remainder]
-                size = sizes[level[0]] if len(level) == 1 else sum(sizes[c] for c in level)
-                if size <= leftover:
-                    for c in level:
-                        bumped[c] = sizes[c]
-                    leftover -= size
-                    if not leftover:
-                        break
-                    continue
-                # The level's lowest positions: the last of them decides each group's count.
-                if len(level) == 1:
-                    bumped[level[0]] = leftover
-                    last = classes.merged(level[0])[leftover - 1]
-                else:
-                    merged = [classes.merged(c) for c in level]
-                    last = lowest_position(leftover, merged)
-                    for c, found in zip(level, merged, strict=True):
-                        bumped[c] = bisect_right(found, last)
-                split = last
-                break
-            bumps.append(bumped)
-            partial.append(split)
+            # A goal's weights (or the values, without goals) are the month's: its part at a
+            # pool met before is shared out alike.
+            key = (p, pool) if p or factors is None else None
+            shared = classes.shares.get(key) if key is not None else None
+            if shared is None:
+                shared = _share_part(pool, part, classes)
+                if key is not None:
+                    classes.shares[key] = shared
+            floors, bumped, split = shared
+            bases = list(map(add, bases, floors))
+            if bumped is not None:
+                bumps.append(bumped)
+                partial.append(split)
         self.bases = bases
         self.bumps = bumps
         self.partial = partial
@@ -387,6 +365,58 @@ class _Month:
         return found
 
 
+def _share_part(
+    pool: int, part: list[int], classes: _Classes
+) -> tuple[list[int], list[int] | None, int | None]:
+    """A part's ``pool`` shared out over the classes by their weights in ``part``: each
+    class's floor, and if units are left over each class's bumped members and where a
+    level of tied remainders is bumped in part, the last position bumped in it."""
+    sizes = classes.sizes
+    total = sum(map(mul, part, sizes))
+    if not total:
+        raise _Unsupported
+    count = len(part)
+    floors = [0] * count
+    leftover = pool
+    levels: dict[int, list[int]] = {}
+    for c, weight in enumerate(part):
+        if not weight:
+            continue
+        base, remainder = divmod(pool * weight, total)
+        floors[c] = base
+        leftover -= base * sizes[c]
+        if remainder:
+            level = levels.get(remainder)
+            if level is None:
+                levels[remainder] = [c]
+            else:
+                level.append(c)
+    if not leftover:
+        return floors, None, None
+    bumped = [0] * count
+    for remainder in sorted(levels, reverse=True):
+        level = levels[remainder]
+        size = sizes[level[0]] if len(level) == 1 else sum(sizes[c] for c in level)
+        if size <= leftover:
+            for c in level:
+                bumped[c] = sizes[c]
+            leftover -= size
+            if not leftover:
+                break
+            continue
+        # The level's lowest positions: the last of them decides each group's count.
+        if len(level) == 1:
+            bumped[level[0]] = leftover
+            last = classes.merged(level[0])[leftover - 1]
+        else:
+            merged = [classes.merged(c) for c in level]
+            last = lowest_position(leftover, merged)
+            for c, found in zip(level, merged, strict=True):
+                bumped[c] = bisect_right(found, last)
+        return floors, bumped, last
+    return floors, bumped, None
+
+
 def _month_cut(runs: Runs, cap: int) -> tuple[int, int]:
     """What ``cap`` cuts from the members paid ``runs``, and how many members it cuts."""
     cut = members = start = 0
@@ -413,7 +443,7 @@ def path_costs(
 def _path_costs(
     plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
 ) -> list[PathCost]:
-    classes = [_Classes(plan, frame) for frame in frames]
+    classes = [_Classes(plan, frame, terms) for frame in frames]
     outcomes, keyed = outcome_keys(paths)
     pays = [outcome.pays for outcome in outcomes]
     # Per outcome, whatever the month: line_parts, the brackets of team_rates, and the
