@@ -752,19 +752,28 @@ def _capped_scale(
                 months=months,
                 years=years,
             )
-    kinks = years
-    if month_cap is not None:  # months reach it at s = month_cap / amount
-        cap = month_cap
-        kinks += ((cap, amount, weight * cap, weight * amount) for amount, weight in months.items())
-    kinks.sort(key=_kink_at)
-    _order_ties(kinks)
+    # The years' kinks in order; the months' reach the monthly cap at s = month_cap /
+    # amount, so in order from the largest amount (every amount is above 0), exactly.
+    years.sort(key=_kink_at)
+    _order_ties(years)
+    amounts = sorted(months, reverse=True) if month_cap is not None else []
+    cap = month_cap if month_cap is not None else 0
 
     # The budget likewise, as a fraction whose terms are whole: cost = budget at
     # (reached + slope x s) x below = above.
     target = budget * common * per * len(paths)
     above, below = target.numerator, target.denominator
     reached = 0
-    for n, d, rise, fall in kinks:
+    y = m = 0  # the next year's and month's kinks, taken in turn by where they are
+    while m < len(amounts) or y < len(years):
+        if m < len(amounts) and (y == len(years) or cap * years[y][1] <= years[y][0] * amounts[m]):
+            d = amounts[m]
+            weight = months[d]
+            n, rise, fall = cap, weight * cap, weight * d
+            m += 1
+        else:
+            n, d, rise, fall = years[y]
+            y += 1
         if (reached * d + slope * n) * below >= above * d:
             break
         reached += rise
