@@ -650,8 +650,14 @@ def _capped_scale(
                 split[j, k] = month_units(plan, frame, unit, outcomes[k])
     found_all = [*rates.values(), *split.values()]
     common = lcm(1, *(r.denominator for found in found_all for r in found))
-    whole = {key: [int(r * common) for r in found] for key, found in rates.items()}
-    split_whole = {key: [int(a * common) for a in found] for key, found in split.items()}
+    whole = {
+        key: [r.numerator * (common // r.denominator) for r in found]
+        for key, found in rates.items()
+    }
+    split_whole = {
+        key: [a.numerator * (common // a.denominator) for a in found]
+        for key, found in split.items()
+    }
     values = [member_values(plan, frame) for frame in frames]
     # Each plan year's weight of each group: its count, less the holdback where its
     # members leave before that year ends (what they forfeit is never paid); whole
@@ -709,7 +715,11 @@ def _capped_scale(
                 continue
             team_whole = whole[key]
             for mix, weight in alike[j].items():
-                amount = _mix_amount(team_whole, mix)
+                if len(mix) == 1:  # one team, most often
+                    team, value = mix[0]
+                    amount = team_whole[team] * value
+                else:
+                    amount = _mix_amount(team_whole, mix)
                 if amount:
                     slope += weight * times * amount
                     if month_cap is not None:
@@ -916,7 +926,11 @@ def _file_class_years(
             at = j - span.start
             mask = 0
             for key, weight in weighed[at].items():
-                amount = _mix_amount(team_whole, key)
+                if len(key) == 1:  # one team, most often
+                    team, value = key[0]
+                    amount = team_whole[team] * value
+                else:
+                    amount = _mix_amount(team_whole, key)
                 if amount:
                     slope += weight * count * amount
                     months[amount] = months.get(amount, 0) + weight * count

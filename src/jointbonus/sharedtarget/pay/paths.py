@@ -508,7 +508,10 @@ class _Year:
         self._year_cap = year_cap
         # Exact amounts as whole numbers over one common denominator, for the bound.
         common = lcm(1, *(r.denominator for m in months.values() for r in m.whole))
-        self._whole = {key: [int(r * common) for r in m.whole] for key, m in months.items()}
+        self._whole = {
+            key: [r.numerator * (common // r.denominator) for r in m.whole]
+            for key, m in months.items()
+        }
         self._values = [member_values(plan, frame) for frame in frames]
         self._month_cap_whole = month_cap * common if month_cap is not None else None
         self._year_cap_whole = year_cap * common
@@ -519,10 +522,9 @@ class _Year:
         key = (j, outcome)
         found = self._reach.get(key)
         if found is None:
-            reach = self._months[key].reach
-            found = self._reach[key] = [
-                reach[c] if c >= 0 else 0 for c in self._months[key]._classes.class_of
-            ]
+            month = self._months[key]
+            reach = [*month.reach, 0]  # (a group in no class: -1, the last)
+            found = self._reach[key] = list(map(reach.__getitem__, month._classes.class_of))
         return found
 
     def path(self, path: Sequence[int]) -> PathCost:
