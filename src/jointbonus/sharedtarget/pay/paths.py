@@ -543,11 +543,13 @@ class _Year:
                     year_costs[j - span.start] = month.paid
                     bound += month.bound
             if paying:
-                reaches = [self._reaches(j, o) for j, o in paying]
+                # Per group: the most its members could be paid in the year, month by month.
+                most = self._reaches(*paying[0])
+                for j, o in paying[1:]:
+                    most = list(map(add, most, self._reaches(j, o)))
                 cap = self._year_cap
-                for group, most in enumerate(map(sum, zip(*reaches, strict=True))):
-                    if most >= cap:
-                        bound += self._follow(group, paying, span.start, year_costs)
+                for group in [group for group, top in enumerate(most) if top >= cap]:
+                    bound += self._follow(group, paying, span.start, year_costs)
             costs.extend(year_costs)
         return costs, bound
 
