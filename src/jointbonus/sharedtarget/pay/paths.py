@@ -26,10 +26,10 @@ calibration costs the others month by month.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from fractions import Fraction
-from itertools import chain
+from itertools import accumulate, chain
 from math import lcm
 from operator import add, mul
 
@@ -112,6 +112,7 @@ class _Classes:
     """One plan month's classes: pay groups of one team and one value per member."""
 
     __slots__ = (
+        "_by_value",
         "_merged",
         "_of_team",
         "class_of",
@@ -168,6 +169,7 @@ class _Classes:
         :class:`_Month`): the goal's weights are the month's, whatever the outcome."""
         self._merged: dict[int, list[int]] = {}
         self._of_team: dict[int, list[int]] = {}
+        self._by_value: dict[int, tuple[list[int], list[int]]] = {}
 
     def of_team(self, team: int) -> list[int]:
         """Each class's value if it is in ``team``, else 0: a goal's weights, whatever the
@@ -177,6 +179,20 @@ class _Classes:
             found = self._of_team[team] = [
                 v if t == team else 0 for v, t in zip(self.values, self.teams, strict=True)
             ]
+        return found
+
+    def by_value(self, team: int) -> tuple[list[int], list[int]]:
+        """The values of ``team``'s classes, ascending, and how many members have each
+        value or more (one more entry: 0)."""
+        found = self._by_value.get(team)
+        if found is None:
+            ordered = sorted(
+                (v, size)
+                for v, size, t in zip(self.values, self.sizes, self.teams, strict=True)
+                if t == team
+            )
+            members_from = list(accumulate(size for _, size in reversed(ordered)))[::-1]
+            found = self._by_value[team] = [v for v, _ in ordered], [*members_from, 0]
         return found
 
     def merged(self, c: int) -> list[int]:
@@ -196,15 +212,15 @@ class _Month:
 
     __slots__ = (
         "_by_group",
+        "_by_team",
         "_classes",
         "_month_cap",
+        "_most",
         "bases",
         "bound",
         "bumps",
-        "extra",
         "paid",
         "partial",
-        "reach",
         "team_parts",
         "whole",
     )
@@ -282,37 +298,45 @@ class _Month:
         self.bases = bases
         self.bumps = bumps
         self.partial = partial
-        # Per class: the bound a member cut adds (3 units per part, unless the cap binds
-        # its exact amount), and the most a member's month could reach, rounded or exact.
-        extra = [0] * count
-        reach = [0] * count
-        most = 2 * len(exacts)
-        bumping = len(bumps)
+        # Per team: its rate as whole numbers, and the bound a member cut adds (3 units per
+        # part of their line, unless the monthly cap binds their exact amount).
+        self._most = 2 * len(exacts)
+        self._by_team = [
+            (r.numerator, r.denominator, 3 * part_counts[t] if r.numerator else 0)
+            for t, r in enumerate(rates)
+        ]
         binding_members = cut = cut_bound = 0
-        # Per team: its rate as whole numbers, and how many parts a member's line has.
-        by_team = [(r.numerator, r.denominator, part_counts[t]) for t, r in enumerate(rates)]
-        for c, (team, value, size) in enumerate(zip(teams, values, sizes, strict=True)):
-            numerator, denominator, parts = by_team[team]
-            base = bases[c]
-            top = base + most
-            reach[c] = top if month_cap is None or top < month_cap else month_cap
-            if month_cap is None:
-                if numerator:
-                    extra[c] = 3 * parts
-                continue
-            if numerator:
-                if value * numerator >= month_cap * denominator:
-                    binding_members += parts * size
-                else:
-                    extra[c] = 3 * parts
-            if base + bumping > month_cap:
-                taken, members = _month_cut(self._runs(c, size, None), month_cap)
+        if month_cap is not None:
+            # The cap binds a member's exact amount from a value on, per team: the members
+            # from there on, found among the team's classes in order of value.
+            for team, (n, d, _) in enumerate(self._by_team):
+                if n:
+                    ordered, members_from = classes.by_value(team)
+                    binding = members_from[bisect_left(ordered, -(-month_cap * d // n))]
+                    binding_members += part_counts[team] * binding
+            over = month_cap - len(bumps)  # a class whose most is above the cap
+            for c in [c for c, base in enumerate(bases) if base > over]:
+                taken, members = _month_cut(self._runs(c, sizes[c], None), month_cap)
                 cut += taken
-                cut_bound += extra[c] * members
-        self.extra = extra
-        self.reach = reach
+                cut_bound += self.cut_adds(c) * members
         self.paid = earned - cut
         self.bound = Fraction(rounded, 2) + 3 * binding_members + cut_bound
+
+    def cut_adds(self, c: int) -> int:
+        """What a member of class ``c`` adds to the bound if a cap cuts them: 3 units per
+        part of their line, unless the monthly cap binds their exact amount."""
+        n, d, adds = self._by_team[self._classes.teams[c]]
+        month_cap = self._month_cap
+        if month_cap is None or self._classes.values[c] * n < month_cap * d:
+            return adds
+        return 0
+
+    def reach(self) -> list[int]:
+        """Per class: the most a member's month could reach, rounded or exact."""
+        most, month_cap = self._most, self._month_cap
+        if month_cap is None:
+            return [base + most for base in self.bases]
+        return [base + most if base + most < month_cap else month_cap for base in self.bases]
 
     def _runs(self, c: int, size: int, group: int | None) -> Runs:
         """What the members of class ``c`` (or of its pay ``group`` of ``size`` members) get
@@ -523,7 +547,7 @@ class _Year:
         found = self._reach.get(key)
         if found is None:
             month = self._months[key]
-            reach = [*month.reach, 0]  # (a group in no class: -1, the last)
+            reach = [*month.reach(), 0]  # (a group in no class: -1, the last)
             found = self._reach[key] = list(map(reach.__getitem__, month._classes.class_of))
         return found
 
@@ -609,7 +633,7 @@ class _Year:
             year_costs[j - first] += month_cut - taken
             c = month._classes.class_of[group]
             if c >= 0:
-                bound += month.extra[c] * (members - month_members)
+                bound += month.cut_adds(c) * (members - month_members)
             paid = merge_runs(runs, cut, _less) if taken else runs
             ytd = paid if ytd is None else merge_runs(ytd, paid, _add)
         count = self._frames[0].groups.counts[group]
