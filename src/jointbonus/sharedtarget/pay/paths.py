@@ -27,7 +27,7 @@ calibration costs the others month by month.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from itertools import accumulate, chain
 from math import lcm
@@ -186,13 +186,11 @@ class _Classes:
         value or more (one more entry: 0)."""
         found = self._by_value.get(team)
         if found is None:
-            ordered = sorted(
+            found = self._by_value[team] = _members_by_value(
                 (v, size)
                 for v, size, t in zip(self.values, self.sizes, self.teams, strict=True)
                 if t == team
             )
-            members_from = list(accumulate(size for _, size in reversed(ordered)))[::-1]
-            found = self._by_value[team] = [v for v, _ in ordered], [*members_from, 0]
         return found
 
     def merged(self, c: int) -> list[int]:
@@ -311,8 +309,7 @@ class _Month:
             # from there on, found among the team's classes in order of value.
             for team, (n, d, _) in enumerate(self._by_team):
                 if n:
-                    ordered, members_from = classes.by_value(team)
-                    binding = members_from[bisect_left(ordered, -(-month_cap * d // n))]
+                    binding = _binding_members(classes.by_value(team), month_cap, n, d)
                     binding_members += part_counts[team] * binding
             over = month_cap - len(bumps)  # a class whose most is above the cap
             for c in [c for c, base in enumerate(bases) if base > over]:
@@ -439,6 +436,22 @@ def _share_part(
                 bumped[c] = bisect_right(found, last)
         return floors, bumped, last
     return floors, bumped, None
+
+
+def _members_by_value(classes: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Classes of one team as (value, members), each value once: the values ascending,
+    and how many members have each value or more (one more entry: 0)."""
+    ordered = sorted(classes)
+    members_from = list(accumulate(size for _, size in reversed(ordered)))[::-1]
+    return [v for v, _ in ordered], [*members_from, 0]
+
+
+def _binding_members(by_value: tuple[list[int], list[int]], cap: int, n: int, d: int) -> int:
+    """How many members of a team (:func:`_members_by_value`) have an exact amount at or
+    above ``cap``, their value times the rate ``n / d`` (above 0): those from the least
+    whole value there on."""
+    ordered, members_from = by_value
+    return members_from[bisect_left(ordered, -(-cap * d // n))]
 
 
 def _month_cut(runs: Runs, cap: int) -> tuple[int, int]:
