@@ -32,7 +32,12 @@ from jointbonus.sharedtarget.calibration import (
 )
 from jointbonus.sharedtarget.goals import Caps
 from jointbonus.sharedtarget.pay.outcome import Terms
-from jointbonus.sharedtarget.pay.paths import covers, path_costs
+from jointbonus.sharedtarget.pay.paths import (
+    _binding_members,
+    _members_by_value,
+    covers,
+    path_costs,
+)
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 from strategies import examples
@@ -111,3 +116,23 @@ def test_a_plan_on_the_shared_goal_alone_costs_alike(caps):
     terms = calibrate(capped).terms
     for share in (Fraction(1), Fraction(1, 1000), Fraction(3)):
         assert_costs_alike(capped, Terms(terms.scale * share, terms.weights))
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 10**6), st.integers(1, 50)), max_size=12, unique_by=lambda c: c[0]
+    ),
+    st.integers(0, 10**9),
+    st.integers(1, 10**6),
+    st.integers(1, 10**6),
+)
+def test_members_the_monthly_cap_binds_counted_by_value_are_those_counted_class_by_class(
+    classes, cap, n, d
+):
+    """The members whose exact amount (value x n / d) the monthly cap binds, found by one
+    bisection among a team's classes in order of value, are those a test per class finds:
+    the bound of a month's cost counts them. Values near ``cap x d / n`` are drawn too."""
+    edge = cap * d // n
+    classes = [*classes, *((v, 3) for v in (edge, edge + 1) if v and v not in dict(classes))]
+    want = sum(size for value, size in classes if value * n >= cap * d)
+    assert _binding_members(_members_by_value(classes), cap, n, d) == want

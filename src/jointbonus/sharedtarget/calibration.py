@@ -651,8 +651,14 @@ def _capped_scale(
                 split[j, k] = month_units(plan, frame, unit, outcomes[k])
     found_all = [*rates.values(), *split.values()]
     common = lcm(1, *(r.denominator for found in found_all for r in found))
-    whole = {key: [int(r * common) for r in found] for key, found in rates.items()}
-    split_whole = {key: [int(a * common) for a in found] for key, found in split.items()}
+    whole = {
+        key: [r.numerator * (common // r.denominator) for r in found]
+        for key, found in rates.items()
+    }
+    split_whole = {
+        key: [a.numerator * (common // a.denominator) for a in found]
+        for key, found in split.items()
+    }
     values = [member_values(plan, frame) for frame in frames]
     # Each plan year's weight of each group: its count, less the holdback where its
     # members leave before that year ends (what they forfeit is never paid); whole
@@ -710,7 +716,11 @@ def _capped_scale(
                 continue
             team_whole = whole[key]
             for mix, weight in alike[j].items():
-                amount = _mix_amount(team_whole, mix)
+                if len(mix) == 1:  # one team, most often
+                    team, value = mix[0]
+                    amount = team_whole[team] * value
+                else:
+                    amount = _mix_amount(team_whole, mix)
                 if amount:
                     slope += weight * times * amount
                     if month_cap is not None:
@@ -753,19 +763,28 @@ def _capped_scale(
                 months=months,
                 years=years,
             )
-    kinks = years
-    if month_cap is not None:  # months reach it at s = month_cap / amount
-        cap = month_cap
-        kinks += ((cap, amount, weight * cap, weight * amount) for amount, weight in months.items())
-    kinks.sort(key=_kink_at)
-    _order_ties(kinks)
+    # The years' kinks in order; the months' reach the monthly cap at s = month_cap /
+    # amount, so in order from the largest amount (every amount is above 0), exactly.
+    years.sort(key=_kink_at)
+    _order_ties(years)
+    amounts = sorted(months, reverse=True) if month_cap is not None else []
+    cap = month_cap if month_cap is not None else 0
 
     # The budget likewise, as a fraction whose terms are whole: cost = budget at
     # (reached + slope x s) x below = above.
     target = budget * common * per * len(paths)
     above, below = target.numerator, target.denominator
     reached = 0
-    for n, d, rise, fall in kinks:
+    y = m = 0  # the next year's and month's kinks, taken in turn by where they are
+    while m < len(amounts) or y < len(years):
+        if m < len(amounts) and (y == len(years) or cap * years[y][1] <= years[y][0] * amounts[m]):
+            d = amounts[m]
+            weight = months[d]
+            n, rise, fall = cap, weight * cap, weight * d
+            m += 1
+        else:
+            n, d, rise, fall = years[y]
+            y += 1
         if (reached * d + slope * n) * below >= above * d:
             break
         reached += rise
@@ -908,7 +927,11 @@ def _file_class_years(
             at = j - span.start
             mask = 0
             for key, weight in weighed[at].items():
-                amount = _mix_amount(team_whole, key)
+                if len(key) == 1:  # one team, most often
+                    team, value = key[0]
+                    amount = team_whole[team] * value
+                else:
+                    amount = _mix_amount(team_whole, key)
                 if amount:
                     slope += weight * count * amount
                     months[amount] = months.get(amount, 0) + weight * count

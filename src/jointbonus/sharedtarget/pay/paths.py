@@ -26,12 +26,12 @@ calibration costs the others month by month.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from itertools import chain
+from itertools import accumulate, chain
 from math import lcm
-from operator import mul
+from operator import add, mul
 
 from jointbonus.core.money import lowest_position
 from jointbonus.core.number import round_quotient
@@ -112,19 +112,22 @@ class _Classes:
     """One plan month's classes: pay groups of one team and one value per member."""
 
     __slots__ = (
+        "_by_value",
         "_merged",
         "_of_team",
         "class_of",
         "counts",
         "groups",
+        "per_weight",
         "positions",
+        "shares",
         "sizes",
         "team_weight",
         "teams",
         "values",
     )
 
-    def __init__(self, plan: Plan, frame: MonthFrame) -> None:
+    def __init__(self, plan: Plan, frame: MonthFrame, terms: Terms) -> None:
         index: dict[tuple[int, int], int] = {}
         class_of: list[int] = []
         teams: list[int] = []
@@ -159,8 +162,14 @@ class _Classes:
         """Each team's split weight in the month."""
         for team, value, size in zip(teams, values, sizes, strict=True):
             self.team_weight[team] += value * size
+        self.per_weight = pool_per_weight(plan, frame, terms) if frame.eligible else None
+        """The month's pool at target per unit of split weight (:func:`pool_per_weight`)."""
+        self.shares: dict[tuple[int, int], tuple[list[int], list[int] | None, int | None]] = {}
+        """A goal's part of the month shared out, by the goal and its pool (see
+        :class:`_Month`): the goal's weights are the month's, whatever the outcome."""
         self._merged: dict[int, list[int]] = {}
         self._of_team: dict[int, list[int]] = {}
+        self._by_value: dict[int, tuple[list[int], list[int]]] = {}
 
     def of_team(self, team: int) -> list[int]:
         """Each class's value if it is in ``team``, else 0: a goal's weights, whatever the
@@ -170,6 +179,18 @@ class _Classes:
             found = self._of_team[team] = [
                 v if t == team else 0 for v, t in zip(self.values, self.teams, strict=True)
             ]
+        return found
+
+    def by_value(self, team: int) -> tuple[list[int], list[int]]:
+        """The values of ``team``'s classes, ascending, and how many members have each
+        value or more (one more entry: 0)."""
+        found = self._by_value.get(team)
+        if found is None:
+            found = self._by_value[team] = _members_by_value(
+                (v, size)
+                for v, size, t in zip(self.values, self.sizes, self.teams, strict=True)
+                if t == team
+            )
         return found
 
     def merged(self, c: int) -> list[int]:
@@ -189,15 +210,15 @@ class _Month:
 
     __slots__ = (
         "_by_group",
+        "_by_team",
         "_classes",
         "_month_cap",
+        "_most",
         "bases",
         "bound",
         "bumps",
-        "extra",
         "paid",
         "partial",
-        "reach",
         "team_parts",
         "whole",
     )
@@ -219,7 +240,9 @@ class _Month:
         self._month_cap = month_cap
         self._by_group: dict[int, tuple[Runs, int, int]] = {}
         teams, values, sizes = classes.teams, classes.values, classes.sizes
-        rates = team_rates(plan, frame, terms, outcome, by_team=brackets_at)
+        rates = team_rates(
+            plan, frame, terms, outcome, by_team=brackets_at, per_weight=classes.per_weight
+        )
         self.team_parts = part_counts
         """Per team: how many parts of a member's line can be non-zero (for the bound)."""
         self.whole = rates
@@ -227,12 +250,12 @@ class _Month:
         # Each part's exact pool as a whole numerator and denominator (:func:`pool_units`).
         weights: list[list[int]]
         exacts: list[tuple[int, int]]
-        if not frame.eligible:
+        per_weight = classes.per_weight
+        if per_weight is None:  # nobody eligible
             exacts = []
             weights = []
         elif factors is not None:
             goals = goal_teams(plan)
-            per_weight = pool_per_weight(plan, frame, terms)
             exacts = pool_units(per_weight, factors, goals, classes.team_weight)
             team_whole = factors.whole
             weights = [[v * team_whole[t] for v, t in zip(values, teams, strict=True)]]
@@ -248,7 +271,7 @@ class _Month:
         bumps: list[list[int]] = []
         partial: list[int | None] = []
         earned = rounded = 0
-        for (numerator, denominator), part in zip(exacts, weights, strict=True):
+        for p, ((numerator, denominator), part) in enumerate(zip(exacts, weights, strict=True)):
             if numerator:
                 rounded += 1
             pool = round_quotient(numerator, denominator)
@@ -257,84 +280,60 @@ class _Month:
             earned += pool
             if not pool:
                 continue
-            total = sum(map(mul, part, sizes))
-            if not total:
-                raise _Unsupported
-            leftover = pool
-            levels: dict[int, list[int]] = {}
-            for c, weight in enumerate(part):
-                if not weight:
-                    continue
-                base, remainder = divmod(pool * weight, total)
-                bases[c] += base
-                leftover -= base * sizes[c]
-                if remainder:
-                    level = levels.get(remainder)
-                    if level is None:
-                        levels[remainder] = [c]
-                    else:
-                        level.append(c)
-            if not leftover:
-                continue
-            bumped = [0] * count
-            split: int | None = None
-            for remainder in sorted(levels, reverse=True):
-                level = levels[remainder]
-                size = sizes[level[0]] if len(level) == 1 else sum(sizes[c] for c in level)
-                if size <= leftover:
-                    for c in level:
-                        bumped[c] = sizes[c]
-                    leftover -= size
-                    if not leftover:
-                        break
-                    continue
-                # The level's lowest positions: the last of them decides each group's count.
-                if len(level) == 1:
-                    bumped[level[0]] = leftover
-                    last = classes.merged(level[0])[leftover - 1]
-                else:
-                    merged = [classes.merged(c) for c in level]
-                    last = lowest_position(leftover, merged)
-                    for c, found in zip(level, merged, strict=True):
-                        bumped[c] = bisect_right(found, last)
-                split = last
-                break
-            bumps.append(bumped)
-            partial.append(split)
+            # A goal's weights (or the values, without goals) are the month's: its part at a
+            # pool met before is shared out alike.
+            key = (p, pool) if p or factors is None else None
+            shared = classes.shares.get(key) if key is not None else None
+            if shared is None:
+                shared = _share_part(pool, part, classes)
+                if key is not None:
+                    classes.shares[key] = shared
+            floors, bumped, split = shared
+            bases = list(map(add, bases, floors))
+            if bumped is not None:
+                bumps.append(bumped)
+                partial.append(split)
         self.bases = bases
         self.bumps = bumps
         self.partial = partial
-        # Per class: the bound a member cut adds (3 units per part, unless the cap binds
-        # its exact amount), and the most a member's month could reach, rounded or exact.
-        extra = [0] * count
-        reach = [0] * count
-        most = 2 * len(exacts)
-        bumping = len(bumps)
+        # Per team: its rate as whole numbers, and the bound a member cut adds (3 units per
+        # part of their line, unless the monthly cap binds their exact amount).
+        self._most = 2 * len(exacts)
+        self._by_team = [
+            (r.numerator, r.denominator, 3 * part_counts[t] if r.numerator else 0)
+            for t, r in enumerate(rates)
+        ]
         binding_members = cut = cut_bound = 0
-        # Per team: its rate as whole numbers, and how many parts a member's line has.
-        by_team = [(r.numerator, r.denominator, part_counts[t]) for t, r in enumerate(rates)]
-        for c, (team, value, size) in enumerate(zip(teams, values, sizes, strict=True)):
-            numerator, denominator, parts = by_team[team]
-            base = bases[c]
-            top = base + most
-            reach[c] = top if month_cap is None or top < month_cap else month_cap
-            if month_cap is None:
-                if numerator:
-                    extra[c] = 3 * parts
-                continue
-            if numerator:
-                if value * numerator >= month_cap * denominator:
-                    binding_members += parts * size
-                else:
-                    extra[c] = 3 * parts
-            if base + bumping > month_cap:
-                taken, members = _month_cut(self._runs(c, size, None), month_cap)
+        if month_cap is not None:
+            # The cap binds a member's exact amount from a value on, per team: the members
+            # from there on, found among the team's classes in order of value.
+            for team, (n, d, _) in enumerate(self._by_team):
+                if n:
+                    binding = _binding_members(classes.by_value(team), month_cap, n, d)
+                    binding_members += part_counts[team] * binding
+            over = month_cap - len(bumps)  # a class whose most is above the cap
+            for c in [c for c, base in enumerate(bases) if base > over]:
+                taken, members = _month_cut(self._runs(c, sizes[c], None), month_cap)
                 cut += taken
-                cut_bound += extra[c] * members
-        self.extra = extra
-        self.reach = reach
+                cut_bound += self.cut_adds(c) * members
         self.paid = earned - cut
         self.bound = Fraction(rounded, 2) + 3 * binding_members + cut_bound
+
+    def cut_adds(self, c: int) -> int:
+        """What a member of class ``c`` adds to the bound if a cap cuts them: 3 units per
+        part of their line, unless the monthly cap binds their exact amount."""
+        n, d, adds = self._by_team[self._classes.teams[c]]
+        month_cap = self._month_cap
+        if month_cap is None or self._classes.values[c] * n < month_cap * d:
+            return adds
+        return 0
+
+    def reach(self) -> list[int]:
+        """Per class: the most a member's month could reach, rounded or exact."""
+        most, month_cap = self._most, self._month_cap
+        if month_cap is None:
+            return [base + most for base in self.bases]
+        return [base + most if base + most < month_cap else month_cap for base in self.bases]
 
     def _runs(self, c: int, size: int, group: int | None) -> Runs:
         """What the members of class ``c`` (or of its pay ``group`` of ``size`` members) get
@@ -387,6 +386,74 @@ class _Month:
         return found
 
 
+def _share_part(
+    pool: int, part: list[int], classes: _Classes
+) -> tuple[list[int], list[int] | None, int | None]:
+    """A part's ``pool`` shared out over the classes by their weights in ``part``: each
+    class's floor, and if units are left over each class's bumped members and where a
+    level of tied remainders is bumped in part, the last position bumped in it."""
+    sizes = classes.sizes
+    total = sum(map(mul, part, sizes))
+    if not total:
+        raise _Unsupported
+    count = len(part)
+    floors = [0] * count
+    leftover = pool
+    levels: dict[int, list[int]] = {}
+    for c, weight in enumerate(part):
+        if not weight:
+            continue
+        base, remainder = divmod(pool * weight, total)
+        floors[c] = base
+        leftover -= base * sizes[c]
+        if remainder:
+            level = levels.get(remainder)
+            if level is None:
+                levels[remainder] = [c]
+            else:
+                level.append(c)
+    if not leftover:
+        return floors, None, None
+    bumped = [0] * count
+    for remainder in sorted(levels, reverse=True):
+        level = levels[remainder]
+        size = sizes[level[0]] if len(level) == 1 else sum(sizes[c] for c in level)
+        if size <= leftover:
+            for c in level:
+                bumped[c] = sizes[c]
+            leftover -= size
+            if not leftover:
+                break
+            continue
+        # The level's lowest positions: the last of them decides each group's count.
+        if len(level) == 1:
+            bumped[level[0]] = leftover
+            last = classes.merged(level[0])[leftover - 1]
+        else:
+            merged = [classes.merged(c) for c in level]
+            last = lowest_position(leftover, merged)
+            for c, found in zip(level, merged, strict=True):
+                bumped[c] = bisect_right(found, last)
+        return floors, bumped, last
+    return floors, bumped, None
+
+
+def _members_by_value(classes: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Classes of one team as (value, members), each value once: the values ascending,
+    and how many members have each value or more (one more entry: 0)."""
+    ordered = sorted(classes)
+    members_from = list(accumulate(size for _, size in reversed(ordered)))[::-1]
+    return [v for v, _ in ordered], [*members_from, 0]
+
+
+def _binding_members(by_value: tuple[list[int], list[int]], cap: int, n: int, d: int) -> int:
+    """How many members of a team (:func:`_members_by_value`) have an exact amount at or
+    above ``cap``, their value times the rate ``n / d`` (above 0): those from the least
+    whole value there on."""
+    ordered, members_from = by_value
+    return members_from[bisect_left(ordered, -(-cap * d // n))]
+
+
 def _month_cut(runs: Runs, cap: int) -> tuple[int, int]:
     """What ``cap`` cuts from the members paid ``runs``, and how many members it cuts."""
     cut = members = start = 0
@@ -413,7 +480,7 @@ def path_costs(
 def _path_costs(
     plan: Plan, frames: Sequence[MonthFrame], terms: Terms, paths: Sequence[Sequence[Outcome]]
 ) -> list[PathCost]:
-    classes = [_Classes(plan, frame) for frame in frames]
+    classes = [_Classes(plan, frame, terms) for frame in frames]
     outcomes, keyed = outcome_keys(paths)
     pays = [outcome.pays for outcome in outcomes]
     # Per outcome, whatever the month: line_parts, the brackets of team_rates, and the
@@ -478,7 +545,10 @@ class _Year:
         self._year_cap = year_cap
         # Exact amounts as whole numbers over one common denominator, for the bound.
         common = lcm(1, *(r.denominator for m in months.values() for r in m.whole))
-        self._whole = {key: [int(r * common) for r in m.whole] for key, m in months.items()}
+        self._whole = {
+            key: [r.numerator * (common // r.denominator) for r in m.whole]
+            for key, m in months.items()
+        }
         self._values = [member_values(plan, frame) for frame in frames]
         self._month_cap_whole = month_cap * common if month_cap is not None else None
         self._year_cap_whole = year_cap * common
@@ -489,10 +559,9 @@ class _Year:
         key = (j, outcome)
         found = self._reach.get(key)
         if found is None:
-            reach = self._months[key].reach
-            found = self._reach[key] = [
-                reach[c] if c >= 0 else 0 for c in self._months[key]._classes.class_of
-            ]
+            month = self._months[key]
+            reach = [*month.reach(), 0]  # (a group in no class: -1, the last)
+            found = self._reach[key] = list(map(reach.__getitem__, month._classes.class_of))
         return found
 
     def path(self, path: Sequence[int]) -> PathCost:
@@ -511,11 +580,13 @@ class _Year:
                     year_costs[j - span.start] = month.paid
                     bound += month.bound
             if paying:
-                reaches = [self._reaches(j, o) for j, o in paying]
+                # Per group: the most its members could be paid in the year, month by month.
+                most = self._reaches(*paying[0])
+                for j, o in paying[1:]:
+                    most = list(map(add, most, self._reaches(j, o)))
                 cap = self._year_cap
-                for group, most in enumerate(map(sum, zip(*reaches, strict=True))):
-                    if most >= cap:
-                        bound += self._follow(group, paying, span.start, year_costs)
+                for group in [group for group, top in enumerate(most) if top >= cap]:
+                    bound += self._follow(group, paying, span.start, year_costs)
             costs.extend(year_costs)
         return costs, bound
 
@@ -575,7 +646,7 @@ class _Year:
             year_costs[j - first] += month_cut - taken
             c = month._classes.class_of[group]
             if c >= 0:
-                bound += month.extra[c] * (members - month_members)
+                bound += month.cut_adds(c) * (members - month_members)
             paid = merge_runs(runs, cut, _less) if taken else runs
             ytd = paid if ytd is None else merge_runs(ytd, paid, _add)
         count = self._frames[0].groups.counts[group]

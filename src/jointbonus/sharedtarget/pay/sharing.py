@@ -269,17 +269,21 @@ def team_rates(
     outcome: Outcome,
     *,
     by_team: Sequence[Fraction] | None = None,
+    per_weight: Fraction | None = None,
 ) -> list[Fraction]:
     """Per team: a member's exact amount per unit of :func:`member_values`, minor units.
 
     ``by_team`` is :func:`brackets` at ``terms`` and ``outcome``, where the caller has it
-    already: it depends on the outcome alone, not on the month."""
+    already: it depends on the outcome alone, not on the month. ``per_weight`` is the
+    month's :func:`pool_per_weight` under pool funding, likewise: it depends on the month
+    alone."""
     if by_team is None:
         by_team = brackets(plan, terms, outcome)
     if plan.funding is FundingStyle.POOL:
         if not frame.eligible:
             return [_ZERO] * len(by_team)
-        per_weight = pool_per_weight(plan, frame, terms)
+        if per_weight is None:
+            per_weight = pool_per_weight(plan, frame, terms)
     else:
         per_weight = frame.at_target(terms.scale) / (12 * FTE_SCALE * frame.days)
     return [per_weight * b for b in by_team]
