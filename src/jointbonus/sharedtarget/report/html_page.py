@@ -27,6 +27,7 @@ from jointbonus.sharedtarget.report.html_leads import lead_sections, month_label
 from jointbonus.sharedtarget.report.html_parts import Markup, esc, section, table, tag
 from jointbonus.sharedtarget.report.pages import (
     advance_cells,
+    goal_word,
     plan_teams,
     result_word,
     scale_label,
@@ -370,7 +371,7 @@ def _goals_section(result: Result) -> Markup | None:
                     ]
                 else:
                     actual = "none yet" if month.actual is None else f"{month.actual}"
-                    cells += [f"{actual} / {number_text(month.target)}", "", "pending", ""]
+                    cells += [f"{actual} / {number_text(month.target)}", "", goal_word(m), ""]
             rows.append(tuple(cells))
         headers = ["Month"]
         for goal in goals:
