@@ -218,7 +218,10 @@ def _shared_section(result: Result) -> Markup:
             "shared among every member of both teams by their weight over the "
             f"{plan.period.noun}."
             + (
-                " Each team's functional goals are paid month by month, the months inside "
+                f" Each team's functional goals are measured over the {plan.period.noun} "
+                "too, and paid with its shared part."
+                if plan.goals_over_period
+                else " Each team's functional goals are paid month by month, the months inside "
                 f"a {plan.period.noun} too: their paid column counts them."
                 if plan.weighted
                 else ""

@@ -197,7 +197,17 @@ def _period_goal_sentences(result: Result, teams: str, weights: str) -> str:
         "actuals summed / its targets summed, and each team with functional goals keeps "
         "part of its bonus on them, paid month by month."
     )
-    if plan.funding is FundingStyle.INDIVIDUAL:
+    if plan.goals_over_period:
+        first = first.replace(
+            "paid month by month.", f"measured and paid over the {noun} the same way."
+        )
+        amounts = (
+            f"Each member's target bonus (annual target bonus x {scale_text(result)} / 12 x "
+            f"their weight over the {noun})"
+            if plan.funding is FundingStyle.INDIVIDUAL
+            else f"The {noun}'s pool at target, {scale_text(result)},"
+        )
+    elif plan.funding is FundingStyle.INDIVIDUAL:
         amounts = (
             f"Each member's target bonus (annual target bonus x {scale_text(result)} / 12 x "
             "their weight, over the {noun} for the shared part, over the month for the goals)"
