@@ -162,3 +162,24 @@ def test_goals_over_the_period_take_no_advance_nor_caps(
         load_plan(plan)
     assert name in str(caught.value)
     assert "goals over the quarter" in str(caught.value)
+
+
+def test_the_goals_per_quarter_example_pays_what_its_readme_and_the_docs_say() -> None:
+    folder = ROOT / "examples" / "digital_manufacturing_goals_per_quarter"
+    plan = load_plan(folder / "plan.toml")
+    result = run(plan)
+    assert result.calibration.scale * plan.currency.scale // 1 == 6566016
+    january, february, march = result.months[:3]
+    assert january.paid == february.paid == 0 and not january.goals
+    leads = next(g for g in march.goals if g.goal.metric == "leads_accepted")
+    assert (leads.target, leads.actual) == (375, 390)
+    assert leads.factor == Fraction(11, 10)
+    assert leads.pool == 980819
+    assert march.paid == 5805680
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    concepts = (ROOT / "docs" / "concepts.md").read_text(encoding="utf-8")
+    for figure in ("9,808.19", "58,056.80", "65,660.17"):
+        assert figure in readme
+        assert figure in concepts
+    note = next(line for line in result.lines() if line.period == january.month).reason
+    assert "its shared target and goals are paid at its end, 2026-03" in note

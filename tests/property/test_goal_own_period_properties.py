@@ -14,6 +14,9 @@ expects of each month. The rules checked:
   lines add up to what the month pays; nothing is paid inside a period;
 * a goal's attainment is its period's actuals summed over its targets summed, and its
   own gate reads the other metric over the same period;
+* under pool funding a goal's pool is the period's pool at target (not a month's) x its
+  factor x (1 - w) x its weight x its team's share of the weight over the period, worked
+  out from the roster alone;
 * moving a goal's actuals between the months of a period, its sums kept, changes no pay;
 * a goal period of a month is the monthly goal, to the byte.
 """
@@ -23,13 +26,15 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction
 
-from hypothesis import given, note, reject
+from hypothesis import assume, given, note, reject
 from hypothesis import strategies as st
+from independent import team_split_weight
 from test_goal_period_properties import _historical_periods, _replay, goal_periods
-from weighted import D, WeightedSpec, as_units, calibrated, exact_text
+from weighted import D, WeightedSpec, as_units, calibrated, exact_text, round_half_up
 
 from jointbonus import (
     Calibration,
+    FundingStyle,
     HistoryMonth,
     MonthStatus,
     PlanError,
@@ -143,9 +148,7 @@ def test_goals_over_the_period_are_paid_at_its_end_on_its_sums(drawn):
                 )
                 gate = goal.goal.gate
                 if gate is not None:  # its gate reads the other metric over the period too
-                    reading = (
-                        month.attainment if gate.shared else attainments.get(gate.metric)
-                    )
+                    reading = month.attainment if gate.shared else attainments.get(gate.metric)
                     if reading is None:
                         reading = _summed(replayed, gate.metric, keys)
                     assert goal.goal_gated == (reading < gate.attainment), metric
@@ -155,7 +158,7 @@ def test_goals_over_the_period_are_paid_at_its_end_on_its_sums(drawn):
 @given(goal_periods(), st.data())
 def test_moving_a_goals_actuals_within_its_period_changes_no_pay(drawn, data):
     spec, length = drawn
-    periodic, paid, calibration = _paid(spec, length)
+    _, paid, calibration = _paid(spec, length)
     replayed, result = paid[data.draw(st.integers(0, len(paid) - 1), label="period")]
     size = length.months
     moved = {}
@@ -206,3 +209,41 @@ def test_a_goal_period_of_a_month_is_the_monthly_goal_to_the_byte(drawn):
     assert render_json(result_document(pay(given_month, calibration))) == render_json(
         result_document(pay(plan, calibration))
     )
+
+
+@examples(3)
+@given(goal_periods())
+def test_a_goals_pool_is_the_periods_pool_at_target_on_the_weight_over_the_period(drawn):
+    spec, length = drawn
+    assume(spec.funding is FundingStyle.POOL)
+    _, paid, calibration = _paid(spec, length)
+    _, result = paid[0]
+    plan = result.plan
+    size = length.months
+    w = {t.team: t.nominal for t in calibration.weights}
+    for j, month in enumerate(result.months):
+        if not month.goals:
+            continue
+        inside = [m.month for m in result.months[j - size + 1 : j + 1]]
+        weight = {
+            t.team: sum(
+                (team_split_weight(plan, m, at, t.team) for m in plan.members for at in inside),
+                Fraction(0),
+            )
+            for t in plan.functional.terms
+        }
+        total = sum(weight.values(), Fraction(0))
+        if not total:
+            continue
+        for goal in month.goals:
+            team = goal.goal.team
+            exact = (
+                calibration.scale
+                * plan.currency.scale
+                * goal.factor
+                * (1 - w[team])
+                * goal.goal.weight
+                * weight[team]
+                / total
+            )
+            assert goal.pool == round_half_up(exact), (month.month, goal.goal.key)
