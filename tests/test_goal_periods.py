@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from jointbonus import PlanError, load_plan, run
+from jointbonus import PlanError, load_plan, render_statement, render_table, result_document, run
 from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.sharedtarget.calibration import plan_fingerprint
 
@@ -183,3 +183,63 @@ def test_the_goals_per_quarter_example_pays_what_its_readme_and_the_docs_say() -
         assert figure in concepts
     note = next(line for line in result.lines() if line.period == january.month).reason
     assert "its shared target and goals are paid at its end, 2026-03" in note
+
+
+def test_a_share_from_the_leads_over_a_quarter_is_located(tmp_path: Path) -> None:
+    """The plan reads each month's published share, not the leads counted in it: a share
+    the leads give cannot be taken over a quarter; a count (leads_accepted) can."""
+    folder = tmp_path / "leads"
+    shutil.copytree(ROOT / "examples" / "digital_manufacturing_leads", folder)
+    plan = folder / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    for weight in ("weight = 0.5\n", "weight = 1\n"):
+        text = text.replace(weight, f'{weight}period = "quarter"\n')
+    plan.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError) as caught:
+        load_plan(plan)
+    message = str(caught.value)
+    for index, figure in ((0, "followed_up_48h"), (1, "sal_to_sql")):
+        assert f"teams.sales.goals[{index}].period" in message
+        assert f"a share of the leads ({figure})" in message
+    assert "teams.marketing.goals[0].period: got 'quarter', expected 'month' for" not in message
+
+
+def test_a_version_changing_the_goals_period_starts_at_a_quarters_first_month(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "reorg"
+    shutil.copytree(ROOT / "examples" / "digital_manufacturing_reorg", folder)
+    plan = folder / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    base, version = text.split("[[versions]]")
+    base = base.replace(
+        "threshold = 1.00 }   # hit 100% of target", 'threshold = 1.00 }\nperiod = "quarter" #'
+    )
+    for weight in ("weight = 0.5\n", "weight = 1\n"):
+        base = base.replace(weight, f'{weight}period = "quarter"\n')
+    plan.write_text(base + "[[versions]]" + version, encoding="utf-8")
+    at_a_quarter = load_plan(plan)  # from 2026-07: the goals are monthly from Q3 on
+    assert at_a_quarter.goals_over_period
+    assert not at_a_quarter.versions[0].design.goals_over_period
+    result = run(at_a_quarter)
+    july = result.months[6]
+    assert july.goals and july.paid > 0  # monthly goals again
+    plan.write_text(
+        base + "[[versions]]" + version.replace('from = "2026-07"', 'from = "2026-08"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanError) as caught:
+        load_plan(plan)
+    assert "versions[0].from" in str(caught.value)
+    assert "whose months before it would have their goals paid twice or never" in str(caught.value)
+
+
+def test_the_views_say_a_goal_over_the_quarter_is_paid_at_its_end(quarterly: Path) -> None:
+    result = run(load_plan(quarterly))
+    table = render_table(result)
+    assert "in 2026-Q1" in table
+    statement = render_statement(result, "DM-M01")
+    assert "measured and paid over the quarter the same way" in statement
+    assert "| in 2026-Q1 |" in statement
+    goals = result_document(result)["plan"]["goals"]
+    assert {goal["period"] for goal in goals} == {"quarter"}
