@@ -258,3 +258,29 @@ def test_quarterly_example_shares_a_quarter_by_weight_over_it(quarterly: Example
     full = [line for line in lines if line.weight == 3]  # active all quarter, full time
     assert len({line.total for line in full}) <= 2  # equal weights: within one cent
     assert "Shared period" in render_table(result)
+
+
+def test_the_quarterly_goals_advance_example_pays_what_its_readme_says() -> None:
+    """The README's walk through 2026-Q1, figure by figure: no advance in January, an
+    advance on the shared part in February, March's true-up of the quarter's shared part
+    and March's goals less it; every goal is paid in its own month."""
+    folder = ROOT / "examples" / "digital_manufacturing_quarterly_goals_advance"
+    plan = load_plan(folder / "plan.toml")
+    result = run(plan)
+    lines = {(line.member_id, str(line.period)): line for line in result.lines()}
+    january, february, march = (lines["DM-S01", f"2026-0{m}"] for m in (1, 2, 3))
+    assert january.kind == february.kind == "advance"
+    assert january.total - sum(amount for _, amount in january.functional) == 0
+    goals = sum(amount for _, amount in february.functional)
+    assert february.total - goals == Decimal("391.12")
+    assert lines["DM-M01", "2026-02"].total - lines["DM-M01", "2026-02"].functional[0][1] == (
+        Decimal("453.87")
+    )
+    assert march.kind == "true-up"
+    assert march.advanced == Decimal("391.12")
+    assert march.total == Decimal("1220.91")
+    assert march.shared + sum(amount for _, amount in march.functional) == Decimal("1612.03")
+    assert march.weight == 3
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    for figure in ("391.12", "453.87", "1,612.03", "1,220.91", "97.9%", "101.3%"):
+        assert figure in readme

@@ -198,7 +198,8 @@ def extras(options: Mapping[str, bool]) -> dict[str, str]:
 def settings(path: Path) -> dict[str, Any]:
     """The plan file's settings; ``ledger`` when the file has the section or a ledger exists;
     ``leads``, a metric's ``source`` and ``figure``, a goal's ``gate``,
-    ``funding.period_weights`` and ``shared.advance`` only when the file states them.
+    ``funding.period_weights`` and ``shared.advance`` only when the file states them, a
+    goal's ``period`` only when it is not the month.
 
     A ledger that exists is an input of the run (its closed months make the
     corrections): ``ledger.file`` names it, so that the manifest records its
@@ -229,6 +230,8 @@ def settings(path: Path) -> dict[str, Any]:
         for goal in team.get("goals") or ():
             if goal.get("gate", 0) is None:
                 del goal["gate"]
+            if goal.get("period") == "month":
+                del goal["period"]  # month by month, as before the setting existed
     return document
 
 

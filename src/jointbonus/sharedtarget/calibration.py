@@ -77,6 +77,7 @@ from jointbonus.sharedtarget.pay.outcome import (
     Outcome,
     Terms,
     brackets,
+    nothing_paid,
     outcome_at,
     period_outcome,
 )
@@ -281,8 +282,10 @@ def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     if frame.own is not None:  # goals month by month, the shared target over a period
         return _joint_outcomes(plan, frame)
     if not frame.closes:  # inside a longer shared period: the month that ends it pays
-        return (Outcome(_ZERO),) * len(plan.norm.sample)
+        return (nothing_paid(plan),) * len(plan.norm.sample)
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+    if plan.goals_over_period:
+        return _period_goal_outcomes(plan, frame, ratio)
     if not plan.weighted:
         return tuple(Outcome(plan.curve.factor(a * ratio)) for a in plan.norm.sample)
     metrics = {m.name: m for m in plan.functional.metrics}
@@ -315,6 +318,38 @@ def scenario_table(plan: Plan, frames: Sequence[MonthFrame]) -> list[tuple[Outco
             outcomes = made[ratio] = scenario_outcomes(plan, frame)
         table.append(outcomes)
     return table
+
+
+def _period_goal_outcomes(plan: Plan, frame: MonthFrame, ratio: Fraction) -> tuple[Outcome, ...]:
+    """Each historical period's outcome in the month that ends ``frame``'s period, in a plan
+    whose goals run over the shared period: the historical period supplies the shared
+    attainment over it and each goal's, every metric's norm being at the period's length
+    (scenario ``h`` of each is one historical period)."""
+    period = frame.period
+    if period is None:
+        raise ValueError("goals over a period are drawn in a plan with a longer period")
+    ratios = _period_ratios(plan, frame.plan_month.month, period)
+    return tuple(
+        outcome_at(
+            plan,
+            a * ratio,
+            [metric.norm.sample[h] * r for metric, r in ratios],
+        )
+        for h, a in enumerate(plan.norm.sample)
+    )
+
+
+def _period_ratios(plan: Plan, end: Month, period: Period) -> list[tuple[Metric, Fraction]]:
+    """Each goal's metric (by ``plan.goals``) and the factor turning its historical period
+    attainment into the plan period's: its norm's level over the period / its targets
+    summed (1 under the 'targets' norm)."""
+    metrics = {m.name: m for m in plan.functional.metrics}
+    ratios = []
+    for goal in plan.goals:
+        metric = metrics[goal.metric]
+        target = sum((m.target for m in metric.months[period.first : period.last + 1]), Fraction(0))
+        ratios.append((metric, metric.norm.scenario_ratio(end, target)))
+    return ratios
 
 
 def _joint_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
@@ -365,8 +400,15 @@ def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
     if frame.own is not None and frame.period is not None and plan.month_norm is not None:
         return _norm_joint(plan, frame, frame.period, plan.month_norm)
     if not frame.closes:
-        return Outcome(_ZERO)
+        return nothing_paid(plan)
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+    if plan.goals_over_period and frame.period is not None:
+        ratios = _period_ratios(plan, plan_month.month, frame.period)
+        return outcome_at(
+            plan,
+            plan.norm.mean_attainment * ratio,
+            [metric.norm.mean_attainment * r for metric, r in ratios],
+        )
     goal_attainments = []
     for goal in plan.goals:
         metric = next(m for m in plan.functional.metrics if m.name == goal.metric)

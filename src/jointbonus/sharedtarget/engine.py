@@ -46,11 +46,12 @@ from jointbonus.sharedtarget.pay.outcome import (
     actual_attainments,
     goal_gates_closed,
     goal_teams,
+    nothing_paid,
     outcome_at,
     period_goals,
     period_outcome,
 )
-from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
+from jointbonus.sharedtarget.pay.periods import frame_plan, summed_actuals, within_period
 from jointbonus.sharedtarget.pay.sharing import (
     MonthPay,
     held_back,
@@ -140,6 +141,9 @@ def pay_framed(
             whole = period_goals(plan, frame)  # the shared gate reads the goals' period
             if whole is None:
                 attainments = None
+        if attainments is not None and frame.closes and plan.goals_over_period:
+            whole = period_goals(plan, frame)  # the goals are paid over the period too
+            attainments = None if whole is None else (attainments[0], whole)
         within = within_period(plan, frame)
         if attainments is None:
             view = MonthView(index, pending=True, period=within.pending)
@@ -213,7 +217,7 @@ def pay_framed(
             _add_earnings(plan, frame, month_pay, earned_shared, earned_functional)
             continue
         if not frame.closes:
-            month_pay = share_out(plan, frame, terms, Outcome(_ZERO), None)
+            month_pay = share_out(plan, frame, terms, nothing_paid(plan), None)
             advances = advancing.advance(frame, terms, year_to_date if per_year else None)
             view = MonthView(index, pending=False, period=within.inside)
             lines = month_lines(plan, framed, view, month_pay)
@@ -330,11 +334,23 @@ def _goal_results(
     metrics = {m.name: m for m in plan.functional.metrics}
     gate = plan.functional.gates.functional
     closed = goal_gates_closed(plan, gate_reads, known) or (False,) * len(known)
+    period = plan.period_of(plan.months[index].month) if plan.goals_over_period else None
+
+    def figures(metric: str) -> tuple[Fraction, Decimal]:
+        months = metrics[metric].months
+        if period is None:
+            return months[index].target, months[index].actual or Decimal(0)
+        inside = months[period.first : period.last + 1]  # its targets and actuals summed
+        return (
+            sum((m.target for m in inside), Fraction(0)),
+            summed_actuals([m.actual for m in inside]) or Decimal(0),
+        )
+
     return tuple(
         GoalResult(
             goal=goal,
-            target=metrics[goal.metric].months[index].target,
-            actual=metrics[goal.metric].months[index].actual or Decimal(0),
+            target=figures(goal.metric)[0],
+            actual=figures(goal.metric)[1],
             attainment=goal_attainment,
             factor=factor,
             gated=gate is not None and gate_reads < gate,

@@ -41,6 +41,7 @@ from jointbonus.core.curves import Curve
 from jointbonus.core.history import Norm, NormMethod
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import Month
+from jointbonus.core.plan_periods import PeriodLength
 
 __all__ = [
     "Caps",
@@ -78,12 +79,15 @@ class GoalGateSpec:
 @dataclass(frozen=True, slots=True)
 class GoalSpec:
     """A functional goal as a plan states it: a metric, its weight in the team, its curve,
-    and optionally its own gate (:class:`GoalGateSpec`)."""
+    optionally its own gate (:class:`GoalGateSpec`), and the period it is measured and
+    paid over (``"month"`` by default; ``"quarter"`` or ``"plan_year"``: the plan's
+    shared period, every goal of the plan alike)."""
 
     metric: str
     weight: Decimal | str | int
     curve: Curve
     gate: GoalGateSpec | None = None
+    period: PeriodLength | str = PeriodLength.MONTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +180,7 @@ class GoalGate:
         return f"{whose} attainment at least {percent_text(self.attainment)}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Goal:
     """A validated functional goal of one team."""
 
@@ -187,6 +191,28 @@ class Goal:
     curve: Curve
     gate: GoalGate | None = None
     """The goal's own gate, set by another goal's attainment (``None``: none)."""
+    period: PeriodLength = PeriodLength.MONTH
+    """What the goal is measured and paid over: each month (the default), or the plan's
+    longer shared period (its actuals summed over its targets summed, paid at its end)."""
+
+    def __repr__(self) -> str:
+        # A monthly goal reads as before goals had a period: the plan's fingerprint, a
+        # digest of its repr, stays the same for every plan without a goal period.
+        shown = [
+            f"team={self.team!r}",
+            f"metric={self.metric!r}",
+            f"weight={self.weight!r}",
+            f"curve={self.curve!r}",
+            f"gate={self.gate!r}",
+        ]
+        if self.period is not PeriodLength.MONTH:
+            shown.append(f"period={self.period!r}")
+        return f"Goal({', '.join(shown)})"
+
+    @property
+    def over_period(self) -> bool:
+        """Whether the goal runs over the plan's longer shared period (not month by month)."""
+        return self.period is not PeriodLength.MONTH
 
     @property
     def key(self) -> str:

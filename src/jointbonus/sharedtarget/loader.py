@@ -628,7 +628,39 @@ def _teams(
     """
     if not isinstance(settings.teams, dict):
         return list(settings.teams)
+    _lead_shares_over_periods(settings, shown, text, problems)
     return _team_specs(settings.teams, shown, text, problems)
+
+
+def _lead_shares_over_periods(
+    settings: PlanFile, shown: str, text: str, problems: Collector
+) -> None:
+    """A problem for each goal over a longer period whose metric is a share the leads give
+    (``followed_up_48h``): the plan reads a month's published share, not the counts it is
+    made of, so its months' shares summed over their targets would be an average of
+    shares, not the period's share of its leads."""
+    figures = settings.from_leads
+    over = [
+        (team, index, goal)
+        for team, table in settings.team_tables.items()
+        for index, goal in enumerate(table.goals)
+        if goal.period != "month" and goal.metric in figures
+    ]
+    if not over:
+        return
+    from jointbonus.leads.metrics import SHARES  # noqa: PLC0415 (only a plan with leads)
+
+    for team, index, goal in over:
+        if figures[goal.metric] in SHARES:
+            problems.add(
+                shown,
+                toml_key_line(text, ("teams", team, "goals", str(index), "period")),
+                f"teams.{team}.goals[{index}].period",
+                goal.period,
+                f"'month' for {goal.metric}, a share of the leads "
+                f"({figures[goal.metric]}): a plan reads each month's share, not the "
+                "leads counted in it, so it cannot take the period's share of its leads",
+            )
 
 
 def _team_specs(
@@ -661,7 +693,7 @@ def _team_specs(
             gate = None
             if goal.gate is not None:
                 gate = GoalGateSpec(goal.gate.metric, goal.gate.attainment)
-            goals.append(GoalSpec(goal.metric, goal.weight, curve, gate))
+            goals.append(GoalSpec(goal.metric, goal.weight, curve, gate, goal.period))
         teams.append(TeamSpec(name, team.shared_weight, team.expected_shared_split, tuple(goals)))
     return teams if complete else None
 

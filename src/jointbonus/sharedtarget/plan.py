@@ -262,6 +262,12 @@ class Plan:
         """Whether any team has functional goals (else every bonus is wholly shared)."""
         return bool(self.goals)
 
+    @property
+    def goals_over_period(self) -> bool:
+        """Whether the goals run over the longer shared period (each goal's ``period``), paid
+        with the shared part at its end, rather than month by month."""
+        return self.period is not PeriodLength.MONTH and any(g.over_period for g in self.goals)
+
 
 def plan_argument(value: object, name: str = "plan") -> Plan:
     """``value`` if it is a shared-target :class:`Plan`, else

@@ -282,6 +282,7 @@ class GoalSection(InputModel):
     weight: GoalWeight
     curve: CurveSection
     gate: GoalGateSection | None = None
+    period: PeriodChoice = "month"
 
 
 class TeamSection(InputModel):

@@ -54,7 +54,12 @@ from jointbonus.core.roster import Member
 from jointbonus.core.rules import AMOUNT, HOLDBACK, UPLIFT
 from jointbonus.errors import JointBonusError, PlanError, argument, items, problem
 from jointbonus.sharedtarget.build.checks import Checks
-from jointbonus.sharedtarget.build.functional import functional
+from jointbonus.sharedtarget.build.functional import (
+    functional,
+    goal_period_norms,
+    goal_periods_fit,
+    version_goal_periods,
+)
 from jointbonus.sharedtarget.build.money import budget as neutral_budget
 from jointbonus.sharedtarget.build.money import plan_currency
 from jointbonus.sharedtarget.build.months import MonthLabels, calendar, month_figures
@@ -180,6 +185,7 @@ def build_plan(
                         f"(it falls inside {within.label}, whose advances are paid by the "
                         "version before)",
                     )
+        version_goal_periods(version_checks, base, later)
         if version_checks.problems:
             raise PlanError(version_checks.problems)
         return replace(base, versions=later)
@@ -281,7 +287,10 @@ def build_plan(
             )
         ]
 
-    # Its shared period: the norm at the period's length.
+    # Its shared period: the norm at the period's length, and the goals' periods.
+    goal_periods_fit(
+        checks, functional_side, period_length, advance=None if advance_value is None else advance
+    )
     month_norm = None
     if plan_norm is not None and period_length is not None:
         plan_norm, month_norm = shared_period_norm(
@@ -292,6 +301,15 @@ def build_plan(
             calendar=plan_calendar,
             functional=functional_side,
         )
+        if not checks.problems:
+            functional_side = goal_period_norms(
+                checks,
+                functional_side,
+                history=history,
+                calendar=plan_calendar,
+                length=period_length,
+                shared=plan_norm,
+            )
 
     # Its budget.
     plan_budget = None

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 
-from jointbonus.core.history import HistoryMonth, NormMethod
+from jointbonus.core.history import HistoryMonth, Norm, NormMethod
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, round_half_up
 from jointbonus.core.periods import Month
+from jointbonus.core.plan_periods import PeriodLength, cut_periods, period_norm
 from jointbonus.core.rules import ATTAINMENT, CAP, GOAL_WEIGHT, SHARE, UPLIFT
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.build.checks import Checks
@@ -34,8 +36,15 @@ from jointbonus.sharedtarget.goals import (
     TeamSpec,
     TeamTerms,
 )
+from jointbonus.sharedtarget.plan import Plan, PlanVersion
 
-__all__ = ["METRIC_PLACES", "functional"]
+__all__ = [
+    "METRIC_PLACES",
+    "functional",
+    "goal_period_norms",
+    "goal_periods_fit",
+    "version_goal_periods",
+]
 
 #: Places a derived target of a functional metric is published with.
 METRIC_PLACES = 4
@@ -127,7 +136,16 @@ def _terms(
             if goal_weight is None:
                 continue
             total += goal_weight
-            goals.append(Goal(spec.name, goal.metric, goal_weight, goal.curve))
+            length = checks.choice(PeriodLength, goal.period, f"{at}.period")
+            goals.append(
+                Goal(
+                    spec.name,
+                    goal.metric,
+                    goal_weight,
+                    goal.curve,
+                    period=PeriodLength.MONTH if length is None else length,
+                )
+            )
         if goals and total != 1 and len(goals) == len(spec.goals):
             checks.add(
                 f"{where}.goals",
@@ -180,7 +198,7 @@ def _gated(
             at = next((i for i, g in enumerate(goals) if g.metric == goal_spec.metric), None)
             if gate is not None and at is not None:
                 old = goals[at]
-                goals[at] = Goal(team.team, old.metric, old.weight, old.curve, gate)
+                goals[at] = replace(old, gate=gate)
         gated.append(TeamTerms(team.team, team.shared_weight, team.expected_split, tuple(goals)))
     return gated
 
@@ -306,3 +324,141 @@ def _metric(
         return None
     months = tuple(MetricMonth(f.month, f.target, f.actual, f.target_source) for f in figures)
     return Metric(spec.name, months, metric_norm, uplift)
+
+
+def goal_periods_fit(
+    checks: Checks,
+    functional: Functional,
+    length: PeriodLength | None,
+    *,
+    advance: object,
+) -> None:
+    """A problem for each goal whose ``period`` the plan cannot pay.
+
+    A goal is measured and paid month by month (``"month"``, the default), or over
+    the plan's longer shared period (``length``): its actuals summed over its targets
+    summed, paid with the shared part in the month that ends the period, on each
+    member's weight over it. Every goal of a plan has the same period, since a
+    plan's goals are paid together from one frame a month: all monthly, or all over
+    the shared period. A goal over a quarter beside a monthly shared target (or a
+    plan year beside a quarterly one) is refused: its period would hold several
+    shared periods. Goals over the period take no ``advance`` (the plan's, as given;
+    ``None``: none), which is on the shared part alone, and no caps.
+    """
+    if length is None:
+        return
+    first: tuple[str, Goal] | None = None
+    for terms in functional.terms:
+        for index, goal in enumerate(terms.goals):
+            at = f"teams.{terms.team}.goals[{index}].period"
+            if goal.period is not PeriodLength.MONTH and goal.period is not length:
+                choices = (
+                    "'month', as the shared target's period is (a goal over a "
+                    f"{goal.period.noun} needs [shared] period = '{goal.period.value}')"
+                    if length is PeriodLength.MONTH
+                    else f"'month', or the shared target's period '{length.value}'"
+                )
+                checks.add(
+                    at,
+                    goal.period.value,
+                    f"{choices}: a goal runs month by month or over the shared period, "
+                    "never over a period that holds several shared periods or lies inside one",
+                )
+                return
+            if first is None:
+                first = (at, goal)
+            elif goal.period is not first[1].period:
+                checks.add(
+                    at,
+                    goal.period.value,
+                    f"'{first[1].period.value}', as {first[0]} ({first[1].key}): every goal "
+                    "of a plan runs over the same period, all month by month or all over the "
+                    "shared period",
+                )
+                return
+    if first is None or first[1].period is PeriodLength.MONTH:
+        return
+    noun = length.noun
+    if advance is not None:
+        checks.add(
+            "advance",
+            advance,
+            f"no advance with goals over the {noun} ({first[0]}): an advance is on the "
+            f"shared part alone, and the {noun}'s end pays the goals with it (drop advance, "
+            "or measure the goals month by month)",
+        )
+    caps = functional.caps
+    for name, cap in (("cap_per_month", caps.per_month), ("cap_per_year", caps.per_year)):
+        if cap is not None:
+            checks.add(
+                name,
+                cap,
+                f"no {name} with goals over the {noun} ({first[0]}): calibration costs "
+                "caps beside goals paid month by month, or on the shared goal alone "
+                f"(drop {name}, or measure the goals month by month)",
+            )
+
+
+def goal_period_norms(
+    checks: Checks,
+    functional: Functional,
+    *,
+    history: Sequence[HistoryMonth],
+    calendar: Sequence[Month],
+    length: PeriodLength,
+    shared: Norm,
+) -> Functional:
+    """``functional`` with each metric's norm at the shared period's ``length`` when the
+    goals run over it (else as it is): one attainment per whole historical period, its
+    actuals summed over its levels summed, as the shared norm's
+    (:func:`~jointbonus.core.plan_periods.period_norm`), cut to the historical periods
+    ``shared`` (the shared norm at ``length``) draws, so that scenario ``h`` of every
+    norm is one historical period; or ``functional`` and a problem when a metric's
+    history has none of them."""
+    over = any(goal.over_period for terms in functional.terms for goal in terms.goals)
+    if length is PeriodLength.MONTH or not over or not calendar:
+        return functional
+    periods = cut_periods(calendar[0], len(calendar), length)
+    metrics = []
+    for metric in functional.metrics:
+        past = [
+            HistoryMonth(h.month, h.functional[metric.name], h.functional_targets.get(metric.name))
+            for h in history
+        ]
+        try:
+            norm_over = period_norm(past, metric.norm, length, periods)
+        except JointBonusError as error:
+            checks.add(f"history {metric.name}", f"{len(history)} months", str(error))
+            return functional
+        norm_over = norm_over.restricted(shared.sample_months)
+        if norm_over.sample_months != shared.sample_months:
+            missing = sorted(set(shared.sample_months) - set(norm_over.sample_months))
+            checks.add(
+                f"history {metric.name}",
+                f"{len(history)} months",
+                f"an attainment of {metric.name} over every historical {length.noun} the "
+                f"shared metric has; none for the {length.noun} from {missing[0]}",
+            )
+            return functional
+        metrics.append(replace(metric, norm=norm_over))
+    return replace(functional, metrics=tuple(metrics))
+
+
+def version_goal_periods(checks: Checks, base: Plan, versions: Sequence[PlanVersion]) -> None:
+    """A problem for each version that changes whether the goals run over the shared
+    period and starts inside one: the months of that period before it would have their
+    goals paid twice (monthly, then over the period) or never (the other way round)."""
+    before = base
+    for k, version in enumerate(versions):
+        design = version.design
+        within = base.period_of(version.start)
+        changed = design.goals_over_period != before.goals_over_period
+        if changed and within is not None and within.first != version.index:
+            checks.add(
+                f"versions[{k}].from",
+                str(version.start),
+                f"the first month of a {base.period.noun} when a version changes the goals' "
+                f"period (it falls inside {within.label}, whose months before it would have "
+                "their goals paid twice or never)",
+            )
+        before = design

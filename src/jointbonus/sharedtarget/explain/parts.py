@@ -384,30 +384,30 @@ def goal_step(
     source = metric_month.target_source
     from_curve = goal.curve.factor(g.attainment)
     from_leads = lead_actual_figures(plan, goal.metric, month.month)
-    figures = [
-        Figure(
-            "target",
-            "Target",
-            plain(g.target),
-            (
-                f"given by the plan: {where} ({goal.metric}_target)"
-                if where
-                else f"the plan's {goal.metric} target for {month.month}"
-            )
-            if source == "plan"
-            else f"derived from {goal.metric}'s norm: {source}",
-            fraction_text(g.target),
-        ),
-        Figure(
-            "actual",
-            "Actual",
-            str(g.actual),
-            "the leads' figure (below), from the plan's lead export"
-            if from_leads
-            else f"{where} ({goal.metric}_actual)"
+    target_how = (
+        (
+            f"given by the plan: {where} ({goal.metric}_target)"
             if where
-            else f"the plan's {goal.metric} actual",
-        ),
+            else f"the plan's {goal.metric} target for {month.month}"
+        )
+        if source == "plan"
+        else f"derived from {goal.metric}'s norm: {source}"
+    )
+    actual_how = (
+        "the leads' figure (below), from the plan's lead export"
+        if from_leads
+        else f"{where} ({goal.metric}_actual)"
+        if where
+        else f"the plan's {goal.metric} actual"
+    )
+    reads = "the month's"
+    if goal.over_period and month.shared_period:  # the goal runs over the shared period
+        target_how = f"the {goal.metric} targets of {month.shared_period}, summed"
+        actual_how = f"the {goal.metric} actuals of {month.shared_period}, summed"
+        reads = f"{month.shared_period}'s"
+    figures = [
+        Figure("target", "Target", plain(g.target), target_how, fraction_text(g.target)),
+        Figure("actual", "Actual", str(g.actual), actual_how),
         *from_leads,
         Figure(
             "attainment",
@@ -433,7 +433,7 @@ def goal_step(
                 "functional_gate",
                 "Functional gate",
                 "closed" if g.gated else "open",
-                f"the month's {plan.metric} attainment {percent(attainment)} "
+                f"{reads} {plan.metric} attainment {percent(attainment)} "
                 f"{'is below' if g.gated else 'reaches'} the functional gate {percent(gate)}",
             )
         )
@@ -448,7 +448,7 @@ def goal_step(
                 "goal_gate",
                 "Own gate",
                 "closed" if g.goal_gated else "open",
-                f"the goal pays only with {own.describe()}: the month's {own.metric} "
+                f"the goal pays only with {own.describe()}: {reads} {own.metric} "
                 f"attainment {percent(reading)} "
                 f"{'is below' if g.goal_gated else 'reaches'} {percent(own.attainment)}",
             )

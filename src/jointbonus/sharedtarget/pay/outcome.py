@@ -29,6 +29,7 @@ __all__ = [
     "brackets",
     "goal_gates_closed",
     "goal_teams",
+    "nothing_paid",
     "outcome_at",
     "period_goals",
     "period_outcome",
@@ -74,6 +75,13 @@ class Terms:
 
     def weight(self, team: int) -> Fraction:
         return self.weights[team] if self.weights else _ONE
+
+
+def nothing_paid(plan: Plan) -> Outcome:
+    """The outcome of a month inside a longer shared period that a later month pays: every
+    factor 0, the shared part's and, when the goals run over the period, each goal's."""
+    goals = len(plan.goals) if plan.goals_over_period else 0
+    return Outcome(_ZERO, functional=(_ZERO,) * goals)
 
 
 def actual_attainments(

@@ -44,10 +44,10 @@ from jointbonus.core.plan_periods import Period, PeriodLength
 from jointbonus.sharedtarget.pay.groups import Framed, Groups, MonthFrame, frame_months
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth
 
-__all__ = ["Within", "frame_periods", "frame_plan", "within_period"]
+__all__ = ["Within", "frame_periods", "frame_plan", "summed_actuals", "within_period"]
 
 
-def _summed(actuals: Sequence[Decimal | None]) -> Decimal | None:
+def summed_actuals(actuals: Sequence[Decimal | None]) -> Decimal | None:
     """The actuals added exactly (no decimal context), or ``None`` while any is pending."""
     known = [a for a in actuals if a is not None]
     if len(known) < len(actuals):
@@ -102,7 +102,7 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
         summed = PlanMonth(
             end.plan_month.month,
             sum((m.target for m in months), Fraction(0)),
-            _summed([m.actual for m in months]),
+            summed_actuals([m.actual for m in months]),
             "summed over " + period.label,
         )
         frames.append(
@@ -134,7 +134,7 @@ def _own(plan: Plan, frame: MonthFrame, period: Period) -> MonthFrame | None:
     month's pool at target is the period's / its months (pool funding), and a member's
     amount at target their target bonus x multiplier / 12 x weight (individual), each
     times the period's weighting."""
-    if not plan.weighted:
+    if not plan.weighted or plan.goals_over_period:  # goals over the period: at its end
         return None
     weighting = period.weighting
     if plan.funding is FundingStyle.POOL:
@@ -174,5 +174,6 @@ def within_period(plan: Plan, frame: MonthFrame) -> Within:
         if missing
         else f"pending: {period.label} is paid at its end, {period.end}"
     )
-    inside = f"part of {period.label}: its shared target is paid at its end, {period.end}"
+    paid = "shared target and goals are" if plan.goals_over_period else "shared target is"
+    inside = f"part of {period.label}: its {paid} paid at its end, {period.end}"
     return Within(period.label, frame.closes, pending, inside)

@@ -257,6 +257,7 @@ def _functional_settings(plan: Plan) -> dict[str, Any]:
                 "weight": ratio_text(goal.weight),
                 "curve": goal.curve.describe(),
                 **_goal_gate_setting(goal),
+                **({"period": goal.period.value} if goal.over_period else {}),
             }
             for goal in plan.goals
         ]

@@ -603,6 +603,8 @@ def write_xlsx(result: Result, path: str | Path) -> Path:
         key = f"goals.{goal['team']}/{goal['metric']}"
         summary.append([cell(summary, f"{key}.weight"), cell(summary, goal["weight"], "ratio")])
         summary.append([cell(summary, f"{key}.curve"), cell(summary, goal["curve"])])
+        if "period" in goal:  # a goal over the shared period, not month by month
+            summary.append([cell(summary, f"{key}.period"), cell(summary, goal["period"])])
         if "gate" in goal:  # a goal's own gate: the metric it reads, the attainment it needs
             gate = goal["gate"]
             summary.append([cell(summary, f"{key}.gate.metric"), cell(summary, gate["metric"])])

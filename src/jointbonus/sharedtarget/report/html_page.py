@@ -27,6 +27,7 @@ from jointbonus.sharedtarget.report.html_leads import lead_sections, month_label
 from jointbonus.sharedtarget.report.html_parts import Markup, esc, section, table, tag
 from jointbonus.sharedtarget.report.pages import (
     advance_cells,
+    goal_word,
     plan_teams,
     result_word,
     scale_label,
@@ -217,7 +218,10 @@ def _shared_section(result: Result) -> Markup:
             "shared among every member of both teams by their weight over the "
             f"{plan.period.noun}."
             + (
-                " Each team's functional goals are paid month by month, the months inside "
+                f" Each team's functional goals are measured over the {plan.period.noun} "
+                "too, and paid with its shared part."
+                if plan.goals_over_period
+                else " Each team's functional goals are paid month by month, the months inside "
                 f"a {plan.period.noun} too: their paid column counts them."
                 if plan.weighted
                 else ""
@@ -370,7 +374,7 @@ def _goals_section(result: Result) -> Markup | None:
                     ]
                 else:
                     actual = "none yet" if month.actual is None else f"{month.actual}"
-                    cells += [f"{actual} / {number_text(month.target)}", "", "pending", ""]
+                    cells += [f"{actual} / {number_text(month.target)}", "", goal_word(m), ""]
             rows.append(tuple(cells))
         headers = ["Month"]
         for goal in goals:

@@ -25,6 +25,7 @@ __all__ = [
     "advance_cells",
     "cap_limits",
     "factor_cell",
+    "goal_word",
     "hit_rate_label",
     "leaver_rule",
     "md",
@@ -77,6 +78,15 @@ def advance_cells(currency: Currency, m: MonthResult) -> tuple[str, str, str]:
     if not m.ends_period:
         return (currency.format(m.advance), "", "")
     return ("", currency.format(m.advances_paid), currency.format(m.true_up))
+
+
+def goal_word(month: MonthResult) -> str:
+    """What a goal's row says in a month that pays no goal: ``pending``, or, in a month
+    inside a longer period whose goals run over it, the period that pays them
+    (``in 2026-Q1``)."""
+    if not month.ends_period and month.status is MonthStatus.PAID:
+        return "in " + month.shared_period.split(" ", 1)[0]
+    return "pending"
 
 
 def result_word(month: MonthResult) -> str:
@@ -187,7 +197,17 @@ def _period_goal_sentences(result: Result, teams: str, weights: str) -> str:
         "actuals summed / its targets summed, and each team with functional goals keeps "
         "part of its bonus on them, paid month by month."
     )
-    if plan.funding is FundingStyle.INDIVIDUAL:
+    if plan.goals_over_period:
+        first = first.replace(
+            "paid month by month.", f"measured and paid over the {noun} the same way."
+        )
+        amounts = (
+            f"Each member's target bonus (annual target bonus x {scale_text(result)} / 12 x "
+            f"their weight over the {noun})"
+            if plan.funding is FundingStyle.INDIVIDUAL
+            else f"The {noun}'s pool at target, {scale_text(result)},"
+        )
+    elif plan.funding is FundingStyle.INDIVIDUAL:
         amounts = (
             f"Each member's target bonus (annual target bonus x {scale_text(result)} / 12 x "
             "their weight, over the {noun} for the shared part, over the month for the goals)"

@@ -61,6 +61,7 @@ from jointbonus.sharedtarget.report.filenames import (
 from jointbonus.sharedtarget.report.pages import (
     cap_limits,
     factor_cell,
+    goal_word,
     leaver_rule,
     md,
     md_table,
@@ -523,7 +524,7 @@ def _team_goals(result: Result, team: str, lines: Sequence[Line], title: str) ->
             actual = "" if metric_month.actual is None else str(metric_month.actual)
             rows.append(
                 (str(month.month), md(goal.metric), number_text(metric_month.target), actual,
-                 "", "pending", "", "")
+                 "", goal_word(month), "", "")
             )  # fmt: skip
     pool = "Team pool" if plan.funding is FundingStyle.POOL else "Team's lines"
     out += md_table(

@@ -35,6 +35,7 @@ from jointbonus.sharedtarget.report.documents import (
 from jointbonus.sharedtarget.report.pages import (
     NORM_PATH_NOTE,
     advance_cells,
+    goal_word,
     hit_rate_label,
     result_word,
     scale_label,
@@ -368,7 +369,16 @@ def _goals_section(result: Result) -> list[str]:
             month = metrics[goal.metric].months[index]
             actual = "" if month.actual is None else str(month.actual)
             rows.append(
-                (str(m.month), goal.key, number_text(month.target), actual, "", "", "pending", "")
+                (
+                    str(m.month),
+                    goal.key,
+                    number_text(month.target),
+                    actual,
+                    "",
+                    "",
+                    goal_word(m),
+                    "",
+                )
             )
     table = tabulate(
         rows,
