@@ -67,6 +67,7 @@ from jointbonus.errors import CalibrationError, argument
 from jointbonus.sharedtarget.goals import Metric
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import (
+    LineTable,
     MonthCoster,
     costers_for,
     part_targets,
@@ -454,8 +455,21 @@ def calibrate_framed(
     unit = Terms(Fraction(1), weights)
     unit_expected = Fraction(0)
     unit_norm = Fraction(0)
-    for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
-        targets = part_targets(plan, frame, less_forfeits=True)
+    # Funded individually on the shared goal alone, without caps: the months' lines, which
+    # give their targets here and their costs below.
+    lines = (
+        LineTable(frames)
+        if plan.funding is FundingStyle.INDIVIDUAL
+        and not plan.weighted
+        and not plan.functional.caps.any
+        else None
+    )
+    for place, (frame, month_counts, on_norm) in enumerate(zip(frames, counts, norms, strict=True)):
+        if lines is None:
+            targets = part_targets(plan, frame, less_forfeits=True)
+        else:
+            month_targets = lines.targets(plan, place)
+            targets = (month_targets, month_targets)
         for outcome, count in month_counts.items():
             unit_expected += split_exact_cost(plan, unit, outcome, targets) * count
         unit_norm += split_exact_cost(plan, unit, on_norm, targets)
@@ -520,7 +534,7 @@ def calibrate_framed(
     else:
         month_expected = []
         norm_costs = []
-        costers.extend(costers_for(plan, frames, terms))  # what a line pays: shared by the months
+        costers.extend(costers_for(plan, frames, terms, lines))  # what a line pays: shared
         bound_sum = Fraction(0)  # over the scenarios, divided by their number once
         for coster, month_counts, on_norm in zip(costers, counts, norms, strict=True):
             paid_sum = 0  # the same sum as of each paid / scenarios: exact, so one division
