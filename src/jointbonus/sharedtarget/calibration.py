@@ -464,14 +464,20 @@ def calibrate_framed(
         and not plan.functional.caps.any
         else None
     )
+    # Per month, its scenarios' shared payout factors added up (a count x a factor each).
+    factor_sums = [sum((o.shared * n for o, n in c.items()), Fraction(0)) for c in counts]
     for place, (frame, month_counts, on_norm) in enumerate(zip(frames, counts, norms, strict=True)):
         if lines is None:
             targets = part_targets(plan, frame, less_forfeits=True)
         else:
             month_targets = lines.targets(plan, place)
             targets = (month_targets, month_targets)
-        for outcome, count in month_counts.items():
-            unit_expected += split_exact_cost(plan, unit, outcome, targets) * count
+            # One part, one team: an outcome costs its shared factor x the scale x the
+            # target, so the month's outcomes cost their factors' sum x the same.
+            unit_expected += unit.scale * month_targets[0] * factor_sums[place]
+        if lines is None:
+            for outcome, count in month_counts.items():
+                unit_expected += split_exact_cost(plan, unit, outcome, targets) * count
         unit_norm += split_exact_cost(plan, unit, on_norm, targets)
     unit_expected /= scenarios  # exact: the same as dividing each term
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
@@ -535,13 +541,15 @@ def calibrate_framed(
         month_expected = []
         norm_costs = []
         costers.extend(costers_for(plan, frames, terms, lines))  # what a line pays: shared
-        bound_sum = Fraction(0)  # over the scenarios, divided by their number once
+        # The scenarios at each rounding bound (a month's bound is often the same whatever
+        # the outcome): their sum, divided by the number of scenarios once.
+        bounds: Counter[Fraction] = Counter()
         for coster, month_counts, on_norm in zip(costers, counts, norms, strict=True):
             paid_sum = 0  # the same sum as of each paid / scenarios: exact, so one division
             for outcome, count in month_counts.items():
                 cost = coster.cost(outcome)
                 paid_sum += cost.paid * count
-                bound_sum += cost.bound * count
+                bounds[cost.bound] += count
             cost_sum = Fraction(paid_sum, scenarios)
             on = coster.cost(on_norm)
             norm_costs.append(on.paid)
@@ -549,7 +557,7 @@ def calibrate_framed(
             norm_bound += on.bound
             month_expected.append(cost_sum)
             expected_total += cost_sum
-        expected_bound += bound_sum / scenarios
+        expected_bound += sum((b * n for b, n in bounds.items()), Fraction(0)) / scenarios
 
     for j, (frame, month_counts) in enumerate(zip(frames, counts, strict=True)):
         # A month inside a longer shared period is at the norm of the period that ends it.
@@ -562,8 +570,7 @@ def calibrate_framed(
                 month=frame.plan_month.month,
                 norm_attainment=mean_attainment * ratio,
                 hit_rate=Fraction(sum(n for o, n in month_counts.items() if o.pays), scenarios),
-                mean_factor=sum((o.shared * n for o, n in month_counts.items()), Fraction(0))
-                / scenarios,
+                mean_factor=factor_sums[j] / scenarios,
                 expected_cost=month_expected[j],
                 norm_path_cost=norm_costs[j],
                 mean_goal_factors=tuple(
