@@ -131,6 +131,8 @@ Setting = Decimal | Fraction | int | str
 EXACT_WORK_LIMIT = 1_000_000
 #: Most entries in the table of one group of months drawn together by the bootstrap.
 GROUP_TABLE_LIMIT = 65_536
+#: Ints from 0 up to this are one digit to CPython, which sorts a list of them faster.
+_ONE_DIGIT = 2**30
 
 
 class RiskError(JointBonusError, ValueError):
@@ -501,19 +503,23 @@ def _bootstrap(
     see :func:`_groups`).
 
     Each group's picks are those of the same ``random.choices`` of the same generator
-    (:func:`_draw`), added to the totals as they are drawn. ``paid`` is added after the
-    sort, which it does not change: the numbers sorted are then smaller, and Python
-    compares ints below 2^30 faster.
+    (:func:`_draw`), added to the totals as they are drawn. ``paid`` is added to the
+    first group's table before it is drawn from (fewer additions than years), or after
+    the sort, which it does not change, when that keeps the numbers sorted below 2^30,
+    which Python compares faster: the same totals either way.
     """
     rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
     groups = _groups(tables, made)
     if not groups:  # no month drawn
         return [paid] * years
-    totals = _draw(rng, groups[0], years)
+    most = sum(max(table) for table in tables)  # what the drawn months cost at most
+    after_sort = bool(paid) and 0 <= most < _ONE_DIGIT <= most + paid
+    first = groups[0] if after_sort or not paid else [paid + cost for cost in groups[0]]
+    totals = _draw(rng, first, years)
     for group in groups[1:]:
         totals = _draw_onto(rng, group, totals)
     totals.sort()
-    return [paid + total for total in totals] if paid else totals
+    return [paid + total for total in totals] if after_sort else totals
 
 
 def _distribution(
