@@ -12,7 +12,9 @@ the months costed in a random order (a month met later adds values to the
 lines already made), two plans costed side by side at two scales. The
 scenario outcomes, made once per ratio of norm to target
 (:func:`~jointbonus.sharedtarget.calibration.scenario_table`), are checked
-against each month's own.
+against each month's own, and the targets calibration takes from a month's
+lines (:meth:`~jointbonus.sharedtarget.pay.cost.LineTable.targets`) against
+those summed over its pay groups.
 
 The framing the costs start from is checked too: each member's weight, split
 weight, days active and reason for a zero in each month are those of their
@@ -32,7 +34,7 @@ from jointbonus import Member, build_plan
 from jointbonus.core.number import round_half_up
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.calibration import scenario_outcomes, scenario_table
-from jointbonus.sharedtarget.pay.cost import MonthCost, costers_for
+from jointbonus.sharedtarget.pay.cost import LineTable, MonthCost, costers_for, team_targets
 from jointbonus.sharedtarget.pay.groups import MonthFrame, frame_months
 from jointbonus.sharedtarget.pay.outcome import Outcome, Terms
 from jointbonus.sharedtarget.pay.sharing import held_back
@@ -95,6 +97,10 @@ def test_each_month_costs_from_the_shared_lines_what_its_own_lines_cost(
     costers = [costers_for(p, f, t) for p, f, t in zip(plans, frames, terms, strict=True)]
     for p, f in zip(plans, frames, strict=True):  # outcomes shared by months of one ratio
         assert scenario_table(p, f) == [scenario_outcomes(p, frame) for frame in f]
+        # The targets calibration takes from a month's lines are those of its pay groups.
+        table = LineTable(f)
+        for j in random.sample(range(len(f)), len(f)):
+            assert table.targets(p, j) == team_targets(p, f[j], less_forfeits=True), j
     work = [
         (k, j, outcome)
         for k, p in enumerate(plans)

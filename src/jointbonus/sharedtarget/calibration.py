@@ -67,6 +67,7 @@ from jointbonus.errors import CalibrationError, argument
 from jointbonus.sharedtarget.goals import Metric
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import (
+    LineTable,
     MonthCoster,
     costers_for,
     part_targets,
@@ -497,10 +498,29 @@ def calibrate_framed(
     unit = Terms(Fraction(1), weights)
     unit_expected = Fraction(0)
     unit_norm = Fraction(0)
-    for frame, month_counts, on_norm in zip(frames, counts, norms, strict=True):
-        targets = part_targets(plan, frame, less_forfeits=True)
-        for outcome, count in month_counts.items():
-            unit_expected += split_exact_cost(plan, unit, outcome, targets) * count
+    # Funded individually on the shared goal alone, without caps: the months' lines, which
+    # give their targets here and their costs below.
+    lines = (
+        LineTable(frames)
+        if plan.funding is FundingStyle.INDIVIDUAL
+        and not plan.weighted
+        and not plan.functional.caps.any
+        else None
+    )
+    # Per month, its scenarios' shared payout factors added up (a count x a factor each).
+    factor_sums = [sum((o.shared * n for o, n in c.items()), Fraction(0)) for c in counts]
+    for place, (frame, month_counts, on_norm) in enumerate(zip(frames, counts, norms, strict=True)):
+        if lines is None:
+            targets = part_targets(plan, frame, less_forfeits=True)
+        else:
+            month_targets = lines.targets(plan, place)
+            targets = (month_targets, month_targets)
+            # One part, one team: an outcome costs its shared factor x the scale x the
+            # target, so the month's outcomes cost their factors' sum x the same.
+            unit_expected += unit.scale * month_targets[0] * factor_sums[place]
+        if lines is None:
+            for outcome, count in month_counts.items():
+                unit_expected += split_exact_cost(plan, unit, outcome, targets) * count
         unit_norm += split_exact_cost(plan, unit, on_norm, targets)
     unit_expected /= scenarios  # exact: the same as dividing each term
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
@@ -563,14 +583,16 @@ def calibrate_framed(
     else:
         month_expected = []
         norm_costs = []
-        costers.extend(costers_for(plan, frames, terms))  # what a line pays: shared by the months
-        bound_sum = Fraction(0)  # over the scenarios, divided by their number once
+        costers.extend(costers_for(plan, frames, terms, lines))  # what a line pays: shared
+        # The scenarios at each rounding bound (a month's bound is often the same whatever
+        # the outcome): their sum, divided by the number of scenarios once.
+        bounds: Counter[Fraction] = Counter()
         for coster, month_counts, on_norm in zip(costers, counts, norms, strict=True):
             paid_sum = 0  # the same sum as of each paid / scenarios: exact, so one division
             for outcome, count in month_counts.items():
                 cost = coster.cost(outcome)
                 paid_sum += cost.paid * count
-                bound_sum += cost.bound * count
+                bounds[cost.bound] += count
             cost_sum = Fraction(paid_sum, scenarios)
             on = coster.cost(on_norm)
             norm_costs.append(on.paid)
@@ -578,7 +600,7 @@ def calibrate_framed(
             norm_bound += on.bound
             month_expected.append(cost_sum)
             expected_total += cost_sum
-        expected_bound += bound_sum / scenarios
+        expected_bound += sum((b * n for b, n in bounds.items()), Fraction(0)) / scenarios
 
     for j, (frame, month_counts) in enumerate(zip(frames, counts, strict=True)):
         # A month inside a longer shared period is at the norm of the period that ends it.
@@ -591,8 +613,7 @@ def calibrate_framed(
                 month=frame.plan_month.month,
                 norm_attainment=mean_attainment * ratio,
                 hit_rate=Fraction(sum(n for o, n in month_counts.items() if o.pays), scenarios),
-                mean_factor=sum((o.shared * n for o, n in month_counts.items()), Fraction(0))
-                / scenarios,
+                mean_factor=factor_sums[j] / scenarios,
                 expected_cost=month_expected[j],
                 norm_path_cost=norm_costs[j],
                 mean_goal_factors=tuple(

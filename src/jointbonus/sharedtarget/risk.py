@@ -75,7 +75,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from operator import add, mul, sub
+from operator import mul, sub
 
 from jointbonus.core.number import to_fraction
 from jointbonus.core.periods import Month
@@ -131,6 +131,8 @@ Setting = Decimal | Fraction | int | str
 EXACT_WORK_LIMIT = 1_000_000
 #: Most entries in the table of one group of months drawn together by the bootstrap.
 GROUP_TABLE_LIMIT = 65_536
+#: Ints from 0 up to this are one digit to CPython, which sorts a list of them faster.
+_ONE_DIGIT = 2**30
 
 
 class RiskError(JointBonusError, ValueError):
@@ -471,6 +473,25 @@ def _groups(
     return groups
 
 
+def _draw(rng: random.Random, table: Sequence[int], years: int) -> list[int]:
+    """``rng.choices(table, k=years)``, as :func:`random.choices` draws without weights:
+    each pick is ``table[floor(random() x len(table))]``, one ``random()`` a year.
+
+    Written out so that a draw can be added to the totals as it is made
+    (:func:`_draw_onto`); the picks depend on ``random()`` alone, which Python keeps
+    the same for a seed from version to version.
+    """
+    pick, floor, size = rng.random, math.floor, len(table) + 0.0
+    return [table[floor(pick() * size)] for _ in itertools.repeat(None, years)]
+
+
+def _draw_onto(rng: random.Random, table: Sequence[int], totals: list[int]) -> list[int]:
+    """Each of ``totals`` plus a :func:`_draw` from ``table`` (the same picks), in one pass
+    rather than a draw and then a sum."""
+    pick, floor, size = rng.random, math.floor, len(table) + 0.0
+    return [total + table[floor(pick() * size)] for total in totals]
+
+
 def _bootstrap(
     tables: Sequence[Counter[int]],
     paid: int,
@@ -481,21 +502,24 @@ def _bootstrap(
     """``years`` simulated totals of ``paid`` + one draw from each table, sorted (``made``:
     see :func:`_groups`).
 
-    Each group's draws are the same ``random.choices`` of the same generator whatever is
-    done with them: ``paid`` is added to the first group's table before it is drawn from
-    (fewer additions than years), so the totals are the same.
+    Each group's picks are those of the same ``random.choices`` of the same generator
+    (:func:`_draw`), added to the totals as they are drawn. ``paid`` is added to the
+    first group's table before it is drawn from (fewer additions than years), or after
+    the sort, which it does not change, when that keeps the numbers sorted below 2^30,
+    which Python compares faster: the same totals either way.
     """
     rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
     groups = _groups(tables, made)
     if not groups:  # no month drawn
         return [paid] * years
-    if paid:
-        groups[0] = [paid + cost for cost in groups[0]]
-    totals = rng.choices(groups[0], k=years)
+    most = sum(max(table) for table in tables)  # what the drawn months cost at most
+    after_sort = bool(paid) and 0 <= most < _ONE_DIGIT <= most + paid
+    first = groups[0] if after_sort or not paid else [paid + cost for cost in groups[0]]
+    totals = _draw(rng, first, years)
     for group in groups[1:]:
-        totals = list(map(add, totals, rng.choices(group, k=years)))
+        totals = _draw_onto(rng, group, totals)
     totals.sort()
-    return totals
+    return [paid + total for total in totals] if after_sort else totals
 
 
 def _distribution(

@@ -561,10 +561,12 @@ def _plain_pool_cost(plan: Plan, frame: MonthFrame, scale: Fraction, factor: Fra
     return MonthCost(exact * kept, pool - forfeited, 1 + lines, Fraction(1, 2) + 2 * lines)
 
 
-def costers_for(plan: Plan, frames: Sequence[MonthFrame], terms: Terms) -> tuple[MonthCoster, ...]:
+def costers_for(
+    plan: Plan, frames: Sequence[MonthFrame], terms: Terms, table: LineTable | None = None
+) -> tuple[MonthCoster, ...]:
     """A :class:`MonthCoster` for each of ``frames`` at ``terms``, all sharing one
-    :class:`LineTable`."""
-    table = LineTable(frames)
+    :class:`LineTable` (``table`` when given: one made for ``frames``)."""
+    table = LineTable(frames) if table is None else table
     return tuple(
         MonthCoster(plan, frame, terms, table, place) for place, frame in enumerate(frames)
     )
@@ -616,6 +618,15 @@ class LineTable:
                 self._most = max(self._most, lines.whole_members)
             self._values = list(values)
         return self._months[place]
+
+    def targets(self, plan: Plan, place: int) -> list[Fraction]:
+        """:func:`team_targets` less forfeits of the month at ``place``, from its lines: its
+        members' values (each member who forfeits less what is held back) over ``12 x
+        FTE_SCALE x days``, at target. Calibration prices a month with them before its
+        lines."""
+        frame = self._frames[place]
+        value = self.month(plan, place).value
+        return [frame.at_target(value / Fraction(12 * FTE_SCALE * frame.days))]
 
     def whole_sum(self, place: int, amount: Fraction) -> int:
         """What the lines of the members whose value is a whole number of days' worth pay at
