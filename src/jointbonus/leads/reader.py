@@ -789,7 +789,6 @@ def _joined(parts: Sequence[LeadColumns]) -> LeadColumns:
     )
 
 
-
 def _status_problems(
     line: int,
     status: LeadStatus,
