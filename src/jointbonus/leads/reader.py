@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import chain, compress, repeat
-from operator import and_, attrgetter, floordiv, is_, is_not, le, lt, not_, sub
+from operator import and_, is_, is_not, le, lt, not_
 from pathlib import Path
 
 from jointbonus.core.number import D, NumberError, number_text_problem
@@ -526,20 +526,6 @@ def _read_rows(
 _LOW_US = instant_us(dt.datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC))
 #: ... to before the first of the year after :data:`LATEST_YEAR`.
 _HIGH_US = instant_us(dt.datetime(LATEST_YEAR + 1, 1, 1, tzinfo=UTC))
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
-_US = dt.timedelta(microseconds=1)
-
-
-def _plain_instants(cells: list[str]) -> list[int] | None:
-    """The instants of time cells that :meth:`datetime.fromisoformat` reads as UTC times,
-    turned into microseconds with :func:`map`; ``None`` if any cell is otherwise."""
-    try:
-        values = list(map(dt.datetime.fromisoformat, cells))
-        if set(map(id, map(_ZONE, values))) - {id(UTC)}:
-            return None
-        return list(map(floordiv, map(sub, values, repeat(_EPOCH)), repeat(_US)))
-    except (ValueError, TypeError):
-        return None
 
 
 def _in_range(found: list[int]) -> list[int]:
@@ -558,9 +544,9 @@ class _Columns:
 
     Each column is checked and converted in bulk: its distinct sources,
     statuses, stages, amounts and dates are looked up once each, and its
-    times read by :meth:`datetime.fromisoformat` and turned into microseconds
-    with :func:`map` (a cell in another shape is read by
-    :meth:`TimeCells.instant` itself); then the checks across a row's cells.
+    times read straight to microseconds by :meth:`TimeCells.instants_us` (a
+    column in another shape a cell at a time by :meth:`TimeCells.instant`);
+    then the checks across a row's cells.
     Anything wrong -- or anything :func:`_read_rows` would say a word about --
     makes :meth:`read` give ``None``, and the exports are read again row by
     row, which locates every problem. The leads are the same either way.
@@ -662,7 +648,7 @@ class _Columns:
     def _instants(self, cells: list[str]) -> list[int]:
         """The instants (microseconds since 1970 UTC) of time cells, none of them empty
         once stripped (a blank one is unusual)."""
-        found = _plain_instants(cells)
+        found = self.cells.instants_us(cells)
         if found is None:
             instant = self.cells.instant
             try:
@@ -674,13 +660,13 @@ class _Columns:
     def _optional(self, cells: list[str]) -> list[int | None]:
         """:meth:`_instants` of cells that may be empty or blank (``None``)."""
         has = list(map(bool, cells))
-        found = _plain_instants(list(compress(cells, has)))
+        found = self.cells.instants_us(list(compress(cells, has)))
         if found is None:  # some cell needs stripping, or reading another way
             cells = list(map(str.strip, cells))
             has = list(map(bool, cells))
             present = iter(self._instants(list(compress(cells, has))))
         else:
-            present = iter(_in_range(found))
+            present = iter(found)
         return [next(present) if flag else None for flag in has]
 
     def _moments(self, texts: list[str]) -> tuple[list[date | None], list[int | None]]:
@@ -801,9 +787,6 @@ def _joined(parts: Sequence[LeadColumns]) -> LeadColumns:
             for field in dataclasses.fields(LeadColumns)
         )
     )
-
-
-_ZONE = attrgetter("tzinfo")
 
 
 def _status_problems(

@@ -35,13 +35,21 @@ datetime.datetime(2026, 1, 15, 0, 5, tzinfo=datetime.timezone.utc)
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from operator import add, itemgetter
 from typing import Literal
 
 from dateutil.parser import isoparse
 
 from jointbonus.errors import JointBonusError
-from jointbonus.leads.zone import EARLIEST_YEAR, LATEST_YEAR, UTC, NonexistentTimeError, Zone
+from jointbonus.leads.zone import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    UTC,
+    NonexistentTimeError,
+    Zone,
+    instant_us,
+)
 
 __all__ = ["DATE_ORDERS", "DateOrder", "TimeCells", "TimeTextError"]
 
@@ -60,9 +68,53 @@ _EXAMPLE = {
 }
 
 
+#: A time in a column's common shape: its date (``2026-01-15``), ``T`` or a space,
+#: its hour, and after the hour minutes, seconds, a fraction of 3 or 6 digits and
+#: an offset, the last three each optional (``:30:00.000Z``, ``:30``, ``:30:00+0100``).
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_TAIL_SHAPE = re.compile(
+    r":[0-9]{2}(?::[0-9]{2}(?:\.(?:[0-9]{3}){1,2})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+_HEAD_END = 13
+_HEAD = itemgetter(slice(0, _HEAD_END))
+_TAIL = itemgetter(slice(_HEAD_END, None))
+#: Microseconds in an hour and in a day; the days of 1970-01-01 (:meth:`date.toordinal`).
+_HOUR_US = 3_600_000_000
+_DAY_US = 24 * _HOUR_US
+#: The microseconds of each hour of the day, by its two digits.
+_HOURS = {f"{hour:02d}": hour * _HOUR_US for hour in range(24)}
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+#: Instants (microseconds since 1970 UTC) from the first of :data:`EARLIEST_YEAR` on ...
+_LOW_US = (date(EARLIEST_YEAR, 1, 1).toordinal() - _EPOCH_DAY) * _DAY_US
+#: ... to before the first of the year after :data:`LATEST_YEAR`.
+_HIGH_US = (date(LATEST_YEAR + 1, 1, 1).toordinal() - _EPOCH_DAY) * _DAY_US
+
+
+def _tail_us(tail: str) -> tuple[int, bool] | None:
+    """What the text after a time's hour adds, in microseconds (its minutes, seconds and
+    fraction less its UTC offset), and whether it has an offset; ``None`` if it is not
+    in the common shape.
+
+    Read by :meth:`datetime.fromisoformat` itself, after an hour of a day, so
+    that it means what it means in a whole time.
+    """
+    if _TAIL_SHAPE.fullmatch(tail) is None:
+        return None
+    value = datetime.fromisoformat(f"2000-01-01T00{tail}")
+    offset = value.utcoffset()
+    since = (value.minute * 60 + value.second) * 1_000_000 + value.microsecond
+    if offset is None:
+        return since, False
+    return since - offset // timedelta(microseconds=1), True
+
+
 def _timed(text: str) -> bool:
     """Whether ISO 8601 ``text`` has a time of day: a date alone has no separator nor colon."""
     return "T" in text or ":" in text or " " in text or "t" in text
+
+
+class _Uncommon(Exception):
+    """A column :meth:`TimeCells.instants_us` leaves to :meth:`TimeCells.instant`."""
 
 
 class TimeTextError(JointBonusError, ValueError):
@@ -172,6 +224,102 @@ class TimeCells:
         if not timed:
             raise TimeTextError(f"a time of day with the date, such as {self.example}")
         return self._checked(value)
+
+    def instants_us(self, texts: list[str]) -> list[int] | None:
+        """:meth:`instant` of each of a column's ``texts``, as microseconds since 1970 UTC
+        (:func:`~jointbonus.leads.zone.instant_us`); ``None`` if any of them is not in
+        a common shape, or is refused.
+
+        No time is made a cell at a time. Each cell is cut in two where its hour
+        ends (``2026-01-15T09`` and ``:30:00.000Z``) and each distinct head and tail
+        is read once: a head as the microseconds from 1970 to its day (days from
+        the civil calendar, in whole numbers) and hour, in UTC for times with an
+        offset, in the plan time zone for local ones (the zone's start of each
+        day, worked out once a day); a tail as its minutes, seconds and fraction
+        less its offset. A cell is the sum of its two. A local time on a day the
+        clocks change is read by :meth:`instant` itself: refused if the clocks
+        skip it, the earlier of two if they show it twice. A column mixing local
+        times with times bearing an offset gives ``None``.
+        """
+        heads = list(map(_HEAD, texts))
+        tails = list(map(_TAIL, texts))
+        try:
+            tail_us, local = self._tails(set(tails))
+            head_us = self._heads(set(heads), local=local)
+        except _Uncommon:
+            return None
+        if None in head_us.values():  # local times on a day the clocks change
+            try:
+                found = [
+                    instant_us(self.instant(text)) if base is None else base + tail_us[tail]
+                    for text, base, tail in zip(
+                        texts, map(head_us.__getitem__, heads), tails, strict=True
+                    )
+                ]
+            except TimeTextError:
+                return None
+        else:
+            found = list(map(add, map(head_us.__getitem__, heads), map(tail_us.__getitem__, tails)))
+            bases: list[int] = list(head_us.values())  # type: ignore[arg-type]
+            if (
+                bases
+                and min(bases) + min(tail_us.values()) >= _LOW_US
+                and max(bases) + max(tail_us.values()) < _HIGH_US
+            ):
+                return found  # no time can be out of range
+        if found and (min(found) < _LOW_US or max(found) >= _HIGH_US):
+            return None
+        return found
+
+    def _tails(self, tails: set[str]) -> tuple[dict[str, int], bool]:
+        """What each tail adds (:func:`_tail_us`), and whether they are all local times."""
+        added: dict[str, int] = {}
+        kinds: set[bool] = set()
+        for tail in tails:
+            read = _tail_us(tail)
+            if read is None:
+                raise _Uncommon
+            added[tail], aware = read
+            kinds.add(aware)
+        local = kinds == {False}
+        if len(kinds) > 1 or (local and not self.local_allowed):
+            raise _Uncommon
+        return added, local
+
+    def _heads(self, heads: set[str], *, local: bool) -> dict[str, int | None]:
+        """The instant of each head's day and hour, ``None`` for a local day the clocks
+        change on (each day worked out once, by :meth:`_day_us`)."""
+        found: dict[str, int | None] = {}
+        days: dict[str, int | None] = {}
+        for head in heads:
+            hour = _HOURS.get(head[11:13])
+            if hour is None or head[10] not in "T ":
+                raise _Uncommon
+            text = head[:10]
+            if text not in days:
+                days[text] = self._day_us(text, local=local)
+            base = days[text]
+            found[head] = None if base is None else base + hour
+        return found
+
+    def _day_us(self, text: str, *, local: bool) -> int | None:
+        """The first instant of the day ``text`` writes (``2026-01-15``) in microseconds
+        since 1970 UTC: in UTC, or if ``local`` in the plan time zone (``None`` on a day
+        the clocks change there)."""
+        match = _DATE.fullmatch(text)
+        if match is None:
+            raise _Uncommon
+        year, month, day_ = map(int, match.groups())
+        if local and not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            raise _Uncommon
+        try:
+            day = date(year, month, day_)
+        except ValueError:
+            raise _Uncommon from None
+        if not local:
+            return (day.toordinal() - _EPOCH_DAY) * _DAY_US
+        start = self.zone.regular_start(day)
+        return None if start is None else instant_us(start)
 
     def moment(self, text: str) -> tuple[date, datetime | None]:
         """``(local day, instant)`` of a date column's cell: the instant ``None`` for a date alone.

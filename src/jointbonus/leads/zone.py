@@ -228,6 +228,12 @@ class Zone:
         """The first instant of the local ``day``, in UTC."""
         return self._day(day)[0]
 
+    def regular_start(self, day: date) -> datetime | None:
+        """The first instant of ``day`` if it is regular (no clock change, so every local
+        time on it is its offset from midnight), else ``None``."""
+        start, _midnight, regular = self._day(day)
+        return start if regular else None
+
     def local_day(self, instant: datetime) -> date:
         """The local day ``instant`` (aware) falls on.
 
