@@ -191,7 +191,13 @@ def shared_pool_step(result: Result, month: MonthResult, money: Money) -> Step:
                 "Teams' slices",
                 plain(exact / scale) if scale else "0",
                 "the sum over teams of shared weight x the factor its shared part pays at "
-                "(0 where the shared gate closed it) x its share of the month's total weight: "
+                "(0 where the shared gate closed it) x its share of the "
+                + (
+                    f"total weight over {month.shared_period}"
+                    if month.shared_period and month.ends_period
+                    else "month's total weight"
+                )
+                + ": "
                 + " + ".join(slices),
                 fraction_text(exact / scale) if scale else None,
             ),
@@ -476,6 +482,9 @@ def goal_pool_step(
     total = month.total_split_weight
     share = Fraction(month.team_split_weights[team], total)
     exact = scale * g.factor * (1 - w) * g.goal.weight * share
+    # A goal over the shared period is shared out on the weights over the period.
+    over = g.goal.over_period and month.shared_period
+    whose = f"the total weight over {month.shared_period}" if over else "the month's total weight"
     return Step(
         f"goal.{g.goal.metric}.pool",
         f"The {g.goal.metric} pool",
@@ -484,7 +493,7 @@ def goal_pool_step(
                 "team_share",
                 "Team's share of the weight",
                 plain(share),
-                f"the total weight of {g.goal.team} / the month's total weight",
+                f"the total weight of {g.goal.team} / {whose}",
                 fraction_text(share),
             ),
             Figure(
