@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from jointbonus import PlanError, load_plan, render_statement, render_table, result_document, run
+from jointbonus import (
+    PlanError,
+    explain,
+    load_plan,
+    render_statement,
+    render_table,
+    result_document,
+    run,
+)
 from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.sharedtarget.calibration import plan_fingerprint
 
@@ -243,3 +251,19 @@ def test_the_views_say_a_goal_over_the_quarter_is_paid_at_its_end(quarterly: Pat
     assert "| in 2026-Q1 |" in statement
     goals = result_document(result)["plan"]["goals"]
     assert {goal["period"] for goal in goals} == {"quarter"}
+
+
+def test_explain_says_a_pool_at_the_periods_end_is_shared_by_the_weight_over_it(
+    tmp_path: Path,
+) -> None:
+    over_quarter = explain(run(load_plan(_goals_given(tmp_path, "quarter"))), "DM-M01", "2026-03")
+    period = "the total weight over 2026-Q1 (2026-01 to 2026-03)"
+    assert period in over_quarter.figure("shared_pool", "slices").how
+    goal_share = over_quarter.figure("goal.leads_accepted.pool", "team_share").how
+    assert goal_share == f"the total weight of marketing / {period}"
+    # Goals paid month by month are shared by the month's weights, beside the same quarter.
+    monthly = explain(run(load_plan(QUARTERLY_GOALS / "plan.toml")), "DM-M01", "2026-03")
+    assert period in monthly.figure("shared_pool", "slices").how
+    assert monthly.figure("goal.leads_accepted.pool", "team_share").how == (
+        "the total weight of marketing / the month's total weight"
+    )
