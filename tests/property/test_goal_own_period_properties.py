@@ -29,7 +29,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, assume, given, note, reject, settings
 from hypothesis import strategies as st
 from independent import team_split_weight
-from test_goal_period_properties import _historical_periods, _replay, goal_periods
+from test_goal_period_properties import _historical_periods, _replay, _summed, goal_periods
 from weighted import D, WeightedSpec, as_units, calibrated, exact_text, round_half_up
 
 from jointbonus import (
@@ -100,12 +100,6 @@ def _paid(
         paid.append((replayed, pay(replayed.build(), calibration)))
     note(f"{len(paid)} historical {length.noun}s; scale {calibration.scale}")
     return periodic, paid, calibration
-
-
-def _summed(spec: WeightedSpec, metric: str, keys: list[str]) -> Fraction:
-    """``metric``'s attainment over the months ``keys``: actuals summed / targets summed."""
-    actual = sum(Fraction(D(spec.metric_actuals[metric][k])) for k in keys)
-    return actual / sum(Fraction(D(spec.metric_targets[metric][k])) for k in keys)
 
 
 @examples(3)
