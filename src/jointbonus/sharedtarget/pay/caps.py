@@ -132,14 +132,20 @@ class YearToDate:
         """What each member was paid so far this year, by their place in a roster of
         ``size``; ``positions`` holds each group's members' places, ascending."""
         paid = [0] * size
+        for place, value in self._members_paid(positions):
+            paid[place] = value
+        return paid
+
+    def _members_paid(self, positions: Sequence[tuple[int, ...]]) -> Iterator[tuple[int, int]]:
+        """``(place, paid)`` of each member of a group paid something this year, by their
+        place in the roster; ``positions`` holds each group's members' places, ascending."""
         for group, runs in self._paid.items():
             members = positions[group]
             start = 0
             for end, value in runs:
                 for rank in range(start, end):
-                    paid[members[rank]] = value
+                    yield members[rank], value
                 start = end
-        return paid
 
     def groups(self) -> Iterator[tuple[int, Runs]]:
         """``(group, runs)`` of every group paid something this year."""
@@ -159,14 +165,7 @@ class YearToDate:
         plan's later version may gather its members into other groups)."""
         if before == after:
             return self.copy()
-        paid: dict[int, int] = {}
-        for group, runs in self._paid.items():
-            members = before[group]
-            start = 0
-            for end, value in runs:
-                for rank in range(start, end):
-                    paid[members[rank]] = value
-                start = end
+        paid = dict(self._members_paid(before))
         regrouped = YearToDate()
         for group, members in enumerate(after):
             ranks: list[tuple[int, int]] = []
