@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -264,6 +265,56 @@ def test_a_target_bonus_that_funds_and_changes_within_a_month_pays_each_days_amo
     mover = [line.total for line in result.lines() if line.member_id == "M"]
     # March: (1200 x 14 + 2400 x 17) / 31 / 12 = 154.838..., rounded to the cent
     assert mover == [D("100.00"), D("100.00"), D("154.84"), D("200.00")]
+
+
+RAISE_IN_Q3 = (
+    Member("M", "sales", date(2025, 1, 1), date(2026, 8, 31), D("1"), None, D("1200")),
+    Member("M", "sales", date(2026, 9, 1), None, D("1"), None, D("2400")),
+)
+
+
+def _quarterly(**overrides: object) -> Result:
+    """July to December 2026 with the shared target over each quarter, every month hit; A
+    stands at a target bonus of 1200 throughout, M is raised from 1200 to 2400 on
+    1 September, inside Q3."""
+    months = [f"2026-{m:02d}" for m in range(7, 13)]
+    members = [
+        Member("A", "sales", date(2025, 1, 1), None, D("1"), None, D("1200")),
+        *RAISE_IN_Q3,
+    ]
+    overrides = {"start": "2026-07", "months": 6, "period": "quarter", **overrides}
+    return run(
+        _plan(
+            members,
+            targets=dict.fromkeys(months, "100"),
+            actuals=dict.fromkeys(months, "110"),
+            **overrides,
+        )
+    )
+
+
+def _shared_by_month(result: Result, member_id: str) -> list[Decimal]:
+    return [line.shared for line in result.lines() if line.member_id == member_id]
+
+
+def test_a_raise_inside_a_quarter_funded_individually_pays_each_days_amount() -> None:
+    """Q3 pays (1200 + 1200 + 2400) / 12 = 400.00 at target, the sum of its months as a
+    monthly target pays them (100.00, 100.00, 200.00), not 3 x 2400 / 12 = 600.00."""
+    quarterly = _quarterly(funding="individual", scale="1")
+    monthly = _quarterly(funding="individual", scale="1", period="month")
+    assert _shared_by_month(monthly, "M") == [
+        D(a) for a in ("100", "100", "200", "200", "200", "200")
+    ]
+    assert _shared_by_month(quarterly, "M") == [D(a) for a in ("0", "0", "400", "0", "0", "600")]
+    assert _shared_by_month(quarterly, "A") == [D(a) for a in ("0", "0", "300", "0", "0", "300")]
+
+
+def test_a_raise_inside_a_quarter_weighs_each_days_bonus_in_a_pool_split_by_it() -> None:
+    """Q3's pool of 300.00 is split 3 x 1200 to 1200 + 1200 + 2400: 128.57 to A, 171.43 to
+    M; Q4's 1 to 2, 100.00 and 200.00."""
+    result = _quarterly(split="target_bonus")
+    assert _shared_by_month(result, "A") == [D(a) for a in ("0", "0", "128.57", "0", "0", "100")]
+    assert _shared_by_month(result, "M") == [D(a) for a in ("0", "0", "171.43", "0", "0", "200")]
 
 
 # -- rows that cannot make one person: the files and the command line ------------------

@@ -16,10 +16,16 @@ properties of each feature alone are:
 * monotonicity: a higher actual never pays less, nor anyone less (but for the
   one leftover unit of a largest-remainder split);
 * splitting a mover's row into two adjacent rows with the same standing
-  changes no figure.
+  changes no figure;
+* each day's target bonus: funded individually, a member's shared amount at
+  target over a quarter or a plan year is the sum of their months' amounts at
+  target (each the sum over the month's days of target bonus x FTE / days in
+  the month / 12, with the row of each day) x multiplier x the period's
+  weighting, whatever the period weights and however the rows are cut.
 
-A longer period's shared part is paid by the team and target bonus at the
-period's end, on the period's days (docs/concepts.md, "Standing that changes").
+A longer period's shared part is paid by the team at the period's end, on
+each day's target bonus over the period's days (docs/concepts.md, "Standing
+that changes").
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from fractions import Fraction
 import test_advance_properties as advancing
 from hypothesis import given, note, reject
 from hypothesis import strategies as st
-from independent import calendar_days, calibrated, detached, eligible_weight, row_on, units
+from independent import calendar_days, calibrated, detached, row_on, split_weight, units
 from period_replay import (
     PeriodSpec,
     historical_periods,
@@ -44,6 +50,7 @@ from period_replay import (
     replayed_cost,
 )
 from test_goal_period_properties import _historical_periods, _paid, _replay, goal_periods
+from test_period_weight_properties import weights_for
 from test_split_standing import _figures, _last_day, changed_rows, split_rows
 from weighted import WeightedSpec, as_units, round_half_up
 
@@ -55,6 +62,7 @@ from jointbonus import (
     Neutrality,
     Plan,
     Result,
+    StepCurve,
     pay,
     run,
 )
@@ -126,8 +134,9 @@ def test_expected_cost_over_historical_periods_is_the_budget_with_movers(period,
 @given(period_specs(), st.data())
 def test_a_periods_pay_goes_by_weight_over_its_days_with_movers(period, data):
     """Pool funding: each share is the pool x the member's weight over the period (each
-    day's FTE x split amount) / the total. Individual funding: each line is the target
-    bonus at the period's end x multiplier / 12 x the weight over the period x factor."""
+    day's FTE x split amount) / the total. Individual funding: each line is multiplier /
+    12 x the sum over the period's days of FTE x target bonus / days in the month x
+    factor, each day with its own row."""
     period = _moved(period, data)
     plan, calibration = period.payable()
     size = period.length.months
@@ -157,12 +166,10 @@ def test_a_periods_pay_goes_by_weight_over_its_days_with_movers(period, data):
                 exact = month.pool * weight / total if total else 0
                 assert abs(by_member[month.month, member.id] - exact) < 1, member.id
             continue
-        end = plan.months[j].month.last_day
         for member, weight in zip(plan.members, weights, strict=True):
-            bonus = Fraction(str(_row_at_end(member, end).target_bonus or 0))
-            over = sum(eligible_weight(plan, member, plan.months[k].month) for k in months)
-            exact = calibration.scale * bonus * plan.currency.scale * over / 12 * month.factor
-            expected = round_half_up(exact) if weight else 0
+            # weight: the sum over the period's days of FTE x target bonus / days in the month
+            exact = calibration.scale * weight * plan.currency.scale / 12 * month.factor
+            expected = round_half_up(exact)
             assert by_member[month.month, member.id] == expected, member.id
 
 
@@ -207,6 +214,47 @@ def test_splitting_a_movers_row_changes_no_figure_over_a_longer_period(period, d
     before = run(period.build(scale=scale, advance=advance))
     after = run(split.build(scale=scale, advance=advance))
     assert _everything(after) == _everything(before)
+
+
+@examples(3)
+@given(period_specs(funding=FundingStyle.INDIVIDUAL), st.data(), st.booleans())
+def test_a_periods_individual_amount_at_target_is_the_sum_of_its_months_with_movers(
+    period, data, unequal
+):
+    """Funded individually, each period hit (factor 1): a member's shared line is the sum
+    over the period's months of their month's amount at target (multiplier x each day's
+    target bonus x FTE / days in the month / 12, each day with its own row) x periods a
+    year x the period's weight, rounded once; the same with the rows cut in two."""
+    period = _moved(period, data)
+    per_year = period.length.per_year
+    weights = (
+        data.draw(weights_for(per_year), label="weights")
+        if unequal
+        else (Fraction(1, per_year),) * per_year
+    )
+    settings = {"scale": "1.5", "curve": StepCurve(), "period_weights": list(weights)}
+    plan = period.build(**settings)
+    size = period.length.months
+    periods = len(plan.months) // size
+    result = pay(periods_at(plan, [Fraction(1)] * periods, size), detached(calibrated(plan)))
+    note(f"{_movers(plan)} movers, {period.length.value}, weights {weights}")
+    shared = {(line.period, line.member_id): units(plan, line.shared) for line in result.lines()}
+    minor = plan.currency.scale
+    for p in range(periods):
+        month = result.months[p * size + size - 1]
+        assert month.factor == 1
+        weighting = per_year * weights[p % per_year]
+        for member in plan.members:
+            monthly = [
+                Fraction(3, 2) * split_weight(plan, member, plan.months[k].month) / 12
+                for k in range(p * size, p * size + size)
+            ]
+            exact = sum(monthly, Fraction(0)) * weighting * minor
+            assert shared[month.month, member.id] == round_half_up(exact), (member.id, p)
+    spec = period.spec
+    rows = split_rows(data, spec.members, _last_day(spec.months, spec.calendar[0].first_day))
+    cut = PeriodSpec(replace(spec, members=tuple(rows)), period.length).build(**settings)
+    assert _figures(run(cut)) == _figures(run(plan))
 
 
 @examples(3)
@@ -256,7 +304,8 @@ def test_a_movers_parts_add_up_to_each_pool_and_to_the_line_over_longer_periods(
     """Each line is its shared part and the parts of the goals of every team the member was
     in that month (in goal order); each goal's pool is its lines' parts; the period's
     shared pool is its lines' shared parts, each the member's weight over the period at
-    the shared weight and factor of their team at the period's end."""
+    the shared weight and factor of their team at the period's end (funded individually,
+    the weight over the period counts each day's target bonus)."""
     spec, length = drawn
     spec = _moved_goals(spec, data)
     paid_periods, calibration = _paid(spec, length)
@@ -305,10 +354,9 @@ def test_a_movers_parts_add_up_to_each_pool_and_to_the_line_over_longer_periods(
                     exact = calibration.scale * minor * weight * rates[member.id] / total
                     assert abs(got - exact) <= Fraction(3, 2), member.id
                     continue
-                bonus = Fraction(str(_row_at_end(member, last).target_bonus or 0))
-                over = sum(eligible_weight(plan, member, plan.months[k].month) for k in months)
-                exact = calibration.scale * minor * bonus * over / 12 * rates[member.id]
-                assert got == (round_half_up(exact) if weight else 0), member.id
+                # each day's target bonus x FTE / days in the month, over the period's days
+                exact = calibration.scale * minor * weight / 12 * rates[member.id]
+                assert got == round_half_up(exact), member.id
 
 
 @examples(2)

@@ -511,8 +511,8 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     paid = 0
     rounded = 0
     mixes = groups.mixes
-    for group, (split, units, bonus, count, team) in enumerate(
-        zip(frame.split, frame.units, groups.bonuses, groups.counts, groups.teams, strict=True)
+    for group, (split, count, team) in enumerate(
+        zip(frame.split, groups.counts, groups.teams, strict=True)
     ):
         if not split:
             continue
@@ -524,7 +524,7 @@ def _parts_cost(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
                     paid += round_half_up(amount) * count
                     rounded += count
             continue
-        value = bonus * units
+        value = split  # target bonus x FTE-days, summed day by day (member_values)
         for by_team in rates:
             if by_team[team]:
                 paid += round_product(by_team[team], value) * count
@@ -662,8 +662,8 @@ class _Lines:
     """An individually funded month on the shared goal alone, as its distinct lines.
 
     A member's line is ``round(rate x value)``, ``value`` being target bonus x
-    units, so members with the same value (and the same
-    fate of their held-back part) have the same line, whatever the outcome.
+    units summed day by day (the split weight), so members with the same value
+    (and the same fate of their held-back part) have the same line, whatever the outcome.
     Built once per month, the table costs each outcome in one pass over the
     distinct values rather than over every pay group; the values that are a
     whole number of days' worth are costed by the :class:`LineTable` every
@@ -691,31 +691,17 @@ class _Lines:
         days = frame.days
         kept: dict[int, int] = {}
         forfeiting: dict[int, int] = {}
-        mixes = groups.mixes
-        if not mixes and not (plan.holdback and any(groups.forfeits)):
-            # Most months: no target bonus changes in the month, no one forfeits.
+        if not (plan.holdback and any(groups.forfeits)):  # most months: no one forfeits
             get = kept.get
-            for split, units, bonus, count in zip(
-                frame.split, frame.units, groups.bonuses, groups.counts, strict=True
-            ):
-                if split:
-                    value = bonus * units
+            for value, count in zip(frame.split, groups.counts, strict=True):
+                if value:
                     kept[value] = get(value, 0) + count
         else:
             holdback = bool(plan.holdback)
-            for group, (split, units, bonus, count, forfeits) in enumerate(
-                zip(
-                    frame.split,
-                    frame.units,
-                    groups.bonuses,
-                    groups.counts,
-                    groups.forfeits,
-                    strict=True,
-                )
+            for value, count, forfeits in zip(
+                frame.split, groups.counts, groups.forfeits, strict=True
             ):
-                if split:
-                    mix = mixes.get(group) if mixes else None  # a target bonus changed
-                    value = bonus * units if mix is None else sum(v for _, v in mix)
+                if value:
                     found = forfeiting if holdback and forfeits else kept
                     found[value] = found.get(value, 0) + count
         whole: dict[int, int] = {}

@@ -13,14 +13,16 @@ then, period by period:
   in the month (as units over a common multiple ``L`` of the months' days:
   ``sum of units x L / days``, and split weights alike). Under pool funding
   the period's pool (the pool at target x factor) is split by these weights;
-  under individual funding a member's amount is target bonus x multiplier /
-  12 x their weight over the period, the period's share of the year. With
+  under individual funding a member's amount is multiplier / 12 x their
+  split weight over the period, the sum over its months of each day's target
+  bonus x FTE / days in the month: the sum of the months' amounts at target,
+  the period's share of the year. With
   unequal period weights (``period_weights``), the month also carries the
   period's weighting, periods a year x its weight, by which every amount at
   target is multiplied (:meth:`~jointbonus.sharedtarget.pay.groups.MonthFrame.at_target`):
-  a member's amount is then target bonus x multiplier x the period's weight
-  x their weight over the period / its months, the pool the pool at target x
-  the weighting;
+  a member's amount is then multiplier x the period's weight x their split
+  weight over the period / its months, the pool the pool at target x the
+  weighting;
 * every other month of the period keeps its members' weights (so their
   lines show their standing) but no one has a split weight in it: it pays
   nothing, and calibration costs nothing for it.

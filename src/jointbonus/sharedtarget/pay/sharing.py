@@ -244,22 +244,18 @@ def mixed_amount(rates: Sequence[Fraction], mix: tuple[tuple[int, int], ...]) ->
 
 
 def member_values(plan: Plan, frame: MonthFrame) -> list[int]:
-    """Each group's whole-number value per member in the month: its split weight (pool
-    funding) or its target bonus x FTE-days (individual; 0 for a member not eligible).
+    """Each group's whole-number value per member in the month: its split weight, that is
+    units, or units x salary or target bonus (pool funding), or the sum over the member's
+    rows of target bonus x FTE-days (individual; 0 for a member not eligible).
 
-    A member's exact amount is this value times their team's rate
-    (:func:`team_rates`), so costs compare and add whole numbers per group.
+    Under individual funding the split weight sums each day's target bonus, over the
+    month or, in the month that ends a longer shared period, over the period's months
+    (:mod:`jointbonus.sharedtarget.pay.periods`): a target bonus that changes inside the
+    period pays each day's amount, as it does inside a month. A member's exact amount is
+    this value times their team's rate (:func:`team_rates`), so costs compare and add
+    whole numbers per group.
     """
-    if plan.funding is FundingStyle.POOL:
-        return list(frame.split)
-    values = [
-        bonus * units if w else 0
-        for w, units, bonus in zip(frame.split, frame.units, frame.groups.bonuses, strict=True)
-    ]
-    for group, mix in frame.groups.mixes.items():  # target bonuses of the days in the month
-        if frame.split[group]:  # the bonus at the month's end may be 0, an earlier one not
-            values[group] = sum(value for _, value in mix)
-    return values
+    return list(frame.split)
 
 
 def team_rates(
