@@ -72,15 +72,14 @@ figure's :attr:`~Figure.numerator` and :attr:`~Figure.denominator`.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded
 from fractions import Fraction
 from functools import reduce
 from itertools import compress, groupby, islice, repeat
-from operator import and_, is_, is_not, ne, sub
+from operator import and_, is_, is_not, ne
 
 from dateutil.relativedelta import relativedelta
 
@@ -182,11 +181,18 @@ class Trace:
 @dataclass
 class _Month:
     """The leads of one month, by their positions in the export: delivered, accepted and won
-    in it."""
+    in it; and, derived once by :meth:`LeadMetrics._month` for its figures and for the review
+    list (:mod:`jointbonus.leads.review`), those of them that break a rule, each in the
+    order of its group: delivered and not handled in the hours (``late``), delivered and
+    rejected without a reason (``silent``), accepted and not sales-qualified within one
+    calendar month (``unqualified``)."""
 
     delivered: tuple[int, ...] = ()
     accepted: tuple[int, ...] = ()
     won: tuple[int, ...] = ()
+    late: list[int] = field(default_factory=list)
+    silent: list[int] = field(default_factory=list)
+    unqualified: list[int] = field(default_factory=list)
 
 
 def measure(
@@ -226,13 +232,12 @@ class LeadMetrics:
         count = len(columns)
         self._months_of_days: dict[date, Month] = {}
         self._deadlines: dict[date, date] = {}
-        #: Each lead's handling instant; whether it was rejected without a reason; the
-        #: local day it was accepted on (``None``: never), and that day's qualifying deadline.
+        #: Each lead's handling instant; whether it was rejected without a reason; and the
+        #: qualifying deadline of the local day it was accepted on (``None``: never accepted).
         self._handled = columns.handled()
         self._silent = tuple(
             map(and_, map(is_not, columns.rejected, _NONES), map(is_, columns.reason, _NONES))
         )
-        self._accepted_on: tuple[date | None, ...] = (None,) * count
         self._deadline_of: tuple[date | None, ...] = (None,) * count
         #: The position of each lead's day of delivery in :meth:`LeadExport.days`.
         self._delivered_at: tuple[int, ...] = ()
@@ -255,7 +260,6 @@ class LeadMetrics:
             for i, p in zip(accepted, at, strict=True):
                 spread[i] = p
             self._accepted_at = tuple(spread)
-            self._accepted_on = tuple(map(day_of.__getitem__, spread))
             deadline = self.deadlines()
             deadline_at = [None, *(map(deadline, day_of[1:]))]  # type: ignore[arg-type]
             self._deadline_of = tuple(map(deadline_at.__getitem__, spread))
@@ -332,7 +336,9 @@ class LeadMetrics:
     # -- one month ----------------------------------------------------------------
 
     def _month(self, month: Month) -> dict[str, Figure]:
-        group = self._groups.get(month, _Month())
+        group = self._groups.get(month)
+        if group is None:
+            group = self._groups[month] = _Month()
         zone, clock, as_of = self.export.zone, self.clock, self.as_of
         month_end = zone.month_end(month)
 
@@ -340,17 +346,30 @@ class LeadMetrics:
         delivered = group.delivered
         count = len(delivered)
         accepted = sum(map(is_not, map(columns.accepted.__getitem__, delivered), _NONES))
-        no_reason = sum(map(self._silent.__getitem__, delivered))
+        group.silent = list(compress(delivered, map(self._silent.__getitem__, delivered)))
+        no_reason = len(group.silent)
         starts = list(map(columns.delivered.__getitem__, delivered))
         ends = list(map(handled.__getitem__, delivered))
-        was = list(map(is_not, ends, _NONES))
+        # Each lead's microseconds counted to its handling (None: never handled), once: the
+        # median's values, and the one test of being late, which the figure counts and the
+        # review list lists.
+        took: list[int | None]
         if type(clock) is ClockHours:
-            responses: list[int] = list(map(sub, compress(ends, was), compress(starts, was)))
+            took = [
+                None if end is None else end - start
+                for start, end in zip(starts, ends, strict=True)
+            ]
         else:
-            took = clock.elapsed_us
-            responses = list(map(took, compress(starts, was), compress(ends, was)))  # type: ignore[arg-type]
+            elapsed = clock.elapsed_us
+            took = [
+                None if end is None else elapsed(start, end)
+                for start, end in zip(starts, ends, strict=True)
+            ]
+        limit = clock.limit_us
+        group.late = [i for i, us in zip(delivered, took, strict=True) if us is None or us > limit]
+        in_time = count - len(group.late)
+        responses: list[int] = list(compress(took, map(is_not, took, _NONES)))  # type: ignore[arg-type]
         responses.sort()
-        in_time = bisect_right(responses, clock.limit_us)
         closes = month_end
         if delivered:
             closes = max(month_end, us_instant(clock.closes_us(max(starts))))
@@ -359,17 +378,19 @@ class LeadMetrics:
         median, picked = _median(responses)
 
         acceptances = group.accepted
-        qualified = len(
-            [
-                day
-                for day, deadline in zip(
-                    map(columns.qualified.__getitem__, acceptances),
-                    map(self._deadline_of.__getitem__, acceptances),
-                    strict=True,
-                )
-                if day is not None and deadline is not None and day <= deadline
-            ]
-        )
+        # An accepted lead has its deadline: it is unqualified unless it became
+        # sales-qualified on or before it.
+        group.unqualified = [
+            i
+            for i, day, deadline in zip(
+                acceptances,
+                map(columns.qualified.__getitem__, acceptances),
+                map(self._deadline_of.__getitem__, acceptances),
+                strict=True,
+            )
+            if day is None or day > deadline  # type: ignore[operator]
+        ]
+        qualified = len(acceptances) - len(group.unqualified)
         qualifying = month_end
         if acceptances:
             latest = max(acceptances, key=columns.accepted.__getitem__)  # type: ignore[arg-type]
@@ -486,7 +507,8 @@ class LeadMetrics:
     def trace(self, month: Month, metric: str) -> Trace:
         """The lead ids behind ``metric``'s figure for ``month``: numerator and denominator."""
         _checked(metric)
-        group = self._groups.get(month, _Month())
+        self._figures_of(month)
+        group = self._groups[month]
         columns, handled = self.export.columns, self._handled
         delivered = group.delivered
         numerator: Iterable[int]
@@ -496,19 +518,10 @@ class LeadMetrics:
         elif metric == "leads_accepted":
             numerator = (i for i in delivered if columns.accepted[i] is not None)
         elif metric == "followed_up_48h":
-            within = self.clock.elapsed_us
-            numerator = (
-                i
-                for i in delivered
-                if (end := handled[i]) is not None
-                and within(columns.delivered[i], end) <= self.clock.limit_us
-            )
+            late = set(group.late)
+            numerator = (i for i in delivered if i not in late)
         elif metric == "rejected_without_reason":
-            numerator = (
-                i
-                for i in delivered
-                if columns.rejected[i] is not None and columns.reason[i] is None
-            )
+            numerator = group.silent
         elif metric == "median_response_hours":
             took = self.clock.elapsed_us
             ordered = sorted(
@@ -525,13 +538,8 @@ class LeadMetrics:
             numerator = (i for _took, _id, i in picks)
             denominator = (i for _took, _id, i in ordered)
         elif metric == "sal_to_sql":
-            deadline = self.deadlines()
-            numerator = (
-                i
-                for i in group.accepted
-                if (day := columns.qualified[i]) is not None
-                and day <= deadline(self._accepted_on[i])  # type: ignore[arg-type]
-            )
+            unqualified = set(group.unqualified)
+            numerator = (i for i in group.accepted if i not in unqualified)
             denominator = group.accepted
         else:
             numerator = (i for i in group.won if columns.marketing[i])

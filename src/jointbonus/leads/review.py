@@ -43,13 +43,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from enum import Enum
-from itertools import compress, repeat
-from operator import and_, is_not
+from itertools import repeat
+from operator import and_
 from typing import NamedTuple, overload
 
 from jointbonus.core.periods import Month
 from jointbonus.io.cells import csv_columns_text
-from jointbonus.leads.clocks import HOUR_US, ClockHours
+from jointbonus.leads.clocks import HOUR_US
 from jointbonus.leads.metrics import LeadMetrics
 from jointbonus.leads.zone import instant_us
 
@@ -93,12 +93,15 @@ class ReviewRow(NamedTuple):
 def review_list(metrics: LeadMetrics) -> ReviewList:
     """Every lead of ``metrics``' export that breaks a rule, as of its "as of" instant.
 
-    A pass over the export's columns for each rule, comparing instants as
-    microseconds; what depends on a day alone (the month it is in, the
-    qualifying deadline of an acceptance on it and when that window closes,
-    how its times are written) is worked out once per day, and a row's
-    details only for the leads listed, a rule's rows in one comprehension.
-    The list is kept a column at a time (:class:`ReviewList`).
+    One pass per month over what measuring it derived: the leads its figures
+    count as late, rejected without a reason and not qualified in time
+    (``LeadMetrics._month``, so each rule is tested in one place), listed
+    by lead id. A month whose figure is final has every such lead's window
+    closed; only a pending month's leads are held to the "as of" instant.
+    What depends on a day alone (the qualifying deadline of an acceptance on
+    it and when that window closes, how its times are written) is worked out
+    once per day, and a row's details only for the leads listed. The list is
+    kept a column at a time (:class:`ReviewList`).
     """
     export = metrics.export
     days = export.days()
@@ -112,8 +115,9 @@ def review_list(metrics: LeadMetrics) -> ReviewList:
         columns.rejected,
     )
     reasons, handled, delivered_on = columns.reason, metrics._handled, metrics._delivered_at
-    as_of, limit = instant_us(metrics.as_of), clock.limit_us
-    shown, position, month_of = days.shown, days.position, days.months
+    as_of = instant_us(metrics.as_of)
+    shown, position = days.shown, days.position
+    by_id = ids.__getitem__
     # The rows are found as four lists side by side (each row's month and rule, lead id,
     # position and details), not as a tuple per row: tuples the garbage collector would
     # walk again at each of the hundreds of collections a third of a million set off.
@@ -121,50 +125,31 @@ def review_list(metrics: LeadMetrics) -> ReviewList:
     lead_ids: list[str] = []
     listed: list[int] = []
     texts: list[str] = []
-    everyone = range(len(ids))
 
-    if type(clock) is ClockHours:  # the hours run out at the delivery plus the limit
-        late = [
-            i
-            for i, (start, end) in enumerate(zip(delivered, handled, strict=True))
-            if start + limit <= as_of and (end is None or end - start > limit)
-        ]
-    else:
-        elapsed, closes = clock.elapsed_us, clock.closes_us
-        late = [
-            i
-            for i, (start, end) in enumerate(zip(delivered, handled, strict=True))
-            if (end is None or elapsed(start, end) > limit) and as_of >= closes(start)
-        ]
-    hours, unit = clock.describe(), clock.unit
-    for i in late:
-        start, end, at = delivered[i], handled[i], delivered_on[i]
-        text = f"delivered {shown(start, at)}; "
+    def add(key: int, positions: list[int], details: Iterable[str]) -> None:
+        keys.extend(repeat(key, len(positions)))
+        lead_ids.extend(map(by_id, positions))
+        listed.extend(positions)
+        texts.extend(details)
+
+    hours, unit, closes = clock.describe(), clock.unit, clock.closes_us
+
+    def late_details(i: int) -> str:
+        start, end = delivered[i], handled[i]
+        text = f"delivered {shown(start, delivered_on[i])}; "
         if end is not None:
             what = "accepted" if end == accepted[i] else "rejected with a reason"
             took = _tenths(clock.elapsed_us(start, end))
             text += f"{what} {shown(end, position(end))}, {took} {unit} after (limit {hours})"
         else:
-            due = clock.closes_us(start)
+            due = closes(start)
             text += (
                 f"not accepted nor rejected with a reason by {shown(due, position(due))} ({hours})"
             )
         rejection = rejected[i]
         if rejection is not None and reasons[i] is None:
             text += f"; rejected {shown(rejection, position(rejection))} without a reason"
-        keys.append(month_of[at] * 4)
-        lead_ids.append(ids[i])
-        listed.append(i)
-        texts.append(text)
-
-    silent = list(compress(everyone, metrics._silent))
-    when: list[int] = [rejected[i] for i in silent]  # type: ignore[misc]
-    keys.extend([month_of[delivered_on[i]] * 4 + 1 for i in silent])
-    lead_ids.extend([ids[i] for i in silent])
-    listed.extend(silent)
-    texts.extend(
-        [f"rejected {text} without a reason" for text in days.shown_all(when, map(position, when))]
-    )
+        return text
 
     deadline_of, qualified_on, one_day = metrics._deadline_of, columns.qualified, timedelta(days=1)
     closed = {  # the deadlines whose window has closed, each with what not qualifying by it says
@@ -172,67 +157,81 @@ def review_list(metrics: LeadMetrics) -> ReviewList:
         for deadline in set(deadline_of)
         if deadline is not None and as_of >= instant_us(zone.day_start(deadline + one_day))
     }
-    unqualified = [
-        i
-        for i, (deadline, qualified) in enumerate(zip(deadline_of, qualified_on, strict=True))
-        if deadline in closed and (qualified is None or qualified > deadline)
-    ]
     accepted_at = metrics._accepted_at
-    accepted_days = [accepted_at[i] for i in unqualified]
-    keys.extend([month_of[p] * 4 + 2 for p in accepted_days])
-    lead_ids.extend([ids[i] for i in unqualified])
-    listed.extend(unqualified)
-    texts.extend(
-        [
-            f"accepted {text}{closed[deadline]}"  # type: ignore[index]
-            if (qualified := qualified_on[i]) is None
-            else f"accepted {text}; became sales-qualified {qualified}, after {deadline} "
-            "(one calendar month)"
-            for i, text, deadline in zip(
-                unqualified,
-                days.shown_all(
-                    [accepted[i] for i in unqualified],  # type: ignore[misc]
-                    accepted_days,
-                ),
-                [deadline_of[i] for i in unqualified],
-                strict=True,
-            )
-        ]
+    marketing, attribution, amounts, won_on = (
+        columns.marketing,
+        columns.attribution,
+        columns.amount,
+        columns.won,
     )
+    for month in metrics.months:
+        group = metrics._groups[month]
+        figures = metrics._figures[month]
+        key = (month.year * 12 + month.month - 1) * 4
 
-    marketing, attribution, amounts = columns.marketing, columns.attribution, columns.amount
-    won_on = columns.won
-    for i in compress(everyone, map(is_not, won_on, repeat(None))):
-        if marketing[i] and attribution[i] is None:
-            won = won_on[i]
-            assert won is not None
-            keys.append((won.year * 12 + won.month - 1) * 4 + 3)
-            lead_ids.append(ids[i])
-            listed.append(i)
-            texts.append(
-                f"won {won} for {amounts[i]}; marketing generated, so counted for "
+        late = group.late
+        if figures["followed_up_48h"].pending:  # only leads whose hours have run out
+            late = [i for i in late if as_of >= closes(delivered[i])]
+        late = sorted(late, key=by_id)
+        add(key, late, map(late_details, late))
+
+        silent = sorted(group.silent, key=by_id)
+        when: list[int] = [rejected[i] for i in silent]  # type: ignore[misc]
+        add(
+            key + 1,
+            silent,
+            [
+                f"rejected {text} without a reason"
+                for text in days.shown_all(when, map(position, when))
+            ],
+        )
+
+        unqualified = group.unqualified
+        if figures["sal_to_sql"].pending:  # only leads whose month after acceptance has ended
+            unqualified = [i for i in unqualified if deadline_of[i] in closed]
+        unqualified = sorted(unqualified, key=by_id)
+        add(
+            key + 2,
+            unqualified,
+            [
+                f"accepted {text}{closed[deadline]}"  # type: ignore[index]
+                if (qualified := qualified_on[i]) is None
+                else f"accepted {text}; became sales-qualified {qualified}, after {deadline} "
+                "(one calendar month)"
+                for i, text, deadline in zip(
+                    unqualified,
+                    days.shown_all(
+                        [accepted[i] for i in unqualified],  # type: ignore[misc]
+                        [accepted_at[i] for i in unqualified],
+                    ),
+                    [deadline_of[i] for i in unqualified],
+                    strict=True,
+                )
+            ],
+        )
+
+        unattributed = sorted(
+            [i for i in group.won if marketing[i] and attribution[i] is None], key=by_id
+        )
+        add(
+            key + 3,
+            unattributed,
+            [
+                f"won {won_on[i]} for {amounts[i]}; marketing generated, so counted for "
                 "marketing, but the attribution field is empty"
-            )
+                for i in unattributed
+            ],
+        )
 
     if not keys:
         return ReviewList((), (), (), ())
-    # By month and rule, then lead id: two stable sorts on plain keys (each lead breaks
-    # each rule once, and its id is there once, so no two rows tie on both).
-    order = sorted(range(len(keys)), key=lead_ids.__getitem__)
-    order.sort(key=keys.__getitem__)
-    positions = list(map(listed.__getitem__, order))
-    files = list(map(columns.file.__getitem__, positions))
-    lines = list(map(columns.line.__getitem__, positions))
+    files = list(map(columns.file.__getitem__, listed))
+    lines = list(map(columns.line.__getitem__, listed))
     if None in files or None in lines:
-        sources = tuple(map(columns.source, positions))
+        sources = tuple(map(columns.source, listed))
     else:
         sources = tuple(map("{}:{}".format, files, lines))
-    return ReviewList(
-        tuple(map(keys.__getitem__, order)),
-        tuple(map(lead_ids.__getitem__, order)),
-        tuple(map(texts.__getitem__, order)),
-        sources,
-    )
+    return ReviewList(tuple(keys), tuple(lead_ids), tuple(texts), sources)
 
 
 class ReviewList(Sequence[ReviewRow]):
