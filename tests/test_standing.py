@@ -366,3 +366,26 @@ def test_a_move_beside_a_quarterly_shared_target_lists_both_teams_goals(tmp_path
             # (each metric is one team's goal here)
             paid = sum(dict(line.functional).get(goal.goal.metric, 0) for line in lines)
             assert paid * 100 == goal.pool, (month.month, goal.goal.metric)
+
+
+def test_explain_takes_each_days_target_bonus_for_a_raise_inside_the_month_or_quarter() -> None:
+    """explain's exact amount is the line's: March pays 14 days at 1200 and 17 at 2400;
+    Q3 pays two months at 1200 and September at 2400."""
+    rows = [
+        Member("M", "sales", date(2025, 1, 1), date(2026, 3, 14), D("1"), None, D("1200")),
+        Member("M", "sales", date(2026, 3, 15), None, D("1"), None, D("2400")),
+    ]
+    members = [Member("A", "sales", date(2025, 1, 1), None, D("1"), None, D("1200")), *rows]
+    march = explain(run(_plan(members, funding="individual", scale="1")), "M", "2026-03")
+    assert march.amount == D("154.84")
+    assert march.figure("individual", "exact").exact == "4800/31"  # (1200x14 + 2400x17)/31/12
+    assert (
+        "each day at the target bonus of its roster row" in march.figure("individual", "exact").how
+    )
+    q3 = explain(_quarterly(funding="individual", scale="1"), "M", "2026-09")
+    assert q3.amount == D("400.00")
+    assert q3.figure("individual", "exact").value == "400.00000000"  # not 3 x 2400 / 12
+    steady = explain(_quarterly(funding="individual", scale="1"), "A", "2026-09")
+    assert steady.figure("individual", "exact").how.startswith(
+        "annual target bonus x multiplier / 12 x eligible weight x payout factor = 1200.00 x 1"
+    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import YEAR, Month, plan_years
-from jointbonus.core.roster import Member, member_choices
+from jointbonus.core.roster import FTE_SCALE, Member, member_choices
 from jointbonus.errors import JointBonusError, argument
 from jointbonus.sharedtarget.explain.leads import lead_actual_figures, leads_step
 from jointbonus.sharedtarget.explain.model import (
@@ -93,7 +94,35 @@ def _place(result: Result, month_result: MonthResult, position: int) -> Place:
     functional = tuple(own.get(goal.metric, 0) if goal.team in teams else 0 for goal in plan.goals)
     team = team_index(plan, row.team) if plan.weighted else 0
     bonus = plan.currency.to_minor(row.target_bonus) if row.target_bonus else 0
-    return Place(position, member, team, line, bonus, (line.shared, functional, line.capped))
+    bonus_weight = _bonus_weight(plan, member, month_result.month) if member.changes else None
+    return Place(
+        position,
+        member,
+        team,
+        line,
+        bonus,
+        bonus * line.weight if bonus_weight is None else bonus_weight,
+        (line.shared, functional, line.capped),
+    )
+
+
+def _bonus_weight(plan: Plan, member: Member, month: Month) -> Fraction:
+    """A member of several roster rows: target bonus (minor units) x eligible weight, each
+    day at its row's target bonus, over ``month`` or the longer period it pays; each
+    month under the leaver rule, as the weight over a period takes it."""
+    period = plan.period_of(month)
+    months = period.months if period is not None and month == period.months[-1] else (month,)
+    to_minor = plan.currency.to_minor
+    bonuses = [to_minor(row.target_bonus) if row.target_bonus else 0 for row in member.rows]
+    total = Fraction(0)
+    for each in months:
+        if member.standing(each, plan.pay_leavers_for_exit_month).units:
+            days = member.row_days(each)
+            units = sum(
+                row.fte_units * d * b for row, d, b in zip(member.rows, days, bonuses, strict=True)
+            )
+            total += Fraction(units, FTE_SCALE * each.days)
+    return total
 
 
 # -- the explanation ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from jointbonus.core.periods import Month
 from jointbonus.core.roster import Member
@@ -56,6 +57,10 @@ class Place:
     line: LineFigures
     bonus: int
     """The member's annual target bonus in minor units (0 when they have none)."""
+    bonus_weight: Fraction
+    """Their annual target bonus in minor units x their eligible weight, each day at the
+    target bonus of that day's roster row: ``bonus x line.weight`` unless the target
+    bonus changes in the month (or in the period the month pays)."""
     parts: tuple[int, tuple[int, ...], int]
     """``(shared, each goal's part in plan.goals order (0 for other teams' goals), cut)``."""
 

@@ -30,6 +30,7 @@ from jointbonus.sharedtarget.explain.model import Figure, Place, Sources, Step, 
 from jointbonus.sharedtarget.explain.split import split_unit
 from jointbonus.sharedtarget.explain.steps import curve_rule
 from jointbonus.sharedtarget.explain.text import (
+    BY_ROW,
     Money,
     fraction_text,
     percent,
@@ -328,7 +329,7 @@ def shared_split_step(result: Result, month: MonthResult, *, position: int, mone
 
 def target_amount(result: Result, month: MonthResult, place: Place) -> Fraction:
     """Under individual funding: the member's target bonus for the month, minor units."""
-    return result.calibration.scale * month.weighting * place.bonus * place.line.weight / 12
+    return result.calibration.scale * month.weighting * place.bonus_weight / 12
 
 
 def shared_line_step(
@@ -353,7 +354,10 @@ def shared_line_step(
                 money.minor(target, 6),
                 f"annual target bonus x multiplier{words} / 12 x eligible weight = "
                 f"{money.units(place.bonus)} x {ratio_text(result.calibration.scale)}"
-                f"{figures_of} / 12 x {ratio_text(weight)}",
+                f"{figures_of} / 12 x {ratio_text(weight)}"
+                if place.bonus_weight == place.bonus * weight
+                else f"multiplier{words} / 12 x {BY_ROW} = {ratio_text(result.calibration.scale)}"
+                f"{figures_of} / 12 x {money.minor(place.bonus_weight, 6)}",
                 fraction_text(target / plan.currency.scale),
             ),
             Figure(

@@ -14,6 +14,7 @@ from jointbonus.core.periods import Month
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.explain.model import Figure, Place, Step, group_of
 from jointbonus.sharedtarget.explain.text import (
+    BY_ROW,
     Money,
     fraction_text,
     plain,
@@ -193,7 +194,7 @@ def individual_step(
     factor = month_result.factor or Fraction(0)
     bonus = place.bonus
     weight = place.line.weight
-    exact_minor = scale * month_result.weighting * bonus * weight * factor / 12
+    exact_minor = scale * month_result.weighting * place.bonus_weight * factor / 12
     words, figures_of = weighting_text(month_result.weighting)
     return Step(
         "individual",
@@ -205,7 +206,11 @@ def individual_step(
                 money.minor(exact_minor, 6),
                 f"annual target bonus x multiplier{words} / 12 x eligible weight x payout "
                 f"factor = {money.units(bonus)} x {ratio_text(scale)}{figures_of} / 12 x "
-                f"{ratio_text(weight)} x {plain(factor)}",
+                f"{ratio_text(weight)} x {plain(factor)}"
+                if place.bonus_weight == bonus * weight
+                else f"multiplier{words} / 12 x {BY_ROW} x payout factor = "
+                f"{ratio_text(scale)}{figures_of} / 12 x {money.minor(place.bonus_weight, 6)} x "
+                f"{plain(factor)}",
                 fraction_text(exact_minor / plan.currency.scale),
             ),
             Figure(

@@ -9,6 +9,7 @@ from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text
 
 __all__ = [
+    "BY_ROW",
     "RATIO_PLACES",
     "Money",
     "fraction_text",
@@ -78,3 +79,10 @@ class Money:
     def unit(self) -> str:
         """The minor unit as an amount: ``0.01 USD``."""
         return f"{self.units(1)} {self.currency.code}"
+
+
+#: How a target amount reads when the member's target bonus changes in the month or period.
+BY_ROW = (
+    "annual target bonus x eligible weight, each day at the target bonus of its roster row "
+    "(the sum over the months and rows of target bonus x FTE x days / days in the month)"
+)
