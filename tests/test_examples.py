@@ -19,6 +19,7 @@ from jointbonus import (
     Result,
     load_plan,
     render_json,
+    render_statement,
     render_table,
     result_document,
     run,
@@ -284,3 +285,6 @@ def test_the_quarterly_goals_advance_example_pays_what_its_readme_says() -> None
     readme = (folder / "README.md").read_text(encoding="utf-8")
     for figure in ("391.12", "453.87", "1,612.03", "1,220.91", "97.9%", "101.3%"):
         assert figure in readme
+    # The statement's note on its Total column says how an advance and a true-up add up.
+    note = render_statement(result, "DM-S01").splitlines()
+    assert "adds the advance" in next(text for text in note if text.startswith("Total is"))

@@ -426,11 +426,13 @@ def _part_months(result: Result, member: Member, lines: Sequence[Line], total: i
     ]
     lines_out = md_table(headers, "l" + "r" * (width + 1) + "l", rows)
     parts = "the shared part" + (" + each functional part" if metrics else "")
-    return [
-        *lines_out,
-        "",
-        f"Total is {parts}" + (" - what the cap cut." if capped else "."),
-    ]
+    total_is = f"Total is {parts}" + (" - what the cap cut" if capped else "")
+    if any(line.kind for line in lines):  # a plan with advances
+        total_is += (
+            "; a month that advances its period's shared part adds the advance, and the "
+            "month that ends the period (the true-up) takes off the advances paid in it"
+        )
+    return [*lines_out, "", total_is + "."]
 
 
 def _goals_part(result: Result, member: Member, lines: Sequence[Line]) -> list[str]:
