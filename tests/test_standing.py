@@ -8,6 +8,9 @@ rows.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -31,7 +34,10 @@ from jointbonus import (
     run,
 )
 from jointbonus.cli import main
+from jointbonus.sharedtarget.report.documents import result_document
 from jointbonus.sharedtarget.report.statements import render_statements
+from jointbonus.sharedtarget.report.streams import iter_json, iter_jsonl, terminal_json
+from jointbonus.sharedtarget.report.writer import lines_csv, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANGES = ROOT / "examples" / "digital_manufacturing_changes" / "plan.toml"
@@ -118,6 +124,30 @@ def test_the_example_is_calibrated_within_its_bound(changes: Example) -> None:
     plan, result = changes
     assert result.calibration.within_bound
     assert plan.budget == load_plan(UNCHANGED).budget  # the changes do not move the budget
+
+
+def test_every_written_line_names_the_months_team(changes: Example, tmp_path: Path) -> None:
+    """lines.csv, the JSON document, JSON Lines and the terminal's JSON name, for each month,
+    the team the API's line names: DM-M03's team is marketing until June, sales from July
+    (the month of the move: the team at its end), not the last row's team all year."""
+    _, result = changes
+    expected = [(line.member_id, line.team, str(line.period)) for line in result.lines()]
+    assert [t for m, t, p in expected if m == "DM-M03"] == ["marketing"] * 6 + ["sales"] * 6
+    rows = list(csv.DictReader(io.StringIO(lines_csv(result))))
+    assert [(r["member_id"], r["team"], r["period"]) for r in rows] == expected
+    document = json.loads("".join(iter_json(result)))
+    assert [(d["member_id"], d["team"], d["period"]) for d in document["lines"]] == expected
+    assert [
+        (d["member_id"], d["team"], d["period"]) for d in result_document(result)["lines"]
+    ] == expected
+    documents = [json.loads(text) for text in "".join(iter_jsonl(result)).splitlines()]
+    assert [(d["member_id"], d["team"], d["period"]) for d in documents] == expected
+    shown = json.loads("".join(terminal_json(result, "json")))
+    assert [(d["member_id"], d["team"], d["period"]) for d in shown["lines"]] == expected
+    write_results(result, tmp_path / "out")
+    text = (tmp_path / "out" / "lines.csv").read_text(encoding="utf-8")
+    written = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["member_id"], r["team"], r["period"]) for r in written] == expected
 
 
 def test_one_statement_for_the_mover_listing_their_rows(changes: Example) -> None:

@@ -19,12 +19,13 @@ A plan whose ledger has closed months adds ``ledger``, ``corrections`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text
+from jointbonus.core.periods import Month
 from jointbonus.errors import argument
 from jointbonus.sharedtarget.calibration import Calibration, calibration_argument
 from jointbonus.sharedtarget.goals import Goal
@@ -58,6 +59,7 @@ __all__ = [
     "minor_text",
     "month_counts",
     "month_document",
+    "month_heads",
     "number_text",
     "plan_document",
     "ratio_text",
@@ -791,7 +793,34 @@ def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
         if plan.weighted or plan.functional.caps.any
         else {}
     )
+    teams_of = month_heads(plan, [m.team for m in members], lambda _, team: team)
     for month_result in result.months:
         documents = MonthLineDocuments(plan.currency, month_result, holdback=holdback, **options)
-        for member, index in zip(members, month_result.lines.of_member, strict=True):
-            yield {"member_id": member.id, "team": member.team, **documents.of(index)}
+        teams = teams_of(month_result.month)
+        for member, team, index in zip(members, teams, month_result.lines.of_member, strict=True):
+            yield {"member_id": member.id, "team": team, **documents.of(index)}
+
+
+def month_heads(
+    plan: Plan, heads: Sequence[str], make: Callable[[str, str], str]
+) -> Callable[[Month], Sequence[str]]:
+    """Each month's heads of the members' lines: ``heads``, one per member made from
+    their id and team (the team of their last roster row), but for a member whose team
+    changes during the plan, whose head names the month's team (the team at the month's
+    end, as their :class:`~jointbonus.sharedtarget.results.Line` does): ``make(id, team)``.
+    Written lines, JSON and CSV alike, then name the team of each month."""
+    members = plan.members
+    movers = [p for p, m in enumerate(members) if m.changes and len({r.team for r in m.rows}) > 1]
+    if not movers:
+        return lambda _: heads
+
+    def of(month: Month) -> Sequence[str]:
+        now = list(heads)
+        for position in movers:
+            member = members[position]
+            team = member.team_in(month)
+            if team != member.team:
+                now[position] = make(member.id, team)
+        return now
+
+    return of

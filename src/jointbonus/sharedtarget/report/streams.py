@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, overload
 
+from jointbonus.core.periods import Month
 from jointbonus.core.text import terminal_text, terminal_texts
 from jointbonus.errors import ArgumentError, argument, shown
 from jointbonus.io.files import path_argument, write_text
@@ -64,6 +65,7 @@ from jointbonus.sharedtarget.report.corrections import ledger_sections
 from jointbonus.sharedtarget.report.documents import (
     MonthLineDocuments,
     head_document,
+    month_heads,
     settlement_document,
 )
 from jointbonus.sharedtarget.results import Result, result_argument
@@ -129,8 +131,11 @@ def _json_pieces(result: Result, lines: bool, block: int, escape: _Escape) -> It
     tail = _escaped_tail(_indented_tails(), escape)
     if lines:
         heads = _escaped_all(_indented_heads(plan), escape)
+        heads_of = month_heads(
+            plan, heads, lambda member_id, team: _escaped(_indented_head(member_id, team), escape)
+        )
         yield ',\n  "lines": '
-        yield from _indented_list(_line_blocks(result, heads, tail, block))
+        yield from _indented_list(_line_blocks(result, heads_of, tail, block))
     if plan.holdback:
         heads = heads or _escaped_all(_indented_heads(plan), escape)
         yield ',\n  "settlements": '
@@ -172,9 +177,15 @@ def _jsonl_pieces(result: Result, block: int, escape: _Escape) -> Iterator[str]:
         f'{{"member_id":{member_id},"team":{teams[member.team]},'
         for member_id, member in zip(string_texts([m.id for m in members]), members, strict=True)
     ]
-    heads = _escaped_all(heads, escape)
+    heads_of = month_heads(
+        result.plan,
+        _escaped_all(heads, escape),
+        lambda member_id, team: _escaped(
+            f'{{"member_id":{string_text(member_id)},"team":{string_text(team)},', escape
+        ),
+    )
     tail = _escaped_tail(_compact_tails(), escape)
-    for block_heads, tails in _line_blocks(result, heads, tail, block):
+    for block_heads, tails in _line_blocks(result, heads_of, tail, block):
         yield _interleaved(block_heads, tails)
 
 
@@ -249,6 +260,15 @@ def _indented_heads(plan: Plan) -> list[str]:
     ]
 
 
+def _indented_head(member_id: str, team: str) -> str:
+    """One member's item of :func:`_indented_heads`, for the month's team of a member
+    whose team changes."""
+    return (
+        f'{_NEXT_ITEM}{{\n      "member_id": {string_text(member_id)},\n'
+        f'      "team": {string_text(team)},\n'
+    )
+
+
 #: The text of a line's (or a settlement's) keys after its member's id and team.
 _Tail = Callable[[dict[str, Any]], str]
 
@@ -274,9 +294,10 @@ def _escaped_tail(tail: _Tail, escape: _Escape) -> _Tail:
 
 
 def _line_blocks(
-    result: Result, heads: Sequence[str], tail: _Tail, block: int
+    result: Result, heads_of: Callable[[Month], Sequence[str]], tail: _Tail, block: int
 ) -> Iterator[tuple[Sequence[str], Sequence[str]]]:
-    """Month by month, ``block`` members at a time: their heads and their lines' tails.
+    """Month by month, ``block`` members at a time: their heads (the month's,
+    :func:`~jointbonus.sharedtarget.report.documents.month_heads`) and their lines' tails.
 
     The tail of each distinct line of a month is made once (``tail`` of its
     document without member id and team) and spread over its members.
@@ -291,6 +312,7 @@ def _line_blocks(
         documents = MonthLineDocuments(plan.currency, month_result, **options)
         lines = month_result.lines
         tails = lines.spread([tail(documents.of(index)) for index in range(len(lines.figures))])
+        heads = heads_of(month_result.month)
         for start in range(0, len(tails), block):
             yield heads[start : start + block], tails[start : start + block]
 

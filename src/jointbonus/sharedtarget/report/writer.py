@@ -62,6 +62,7 @@ from jointbonus.sharedtarget.report.documents import (
     flat_line,
     line_columns,
     month_document,
+    month_heads,
     ratio_text,
 )
 from jointbonus.sharedtarget.report.statements import statement_files
@@ -93,7 +94,7 @@ def _line_rows(result: Result) -> Iterator[str]:
     joined to every member it belongs to.
     """
     plan = result.plan
-    heads = _heads(plan)
+    heads_of = month_heads(plan, _heads(plan), head_cell)
     columns = line_columns(plan)[2:]  # after member_id and team: the heads
     options = {
         "holdback": bool(plan.holdback),
@@ -111,6 +112,7 @@ def _line_rows(result: Result) -> Iterator[str]:
                 _row_text(flat_line(documents.of(index)), columns)
                 for index in range(len(lines.figures))
             ]
+        heads = heads_of(month_result.month)
         if not heads:
             yield ""
             continue
@@ -306,7 +308,7 @@ def _write_ledger_lines(result: Result, handle: io.TextIOBase) -> None:
     }
     flags = [column not in _LINE_TEXTS for column in columns]
     carried = dict(corrections_in(result))
-    heads = _heads(plan)
+    heads_of = month_heads(plan, _heads(plan), head_cell)
 
     def corrections(key: str | None) -> str:
         rows = (flat_line(correction_fields(result, c, **options)) for c in carried.get(key, ()))
@@ -319,6 +321,7 @@ def _write_ledger_lines(result: Result, handle: io.TextIOBase) -> None:
             _row_text({"kind": LINE, **flat_line(documents.of(index))}, body)
             for index in range(len(month_result.lines.figures))
         ]
+        heads = heads_of(month_result.month)
         handle.write(
             "".join(h + t for h, t in zip(heads, month_result.lines.spread(texts), strict=True))
         )
