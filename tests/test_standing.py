@@ -34,6 +34,7 @@ from jointbonus import (
     run,
 )
 from jointbonus.cli import main
+from jointbonus.core.number import round_half_up
 from jointbonus.sharedtarget.report.documents import result_document
 from jointbonus.sharedtarget.report.statements import render_statements
 from jointbonus.sharedtarget.report.streams import iter_json, iter_jsonl, terminal_json
@@ -204,6 +205,86 @@ def _plan(members: list[Member], **overrides: object) -> Plan:
     }
     arguments.update(overrides)
     return build_plan(**arguments)  # type: ignore[arg-type]
+
+
+def _changes_variant(folder: Path, *, individual: bool, period: str) -> Result:
+    """The changes example with marketing at a higher shared weight than sales (so the
+    team of each day matters to the shared part), funded individually or by pool, over
+    ``period``."""
+    shutil.copytree(CHANGES.parent, folder)
+    plan_file = folder / "plan.toml"
+    text = plan_file.read_text(encoding="utf-8")
+    marketing = text.index("[teams.marketing]")
+    text = text[:marketing] + text[marketing:].replace(
+        "expected_shared_split = 0.5", "expected_shared_split = 0.7", 1
+    )
+    if individual:
+        text = text.replace('style = "pool"', 'style = "individual"').replace('split = "equal"', "")
+    if period != "month":
+        text = text.replace("[shared]\n", f'[shared]\nperiod = "{period}"\n', 1)
+    plan_file.write_text(text, encoding="utf-8")
+    return run(load_plan(plan_file))
+
+
+@pytest.mark.parametrize("period", ["month", "quarter"])
+def test_explain_adds_up_an_individually_funded_movers_shared_part(
+    tmp_path: Path, period: str
+) -> None:
+    """Funded individually, a mover's exact shared part is each team's days at that team's
+    shared weight, as the line pays it: in the month of the move, and in the quarter that
+    holds it."""
+    result = _changes_variant(tmp_path / "plan", individual=True, period=period)
+    moved = "2026-07" if period == "month" else "2026-09"
+    checked = 0
+    for line in result.lines():
+        if line.member_id not in {"DM-M03", "DM-S04"} or not line.shared:
+            continue
+        explanation = explain(result, line.member_id, line.period)
+        exact = Fraction(explanation.figure("shared_line", "exact").exact or "")
+        assert round_half_up(exact * 100) == line.shared * 100, (line.member_id, line.period)
+        in_teams = [
+            f.key for f in explanation.step("shared_line").figures if f.key.startswith("target_")
+        ]
+        if line.member_id == "DM-M03" and str(line.period) == moved:
+            assert in_teams == [
+                "target_amount",
+                "target_amount_in_marketing",
+                "target_amount_in_sales",
+            ]
+        else:
+            assert in_teams == ["target_amount"]
+        checked += 1
+    assert checked >= 4
+
+
+def test_a_quarter_pays_a_movers_shared_part_each_day_at_its_teams_weight(
+    tmp_path: Path,
+) -> None:
+    """DM-M03 moves from marketing to sales on 15 July, inside Q3: Q3's shared part pays 14
+    days at marketing's shared weight and the rest of the quarter at sales', and explain
+    shows the weight in each team over the quarter."""
+    result = _changes_variant(tmp_path / "plan", individual=False, period="quarter")
+    explanation = explain(result, "DM-M03", "2026-09")
+    assert explanation.figure("weight", "period_weight_in_marketing").exact == "14/31"
+    assert explanation.figure("weight", "period_weight_in_sales").exact == "79/31"
+    weights = {w.team: w.nominal for w in result.calibration.weights}
+    assert weights["marketing"] > weights["sales"]
+    september = next(m for m in result.months if m.month == Month(2026, 9))
+    split = next(s for s in september.splits if s.name == "shared")
+    weight_of = {p: group.weight for group in split.groups for p in group.positions}
+    ids = [m.id for m in result.plan.members]
+    # A salesperson all quarter, at sales' weight, and the mover: their weights in the
+    # split stand in the ratio of their days, each at its team's shared weight and factor.
+    rate = {
+        team: weights[team] * september.shared_for(place)
+        for place, team in enumerate(t.team for t in result.plan.functional.terms)
+    }
+    sales = rate["sales"]
+    mover = Fraction(14, 31) * rate["marketing"] + Fraction(79, 31) * sales
+    ratio = weight_of[ids.index("DM-M03")] / weight_of[ids.index("DM-S01")]
+    assert ratio == mover / (3 * sales)
+    lines = {line.member_id: line for line in result.lines() if line.period == Month(2026, 9)}
+    assert lines["DM-M03"].shared > lines["DM-S01"].shared
 
 
 def _members(*mover: Member) -> list[Member]:

@@ -23,9 +23,9 @@ properties of each feature alone are:
   the month / 12, with the row of each day) x multiplier x the period's
   weighting, whatever the period weights and however the rows are cut.
 
-A longer period's shared part is paid by the team at the period's end, on
-each day's target bonus over the period's days (docs/concepts.md, "Standing
-that changes").
+A longer period's shared part is paid on each day's standing over the
+period's days: each day at the shared weight of that day's team, on that day's
+target bonus (docs/concepts.md, "Standing that changes").
 """
 
 from __future__ import annotations
@@ -38,7 +38,15 @@ from fractions import Fraction
 import test_advance_properties as advancing
 from hypothesis import given, note, reject
 from hypothesis import strategies as st
-from independent import calendar_days, calibrated, detached, row_on, split_weight, units
+from independent import (
+    calendar_days,
+    calibrated,
+    detached,
+    row_on,
+    split_weight,
+    team_split_weight,
+    units,
+)
 from period_replay import (
     PeriodSpec,
     historical_periods,
@@ -303,9 +311,9 @@ def test_each_month_costs_what_the_historical_periods_pay_it_with_movers(drawn, 
 def test_a_movers_parts_add_up_to_each_pool_and_to_the_line_over_longer_periods(drawn, data):
     """Each line is its shared part and the parts of the goals of every team the member was
     in that month (in goal order); each goal's pool is its lines' parts; the period's
-    shared pool is its lines' shared parts, each the member's weight over the period at
-    the shared weight and factor of their team at the period's end (funded individually,
-    the weight over the period counts each day's target bonus)."""
+    shared pool is its lines' shared parts, each the member's weight over the period, each
+    day at the shared weight and factor of that day's team (funded individually, the
+    weight over the period counts each day's target bonus)."""
     spec, length = drawn
     spec = _moved_goals(spec, data)
     paid_periods, calibration = _paid(spec, length)
@@ -338,24 +346,26 @@ def test_a_movers_parts_add_up_to_each_pool_and_to_the_line_over_longer_periods(
                 continue
             assert shared in {month.pool, 0}
             months = range(j - size + 1, j + 1)
-            last = plan.months[j].month.last_day
-            weights = period_weights(plan, months)
-            rates = {}
-            for member in plan.members:
-                team = _row_at_end(member, last).team
-                rates[member.id] = nominal[team] * month.team_factors[places[team]]
-            total = sum(weights)
+            total = sum(period_weights(plan, months))
             if not total:  # nobody weighs anything at the period's end (a bonus of 0)
                 assert shared == 0
                 continue
-            for member, weight in zip(plan.members, weights, strict=True):
+            for member in plan.members:
+                # each day at the shared weight and factor of that day's team
+                weighed = sum(
+                    team_split_weight(plan, member, plan.months[i].month, team)
+                    * nominal[team]
+                    * month.team_factors[places[team]]
+                    for i in months
+                    for team in places
+                )
                 got = as_units(plan, lines[member.id].shared)
                 if plan.funding is FundingStyle.POOL:
-                    exact = calibration.scale * minor * weight * rates[member.id] / total
+                    exact = calibration.scale * minor * weighed / total
                     assert abs(got - exact) <= Fraction(3, 2), member.id
                     continue
                 # each day's target bonus x FTE / days in the month, over the period's days
-                exact = calibration.scale * minor * weight / 12 * rates[member.id]
+                exact = calibration.scale * minor * weighed / 12
                 assert got == round_half_up(exact), member.id
 
 

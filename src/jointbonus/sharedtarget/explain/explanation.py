@@ -94,35 +94,42 @@ def _place(result: Result, month_result: MonthResult, position: int) -> Place:
     functional = tuple(own.get(goal.metric, 0) if goal.team in teams else 0 for goal in plan.goals)
     team = team_index(plan, row.team) if plan.weighted else 0
     bonus = plan.currency.to_minor(row.target_bonus) if row.target_bonus else 0
-    bonus_weight = _bonus_weight(plan, member, month_result.month) if member.changes else None
+    in_team = _bonus_weights(plan, member, month_result.month) if member.changes else {}
+    by_team = (
+        tuple((team_index(plan, name), weight) for name, weight in in_team.items())
+        if plan.weighted and len(in_team) > 1
+        else ()
+    )
     return Place(
         position,
         member,
         team,
         line,
         bonus,
-        bonus * line.weight if bonus_weight is None else bonus_weight,
+        sum(in_team.values(), Fraction(0)) if member.changes else bonus * line.weight,
         (line.shared, functional, line.capped),
+        by_team,
     )
 
 
-def _bonus_weight(plan: Plan, member: Member, month: Month) -> Fraction:
+def _bonus_weights(plan: Plan, member: Member, month: Month) -> dict[str, Fraction]:
     """A member of several roster rows: target bonus (minor units) x eligible weight, each
-    day at its row's target bonus, over ``month`` or the longer period it pays; each
-    month under the leaver rule, as the weight over a period takes it."""
+    day at its row's target bonus, over ``month`` or the longer period it pays, per team
+    (in date order); each month under the leaver rule, as the weight over a period takes
+    it. Summed, the member's bonus weight (:attr:`~.model.Place.bonus_weight`)."""
     period = plan.period_of(month)
     months = period.months if period is not None and month == period.months[-1] else (month,)
     to_minor = plan.currency.to_minor
     bonuses = [to_minor(row.target_bonus) if row.target_bonus else 0 for row in member.rows]
-    total = Fraction(0)
+    in_team: dict[str, Fraction] = {}
     for each in months:
         if member.standing(each, plan.pay_leavers_for_exit_month).units:
             days = member.row_days(each)
-            units = sum(
-                row.fte_units * d * b for row, d, b in zip(member.rows, days, bonuses, strict=True)
-            )
-            total += Fraction(units, FTE_SCALE * each.days)
-    return total
+            for row, d, b in zip(member.rows, days, bonuses, strict=True):
+                if d:
+                    part = Fraction(row.fte_units * d * b, FTE_SCALE * each.days)
+                    in_team[row.team] = in_team.get(row.team, Fraction(0)) + part
+    return in_team
 
 
 # -- the explanation ------------------------------------------------------------------

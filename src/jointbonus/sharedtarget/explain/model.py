@@ -63,6 +63,11 @@ class Place:
     bonus changes in the month (or in the period the month pays)."""
     parts: tuple[int, tuple[int, ...], int]
     """``(shared, each goal's part in plan.goals order (0 for other teams' goals), cut)``."""
+    team_bonus_weights: tuple[tuple[int, Fraction], ...] = ()
+    """Funded individually, for a member in more than one team in the month (or in the
+    period the month pays): per team (its place in ``plan.functional.terms``), the part of
+    ``bonus_weight`` earned on the days in it, which the shared part pays at that team's
+    shared weight; empty otherwise."""
 
     @property
     def sharing(self) -> bool:

@@ -344,6 +344,40 @@ def shared_line_step(
     factor = month.shared_for(place.team)
     weight = place.line.weight
     exact = target * w * factor
+    exact_how = (
+        f"target amount x shared weight x shared factor = {money.minor(target, 6)} x "
+        f"{plain(w)} x {plain(factor)}"
+    )
+    by_team: list[Figure] = []
+    if place.team_bonus_weights:  # in several teams: each day at its team's shared weight
+        names = [t.team for t in plan.functional.terms]
+        scale = result.calibration.scale * month.weighting / 12
+        exact = sum(
+            (
+                scale * part * terms.weight(t) * month.shared_for(t)
+                for t, part in place.team_bonus_weights
+            ),
+            Fraction(0),
+        )
+        for t, part in place.team_bonus_weights:
+            by_team.append(
+                Figure(
+                    f"target_amount_in_{names[t]}",
+                    f"Target amount in {names[t]}",
+                    money.minor(scale * part, 6),
+                    f"the target amount of the days in {names[t]}: multiplier{words} / 12 x "
+                    f"{money.minor(part, 6)}",
+                    fraction_text(scale * part / plan.currency.scale),
+                )
+            )
+        exact_how = "the sum over the teams of target amount in the team x its shared weight x " + (
+            "its shared factor = "
+            + " + ".join(
+                f"{money.minor(scale * part, 6)} x {plain(terms.weight(t))} x "
+                f"{plain(month.shared_for(t))}"
+                for t, part in place.team_bonus_weights
+            )
+        )
     return Step(
         "shared_line",
         "The shared part",
@@ -360,12 +394,12 @@ def shared_line_step(
                 f"{figures_of} / 12 x {money.minor(place.bonus_weight, 6)}",
                 fraction_text(target / plan.currency.scale),
             ),
+            *by_team,
             Figure(
                 "exact",
                 "Exact shared part",
                 money.minor(exact, 6),
-                f"target amount x shared weight x shared factor = {money.minor(target, 6)} x "
-                f"{plain(w)} x {plain(factor)}",
+                exact_how,
                 fraction_text(exact / plan.currency.scale),
             ),
             Figure(

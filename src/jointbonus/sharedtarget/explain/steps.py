@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from jointbonus.core.curves import Curve, LinearCurve, StepCurve
 from jointbonus.core.periods import Month
+from jointbonus.core.plan_periods import Period
 from jointbonus.core.roster import FTE_SCALE, Member
 from jointbonus.sharedtarget.explain.model import Figure, Sources, Step
 from jointbonus.sharedtarget.explain.text import Money, fraction_text, percent, plain, ratio_text
@@ -90,6 +91,37 @@ def _team_weights(member: Member, month: Month) -> list[Figure]:
             )
         )
     return figures
+
+
+def _period_team_weights(plan: Plan, member: Member, period: Period) -> list[Figure]:
+    """A member in more than one team during a longer shared ``period``: the weight over
+    the period of the days in each team, on which the shared part pays each day at that
+    team's shared weight (and, beside goals over the period, that team's goals pay)."""
+    if not member.changes:
+        return []
+    leavers = plan.pay_leavers_for_exit_month
+    in_team: dict[str, Fraction] = {}
+    for month in period.months:
+        if not member.standing(month, leavers).units:
+            continue
+        for row, days in zip(member.rows, member.row_days(month), strict=True):
+            if days:
+                weight = Fraction(row.fte_units * days, FTE_SCALE * month.days)
+                in_team[row.team] = in_team.get(row.team, Fraction(0)) + weight
+    if len(in_team) < 2:
+        return []
+    return [
+        Figure(
+            f"period_weight_in_{team}",
+            f"Weight in {team} over the period",
+            ratio_text(weight),
+            f"the days in {team} over {period.label}: the sum over its months of FTE x days "
+            f"in {team} / days in the month; the shared part pays them at {team}'s shared "
+            "weight" + (f", and {team}'s goals pay on them" if plan.goals_over_period else ""),
+            fraction_text(weight),
+        )
+        for team, weight in in_team.items()
+    ]
 
 
 def weight_step(
@@ -176,6 +208,7 @@ def weight_step(
                 fraction_text(eligible),
             )
         )
+        figures += _period_team_weights(plan, member, period)
     elif left_early or eligible != weight:
         figures.append(
             Figure(

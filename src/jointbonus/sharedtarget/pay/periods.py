@@ -111,7 +111,7 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
             MonthFrame(
                 summed,
                 end.index,
-                _unmixed(end.groups),
+                _period_mixes(inside, common),
                 units,
                 split,
                 sum(w * n for w, n in zip(split, counts, strict=True)),
@@ -125,9 +125,42 @@ def frame_periods(plan: Plan, framed: Framed) -> Framed:
 
 
 def _unmixed(groups: Groups) -> Groups:
-    """``groups`` paid by each group's team at the month's end: a longer shared period is
-    paid by the team a member is in at the period's end, a move within it aside."""
+    """``groups`` without the moves of their month: a month inside a longer shared period
+    pays nothing on its frame (its goals, if monthly, on a frame of its own)."""
     return replace(groups, mixes={}) if groups.mixes else groups
+
+
+def _period_mixes(inside: Sequence[MonthFrame], common: int) -> Groups:
+    """The groups of the month that ends a period, with the period's moves: a group whose
+    members spend the period in more than one team (in any month of it, or from one month
+    to the next) gets, per team, the part of its value over the period earned on the days
+    in that team, each month's value scaled to the period's common days (as its split
+    weight is), so that each day is paid at the shared weight of that day's team, and
+    goals over the period pay each team's goals on the days spent in it."""
+    end = inside[-1].groups
+    movers = {g for f in inside for g in f.groups.mixes}
+    movers.update(
+        g for g, team in enumerate(end.teams) if any(f.groups.teams[g] != team for f in inside[:-1])
+    )
+    if not movers:
+        return _unmixed(end)
+    mixes: dict[int, tuple[tuple[int, int], ...]] = {}
+    for group in sorted(movers):
+        in_team: dict[int, int] = {}
+        for frame in inside:
+            scale = common // frame.plan_month.month.days
+            mix = frame.groups.mixes.get(group)
+            if mix is None:
+                if frame.split[group]:
+                    team = frame.groups.teams[group]
+                    in_team[team] = in_team.get(team, 0) + frame.split[group] * scale
+                continue
+            for team, value in mix:
+                if value:
+                    in_team[team] = in_team.get(team, 0) + value * scale
+        if len(in_team) > 1:
+            mixes[group] = tuple(sorted(in_team.items()))
+    return replace(end, mixes=mixes) if mixes or end.mixes else end
 
 
 def _own(plan: Plan, frame: MonthFrame, period: Period) -> MonthFrame | None:
