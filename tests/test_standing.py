@@ -287,6 +287,66 @@ def test_a_quarter_pays_a_movers_shared_part_each_day_at_its_teams_weight(
     assert lines["DM-M03"].shared > lines["DM-S01"].shared
 
 
+def test_a_mover_who_leaves_unpaid_in_the_month_of_the_move_lists_both_teams_goals(
+    tmp_path: Path,
+) -> None:
+    """DM-M03 moves to sales on 15 July and leaves on 20 July; the plan does not pay
+    leavers for their exit month, so July pays nothing, and its line still lists the goals
+    of both teams DM-M03 was in during July, as any mover's line does."""
+    folder = tmp_path / "plan"
+    shutil.copytree(CHANGES.parent, folder)
+    roster = folder / "data" / "roster.csv"
+    text = roster.read_text(encoding="utf-8")
+    assert "DM-M03,sales,2026-07-15,," in text
+    roster.write_text(
+        text.replace("DM-M03,sales,2026-07-15,,", "DM-M03,sales,2026-07-15,2026-07-20,"),
+        encoding="utf-8",
+    )
+    result = run(load_plan(folder / "plan.toml"))
+    july = next(
+        line
+        for line in result.lines()
+        if line.member_id == "DM-M03" and line.period == Month(2026, 7)
+    )
+    assert july.total == 0 and july.weight == 0
+    assert [metric for metric, _ in july.functional] == [
+        "followed_up_48h",
+        "sal_to_sql",
+        "leads_accepted",
+    ]
+
+
+def test_a_quarter_pays_days_of_value_in_one_team_at_that_teams_weight(tmp_path: Path) -> None:
+    """Split by salary, DM-M03 moves on 15 July to a sales row of salary 0: all of Q3's
+    value lies in the 14 days in marketing, which pay at marketing's shared weight (not at
+    sales', the team at the quarter's end), as a marketer's days do."""
+    folder = tmp_path / "plan"
+    shutil.copytree(CHANGES.parent, folder)
+    roster = folder / "data" / "roster.csv"
+    roster.write_text(
+        roster.read_text(encoding="utf-8").replace(
+            "DM-M03,sales,2026-07-15,,1,70000.00,", "DM-M03,sales,2026-07-15,,1,0,"
+        ),
+        encoding="utf-8",
+    )
+    plan_file = folder / "plan.toml"
+    text = plan_file.read_text(encoding="utf-8").replace('split = "equal"', 'split = "salary"')
+    marketing = text.index("[teams.marketing]")
+    text = text[:marketing] + text[marketing:].replace(
+        "expected_shared_split = 0.5", "expected_shared_split = 0.7", 1
+    )
+    plan_file.write_text(text.replace("[shared]\n", '[shared]\nperiod = "quarter"\n', 1))
+    result = run(load_plan(plan_file))
+    september = next(m for m in result.months if m.month == Month(2026, 9))
+    split = next(s for s in september.splits if s.name == "shared")
+    weight_of = {p: group.weight for group in split.groups for p in group.positions}
+    ids = [m.id for m in result.plan.members]
+    # DM-M01: a marketer all quarter at 105,000.00; DM-M03: 14 days at 66,000.00
+    assert result.plan.members[ids.index("DM-M01")].salary == Decimal("105000.00")
+    ratio = weight_of[ids.index("DM-M03")] / weight_of[ids.index("DM-M01")]
+    assert ratio == Fraction(14, 31) * 66000 / (3 * 105000)
+
+
 def _members(*mover: Member) -> list[Member]:
     return [
         Member("A", "sales", date(2025, 1, 1), None, D("1")),

@@ -158,7 +158,9 @@ def _period_mixes(inside: Sequence[MonthFrame], common: int) -> Groups:
             for team, value in mix:
                 if value:
                     in_team[team] = in_team.get(team, 0) + value * scale
-        if len(in_team) > 1:
+        # (one team alone that is not the team at the period's end: the days of value
+        # were all in another team, say before a move to a salary of 0 under a salary split)
+        if len(in_team) > 1 or any(team != end.teams[group] for team in in_team):
             mixes[group] = tuple(sorted(in_team.items()))
     return replace(end, mixes=mixes) if mixes or end.mixes else end
 
