@@ -384,20 +384,23 @@ def _changing_columns(
         units = standing.units
         salary_units = bonus_units = 0
         # Per team the member is in this month: units, units x salary, units x target bonus.
+        # Every team the member is in during the month, paid or not (a mover who leaves
+        # in the month, unpaid under the leaver rule, still lists each team's goals).
         in_team: dict[int, list[int]] = {}
-        if paid:
-            for row, days, (salary, bonus), team in zip(
-                rows, row_days, row_amounts, row_teams, strict=True
-            ):
-                if not days:
-                    continue
-                row_units = row.fte_units * days
-                salary_units += row_units * salary
-                bonus_units += row_units * bonus
-                summed = in_team.setdefault(team, [0, 0, 0])
-                summed[0] += row_units
-                summed[1] += row_units * salary
-                summed[2] += row_units * bonus
+        for row, days, (salary, bonus), team in zip(
+            rows, row_days, row_amounts, row_teams, strict=True
+        ):
+            if not days:
+                continue
+            summed = in_team.setdefault(team, [0, 0, 0])
+            if not paid:
+                continue
+            row_units = row.fte_units * days
+            salary_units += row_units * salary
+            bonus_units += row_units * bonus
+            summed[0] += row_units
+            summed[1] += row_units * salary
+            summed[2] += row_units * bonus
         split, reason = _split(plan, units, salary_units, bonus_units, standing.reason)
         current_bonus = row_amounts[current][1]
         mixed = len(in_team) > 1 or (
