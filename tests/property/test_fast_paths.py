@@ -34,7 +34,9 @@ obvious one, which stays the definition:
   of texts whether any needs escaping, against ``terminal_text`` of each;
 * :class:`~jointbonus.io.render.ObjectTexts`, which writes each item of the
   objects it is given once (the lines of a JSON stream), against
-  :func:`~jointbonus.io.render.nested_text` and ``json.dumps`` of each object.
+  :func:`~jointbonus.io.render.nested_text` and ``json.dumps`` of each object;
+* ``lines.csv`` made a few thousand rows at a time, its distinct lines' texts spread
+  over the members, against each member's cells and line document's row, in order.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from typing import Any, cast
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from jointbonus import Member, StepCurve, build_plan
+from jointbonus import Member, StepCurve, build_plan, run
 from jointbonus.core.history import HistoryMonth
 from jointbonus.core.money import Currency, GroupShare
 from jointbonus.core.number import D
@@ -70,8 +72,15 @@ from jointbonus.io.cells import FORMULA_TRIGGERS, escape_formula, escape_formula
 from jointbonus.io.render import ObjectTexts, nested_text
 from jointbonus.sharedtarget.pay.groups import _split, frame_months
 from jointbonus.sharedtarget.pay.sharing import MonthPay, Part
+from jointbonus.sharedtarget.report import writer
 from jointbonus.sharedtarget.report.documents import LINE_COLUMNS, MonthLineDocuments, flat_line
-from jointbonus.sharedtarget.report.writer import _row_text, head_cell, head_cells, plain_texts
+from jointbonus.sharedtarget.report.writer import (
+    _row_text,
+    head_cell,
+    head_cells,
+    lines_csv,
+    plain_texts,
+)
 from jointbonus.sharedtarget.results import LineFigures, LineStatus
 
 #: Text a cell may hold: formula triggers, what makes csv quote, and anything else.
@@ -408,3 +417,44 @@ def test_framed_months_are_each_members_standing(
             assert frame.units[cohort.group] == units
             assert frame.split[cohort.group] == weight
             assert cohort.reasons[index] == reason
+
+
+@given(
+    rosters(),
+    st.sampled_from([2, 4, 6, 10**9]),
+    st.lists(st.sampled_from(["90", "100", "120"]), max_size=12),
+)
+def test_lines_csv_in_pieces_is_each_members_row_in_order(
+    members: list[Member], piece: int, actuals: list[str]
+) -> None:
+    """``lines.csv`` is made and written a few thousand rows at a time (``writer._PIECE``
+    cells, here a row or a few): it is the header, then month by month each member's
+    cells and the row of their line's document, in member order (the months after the
+    actuals given are pending)."""
+    always = Member("A0", "marketing", date(2025, 1, 1), None, "1")  # someone to pay
+    plan = build_plan(
+        name="Pieces",
+        currency="USD",
+        start="2026-01",
+        months=12,
+        members=[always, *members],
+        history=[HistoryMonth(Month(2025, m), D(100), D(100)) for m in range(1, 13)],
+        targets={str(Month(2026, m)): "100" for m in range(1, 13)},
+        actuals={str(Month(2026, m)): a for m, a in enumerate(actuals, start=1)},
+        curve=StepCurve(),
+        budget="1000",
+    )
+    result = run(plan)
+    default, writer._PIECE = writer._PIECE, piece
+    try:
+        text = lines_csv(result)
+    finally:
+        writer._PIECE = default
+    columns = LINE_COLUMNS[2:]
+    expected = [",".join(LINE_COLUMNS) + "\n"]
+    for month in result.months:
+        documents = MonthLineDocuments(plan.currency, month)
+        for position, member in enumerate(plan.members):
+            row = _row_text(flat_line(documents.of(month.lines.index(position))), columns)
+            expected.append(head_cell(member.id, member.team) + row)
+    assert text == "".join(expected)

@@ -209,11 +209,19 @@ class _Column:
         """Whether some value is ``None`` (an empty cell)."""
 
     def take(self, cells: list[str]) -> None:
+        checked = self.checked
+        if checked:  # a chunk after the first: its cells are nearly always seen already
+            try:
+                seen = list(map(checked.__getitem__, cells))
+            except KeyError:
+                pass  # a cell not seen before: checked below, with the others
+            else:
+                self.values.extend(seen)
+                return
         distinct = set(cells)
         if self.rule.parse is None and 2 * len(distinct) > len(cells):
             self._take_text(cells)
             return
-        checked = self.checked
         value = self.rule.value
         for cell in distinct.difference(checked):
             checked[cell] = found = value(cell)

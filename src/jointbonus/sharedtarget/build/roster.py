@@ -25,10 +25,10 @@ given) when it has several.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
-from operator import attrgetter
+from itertools import islice, pairwise
+from operator import attrgetter, eq
 
 from jointbonus.core.money import Currency
 from jointbonus.core.roster import Member, overlaps
@@ -51,8 +51,9 @@ def roster(
     team_names = set(teams)
     if len(team_names) != len(teams):
         checks.add("teams", list(teams), "each team named once")
-    ids = list(map(_id_of, members))
-    repeated = _repeated(ids)
+    # In id order, rows of one id in file order; rows of a repeated id then lie side by side.
+    in_order = sorted(members, key=_id_of)
+    repeated = _repeated(list(map(_id_of, in_order)))
     if not _all_fit(
         members, team_names, needs_salary=needs_salary, needs_bonus=needs_bonus, currency=currency
     ):
@@ -66,7 +67,8 @@ def roster(
             currency=currency,
         )
     if not repeated:
-        return sorted(members, key=_id_of)
+        return in_order
+    ids = list(map(_id_of, members))
     places: dict[str, list[int]] = {}  # the rows of each member of several, by first row
     for place, member_id in enumerate(ids):
         if member_id in repeated:
@@ -81,12 +83,11 @@ def roster(
     return people
 
 
-def _repeated(ids: list[str]) -> set[str]:
-    """The ids of more than one row."""
-    distinct = set(ids)
-    if len(distinct) == len(ids):
+def _repeated(ordered: list[str]) -> set[str]:
+    """The ids of more than one row, of ids in order (a repeated id's rows side by side)."""
+    if not any(map(eq, ordered, islice(ordered, 1, None))):
         return set()
-    return {member_id for member_id, count in Counter(ids).items() if count > 1}
+    return {a for a, b in pairwise(ordered) if a == b}
 
 
 def _all_fit(
