@@ -456,5 +456,5 @@ def test_lines_csv_in_pieces_is_each_members_row_in_order(
         documents = MonthLineDocuments(plan.currency, month)
         for position, member in enumerate(plan.members):
             row = _row_text(flat_line(documents.of(month.lines.index(position))), columns)
-            expected.append(head_cell(member.id, member.team) + row)
+            expected.append(head_cell(member.id, member.team_in(month.month)) + row)
     assert text == "".join(expected)
