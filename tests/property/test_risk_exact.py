@@ -30,7 +30,13 @@ from jointbonus import (
     scenario_month_costs,
 )
 from jointbonus.sharedtarget.pay.groups import frame_months
-from jointbonus.sharedtarget.risk import GROUP_TABLE_LIMIT, CostDistribution, _bootstrap, _exact
+from jointbonus.sharedtarget.risk import (
+    GROUP_TABLE_LIMIT,
+    CostDistribution,
+    Drawn,
+    _bootstrap,
+    _exact,
+)
 from strategies import CurveSpec, PlanSpec, examples, fixed_point, plan_specs
 
 PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
@@ -200,9 +206,20 @@ def drawn_one_by_one(tables: list[Counter[int]], paid: int, years: int, seed: in
     return sorted(totals)
 
 
-month_tables = st.lists(
-    st.dictionaries(st.integers(0, 10**9), st.integers(1, 6), min_size=1, max_size=3).map(Counter),
-    max_size=9,
+def month_table(spread: int, far: bool) -> st.SearchStrategy[Counter[int]]:
+    """A month's costs: up to three, ``spread`` apart at most, from 0 or (``far``) from a
+    base far from 0 either way."""
+    return st.builds(
+        lambda base, costs: Counter({base + cost: count for cost, count in costs.items()}),
+        st.integers(-(2**62), 2**62) if far else st.just(0),
+        st.dictionaries(st.integers(0, spread), st.integers(1, 6), min_size=1, max_size=3),
+    )
+
+
+# Months near 0 or far from it, close together or not: the bootstrap holds its totals every
+# way it can (as they are, each month less its middle, or wider than one digit).
+month_tables = st.tuples(st.sampled_from((10**3, 10**8, 10**9)), st.booleans()).flatmap(
+    lambda case: st.lists(month_table(*case), max_size=9)
 )
 
 
@@ -210,7 +227,7 @@ month_tables = st.lists(
 @given(
     month_tables,
     st.integers(0, 9),
-    st.integers(0, 10**10),
+    st.one_of(st.integers(0, 10**10), st.integers(-(2**62), 2**62)),
     st.integers(1, 60),
     st.integers(0, 2**32),
 )
@@ -218,15 +235,21 @@ def test_the_bootstrap_draws_the_years_drawing_group_by_group_draws(
     tables: list[Counter[int]], paid_months: int, paid: int, years: int, seed: int
 ) -> None:
     # The year, then the year given its first months paid, sharing the tables of
-    # combinations made, as cost_risk draws them: each as if drawn on its own.
-    made: dict[tuple[int, ...], list[int]] = {}
-    assert _bootstrap(tables, 0, years, seed, made) == drawn_one_by_one(tables, 0, years, seed)
-    pending = tables[paid_months:]
-    assert _bootstrap(pending, paid, years, seed, made) == drawn_one_by_one(
-        pending, paid, years, seed
-    )
-    # Other months, in another order: nothing made for the first two is taken for them.
+    # combinations made, as cost_risk draws them: each as if drawn on its own. The same
+    # months with an amount paid besides come first, as when the paid months fill whole
+    # groups: the pending months' groups are the year's last ones, the paid amount
+    # often taking the totals past one digit.
+    # Picks are shared wherever two of them draw a group of the same size at the same
+    # position.
     others = tables[::-1]
-    assert _bootstrap(others, paid, years, seed, made) == drawn_one_by_one(
+    drawn = Drawn.between(tables, tables, tables[paid_months:], others)
+    assert _bootstrap(tables, 0, years, seed, drawn) == drawn_one_by_one(tables, 0, years, seed)
+    for pending in (tables, tables[paid_months:]):
+        assert _bootstrap(pending, paid, years, seed, drawn) == drawn_one_by_one(
+            pending, paid, years, seed
+        )
+    # Other months, in another order: no table of combinations made for the first ones is
+    # taken for them, and picks only where their groups' sizes match.
+    assert _bootstrap(others, paid, years, seed, drawn) == drawn_one_by_one(
         others, paid, years, seed
     )
