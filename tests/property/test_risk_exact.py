@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from fractions import Fraction
 
-from hypothesis import given, reject
+from hypothesis import example, given, reject
 from hypothesis import strategies as st
 
 from jointbonus import (
@@ -223,6 +223,16 @@ month_tables = st.tuples(st.sampled_from((10**3, 10**8, 10**9)), st.booleans()).
 )
 
 
+# Four months of 300 equally likely costs each, far apart: each month is a group of its
+# own (300 x 300 entries pass the limit), so the year given its last two months takes the
+# year's picks at both its positions, and the year with an amount paid besides takes them
+# at its first two positions and draws its last two.
+APART = [Counter({base + 7 * cost: 1 for cost in range(300)}) for base in (0, 2**40, -(2**35), 5)]
+# Two months of small costs: the year's totals are one digit as they are; with 2^40 paid
+# besides, they are drawn less each month's middle, from tables of their own.
+NEAR = APART[0::3]
+
+
 @examples(2)
 @given(
     month_tables,
@@ -231,25 +241,27 @@ month_tables = st.tuples(st.sampled_from((10**3, 10**8, 10**9)), st.booleans()).
     st.integers(1, 60),
     st.integers(0, 2**32),
 )
+@example(APART, 2, 10**9, 40, 3)
+@example(NEAR, 0, 2**40, 30, 5)
 def test_the_bootstrap_draws_the_years_drawing_group_by_group_draws(
     tables: list[Counter[int]], paid_months: int, paid: int, years: int, seed: int
 ) -> None:
-    # The year, then the year given its first months paid, sharing the tables of
-    # combinations made, as cost_risk draws them: each as if drawn on its own. The same
-    # months with an amount paid besides come first, as when the paid months fill whole
-    # groups: the pending months' groups are the year's last ones, the paid amount
-    # often taking the totals past one digit.
-    # Picks are shared wherever two of them draw a group of the same size at the same
-    # position.
-    others = tables[::-1]
-    drawn = Drawn.between(tables, tables, tables[paid_months:], others)
+    # The year, then the year given its first months paid, as cost_risk draws them: sharing
+    # the tables of combinations made, and the picks where both draw a group of the same
+    # size at the same position; each as if drawn on its own. The same months with an
+    # amount paid besides follow, as when the paid months fill whole groups: the pending
+    # months' groups are the year's last ones, the paid amount often taking the totals
+    # past one digit; they take the picks made where they are shared and draw the rest.
+    pending = tables[paid_months:]
+    drawn = Drawn.between(tables, pending)
     assert _bootstrap(tables, 0, years, seed, drawn) == drawn_one_by_one(tables, 0, years, seed)
-    for pending in (tables, tables[paid_months:]):
-        assert _bootstrap(pending, paid, years, seed, drawn) == drawn_one_by_one(
-            pending, paid, years, seed
+    for months in (pending, tables):
+        assert _bootstrap(months, paid, years, seed, drawn) == drawn_one_by_one(
+            months, paid, years, seed
         )
     # Other months, in another order: no table of combinations made for the first ones is
     # taken for them, and picks only where their groups' sizes match.
+    others = tables[::-1]
     assert _bootstrap(others, paid, years, seed, drawn) == drawn_one_by_one(
         others, paid, years, seed
     )
