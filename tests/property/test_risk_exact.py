@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from fractions import Fraction
 
-from hypothesis import given, reject
+from hypothesis import example, given, reject
 from hypothesis import strategies as st
 
 from jointbonus import (
@@ -30,7 +30,13 @@ from jointbonus import (
     scenario_month_costs,
 )
 from jointbonus.sharedtarget.pay.groups import frame_months
-from jointbonus.sharedtarget.risk import GROUP_TABLE_LIMIT, CostDistribution, _bootstrap, _exact
+from jointbonus.sharedtarget.risk import (
+    GROUP_TABLE_LIMIT,
+    CostDistribution,
+    Drawn,
+    _bootstrap,
+    _exact,
+)
 from strategies import CurveSpec, PlanSpec, examples, fixed_point, plan_specs
 
 PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
@@ -200,33 +206,62 @@ def drawn_one_by_one(tables: list[Counter[int]], paid: int, years: int, seed: in
     return sorted(totals)
 
 
-month_tables = st.lists(
-    st.dictionaries(st.integers(0, 10**9), st.integers(1, 6), min_size=1, max_size=3).map(Counter),
-    max_size=9,
+def month_table(spread: int, far: bool) -> st.SearchStrategy[Counter[int]]:
+    """A month's costs: up to three, ``spread`` apart at most, from 0 or (``far``) from a
+    base far from 0 either way."""
+    return st.builds(
+        lambda base, costs: Counter({base + cost: count for cost, count in costs.items()}),
+        st.integers(-(2**62), 2**62) if far else st.just(0),
+        st.dictionaries(st.integers(0, spread), st.integers(1, 6), min_size=1, max_size=3),
+    )
+
+
+# Months near 0 or far from it, close together or not: the bootstrap holds its totals every
+# way it can (as they are, each month less its middle, or wider than one digit).
+month_tables = st.tuples(st.sampled_from((10**3, 10**8, 10**9)), st.booleans()).flatmap(
+    lambda case: st.lists(month_table(*case), max_size=9)
 )
+
+
+# Four months of 300 equally likely costs each, far apart: each month is a group of its
+# own (300 x 300 entries pass the limit), so the year given its last two months takes the
+# year's picks at both its positions, and the year with an amount paid besides takes them
+# at its first two positions and draws its last two.
+APART = [Counter({base + 7 * cost: 1 for cost in range(300)}) for base in (0, 2**40, -(2**35), 5)]
+# Two months of small costs: the year's totals are one digit as they are; with 2^40 paid
+# besides, they are drawn less each month's middle, from tables of their own.
+NEAR = APART[0::3]
 
 
 @examples(2)
 @given(
     month_tables,
     st.integers(0, 9),
-    st.integers(0, 10**10),
+    st.one_of(st.integers(0, 10**10), st.integers(-(2**62), 2**62)),
     st.integers(1, 60),
     st.integers(0, 2**32),
 )
+@example(APART, 2, 10**9, 40, 3)
+@example(NEAR, 0, 2**40, 30, 5)
 def test_the_bootstrap_draws_the_years_drawing_group_by_group_draws(
     tables: list[Counter[int]], paid_months: int, paid: int, years: int, seed: int
 ) -> None:
-    # The year, then the year given its first months paid, sharing the tables of
-    # combinations made, as cost_risk draws them: each as if drawn on its own.
-    made: dict[tuple[int, ...], list[int]] = {}
-    assert _bootstrap(tables, 0, years, seed, made) == drawn_one_by_one(tables, 0, years, seed)
+    # The year, then the year given its first months paid, as cost_risk draws them: sharing
+    # the tables of combinations made, and the picks where both draw a group of the same
+    # size at the same position; each as if drawn on its own. The same months with an
+    # amount paid besides follow, as when the paid months fill whole groups: the pending
+    # months' groups are the year's last ones, the paid amount often taking the totals
+    # past one digit; they take the picks made where they are shared and draw the rest.
     pending = tables[paid_months:]
-    assert _bootstrap(pending, paid, years, seed, made) == drawn_one_by_one(
-        pending, paid, years, seed
-    )
-    # Other months, in another order: nothing made for the first two is taken for them.
+    drawn = Drawn.between(tables, pending)
+    assert _bootstrap(tables, 0, years, seed, drawn) == drawn_one_by_one(tables, 0, years, seed)
+    for months in (pending, tables):
+        assert _bootstrap(months, paid, years, seed, drawn) == drawn_one_by_one(
+            months, paid, years, seed
+        )
+    # Other months, in another order: no table of combinations made for the first ones is
+    # taken for them, and picks only where their groups' sizes match.
     others = tables[::-1]
-    assert _bootstrap(others, paid, years, seed, made) == drawn_one_by_one(
+    assert _bootstrap(others, paid, years, seed, drawn) == drawn_one_by_one(
         others, paid, years, seed
     )

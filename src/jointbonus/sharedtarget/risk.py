@@ -71,11 +71,12 @@ import random
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from operator import mul, sub
+from typing import Any
 
 from jointbonus.core.number import to_fraction
 from jointbonus.core.periods import Month
@@ -131,7 +132,7 @@ Setting = Decimal | Fraction | int | str
 EXACT_WORK_LIMIT = 1_000_000
 #: Most entries in the table of one group of months drawn together by the bootstrap.
 GROUP_TABLE_LIMIT = 65_536
-#: Ints from 0 up to this are one digit to CPython, which sorts a list of them faster.
+#: Ints of a size below this are one digit to CPython, which adds and sorts them faster.
 _ONE_DIGIT = 2**30
 
 
@@ -433,21 +434,22 @@ def _exact(
     return amounts, tuple(itertools.accumulate(totals[a] for a in amounts))
 
 
-def _equally_likely(table: Counter[int]) -> list[int]:
-    """A month's costs as a list of equally likely entries (counts divided by their gcd)."""
+def _equally_likely(table: Counter[int], less: int = 0) -> list[int]:
+    """A month's costs as a list of equally likely entries (counts divided by their gcd),
+    each less ``less``."""
     common = math.gcd(*table.values())
-    return [cost for cost in sorted(table) for _ in range(table[cost] // common)]
+    return [cost - less for cost in sorted(table) for _ in range(table[cost] // common)]
 
 
-def _groups(
-    tables: Sequence[Counter[int]], made: dict[tuple[int, ...], list[int]] | None = None
-) -> list[list[int]]:
-    """Months merged, in order, into tables of every combination of at most GROUP_TABLE_LIMIT.
+def _middle(table: Counter[int]) -> int:
+    """The whole number halfway between a month's least and greatest cost (rounded down):
+    its costs less it are as near 0 as they can all be."""
+    return (min(table) + max(table)) // 2
 
-    ``made``: the tables of combinations already made for runs of the same month tables
-    (by identity), which are taken rather than made again: the year given the paid
-    months often ends with the same months as the year under the norm.
-    """
+
+def _runs(tables: Sequence[Counter[int]]) -> tuple[list[list[Counter[int]]], list[int]]:
+    """Months merged, in order, into runs whose tables of every combination hold at most
+    GROUP_TABLE_LIMIT entries, and the number of entries of each (:func:`_groups`)."""
     runs: list[list[Counter[int]]] = []
     sizes: list[int] = []
     for table in tables:
@@ -458,19 +460,63 @@ def _groups(
         else:
             runs.append([table])
             sizes.append(size)
+    return runs, sizes
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """What the bootstraps of one cost risk share: the year under the norm and the year
+    given its paid months are drawn from generators of the same seed.
+
+    ``groups``: the tables of combinations made for runs of the same month tables (by
+    identity, and by whether each month's costs are less its :func:`_middle`), taken
+    rather than made again: the year given the paid months often ends with the same
+    months as the year under the norm. ``picks``: the places picked in a group's table,
+    by the seed, the years, the group's position and its number of entries, and the
+    generator's state after them. The ``k``-th group of every bootstrap of a seed is
+    drawn from the same ``random()`` values, so a table of the same number of entries
+    there is picked at the same places: they are picked once, for the positions and
+    sizes ``shared`` by more than one bootstrap (:meth:`between`).
+    """
+
+    shared: frozenset[tuple[int, int]] = frozenset()
+    groups: dict[tuple[bool, tuple[int, ...]], list[int]] = field(default_factory=dict)
+    picks: dict[tuple[int, int, int, int], tuple[list[int], tuple[Any, ...]]] = field(
+        default_factory=dict
+    )
+
+    @classmethod
+    def between(cls, *drawn: Sequence[Counter[int]]) -> Drawn:
+        """For bootstraps of the same seed and years of each of ``drawn`` (months' tables)."""
+        counted = Counter(place for tables in drawn for place in enumerate(_runs(tables)[1]))
+        return cls(frozenset(place for place, count in counted.items() if count > 1))
+
+
+def _groups(
+    tables: Sequence[Counter[int]], drawn: Drawn | None = None, centred: bool = False
+) -> list[list[int]]:
+    """The tables of every combination of the months of each of :func:`_runs`;
+    ``centred``: each month's costs less its :func:`_middle` (``drawn``: see :class:`Drawn`).
+    """
     groups = []
-    for run in runs:
-        key = tuple(map(id, run))
-        group = made.get(key) if made is not None else None
+    for run in _runs(tables)[0]:
+        key = (centred, tuple(map(id, run)))
+        group = drawn.groups.get(key) if drawn is not None else None
         if group is None:
-            group = _equally_likely(run[0])
-            for table in run[1:]:
-                entries = _equally_likely(table)
+            months = [_equally_likely(t, _middle(t) if centred else 0) for t in run]
+            group = months[0]
+            for entries in months[1:]:
                 group = [a + b for a in group for b in entries]
-            if made is not None:
-                made[key] = group
+            if drawn is not None:
+                drawn.groups[key] = group
         groups.append(group)
     return groups
+
+
+def _picks(rng: random.Random, size: int, years: int) -> list[int]:
+    """The places :func:`_draw` picks in a table of ``size`` entries."""
+    pick, floor, entries = rng.random, math.floor, size + 0.0
+    return [floor(pick() * entries) for _ in itertools.repeat(None, years)]
 
 
 def _draw(rng: random.Random, table: Sequence[int], years: int) -> list[int]:
@@ -497,29 +543,58 @@ def _bootstrap(
     paid: int,
     years: int,
     seed: int,
-    made: dict[tuple[int, ...], list[int]] | None = None,
+    drawn: Drawn | None = None,
 ) -> list[int]:
-    """``years`` simulated totals of ``paid`` + one draw from each table, sorted (``made``:
-    see :func:`_groups`).
+    """``years`` simulated totals of ``paid`` + one draw from each table, sorted (``drawn``:
+    what other bootstraps of the same cost risk made, :class:`Drawn`).
 
     Each group's picks are those of the same ``random.choices`` of the same generator
-    (:func:`_draw`), added to the totals as they are drawn. ``paid`` is added to the
-    first group's table before it is drawn from (fewer additions than years), or after
-    the sort, which it does not change, when that keeps the numbers sorted below 2^30,
-    which Python compares faster: the same totals either way.
+    (:func:`_draw`), added to the totals as they are drawn. Whole numbers below 2^30 in
+    size are one digit to Python, which adds and sorts them faster, so the totals are
+    kept so when they can be: ``paid`` is added to the first group's table before it is
+    drawn from (fewer additions than years) when the totals stay below 2^30 with it;
+    else, when the months' costs each less the month's :func:`_middle` add up to less
+    than 2^30 whatever is drawn, they are drawn so and ``paid`` and the middles are
+    added after the sort, which adding a number does not change: the same totals
+    either way.
     """
     rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
-    groups = _groups(tables, made)
-    if not groups:  # no month drawn
+    if not tables:  # no month drawn
         return [paid] * years
-    most = sum(max(table) for table in tables)  # what the drawn months cost at most
-    after_sort = bool(paid) and 0 <= most < _ONE_DIGIT <= most + paid
-    first = groups[0] if after_sort or not paid else [paid + cost for cost in groups[0]]
-    totals = _draw(rng, first, years)
-    for group in groups[1:]:
-        totals = _draw_onto(rng, group, totals)
+    # No sum of drawn costs is further from 0 than ``reach``, nor, each month's costs
+    # less its middle, than ``centred_reach``.
+    reach = sum(max(map(abs, table)) for table in tables)
+    middles = [_middle(table) for table in tables]
+    centred_reach = sum(
+        max(m - min(table), max(table) - m) for table, m in zip(tables, middles, strict=True)
+    )
+    centred = reach + abs(paid) >= _ONE_DIGIT > centred_reach
+    groups = _groups(tables, drawn, centred)
+    if paid and not centred:
+        groups[0] = [paid + cost for cost in groups[0]]
+    totals: list[int] = []
+    for position, group in enumerate(groups):
+        size = len(group)
+        key = (seed, years, position, size)
+        found = drawn.picks.get(key) if drawn is not None else None
+        if found is None and drawn is not None and (position, size) in drawn.shared:
+            found = drawn.picks[key] = (_picks(rng, size, years), rng.getstate())
+        if found is not None:
+            picks, state = found
+            rng.setstate(state)  # as after drawing them
+            if position:
+                totals = [total + group[i] for total, i in zip(totals, picks, strict=True)]
+            else:
+                totals = [group[i] for i in picks]
+        elif position:
+            totals = _draw_onto(rng, group, totals)
+        else:
+            totals = _draw(rng, group, years)
     totals.sort()
-    return [paid + total for total in totals] if after_sort else totals
+    if not centred:
+        return totals
+    added = paid + sum(middles)
+    return [added + total for total in totals]
 
 
 def _distribution(
@@ -531,10 +606,10 @@ def _distribution(
     method: RiskMethod,
     years: int,
     seed: int,
-    made: dict[tuple[int, ...], list[int]] | None = None,
+    drawn: Drawn | None = None,
 ) -> CostDistribution:
     """The distribution of ``paid`` plus the cost of the months of ``tables``, by ``method``
-    (``made``: the bootstrap's tables of combinations made so far, :func:`_groups`)."""
+    (``drawn``: what the bootstraps of the same cost risk share, :class:`Drawn`)."""
     if method is not RiskMethod.BOOTSTRAP or not tables:
         exact = _exact(tables, paid, EXACT_WORK_LIMIT)
         if exact is not None:
@@ -548,7 +623,7 @@ def _distribution(
                 f"exactly (over {EXACT_WORK_LIMIT:,} combinations to add up); "
                 "use 'bootstrap' or 'auto'"
             )
-    totals = _bootstrap(tables, paid, years, seed, made)
+    totals = _bootstrap(tables, paid, years, seed, drawn)
     return CostDistribution(
         RiskMethod.BOOTSTRAP,
         tuple(totals),
@@ -674,7 +749,11 @@ def cost_risk(
     costed, expected_cost = month_costers(plan, calibration, versions)
     tables = _tables(costed)
     months = tuple(coster.frame.plan_month.month for _, coster in costed)
-    made: dict[tuple[int, ...], list[int]] = {}  # the bootstrap's tables, for both distributions
+    # The months drawn given the paid ones, if any are paid (what each paid month cost).
+    paid_months = _paid_months(costed) if any(m.actual is not None for m in plan.months) else None
+    pending = [paid is None for paid in paid_months or ()]
+    pending_tables = list(itertools.compress(tables, pending))
+    drawn = Drawn.between(tables, pending_tables) if paid_months else None
     year = _distribution(
         tables,
         drawn_months=months,
@@ -683,22 +762,20 @@ def cost_risk(
         method=chosen,
         years=years,
         seed=seed,
-        made=made,
+        drawn=drawn,
     )
 
     given_paid = None
-    if any(m.actual is not None for m in plan.months):
-        paid_months = _paid_months(costed)
-        pending = [paid is None for paid in paid_months]
+    if paid_months is not None:
         given_paid = _distribution(
-            [table for table, p in zip(tables, pending, strict=True) if p],
-            drawn_months=tuple(m for m, p in zip(months, pending, strict=True) if p),
+            pending_tables,
+            drawn_months=tuple(itertools.compress(months, pending)),
             paid=sum(paid for paid in paid_months if paid is not None),
             paid_months=tuple(m for m, p in zip(months, pending, strict=True) if not p),
             method=chosen,
             years=years,
             seed=seed,
-            made=made,
+            drawn=drawn,
         )
     return CostRisk(
         budget=plan.budget.amount,
