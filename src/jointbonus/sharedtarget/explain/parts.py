@@ -433,7 +433,7 @@ def goal_step(
             if metric.counted and wholes:
                 share_words = (
                     f": the period's share {ratio_text(Fraction(g.actual) / wholes)} over "
-                    f"its targets weighted by the counts, {ratio_text(g.target / wholes)}"
+                    f"its targets weighted by the counts, {plain(g.target / wholes)}"
                 )
             from_leads = lead_period_figures(plan, goal.metric, period.months, month.shared_period)
     figures = [
