@@ -193,25 +193,6 @@ def test_the_goals_per_quarter_example_pays_what_its_readme_and_the_docs_say() -
     assert "its shared target and goals are paid at its end, 2026-03" in note
 
 
-def test_a_share_from_the_leads_over_a_quarter_is_located(tmp_path: Path) -> None:
-    """The plan reads each month's published share, not the leads counted in it: a share
-    the leads give cannot be taken over a quarter; a count (leads_accepted) can."""
-    folder = tmp_path / "leads"
-    shutil.copytree(ROOT / "examples" / "digital_manufacturing_leads", folder)
-    plan = folder / "plan.toml"
-    text = plan.read_text(encoding="utf-8")
-    for weight in ("weight = 0.5\n", "weight = 1\n"):
-        text = text.replace(weight, f'{weight}period = "quarter"\n')
-    plan.write_text(text, encoding="utf-8")
-    with pytest.raises(PlanError) as caught:
-        load_plan(plan)
-    message = str(caught.value)
-    for index, figure in ((0, "followed_up_48h"), (1, "sal_to_sql")):
-        assert f"teams.sales.goals[{index}].period" in message
-        assert f"a share of the leads ({figure})" in message
-    assert "teams.marketing.goals[0].period: got 'quarter', expected 'month' for" not in message
-
-
 def test_a_version_changing_the_goals_period_starts_at_a_quarters_first_month(
     tmp_path: Path,
 ) -> None:

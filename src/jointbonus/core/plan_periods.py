@@ -17,23 +17,36 @@ the months that do not make a whole one); each whole historical period
 gives one attainment, its actuals summed over its levels summed (the target
 that applied then under the ``targets`` norm, else each month's norm level).
 
+A **share** whose months' counts are known (:class:`ShareCounts`: 160 leads
+handled within 48 hours of 190 delivered) is summed by its counts, not its
+shares: over a period its attainment is its parts summed over its levels
+weighted by its wholes, summed (:func:`counted_attainment`), which is the
+period's share of its leads over the level when the level is the same every
+month. Summing its monthly shares instead would average them, a month of 20
+leads counting as much as a month of 200.
+
 >>> [p.label for p in cut_periods(Month(2026, 4), 6, PeriodLength.QUARTER)]
 ['FY2026-Q1 (2026-04 to 2026-06)', 'FY2026-Q2 (2026-07 to 2026-09)']
 >>> cut_periods(Month(2026, 1), 12, PeriodLength.PLAN_YEAR)[0].label
 '2026 (2026-01 to 2026-12)'
 >>> summed_attainment([Fraction(90), Fraction(120)], [Fraction(100), Fraction(100)])
 Fraction(21, 20)
+>>> months = [ShareCounts(Decimal(18), Decimal(20)), ShareCounts(Decimal(150), Decimal(200))]
+>>> counted_attainment(months, [Fraction(4, 5)] * 2)  # 168 of 220 against 0.8
+Fraction(21, 22)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from math import lcm
 
 from jointbonus.core.history import HistoryError, HistoryMonth, Norm, NormMethod
+from jointbonus.core.number import decimal_places
 from jointbonus.core.periods import YEAR, Month
 from jointbonus.errors import JointBonusError
 
@@ -41,9 +54,12 @@ __all__ = [
     "Period",
     "PeriodError",
     "PeriodLength",
+    "ShareCounts",
+    "counted_attainment",
     "cut_periods",
     "period_months",
     "period_norm",
+    "summed_actuals",
     "summed_attainment",
 ]
 
@@ -154,9 +170,62 @@ def cut_periods(
     return tuple(periods)
 
 
+def summed_actuals(actuals: Sequence[Decimal | None]) -> Decimal | None:
+    """The actuals added exactly (no decimal context), or ``None`` while any is pending."""
+    known = [a for a in actuals if a is not None]
+    if len(known) < len(actuals):
+        return None
+    places = max(decimal_places(a) for a in known)
+    scaled = sum(Fraction(a) for a in known) * 10**places  # whole: no actual has more places
+    return Decimal(f"{scaled.numerator}E-{places}")  # built from text: exact, no context
+
+
 def summed_attainment(actuals: Sequence[Fraction], targets: Sequence[Fraction]) -> Fraction:
     """Attainment over a period: its actuals summed / its targets summed (targets > 0)."""
     return sum(actuals, Fraction(0)) / sum(targets, Fraction(0))
+
+
+@dataclass(frozen=True, slots=True)
+class ShareCounts:
+    """What one month's share is made of: ``part`` of ``whole``, exact.
+
+    160 leads handled within 48 hours of the 190 delivered; the marketing-generated
+    revenue won of all the revenue won. ``0 <= part <= whole``; a month whose
+    ``whole`` is 0 has no share of its own, and adds nothing to a period's.
+    """
+
+    part: Decimal
+    whole: Decimal
+
+    @property
+    def share(self) -> Fraction | None:
+        """``part / whole`` (``None`` when ``whole`` is 0)."""
+        return Fraction(self.part) / Fraction(self.whole) if self.whole else None
+
+
+def counted_figures(
+    counts: Sequence[ShareCounts], levels: Sequence[Fraction]
+) -> tuple[Fraction, Fraction]:
+    """A share's actual and target over a period from its months' counts: its parts
+    summed, and its levels (targets) weighted by its wholes, summed -- the part the
+    levels ask of the period's wholes. Their ratio is :func:`counted_attainment`."""
+    part = sum((Fraction(c.part) for c in counts), Fraction(0))
+    asked = sum(
+        (level * Fraction(c.whole) for c, level in zip(counts, levels, strict=True)), Fraction(0)
+    )
+    return part, asked
+
+
+def counted_attainment(counts: Sequence[ShareCounts], levels: Sequence[Fraction]) -> Fraction:
+    """Attainment of a share over a period from its months' counts: its parts summed over
+    its levels weighted by its wholes, summed (``sum part / sum level x whole``).
+
+    With the same level ``t`` every month that is the period's share of its wholes
+    over ``t``: ``(sum part / sum whole) / t``. Raises :class:`ZeroDivisionError` when
+    the weighted levels sum to 0 (no wholes: the period has no share).
+    """
+    part, asked = counted_figures(counts, levels)
+    return part / asked
 
 
 def _history_levels(history: Sequence[HistoryMonth], norm: Norm) -> list[Fraction | None]:
@@ -174,7 +243,11 @@ def _history_levels(history: Sequence[HistoryMonth], norm: Norm) -> list[Fractio
 
 
 def period_norm(
-    history: Sequence[HistoryMonth], monthly: Norm, length: PeriodLength, periods: Sequence[Period]
+    history: Sequence[HistoryMonth],
+    monthly: Norm,
+    length: PeriodLength,
+    periods: Sequence[Period],
+    counts: Sequence[ShareCounts] | None = None,
 ) -> Norm:
     """The norm at ``length``: one attainment per whole historical period, summed/summed.
 
@@ -187,6 +260,11 @@ def period_norm(
     month and summed target turns a historical period attainment into the
     plan period's. Raises :class:`~jointbonus.core.history.HistoryError` when
     the history holds no whole period.
+
+    ``counts``, aligned with ``history``, are the counts of a share's months: a
+    historical period's attainment is then :func:`counted_attainment` of its
+    months' counts and levels, its parts summed over its levels weighted by its
+    wholes, summed.
     """
     if length is PeriodLength.MONTH:
         return monthly
@@ -203,13 +281,21 @@ def period_norm(
         known = [level for level in (levels[p] for p in positions) if level is not None]
         if len(known) < size:
             continue
-        total = sum(known, Fraction(0))
+        total = (
+            sum(known, Fraction(0))
+            if counts is None
+            else counted_figures([counts[p] for p in positions], known)[1]
+        )
         if total <= 0:
             raise HistoryError(
                 f"history {history[positions[0]].month} to {history[positions[-1]].month}: "
                 f"the {length.noun}'s summed level is not positive"
             )
-        sample.append(summed_attainment([Fraction(history[p].actual) for p in positions], known))
+        sample.append(
+            summed_attainment([Fraction(history[p].actual) for p in positions], known)
+            if counts is None
+            else counted_attainment([counts[p] for p in positions], known)
+        )
         sample_months.append(history[positions[0]].month)
     if not sample:
         first = history[0].month if history else None

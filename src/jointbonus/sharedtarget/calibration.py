@@ -230,7 +230,10 @@ def _design(plan: Plan) -> Plan:
         functional=replace(
             plan.functional,
             metrics=tuple(
-                replace(metric, months=tuple(replace(m, actual=None) for m in metric.months))
+                replace(
+                    metric,
+                    months=tuple(replace(m, actual=None, counts=None) for m in metric.months),
+                )
                 for metric in plan.functional.metrics
             ),
         ),

@@ -686,7 +686,8 @@ def _actual_differences(a: Plan, b: Plan) -> list[str]:
     differ = []
     for j, (x, y) in enumerate(zip(a.months, b.months, strict=True)):
         if x.actual != y.actual or any(
-            ma.months[j].actual != mb.months[j].actual for ma, mb in pairs
+            (ma.months[j].actual, ma.months[j].counts) != (mb.months[j].actual, mb.months[j].counts)
+            for ma, mb in pairs
         ):
             differ.append(str(x.month))
     return _named("actuals: these plan months' actuals differ", differ)

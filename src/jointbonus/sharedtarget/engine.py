@@ -51,7 +51,7 @@ from jointbonus.sharedtarget.pay.outcome import (
     period_goals,
     period_outcome,
 )
-from jointbonus.sharedtarget.pay.periods import frame_plan, summed_actuals, within_period
+from jointbonus.sharedtarget.pay.periods import frame_plan, within_period
 from jointbonus.sharedtarget.pay.sharing import (
     MonthPay,
     held_back,
@@ -340,11 +340,12 @@ def _goal_results(
         months = metrics[metric].months
         if period is None:
             return months[index].target, months[index].actual or Decimal(0)
-        inside = months[period.first : period.last + 1]  # its targets and actuals summed
-        return (
-            sum((m.target for m in inside), Fraction(0)),
-            summed_actuals([m.actual for m in inside]) or Decimal(0),
-        )
+        # Its targets and actuals summed (a counted share: its parts, and the part its
+        # targets ask of its wholes), as its attainment over the period reads them.
+        found = metrics[metric].over(period.first, period.last)
+        if found is None:
+            raise ValueError("a goal's figures over a period are read once the period is in")
+        return found
 
     return tuple(
         GoalResult(

@@ -33,7 +33,7 @@ This module holds the specs a plan states and the validated values;
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -41,7 +41,12 @@ from jointbonus.core.curves import Curve
 from jointbonus.core.history import Norm, NormMethod
 from jointbonus.core.number import percent_text
 from jointbonus.core.periods import Month
-from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.core.plan_periods import (
+    PeriodLength,
+    ShareCounts,
+    counted_figures,
+    summed_actuals,
+)
 
 __all__ = [
     "Caps",
@@ -114,6 +119,15 @@ class MetricSpec:
     month missing from ``actuals`` is pending. ``norm`` defaults to the plan's
     norm method; ``uplift`` (for a derived norm) to 0. History supplies the
     metric's past actuals (and targets) in :attr:`HistoryMonth.functional`.
+
+    ``counts``, for a metric that is a share, maps plan and history months to
+    ``(part, whole)``: what the month's share is made of (160 leads handled in
+    time of 190 delivered). A goal over a longer period then takes the
+    period's share of its counts, not the sum of its monthly shares
+    (:func:`~jointbonus.core.plan_periods.counted_attainment`), and so does its
+    norm. Give them for every history month and every plan month with an actual
+    (a plan month whose whole is 0 has counts and no actual); goals measured
+    month by month read the actuals alone.
     """
 
     name: str
@@ -122,6 +136,9 @@ class MetricSpec:
     norm: NormMethod | str | None = None
     uplift: Decimal | str | int = 0
     window: int | None = None
+    counts: Mapping[str | Month, tuple[Decimal | str | int, Decimal | str | int]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +149,10 @@ class MetricMonth:
     target: Fraction
     actual: Decimal | None
     target_source: str = "plan"
+    counts: ShareCounts | None = field(default=None, repr=False)
+    """What the month's share is made of, for a share whose counts are known (``None``:
+    not a counted share, or pending). Kept out of the repr, so a plan's fingerprint is
+    the same with or without them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +163,41 @@ class Metric:
     months: tuple[MetricMonth, ...]
     norm: Norm
     uplift: Fraction = Fraction(0)
+    history_counts: Mapping[Month, ShareCounts] = field(default_factory=dict, repr=False)
+    """The counts of each history month, for a counted share (empty: not one); its norm
+    over a longer period is made of them."""
+
+    @property
+    def counted(self) -> bool:
+        """Whether the metric is a share whose months' counts are known."""
+        return bool(self.history_counts) or any(m.counts is not None for m in self.months)
+
+    def over(
+        self, first: int, last: int, *, counted: bool = True
+    ) -> tuple[Fraction, Decimal] | None:
+        """The metric's target and actual over plan months ``first`` to ``last``, their
+        ratio being its attainment over them; ``None`` while the period is pending.
+
+        Summed: its targets summed and its actuals summed, pending while any month has
+        no actual. A counted share (``counted`` and :attr:`counted`): the part its
+        targets ask of the months' wholes (each target x its month's whole, summed)
+        and its parts summed, pending while any month has no counts or while the
+        wholes sum to 0 (the period has nothing to divide).
+        """
+        months = self.months[first : last + 1]
+        if counted and self.counted:
+            counts = [m.counts for m in months]
+            known = [c for c in counts if c is not None]
+            if len(known) < len(counts):
+                return None
+            asked = counted_figures(known, [m.target for m in months])[1]
+            if not asked:
+                return None
+            return asked, summed_actuals([c.part for c in known]) or Decimal(0)
+        actual = summed_actuals([m.actual for m in months])
+        if actual is None:
+            return None
+        return sum((m.target for m in months), Fraction(0)), actual
 
     def scenario_attainment(self, index: int, month_index: int) -> Fraction:
         """Attainment in plan month ``month_index`` at historical scenario ``index``."""
@@ -284,9 +340,7 @@ def common_scenarios(shared: Norm, functional: Functional) -> tuple[Norm, Functi
     for metric in functional.metrics:
         months &= set(metric.norm.sample_months)
     common = tuple(m for m in shared.sample_months if m in months)
-    metrics = tuple(
-        Metric(m.name, m.months, m.norm.restricted(common), m.uplift) for m in functional.metrics
-    )
+    metrics = tuple(replace(m, norm=m.norm.restricted(common)) for m in functional.metrics)
     return shared.restricted(common), Functional(
         functional.terms, metrics, functional.gates, functional.caps, common
     )

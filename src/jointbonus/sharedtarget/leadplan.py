@@ -31,7 +31,7 @@ lead, only the actuals it gives.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -42,7 +42,7 @@ from jointbonus.errors import PlanError
 from jointbonus.io.reading import Collector, inside, read_settings, toml_key_line
 from jointbonus.leads.clocks import BusinessHours
 from jointbonus.leads.mapping import MAPPINGS, DealStage, LeadMapping, LeadStatus
-from jointbonus.leads.metrics import Figure, LeadMetrics, measure
+from jointbonus.leads.metrics import SHARES, Figure, LeadMetrics, measure
 from jointbonus.leads.reader import read_leads
 from jointbonus.sharedtarget.plan import LeadSources
 from jointbonus.sharedtarget.schema import LEAD_FIGURES, LeadsSection, PlanFile
@@ -62,6 +62,10 @@ class LeadActuals:
     """Plan metric -> final actual of each plan month (pending months left out)."""
     history: Mapping[str, Mapping[Month, Decimal]]
     """Plan metric -> actual of each history month."""
+    counts: Mapping[str, Mapping[Month, tuple[Decimal, Decimal]]] = field(default_factory=dict)
+    """Plan metric that is a share -> ``(part, whole)`` of each month with a final figure,
+    plan and history months alike (a plan month with nothing to divide included):
+    what a goal over a longer period takes the period's share from."""
 
 
 def actual_of(figure: Figure) -> Decimal | None:
@@ -244,8 +248,12 @@ def lead_actuals(
     plan_months = set(months)
     plan: dict[str, dict[Month, Decimal]] = {}
     history: dict[str, dict[Month, Decimal]] = {}
+    counts: dict[str, dict[Month, tuple[Decimal, Decimal]]] = {}
     for metric, name in wanted.items():
         plan[metric], history[metric] = {}, {}
+        counted: dict[Month, tuple[Decimal, Decimal]] | None = None
+        if name in SHARES:
+            counted = counts[metric] = {}
         for month, (file, line, cell) in sorted(typed.get(metric, {}).items()):
             in_plan = month in plan_months
             figure = metrics.figure(month, name)
@@ -280,6 +288,12 @@ def lead_actuals(
                 )
                 continue
             value = actual_of(figure)
+            if (
+                counted is not None
+                and figure.denominator is not None
+                and (value is not None or in_plan)
+            ):
+                counted[month] = (Decimal(figure.numerator), Decimal(figure.denominator))
             if (value is None or figure.value is None) and in_plan and cell is None:
                 continue  # a share of nothing: the month has no actual, as if pending
             if value is None or figure.value is None:
@@ -309,4 +323,4 @@ def lead_actuals(
         metrics=dict(wanted),
         measured=metrics,
     )
-    return LeadActuals(sources, plan, history)
+    return LeadActuals(sources, plan, history, counts)

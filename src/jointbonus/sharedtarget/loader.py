@@ -607,8 +607,10 @@ def _metric_spec(
     for _, row in month_rows:
         targets.update((row.month, value) for value in _cells(row, (name,), "target").values())
         actuals.update((row.month, value) for value in _cells(row, (name,), "actual").values())
+    counts: dict[str | Month, tuple[Decimal, Decimal]] = {}
     if leads is not None and name in leads.plan:
         actuals = {month: value for month, value in leads.plan[name].items()}
+        counts.update((month, pair) for month, pair in leads.counts.get(name, {}).items())
     return MetricSpec(
         name,
         targets=targets,
@@ -616,6 +618,7 @@ def _metric_spec(
         norm=section.norm,
         uplift=section.uplift,
         window=section.window,
+        counts=counts,
     )
 
 
@@ -628,39 +631,7 @@ def _teams(
     """
     if not isinstance(settings.teams, dict):
         return list(settings.teams)
-    _lead_shares_over_periods(settings, shown, text, problems)
     return _team_specs(settings.teams, shown, text, problems)
-
-
-def _lead_shares_over_periods(
-    settings: PlanFile, shown: str, text: str, problems: Collector
-) -> None:
-    """A problem for each goal over a longer period whose metric is a share the leads give
-    (``followed_up_48h``): the plan reads a month's published share, not the counts it is
-    made of, so its months' shares summed over their targets would be an average of
-    shares, not the period's share of its leads."""
-    figures = settings.from_leads
-    over = [
-        (team, index, goal)
-        for team, table in settings.team_tables.items()
-        for index, goal in enumerate(table.goals)
-        if goal.period != "month" and goal.metric in figures
-    ]
-    if not over:
-        return
-    from jointbonus.leads.metrics import SHARES  # noqa: PLC0415 (only a plan with leads)
-
-    for team, index, goal in over:
-        if figures[goal.metric] in SHARES:
-            problems.add(
-                shown,
-                toml_key_line(text, ("teams", team, "goals", str(index), "period")),
-                f"teams.{team}.goals[{index}].period",
-                goal.period,
-                f"'month' for {goal.metric}, a share of the leads "
-                f"({figures[goal.metric]}): a plan reads each month's share, not the "
-                "leads counted in it, so it cannot take the period's share of its leads",
-            )
 
 
 def _team_specs(

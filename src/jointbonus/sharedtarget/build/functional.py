@@ -15,9 +15,9 @@ from fractions import Fraction
 
 from jointbonus.core.history import HistoryMonth, Norm, NormMethod
 from jointbonus.core.money import Currency
-from jointbonus.core.number import decimal_text, round_half_up
+from jointbonus.core.number import ZERO, D, decimal_text, round_half_up
 from jointbonus.core.periods import Month
-from jointbonus.core.plan_periods import PeriodLength, cut_periods, period_norm
+from jointbonus.core.plan_periods import PeriodLength, ShareCounts, cut_periods, period_norm
 from jointbonus.core.rules import ATTAINMENT, CAP, GOAL_WEIGHT, SHARE, UPLIFT
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.build.checks import Checks
@@ -77,10 +77,19 @@ def functional(
     for spec in metrics:
         if spec.name not in used:
             checks.add(f"metrics.{spec.name}", spec.name, "a metric some team's goal measures")
+    over = {goal.metric for team in terms for goal in team.goals if goal.over_period}
     built = [
         found
         for found in (
-            _metric(checks, spec, history, calendar, plan_method=norm_method, plan_window=window)
+            _metric(
+                checks,
+                spec,
+                history,
+                calendar,
+                plan_method=norm_method,
+                plan_window=window,
+                over_period=spec.name in over,
+            )
             for spec in metrics
         )
         if found is not None
@@ -270,8 +279,11 @@ def _metric(
     *,
     plan_method: NormMethod | None,
     plan_window: int,
+    over_period: bool = False,
 ) -> Metric | None:
-    """One functional metric: its norm from history and its plan months."""
+    """One functional metric: its norm from history and its plan months; ``over_period``
+    when its goals run over a longer shared period (a month whose counts have nothing to
+    divide is then final, not pending)."""
     where = f"metrics.{spec.name}"
     if not _METRIC_NAME.fullmatch(spec.name):
         checks.add(
@@ -305,6 +317,9 @@ def _metric(
     )
     if metric_norm is None:
         return None
+    counts = _counts(checks, spec, history, calendar)
+    if counts is None:
+        return None
     figures = month_figures(
         checks,
         calendar=calendar,
@@ -319,11 +334,59 @@ def _metric(
             no_target="a target for every plan month (the metric's 'targets' norm derives none)",
             not_a_number="a number",
         ),
+        measured=[m for m, c in counts.items() if not c.whole] if over_period else (),
     )
     if len(figures) != len(calendar):
         return None
-    months = tuple(MetricMonth(f.month, f.target, f.actual, f.target_source) for f in figures)
-    return Metric(spec.name, months, metric_norm, uplift)
+    needed = [h.month for h in history] + [f.month for f in figures if f.actual is not None]
+    missing = [str(month) for month in needed if month not in counts]
+    if counts and missing:
+        checks.add(
+            f"{spec.name}_counts",
+            f"{len(missing)} months",
+            "counts for every history month and every plan month with an actual, or none; "
+            f"missing for {', '.join(missing)}",
+        )
+        return None
+    months = tuple(
+        MetricMonth(f.month, f.target, f.actual, f.target_source, counts.get(f.month))
+        for f in figures
+    )
+    past_counts = {h.month: counts[h.month] for h in history if h.month in counts}
+    return Metric(spec.name, months, metric_norm, uplift, past_counts)
+
+
+def _counts(
+    checks: Checks, spec: MetricSpec, history: Sequence[HistoryMonth], calendar: Sequence[Month]
+) -> dict[Month, ShareCounts] | None:
+    """A share's counts by month (:attr:`MetricSpec.counts`): each ``(part, whole)`` exact
+    with ``0 <= part <= whole``, in a plan or history month. ``None`` (and problems) when
+    one is not."""
+    if not spec.counts:
+        return {}
+    name = f"{spec.name}_counts"
+    known = {h.month for h in history} | set(calendar)
+    counts: dict[Month, ShareCounts] = {}
+    before = len(checks.problems)
+    for key, pair in spec.counts.items():
+        try:
+            month = key if isinstance(key, Month) else Month.parse(key)
+        except JointBonusError:
+            checks.add(f"{name} month", key, "a month written YYYY-MM")
+            continue
+        if month not in known:
+            checks.add(f"{name} month", str(month), "a plan or history month")
+            continue
+        try:
+            part, whole = (D(value) for value in pair)
+        except (JointBonusError, TypeError, ValueError):
+            checks.add(f"{name} {month}", pair, "(part, whole): two exact numbers")
+            continue
+        if not ZERO <= part <= whole:
+            checks.add(f"{name} {month}", pair, "(part, whole) with 0 <= part <= whole")
+            continue
+        counts[month] = ShareCounts(part, whole)
+    return counts if len(checks.problems) == before else None
 
 
 def goal_periods_fit(
@@ -425,8 +488,9 @@ def goal_period_norms(
             HistoryMonth(h.month, h.functional[metric.name], h.functional_targets.get(metric.name))
             for h in history
         ]
+        counts = [metric.history_counts[h.month] for h in history] if metric.counted else None
         try:
-            norm_over = period_norm(past, metric.norm, length, periods)
+            norm_over = period_norm(past, metric.norm, length, periods, counts)
         except JointBonusError as error:
             checks.add(f"history {metric.name}", f"{len(history)} months", str(error))
             return functional

@@ -8,7 +8,7 @@ month order (a month after a pending one cannot have an actual).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -88,12 +88,15 @@ def month_figures(
     actuals: Mapping[Month, object],
     publish: Callable[[Fraction], Fraction],
     labels: MonthLabels,
+    measured: Collection[Month] = (),
 ) -> list[MonthFigures]:
     """Each plan month's target and actual; a problem for each that cannot be had.
 
     A target not given is derived: ``norm x (1 + uplift)``, published with
     ``publish`` (rounded as the metric is written); the 'targets' norm derives
     none. Targets must be positive, actuals numbers >= 0 arriving in month order.
+    A month of ``measured`` is final without an actual (a share of nothing, read
+    over a longer period by its counts): it holds no later actual back.
     """
     figures: list[MonthFigures] = []
     pending_seen: Month | None = None
@@ -132,7 +135,7 @@ def month_figures(
                     f"no actual after the pending month {pending_seen} "
                     "(actuals arrive in month order)",
                 )
-        elif pending_seen is None:
+        elif pending_seen is None and month not in measured:
             pending_seen = month
         figures.append(MonthFigures(month, target, actual, source))
     return figures

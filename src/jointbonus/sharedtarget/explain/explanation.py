@@ -273,7 +273,9 @@ def _weighted_parts(
             continue
         labels.append(g.goal.metric)
         steps.append(goal_step(result, month, g, sources))
-        listed = leads_step(plan, g.goal.metric, month.month) if leads else None
+        period = plan.period_of(month.month) if g.goal.over_period else None
+        behind = period.months if period is not None else (month.month,)
+        listed = leads_step(plan, g.goal.metric, behind) if leads else None
         if listed is not None:
             steps.append(listed)
         if not pays:

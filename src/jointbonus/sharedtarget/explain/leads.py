@@ -10,14 +10,20 @@ lead behind the figure, each with where it was read and what it did.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
 from jointbonus.core.periods import Month
+from jointbonus.core.plan_periods import summed_actuals
 from jointbonus.leads.describe import counts_in, lead_facts
+from jointbonus.leads.metrics import SHARES
 from jointbonus.leads.metrics import Figure as LeadFigure
 from jointbonus.sharedtarget.explain.model import Figure, Step
 from jointbonus.sharedtarget.explain.text import fraction_text, ratio_text
 from jointbonus.sharedtarget.plan import LeadSources, Plan
 
-__all__ = ["lead_actual_figures", "lead_source", "leads_step"]
+__all__ = ["lead_actual_figures", "lead_period_figures", "lead_source", "leads_step"]
 
 
 def lead_source(plan: Plan, metric: str) -> tuple[LeadSources, str] | None:
@@ -69,13 +75,11 @@ def lead_actual_figures(plan: Plan, metric: str, month: Month) -> tuple[Figure, 
         if figure.pending
         else f"final: it closed {zone.shown(figure.closes)}"
     )
-    files = ", ".join(source.files)
     return (
         Figure(
             "lead_counts",
             f"Leads ({name})",
-            f"{figure.numerator}"
-            + ("" if figure.denominator is None else f" / {figure.denominator}"),
+            _counts_text(figure),
             f"{_counted(source, figure, month)}: {exact}",
             None if value is None or isinstance(value, int) else fraction_text(value),
         ),
@@ -85,40 +89,127 @@ def lead_actual_figures(plan: Plan, metric: str, month: Month) -> tuple[Figure, 
             "pending" if figure.pending else "final",
             f"{figure.window}; {state}, as of {zone.shown(measured.as_of)}",
         ),
-        Figure(
-            "lead_export",
-            "Lead export",
-            f"{len(measured.export):,} leads",
-            f"{files}, read with the {source.mapping} mapping in {zone.label}; "
-            "`jointbonus explain ... --leads` lists the leads behind the figure",
-        ),
+        _export_figure(source),
     )
 
 
-def leads_step(plan: Plan, metric: str, month: Month) -> Step | None:
-    """Every lead behind ``metric``'s figure for ``month``: counted or not, and why."""
+def _counts_text(figure: LeadFigure) -> str:
+    """A figure's counts: ``160 / 190``, or a count alone."""
+    denominator = "" if figure.denominator is None else f" / {figure.denominator}"
+    return f"{figure.numerator}{denominator}"
+
+
+def _export_figure(source: LeadSources) -> Figure:
+    measured = source.measured
+    return Figure(
+        "lead_export",
+        "Lead export",
+        f"{len(measured.export):,} leads",
+        f"{', '.join(source.files)}, read with the {source.mapping} mapping in "
+        f"{measured.export.zone.label}; `jointbonus explain ... --leads` lists the leads "
+        "behind the figure",
+    )
+
+
+def lead_period_figures(
+    plan: Plan, metric: str, months: Sequence[Month], label: str
+) -> tuple[Figure, ...]:
+    """The goal's actual over a longer period as the leads make it: each month's counts,
+    the period's (summed), the windows and the export.
+
+    A share's period figure is its counts summed, numerator over denominator: the
+    period's share of its leads, not its months' shares summed or averaged.
+    """
+    found = lead_source(plan, metric)
+    if found is None:
+        return ()
+    source, name = found
+    measured = source.measured
+    zone = measured.export.zone
+    figures = [measured.figure(month, name) for month in months]
+    rows = [
+        Figure(
+            f"lead_counts.{figure.month}",
+            f"Leads {figure.month}",
+            _counts_text(figure),
+            _counted(source, figure, figure.month)
+            + (f" (pending: it closes {zone.shown(figure.closes)})" if figure.pending else ""),
+        )
+        for figure in figures
+    ]
+    part = summed_actuals([Decimal(f.numerator) for f in figures]) or Decimal(0)
+    if name not in SHARES:  # a count: the actuals summed
+        total = Figure(
+            "lead_counts",
+            f"Leads ({name})",
+            str(part),
+            f"the months' counts summed over {label}: a count, taken as it is",
+        )
+    else:
+        whole = summed_actuals([Decimal(f.denominator or 0) for f in figures]) or Decimal(0)
+        share = Fraction(part) / Fraction(whole) if whole else None
+        total = Figure(
+            "lead_counts",
+            f"Leads ({name})",
+            f"{part} / {whole}",
+            f"the months' counts summed over {label}: "
+            + (
+                f"{part}/{whole} = {ratio_text(share)}, the period's share of its leads "
+                "(its months' shares are not what is summed)"
+                if share is not None
+                else "nothing to divide by, so no share: the period has no actual"
+            ),
+            None if share is None else fraction_text(share),
+        )
+    pending = [f for f in figures if f.pending]
+    last = max(figures, key=lambda f: f.closes)
+    state = (
+        f"pending: {pending[0].month} closes {zone.shown(pending[0].closes)}"
+        if pending
+        else f"final: the last closed {zone.shown(last.closes)}"
+    )
+    return (
+        *rows,
+        total,
+        Figure(
+            "lead_window",
+            "Window",
+            "pending" if pending else "final",
+            f"{figures[0].window}, each month's; {state}, as of {zone.shown(measured.as_of)}",
+        ),
+        _export_figure(source),
+    )
+
+
+def leads_step(plan: Plan, metric: str, months: Sequence[Month]) -> Step | None:
+    """Every lead behind ``metric``'s figures for ``months`` (one month, or a goal's
+    period): counted or not, and why."""
     found = lead_source(plan, metric)
     if found is None:
         return None
     source, name = found
     measured = source.measured
-    trace = measured.trace(month, name)
-    ids = trace.denominator or trace.numerator
-    counted = set(trace.numerator)
     figures = []
-    for lead_id in ids:
-        lead = measured.export.lead(lead_id)
-        counts = lead_id in counted and counts_in(measured, lead, name)
-        figures.append(
-            Figure(
-                f"lead.{lead_id}",
-                lead_id,
-                "counts" if counts else "does not count",
-                f"{lead.source}: {lead_facts(measured, lead, name)}",
+    total = 0
+    for month in months:
+        trace = measured.trace(month, name)
+        ids = trace.denominator or trace.numerator
+        total += len(ids)
+        counted = set(trace.numerator)
+        for lead_id in ids:
+            lead = measured.export.lead(lead_id)
+            counts = lead_id in counted and counts_in(measured, lead, name)
+            figures.append(
+                Figure(
+                    f"lead.{lead_id}",
+                    lead_id,
+                    "counts" if counts else "does not count",
+                    f"{lead.source}: {lead_facts(measured, lead, name)}",
+                )
             )
-        )
+    span = str(months[0]) if len(months) == 1 else f"{months[0]} to {months[-1]}"
     return Step(
         f"leads.{metric}",
-        f"The {len(ids):,} leads behind {metric} for {month}",
+        f"The {total:,} leads behind {metric} for {span}",
         tuple(figures),
     )

@@ -25,7 +25,7 @@ from fractions import Fraction
 from math import floor
 
 from jointbonus.core.periods import YEAR
-from jointbonus.sharedtarget.explain.leads import lead_actual_figures
+from jointbonus.sharedtarget.explain.leads import lead_actual_figures, lead_period_figures
 from jointbonus.sharedtarget.explain.model import Figure, Place, Sources, Step, group_of
 from jointbonus.sharedtarget.explain.split import split_unit
 from jointbonus.sharedtarget.explain.steps import curve_rule
@@ -445,10 +445,31 @@ def goal_step(
         else f"the plan's {goal.metric} actual"
     )
     reads = "the month's"
+    share_words = ""
     if goal.over_period and month.shared_period:  # the goal runs over the shared period
         target_how = f"the {goal.metric} targets of {month.shared_period}, summed"
         actual_how = f"the {goal.metric} actuals of {month.shared_period}, summed"
         reads = f"{month.shared_period}'s"
+        period = plan.period_of(month.month)
+        if metric.counted:  # a share summed by its counts: the period's share of them
+            target_how = (
+                f"each month's {goal.metric} target x the count its share is of (its "
+                f"denominator), summed over {month.shared_period}: what the targets ask of "
+                "the period"
+            )
+            actual_how = (
+                f"the counts the {goal.metric} shares of {month.shared_period} are made of "
+                "(their numerators), summed"
+            )
+        if period is not None:
+            inside = metric.months[period.first : period.last + 1]
+            wholes = sum((Fraction(m.counts.whole) for m in inside if m.counts), Fraction(0))
+            if metric.counted and wholes:
+                share_words = (
+                    f": the period's share {ratio_text(Fraction(g.actual) / wholes)} over "
+                    f"its targets weighted by the counts, {plain(g.target / wholes)}"
+                )
+            from_leads = lead_period_figures(plan, goal.metric, period.months, month.shared_period)
     figures = [
         Figure("target", "Target", plain(g.target), target_how, fraction_text(g.target)),
         Figure("actual", "Actual", str(g.actual), actual_how),
@@ -457,7 +478,8 @@ def goal_step(
             "attainment",
             "Attainment",
             ratio_text(g.attainment),
-            f"actual / target = {g.actual} / {plain(g.target)} = {percent(g.attainment)}",
+            f"actual / target = {g.actual} / {plain(g.target)} = {percent(g.attainment)}"
+            + share_words,
             fraction_text(g.attainment),
         ),
         Figure("curve", "Curve", goal.curve.kind, goal.curve.describe()),

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from jointbonus.core.plan_periods import summed_attainment
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.plan import Plan, PlanMonth
@@ -90,13 +89,19 @@ def actual_attainments(
     """The shared attainment of ``plan_month`` (plan month ``index``, or the longer shared
     period it ends, as framed) and each goal's in month ``index`` (by ``plan.goals``), from
     their actuals; ``None`` while the shared metric or any goal's metric has no actual yet
-    (the month is pending)."""
+    (the month is pending; for a goal over the period, a month whose counts have nothing
+    to divide is in)."""
     if plan_month.actual is None:
         return None
     metrics = {metric.name: metric for metric in plan.functional.metrics}
     goals = []
     for goal in plan.goals:
-        attainment = metrics[goal.metric].attainment(index)
+        metric = metrics[goal.metric]
+        attainment = metric.attainment(index)
+        if attainment is None and goal.over_period and metric.months[index].counts is not None:
+            # A month whose counts have nothing to divide is in, without a share of its own:
+            # a goal over the period reads the period's counts (period_goals), not the month.
+            attainment = _ZERO
         if attainment is None:
             return None
         goals.append(attainment)
@@ -168,19 +173,24 @@ def period_outcome(
 def period_goals(plan: Plan, frame: MonthFrame) -> tuple[Fraction, ...] | None:
     """Each goal's attainment (by ``plan.goals``) over the longer shared period that
     ``frame``'s month ends: its actuals summed / its targets summed; ``None`` while any
-    month of the period has no actual for it yet."""
+    month of the period has no actual for it yet.
+
+    When the goals run over the period, a share whose counts are known is summed by its
+    counts (:meth:`~jointbonus.sharedtarget.goals.Metric.over`): the period's share of
+    its leads. Beside monthly goals (the shared gate reading each goal over the
+    period) every metric is summed by its actuals."""
     period = frame.period
     if period is None:
         raise ValueError("a goal's attainment over a period is read in a longer shared period")
     metrics = {metric.name: metric for metric in plan.functional.metrics}
+    counted = plan.goals_over_period
     result = []
     for goal in plan.goals:
-        months = metrics[goal.metric].months[period.first : period.last + 1]
-        if any(m.actual is None for m in months):
+        found = metrics[goal.metric].over(period.first, period.last, counted=counted)
+        if found is None:
             return None
-        result.append(
-            summed_attainment([Fraction(m.actual or 0) for m in months], [m.target for m in months])
-        )
+        target, actual = found
+        result.append(Fraction(actual) / target)
     return tuple(result)
 
 

@@ -36,27 +36,14 @@ month's weighting when the plan weighs its months unequally.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from fractions import Fraction
 
-from jointbonus.core.number import decimal_places
-from jointbonus.core.plan_periods import Period, PeriodLength
+from jointbonus.core.plan_periods import Period, PeriodLength, summed_actuals
 from jointbonus.sharedtarget.pay.groups import Framed, Groups, MonthFrame, frame_months
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth
 
 __all__ = ["Within", "frame_periods", "frame_plan", "summed_actuals", "within_period"]
-
-
-def summed_actuals(actuals: Sequence[Decimal | None]) -> Decimal | None:
-    """The actuals added exactly (no decimal context), or ``None`` while any is pending."""
-    known = [a for a in actuals if a is not None]
-    if len(known) < len(actuals):
-        return None
-    places = max(decimal_places(a) for a in known)
-    scaled = sum(Fraction(a) for a in known) * 10**places  # whole: no actual has more places
-    return Decimal(f"{scaled.numerator}E-{places}")  # built from text: exact, no context
 
 
 def frame_plan(plan: Plan) -> Framed:

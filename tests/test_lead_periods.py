@@ -1,0 +1,229 @@
+"""A share read from the leads over a quarter: the quarter's leads counted, not its shares.
+
+Worked on the leads example with its shared target and every goal over the fiscal
+quarter. In 2026-Q1 sales handled 135 of 153, 145 of 165 and 160 of 190 leads within
+48 hours: 440 of 508 over the quarter (86.61%), against a target of 90% each month,
+which asks 0.9 x 508 = 457.2 of them. The goal's attainment is 440 / 457.2 = 96.24%:
+the quarter's share over its target. The months' published shares summed over their
+targets summed (0.882353 + 0.878788 + 0.842105) / 2.7 = 96.42% would weigh January's
+153 leads as much as March's 190.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from jointbonus import (
+    D,
+    HistoryMonth,
+    LinearCurve,
+    Member,
+    Month,
+    MonthStatus,
+    PlanError,
+    Result,
+    StepCurve,
+    build_plan,
+    explain,
+    load_plan,
+    render_explanation,
+    result_document,
+    run,
+)
+from jointbonus.cli import main
+from jointbonus.core.number import decimal_text
+from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
+
+ROOT = Path(__file__).resolve().parent.parent
+LEADS = ROOT / "examples" / "digital_manufacturing_leads"
+Q1 = [Month(2026, 1), Month(2026, 2), Month(2026, 3)]
+
+
+def _per_quarter(folder: Path) -> Path:
+    """The leads example, its shared target and every goal over the quarter."""
+    shutil.copytree(LEADS, folder)
+    plan = folder / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace(
+        '[shared]\nmetric = "revenue"\n', '[shared]\nmetric = "revenue"\nperiod = "quarter"\n'
+    )
+    for weight in ("weight = 0.5\n", "weight = 1\n"):
+        text = text.replace(weight, f'{weight}period = "quarter"\n')
+    plan.write_text(text, encoding="utf-8")
+    return plan
+
+
+@pytest.fixture(scope="module")
+def quarterly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _per_quarter(tmp_path_factory.mktemp("leads") / "plan")
+
+
+@pytest.fixture(scope="module")
+def paid(quarterly: Path) -> Result:
+    return run(load_plan(quarterly))
+
+
+def test_a_share_over_the_quarter_is_its_leads_counted_over_it(paid: Result) -> None:
+    plan = paid.plan
+    measured = plan.provenance.leads.measured  # type: ignore[union-attr]
+    january, february, march = paid.months[:3]
+    assert january.paid == february.paid == 0 and not january.goals
+    goals = {g.goal.metric: g for g in march.goals}
+    handled = goals["followed_up_48h"]
+    traces = [measured.trace(month, "followed_up_48h") for month in Q1]
+    counted = sum(len(t.numerator) for t in traces)
+    delivered = sum(len(t.denominator) for t in traces)
+    assert (counted, delivered) == (440, 508)
+    assert len({i for t in traces for i in t.denominator}) == 508  # each lead in one month
+    assert (handled.actual, handled.target) == (440, Fraction(9, 10) * 508)
+    assert handled.attainment == Fraction(440, 508) / Fraction(9, 10) == Fraction(1100, 1143)
+    shares = [D(str(m.actual)) for m in plan.functional.metrics[0].months[:3]]
+    averaged = sum(Fraction(s) for s in shares) / Fraction(27, 10)
+    assert averaged != handled.attainment  # what summing the months' shares would read
+    qualified = goals["sal_to_sql"]
+    assert (qualified.actual, qualified.target) == (136, Fraction(36, 100) * 388)
+    assert qualified.factor == qualified.goal.curve.factor(Fraction(136, 388) / Fraction(36, 100))
+    accepted = goals["leads_accepted"]  # a count: its actuals summed, as any goal's
+    assert (accepted.actual, accepted.target) == (390, 375)
+
+
+def test_a_quarter_with_a_pending_month_is_pending(paid: Result) -> None:
+    october, november, december = paid.months[9:]
+    assert october.status is not MonthStatus.PENDING and october.paid == 0
+    assert november.status is MonthStatus.PENDING
+    assert december.status is MonthStatus.PENDING and not december.goals
+
+
+def test_the_document_keeps_its_shape(paid: Result) -> None:
+    march = result_document(paid)["months"][2]
+    goal = next(g for g in march["goals"] if g["metric"] == "followed_up_48h")
+    assert (goal["target"], goal["actual"]) == ("457.2", "440")
+
+
+def test_explain_shows_the_quarters_counts_and_share(paid: Result) -> None:
+    text = render_explanation(explain(paid, "DM-S03", "2026-03"))
+    for words in (
+        "Leads 2026-01              135 / 153",
+        "Leads 2026-03              160 / 190",
+        "Leads (followed_up_48h)    440 / 508",
+        "440/508 = 0.866142, the period's share of its leads",
+        "actual / target = 440 / 457.2 = 96.238%: the period's share 0.866142 over its "
+        "targets weighted by the counts, 0.9",
+        "each month's followed_up_48h target x the count its share is of",
+    ):
+        assert words in text, words
+    listed = render_explanation(explain(paid, "DM-S03", "2026-03", leads=True))
+    assert "The 508 leads behind followed_up_48h for 2026-01 to 2026-03" in listed
+
+
+def test_the_cli_runs_the_plan_per_quarter(
+    quarterly: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(quarterly)]) == 0
+    assert "Quarters decided                        3 of 4" in capsys.readouterr().out
+
+
+# -- the rule through the API ----------------------------------------------------------
+
+
+def _counted_plan(counts: dict[str, tuple[str, str]], **changes: object) -> dict[str, object]:
+    """One sales team paid half on a share (``handled``) over the quarter, target 0.8."""
+    months = [f"2026-{m:02d}" for m in range(1, 4)]
+    history = [
+        HistoryMonth(
+            Month(2025, m), D(a), D(100),
+            functional={"handled": D(s)}, functional_targets={"handled": D("0.8")},
+        )
+        for m, a, s in zip(range(1, 7), ["98", "104", "101", "95", "103", "99"],
+                           ["0.75", "0.85", "0.8", "0.7", "0.9", "0.8"], strict=True)
+    ]  # fmt: skip
+    past = {str(h.month): (str(Fraction(h.functional["handled"]) * 20), "20") for h in history}
+    arguments: dict[str, object] = {
+        "name": "Counted",
+        "currency": "USD",
+        "start": "2026-01",
+        "months": 3,
+        "members": [Member("S1", "sales", date(2025, 1, 1), None, D("1"))],
+        "history": history,
+        "targets": dict.fromkeys(months, "100"),
+        "actuals": dict.fromkeys(months, "100"),
+        "curve": StepCurve(),
+        "budget": "3000.00",
+        "teams": [
+            TeamSpec(
+                "sales",
+                shared_weight="0.5",
+                goals=(
+                    GoalSpec(
+                        "handled", "1", LinearCurve.of([("0", "0"), ("2", "2")]), period="quarter"
+                    ),
+                ),
+            ),
+        ],
+        "metrics": [
+            MetricSpec(
+                "handled",
+                targets=dict.fromkeys(months, "0.8"),
+                actuals={
+                    m: decimal_text(Fraction(D(p)) / Fraction(D(w)), 6)
+                    for m, (p, w) in counts.items()
+                    if D(w)
+                },
+                counts={**past, **counts},
+            )
+        ],
+        "period": "quarter",
+    }
+    arguments.update(changes)
+    return arguments
+
+
+def test_a_month_with_nothing_to_divide_adds_nothing_to_its_quarter() -> None:
+    """February delivered no leads: it has no share, and the quarter is 36 of 45."""
+    plan = build_plan(**_counted_plan({"2026-01": ("9", "10"), "2026-02": ("0", "0"),
+                                       "2026-03": ("27", "35")}))  # fmt: skip
+    march = run(plan).months[2]
+    assert march.status is MonthStatus.PAID
+    (goal,) = march.goals
+    assert goal.attainment == Fraction(36, 45) / Fraction(8, 10) == 1
+    assert (goal.actual, goal.target) == (36, 36)
+
+
+def test_a_quarters_last_month_with_nothing_to_divide_does_not_hold_it_back() -> None:
+    plan = build_plan(**_counted_plan({"2026-01": ("9", "10"), "2026-02": ("27", "35"),
+                                       "2026-03": ("0", "0")}))  # fmt: skip
+    result = run(plan)
+    assert [m.status for m in result.months] == [MonthStatus.PAID] * 3
+    (goal,) = result.months[2].goals
+    assert goal.attainment == Fraction(36, 45) / Fraction(8, 10)
+
+
+def test_a_quarter_with_nothing_to_divide_is_pending() -> None:
+    plan = build_plan(**_counted_plan(dict.fromkeys(["2026-01", "2026-02", "2026-03"], ("0", "0"))))
+    assert run(plan).months[2].status is MonthStatus.PENDING
+
+
+def test_counts_are_checked() -> None:
+    with pytest.raises(PlanError) as caught:
+        build_plan(**_counted_plan({"2026-01": ("11", "10"), "2026-03": ("27", "35")}))
+    message = str(caught.value)
+    assert (
+        "handled_counts 2026-01: got ('11', '10'), expected (part, whole) with 0 <= part <= whole"
+        in message
+    )
+    arguments = _counted_plan({"2026-01": ("9", "10"), "2026-02": ("0", "0")})
+    (spec,) = arguments["metrics"]  # type: ignore[misc]
+    arguments["metrics"] = [MetricSpec("handled", spec.targets, {**spec.actuals, "2026-03": "0.7"},
+                                       counts=spec.counts)]  # fmt: skip
+    with pytest.raises(PlanError) as caught:
+        build_plan(**arguments)
+    assert (
+        "handled_counts: got '1 months', expected counts for every history month and every "
+        in str(caught.value)
+    )
+    assert "missing for 2026-03" in str(caught.value)
