@@ -36,6 +36,7 @@ month's weighting when the plan weighs its months unequally.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
