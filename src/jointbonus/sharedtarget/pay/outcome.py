@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from jointbonus.core.plan_periods import summed_attainment
+from jointbonus.core.plan_periods import Period, summed_attainment
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.plan import Plan, PlanMonth
@@ -29,6 +29,7 @@ __all__ = [
     "brackets",
     "goal_gates_closed",
     "goal_teams",
+    "goals_over",
     "nothing_paid",
     "outcome_at",
     "period_goals",
@@ -79,8 +80,9 @@ class Terms:
 
 def nothing_paid(plan: Plan) -> Outcome:
     """The outcome of a month inside a longer shared period that a later month pays: every
-    factor 0, the shared part's and, when the goals run over the period, each goal's."""
-    goals = len(plan.goals) if plan.goals_over_period else 0
+    factor 0, the shared part's and, when the goals run over the period or a longer one,
+    each goal's."""
+    goals = len(plan.goals) if plan.goals_over_period or plan.goals_over_longer else 0
     return Outcome(_ZERO, functional=(_ZERO,) * goals)
 
 
@@ -172,6 +174,13 @@ def period_goals(plan: Plan, frame: MonthFrame) -> tuple[Fraction, ...] | None:
     period = frame.period
     if period is None:
         raise ValueError("a goal's attainment over a period is read in a longer shared period")
+    return goals_over(plan, period)
+
+
+def goals_over(plan: Plan, period: Period) -> tuple[Fraction, ...] | None:
+    """Each goal's attainment (by ``plan.goals``) over ``period`` (a shared period, or the
+    goals' own: :attr:`~jointbonus.sharedtarget.plan.Plan.goal_periods`): its actuals
+    summed / its targets summed; ``None`` while any month of it has no actual yet."""
     metrics = {metric.name: metric for metric in plan.functional.metrics}
     result = []
     for goal in plan.goals:

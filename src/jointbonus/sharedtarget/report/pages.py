@@ -80,10 +80,13 @@ def advance_cells(currency: Currency, m: MonthResult) -> tuple[str, str, str]:
     return ("", currency.format(m.advances_paid), currency.format(m.true_up))
 
 
-def goal_word(month: MonthResult) -> str:
+def goal_word(month: MonthResult, plan: Plan | None = None) -> str:
     """What a goal's row says in a month that pays no goal: ``pending``, or, in a month
-    inside a longer period whose goals run over it, the period that pays them
-    (``in 2026-Q1``)."""
+    inside a longer period whose goals run over it (or over a period longer than the
+    shared one, of ``plan``), the period that pays them (``in 2026-Q1``)."""
+    if plan is not None and plan.goals_over_longer and month.status is MonthStatus.PAID:
+        index = month.month.index() - plan.months[0].month.index()
+        return "in " + plan.goal_period_at(index).label.split(" ", 1)[0]
     if not month.ends_period and month.status is MonthStatus.PAID:
         return "in " + month.shared_period.split(" ", 1)[0]
     return "pending"
