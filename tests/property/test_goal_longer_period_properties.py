@@ -17,7 +17,8 @@ reports that goal period, month by month) is exact. The rules checked:
   functional gate and the goals' own gates reading the shared attainment and the other
   metrics over the same historical goal period, worked out from history alone;
 * **conservation**: the lines add up to what each month pays; a goal's pool is its
-  lines' functional parts summed; a month that ends no goal period pays no goal;
+  lines' functional parts summed; a month that ends no goal period pays no goal; the
+  functional gate reads the shared attainment over the goal period;
 * **the monthly goal at the same attainment**: when every month of a goal period
   reports the same attainments, a goal's exact pool over the period is the monthly
   goal's exact pools of its months summed, and each member's amount of it is within
@@ -32,7 +33,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, assume, given, note, reject, settings
 from hypothesis import strategies as st
 from test_goal_own_period_properties import _over
-from test_goal_period_properties import goal_periods
+from test_goal_period_properties import _historical_periods, _replay, goal_periods
 from weighted import SHARED_METRIC, WeightedSpec, as_units, calibrated, gate_factors
 
 from jointbonus import Calibration, MonthStatus, PlanError, Result, pay
@@ -138,11 +139,15 @@ def test_goals_over_a_longer_period_cost_the_budget_over_the_scenarios(drawn):
 
 
 @examples(3)
-@given(longer_goals())
-def test_goals_over_a_longer_period_are_paid_at_its_end_and_add_up(drawn):
-    spec, shared, goal = drawn
+@given(longer_goals(), st.data())
+def test_goals_over_a_longer_period_are_paid_at_its_end_and_add_up(drawn, data):
+    spec, _, goal = drawn
     calibration = _calibrated(spec)
-    result = _replayed(spec, shared, goal, calibration)[0]
+    # A historical goal period's months replayed in order: the shared attainment of a
+    # month and over the goal period differ, as the gates' readings then may.
+    periods = _historical_periods(spec, goal.months)
+    places = periods[data.draw(st.integers(0, len(periods) - 1), label="goal period")]
+    result = pay(_replay(spec, places, goal.months).build(), calibration)
     plan = result.plan
     lines = list(result.lines())
     for j, month in enumerate(result.months):
@@ -153,7 +158,17 @@ def test_goals_over_a_longer_period_are_paid_at_its_end_and_add_up(drawn):
             assert not month.goals
             assert all(not as_units(plan, amount) for line in mine for _, amount in line.functional)
             continue
+        inside = plan.months[j + 1 - goal.months : j + 1]
+        over = sum((Fraction(m.actual or 0) for m in inside), Fraction(0)) / sum(
+            (m.target for m in inside), Fraction(0)
+        )
+        gate = plan.functional.gates.functional
         for result_goal in month.goals:
+            # The functional gate reads the shared attainment over the goal's period.
+            assert result_goal.gated == (gate is not None and over < gate)
+            shut = result_goal.gated or result_goal.goal_gated
+            curve = result_goal.goal.curve.factor(result_goal.attainment)
+            assert result_goal.factor == (0 if shut else curve)
             metric = result_goal.goal.metric
             assert result_goal.pool == sum(
                 as_units(plan, dict(line.functional)[metric])
