@@ -73,12 +73,13 @@ from jointbonus.sharedtarget.pay.cost import (
     part_targets,
     split_exact_cost,
 )
-from jointbonus.sharedtarget.pay.goalperiods import ends_goal_period, goal_period_outcome
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import (
     Outcome,
     Terms,
     brackets,
+    ends_goal_period,
+    goal_period_outcome,
     nothing_paid,
     outcome_at,
     period_outcome,

@@ -39,19 +39,17 @@ from jointbonus.sharedtarget.pay.advances import (
 )
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import month_cost
-from jointbonus.sharedtarget.pay.goalperiods import (
-    ends_goal_period,
-    goal_period_outcome,
-    goals_paid_later,
-    longer_attainments,
-)
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import (
     Outcome,
     Terms,
     actual_attainments,
+    ends_goal_period,
     goal_gates_closed,
+    goal_period_outcome,
     goal_teams,
+    goals_paid_later,
+    longer_attainments,
     nothing_paid,
     outcome_at,
     period_goals,

@@ -20,7 +20,7 @@ from jointbonus.core.curves import Curve
 from jointbonus.core.history import HistoryMonth, Norm
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
-from jointbonus.core.plan_periods import Period, PeriodLength, cut_periods
+from jointbonus.core.plan_periods import Period, PeriodLength, cut_periods, summed_attainment
 from jointbonus.core.roster import Member
 from jointbonus.errors import argument
 from jointbonus.sharedtarget.goals import Functional, Goal
@@ -295,6 +295,16 @@ class Plan:
         if not self.goals_over_longer or not self.months:
             return self.periods
         return cut_periods(self.months[0].month, len(self.months), self.goal_length)
+
+    def attainment_over(self, period: Period) -> Fraction | None:
+        """The shared attainment over ``period`` (of this plan's months): its actuals summed /
+        its targets summed; ``None`` while a month of it has no actual yet."""
+        months = self.months[period.first : period.last + 1]
+        if any(m.actual is None for m in months):
+            return None
+        return summed_attainment(
+            [Fraction(m.actual or 0) for m in months], [m.target for m in months]
+        )
 
     def goal_period_at(self, index: int) -> Period:
         """The goal period (:attr:`goal_periods`) plan month ``index`` lies in."""

@@ -39,7 +39,6 @@ from jointbonus.sharedtarget.explain.text import (
     weighting_text,
 )
 from jointbonus.sharedtarget.goals import Goal
-from jointbonus.sharedtarget.pay.goalperiods import longer_attainments
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import GoalResult, MonthResult, PartSplit, Result
 
@@ -419,8 +418,8 @@ def goal_step(
         target_how = f"the {goal.metric} targets of {label}, summed"
         actual_how = f"the {goal.metric} actuals of {label}, summed"
         reads = f"{label}'s"
-        over = longer_attainments(plan, index)
-        gate_reads = gate_reads if over is None else over[0]
+        over = plan.attainment_over(plan.goal_period_at(index))
+        gate_reads = gate_reads if over is None else over
     elif goal.over_period and month.shared_period:  # the goal runs over the shared period
         target_how = f"the {goal.metric} targets of {month.shared_period}, summed"
         actual_how = f"the {goal.metric} actuals of {month.shared_period}, summed"

@@ -31,7 +31,9 @@ months in it (:attr:`~jointbonus.sharedtarget.pay.groups.Groups.mixes`). Every o
 month of the goal period has a goal frame on which nobody has a split weight: it
 pays the shared part alone. Rounding is once per goal and period (a pool split by
 largest remainder, or a line), so a member's amount is within one minor unit of the
-exact sum.
+exact sum. What such a month's outcome is, and when a goal period is paid, is
+:mod:`jointbonus.sharedtarget.pay.outcome`'s (:func:`~jointbonus.sharedtarget.pay.outcome.
+goal_period_outcome`).
 """
 
 from __future__ import annotations
@@ -40,18 +42,11 @@ from dataclasses import replace
 from fractions import Fraction
 from math import lcm
 
-from jointbonus.core.plan_periods import Period, summed_attainment
+from jointbonus.core.plan_periods import Period
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
-from jointbonus.sharedtarget.pay.outcome import Outcome, goals_over, outcome_at
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
-__all__ = [
-    "ends_goal_period",
-    "frame_goal_periods",
-    "goal_period_outcome",
-    "goals_paid_later",
-    "longer_attainments",
-]
+__all__ = ["frame_goal_periods"]
 
 _ZERO = Fraction(0)
 
@@ -122,52 +117,3 @@ def _summed(plan: Plan, months: list[MonthFrame], period: Period) -> MonthFrame:
         weighting=weighting,
         own=None,
     )
-
-
-def ends_goal_period(plan: Plan, index: int) -> bool:
-    """Whether plan month ``index`` ends a goal period that is longer than the shared one
-    (and so pays its goals)."""
-    return plan.goals_over_longer and plan.goal_period_at(index).last == index
-
-
-def longer_attainments(plan: Plan, index: int) -> tuple[Fraction, tuple[Fraction, ...]] | None:
-    """In the month ``index`` that ends a goal period: the shared attainment over it and
-    each goal's (by ``plan.goals``), each its actuals summed / its targets summed;
-    ``None`` while a month of the period has no actual for one of them yet."""
-    period = plan.goal_period_at(index)
-    months = plan.months[period.first : period.last + 1]
-    if any(m.actual is None for m in months):
-        return None
-    goals = goals_over(plan, period)
-    if goals is None:
-        return None
-    shared = summed_attainment(
-        [Fraction(m.actual or 0) for m in months], [m.target for m in months]
-    )
-    return shared, goals
-
-
-def goal_period_outcome(
-    plan: Plan,
-    shared_attainment: Fraction,
-    over: tuple[Fraction, tuple[Fraction, ...]] | None,
-) -> Outcome:
-    """A shared period's outcome in a plan whose goals run over a longer period: the shared
-    factor at ``shared_attainment`` (the shared period's), and in the month that ends a
-    goal period the goals' factors at ``over`` (the shared attainment over the goal period
-    and each goal's, which the functional gate and the goals' own gates read); every
-    goal's factor 0 elsewhere (``over`` is ``None``)."""
-    if over is None:
-        goals: tuple[Fraction, ...] = (_ZERO,) * len(plan.goals)
-    else:
-        goals = outcome_at(plan, over[0], over[1]).functional
-    return Outcome(plan.curve.factor(shared_attainment), (), goals)
-
-
-def goals_paid_later(plan: Plan, index: int) -> str:
-    """What the lines of month ``index`` say of goals paid at their longer period's end
-    (``""`` in the month that ends it, or in a plan whose goals run otherwise)."""
-    if not plan.goals_over_longer or ends_goal_period(plan, index):
-        return ""
-    period = plan.goal_period_at(index)
-    return f"goals over {period.label} are paid at its end, {period.end}"
