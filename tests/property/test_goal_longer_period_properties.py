@@ -17,8 +17,9 @@ reports that goal period, month by month) is exact. The rules checked:
   functional gate and the goals' own gates reading the shared attainment and the other
   metrics over the same historical goal period, worked out from history alone;
 * **conservation**: the lines add up to what each month pays; a goal's pool is its
-  lines' functional parts summed; a month that ends no goal period pays no goal; the
-  functional gate reads the shared attainment over the goal period;
+  lines' functional parts summed; a month that ends no goal period pays no goal; a
+  goal's attainment is its period's actuals summed over its targets summed, and the
+  functional gate reads the shared attainment over the same period;
 * **the monthly goal at the same attainment**: when every month of a goal period
   reports the same attainments, a goal's exact pool over the period is the monthly
   goal's exact pools of its months summed, and each member's amount of it is within
@@ -163,7 +164,13 @@ def test_goals_over_a_longer_period_are_paid_at_its_end_and_add_up(drawn, data):
             (m.target for m in inside), Fraction(0)
         )
         gate = plan.functional.gates.functional
+        metrics = {m.name: m.months[j + 1 - goal.months : j + 1] for m in plan.functional.metrics}
         for result_goal in month.goals:
+            # Its attainment is its period's actuals summed over its targets summed.
+            sums = metrics[result_goal.goal.metric]
+            assert result_goal.attainment == sum(
+                (Fraction(m.actual or 0) for m in sums), Fraction(0)
+            ) / sum((m.target for m in sums), Fraction(0))
             # The functional gate reads the shared attainment over the goal's period.
             assert result_goal.gated == (gate is not None and over < gate)
             shut = result_goal.gated or result_goal.goal_gated
