@@ -142,7 +142,9 @@ def test_goals_over_the_plan_year_beside_a_quarterly_target_take_no_advance(
 
 def test_the_views_name_the_goals_period(quarter_goals: Path) -> None:
     result = run(load_plan(quarter_goals))
-    assert "| in 2026-Q1 |" in render_statement(result, "DM-M01")
+    statement = render_statement(result, "DM-M01")
+    assert "| in 2026-Q1 |" in statement
+    assert "The goals are measured over the quarter (actuals summed / targets summed)" in statement
     assert "in 2026-Q1" in render_table(result)
     goals = result_document(result)["plan"]["goals"]
     assert {goal["period"] for goal in goals} == {"quarter"}
