@@ -153,3 +153,21 @@ def test_the_views_name_the_goals_period(quarter_goals: Path) -> None:
         "the leads_accepted targets of 2026-Q1 (2026-01 to 2026-03), summed"
     )
     assert "over the months of 2026-Q1" in told.figure("goal.leads_accepted.pool", "team_share").how
+
+
+def test_the_example_pays_what_its_readme_says() -> None:
+    folder = ROOT / "examples" / "digital_manufacturing_monthly_target_goals_per_quarter"
+    result = run(load_plan(folder / "plan.toml"))
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    jan, feb, march = result.months[:3]
+    assert jan.paid == 0 and not jan.goals
+    assert feb.pool == feb.paid == 1230575 and not feb.goals
+    pools = {g.goal.metric: g.pool for g in march.goals}
+    assert (march.pool, pools["leads_accepted"], pools["sal_to_sql"], march.paid) == (
+        1230575,
+        985143,
+        640521,
+        2856239,
+    )
+    for figure in ("20,249.90", "12,305.75", "9,851.43", "6,405.21", "28,562.39", "138,882.34"):
+        assert figure in readme
