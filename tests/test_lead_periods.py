@@ -128,6 +128,26 @@ def test_the_cli_runs_the_plan_per_quarter(
     assert "Quarters decided                        3 of 4" in capsys.readouterr().out
 
 
+def test_a_lead_share_over_a_period_longer_than_the_shared_one_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Goals over a quarter beside a monthly shared target are measured from their months'
+    published shares, so a share read from the leads is refused there, at the goal's
+    ``period``, naming why; a count (leads accepted) is not."""
+    plan = _per_quarter(tmp_path / "plan")
+    text = plan.read_text(encoding="utf-8")
+    monthly = text.replace('metric = "revenue"\nperiod = "quarter"\n', 'metric = "revenue"\n')
+    plan.write_text(monthly, encoding="utf-8")
+    assert 'metric = "revenue"\nperiod' not in plan.read_text(encoding="utf-8")
+    assert main(["run", str(plan)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "2 problems" in err
+    assert "teams.sales.goals[0].period: got 'quarter', expected the shared target's period" in err
+    assert "teams.sales.goals[1].period" in err
+    assert "leads_accepted" not in err
+
+
 # -- the rule through the API ----------------------------------------------------------
 
 

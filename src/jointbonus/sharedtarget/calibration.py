@@ -78,6 +78,8 @@ from jointbonus.sharedtarget.pay.outcome import (
     Outcome,
     Terms,
     brackets,
+    ends_goal_period,
+    goal_period_outcome,
     nothing_paid,
     outcome_at,
     period_outcome,
@@ -283,6 +285,8 @@ def scenario_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     """Each historical scenario's outcome in ``frame``'s month, in sample order."""
     index = frame.index
     plan_month = frame.plan_month
+    if plan.goals_over_longer:  # goals over a period that holds several shared ones
+        return _longer_goal_outcomes(plan, frame)
     if frame.own is not None:  # goals month by month, the shared target over a period
         return _joint_outcomes(plan, frame)
     if not frame.closes:  # inside a longer shared period: the month that ends it pays
@@ -356,6 +360,81 @@ def _period_ratios(plan: Plan, end: Month, period: Period) -> list[tuple[Metric,
     return ratios
 
 
+def _longer_goal_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
+    """Each historical scenario's outcome in ``frame``'s month, in a plan whose goals run
+    over a period longer than the shared one: scenario ``h`` is one historical shared
+    period, which supplies the shared attainment, and the historical goal period it lies
+    in supplies, in the month that ends a goal period, each goal's attainment over it
+    and the shared one the gates of the goals read (the norms are cut so that every
+    historical goal period holds the same number of scenarios:
+    :func:`~jointbonus.sharedtarget.build.functional.longer_goal_norms`)."""
+    if not frame.closes:  # inside a longer shared period: the month that ends it pays
+        return (nothing_paid(plan),) * len(plan.norm.sample)
+    plan_month = frame.plan_month
+    ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+    if not ends_goal_period(plan, frame.index):
+        return tuple(goal_period_outcome(plan, a * ratio, None) for a in plan.norm.sample)
+    shared, ratios = _longer_ratios(plan, frame.index)
+    over = _goal_period_of_scenario(plan)
+    return tuple(
+        goal_period_outcome(
+            plan,
+            a * ratio,
+            (shared[0].sample[g] * shared[1], tuple(m.norm.sample[g] * r for m, r in ratios)),
+        )
+        for a, g in zip(plan.norm.sample, over, strict=True)
+    )
+
+
+def _longer_goal_norm(plan: Plan, frame: MonthFrame) -> Outcome:
+    """:func:`norm_outcome` in a plan whose goals run over a longer period than the shared
+    one: every metric at its norm, over the shared period and over the goals'."""
+    if not frame.closes:
+        return nothing_paid(plan)
+    plan_month = frame.plan_month
+    at_norm = plan.norm.mean_attainment * plan.norm.scenario_ratio(
+        plan_month.month, plan_month.target
+    )
+    if not ends_goal_period(plan, frame.index):
+        return goal_period_outcome(plan, at_norm, None)
+    shared, ratios = _longer_ratios(plan, frame.index)
+    return goal_period_outcome(
+        plan,
+        at_norm,
+        (
+            shared[0].mean_attainment * shared[1],
+            tuple(m.norm.mean_attainment * r for m, r in ratios),
+        ),
+    )
+
+
+def _longer_ratios(
+    plan: Plan, index: int
+) -> tuple[tuple[Norm, Fraction], list[tuple[Metric, Fraction]]]:
+    """In the month ``index`` that ends a goal period longer than the shared one: the
+    shared metric's norm over the goals' period and the factor turning its historical
+    attainment into the plan period's, and each goal's (:func:`_period_ratios`)."""
+    period = plan.goal_period_at(index)
+    norm = plan.goal_norm
+    if norm is None:
+        raise ValueError("a plan with goals over a longer period has the shared norm over it")
+    end = plan.months[index].month
+    target = sum((m.target for m in plan.months[period.first : period.last + 1]), Fraction(0))
+    return (norm, norm.scenario_ratio(end, target)), _period_ratios(plan, end, period)
+
+
+def _goal_period_of_scenario(plan: Plan) -> tuple[int, ...]:
+    """Per scenario (a historical shared period of ``plan.norm``): the place in the goals'
+    norms' sample of the historical goal period it lies in."""
+    norm = plan.goal_norm
+    if norm is None:
+        raise ValueError("a plan with goals over a longer period has the shared norm over it")
+    size = plan.goal_length.months
+    starts = {start.index(): g for g, start in enumerate(norm.sample_months)}
+    first = norm.sample_months[0].index()
+    return tuple(starts[m.index() - (m.index() - first) % size] for m in plan.norm.sample_months)
+
+
 def _joint_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     """Each historical period's outcome in ``frame``'s month, in sample order, in a plan with
     functional goals and a longer shared period: the historical period supplies the
@@ -401,6 +480,8 @@ def norm_outcome(plan: Plan, frame: MonthFrame) -> Outcome:
     """The outcome of ``frame``'s month with every metric at its norm (mean attainment)."""
     index = frame.index
     plan_month = frame.plan_month
+    if plan.goals_over_longer:
+        return _longer_goal_norm(plan, frame)
     if frame.own is not None and frame.period is not None and plan.month_norm is not None:
         return _norm_joint(plan, frame, frame.period, plan.month_norm)
     if not frame.closes:

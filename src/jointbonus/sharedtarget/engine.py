@@ -44,8 +44,12 @@ from jointbonus.sharedtarget.pay.outcome import (
     Outcome,
     Terms,
     actual_attainments,
+    ends_goal_period,
     goal_gates_closed,
+    goal_period_outcome,
     goal_teams,
+    goals_paid_later,
+    longer_attainments,
     nothing_paid,
     outcome_at,
     period_goals,
@@ -137,7 +141,13 @@ def pay_framed(
         advancing.enter(frame)
         plan_month = frame.plan_month
         attainments = actual_attainments(plan, plan_month, index)
-        if attainments is not None and frame.own is not None and frame.closes:
+        longer = plan.goals_over_longer
+        over = None  # the goals' longer period, in the month that ends it
+        if attainments is not None and longer and ends_goal_period(plan, index):
+            over = longer_attainments(plan, index)
+            if over is None:
+                attainments = None
+        if attainments is not None and frame.own is not None and frame.closes and not longer:
             whole = period_goals(plan, frame)  # the shared gate reads the goals' period
             if whole is None:
                 attainments = None
@@ -167,7 +177,7 @@ def pay_framed(
             )
             pays.append(None)
             continue
-        if not frame.closes and frame.own is not None:  # pays its goals; its period, later
+        if not frame.closes and frame.own is not None and not longer:  # pays its goals
             attainment, known = attainments
             outcome = period_outcome(plan, attainment, known)
             month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
@@ -243,7 +253,11 @@ def pay_framed(
             continue
         attainment, known = attainments
         month_attainment = None
-        if frame.own is not None:  # the period's shared part, and the month's goals
+        if longer:  # the shared period's part, and the goals of a longer period at its end
+            outcome = goal_period_outcome(plan, attainment, over)
+            if over is not None:
+                month_attainment, known = over
+        elif frame.own is not None:  # the period's shared part, and the month's goals
             month_attainment = _own_attainment(plan, index)
             outcome = period_outcome(
                 plan, month_attainment, known, (attainment, period_goals(plan, frame) or ())
@@ -251,13 +265,17 @@ def pay_framed(
         else:
             outcome = outcome_at(plan, attainment, known)
         month_pay = share_out(plan, frame, terms, outcome, year_to_date if per_year else None)
-        goals = _goal_results(
-            plan,
-            index,
-            attainment if month_attainment is None else month_attainment,
-            known=known,
-            outcome=outcome,
-            month_pay=month_pay,
+        goals = (
+            ()
+            if longer and over is None
+            else _goal_results(
+                plan,
+                index,
+                attainment if month_attainment is None else month_attainment,
+                known=known,
+                outcome=outcome,
+                month_pay=month_pay,
+            )
         )
         team_factors = tuple(outcome.shared_for(t) for t in range(teams)) if plan.weighted else ()
         view = MonthView(
@@ -268,6 +286,7 @@ def pay_framed(
             team_factors,
             goals,
             month_attainment=month_attainment,
+            goals_later=goals_paid_later(plan, index),
         )
         lines = month_lines(plan, framed, view, month_pay)
         advanced = advancing.settle(frame)
@@ -291,7 +310,9 @@ def pay_framed(
                 goals=goals,
                 team_factors=team_factors,
                 splits=splits,
-                **_goal_weights(plan, frame),
+                **(
+                    _weights(plan, frame) if longer and over is None else _goal_weights(plan, frame)
+                ),
                 shared_period=within.label,
                 ends_period=within.ends,
                 advanced=advanced,
@@ -334,7 +355,13 @@ def _goal_results(
     metrics = {m.name: m for m in plan.functional.metrics}
     gate = plan.functional.gates.functional
     closed = goal_gates_closed(plan, gate_reads, known) or (False,) * len(known)
-    period = plan.period_of(plan.months[index].month) if plan.goals_over_period else None
+    period = (
+        plan.goal_period_at(index)
+        if plan.goals_over_longer
+        else plan.period_of(plan.months[index].month)
+        if plan.goals_over_period
+        else None
+    )
 
     def figures(metric: str) -> tuple[Fraction, Decimal]:
         months = metrics[metric].months
@@ -642,8 +669,15 @@ def _mean_outcome(plan: Plan, done: Sequence[MonthResult]) -> Outcome:
     team_shared: tuple[Fraction, ...] = ()
     if plan.weighted and plan.functional.gates.shared is not None:
         team_shared = tuple(mean([m.team_factors[t] for m in done]) for t in range(teams))
+    # Goals over a period longer than the shared one are paid in the months that end it.
+    with_goals = [m for m in done if m.goals]
     return Outcome(
         mean([m.factor or Fraction(0) for m in done]),
         team_shared,
-        tuple(mean([m.goals[g].factor for m in done]) for g in range(goals)),
+        tuple(
+            sum((m.goals[g].factor for m in with_goals), Fraction(0)) / len(with_goals)
+            if with_goals
+            else Fraction(0)
+            for g in range(goals)
+        ),
     )

@@ -86,7 +86,7 @@ class GoalSpec:
     """A functional goal as a plan states it: a metric, its weight in the team, its curve,
     optionally its own gate (:class:`GoalGateSpec`), and the period it is measured and
     paid over (``"month"`` by default; ``"quarter"`` or ``"plan_year"``: the plan's
-    shared period, every goal of the plan alike)."""
+    shared period, or a longer one, every goal of the plan alike)."""
 
     metric: str
     weight: Decimal | str | int
@@ -248,8 +248,9 @@ class Goal:
     gate: GoalGate | None = None
     """The goal's own gate, set by another goal's attainment (``None``: none)."""
     period: PeriodLength = PeriodLength.MONTH
-    """What the goal is measured and paid over: each month (the default), or the plan's
-    longer shared period (its actuals summed over its targets summed, paid at its end)."""
+    """What the goal is measured and paid over: each month (the default), the plan's
+    longer shared period, or a period holding several shared periods (its actuals summed
+    over its targets summed, paid at its end)."""
 
     def __repr__(self) -> str:
         # A monthly goal reads as before goals had a period: the plan's fingerprint, a

@@ -75,8 +75,12 @@ class MonthView:
     lies inside a period that another month pays, or its period is pending ("" else)."""
     month_attainment: Fraction | None = None
     """In a plan with functional goals and a longer shared period: the shared attainment
-    of the month alone, which the functional gate and a goal's own gate read
-    (``None`` else: they read :attr:`attainment`)."""
+    of the month alone, which the functional gate and a goal's own gate read; with goals over
+    a longer period, in the month that ends it, the shared attainment over that period,
+    which they read there (``None`` else: they read :attr:`attainment`)."""
+    goals_later: str = ""
+    """With goals over a period longer than the shared one, in a month inside it that does
+    not end it: that the goals are paid at its end ("" else)."""
 
 
 def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | None) -> MonthLines:
@@ -405,6 +409,8 @@ def _reason(
     # A month inside a longer shared period that pays its goals: its shared part is paid
     # at the period's end, and that is its first reason.
     reasons = [month.period] if month.period else []
+    if month.goals_later:  # the month pays its shared part; its goals, their period's end
+        reasons.append(month.goals_later)
     attainment = month.attainment if month.attainment is not None else _ZERO
     terms = plan.functional.terms[team] if plan.weighted else None
     if (
@@ -425,7 +431,7 @@ def _reason(
             f"{verdict}: attainment {percent_text(attainment)} earns no payout "
             f"({plan.curve.pays_from()})"
         )
-    for result, amount in zip(month.goals, functional, strict=True):
+    for result, amount in zip(month.goals, functional if month.goals else (), strict=True):
         if terms is None or result.goal.team != terms.team or amount:
             continue
         if result.gated:

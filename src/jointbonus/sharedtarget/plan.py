@@ -20,7 +20,7 @@ from jointbonus.core.curves import Curve
 from jointbonus.core.history import HistoryMonth, Norm
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
-from jointbonus.core.plan_periods import Period, PeriodLength, cut_periods
+from jointbonus.core.plan_periods import Period, PeriodLength, cut_periods, summed_attainment
 from jointbonus.core.roster import Member
 from jointbonus.errors import argument
 from jointbonus.sharedtarget.goals import Functional, Goal
@@ -234,6 +234,11 @@ class Plan:
     norm month by month, whose sample lines up with the goals' metrics' (one historical
     month each), so that a historical period supplies its months' attainments of every
     metric (:func:`~jointbonus.core.plan_periods.period_months`); ``None`` else."""
+    goal_norm: Norm | None = field(default=None, repr=False)
+    """In a plan whose goals run over a period longer than the shared one
+    (:attr:`goals_over_longer`): the shared metric's norm over the goals' period, whose
+    sample lines up with the goals' metrics' norms (one historical goal period each), read
+    by the gates of the goals; ``None`` else."""
 
     @property
     def periods(self) -> tuple[Period, ...]:
@@ -266,7 +271,44 @@ class Plan:
     def goals_over_period(self) -> bool:
         """Whether the goals run over the longer shared period (each goal's ``period``), paid
         with the shared part at its end, rather than month by month."""
-        return self.period is not PeriodLength.MONTH and any(g.over_period for g in self.goals)
+        return self.period is not PeriodLength.MONTH and any(
+            g.period is self.period for g in self.goals
+        )
+
+    @property
+    def goal_length(self) -> PeriodLength:
+        """The period the plan's goals run over (every goal alike; ``month`` without goals)."""
+        return next((g.period for g in self.goals), PeriodLength.MONTH)
+
+    @property
+    def goals_over_longer(self) -> bool:
+        """Whether the goals run over a period that holds several shared periods (a quarter
+        or plan year beside a monthly shared target, a plan year beside a quarterly one),
+        each paid at its end from the functional parts of its months
+        (:mod:`jointbonus.sharedtarget.pay.goalperiods`)."""
+        return self.goal_length.months > self.period.months
+
+    @property
+    def goal_periods(self) -> tuple[Period, ...]:
+        """The periods the goals run over, in order (see :attr:`goals_over_longer`); the
+        shared periods when the goals run over those, or month by month."""
+        if not self.goals_over_longer or not self.months:
+            return self.periods
+        return cut_periods(self.months[0].month, len(self.months), self.goal_length)
+
+    def attainment_over(self, period: Period) -> Fraction | None:
+        """The shared attainment over ``period`` (of this plan's months): its actuals summed /
+        its targets summed; ``None`` while a month of it has no actual yet."""
+        months = self.months[period.first : period.last + 1]
+        if any(m.actual is None for m in months):
+            return None
+        return summed_attainment(
+            [Fraction(m.actual or 0) for m in months], [m.target for m in months]
+        )
+
+    def goal_period_at(self, index: int) -> Period:
+        """The goal period (:attr:`goal_periods`) plan month ``index`` lies in."""
+        return next(p for p in self.goal_periods if index in p)
 
 
 def plan_argument(value: object, name: str = "plan") -> Plan:

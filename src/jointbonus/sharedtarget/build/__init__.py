@@ -58,7 +58,9 @@ from jointbonus.sharedtarget.build.functional import (
     functional,
     goal_period_norms,
     goal_periods_fit,
+    longer_goal_norms,
     version_goal_periods,
+    version_longer_goals,
 )
 from jointbonus.sharedtarget.build.money import budget as neutral_budget
 from jointbonus.sharedtarget.build.money import plan_currency
@@ -186,6 +188,7 @@ def build_plan(
                         "version before)",
                     )
         version_goal_periods(version_checks, base, later)
+        version_longer_goals(version_checks, base, later)
         if version_checks.problems:
             raise PlanError(version_checks.problems)
         return replace(base, versions=later)
@@ -291,7 +294,8 @@ def build_plan(
     goal_periods_fit(
         checks, functional_side, period_length, advance=None if advance_value is None else advance
     )
-    month_norm = None
+    month_norm = goal_norm = None
+    monthly_norm = plan_norm
     if plan_norm is not None and period_length is not None:
         plan_norm, month_norm = shared_period_norm(
             checks,
@@ -310,6 +314,22 @@ def build_plan(
                 length=period_length,
                 shared=plan_norm,
             )
+        longer = next((g.period for t in functional_side.terms for g in t.goals), period_length)
+        if (
+            not checks.problems
+            and monthly_norm is not None
+            and longer.months > period_length.months
+        ):
+            functional_side, plan_norm, goal_norm = longer_goal_norms(
+                checks,
+                functional_side,
+                history=history,
+                calendar=plan_calendar,
+                shared=plan_norm,
+                shared_length=period_length,
+                monthly=monthly_norm,
+            )
+            month_norm = None  # the goals read their own period, not the shared one's months
 
     # Its budget.
     plan_budget = None
@@ -355,4 +375,5 @@ def build_plan(
         history=tuple(history),
         advance=advance_value,
         month_norm=month_norm,
+        goal_norm=goal_norm,
     )

@@ -43,7 +43,10 @@ __all__ = [
     "functional",
     "goal_period_norms",
     "goal_periods_fit",
+    "longer_goal_norms",
+    "longer_goal_periods_fit",
     "version_goal_periods",
+    "version_longer_goals",
 ]
 
 #: Places a derived target of a functional metric is published with.
@@ -398,14 +401,15 @@ def goal_periods_fit(
 ) -> None:
     """A problem for each goal whose ``period`` the plan cannot pay.
 
-    A goal is measured and paid month by month (``"month"``, the default), or over
+    A goal is measured and paid month by month (``"month"``, the default), over
     the plan's longer shared period (``length``): its actuals summed over its targets
     summed, paid with the shared part in the month that ends the period, on each
-    member's weight over it. Every goal of a plan has the same period, since a
-    plan's goals are paid together from one frame a month: all monthly, or all over
-    the shared period. A goal over a quarter beside a monthly shared target (or a
-    plan year beside a quarterly one) is refused: its period would hold several
-    shared periods. Goals over the period take no ``advance`` (the plan's, as given;
+    member's weight over it; or over a period that holds several shared periods (a
+    quarter or plan year beside a monthly shared target, a plan year beside a
+    quarterly one: :func:`longer_goal_periods_fit`). A goal period inside the shared
+    one (a quarter beside a yearly shared target) is refused. Every goal of a plan
+    has the same period, since a plan's goals are paid together from one frame a
+    month. Goals over the period take no ``advance`` (the plan's, as given;
     ``None``: none), which is on the shared part alone, and no caps.
     """
     if length is None:
@@ -414,18 +418,13 @@ def goal_periods_fit(
     for terms in functional.terms:
         for index, goal in enumerate(terms.goals):
             at = f"teams.{terms.team}.goals[{index}].period"
-            if goal.period is not PeriodLength.MONTH and goal.period is not length:
-                choices = (
-                    "'month', as the shared target's period is (a goal over a "
-                    f"{goal.period.noun} needs [shared] period = '{goal.period.value}')"
-                    if length is PeriodLength.MONTH
-                    else f"'month', or the shared target's period '{length.value}'"
-                )
+            if goal.period is not PeriodLength.MONTH and goal.period.months < length.months:
                 checks.add(
                     at,
                     goal.period.value,
-                    f"{choices}: a goal runs month by month or over the shared period, "
-                    "never over a period that holds several shared periods or lies inside one",
+                    f"'month', the shared target's period '{length.value}', or a longer one: "
+                    "a goal runs month by month, over the shared period or over a period "
+                    "that holds several shared periods, never over one that lies inside one",
                 )
                 return
             if first is None:
@@ -440,6 +439,9 @@ def goal_periods_fit(
                 )
                 return
     if first is None or first[1].period is PeriodLength.MONTH:
+        return
+    if first[1].period.months > length.months:
+        longer_goal_periods_fit(checks, functional, first[0], length, advance=advance)
         return
     noun = length.noun
     if advance is not None:
@@ -478,7 +480,7 @@ def goal_period_norms(
     ``shared`` (the shared norm at ``length``) draws, so that scenario ``h`` of every
     norm is one historical period; or ``functional`` and a problem when a metric's
     history has none of them."""
-    over = any(goal.over_period for terms in functional.terms for goal in terms.goals)
+    over = any(goal.period is length for terms in functional.terms for goal in terms.goals)
     if length is PeriodLength.MONTH or not over or not calendar:
         return functional
     periods = cut_periods(calendar[0], len(calendar), length)
@@ -526,3 +528,136 @@ def version_goal_periods(checks: Checks, base: Plan, versions: Sequence[PlanVers
                 "their goals paid twice or never)",
             )
         before = design
+
+
+def longer_goal_periods_fit(
+    checks: Checks,
+    functional: Functional,
+    at: str,
+    length: PeriodLength,
+    *,
+    advance: object,
+) -> None:
+    """A problem for each setting a plan cannot pay beside goals over a period that holds
+    several shared periods (``at`` names the first such goal; ``length`` is the shared
+    period): the shared part is paid each shared period, before the goals' period is
+    known, so no shared gate reads the goals; and no advance and no caps, which are
+    costed beside goals paid with the month's shared part."""
+    goal = next(g for terms in functional.terms for g in terms.goals)
+    where = f"goals over the {goal.period.noun} beside a {length.noun}ly shared target ({at})"
+    gate = functional.gates.shared
+    if gate is not None:
+        checks.add(
+            "shared_gate",
+            decimal_text(gate, 4),
+            f"no shared_gate with {where}: the shared part is paid each {length.noun}, "
+            f"before the goals' {goal.period.noun} is known (drop shared_gate, or measure "
+            "the goals over the shared period)",
+        )
+    if advance is not None:
+        checks.add(
+            "advance",
+            advance,
+            f"no advance with {where}: an advance is costed beside goals paid with the "
+            "shared part (drop advance, or measure the goals month by month)",
+        )
+    caps = functional.caps
+    for name, cap in (("cap_per_month", caps.per_month), ("cap_per_year", caps.per_year)):
+        if cap is not None:
+            checks.add(
+                name,
+                cap,
+                f"no {name} with {where}: calibration costs caps beside goals paid month "
+                f"by month or over the shared period (drop {name}, or measure the goals "
+                "month by month)",
+            )
+
+
+def longer_goal_norms(
+    checks: Checks,
+    functional: Functional,
+    *,
+    history: Sequence[HistoryMonth],
+    calendar: Sequence[Month],
+    shared: Norm,
+    shared_length: PeriodLength,
+    monthly: Norm,
+) -> tuple[Functional, Norm, Norm | None]:
+    """The norms of a plan whose goals run over a period longer than the shared one.
+
+    Each goal's metric gets its norm at the goals' period's length
+    (:func:`~jointbonus.core.plan_periods.period_norm` of its monthly one: one
+    attainment per whole historical goal period, its actuals summed over its levels
+    summed), and the shared metric one too (``monthly`` at that length: what the
+    gates of the goals read). They are cut to the historical goal periods every one of
+    them has and whose shared periods ``shared`` (the shared norm at the shared
+    period's length) all holds, and ``shared`` is cut to those shared periods: each
+    scenario is one historical shared period, and it reads the goals of the goal
+    period it lies in, so every goal period weighs the same. Returns the functional
+    side, ``shared`` cut, and the shared norm over the goals' period (``None``, with a
+    problem, when the history holds no such goal period or the months are not whole
+    goal periods).
+    """
+    length = next(g.period for terms in functional.terms for g in terms.goals)
+    try:
+        periods = cut_periods(calendar[0], len(calendar), length)
+    except JointBonusError as error:
+        checks.add("months", len(calendar), f"with goals over the {length.noun}: {error}")
+        return functional, shared, None
+    norms: dict[str, Norm] = {}
+    try:
+        over = period_norm(history, monthly, length, periods)
+        for metric in functional.metrics:
+            past = [
+                HistoryMonth(
+                    h.month, h.functional[metric.name], h.functional_targets.get(metric.name)
+                )
+                for h in history
+            ]
+            norms[metric.name] = period_norm(past, metric.norm, length, periods)
+    except JointBonusError as error:
+        checks.add("history", f"{len(history)} months", f"for the goals' periods: {error}")
+        return functional, shared, None
+    held = {m.index() for m in shared.sample_months}
+    step = shared_length.months
+    starts = [
+        start
+        for start in over.sample_months
+        if all(start in norm.sample_months for norm in norms.values())
+        and all(start.index() + k in held for k in range(0, length.months, step))
+    ]
+    if not starts:
+        checks.add(
+            "history",
+            f"{len(history)} months",
+            f"at least one whole {length.noun} of history (aligned with the plan's) in "
+            f"which the shared metric and every goal's metric have an attainment over the "
+            f"{length.noun} and the shared metric one each {shared.period}",
+        )
+        return functional, shared, None
+    inside = {start.shift(k) for start in starts for k in range(length.months)}
+    metrics = tuple(replace(m, norm=norms[m.name].restricted(starts)) for m in functional.metrics)
+    return (
+        replace(functional, metrics=metrics),
+        shared.restricted([m for m in shared.sample_months if m in inside]),
+        over.restricted(starts),
+    )
+
+
+def version_longer_goals(checks: Checks, base: Plan, versions: Sequence[PlanVersion]) -> None:
+    """A problem for each version of a plan whose goals run over a period longer than the
+    shared one (in the plan or in the version): such a goal is paid at its period's end
+    from the functional parts of every month of it, which versions would pay by
+    different designs."""
+    for k, version in enumerate(versions):
+        design = version.design
+        longer = design if design.goals_over_longer else base if base.goals_over_longer else None
+        if longer is not None:
+            checks.add(
+                f"versions[{k}]",
+                str(version.start),
+                f"no versions in a plan whose goals run over the {longer.goal_length.noun} "
+                f"beside a {longer.period.noun}ly shared target: each goal period is paid "
+                "from its months' functional parts by one design (measure the goals over "
+                "the shared period, or drop the versions)",
+            )

@@ -446,7 +446,16 @@ def goal_step(
     )
     reads = "the month's"
     share_words = ""
-    if goal.over_period and month.shared_period:  # the goal runs over the shared period
+    gate_reads = month.attainment or Fraction(0)
+    if plan.goals_over_longer:  # the goal runs over a period longer than the shared one
+        index = month.month.index() - plan.months[0].month.index()
+        label = plan.goal_period_at(index).label
+        target_how = f"the {goal.metric} targets of {label}, summed"
+        actual_how = f"the {goal.metric} actuals of {label}, summed"
+        reads = f"{label}'s"
+        over = plan.attainment_over(plan.goal_period_at(index))
+        gate_reads = gate_reads if over is None else over
+    elif goal.over_period and month.shared_period:  # the goal runs over the shared period
         target_how = f"the {goal.metric} targets of {month.shared_period}, summed"
         actual_how = f"the {goal.metric} actuals of {month.shared_period}, summed"
         reads = f"{month.shared_period}'s"
@@ -493,7 +502,7 @@ def goal_step(
     ]
     gate = plan.functional.gates.functional
     if gate is not None:
-        attainment = month.attainment or Fraction(0)
+        attainment = gate_reads
         figures.append(
             Figure(
                 "functional_gate",
@@ -506,7 +515,7 @@ def goal_step(
     own = goal.gate
     if own is not None:
         if own.shared:
-            reading = month.attainment or Fraction(0)
+            reading = gate_reads
         else:
             reading = next(r.attainment for r in month.goals if r.goal.metric == own.metric)
         figures.append(
@@ -545,6 +554,13 @@ def goal_pool_step(
     # A goal over the shared period is shared out on the weights over the period.
     over = g.goal.over_period and month.shared_period
     whose = f"the total weight over {month.shared_period}" if over else "the month's total weight"
+    plan = result.plan
+    if plan.goals_over_longer:  # each month of the goal period on its own weights
+        index = month.month.index() - plan.months[0].month.index()
+        whose = (
+            f"the total weight, over the months of {plan.goal_period_at(index).label}, "
+            "each month's weights counted over its own total"
+        )
     return Step(
         f"goal.{g.goal.metric}.pool",
         f"The {g.goal.metric} pool",

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from jointbonus.core.plan_periods import Period
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.plan import Plan, PlanMonth
@@ -26,8 +27,13 @@ __all__ = [
     "Terms",
     "actual_attainments",
     "brackets",
+    "ends_goal_period",
     "goal_gates_closed",
+    "goal_period_outcome",
     "goal_teams",
+    "goals_over",
+    "goals_paid_later",
+    "longer_attainments",
     "nothing_paid",
     "outcome_at",
     "period_goals",
@@ -78,8 +84,9 @@ class Terms:
 
 def nothing_paid(plan: Plan) -> Outcome:
     """The outcome of a month inside a longer shared period that a later month pays: every
-    factor 0, the shared part's and, when the goals run over the period, each goal's."""
-    goals = len(plan.goals) if plan.goals_over_period else 0
+    factor 0, the shared part's and, when the goals run over the period or a longer one,
+    each goal's."""
+    goals = len(plan.goals) if plan.goals_over_period or plan.goals_over_longer else 0
     return Outcome(_ZERO, functional=(_ZERO,) * goals)
 
 
@@ -182,6 +189,13 @@ def period_goals(plan: Plan, frame: MonthFrame) -> tuple[Fraction, ...] | None:
     period = frame.period
     if period is None:
         raise ValueError("a goal's attainment over a period is read in a longer shared period")
+    return goals_over(plan, period)
+
+
+def goals_over(plan: Plan, period: Period) -> tuple[Fraction, ...] | None:
+    """Each goal's attainment (by ``plan.goals``) over ``period`` (a shared period, or the
+    goals' own: :attr:`~jointbonus.sharedtarget.plan.Plan.goal_periods`): its actuals
+    summed / its targets summed; ``None`` while any month of it has no actual yet."""
     metrics = {metric.name: metric for metric in plan.functional.metrics}
     counted = plan.goals_over_period
     result = []
@@ -239,3 +253,52 @@ def brackets(plan: Plan, terms: Terms, outcome: Outcome) -> list[Fraction]:
                 value += (1 - w) * goal.weight * factor
         result.append(value)
     return result
+
+
+# -- goals over a period longer than the shared one (pay/goalperiods.py frames them) --
+
+
+def ends_goal_period(plan: Plan, index: int) -> bool:
+    """Whether plan month ``index`` ends a goal period that is longer than the shared one
+    (and so pays its goals)."""
+    return plan.goals_over_longer and plan.goal_period_at(index).last == index
+
+
+def longer_attainments(plan: Plan, index: int) -> tuple[Fraction, tuple[Fraction, ...]] | None:
+    """In the month ``index`` that ends a goal period: the shared attainment over it and
+    each goal's (by ``plan.goals``), each its actuals summed / its targets summed;
+    ``None`` while a month of the period has no actual for one of them yet."""
+    period = plan.goal_period_at(index)
+    goals = goals_over(plan, period)
+    if goals is None:
+        return None
+    shared = plan.attainment_over(period)
+    if shared is None:
+        return None
+    return shared, goals
+
+
+def goal_period_outcome(
+    plan: Plan,
+    shared_attainment: Fraction,
+    over: tuple[Fraction, tuple[Fraction, ...]] | None,
+) -> Outcome:
+    """A shared period's outcome in a plan whose goals run over a longer period: the shared
+    factor at ``shared_attainment`` (the shared period's), and in the month that ends a
+    goal period the goals' factors at ``over`` (the shared attainment over the goal period
+    and each goal's, which the functional gate and the goals' own gates read); every
+    goal's factor 0 elsewhere (``over`` is ``None``)."""
+    if over is None:
+        goals: tuple[Fraction, ...] = (_ZERO,) * len(plan.goals)
+    else:
+        goals = outcome_at(plan, over[0], over[1]).functional
+    return Outcome(plan.curve.factor(shared_attainment), (), goals)
+
+
+def goals_paid_later(plan: Plan, index: int) -> str:
+    """What the lines of month ``index`` say of goals paid at their longer period's end
+    (``""`` in the month that ends it, or in a plan whose goals run otherwise)."""
+    if not plan.goals_over_longer or ends_goal_period(plan, index):
+        return ""
+    period = plan.goal_period_at(index)
+    return f"goals over {period.label} are paid at its end, {period.end}"

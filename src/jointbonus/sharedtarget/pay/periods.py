@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from jointbonus.core.plan_periods import Period, PeriodLength, summed_actuals
+from jointbonus.sharedtarget.pay.goalperiods import frame_goal_periods
 from jointbonus.sharedtarget.pay.groups import Framed, Groups, MonthFrame, frame_months
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth
 
@@ -49,8 +50,9 @@ __all__ = ["Within", "frame_periods", "frame_plan", "summed_actuals", "within_pe
 
 def frame_plan(plan: Plan) -> Framed:
     """The plan's months framed for its shared period: :func:`frame_periods` of
-    :func:`~jointbonus.sharedtarget.pay.groups.frame_months`."""
-    return frame_periods(plan, frame_months(plan))
+    :func:`~jointbonus.sharedtarget.pay.groups.frame_months`, and for goals over a
+    longer period :func:`~jointbonus.sharedtarget.pay.goalperiods.frame_goal_periods`."""
+    return frame_goal_periods(plan, frame_periods(plan, frame_months(plan)))
 
 
 def frame_periods(plan: Plan, framed: Framed) -> Framed:

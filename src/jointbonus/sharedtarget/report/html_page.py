@@ -374,7 +374,12 @@ def _goals_section(result: Result) -> Markup | None:
                     ]
                 else:
                     actual = "none yet" if month.actual is None else f"{month.actual}"
-                    cells += [f"{actual} / {number_text(month.target)}", "", goal_word(m), ""]
+                    cells += [
+                        f"{actual} / {number_text(month.target)}",
+                        "",
+                        goal_word(m, result.plan),
+                        "",
+                    ]
             rows.append(tuple(cells))
         headers = ["Month"]
         for goal in goals:

@@ -80,10 +80,13 @@ def advance_cells(currency: Currency, m: MonthResult) -> tuple[str, str, str]:
     return ("", currency.format(m.advances_paid), currency.format(m.true_up))
 
 
-def goal_word(month: MonthResult) -> str:
+def goal_word(month: MonthResult, plan: Plan | None = None) -> str:
     """What a goal's row says in a month that pays no goal: ``pending``, or, in a month
-    inside a longer period whose goals run over it, the period that pays them
-    (``in 2026-Q1``)."""
+    inside a longer period whose goals run over it (or over a period longer than the
+    shared one, of ``plan``), the period that pays them (``in 2026-Q1``)."""
+    if plan is not None and plan.goals_over_longer and month.status is MonthStatus.PAID:
+        index = month.month.index() - plan.months[0].month.index()
+        return "in " + plan.goal_period_at(index).label.split(" ", 1)[0]
     if not month.ends_period and month.status is MonthStatus.PAID:
         return "in " + month.shared_period.split(" ", 1)[0]
     return "pending"
@@ -164,7 +167,7 @@ def _weighted_sentences(result: Result) -> str:
         "and each team with functional goals keeps part of its bonus on them."
     )
     if plan.period is not PeriodLength.MONTH:
-        return f"{_period_goal_sentences(result, teams, weights)}"
+        return f"{_period_goal_sentences(result, teams, weights)}{_longer_goals_sentence(plan)}"
     if plan.funding is FundingStyle.INDIVIDUAL:
         second = (
             f"Each member's target bonus for the month (annual target bonus x "
@@ -184,7 +187,19 @@ def _weighted_sentences(result: Result) -> str:
             f"pays at its own payout factor and is shared in proportion to {by} among the "
             "members it belongs to."
         )
-    return f"{first} {second}"
+    return f"{first} {second}{_longer_goals_sentence(plan)}"
+
+
+def _longer_goals_sentence(plan: Plan) -> str:
+    """With goals over a period longer than the shared one: when and how they are paid
+    (``""`` otherwise)."""
+    if not plan.goals_over_longer:
+        return ""
+    noun = plan.goal_length.noun
+    return (
+        f" The goals are measured over the {noun} (actuals summed / targets summed) and paid "
+        f"at its end, each of its months' goal parts on that month's weights."
+    )
 
 
 def _period_goal_sentences(result: Result, teams: str, weights: str) -> str:

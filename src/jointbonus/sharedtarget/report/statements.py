@@ -526,7 +526,7 @@ def _team_goals(result: Result, team: str, lines: Sequence[Line], title: str) ->
             actual = "" if metric_month.actual is None else str(metric_month.actual)
             rows.append(
                 (str(month.month), md(goal.metric), number_text(metric_month.target), actual,
-                 "", goal_word(month), "", "")
+                 "", goal_word(month, plan), "", "")
             )  # fmt: skip
     pool = "Team pool" if plan.funding is FundingStyle.POOL else "Team's lines"
     out += md_table(

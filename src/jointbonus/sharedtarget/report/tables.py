@@ -376,7 +376,7 @@ def _goals_section(result: Result) -> list[str]:
                     actual,
                     "",
                     "",
-                    goal_word(m),
+                    goal_word(m, result.plan),
                     "",
                 )
             )

@@ -1,0 +1,173 @@
+"""Goals over a period longer than the shared one, worked on the quarterly-goals example.
+
+The example's shared target is set back to the month and every goal given
+``period = "quarter"`` (or ``"plan_year"``): the shared part is paid month by month,
+each goal at its quarter's end on its actuals summed over its targets summed, from the
+functional parts of the quarter's months, each month on its own weights.
+"""
+
+from __future__ import annotations
+
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from jointbonus import (
+    MonthStatus,
+    PlanError,
+    explain,
+    load_plan,
+    render_statement,
+    render_table,
+    result_document,
+    run,
+)
+from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.sharedtarget.engine import pay_framed
+from jointbonus.sharedtarget.pay.periods import frame_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+QUARTERLY_GOALS = ROOT / "examples" / "digital_manufacturing_quarterly_goals"
+SHARED_PERIOD = 'period = "quarter"                 # fiscal quarters; the goals below stay monthly'
+
+
+def _plan(tmp_path: Path, goals: str, shared: str = "month", extra: str = "") -> Path:
+    folder = tmp_path / f"plan-{goals}-{shared}"
+    shutil.copytree(QUARTERLY_GOALS, folder)
+    plan = folder / "plan.toml"
+    text = plan.read_text(encoding="utf-8").replace(SHARED_PERIOD, f'period = "{shared}"')
+    for weight in ("weight = 0.5\n", "weight = 1\n"):
+        text = text.replace(weight, f'{weight}period = "{goals}"\n')
+    plan.write_text(text + extra, encoding="utf-8")
+    return plan
+
+
+@pytest.fixture(scope="module")
+def quarter_goals(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _plan(tmp_path_factory.mktemp("longer"), "quarter")
+
+
+def test_a_goal_over_the_quarter_beside_a_monthly_target_is_paid_at_the_quarters_end(
+    quarter_goals: Path,
+) -> None:
+    plan = load_plan(quarter_goals)
+    assert plan.period is PeriodLength.MONTH and plan.goals_over_longer
+    result = run(plan)
+    months = result.months
+    # January and February pay the shared part alone; their lines say when the goals are.
+    assert months[0].status is MonthStatus.PAID and not months[0].goals
+    assert not months[1].goals and months[1].paid == months[1].pool
+    feb = [line for line in result.lines() if str(line.period) == "2026-02" and line.total]
+    assert all(
+        "goals over 2026-Q1 (2026-01 to 2026-03) are paid at its end" in x.reason for x in feb
+    )
+    assert feb and all(not amount for line in feb for _, amount in line.functional)
+    # March pays its shared part and the quarter's goals, on the quarter's sums.
+    march = months[2]
+    metrics = {m.name: m for m in plan.functional.metrics}
+    for goal in march.goals:
+        inside = metrics[goal.goal.metric].months[0:3]
+        assert goal.target == sum((m.target for m in inside), Fraction(0))
+        assert goal.actual == sum(m.actual or 0 for m in inside)
+        assert goal.attainment == Fraction(goal.actual) / goal.target
+    assert march.paid == march.pool + sum(goal.pool for goal in march.goals)
+    lines = [line for line in result.lines() if str(line.period) == "2026-03"]
+    assert sum(line.total for line in lines) * 100 == march.paid
+
+
+def test_a_quarters_goal_at_one_attainment_pays_what_the_monthly_goal_pays(
+    quarter_goals: Path,
+) -> None:
+    plan = load_plan(quarter_goals)
+    calibration = run(plan).calibration
+    monthly = load_plan(QUARTERLY_GOALS / "plan.toml")
+    # The monthly plan with a monthly shared target, paid at the same scale and weights.
+    month_plan = load_plan(_plan(quarter_goals.parent.parent, "month"))
+    assert monthly.goals == month_plan.goals
+    by_month = pay_framed(month_plan, calibration, frame_plan(month_plan))
+    over = run(plan)
+    # The quarter's exact goal pools are the months' exact pools at the quarter's factor.
+    for k in range(3):
+        end = over.months[3 * k + 2]
+        inside = by_month.months[3 * k : 3 * k + 3]
+        for g, goal in enumerate(end.goals):
+            if not all(m.goals[g].factor for m in inside):
+                continue
+            at_target = sum(
+                (m.splits[1 + g].exact / m.goals[g].factor for m in inside), Fraction(0)
+            )
+            assert end.splits[1 + g].exact == at_target * goal.factor, (end.month, goal.goal.key)
+
+
+@pytest.mark.parametrize(
+    ("extra", "name"),
+    [
+        ("\n[gates]\nshared_gate = 0.9\n", "shared_gate"),
+        ('\n[caps]\nper_month = "5000.00"\n', "cap_per_month"),
+    ],
+)
+def test_goals_over_a_longer_period_take_no_shared_gate_nor_caps(
+    tmp_path: Path, extra: str, name: str
+) -> None:
+    with pytest.raises(PlanError) as caught:
+        load_plan(_plan(tmp_path, "quarter", extra=extra))
+    message = str(caught.value)
+    assert name in message
+    assert "goals over the quarter beside a monthly shared target" in message
+
+
+def test_goals_over_the_plan_year_beside_a_quarterly_target_take_no_advance(
+    tmp_path: Path,
+) -> None:
+    plan = load_plan(_plan(tmp_path, "plan_year", "quarter"))
+    assert plan.goals_over_longer and plan.goal_length is PeriodLength.PLAN_YEAR
+    result = run(plan)
+    assert not any(m.goals for m in result.months)  # December, which pays them, is pending
+    september = [line for line in result.lines() if str(line.period) == "2026-09" and line.total]
+    assert september
+    assert all(
+        "goals over 2026 (2026-01 to 2026-12) are paid at its end" in x.reason for x in september
+    )
+    text = _plan(tmp_path / "advance", "plan_year", "quarter").read_text(encoding="utf-8")
+    advance = tmp_path / "advance" / "plan-plan_year-quarter" / "plan.toml"
+    advance.write_text(text.replace("[shared]\n", "[shared]\nadvance = 0.5\n", 1))
+    with pytest.raises(PlanError) as caught:
+        load_plan(advance)
+    assert "no advance with goals over the plan year beside a quarterly shared target" in str(
+        caught.value
+    )
+
+
+def test_the_views_name_the_goals_period(quarter_goals: Path) -> None:
+    result = run(load_plan(quarter_goals))
+    statement = render_statement(result, "DM-M01")
+    assert "| in 2026-Q1 |" in statement
+    assert "The goals are measured over the quarter (actuals summed / targets summed)" in statement
+    assert "in 2026-Q1" in render_table(result)
+    goals = result_document(result)["plan"]["goals"]
+    assert {goal["period"] for goal in goals} == {"quarter"}
+    told = explain(result, "DM-M01", "2026-03")
+    assert told.figure("goal.leads_accepted", "target").how == (
+        "the leads_accepted targets of 2026-Q1 (2026-01 to 2026-03), summed"
+    )
+    assert "over the months of 2026-Q1" in told.figure("goal.leads_accepted.pool", "team_share").how
+
+
+def test_the_example_pays_what_its_readme_says() -> None:
+    folder = ROOT / "examples" / "digital_manufacturing_monthly_target_goals_per_quarter"
+    result = run(load_plan(folder / "plan.toml"))
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    jan, feb, march = result.months[:3]
+    assert jan.paid == 0 and not jan.goals
+    assert feb.pool == feb.paid == 1230575 and not feb.goals
+    pools = {g.goal.metric: g.pool for g in march.goals}
+    assert (march.pool, pools["leads_accepted"], pools["sal_to_sql"], march.paid) == (
+        1230575,
+        985143,
+        640521,
+        2856239,
+    )
+    for figure in ("20,249.90", "12,305.75", "9,851.43", "6,405.21", "28,562.39", "138,882.34"):
+        assert figure in readme
