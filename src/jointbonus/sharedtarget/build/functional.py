@@ -330,8 +330,6 @@ def goal_periods_fit(
     checks: Checks,
     functional: Functional,
     length: PeriodLength | None,
-    *,
-    advance: object,
 ) -> None:
     """A problem for each goal whose ``period`` the plan cannot pay.
 
@@ -376,27 +374,6 @@ def goal_periods_fit(
                     "shared period",
                 )
                 return
-    if first is None or first[1].period is PeriodLength.MONTH:
-        return
-    noun = length.noun
-    if advance is not None:
-        checks.add(
-            "advance",
-            advance,
-            f"no advance with goals over the {noun} ({first[0]}): an advance is on the "
-            f"shared part alone, and the {noun}'s end pays the goals with it (drop advance, "
-            "or measure the goals month by month)",
-        )
-    caps = functional.caps
-    for name, cap in (("cap_per_month", caps.per_month), ("cap_per_year", caps.per_year)):
-        if cap is not None:
-            checks.add(
-                name,
-                cap,
-                f"no {name} with goals over the {noun} ({first[0]}): calibration costs "
-                "caps beside goals paid month by month, or on the shared goal alone "
-                f"(drop {name}, or measure the goals month by month)",
-            )
 
 
 def goal_period_norms(
