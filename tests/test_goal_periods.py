@@ -8,6 +8,7 @@ with the shared part in the quarter's last month; the months inside pay nothing.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -132,28 +133,74 @@ def test_goals_of_one_plan_run_over_one_period(tmp_path: Path) -> None:
     assert "plan.toml" in message
 
 
-@pytest.mark.parametrize(
-    ("setting", "name"),
-    [
-        ("[shared]\nadvance = 0.5", "advance"),
-        ('[caps]\nper_month = "5000.00"', "cap_per_month"),
-    ],
-)
-def test_goals_over_the_period_take_no_advance_nor_caps(
-    tmp_path: Path, setting: str, name: str
-) -> None:
+def _advanced_and_capped(tmp_path: Path) -> Path:
+    """The goals-per-quarter plan with an advance of half, a shared curve paying from half
+    the quarter's target, and a cap per month and a cap per plan year that both bind."""
     plan = _goals_given(tmp_path, "quarter")
     text = plan.read_text(encoding="utf-8")
-    section, line = setting.split("\n")
-    if section in text:
-        text = text.replace(section + "\n", f"{section}\n{line}\n", 1)
-    else:
-        text += f"\n{setting}\n"
-    plan.write_text(text, encoding="utf-8")
-    with pytest.raises(PlanError) as caught:
-        load_plan(plan)
-    assert name in str(caught.value)
-    assert "goals over the quarter" in str(caught.value)
+    text = text.replace(
+        'curve = { type = "step", threshold = 1.00 }   # hit 100%',
+        'advance = 0.5\ncurve = { type = "linear", points = [[0.5, 0], [1, 1], [1.2, 1.5]] } #',
+        1,
+    )
+    plan.write_text(text + '\n[caps]\nper_month = "3500.00"\nper_year = "9800.00"\n', "utf-8")
+    return plan
+
+
+def test_goals_over_the_quarter_take_an_advance_and_caps(tmp_path: Path) -> None:
+    """DM-M01 over 2026: in each quarter February (May, August) advances the shared part,
+    the quarter's last month pays the shared part and the goals cut by the caps, less the
+    advances; the advances and the true-up add up to the quarter's pay.
+
+    - Q1: 2,354.33 shared + 2,923.13 leads_accepted = 5,277.46, cut to the cap per month
+      3,500.00 (1,777.46 capped); advanced 588.35 in February, true-up 2,911.65.
+    - Q2: 2,488.53 + 3,371.87 = 5,860.40, cut to 3,500.00; advanced 775.20, true-up
+      2,724.80.
+    - Q3: 2,351.90 + 2,955.85 = 5,307.75, cut to the 2,800.00 the cap per year leaves
+      (9,800.00 less the 7,000.00 of Q1 and Q2); advanced 715.73, true-up 2,084.27.
+    - Q4: the year is full at 9,800.00, so October advances nothing.
+    """
+    plan = load_plan(_advanced_and_capped(tmp_path))
+    assert plan.advance == Fraction(1, 2)
+    result = run(plan)
+    calibration = result.calibration
+    assert calibration.paths == calibration.scenarios == 12
+    assert abs(calibration.expected_cost - calibration.budget) <= calibration.rounding_bound
+    without = replace(plan, advance=None)
+    assert run(without).calibration == calibration  # an advance costs nothing
+    lines = [line for line in result.lines() if line.member_id == "DM-M01"]
+    cents = {str(line.period): int(line.total * 100) for line in lines}
+    capped = {str(line.period): int(line.capped * 100) for line in lines}
+    assert [cents[m] for m in ("2026-01", "2026-02", "2026-03")] == [0, 58835, 291165]
+    assert capped["2026-03"] == 177746
+    assert [cents[m] for m in ("2026-04", "2026-05", "2026-06")] == [0, 77520, 272480]
+    assert capped["2026-06"] == 236040
+    assert [cents[m] for m in ("2026-07", "2026-08", "2026-09")] == [0, 71573, 208427]
+    assert capped["2026-09"] == 250775
+    assert cents["2026-10"] == 0
+    assert sum(cents.values()) == 980000
+    plain = {
+        str(line.period): int(line.total * 100)
+        for line in run(without).lines()
+        if line.member_id == "DM-M01"
+    }
+    for first, last in (("2026-01", "2026-03"), ("2026-04", "2026-06"), ("2026-07", "2026-09")):
+        months = [m for m in cents if first <= m <= last]
+        assert sum(cents[m] for m in months) == plain[last]  # advances + true-up = its pay
+    concepts = (ROOT / "docs" / "concepts.md").read_text(encoding="utf-8")
+    for figure in (
+        "2,354.33 + 2,923.13 = 5,277.46",
+        "588.35 in February | 2,911.65",
+        "775.20 in May | 2,724.80",
+        "2,351.90 + 2,955.85 = 5,307.75",
+        "715.73 in August | 2,084.27",
+    ):
+        assert figure in concepts
+    true_up = next(line for line in lines if str(line.period) == "2026-03")
+    assert true_up.kind == "true-up"
+    assert "its pay (its shared part and goals) 3,500.00 less the advances paid in it 588.35" in (
+        true_up.reason
+    )
 
 
 def test_the_goals_per_quarter_example_pays_what_its_readme_and_the_docs_say() -> None:

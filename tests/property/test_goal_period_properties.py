@@ -302,24 +302,28 @@ def test_no_member_is_paid_above_a_cap_in_the_month_the_pay_falls_due(drawn):
     spec, length = drawn
     paid, _ = _paid_paths(spec, length)
     for _, result in paid:
-        plan = result.plan
-        caps = plan.functional.caps
-        first = plan.months[0].month.index()
-        so_far: dict[tuple[str, int], int] = {}
-        for line in result.lines():
-            year = (line.period.index() - first) // 12
-            before = so_far.get((line.member_id, year), 0)
-            earned = as_units(plan, line.shared) + sum(
-                as_units(plan, a) for _, a in line.functional
-            )
-            allowed = earned
-            if caps.per_month is not None:
-                allowed = min(allowed, caps.per_month)
-            if caps.per_year is not None:
-                allowed = min(allowed, max(caps.per_year - before, 0))
-            assert as_units(plan, line.total) == allowed, (line.member_id, line.period)
-            so_far[line.member_id, year] = before + allowed
-        assert all(caps.per_year is None or v <= caps.per_year for v in so_far.values())
+        assert_no_line_passes_a_cap(result)
+
+
+def assert_no_line_passes_a_cap(result: Result) -> None:
+    """Each line is what it earned cut to the cap per month and to the cap per year less
+    what the member was paid earlier in the plan year, in the order the months pay."""
+    plan = result.plan
+    caps = plan.functional.caps
+    first = plan.months[0].month.index()
+    so_far: dict[tuple[str, int], int] = {}
+    for line in result.lines():
+        year = (line.period.index() - first) // 12
+        before = so_far.get((line.member_id, year), 0)
+        earned = as_units(plan, line.shared) + sum(as_units(plan, a) for _, a in line.functional)
+        allowed = earned
+        if caps.per_month is not None:
+            allowed = min(allowed, caps.per_month)
+        if caps.per_year is not None:
+            allowed = min(allowed, max(caps.per_year - before, 0))
+        assert as_units(plan, line.total) == allowed, (line.member_id, line.period)
+        so_far[line.member_id, year] = before + allowed
+    assert all(caps.per_year is None or v <= caps.per_year for v in so_far.values())
 
 
 @examples(3)
@@ -467,9 +471,20 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
     if draw(st.integers(0, 3), label="the plan's curve (0) or one paying from zero"):
         with_advance = replace(with_advance, curve=FROM_ZERO)
         without = replace(without, curve=FROM_ZERO)
+    with_advance, without = binding_caps(draw, with_advance, without, detached(calibration))
+    note(f"advance {share}, {length.value}, {len(known)} of {spec.months} months known")
+    return _Advancing((with_advance, without, detached(calibration)))
+
+
+def binding_caps(
+    draw: st.DrawFn, with_advance: Plan, without: Plan, calibration: Calibration
+) -> tuple[Plan, Plan]:
+    """``with_advance`` and ``without`` (the same plan without its advance), now and then
+    with a cap per month and now and then a cap per year, each drawn below what
+    ``without`` pays at ``calibration`` so that it binds."""
     if draw(st.booleans(), label="a cap per month that binds"):
         # A cap per month below the largest line, so that it cuts goals and advances.
-        paid = pay(without, detached(calibration))
+        paid = pay(without, calibration)
         most = max(line.total for m in paid.months for line in m.lines)
         cap = most * draw(st.integers(2, 9), label="cap in tenths of the largest line") // 10
         assume(cap > 0)
@@ -477,7 +492,7 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
     if draw(st.booleans(), label="a cap per year that binds"):
         # A cap per year below the most a member is paid in a plan year, so that the goals
         # and the advances beside them compete for the year's room.
-        paid = pay(without, detached(calibration))
+        paid = pay(without, calibration)
         years: dict[tuple[int, int], int] = {}
         for index, month in enumerate(paid.months):
             for place, line in enumerate(month.lines):
@@ -487,16 +502,16 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
         cap = most * draw(st.integers(3, 9), label="cap in tenths of the most in a year") // 10
         assume(cap > 0)
         with_advance, without = (_capped(p, cap, yearly=True) for p in (with_advance, without))
-    note(f"advance {share}, {length.value}, {len(known)} of {spec.months} months known")
-    return _Advancing((with_advance, without, detached(calibration)))
+    return with_advance, without
 
 
 #: Each example calibrates its plan with and without advances: slow to draw.
 _advance_examples = settings(examples(3), suppress_health_check=[HealthCheck.too_slow])
 
 
-def _capped(plan: Plan, cap: int, *, yearly: bool = False) -> Plan:
-    """``plan`` with a cap per month (per plan year if ``yearly``) of ``cap`` minor units."""
+def _capped(plan: Plan, cap: int | None, *, yearly: bool = False) -> Plan:
+    """``plan`` with a cap per month (per plan year if ``yearly``) of ``cap`` minor units
+    (``None``: none)."""
     caps = replace(plan.functional.caps, **{"per_year" if yearly else "per_month": cap})
     return replace(plan, functional=replace(plan.functional, caps=caps))
 

@@ -612,10 +612,14 @@ def calibrate_framed(
     caps = plan.functional.caps
     paths: list[list[Outcome]] = (
         # Path p is at historical month p + i in plan month i, whatever months are framed;
-        # beside goals paid monthly, at historical period p + k in the plan's period k, so
-        # that a period's months read one historical period together (the joint sample).
+        # beside goals paid monthly or over the period, at historical period p + k in the
+        # plan's period k, so that a period's months read one historical period together
+        # (the joint sample).
         [
-            [row[(p + path_step(f)) % scenarios] for f, row in zip(frames, table, strict=True)]
+            [
+                row[(p + path_step(plan, f)) % scenarios]
+                for f, row in zip(frames, table, strict=True)
+            ]
             for p in range(scenarios)
         ]
         if expected_neutral
@@ -750,10 +754,12 @@ def calibrate_framed(
     )
 
 
-def path_step(frame: MonthFrame) -> int:
+def path_step(plan: Plan, frame: MonthFrame) -> int:
     """How far along history a path has moved by ``frame``'s month: a month a step, or,
-    in a month that pays its goals beside a longer shared period, a period a step."""
-    if frame.own is not None and frame.period is not None:
+    in a month that pays its goals beside a longer shared period or in a plan whose goals
+    run over it, a period a step (each historical period supplies the shared attainment
+    and every goal's together, and a plan year's periods read a run of them)."""
+    if frame.period is not None and (frame.own is not None or plan.goals_over_period):
         return frame.period.number
     return frame.index
 

@@ -175,8 +175,15 @@ class _AdvanceTexts:
         length = plan.period.months
         noun = plan.period.noun
         self.label = label
-        # Beside monthly goals the month that ends the period pays them with its shared part.
-        self.paid = "the month's pay (its shared part and goals)" if plan.goals else "its pay"
+        # Beside monthly goals the month that ends the period pays them with its shared part;
+        # goals over the period are the period's, paid with it.
+        self.paid = (
+            "its pay (its shared part and goals)"
+            if plan.goals_over_period
+            else "the month's pay (its shared part and goals)"
+            if plan.goals
+            else "its pay"
+        )
         self.on = (
             f"advance on the {noun}'s attainment to date, {percent_text(running)} after "
             f"{elapsed} of its {length} months: {label} is paid at its end, {end}"

@@ -172,7 +172,7 @@ def year_so_far(
             outcomes = (
                 scenario_outcomes(design, frame) if expected else (norm_outcome(design, frame),)
             )
-            step = path_step(frame)
+            step = path_step(design, frame)
             for p, ytd in enumerate(paid):
                 outcome = outcomes[(p + step) % scenarios] if expected else outcomes[0]
                 share_out(design, frame, terms, outcome, ytd if capped else None).record(ytd)

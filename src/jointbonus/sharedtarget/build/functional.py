@@ -409,8 +409,9 @@ def goal_periods_fit(
     quarterly one: :func:`longer_goal_periods_fit`). A goal period inside the shared
     one (a quarter beside a yearly shared target) is refused. Every goal of a plan
     has the same period, since a plan's goals are paid together from one frame a
-    month. Goals over the period take no ``advance`` (the plan's, as given;
-    ``None``: none), which is on the shared part alone, and no caps.
+    month. Goals over the shared period take an ``advance`` (the plan's, as given;
+    ``None``: none) on the shared part alone, and caps; goals over a longer period
+    take neither (:func:`longer_goal_periods_fit`).
     """
     if length is None:
         return
@@ -443,25 +444,6 @@ def goal_periods_fit(
     if first[1].period.months > length.months:
         longer_goal_periods_fit(checks, functional, first[0], length, advance=advance)
         return
-    noun = length.noun
-    if advance is not None:
-        checks.add(
-            "advance",
-            advance,
-            f"no advance with goals over the {noun} ({first[0]}): an advance is on the "
-            f"shared part alone, and the {noun}'s end pays the goals with it (drop advance, "
-            "or measure the goals month by month)",
-        )
-    caps = functional.caps
-    for name, cap in (("cap_per_month", caps.per_month), ("cap_per_year", caps.per_year)):
-        if cap is not None:
-            checks.add(
-                name,
-                cap,
-                f"no {name} with goals over the {noun} ({first[0]}): calibration costs "
-                "caps beside goals paid month by month, or on the shared goal alone "
-                f"(drop {name}, or measure the goals month by month)",
-            )
 
 
 def goal_period_norms(

@@ -427,7 +427,9 @@ def advance_step(result: Result, month_result: MonthResult, position: int, money
             f"months elapsed / its months, at most what the {noun} is sure to pay you "
             "with its remaining months at zero, less the advances before, never below 0"
         )
-        if plan.goals and plan.functional.caps.per_year is not None:
+        # (goals over the period are paid with it: no goal of the period is paid before)
+        monthly_goals = plan.goals and not plan.goals_over_period
+        if monthly_goals and plan.functional.caps.per_year is not None:
             how += (
                 "; your advances so far at most the cap per year less what this plan year "
                 f"paid you, this month's goals with it, less the most your goals can pay in "
@@ -470,6 +472,9 @@ def advance_step(result: Result, month_result: MonthResult, position: int, money
                 money.units(pay - advanced),
                 f"your pay for the {noun}, {money.units(pay)}, less the advances paid"
                 if not plan.goals
+                else f"your pay for the {noun}, {money.units(pay)} (its shared part and "
+                "goals), less the advances paid"
+                if plan.goals_over_period
                 else f"your pay this month, {money.units(pay)} (the {noun}'s shared part and "
                 "the month's goals), less the advances paid",
             ),

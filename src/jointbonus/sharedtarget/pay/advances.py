@@ -36,7 +36,13 @@ so a member's advances to date are at most the cap, and the period's end,
 which pays the shared part and the month's goals under that one cap, pays
 them at least as much: the true-up stays at zero or above.
 
-Under a cap per year beside goals, a member's advance to date after month
+Beside goals over the period (paid with its shared part at its end) the
+same holds with nothing paid in the months before the end: the month that
+ends it pays the true-up of the shared part and the goals, under one cap
+per month, and the floor's pay is cut to what the plan year left before the
+period, so the true-up stays at zero or above.
+
+Under a cap per year beside monthly goals, a member's advance to date after month
 ``k`` is also at most their **year's room** (:func:`year_room`): the cap
 less what the plan year paid them so far (month ``k``'s goals with it) less
 the most the goals can still pay them in the period's months after ``k``
@@ -173,7 +179,7 @@ def _pay_at(
     """The period's (shared) pay at ``attainment``, shared out as its end month shares it;
     ``goals`` are the goals' attainments its shared gate reads (by ``plan.goals``)."""
     outcome: Outcome = outcome_at(plan, attainment, goals)
-    if plan.goals:  # the shared part alone: the goals are paid month by month
+    if plan.goals:  # the shared part alone: the goals are paid month by month, or at the end
         outcome = Outcome(outcome.shared, outcome.team_shared, (Fraction(0),) * len(plan.goals))
     return share_out(plan, end, terms, outcome, year_to_date)
 
