@@ -82,7 +82,13 @@ from jointbonus.sharedtarget.pay.outcome import (
     outcome_at,
     period_outcome,
 )
-from jointbonus.sharedtarget.pay.paths import covers, outcome_keys, path_costs
+from jointbonus.sharedtarget.pay.paths import (
+    at_least,
+    covers,
+    outcome_keys,
+    path_costs,
+    set_bits,
+)
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import (
     member_parts,
@@ -1005,31 +1011,9 @@ def _file_class_years(
         # Per path: the groups with at least ``need`` paying months, from a binary count.
         everyone = (1 << len(weights)) - 1
         for path in paths:
-            if need <= 0:
-                reach = everyone
-            else:
-                digits: list[int] = []
-                for j in span:
-                    carry = paying[j, path[j]]
-                    for d, digit in enumerate(digits):
-                        digits[d], carry = digit ^ carry, digit & carry
-                        if not carry:
-                            break
-                    if carry:
-                        digits.append(carry)
-                reach = 0
-                for n in range(need, len(span) + 1):
-                    found = everyone
-                    for d, digit in enumerate(digits):
-                        found &= digit if n >> d & 1 else ~digit
-                    if n >> len(digits):
-                        found = 0
-                    reach |= found
+            reach = at_least([paying[j, path[j]] for j in span], need, everyone)
             rows = [whole[j, path[j]] for j in span] if reach else []
-            while reach:
-                low = reach & -reach
-                group = low.bit_length() - 1
-                reach ^= low
+            for group in set_bits(reach):
                 weight = weights[group]
                 if not weight:
                     continue
