@@ -67,11 +67,11 @@ from jointbonus.errors import CalibrationError, argument
 from jointbonus.sharedtarget.goals import Metric
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import (
+    ExactCosts,
     LineTable,
     MonthCoster,
     costers_for,
     part_targets,
-    split_exact_cost,
 )
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import (
@@ -515,6 +515,7 @@ def calibrate_framed(
     )
     # Per month, its scenarios' shared payout factors added up (a count x a factor each).
     factor_sums = [sum((o.shared * n for o, n in c.items()), Fraction(0)) for c in counts]
+    exact_costs = ExactCosts(plan, unit)
     for place, (frame, month_counts, on_norm) in enumerate(zip(frames, counts, norms, strict=True)):
         if lines is None:
             targets = part_targets(plan, frame, less_forfeits=True)
@@ -525,9 +526,8 @@ def calibrate_framed(
             # target, so the month's outcomes cost their factors' sum x the same.
             unit_expected += unit.scale * month_targets[0] * factor_sums[place]
         if lines is None:
-            for outcome, count in month_counts.items():
-                unit_expected += split_exact_cost(plan, unit, outcome, targets) * count
-        unit_norm += split_exact_cost(plan, unit, on_norm, targets)
+            unit_expected += exact_costs.counted(month_counts, targets)
+        unit_norm += exact_costs.cost(on_norm, targets)
     unit_expected /= scenarios  # exact: the same as dividing each term
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
