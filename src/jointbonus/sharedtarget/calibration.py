@@ -970,41 +970,60 @@ def _file_class_years(
     slope = 0
     reaching: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
     for weights, span in zip(year_weights, spans, strict=True):
-        # Per month: each class's weight (one team and value, or the days of a move), and
-        # the groups of each class as bits.
-        weighed: list[dict[tuple[tuple[int, int], ...], int]] = []
-        members: list[dict[tuple[tuple[int, int], ...], int]] = []
+        # Per month and team: each class's weight by its value, the team's groups as bits
+        # and its weight times value summed; and each class of a move (the days of each
+        # team) with its weight and its groups as bits.
+        weighed: list[dict[int, tuple[dict[int, int], int, int]]] = []
+        moved: list[dict[tuple[tuple[int, int], ...], tuple[int, int]]] = []
         for j in span:
             month_mixes = mixes[j]
-            classes: dict[tuple[tuple[int, int], ...], int] = {}
-            bits: dict[tuple[tuple[int, int], ...], int] = {}
+            by_team: dict[int, list[tuple[int, int, int]]] = {}
+            mixed: dict[tuple[tuple[int, int], ...], tuple[int, int]] = {}
             for group, (weight, value, team) in enumerate(
                 zip(weights, values[j], teams[j], strict=True)
             ):
                 if weight and value:
                     mix = month_mixes.get(group) if month_mixes else None
-                    key = ((team, value),) if mix is None else mix
-                    classes[key] = classes.get(key, 0) + weight
-                    bits[key] = bits.get(key, 0) | 1 << group
-            weighed.append(classes)
-            members.append(bits)
-        # Per month and outcome: what each class is paid, and which groups are paid.
+                    if mix is None:
+                        by_team.setdefault(team, []).append((value, weight, group))
+                    else:
+                        had, bits = mixed.get(mix, (0, 0))
+                        mixed[mix] = had + weight, bits | 1 << group
+            teams_of: dict[int, tuple[dict[int, int], int, int]] = {}
+            for team, found in by_team.items():
+                by_value: dict[int, int] = {}
+                for value, weight, _ in found:
+                    by_value[value] = by_value.get(value, 0) + weight
+                teams_of[team] = (
+                    by_value,
+                    sum(1 << group for _, _, group in found),
+                    sum(value * weight for value, weight in by_value.items()),
+                )
+            weighed.append(teams_of)
+            moved.append(mixed)
+        # Per month and outcome: what each class is paid, and which groups are paid (a
+        # team's whole classes, or none, as its rate is above 0 or not).
         paying: dict[tuple[int, _K], int] = {}
         times = Counter((j, path[j]) for path in paths for j in span)
         for (j, outcome), count in times.items():
             team_whole = whole[j, outcome]
             at = j - span.start
             mask = 0
-            for key, weight in weighed[at].items():
-                if len(key) == 1:  # one team, most often
-                    team, value = key[0]
-                    amount = team_whole[team] * value
-                else:
-                    amount = _mix_amount(team_whole, key)
+            for team, (by_value, bits, summed) in weighed[at].items():
+                rate = team_whole[team]
+                if not rate:
+                    continue
+                slope += count * rate * summed
+                mask |= bits
+                for value, weight in by_value.items():
+                    amount = rate * value
+                    months[amount] = months.get(amount, 0) + weight * count
+            for key, (weight, bits) in moved[at].items():
+                amount = _mix_amount(team_whole, key)
                 if amount:
                     slope += weight * count * amount
                     months[amount] = months.get(amount, 0) + weight * count
-                    mask |= members[at][key]
+                    mask |= bits
             paying[j, outcome] = mask
         if need > len(span):
             continue
