@@ -13,7 +13,9 @@ as a plan and their mean must be the calibration's expected cost.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
+from functools import partial
 
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -372,9 +374,11 @@ def test_group_years_filed_by_class_have_the_kinks_filing_each_group_finds(drawn
     paying months to reach the yearly cap, gives the slope and kinks that filing every
     group's year on every path gives."""
     found = []
-    for file in (_file_group_years, _file_class_years):
+    for by_class in (False, True):
         months: dict[int, int] = {}
         years: list[tuple[int, int, int, int]] = []
+        streams: list[Iterator[tuple[int, int]]] = []
+        file = partial(_file_class_years, streams=streams) if by_class else _file_group_years
         slope = file(
             drawn["teams"],
             drawn["mixes"],
@@ -388,6 +392,13 @@ def test_group_years_filed_by_class_have_the_kinks_filing_each_group_finds(drawn
             months=months,
             years=years,
         )
+        # A class's months at an outcome come as a stream of kinks, largest first.
+        for stream in streams:
+            kinks = list(stream)
+            assert kinks == sorted(kinks, reverse=True)
+            for amount, weight in kinks:
+                months[amount] = months.get(amount, 0) + weight
+        months = {amount: weight for amount, weight in months.items() if weight}
         found.append((slope, months, sorted(years)))
     note(f"by group {found[0]}")
     assert found[1] == found[0]

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from fractions import Fraction
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from weighted import WeightedSpec, calibrated, weighted_specs
 
 from jointbonus import calibrate, load_plan
+from jointbonus.core.money import allocate
 from jointbonus.sharedtarget.calibration import (
     _member_path_costs,
     norm_outcome,
@@ -35,8 +37,11 @@ from jointbonus.sharedtarget.pay.outcome import Terms
 from jointbonus.sharedtarget.pay.paths import (
     _binding_members,
     _members_by_value,
+    _share_part,
+    at_least,
     covers,
     path_costs,
+    set_bits,
 )
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
@@ -136,3 +141,53 @@ def test_members_the_monthly_cap_binds_counted_by_value_are_those_counted_class_
     classes = [*classes, *((v, 3) for v in (edge, edge + 1) if v and v not in dict(classes))]
     want = sum(size for value, size in classes if value * n >= cap * d)
     assert _binding_members(_members_by_value(classes), cap, n, d) == want
+
+
+@given(st.lists(st.integers(0, 2**10 - 1), max_size=14), st.integers(0, 15))
+def test_the_bits_set_in_at_least_n_masks_are_those_counted_bit_by_bit(masks, need):
+    """The binary count that finds the pay groups with enough paying months to reach the
+    yearly cap (one bit a group, one mask a month) finds the bits a count per bit finds."""
+    everyone = 2**10 - 1
+    want = sum(1 << bit for bit in range(10) if sum(m >> bit & 1 for m in masks) >= need)
+    assert at_least(masks, need, everyone) == want
+    assert list(set_bits(want)) == [bit for bit in range(10) if want >> bit & 1]
+
+
+class _Positions:
+    """Classes of members at given positions, as a part is shared out over them."""
+
+    def __init__(self, positions: list[list[int]]) -> None:
+        self.sizes = [len(p) for p in positions]
+        self._positions = [sorted(p) for p in positions]
+
+    def merged(self, c: int) -> list[int]:
+        return self._positions[c]
+
+
+@st.composite
+def classes_of_members(draw: st.DrawFn) -> tuple[int, list[int], list[list[int]]]:
+    """A pool, each class's weight (small: many tied remainders) and its members'
+    positions, the positions of all classes interleaved."""
+    sizes = draw(st.lists(st.integers(1, 5), min_size=1, max_size=6))
+    weights = draw(st.lists(st.integers(0, 4), min_size=len(sizes), max_size=len(sizes)))
+    order = draw(st.permutations(range(sum(sizes))))
+    starts = [0, *accumulate(sizes)]
+    positions = [list(order[a:b]) for a, b in pairwise(starts)]
+    return draw(st.integers(0, 80)), weights, positions
+
+
+@given(classes_of_members())
+def test_a_part_shared_out_by_class_pays_each_member_what_a_split_by_member_pays(drawn):
+    """Each class's floor, and how many of its members (the lowest positions) a part's
+    leftover units bump, give every member what the largest-remainder split of the pool
+    over the members, ties to the lower position, gives them."""
+    pool, weights, positions = drawn
+    assume(any(weights))
+    classes = _Positions(positions)
+    floors, bumped, _ = _share_part(pool, weights, classes)
+    members = sorted((p, c) for c, found in enumerate(positions) for p in found)
+    want = allocate(pool, [weights[c] for _, c in members])
+    for (position, c), amount in zip(members, want, strict=True):
+        rank = classes.merged(c).index(position)
+        got = floors[c] + (1 if bumped is not None and rank < bumped[c] else 0)
+        assert got == amount, (position, c)

@@ -53,9 +53,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from heapq import merge
 from math import lcm
 from typing import TypeVar
 
@@ -67,11 +68,11 @@ from jointbonus.errors import CalibrationError, argument
 from jointbonus.sharedtarget.goals import Metric
 from jointbonus.sharedtarget.pay.caps import YearToDate
 from jointbonus.sharedtarget.pay.cost import (
+    ExactCosts,
     LineTable,
     MonthCoster,
     costers_for,
     part_targets,
-    split_exact_cost,
 )
 from jointbonus.sharedtarget.pay.groups import Framed, MonthFrame
 from jointbonus.sharedtarget.pay.outcome import (
@@ -84,7 +85,13 @@ from jointbonus.sharedtarget.pay.outcome import (
     outcome_at,
     period_outcome,
 )
-from jointbonus.sharedtarget.pay.paths import covers, outcome_keys, path_costs
+from jointbonus.sharedtarget.pay.paths import (
+    at_least,
+    covers,
+    outcome_keys,
+    path_costs,
+    set_bits,
+)
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.pay.sharing import (
     member_parts,
@@ -593,6 +600,7 @@ def calibrate_framed(
     )
     # Per month, its scenarios' shared payout factors added up (a count x a factor each).
     factor_sums = [sum((o.shared * n for o, n in c.items()), Fraction(0)) for c in counts]
+    exact_costs = ExactCosts(plan, unit)
     for place, (frame, month_counts, on_norm) in enumerate(zip(frames, counts, norms, strict=True)):
         if lines is None:
             targets = part_targets(plan, frame, less_forfeits=True)
@@ -603,9 +611,8 @@ def calibrate_framed(
             # target, so the month's outcomes cost their factors' sum x the same.
             unit_expected += unit.scale * month_targets[0] * factor_sums[place]
         if lines is None:
-            for outcome, count in month_counts.items():
-                unit_expected += split_exact_cost(plan, unit, outcome, targets) * count
-        unit_norm += split_exact_cost(plan, unit, on_norm, targets)
+            unit_expected += exact_costs.counted(month_counts, targets)
+        unit_norm += exact_costs.cost(on_norm, targets)
     unit_expected /= scenarios  # exact: the same as dividing each term
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
@@ -840,24 +847,19 @@ def _capped_scale(
     # yearly cap: (s = n / d, what A gains, what B loses).
     slope = 0
     months: dict[int, int] = {}
+    streams: list[Iterator[tuple[int, int]]] = []  # months' kinks by class, largest first
     years: list[tuple[int, int, int, int]] = []
     if year_cap is None:
         # Without a yearly cap every month stands alone: a month's amounts depend on its
         # outcome and the groups' teams and values, gathered with their weights.
         seen = Counter((j, k) for path in keyed for j, k in enumerate(path))
-        alike: list[dict[tuple[tuple[int, int], ...], int]] = []
         year_weights_of = [w for w, span in zip(year_weights, spans, strict=True) for _ in span]
-        for weights, span in zip(year_weights, spans, strict=True):
-            for j in span:
-                weighed: dict[tuple[tuple[int, int], ...], int] = {}
-                mixes = frames[j].groups.mixes  # a move during the month: each team its days
-                for group, (weight, value, team) in enumerate(
-                    zip(weights, values[j], frames[j].groups.teams, strict=True)
-                ):
-                    if weight and value:
-                        mix = mixes.get(group, ((team, value),)) if mixes else ((team, value),)
-                        weighed[mix] = weighed.get(mix, 0) + weight
-                alike.append(weighed)
+        alike = [
+            _team_classes(
+                year_weights_of[j], values[j], frames[j].groups.teams, frames[j].groups.mixes
+            )
+            for j in range(len(frames))
+        ]
         for key, times in seen.items():
             j = key[0]
             if key in split_whole:
@@ -867,17 +869,9 @@ def _capped_scale(
                         if month_cap is not None:
                             months[amount] = months.get(amount, 0) + weight * times
                 continue
-            team_whole = whole[key]
-            for mix, weight in alike[j].items():
-                if len(mix) == 1:  # one team, most often
-                    team, value = mix[0]
-                    amount = team_whole[team] * value
-                else:
-                    amount = _mix_amount(team_whole, mix)
-                if amount:
-                    slope += weight * times * amount
-                    if month_cap is not None:
-                        months[amount] = months.get(amount, 0) + weight * times
+            slope += _file_month(
+                whole[key], times, alike[j], months, streams if month_cap is not None else None
+            )[0]
     else:
         teams = [frame.groups.teams for frame in frames]
         moves = [frame.groups.mixes for frame in frames]
@@ -896,6 +890,7 @@ def _capped_scale(
                 month_cap=month_cap,
                 year_cap=year_cap,
                 months=months,
+                streams=streams,
                 years=years,
             )
         else:
@@ -920,21 +915,29 @@ def _capped_scale(
     # amount, so in order from the largest amount (every amount is above 0), exactly.
     years.sort(key=_kink_at)
     _order_ties(years)
-    amounts = sorted(months, reverse=True) if month_cap is not None else []
+    # The months' kinks, largest amount first: those filed one by one, merged with the
+    # classes' streams (an amount met in several is taken in pieces, all at one point).
+    month_kinks = (
+        merge(*streams, sorted(months.items(), reverse=True), reverse=True)
+        if month_cap is not None
+        else iter(())
+    )
     cap = month_cap if month_cap is not None else 0
+    at_month = next(month_kinks, None)
 
     # The budget likewise, as a fraction whose terms are whole: cost = budget at
     # (reached + slope x s) x below = above.
     target = budget * common * per * len(paths)
     above, below = target.numerator, target.denominator
     reached = 0
-    y = m = 0  # the next year's and month's kinks, taken in turn by where they are
-    while m < len(amounts) or y < len(years):
-        if m < len(amounts) and (y == len(years) or cap * years[y][1] <= years[y][0] * amounts[m]):
-            d = amounts[m]
-            weight = months[d]
+    y = 0  # the next year's kink, taken in turn with the months' by where they are
+    while at_month is not None or y < len(years):
+        if at_month is not None and (
+            y == len(years) or cap * years[y][1] <= years[y][0] * at_month[0]
+        ):
+            d, weight = at_month
             n, rise, fall = cap, weight * cap, weight * d
-            m += 1
+            at_month = next(month_kinks, None)
         else:
             n, d, rise, fall = years[y]
             y += 1
@@ -1037,10 +1040,12 @@ def _file_class_years(
     month_cap: int,
     year_cap: int,
     months: dict[int, int],
+    streams: list[Iterator[tuple[int, int]]],
     years: list[tuple[int, int, int, int]],
 ) -> int:
     """:func:`_file_group_years` without a year to date before the months, counted by
-    class where a year cannot reach the yearly cap.
+    class where a year cannot reach the yearly cap (the months' kinks of a class, at an
+    outcome, as one of ``streams``: see :func:`_file_month`).
 
     A group's year reaches the yearly cap only if it has at least ``year_cap /
     month_cap`` paying months (:func:`_file_year`); below that, each of its months
@@ -1054,72 +1059,24 @@ def _file_class_years(
     slope = 0
     reaching: dict[tuple[int, ...], int] = {}  # a year's amounts of a group -> weight
     for weights, span in zip(year_weights, spans, strict=True):
-        # Per month: each class's weight (one team and value, or the days of a move), and
-        # the groups of each class as bits.
-        weighed: list[dict[tuple[tuple[int, int], ...], int]] = []
-        members: list[dict[tuple[tuple[int, int], ...], int]] = []
-        for j in span:
-            month_mixes = mixes[j]
-            classes: dict[tuple[tuple[int, int], ...], int] = {}
-            bits: dict[tuple[tuple[int, int], ...], int] = {}
-            for group, (weight, value, team) in enumerate(
-                zip(weights, values[j], teams[j], strict=True)
-            ):
-                if weight and value:
-                    mix = month_mixes.get(group) if month_mixes else None
-                    key = ((team, value),) if mix is None else mix
-                    classes[key] = classes.get(key, 0) + weight
-                    bits[key] = bits.get(key, 0) | 1 << group
-            weighed.append(classes)
-            members.append(bits)
-        # Per month and outcome: what each class is paid, and which groups are paid.
+        # Per month: its classes, and per outcome met what each class is paid and which
+        # groups are paid.
+        weighed = [_team_classes(weights, values[j], teams[j], mixes[j], bits=True) for j in span]
         paying: dict[tuple[int, _K], int] = {}
         times = Counter((j, path[j]) for path in paths for j in span)
         for (j, outcome), count in times.items():
-            team_whole = whole[j, outcome]
-            at = j - span.start
-            mask = 0
-            for key, weight in weighed[at].items():
-                if len(key) == 1:  # one team, most often
-                    team, value = key[0]
-                    amount = team_whole[team] * value
-                else:
-                    amount = _mix_amount(team_whole, key)
-                if amount:
-                    slope += weight * count * amount
-                    months[amount] = months.get(amount, 0) + weight * count
-                    mask |= members[at][key]
-            paying[j, outcome] = mask
+            more, paying[j, outcome] = _file_month(
+                whole[j, outcome], count, weighed[j - span.start], months, streams
+            )
+            slope += more
         if need > len(span):
             continue
         # Per path: the groups with at least ``need`` paying months, from a binary count.
         everyone = (1 << len(weights)) - 1
         for path in paths:
-            if need <= 0:
-                reach = everyone
-            else:
-                digits: list[int] = []
-                for j in span:
-                    carry = paying[j, path[j]]
-                    for d, digit in enumerate(digits):
-                        digits[d], carry = digit ^ carry, digit & carry
-                        if not carry:
-                            break
-                    if carry:
-                        digits.append(carry)
-                reach = 0
-                for n in range(need, len(span) + 1):
-                    found = everyone
-                    for d, digit in enumerate(digits):
-                        found &= digit if n >> d & 1 else ~digit
-                    if n >> len(digits):
-                        found = 0
-                    reach |= found
+            reach = at_least([paying[j, path[j]] for j in span], need, everyone)
             rows = [whole[j, path[j]] for j in span] if reach else []
-            while reach:
-                low = reach & -reach
-                group = low.bit_length() - 1
-                reach ^= low
+            for group in set_bits(reach):
                 weight = weights[group]
                 if not weight:
                     continue
@@ -1133,7 +1090,7 @@ def _file_class_years(
                         amounts.append(sum(team_whole[t] * v for t, v in mix))
                 for amount in amounts:  # filed above as if under the monthly cap alone
                     if amount:
-                        months[amount] -= weight
+                        months[amount] = months.get(amount, 0) - weight
                 year = tuple(amounts)
                 reaching[year] = reaching.get(year, 0) + weight
     for year, weight in reaching.items():
@@ -1142,6 +1099,96 @@ def _file_class_years(
     for amount in [amount for amount, weight in months.items() if not weight]:
         del months[amount]
     return slope
+
+
+_MonthClasses = tuple[
+    dict[int, tuple[list[int], list[int], int, int]],
+    dict[tuple[tuple[int, int], ...], tuple[int, int]],
+]
+"""A month's classes (:func:`_team_classes`)."""
+
+
+def _team_classes(
+    weights: Sequence[int],
+    values: Sequence[int],
+    teams: Sequence[int],
+    mixes: Mapping[int, tuple[tuple[int, int], ...]],
+    *,
+    bits: bool = False,
+) -> _MonthClasses:
+    """A month's pay groups gathered by class: per team, its classes' values, largest
+    first, and their weights, the team's groups as bits (with ``bits``) and its weight
+    times value summed; and per move during the month (the days of each team, ``mixes``),
+    its weight and its groups as bits. Groups of weight or value 0 are left out."""
+    by_team: dict[int, dict[int, int]] = {}
+    members: dict[int, int] = {}
+    moved: dict[tuple[tuple[int, int], ...], tuple[int, int]] = {}
+    for group, (weight, value, team) in enumerate(zip(weights, values, teams, strict=True)):
+        if weight and value:
+            mix = mixes.get(group) if mixes else None
+            if mix is None:
+                by_value = by_team.get(team)
+                if by_value is None:
+                    by_value = by_team[team] = {}
+                by_value[value] = by_value.get(value, 0) + weight
+                if bits:
+                    members[team] = members.get(team, 0) | 1 << group
+            else:
+                had, found = moved.get(mix, (0, 0))
+                moved[mix] = had + weight, found | 1 << group
+    classes = {}
+    for team, by_value in by_team.items():
+        ordered = sorted(by_value.items(), reverse=True)
+        classes[team] = (
+            [value for value, _ in ordered],
+            [weight for _, weight in ordered],
+            members.get(team, 0),
+            sum(value * weight for value, weight in ordered),
+        )
+    return classes, moved
+
+
+def _file_month(
+    team_whole: Sequence[int],
+    count: int,
+    classes: _MonthClasses,
+    months: dict[int, int],
+    streams: list[Iterator[tuple[int, int]]] | None,
+) -> tuple[int, int]:
+    """File a month's kinks at an outcome met ``count`` times, each team's rate per unit
+    of value in ``team_whole``, and return what it adds to the slope at 0 and its paying
+    groups as bits (:func:`_team_classes` with ``bits``).
+
+    A team's classes are paid its rate times their values: into ``streams`` as one
+    stream of (amount, weight), largest amount first, whose kinks are taken only as far
+    as the sweep goes; a move's amount into ``months``. Without ``streams`` (no monthly
+    cap) only the slope and the bits.
+    """
+    teams, moved = classes
+    slope = mask = 0
+    for team, (values, weights, members, summed) in teams.items():
+        rate = team_whole[team]
+        if not rate:
+            continue
+        slope += count * rate * summed
+        mask |= members
+        if streams is not None:
+            step = 1 if rate > 0 else -1  # (largest amount first)
+            streams.append(
+                zip(
+                    map(rate.__mul__, values[::step]),
+                    map(count.__mul__, weights[::step]),
+                    strict=True,
+                )
+            )
+    for mix, (weight, members) in moved.items():
+        amount = _mix_amount(team_whole, mix)
+        if amount:
+            slope += weight * count * amount
+            mask |= members
+            if streams is not None:
+                months[amount] = months.get(amount, 0) + weight * count
+    return slope, mask
 
 
 def _mix_amount(team_whole: Sequence[int], mix: tuple[tuple[int, int], ...]) -> int:

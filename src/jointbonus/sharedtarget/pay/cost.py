@@ -9,7 +9,7 @@ capped (:class:`MonthCoster`) -- agree to the cent with what the engine pays.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from operator import mul
@@ -39,6 +39,7 @@ from jointbonus.sharedtarget.pay.sharing import (
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
 __all__ = [
+    "ExactCosts",
     "LineTable",
     "MonthCost",
     "MonthCoster",
@@ -137,6 +138,59 @@ def split_exact_cost(
         return exact_cost(plan, terms, outcome, shared)
     shared_only, goals_only = split_outcomes(outcome)
     return exact_cost(plan, terms, shared_only, shared) + exact_cost(plan, terms, goals_only, goals)
+
+
+class ExactCosts:
+    """:func:`split_exact_cost` of many outcomes at one plan's ``terms``, each outcome's
+    :func:`brackets` found once (the months of a plan meet the same outcomes again)."""
+
+    __slots__ = ("_found", "_plan", "_terms")
+
+    def __init__(self, plan: Plan, terms: Terms) -> None:
+        self._plan = plan
+        self._terms = terms
+        # By identity: the same outcome objects recur; each kept beside its brackets.
+        self._found: dict[int, tuple[Outcome, list[Fraction]]] = {}
+
+    def _brackets(self, outcome: Outcome) -> list[Fraction]:
+        found = self._found.get(id(outcome))
+        if found is None:
+            found = self._found[id(outcome)] = (
+                outcome,
+                brackets(self._plan, self._terms, outcome),
+            )
+        return found[1]
+
+    def cost(
+        self, outcome: Outcome, targets: tuple[Sequence[Fraction], Sequence[Fraction]]
+    ) -> Fraction:
+        """:func:`split_exact_cost` of ``outcome``."""
+        shared, goals = targets
+        if shared is not goals:
+            return split_exact_cost(self._plan, self._terms, outcome, targets)
+        return self._terms.scale * sum(map(mul, shared, self._brackets(outcome)), _ZERO)
+
+    def counted(
+        self,
+        counts: Mapping[Outcome, int],
+        targets: tuple[Sequence[Fraction], Sequence[Fraction]],
+    ) -> Fraction:
+        """The sum of each outcome's :func:`split_exact_cost` times its count: the scale
+        times each team's target times its brackets summed over the outcomes, counted."""
+        shared, goals = targets
+        if shared is not goals:
+            return sum(
+                (
+                    split_exact_cost(self._plan, self._terms, outcome, targets) * count
+                    for outcome, count in counts.items()
+                ),
+                _ZERO,
+            )
+        summed = [_ZERO] * len(shared)
+        for outcome, count in counts.items():
+            for t, bracket in enumerate(self._brackets(outcome)):
+                summed[t] += bracket * count
+        return self._terms.scale * sum(map(mul, shared, summed), _ZERO)
 
 
 def month_cost(

@@ -27,9 +27,9 @@ calibration costs the others month by month.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from math import lcm
 from operator import add, mul
 
@@ -50,9 +50,8 @@ from jointbonus.sharedtarget.pay.sharing import (
 )
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
-__all__ = ["covers", "outcome_keys", "path_costs"]
+__all__ = ["at_least", "covers", "outcome_keys", "path_costs", "set_bits"]
 
-_ZERO = Fraction(0)
 
 PathCost = tuple[list[int], Fraction]
 """What each month of a path pays (minor units), and the path's rounding bound."""
@@ -215,8 +214,8 @@ class _Month:
         "_month_cap",
         "_most",
         "bases",
-        "bound",
         "bumps",
+        "halves",
         "paid",
         "partial",
         "team_parts",
@@ -317,7 +316,8 @@ class _Month:
                 cut += taken
                 cut_bound += self.cut_adds(c) * members
         self.paid = earned - cut
-        self.bound = Fraction(rounded, 2) + 3 * binding_members + cut_bound
+        self.halves = rounded + 2 * (3 * binding_members + cut_bound)
+        """The month's rounding bound under the monthly cap alone, in half minor units."""
 
     def cut_adds(self, c: int) -> int:
         """What a member of class ``c`` adds to the bound if a cap cuts them: 3 units per
@@ -396,46 +396,47 @@ def _share_part(
     total = sum(map(mul, part, sizes))
     if not total:
         raise _Unsupported
-    count = len(part)
-    floors = [0] * count
-    leftover = pool
-    levels: dict[int, list[int]] = {}
-    for c, weight in enumerate(part):
-        if not weight:
-            continue
-        base, remainder = divmod(pool * weight, total)
-        floors[c] = base
-        leftover -= base * sizes[c]
-        if remainder:
-            level = levels.get(remainder)
-            if level is None:
-                levels[remainder] = [c]
-            else:
-                level.append(c)
+    # Each class's floor and remainder, pool x weight divided by the total weight (a class
+    # of weight 0: 0 and 0).
+    floors_remainders = list(map(divmod, map(mul, repeat(pool), part), repeat(total)))
+    floors = [floor for floor, _ in floors_remainders]
+    leftover = pool - sum(map(mul, floors, sizes))
     if not leftover:
         return floors, None, None
+    remainders = [remainder for _, remainder in floors_remainders]
+    count = len(part)
     bumped = [0] * count
-    for remainder in sorted(levels, reverse=True):
-        level = levels[remainder]
-        size = sizes[level[0]] if len(level) == 1 else sum(sizes[c] for c in level)
-        if size <= leftover:
-            for c in level:
-                bumped[c] = sizes[c]
-            leftover -= size
-            if not leftover:
-                break
-            continue
-        # The level's lowest positions: the last of them decides each group's count.
-        if len(level) == 1:
-            bumped[level[0]] = leftover
-            last = classes.merged(level[0])[leftover - 1]
-        else:
-            merged = [classes.merged(c) for c in level]
-            last = lowest_position(leftover, merged)
-            for c, found in zip(level, merged, strict=True):
-                bumped[c] = bisect_right(found, last)
-        return floors, bumped, last
-    return floors, bumped, None
+    # Largest remainders first, a level of equal remainders in class order (a stable sort).
+    # The units run out inside the level of the class at place ``k`` in that order, the
+    # first whose members, added to those before it, outnumber them: the levels before it
+    # are bumped whole (the classes without a remainder are never reached).
+    order = sorted(range(count), key=remainders.__getitem__, reverse=True)
+    members = list(accumulate(map(sizes.__getitem__, order)))
+    k = bisect_right(members, leftover)
+    remainder = remainders[order[k]]
+    start = k
+    while start and remainders[order[start - 1]] == remainder:
+        start -= 1
+    for c in order[:start]:
+        bumped[c] = sizes[c]
+    if start:
+        leftover -= members[start - 1]
+        if not leftover:
+            return floors, bumped, None
+    end = k + 1
+    while end < count and remainders[order[end]] == remainder:
+        end += 1
+    level = order[start:end]
+    # The level's lowest positions: the last of them decides each group's count.
+    if len(level) == 1:
+        bumped[level[0]] = leftover
+        last = classes.merged(level[0])[leftover - 1]
+    else:
+        merged = [classes.merged(c) for c in level]
+        last = lowest_position(leftover, merged)
+        for c, found in zip(level, merged, strict=True):
+            bumped[c] = bisect_right(found, last)
+    return floors, bumped, last
 
 
 def _members_by_value(classes: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -514,17 +515,17 @@ def _path_costs(
         results = []
         for path in keyed:
             costs = []
-            bound = _ZERO
+            halves = 0
             for j, k in enumerate(path):
                 month = months.get((j, k))
                 if month is None:
                     costs.append(0)
                 else:
                     costs.append(month.paid)
-                    bound += month.bound
-            results.append((costs, bound))
+                    halves += month.halves
+            results.append((costs, Fraction(halves, 2)))
         return results
-    year = _Year(plan, frames, months, year_cap)
+    year = _Year(plan, frames, classes, months, year_cap)
     return [year.path(path) for path in keyed]
 
 
@@ -535,6 +536,7 @@ class _Year:
         self,
         plan: Plan,
         frames: Sequence[MonthFrame],
+        classes: Sequence[_Classes],
         months: dict[tuple[int, int], _Month],
         year_cap: int,
     ) -> None:
@@ -553,21 +555,38 @@ class _Year:
         self._month_cap_whole = month_cap * common if month_cap is not None else None
         self._year_cap_whole = year_cap * common
         self._reach: dict[tuple[int, int], list[int]] = {}
+        # Under a monthly cap, a month pays a member at most that cap, so a year reaches
+        # the yearly cap only in ``need`` paying months or more: the groups in a class in
+        # that many of a year's paying months, as bits (:func:`at_least`), are the only
+        # ones whose most in the year is worth adding up.
+        self._need = (
+            -(-year_cap // month_cap) if month_cap is not None and month_cap > 0 < year_cap else 0
+        )
+        self._paid = [
+            sum(1 << group for group, c in enumerate(frame_classes.class_of) if c >= 0)
+            for frame_classes in classes
+        ]
+        self._everyone = (1 << len(frames[0].groups.counts)) - 1 if frames else 0
 
-    def _reaches(self, j: int, outcome: int) -> list[int]:
-        """Per pay group: the most a member could be paid in month ``j`` at ``outcome``."""
+    def _class_reaches(self, j: int, outcome: int) -> tuple[list[int], list[int]]:
+        """Per class: the most a member could be paid in month ``j`` at ``outcome``, one
+        more entry (0) for a group in no class (-1); and each pay group's class."""
         key = (j, outcome)
         found = self._reach.get(key)
         if found is None:
             month = self._months[key]
-            reach = [*month.reach(), 0]  # (a group in no class: -1, the last)
-            found = self._reach[key] = list(map(reach.__getitem__, month._classes.class_of))
-        return found
+            found = self._reach[key] = [*month.reach(), 0]
+        return found, self._months[key]._classes.class_of
+
+    def _reaches(self, j: int, outcome: int) -> list[int]:
+        """Per pay group: the most a member could be paid in month ``j`` at ``outcome``."""
+        reach, class_of = self._class_reaches(j, outcome)
+        return list(map(reach.__getitem__, class_of))
 
     def path(self, path: Sequence[int]) -> PathCost:
         """A path's costs and bound, its outcomes by their place (:func:`outcome_keys`)."""
         costs = []
-        bound = _ZERO
+        halves = 0  # the bound in half units: whole units but for half a unit a pool
         start = 0
         while start < len(path):
             span = range(start, min(start + YEAR, len(path)))
@@ -578,17 +597,29 @@ class _Year:
                 month = self._months.get((j, path[j]))
                 if month is not None:
                     year_costs[j - span.start] = month.paid
-                    bound += month.bound
+                    halves += month.halves
             if paying:
                 # Per group: the most its members could be paid in the year, month by month.
-                most = self._reaches(*paying[0])
-                for j, o in paying[1:]:
-                    most = list(map(add, most, self._reaches(j, o)))
                 cap = self._year_cap
-                for group in [group for group, top in enumerate(most) if top >= cap]:
-                    bound += self._follow(group, paying, span.start, year_costs)
+                reaching: Iterable[int]
+                if self._need:
+                    tops = [self._class_reaches(j, o) for j, o in paying]
+                    reaching = [
+                        group
+                        for group in set_bits(
+                            at_least([self._paid[j] for j, _ in paying], self._need, self._everyone)
+                        )
+                        if sum(top[class_of[group]] for top, class_of in tops) >= cap
+                    ]
+                else:
+                    most = self._reaches(*paying[0])
+                    for j, o in paying[1:]:
+                        most = list(map(add, most, self._reaches(j, o)))
+                    reaching = [group for group, top in enumerate(most) if top >= cap]
+                for group in reaching:
+                    halves += 2 * self._follow(group, paying, span.start, year_costs)
             costs.extend(year_costs)
-        return costs, bound
+        return costs, Fraction(halves, 2)
 
     def _follow(
         self,
@@ -596,9 +627,9 @@ class _Year:
         paying: Sequence[tuple[int, int]],
         first: int,
         year_costs: list[int],
-    ) -> Fraction:
+    ) -> int:
         """Follow ``group`` through a plan year: correct ``year_costs`` for what the
-        per-year cap cuts, and return what the group changes in the bound."""
+        per-year cap cuts, and return what the group changes in the bound (whole units)."""
         month_cap, year_cap = self._month_cap, self._year_cap
         month_cap_whole = self._month_cap_whole
 
@@ -609,7 +640,7 @@ class _Year:
             allowed = min(allowed, max(year_cap - paid, 0))
             return amount - allowed if allowed < amount else 0
 
-        bound = _ZERO
+        bound = 0
         ytd: Runs | None = None
         exact = lines = 0
         for j, outcome in paying:
@@ -658,6 +689,47 @@ class _Year:
                 bound += 3 * lines * (end - low)
             low = end
         return bound
+
+
+def at_least(masks: Sequence[int], need: int, everyone: int) -> int:
+    """The bits set in at least ``need`` of ``masks`` (at most ``everyone``'s bits), from a
+    count of each bit's masks in binary, one digit an int: ``everyone`` if ``need`` is 0.
+
+    >>> bin(at_least([0b0111, 0b0110, 0b1100], 2, 0b1111))
+    '0b110'
+    """
+    if need <= 0:
+        return everyone
+    digits: list[int] = []
+    for mask in masks:
+        carry = mask
+        for d, digit in enumerate(digits):
+            digits[d], carry = digit ^ carry, digit & carry
+            if not carry:
+                break
+        if carry:
+            digits.append(carry)
+    found = 0
+    for n in range(need, len(masks) + 1):
+        counted = everyone
+        for d, digit in enumerate(digits):
+            counted &= digit if n >> d & 1 else ~digit
+        if n >> len(digits):
+            counted = 0
+        found |= counted
+    return found
+
+
+def set_bits(mask: int) -> Iterator[int]:
+    """The places of ``mask``'s set bits, lowest first.
+
+    >>> list(set_bits(0b10110))
+    [1, 2, 4]
+    """
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def _less(amount: int, cut: int) -> int:
