@@ -40,7 +40,7 @@ from test_goal_period_properties import (
     _even,
     _historical_periods,
     _totals,
-    _zero_after,
+    advanced_to_date,
     assert_no_line_passes_a_cap,
     binding_caps,
 )
@@ -261,21 +261,10 @@ def test_an_advance_beside_goals_over_the_period_is_at_most_what_it_is_sure_to_p
     pays them (under its caps) at least their advances to date."""
     plan, _, calibration = drawn
     result = pay(plan, calibration)
-    for period in plan.periods:
-        advanced = [0] * len(plan.members)
-        for index in range(period.first, period.last):
-            month = result.months[index]
-            if month.status is MonthStatus.PENDING:
-                assert month.advances == ()
-                break
-            assert all(a >= 0 for a in month.advances)
-            advanced = [a + m for a, m in zip(advanced, month.advances, strict=True)]
-            if not any(advanced):
-                continue
-            worst = pay(replace(_zero_after(plan, index, period.last), advance=None), calibration)
-            sure = _totals(plan, worst, period.last)
-            note(f"after month {index}: advanced {advanced}, sure of {sure}")
-            assert all(a <= s for a, s in zip(advanced, sure, strict=True))
+    for period, index, advanced, worst in advanced_to_date(plan, result, calibration):
+        sure = _totals(plan, worst, period.last)
+        note(f"after month {index}: advanced {advanced}, sure of {sure}")
+        assert all(a <= s for a, s in zip(advanced, sure, strict=True))
 
 
 @_advance_examples

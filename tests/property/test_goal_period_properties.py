@@ -25,6 +25,7 @@ which neutrality cannot see: engine and calibration read the same frames.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
@@ -60,7 +61,7 @@ from jointbonus import (
     run,
 )
 from jointbonus.core.curves import LinearCurve
-from jointbonus.core.plan_periods import PeriodLength
+from jointbonus.core.plan_periods import Period, PeriodLength
 from jointbonus.sharedtarget.engine import pay_framed
 from jointbonus.sharedtarget.goals import Caps
 from jointbonus.sharedtarget.results import SettlementStatus
@@ -544,6 +545,26 @@ def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn
                 totals = _totals(plan, pay(rich, calibration), period.last)
                 note(f"after month {index}: true-ups {totals}")
                 assert all(total >= 0 for total in totals)
+    for period, index, advanced, worst in advanced_to_date(plan, result, calibration):
+        sure = _totals(plan, worst, period.last)
+        # Of the shared part alone, cut to the cap: the goals are not advanced.
+        lines = worst.months[period.last].lines
+        cap = plan.functional.caps.per_month
+        sure = [
+            min(total, lines[p].shared, total if cap is None else cap)
+            for p, total in enumerate(sure)
+        ]
+        note(f"after month {index}: advanced {advanced}, sure of {sure}")
+        assert all(a <= s for a, s in zip(advanced, sure, strict=True))
+
+
+def advanced_to_date(
+    plan: Plan, result: Result, calibration: Calibration
+) -> Iterator[tuple[Period, int, list[int], Result]]:
+    """Each month inside a period, with its actual, after which someone has been advanced
+    something: the period, the month's index, each member's advances to date, and the plan
+    paid with the period's months after it at zero (shared and goals alike) and no advance.
+    Advances are never below zero, and a pending month advances nothing."""
     for period in plan.periods:
         advanced = [0] * len(plan.members)
         for index in range(period.first, period.last):
@@ -556,16 +577,7 @@ def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn
             if not any(advanced):
                 continue
             worst = pay(replace(_zero_after(plan, index, period.last), advance=None), calibration)
-            sure = _totals(plan, worst, period.last)
-            # Of the shared part alone, cut to the cap: the goals are not advanced.
-            lines = worst.months[period.last].lines
-            cap = plan.functional.caps.per_month
-            sure = [
-                min(total, lines[p].shared, total if cap is None else cap)
-                for p, total in enumerate(sure)
-            ]
-            note(f"after month {index}: advanced {advanced}, sure of {sure}")
-            assert all(a <= s for a, s in zip(advanced, sure, strict=True))
+            yield period, index, advanced, worst
 
 
 def _after(plan: Plan, index: int, last: int, *, shared: int, goals: int) -> Plan:
