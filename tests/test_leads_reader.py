@@ -269,6 +269,16 @@ BAD: dict[str, BadCase] = {
         {"Converted Date": "2026-01-04"}, 2, "Converted Date", "2026-01-04",
         "on or after the acceptance",
     ),
+    "qualified after delivered, before accepted": (
+        {"Converted Date": "2026-01-05T12:00:00Z"}, 2, "Converted Date", "2026-01-05T12:00:00Z",
+        "on or after the acceptance (Accepted Date 2026-01-05T15:00:00.000Z)",
+    ),
+    "a lost deal's unreadable close date": (
+        {"Stage": "Closed Lost", "Close Date": "soon"}, 2, "Close Date", "soon", "a date and time",
+    ),
+    "a lost deal's amount not a number": (
+        {"Stage": "Closed Lost", "Amount": "45k"}, 2, "Amount", "45k", "an amount such as",
+    ),
     "won before delivered": (
         {"Close Date": "2026-01-04"}, 2, "Close Date", "2026-01-04", "on or after the delivery",
     ),

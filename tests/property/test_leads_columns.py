@@ -28,6 +28,7 @@ TIMES = (
     "",
     "=just before",  # a minute before the row's delivery: too early for any event
     "=delivered",  # the row's own delivery time: an event at the same instant
+    "=between",  # halfway from the row's delivery to its acceptance: qualified too early
     "=other",  # another row's delivery time: before or after this one's
     "=other day",  # the day of another row's delivery
     "=other day",
@@ -100,6 +101,7 @@ def changed(rows: list[dict[str, str]], changes: list[tuple[int, str, int]]) -> 
         row[column] = {
             "=just before": _before(row["Created Date"]),
             "=delivered": row["Created Date"],
+            "=between": _between(row["Created Date"], row["Accepted Date"]),
             "=other": other,
             "=other day": other[:10],
             "=padded": f" {row['Created Date'].strip()} ",
@@ -133,6 +135,16 @@ def kept_right(rows: list[dict[str, str]], changes: list[list[str]]) -> None:
                 "=accepted": row["Accepted Date"] or row["Created Date"],
                 "=padded": f" {row['Created Date'].strip()} ",
             }.get(RIGHT[name], RIGHT[name])
+
+
+def _between(start: str, end: str) -> str:
+    """The instant halfway from the time ``start`` to the time ``end`` (``start`` as it
+    stands, if either is not an ISO time)."""
+    try:
+        low, high = datetime.fromisoformat(start), datetime.fromisoformat(end)
+        return (low + (high - low) / 2).isoformat()
+    except (ValueError, TypeError):
+        return start
 
 
 def _before(text: str) -> str:

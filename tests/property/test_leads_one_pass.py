@@ -20,12 +20,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jointbonus.core.periods import Month
-from jointbonus.leads import Lead, ReviewRule, leads_from_rows, measure, review_list
+from jointbonus.leads import BusinessHours, Lead, ReviewRule, leads_from_rows, measure, review_list
 from jointbonus.leads.metrics import qualifying_deadline
 from jointbonus.leads.zone import Zone
 from leads_strategies import Drawn, lead_exports
 
 LIMIT = timedelta(hours=48)
+MICROSECOND = timedelta(microseconds=1)
 #: A microsecond before, at and after the limit.
 EDGES = st.sampled_from((-1, 0, 1)).map(lambda us: LIMIT + timedelta(microseconds=us))
 
@@ -33,7 +34,8 @@ EDGES = st.sampled_from((-1, 0, 1)).map(lambda us: LIMIT + timedelta(microsecond
 @st.composite
 def edgy_exports(draw: st.DrawFn) -> Drawn:
     """Exports some of whose leads are handled at the limit, give or take a microsecond,
-    perhaps seen "as of" one such instant."""
+    perhaps seen "as of" one such instant, and some qualified at the edges of the last
+    day that counts."""
     drawn = draw(lead_exports(max_leads=12))
     specs = list(drawn.specs)
     for n, spec in enumerate(specs):
@@ -45,6 +47,15 @@ def edgy_exports(draw: st.DrawFn) -> Drawn:
             else:
                 rejected = {"accepted": None, "rejected": handled, "reason": "Duplicate"}
                 specs[n] = replace(spec, qualified=qualified, **rejected)  # type: ignore[arg-type]
+    zone = Zone(drawn.time_zone)
+    for n, spec in enumerate(specs):
+        if spec.accepted is not None and draw(st.integers(0, 2)) == 0:
+            # Qualified at the first or last microsecond of the last day that counts, or
+            # at the first of the day after.
+            last = qualifying_deadline(zone.local_day(spec.accepted))
+            after = zone.day_start(last + timedelta(days=1))
+            edge = draw(st.sampled_from((zone.day_start(last), after - MICROSECOND, after)))
+            specs[n] = replace(spec, qualified=edge)
     as_of = drawn.as_of
     if specs and draw(st.booleans()):
         as_of = draw(st.sampled_from(specs)).delivered + draw(EDGES)
@@ -118,3 +129,27 @@ def test_figures_and_review_list_are_each_lead_taken_on_its_own(drawn: Drawn) ->
             assert len(missed) == counts[month, rule]
             if not metrics.figure(month, metric).pending:
                 assert missed == {i for i, m, r in rows if m == month and r == rule}
+
+
+@given(edgy_exports(), st.booleans())
+def test_one_lead_is_judged_as_its_month_judges_it(drawn: Drawn, business: bool) -> None:
+    """What explain says of one lead -- handled in time, qualified in time, rejected without
+    a reason, handled at all -- is what its month's figures count of it."""
+    export = leads_from_rows(drawn.rows(), time_zone=drawn.time_zone, missing_as_empty=True)
+    metrics = measure(export, drawn.as_of, business_hours=BusinessHours() if business else None)
+    counted: dict[str, set[str]] = {}
+    for month in metrics.months:
+        for metric in ("followed_up_48h", "sal_to_sql", "rejected_without_reason"):
+            counted.setdefault(metric, set()).update(metrics.trace(month, metric).numerator)
+        handled = metrics.trace(month, "median_response_hours").denominator
+        counted.setdefault("handled", set()).update(handled)
+    for lead in export.leads:
+        assert metrics.in_time(lead) == (lead.id in counted.get("followed_up_48h", set()))
+        if lead.accepted is not None:
+            assert metrics.qualified_in_time(lead) == (lead.id in counted.get("sal_to_sql", set()))
+        else:
+            assert not metrics.qualified_in_time(lead)
+        silent = lead.id in counted.get("rejected_without_reason", set())
+        assert lead.rejected_without_reason == silent
+        assert (lead.handled is not None) == (lead.id in counted.get("handled", set()))
+        assert (metrics.response_us(lead) is None) == (lead.handled is None)

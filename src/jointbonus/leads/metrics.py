@@ -79,7 +79,7 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Round
 from fractions import Fraction
 from functools import reduce
 from itertools import compress, groupby, islice, repeat
-from operator import and_, is_, is_not, ne
+from operator import countOf, is_not, ne
 
 from dateutil.relativedelta import relativedelta
 
@@ -88,7 +88,7 @@ from jointbonus.core.periods import Month
 from jointbonus.errors import PlanError, problem
 from jointbonus.leads.clocks import HOUR_US, BusinessClock, BusinessHours, Clock, ClockHours
 from jointbonus.leads.model import Lead, LeadExport
-from jointbonus.leads.zone import UTC, us_instant
+from jointbonus.leads.zone import UTC, instant_us, us_instant
 
 __all__ = [
     "COUNTS",
@@ -235,19 +235,20 @@ class LeadMetrics:
         #: Each lead's handling instant; whether it was rejected without a reason; and the
         #: qualifying deadline of the local day it was accepted on (``None``: never accepted).
         self._handled = columns.handled()
-        self._silent = tuple(
-            map(and_, map(is_not, columns.rejected, _NONES), map(is_, columns.reason, _NONES))
-        )
+        self._silent = columns.rejected_silently()
         self._deadline_of: tuple[date | None, ...] = (None,) * count
         #: The position of each lead's day of delivery in :meth:`LeadExport.days`.
         self._delivered_at: tuple[int, ...] = ()
         #: The position of each lead's day of acceptance (0: never accepted).
         self._accepted_at: tuple[int, ...] = (0,) * count
+        #: The local day at each position of :meth:`LeadExport.days` (``None`` at 0).
+        self._days_of: list[date | None] = [None]
         # Grouped by the month's number (Month.index()): an int hashes in C.
         by_number: dict[int, _Month] = {}
         days = export.days()
         if days is not None:
             month_of, day_of = days.months, days.days
+            self._days_of = day_of
             self._delivered_at = tuple(days.positions(columns.delivered))
             keys = list(map(month_of.__getitem__, self._delivered_at))
             for number, group in _grouped(range(count), keys).items():
@@ -289,9 +290,9 @@ class LeadMetrics:
         return month
 
     def in_time(self, lead: Lead) -> bool:
-        """Whether ``lead`` was handled within the hours (accepted, or rejected with a reason)."""
-        handled = lead.handled
-        return handled is not None and self.clock.within(lead.delivered, handled)
+        """Whether ``lead`` was handled within the hours (accepted, or rejected with a reason):
+        not late by the test a month's figures count (:func:`_late`)."""
+        return not _late((0,), (self.response_us(lead),), self.clock.limit_us)
 
     def handling_closes(self, lead: Lead) -> datetime:
         """When the hours ``lead`` had to be handled in ran out."""
@@ -319,9 +320,10 @@ class LeadMetrics:
         return deadline
 
     def qualified_in_time(self, lead: Lead) -> bool:
-        """Whether ``lead`` (accepted) became sales-qualified within one calendar month."""
+        """Whether ``lead`` (accepted) became sales-qualified within one calendar month: not
+        unqualified by the test a month's figures count (:func:`_unqualified`)."""
         deadline = self.deadline(lead)
-        return deadline is not None and lead.qualified is not None and lead.qualified <= deadline
+        return deadline is not None and not _unqualified((0,), (lead.qualified,), (deadline,))
 
     def qualifying_closes(self, lead: Lead) -> datetime | None:
         """When the month ``lead`` (accepted) had to become sales-qualified in ended."""
@@ -331,7 +333,8 @@ class LeadMetrics:
     def response_us(self, lead: Lead) -> int | None:
         """Microseconds counted from ``lead``'s delivery to its handling (``None``: unhandled)."""
         handled = lead.handled
-        return None if handled is None else self.clock.elapsed(lead.delivered, handled)
+        end = None if handled is None else instant_us(handled)
+        return _took(self.clock, (instant_us(lead.delivered),), (end,))[0]
 
     # -- one month ----------------------------------------------------------------
 
@@ -345,28 +348,16 @@ class LeadMetrics:
         columns, handled = self.export.columns, self._handled
         delivered = group.delivered
         count = len(delivered)
-        accepted = sum(map(is_not, map(columns.accepted.__getitem__, delivered), _NONES))
+        # A lead never accepted is at day position 0.
+        accepted = count - countOf(map(self._accepted_at.__getitem__, delivered), 0)
         group.silent = list(compress(delivered, map(self._silent.__getitem__, delivered)))
         no_reason = len(group.silent)
         starts = list(map(columns.delivered.__getitem__, delivered))
-        ends = list(map(handled.__getitem__, delivered))
         # Each lead's microseconds counted to its handling (None: never handled), once: the
-        # median's values, and the one test of being late, which the figure counts and the
+        # median's values, and the test of being late, which the figure counts and the
         # review list lists.
-        took: list[int | None]
-        if type(clock) is ClockHours:
-            took = [
-                None if end is None else end - start
-                for start, end in zip(starts, ends, strict=True)
-            ]
-        else:
-            elapsed = clock.elapsed_us
-            took = [
-                None if end is None else elapsed(start, end)
-                for start, end in zip(starts, ends, strict=True)
-            ]
-        limit = clock.limit_us
-        group.late = [i for i, us in zip(delivered, took, strict=True) if us is None or us > limit]
+        took = _took(clock, starts, map(handled.__getitem__, delivered))
+        group.late = _late(delivered, took, clock.limit_us)
         in_time = count - len(group.late)
         responses: list[int] = list(compress(took, map(is_not, took, _NONES)))  # type: ignore[arg-type]
         responses.sort()
@@ -378,24 +369,19 @@ class LeadMetrics:
         median, picked = _median(responses)
 
         acceptances = group.accepted
-        # An accepted lead has its deadline: it is unqualified unless it became
-        # sales-qualified on or before it.
-        group.unqualified = [
-            i
-            for i, day, deadline in zip(
-                acceptances,
-                map(columns.qualified.__getitem__, acceptances),
-                map(self._deadline_of.__getitem__, acceptances),
-                strict=True,
-            )
-            if day is None or day > deadline  # type: ignore[operator]
-        ]
+        group.unqualified = _unqualified(
+            acceptances,
+            map(columns.qualified.__getitem__, acceptances),
+            map(self._deadline_of.__getitem__, acceptances),  # type: ignore[arg-type]
+        )
         qualified = len(acceptances) - len(group.unqualified)
         qualifying = month_end
         if acceptances:
-            latest = max(acceptances, key=columns.accepted.__getitem__)  # type: ignore[arg-type]
-            last_deadline = self._deadline_of[latest]
-            assert last_deadline is not None
+            # The deadline never goes back as the day of acceptance goes on: the month's
+            # last is its last day's.
+            last_day = self._days_of[max(map(self._accepted_at.__getitem__, acceptances))]
+            assert last_day is not None
+            last_deadline = self.deadlines()(last_day)
             qualifying = max(month_end, zone.day_start(last_deadline + _DAY))
 
         won = group.won
@@ -554,6 +540,47 @@ class LeadMetrics:
 
 
 _NONES = repeat(None)
+
+
+def _took(clock: Clock, starts: Iterable[int], ends: Iterable[int | None]) -> list[int | None]:
+    """The microseconds ``clock`` counts from each delivery (``starts``) to the handling
+    beside it (``ends``; ``None``: never handled, and so nothing counted)."""
+    if type(clock) is ClockHours:
+        return [
+            None if end is None else end - start for start, end in zip(starts, ends, strict=True)
+        ]
+    elapsed = clock.elapsed_us
+    return [
+        None if end is None else elapsed(start, end)
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def _late(positions: Iterable[int], took: Iterable[int | None], limit: int) -> list[int]:
+    """The positions of the leads not handled within the hours: never handled, or handled
+    after more than ``limit`` microseconds counted (``took``, :func:`_took`, beside them).
+
+    The rule's one test: a month's figure counts these leads as not followed up, the review
+    list lists them, and :meth:`LeadMetrics.in_time` says it of one lead.
+    """
+    return [i for i, us in zip(positions, took, strict=True) if us is None or us > limit]
+
+
+def _unqualified(
+    positions: Iterable[int], qualified: Iterable[date | None], deadlines: Iterable[date]
+) -> list[int]:
+    """The positions of accepted leads not sales-qualified within one calendar month: the
+    day each was qualified (``None``: never) after the deadline beside it
+    (:func:`qualifying_deadline` of the day of its acceptance).
+
+    The rule's one test: a month's ``sal_to_sql`` counts these leads out, the review list
+    lists them, and :meth:`LeadMetrics.qualified_in_time` says it of one lead.
+    """
+    return [
+        i
+        for i, day, deadline in zip(positions, qualified, deadlines, strict=True)
+        if day is None or day > deadline
+    ]
 
 
 def _grouped(indices: Sequence[int], keys: list[int]) -> dict[int, tuple[int, ...]]:

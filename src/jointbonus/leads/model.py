@@ -31,14 +31,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import chain
-from typing import NamedTuple
+from itertools import chain, compress, repeat
+from operator import and_, is_, is_not
+from typing import NamedTuple, TypeVar
 
 from jointbonus.core.number import D, NumberError
 from jointbonus.errors import PlanError, Problem, problem
 from jointbonus.leads.zone import UTC, DayTable, Zone, instant_us, us_instant
 
-__all__ = ["Lead", "LeadColumns", "LeadExport"]
+__all__ = ["Lead", "LeadColumns", "LeadExport", "handled_at", "rejected_silently"]
 
 
 class _Facts(NamedTuple):
@@ -179,19 +180,14 @@ class Lead(_Facts):
     def handled(self) -> datetime | None:
         """When sales handled the lead: the first of its acceptance and a rejection with a reason.
 
-        A rejection without a reason does not handle a lead.
+        A rejection without a reason does not handle a lead (:func:`handled_at`).
         """
-        accepted = self.accepted
-        if self.rejected is None or self.reason is None:
-            return accepted
-        if accepted is None or self.rejected < accepted:
-            return self.rejected
-        return accepted
+        return handled_at((self.accepted,), (self.rejected,), (self.reason,))[0]
 
     @property
     def rejected_without_reason(self) -> bool:
-        """Whether sales rejected the lead without giving a reason."""
-        return self.rejected is not None and self.reason is None
+        """Whether sales rejected the lead without giving a reason (:func:`rejected_silently`)."""
+        return rejected_silently((self.rejected,), (self.reason,))[0]
 
     @property
     def source(self) -> str:
@@ -199,6 +195,46 @@ class Lead(_Facts):
         if self.file is None:
             return "(API)"
         return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+#: An instant: an aware datetime, or whole microseconds since 1970 UTC (:func:`instant_us`).
+_Instant = TypeVar("_Instant", datetime, int)
+_NONES = repeat(None)
+
+
+def _present(values: Sequence[_Instant | None]) -> Iterator[_Instant]:
+    """The values that are not ``None``."""
+    return compress(values, map(is_not, values, _NONES))  # type: ignore[arg-type]
+
+
+def handled_at(
+    accepted: Iterable[_Instant | None],
+    rejected: Iterable[_Instant | None],
+    reasons: Iterable[str | None],
+) -> list[_Instant | None]:
+    """When each lead was handled, from its acceptance, rejection and reason side by side:
+    the first of its acceptance and a rejection with a reason (``None``: never).
+
+    A rejection without a reason does not handle a lead. The rule's one statement:
+    a lead's :attr:`Lead.handled`, and a whole export's (:meth:`LeadColumns.handled`).
+    """
+    return [
+        accepted
+        if rejected is None or reason is None
+        else rejected
+        if accepted is None or rejected < accepted
+        else accepted
+        for accepted, rejected, reason in zip(accepted, rejected, reasons, strict=True)
+    ]
+
+
+def rejected_silently(
+    rejected: Iterable[_Instant | None], reasons: Iterable[str | None]
+) -> list[bool]:
+    """Whether each lead was rejected without a reason, from its rejection and reason side
+    by side. The rule's one statement: a lead's :attr:`Lead.rejected_without_reason`, and
+    a whole export's (:meth:`LeadColumns.rejected_silently`)."""
+    return list(map(and_, map(is_not, rejected, _NONES), map(is_, reasons, _NONES)))
 
 
 @dataclass(frozen=True, slots=True, eq=True)
@@ -253,20 +289,12 @@ class LeadColumns:
         )  # fmt: skip
 
     def handled(self) -> tuple[int | None, ...]:
-        """:attr:`Lead.handled` of each lead: the first of its acceptance and a rejection
-        with a reason."""
-        return tuple(
-            [
-                accepted
-                if rejected is None or reason is None
-                else rejected
-                if accepted is None or rejected < accepted
-                else accepted
-                for accepted, rejected, reason in zip(
-                    self.accepted, self.rejected, self.reason, strict=True
-                )
-            ]
-        )
+        """:attr:`Lead.handled` of each lead (:func:`handled_at`)."""
+        return tuple(handled_at(self.accepted, self.rejected, self.reason))
+
+    def rejected_silently(self) -> tuple[bool, ...]:
+        """:attr:`Lead.rejected_without_reason` of each lead (:func:`rejected_silently`)."""
+        return tuple(rejected_silently(self.rejected, self.reason))
 
     def source(self, index: int) -> str:
         """:attr:`Lead.source` of the lead at ``index``."""
@@ -344,11 +372,7 @@ class LeadExport:
             columns = self.columns
             first = min(columns.delivered)  # accepted and rejected follow the delivery
             last = max(
-                chain(
-                    columns.delivered,
-                    (t for t in columns.accepted if t is not None),
-                    (t for t in columns.rejected if t is not None),
-                )
+                chain(columns.delivered, _present(columns.accepted), _present(columns.rejected))
             )
             self._days = DayTable(self.zone, first, last)
         return self._days

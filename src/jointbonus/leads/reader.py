@@ -36,13 +36,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import chain, compress, repeat
-from operator import and_, is_, is_not, le, lt, not_
+from operator import is_, is_not, le, lt, not_
 from pathlib import Path
+from typing import TypeVar
 
 from jointbonus.core.number import D, NumberError, number_text_problem
 from jointbonus.errors import PlanError
@@ -61,6 +63,8 @@ from jointbonus.leads.zone import (
 )
 
 __all__ = ["leads_from_rows", "read_leads"]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -542,14 +546,18 @@ class _Unusual(Exception):
 class _Columns:
     """The leads of exports whose every cell is right, read a column at a time.
 
-    Each column is checked and converted in bulk: its distinct sources,
-    statuses, stages, amounts and dates are looked up once each, and its
-    times read straight to microseconds by :meth:`TimeCells.instants_us` (a
-    column in another shape a cell at a time by :meth:`TimeCells.instant`);
-    then the checks across a row's cells.
-    Anything wrong -- or anything :func:`_read_rows` would say a word about --
-    makes :meth:`read` give ``None``, and the exports are read again row by
-    row, which locates every problem. The leads are the same either way.
+    Each column is checked and converted in bulk. A column of few distinct
+    values (sources, statuses, stages, amounts, dates, reasons, attributions)
+    is read a distinct value at a time -- each stripped, classified or parsed
+    once -- and mapped back to its cells; times are read straight to
+    microseconds by :meth:`TimeCells.instants_us` (a column in another shape
+    a cell at a time by :meth:`TimeCells.instant`). What only some leads
+    have (an acceptance, a rejection and its reason, a win and its amount) is
+    read and checked where a lead has it, then put in place among ``None``
+    for the others. Anything wrong -- or anything :func:`_read_rows` would
+    say a word about -- makes :meth:`read` give ``None``, and the exports are
+    read again row by row, which locates every problem. The leads are the
+    same either way.
     """
 
     def __init__(self, mapping: LeadMapping, cells: TimeCells) -> None:
@@ -575,12 +583,8 @@ class _Columns:
             assert found is not None  # a mapped column is kept
             return found
 
-        def stripped(field: str) -> list[str]:
-            return list(map(str.strip, column(field)))
-
-        mapping = self.mapping
         count = len(table.lines)
-        ids = stripped("lead_id")
+        ids = tuple(map(str.strip, column("lead_id")))
         if not all(ids):
             raise _Unusual("a lead without an id")
         # Time cells are read as they are and stripped only if that fails: stripping
@@ -589,61 +593,101 @@ class _Columns:
         if not all(delivered_cells):
             raise _Unusual("a lead without a delivery")
         delivered = self._instants(delivered_cells)
-        sources = column("source")
-        flags = {text: mapping.is_marketing(text) for text in set(sources)}
-        if None in flags.values():
-            raise _Unusual("an unknown source")
-        marketing: list[bool] = list(map(flags.__getitem__, sources))  # type: ignore[arg-type]
-        accepted = self._optional(column("accepted"))
-        rejected = self._optional(column("rejected"))
-        qualified, qualified_bound = self._moments(stripped("qualified"))
-        won_text = stripped("won")
-        won, won_bound = self._moments(won_text)
-        amounts = self._amounts(stripped("won_amount"))
+        marketing = tuple(map(_Meanings(self._source).__getitem__, column("source")))
+
+        # Accepted and rejected, where a lead has them: on or after the delivery.
+        accepted_at, accepted_us = self._optional(column("accepted"))
+        rejected_at, rejected_us = self._optional(column("rejected"))
+        if any(map(lt, accepted_us, map(delivered.__getitem__, accepted_at))):
+            raise _Unusual("accepted before the delivery")
+        if any(map(lt, rejected_us, map(delivered.__getitem__, rejected_at))):
+            raise _Unusual("rejected before the delivery")
+        accepted = _placed(count, accepted_at, accepted_us)
+        rejected = _placed(count, rejected_at, rejected_us)
+
+        # Qualified on or after the acceptance, or the delivery of a lead never accepted.
+        qualified_cells = column("qualified")
+        qualified_day, qualified_bound = self._moments()
+        qualified = tuple(map(qualified_day.__getitem__, qualified_cells))
+        start = list(delivered)
+        _put(start, accepted_at, accepted_us)
+        if any(
+            map(
+                le,
+                map(qualified_bound.__getitem__, compress(qualified_cells, qualified_cells)),
+                map(start.__getitem__, compress(range(count), qualified_cells)),
+            )
+        ):
+            raise _Unusual("qualified before the acceptance or the delivery")
+
+        # Won: a won stage (without a stage column, a won time), with its time and amount.
+        # Every date and amount must read, won or not.
+        won_cells, amount_cells = column("won"), column("won_amount")
+        won_day, won_bound = self._moments()
+        amount_of = _Meanings(_amount)
         if "stage" in positions:
-            stages = column("stage")
-            meaning = {
-                text: mapping.stage_of(text) if text.strip() else None for text in set(stages)
-            }
-            if any(meaning[text] is None for text in meaning if text.strip()):
-                raise _Unusual("an unknown stage")
-            is_won = list(map(is_, map(meaning.__getitem__, stages), repeat(DealStage.WON)))
+            _consume(map(won_day.__getitem__, won_cells))
+            _consume(map(amount_of.__getitem__, amount_cells))
+            says_won = _Meanings(self._won_stage)
+            wins = list(compress(range(count), map(says_won.__getitem__, column("stage"))))
         else:
-            is_won = list(map(bool, won_text))
-            if any(a for a, w in zip(amounts, is_won, strict=True) if not w):
+            is_won = list(map(is_not, map(won_day.__getitem__, won_cells), _NONES))
+            if any(compress(map(amount_of.__getitem__, amount_cells), map(not_, is_won))):
                 raise _Unusual("an amount without a won time")  # a nonzero one: a problem
+            wins = list(compress(range(count), is_won))
+        won_texts = list(map(won_cells.__getitem__, wins))
+        won_days = list(map(won_day.__getitem__, won_texts))
+        won_amounts = list(map(amount_of.__getitem__, map(amount_cells.__getitem__, wins)))
+        if None in won_days or None in won_amounts:
+            raise _Unusual("a won deal without its time or amount")
+        if any(map(le, map(won_bound.__getitem__, won_texts), map(delivered.__getitem__, wins))):
+            raise _Unusual("won before the delivery")
+
         if "status" in positions:
             self._check_statuses(column("status"), accepted, rejected, qualified)
-        if None in compress(won, is_won) or None in compress(amounts, is_won):
-            raise _Unusual("a won deal without its time or amount")
-        reasons = stripped("rejection_reason")
-        self._check_times(
-            delivered=delivered,
-            accepted=accepted,
-            rejected=rejected,
-            qualified=qualified_bound,
-            is_won=is_won,
-            won=won_bound,
-        )
+        reason_cells = column("rejection_reason")
+        reasons = map(_Meanings(_stripped).__getitem__, map(reason_cells.__getitem__, rejected_at))
+        attributions = _Meanings(_stripped)
         return LeadColumns(
-            tuple(ids),
+            ids,
             tuple(delivered),
-            tuple(marketing),
+            marketing,
             tuple(accepted),
             tuple(rejected),
-            tuple(
-                [
-                    (reason or None) if time is not None else None
-                    for reason, time in zip(reasons, rejected, strict=True)
-                ]
-            ),
-            tuple(qualified),
-            tuple([day if flag else None for day, flag in zip(won, is_won, strict=True)]),
-            tuple([a if flag else None for a, flag in zip(amounts, is_won, strict=True)]),
-            tuple([text or None for text in stripped("attribution")]),
+            tuple(_placed(count, rejected_at, reasons)),
+            qualified,
+            tuple(_placed(count, wins, won_days)),
+            tuple(_placed(count, wins, won_amounts)),
+            tuple(map(attributions.__getitem__, column("attribution"))),
             (table.shown,) * count,
             tuple(table.lines),
         )
+
+    def _source(self, text: str) -> bool:
+        """Whether a source cell says the lead is marketing generated (else unusual)."""
+        flag = self.mapping.is_marketing(text)
+        if flag is None:
+            raise _Unusual("an unknown source")
+        return flag
+
+    def _status(self, text: str) -> LeadStatus | None:
+        """What a status cell says (``None``: empty or blank; else unusual if unknown)."""
+        if not text.strip():
+            return None
+        status = self.mapping.status_of(text)
+        if status is None:
+            raise _Unusual("an unknown status")
+        return status
+
+    def _won_stage(self, text: str) -> bool:
+        """Whether a stage cell says the deal was won (empty or blank: no; else unusual if
+        unknown)."""
+        if not text.strip():
+            return False
+        stage = self.mapping.stage_of(text)
+        if stage is None:
+            raise _Unusual("an unknown stage")
+        return stage is DealStage.WON
 
     def _instants(self, cells: list[str]) -> list[int]:
         """The instants (microseconds since 1970 UTC) of time cells, none of them empty
@@ -657,124 +701,131 @@ class _Columns:
                 raise _Unusual("an unreadable time") from None
         return _in_range(found)
 
-    def _optional(self, cells: list[str]) -> list[int | None]:
-        """:meth:`_instants` of cells that may be empty or blank (``None``)."""
-        has = list(map(bool, cells))
-        found = self.cells.instants_us(list(compress(cells, has)))
+    def _optional(self, cells: list[str]) -> tuple[list[int], list[int]]:
+        """The positions of the time cells that are not empty (nor blank), and their
+        :meth:`_instants`."""
+        found = self.cells.instants_us(list(compress(cells, cells)))
         if found is None:  # some cell needs stripping, or reading another way
             cells = list(map(str.strip, cells))
-            has = list(map(bool, cells))
-            present = iter(self._instants(list(compress(cells, has))))
-        else:
-            present = iter(found)
-        return [next(present) if flag else None for flag in has]
+            found = self._instants(list(compress(cells, cells)))
+        return list(compress(range(len(cells)), cells)), found
 
-    def _moments(self, texts: list[str]) -> tuple[list[date | None], list[int | None]]:
-        """The local days of date cells, and a bound for each (``None``: empty).
+    def _moments(self) -> tuple[_Meanings[date | None], dict[str, int]]:
+        """The local day of each date cell (``None``: empty or blank), and its bound.
 
         The bound is the instant an event must come before to be too early for
         whatever it must follow: the instant after a time, the end of a date's
-        local day (an event on a date is too early only on an earlier day).
+        local day (an event on a date is too early only on an earlier day);
+        never, for an empty cell. A cell's bound is there once its day has been
+        asked for.
         """
         moment, zone, one = self.cells.moment, self.cells.zone, dt.timedelta(days=1)
         # Two dictionaries of plain values, not one of pairs: a pair kept for each of a
         # few thousand dates sets off the garbage collector's runs over the new columns.
-        days: dict[str, date | None] = {"": None}
-        bounds: dict[str, int | None] = {"": None}
-        try:
-            for text in set(texts):
-                if text:
-                    day, instant = moment(text)
-                    days[text] = day
-                    bounds[text] = (
-                        instant_us(zone.day_start(day + one))
-                        if instant is None
-                        else instant_us(instant) + 1
-                    )
-        except TimeTextError:
-            raise _Unusual("an unreadable date") from None
-        return list(map(days.__getitem__, texts)), list(map(bounds.__getitem__, texts))
+        bounds: dict[str, int] = {}
 
-    def _amounts(self, texts: list[str]) -> list[Decimal | None]:
-        known: dict[str, Decimal | None] = {"": None}
-        for text in set(texts):
-            if text:
-                try:
-                    amount = D(text)
-                except NumberError:
-                    raise _Unusual("an amount that is not a number") from None
-                if amount < 0:
-                    raise _Unusual("a negative amount")
-                known[text] = amount
-        return list(map(known.__getitem__, texts))
+        def day(text: str) -> date | None:
+            stripped = text.strip()
+            if not stripped:
+                bounds[text] = _HIGH_US
+                return None
+            try:
+                found, instant = moment(stripped)
+            except TimeTextError:
+                raise _Unusual("an unreadable date") from None
+            bounds[text] = (
+                instant_us(zone.day_start(found + one))
+                if instant is None
+                else instant_us(instant) + 1
+            )
+            return found
+
+        return _Meanings(day), bounds
 
     def _check_statuses(
         self,
         statuses: list[str],
         accepted: list[int | None],
         rejected: list[int | None],
-        qualified: list[date | None],
+        qualified: Sequence[date | None],
     ) -> None:
         """Whether each status is known and borne out by the lead's times (else unusual)."""
-        meaning = {
-            text: self.mapping.status_of(text) if text.strip() else None for text in set(statuses)
-        }
-        if any(meaning[text] is None for text in meaning if text.strip()):
-            raise _Unusual("an unknown status")
+        meanings = _Meanings(self._status)
+        said = list(map(meanings.__getitem__, statuses))
 
         def saying(status: LeadStatus) -> Iterator[bool]:
-            says = {text: found is status for text, found in meaning.items()}
-            return map(says.__getitem__, statuses)
+            return map(is_, said, repeat(status))
 
         # A lead whose status says it was accepted (qualified) has an acceptance (a time
         # qualified); one that says it was closed has a rejection or an acceptance.
         if (
-            (LeadStatus.ACCEPTED in meaning.values())
+            (LeadStatus.ACCEPTED in meanings.values())
             and None in compress(accepted, saying(LeadStatus.ACCEPTED))
         ) or (
-            (LeadStatus.QUALIFIED in meaning.values())
+            (LeadStatus.QUALIFIED in meanings.values())
             and None in compress(qualified, saying(LeadStatus.QUALIFIED))
         ):
             raise _Unusual("a status the times do not bear out")
-        if LeadStatus.REJECTED in meaning.values() and (None, None) in compress(
+        if LeadStatus.REJECTED in meanings.values() and (None, None) in compress(
             zip(accepted, rejected, strict=True), saying(LeadStatus.REJECTED)
         ):
             raise _Unusual("a status the times do not bear out")
 
-    def _check_times(
-        self,
-        *,
-        delivered: list[int],
-        accepted: list[int | None],
-        rejected: list[int | None],
-        qualified: list[int | None],
-        is_won: list[bool],
-        won: list[int | None],
-    ) -> None:
-        """Whether every event follows the delivery (or the acceptance), else unusual.
-
-        ``qualified`` and ``won`` are :meth:`_moments`' bounds: an event is too
-        early when its bound is not after the instant it must follow.
-        """
-        has = list(map(is_not, accepted, _NONES))
-        if any(map(lt, compress(accepted, has), compress(delivered, has))):  # type: ignore[arg-type]
-            raise _Unusual("accepted before the delivery")
-        rejections = list(map(is_not, rejected, _NONES))
-        if any(map(lt, compress(rejected, rejections), compress(delivered, rejections))):  # type: ignore[arg-type]
-            raise _Unusual("rejected before the delivery")
-        timed = list(map(is_not, qualified, _NONES))
-        after = list(map(and_, timed, has))  # qualified after the acceptance
-        if any(map(le, compress(qualified, after), compress(accepted, after))):  # type: ignore[arg-type]
-            raise _Unusual("qualified before the acceptance")
-        after = list(map(and_, timed, map(not_, has)))  # ... or after the delivery
-        if any(map(le, compress(qualified, after), compress(delivered, after))):  # type: ignore[arg-type]
-            raise _Unusual("qualified before the delivery")
-        after = list(map(and_, is_won, map(is_not, won, _NONES)))
-        if any(map(le, compress(won, after), compress(delivered, after))):  # type: ignore[arg-type]
-            raise _Unusual("won before the delivery")
-
 
 _NONES = repeat(None)
+
+
+class _Meanings(dict[str, _T]):
+    """What each distinct text of a column means, worked out by ``meaning`` when first
+    met: a column is classified, parsed or stripped a distinct text at a time, in the
+    one pass that looks up its cells (``map(meanings.__getitem__, cells)``)."""
+
+    __slots__ = ("_meaning",)
+
+    def __init__(self, meaning: Callable[[str], _T]) -> None:
+        super().__init__()
+        self._meaning = meaning
+
+    def __missing__(self, text: str) -> _T:
+        found = self[text] = self._meaning(text)
+        return found
+
+
+def _stripped(text: str) -> str | None:
+    """A text cell as the lead has it: stripped, ``None`` if that leaves nothing."""
+    return text.strip() or None
+
+
+def _amount(text: str) -> Decimal | None:
+    """The amount an amount cell says (``None``: empty or blank; else unusual if it is not
+    a number of at least 0)."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        amount = D(stripped)
+    except NumberError:
+        raise _Unusual("an amount that is not a number") from None
+    if amount < 0:
+        raise _Unusual("a negative amount")
+    return amount
+
+
+def _consume(values: Iterable[object]) -> None:
+    """Run through ``values``, keeping none."""
+    deque(values, maxlen=0)
+
+
+def _put(target: list[_T], positions: Iterable[int], values: Iterable[_T]) -> None:
+    """Set ``target[p]`` to each value of ``values``, ``p`` the position beside it."""
+    _consume(map(target.__setitem__, positions, values))
+
+
+def _placed(count: int, positions: Iterable[int], values: Iterable[_T]) -> list[_T | None]:
+    """``count`` ``None`` s, with each of ``values`` at the position beside it."""
+    placed: list[_T | None] = [None] * count
+    _put(placed, positions, values)
+    return placed
 
 
 def _joined(parts: Sequence[LeadColumns]) -> LeadColumns:

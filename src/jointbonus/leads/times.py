@@ -117,6 +117,51 @@ class _Uncommon(Exception):
     """A column :meth:`TimeCells.instants_us` leaves to :meth:`TimeCells.instant`."""
 
 
+class _Tails(dict[str, int]):
+    """What each tail of a column adds (:func:`_tail_us`), read when first met; every
+    tail of one kind, with a UTC offset (``aware``) or without (else :class:`_Uncommon`)."""
+
+    __slots__ = ("aware",)
+
+    def __init__(self, *, aware: bool) -> None:
+        super().__init__()
+        self.aware = aware
+
+    def __missing__(self, tail: str) -> int:
+        read = _tail_us(tail)
+        if read is None or read[1] is not self.aware:
+            raise _Uncommon
+        self[tail] = read[0]
+        return read[0]
+
+
+class _Heads(dict[str, "int | None"]):
+    """The instant of each head of a column (its day and hour), read when first met:
+    in UTC, or if ``local`` in the plan time zone; ``None`` for a local day the clocks
+    change on. Each day is worked out once, by :meth:`TimeCells._day_us`."""
+
+    __slots__ = ("_cells", "_days", "_local")
+
+    def __init__(self, cells: TimeCells, *, local: bool) -> None:
+        super().__init__()
+        self._cells = cells
+        self._local = local
+        self._days: dict[str, int | None] = {}
+
+    def __missing__(self, head: str) -> int | None:
+        hour = _HOURS.get(head[11:13])
+        if hour is None or head[10] not in "T ":
+            raise _Uncommon
+        text = head[:10]
+        days = self._days
+        if text in days:
+            base = days[text]
+        else:
+            base = days[text] = self._cells._day_us(text, local=self._local)
+        found = self[head] = None if base is None else base + hour
+        return found
+
+
 class TimeTextError(JointBonusError, ValueError):
     """A cell that is not a time or date this export's rules accept.
 
@@ -241,65 +286,44 @@ class TimeCells:
         skip it, the earlier of two if they show it twice. A column mixing local
         times with times bearing an offset gives ``None``.
         """
-        heads = list(map(_HEAD, texts))
-        tails = list(map(_TAIL, texts))
+        if not texts:
+            return []
+        first = _tail_us(_TAIL(texts[0]))
+        if first is None or not (first[1] or self.local_allowed):
+            return None
+        heads, tails = _Heads(self, local=not first[1]), _Tails(aware=first[1])
         try:
-            tail_us, local = self._tails(set(tails))
-            head_us = self._heads(set(heads), local=local)
+            found = list(
+                map(
+                    add,
+                    map(heads.__getitem__, map(_HEAD, texts)),
+                    map(tails.__getitem__, map(_TAIL, texts)),
+                )
+            )
         except _Uncommon:
             return None
-        if None in head_us.values():  # local times on a day the clocks change
+        except TypeError:  # a head is None: local times on a day the clocks change
             try:
                 found = [
-                    instant_us(self.instant(text)) if base is None else base + tail_us[tail]
+                    instant_us(self.instant(text)) if base is None else base + tail
                     for text, base, tail in zip(
-                        texts, map(head_us.__getitem__, heads), tails, strict=True
+                        texts,
+                        map(heads.__getitem__, map(_HEAD, texts)),
+                        map(tails.__getitem__, map(_TAIL, texts)),
+                        strict=True,
                     )
                 ]
-            except TimeTextError:
+            except (_Uncommon, TimeTextError):
                 return None
         else:
-            found = list(map(add, map(head_us.__getitem__, heads), map(tail_us.__getitem__, tails)))
-            bases: list[int] = list(head_us.values())  # type: ignore[arg-type]
+            bases = [base for base in heads.values() if base is not None]
             if (
-                bases
-                and min(bases) + min(tail_us.values()) >= _LOW_US
-                and max(bases) + max(tail_us.values()) < _HIGH_US
+                min(bases) + min(tails.values()) >= _LOW_US
+                and max(bases) + max(tails.values()) < _HIGH_US
             ):
                 return found  # no time can be out of range
-        if found and (min(found) < _LOW_US or max(found) >= _HIGH_US):
+        if min(found) < _LOW_US or max(found) >= _HIGH_US:
             return None
-        return found
-
-    def _tails(self, tails: set[str]) -> tuple[dict[str, int], bool]:
-        """What each tail adds (:func:`_tail_us`), and whether they are all local times."""
-        added: dict[str, int] = {}
-        kinds: set[bool] = set()
-        for tail in tails:
-            read = _tail_us(tail)
-            if read is None:
-                raise _Uncommon
-            added[tail], aware = read
-            kinds.add(aware)
-        local = kinds == {False}
-        if len(kinds) > 1 or (local and not self.local_allowed):
-            raise _Uncommon
-        return added, local
-
-    def _heads(self, heads: set[str], *, local: bool) -> dict[str, int | None]:
-        """The instant of each head's day and hour, ``None`` for a local day the clocks
-        change on (each day worked out once, by :meth:`_day_us`)."""
-        found: dict[str, int | None] = {}
-        days: dict[str, int | None] = {}
-        for head in heads:
-            hour = _HOURS.get(head[11:13])
-            if hour is None or head[10] not in "T ":
-                raise _Uncommon
-            text = head[:10]
-            if text not in days:
-                days[text] = self._day_us(text, local=local)
-            base = days[text]
-            found[head] = None if base is None else base + hour
         return found
 
     def _day_us(self, text: str, *, local: bool) -> int | None:
