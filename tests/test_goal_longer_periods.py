@@ -9,6 +9,7 @@ functional parts of the quarter's months, each month on its own weights.
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -101,21 +102,40 @@ def test_a_quarters_goal_at_one_attainment_pays_what_the_monthly_goal_pays(
             assert end.splits[1 + g].exact == at_target * goal.factor, (end.month, goal.goal.key)
 
 
-@pytest.mark.parametrize(
-    ("extra", "name"),
-    [
-        ("\n[gates]\nshared_gate = 0.9\n", "shared_gate"),
-        ('\n[caps]\nper_month = "5000.00"\n', "cap_per_month"),
-    ],
-)
-def test_goals_over_a_longer_period_take_no_shared_gate_nor_caps(
-    tmp_path: Path, extra: str, name: str
-) -> None:
+def test_goals_over_a_longer_period_take_no_shared_gate(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as caught:
-        load_plan(_plan(tmp_path, "quarter", extra=extra))
+        load_plan(_plan(tmp_path, "quarter", extra="\n[gates]\nshared_gate = 0.9\n"))
     message = str(caught.value)
-    assert name in message
+    assert "shared_gate" in message
     assert "goals over the quarter beside a monthly shared target" in message
+
+
+def test_the_quarters_end_pays_its_shared_part_and_the_quarters_goals_under_one_cap(
+    tmp_path: Path,
+) -> None:
+    caps = '\n[caps]\nper_month = "3000.00"\nper_year = "12000.00"\n'
+    plan = load_plan(_plan(tmp_path, "quarter", extra=caps))
+    assert plan.goals_over_longer
+    result = run(plan)
+    calibration = result.calibration
+    # Costed on paths a goal period a step, each scenario once a month: neutral.
+    assert calibration.paths == calibration.scenarios
+    assert abs(calibration.expected_cost - calibration.budget) <= calibration.rounding_bound
+    cut = [line for line in result.lines() if line.capped]
+    so_far: dict[str, Decimal] = {}
+    for line in result.lines():
+        earned = line.shared + sum((amount for _, amount in line.functional), Decimal(0))
+        before = so_far.get(line.member_id, Decimal(0))
+        assert line.total == min(earned, Decimal(3000), max(Decimal(12000) - before, Decimal(0)))
+        assert line.capped == earned - line.total
+        so_far[line.member_id] = before + line.total
+    # A quarter's end cuts its shared part and the quarter's goals together: the shared
+    # part alone is under the cap per month.
+    ends = {"2026-03", "2026-06", "2026-09"}
+    assert any(
+        str(line.period) in ends and line.shared < 3000 and any(a for _, a in line.functional)
+        for line in cut
+    )
 
 
 def test_goals_over_the_plan_year_beside_a_quarterly_target_take_no_advance(

@@ -117,6 +117,7 @@ __all__ = [
     "calibration_argument",
     "check_calibration",
     "norm_outcome",
+    "path_scenarios",
     "path_step",
     "plan_fingerprint",
     "scenario_factors",
@@ -617,18 +618,16 @@ def calibrate_framed(
     expected_neutral = plan.neutrality is Neutrality.EXPECTED_COST
     neutral_unit = (unit_expected if expected_neutral else unit_norm) / minor
     caps = plan.functional.caps
+    picked = [
+        (path_scenarios(plan, f, scenarios), row) for f, row in zip(frames, table, strict=True)
+    ]
     paths: list[list[Outcome]] = (
         # Path p is at historical month p + i in plan month i, whatever months are framed;
         # beside goals paid monthly or over the period, at historical period p + k in the
         # plan's period k, so that a period's months read one historical period together
-        # (the joint sample).
-        [
-            [
-                row[(p + path_step(plan, f)) % scenarios]
-                for f, row in zip(frames, table, strict=True)
-            ]
-            for p in range(scenarios)
-        ]
+        # (the joint sample); beside goals over a longer period, a goal period a step
+        # (path_scenarios).
+        [[row[picks[p]] for picks, row in picked] for p in range(scenarios)]
         if expected_neutral
         else [norms]
     )
@@ -769,6 +768,30 @@ def path_step(plan: Plan, frame: MonthFrame) -> int:
     if frame.period is not None and (frame.own is not None or plan.goals_over_period):
         return frame.period.number
     return frame.index
+
+
+def path_scenarios(plan: Plan, frame: MonthFrame, scenarios: int) -> tuple[int, ...]:
+    """The scenario each of the ``scenarios`` paths reads in ``frame``'s month: path ``p``
+    at ``p`` plus :func:`path_step`; in a plan whose goals run over a period longer than
+    the shared one, a goal period a step: path ``p`` reads, in the plan's goal period
+    ``G``, the historical goal period ``p // k + G`` (``k`` shared periods each, in the
+    order of :func:`_goal_period_of_scenario`), its shared periods turned by ``p mod k``,
+    so that the goal period's shared results and goal results go together and every
+    month still reads each scenario on one path."""
+    if not plan.goals_over_longer:
+        step = path_step(plan, frame)
+        return tuple((p + step) % scenarios for p in range(scenarios))
+    blocks: dict[int, list[int]] = {}
+    for h, g in enumerate(_goal_period_of_scenario(plan)):
+        blocks.setdefault(g, []).append(h)
+    ordered = [blocks[g] for g in sorted(blocks)]
+    size = len(ordered[0])
+    period = plan.goal_period_at(frame.index)
+    shared = (frame.index - period.first) // plan.period.months
+    return tuple(
+        ordered[(p // size + period.number) % len(ordered)][(p + shared) % size]
+        for p in range(scenarios)
+    )
 
 
 def _capped_scale(

@@ -60,7 +60,7 @@ from jointbonus.sharedtarget.calibration import (
     Calibration,
     calibrate_framed,
     norm_outcome,
-    path_step,
+    path_scenarios,
     scenario_outcomes,
 )
 from jointbonus.sharedtarget.pay.caps import YearToDate
@@ -172,9 +172,9 @@ def year_so_far(
             outcomes = (
                 scenario_outcomes(design, frame) if expected else (norm_outcome(design, frame),)
             )
-            step = path_step(design, frame)
+            picks = path_scenarios(design, frame, scenarios)
             for p, ytd in enumerate(paid):
-                outcome = outcomes[(p + step) % scenarios] if expected else outcomes[0]
+                outcome = outcomes[picks[p]] if expected else outcomes[0]
                 share_out(design, frame, terms, outcome, ytd if capped else None).record(ytd)
     return paid, groups
 

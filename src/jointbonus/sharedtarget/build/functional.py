@@ -410,8 +410,8 @@ def goal_periods_fit(
     one (a quarter beside a yearly shared target) is refused. Every goal of a plan
     has the same period, since a plan's goals are paid together from one frame a
     month. Goals over the shared period take an ``advance`` (the plan's, as given;
-    ``None``: none) on the shared part alone, and caps; goals over a longer period
-    take neither (:func:`longer_goal_periods_fit`).
+    ``None``: none) on the shared part alone; goals over a longer period take none
+    (:func:`longer_goal_periods_fit`). Both take caps.
     """
     if length is None:
         return
@@ -523,8 +523,9 @@ def longer_goal_periods_fit(
     """A problem for each setting a plan cannot pay beside goals over a period that holds
     several shared periods (``at`` names the first such goal; ``length`` is the shared
     period): the shared part is paid each shared period, before the goals' period is
-    known, so no shared gate reads the goals; and no advance and no caps, which are
-    costed beside goals paid with the month's shared part."""
+    known, so no shared gate reads the goals; and no advance, which is costed beside
+    goals paid with the shared part. Caps are paid and costed as everywhere (the month
+    that ends a goal period pays its shared part and the period's goals under one cap)."""
     goal = next(g for terms in functional.terms for g in terms.goals)
     where = f"goals over the {goal.period.noun} beside a {length.noun}ly shared target ({at})"
     gate = functional.gates.shared
@@ -543,16 +544,6 @@ def longer_goal_periods_fit(
             f"no advance with {where}: an advance is costed beside goals paid with the "
             "shared part (drop advance, or measure the goals month by month)",
         )
-    caps = functional.caps
-    for name, cap in (("cap_per_month", caps.per_month), ("cap_per_year", caps.per_year)):
-        if cap is not None:
-            checks.add(
-                name,
-                cap,
-                f"no {name} with {where}: calibration costs caps beside goals paid month "
-                f"by month or over the shared period (drop {name}, or measure the goals "
-                "month by month)",
-            )
 
 
 def longer_goal_norms(
