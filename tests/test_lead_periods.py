@@ -128,24 +128,57 @@ def test_the_cli_runs_the_plan_per_quarter(
     assert "Quarters decided                        3 of 4" in capsys.readouterr().out
 
 
-def test_a_lead_share_over_a_period_longer_than_the_shared_one_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Goals over a quarter beside a monthly shared target are measured from their months'
-    published shares, so a share read from the leads is refused there, at the goal's
-    ``period``, naming why; a count (leads accepted) is not."""
-    plan = _per_quarter(tmp_path / "plan")
+@pytest.fixture(scope="module")
+def longer(tmp_path_factory: pytest.TempPathFactory) -> Result:
+    """The leads example with every goal over the quarter beside its monthly shared target."""
+    plan = _per_quarter(tmp_path_factory.mktemp("leads") / "plan")
     text = plan.read_text(encoding="utf-8")
-    monthly = text.replace('metric = "revenue"\nperiod = "quarter"\n', 'metric = "revenue"\n')
-    plan.write_text(monthly, encoding="utf-8")
-    assert 'metric = "revenue"\nperiod' not in plan.read_text(encoding="utf-8")
-    assert main(["run", str(plan)]) == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    assert "2 problems" in err
-    assert "teams.sales.goals[0].period: got 'quarter', expected the shared target's period" in err
-    assert "teams.sales.goals[1].period" in err
-    assert "leads_accepted" not in err
+    plan.write_text(
+        text.replace('metric = "revenue"\nperiod = "quarter"\n', 'metric = "revenue"\n'),
+        encoding="utf-8",
+    )
+    return run(load_plan(plan))
+
+
+def test_a_share_over_a_quarter_beside_a_monthly_target_is_its_leads_counted(
+    longer: Result, paid: Result
+) -> None:
+    """Goals over a quarter beside a monthly shared target read the quarter's leads as the
+    goals over a quarterly shared target do: 440 of the 508 delivered, over the 457.2 the
+    90% target asks of them; the shared part is still paid each month."""
+    assert longer.plan.period.value == "month" and longer.plan.goals_over_longer
+    january, february, march = longer.months[:3]
+    assert january.ends_period and not january.goals and not february.goals
+    goals = {g.goal.metric: g for g in march.goals}
+    quarterly = {g.goal.metric: g for g in paid.months[2].goals}
+    for name in ("followed_up_48h", "sal_to_sql", "leads_accepted"):
+        got, want = goals[name], quarterly[name]
+        assert (got.target, got.actual, got.attainment) == (
+            want.target,
+            want.actual,
+            want.attainment,
+        ), name
+    assert goals["followed_up_48h"].attainment == Fraction(1100, 1143)
+    metric = next(m for m in longer.plan.functional.metrics if m.name == "followed_up_48h")
+    quarter = next(m for m in paid.plan.functional.metrics if m.name == "followed_up_48h")
+    assert metric.norm.sample == quarter.norm.sample  # the norm counts each historical quarter
+    text = render_explanation(explain(longer, "DM-S03", "2026-03"))
+    for words in (
+        "Leads 2026-01              135 / 153",
+        "Leads (followed_up_48h)    440 / 508",
+        "actual / target = 440 / 457.2 = 96.238%: the period's share 0.866142 over its "
+        "targets weighted by the counts, 0.9",
+    ):
+        assert words in text, words
+
+
+def test_a_quarter_beside_a_monthly_target_with_a_pending_month_is_pending(
+    longer: Result,
+) -> None:
+    october, november, december = longer.months[9:]
+    assert november.status is MonthStatus.PENDING
+    assert december.status is MonthStatus.PENDING and not december.goals
+    assert not october.goals
 
 
 # -- the rule through the API ----------------------------------------------------------

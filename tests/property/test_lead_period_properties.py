@@ -7,7 +7,9 @@ and counts, ``part`` of ``whole`` (a whole of 0 now and then: nothing to divide)
 actual the share published to six decimals as the leads give it; each history month
 gets counts too. Through :func:`jointbonus.build_plan` alone:
 
-* **the period's share is its counts summed**: a goal over the period reads its
+* **the period's share is its counts summed**: a goal over the period (the shared one,
+  or one longer than the shared one: a quarter or plan year beside a monthly shared
+  target, a plan year beside a quarterly one) reads its
   attainment as its parts summed over its targets weighted by its wholes, summed
   (``sum part / sum target x whole``), never its months' shares; its actual and target
   are those two sums, and a period whose wholes sum to 0 is pending;
@@ -24,7 +26,7 @@ from dataclasses import replace
 from fractions import Fraction
 from math import floor
 
-from hypothesis import HealthCheck, assume, given, note, reject, settings
+from hypothesis import HealthCheck, assume, event, given, note, reject, settings
 from hypothesis import strategies as st
 from test_goal_period_properties import _historical_periods, _replay, goal_periods
 from weighted import D, WeightedSpec
@@ -89,8 +91,10 @@ def _shares(spec: WeightedSpec, counts: Counts, targets: dict[str, dict[str, str
 
 @st.composite
 def counted_periods(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength, Counts, dict]:
-    """A plan of :func:`goal_periods` with every goal over the shared period and every metric
-    a counted share; its shared actuals at target."""
+    """A plan of :func:`goal_periods` with every goal over a quarter or plan year (``length``)
+    and every metric a counted share; its shared actuals at target. The shared target runs
+    over the goals' period, or, now and then, over a shorter one (a month; a quarter
+    beside goals over the plan year), without a shared gate."""
     spec, length = draw(goal_periods())
     teams = tuple(
         replace(team, goals=tuple(replace(goal, period=length) for goal in team.goals))
@@ -98,6 +102,10 @@ def counted_periods(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength, Counts
     )
     keys = [str(m) for m in spec.calendar]
     spec = replace(spec, period=length, teams=teams, actuals=dict(spec.targets))
+    if draw(st.booleans(), label="goals over a longer period than the shared one"):
+        quarterly = length is PeriodLength.PLAN_YEAR and draw(st.booleans(), label="quarterly")
+        shared = PeriodLength.QUARTER if quarterly else PeriodLength.MONTH
+        spec = replace(spec, period=shared, shared_gate=None)
     targets = {
         name: {key: draw(st.sampled_from(_TARGETS), label="target") for key in keys}
         for name in spec.metric_names
@@ -114,6 +122,11 @@ def counted_periods(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength, Counts
         targets_then = {**h.functional_targets, **dict.fromkeys(spec.metric_names, D("0.8"))}
         history.append(HistoryMonth(h.month, h.actual, h.target, h.paid, functional, targets_then))
     return replace(spec, history=tuple(history)), length, counts, targets
+
+
+def _shape(spec: WeightedSpec, length: PeriodLength) -> None:
+    """Say which shape was drawn: the goals' period beside the shared target's."""
+    event(f"goals over the {length.noun} beside a shared target over the {spec.period.noun}")
 
 
 def _built(arguments: dict):
@@ -133,6 +146,7 @@ def _built(arguments: dict):
 @given(counted_periods())
 def test_a_shares_attainment_over_its_period_is_its_counts_summed(drawn):
     spec, length, counts, targets = drawn
+    _shape(spec, length)
     plan, calibration = _built(_shares(spec, counts, targets))
     result = pay(plan, calibration)
     size = length.months
@@ -160,6 +174,7 @@ def test_a_shares_attainment_over_its_period_is_its_counts_summed(drawn):
 @given(counted_periods())
 def test_a_shares_norm_over_the_period_is_its_counts_summed(drawn):
     spec, length, counts, targets = drawn
+    _shape(spec, length)
     plan, _ = _built(_shares(spec, counts, targets))
     history = {str(h.month): h for h in spec.history}
     for metric in plan.functional.metrics:

@@ -631,46 +631,7 @@ def _teams(
     """
     if not isinstance(settings.teams, dict):
         return list(settings.teams)
-    _lead_shares_over_longer_periods(settings, shown, text, problems)
     return _team_specs(settings.teams, shown, text, problems)
-
-
-#: How many months each period a goal can run over holds, to tell a longer one.
-_PERIOD_MONTHS = {"month": 1, "quarter": 3, "plan_year": 12}
-
-
-def _lead_shares_over_longer_periods(
-    settings: PlanFile, shown: str, text: str, problems: Collector
-) -> None:
-    """A problem for each goal over a period longer than the shared target's whose metric
-    is a share the leads give (``followed_up_48h``): over the shared period the share is
-    summed by its counts, but a goal over a longer period is measured and normed from the
-    months' published shares, whose sum over their targets would be an average of shares,
-    not the period's share of its leads."""
-    figures = settings.from_leads
-    shared = _PERIOD_MONTHS.get(str(settings.shared.period), 1)
-    over = [
-        (team, index, goal)
-        for team, table in settings.team_tables.items()
-        for index, goal in enumerate(table.goals)
-        if _PERIOD_MONTHS.get(str(goal.period), 1) > shared and goal.metric in figures
-    ]
-    if not over:
-        return
-    from jointbonus.leads.metrics import SHARES  # noqa: PLC0415 (only a plan with leads)
-
-    for team, index, goal in over:
-        if figures[goal.metric] in SHARES:
-            problems.add(
-                shown,
-                toml_key_line(text, ("teams", team, "goals", str(index), "period")),
-                f"teams.{team}.goals[{index}].period",
-                goal.period,
-                f"the shared target's period ('{settings.shared.period}') for "
-                f"{goal.metric}, a share of the leads ({figures[goal.metric]}): a goal "
-                "over a longer period reads its months' shares, not the leads counted in "
-                "them, so it cannot take the period's share of its leads",
-            )
 
 
 def _team_specs(

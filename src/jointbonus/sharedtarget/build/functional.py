@@ -17,7 +17,13 @@ from jointbonus.core.history import HistoryMonth, Norm, NormMethod
 from jointbonus.core.money import Currency
 from jointbonus.core.number import ZERO, D, decimal_text, round_half_up
 from jointbonus.core.periods import Month
-from jointbonus.core.plan_periods import PeriodLength, ShareCounts, cut_periods, period_norm
+from jointbonus.core.plan_periods import (
+    Period,
+    PeriodLength,
+    ShareCounts,
+    cut_periods,
+    period_norm,
+)
 from jointbonus.core.rules import ATTAINMENT, CAP, GOAL_WEIGHT, SHARE, UPLIFT
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.build.checks import Checks
@@ -285,7 +291,7 @@ def _metric(
     over_period: bool = False,
 ) -> Metric | None:
     """One functional metric: its norm from history and its plan months; ``over_period``
-    when its goals run over a longer shared period (a month whose counts have nothing to
+    when its goals run over a quarter or plan year, the shared period or a longer one (a month whose counts have nothing to
     divide is then final, not pending)."""
     where = f"metrics.{spec.name}"
     if not _METRIC_NAME.fullmatch(spec.name):
@@ -468,13 +474,8 @@ def goal_period_norms(
     periods = cut_periods(calendar[0], len(calendar), length)
     metrics = []
     for metric in functional.metrics:
-        past = [
-            HistoryMonth(h.month, h.functional[metric.name], h.functional_targets.get(metric.name))
-            for h in history
-        ]
-        counts = [metric.history_counts[h.month] for h in history] if metric.counted else None
         try:
-            norm_over = period_norm(past, metric.norm, length, periods, counts)
+            norm_over = _metric_period_norm(metric, history, length, periods)
         except JointBonusError as error:
             checks.add(f"history {metric.name}", f"{len(history)} months", str(error))
             return functional
@@ -490,6 +491,25 @@ def goal_period_norms(
             return functional
         metrics.append(replace(metric, norm=norm_over))
     return replace(functional, metrics=tuple(metrics))
+
+
+def _metric_period_norm(
+    metric: Metric,
+    history: Sequence[HistoryMonth],
+    length: PeriodLength,
+    periods: Sequence[Period],
+) -> Norm:
+    """``metric``'s norm at ``length`` (:func:`~jointbonus.core.plan_periods.period_norm` of
+    its monthly one): one attainment per whole historical period, its actuals summed over
+    its levels summed, or, for a counted share (:attr:`Metric.counted`), the period's parts
+    over its levels weighted by its wholes. Raises :class:`JointBonusError` when the
+    history holds no whole period."""
+    past = [
+        HistoryMonth(h.month, h.functional[metric.name], h.functional_targets.get(metric.name))
+        for h in history
+    ]
+    counts = [metric.history_counts[h.month] for h in history] if metric.counted else None
+    return period_norm(past, metric.norm, length, periods, counts)
 
 
 def version_goal_periods(checks: Checks, base: Plan, versions: Sequence[PlanVersion]) -> None:
@@ -581,13 +601,7 @@ def longer_goal_norms(
     try:
         over = period_norm(history, monthly, length, periods)
         for metric in functional.metrics:
-            past = [
-                HistoryMonth(
-                    h.month, h.functional[metric.name], h.functional_targets.get(metric.name)
-                )
-                for h in history
-            ]
-            norms[metric.name] = period_norm(past, metric.norm, length, periods)
+            norms[metric.name] = _metric_period_norm(metric, history, length, periods)
     except JointBonusError as error:
         checks.add("history", f"{len(history)} months", f"for the goals' periods: {error}")
         return functional, shared, None

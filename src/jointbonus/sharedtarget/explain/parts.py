@@ -447,38 +447,35 @@ def goal_step(
     reads = "the month's"
     share_words = ""
     gate_reads = month.attainment or Fraction(0)
+    period = None
     if plan.goals_over_longer:  # the goal runs over a period longer than the shared one
-        index = month.month.index() - plan.months[0].month.index()
-        label = plan.goal_period_at(index).label
+        period = plan.goal_period_at(month.month.index() - plan.months[0].month.index())
+        over = plan.attainment_over(period)
+        gate_reads = gate_reads if over is None else over
+    elif goal.over_period and month.shared_period:  # the goal runs over the shared period
+        period = plan.period_of(month.month)
+    if period is not None:
+        label = period.label
         target_how = f"the {goal.metric} targets of {label}, summed"
         actual_how = f"the {goal.metric} actuals of {label}, summed"
         reads = f"{label}'s"
-        over = plan.attainment_over(plan.goal_period_at(index))
-        gate_reads = gate_reads if over is None else over
-    elif goal.over_period and month.shared_period:  # the goal runs over the shared period
-        target_how = f"the {goal.metric} targets of {month.shared_period}, summed"
-        actual_how = f"the {goal.metric} actuals of {month.shared_period}, summed"
-        reads = f"{month.shared_period}'s"
-        period = plan.period_of(month.month)
         if metric.counted:  # a share summed by its counts: the period's share of them
             target_how = (
                 f"each month's {goal.metric} target x the count its share is of (its "
-                f"denominator), summed over {month.shared_period}: what the targets ask of "
-                "the period"
+                f"denominator), summed over {label}: what the targets ask of the period"
             )
             actual_how = (
-                f"the counts the {goal.metric} shares of {month.shared_period} are made of "
+                f"the counts the {goal.metric} shares of {label} are made of "
                 "(their numerators), summed"
             )
-        if period is not None:
-            inside = metric.months[period.first : period.last + 1]
-            wholes = sum((Fraction(m.counts.whole) for m in inside if m.counts), Fraction(0))
-            if metric.counted and wholes:
-                share_words = (
-                    f": the period's share {ratio_text(Fraction(g.actual) / wholes)} over "
-                    f"its targets weighted by the counts, {plain(g.target / wholes)}"
-                )
-            from_leads = lead_period_figures(plan, goal.metric, period.months, month.shared_period)
+        inside = metric.months[period.first : period.last + 1]
+        wholes = sum((Fraction(m.counts.whole) for m in inside if m.counts), Fraction(0))
+        if metric.counted and wholes:
+            share_words = (
+                f": the period's share {ratio_text(Fraction(g.actual) / wholes)} over "
+                f"its targets weighted by the counts, {plain(g.target / wholes)}"
+            )
+        from_leads = lead_period_figures(plan, goal.metric, period.months, label)
     figures = [
         Figure("target", "Target", plain(g.target), target_how, fraction_text(g.target)),
         Figure("actual", "Actual", str(g.actual), actual_how),

@@ -195,9 +195,14 @@ def period_goals(plan: Plan, frame: MonthFrame) -> tuple[Fraction, ...] | None:
 def goals_over(plan: Plan, period: Period) -> tuple[Fraction, ...] | None:
     """Each goal's attainment (by ``plan.goals``) over ``period`` (a shared period, or the
     goals' own: :attr:`~jointbonus.sharedtarget.plan.Plan.goal_periods`): its actuals
-    summed / its targets summed; ``None`` while any month of it has no actual yet."""
+    summed / its targets summed; ``None`` while any month of it has no actual yet.
+
+    When the goals run over a period (the shared one or a longer one), a share whose
+    counts are known is summed by its counts
+    (:meth:`~jointbonus.sharedtarget.goals.Metric.over`): the period's share of its
+    leads."""
     metrics = {metric.name: metric for metric in plan.functional.metrics}
-    counted = plan.goals_over_period
+    counted = plan.goals_over_period or plan.goals_over_longer
     result = []
     for goal in plan.goals:
         found = metrics[goal.metric].over(period.first, period.last, counted=counted)
