@@ -291,8 +291,8 @@ def _metric(
     over_period: bool = False,
 ) -> Metric | None:
     """One functional metric: its norm from history and its plan months; ``over_period``
-    when its goals run over a quarter or plan year, the shared period or a longer one (a month whose counts have nothing to
-    divide is then final, not pending)."""
+    when its goals run over a quarter or plan year, the shared period or a longer one (a
+    month whose counts have nothing to divide is then final, not pending)."""
     where = f"metrics.{spec.name}"
     if not _METRIC_NAME.fullmatch(spec.name):
         checks.add(
