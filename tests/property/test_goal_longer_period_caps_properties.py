@@ -30,7 +30,7 @@ from fractions import Fraction
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 from test_goal_longer_period_properties import _scenarios
-from test_goal_own_period_caps_properties import _calibrated
+from test_goal_own_period_caps_properties import _calibrated, assert_the_paths_cost_the_budget
 from test_goal_own_period_properties import _over
 from test_goal_period_properties import _even, assert_no_line_passes_a_cap
 from weighted import D, WeightedSpec, as_units, round_half_up, weighted_specs
@@ -110,11 +110,7 @@ def test_capped_goals_over_a_longer_period_cost_the_budget_over_the_paths(drawn)
     averaged over the paths, is what calibration expects of it; their sum is the budget
     within the rounding bound."""
     paid, calibration = _paid_paths(drawn)
-    assert calibration.scenarios == calibration.paths == len(paid)
-    for j, expectation in enumerate(calibration.months):
-        total = sum(result.months[j].paid - result.months[j].forfeited for result in paid)
-        assert Fraction(total, len(paid)) == expectation.expected_cost, expectation.month
-    assert abs(calibration.expected_cost - calibration.budget) <= calibration.rounding_bound
+    assert_the_paths_cost_the_budget(paid, calibration)
 
 
 @examples(2)

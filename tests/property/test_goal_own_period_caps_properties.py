@@ -118,6 +118,13 @@ def test_capped_goals_over_the_period_cost_the_budget_over_the_historical_paths(
     averaged over the paths, is what calibration expects of it; their sum is the budget
     within the rounding bound."""
     paid, calibration = _paid_paths(drawn)
+    assert_the_paths_cost_the_budget(paid, calibration)
+
+
+def assert_the_paths_cost_the_budget(paid: list[Result], calibration: Calibration) -> None:
+    """Neutrality over calibration's paths, each paid through the engine (``paid``): each
+    month's cost, less what leavers forfeit of the holdback, averaged over the paths, is
+    what calibration expects of it, and their sum is the budget within the rounding bound."""
     assert calibration.scenarios == calibration.paths == len(paid)
     for j, expectation in enumerate(calibration.months):
         total = sum(result.months[j].paid - result.months[j].forfeited for result in paid)
