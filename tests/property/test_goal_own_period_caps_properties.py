@@ -43,6 +43,7 @@ from test_goal_period_properties import (
     advanced_to_date,
     assert_no_line_passes_a_cap,
     binding_caps,
+    first_months_known,
 )
 from weighted import D, WeightedSpec, as_units, calibrated, round_half_up, weighted_specs
 
@@ -197,15 +198,7 @@ def advancing_over(draw: st.DrawFn) -> _Advancing:
     p = draw(st.integers(0, len(periods) - 1), label="path")
     replayed = _path(periodic, periods, p, length.months)
     reported = draw(st.integers(max(1, spec.months // 2), spec.months), label="months known")
-    known = [str(m) for m in replayed.calendar][:reported]
-    replayed = replace(
-        replayed,
-        actuals={k: v for k, v in replayed.actuals.items() if k in known},
-        metric_actuals={
-            name: {k: v for k, v in values.items() if k in known}
-            for name, values in replayed.metric_actuals.items()
-        },
-    )
+    replayed = first_months_known(replayed, reported)
     with_advance = build_plan(**replayed.kwargs(), advance=share)
     without = replayed.build()
     calibration = detached(calibrate(without))
@@ -213,7 +206,7 @@ def advancing_over(draw: st.DrawFn) -> _Advancing:
         with_advance = replace(with_advance, curve=FROM_ZERO)
         without = replace(without, curve=FROM_ZERO)
     with_advance, without = binding_caps(draw, with_advance, without, calibration)
-    note(f"advance {share}, {length.value}, {len(known)} of {spec.months} months known")
+    note(f"advance {share}, {length.value}, {reported} of {spec.months} months known")
     return _Advancing((with_advance, without, calibration))
 
 

@@ -456,15 +456,7 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
         {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
     )
     reported = draw(st.integers(max(1, spec.months // 2), spec.months), label="months known")
-    known = [str(m) for m in replayed.calendar][:reported]
-    replayed = replace(
-        replayed,
-        actuals={k: v for k, v in replayed.actuals.items() if k in known},
-        metric_actuals={
-            name: {k: v for k, v in values.items() if k in known}
-            for name, values in replayed.metric_actuals.items()
-        },
-    )
+    replayed = first_months_known(replayed, reported)
     with_advance = build_plan(**replayed.kwargs(), advance=share)
     without = replayed.build()
     calibration = calibrate(without)
@@ -473,7 +465,7 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
         with_advance = replace(with_advance, curve=FROM_ZERO)
         without = replace(without, curve=FROM_ZERO)
     with_advance, without = binding_caps(draw, with_advance, without, detached(calibration))
-    note(f"advance {share}, {length.value}, {len(known)} of {spec.months} months known")
+    note(f"advance {share}, {length.value}, {reported} of {spec.months} months known")
     return _Advancing((with_advance, without, detached(calibration)))
 
 
@@ -556,6 +548,20 @@ def test_an_advance_beside_goals_is_at_most_what_the_period_is_sure_to_pay(drawn
         ]
         note(f"after month {index}: advanced {advanced}, sure of {sure}")
         assert all(a <= s for a, s in zip(advanced, sure, strict=True))
+
+
+def first_months_known(spec: WeightedSpec, reported: int) -> WeightedSpec:
+    """``spec`` with the actuals (shared and each goal's) of its first ``reported`` months
+    alone: the months after them are pending."""
+    known = [str(m) for m in spec.calendar][:reported]
+    return replace(
+        spec,
+        actuals={k: v for k, v in spec.actuals.items() if k in known},
+        metric_actuals={
+            name: {k: v for k, v in values.items() if k in known}
+            for name, values in spec.metric_actuals.items()
+        },
+    )
 
 
 def advanced_to_date(
