@@ -43,13 +43,14 @@ _Drawn = tuple[WeightedSpec, PeriodLength, PeriodLength]
 
 
 @st.composite
-def capped_longer(draw: st.DrawFn) -> _Drawn:
-    """A plan with caps and now and then a holdback, its goals over a quarter or plan year
-    (``goal``) beside a shorter shared period (``shared``): ``(spec, shared, goal)``."""
+def capped_longer(draw: st.DrawFn, caps: bool | None = True) -> _Drawn:
+    """A plan with caps (``caps``: ``True`` always, ``None`` sometimes; over two plan years
+    always) and now and then a holdback, its goals over a quarter or plan year (``goal``)
+    beside a shorter shared period (``shared``): ``(spec, shared, goal)``."""
     crossing = draw(st.booleans(), label="two plan years")
     spec = draw(
         weighted_specs(
-            caps=True,
+            caps=caps,
             per_year=True if crossing else None,
             holding=True,
             goal_gates=draw(st.booleans(), label="own gates"),
@@ -64,22 +65,39 @@ def capped_longer(draw: st.DrawFn) -> _Drawn:
     return replace(spec, period=shared, shared_gate=None), shared, goal
 
 
-def _path(
-    spec: WeightedSpec,
-    blocks: list[list[tuple[list[int], list[int]]]],
-    p: int,
-    shared: PeriodLength,
-    goal: PeriodLength,
-) -> WeightedSpec:
-    """``spec`` reporting path ``p`` (see the module): ``blocks`` holds, per historical goal
-    period in calibration's order, its scenarios' places in history."""
+Blocks = list[list[tuple[list[int], list[int]]]]
+"""Per historical goal period in calibration's order, its scenarios' places in history:
+``(the shared period's months, the goal period's months)``."""
+
+
+def path_blocks(spec: WeightedSpec, shared: PeriodLength, goal: PeriodLength) -> Blocks:
+    """Calibration's scenarios of ``spec`` grouped by the historical goal period they lie in."""
+    blocks: dict[int, list[tuple[list[int], list[int]]]] = {}
+    for places, over in _scenarios(spec, shared, goal):
+        blocks.setdefault(over[0], []).append((places, over))
+    return [blocks[first] for first in sorted(blocks)]
+
+
+def path_picks(
+    months: int, blocks: Blocks, p: int, shared: PeriodLength, goal: PeriodLength
+) -> tuple[list[int], list[int]]:
+    """The places in history path ``p`` (see the module) reports in each of ``months`` plan
+    months: ``(for the shared metric, for the goals' metrics)``."""
     size = len(blocks[0])
     shared_picks, goal_picks = [], []
-    for j in range(spec.months):
+    for j in range(months):
         block = blocks[(p // size + j // goal.months) % len(blocks)]
         places, over = block[(p + j % goal.months // shared.months) % size]
         shared_picks.append(places[j % shared.months])
         goal_picks.append(over[j % goal.months])
+    return shared_picks, goal_picks
+
+
+def _path(
+    spec: WeightedSpec, blocks: Blocks, p: int, shared: PeriodLength, goal: PeriodLength
+) -> WeightedSpec:
+    """``spec`` reporting path ``p`` (see the module)."""
+    shared_picks, goal_picks = path_picks(spec.months, blocks, p, shared, goal)
     return spec.reported(
         [spec.history_shared[h] for h in shared_picks],
         {name: [spec.history_goals[name][h] for h in goal_picks] for name in spec.metric_names},
@@ -90,10 +108,7 @@ def _paid_paths(drawn: _Drawn) -> tuple[list[Result], Calibration]:
     """Every path through history paid at the plan's calibration."""
     spec, shared, goal = drawn
     periodic, calibration = _calibrated(spec)
-    blocks: dict[int, list[tuple[list[int], list[int]]]] = {}
-    for places, over in _scenarios(periodic, shared, goal):
-        blocks.setdefault(over[0], []).append((places, over))
-    ordered = [blocks[first] for first in sorted(blocks)]
+    ordered = path_blocks(periodic, shared, goal)
     paid = [
         pay(_path(periodic, ordered, p, shared, goal).build(), calibration)
         for p in range(calibration.paths)

@@ -125,8 +125,11 @@ def test_capped_goals_over_the_period_cost_the_budget_over_the_historical_paths(
 def assert_the_paths_cost_the_budget(paid: list[Result], calibration: Calibration) -> None:
     """Neutrality over calibration's paths, each paid through the engine (``paid``): each
     month's cost, less what leavers forfeit of the holdback, averaged over the paths, is
-    what calibration expects of it, and their sum is the budget within the rounding bound."""
-    assert calibration.scenarios == calibration.paths == len(paid)
+    what calibration expects of it, and their sum is the budget within the rounding bound.
+    Caps are costed on paths through history, one a scenario (``calibration.paths``);
+    without caps each scenario is costed on its own and the paths are its replays."""
+    assert calibration.scenarios == len(paid)
+    assert calibration.paths == (len(paid) if paid[0].plan.functional.caps.any else 0)
     for j, expectation in enumerate(calibration.months):
         total = sum(result.months[j].paid - result.months[j].forfeited for result in paid)
         assert Fraction(total, len(paid)) == expectation.expected_cost, expectation.month
