@@ -32,6 +32,7 @@ from jointbonus import (
     explain,
     load_plan,
     render_explanation,
+    render_statement,
     result_document,
     run,
 )
@@ -128,16 +129,14 @@ def test_the_cli_runs_the_plan_per_quarter(
     assert "Quarters decided                        3 of 4" in capsys.readouterr().out
 
 
+LONGER = ROOT / "examples" / "digital_manufacturing_leads_goals_per_quarter"
+
+
 @pytest.fixture(scope="module")
-def longer(tmp_path_factory: pytest.TempPathFactory) -> Result:
-    """The leads example with every goal over the quarter beside its monthly shared target."""
-    plan = _per_quarter(tmp_path_factory.mktemp("leads") / "plan")
-    text = plan.read_text(encoding="utf-8")
-    plan.write_text(
-        text.replace('metric = "revenue"\nperiod = "quarter"\n', 'metric = "revenue"\n'),
-        encoding="utf-8",
-    )
-    return run(load_plan(plan))
+def longer() -> Result:
+    """The leads example with every goal over the quarter beside its monthly shared target:
+    ``examples/digital_manufacturing_leads_goals_per_quarter``."""
+    return run(load_plan(LONGER / "plan.toml"))
 
 
 def test_a_share_over_a_quarter_beside_a_monthly_target_is_its_leads_counted(
@@ -170,6 +169,65 @@ def test_a_share_over_a_quarter_beside_a_monthly_target_is_its_leads_counted(
         "targets weighted by the counts, 0.9",
     ):
         assert words in text, words
+
+
+def test_the_example_pays_what_its_readme_says(longer: Result) -> None:
+    """The README of the example walks 2026-Q1 by hand: each month's counts, the quarter's
+    share against the months' shares averaged, the norm and the paid goals."""
+    readme = (LONGER / "README.md").read_text(encoding="utf-8")
+    plan = longer.plan
+    measured = plan.provenance.leads.measured  # type: ignore[union-attr]
+    counts = {
+        name: [(len(t.numerator), len(t.denominator)) for t in traces]
+        for name in ("followed_up_48h", "sal_to_sql")
+        for traces in [[measured.trace(month, name) for month in Q1]]
+    }
+    assert counts == {
+        "followed_up_48h": [(135, 153), (145, 165), (160, 190)],
+        "sal_to_sql": [(44, 121), (40, 128), (52, 139)],
+    }
+    for name, target in (("followed_up_48h", "0.9"), ("sal_to_sql", "0.36")):
+        shares = [Fraction(D(decimal_text(Fraction(a, b), 6))) for a, b in counts[name]]
+        for (a, b), share in zip(counts[name], shares, strict=True):
+            assert f"{a} / {b} | {decimal_text(share, 6)}" in readme
+        averaged = sum(shares) / (3 * Fraction(D(target)))
+        assert f"{float(averaged):.2%}" in readme  # what averaging the shares would read
+    january, february, march = longer.months[:3]
+    assert january.paid == 0 and not january.goals and not february.goals
+    goals = {g.goal.metric: g for g in march.goals}
+    handled, qualified, accepted = (
+        goals[name] for name in ("followed_up_48h", "sal_to_sql", "leads_accepted")
+    )
+    assert (handled.actual, handled.target, handled.factor) == (440, Fraction(2286, 5), 0)
+    assert (qualified.actual, qualified.target) == (136, Fraction(3492, 25))
+    assert (qualified.attainment, qualified.factor) == (Fraction(850, 873), Fraction(758, 873))
+    assert (accepted.actual, accepted.target, accepted.factor) == (390, 375, Fraction(11, 10))
+    pools = {name: g.pool for name, g in goals.items()}
+    assert (february.paid, march.pool, march.paid) == (1229789, 1229789, 2833442)
+    assert (pools["sal_to_sql"], pools["leads_accepted"]) == (627150, 976503)
+    norm = next(m for m in plan.functional.metrics if m.name == "followed_up_48h").norm
+    assert len(norm.sample) == 12 and norm.sample[0] == Fraction(390, 428) / Fraction(9, 10)
+    assert sum(1 for a in norm.sample if a >= 1) == 7  # the step met in 7 of 12 quarters
+    line = next(x for x in longer.lines() if x.member_id == "DM-S03" and x.period == Q1[2])
+    assert line.total == D("1657.93")
+    for figure in (
+        "20,072.31", "138,882.34", "457.2", "96.24%", "96.42%", "139.68", "97.37%", "97.24%",
+        "0.8683", "0.8622", "101.25%", "7/12", "12,297.89", "6,271.50", "6,227.71", "43.79",
+        "9,765.03", "28,334.42", "783.94", "1,657.93",
+    ):  # fmt: skip
+        assert figure in readme, figure
+
+
+def test_the_statement_says_how_a_share_over_the_quarter_is_counted(longer: Result) -> None:
+    statement = render_statement(longer, "DM-S03")
+    assert (
+        "The goals are measured over the quarter (actuals summed / targets summed; a share "
+        "read from the leads: its months' counts summed / each month's target x its leads, "
+        "summed) and paid at its end"
+    ) in statement
+    assert "| 2026-03 | sal\\_to\\_sql | 139.68 | 136 | 97.4% | 0.8683 | 6,271.50 | 783.94 |" in (
+        statement
+    )
 
 
 def test_a_quarter_beside_a_monthly_target_with_a_pending_month_is_pending(

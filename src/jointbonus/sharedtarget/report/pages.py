@@ -196,9 +196,15 @@ def _longer_goals_sentence(plan: Plan) -> str:
     if not plan.goals_over_longer:
         return ""
     noun = plan.goal_length.noun
+    how = "actuals summed / targets summed"
+    if any(metric.counted for metric in plan.functional.metrics):
+        how += (
+            "; a share read from the leads: its months' counts summed / each month's "
+            "target x its leads, summed"
+        )
     return (
-        f" The goals are measured over the {noun} (actuals summed / targets summed) and paid "
-        f"at its end, each of its months' goal parts on that month's weights."
+        f" The goals are measured over the {noun} ({how}) and paid at its end, each of its "
+        "months' goal parts on that month's weights."
     )
 
 
