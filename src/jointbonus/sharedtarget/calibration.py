@@ -117,6 +117,7 @@ __all__ = [
     "calibration_argument",
     "check_calibration",
     "norm_outcome",
+    "path_runs",
     "path_scenarios",
     "path_step",
     "plan_fingerprint",
@@ -792,6 +793,27 @@ def path_scenarios(plan: Plan, frame: MonthFrame, scenarios: int) -> tuple[int, 
         ordered[(p // size + period.number) % len(ordered)][(p + shared) % size]
         for p in range(scenarios)
     )
+
+
+def path_runs(plan: Plan, frames: Sequence[MonthFrame]) -> tuple[range, ...]:
+    """``frames`` (places in it) in the runs of months that one of calibration's paths reads
+    as one scenario: a goal period's months beside goals over a period longer than the
+    shared one, a shared period's months where a path goes a period a step
+    (:func:`path_step`), else each month alone. Path ``p`` reads a run's months in one
+    historical period (:func:`path_scenarios`); runs are read apart, as months are."""
+
+    def key(frame: MonthFrame) -> int:
+        if plan.goals_over_longer:
+            return plan.goal_period_at(frame.index).number
+        return path_step(plan, frame)
+
+    runs: list[range] = []
+    start = 0
+    for place in range(1, len(frames) + 1):
+        if place == len(frames) or key(frames[place]) != key(frames[start]):
+            runs.append(range(start, place))
+            start = place
+    return tuple(runs)
 
 
 def _capped_scale(
