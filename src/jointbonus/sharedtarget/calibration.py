@@ -140,6 +140,10 @@ class MonthExpectation:
     """Attainment at the norm: mean historical attainment x norm / target."""
     hit_rate: Fraction
     """Share of historical scenarios in which the month pays anything."""
+    shared_hit_rate: Fraction
+    """Share of historical scenarios in which the month pays its shared part (to some team,
+    after the gates): 0 in a month inside a longer shared period, which the month that
+    ends it pays. Beside functional goals, ``hit_rate`` counts their pay too."""
     mean_factor: Fraction
     """Mean shared payout factor over the historical scenarios."""
     expected_cost: Fraction
@@ -708,6 +712,9 @@ def calibrate_framed(
                 month=frame.plan_month.month,
                 norm_attainment=mean_attainment * ratio,
                 hit_rate=Fraction(sum(n for o, n in month_counts.items() if o.pays), scenarios),
+                shared_hit_rate=Fraction(
+                    sum(n for o, n in month_counts.items() if o.shared_pays), scenarios
+                ),
                 mean_factor=factor_sums[j] / scenarios,
                 expected_cost=month_expected[j],
                 norm_path_cost=norm_costs[j],
