@@ -452,3 +452,37 @@ def test_a_linear_curve_with_few_factors_is_still_exact() -> None:
     risk = cost_risk(plan)
     assert risk.year.method is RiskMethod.EXACT
     assert risk.year.mean == calibrate(plan).expected_cost
+
+
+def test_a_goal_periods_months_are_drawn_as_one_historical_period() -> None:
+    """Goals over a quarter beside a monthly shared target: a quarter's three months read
+    one historical quarter together, as calibration's paths do, so the year is four
+    draws of 36 (one per quarter, exactly counted, its mean the expected cost), and the
+    year given January to October draws November and December as one: 36 equally
+    likely ways, not 36 x 36."""
+    folder = ROOT / "examples" / "digital_manufacturing_monthly_target_goals_per_quarter"
+    plan = load_plan(folder / "plan.toml")
+    calibration = calibrate(plan)
+    risk = cost_risk(plan, calibration)
+    assert risk.year.method is RiskMethod.EXACT
+    assert risk.year.total_weight == 36**4
+    assert risk.year.mean == calibration.expected_cost
+    given = risk.given_paid
+    assert given is not None
+    assert [str(m) for m in given.drawn_months] == ["2026-11", "2026-12"]
+    assert given.total_weight == 36
+
+
+def test_a_shared_periods_months_are_drawn_together_beside_monthly_goals() -> None:
+    """A quarterly shared target beside monthly goals: a quarter's months read one
+    historical quarter (each month its own month of it) together: four draws of 12
+    historical quarters."""
+    plan = load_plan(ROOT / "examples" / "digital_manufacturing_quarterly_goals" / "plan.toml")
+    calibration = calibrate(plan)
+    risk = cost_risk(plan, calibration, method="exact")
+    assert risk.year.total_weight == 12**4
+    assert risk.year.mean == calibration.expected_cost
+    bootstrap = cost_risk(plan, calibration, method="bootstrap", years=20_000, seed=7)
+    error = bootstrap.year.mean_standard_error
+    assert error is not None
+    assert abs(bootstrap.year.mean - calibration.expected_cost) <= 4 * error

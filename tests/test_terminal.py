@@ -208,6 +208,29 @@ def test_figures_say_what_they_are_part_of() -> None:
     assert "Pool at target per month (EUR)" in plain and "Chance of paying" in plain
 
 
+def test_the_chance_the_shared_target_pays_leaves_the_goals_out() -> None:
+    """Beside functional goals the calibrate table's chance is the shared target's: the
+    months of Digital Manufacturing read 17 of 36 (47.2%), though some goal pays in every
+    scenario; a month ending a quarter of goals reads the same, not 100%; with the shared
+    target and goals over quarters, a quarter's end reads the chance of its shared target
+    (5 of 12 historical quarters) and the months inside it 0%."""
+
+    def chances(name: str) -> dict[str, str]:
+        plan = jb.load_plan(EXAMPLES / name / "plan.toml")
+        table = render_calibration_table(plan, jb.calibrate(plan))
+        assert "Chance the shared target pays" in table
+        rows = [line.split() for line in table.splitlines() if re.match(r"2026-\d\d ", line)]
+        return {row[0]: row[2] for row in rows}
+
+    assert set(chances("digital_manufacturing").values()) == {"47.2%"}
+    assert set(chances("digital_manufacturing_monthly_target_goals_per_quarter").values()) == {
+        "47.2%"
+    }
+    quarterly = chances("digital_manufacturing_goals_per_quarter")
+    assert quarterly["2026-03"] == quarterly["2026-12"] == "41.7%"
+    assert quarterly["2026-01"] == quarterly["2026-02"] == "0.0%"
+
+
 def test_explain_shows_the_actual_as_it_shows_the_target(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -117,6 +117,7 @@ __all__ = [
     "calibration_argument",
     "check_calibration",
     "norm_outcome",
+    "path_runs",
     "path_scenarios",
     "path_step",
     "plan_fingerprint",
@@ -139,6 +140,10 @@ class MonthExpectation:
     """Attainment at the norm: mean historical attainment x norm / target."""
     hit_rate: Fraction
     """Share of historical scenarios in which the month pays anything."""
+    shared_hit_rate: Fraction
+    """Share of historical scenarios in which the month pays its shared part (to some team,
+    after the gates): 0 in a month inside a longer shared period, which the month that
+    ends it pays. Beside functional goals, ``hit_rate`` counts their pay too."""
     mean_factor: Fraction
     """Mean shared payout factor over the historical scenarios."""
     expected_cost: Fraction
@@ -707,6 +712,9 @@ def calibrate_framed(
                 month=frame.plan_month.month,
                 norm_attainment=mean_attainment * ratio,
                 hit_rate=Fraction(sum(n for o, n in month_counts.items() if o.pays), scenarios),
+                shared_hit_rate=Fraction(
+                    sum(n for o, n in month_counts.items() if o.shared_pays), scenarios
+                ),
                 mean_factor=factor_sums[j] / scenarios,
                 expected_cost=month_expected[j],
                 norm_path_cost=norm_costs[j],
@@ -792,6 +800,27 @@ def path_scenarios(plan: Plan, frame: MonthFrame, scenarios: int) -> tuple[int, 
         ordered[(p // size + period.number) % len(ordered)][(p + shared) % size]
         for p in range(scenarios)
     )
+
+
+def path_runs(plan: Plan, frames: Sequence[MonthFrame]) -> tuple[range, ...]:
+    """``frames`` (places in it) in the runs of months that one of calibration's paths reads
+    as one scenario: a goal period's months beside goals over a period longer than the
+    shared one, a shared period's months where a path goes a period a step
+    (:func:`path_step`), else each month alone. Path ``p`` reads a run's months in one
+    historical period (:func:`path_scenarios`); runs are read apart, as months are."""
+
+    def key(frame: MonthFrame) -> int:
+        if plan.goals_over_longer:
+            return plan.goal_period_at(frame.index).number
+        return path_step(plan, frame)
+
+    runs: list[range] = []
+    start = 0
+    for place in range(1, len(frames) + 1):
+        if place == len(frames) or key(frames[place]) != key(frames[start]):
+            runs.append(range(start, place))
+            start = place
+    return tuple(runs)
 
 
 def _capped_scale(

@@ -12,6 +12,19 @@ assumption: real months are correlated (a weak market depresses several in a
 row), so the true spread of a year may be wider than shown. The mean does not
 depend on it: it is the calibration's expected cost either way.
 
+**Months a period joins.** Where the plan's periods join months, one draw is
+what calibration counts as one scenario: the run of months one of its paths
+reads in one historical period
+(:func:`~jointbonus.sharedtarget.calibration.path_runs`): a goal period's
+months beside goals over a period longer than the shared one, a shared
+period's months beside goals paid month by month. The run costs its months'
+costs on one path summed, each path equally likely
+(:func:`~jointbonus.sharedtarget.calibration.path_scenarios`), and runs are
+drawn apart, as months are; below, "a month" is such a run. A month alone is
+drawn as it always was (the months inside a longer shared period without such
+goals pay nothing, so the period's end is one draw already). Advances cost
+nothing here: they move a period's pay within it.
+
 **Versions.** A plan that changes from a month on
 (:mod:`jointbonus.sharedtarget.versions`) costs each month by the version in
 force for it: that version's design (curve, split, goals, gates, caps), its
@@ -86,11 +99,13 @@ from jointbonus.sharedtarget.calibration import (
     calibrate_framed,
     calibrated_months,
     check_calibration,
+    path_runs,
+    path_scenarios,
     scenario_table,
 )
 from jointbonus.sharedtarget.pay.cost import MonthCoster, costers_for
 from jointbonus.sharedtarget.pay.groups import Framed
-from jointbonus.sharedtarget.pay.outcome import actual_attainments, outcome_at
+from jointbonus.sharedtarget.pay.outcome import Outcome, actual_attainments, outcome_at
 from jointbonus.sharedtarget.pay.periods import frame_plan
 from jointbonus.sharedtarget.plan import Plan, plan_argument
 from jointbonus.sharedtarget.versions import (
@@ -166,8 +181,10 @@ def scenario_month_costs(
     costs each month by the version in force for it (``framed`` then frames the
     first version's months; a later version's are framed by its own design).
 
-    Every distribution in this module is built from these tables, so when the
-    way a scenario is paid changes, this is the one function to change.
+    Every distribution in this module is built from what the same costers pay
+    (a run of months a period joins, on calibration's paths: these are its
+    months' tables), so when the way a scenario is paid changes, the costers are
+    the one place to change.
     """
     _refuse_yearly_caps(plan)
     costed, _ = month_costers(plan, calibration, None, framed)
@@ -227,17 +244,77 @@ def _refuse_yearly_caps(plan: Plan) -> None:
 
 def _tables(costed: Sequence[Costed]) -> tuple[Counter[int], ...]:
     """:func:`scenario_month_costs`, from each month's design and coster."""
-    tables = []
+    tables: list[Counter[int]] = []
+    for run in _drawn_runs(costed):
+        if run.paths is None:
+            tables.append(run.table)
+        else:
+            tables.extend(Counter(costs) for costs in run.paths)
+    return tuple(tables)
+
+
+@dataclass(frozen=True, slots=True)
+class _DrawnRun:
+    """Plan months drawn as one: a run of :func:`~jointbonus.sharedtarget.calibration.
+    path_runs`, and what it costs in each historical scenario."""
+
+    places: range
+    """The months' places in the plan."""
+    table: Counter[int]
+    """How many scenarios make the months together cost each amount."""
+    paths: tuple[tuple[int, ...], ...] | None
+    """Per month of a run of several: its cost on each of calibration's paths (``None``
+    for a month alone, whose ``table`` is its own)."""
+
+    def pending(self, pending: Sequence[bool]) -> Counter[int] | None:
+        """The table of the run's pending months together, on the same paths (``table``
+        when all are pending; ``None`` when none is)."""
+        flags = [pending[place] for place in self.places]
+        if all(flags):
+            return self.table
+        if self.paths is None or not any(flags):
+            return None
+        return Counter(map(sum, zip(*itertools.compress(self.paths, flags), strict=True)))
+
+
+def _drawn_runs(costed: Sequence[Costed]) -> list[_DrawnRun]:
+    """Each run of months drawn as one, in order (see the module: a run's months read
+    one historical period together, on calibration's paths)."""
+    drawn: list[_DrawnRun] = []
+    start = 0
     for _, run in itertools.groupby(costed, key=_design_of):
         months = list(run)
+        design = months[0][0]
         costers = [coster for _, coster in months]
-        outcomes = scenario_table(months[0][0], [coster.frame for coster in costers])
-        for coster, month_outcomes in zip(costers, outcomes, strict=True):
-            costs: Counter[int] = Counter()
-            for outcome, count in Counter(month_outcomes).items():
-                costs[coster.cost(outcome).paid] += count
-            tables.append(costs)
-    return tuple(tables)
+        frames = [coster.frame for coster in costers]
+        outcomes = scenario_table(design, frames)
+        scenarios = len(design.norm.sample)
+        for places in path_runs(design, frames):
+            if len(places) == 1:
+                costs: Counter[int] = Counter()
+                coster = costers[places[0]]
+                for outcome, count in Counter(outcomes[places[0]]).items():
+                    costs[coster.cost(outcome).paid] += count
+                drawn.append(_DrawnRun(range(start + places[0], start + places.stop), costs, None))
+                continue
+            paths = []
+            for place in places:
+                coster, row = costers[place], outcomes[place]
+                paid: dict[Outcome, int] = {}
+                on_paths = []
+                for scenario in path_scenarios(design, frames[place], scenarios):
+                    outcome = row[scenario]
+                    cost = paid.get(outcome)
+                    if cost is None:
+                        cost = paid[outcome] = coster.cost(outcome).paid
+                    on_paths.append(cost)
+                paths.append(tuple(on_paths))
+            table = Counter(map(sum, zip(*paths, strict=True)))
+            drawn.append(
+                _DrawnRun(range(start + places.start, start + places.stop), table, tuple(paths))
+            )
+        start += len(months)
+    return drawn
 
 
 def _design_of(costed: Costed) -> int:
@@ -747,12 +824,17 @@ def cost_risk(
         calibration = calibrate_framed(plan, frame_plan(plan))
     check_calibration(plan, calibration)
     costed, expected_cost = month_costers(plan, calibration, versions)
-    tables = _tables(costed)
+    runs = _drawn_runs(costed)
+    tables = [run.table for run in runs]
     months = tuple(coster.frame.plan_month.month for _, coster in costed)
     # The months drawn given the paid ones, if any are paid (what each paid month cost).
     paid_months = _paid_months(costed) if any(m.actual is not None for m in plan.months) else None
     pending = [paid is None for paid in paid_months or ()]
-    pending_tables = list(itertools.compress(tables, pending))
+    pending_tables = [
+        table
+        for table in (run.pending(pending) for run in runs if paid_months is not None)
+        if table is not None
+    ]
     drawn = Drawn.between(tables, pending_tables) if paid_months else None
     year = _distribution(
         tables,

@@ -63,10 +63,14 @@ class Outcome:
         return self.team_shared[team] if self.team_shared else self.shared
 
     @property
+    def shared_pays(self) -> bool:
+        """Whether the shared part can pay at this outcome (to some team, after the gates)."""
+        return any(self.team_shared) if self.team_shared else bool(self.shared)
+
+    @property
     def pays(self) -> bool:
         """Whether any part can pay at this outcome."""
-        shared = any(self.team_shared) if self.team_shared else bool(self.shared)
-        return shared or any(self.functional)
+        return self.shared_pays or any(self.functional)
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,8 +134,11 @@ def scale_label(plan: Plan) -> str:
 
 
 def hit_rate_label(plan: Plan) -> str:
-    """The chance, at the norm, that a month's shared target pays: in a plan with
-    functional goals the goals pay apart from it, so it says which part."""
+    """The heading of a month's chance, over the historical scenarios, that it pays its
+    shared part (:attr:`~jointbonus.sharedtarget.calibration.MonthExpectation.
+    shared_hit_rate`): in a plan with functional goals the goals pay apart from it (a
+    month ending a goal period pays them whatever the shared target does), so it says
+    which part."""
     return "Chance the shared target pays" if plan.goals else "Chance of paying"
 
 

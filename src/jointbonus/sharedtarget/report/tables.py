@@ -165,7 +165,7 @@ def _calibration_table(plan: Plan, calibration: Calibration, result: Result | No
             (
                 str(m.month),
                 _pct(m.norm_attainment),
-                _pct(m.hit_rate),
+                _pct(m.shared_hit_rate),
                 _factor(m.mean_factor),
                 *(_factor(f) for f in m.mean_goal_factors[: len(goals)]),
                 _amount(currency, m.expected_cost),

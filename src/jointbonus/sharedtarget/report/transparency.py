@@ -351,7 +351,7 @@ def render_transparency_report(result: Result) -> str:
          *(f"{md(g.key)} mean factor" for g in goals), f"Expected cost ({code})"],
         "lrrr" + "r" * len(goals) + "r",
         [
-            (str(e.month), percent_cell(e.norm_attainment), percent_cell(e.hit_rate),
+            (str(e.month), percent_cell(e.norm_attainment), percent_cell(e.shared_hit_rate),
              factor_cell(e.mean_factor),
              *(factor_cell(f) for f in e.mean_goal_factors[: len(goals)]),
              _money(currency, e.expected_cost))
