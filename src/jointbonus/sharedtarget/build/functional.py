@@ -441,8 +441,8 @@ def goal_periods_fit(
                     at,
                     goal.period.value,
                     f"'{first[1].period.value}', as {first[0]} ({first[1].key}): every goal "
-                    "of a plan runs over the same period, all month by month or all over the "
-                    "shared period",
+                    "of a plan runs over the same period (month by month, over the shared "
+                    "period, or over one longer period)",
                 )
                 return
     if first is None or first[1].period is PeriodLength.MONTH:
