@@ -35,7 +35,7 @@ from test_goal_own_period_properties import _over
 from test_goal_period_properties import _even, assert_no_line_passes_a_cap
 from weighted import D, WeightedSpec, as_units, round_half_up, weighted_specs
 
-from jointbonus import Calibration, Result, pay
+from jointbonus import Calibration, Line, MonthResult, Plan, Result, pay
 from jointbonus.core.plan_periods import PeriodLength
 from strategies import examples
 
@@ -147,27 +147,36 @@ def test_capped_lines_add_up_beside_goals_over_a_longer_period(drawn):
     paid, _ = _paid_paths(drawn)
     size = goal.months
     for result in paid:
-        plan = result.plan
         lines = list(result.lines())
         for j, month in enumerate(result.months):
             mine = [line for line in lines if line.period == month.month]
-            assert sum(as_units(plan, line.total) for line in mine) == month.paid
-            assert sum(as_units(plan, line.held) for line in mine) == month.held
-            assert sum(as_units(plan, line.capped) for line in mine) == month.capped
-            for line in mine:
-                parts = as_units(plan, line.shared) + sum(
-                    as_units(plan, a) for _, a in line.functional
-                )
-                assert as_units(plan, line.total) == parts - as_units(plan, line.capped)
-                assert as_units(plan, line.held) == round_half_up(
-                    Fraction(D(spec.holdback)) * as_units(plan, line.total)
-                )
-            if j % size != size - 1:
-                assert not month.goals, month.month
-                continue
-            for result_goal in month.goals:
-                assert result_goal.pool == sum(
-                    as_units(plan, dict(line.functional)[result_goal.goal.metric])
-                    for line in mine
-                    if line.team == result_goal.goal.team
-                )
+            assert_the_months_lines_add_up(
+                result.plan, month, mine, spec.holdback, ends_goal_period=j % size == size - 1
+            )
+
+
+def assert_the_months_lines_add_up(
+    plan: Plan, month: MonthResult, mine: list[Line], holdback: str, *, ends_goal_period: bool
+) -> None:
+    """Conservation in one month (``mine``: its lines): they add up to what it pays, holds
+    back and cuts; a line is its parts less what the caps cut, and holds back its share
+    (``holdback``); each goal's pool is its team's lines' parts of it; a month that ends no
+    goal period pays no goal."""
+    assert sum(as_units(plan, line.total) for line in mine) == month.paid
+    assert sum(as_units(plan, line.held) for line in mine) == month.held
+    assert sum(as_units(plan, line.capped) for line in mine) == month.capped
+    for line in mine:
+        parts = as_units(plan, line.shared) + sum(as_units(plan, a) for _, a in line.functional)
+        assert as_units(plan, line.total) == parts - as_units(plan, line.capped)
+        assert as_units(plan, line.held) == round_half_up(
+            Fraction(D(holdback)) * as_units(plan, line.total)
+        )
+    if not ends_goal_period:
+        assert not month.goals, month.month
+        return
+    for result_goal in month.goals:
+        assert result_goal.pool == sum(
+            as_units(plan, dict(line.functional)[result_goal.goal.metric])
+            for line in mine
+            if line.team == result_goal.goal.team
+        )

@@ -55,6 +55,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 from jointbonus.core.periods import YEAR, Month
+from jointbonus.core.plan_periods import Period
 from jointbonus.errors import CalibrationError
 from jointbonus.sharedtarget.calibration import (
     Calibration,
@@ -102,6 +103,16 @@ class VersionCalibration:
     """Minor units: the cost the version is neutral to. The budget for the first version;
     for a later one, the version before's expected cost from this one's start to the plan's
     end."""
+
+    @property
+    def goal_periods(self) -> tuple[Period, ...]:
+        """The goal periods whose goals the version pays, where they run over a period
+        longer than the shared one (``()`` else): every goal period it governs whole (a
+        version starts at the first month of a goal period, its own and the one before's)."""
+        if not self.design.goals_over_longer:
+            return ()
+        governed = set(self.months)
+        return tuple(p for p in self.design.goal_periods if p.end in governed)
 
     @property
     def expected_cost(self) -> Fraction:

@@ -632,19 +632,45 @@ def longer_goal_norms(
 
 
 def version_longer_goals(checks: Checks, base: Plan, versions: Sequence[PlanVersion]) -> None:
-    """A problem for each version of a plan whose goals run over a period longer than the
-    shared one (in the plan or in the version): such a goal is paid at its period's end
-    from the functional parts of every month of it, which versions would pay by
-    different designs."""
+    """A problem for each version that starts inside a goal period running over a period
+    longer than the shared one: of the goals in force before it, or of its own goals.
+    Such goals are paid at their period's end from the functional parts of every month of
+    it, so each goal period is paid by one design. The problem names the goal period the
+    version falls inside and the nearest months that would start it: first months of a
+    goal period of both designs (a version may change the goals' period under this rule:
+    from the month to the quarter at a quarter's first month, to the plan year at a plan
+    year's)."""
+    before = base
     for k, version in enumerate(versions):
         design = version.design
-        longer = design if design.goals_over_longer else base if base.goals_over_longer else None
-        if longer is not None:
+        longer = [plan for plan in (before, design) if plan.goals_over_longer]
+        inside = [
+            (plan, plan.goal_period_at(version.index))
+            for plan in longer
+            if plan.goal_period_at(version.index).first != version.index
+        ]
+        if inside:
+            plan, period = inside[0]
+            starts = [
+                m.month
+                for j, m in enumerate(base.months)
+                if j and all(p.goal_period_at(j).first == j for p in longer)
+            ]
+            near = [
+                *[m for m in starts if m < version.start][-1:],
+                *[m for m in starts if m > version.start][:1],
+            ]
+            whose = "in force before it" if plan is before else "it sets"
             checks.add(
-                f"versions[{k}]",
+                f"versions[{k}].from",
                 str(version.start),
-                f"no versions in a plan whose goals run over the {longer.goal_length.noun} "
-                f"beside a {longer.period.noun}ly shared target: each goal period is paid "
-                "from its months' functional parts by one design (measure the goals over "
-                "the shared period, or drop the versions)",
+                f"the first month of a goal period: the goals {whose} run over the "
+                f"{plan.goal_length.noun} beside a {plan.period.noun}ly shared target, and "
+                f"{version.start} falls inside {period.label}, whose goals one design pays "
+                + (
+                    f"({' or '.join(str(m) for m in near)} would start one)"
+                    if near
+                    else "(no month of the plan after its first starts one)"
+                ),
             )
+        before = design

@@ -117,11 +117,18 @@ def build_versions(
             checks.problems.extend(replace(p, field=f"{at}.{p.field}") for p in error.problems)
             continue
         if design.norm.sample != first.norm.sample:
+            longer = next((p for p in (design, first) if p.goals_over_longer), None)
+            why = (
+                f" (goals over the {longer.goal_length.noun} read only the historical "
+                f"{longer.goal_length.noun}s, aligned with the plan's, that history holds whole)"
+                if longer is not None and design.goal_length is not first.goal_length
+                else ""
+            )
             checks.add(
                 f"{at}.teams",
                 f"{len(design.norm.sample)} historical months",
                 f"goals whose metrics have history in the same {len(first.norm.sample)} months "
-                "as the plan's: a version may not change the history calibration reads",
+                f"as the plan's: a version may not change the history calibration reads{why}",
             )
             continue
         keys = [g.key for g in first.goals]

@@ -366,6 +366,7 @@ def _version_view(result: Result, month: Month) -> tuple[Result, Step]:
     and the step that says which version that is."""
     plan = result.plan
     version = next(v for v in result.versions if month in v.months)
+    index = next(j for j, m in enumerate(plan.months) if m.month == month)
     calibration = version.calibration
     design = version.design
     money = Money(plan.currency)
@@ -393,6 +394,11 @@ def _version_view(result: Result, month: Month) -> tuple[Result, Step]:
                 f"in force from {version.start} ({len(result.versions)} versions); "
                 f"curve {design.curve.describe()}; "
                 + (f"nominal shared weights {weights}; " if weights else "")
+                + (
+                    f"it pays the goals over {design.goal_period_at(index).label} at its end; "
+                    if design.goals_over_longer
+                    else ""
+                )
                 + neutral,
             ),
         ),

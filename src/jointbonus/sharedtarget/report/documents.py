@@ -768,6 +768,11 @@ def versions_document(plan: Plan, versions: tuple[VersionCalibration, ...]) -> l
                 "split": design.split.value if design.funding is FundingStyle.POOL else None,
                 "neutral_to": minor_text(currency, version.neutral_cost),
                 "expected_cost": minor_text(currency, version.expected_cost),
+                **(
+                    {"goal_periods": [p.label for p in version.goal_periods]}
+                    if version.goal_periods
+                    else {}
+                ),
                 "calibration": calibration_document(design, version.calibration),
                 **(
                     {"weighting": weighting_document(design, version.calibration)}

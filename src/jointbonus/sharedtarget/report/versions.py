@@ -13,6 +13,7 @@ its months, its residual and rounding bound.
 from __future__ import annotations
 
 from jointbonus.core.money import Currency
+from jointbonus.core.plan_periods import PeriodLength
 from jointbonus.sharedtarget.plan import FundingStyle, Plan
 from jointbonus.sharedtarget.report.documents import (
     minor_text,
@@ -23,7 +24,7 @@ from jointbonus.sharedtarget.report.pages import cap_limits, md
 from jointbonus.sharedtarget.results import Result
 from jointbonus.sharedtarget.versions import VersionCalibration, plan_expected_cost
 
-__all__ = ["version_label", "version_sentences", "versions_lines"]
+__all__ = ["goal_periods_text", "version_label", "version_sentences", "versions_lines"]
 
 
 def version_label(version: VersionCalibration) -> str:
@@ -34,6 +35,25 @@ def version_label(version: VersionCalibration) -> str:
 def _months_text(version: VersionCalibration) -> str:
     first, last = version.months[0], version.months[-1]
     return str(first) if first == last else f"{first} to {last}"
+
+
+def goal_periods_text(version: VersionCalibration) -> str:
+    """``goals over 2026-Q2, 2026-Q3, 2026-Q4``: the goal periods, longer than the shared
+    one, whose goals the version pays (a plan year by its label, months and all); ``""``
+    where its goals run otherwise."""
+    periods = version.goal_periods
+    if not periods:
+        return ""
+    quarters = version.design.goal_length is PeriodLength.QUARTER
+    return "goals over " + ", ".join(
+        p.label.split(" ", 1)[0] if quarters else p.label for p in periods
+    )
+
+
+def _paid_text(version: VersionCalibration) -> str:
+    """The version's months, and the goal periods it pays where they are longer."""
+    goals = goal_periods_text(version)
+    return _months_text(version) + (f" ({goals})" if goals else "")
 
 
 def versions_lines(plan: Plan, versions: tuple[VersionCalibration, ...]) -> list[str]:
@@ -71,7 +91,7 @@ def versions_lines(plan: Plan, versions: tuple[VersionCalibration, ...]) -> list
         if design.funding is not FundingStyle.POOL:
             scale = f"x {number_text(calibration.scale)}"
         out.append(
-            f"| {version_label(version)} | {_months_text(version)} "
+            f"| {version_label(version)} | {_paid_text(version)} "
             f"| {md(design.curve.describe())} | {scale} | {weights} "
             f"| {_neutral_to(version, currency)} "
             f"| {_expected(version, currency)} "
@@ -134,7 +154,7 @@ def version_sentences(result: Result) -> list[str]:
     if not result.versions:
         return []
     parts = [
-        f"{_months_text(v)} by version {v.number} (curve: {md(v.design.curve.describe())})"
+        f"{_paid_text(v)} by version {v.number} (curve: {md(v.design.curve.describe())})"
         for v in result.versions
     ]
     return [
