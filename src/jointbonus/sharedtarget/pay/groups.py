@@ -218,7 +218,7 @@ def frame_months(plan: Plan) -> Framed:
     no_amounts = not uses_salary and not uses_bonus
     add = standings.setdefault
     # (the columns a plan does not use are not read: no amounts, no teams' goals)
-    unused = tuple(repeat(None, len(roster)))
+    unused = repeat(None)  # endless: the roster's own columns end the zip
     for position, (first_day, last_day, fte_units, team, salary, bonus) in enumerate(
         zip(
             roster.starts,
@@ -227,7 +227,7 @@ def frame_months(plan: Plan) -> Framed:
             roster.teams if by_team else unused,
             unused if no_amounts else roster.salaries,
             unused if no_amounts else roster.target_bonuses,
-            strict=True,
+            strict=False,
         )
     ):
         if people and position in people:
