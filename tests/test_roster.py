@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
-from jointbonus import D, FloatMoneyError, Member, Month, RosterError
-from jointbonus.core.roster import FTE_SCALE, Standing, standing_in
+from jointbonus import D, FloatMoneyError, Member, Month, RosterError, load_plan, run, write_results
+from jointbonus.core.roster import FTE_SCALE, Roster, Standing, standing_in
 
 
 def member(
@@ -352,3 +353,39 @@ def test_rows_of_different_ids_are_not_one_person() -> None:
         Member.from_rows([row(date(2020, 1, 1), None), member(date(2028, 1, 1), id="M02")])
     with pytest.raises(RosterError, match="at least one roster row"):
         Member.from_rows([])
+
+
+# -- a plan's roster, held as columns -------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize(
+    "example", ["alpine_outfitters", "digital_manufacturing", "digital_manufacturing_changes"]
+)
+def test_loading_paying_and_writing_a_plan_makes_no_member(
+    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The roster is read, checked, sorted, paid and written a column at a time; a member
+    # of several rows alone is made, by Member.from_rows.
+    def made(roster: Roster) -> tuple[Member, ...]:
+        raise AssertionError(f"{len(roster)} members made")
+
+    monkeypatch.setattr(Roster, "members", made)
+    plan = load_plan(EXAMPLES / example / "plan.toml")
+    write_results(run(plan), tmp_path / "out")
+    assert isinstance(plan.members, Roster)
+    assert (tmp_path / "out" / "lines.csv").read_text(encoding="utf-8").count("\n") == 1 + len(
+        plan.members
+    ) * len(plan.months)
+
+
+def test_a_plans_members_are_made_once_and_read_as_a_tuple() -> None:
+    plan = load_plan(EXAMPLES / "digital_manufacturing_changes" / "plan.toml")
+    members = tuple(plan.members)
+    assert plan.members[0] is plan.members[0] is members[0]
+    assert plan.members == members and members == plan.members
+    assert plan.members[2:4] == members[2:4] and isinstance(plan.members[2:4], tuple)
+    assert plan.members.index(members[3]) == 3 and members[3] in plan.members
+    assert [m.id for m in plan.members] == sorted(m.id for m in members)
+    assert any(m.changes for m in plan.members)  # the movers are people of several rows

@@ -37,11 +37,12 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, cast, overload
 
 from jointbonus.core.number import D, scaled_int
 from jointbonus.core.periods import Month, active_days
@@ -54,6 +55,7 @@ __all__ = [
     "FTE_RANGE",
     "FTE_SCALE",
     "Member",
+    "Roster",
     "RosterError",
     "Standing",
     "annual_amount",
@@ -374,6 +376,214 @@ class Member:
                 last = after.start - timedelta(days=1)
                 return f"away from {first.isoformat()} to {last.isoformat()} (no roster row)"
         return "away (no roster row)"
+
+
+class Roster(Sequence[Member]):
+    """Members held as columns, one entry per member, each :class:`Member` made only when
+    one is asked for.
+
+    A roster of 100,000 members is read, checked, sorted and paid a column at a time:
+    the pay groups, cohorts and written lines need the members' dates, FTEs, amounts,
+    ids and teams, not 100,000 objects. As a sequence it is the members in order, made
+    the first time a member is asked for (all at once, then kept), and it compares
+    equal to a tuple of the same members, as a plan's members were one.
+
+    ``people`` holds the members made of several roster rows
+    (:meth:`Member.from_rows`), by position: the columns give their fields as the
+    person stands at the end, as :class:`Member` does.
+
+    >>> roster = Roster.of([Member("A", "sales", date(2024, 1, 1), None, 1)])
+    >>> roster.ids, len(roster), roster[0].team
+    (('A',), 1, 'sales')
+    >>> roster == (Member("A", "sales", date(2024, 1, 1), None, 1),)
+    True
+    """
+
+    __slots__ = ("_columns", "_made", "_source", "people")
+
+    def __init__(  # noqa: PLR0917 - the fields in their order
+        self,
+        ids: Sequence[str],
+        teams: Sequence[str],
+        starts: Sequence[date],
+        ends: Sequence[date | None],
+        ftes: Sequence[Decimal],
+        fte_units: Sequence[int],
+        salaries: Sequence[Decimal | None],
+        target_bonuses: Sequence[Decimal | None],
+        people: Mapping[int, Member] | None = None,
+    ) -> None:
+        """Columns of values already checked by this module's rules (as
+        :meth:`Member.from_columns` takes them), kept as tuples."""
+        columns = (ids, teams, starts, ends, ftes, fte_units, salaries, target_bonuses)
+        if any(len(column) != len(ids) for column in columns):
+            raise ValueError("columns of members of different lengths")
+        self._columns: list[tuple[Any, ...] | None] = [tuple(column) for column in columns]
+        self._source: tuple[Roster, Sequence[int]] | None = None
+        self.people: Mapping[int, Member] = dict(people or {})
+        """The members of several rows, by position."""
+        self._made: tuple[Member, ...] | None = None
+
+    def _column(self, at: int) -> tuple[Any, ...]:
+        """Column ``at`` (in :data:`_FIELDS` order), taken from the roster this one was
+        taken from (:meth:`take`) the first time it is asked for."""
+        column = self._columns[at]
+        if column is None:
+            source, positions = cast("tuple[Roster, Sequence[int]]", self._source)
+            column = self._columns[at] = tuple(map(source._column(at).__getitem__, positions))
+        return column
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self._column(0)
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        return self._column(1)
+
+    @property
+    def starts(self) -> tuple[date, ...]:
+        return self._column(2)
+
+    @property
+    def ends(self) -> tuple[date | None, ...]:
+        return self._column(3)
+
+    @property
+    def ftes(self) -> tuple[Decimal, ...]:
+        return self._column(4)
+
+    @property
+    def fte_units(self) -> tuple[int, ...]:
+        return self._column(5)
+
+    @property
+    def salaries(self) -> tuple[Decimal | None, ...]:
+        return self._column(6)
+
+    @property
+    def target_bonuses(self) -> tuple[Decimal | None, ...]:
+        return self._column(7)
+
+    @classmethod
+    def of(cls, members: Sequence[Member]) -> Roster:
+        """``members`` as a roster: itself if it is one, else its members' columns (the
+        members given are the ones the roster then gives back)."""
+        if isinstance(members, Roster):
+            return members
+        made = tuple(members)
+        roster = cls(
+            [m.id for m in made],
+            [m.team for m in made],
+            [m.start for m in made],
+            [m.end for m in made],
+            [m.fte for m in made],
+            [m.fte_units for m in made],
+            [m.salary for m in made],
+            [m.target_bonus for m in made],
+            people={place: member for place, member in enumerate(made) if member.changes},
+        )
+        roster._made = made
+        return roster
+
+    def member(self, position: int) -> Member:
+        """The member at ``position``, made alone if the members are not made yet."""
+        if self._made is not None:
+            return self._made[position]
+        person = self.people.get(position)
+        if person is not None:
+            return person
+        return Member.checked(
+            self.ids[position],
+            self.teams[position],
+            self.starts[position],
+            self.ends[position],
+            self.ftes[position],
+            self.fte_units[position],
+            self.salaries[position],
+            self.target_bonuses[position],
+        )
+
+    def take(self, positions: Sequence[int], ids: Sequence[str] | None = None) -> Roster:
+        """The members at ``positions``, in that order, as a roster; ``ids``: their ids,
+        if known. Each column is taken when first asked for."""
+        people = self.people
+        taken = Roster((), (), (), (), (), (), (), ())
+        taken._columns = [None] * len(_FIELDS[:-1])
+        taken._columns[0] = None if ids is None else tuple(ids)
+        taken._source = (self, positions)
+        if people:
+            taken.people = {at: people[p] for at, p in enumerate(positions) if p in people}
+        if self._made is not None:
+            taken._made = tuple(map(self._made.__getitem__, positions))
+        return taken
+
+    def _all_columns(self) -> _Columns:
+        return (
+            self.ids,
+            self.teams,
+            self.starts,
+            self.ends,
+            self.ftes,
+            self.fte_units,
+            self.salaries,
+            self.target_bonuses,
+        )
+
+    def members(self) -> tuple[Member, ...]:
+        """Every member, in order, made once (:meth:`Member.from_columns`) and then kept."""
+        if self._made is None:
+            made = Member.from_columns(*self._all_columns())
+            if self.people:
+                listed = list(made)
+                for position, person in self.people.items():
+                    listed[position] = person
+                made = tuple(listed)
+            self._made = made
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Member: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Member, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Member | tuple[Member, ...]:
+        return self.members()[index]
+
+    def __iter__(self) -> Iterator[Member]:
+        return iter(self.members())
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if isinstance(other, Roster):
+            return self._all_columns() == other._all_columns() and self.people == other.people
+        if isinstance(other, tuple):
+            return self.members() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.members())
+
+    def __repr__(self) -> str:
+        return repr(self.members())
+
+
+#: A roster's columns, in the order :meth:`Member.from_columns` takes them.
+_Columns = tuple[
+    Sequence[str],
+    Sequence[str],
+    Sequence[date],
+    Sequence[date | None],
+    Sequence[Decimal],
+    Sequence[int],
+    Sequence[Decimal | None],
+    Sequence[Decimal | None],
+]
 
 
 def overlaps(rows: Sequence[Member]) -> list[tuple[int, int]]:

@@ -43,7 +43,7 @@ import annotated_types
 from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 from pydantic.fields import FieldInfo
 
-from jointbonus.core.roster import Member, fte_units
+from jointbonus.core.roster import Member, Roster, fte_units
 from jointbonus.core.text import ID_CHARACTERS, member_id, unsafe_character
 from jointbonus.errors import Problem
 from jointbonus.io.fields import RosterRow, decimal, month_check
@@ -434,11 +434,11 @@ class MemberRows(Mapping[str, int]):
 
     __slots__ = ("_order", "lines", "members")
 
-    def __init__(self, members: tuple[Member, ...], lines: Sequence[int]) -> None:
+    def __init__(self, members: Sequence[Member], lines: Sequence[int]) -> None:
         if len(members) != len(lines):
             raise ValueError("members and lines of different lengths")
-        self.members = members
-        """The roster's rows, in file order."""
+        self.members = Roster.of(members)
+        """The roster's rows, in file order, held as columns."""
         self.lines = lines
         """Each row's line in the roster, in the same order."""
         self._order: list[int] | None = None
@@ -446,28 +446,26 @@ class MemberRows(Mapping[str, int]):
     def _in_id_order(self) -> list[int]:
         """The rows' places in id order, rows of one id in file order."""
         if self._order is None:
-            ids = list(map(_ID, self.members))
+            ids = self.members.ids
             self._order = sorted(range(len(ids)), key=ids.__getitem__)
         return self._order
 
     def __getitem__(self, member_id: str) -> int:
         if isinstance(member_id, str):
             order = self._in_id_order()
-            members = self.members
-            at = bisect_left(order, member_id, key=lambda place: members[place].id)
-            if at < len(order) and members[order[at]].id == member_id:
+            ids = self.members.ids
+            at = bisect_left(order, member_id, key=ids.__getitem__)
+            if at < len(order) and ids[order[at]] == member_id:
                 return self.lines[order[at]]
         raise KeyError(member_id)
 
     def __iter__(self) -> Iterator[str]:
         """The member ids, each once, in id order."""
-        return iter(dict.fromkeys(self.members[place].id for place in self._in_id_order()))
+        ids = self.members.ids
+        return iter(dict.fromkeys(map(ids.__getitem__, self._in_id_order())))
 
     def __len__(self) -> int:
-        return len(set(map(_ID, self.members)))
-
-
-_ID = operator.attrgetter("id")
+        return len(set(self.members.ids))
 
 
 def read_members(
@@ -481,6 +479,7 @@ def read_members(
     a problem, and is kept: the plan's checks of each member's rows (rows that
     overlap, a team that changes mid-month) then list their problems with it,
     every problem of the roster at once. A roster with a problem makes no plan.
+    The rows are held as columns (:class:`~jointbonus.core.roster.Roster`).
     ``form``: how the file is written (:func:`read_columns`).
     """
     checked = read_columns(path, shown, RosterRow, problems, form)
@@ -490,7 +489,7 @@ def read_members(
     if _any_end_before_start(values["start"], values["end"]):
         _ordered(values, lines, shown, problems)
     units = {fte: fte_units(fte)[1] for fte in set(values["fte"])}
-    members = Member.from_columns(
+    members = Roster(
         values["id"],
         values["team"],
         values["start"],

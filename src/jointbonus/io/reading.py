@@ -597,7 +597,7 @@ def _csv_text(
     del raw  # a roster of a million lines: the bytes need not outlive their text
     if text is None:
         return None
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): a copy of a roster's whole text)
         problems.add(shown, 1, "header", "(empty file)", f"a header line: {','.join(columns)}")
         return None
     return text

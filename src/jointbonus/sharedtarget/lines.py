@@ -95,24 +95,33 @@ def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | No
     # go to its first members, and so may a cap's cuts. The last run, most of the group,
     # is its cohorts' line; members of the runs before it have lines of their own.
     groups = maker.frame.groups
-    last: list[tuple[int, tuple[int, ...], int]] = []
+    last: list[tuple[int, tuple[int, ...], int]] = []  # each group's: shared, goals, cut
     earlier: dict[int, list[tuple[int, tuple[int, ...], int]]] = {}
     for group, runs in enumerate(pay.all_slices(groups.counts)):
-        last.append(runs[-1])
+        _, amounts, cut = runs[-1]
+        last.append((amounts[0], amounts[1:], cut))
         if len(runs) > 1:
             earlier[group] = runs[:-1]
-    of_cohort = []
-    for number, cohort in enumerate(cohorts):
-        _, amounts, cut = last[cohort.group]
-        of_cohort.append(maker.figure(number, cohort, amounts[0], amounts[1:], cut))
+    figure = maker.figure
+    of_cohort = [
+        figure(number, cohort, *last[cohort.group]) for number, cohort in enumerate(cohorts)
+    ]
     own: dict[int, int] = {}
     cohort_of = framed.cohort_of
     for group, runs in earlier.items():
         positions = groups.positions[group]
         start = 0
         for end, amounts, cut in runs:
+            members = positions[start:end]
+            numbers = set(map(cohort_of.__getitem__, members))
+            if len(numbers) == 1:  # a run of one cohort (most are): one line, given in bulk
+                (alone,) = numbers
+                line = maker.figure(alone, cohorts[alone], amounts[0], amounts[1:], cut)
+                own.update(dict.fromkeys(members, line))
+                start = end
+                continue
             made: dict[int, int] = {}  # cohort -> its line in this run
-            for position in positions[start:end]:
+            for position in members:
                 number = cohort_of[position]
                 index = made.get(number)
                 if index is None:

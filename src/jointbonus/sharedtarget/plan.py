@@ -8,7 +8,7 @@ A :class:`Plan` is a plain frozen value. Build one with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -177,7 +177,9 @@ class Plan:
     name: str
     currency: Currency
     months: tuple[PlanMonth, ...]
-    members: tuple[Member, ...]
+    members: Sequence[Member]
+    """The members in id order: a :class:`~jointbonus.core.roster.Roster` (members held as
+    columns, each made when asked for) for a plan from :func:`~jointbonus.build_plan`."""
     curve: Curve
     norm: Norm
     budget: Budget

@@ -50,7 +50,7 @@ from jointbonus.core.history import HistoryMonth, NormMethod
 from jointbonus.core.money import Currency
 from jointbonus.core.periods import Month
 from jointbonus.core.plan_periods import PeriodLength
-from jointbonus.core.roster import Member
+from jointbonus.core.roster import Member, Roster
 from jointbonus.core.rules import AMOUNT, HOLDBACK, UPLIFT
 from jointbonus.errors import JointBonusError, PlanError, argument, items, problem
 from jointbonus.sharedtarget.build.checks import Checks
@@ -155,7 +155,8 @@ def build_plan(
     advances; :mod:`jointbonus.sharedtarget.pay.advances`).
     """
     # The arguments' types first (each collection read once: a generator is a list from here).
-    members = items("members", members, Member, "Member values (an iterable of them)")
+    if not isinstance(members, Roster):  # a roster read from a file holds members alone
+        members = items("members", members, Member, "Member values (an iterable of them)")
     history = items("history", history, HistoryMonth, "HistoryMonth values (an iterable of them)")
     teams = items("teams", teams, (str, TeamSpec), "team names or TeamSpec values")
     metrics = items("metrics", metrics, MetricSpec, "MetricSpec values (an iterable of them)")
@@ -356,7 +357,7 @@ def build_plan(
         name=name.strip(),
         currency=currency_value,
         months=tuple(plan_months),
-        members=tuple(people),
+        members=people,
         curve=curve,
         norm=plan_norm,
         budget=plan_budget,

@@ -31,7 +31,7 @@ from itertools import islice, pairwise
 from operator import attrgetter, eq
 
 from jointbonus.core.money import Currency
-from jointbonus.core.roster import Member, overlaps
+from jointbonus.core.roster import Member, Roster, overlaps
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.build.checks import Checks
 
@@ -46,20 +46,28 @@ def roster(
     needs_salary: bool,
     needs_bonus: bool,
     currency: Currency | None,
-) -> list[Member]:
-    """Check the rows against the plan and return the people they make, in id order."""
+) -> Roster:
+    """Check the rows against the plan and return the people they make, in id order.
+
+    The rows are checked and put in order a column at a time
+    (:class:`~jointbonus.core.roster.Roster`); members are made only for ids of
+    several rows, whose rows become one person.
+    """
     team_names = set(teams)
     if len(team_names) != len(teams):
         checks.add("teams", list(teams), "each team named once")
+    rows = Roster.of(members)
+    ids = rows.ids
     # In id order, rows of one id in file order; rows of a repeated id then lie side by side.
-    in_order = sorted(members, key=_id_of)
-    repeated = _repeated(list(map(_id_of, in_order)))
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    ordered = list(map(ids.__getitem__, order))
+    repeated = _repeated(ordered)
     if not _all_fit(
-        members, team_names, needs_salary=needs_salary, needs_bonus=needs_bonus, currency=currency
+        rows, team_names, needs_salary=needs_salary, needs_bonus=needs_bonus, currency=currency
     ):
         _check_rows(
             checks,
-            members,
+            rows,
             teams,
             repeated,
             needs_salary=needs_salary,
@@ -67,20 +75,17 @@ def roster(
             currency=currency,
         )
     if not repeated:
-        return in_order
-    ids = list(map(_id_of, members))
+        return rows.take(order, ordered)
     places: dict[str, list[int]] = {}  # the rows of each member of several, by first row
     for place, member_id in enumerate(ids):
         if member_id in repeated:
             places.setdefault(member_id, []).append(place)
-    people = [
-        member for member, member_id in zip(members, ids, strict=True) if member_id not in repeated
-    ]
+    people = [rows.member(p) for p, member_id in enumerate(ids) if member_id not in repeated]
     for member_id, at in places.items():
-        if _changes_hold(checks, member_id, [(p, members[p]) for p in at]):
-            people.append(Member.from_rows([members[p] for p in at]))
+        if _changes_hold(checks, member_id, [(p, rows.member(p)) for p in at]):
+            people.append(Member.from_rows([rows.member(p) for p in at]))
     people.sort(key=_id_of)
-    return people
+    return Roster.of(people)
 
 
 def _repeated(ordered: list[str]) -> set[str]:
@@ -91,7 +96,7 @@ def _repeated(ordered: list[str]) -> set[str]:
 
 
 def _all_fit(
-    members: Sequence[Member],
+    rows: Roster,
     team_names: set[str],
     *,
     needs_salary: bool,
@@ -100,13 +105,13 @@ def _all_fit(
 ) -> bool:
     """Whether no row breaks a rule :func:`_check_rows` checks: checked a column at a time,
     each distinct team and amount once (a roster of 100,000 has a few hundred)."""
-    if team_names and not team_names.issuperset(map(_TEAM, members)):
+    if team_names and not team_names.issuperset(rows.teams):
         return False
-    salaries = set(map(_SALARY, members))
-    bonuses = set(map(_BONUS, members))
+    salaries = set(rows.salaries)
+    bonuses = set(rows.target_bonuses)
     if (needs_salary and None in salaries) or (needs_bonus and None in bonuses):
         return False
-    amounts = (salaries | bonuses) - {None}
+    amounts = {amount for amount in salaries | bonuses if amount is not None}
     return currency is None or all(_fits(currency, amount) for amount in amounts)
 
 
@@ -175,9 +180,6 @@ def _changes_hold(checks: Checks, member_id: str, rows: list[tuple[int, Member]]
 
 
 _id_of = attrgetter("id")
-_TEAM = attrgetter("team")
-_SALARY = attrgetter("salary")
-_BONUS = attrgetter("target_bonus")
 
 
 def _fits(currency: Currency, amount: Decimal) -> bool:

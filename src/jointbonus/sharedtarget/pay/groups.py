@@ -57,17 +57,19 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from itertools import repeat
 from operator import mul
 from typing import Any
 
 from jointbonus.core.periods import Month, plan_years
 from jointbonus.core.plan_periods import Period
-from jointbonus.core.roster import Member, Standing, standing_in
+from jointbonus.core.roster import Member, Roster, Standing, standing_in
 from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth, Split
 
 __all__ = ["Cohort", "Framed", "Groups", "MonthFrame", "frame_months"]
@@ -202,34 +204,45 @@ def frame_months(plan: Plan) -> Framed:
     changing: list[tuple[int, Member]] = []  # members whose standing changes, framed apart
     minor_of: dict[Decimal, int] = {}  # amount -> minor units; a roster repeats amounts
 
-    def amounts(member: Member) -> tuple[int, int]:
-        salary = bonus = 0
-        if uses_salary and member.salary is not None:
-            salary = minor_of.get(member.salary) or minor_of.setdefault(
-                member.salary, to_minor(member.salary)
-            )
-        if uses_bonus and member.target_bonus:
-            bonus = minor_of.get(member.target_bonus) or minor_of.setdefault(
-                member.target_bonus, to_minor(member.target_bonus)
-            )
-        return salary, bonus
+    def amounts(salary: Decimal | None, bonus: Decimal | None) -> tuple[int, int]:
+        salary_units = bonus_units = 0
+        if uses_salary and salary is not None:
+            salary_units = minor_of.get(salary) or minor_of.setdefault(salary, to_minor(salary))
+        if uses_bonus and bonus:
+            bonus_units = minor_of.get(bonus) or minor_of.setdefault(bonus, to_minor(bonus))
+        return salary_units, bonus_units
 
+    # The roster a column at a time (a plan's members are made only when asked for).
+    roster = Roster.of(plan.members)
+    people = roster.people
     no_amounts = not uses_salary and not uses_bonus
     add = standings.setdefault
-    for position, member in enumerate(plan.members):
-        if member.changes:
-            changing.append((position, member))
+    # (the columns a plan does not use are not read: no amounts, no teams' goals)
+    unused = repeat(None)  # endless: the roster's own columns end the zip
+    for position, (first_day, last_day, fte_units, team, salary, bonus) in enumerate(
+        zip(
+            roster.starts,
+            roster.ends,
+            roster.fte_units,
+            roster.teams if by_team else unused,
+            unused if no_amounts else roster.salaries,
+            unused if no_amounts else roster.target_bonuses,
+            strict=False,
+        )
+    ):
+        if people and position in people:
+            changing.append((position, people[position]))
             continue
         # Clamp dates to the plan where that changes no month's standing, so
         # that everyone employed throughout the plan shares one standing.
-        start, end = member.start, member.end
+        start, end = first_day, last_day
         if end is not None and end >= plan_last:
             end = None
         if start < plan_first and (end is None or end >= plan_first):
             start = plan_first
-        salary, bonus = (0, 0) if no_amounts else amounts(member)
-        team = teams[member.team] if by_team else 0
-        add((start, end, member.fte_units, salary, bonus, team), []).append(position)
+        salary_units, bonus_units = (0, 0) if no_amounts else amounts(salary, bonus)
+        team_place = teams[team] if by_team else 0
+        add((start, end, fte_units, salary_units, bonus_units, team_place), []).append(position)
 
     calendar = _Calendar.of(plan)
     count = len(calendar.months)
@@ -270,7 +283,7 @@ def frame_months(plan: Plan) -> Framed:
         for positions, column in zip(standings.values(), columns, strict=True)
     ]
     for position, member in changing:
-        row_amounts = [amounts(row) for row in member.rows]
+        row_amounts = [amounts(row.salary, row.target_bonus) for row in member.rows]
         row_teams = [teams[row.team] if by_team else 0 for row in member.rows]
         framed.append(
             ((position,), _changing_columns(plan, member, row_amounts, row_teams, year_lasts))
@@ -322,10 +335,10 @@ def frame_months(plan: Plan) -> Framed:
         frames.append(MonthFrame(plan_month, index, groups, units, split, total))
     first = frames[0].groups if frames else Groups(positions, counts, (), (), ())
     cohorts = tuple(Cohort(*row) for row in cohort_rows)
-    cohort_of = array("I", [0]) * len(plan.members)
+    cohort_of = array("I", [0]) * len(roster)
+    place = cohort_of.__setitem__
     for number, cohort in enumerate(cohorts):
-        for position in cohort.positions:
-            cohort_of[position] = number
+        deque(map(place, cohort.positions, repeat(number)), maxlen=0)
     return Framed(first, tuple(frames), cohorts, cohort_of)
 
 

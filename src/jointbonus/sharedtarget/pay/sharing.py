@@ -124,6 +124,8 @@ class MonthPay:
     def all_slices(self, counts: Sequence[int]) -> list[list[tuple[int, tuple[int, ...], int]]]:
         """:meth:`slices` of every group, in group order; ``counts`` are their sizes."""
         cuts = self.cuts
+        if not self.functional and not cuts:  # the shared part alone (a plain plan)
+            return list(map(_shared_slices, self.shared.shares, counts))
         columns = zip(*(part.shares for part in self.parts), strict=True)
         return [
             _slices(shares, count, cuts.get(group))
@@ -150,6 +152,15 @@ class MonthPay:
         """Add what every member is owed for the month to ``year_to_date``."""
         for group in range(len(self.totals)):
             year_to_date.add(group, self.paid_runs(group))
+
+
+def _shared_slices(share: GroupShare, count: int) -> list[tuple[int, tuple[int, ...], int]]:
+    """:func:`_slices` of a group's share of the shared part alone, nothing cut: the members
+    given a leftover unit, then the others."""
+    bumped = share.bumped
+    if 0 < bumped < count:
+        return [(bumped, (share.base + share.step,), 0), (count, (share.base,), 0)]
+    return [(count, (share.share(count - 1),), 0)]
 
 
 def _slices(

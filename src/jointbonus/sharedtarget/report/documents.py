@@ -26,6 +26,7 @@ from typing import Any
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text
 from jointbonus.core.periods import Month
+from jointbonus.core.roster import Roster
 from jointbonus.errors import argument
 from jointbonus.sharedtarget.calibration import Calibration, calibration_argument
 from jointbonus.sharedtarget.goals import Goal
@@ -792,18 +793,20 @@ def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
     so the JSON is the same.
     """
     plan = result.plan
-    members = plan.members
+    roster = Roster.of(plan.members)
     options = (
         {"functional": plan.weighted, "capped": plan.functional.caps.any}
         if plan.weighted or plan.functional.caps.any
         else {}
     )
-    teams_of = month_heads(plan, [m.team for m in members], lambda _, team: team)
+    teams_of = month_heads(plan, roster.teams, lambda _, team: team)
     for month_result in result.months:
         documents = MonthLineDocuments(plan.currency, month_result, holdback=holdback, **options)
         teams = teams_of(month_result.month)
-        for member, team, index in zip(members, teams, month_result.lines.of_member, strict=True):
-            yield {"member_id": member.id, "team": team, **documents.of(index)}
+        for member_id, team, index in zip(
+            roster.ids, teams, month_result.lines.of_member, strict=True
+        ):
+            yield {"member_id": member_id, "team": team, **documents.of(index)}
 
 
 def month_heads(
@@ -814,15 +817,15 @@ def month_heads(
     changes during the plan, whose head names the month's team (the team at the month's
     end, as their :class:`~jointbonus.sharedtarget.results.Line` does): ``make(id, team)``.
     Written lines, JSON and CSV alike, then name the team of each month."""
-    members = plan.members
-    movers = [p for p, m in enumerate(members) if m.changes and len({r.team for r in m.rows}) > 1]
+    people = Roster.of(plan.members).people  # the members of several rows
+    movers = sorted(p for p, m in people.items() if len({r.team for r in m.rows}) > 1)
     if not movers:
         return lambda _: heads
 
     def of(month: Month) -> Sequence[str]:
         now = list(heads)
         for position in movers:
-            member = members[position]
+            member = people[position]
             team = member.team_in(month)
             if team != member.team:
                 now[position] = make(member.id, team)

@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any, Protocol, overload
 
 from jointbonus.core.periods import Month
+from jointbonus.core.roster import Roster
 from jointbonus.core.text import terminal_text, terminal_texts
 from jointbonus.errors import ArgumentError, argument, shown
 from jointbonus.io.files import path_argument, write_text
@@ -252,11 +253,11 @@ def _indented_heads(plan: Plan) -> list[str]:
     Each begins with the comma and indent that separate it from the item
     before (:data:`_NEXT_ITEM`), which the list's first item drops.
     """
-    members = plan.members
-    teams = {team: string_text(team) for team in {m.team for m in members}}
+    roster = Roster.of(plan.members)
+    teams = {team: string_text(team) for team in set(roster.teams)}
     return [
-        f'{_NEXT_ITEM}{{\n      "member_id": {member_id},\n      "team": {teams[member.team]},\n'
-        for member_id, member in zip(string_texts([m.id for m in members]), members, strict=True)
+        f'{_NEXT_ITEM}{{\n      "member_id": {member_id},\n      "team": {teams[team]},\n'
+        for member_id, team in zip(string_texts(roster.ids), roster.teams, strict=True)
     ]
 
 

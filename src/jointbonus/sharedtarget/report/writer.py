@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from jointbonus.core.money import Currency
+from jointbonus.core.roster import Roster
 from jointbonus.errors import argument
 from jointbonus.io.cells import csv_line, csv_text, escape_formula, escape_formulas
 from jointbonus.io.files import path_argument, staged_folder, write_text
@@ -189,8 +190,8 @@ def _text_cell(text: str) -> str:
 
 def _heads(plan: Plan) -> list[str]:
     """Each member's ``id,team,`` text: roster text cells, escaped (jointbonus.io.cells)."""
-    members = plan.members
-    return head_cells([m.id for m in members], [m.team for m in members])
+    roster = Roster.of(plan.members)
+    return head_cells(roster.ids, roster.teams)
 
 
 def head_cells(ids: Sequence[str], teams: Sequence[str]) -> list[str]:
