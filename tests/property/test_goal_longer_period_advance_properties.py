@@ -27,19 +27,19 @@ from fractions import Fraction
 
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
-from independent import detached
 from test_goal_longer_period_caps_properties import _path
 from test_goal_longer_period_properties import _scenarios
-from test_goal_own_period_caps_properties import _calibrated
+from test_goal_own_period_caps_properties import (
+    _calibrated,
+    assert_each_period_pays_its_advances_then_the_rest,
+)
 from test_goal_own_period_properties import _over
 from test_goal_period_properties import (
-    FROM_ZERO,
     _Advancing,
     _even,
     _totals,
     advanced_to_date,
-    binding_caps,
-    first_months_known,
+    advancing_and_not,
 )
 from weighted import WeightedSpec, weighted_specs
 
@@ -94,18 +94,7 @@ def advancing_year_goals(draw: st.DrawFn) -> _Advancing:
     periodic, _ = _calibrated(spec)
     blocks = _blocks(periodic)
     p = draw(st.integers(0, len(blocks) * len(blocks[0]) - 1), label="path")
-    replayed = _path(periodic, blocks, p, SHARED, GOALS)
-    reported = draw(st.integers(max(1, spec.months // 2), spec.months), label="months known")
-    replayed = first_months_known(replayed, reported)
-    with_advance = build_plan(**replayed.kwargs(), advance=share)
-    without = replayed.build()
-    calibration = detached(calibrate(without))
-    if draw(st.integers(0, 3), label="the plan's curve (0) or one paying from zero"):
-        with_advance = replace(with_advance, curve=FROM_ZERO)
-        without = replace(without, curve=FROM_ZERO)
-    with_advance, without = binding_caps(draw, with_advance, without, calibration)
-    note(f"advance {share}, {reported} of {spec.months} months known")
-    return _Advancing((with_advance, without, calibration))
+    return advancing_and_not(draw, _path(periodic, blocks, p, SHARED, GOALS), share, "year goals")
 
 
 #: Each example calibrates its plan: slow to draw.
@@ -209,17 +198,4 @@ def test_a_quarters_advances_and_true_up_are_its_pay_beside_goals_over_the_plan_
     plan, without = _uncapped(plan), _uncapped(without)
     result, plain = pay(plan, calibration), pay(without, calibration)
     _advanced(result)
-    for period in plan.periods:
-        advanced = [0] * len(plan.members)
-        for index in range(period.first, period.last + 1):
-            month = result.months[index]
-            if month.status is MonthStatus.PENDING:
-                break
-            got, was = _totals(plan, result, index), _totals(without, plain, index)
-            if index < period.last:
-                assert was == [0] * len(was)  # nothing else is paid inside a quarter
-                assert got == list(month.advances)
-                advanced = [a + m for a, m in zip(advanced, month.advances, strict=True)]
-                continue
-            assert list(month.advanced) == advanced
-            assert [g + a for g, a in zip(got, advanced, strict=True)] == was
+    assert_each_period_pays_its_advances_then_the_rest(plan, result, without, plain)

@@ -564,6 +564,28 @@ def first_months_known(spec: WeightedSpec, reported: int) -> WeightedSpec:
     )
 
 
+def advancing_and_not(
+    draw: st.DrawFn, replayed: WeightedSpec, share: Fraction, told: str
+) -> _Advancing:
+    """``replayed`` (a plan reporting a path through history) with its first months' actuals
+    alone, with ``advance = share`` and without, paid at the calibration of the plan
+    without advances or caps; the shared curve now and then one paying from zero (so that
+    advances are made), then now and then caps drawn to bind (:func:`binding_caps`);
+    ``told`` names the plan's shape in the example's notes."""
+    months = replayed.months
+    reported = draw(st.integers(max(1, months // 2), months), label="months known")
+    replayed = first_months_known(replayed, reported)
+    with_advance = build_plan(**replayed.kwargs(), advance=share)
+    without = replayed.build()
+    calibration = detached(calibrate(without))
+    if draw(st.integers(0, 3), label="the plan's curve (0) or one paying from zero"):
+        with_advance = replace(with_advance, curve=FROM_ZERO)
+        without = replace(without, curve=FROM_ZERO)
+    with_advance, without = binding_caps(draw, with_advance, without, calibration)
+    note(f"advance {share}, {told}, {reported} of {months} months known")
+    return _Advancing((with_advance, without, calibration))
+
+
 def advanced_to_date(
     plan: Plan, result: Result, calibration: Calibration
 ) -> Iterator[tuple[Period, int, list[int], Result]]:
