@@ -17,7 +17,9 @@ the plan year (paid in the month that ends the plan year's last quarter), and
   out (all at zero, shared and goals alike) it would;
 * **conservation**: without caps, a month inside a quarter pays its advance alone, and
   a quarter's advances and true-up add up, member by member, to what the quarter pays
-  without an advance (its shared part, and at the plan year's end the year's goals).
+  without an advance (its shared part, and at the plan year's end the year's goals);
+* an advance is of the **shared part alone**: paying the goals on other curves moves no
+  advance, caps and all.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from test_goal_period_properties import (
     _totals,
     advanced_to_date,
     advancing_and_not,
+    assert_the_goals_move_no_advance,
 )
 from weighted import WeightedSpec, weighted_specs
 
@@ -199,3 +202,13 @@ def test_a_quarters_advances_and_true_up_are_its_pay_beside_goals_over_the_plan_
     result, plain = pay(plan, calibration), pay(without, calibration)
     _advanced(result)
     assert_each_period_pays_its_advances_then_the_rest(plan, result, without, plain)
+
+
+@_advance_examples
+@given(advancing_year_goals())
+def test_an_advance_beside_goals_over_the_plan_year_does_not_read_the_goals(drawn):
+    """Only a quarter's shared part is advanced: paying the plan year's goals on other
+    curves moves no advance, under the caps too (the goals are paid at the year's end,
+    with its last quarter's true-up: no goal takes a cap's room before an advance)."""
+    plan, _, calibration = drawn
+    assert_the_goals_move_no_advance(plan, calibration)

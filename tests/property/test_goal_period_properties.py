@@ -689,12 +689,17 @@ def test_an_advance_beside_goals_does_not_read_what_the_goals_pay(drawn):
     take), paying the goals on other curves moves no advance."""
     plan, _, calibration = drawn
     uncapped = replace(plan, functional=replace(plan.functional, caps=Caps()))
+    assert_the_goals_move_no_advance(uncapped, calibration)
+
+
+def assert_the_goals_move_no_advance(plan: Plan, calibration: Calibration) -> None:
+    """Paying ``plan``'s goals on a curve paying from zero moves none of its advances."""
     terms = tuple(
         replace(t, goals=tuple(replace(g, curve=FROM_ZERO) for g in t.goals))
-        for t in uncapped.functional.terms
+        for t in plan.functional.terms
     )
-    richer = replace(uncapped, functional=replace(uncapped.functional, terms=terms))
-    before = [m.advances for m in pay(uncapped, calibration).months]
+    richer = replace(plan, functional=replace(plan.functional, terms=terms))
+    before = [m.advances for m in pay(plan, calibration).months]
     after = [m.advances for m in pay(richer, calibration).months]
     note(f"advances {before}")
     assert after == before
