@@ -138,7 +138,7 @@ def test_the_quarters_end_pays_its_shared_part_and_the_quarters_goals_under_one_
     )
 
 
-def test_goals_over_the_plan_year_beside_a_quarterly_target_take_no_advance(
+def test_goals_over_the_plan_year_beside_a_quarterly_target_wait_for_the_years_end(
     tmp_path: Path,
 ) -> None:
     plan = load_plan(_plan(tmp_path, "plan_year", "quarter"))
@@ -150,14 +150,84 @@ def test_goals_over_the_plan_year_beside_a_quarterly_target_take_no_advance(
     assert all(
         "goals over 2026 (2026-01 to 2026-12) are paid at its end" in x.reason for x in september
     )
-    text = _plan(tmp_path / "advance", "plan_year", "quarter").read_text(encoding="utf-8")
-    advance = tmp_path / "advance" / "plan-plan_year-quarter" / "plan.toml"
-    advance.write_text(text.replace("[shared]\n", "[shared]\nadvance = 0.5\n", 1))
-    with pytest.raises(PlanError) as caught:
-        load_plan(advance)
-    assert "no advance with goals over the plan year beside a quarterly shared target" in str(
-        caught.value
+
+
+ADVANCING = ROOT / "examples" / "digital_manufacturing_quarterly_goals_advance"
+#: November and December's actuals, so that the plan year (and its goals) is paid.
+LAST_MONTHS = (
+    (
+        "2026-11,1389000,,125,,0.900,,0.360,",
+        "2026-11,1389000,1402000,125,131,0.900,0.905,0.360,0.371",
+    ),
+    (
+        "2026-12,1299000,,125,,0.900,,0.360,",
+        "2026-12,1299000,1262000,125,122,0.900,0.915,0.360,0.352",
+    ),
+)
+
+
+def _advancing_year_goals(tmp_path: Path, *, advance: bool) -> Path:
+    """The advances example (a quarterly target, ``advance = 0.5``, a curve paying from half
+    the quarter's target) with every goal over the plan year, a whole year of actuals, and
+    caps of 5,000.00 a month and 10,000.00 a plan year; with or without the advance."""
+    folder = tmp_path / ("advance" if advance else "none")
+    shutil.copytree(ADVANCING, folder)
+    plan = folder / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    for weight in ("weight = 0.5\n", "weight = 1\n"):
+        text = text.replace(weight, f'{weight}period = "plan_year"\n')
+    if not advance:
+        text = text.replace("\nadvance = 0.5 ", "\n# advance = 0.5 ", 1)
+    caps = '\n[caps]\nper_month = "5000.00"\nper_year = "10000.00"\n'
+    plan.write_text(text + caps, encoding="utf-8")
+    months = folder / "data" / "plan_months.csv"
+    figures = months.read_text(encoding="utf-8")
+    for pending, known in LAST_MONTHS:
+        figures = figures.replace(pending, known)
+    months.write_text(figures, encoding="utf-8")
+    return plan
+
+
+def test_an_advance_beside_goals_over_the_plan_year_is_trued_up_each_quarter(
+    tmp_path: Path,
+) -> None:
+    """The worked example of docs/concepts.md: each quarter advances its shared part and
+    trues it up at its end; December also pays the plan year's goals, under the caps."""
+    plan = load_plan(_advancing_year_goals(tmp_path, advance=True))
+    without = load_plan(_advancing_year_goals(tmp_path, advance=False))
+    assert plan.advance == Fraction(1, 2) and without.advance is None
+    assert plan.goals_over_longer and plan.goal_length is PeriodLength.PLAN_YEAR
+    result, plain = run(plan), run(without)
+    assert result.calibration == plain.calibration  # advances cost nothing
+    assert [m.paid for m in result.months] == [m.paid for m in plain.months]
+    m01 = [member.id for member in plan.members].index("DM-M01")
+    rows = []
+    for q in range(4):
+        inside = [result.months[3 * q + k].advances[m01] for k in range(2)]
+        end, was = result.months[3 * q + 2], plain.months[3 * q + 2]
+        line = end.lines[m01]
+        assert end.advanced[m01] == sum(inside)
+        assert line.total + sum(inside) == was.lines[m01].total  # the true-up
+        rows.append((line.shared, dict(line.functional), line.capped, inside, line.total))
+    assert rows == [
+        (186808, {"leads_accepted": 0}, 0, [0, 57779], 129029),
+        (197782, {"leads_accepted": 0}, 0, [0, 64583], 133199),
+        (185885, {"leads_accepted": 0}, 0, [0, 64759], 121126),
+        # 1,818.78 + 9,505.24 cut to the year's 10,000.00 less 5,704.75 paid before.
+        (181878, {"leads_accepted": 950524}, 702877, [0, 63772], 365753),
+    ]
+    statement = render_statement(result, "DM-M01")
+    assert "its pay (its shared part) 1,868.08 less the advances paid in it 577.79" in statement
+    assert (
+        "its pay (its shared part and the goals over 2026 (2026-01 to 2026-12)) 4,295.25 less "
+        "the advances paid in it 637.72"
+    ) in statement
+    told = explain(result, "DM-M01", "2026-12")
+    assert told.figure("true_up", "true_up").how == (
+        "your pay for the quarter, 4295.25 (its shared part and the goals over 2026 "
+        "(2026-01 to 2026-12)), less the advances paid"
     )
+    assert explain(result, "DM-M01", "2026-11").figure("advance", "advance").value == "637.72"
 
 
 def test_the_views_name_the_goals_period(quarter_goals: Path) -> None:

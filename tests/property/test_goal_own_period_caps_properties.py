@@ -31,25 +31,24 @@ from fractions import Fraction
 
 from hypothesis import HealthCheck, assume, event, given, note, reject, settings
 from hypothesis import strategies as st
-from independent import detached
 from test_goal_own_period_properties import _over
 from test_goal_period_properties import (
-    FROM_ZERO,
     _Advancing,
     _capped,
     _even,
     _historical_periods,
     _totals,
     advanced_to_date,
+    advancing_and_not,
     assert_no_line_passes_a_cap,
-    binding_caps,
-    first_months_known,
+    assert_the_goals_move_no_advance,
 )
 from weighted import D, WeightedSpec, as_units, calibrated, round_half_up, weighted_specs
 
 from jointbonus import (
     Calibration,
     MonthStatus,
+    Plan,
     PlanError,
     Result,
     build_plan,
@@ -199,18 +198,7 @@ def advancing_over(draw: st.DrawFn) -> _Advancing:
     periods = _historical_periods(spec, length.months)
     assume(periods)
     p = draw(st.integers(0, len(periods) - 1), label="path")
-    replayed = _path(periodic, periods, p, length.months)
-    reported = draw(st.integers(max(1, spec.months // 2), spec.months), label="months known")
-    replayed = first_months_known(replayed, reported)
-    with_advance = build_plan(**replayed.kwargs(), advance=share)
-    without = replayed.build()
-    calibration = detached(calibrate(without))
-    if draw(st.integers(0, 3), label="the plan's curve (0) or one paying from zero"):
-        with_advance = replace(with_advance, curve=FROM_ZERO)
-        without = replace(without, curve=FROM_ZERO)
-    with_advance, without = binding_caps(draw, with_advance, without, calibration)
-    note(f"advance {share}, {length.value}, {reported} of {spec.months} months known")
-    return _Advancing((with_advance, without, calibration))
+    return advancing_and_not(draw, _path(periodic, periods, p, length.months), share, length.value)
 
 
 #: Each example calibrates its plan: slow to draw.
@@ -239,6 +227,16 @@ def test_advances_and_true_up_add_up_to_the_periods_pay_beside_goals_over_it(dra
             years[key] = years.get(key, 0) + line.total
             assert yearly is None or years[key] <= yearly, (place, month.month)
             assert cap is None or line.total <= cap, (place, month.month)
+    assert_each_period_pays_its_advances_then_the_rest(plan, result, without, plain)
+
+
+def assert_each_period_pays_its_advances_then_the_rest(
+    plan: Plan, result: Result, without: Plan, plain: Result
+) -> None:
+    """Member by member, in a plan that pays nothing else inside a shared period: a month
+    inside it pays its advance alone, and the month that ends it what the period pays
+    without advances (``plain``, the pay of ``without``) less the advances paid in it,
+    never below zero."""
     for period in plan.periods:
         advanced = [0] * len(plan.members)
         for index in range(period.first, period.last + 1):
@@ -277,16 +275,7 @@ def test_an_advance_beside_goals_over_the_period_does_not_read_the_goals(drawn):
     advance, under a cap per month too (nothing else is paid inside the period). Not
     under a cap per year: the goals of a plan year's earlier periods take its room."""
     plan, _, calibration = drawn
-    plan = _capped(plan, None, yearly=True)
-    terms = tuple(
-        replace(t, goals=tuple(replace(g, curve=FROM_ZERO) for g in t.goals))
-        for t in plan.functional.terms
-    )
-    richer = replace(plan, functional=replace(plan.functional, terms=terms))
-    before = [m.advances for m in pay(plan, calibration).months]
-    after = [m.advances for m in pay(richer, calibration).months]
-    note(f"advances {before}")
-    assert after == before
+    assert_the_goals_move_no_advance(_capped(plan, None, yearly=True), calibration)
 
 
 @examples(3)

@@ -564,6 +564,28 @@ def first_months_known(spec: WeightedSpec, reported: int) -> WeightedSpec:
     )
 
 
+def advancing_and_not(
+    draw: st.DrawFn, replayed: WeightedSpec, share: Fraction, told: str
+) -> _Advancing:
+    """``replayed`` (a plan reporting a path through history) with its first months' actuals
+    alone, with ``advance = share`` and without, paid at the calibration of the plan
+    without advances or caps; the shared curve now and then one paying from zero (so that
+    advances are made), then now and then caps drawn to bind (:func:`binding_caps`);
+    ``told`` names the plan's shape in the example's notes."""
+    months = replayed.months
+    reported = draw(st.integers(max(1, months // 2), months), label="months known")
+    replayed = first_months_known(replayed, reported)
+    with_advance = build_plan(**replayed.kwargs(), advance=share)
+    without = replayed.build()
+    calibration = detached(calibrate(without))
+    if draw(st.integers(0, 3), label="the plan's curve (0) or one paying from zero"):
+        with_advance = replace(with_advance, curve=FROM_ZERO)
+        without = replace(without, curve=FROM_ZERO)
+    with_advance, without = binding_caps(draw, with_advance, without, calibration)
+    note(f"advance {share}, {told}, {reported} of {months} months known")
+    return _Advancing((with_advance, without, calibration))
+
+
 def advanced_to_date(
     plan: Plan, result: Result, calibration: Calibration
 ) -> Iterator[tuple[Period, int, list[int], Result]]:
@@ -667,12 +689,17 @@ def test_an_advance_beside_goals_does_not_read_what_the_goals_pay(drawn):
     take), paying the goals on other curves moves no advance."""
     plan, _, calibration = drawn
     uncapped = replace(plan, functional=replace(plan.functional, caps=Caps()))
+    assert_the_goals_move_no_advance(uncapped, calibration)
+
+
+def assert_the_goals_move_no_advance(plan: Plan, calibration: Calibration) -> None:
+    """Paying ``plan``'s goals on a curve paying from zero moves none of its advances."""
     terms = tuple(
         replace(t, goals=tuple(replace(g, curve=FROM_ZERO) for g in t.goals))
-        for t in uncapped.functional.terms
+        for t in plan.functional.terms
     )
-    richer = replace(uncapped, functional=replace(uncapped.functional, terms=terms))
-    before = [m.advances for m in pay(uncapped, calibration).months]
+    richer = replace(plan, functional=replace(plan.functional, terms=terms))
+    before = [m.advances for m in pay(plan, calibration).months]
     after = [m.advances for m in pay(richer, calibration).months]
     note(f"advances {before}")
     assert after == before

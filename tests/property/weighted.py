@@ -535,6 +535,7 @@ def weighted_specs(
     all_reported: bool = False,
     holding: bool = False,
     goal_gates: bool = False,
+    plan_years: bool = False,
 ) -> WeightedSpec:
     """A plan with functional goals.
 
@@ -546,22 +547,30 @@ def weighted_specs(
     members who leave before a plan year ends forfeit. ``goal_gates``: each
     goal may have a gate of its own, on the shared goal or another metric,
     at an attainment near the target or exactly one that history or a plan
-    month reaches (``False``: none, and nothing is drawn for them).
+    month reaches (``False``: none, and nothing is drawn for them). ``plan_years``:
+    whole plan years, of the plan (12 months, 24 with ``per_year``) and of history
+    (one or two, ending the month before the plan starts).
     """
     money = draw(st.sampled_from(CURRENCIES), label="currency")
     crossing = bool(per_year)
     months = (
-        draw(st.integers(13, 24), label="months")
+        (24 if crossing else 12)
+        if plan_years
+        else draw(st.integers(13, 24), label="months")
         if crossing
         else draw(st.integers(1, 12), label="months")
     )
     with_caps = bool(per_year) or (draw(st.booleans()) if caps is None else caps)
     # Capped plans are costed over whole historical years: fewer of them, to stay quick.
     longest = 12 if crossing else 15 if with_caps else 36
-    count = draw(st.integers(6, longest), label="history months")
+    count = (
+        draw(st.sampled_from([12] if crossing else [12, 24]), label="history months")
+        if plan_years
+        else draw(st.integers(6, longest), label="history months")
+    )
     history_end = Month(draw(st.integers(2018, 2030)), draw(st.integers(1, 12)))
     history_months = [history_end.shift(i - count + 1) for i in range(count)]
-    start = history_end.shift(1 + draw(st.integers(0, 3)))
+    start = history_end.shift(1 + (0 if plan_years else draw(st.integers(0, 3))))
     calendar = plan_months(start, months)
 
     names = TEAMS[: draw(st.integers(1, 3), label="teams")]

@@ -42,6 +42,7 @@ from jointbonus.core.number import percent_text
 from jointbonus.core.roster import FTE_SCALE
 from jointbonus.sharedtarget.goals import GoalGate
 from jointbonus.sharedtarget.pay.groups import Cohort, Framed
+from jointbonus.sharedtarget.pay.outcome import ends_goal_period
 from jointbonus.sharedtarget.pay.sharing import MonthPay, held_back
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import (
@@ -150,7 +151,7 @@ def advance_lines(
     elapsed = plan.months[period.first : index + 1]
     actual = sum((Fraction(m.actual or 0) for m in elapsed), _ZERO)
     running = actual / sum((m.target for m in elapsed), _ZERO)
-    texts = _AdvanceTexts(plan, period.label, str(period.end), running, len(elapsed))
+    texts = _AdvanceTexts(plan, period.label, str(period.end), running, len(elapsed), index=index)
     base_of = lines.of_member
     keys = list(zip(base_of, amounts, strict=True)) if amounts else [(b, 0) for b in base_of]
     made = {key: at for at, key in enumerate(dict.fromkeys(keys))}  # each distinct line once
@@ -179,16 +180,25 @@ def advance_lines(
 class _AdvanceTexts:
     """An advance or true-up line made from a month's line, with its reason."""
 
-    def __init__(self, plan: Plan, label: str, end: str, running: Fraction, elapsed: int) -> None:
+    def __init__(
+        self, plan: Plan, label: str, end: str, running: Fraction, elapsed: int, *, index: int
+    ) -> None:
         self.format = plan.currency.format
         length = plan.period.months
         noun = plan.period.noun
         self.label = label
         # Beside monthly goals the month that ends the period pays them with its shared part;
-        # goals over the period are the period's, paid with it.
+        # goals over the period are the period's, paid with it; goals over a longer period
+        # are paid with the shared part of the period that ends theirs.
         self.paid = (
             "its pay (its shared part and goals)"
             if plan.goals_over_period
+            else (
+                f"its pay (its shared part and the goals over {plan.goal_period_at(index).label})"
+                if ends_goal_period(plan, index)
+                else "its pay (its shared part)"
+            )
+            if plan.goals_over_longer
             else "the month's pay (its shared part and goals)"
             if plan.goals
             else "its pay"

@@ -292,9 +292,7 @@ def build_plan(
         ]
 
     # Its shared period: the norm at the period's length, and the goals' periods.
-    goal_periods_fit(
-        checks, functional_side, period_length, advance=None if advance_value is None else advance
-    )
+    goal_periods_fit(checks, functional_side, period_length)
     month_norm = goal_norm = None
     monthly_norm = plan_norm
     if plan_norm is not None and period_length is not None:

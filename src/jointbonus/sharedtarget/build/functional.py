@@ -402,8 +402,6 @@ def goal_periods_fit(
     checks: Checks,
     functional: Functional,
     length: PeriodLength | None,
-    *,
-    advance: object,
 ) -> None:
     """A problem for each goal whose ``period`` the plan cannot pay.
 
@@ -415,9 +413,8 @@ def goal_periods_fit(
     quarterly one: :func:`longer_goal_periods_fit`). A goal period inside the shared
     one (a quarter beside a yearly shared target) is refused. Every goal of a plan
     has the same period, since a plan's goals are paid together from one frame a
-    month. Goals over the shared period take an ``advance`` (the plan's, as given;
-    ``None``: none) on the shared part alone; goals over a longer period take none
-    (:func:`longer_goal_periods_fit`). Both take caps.
+    month. Beside goals over the shared period or a longer one, an ``advance`` is of the
+    shared part alone, and both take caps.
     """
     if length is None:
         return
@@ -448,7 +445,7 @@ def goal_periods_fit(
     if first is None or first[1].period is PeriodLength.MONTH:
         return
     if first[1].period.months > length.months:
-        longer_goal_periods_fit(checks, functional, first[0], length, advance=advance)
+        longer_goal_periods_fit(checks, functional, first[0], length)
         return
 
 
@@ -537,15 +534,14 @@ def longer_goal_periods_fit(
     functional: Functional,
     at: str,
     length: PeriodLength,
-    *,
-    advance: object,
 ) -> None:
     """A problem for each setting a plan cannot pay beside goals over a period that holds
     several shared periods (``at`` names the first such goal; ``length`` is the shared
     period): the shared part is paid each shared period, before the goals' period is
-    known, so no shared gate reads the goals; and no advance, which is costed beside
-    goals paid with the shared part. Caps are paid and costed as everywhere (the month
-    that ends a goal period pays its shared part and the period's goals under one cap)."""
+    known, so no shared gate reads the goals. Caps are paid and costed as everywhere (the
+    month that ends a goal period pays its shared part and the period's goals under one
+    cap), and so is an advance of a longer shared period's shared part (a quarter's,
+    beside goals over the plan year: :mod:`jointbonus.sharedtarget.pay.advances`)."""
     goal = next(g for terms in functional.terms for g in terms.goals)
     where = f"goals over the {goal.period.noun} beside a {length.noun}ly shared target ({at})"
     gate = functional.gates.shared
@@ -556,13 +552,6 @@ def longer_goal_periods_fit(
             f"no shared_gate with {where}: the shared part is paid each {length.noun}, "
             f"before the goals' {goal.period.noun} is known (drop shared_gate, or measure "
             "the goals over the shared period)",
-        )
-    if advance is not None:
-        checks.add(
-            "advance",
-            advance,
-            f"no advance with {where}: an advance is costed beside goals paid with the "
-            "shared part (drop advance, or measure the goals month by month)",
         )
 
 

@@ -427,8 +427,9 @@ def advance_step(result: Result, month_result: MonthResult, position: int, money
             f"months elapsed / its months, at most what the {noun} is sure to pay you "
             "with its remaining months at zero, less the advances before, never below 0"
         )
-        # (goals over the period are paid with it: no goal of the period is paid before)
-        monthly_goals = plan.goals and not plan.goals_over_period
+        # (goals over the period, or over a longer one, are paid with a period's shared part:
+        # no goal is paid in the months before the period's end)
+        monthly_goals = plan.goals and not plan.goals_over_period and not plan.goals_over_longer
         if monthly_goals and plan.functional.caps.per_year is not None:
             how += (
                 "; your advances so far at most the cap per year less what this plan year "
@@ -455,7 +456,17 @@ def advance_step(result: Result, month_result: MonthResult, position: int, money
         )
     line = month_result.lines[position]  # the true-up line
     advanced = line.advanced
-    pay = line.total + advanced
+    pay = money.units(line.total + advanced)
+    if not plan.goals:
+        how = f"your pay for the {noun}, {pay}"
+    elif plan.goals_over_period:
+        how = f"your pay for the {noun}, {pay} (its shared part and goals)"
+    elif plan.goals_over_longer:  # its goals wait for theirs, unless it ends it too
+        over = plan.goal_period_at(index)
+        goals = f" and the goals over {over.label}" if over.last == index else ""
+        how = f"your pay for the {noun}, {pay} (its shared part{goals})"
+    else:
+        how = f"your pay this month, {pay} (the {noun}'s shared part and the month's goals)"
     return Step(
         "true_up",
         f"True-up of {period}",
@@ -466,17 +477,6 @@ def advance_step(result: Result, month_result: MonthResult, position: int, money
                 money.units(advanced),
                 f"the advances of {period}'s months before this one",
             ),
-            Figure(
-                "true_up",
-                "True-up",
-                money.units(pay - advanced),
-                f"your pay for the {noun}, {money.units(pay)}, less the advances paid"
-                if not plan.goals
-                else f"your pay for the {noun}, {money.units(pay)} (its shared part and "
-                "goals), less the advances paid"
-                if plan.goals_over_period
-                else f"your pay this month, {money.units(pay)} (the {noun}'s shared part and "
-                "the month's goals), less the advances paid",
-            ),
+            Figure("true_up", "True-up", money.units(line.total), f"{how}, less the advances paid"),
         ),
     )

@@ -42,6 +42,18 @@ ends it pays the true-up of the shared part and the goals, under one cap
 per month, and the floor's pay is cut to what the plan year left before the
 period, so the true-up stays at zero or above.
 
+Beside goals over the plan year with a quarterly shared target (goals over a
+period longer than the shared one) each quarter is advanced the same way, of
+its shared part alone: no goal is paid in a quarter's months before its end,
+and the plan year's goals fall due in the month that ends its last quarter,
+with that quarter's true-up, under one cap. The floor's pay, cut to the caps
+and to what the plan year left before the quarter, bounds the advances, and
+the quarter's end pays at least that, its goals only adding to it: the
+true-up stays at zero or above and no line passes a cap. The goals' room of
+the rule below (what the goals can still pay in the quarter's months before
+its end) is empty there: the year's goals are paid with a true-up, never
+between an advance and its true-up.
+
 Under a cap per year beside monthly goals, a member's advance to date after month
 ``k`` is also at most their **year's room** (:func:`year_room`): the cap
 less what the plan year paid them so far (month ``k``'s goals with it) less
