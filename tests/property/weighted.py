@@ -535,6 +535,7 @@ def weighted_specs(
     all_reported: bool = False,
     holding: bool = False,
     goal_gates: bool = False,
+    months: int | None = None,
 ) -> WeightedSpec:
     """A plan with functional goals.
 
@@ -546,15 +547,17 @@ def weighted_specs(
     members who leave before a plan year ends forfeit. ``goal_gates``: each
     goal may have a gate of its own, on the shared goal or another metric,
     at an attainment near the target or exactly one that history or a plan
-    month reaches (``False``: none, and nothing is drawn for them).
+    month reaches (``False``: none, and nothing is drawn for them). ``months``: that
+    many plan months (drawn when ``None``).
     """
     money = draw(st.sampled_from(CURRENCIES), label="currency")
     crossing = bool(per_year)
-    months = (
-        draw(st.integers(13, 24), label="months")
-        if crossing
-        else draw(st.integers(1, 12), label="months")
-    )
+    if months is None:
+        months = (
+            draw(st.integers(13, 24), label="months")
+            if crossing
+            else draw(st.integers(1, 12), label="months")
+        )
     with_caps = bool(per_year) or (draw(st.booleans()) if caps is None else caps)
     # Capped plans are costed over whole historical years: fewer of them, to stay quick.
     longest = 12 if crossing else 15 if with_caps else 36

@@ -471,26 +471,55 @@ def goal_period_norms(
     over = any(goal.period is length for terms in functional.terms for goal in terms.goals)
     if length is PeriodLength.MONTH or not over or not calendar:
         return functional
+    found = _norms_over(
+        checks,
+        functional,
+        history,
+        calendar,
+        length=length,
+        shared=shared,
+        why="the shared metric has",
+    )
+    if found is None:
+        return functional
+    metrics = tuple(replace(metric, norm=found[metric.name]) for metric in functional.metrics)
+    return replace(functional, metrics=metrics)
+
+
+def _norms_over(
+    checks: Checks,
+    functional: Functional,
+    history: Sequence[HistoryMonth],
+    calendar: Sequence[Month],
+    *,
+    length: PeriodLength,
+    shared: Norm,
+    why: str,
+) -> dict[str, Norm] | None:
+    """Each metric's norm at ``length`` (:func:`_metric_period_norm`), by name, cut to the
+    historical periods ``shared`` (the shared norm at ``length``) draws, so that scenario
+    ``h`` of every norm is one historical period; ``None`` and a problem when a metric's
+    history has none of them (``why`` says what reads them)."""
     periods = cut_periods(calendar[0], len(calendar), length)
-    metrics = []
+    found = {}
     for metric in functional.metrics:
         try:
             norm_over = _metric_period_norm(metric, history, length, periods)
         except JointBonusError as error:
             checks.add(f"history {metric.name}", f"{len(history)} months", str(error))
-            return functional
+            return None
         norm_over = norm_over.restricted(shared.sample_months)
         if norm_over.sample_months != shared.sample_months:
             missing = sorted(set(shared.sample_months) - set(norm_over.sample_months))
             checks.add(
                 f"history {metric.name}",
                 f"{len(history)} months",
-                f"an attainment of {metric.name} over every historical {length.noun} the "
-                f"shared metric has; none for the {length.noun} from {missing[0]}",
+                f"an attainment of {metric.name} over every historical {length.noun} {why}; "
+                f"none for the {length.noun} from {missing[0]}",
             )
-            return functional
-        metrics.append(replace(metric, norm=norm_over))
-    return replace(functional, metrics=tuple(metrics))
+            return None
+        found[metric.name] = norm_over
+    return found
 
 
 def _metric_period_norm(
@@ -542,21 +571,13 @@ def longer_goal_periods_fit(
 ) -> None:
     """A problem for each setting a plan cannot pay beside goals over a period that holds
     several shared periods (``at`` names the first such goal; ``length`` is the shared
-    period): the shared part is paid each shared period, before the goals' period is
-    known, so no shared gate reads the goals; and no advance, which is costed beside
-    goals paid with the shared part. Caps are paid and costed as everywhere (the month
-    that ends a goal period pays its shared part and the period's goals under one cap)."""
+    period): no advance, which is costed beside goals paid with the shared part. Caps
+    are paid and costed as everywhere (the month that ends a goal period pays its
+    shared part and the period's goals under one cap), and so is a shared gate, which
+    reads each goal over the shared period it gates
+    (:meth:`~jointbonus.sharedtarget.plan.Plan.shared_gate_reads`)."""
     goal = next(g for terms in functional.terms for g in terms.goals)
     where = f"goals over the {goal.period.noun} beside a {length.noun}ly shared target ({at})"
-    gate = functional.gates.shared
-    if gate is not None:
-        checks.add(
-            "shared_gate",
-            decimal_text(gate, 4),
-            f"no shared_gate with {where}: the shared part is paid each {length.noun}, "
-            f"before the goals' {goal.period.noun} is known (drop shared_gate, or measure "
-            "the goals over the shared period)",
-        )
     if advance is not None:
         checks.add(
             "advance",
@@ -623,12 +644,25 @@ def longer_goal_norms(
         )
         return functional, shared, None
     inside = {start.shift(k) for start in starts for k in range(length.months)}
-    metrics = tuple(replace(m, norm=norms[m.name].restricted(starts)) for m in functional.metrics)
-    return (
-        replace(functional, metrics=metrics),
-        shared.restricted([m for m in shared.sample_months if m in inside]),
-        over.restricted(starts),
+    shared = shared.restricted([m for m in shared.sample_months if m in inside])
+    gate_norms: dict[str, Norm] | None = {}
+    if functional.gates.shared is not None:  # what it reads: each goal over a shared period
+        gate_norms = _norms_over(
+            checks,
+            functional,
+            history,
+            calendar,
+            length=shared_length,
+            shared=shared,
+            why="the shared gate reads",
+        )
+    if gate_norms is None:
+        return functional, shared, None
+    metrics = tuple(
+        replace(m, norm=norms[m.name].restricted(starts), gate_norm=gate_norms.get(m.name))
+        for m in functional.metrics
     )
+    return replace(functional, metrics=metrics), shared, over.restricted(starts)
 
 
 def version_longer_goals(checks: Checks, base: Plan, versions: Sequence[PlanVersion]) -> None:
