@@ -17,7 +17,6 @@ import pytest
 
 from jointbonus import (
     MonthStatus,
-    PlanError,
     explain,
     load_plan,
     render_statement,
@@ -102,12 +101,61 @@ def test_a_quarters_goal_at_one_attainment_pays_what_the_monthly_goal_pays(
             assert end.splits[1 + g].exact == at_target * goal.factor, (end.month, goal.goal.key)
 
 
-def test_goals_over_a_longer_period_take_no_shared_gate(tmp_path: Path) -> None:
-    with pytest.raises(PlanError) as caught:
-        load_plan(_plan(tmp_path, "quarter", extra="\n[gates]\nshared_gate = 0.9\n"))
-    message = str(caught.value)
-    assert "shared_gate" in message
-    assert "goals over the quarter beside a monthly shared target" in message
+def test_a_shared_gate_beside_goals_over_the_quarter_reads_each_goal_in_the_month(
+    tmp_path: Path,
+) -> None:
+    plan = load_plan(_plan(tmp_path, "quarter", extra="\n[gates]\nshared_gate = 0.95\n"))
+    assert plan.goals_over_longer and plan.period is PeriodLength.MONTH
+    result = run(plan)
+    metrics = {m.name: m for m in plan.functional.metrics}
+    sales, marketing = (t.team for t in plan.functional.terms)
+    assert (sales, marketing) == ("sales", "marketing")
+    for index, month in enumerate(result.months):
+        if month.status is not MonthStatus.PAID:
+            continue
+        for t, terms in enumerate(plan.functional.terms):
+            # Each goal's month: its actual over its target, not its quarter so far.
+            opened = all(
+                metrics[g.metric].attainment(index) >= Fraction(95, 100) for g in terms.goals
+            )
+            assert month.shared_for(t) == (month.factor if opened else 0), (month.month, terms.team)
+    # February: sal_to_sql 0.310 of 0.360 (86.1%) closes sales' shared part, while
+    # marketing's leads_accepted (128 of 125) opens its own.
+    feb = result.months[1]
+    assert feb.factor == 1 and feb.team_factors == (0, 1)
+    assert all(
+        line.shared == 0
+        for line in result.lines()
+        if str(line.period) == "2026-02" and line.team == "sales"
+    )
+    told = explain(result, "DM-S01", "2026-02")
+    assert told.figure("shared_gate", "sal_to_sql_attainment").how == (
+        "86.1111% is below the shared gate 95%"
+    )
+    assert told.figure("shared_gate", "shared_gate").value == "closed"
+    # The calibration still costs the budget.
+    calibration = result.calibration
+    assert abs(calibration.expected_cost - calibration.budget) <= calibration.rounding_bound
+
+
+def test_a_shared_gate_beside_plan_year_goals_reads_each_goal_over_the_quarter(
+    tmp_path: Path,
+) -> None:
+    gate = "\n[gates]\nshared_gate = 0.95\n"
+    path = _plan(tmp_path, "plan_year", "quarter", extra=gate)
+    plan = load_plan(path)
+    result = run(plan)
+    march = result.months[2]
+    # Q1's followed_up_48h: (0.882 + 0.881 + 0.843) / 2.7 = 96.5%, sal_to_sql (0.366 +
+    # 0.310 + 0.374) / 1.08 = 97.2%: sales' shared part pays, though March alone
+    # (0.843 of 0.900, 93.7%) would have closed it; leads_accepted 390 of 375.
+    assert march.status is MonthStatus.PAID and march.factor == 1
+    assert march.team_factors == (1, 1)
+    told = explain(result, "DM-S01", "2026-03")
+    figure = told.figure("shared_gate", "followed_up_48h_attainment")
+    assert figure.label == "followed_up_48h attainment over 2026-Q1 (2026-01 to 2026-03)"
+    assert figure.exact is not None and Fraction(figure.exact) == Fraction(2606, 2700)
+    assert figure.how == "96.5185% reaches the shared gate 95%"
 
 
 def test_the_quarters_end_pays_its_shared_part_and_the_quarters_goals_under_one_cap(
@@ -261,3 +309,23 @@ def test_the_example_pays_what_its_readme_says() -> None:
     )
     for figure in ("20,249.90", "12,305.75", "9,851.43", "6,405.21", "28,562.39", "138,882.34"):
         assert figure in readme
+
+
+def test_explain_shows_the_shared_gate_reading_the_quarter_beside_monthly_goals(
+    tmp_path: Path,
+) -> None:
+    # The quarterly goals example as it is (monthly goals, a quarterly shared target)
+    # with a shared gate: the gate reads each goal over the quarter, and explain says so
+    # in the month that pays the quarter (it showed each goal's month before).
+    path = _plan(tmp_path, "month", "quarter", extra="\n[gates]\nshared_gate = 0.95\n")
+    result = run(load_plan(path))
+    told = explain(result, "DM-S01", "2026-03")
+    figure = told.figure("shared_gate", "followed_up_48h_attainment")
+    assert figure.label == "followed_up_48h attainment over 2026-Q1 (2026-01 to 2026-03)"
+    assert figure.exact is not None and Fraction(figure.exact) == Fraction(2606, 2700)
+    assert figure.how == "96.5185% reaches the shared gate 95%"  # March alone: 93.7%
+    assert told.figure("shared_gate", "shared_gate").value == "open"
+    assert result.months[2].team_factors[0] == result.months[2].factor
+    # February pays no shared part: no gate is read in it.
+    with pytest.raises(KeyError):
+        explain(result, "DM-S01", "2026-02").step("shared_gate")

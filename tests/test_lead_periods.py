@@ -338,3 +338,21 @@ def test_counts_are_checked() -> None:
         in str(caught.value)
     )
     assert "missing for 2026-03" in str(caught.value)
+
+
+def test_a_shared_gate_beside_quarterly_goals_reads_each_month_and_waits_for_it() -> None:
+    """A monthly shared target beside a goal over the quarter: the shared gate reads the
+    goal in each month (its share over its target). February delivered no leads, so it
+    has no share for the gate to read and waits; without the gate it is paid."""
+    counts = {"2026-01": ("9", "10"), "2026-02": ("0", "0"), "2026-03": ("21", "35")}
+    gated = run(build_plan(**_counted_plan(counts, period="month", shared_gate="0.9")))
+    january, february, march = gated.months
+    assert january.status is MonthStatus.PAID and january.team_factors == (january.factor,)
+    assert february.status is MonthStatus.PENDING
+    # March: 21 of 35 is 0.6, 75% of its 0.8 target: the gate closes its shared part, while
+    # the quarter's goal (30 of 45 against 0.8) is still paid.
+    assert march.status is MonthStatus.PAID and march.factor and march.team_factors == (0,)
+    (goal,) = march.goals
+    assert goal.attainment == Fraction(30, 45) / Fraction(8, 10)
+    plain = run(build_plan(**_counted_plan(counts, period="month")))
+    assert plain.months[1].status is MonthStatus.PAID

@@ -536,6 +536,7 @@ def weighted_specs(
     holding: bool = False,
     goal_gates: bool = False,
     plan_years: bool = False,
+    months: int | None = None,
 ) -> WeightedSpec:
     """A plan with functional goals.
 
@@ -549,17 +550,19 @@ def weighted_specs(
     at an attainment near the target or exactly one that history or a plan
     month reaches (``False``: none, and nothing is drawn for them). ``plan_years``:
     whole plan years, of the plan (12 months, 24 with ``per_year``) and of history
-    (one or two, ending the month before the plan starts).
+    (one or two, ending the month before the plan starts). ``months``: that many plan
+    months (drawn, or whole plan years, when ``None``).
     """
     money = draw(st.sampled_from(CURRENCIES), label="currency")
     crossing = bool(per_year)
-    months = (
-        (24 if crossing else 12)
-        if plan_years
-        else draw(st.integers(13, 24), label="months")
-        if crossing
-        else draw(st.integers(1, 12), label="months")
-    )
+    if months is None:
+        months = (
+            (24 if crossing else 12)
+            if plan_years
+            else draw(st.integers(13, 24), label="months")
+            if crossing
+            else draw(st.integers(1, 12), label="months")
+        )
     with_caps = bool(per_year) or (draw(st.booleans()) if caps is None else caps)
     # Capped plans are costed over whole historical years: fewer of them, to stay quick.
     longest = 12 if crossing else 15 if with_caps else 36

@@ -385,8 +385,13 @@ def _longer_goal_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
         return (nothing_paid(plan),) * len(plan.norm.sample)
     plan_month = frame.plan_month
     ratio = plan.norm.scenario_ratio(plan_month.month, plan_month.target)
+    gates = _gate_ratios(plan, frame.index)
+    reads = [tuple(norm.sample[h] * r for norm, r in gates) for h in range(len(plan.norm.sample))]
     if not ends_goal_period(plan, frame.index):
-        return tuple(goal_period_outcome(plan, a * ratio, None) for a in plan.norm.sample)
+        return tuple(
+            goal_period_outcome(plan, a * ratio, None, read)
+            for a, read in zip(plan.norm.sample, reads, strict=True)
+        )
     shared, ratios = _longer_ratios(plan, frame.index)
     over = _goal_period_of_scenario(plan)
     return tuple(
@@ -394,9 +399,32 @@ def _longer_goal_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
             plan,
             a * ratio,
             (shared[0].sample[g] * shared[1], tuple(m.norm.sample[g] * r for m, r in ratios)),
+            read,
         )
-        for a, g in zip(plan.norm.sample, over, strict=True)
+        for a, g, read in zip(plan.norm.sample, over, reads, strict=True)
     )
+
+
+def _gate_ratios(plan: Plan, index: int) -> list[tuple[Norm, Fraction]]:
+    """With a shared gate beside goals over a longer period, in the month ``index`` that
+    ends a shared period: each goal's norm over the shared period (by ``plan.goals``;
+    :attr:`~jointbonus.sharedtarget.goals.Metric.gate_norm`, scenario ``h`` the shared
+    norm's) and the factor turning its historical attainment into the plan period's:
+    what the gate reads. Empty without a shared gate."""
+    if plan.functional.gates.shared is None:
+        return []
+    period = plan.shared_period_at(index)
+    end = plan.months[index].month
+    metrics = {m.name: m for m in plan.functional.metrics}
+    found = []
+    for goal in plan.goals:
+        metric = metrics[goal.metric]
+        norm = metric.gate_norm
+        if norm is None:
+            raise ValueError("a shared gate beside longer goals reads each goal's gate norm")
+        months = metric.months[period.first : period.last + 1]
+        found.append((norm, norm.scenario_ratio(end, sum((m.target for m in months), _ZERO))))
+    return found
 
 
 def _longer_goal_norm(plan: Plan, frame: MonthFrame) -> Outcome:
@@ -408,8 +436,9 @@ def _longer_goal_norm(plan: Plan, frame: MonthFrame) -> Outcome:
     at_norm = plan.norm.mean_attainment * plan.norm.scenario_ratio(
         plan_month.month, plan_month.target
     )
+    read = tuple(norm.mean_attainment * r for norm, r in _gate_ratios(plan, frame.index))
     if not ends_goal_period(plan, frame.index):
-        return goal_period_outcome(plan, at_norm, None)
+        return goal_period_outcome(plan, at_norm, None, read)
     shared, ratios = _longer_ratios(plan, frame.index)
     return goal_period_outcome(
         plan,
@@ -418,6 +447,7 @@ def _longer_goal_norm(plan: Plan, frame: MonthFrame) -> Outcome:
             shared[0].mean_attainment * shared[1],
             tuple(m.norm.mean_attainment * r for m, r in ratios),
         ),
+        read,
     )
 
 

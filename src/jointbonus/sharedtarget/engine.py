@@ -147,6 +147,13 @@ def pay_framed(
             over = longer_attainments(plan, index)
             if over is None:
                 attainments = None
+        gate_reads: tuple[Fraction, ...] = ()
+        gated = plan.functional.gates.shared is not None
+        if attainments is not None and longer and frame.closes and gated:
+            # The shared gate reads each goal over the shared period it gates.
+            found = plan.shared_gate_reads(index)
+            attainments = None if found is None else attainments
+            gate_reads = found or ()
         if attainments is not None and frame.own is not None and frame.closes and not longer:
             whole = period_goals(plan, frame)  # the shared gate reads the goals' period
             if whole is None:
@@ -254,7 +261,7 @@ def pay_framed(
         attainment, known = attainments
         month_attainment = None
         if longer:  # the shared period's part, and the goals of a longer period at its end
-            outcome = goal_period_outcome(plan, attainment, over)
+            outcome = goal_period_outcome(plan, attainment, over, gate_reads)
             if over is not None:
                 month_attainment, known = over
         elif frame.own is not None:  # the period's shared part, and the month's goals

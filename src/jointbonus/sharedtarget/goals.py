@@ -166,6 +166,11 @@ class Metric:
     history_counts: Mapping[Month, ShareCounts] = field(default_factory=dict, repr=False)
     """The counts of each history month, for a counted share (empty: not one); its norm
     over a longer period is made of them."""
+    gate_norm: Norm | None = field(default=None, repr=False)
+    """Beside goals over a period longer than the shared one and a shared gate: the
+    metric's norm over the shared period (one attainment per historical shared period,
+    counted as :attr:`norm` over the goals' period is), its sample lined up with the
+    shared norm's, which the shared gate reads; ``None`` else."""
 
     @property
     def counted(self) -> bool:

@@ -312,6 +312,40 @@ class Plan:
         """The goal period (:attr:`goal_periods`) plan month ``index`` lies in."""
         return next(p for p in self.goal_periods if index in p)
 
+    def shared_period_at(self, index: int) -> Period:
+        """The shared period plan month ``index`` lies in (the month itself beside a monthly
+        shared target)."""
+        return self.periods[index // self.period.months]
+
+    def shared_gate_reads(self, index: int) -> tuple[Fraction, ...] | None:
+        """What the shared gate reads in plan month ``index``: each goal's attainment (by
+        :attr:`goals`) over the shared period the month lies in, the period whose shared
+        part the gate gates (:meth:`goals_over`), whatever period the goals are paid over;
+        ``None`` while it is not known yet."""
+        return self.goals_over(self.shared_period_at(index))
+
+    def goals_over(self, period: Period) -> tuple[Fraction, ...] | None:
+        """Each goal's attainment (by :attr:`goals`) over ``period`` (a shared period, or the
+        goals' own: :attr:`goal_periods`): its actuals summed / its targets summed; ``None``
+        while any month of it has no actual yet.
+
+        When the goals run over a period (the shared one or a longer one), a share whose
+        counts are known is summed by its counts over a period of several months
+        (:meth:`~jointbonus.sharedtarget.goals.Metric.over`): the period's share of its
+        leads, pending while the period has nothing to divide. A single month reads its
+        actual over its target; beside monthly goals (the shared gate reading each goal
+        over a longer shared period) every metric is summed by its actuals."""
+        metrics = {metric.name: metric for metric in self.functional.metrics}
+        counted = (self.goals_over_period or self.goals_over_longer) and len(period.months) > 1
+        result = []
+        for goal in self.goals:
+            found = metrics[goal.metric].over(period.first, period.last, counted=counted)
+            if found is None:
+                return None
+            target, actual = found
+            result.append(Fraction(actual) / target)
+        return tuple(result)
+
 
 def plan_argument(value: object, name: str = "plan") -> Plan:
     """``value`` if it is a shared-target :class:`Plan`, else

@@ -50,7 +50,6 @@ __all__ = [
     "goal_period_norms",
     "goal_periods_fit",
     "longer_goal_norms",
-    "longer_goal_periods_fit",
     "version_goal_periods",
     "version_longer_goals",
 ]
@@ -410,11 +409,12 @@ def goal_periods_fit(
     summed, paid with the shared part in the month that ends the period, on each
     member's weight over it; or over a period that holds several shared periods (a
     quarter or plan year beside a monthly shared target, a plan year beside a
-    quarterly one: :func:`longer_goal_periods_fit`). A goal period inside the shared
-    one (a quarter beside a yearly shared target) is refused. Every goal of a plan
-    has the same period, since a plan's goals are paid together from one frame a
-    month. Beside goals over the shared period or a longer one, an ``advance`` is of the
-    shared part alone, and both take caps.
+    quarterly one). A goal period inside the shared one (a quarter beside a yearly
+    shared target) is refused. Every goal of a plan has the same period, since a plan's
+    goals are paid together from one frame a month. Beside goals over the shared period
+    or a longer one, an ``advance`` is of the shared part alone, a shared gate reads
+    each goal over the shared period it gates
+    (:meth:`~jointbonus.sharedtarget.plan.Plan.shared_gate_reads`), and both take caps.
     """
     if length is None:
         return
@@ -442,11 +442,6 @@ def goal_periods_fit(
                     "period, or over one longer period)",
                 )
                 return
-    if first is None or first[1].period is PeriodLength.MONTH:
-        return
-    if first[1].period.months > length.months:
-        longer_goal_periods_fit(checks, functional, first[0], length)
-        return
 
 
 def goal_period_norms(
@@ -468,26 +463,55 @@ def goal_period_norms(
     over = any(goal.period is length for terms in functional.terms for goal in terms.goals)
     if length is PeriodLength.MONTH or not over or not calendar:
         return functional
+    found = _norms_over(
+        checks,
+        functional,
+        history,
+        calendar,
+        length=length,
+        shared=shared,
+        why="the shared metric has",
+    )
+    if found is None:
+        return functional
+    metrics = tuple(replace(metric, norm=found[metric.name]) for metric in functional.metrics)
+    return replace(functional, metrics=metrics)
+
+
+def _norms_over(
+    checks: Checks,
+    functional: Functional,
+    history: Sequence[HistoryMonth],
+    calendar: Sequence[Month],
+    *,
+    length: PeriodLength,
+    shared: Norm,
+    why: str,
+) -> dict[str, Norm] | None:
+    """Each metric's norm at ``length`` (:func:`_metric_period_norm`), by name, cut to the
+    historical periods ``shared`` (the shared norm at ``length``) draws, so that scenario
+    ``h`` of every norm is one historical period; ``None`` and a problem when a metric's
+    history has none of them (``why`` says what reads them)."""
     periods = cut_periods(calendar[0], len(calendar), length)
-    metrics = []
+    found = {}
     for metric in functional.metrics:
         try:
             norm_over = _metric_period_norm(metric, history, length, periods)
         except JointBonusError as error:
             checks.add(f"history {metric.name}", f"{len(history)} months", str(error))
-            return functional
+            return None
         norm_over = norm_over.restricted(shared.sample_months)
         if norm_over.sample_months != shared.sample_months:
             missing = sorted(set(shared.sample_months) - set(norm_over.sample_months))
             checks.add(
                 f"history {metric.name}",
                 f"{len(history)} months",
-                f"an attainment of {metric.name} over every historical {length.noun} the "
-                f"shared metric has; none for the {length.noun} from {missing[0]}",
+                f"an attainment of {metric.name} over every historical {length.noun} {why}; "
+                f"none for the {length.noun} from {missing[0]}",
             )
-            return functional
-        metrics.append(replace(metric, norm=norm_over))
-    return replace(functional, metrics=tuple(metrics))
+            return None
+        found[metric.name] = norm_over
+    return found
 
 
 def _metric_period_norm(
@@ -527,32 +551,6 @@ def version_goal_periods(checks: Checks, base: Plan, versions: Sequence[PlanVers
                 "their goals paid twice or never)",
             )
         before = design
-
-
-def longer_goal_periods_fit(
-    checks: Checks,
-    functional: Functional,
-    at: str,
-    length: PeriodLength,
-) -> None:
-    """A problem for each setting a plan cannot pay beside goals over a period that holds
-    several shared periods (``at`` names the first such goal; ``length`` is the shared
-    period): the shared part is paid each shared period, before the goals' period is
-    known, so no shared gate reads the goals. Caps are paid and costed as everywhere (the
-    month that ends a goal period pays its shared part and the period's goals under one
-    cap), and so is an advance of a longer shared period's shared part (a quarter's,
-    beside goals over the plan year: :mod:`jointbonus.sharedtarget.pay.advances`)."""
-    goal = next(g for terms in functional.terms for g in terms.goals)
-    where = f"goals over the {goal.period.noun} beside a {length.noun}ly shared target ({at})"
-    gate = functional.gates.shared
-    if gate is not None:
-        checks.add(
-            "shared_gate",
-            decimal_text(gate, 4),
-            f"no shared_gate with {where}: the shared part is paid each {length.noun}, "
-            f"before the goals' {goal.period.noun} is known (drop shared_gate, or measure "
-            "the goals over the shared period)",
-        )
 
 
 def longer_goal_norms(
@@ -612,12 +610,25 @@ def longer_goal_norms(
         )
         return functional, shared, None
     inside = {start.shift(k) for start in starts for k in range(length.months)}
-    metrics = tuple(replace(m, norm=norms[m.name].restricted(starts)) for m in functional.metrics)
-    return (
-        replace(functional, metrics=metrics),
-        shared.restricted([m for m in shared.sample_months if m in inside]),
-        over.restricted(starts),
+    shared = shared.restricted([m for m in shared.sample_months if m in inside])
+    gate_norms: dict[str, Norm] | None = {}
+    if functional.gates.shared is not None:  # what it reads: each goal over a shared period
+        gate_norms = _norms_over(
+            checks,
+            functional,
+            history,
+            calendar,
+            length=shared_length,
+            shared=shared,
+            why="the shared gate reads",
+        )
+    if gate_norms is None:
+        return functional, shared, None
+    metrics = tuple(
+        replace(m, norm=norms[m.name].restricted(starts), gate_norm=gate_norms.get(m.name))
+        for m in functional.metrics
     )
+    return replace(functional, metrics=metrics), shared, over.restricted(starts)
 
 
 def version_longer_goals(checks: Checks, base: Plan, versions: Sequence[PlanVersion]) -> None:

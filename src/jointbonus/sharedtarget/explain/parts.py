@@ -133,25 +133,34 @@ def weighting_step(result: Result, team: int, money: Money) -> Step:
 
 
 def shared_gate_step(result: Result, month: MonthResult, team: int) -> Step | None:
-    """Whether each of the team's goals reached the shared gate (``None``: no shared gate)."""
+    """Whether each of the team's goals reached the shared gate (``None``: no shared gate),
+    each read over the shared period the gate gates
+    (:meth:`~jointbonus.sharedtarget.plan.Plan.shared_gate_reads`); the step is shown
+    in the month that pays that period."""
     plan = result.plan
     gate = plan.functional.gates.shared
     terms = plan.functional.terms[team]
-    if gate is None or not terms.goals:
+    if gate is None or not terms.goals or not month.ends_period:
         return None
+    index = month.month.index() - plan.months[0].month.index()
+    reads = plan.shared_gate_reads(index)
+    if reads is None:
+        return None
+    period = plan.shared_period_at(index)
+    over = "" if len(period.months) == 1 else f" over {period.label}"
     figures = []
-    for g in month.goals:
-        if g.goal.team != terms.team:
+    for goal, reading in zip(plan.goals, reads, strict=True):
+        if goal.team != terms.team:
             continue
-        reached = g.attainment >= gate
+        reached = reading >= gate
         figures.append(
             Figure(
-                f"{g.goal.metric}_attainment",
-                f"{g.goal.metric} attainment",
-                ratio_text(g.attainment),
-                f"{percent(g.attainment)} {'reaches' if reached else 'is below'} the shared "
+                f"{goal.metric}_attainment",
+                f"{goal.metric} attainment{over}",
+                ratio_text(reading),
+                f"{percent(reading)} {'reaches' if reached else 'is below'} the shared "
                 f"gate {percent(gate)}",
-                fraction_text(g.attainment),
+                fraction_text(reading),
             )
         )
     opened = not month.factor or bool(month.shared_for(team))

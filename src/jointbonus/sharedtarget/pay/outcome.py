@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from jointbonus.core.plan_periods import Period
 from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.pay.groups import MonthFrame
 from jointbonus.sharedtarget.plan import Plan, PlanMonth
@@ -31,7 +30,6 @@ __all__ = [
     "goal_gates_closed",
     "goal_period_outcome",
     "goal_teams",
-    "goals_over",
     "goals_paid_later",
     "longer_attainments",
     "nothing_paid",
@@ -144,14 +142,23 @@ def outcome_at(
         factors = tuple(_ZERO if shut else f for f, shut in zip(factors, closed, strict=True))
     if gates.shared is None:
         return Outcome(shared, (), factors)
-    gate = gates.shared
-    team_shared = tuple(
+    return Outcome(shared, _team_shared(plan, shared, goal_attainments), factors)
+
+
+def _team_shared(
+    plan: Plan, shared: Fraction, gate_reads: Sequence[Fraction]
+) -> tuple[Fraction, ...]:
+    """Per team: ``shared`` (the shared factor), or 0 where one of the team's goals reads
+    (``gate_reads``, by ``plan.goals``) below the shared gate."""
+    gate = plan.functional.gates.shared
+    goals = plan.goals
+    return tuple(
         shared
-        if all(a >= gate for g, a in zip(goals, goal_attainments, strict=True) if g.team == t.team)
+        if gate is None
+        or all(a >= gate for g, a in zip(goals, gate_reads, strict=True) if g.team == t.team)
         else _ZERO
         for t in plan.functional.terms
     )
-    return Outcome(shared, team_shared, factors)
 
 
 def period_outcome(
@@ -183,38 +190,12 @@ def period_outcome(
 
 def period_goals(plan: Plan, frame: MonthFrame) -> tuple[Fraction, ...] | None:
     """Each goal's attainment (by ``plan.goals``) over the longer shared period that
-    ``frame``'s month ends: its actuals summed / its targets summed; ``None`` while any
-    month of the period has no actual for it yet.
-
-    When the goals run over the period, a share whose counts are known is summed by its
-    counts (:meth:`~jointbonus.sharedtarget.goals.Metric.over`): the period's share of
-    its leads. Beside monthly goals (the shared gate reading each goal over the
-    period) every metric is summed by its actuals."""
+    ``frame``'s month ends (:meth:`~jointbonus.sharedtarget.plan.Plan.goals_over`); ``None``
+    while any month of the period has no actual for it yet."""
     period = frame.period
     if period is None:
         raise ValueError("a goal's attainment over a period is read in a longer shared period")
-    return goals_over(plan, period)
-
-
-def goals_over(plan: Plan, period: Period) -> tuple[Fraction, ...] | None:
-    """Each goal's attainment (by ``plan.goals``) over ``period`` (a shared period, or the
-    goals' own: :attr:`~jointbonus.sharedtarget.plan.Plan.goal_periods`): its actuals
-    summed / its targets summed; ``None`` while any month of it has no actual yet.
-
-    When the goals run over a period (the shared one or a longer one), a share whose
-    counts are known is summed by its counts
-    (:meth:`~jointbonus.sharedtarget.goals.Metric.over`): the period's share of its
-    leads."""
-    metrics = {metric.name: metric for metric in plan.functional.metrics}
-    counted = plan.goals_over_period or plan.goals_over_longer
-    result = []
-    for goal in plan.goals:
-        found = metrics[goal.metric].over(period.first, period.last, counted=counted)
-        if found is None:
-            return None
-        target, actual = found
-        result.append(Fraction(actual) / target)
-    return tuple(result)
+    return plan.goals_over(period)
 
 
 def goal_gates_closed(
@@ -278,7 +259,7 @@ def longer_attainments(plan: Plan, index: int) -> tuple[Fraction, tuple[Fraction
     each goal's (by ``plan.goals``), each its actuals summed / its targets summed;
     ``None`` while a month of the period has no actual for one of them yet."""
     period = plan.goal_period_at(index)
-    goals = goals_over(plan, period)
+    goals = plan.goals_over(period)
     if goals is None:
         return None
     shared = plan.attainment_over(period)
@@ -291,17 +272,26 @@ def goal_period_outcome(
     plan: Plan,
     shared_attainment: Fraction,
     over: tuple[Fraction, tuple[Fraction, ...]] | None,
+    gate_reads: Sequence[Fraction] = (),
 ) -> Outcome:
     """A shared period's outcome in a plan whose goals run over a longer period: the shared
     factor at ``shared_attainment`` (the shared period's), and in the month that ends a
     goal period the goals' factors at ``over`` (the shared attainment over the goal period
     and each goal's, which the functional gate and the goals' own gates read); every
-    goal's factor 0 elsewhere (``over`` is ``None``)."""
+    goal's factor 0 elsewhere (``over`` is ``None``).
+
+    With a shared gate, ``gate_reads`` is each goal's attainment (by ``plan.goals``) over
+    the shared period (:meth:`~jointbonus.sharedtarget.plan.Plan.shared_gate_reads`): the
+    gate reads the period whose shared part it gates, while the goals are paid over
+    their own."""
     if over is None:
         goals: tuple[Fraction, ...] = (_ZERO,) * len(plan.goals)
     else:
         goals = outcome_at(plan, over[0], over[1]).functional
-    return Outcome(plan.curve.factor(shared_attainment), (), goals)
+    shared = plan.curve.factor(shared_attainment)
+    if plan.functional.gates.shared is None:
+        return Outcome(shared, (), goals)
+    return Outcome(shared, _team_shared(plan, shared, gate_reads), goals)
 
 
 def goals_paid_later(plan: Plan, index: int) -> str:
