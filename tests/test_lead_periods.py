@@ -12,6 +12,7 @@ targets summed (0.882353 + 0.878788 + 0.842105) / 2.7 = 96.42% would weigh Janua
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -25,10 +26,12 @@ from jointbonus import (
     Member,
     Month,
     MonthStatus,
+    Plan,
     PlanError,
     Result,
     StepCurve,
     build_plan,
+    calibrate,
     explain,
     load_plan,
     render_explanation,
@@ -38,6 +41,7 @@ from jointbonus import (
 )
 from jointbonus.cli import main
 from jointbonus.core.number import decimal_text
+from jointbonus.sharedtarget.calibration import plan_fingerprint
 from jointbonus.sharedtarget.goals import GoalSpec, MetricSpec, TeamSpec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -356,3 +360,53 @@ def test_a_shared_gate_beside_quarterly_goals_reads_each_month_and_waits_for_it(
     assert goal.attainment == Fraction(30, 45) / Fraction(8, 10)
     plain = run(build_plan(**_counted_plan(counts, period="month")))
     assert plain.months[1].status is MonthStatus.PAID
+
+
+def _monthly_gated(
+    counts: dict[str, tuple[str, str]], shared_gate: str | None = "1"
+) -> dict[str, object]:
+    """:func:`_counted_plan` with its goal measured month by month and a shared gate
+    (100%: ``shared_gate``) over the quarter."""
+    goal = GoalSpec("handled", "1", LinearCurve.of([("0", "0"), ("2", "2")]))
+    team = TeamSpec("sales", shared_weight="0.5", goals=(goal,))
+    return _counted_plan(counts, teams=[team], shared_gate=shared_gate)
+
+
+def test_a_shared_gate_over_the_quarter_counts_monthly_goals_leads() -> None:
+    """Sales handled 10 of 10, 30 of 40 and 30 of 40 leads against 80%: 70 of the 72
+    asked, 97.22%, below the gate. The months' shares summed over their targets summed,
+    (1 + 0.75 + 0.75) / 2.4 = 104.17%, opened it and paid March 2,625.00; it now closes
+    and March pays its goal alone, 625.00."""
+    counts = {"2026-01": ("10", "10"), "2026-02": ("30", "40"), "2026-03": ("30", "40")}
+    plan = build_plan(**_monthly_gated(counts))
+    assert plan.shared_gate_reads(2) == (Fraction(70, 72),)
+    result = run(plan)
+    march = result.months[2]
+    assert march.status is MonthStatus.PAID and march.factor == 1
+    assert march.team_factors == (0,)
+    assert march.paid == 62500  # 262500 when the gate read 25/24
+    told = explain(result, "S1", "2026-03")
+    figure = told.figure("shared_gate", "handled_attainment")
+    assert figure.exact is not None and Fraction(figure.exact) == Fraction(35, 36)
+    assert figure.how == "97.2222% is below the shared gate 100%"
+
+
+def test_the_fingerprint_carries_the_counts_a_shared_gate_reads() -> None:
+    """January 2025 with 30 of 40 leads, not 15 of 20: the same share, but its quarter is
+    63 of 64 asked, not 48 of 48. With the gate that changes the calibration, so the
+    fingerprint; without it, nothing reads the counts and the fingerprint is the same."""
+    counts = {"2026-01": ("10", "10"), "2026-02": ("30", "40"), "2026-03": ("30", "40")}
+
+    def built(gate: str | None, january: tuple[str, str]) -> Plan:
+        arguments = _monthly_gated(counts, shared_gate=gate)
+        (spec,) = arguments["metrics"]  # type: ignore[misc]
+        arguments["metrics"] = [replace(spec, counts={**spec.counts, "2025-01": january})]
+        return build_plan(**arguments)
+
+    gated, other = built("1", ("15", "20")), built("1", ("30", "40"))
+    assert plan_fingerprint(gated) != plan_fingerprint(other)
+    assert calibrate(gated).scale != calibrate(other).scale
+    (metric,) = other.functional.metrics
+    assert metric.gate_norm is not None and metric.gate_norm.sample[0] == Fraction(63, 64)
+    plain, plain_other = built(None, ("15", "20")), built(None, ("30", "40"))
+    assert plan_fingerprint(plain) == plan_fingerprint(plain_other)

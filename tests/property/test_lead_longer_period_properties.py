@@ -96,11 +96,24 @@ def counted_longer(draw: st.DrawFn) -> _Drawn:
             if not any(drawn[m][1] for m in months):
                 drawn[months[-1]] = (0, 1)
         counts[name] = drawn
+    counted = CountedSpec(**{f.name: getattr(spec, f.name) for f in fields(spec)})
+    counted = replace(counted, counts=counts, levels=levels)
+    return replace(counted, history=counted_history(spec, counts, levels)), shared, goal
+
+
+def counted_history(
+    spec: WeightedSpec, counts: Counts, levels: dict[str, list[str]]
+) -> tuple[HistoryMonth, ...]:
+    """``spec``'s history with each metric's month the share its ``counts`` publish (six
+    decimals; 0 with no leads) against its level at the month's place in the period
+    (``levels``, by place from the plan's start)."""
+    first = spec.start.index()
+    size = len(next(iter(levels.values())))
     history = []
     for h in spec.history:
         place = (h.month.index() - first) % size
         shares = {}
-        for name in names:
+        for name in levels:
             part, whole = counts[name][str(h.month)]
             shares[name] = D(decimal_text(Fraction(part, whole), 6) if whole else "0")
         history.append(
@@ -110,12 +123,10 @@ def counted_longer(draw: st.DrawFn) -> _Drawn:
                 h.target,
                 h.paid,
                 {**h.functional, **shares},
-                {**h.functional_targets, **{n: D(levels[n][place]) for n in names}},
+                {**h.functional_targets, **{n: D(levels[n][place]) for n in levels}},
             )
         )
-    counted = CountedSpec(**{f.name: getattr(spec, f.name) for f in fields(spec)})
-    counted = replace(counted, counts=counts, levels=levels)
-    return replace(counted, history=tuple(history)), shared, goal
+    return tuple(history)
 
 
 def _shape(spec: CountedSpec, shared: PeriodLength, goal: PeriodLength) -> None:

@@ -17,7 +17,11 @@ gets counts too. Through :func:`jointbonus.build_plan` alone:
   summed over its targets weighted by its wholes, summed;
 * **goals measured month by month are unchanged by the counts**: the plan with counts
   has the fingerprint, the calibration and the paid result (as JSON, to the byte) of
-  the plan without them, beside a monthly, quarterly or yearly shared target.
+  the plan without them, beside a monthly, quarterly or yearly shared target, when no
+  shared gate reads them over a quarter or plan year (a shared gate beside a monthly
+  target reads each goal's month: they change nothing there either). A shared gate
+  over a longer shared period counts them
+  (:mod:`test_lead_period_gate_properties`).
 """
 
 from __future__ import annotations
@@ -193,13 +197,17 @@ def test_a_shares_norm_over_the_period_is_its_counts_summed(drawn):
 def monthly_goals(draw: st.DrawFn) -> tuple[WeightedSpec, Counts]:
     """A plan of :func:`goal_periods` (goals month by month) reporting a historical period
     in each of its periods, or the same plan with a monthly shared target; and counts for
-    every history month and plan month, which its goals must not read."""
+    every history month and plan month, which its goals must not read. Beside a quarterly
+    or yearly shared target it has no shared gate (which would read them over the period);
+    beside a monthly one it keeps the gate it was drawn with."""
     spec, length = draw(goal_periods())
     periods = _historical_periods(spec, length.months)
     assume(periods)
     spec = _replay(spec, draw(st.sampled_from(periods)), length.months)
     monthly = draw(st.booleans(), label="a monthly shared target")
     spec = replace(spec, period=PeriodLength.MONTH if monthly else length)
+    if not monthly:
+        spec = replace(spec, shared_gate=None)
     months = [str(h.month) for h in spec.history] + [str(m) for m in spec.calendar]
     return spec, {name: draw(_counts(months, empty=False)) for name in spec.metric_names}
 

@@ -414,17 +414,27 @@ def _gate_ratios(plan: Plan, index: int) -> list[tuple[Norm, Fraction]]:
     if plan.functional.gates.shared is None:
         return []
     period = plan.shared_period_at(index)
-    end = plan.months[index].month
     metrics = {m.name: m for m in plan.functional.metrics}
     found = []
     for goal in plan.goals:
-        metric = metrics[goal.metric]
-        norm = metric.gate_norm
-        if norm is None:
+        ratio = _gate_ratio(plan, metrics[goal.metric], period)
+        if ratio is None:
             raise ValueError("a shared gate beside longer goals reads each goal's gate norm")
-        months = metric.months[period.first : period.last + 1]
-        found.append((norm, norm.scenario_ratio(end, sum((m.target for m in months), _ZERO))))
+        found.append(ratio)
     return found
+
+
+def _gate_ratio(plan: Plan, metric: Metric, period: Period) -> tuple[Norm, Fraction] | None:
+    """``metric``'s norm over the shared period (its
+    :attr:`~jointbonus.sharedtarget.goals.Metric.gate_norm`, scenario ``h`` the shared
+    norm's) and the factor turning its historical attainment into ``period``'s, which
+    the shared gate reads; ``None`` when it has none."""
+    norm = metric.gate_norm
+    if norm is None:
+        return None
+    months = metric.months[period.first : period.last + 1]
+    end = plan.months[period.last].month
+    return norm, norm.scenario_ratio(end, sum((m.target for m in months), _ZERO))
 
 
 def _longer_goal_norm(plan: Plan, frame: MonthFrame) -> Outcome:
@@ -496,6 +506,7 @@ def _joint_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
     ratio = monthly.scenario_ratio(own.month, own.target)
     paying = frame.plan_month
     period_ratio = plan.norm.scenario_ratio(paying.month, paying.target)
+    gate = [_gate_ratio(plan, m, period) for m in goal_metrics]  # a counted share's
     outcomes = []
     for h, months in enumerate(joint):
         month = months[place]
@@ -512,7 +523,9 @@ def _joint_outcomes(plan: Plan, frame: MonthFrame) -> tuple[Outcome, ...]:
                         ],
                         [m.months[i].target for i in inside],
                     )
-                    for m in goal_metrics
+                    if counted is None
+                    else counted[0].sample[h] * counted[1]
+                    for m, counted in zip(goal_metrics, gate, strict=True)
                 ],
             )
         outcomes.append(period_outcome(plan, monthly.sample[month] * ratio, goals, whole))
@@ -565,6 +578,7 @@ def _norm_joint(plan: Plan, frame: MonthFrame, period: Period, monthly: Norm) ->
     if frame.closes:
         paying = frame.plan_month
         inside = range(period.first, period.last + 1)
+        gate = [_gate_ratio(plan, m, period) for m in goal_metrics]  # a counted share's
         whole = (
             plan.norm.mean_attainment * plan.norm.scenario_ratio(paying.month, paying.target),
             [
@@ -572,7 +586,9 @@ def _norm_joint(plan: Plan, frame: MonthFrame, period: Period, monthly: Norm) ->
                     [at_norm(m, i) * m.months[i].target for i in inside],
                     [m.months[i].target for i in inside],
                 )
-                for m in goal_metrics
+                if counted is None
+                else counted[0].mean_attainment * counted[1]
+                for m, counted in zip(goal_metrics, gate, strict=True)
             ],
         )
     return period_outcome(plan, month_shared, goals, whole)

@@ -155,7 +155,7 @@ class MetricMonth:
     the same with or without them."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Metric:
     """A validated functional metric: its plan months (aligned with the plan's) and norm."""
 
@@ -167,10 +167,25 @@ class Metric:
     """The counts of each history month, for a counted share (empty: not one); its norm
     over a longer period is made of them."""
     gate_norm: Norm | None = field(default=None, repr=False)
-    """Beside goals over a period longer than the shared one and a shared gate: the
-    metric's norm over the shared period (one attainment per historical shared period,
-    counted as :attr:`norm` over the goals' period is), its sample lined up with the
-    shared norm's, which the shared gate reads; ``None`` else."""
+    """What the shared gate reads of the metric over the shared period, in a plan whose
+    shared period is longer than a month: its norm over the shared period (one attainment
+    per historical shared period, counted as :attr:`norm` over a period is), its sample
+    lined up with the shared norm's. Set beside goals over a longer period than the
+    shared one and a shared gate, and beside monthly goals, a shared gate and a counted
+    share (whose months' norms summed are not its counts); ``None`` else."""
+
+    def __repr__(self) -> str:
+        # The gate norm shows only when calibration reads one: the plan's fingerprint, a
+        # digest of its repr, stays the same for every plan without one.
+        shown = [
+            f"name={self.name!r}",
+            f"months={self.months!r}",
+            f"norm={self.norm!r}",
+            f"uplift={self.uplift!r}",
+        ]
+        if self.gate_norm is not None:
+            shown.append(f"gate_norm={self.gate_norm!r}")
+        return f"Metric({', '.join(shown)})"
 
     @property
     def counted(self) -> bool:

@@ -329,14 +329,19 @@ class Plan:
         goals' own: :attr:`goal_periods`): its actuals summed / its targets summed; ``None``
         while any month of it has no actual yet.
 
-        When the goals run over a period (the shared one or a longer one), a share whose
-        counts are known is summed by its counts over a period of several months
-        (:meth:`~jointbonus.sharedtarget.goals.Metric.over`): the period's share of its
-        leads, pending while the period has nothing to divide. A single month reads its
-        actual over its target; beside monthly goals (the shared gate reading each goal
-        over a longer shared period) every metric is summed by its actuals."""
+        Over a period of several months that something reads (the goals paid over it, or
+        the shared gate beside monthly goals), a share whose counts are known is summed by
+        its counts (:meth:`~jointbonus.sharedtarget.goals.Metric.over`): the period's
+        share of its leads, pending while the period has nothing to divide. A single month
+        reads its actual over its target; beside monthly goals without a shared gate (where
+        only whether the period is known matters) every metric is summed by its actuals."""
         metrics = {metric.name: metric for metric in self.functional.metrics}
-        counted = (self.goals_over_period or self.goals_over_longer) and len(period.months) > 1
+        read = (
+            self.goals_over_period
+            or self.goals_over_longer
+            or self.functional.gates.shared is not None
+        )
+        counted = read and len(period.months) > 1
         result = []
         for goal in self.goals:
             found = metrics[goal.metric].over(period.first, period.last, counted=counted)

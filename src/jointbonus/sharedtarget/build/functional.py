@@ -459,10 +459,37 @@ def goal_period_norms(
     (:func:`~jointbonus.core.plan_periods.period_norm`), cut to the historical periods
     ``shared`` (the shared norm at ``length``) draws, so that scenario ``h`` of every
     norm is one historical period; or ``functional`` and a problem when a metric's
-    history has none of them."""
-    over = any(goal.period is length for terms in functional.terms for goal in terms.goals)
-    if length is PeriodLength.MONTH or not over or not calendar:
+    history has none of them.
+
+    Beside goals measured month by month, a shared gate reads each goal over the shared
+    period (:meth:`~jointbonus.sharedtarget.plan.Plan.shared_gate_reads`): each goal's
+    metric that is a counted share (:attr:`Metric.counted`) then gets its norm at
+    ``length`` as :attr:`Metric.gate_norm`, counted as above, which calibration's
+    gate reads; the other metrics' gate reads their months' norms summed."""
+    goals = [goal for terms in functional.terms for goal in terms.goals]
+    over = any(goal.period is length for goal in goals)
+    if length is PeriodLength.MONTH or not calendar:
         return functional
+    if not over:
+        if functional.gates.shared is None or any(g.over_period for g in goals):
+            return functional
+        read = {goal.metric for goal in goals}
+        counted = tuple(m for m in functional.metrics if m.name in read and m.counted)
+        if not counted:
+            return functional
+        gate_norms = _norms_over(
+            checks,
+            replace(functional, metrics=counted),
+            history,
+            calendar,
+            length=length,
+            shared=shared,
+            why="the shared gate reads",
+        )
+        if gate_norms is None:
+            return functional
+        metrics = tuple(replace(m, gate_norm=gate_norms.get(m.name)) for m in functional.metrics)
+        return replace(functional, metrics=metrics)
     found = _norms_over(
         checks,
         functional,
