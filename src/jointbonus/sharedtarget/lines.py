@@ -96,20 +96,16 @@ def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | No
     # go to its first members, and so may a cap's cuts. The last run, most of the group,
     # is its cohorts' line; members of the runs before it have lines of their own.
     groups = maker.frame.groups
-    last: list[tuple[int, tuple[int, ...], int]] = []  # each group's: shared, goals, cut
-    earlier: dict[int, list[tuple[int, tuple[int, ...], int]]] = {}
-    for group, runs in enumerate(pay.all_slices(groups.counts)):
-        _, amounts, cut = runs[-1]
-        last.append((amounts[0], amounts[1:], cut))
-        if len(runs) > 1:
-            earlier[group] = runs[:-1]
+    last = pay.last_runs(groups.counts)
+    shared, goals, cuts = last.shared, last.goals, last.cut
     figure = maker.figure
-    of_cohort = [
-        figure(number, cohort, *last[cohort.group]) for number, cohort in enumerate(cohorts)
-    ]
+    of_cohort = []
+    for number, cohort in enumerate(cohorts):
+        group = cohort.group
+        of_cohort.append(figure(number, cohort, shared[group], goals[group], cuts[group]))
     own: dict[int, int] = {}
     cohort_of = framed.cohort_of
-    for group, runs in earlier.items():
+    for group, runs in last.earlier.items():
         positions = groups.positions[group]
         start = 0
         for end, amounts, cut in runs:
@@ -283,26 +279,33 @@ class _Maker:
         self.goals = plan.goals
         self.weighted = bool(self.goals)
         self._index: dict[tuple[object, ...], int] = {}
-        # What a cohort's lines share this month: days, weight, standing and team.
         index, frame = month.index, self.frame
-        self._heads: list[tuple[object, ...]] = [
-            (c.days[index], frame.units[c.group], c.reasons[index], frame.groups.teams[c.group])
-            for c in framed.cohorts
-        ]
         # The goals are paid on the month's own frame beside a longer shared period (whose
         # frame pays the period's shared part by the team at its end): a move during the
         # month is read there.
         self._goal_groups = (frame.own or frame).groups
         mixes = self._goal_groups.mixes
-        if mixes:  # a member who moves team during the month: a line of each team's goals
-            for number, c in enumerate(framed.cohorts):
-                if c.group in mixes:
-                    days, units, reason, team = self._heads[number]
-                    self._heads[number] = (days, units, reason, team, mixes[c.group])
-        # Each cohort's heads as a number, the same for the same heads: a line's key then
-        # hashes a number, not the heads (a year of 100,000 members asks some 50,000 keys).
+        # What a cohort's lines share this month: days, weight, standing and team, and for a
+        # member who moves team during the month, each team's value (a line of each team's
+        # goals). Each cohort's heads as a number, the same for the same heads: a line's
+        # key then hashes a number, not the heads (a year of 100,000 members asks some
+        # 50,000 keys); only the distinct heads are kept, while the numbers are made.
+        units, team_of = frame.units, frame.groups.teams
         numbers: dict[tuple[object, ...], int] = {}
-        self._head_of = [numbers.setdefault(head, len(numbers)) for head in self._heads]
+        number_of = numbers.setdefault
+        self._head_of: list[int] = []
+        head_of = self._head_of.append
+        for c in framed.cohorts:
+            group = c.group
+            head: tuple[object, ...] = (
+                c.days[index],
+                units[group],
+                c.reasons[index],
+                team_of[group],
+            )
+            if mixes and group in mixes:
+                head = (*head, mixes[group])
+            head_of(number_of(head, len(numbers)))
         teams = [t.team for t in plan.functional.terms]
         self._own = [
             [number for number, goal in enumerate(self.goals) if goal.team == team]
