@@ -312,6 +312,7 @@ class _Maker:
             for team in teams
         ]
         self._days_in_month = self.frame.days
+        self._holds = bool(plan.holdback)
         self._weights: dict[int, Fraction] = {}
         self._reasons: dict[tuple[object, ...], str] = {}
 
@@ -333,41 +334,26 @@ class _Maker:
     def _make(
         self, cohort: Cohort, shared: int, functional: tuple[int, ...], cut: int
     ) -> LineFigures:
-        plan, month, frame = self.plan, self.month, self.frame
-        team = frame.groups.teams[cohort.group]
+        month, frame, index = self.month, self.frame, self.month.index
+        group = cohort.group
+        team = frame.groups.teams[group]
         own = self._own[team] if self.weighted else []
-        mix = self._goal_groups.mixes.get(cohort.group) if self.weighted else None
+        mix = self._goal_groups.mixes.get(group) if self.weighted else None
         if mix is not None:  # moved team during the month: the goals of each team it was in
             own = sorted(goal for mixed_team, _ in mix for goal in self._own[mixed_team])
-        total = shared + sum(functional) - cut
-        if month.pending and not cohort.reasons[month.index]:
+        total = shared + sum(functional) - cut if functional else shared - cut
+        standing = cohort.reasons[index]
+        if month.pending and not standing:
             status = LineStatus.PENDING
         else:  # a member out of the plan this month is paid nothing, actual or not
             status = LineStatus.PAID if total else LineStatus.ZERO
-        units = frame.units[cohort.group]
+        units = frame.units[group]
         weight = self._weights.get(units)
         if weight is None:
             weight = self._weights[units] = Fraction(units, FTE_SCALE * self._days_in_month)
-        return LineFigures.made(
-            cohort.days[month.index],  # days
-            weight,
-            shared,
-            tuple((self.goals[g].metric, functional[g]) for g in own) if own else (),
-            cut,  # capped
-            total,
-            held_back(plan, total),  # held
-            status,
-            self._reason(cohort, team, shared, functional, cut),  # reason
-            cohort.reasons[month.index],  # standing
-        )
-
-    def _reason(
-        self, cohort: Cohort, team: int, shared: int, functional: tuple[int, ...], cut: int
-    ) -> str:
-        """The line's reason: it depends on which parts are zero, not on the amounts."""
-        total = shared + sum(functional) - cut
+        # The line's reason depends on which parts are zero, not on the amounts.
         key = (
-            cohort.reasons[self.month.index],
+            standing,
             team,
             not shared,
             tuple(not part for part in functional) if functional else (),
@@ -377,15 +363,20 @@ class _Maker:
         reason = self._reasons.get(key)
         if reason is None:
             reason = self._reasons[key] = _reason(
-                self.plan,
-                self.month,
-                cohort,
-                team=team,
-                shared=shared,
-                functional=functional,
-                cut=cut,
+                self.plan, month, cohort, team=team, shared=shared, functional=functional, cut=cut
             )
-        return reason
+        return LineFigures.made(
+            cohort.days[index],  # days
+            weight,
+            shared,
+            tuple((self.goals[g].metric, functional[g]) for g in own) if own else (),
+            cut,  # capped
+            total,
+            held_back(self.plan, total) if self._holds else 0,  # held
+            status,
+            reason,
+            standing,
+        )
 
 
 def _goal_gate_reason(metric: str, gate: GoalGate, month: MonthView) -> str:
