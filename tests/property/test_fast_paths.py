@@ -18,8 +18,9 @@ obvious one, which stays the definition:
   line's figures (:func:`~jointbonus.sharedtarget.report.writer.plain_texts`),
   against the row the writer makes of the line's document, and that against the
   csv module reading it back;
-* :meth:`MonthPay.all_slices <jointbonus.sharedtarget.pay.sharing.MonthPay.all_slices>`
-  against :meth:`~jointbonus.sharedtarget.pay.sharing.MonthPay.slices` of each group;
+* :meth:`MonthPay.last_runs <jointbonus.sharedtarget.pay.sharing.MonthPay.last_runs>`
+  (each group's last run as columns, and the runs before it) against
+  :meth:`~jointbonus.sharedtarget.pay.sharing.MonthPay.slices` of each group;
 * the columns :func:`~jointbonus.sharedtarget.pay.groups.frame_months` gives
   each standing (a pool shared equally skips the split rule; a member employed
   all month skips the standing rule) against each member's own
@@ -266,11 +267,17 @@ def month_pays(draw: st.DrawFn) -> tuple[MonthPay, list[int]]:
 
 
 @given(month_pays())
-def test_every_groups_slices_at_once_are_each_groups_slices(
+def test_every_groups_last_runs_at_once_are_each_groups_slices(
     pay_and_counts: tuple[MonthPay, list[int]],
 ) -> None:
     pay, counts = pay_and_counts
-    assert pay.all_slices(counts) == [pay.slices(g, count) for g, count in enumerate(counts)]
+    last = pay.last_runs(counts)
+    runs = [
+        [*last.earlier.get(g, []), (count, (last.shared[g], *last.goals[g]), last.cut[g])]
+        for g, count in enumerate(counts)
+    ]
+    assert runs == [pay.slices(g, count) for g, count in enumerate(counts)]
+    assert all(runs) and all(len(r) > 1 for g, r in enumerate(runs) if g in last.earlier)
 
 
 #: What a terminal is shown, mostly: printable ASCII, line feeds and tabs.

@@ -96,20 +96,16 @@ def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | No
     # go to its first members, and so may a cap's cuts. The last run, most of the group,
     # is its cohorts' line; members of the runs before it have lines of their own.
     groups = maker.frame.groups
-    last: list[tuple[int, tuple[int, ...], int]] = []  # each group's: shared, goals, cut
-    earlier: dict[int, list[tuple[int, tuple[int, ...], int]]] = {}
-    for group, runs in enumerate(pay.all_slices(groups.counts)):
-        _, amounts, cut = runs[-1]
-        last.append((amounts[0], amounts[1:], cut))
-        if len(runs) > 1:
-            earlier[group] = runs[:-1]
+    last = pay.last_runs(groups.counts)
+    shared, goals, cuts = last.shared, last.goals, last.cut
     figure = maker.figure
-    of_cohort = [
-        figure(number, cohort, *last[cohort.group]) for number, cohort in enumerate(cohorts)
-    ]
+    of_cohort = []
+    for number, cohort in enumerate(cohorts):
+        group = cohort.group
+        of_cohort.append(figure(number, cohort, shared[group], goals[group], cuts[group]))
     own: dict[int, int] = {}
     cohort_of = framed.cohort_of
-    for group, runs in earlier.items():
+    for group, runs in last.earlier.items():
         positions = groups.positions[group]
         start = 0
         for end, amounts, cut in runs:
@@ -283,32 +279,40 @@ class _Maker:
         self.goals = plan.goals
         self.weighted = bool(self.goals)
         self._index: dict[tuple[object, ...], int] = {}
-        # What a cohort's lines share this month: days, weight, standing and team.
         index, frame = month.index, self.frame
-        self._heads: list[tuple[object, ...]] = [
-            (c.days[index], frame.units[c.group], c.reasons[index], frame.groups.teams[c.group])
-            for c in framed.cohorts
-        ]
         # The goals are paid on the month's own frame beside a longer shared period (whose
         # frame pays the period's shared part by the team at its end): a move during the
         # month is read there.
         self._goal_groups = (frame.own or frame).groups
         mixes = self._goal_groups.mixes
-        if mixes:  # a member who moves team during the month: a line of each team's goals
-            for number, c in enumerate(framed.cohorts):
-                if c.group in mixes:
-                    days, units, reason, team = self._heads[number]
-                    self._heads[number] = (days, units, reason, team, mixes[c.group])
-        # Each cohort's heads as a number, the same for the same heads: a line's key then
-        # hashes a number, not the heads (a year of 100,000 members asks some 50,000 keys).
+        # What a cohort's lines share this month: days, weight, standing and team, and for a
+        # member who moves team during the month, each team's value (a line of each team's
+        # goals). Each cohort's heads as a number, the same for the same heads: a line's
+        # key then hashes a number, not the heads (a year of 100,000 members asks some
+        # 50,000 keys); only the distinct heads are kept, while the numbers are made.
+        units, team_of = frame.units, frame.groups.teams
         numbers: dict[tuple[object, ...], int] = {}
-        self._head_of = [numbers.setdefault(head, len(numbers)) for head in self._heads]
+        number_of = numbers.setdefault
+        self._head_of: list[int] = []
+        head_of = self._head_of.append
+        for c in framed.cohorts:
+            group = c.group
+            head: tuple[object, ...] = (
+                c.days[index],
+                units[group],
+                c.reasons[index],
+                team_of[group],
+            )
+            if mixes and group in mixes:
+                head = (*head, mixes[group])
+            head_of(number_of(head, len(numbers)))
         teams = [t.team for t in plan.functional.terms]
         self._own = [
             [number for number, goal in enumerate(self.goals) if goal.team == team]
             for team in teams
         ]
         self._days_in_month = self.frame.days
+        self._holds = bool(plan.holdback)
         self._weights: dict[int, Fraction] = {}
         self._reasons: dict[tuple[object, ...], str] = {}
 
@@ -330,41 +334,26 @@ class _Maker:
     def _make(
         self, cohort: Cohort, shared: int, functional: tuple[int, ...], cut: int
     ) -> LineFigures:
-        plan, month, frame = self.plan, self.month, self.frame
-        team = frame.groups.teams[cohort.group]
+        month, frame, index = self.month, self.frame, self.month.index
+        group = cohort.group
+        team = frame.groups.teams[group]
         own = self._own[team] if self.weighted else []
-        mix = self._goal_groups.mixes.get(cohort.group) if self.weighted else None
+        mix = self._goal_groups.mixes.get(group) if self.weighted else None
         if mix is not None:  # moved team during the month: the goals of each team it was in
             own = sorted(goal for mixed_team, _ in mix for goal in self._own[mixed_team])
-        total = shared + sum(functional) - cut
-        if month.pending and not cohort.reasons[month.index]:
+        total = shared + sum(functional) - cut if functional else shared - cut
+        standing = cohort.reasons[index]
+        if month.pending and not standing:
             status = LineStatus.PENDING
         else:  # a member out of the plan this month is paid nothing, actual or not
             status = LineStatus.PAID if total else LineStatus.ZERO
-        units = frame.units[cohort.group]
+        units = frame.units[group]
         weight = self._weights.get(units)
         if weight is None:
             weight = self._weights[units] = Fraction(units, FTE_SCALE * self._days_in_month)
-        return LineFigures.made(
-            cohort.days[month.index],  # days
-            weight,
-            shared,
-            tuple((self.goals[g].metric, functional[g]) for g in own) if own else (),
-            cut,  # capped
-            total,
-            held_back(plan, total),  # held
-            status,
-            self._reason(cohort, team, shared, functional, cut),  # reason
-            cohort.reasons[month.index],  # standing
-        )
-
-    def _reason(
-        self, cohort: Cohort, team: int, shared: int, functional: tuple[int, ...], cut: int
-    ) -> str:
-        """The line's reason: it depends on which parts are zero, not on the amounts."""
-        total = shared + sum(functional) - cut
+        # The line's reason depends on which parts are zero, not on the amounts.
         key = (
-            cohort.reasons[self.month.index],
+            standing,
             team,
             not shared,
             tuple(not part for part in functional) if functional else (),
@@ -374,15 +363,20 @@ class _Maker:
         reason = self._reasons.get(key)
         if reason is None:
             reason = self._reasons[key] = _reason(
-                self.plan,
-                self.month,
-                cohort,
-                team=team,
-                shared=shared,
-                functional=functional,
-                cut=cut,
+                self.plan, month, cohort, team=team, shared=shared, functional=functional, cut=cut
             )
-        return reason
+        return LineFigures.made(
+            cohort.days[index],  # days
+            weight,
+            shared,
+            tuple((self.goals[g].metric, functional[g]) for g in own) if own else (),
+            cut,  # capped
+            total,
+            held_back(self.plan, total) if self._holds else 0,  # held
+            status,
+            reason,
+            standing,
+        )
 
 
 def _goal_gate_reason(metric: str, gate: GoalGate, month: MonthView) -> str:

@@ -335,10 +335,15 @@ def frame_months(plan: Plan) -> Framed:
         frames.append(MonthFrame(plan_month, index, groups, units, split, total))
     first = frames[0].groups if frames else Groups(positions, counts, (), (), ())
     cohorts = tuple(Cohort(*row) for row in cohort_rows)
-    cohort_of = array("I", [0]) * len(roster)
+    # Every member starts in the largest cohort (most of a roster, employed all year), so
+    # only the members of the others are placed one by one.
+    sizes = [len(cohort.positions) for cohort in cohorts]
+    largest = sizes.index(max(sizes)) if sizes else 0
+    cohort_of = array("I", [largest]) * len(roster)
     place = cohort_of.__setitem__
     for number, cohort in enumerate(cohorts):
-        deque(map(place, cohort.positions, repeat(number)), maxlen=0)
+        if number != largest:
+            deque(map(place, cohort.positions, repeat(number)), maxlen=0)
     return Framed(first, tuple(frames), cohorts, cohort_of)
 
 

@@ -38,6 +38,7 @@ from jointbonus.sharedtarget.plan import FundingStyle, Plan
 
 __all__ = [
     "NO_SHARE",
+    "LastRuns",
     "MonthPay",
     "Part",
     "PoolFactors",
@@ -84,6 +85,23 @@ class Part:
 
 
 @dataclass(frozen=True, slots=True)
+class LastRuns:
+    """A month's runs of every group (:meth:`MonthPay.last_runs`): most of a group's members
+    are in its last run, whose amounts are held as columns, one entry per group."""
+
+    shared: list[int]
+    """Each group's last run: its shared part."""
+    goals: list[tuple[int, ...]]
+    """Each group's last run: its part of each goal of ``plan.goals``."""
+    cut: list[int]
+    """Each group's last run: what the caps cut."""
+    earlier: dict[int, list[tuple[int, tuple[int, ...], int]]]
+    """The runs before the last (``(end, each part's amount, cut)``, as :meth:`MonthPay.
+    slices` gives them) of the groups that have any: the members given a leftover unit or
+    cut apart from the rest."""
+
+
+@dataclass(frozen=True, slots=True)
 class MonthPay:
     """A month paid at one outcome: each part, and what the caps cut from whom."""
 
@@ -121,16 +139,32 @@ class MonthPay:
         shares = [part.shares[group] for part in self.parts]
         return _slices(shares, count, self.cuts.get(group))
 
-    def all_slices(self, counts: Sequence[int]) -> list[list[tuple[int, tuple[int, ...], int]]]:
-        """:meth:`slices` of every group, in group order; ``counts`` are their sizes."""
+    def last_runs(self, counts: Sequence[int]) -> LastRuns:
+        """Every group's runs (:meth:`slices`; ``counts`` are the groups' sizes): the last
+        run of each, as columns, and the runs before it of the groups that have any."""
         cuts = self.cuts
         if not self.functional and not cuts:  # the shared part alone (a plain plan)
-            return list(map(_shared_slices, self.shared.shares, counts))
+            shared: list[int] = []
+            earlier: dict[int, list[tuple[int, tuple[int, ...], int]]] = {}
+            for group, (share, count) in enumerate(zip(self.shared.shares, counts, strict=True)):
+                bumped = share.bumped
+                if 0 < bumped < count:  # the members given a leftover unit, then the others
+                    earlier[group] = [(bumped, (share.base + share.step,), 0)]
+                    shared.append(share.base)
+                else:
+                    shared.append(share.share(count - 1))
+            return LastRuns(shared, [()] * len(shared), [0] * len(shared), earlier)
+        last = LastRuns([], [], [], {})
         columns = zip(*(part.shares for part in self.parts), strict=True)
-        return [
-            _slices(shares, count, cuts.get(group))
-            for group, (shares, count) in enumerate(zip(columns, counts, strict=True))
-        ]
+        for group, (shares, count) in enumerate(zip(columns, counts, strict=True)):
+            runs = _slices(shares, count, cuts.get(group))
+            _, amounts, cut = runs[-1]
+            last.shared.append(amounts[0])
+            last.goals.append(amounts[1:])
+            last.cut.append(cut)
+            if len(runs) > 1:
+                last.earlier[group] = runs[:-1]
+        return last
 
     def paid_runs(self, group: int) -> Runs:
         """What each member of ``group`` is owed for the month (parts less the cut), as runs."""
@@ -152,15 +186,6 @@ class MonthPay:
         """Add what every member is owed for the month to ``year_to_date``."""
         for group in range(len(self.totals)):
             year_to_date.add(group, self.paid_runs(group))
-
-
-def _shared_slices(share: GroupShare, count: int) -> list[tuple[int, tuple[int, ...], int]]:
-    """:func:`_slices` of a group's share of the shared part alone, nothing cut: the members
-    given a leftover unit, then the others."""
-    bumped = share.bumped
-    if 0 < bumped < count:
-        return [(bumped, (share.base + share.step,), 0), (count, (share.base,), 0)]
-    return [(count, (share.share(count - 1),), 0)]
 
 
 def _slices(
