@@ -37,7 +37,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import chain, compress, pairwise, repeat
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import annotated_types
 from pydantic import BaseModel, BeforeValidator, WithJsonSchema
@@ -194,20 +194,24 @@ class Columns:
         return len(self.lines)
 
 
-class _Checked(dict[str, object]):
-    """A column's distinct cells met so far and their values: a cell is checked the first
-    time it is looked up, so a roster's few thousand distinct dates and amounts are
-    checked once each and its 100,000 cells are each looked up once."""
+Key = TypeVar("Key")
+Made = TypeVar("Made")
 
-    __slots__ = ("check",)
 
-    def __init__(self, check: Callable[[str], object]) -> None:
+class _Memo(dict[Key, Made]):
+    """Each key asked for so far and its value, made the first time it is asked for: a
+    column of a roster's 100,000 cells holds a few thousand distinct dates and amounts,
+    each checked once, and each cell is looked up once."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[Key], Made]) -> None:
         super().__init__()
-        self.check = check
+        self.make = make
 
-    def __missing__(self, cell: str) -> object:
-        self[cell] = found = self.check(cell)
-        return found
+    def __missing__(self, key: Key) -> Made:
+        self[key] = made = self.make(key)
+        return made
 
 
 class _Column:
@@ -218,7 +222,8 @@ class _Column:
     def __init__(self, rule: ColumnRule) -> None:
         self.rule = rule
         self.values: list[Any] = []
-        self.checked = _Checked(rule.value)
+        self.checked = _Memo(rule.value)
+        """Each distinct cell met and its value."""
         self.distinct: bool | None = None
         """Whether the column holds text cells mostly distinct (ids), as its first chunk
         shows: those are taken in bulk, not looked up (:meth:`_take_text`)."""
@@ -518,7 +523,7 @@ def read_members(
     values["id"] = _member_ids(values["id"], lines, shown, problems)
     if _any_end_before_start(values["start"], values["end"]):
         _ordered(values, lines, shown, problems)
-    units = {fte: fte_units(fte)[1] for fte in set(values["fte"])}
+    units = _Memo(_units_of)  # each distinct FTE's units, found once
     members = Roster(
         values["id"],
         values["team"],
@@ -530,6 +535,10 @@ def read_members(
         values["target_bonus"],
     )
     return MemberRows(members, lines)
+
+
+def _units_of(fte: Decimal) -> int:
+    return fte_units(fte)[1]
 
 
 def _member_ids(ids: list[str], lines: Sequence[int], shown: str, problems: Collector) -> list[str]:
@@ -554,9 +563,10 @@ def _member_ids(ids: list[str], lines: Sequence[int], shown: str, problems: Coll
 
 
 def _any_end_before_start(starts: list[date], ends: list[date | None]) -> bool:
-    """Whether some row ends before it starts (few distinct ends: each looked up)."""
-    latest = {end: date.max if end is None else end for end in set(ends)}
-    return any(map(operator.lt, map(latest.__getitem__, ends), starts))
+    """Whether some row ends before it starts, asked of the rows with an end alone (a
+    date is true, ``None`` false: most rows of a roster have no end)."""
+    given = cast("Iterator[date]", compress(ends, ends))
+    return any(map(operator.lt, given, compress(starts, ends)))
 
 
 def _ordered(
