@@ -60,14 +60,11 @@ def roster(
     rows = Roster.of(members)
     ids = rows.ids
     # In id order, rows of one id in file order; rows of a repeated id then lie side by side.
-    # A roster written in id order (one pass tells) is kept as it is, not sorted again.
-    in_order = all(map(le, ids, islice(ids, 1, None)))
-    order: Sequence[int] = range(len(ids))
-    ordered: Sequence[str] = ids
-    if not in_order:
-        order = sorted(order, key=ids.__getitem__)
-        ordered = list(map(ids.__getitem__, order))
-    repeated = _repeated(ordered)
+    taken = rows  # a roster written in id order (one pass tells) is not sorted again
+    if not all(map(le, ids, islice(ids, 1, None))):
+        listed = list(ids)  # a list's items are looked up by a direct call, a tuple's are not
+        taken = rows.take(sorted(range(len(listed)), key=listed.__getitem__))
+    repeated = _repeated(taken.ids)
     if not _all_fit(
         rows, team_names, needs_salary=needs_salary, needs_bonus=needs_bonus, currency=currency
     ):
@@ -81,7 +78,7 @@ def roster(
             currency=currency,
         )
     if not repeated:
-        return rows if in_order else rows.take(order, ordered)
+        return taken
     places: dict[str, list[int]] = {}  # the rows of each member of several, by first row
     for place, member_id in enumerate(ids):
         if member_id in repeated:
