@@ -255,11 +255,12 @@ class _Column:
         space of all its cells joined), else each checked."""
         rule = self.rule
         every = "".join(cells)
+        shortest = rule.min_length or 0
         if (
             every.split(None, 1) == [every]  # no white space: each cell is its stripped text
             and "" not in cells  # so each is at least one character long
             and (rule.max_length is None or max(map(len, cells)) <= rule.max_length)
-            and (rule.min_length is None or min(map(len, cells)) >= rule.min_length)
+            and (shortest <= 1 or min(map(len, cells)) >= shortest)
         ):
             self.values.extend(cells)
             return
