@@ -583,7 +583,7 @@ def _taker(positions: Sequence[int]) -> _Taker:
 
     One :func:`operator.itemgetter` for every column: it looks each item up in C,
     where ``map(column.__getitem__, positions)`` calls a tuple's ``__getitem__``
-    through a wrapper at each item, five times as long.
+    through a wrapper at each item, several times as long.
     """
     if len(positions) > 1:
         return cast("_Taker", itemgetter(*positions))  # several positions: a tuple

@@ -332,7 +332,7 @@ def check_columns(
 
 def _joined(parts: Sequence[Sequence[int]]) -> Sequence[int]:
     """The lines of consecutive chunks as one sequence: one range when each chunk's lines
-    are a range starting where the last one's stop (a plain file's chunks), else an array."""
+    are a range starting where the one before stops (a plain file's chunks), else an array."""
     if len(parts) == 1:
         return parts[0]
     ranges = [part for part in parts if isinstance(part, range) and part.step == 1]
@@ -539,6 +539,7 @@ def read_members(
 
 
 def _units_of(fte: Decimal) -> int:
+    """An FTE's units (millionths), by the core's one rule."""
     return fte_units(fte)[1]
 
 
