@@ -335,6 +335,17 @@ def assert_same_problems(fast: list[Problem], slow: list[Problem]) -> None:
     "E3,support,2026-01-01,1,5\n",
     reading._CHUNK_CHARS,
 )
+# A line of a cell too many beside one of a cell too few: as many cells as two lines make.
+@example("id,team,start,fte\nE1,sales,2026-01-01,1,1\nE2,sales,2026-01-01\n", reading._CHUNK_CHARS)
+# Empty and blank cells of required columns looked up, not taken in bulk.
+@example(
+    "id,team,start,fte\nE1,sales, ,1\nE2,sales,2026-01-01,\nE3,sales,2026-01-01,1\n",
+    reading._CHUNK_CHARS,
+)
+# A row ending before it starts, after a row with no end that starts earlier.
+@example("id,team,start,end,fte\nE1,sales,2026-01-01,,1\nE2,sales,2026-03-01,2026-02-28,1\n", 7)
+# An id holding a line end: not text, and not split in two.
+@example('id,team,start,fte\n"E\n1",sales,2026-01-01,1\nE2,sales,2026-01-01,1\n', 7)
 def test_a_roster_read_a_column_at_a_time_is_the_roster_read_row_by_row(
     text: str, chunk: int
 ) -> None:

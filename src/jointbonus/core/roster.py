@@ -37,11 +37,12 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any, cast, overload
 
 from jointbonus.core.number import D, scaled_int
@@ -419,7 +420,7 @@ class Roster(Sequence[Member]):
         if any(len(column) != len(ids) for column in columns):
             raise ValueError("columns of members of different lengths")
         self._columns: list[tuple[Any, ...] | None] = [tuple(column) for column in columns]
-        self._source: tuple[Roster, Sequence[int]] | None = None
+        self._source: tuple[Roster, _Taker] | None = None
         self.people: Mapping[int, Member] = dict(people or {})
         """The members of several rows, by position."""
         self._made: tuple[Member, ...] | None = None
@@ -429,8 +430,8 @@ class Roster(Sequence[Member]):
         taken from (:meth:`take`) the first time it is asked for."""
         column = self._columns[at]
         if column is None:
-            source, positions = cast("tuple[Roster, Sequence[int]]", self._source)
-            column = self._columns[at] = tuple(map(source._column(at).__getitem__, positions))
+            source, taker = cast("tuple[Roster, _Taker]", self._source)
+            column = self._columns[at] = taker(source._column(at))
         return column
 
     @property
@@ -504,18 +505,18 @@ class Roster(Sequence[Member]):
             self.target_bonuses[position],
         )
 
-    def take(self, positions: Sequence[int], ids: Sequence[str] | None = None) -> Roster:
-        """The members at ``positions``, in that order, as a roster; ``ids``: their ids,
-        if known. Each column is taken when first asked for."""
+    def take(self, positions: Sequence[int]) -> Roster:
+        """The members at ``positions``, in that order, as a roster. Each column is taken
+        when first asked for."""
         people = self.people
         taken = Roster((), (), (), (), (), (), (), ())
         taken._columns = [None] * len(_FIELDS[:-1])
-        taken._columns[0] = None if ids is None else tuple(ids)
-        taken._source = (self, positions)
+        taker = _taker(positions)
+        taken._source = (self, taker)
         if people:
             taken.people = {at: people[p] for at, p in enumerate(positions) if p in people}
         if self._made is not None:
-            taken._made = tuple(map(self._made.__getitem__, positions))
+            taken._made = taker(self._made)
         return taken
 
     def _all_columns(self) -> _Columns:
@@ -571,6 +572,22 @@ class Roster(Sequence[Member]):
 
     def __repr__(self) -> str:
         return repr(self.members())
+
+
+#: Takes the items at some positions of a column, in their order, as a tuple.
+_Taker = Callable[[Sequence[Any]], tuple[Any, ...]]
+
+
+def _taker(positions: Sequence[int]) -> _Taker:
+    """What takes the items at ``positions`` of each column of a roster, in that order.
+
+    One :func:`operator.itemgetter` for every column: it looks each item up in C,
+    where ``map(column.__getitem__, positions)`` calls a tuple's ``__getitem__``
+    through a wrapper at each item, several times as long.
+    """
+    if len(positions) > 1:
+        return cast("_Taker", itemgetter(*positions))  # several positions: a tuple
+    return lambda column: tuple(column[at] for at in positions)  # at most one: not a tuple
 
 
 #: A roster's columns, in the order :meth:`Member.from_columns` takes them.

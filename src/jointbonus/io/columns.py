@@ -35,9 +35,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from itertools import chain, compress, repeat
+from itertools import chain, compress, pairwise, repeat
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import annotated_types
 from pydantic import BaseModel, BeforeValidator, WithJsonSchema
@@ -194,59 +194,80 @@ class Columns:
         return len(self.lines)
 
 
+Key = TypeVar("Key")
+Made = TypeVar("Made")
+
+
+class _Memo(dict[Key, Made]):
+    """Each key asked for so far and its value, made the first time it is asked for: a
+    column of a roster's 100,000 cells holds a few thousand distinct dates and amounts,
+    each checked once, and each cell is looked up once."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[Key], Made]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Key) -> Made:
+        self[key] = made = self.make(key)
+        return made
+
+
 class _Column:
     """One column's values as its chunks are taken, each distinct cell checked once."""
 
-    __slots__ = ("checked", "empty", "refused", "rule", "values")
+    __slots__ = ("checked", "distinct", "rule", "text_empty", "text_refused", "values")
 
     def __init__(self, rule: ColumnRule) -> None:
         self.rule = rule
         self.values: list[Any] = []
-        self.checked: dict[str, object] = {}
-        self.refused = False
-        """Whether some value is :class:`Refused`."""
-        self.empty = False
+        self.checked = _Memo(rule.value)
+        """Each distinct cell met and its value."""
+        self.distinct: bool | None = None
+        """Whether the column holds text cells mostly distinct (ids), as its first chunk
+        shows: those are taken in bulk, not looked up (:meth:`_take_text`)."""
+        self.text_refused = False
+        self.text_empty = False
+        """Whether some value taken in bulk is :class:`Refused`, or ``None``."""
+
+    @property
+    def refused(self) -> bool:
+        """Whether some value is :class:`Refused` (asked of the distinct cells)."""
+        return self.text_refused or any(type(v) is Refused for v in self.checked.values())
+
+    @property
+    def empty(self) -> bool:
         """Whether some value is ``None`` (an empty cell)."""
+        return self.text_empty or None in self.checked.values()
 
     def take(self, cells: list[str]) -> None:
-        checked = self.checked
-        if checked:  # a chunk after the first: its cells are nearly always seen already
-            try:
-                seen = list(map(checked.__getitem__, cells))
-            except KeyError:
-                pass  # a cell not seen before: checked below, with the others
-            else:
-                self.values.extend(seen)
-                return
-        distinct = set(cells)
-        if self.rule.parse is None and 2 * len(distinct) > len(cells):
+        if self.distinct is None:
+            self.distinct = self.rule.parse is None and 2 * len(set(cells)) > len(cells)
+        if self.distinct:
             self._take_text(cells)
-            return
-        value = self.rule.value
-        for cell in distinct.difference(checked):
-            checked[cell] = found = value(cell)
-            if found is None:
-                self.empty = True
-            elif type(found) is Refused:
-                self.refused = True
-        self.values.extend(map(checked.__getitem__, cells))
+        else:
+            self.values.extend(map(self.checked.__getitem__, cells))
 
     def _take_text(self, cells: list[str]) -> None:
-        """Text cells, most of them distinct (ids): each stripped, the lengths checked in bulk."""
+        """Text cells, most of them distinct (ids): the cells themselves when none holds
+        white space to strip and every length fits (asked of the chunk at once, the white
+        space of all its cells joined), else each checked."""
         rule = self.rule
-        texts = list(map(str.strip, cells))
-        lengths = list(map(len, texts))
+        every = "".join(cells)
+        shortest = rule.min_length or 0
         if (
-            0 in lengths
-            or (rule.max_length is not None and max(lengths) > rule.max_length)
-            or (rule.min_length is not None and min(lengths) < rule.min_length)
+            every.split(None, 1) == [every]  # no white space: each cell is its stripped text
+            and "" not in cells  # so each is at least one character long
+            and (rule.max_length is None or max(map(len, cells)) <= rule.max_length)
+            and (shortest <= 1 or min(map(len, cells)) >= shortest)
         ):
-            found = [rule.value(cell) for cell in cells]
-            self.refused = self.refused or any(type(v) is Refused for v in found)
-            self.empty = self.empty or any(v is None for v in found)
-            self.values.extend(found)
+            self.values.extend(cells)
             return
-        self.values.extend(texts)
+        found = list(map(rule.value, cells))
+        self.text_refused = self.text_refused or any(type(v) is Refused for v in found)
+        self.text_empty = self.text_empty or None in found
+        self.values.extend(found)
 
 
 def check_columns(
@@ -280,7 +301,7 @@ def check_columns(
             else:
                 column.take(chunk.cells[index])
         parts.append(chunk.lines)
-    lines: Sequence[int] = parts[0] if len(parts) == 1 else array("I", chain.from_iterable(parts))
+    lines = _joined(parts)
     if not lines and not any(p.file == shown for p in problems.problems):
         problems.add(shown, 2, "rows", "(none)", "at least one data row after the header")
     bad: dict[int, list[Problem]] = {}
@@ -307,6 +328,21 @@ def check_columns(
         array("I", compress(lines, keep)),
         {column.rule.name: list(compress(column.values, keep)) for column in columns},
     )
+
+
+def _joined(parts: Sequence[Sequence[int]]) -> Sequence[int]:
+    """The lines of consecutive chunks as one sequence: one range when each chunk's lines
+    are a range starting where the one before stops (a plain file's chunks), else an array."""
+    if len(parts) == 1:
+        return parts[0]
+    ranges = [part for part in parts if isinstance(part, range) and part.step == 1]
+    if (
+        ranges
+        and len(ranges) == len(parts)
+        and all(before.stop == after.start for before, after in pairwise(ranges))
+    ):
+        return range(ranges[0].start, ranges[-1].stop)
+    return array("I", chain.from_iterable(parts))
 
 
 def read_columns(
@@ -488,7 +524,7 @@ def read_members(
     values["id"] = _member_ids(values["id"], lines, shown, problems)
     if _any_end_before_start(values["start"], values["end"]):
         _ordered(values, lines, shown, problems)
-    units = {fte: fte_units(fte)[1] for fte in set(values["fte"])}
+    units = _Memo(_units_of)  # each distinct FTE's units, found once
     members = Roster(
         values["id"],
         values["team"],
@@ -502,10 +538,20 @@ def read_members(
     return MemberRows(members, lines)
 
 
+def _units_of(fte: Decimal) -> int:
+    """An FTE's units (millionths), by the core's one rule."""
+    return fte_units(fte)[1]
+
+
 def _member_ids(ids: list[str], lines: Sequence[int], shown: str, problems: Collector) -> list[str]:
-    """The ids in their one spelling (NFC); a problem for each id holding a character that
-    is not text (:mod:`jointbonus.core.text`). Asked of the whole column at once: a roster's
-    ids are nearly always printable ASCII."""
+    """The ids in their one spelling (NFC), made afresh side by side in memory; a problem
+    for each id holding a character that is not text (:mod:`jointbonus.core.text`). Asked
+    of the whole column at once: a roster's ids are nearly always printable ASCII.
+
+    An id as split from the file lies among the other cells of its line. Made again, one
+    after another, the ids of 100,000 members are sorted (and written by every output)
+    without a wait on memory at each one: sorting them takes half the time.
+    """
     every = "".join(ids)  # one pass over one text, in C, for both questions
     if not every.isascii():
         ids = list(map(member_id, ids))
@@ -514,13 +560,15 @@ def _member_ids(ids: list[str], lines: Sequence[int], shown: str, problems: Coll
             found = unsafe_character(text)
             if found is not None:
                 problems.add(shown, line, "id", text, f"{ID_CHARACTERS}; it holds {found}")
-    return ids
+        return ids
+    return "\n".join(ids).split("\n") if ids else ids  # printable: no id holds a line end
 
 
 def _any_end_before_start(starts: list[date], ends: list[date | None]) -> bool:
-    """Whether some row ends before it starts (few distinct ends: each looked up)."""
-    latest = {end: date.max if end is None else end for end in set(ends)}
-    return any(map(operator.lt, map(latest.__getitem__, ends), starts))
+    """Whether some row ends before it starts, asked of the rows with an end alone (a
+    date is true, ``None`` false: most rows of a roster have no end)."""
+    given = cast("Iterator[date]", compress(ends, ends))
+    return any(map(operator.lt, given, compress(starts, ends)))
 
 
 def _ordered(

@@ -39,7 +39,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -665,9 +664,13 @@ def header_fits(
 def _line_feeds(text: str) -> str | None:
     """``text`` with LF line ends, if no cell can be quoted or span lines in it: no quote
     character anywhere, and no carriage return but in CRLF line ends; else ``None``."""
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+    if '"' in text:
         return None
-    return text.replace("\r\n", "\n") if "\r" in text else text
+    if "\r" not in text:  # the usual file: a scan, not two counts of the whole text
+        return text
+    if text.count("\r") != text.count("\r\n"):
+        return None
+    return text.replace("\r\n", "\n")
 
 
 def plain_lines(text: str) -> list[str] | None:
@@ -873,27 +876,36 @@ def _plain(text: str) -> tuple[str, int] | None:
 
 
 def _plain_chunks(text: str, start: int, width: int) -> Iterator[CsvChunk]:
-    """The rows of a plain grid from ``start`` on (line 2), or :class:`_NotPlain`."""
+    """The rows of a plain grid from ``start`` on (line 2), or :class:`_NotPlain`.
+
+    A chunk of rows is split in one pass, each line end kept as a cell of its
+    own (``a,b`` and ``c,d`` on two lines: ``["a", "b", "\\n", "c", "d"]``), not
+    line by line: every line holds ``width`` cells exactly when there are as
+    many cells as that makes and a line end falls on every ``width + 1``-th
+    cell. A blank line, or a line of another width, breaks that count, and the
+    :mod:`csv` module reads the file instead.
+    """
     limit = csv.field_size_limit()
     end_of_text = len(text)
     if text.endswith("\n"):
         end_of_text -= 1  # the last line end starts no row
-    commas = width - 1
+    stride = width + 1  # a line's cells and its line end
     line = 2
     while start < end_of_text:
         end = text.find("\n", min(start + _CHUNK_CHARS, end_of_text), end_of_text)
         if end < 0:
             end = end_of_text
-        rows = text[start:end].split("\n")
+        piece = text[start:end]
+        count = piece.count("\n") + 1
+        flat = piece.replace("\n", ",\n,").split(",")
         if (
-            max(map(len, rows)) > limit
-            or rows.count("")  # a blank line
-            or any(map(commas.__ne__, map(str.count, rows, repeat(","))))
+            len(flat) != count * stride - 1
+            or flat[width::stride].count("\n") != count - 1
+            or (len(piece) > limit and max(map(len, piece.split("\n"))) > limit)
         ):
             raise _NotPlain
-        flat = ",".join(rows).split(",")
-        yield CsvChunk(range(line, line + len(rows)), [flat[i::width] for i in range(width)])
-        line += len(rows)
+        yield CsvChunk(range(line, line + count), [flat[i::stride] for i in range(width)])
+        line += count
         start = end + 1
 
 

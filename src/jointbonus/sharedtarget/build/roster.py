@@ -28,9 +28,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from itertools import islice, pairwise
-from operator import attrgetter, eq
+from operator import attrgetter, eq, le
 
 from jointbonus.core.money import Currency
+from jointbonus.core.number import decimal_places
 from jointbonus.core.roster import Member, Roster, overlaps
 from jointbonus.errors import JointBonusError
 from jointbonus.sharedtarget.build.checks import Checks
@@ -59,9 +60,11 @@ def roster(
     rows = Roster.of(members)
     ids = rows.ids
     # In id order, rows of one id in file order; rows of a repeated id then lie side by side.
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    ordered = list(map(ids.__getitem__, order))
-    repeated = _repeated(ordered)
+    taken = rows  # a roster written in id order (one pass tells) is not sorted again
+    if not all(map(le, ids, islice(ids, 1, None))):
+        listed = list(ids)  # a list's items are looked up by a direct call, a tuple's are not
+        taken = rows.take(sorted(range(len(listed)), key=listed.__getitem__))
+    repeated = _repeated(taken.ids)
     if not _all_fit(
         rows, team_names, needs_salary=needs_salary, needs_bonus=needs_bonus, currency=currency
     ):
@@ -75,7 +78,7 @@ def roster(
             currency=currency,
         )
     if not repeated:
-        return rows.take(order, ordered)
+        return taken
     places: dict[str, list[int]] = {}  # the rows of each member of several, by first row
     for place, member_id in enumerate(ids):
         if member_id in repeated:
@@ -88,7 +91,7 @@ def roster(
     return Roster.of(people)
 
 
-def _repeated(ordered: list[str]) -> set[str]:
+def _repeated(ordered: Sequence[str]) -> set[str]:
     """The ids of more than one row, of ids in order (a repeated id's rows side by side)."""
     if not any(map(eq, ordered, islice(ordered, 1, None))):
         return set()
@@ -183,7 +186,10 @@ _id_of = attrgetter("id")
 
 
 def _fits(currency: Currency, amount: Decimal) -> bool:
-    """Whether ``amount`` has no more decimals than ``currency`` pays."""
+    """Whether ``amount`` has no more decimals than ``currency`` pays: written with no more,
+    or else as the currency counts them (``1.500`` fits a currency of two decimals)."""
+    if decimal_places(amount) <= currency.minor_unit:
+        return True
     try:
         currency.to_minor(amount)
     except JointBonusError:
