@@ -233,25 +233,20 @@ def frame_months(plan: Plan) -> Framed:
         if people and position in people:
             changing.append((position, people[position]))
             continue
-        # Clamp dates to the plan where that changes no month's standing, so
-        # that everyone employed throughout the plan shares one standing.
-        start, end = first_day, last_day
-        if end is not None and end >= plan_last:
-            end = None
-        if start < plan_first and (end is None or end >= plan_first):
-            start = plan_first
+        # Clamp dates to the plan where that changes no month's standing, so that everyone
+        # employed throughout the plan shares one standing (and everyone who left before
+        # it, one standing per last day).
+        start = plan_first if first_day < plan_first else first_day
+        end = None if last_day is None or last_day >= plan_last else last_day
         salary_units, bonus_units = (0, 0) if no_amounts else amounts(salary, bonus)
         team_place = teams[team] if by_team else 0
         add((start, end, fte_units, salary_units, bonus_units, team_place), []).append(position)
 
     calendar = _Calendar.of(plan)
     count = len(calendar.months)
-    # A month wholly before a start or after an end gives a standing that does
-    # not depend on the month ("not yet started (starts ...)", "left on ...").
-    outside: dict[tuple[bool, date | None], Standing] = {}
-    # Days, units and reasons follow from the dates and FTE alone: many standings share them;
+    # Days, paid days and reasons follow from the dates alone: many standings share them;
     # so do the month by month columns of a team, a target bonus, an end and no move.
-    dated: dict[tuple[date, date | None, int], _Dated] = {}
+    dates = _Dates(plan, calendar, plan_first)
     repeated: dict[int, tuple[int, ...]] = {}
     leaving_of: dict[date | None, tuple[bool, ...]] = {}
     unmixed = _UNMIXED * count
@@ -270,7 +265,7 @@ def frame_months(plan: Plan) -> Framed:
 
     columns = [
         (
-            *_standing_columns(plan, key, calendar, outside, dated),
+            *_standing_columns(plan, key, dates),
             every_month(key[5]),
             every_month(key[4]),
             leaving(key[1]),
@@ -483,26 +478,18 @@ def _split(
     return bonus_units, reason
 
 
-#: Days, units and the standing's reason, month by month.
+#: Days, paid days (the days the standing is paid for: 0 where it pays nothing) and the
+#: standing's reason, month by month. A standing's units are its FTE units x paid days.
 _Dated = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]
 
 
 def _standing_columns(
-    plan: Plan,
-    key: _Key,
-    calendar: _Calendar,
-    outside: dict[tuple[bool, date | None], Standing],
-    dated: dict[tuple[date, date | None, int], _Dated],
+    plan: Plan, key: _Key, dates: _Dates
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
-    """Days, units, split weight and reason of one standing, month by month (``dated``: the
-    days, units and reasons of the dates and FTEs met so far)."""
+    """Days, units, split weight and reason of one standing, month by month."""
     start, end, fte_units, salary, bonus, _team = key
-    found = dated.get((start, end, fte_units))
-    if found is None:
-        found = dated[start, end, fte_units] = _dated_columns(
-            plan, (start, end, fte_units), calendar, outside
-        )
-    days_of, units_of, reasons = found
+    days_of, paid, reasons = dates.of(start, end)
+    units_of = tuple(map(fte_units.__mul__, paid))
     if plan.funding is FundingStyle.POOL:
         per_unit = {Split.SALARY: salary, Split.TARGET_BONUS: bonus}.get(plan.split, 1)
     else:
@@ -525,14 +512,12 @@ def _standing_columns(
 
 @dataclass(frozen=True, slots=True)
 class _Calendar:
-    """The plan's months, their first and last days and their days; and per FTE, the units
-    of a member active every day of each month."""
+    """The plan's months, their first and last days and their days."""
 
     months: tuple[Month, ...]
     firsts: tuple[date, ...]
     lasts: tuple[date, ...]
     days: tuple[int, ...]
-    full_units: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, plan: Plan) -> _Calendar:
@@ -544,32 +529,70 @@ class _Calendar:
             tuple(m.days for m in months),
         )
 
-    def units(self, fte_units: int) -> tuple[int, ...]:
-        """Month by month, the units of a member at ``fte_units`` active every day."""
-        found = self.full_units.get(fte_units)
+
+class _Dates:
+    """The :data:`_Dated` columns of each start and end met, each pair made once.
+
+    A standing's months before the month its end falls in read as if it had no end, and
+    its months from that month on as if it started with the plan. So the columns of a
+    standing that starts in an earlier month than it ends are those of its start (with no
+    end) up to its end's month, and those of its end (from the plan's start) from there:
+    a plan year's roster has a few hundred starts and ends, and thousands of pairs of them.
+    """
+
+    def __init__(self, plan: Plan, calendar: _Calendar, plan_first: date) -> None:
+        self.plan = plan
+        self.calendar = calendar
+        self.plan_first = plan_first
+        self.outside: dict[tuple[bool, date | None], Standing] = {}
+        """The standings of the months wholly before a start or after an end, which do not
+        depend on the month ("not yet started (starts ...)", "left on ...")."""
+        self._made: dict[tuple[date, date | None], _Dated] = {}
+
+    def of(self, start: date, end: date | None) -> _Dated:
+        """The columns of a standing from ``start`` (not before the plan's first day) to
+        ``end`` (``None``: no end)."""
+        found = self._made.get((start, end))
         if found is None:
-            found = self.full_units[fte_units] = tuple(fte_units * d for d in self.days)
+            found = self._made[start, end] = self._columns(start, end)
         return found
+
+    def _columns(self, start: date, end: date | None) -> _Dated:
+        if end is not None and start > self.plan_first and end >= start:
+            firsts = self.calendar.firsts
+            ends_in = bisect_right(firsts, end) - 1  # the month the end falls in
+            if bisect_right(firsts, start) - 1 < ends_in:
+                started = self.of(start, None)
+                ended = self.of(self.plan_first, end)
+                return (
+                    started[0][:ends_in] + ended[0][ends_in:],
+                    started[1][:ends_in] + ended[1][ends_in:],
+                    started[2][:ends_in] + ended[2][ends_in:],
+                )
+        return _dated_columns(self.plan, (start, end), self.calendar, self.outside)
 
 
 def _dated_columns(
     plan: Plan,
-    dates: tuple[date, date | None, int],
+    dates: tuple[date, date | None],
     calendar: _Calendar,
     outside: dict[tuple[bool, date | None], Standing],
 ) -> _Dated:
-    """Days, units and the standing's reason of a member from ``start`` to ``end`` at
-    ``fte_units`` (``dates``), month by month.
+    """Days, paid days and the standing's reason of a member from ``start`` to ``end``
+    (``dates``), month by month.
 
     The months fall in runs: wholly before the start, the month the member starts in (if
     not on its first day), every day active, the month they leave in (if not on its last
     day), wholly after the end. Each run but the two single months is the same standing
     month after month, or the calendar's days, so it is taken whole.
     """
-    start, end, fte_units = dates
+    start, end = dates
     months = calendar.months
     count = len(months)
-    if end is not None and end < start:  # never active: each month on its own
+    if end is not None and end < start:  # never active
+        if months and end < calendar.firsts[0]:  # left before the plan: every month alike
+            standing = _outside(plan, (False, end), dates, calendar, outside)
+            return (standing.days,) * count, (standing.units,) * count, (standing.reason,) * count
         return _dated_by_month(plan, dates, range(count), calendar, outside)
     # Months [0, before) end before the start, [first_whole, ...) begin on or after it;
     # [0, last_whole) end on or before the end, [after, count) begin after it.
@@ -581,66 +604,66 @@ def _dated_columns(
         after = bisect_right(calendar.firsts, end)
         last_whole = bisect_right(calendar.lasts, end)
     days_of: list[int] = []
-    units_of: list[int] = []
+    paid_of: list[int] = []
     reasons: list[str] = []
     if before:
         standing = _outside(plan, (True, start), dates, calendar, outside)
         days_of += (standing.days,) * before
-        units_of += (standing.units,) * before
+        paid_of += (standing.units,) * before
         reasons += (standing.reason,) * before
     if first_whole < last_whole:
         edge = _dated_by_month(plan, dates, range(before, first_whole), calendar, outside)
         days_of += edge[0]
-        units_of += edge[1]
+        paid_of += edge[1]
         reasons += edge[2]
         days_of += calendar.days[first_whole:last_whole]
-        units_of += calendar.units(fte_units)[first_whole:last_whole]
+        paid_of += calendar.days[first_whole:last_whole]
         reasons += ("",) * (last_whole - first_whole)
         inside = range(last_whole, after)
     else:
         inside = range(before, after)
     edge = _dated_by_month(plan, dates, inside, calendar, outside)
     days_of += edge[0]
-    units_of += edge[1]
+    paid_of += edge[1]
     reasons += edge[2]
     if after < count:
         standing = _outside(plan, (False, end), dates, calendar, outside)
         days_of += (standing.days,) * (count - after)
-        units_of += (standing.units,) * (count - after)
+        paid_of += (standing.units,) * (count - after)
         reasons += (standing.reason,) * (count - after)
-    return tuple(days_of), tuple(units_of), tuple(reasons)
+    return tuple(days_of), tuple(paid_of), tuple(reasons)
 
 
 def _outside(
     plan: Plan,
     side: tuple[bool, date | None],
-    dates: tuple[date, date | None, int],
+    dates: tuple[date, date | None],
     calendar: _Calendar,
     outside: dict[tuple[bool, date | None], Standing],
 ) -> Standing:
     """The standing in a month wholly before the start (``side`` ``(True, start)``) or after
-    the end (``(False, end)``): the same whatever the month."""
+    the end (``(False, end)``): the same whatever the month (its units are its paid days)."""
     standing = outside.get(side)
     if standing is None:
-        start, end, fte_units = dates
+        start, end = dates
         month = calendar.months[0] if side[0] else calendar.months[-1]
         leavers = plan.pay_leavers_for_exit_month
-        standing = outside[side] = standing_in(month, start, end, fte_units, leavers)
+        standing = outside[side] = standing_in(month, start, end, 1, leavers)
     return standing
 
 
 def _dated_by_month(
     plan: Plan,
-    dates: tuple[date, date | None, int],
+    dates: tuple[date, date | None],
     places: range,
     calendar: _Calendar,
     outside: dict[tuple[bool, date | None], Standing],
 ) -> _Dated:
     """:func:`_dated_columns` of the months at ``places``, month by month."""
-    start, end, fte_units = dates
+    start, end = dates
     leavers = plan.pay_leavers_for_exit_month
     days_of: list[int] = []
-    units_of: list[int] = []
+    paid_of: list[int] = []
     reasons: list[str] = []
     for place in places:
         month, first, last, days = (
@@ -651,18 +674,18 @@ def _dated_by_month(
         )
         if start <= first and (end is None or end >= last):  # all month
             days_of.append(days)
-            units_of.append(fte_units * days)
+            paid_of.append(days)
             reasons.append("")
             continue
         if start > last or (end is not None and end < first):
             before = start > last
             standing = outside.get((before, start if before else end))
             if standing is None:
-                standing = standing_in(month, start, end, fte_units, leavers)
+                standing = standing_in(month, start, end, 1, leavers)
                 outside[before, start if before else end] = standing
         else:
-            standing = standing_in(month, start, end, fte_units, leavers)
+            standing = standing_in(month, start, end, 1, leavers)
         days_of.append(standing.days)
-        units_of.append(standing.units)
+        paid_of.append(standing.units)
         reasons.append(standing.reason)
-    return tuple(days_of), tuple(units_of), tuple(reasons)
+    return tuple(days_of), tuple(paid_of), tuple(reasons)
