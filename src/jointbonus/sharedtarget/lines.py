@@ -33,7 +33,7 @@ whose total is the member's advance that month, and the month that ends it a
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -96,6 +96,12 @@ def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | No
     return YearLines(plan, framed).month(month, pay)
 
 
+#: A line's key in a month: a cohort's days and standing, and what its group's members share
+#: in the month (weight, team, the teams of a move during it, each part's amount and the
+#: cut). The members of the cohorts with one key have one line.
+_Key = tuple[int, str, tuple[object, ...]]
+
+
 class YearLines:
     """Makes the lines of the months of one framing of a plan, month after month.
 
@@ -122,13 +128,9 @@ class YearLines:
         for number, group in enumerate(self._groups):
             in_group[group] = number if group not in in_group else -1
         self._alone = in_group
-        self._parts: dict[tuple[object, ...], int] = {}
-        """What a group's members share in a month (weight, team, the teams of a move, each
-        part's amount and the cut), numbered over the year: a cohort's line in a month is
-        keyed by its days, its standing and this number."""
-        self._numbers = count()
-        self._standing: dict[tuple[int, str, int], LineFigures] = {}
-        """The lines made whose standing gives no weight (the same in every month), by key."""
+        self._standing: dict[_Key, LineFigures] = {}
+        """The lines made whose standing gives them no weight, by key: the same in every
+        month."""
         self._weights: dict[tuple[int, int], Fraction] = {}
 
     def month(self, month: MonthView, pay: MonthPay | None) -> MonthLines:
@@ -336,7 +338,7 @@ class _Maker:
         self.figures: list[LineFigures] = []
         self.goals = plan.goals
         self.weighted = bool(self.goals)
-        self._index: dict[tuple[int, str, int], int] = {}
+        self._index: dict[_Key, int] = {}
         # The goals are paid on the month's own frame beside a longer shared period (whose
         # frame pays the period's shared part by the team at its end): a move during the
         # month is read there.
@@ -359,20 +361,20 @@ class _Maker:
         and ``cut`` (one entry per group): the cohorts keyed a column at a time."""
         frame, groups = self.frame, self.year._groups
         mixes = self._goal_groups.mixes
-        parts = zip(
-            frame.units,
-            frame.groups.teams,
-            map(mixes.get, range(len(shared))) if mixes else repeat(None),
-            shared,
-            goals,
-            cut,
-            strict=False,  # (the mixes may be endless)
+        parts = list(
+            zip(
+                frame.units,
+                frame.groups.teams,
+                map(mixes.get, range(len(shared))) if mixes else repeat(None),
+                shared,
+                goals,
+                cut,
+                strict=False,  # (the mixes may be endless)
+            )
         )
-        numbered = self.year._parts.setdefault
-        numbers = list(map(numbered, parts, self.year._numbers))
-        keys = list(zip(self._days, self._reasons, map(numbers.__getitem__, groups), strict=True))
-        first: dict[tuple[int, str, int], int] = {}  # each distinct key -> its first cohort
-        deque(map(first.setdefault, keys, count()), maxlen=0)
+        keys = zip(self._days, self._reasons, map(parts.__getitem__, groups), strict=True)
+        first: dict[_Key, int] = {}  # each distinct key -> its first cohort
+        firsts = list(map(first.setdefault, keys, count()))
         # The lines the year keeps (most), then the others made, each from its first cohort.
         lines = list(map(self.year._standing.get, first))
         missing = compress(enumerate(first.items()), map(is_, lines, repeat(None)))
@@ -382,7 +384,8 @@ class _Maker:
         index = self._index
         index.update(zip(first, count(len(self.figures))))
         self.figures += cast("list[LineFigures]", lines)  # each missing line now made
-        return list(map(index.__getitem__, keys))
+        line_of = dict(zip(first.values(), map(index.__getitem__, first), strict=True))
+        return list(map(line_of.__getitem__, firsts))
 
     def figure(self, number: int, shared: int, functional: tuple[int, ...], cut: int) -> int:
         """The index of the line of a member of cohort ``number`` with these parts, made if new.
@@ -401,39 +404,18 @@ class _Maker:
             functional,
             cut,
         )
-        parts = self.year._parts
-        part_number = parts.get(part)
-        if part_number is None:
-            part_number = parts[part] = next(self.year._numbers)
-        key = (self._days[number], self._reasons[number], part_number)
+        key = (self._days[number], self._reasons[number], part)
         found = self._index.get(key)
         if found is None:
-            found = self._add(key, number, shared, functional, cut)
+            line = self.year._standing.get(key)
+            if line is None:
+                line = self._made(key, number, shared, functional, cut)
+            self._index[key] = found = len(self.figures)
+            self.figures.append(line)
         return found
 
-    def _add(
-        self,
-        key: tuple[int, str, int],
-        number: int,
-        shared: int,
-        functional: tuple[int, ...],
-        cut: int,
-    ) -> int:
-        """Give the month the line keyed ``key``, of a member of cohort ``number``."""
-        line = self.year._standing.get(key)
-        if line is None:
-            line = self._made(key, number, shared, functional, cut)
-        self._index[key] = index = len(self.figures)
-        self.figures.append(line)
-        return index
-
     def _made(
-        self,
-        key: tuple[int, str, int],
-        number: int,
-        shared: int,
-        functional: tuple[int, ...],
-        cut: int,
+        self, key: _Key, number: int, shared: int, functional: tuple[int, ...], cut: int
     ) -> LineFigures:
         """The line keyed ``key``, made; kept for the year if the standing decides it."""
         line = self._make(self.year.framed.cohorts[number], shared, functional, cut)
