@@ -58,14 +58,14 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from itertools import repeat
+from itertools import chain, repeat
 from operator import mul
-from typing import Any
+from typing import Any, Literal
 
 from jointbonus.core.periods import Month, plan_years
 from jointbonus.core.plan_periods import Period
@@ -247,6 +247,7 @@ def frame_months(plan: Plan) -> Framed:
     # Days, paid days and reasons follow from the dates alone: many standings share them;
     # so do the month by month columns of a team, a target bonus, an end and no move.
     dates = _Dates(plan, calendar, plan_first)
+    weighed_by = _weighed_by(plan)
     repeated: dict[int, tuple[int, ...]] = {}
     leaving_of: dict[date | None, tuple[bool, ...]] = {}
     unmixed = _UNMIXED * count
@@ -263,33 +264,27 @@ def frame_months(plan: Plan) -> Framed:
             found = leaving_of[end] = _leaves(end, year_lasts)
         return found
 
-    columns = [
-        (
-            *_standing_columns(plan, key, dates),
-            every_month(key[5]),
-            every_month(key[4]),
-            leaving(key[1]),
-            unmixed,
-        )
-        for key in standings
-    ]
-    framed: list[tuple[tuple[int, ...], _Columns]] = [
-        (tuple(positions), column)
-        for positions, column in zip(standings.values(), columns, strict=True)
-    ]
-    for position, member in changing:
-        row_amounts = [amounts(row.salary, row.target_bonus) for row in member.rows]
-        row_teams = [teams[row.team] if by_team else 0 for row in member.rows]
-        framed.append(
-            ((position,), _changing_columns(plan, member, row_amounts, row_teams, year_lasts))
-        )
+    def framed_standings() -> Iterator[tuple[tuple[int, ...], _Columns]]:
+        """Each standing's members and columns, made as they are asked for."""
+        for key, places in standings.items():
+            columns = _standing_columns(plan, key, weighed_by, dates)
+            team_of, bonus_of = every_month(key[5]), every_month(key[4])
+            yield tuple(places), (*columns, team_of, bonus_of, leaving(key[1]), unmixed)
+
+    framed: Iterable[tuple[tuple[int, ...], _Columns]] = framed_standings()
     if changing:  # groups and cohorts in order of their first member, as for everyone else
-        framed.sort(key=_first_position)
+        apart = []
+        for position, member in changing:
+            row_amounts = [amounts(row.salary, row.target_bonus) for row in member.rows]
+            row_teams = [teams[row.team] if by_team else 0 for row in member.rows]
+            columns = _changing_columns(plan, member, row_amounts, row_teams, year_lasts)
+            apart.append(((position,), columns))
+        framed = sorted(chain(framed, apart), key=_first_position)
     # Standings paid alike in every month form one pay group.
     group_of: dict[tuple[object, ...], int] = {}
     members_of: list[list[int]] = []
     group_rows: list[_Columns] = []
-    cohort_rows: list[tuple[tuple[int, ...], int, tuple[int, ...], tuple[str, ...]]] = []
+    cohorts: list[Cohort] = []
     for places, column in framed:
         days, units, split, reasons, team_of, bonus_of, leaves, mixed = column
         pay_key = (team_of, bonus_of, leaves, units, split, mixed)
@@ -298,8 +293,8 @@ def frame_months(plan: Plan) -> Framed:
             group = group_of[pay_key] = len(group_rows)
             group_rows.append(column)
             members_of.append([])
-        members_of[group].extend(places)
-        cohort_rows.append((places, group, days, reasons))
+        members_of[group] += places
+        cohorts.append(Cohort(places, group, days, reasons))
 
     positions = tuple(tuple(sorted(p)) for p in members_of)
     counts = tuple(len(p) for p in members_of)
@@ -329,7 +324,6 @@ def frame_months(plan: Plan) -> Framed:
         total = sum(map(mul, split, counts))
         frames.append(MonthFrame(plan_month, index, groups, units, split, total))
     first = frames[0].groups if frames else Groups(positions, counts, (), (), ())
-    cohorts = tuple(Cohort(*row) for row in cohort_rows)
     # Every member starts in the largest cohort (most of a roster, employed all year), so
     # only the members of the others are placed one by one.
     sizes = [len(cohort.positions) for cohort in cohorts]
@@ -339,7 +333,7 @@ def frame_months(plan: Plan) -> Framed:
     for number, cohort in enumerate(cohorts):
         if number != largest:
             deque(map(place, cohort.positions, repeat(number)), maxlen=0)
-    return Framed(first, tuple(frames), cohorts, cohort_of)
+    return Framed(first, tuple(frames), tuple(cohorts), cohort_of)
 
 
 #: A standing's columns, month by month: days, units, split weight, reason, team and target
@@ -483,19 +477,25 @@ def _split(
 _Dated = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]
 
 
+def _weighed_by(plan: Plan) -> Literal["salary", "bonus"] | None:
+    """Which amount of a standing multiplies its units to give its split weight: its salary
+    or its target bonus; ``None`` for a pool split equally (the split weight is the units)."""
+    if plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS:
+        return "bonus"
+    return "salary" if plan.split is Split.SALARY else None
+
+
 def _standing_columns(
-    plan: Plan, key: _Key, dates: _Dates
+    plan: Plan, key: _Key, weighed_by: Literal["salary", "bonus"] | None, dates: _Dates
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
-    """Days, units, split weight and reason of one standing, month by month."""
+    """Days, units, split weight and reason of one standing, month by month (``weighed_by``:
+    :func:`_weighed_by` of the plan)."""
     start, end, fte_units, salary, bonus, _team = key
     days_of, paid, reasons = dates.of(start, end)
     units_of = tuple(map(fte_units.__mul__, paid))
-    if plan.funding is FundingStyle.POOL:
-        per_unit = {Split.SALARY: salary, Split.TARGET_BONUS: bonus}.get(plan.split, 1)
-    else:
-        per_unit = bonus
-    if per_unit == 1:  # a pool split equally: the split weight is the units
+    if weighed_by is None:  # a pool split equally: the split weight is the units
         return days_of, units_of, units_of, reasons
+    per_unit = salary if weighed_by == "salary" else bonus
     if per_unit:  # every month's split weight is units x per_unit, with the standing's reason
         return days_of, units_of, tuple(map(per_unit.__mul__, units_of)), reasons
     weighed = [
