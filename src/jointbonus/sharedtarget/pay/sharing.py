@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from math import lcm
+from operator import mul
 
 from jointbonus.core.money import GroupShare, allocate_groups
 from jointbonus.core.number import round_half_up, round_product
@@ -420,8 +421,10 @@ def team_split_weights(
     groups it marks. One entry per team of ``plan.functional.terms`` (one without goals).
     """
     groups = frame.groups
-    team_weight = [0] * (len(plan.functional.terms) if plan.weighted else 1)
     mixes = groups.mixes
+    if not plan.weighted and only is None and not mixes:  # one team: a sum over the groups
+        return [sum(map(mul, frame.split if values is None else values, groups.counts))]
+    team_weight = [0] * (len(plan.functional.terms) if plan.weighted else 1)
     for group, (value, count, team) in enumerate(
         zip(frame.split if values is None else values, groups.counts, groups.teams, strict=True)
     ):
