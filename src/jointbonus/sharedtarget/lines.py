@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import compress, count, repeat
+from itertools import compress, count, pairwise, repeat
 from operator import is_
 from typing import Any, cast
 
@@ -145,8 +145,9 @@ class YearLines:
             of_cohort = maker.cohort_lines([0] * count_of, [nothing] * count_of, [0] * count_of)
             return MonthLines(tuple(maker.figures), of_cohort, cohort_of, {})
         # A group's members are paid in runs over their ranks (pay.slices): the leftover
-        # units go to its first members, and so may a cap's cuts. The last run, most of the
-        # group, is its cohorts' line; members of the runs before it have lines of their own.
+        # units go to its first members, and so may a cap's cuts. The last run, most often
+        # most of the group, is its cohorts' line; members of the runs before it have lines
+        # of their own.
         last = pay.last_runs(groups.counts)
         of_cohort = maker.cohort_lines(last.shared, last.goals, last.cut)
         own: dict[int, int] = {}
@@ -154,30 +155,52 @@ class YearLines:
         for group, runs in last.earlier.items():
             positions = groups.positions[group]
             alone = alone_in[group]
+            if alone >= 0:  # a group of one cohort: each run has one line, given in bulk
+                _one_cohort_runs(maker, alone, positions, runs, of_cohort=of_cohort, own=own)
+                continue
             start = 0
             for end, amounts, cut in runs:
                 members = positions[start:end]
                 start = end
-                if alone < 0:  # a group of several cohorts: is the run of one?
-                    numbers = set(map(cohort_of.__getitem__, members))
-                    if len(numbers) > 1:
-                        made: dict[int, int] = {}  # cohort -> its line in this run
-                        for position in members:
-                            number = cohort_of[position]
-                            index = made.get(number)
-                            if index is None:
-                                index = made[number] = maker.figure(
-                                    number, amounts[0], amounts[1:], cut
-                                )
-                            own[position] = index
-                        continue
-                    (one,) = numbers
-                else:
-                    one = alone
-                # a run of one cohort (most are): one line, given in bulk
-                line = maker.figure(one, amounts[0], amounts[1:], cut)
-                own.update(dict.fromkeys(members, line))
+                numbers = set(map(cohort_of.__getitem__, members))
+                if len(numbers) == 1:  # a run of one cohort (most are): given in bulk
+                    line = maker.figure(numbers.pop(), amounts[0], amounts[1:], cut)
+                    own.update(dict.fromkeys(members, line))
+                    continue
+                made: dict[int, int] = {}  # cohort -> its line in this run
+                for position in members:
+                    number = cohort_of[position]
+                    index = made.get(number)
+                    if index is None:
+                        index = made[number] = maker.figure(number, amounts[0], amounts[1:], cut)
+                    own[position] = index
         return MonthLines(tuple(maker.figures), of_cohort, cohort_of, own)
+
+
+def _one_cohort_runs(
+    maker: _Maker,
+    cohort: int,
+    positions: Sequence[int],
+    runs: Sequence[tuple[int, tuple[int, ...], int]],
+    *,
+    of_cohort: list[int],
+    own: dict[int, int],
+) -> None:
+    """Give the members of a group of one cohort (at ``positions``) the lines of the runs
+    before its last (``runs``): the cohort keeps the line of its largest run, the members of
+    the others have their own (in ``own``). Where the leftover units go to most of a group,
+    its members given one are then not each listed."""
+    bounds = [0, *(end for end, _, _ in runs), len(positions)]
+    lines = [maker.figure(cohort, amounts[0], amounts[1:], cut) for _, amounts, cut in runs]
+    lines.append(of_cohort[cohort])  # the last run's line
+    sizes = [end - start for start, end in pairwise(bounds)]
+    largest = max(range(len(sizes)), key=sizes.__getitem__)
+    if sizes[largest] == sizes[-1]:  # the last run, if no other is larger
+        largest = len(sizes) - 1
+    of_cohort[cohort] = lines[largest]
+    for run, line in enumerate(lines):
+        if run != largest:
+            own.update(dict.fromkeys(positions[bounds[run] : bounds[run + 1]], line))
 
 
 def _by_month(columns: list[tuple[Any, ...]], months: int) -> list[tuple[Any, ...]]:
