@@ -145,9 +145,9 @@ class YearLines:
             of_cohort = maker.cohort_lines([0] * count_of, [nothing] * count_of, [0] * count_of)
             return MonthLines(tuple(maker.figures), of_cohort, cohort_of, {})
         # A group's members are paid in runs over their ranks (pay.slices): the leftover
-        # units go to its first members, and so may a cap's cuts. The last run, most often
-        # most of the group, is its cohorts' line; members of the runs before it have lines
-        # of their own.
+        # units go to its first members, and so may a cap's cuts. The last run is its
+        # cohorts' line (a group of one cohort: its largest run); the members of the other
+        # runs have lines of their own.
         last = pay.last_runs(groups.counts)
         of_cohort = maker.cohort_lines(last.shared, last.goals, last.cut)
         own: dict[int, int] = {}

@@ -533,11 +533,11 @@ class _Calendar:
 class _Dates:
     """The :data:`_Dated` columns of each start and end met, each pair made once.
 
-    A standing's months before the month its end falls in read as if it had no end, and
-    its months from that month on as if it started with the plan. So the columns of a
-    standing that starts in an earlier month than it ends are those of its start (with no
-    end) up to its end's month, and those of its end (from the plan's start) from there:
-    a plan year's roster has a few hundred starts and ends, and thousands of pairs of them.
+    When a standing starts in an earlier month than the one its end falls in, its months
+    before that month read as if it had no end, and its months from there on as if it
+    started with the plan. So its columns are made of those of its start (with no end)
+    and those of its end (from the plan's first day): a plan year's roster has a few
+    hundred starts and ends, and thousands of pairs of them.
     """
 
     def __init__(self, plan: Plan, calendar: _Calendar, plan_first: date) -> None:
