@@ -261,6 +261,22 @@ def test_split_by_salary_gives_nothing_to_a_zero_salary() -> None:
     assert lines["B"].reason == "salary is 0, so no share of a pool split by salary"
 
 
+def test_a_zero_salarys_line_weighs_its_own_months_days() -> None:
+    # B and C have no share (salary 0) but a weight: 15 days of January's 31 for B, 15 of
+    # April's 30 for C. The same days, standing and parts in two months are still two lines.
+    members = [
+        member("A", salary="60000"),
+        member("B", start=date(2026, 1, 17), salary="0"),
+        member("C", start=date(2026, 4, 16), salary="0"),
+    ]
+    result = run(plan(members=members, split="salary"))
+    assert lines_of(result, "2026-01")["B"].weight == F(15, 31)
+    assert lines_of(result, "2026-04")["C"].weight == F(15, 30)
+    for line in (lines_of(result, "2026-01")["B"], lines_of(result, "2026-04")["C"]):
+        assert (line.days, line.shared) == (15, 0)
+        assert line.reason == "salary is 0, so no share of a pool split by salary"
+
+
 def test_split_by_target_bonus() -> None:
     # 3000 : 1000 share 12.50 as 9.375 / 3.125: the tied half cent goes to A
     members = [member("A", bonus="3000"), member("B", bonus="1000")]

@@ -61,7 +61,7 @@ from jointbonus.core.history import HistoryMonth
 from jointbonus.core.money import Currency, GroupShare
 from jointbonus.core.number import D
 from jointbonus.core.periods import Month
-from jointbonus.core.roster import annual_amount, fte_units
+from jointbonus.core.roster import FTE_SCALE, annual_amount, fte_units
 from jointbonus.core.text import (
     _SUSPECT,
     _escaped,
@@ -424,6 +424,49 @@ def test_framed_months_are_each_members_standing(
             assert frame.units[cohort.group] == units
             assert frame.split[cohort.group] == weight
             assert cohort.reasons[index] == reason
+
+
+@given(
+    rosters(),
+    st.sampled_from(["equal", "salary", "target_bonus"]),
+    st.booleans(),
+    st.lists(st.sampled_from(["90", "100", "120"]), max_size=12),
+)
+def test_each_members_line_reads_their_own_standing(
+    members: list[Member], split: str, leavers: bool, actuals: list[str]
+) -> None:
+    """A month's lines are keyed a column of cohorts at a time, and a line the standing
+    decides is made once for the year: each member's line still shows their own days,
+    weight and, where their standing gives them no share, its reason, month by month."""
+    always = Member("A0", "marketing", date(2025, 1, 1), None, "1", "60000", "6000")
+    plan = build_plan(
+        name="Standings",
+        currency="USD",
+        start="2026-01",
+        months=12,
+        members=[always, *members],
+        history=[HistoryMonth(Month(2025, m), D(100), D(100)) for m in range(1, 13)],
+        targets={str(Month(2026, m)): "100" for m in range(1, 13)},
+        actuals={str(Month(2026, m)): a for m, a in enumerate(actuals, start=1)},
+        curve=StepCurve(),
+        budget="1000",
+        split=split,
+        pay_leavers_for_exit_month=leavers,
+    )
+    to_minor = plan.currency.to_minor
+    for month in run(plan).months:
+        for position, member in enumerate(plan.members):
+            standing = member.standing(month.month, leavers)
+            units = standing.units
+            salary = to_minor(member.salary) if member.salary is not None else 0
+            bonus = to_minor(member.target_bonus) if member.target_bonus else 0
+            _, reason = _split(plan, units, units * salary, units * bonus, standing.reason)
+            line = month.lines[position]
+            assert line.days == standing.days
+            assert line.weight == Fraction(units, FTE_SCALE * month.month.days)
+            assert line.standing == reason
+            if reason:
+                assert line.reason == reason
 
 
 @given(

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import repeat
 from math import lcm
 from operator import mul
 
@@ -275,7 +276,7 @@ def lowest_position(count: int, positions: Sequence[Sequence[int]]) -> int:
     high = max(p[-1] for p in positions if p)
     while low < high:  # the smallest value with at least ``count`` positions at or below it
         middle = (low + high) // 2
-        if sum(bisect_right(p, middle) for p in positions) >= count:
+        if sum(map(bisect_right, positions, repeat(middle))) >= count:
             high = middle
         else:
             low = middle + 1

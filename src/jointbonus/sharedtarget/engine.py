@@ -29,7 +29,7 @@ from jointbonus.sharedtarget.calibration import (
     calibration_argument,
     check_calibration,
 )
-from jointbonus.sharedtarget.lines import MonthView, advance_lines, month_lines
+from jointbonus.sharedtarget.lines import MonthView, YearLines, advance_lines
 from jointbonus.sharedtarget.pay.advances import (
     advance_to_date,
     cap_room,
@@ -135,6 +135,7 @@ def pay_framed(
     months: list[MonthResult] = []
     pays: list[MonthPay | None] = []
     advancing = _Advancing(plan, framed)
+    month_lines = YearLines(plan, framed).month
     for frame in frames:
         index = frame.index
         year_to_date.start(index)
@@ -164,7 +165,7 @@ def pay_framed(
         within = within_period(plan, frame)
         if attainments is None:
             view = MonthView(index, pending=True, period=within.pending)
-            lines = month_lines(plan, framed, view, None)
+            lines = month_lines(view, None)
             if advancing.on(frame):
                 lines = advance_lines(plan, lines, index, (), ends=frame.closes)
             months.append(
@@ -194,7 +195,7 @@ def pay_framed(
             view = MonthView(
                 index, False, None, None, (), goals, within.inside, month_attainment=attainment
             )
-            lines = month_lines(plan, framed, view, month_pay)
+            lines = month_lines(view, month_pay)
             advances: tuple[int, ...] = ()
             if advancing.on(frame):  # the period's shared part, beside the month's goals
                 goals_paid = member_pay(frame, month_pay)
@@ -237,7 +238,7 @@ def pay_framed(
             month_pay = share_out(plan, frame, terms, nothing_paid(plan), None)
             advances = advancing.advance(frame, terms, year_to_date if per_year else None)
             view = MonthView(index, pending=False, period=within.inside)
-            lines = month_lines(plan, framed, view, month_pay)
+            lines = month_lines(view, month_pay)
             if advances:
                 lines = advance_lines(plan, lines, index, advances, ends=False)
             months.append(
@@ -295,7 +296,7 @@ def pay_framed(
             month_attainment=month_attainment,
             goals_later=goals_paid_later(plan, index),
         )
-        lines = month_lines(plan, framed, view, month_pay)
+        lines = month_lines(view, month_pay)
         advanced = advancing.settle(frame)
         if advanced:
             lines = advance_lines(plan, lines, index, advanced, ends=True)

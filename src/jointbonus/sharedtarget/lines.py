@@ -37,6 +37,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import compress, count, pairwise, repeat
+from operator import is_
+from typing import Any, cast
 
 from jointbonus.core.number import percent_text
 from jointbonus.core.roster import FTE_SCALE
@@ -54,7 +57,7 @@ from jointbonus.sharedtarget.results import (
     MonthLines,
 )
 
-__all__ = ["MonthView", "advance_lines", "month_lines"]
+__all__ = ["MonthView", "YearLines", "advance_lines", "month_lines"]
 
 _ZERO = Fraction(0)
 
@@ -85,49 +88,125 @@ class MonthView:
 
 
 def month_lines(plan: Plan, framed: Framed, month: MonthView, pay: MonthPay | None) -> MonthLines:
-    """Every member's line of one month; ``pay`` is ``None`` while the month is pending."""
-    maker = _Maker(plan, framed, month)
-    cohorts = framed.cohorts
-    if pay is None:
-        nothing = (0,) * len(maker.goals)
-        of_cohort = [maker.figure(n, cohort, 0, nothing, 0) for n, cohort in enumerate(cohorts)]
-        return MonthLines(tuple(maker.figures), of_cohort, framed.cohort_of, {})
-    # A group's members are paid in runs over their ranks (pay.slices): the leftover units
-    # go to its first members, and so may a cap's cuts. The last run, most of the group,
-    # is its cohorts' line; members of the runs before it have lines of their own.
-    groups = maker.frame.groups
-    last = pay.last_runs(groups.counts)
-    shared, goals, cuts = last.shared, last.goals, last.cut
-    figure = maker.figure
-    of_cohort = []
-    for number, cohort in enumerate(cohorts):
-        group = cohort.group
-        of_cohort.append(figure(number, cohort, shared[group], goals[group], cuts[group]))
-    own: dict[int, int] = {}
-    cohort_of = framed.cohort_of
-    for group, runs in last.earlier.items():
-        positions = groups.positions[group]
-        start = 0
-        for end, amounts, cut in runs:
-            members = positions[start:end]
-            numbers = set(map(cohort_of.__getitem__, members))
-            if len(numbers) == 1:  # a run of one cohort (most are): one line, given in bulk
-                (alone,) = numbers
-                line = maker.figure(alone, cohorts[alone], amounts[0], amounts[1:], cut)
-                own.update(dict.fromkeys(members, line))
-                start = end
+    """Every member's line of one month; ``pay`` is ``None`` while the month is pending.
+
+    To make the lines of several months of one framing, make a :class:`YearLines` once
+    and ask it for each month: what the months share is then worked out once.
+    """
+    return YearLines(plan, framed).month(month, pay)
+
+
+#: A line's key in a month: a cohort's days and standing, and what its group's members share
+#: in the month (weight, team, the teams of a move during it, each part's amount and the
+#: cut). The members of the cohorts with one key have one line.
+_Key = tuple[int, str, tuple[object, ...]]
+
+
+class YearLines:
+    """Makes the lines of the months of one framing of a plan, month after month.
+
+    A line is the same for the members of every cohort whose days, standing, weight,
+    team and parts are the same. Two things are worked out once for every month:
+
+    * each cohort's pay group, days and standing, month by month as columns (one entry
+      per cohort), so that a month keys its cohorts' lines a column at a time;
+    * the lines the standing decides (not yet started, left): such a line reads the same
+      in every month whose parts, days and team are the same (a year of 100,000 members
+      asks some 15,000 lines of 12 months, of which some 2,600 differ).
+    """
+
+    def __init__(self, plan: Plan, framed: Framed) -> None:
+        self.plan = plan
+        self.framed = framed
+        cohorts = framed.cohorts
+        self._groups = [cohort.group for cohort in cohorts]
+        months = len(framed.months)
+        self._days = _by_month([cohort.days for cohort in cohorts], months)
+        self._reasons = _by_month([cohort.reasons for cohort in cohorts], months)
+        # The groups made of one cohort (most): a run of such a group is that cohort's.
+        in_group: dict[int, int] = {}
+        for number, group in enumerate(self._groups):
+            in_group[group] = number if group not in in_group else -1
+        self._alone = in_group
+        self._standing: dict[_Key, LineFigures] = {}
+        """The lines made whose standing gives them no weight, by key: the same in every
+        month."""
+        self._weights: dict[tuple[int, int], Fraction] = {}
+
+    def month(self, month: MonthView, pay: MonthPay | None) -> MonthLines:
+        """Every member's line of ``month``; ``pay`` is ``None`` while it is pending."""
+        framed = self.framed
+        maker = _Maker(self, month)
+        groups = maker.frame.groups
+        cohort_of = framed.cohort_of
+        if pay is None:
+            nothing = (0,) * len(maker.goals)
+            count_of = len(groups.counts)
+            of_cohort = maker.cohort_lines([0] * count_of, [nothing] * count_of, [0] * count_of)
+            return MonthLines(tuple(maker.figures), of_cohort, cohort_of, {})
+        # A group's members are paid in runs over their ranks (pay.slices): the leftover
+        # units go to its first members, and so may a cap's cuts. The last run is its
+        # cohorts' line (a group of one cohort: its largest run); the members of the other
+        # runs have lines of their own.
+        last = pay.last_runs(groups.counts)
+        of_cohort = maker.cohort_lines(last.shared, last.goals, last.cut)
+        own: dict[int, int] = {}
+        alone_in = self._alone
+        for group, runs in last.earlier.items():
+            positions = groups.positions[group]
+            alone = alone_in[group]
+            if alone >= 0:  # a group of one cohort: each run has one line, given in bulk
+                _one_cohort_runs(maker, alone, positions, runs, of_cohort=of_cohort, own=own)
                 continue
-            made: dict[int, int] = {}  # cohort -> its line in this run
-            for position in members:
-                number = cohort_of[position]
-                index = made.get(number)
-                if index is None:
-                    index = made[number] = maker.figure(
-                        number, cohorts[number], amounts[0], amounts[1:], cut
-                    )
-                own[position] = index
-            start = end
-    return MonthLines(tuple(maker.figures), of_cohort, cohort_of, own)
+            start = 0
+            for end, amounts, cut in runs:
+                members = positions[start:end]
+                start = end
+                numbers = set(map(cohort_of.__getitem__, members))
+                if len(numbers) == 1:  # a run of one cohort (most are): given in bulk
+                    line = maker.figure(numbers.pop(), amounts[0], amounts[1:], cut)
+                    own.update(dict.fromkeys(members, line))
+                    continue
+                made: dict[int, int] = {}  # cohort -> its line in this run
+                for position in members:
+                    number = cohort_of[position]
+                    index = made.get(number)
+                    if index is None:
+                        index = made[number] = maker.figure(number, amounts[0], amounts[1:], cut)
+                    own[position] = index
+        return MonthLines(tuple(maker.figures), of_cohort, cohort_of, own)
+
+
+def _one_cohort_runs(
+    maker: _Maker,
+    cohort: int,
+    positions: Sequence[int],
+    runs: Sequence[tuple[int, tuple[int, ...], int]],
+    *,
+    of_cohort: list[int],
+    own: dict[int, int],
+) -> None:
+    """Give the members of a group of one cohort (at ``positions``) the lines of the runs
+    before its last (``runs``): the cohort keeps the line of its largest run, the members of
+    the others have their own (in ``own``). Where the leftover units go to most of a group,
+    its members given one are then not each listed."""
+    bounds = [0, *(end for end, _, _ in runs), len(positions)]
+    lines = [maker.figure(cohort, amounts[0], amounts[1:], cut) for _, amounts, cut in runs]
+    lines.append(of_cohort[cohort])  # the last run's line
+    sizes = [end - start for start, end in pairwise(bounds)]
+    largest = max(range(len(sizes)), key=sizes.__getitem__)
+    if sizes[largest] == sizes[-1]:  # the last run, if no other is larger
+        largest = len(sizes) - 1
+    of_cohort[cohort] = lines[largest]
+    for run, line in enumerate(lines):
+        if run != largest:
+            own.update(dict.fromkeys(positions[bounds[run] : bounds[run + 1]], line))
+
+
+def _by_month(columns: list[tuple[Any, ...]], months: int) -> list[tuple[Any, ...]]:
+    """``columns`` (one per cohort, month by month) as one tuple a month, one entry per
+    cohort."""
+    return list(zip(*columns, strict=True)) if columns else [()] * months
 
 
 def advance_lines(
@@ -162,9 +241,9 @@ def advance_lines(
     cohort_of = lines.cohort_of
     of_cohort = list(lines.of_cohort)
     best = [-1] * len(of_cohort)
-    for (cohort, at), count in Counter(zip(cohort_of, of_member, strict=True)).items():
-        if count > best[cohort]:
-            best[cohort], of_cohort[cohort] = count, at
+    for (cohort, at), members in Counter(zip(cohort_of, of_member, strict=True)).items():
+        if members > best[cohort]:
+            best[cohort], of_cohort[cohort] = members, at
     own = {
         position: at
         for position, at in enumerate(of_member)
@@ -269,67 +348,103 @@ def _remade(  # noqa: PLR0917 - the fields that change
 
 
 class _Maker:
-    """Makes a month's distinct lines, each once."""
+    """Makes a month's distinct lines, each once (those :class:`YearLines` keeps, once a
+    year)."""
 
-    def __init__(self, plan: Plan, framed: Framed, month: MonthView) -> None:
+    def __init__(self, year: YearLines, month: MonthView) -> None:
+        plan = year.plan
+        self.year = year
         self.plan = plan
         self.month = month
-        self.frame = framed.months[month.index]
+        index = month.index
+        self.frame = frame = year.framed.months[index]
         self.figures: list[LineFigures] = []
         self.goals = plan.goals
         self.weighted = bool(self.goals)
-        self._index: dict[tuple[object, ...], int] = {}
-        index, frame = month.index, self.frame
+        self._index: dict[_Key, int] = {}
         # The goals are paid on the month's own frame beside a longer shared period (whose
         # frame pays the period's shared part by the team at its end): a move during the
         # month is read there.
         self._goal_groups = (frame.own or frame).groups
-        mixes = self._goal_groups.mixes
-        # What a cohort's lines share this month: days, weight, standing and team, and for a
-        # member who moves team during the month, each team's value (a line of each team's
-        # goals). Each cohort's heads as a number, the same for the same heads: a line's
-        # key then hashes a number, not the heads (a year of 100,000 members asks some
-        # 50,000 keys); only the distinct heads are kept, while the numbers are made.
-        units, team_of = frame.units, frame.groups.teams
-        numbers: dict[tuple[object, ...], int] = {}
-        number_of = numbers.setdefault
-        self._head_of: list[int] = []
-        head_of = self._head_of.append
-        for c in framed.cohorts:
-            group = c.group
-            head: tuple[object, ...] = (
-                c.days[index],
-                units[group],
-                c.reasons[index],
-                team_of[group],
-            )
-            if mixes and group in mixes:
-                head = (*head, mixes[group])
-            head_of(number_of(head, len(numbers)))
+        self._days = year._days[index]
+        self._reasons = year._reasons[index]
         teams = [t.team for t in plan.functional.terms]
         self._own = [
             [number for number, goal in enumerate(self.goals) if goal.team == team]
             for team in teams
         ]
-        self._days_in_month = self.frame.days
+        self._days_in_month = frame.days
         self._holds = bool(plan.holdback)
-        self._weights: dict[int, Fraction] = {}
-        self._reasons: dict[tuple[object, ...], str] = {}
+        self._reason_of: dict[tuple[object, ...], str] = {}
 
-    def figure(
-        self, number: int, cohort: Cohort, shared: int, functional: tuple[int, ...], cut: int
-    ) -> int:
+    def cohort_lines(
+        self, shared: Sequence[int], goals: Sequence[tuple[int, ...]], cut: Sequence[int]
+    ) -> list[int]:
+        """The index of every cohort's line, its group's members given ``shared``, ``goals``
+        and ``cut`` (one entry per group): the cohorts keyed a column at a time."""
+        frame, groups = self.frame, self.year._groups
+        mixes = self._goal_groups.mixes
+        parts = list(
+            zip(
+                frame.units,
+                frame.groups.teams,
+                map(mixes.get, range(len(shared))) if mixes else repeat(None),
+                shared,
+                goals,
+                cut,
+                strict=False,  # (the mixes may be endless)
+            )
+        )
+        keys = zip(self._days, self._reasons, map(parts.__getitem__, groups), strict=True)
+        first: dict[_Key, int] = {}  # each distinct key -> its first cohort
+        firsts = list(map(first.setdefault, keys, count()))
+        # The lines the year keeps (most), then the others made, each from its first cohort.
+        lines = list(map(self.year._standing.get, first))
+        missing = compress(enumerate(first.items()), map(is_, lines, repeat(None)))
+        for at, (key, number) in missing:
+            group = groups[number]
+            lines[at] = self._made(key, number, shared[group], goals[group], cut[group])
+        index = self._index
+        index.update(zip(first, count(len(self.figures))))
+        self.figures += cast("list[LineFigures]", lines)  # each missing line now made
+        line_of = dict(zip(first.values(), map(index.__getitem__, first), strict=True))
+        return list(map(line_of.__getitem__, firsts))
+
+    def figure(self, number: int, shared: int, functional: tuple[int, ...], cut: int) -> int:
         """The index of the line of a member of cohort ``number`` with these parts, made if new.
 
         Lines are the same for members of different cohorts whose days, weight,
         standing, team and parts are the same.
         """
-        key = (self._head_of[number], shared, functional, cut)
+        group = self.year._groups[number]
+        frame = self.frame
+        mixes = self._goal_groups.mixes
+        part = (
+            frame.units[group],
+            frame.groups.teams[group],
+            mixes.get(group) if mixes else None,
+            shared,
+            functional,
+            cut,
+        )
+        key = (self._days[number], self._reasons[number], part)
         found = self._index.get(key)
         if found is None:
-            found = self._index[key] = len(self.figures)
-            self.figures.append(self._make(cohort, shared, functional, cut))
+            line = self.year._standing.get(key)
+            if line is None:
+                line = self._made(key, number, shared, functional, cut)
+            self._index[key] = found = len(self.figures)
+            self.figures.append(line)
         return found
+
+    def _made(
+        self, key: _Key, number: int, shared: int, functional: tuple[int, ...], cut: int
+    ) -> LineFigures:
+        """The line keyed ``key``, made; kept for the year if the standing decides it."""
+        line = self._make(self.year.framed.cohorts[number], shared, functional, cut)
+        if line.standing and not line.weight:  # the same in every month
+            self.year._standing[key] = line
+        return line
 
     def _make(
         self, cohort: Cohort, shared: int, functional: tuple[int, ...], cut: int
@@ -348,9 +463,12 @@ class _Maker:
         else:  # a member out of the plan this month is paid nothing, actual or not
             status = LineStatus.PAID if total else LineStatus.ZERO
         units = frame.units[group]
-        weight = self._weights.get(units)
+        weights = self.year._weights
+        weight = weights.get((units, self._days_in_month))
         if weight is None:
-            weight = self._weights[units] = Fraction(units, FTE_SCALE * self._days_in_month)
+            weight = weights[units, self._days_in_month] = Fraction(
+                units, FTE_SCALE * self._days_in_month
+            )
         # The line's reason depends on which parts are zero, not on the amounts.
         key = (
             standing,
@@ -360,9 +478,9 @@ class _Maker:
             not cut,
             not total,
         )
-        reason = self._reasons.get(key)
+        reason = self._reason_of.get(key)
         if reason is None:
-            reason = self._reasons[key] = _reason(
+            reason = self._reason_of[key] = _reason(
                 self.plan, month, cohort, team=team, shared=shared, functional=functional, cut=cut
             )
         return LineFigures.made(

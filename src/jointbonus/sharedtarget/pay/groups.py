@@ -58,14 +58,14 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from itertools import repeat
+from itertools import chain, repeat
 from operator import mul
-from typing import Any
+from typing import Any, Literal
 
 from jointbonus.core.periods import Month, plan_years
 from jointbonus.core.plan_periods import Period
@@ -233,25 +233,21 @@ def frame_months(plan: Plan) -> Framed:
         if people and position in people:
             changing.append((position, people[position]))
             continue
-        # Clamp dates to the plan where that changes no month's standing, so
-        # that everyone employed throughout the plan shares one standing.
-        start, end = first_day, last_day
-        if end is not None and end >= plan_last:
-            end = None
-        if start < plan_first and (end is None or end >= plan_first):
-            start = plan_first
+        # Clamp dates to the plan where that changes no month's standing, so that everyone
+        # employed throughout the plan shares one standing (and everyone who left before
+        # it, one standing per last day).
+        start = plan_first if first_day < plan_first else first_day
+        end = None if last_day is None or last_day >= plan_last else last_day
         salary_units, bonus_units = (0, 0) if no_amounts else amounts(salary, bonus)
         team_place = teams[team] if by_team else 0
         add((start, end, fte_units, salary_units, bonus_units, team_place), []).append(position)
 
     calendar = _Calendar.of(plan)
     count = len(calendar.months)
-    # A month wholly before a start or after an end gives a standing that does
-    # not depend on the month ("not yet started (starts ...)", "left on ...").
-    outside: dict[tuple[bool, date | None], Standing] = {}
-    # Days, units and reasons follow from the dates and FTE alone: many standings share them;
+    # Days, paid days and reasons follow from the dates alone: many standings share them;
     # so do the month by month columns of a team, a target bonus, an end and no move.
-    dated: dict[tuple[date, date | None, int], _Dated] = {}
+    dates = _Dates(plan, calendar, plan_first)
+    weighed_by = _weighed_by(plan)
     repeated: dict[int, tuple[int, ...]] = {}
     leaving_of: dict[date | None, tuple[bool, ...]] = {}
     unmixed = _UNMIXED * count
@@ -268,33 +264,27 @@ def frame_months(plan: Plan) -> Framed:
             found = leaving_of[end] = _leaves(end, year_lasts)
         return found
 
-    columns = [
-        (
-            *_standing_columns(plan, key, calendar, outside, dated),
-            every_month(key[5]),
-            every_month(key[4]),
-            leaving(key[1]),
-            unmixed,
-        )
-        for key in standings
-    ]
-    framed: list[tuple[tuple[int, ...], _Columns]] = [
-        (tuple(positions), column)
-        for positions, column in zip(standings.values(), columns, strict=True)
-    ]
-    for position, member in changing:
-        row_amounts = [amounts(row.salary, row.target_bonus) for row in member.rows]
-        row_teams = [teams[row.team] if by_team else 0 for row in member.rows]
-        framed.append(
-            ((position,), _changing_columns(plan, member, row_amounts, row_teams, year_lasts))
-        )
+    def framed_standings() -> Iterator[tuple[tuple[int, ...], _Columns]]:
+        """Each standing's members and columns, made as they are asked for."""
+        for key, places in standings.items():
+            columns = _standing_columns(plan, key, weighed_by, dates)
+            team_of, bonus_of = every_month(key[5]), every_month(key[4])
+            yield tuple(places), (*columns, team_of, bonus_of, leaving(key[1]), unmixed)
+
+    framed: Iterable[tuple[tuple[int, ...], _Columns]] = framed_standings()
     if changing:  # groups and cohorts in order of their first member, as for everyone else
-        framed.sort(key=_first_position)
+        apart = []
+        for position, member in changing:
+            row_amounts = [amounts(row.salary, row.target_bonus) for row in member.rows]
+            row_teams = [teams[row.team] if by_team else 0 for row in member.rows]
+            columns = _changing_columns(plan, member, row_amounts, row_teams, year_lasts)
+            apart.append(((position,), columns))
+        framed = sorted(chain(framed, apart), key=_first_position)
     # Standings paid alike in every month form one pay group.
     group_of: dict[tuple[object, ...], int] = {}
     members_of: list[list[int]] = []
     group_rows: list[_Columns] = []
-    cohort_rows: list[tuple[tuple[int, ...], int, tuple[int, ...], tuple[str, ...]]] = []
+    cohorts: list[Cohort] = []
     for places, column in framed:
         days, units, split, reasons, team_of, bonus_of, leaves, mixed = column
         pay_key = (team_of, bonus_of, leaves, units, split, mixed)
@@ -303,8 +293,8 @@ def frame_months(plan: Plan) -> Framed:
             group = group_of[pay_key] = len(group_rows)
             group_rows.append(column)
             members_of.append([])
-        members_of[group].extend(places)
-        cohort_rows.append((places, group, days, reasons))
+        members_of[group] += places
+        cohorts.append(Cohort(places, group, days, reasons))
 
     positions = tuple(tuple(sorted(p)) for p in members_of)
     counts = tuple(len(p) for p in members_of)
@@ -334,7 +324,6 @@ def frame_months(plan: Plan) -> Framed:
         total = sum(map(mul, split, counts))
         frames.append(MonthFrame(plan_month, index, groups, units, split, total))
     first = frames[0].groups if frames else Groups(positions, counts, (), (), ())
-    cohorts = tuple(Cohort(*row) for row in cohort_rows)
     # Every member starts in the largest cohort (most of a roster, employed all year), so
     # only the members of the others are placed one by one.
     sizes = [len(cohort.positions) for cohort in cohorts]
@@ -344,7 +333,7 @@ def frame_months(plan: Plan) -> Framed:
     for number, cohort in enumerate(cohorts):
         if number != largest:
             deque(map(place, cohort.positions, repeat(number)), maxlen=0)
-    return Framed(first, tuple(frames), cohorts, cohort_of)
+    return Framed(first, tuple(frames), tuple(cohorts), cohort_of)
 
 
 #: A standing's columns, month by month: days, units, split weight, reason, team and target
@@ -483,32 +472,30 @@ def _split(
     return bonus_units, reason
 
 
-#: Days, units and the standing's reason, month by month.
+#: Days, paid days (the days the standing is paid for: 0 where it pays nothing) and the
+#: standing's reason, month by month. A standing's units are its FTE units x paid days.
 _Dated = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]
 
 
+def _weighed_by(plan: Plan) -> Literal["salary", "bonus"] | None:
+    """Which amount of a standing multiplies its units to give its split weight: its salary
+    or its target bonus; ``None`` for a pool split equally (the split weight is the units)."""
+    if plan.funding is FundingStyle.INDIVIDUAL or plan.split is Split.TARGET_BONUS:
+        return "bonus"
+    return "salary" if plan.split is Split.SALARY else None
+
+
 def _standing_columns(
-    plan: Plan,
-    key: _Key,
-    calendar: _Calendar,
-    outside: dict[tuple[bool, date | None], Standing],
-    dated: dict[tuple[date, date | None, int], _Dated],
+    plan: Plan, key: _Key, weighed_by: Literal["salary", "bonus"] | None, dates: _Dates
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
-    """Days, units, split weight and reason of one standing, month by month (``dated``: the
-    days, units and reasons of the dates and FTEs met so far)."""
+    """Days, units, split weight and reason of one standing, month by month (``weighed_by``:
+    :func:`_weighed_by` of the plan)."""
     start, end, fte_units, salary, bonus, _team = key
-    found = dated.get((start, end, fte_units))
-    if found is None:
-        found = dated[start, end, fte_units] = _dated_columns(
-            plan, (start, end, fte_units), calendar, outside
-        )
-    days_of, units_of, reasons = found
-    if plan.funding is FundingStyle.POOL:
-        per_unit = {Split.SALARY: salary, Split.TARGET_BONUS: bonus}.get(plan.split, 1)
-    else:
-        per_unit = bonus
-    if per_unit == 1:  # a pool split equally: the split weight is the units
+    days_of, paid, reasons = dates.of(start, end)
+    units_of = tuple(map(fte_units.__mul__, paid))
+    if weighed_by is None:  # a pool split equally: the split weight is the units
         return days_of, units_of, units_of, reasons
+    per_unit = salary if weighed_by == "salary" else bonus
     if per_unit:  # every month's split weight is units x per_unit, with the standing's reason
         return days_of, units_of, tuple(map(per_unit.__mul__, units_of)), reasons
     weighed = [
@@ -525,14 +512,12 @@ def _standing_columns(
 
 @dataclass(frozen=True, slots=True)
 class _Calendar:
-    """The plan's months, their first and last days and their days; and per FTE, the units
-    of a member active every day of each month."""
+    """The plan's months, their first and last days and their days."""
 
     months: tuple[Month, ...]
     firsts: tuple[date, ...]
     lasts: tuple[date, ...]
     days: tuple[int, ...]
-    full_units: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, plan: Plan) -> _Calendar:
@@ -544,32 +529,70 @@ class _Calendar:
             tuple(m.days for m in months),
         )
 
-    def units(self, fte_units: int) -> tuple[int, ...]:
-        """Month by month, the units of a member at ``fte_units`` active every day."""
-        found = self.full_units.get(fte_units)
+
+class _Dates:
+    """The :data:`_Dated` columns of each start and end met, each pair made once.
+
+    When a standing starts in an earlier month than the one its end falls in, its months
+    before that month read as if it had no end, and its months from there on as if it
+    started with the plan. So its columns are made of those of its start (with no end)
+    and those of its end (from the plan's first day): a plan year's roster has a few
+    hundred starts and ends, and thousands of pairs of them.
+    """
+
+    def __init__(self, plan: Plan, calendar: _Calendar, plan_first: date) -> None:
+        self.plan = plan
+        self.calendar = calendar
+        self.plan_first = plan_first
+        self.outside: dict[tuple[bool, date | None], Standing] = {}
+        """The standings of the months wholly before a start or after an end, which do not
+        depend on the month ("not yet started (starts ...)", "left on ...")."""
+        self._made: dict[tuple[date, date | None], _Dated] = {}
+
+    def of(self, start: date, end: date | None) -> _Dated:
+        """The columns of a standing from ``start`` (not before the plan's first day) to
+        ``end`` (``None``: no end)."""
+        found = self._made.get((start, end))
         if found is None:
-            found = self.full_units[fte_units] = tuple(fte_units * d for d in self.days)
+            found = self._made[start, end] = self._columns(start, end)
         return found
+
+    def _columns(self, start: date, end: date | None) -> _Dated:
+        if end is not None and start > self.plan_first and end >= start:
+            firsts = self.calendar.firsts
+            ends_in = bisect_right(firsts, end) - 1  # the month the end falls in
+            if bisect_right(firsts, start) - 1 < ends_in:
+                started = self.of(start, None)
+                ended = self.of(self.plan_first, end)
+                return (
+                    started[0][:ends_in] + ended[0][ends_in:],
+                    started[1][:ends_in] + ended[1][ends_in:],
+                    started[2][:ends_in] + ended[2][ends_in:],
+                )
+        return _dated_columns(self.plan, (start, end), self.calendar, self.outside)
 
 
 def _dated_columns(
     plan: Plan,
-    dates: tuple[date, date | None, int],
+    dates: tuple[date, date | None],
     calendar: _Calendar,
     outside: dict[tuple[bool, date | None], Standing],
 ) -> _Dated:
-    """Days, units and the standing's reason of a member from ``start`` to ``end`` at
-    ``fte_units`` (``dates``), month by month.
+    """Days, paid days and the standing's reason of a member from ``start`` to ``end``
+    (``dates``), month by month.
 
     The months fall in runs: wholly before the start, the month the member starts in (if
     not on its first day), every day active, the month they leave in (if not on its last
     day), wholly after the end. Each run but the two single months is the same standing
     month after month, or the calendar's days, so it is taken whole.
     """
-    start, end, fte_units = dates
+    start, end = dates
     months = calendar.months
     count = len(months)
-    if end is not None and end < start:  # never active: each month on its own
+    if end is not None and end < start:  # never active
+        if months and end < calendar.firsts[0]:  # left before the plan: every month alike
+            standing = _outside(plan, (False, end), dates, calendar, outside)
+            return (standing.days,) * count, (standing.units,) * count, (standing.reason,) * count
         return _dated_by_month(plan, dates, range(count), calendar, outside)
     # Months [0, before) end before the start, [first_whole, ...) begin on or after it;
     # [0, last_whole) end on or before the end, [after, count) begin after it.
@@ -581,66 +604,66 @@ def _dated_columns(
         after = bisect_right(calendar.firsts, end)
         last_whole = bisect_right(calendar.lasts, end)
     days_of: list[int] = []
-    units_of: list[int] = []
+    paid_of: list[int] = []
     reasons: list[str] = []
     if before:
         standing = _outside(plan, (True, start), dates, calendar, outside)
         days_of += (standing.days,) * before
-        units_of += (standing.units,) * before
+        paid_of += (standing.units,) * before
         reasons += (standing.reason,) * before
     if first_whole < last_whole:
         edge = _dated_by_month(plan, dates, range(before, first_whole), calendar, outside)
         days_of += edge[0]
-        units_of += edge[1]
+        paid_of += edge[1]
         reasons += edge[2]
         days_of += calendar.days[first_whole:last_whole]
-        units_of += calendar.units(fte_units)[first_whole:last_whole]
+        paid_of += calendar.days[first_whole:last_whole]
         reasons += ("",) * (last_whole - first_whole)
         inside = range(last_whole, after)
     else:
         inside = range(before, after)
     edge = _dated_by_month(plan, dates, inside, calendar, outside)
     days_of += edge[0]
-    units_of += edge[1]
+    paid_of += edge[1]
     reasons += edge[2]
     if after < count:
         standing = _outside(plan, (False, end), dates, calendar, outside)
         days_of += (standing.days,) * (count - after)
-        units_of += (standing.units,) * (count - after)
+        paid_of += (standing.units,) * (count - after)
         reasons += (standing.reason,) * (count - after)
-    return tuple(days_of), tuple(units_of), tuple(reasons)
+    return tuple(days_of), tuple(paid_of), tuple(reasons)
 
 
 def _outside(
     plan: Plan,
     side: tuple[bool, date | None],
-    dates: tuple[date, date | None, int],
+    dates: tuple[date, date | None],
     calendar: _Calendar,
     outside: dict[tuple[bool, date | None], Standing],
 ) -> Standing:
     """The standing in a month wholly before the start (``side`` ``(True, start)``) or after
-    the end (``(False, end)``): the same whatever the month."""
+    the end (``(False, end)``): the same whatever the month (its units are its paid days)."""
     standing = outside.get(side)
     if standing is None:
-        start, end, fte_units = dates
+        start, end = dates
         month = calendar.months[0] if side[0] else calendar.months[-1]
         leavers = plan.pay_leavers_for_exit_month
-        standing = outside[side] = standing_in(month, start, end, fte_units, leavers)
+        standing = outside[side] = standing_in(month, start, end, 1, leavers)
     return standing
 
 
 def _dated_by_month(
     plan: Plan,
-    dates: tuple[date, date | None, int],
+    dates: tuple[date, date | None],
     places: range,
     calendar: _Calendar,
     outside: dict[tuple[bool, date | None], Standing],
 ) -> _Dated:
     """:func:`_dated_columns` of the months at ``places``, month by month."""
-    start, end, fte_units = dates
+    start, end = dates
     leavers = plan.pay_leavers_for_exit_month
     days_of: list[int] = []
-    units_of: list[int] = []
+    paid_of: list[int] = []
     reasons: list[str] = []
     for place in places:
         month, first, last, days = (
@@ -651,18 +674,18 @@ def _dated_by_month(
         )
         if start <= first and (end is None or end >= last):  # all month
             days_of.append(days)
-            units_of.append(fte_units * days)
+            paid_of.append(days)
             reasons.append("")
             continue
         if start > last or (end is not None and end < first):
             before = start > last
             standing = outside.get((before, start if before else end))
             if standing is None:
-                standing = standing_in(month, start, end, fte_units, leavers)
+                standing = standing_in(month, start, end, 1, leavers)
                 outside[before, start if before else end] = standing
         else:
-            standing = standing_in(month, start, end, fte_units, leavers)
+            standing = standing_in(month, start, end, 1, leavers)
         days_of.append(standing.days)
-        units_of.append(standing.units)
+        paid_of.append(standing.units)
         reasons.append(standing.reason)
-    return tuple(days_of), tuple(units_of), tuple(reasons)
+    return tuple(days_of), tuple(paid_of), tuple(reasons)

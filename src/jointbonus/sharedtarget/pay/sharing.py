@@ -14,10 +14,13 @@ unit a largest-remainder split hands to some of them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from itertools import starmap
 from math import lcm
+from operator import mul
+from typing import overload
 
 from jointbonus.core.money import GroupShare, allocate_groups
 from jointbonus.core.number import round_half_up, round_product
@@ -40,6 +43,7 @@ __all__ = [
     "NO_SHARE",
     "LastRuns",
     "MonthPay",
+    "MonthTotals",
     "Part",
     "PoolFactors",
     "held_back",
@@ -113,8 +117,9 @@ class MonthPay:
     group's ranks (:mod:`jointbonus.sharedtarget.pay.caps`); groups not cut are absent."""
     earned: int
     """The parts' sum over every member, before caps."""
-    totals: tuple[Runs, ...] = ()
-    """Each pay group's month total per member, all parts, before caps, as runs."""
+    totals: Sequence[Runs] = ()
+    """Each pay group's month total per member, all parts, before caps, as runs
+    (:class:`MonthTotals`)."""
 
     @property
     def capped(self) -> int:
@@ -186,6 +191,49 @@ class MonthPay:
         """Add what every member is owed for the month to ``year_to_date``."""
         for group in range(len(self.totals)):
             year_to_date.add(group, self.paid_runs(group))
+
+
+class MonthTotals(Sequence[Runs]):
+    """Each pay group's month total per member, all parts, before caps, as runs
+    (:func:`~jointbonus.sharedtarget.pay.caps.month_totals` of its shares of every part),
+    made the first time one is asked for: only caps, a year to date and advances read
+    them, and a plan with none of these shares out a month's 2,000 groups without them."""
+
+    __slots__ = ("_counts", "_made", "_parts")
+
+    def __init__(self, parts: Sequence[Part], counts: Sequence[int]) -> None:
+        self._parts = parts
+        self._counts = counts
+        self._made: list[Runs] | None = None
+
+    def _totals(self) -> list[Runs]:
+        if self._made is None:
+            by_group = zip(*(part.shares for part in self._parts), strict=True)
+            self._made = list(starmap(month_totals, zip(by_group, self._counts, strict=True)))
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    @overload
+    def __getitem__(self, index: int) -> Runs: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Runs]: ...
+
+    def __getitem__(self, index: int | slice) -> Runs | list[Runs]:
+        return self._totals()[index]
+
+    def __iter__(self) -> Iterator[Runs]:
+        return iter(self._totals())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:  # as the tuple of the totals would hash
+        return hash(tuple(self._totals()))
 
 
 def _slices(
@@ -366,11 +414,7 @@ def share_parts(plan: Plan, frame: MonthFrame, terms: Terms, outcome: Outcome) -
     # unless nobody is eligible for a pool: then nothing is shared out.
     pooled = plan.funding is FundingStyle.POOL
     earned = sum(part.pool for part in parts) if frame.eligible or not pooled else 0
-    totals = tuple(
-        month_totals(shares, count)
-        for shares, count in zip(zip(*(p.shares for p in parts), strict=True), counts, strict=True)
-    )
-    return MonthPay(parts[0], tuple(parts[1:]), {}, earned, totals)
+    return MonthPay(parts[0], tuple(parts[1:]), {}, earned, MonthTotals(parts, counts))
 
 
 def split_outcomes(outcome: Outcome) -> tuple[Outcome, Outcome]:
@@ -394,12 +438,7 @@ def _share_split(
     earned = shared.shared.pool if frame.eligible or plan.funding is not FundingStyle.POOL else 0
     if own.eligible or plan.funding is not FundingStyle.POOL:
         earned += sum(part.pool for part in goals.functional)
-    totals = tuple(
-        month_totals(shares, count)
-        for shares, count in zip(
-            zip(*(p.shares for p in parts), strict=True), frame.groups.counts, strict=True
-        )
-    )
+    totals = MonthTotals(parts, frame.groups.counts)
     return MonthPay(parts[0], parts[1:], {}, earned, totals)
 
 
@@ -420,8 +459,10 @@ def team_split_weights(
     groups it marks. One entry per team of ``plan.functional.terms`` (one without goals).
     """
     groups = frame.groups
-    team_weight = [0] * (len(plan.functional.terms) if plan.weighted else 1)
     mixes = groups.mixes
+    if not plan.weighted and only is None and not mixes:  # one team: a sum over the groups
+        return [sum(map(mul, frame.split if values is None else values, groups.counts))]
+    team_weight = [0] * (len(plan.functional.terms) if plan.weighted else 1)
     for group, (value, count, team) in enumerate(
         zip(frame.split if values is None else values, groups.counts, groups.teams, strict=True)
     ):
