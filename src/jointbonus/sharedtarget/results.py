@@ -252,7 +252,7 @@ class MonthLines:
     def __len__(self) -> int:
         return len(self.cohort_of)
 
-    def spread(self, items: Sequence[T]) -> list[T]:
+    def spread(self, items: Sequence[T]) -> Sequence[T]:
         """``items`` (one per distinct line) as one per member, in member order.
 
         ``lines.spread(texts)[position]`` is the text of the member's line:
@@ -262,7 +262,7 @@ class MonthLines:
         return Spread()(self, items)
 
     @property
-    def of_member(self) -> list[int]:
+    def of_member(self) -> Sequence[int]:
         """For every member, in member order, the index in ``figures`` of their line."""
         return self.spread(range(len(self.figures)))
 
@@ -282,15 +282,18 @@ class Spread:
         self._cohort_of: Sequence[int] | None = None
         self._by_member: Callable[[list[Any]], Sequence[Any]] = tuple
 
-    def __call__(self, lines: MonthLines, items: Sequence[T]) -> list[T]:
-        """``lines.spread(items)``."""
+    def __call__(self, lines: MonthLines, items: Sequence[T]) -> Sequence[T]:
+        """``lines.spread(items)``: a tuple, or a list where members have lines of their own."""
         if lines.cohort_of is not self._cohort_of:
             self._cohort_of = cohorts = lines.cohort_of
             if len(cohorts) > 1:
                 self._by_member = operator.itemgetter(*cohorts)
             else:  # itemgetter gives no tuple of one item, and wants one at least
-                self._by_member = lambda by_cohort: [by_cohort[c] for c in cohorts]
-        spread = list(self._by_member([items[index] for index in lines.of_cohort]))
+                self._by_member = lambda by_cohort: tuple(by_cohort[c] for c in cohorts)
+        by_member = self._by_member([items[index] for index in lines.of_cohort])
+        if not lines.own:
+            return by_member
+        spread = list(by_member)
         for position, index in lines.own.items():
             spread[position] = items[index]
         return spread

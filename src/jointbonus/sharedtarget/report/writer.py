@@ -88,7 +88,7 @@ def _needs_quotes(text: str) -> bool:
     return any(character in text for character in _QUOTED)
 
 
-def _line_rows(result: Result) -> Iterator[bytes]:
+def _line_rows(result: Result, errors: str) -> Iterator[bytes]:
     """``lines.csv``'s rows in UTF-8, a month at a time in pieces of rows, in member id order.
 
     The cells are those of
@@ -99,10 +99,11 @@ def _line_rows(result: Result) -> Iterator[bytes]:
     few distinct lines, so each distinct line's text is formatted and encoded
     once and joined to every member it belongs to; the members' cells, the
     same every month but for members who move team, are made, encoded and
-    laid out in the rows once.
+    laid out in the rows once. Text UTF-8 cannot hold is handled as ``errors``
+    says (:func:`_write_lines`).
     """
     plan = result.plan
-    heads_of = month_heads(plan, _heads(plan), _head_bytes)
+    heads_of = month_heads(plan, _heads(plan, errors), _head_encoder(errors))
     columns = line_columns(plan)[2:]  # after member_id and team: the heads
     options = {
         "holdback": bool(plan.holdback),
@@ -129,13 +130,13 @@ def _line_rows(result: Result) -> Iterator[bytes]:
             rows[0::2] = heads
         if not rows:
             continue
-        rows[1::2] = spread(lines, [text.encode() for text in texts])
+        rows[1::2] = spread(lines, [text.encode("utf-8", errors) for text in texts])
         for start in range(0, len(rows), _PIECE):
             yield b"".join(rows[start : start + _PIECE])
 
 
 #: ``lines.csv`` is made and written this many cells (half as many rows) at a time: a piece
-#: stays in the processor's cache while it is joined, encoded and written, where the text
+#: stays in the processor's cache while it is joined and written, where the bytes
 #: of a whole month (11 MB at 100,000 members) would be made, copied and written afresh.
 _PIECE = 4096
 
@@ -211,14 +212,15 @@ def _text_cell(text: str) -> str:
     return _csv_text((cell,))[:-1]
 
 
-def _heads(plan: Plan) -> list[bytes]:
+def _heads(plan: Plan, errors: str) -> list[bytes]:
     """Each member's ``id,team,`` in UTF-8: roster text cells, escaped (jointbonus.io.cells)."""
     roster = Roster.of(plan.members)
-    return head_cells(roster.ids, roster.teams)
+    return head_cells(roster.ids, roster.teams, errors)
 
 
-def head_cells(ids: Sequence[str], teams: Sequence[str]) -> list[bytes]:
-    """:func:`head_cell` of each member id and team, in order, in UTF-8.
+def head_cells(ids: Sequence[str], teams: Sequence[str], errors: str = "strict") -> list[bytes]:
+    """:func:`head_cell` of each member id and team, in order, in UTF-8 (text it
+    cannot hold handled as ``errors`` says, as :meth:`str.encode` does).
 
     A roster has a handful of teams, each escaped once; its ids are escaped
     as one column (:func:`~jointbonus.io.cells.escape_formulas`) and asked
@@ -240,8 +242,10 @@ def head_cells(ids: Sequence[str], teams: Sequence[str]) -> list[bytes]:
         lines = [""] * (2 * len(cells))  # id, ",team,\n", id, ",team,\n", ...
         lines[0::2] = cells
         lines[1::2] = map(ends.__getitem__, teams)
-        return "".join(lines).encode().split(b"\n")[:-1]  # after the last newline: nothing
-    return [_head_bytes(member_id, team) for member_id, team in zip(ids, teams, strict=True)]
+        text = "".join(lines).encode("utf-8", errors)
+        return text.split(b"\n")[:-1]  # after the last newline: nothing
+    encoded = _head_encoder(errors)
+    return [encoded(member_id, team) for member_id, team in zip(ids, teams, strict=True)]
 
 
 def head_cell(member_id: str, team: str) -> str:
@@ -252,8 +256,9 @@ def head_cell(member_id: str, team: str) -> str:
     return _csv_text((member_id, team))[:-1] + ","
 
 
-def _head_bytes(member_id: str, team: str) -> bytes:
-    return head_cell(member_id, team).encode()
+def _head_encoder(errors: str) -> Callable[[str, str], bytes]:
+    """:func:`head_cell` in UTF-8, text it cannot hold handled as ``errors`` says."""
+    return lambda member_id, team: head_cell(member_id, team).encode("utf-8", errors)
 
 
 def write_results(result: Result, folder: str | Path, *, statements: bool = False) -> list[Path]:
@@ -305,6 +310,11 @@ def _write_text(text: str, handle: io.TextIOBase) -> int:
     return handle.write(text)
 
 
+#: How :func:`lines_csv` encodes text and decodes it back: a lone surrogate, which text
+#: made through the API may hold, comes back as it was (a file refuses it: ``strict``).
+_AS_TEXT = "surrogatepass"
+
+
 def lines_csv(result: Result) -> str:
     """``lines.csv`` as text: the header, then one line per member and month.
 
@@ -313,8 +323,8 @@ def lines_csv(result: Result) -> str:
     :mod:`jointbonus.io.cells`).
     """
     buffer = io.BytesIO()
-    _write_lines(result, buffer)
-    return buffer.getvalue().decode("utf-8")
+    _write_lines(result, buffer, _AS_TEXT)
+    return buffer.getvalue().decode("utf-8", _AS_TEXT)
 
 
 def months_csv(result: Result) -> str:
@@ -324,13 +334,14 @@ def months_csv(result: Result) -> str:
     return buffer.getvalue()
 
 
-def _write_lines(result: Result, handle: BinaryIO) -> None:
-    """``lines.csv`` in UTF-8 into ``handle``."""
+def _write_lines(result: Result, handle: BinaryIO, errors: str = "strict") -> None:
+    """``lines.csv`` in UTF-8 into ``handle``; text UTF-8 cannot hold (a lone surrogate)
+    is handled as ``errors`` says, as :meth:`str.encode` does."""
     if result.ledger is not None:
-        _write_ledger_lines(result, handle)
+        _write_ledger_lines(result, handle, errors)
         return
-    handle.write(f"{','.join(line_columns(result.plan))}\n".encode())
-    for piece in _line_rows(result):
+    handle.write(f"{','.join(line_columns(result.plan))}\n".encode("utf-8", errors))
+    for piece in _line_rows(result, errors):
         handle.write(piece)
 
 
@@ -338,7 +349,7 @@ def _write_lines(result: Result, handle: BinaryIO) -> None:
 _LINE_TEXTS = frozenset({"member_id", "team", "period", "kind", "corrects", "status", "reason"})
 
 
-def _write_ledger_lines(result: Result, handle: BinaryIO) -> None:
+def _write_ledger_lines(result: Result, handle: BinaryIO, errors: str) -> None:
     """``lines.csv`` of a plan whose ledger has closed months: each month's lines (``kind``
     ``line``), then the corrections the month carries (``kind`` ``correction``, ``corrects``
     the month corrected); corrections no month can carry come last."""
@@ -352,17 +363,20 @@ def _write_ledger_lines(result: Result, handle: BinaryIO) -> None:
     }
     flags = [column not in _LINE_TEXTS for column in columns]
     carried = dict(corrections_in(result))
-    heads_of = month_heads(plan, _heads(plan), _head_bytes)
+    heads_of = month_heads(plan, _heads(plan, errors), _head_encoder(errors))
 
     def corrections(key: str | None) -> bytes:
         rows = (flat_line(correction_fields(result, c, **options)) for c in carried.get(key, ()))
-        return "".join(csv_line([row.get(k) for k in columns], flags) for row in rows).encode()
+        text = "".join(csv_line([row.get(k) for k in columns], flags) for row in rows)
+        return text.encode("utf-8", errors)
 
-    handle.write(f"{','.join(columns)}\n".encode())
+    handle.write(f"{','.join(columns)}\n".encode("utf-8", errors))
     for month_result in result.months:
         documents = MonthLineDocuments(plan.currency, month_result, **options)
         texts = [
-            _row_text({"kind": LINE, **flat_line(documents.of(index))}, body).encode()
+            _row_text({"kind": LINE, **flat_line(documents.of(index))}, body).encode(
+                "utf-8", errors
+            )
             for index in range(len(month_result.lines.figures))
         ]
         heads = heads_of(month_result.month)
