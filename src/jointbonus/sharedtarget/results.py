@@ -274,7 +274,7 @@ class Spread:
     cohorts are the same every month of a result (the months' lines share one
     ``cohort_of``), so the members' cohorts are read into one
     :func:`operator.itemgetter` once, not once a month: at 100,000 members
-    that is a third of the time a month's spreading takes. They are read again
+    that is nearly a third of the time a month's spreading takes. They are read again
     when a month's lines have cohorts of their own.
     """
 
