@@ -322,8 +322,8 @@ def test_a_failure_while_writing_a_fresh_folder_leaves_it_empty(
     out = tmp_path / "fresh"
     out.mkdir()
 
-    def half_written(result: object, handle: io.TextIOBase) -> None:
-        handle.write("member_id,team\nDM-M01,")
+    def half_written(result: object, handle: io.BufferedIOBase) -> None:
+        handle.write(b"member_id,team\nDM-M01,")
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(report, "_write_lines", half_written)

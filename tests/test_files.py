@@ -120,6 +120,36 @@ def test_a_new_file_gets_the_permissions_the_umask_allows(
     assert mode(write_text(tmp_path / "sub" / "a.md", lambda h: h.write("a\n"))) == expected
 
 
+def test_a_large_file_is_whole_and_its_writing_to_disk_started_step_by_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each :attr:`STEP <jointbonus.io.files._EarlyWriteback.STEP>` bytes written, the
+    system is asked to start writing them to disk: ranges that follow one another from the
+    file's start; the file is whole, written through binary and text handles alike."""
+    asked: list[tuple[int, int]] = []
+    real = files._sync_file_range()
+    assert real is not None  # Linux has it
+
+    def start(descriptor: int, offset: int, count: int, flags: int) -> int:
+        asked.append((offset, count))
+        return int(real(descriptor, offset, count, flags))  # the real call: only a hint
+
+    monkeypatch.setattr(files, "_sync_file_range", lambda: start)
+    monkeypatch.setattr(files._EarlyWriteback, "STEP", 10_000)
+    sizes = [10, 9_999, 1, 40_000, 7, 25_000, 3]  # below and above the handle's buffer
+    pieces = [bytes([n]) * size for n, size in enumerate(sizes)]
+    path = files.write_binary(tmp_path / "lines.csv", lambda h: [h.write(p) for p in pieces])
+    data = b"".join(pieces)
+    assert path.read_bytes() == data
+    ends = list(itertools.accumulate(count for _, count in asked))
+    assert [offset for offset, _ in asked] == [0, *ends[:-1]]
+    assert len(asked) > 1
+    assert all(count >= 10_000 for _, count in asked)
+    assert len(data) - 10_000 < ends[-1] <= len(data)
+    text = "é" * 3000
+    assert write_text(tmp_path / "a.md", lambda h: h.write(text)).read_text("utf-8") == text
+
+
 def test_a_replaced_file_keeps_its_permissions(
     tmp_path: Path, umask: Callable[[int], None]
 ) -> None:

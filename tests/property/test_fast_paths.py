@@ -15,9 +15,12 @@ obvious one, which stays the definition:
   each member's own :func:`~jointbonus.sharedtarget.report.writer.head_cell`,
   and that against the csv module reading it back;
 * the rest of a ``lines.csv`` row of a line of its shared part alone, made from the
-  line's figures (:func:`~jointbonus.sharedtarget.report.writer.plain_texts`),
-  against the row the writer makes of the line's document, and that against the
-  csv module reading it back;
+  line's figures month after month, each weight, amount and reason formatted once
+  (:class:`~jointbonus.sharedtarget.report.writer.PlainTexts`), against the row the
+  writer makes of the line's document, and that against the csv module reading it back;
+* a month's items spread over its members by one
+  :class:`~jointbonus.sharedtarget.results.Spread` month after month, which reads the
+  members' cohorts once while the months share them, against each member's own line;
 * :meth:`MonthPay.last_runs <jointbonus.sharedtarget.pay.sharing.MonthPay.last_runs>`
   (each group's last run as columns, and the runs before it) against
   :meth:`~jointbonus.sharedtarget.pay.sharing.MonthPay.slices` of each group;
@@ -76,13 +79,13 @@ from jointbonus.sharedtarget.pay.sharing import MonthPay, Part
 from jointbonus.sharedtarget.report import writer
 from jointbonus.sharedtarget.report.documents import LINE_COLUMNS, MonthLineDocuments, flat_line
 from jointbonus.sharedtarget.report.writer import (
+    PlainTexts,
     _row_text,
     head_cell,
     head_cells,
     lines_csv,
-    plain_texts,
 )
-from jointbonus.sharedtarget.results import LineFigures, LineStatus
+from jointbonus.sharedtarget.results import LineFigures, LineStatus, MonthLines, Spread
 
 #: Text a cell may hold: formula triggers, what makes csv quote, and anything else.
 CELL_TEXT = st.text(
@@ -173,12 +176,15 @@ def test_a_column_escaped_at_once_is_each_cell_escaped(texts: list[str]) -> None
 def test_the_rosters_member_cells_are_each_members_cells(members: list[tuple[str, str]]) -> None:
     ids = [member_id for member_id, _ in members]
     teams = [team for _, team in members]
-    cells = head_cells(ids, teams)
-    assert cells == [head_cell(member_id, team) for member_id, team in members]
+    cells = head_cells(ids, teams, "surrogatepass")  # a lone surrogate stays one
+    assert cells == [
+        head_cell(member_id, team).encode("utf-8", "surrogatepass") for member_id, team in members
+    ]
     for cell, (member_id, team) in zip(cells, members, strict=True):
         if "\r" in member_id + team:
             continue  # csv.writer with lineterminator "\n" leaves a carriage return unquoted
-        (row,) = csv.reader(io.StringIO(cell, newline=""))  # the csv module reads it back
+        text = cell.decode("utf-8", "surrogatepass")
+        (row,) = csv.reader(io.StringIO(text, newline=""))  # the csv module reads it back
         assert row == [escape_formula(member_id), escape_formula(team), ""]
 
 
@@ -203,44 +209,100 @@ PLAIN_LINES = st.lists(
 )
 
 
+#: A month's distinct lines of its shared part alone, its attainment and payout factor.
+PLAIN_MONTHS = st.tuples(
+    PLAIN_LINES, st.none() | st.fractions(0, 3), st.none() | st.fractions(0, 2)
+)
+
+
 @example(
-    [LineFigures.made(3, Fraction(1, 2), 5, (), 0, 5, 0, LineStatus.PAID, '=1,"a"', "")],
-    None,
-    None,
+    [
+        (
+            [LineFigures.made(3, Fraction(1, 2), 5, (), 0, 5, 0, LineStatus.PAID, '=1,"a"', "")],
+            None,
+            None,
+        )
+    ],
+    Currency("USD", 2),
+)
+@example(  # two weights of one numerator, two amounts of one text in another currency
+    [
+        ([LineFigures.made(3, Fraction(1, 2), 5, (), 0, 5, 0, LineStatus.PAID, "", "")], None, 1),
+        ([LineFigures.made(3, Fraction(1, 3), 7, (), 0, 7, 0, LineStatus.PAID, "", "")], None, 1),
+    ],
     Currency("USD", 2),
 )
 @given(
-    PLAIN_LINES,
-    st.none() | st.fractions(0, 3),
-    st.none() | st.fractions(0, 2),
+    st.lists(PLAIN_MONTHS, min_size=1, max_size=3),
     st.sampled_from([Currency("USD", 2), Currency("JPY", 0), Currency("KWD", 3)]),
 )
 def test_plain_line_texts_are_the_documents_rows(
-    figures: list[LineFigures],
-    attainment: Fraction | None,
-    factor: Fraction | None,
+    months: list[tuple[list[LineFigures], Fraction | None, Fraction | None]],
     currency: Currency,
 ) -> None:
-    month = cast(
-        Any,
-        SimpleNamespace(
-            month=Month(2026, 1),
-            attainment=attainment,
-            factor=factor,
-            lines=SimpleNamespace(figures=tuple(figures)),
-        ),
-    )
-    documents = MonthLineDocuments(currency, month)
+    """Month after month, one :class:`PlainTexts` (its weights, amounts and reasons
+    formatted once for them all) gives each month's rows of its lines' documents."""
+    plain_texts = PlainTexts(currency)
     columns = LINE_COLUMNS[2:]
-    rows = [_row_text(flat_line(documents.of(i)), columns) for i in range(len(figures))]
-    texts = plain_texts(currency, month)
-    assert texts == rows
-    for text, line in zip(texts, figures, strict=True):
-        if "\r" in line.reason:
-            continue  # csv.writer with lineterminator "\n" leaves a carriage return unquoted
-        (row,) = csv.reader(io.StringIO(text, newline=""))
-        assert row[-1] == escape_formula(line.reason)
-        assert len(row) == len(columns)
+    for number, (figures, attainment, factor) in enumerate(months, start=1):
+        month = cast(
+            Any,
+            SimpleNamespace(
+                month=Month(2026, number),
+                attainment=attainment,
+                factor=factor,
+                lines=SimpleNamespace(figures=tuple(figures)),
+            ),
+        )
+        documents = MonthLineDocuments(currency, month)
+        rows = [_row_text(flat_line(documents.of(i)), columns) for i in range(len(figures))]
+        texts = plain_texts(month)
+        assert texts == rows
+        for text, line in zip(texts, figures, strict=True):
+            if "\r" in line.reason:
+                continue  # csv.writer with lineterminator "\n" leaves a carriage return unquoted
+            (row,) = csv.reader(io.StringIO(text, newline=""))
+            assert row[-1] == escape_formula(line.reason)
+            assert len(row) == len(columns)
+
+
+@st.composite
+def month_lines_over(draw: st.DrawFn, cohort_of: list[int]) -> MonthLines:
+    """A month's lines over members in the cohorts ``cohort_of``: each cohort's line, and
+    some members with a line of their own."""
+    cohorts = max(cohort_of, default=-1) + 1
+    count = draw(st.integers(1, 5))
+    line = st.integers(0, count - 1)
+    of_cohort = draw(st.lists(line, min_size=cohorts, max_size=cohorts))
+    positions = st.integers(0, len(cohort_of) - 1) if cohort_of else st.nothing()
+    own = draw(st.dictionaries(positions, line, max_size=len(cohort_of)))
+    figures = tuple(
+        LineFigures.made(n, Fraction(0), 0, (), 0, 0, 0, LineStatus.ZERO, "", "")
+        for n in range(count)
+    )
+    return MonthLines(figures, of_cohort, cohort_of, own)
+
+
+@st.composite
+def months_of_lines(draw: st.DrawFn) -> list[MonthLines]:
+    """Months' lines: runs of months that share their members' cohorts (one ``cohort_of``,
+    as every month of a result framed once does), each run with cohorts of its own."""
+    members = draw(st.integers(0, 6))
+    months = []
+    for _ in range(draw(st.integers(1, 3))):
+        cohort_of = draw(st.lists(st.integers(0, 3), min_size=members, max_size=members))
+        for _ in range(draw(st.integers(1, 3))):
+            months.append(draw(month_lines_over(cohort_of)))
+    return months
+
+
+@given(months_of_lines())
+def test_spreading_month_after_month_gives_each_members_line(months: list[MonthLines]) -> None:
+    spread = Spread()
+    for lines in months:
+        texts = [f"line {index}" for index in range(len(lines.figures))]
+        assert list(spread(lines, texts)) == [texts[lines.index(p)] for p in range(len(lines))]
+        assert lines.spread(texts) == spread(lines, texts)
 
 
 @st.composite
@@ -426,6 +488,13 @@ def test_framed_months_are_each_members_standing(
             assert cohort.reasons[index] == reason
 
 
+#: Members who move from sales to marketing on 15 June 2026, so their cells change then.
+MOVER = [
+    Member("MV", "sales", date(2025, 1, 1), date(2026, 6, 14), "1"),
+    Member("MV", "marketing", date(2026, 6, 15), None, "1"),
+]
+
+
 @given(
     rosters(),
     st.sampled_from(["equal", "salary", "target_bonus"]),
@@ -473,21 +542,24 @@ def test_each_members_line_reads_their_own_standing(
     rosters(),
     st.sampled_from([2, 4, 6, 10**9]),
     st.lists(st.sampled_from(["90", "100", "120"]), max_size=12),
+    st.booleans(),
+    # an id to escape, to quote, or with a lone surrogate (lines_csv gives it back as text)
+    st.sampled_from(["", "=", "'", '"q,', "\ud800"]),
 )
 def test_lines_csv_in_pieces_is_each_members_row_in_order(
-    members: list[Member], piece: int, actuals: list[str]
+    members: list[Member], piece: int, actuals: list[str], move: bool, odd: str
 ) -> None:
     """``lines.csv`` is made and written a few thousand rows at a time (``writer._PIECE``
     cells, here a row or a few): it is the header, then month by month each member's
-    cells and the row of their line's document, in member order (the months after the
-    actuals given are pending)."""
-    always = Member("A0", "marketing", date(2025, 1, 1), None, "1")  # someone to pay
+    cells (those of the month's team for a member who moves team) and the row of their
+    line's document, in member order (the months after the actuals given are pending)."""
+    always = Member(f"{odd}A0", "marketing", date(2025, 1, 1), None, "1")  # someone to pay
     plan = build_plan(
         name="Pieces",
         currency="USD",
         start="2026-01",
         months=12,
-        members=[always, *members],
+        members=[always, *members, *(MOVER if move else [])],
         history=[HistoryMonth(Month(2025, m), D(100), D(100)) for m in range(1, 13)],
         targets={str(Month(2026, m)): "100" for m in range(1, 13)},
         actuals={str(Month(2026, m)): a for m, a in enumerate(actuals, start=1)},

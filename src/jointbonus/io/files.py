@@ -2,11 +2,14 @@
 
 Every file jointbonus writes goes through this module, at one of three scales.
 
-**One file** (:func:`write_bytes`, :func:`write_text`). The file is written in
+**One file** (:func:`write_bytes`, :func:`write_binary`, :func:`write_text`). The file is written in
 full under a temporary name beside its final name (created exclusively, so
 never through a symbolic link), flushed to disk, and renamed over the final
 name in one step (:func:`os.replace`). A failure or a killed process leaves
-the earlier file, or none, never a partial one. A symbolic link at the final
+the earlier file, or none, never a partial one. On Linux the system is asked
+to start writing a large file to disk while the rest of it is still being
+made (:class:`_EarlyWriteback`), so that the flush waits for little more
+than its last megabytes; the flush alone still makes the file durable. A symbolic link at the final
 name is replaced by the file, never followed. A new file gets the permissions
 any program's new file gets: read and write for everyone, less the user's
 umask (``0644`` under the usual umask ``022``, ``0664`` under ``002``, so
@@ -129,6 +132,7 @@ __all__ = [
     "sha256_of",
     "staged_folder",
     "workshop_of",
+    "write_binary",
     "write_bytes",
     "write_text",
 ]
@@ -263,13 +267,70 @@ def _keep_modes(stage: Path, out: Path, names: list[str]) -> None:
             os.chmod(stage / name, mode)  # a regular file of the stage's own
 
 
+#: ``sync_file_range``'s flag that starts writing a range to disk without waiting for it.
+_SYNC_FILE_RANGE_WRITE = 2
+
+
+@functools.cache
+def _sync_file_range() -> Any:
+    """libc's ``sync_file_range`` (Linux), or None where there is none."""
+    if not sys.platform.startswith("linux"):  # pragma: no cover - Linux only
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):  # pragma: no cover - a C library without it
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+class _EarlyWriteback(io.FileIO):
+    """A new file that asks the system to start writing each :data:`STEP` bytes of it to
+    disk as soon as they are written, without waiting (``sync_file_range``, Linux).
+
+    The 135 MB of ``lines.csv`` at 100,000 members took 50 to 80 ms to flush at
+    the end (:func:`os.fsync`), with nothing left to do meanwhile; started early,
+    the disk writes while the rest is made. This is a hint, not a guarantee: the
+    file is durable when :func:`os.fsync` returns, as before, and a system that
+    refuses the hint only loses the overlap.
+    """
+
+    STEP = 8 << 20
+
+    def __init__(self, descriptor: int, start: Callable[[int, int, int, int], int]) -> None:
+        super().__init__(descriptor, "wb")
+        self._start = start
+        self._written = 0
+        self._started = 0  # the bytes whose writing to disk has been started
+
+    def write(self, data: Any, /) -> int:
+        written = super().write(data)
+        self._written += written
+        if self._written - self._started >= self.STEP:
+            self._start(
+                self.fileno(), self._started, self._written - self._started, _SYNC_FILE_RANGE_WRITE
+            )
+            self._started = self._written
+        return written
+
+
+def _new_file(descriptor: int) -> BinaryIO:
+    """The new file ``descriptor`` opened to write, its writing to disk started early
+    where the system can (:class:`_EarlyWriteback`)."""
+    start = _sync_file_range()
+    if start is None:  # pragma: no cover - not Linux
+        return os.fdopen(descriptor, "wb")
+    return io.BufferedWriter(_EarlyWriteback(descriptor, start))
+
+
 def _write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     sync = not _staged(path)  # in a staging folder, its owner flushes the file
     descriptor, staged = _temporary(path)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
+        with _new_file(descriptor) as handle:
             write(handle)
             handle.flush()
             mode = _old_mode(path)
@@ -289,6 +350,16 @@ def _write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
 def write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (the folder is created if needed)."""
     return _write(Path(path), lambda handle: handle.write(data))
+
+
+def write_binary(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Write the bytes ``write`` puts into its handle to ``path`` atomically.
+
+    For a writer that encodes its text itself: ``lines.csv`` encodes each
+    distinct text once, where a text handle would encode each of its 1.2
+    million rows.
+    """
+    return _write(Path(path), write)
 
 
 def write_text(path: str | Path, write: Callable[[TextIO], object]) -> Path:

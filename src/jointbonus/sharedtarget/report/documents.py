@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text
@@ -809,20 +809,25 @@ def _line_documents(result: Result, holdback: bool) -> Iterator[dict[str, Any]]:
             yield {"member_id": member_id, "team": team, **documents.of(index)}
 
 
+#: A member's head: text (JSON, a team) or the UTF-8 bytes of lines.csv's cells.
+_Head = TypeVar("_Head", str, bytes)
+
+
 def month_heads(
-    plan: Plan, heads: Sequence[str], make: Callable[[str, str], str]
-) -> Callable[[Month], Sequence[str]]:
+    plan: Plan, heads: Sequence[_Head], make: Callable[[str, str], _Head]
+) -> Callable[[Month], Sequence[_Head]]:
     """Each month's heads of the members' lines: ``heads``, one per member made from
     their id and team (the team of their last roster row), but for a member whose team
     changes during the plan, whose head names the month's team (the team at the month's
     end, as their :class:`~jointbonus.sharedtarget.results.Line` does): ``make(id, team)``.
-    Written lines, JSON and CSV alike, then name the team of each month."""
+    Written lines, JSON and CSV alike, then name the team of each month. Without such
+    members, every month's heads are ``heads`` itself."""
     people = Roster.of(plan.members).people  # the members of several rows
     movers = sorted(p for p, m in people.items() if len({r.team for r in m.rows}) > 1)
     if not movers:
         return lambda _: heads
 
-    def of(month: Month) -> Sequence[str]:
+    def of(month: Month) -> Sequence[_Head]:
         now = list(heads)
         for position in movers:
             member = people[position]
