@@ -19,6 +19,7 @@ from jointbonus import (
     MonthStatus,
     explain,
     load_plan,
+    render_explanation,
     render_statement,
     render_table,
     result_document,
@@ -329,3 +330,76 @@ def test_explain_shows_the_shared_gate_reading_the_quarter_beside_monthly_goals(
     # February pays no shared part: no gate is read in it.
     with pytest.raises(KeyError):
         explain(result, "DM-S01", "2026-02").step("shared_gate")
+
+
+HARBOR = ROOT / "examples" / "harbor_software"
+
+
+def _harbor_goals_per_quarter(tmp_path: Path, *, given_in_may: str | None = None) -> Path:
+    """The Harbor Software example (a monthly revenue target; meetings_held's targets
+    derived from its norm, the mean of the six months before the plan, + 5%) with every
+    goal over the quarter, and now and then May's meetings_held target given."""
+    folder = tmp_path / "harbor"
+    shutil.copytree(HARBOR, folder)
+    plan = folder / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    for metric in ("sales_accepted_leads", "meetings_held", "followed_up_24h", "win_rate"):
+        line = f'metric = "{metric}"\n'
+        text = text.replace(line, f'{line}period = "quarter"\n', 1)
+    plan.write_text(text, encoding="utf-8")
+    if given_in_may is not None:
+        months = folder / "data" / "plan_months.csv"
+        rows = months.read_text(encoding="utf-8").splitlines()
+        rows[0] = rows[0].replace(
+            ",meetings_held_actual", ",meetings_held_target,meetings_held_actual"
+        )
+        for k in range(1, len(rows)):
+            cells = rows[k].split(",")
+            cells.insert(5, given_in_may if cells[0] == "2026-05" else "")
+            rows[k] = ",".join(cells)
+        months.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return plan
+
+
+def test_explain_says_a_goal_periods_targets_come_from_the_norm(tmp_path: Path) -> None:
+    # Worked by hand: meetings_held's norm is the mean of history's last six months,
+    # 2025-10 to 2026-03: (83 + 80 + 78 + 80 + 94 + 73) / 6 = 244/3; each plan month's
+    # target is that + 5%, 244/3 x 1.05 = 85.4, so FY2026-Q1's is 3 x 85.4 = 256.2
+    # against actuals 75 + 96 + 95 = 266.
+    monthly = explain(run(load_plan(HARBOR / "plan.toml")), "HS-D01", "2026-05")
+    norm = "derived from meetings_held's norm: norm x (1 + 5.00%)"
+    assert monthly.figure("goal.meetings_held", "target").how == norm
+    assert monthly.figure("goal.meetings_held", "target").value == "85.4"
+    told = explain(run(load_plan(_harbor_goals_per_quarter(tmp_path))), "HS-D01", "2026-06")
+    target = told.figure("goal.meetings_held", "target")
+    assert (target.value, target.exact) == ("256.2", "1281/5")
+    assert target.how == (
+        "the meetings_held targets of FY2026-Q1 (2026-04 to 2026-06), summed; "
+        f"each month's target {norm}"
+    )
+    assert told.figure("goal.meetings_held", "actual").value == "266"
+    assert Fraction(told.figure("goal.meetings_held", "attainment").exact or "0") == Fraction(
+        266 * 5, 1281
+    )
+    # A target the plan gives says nothing of the norm, over the quarter as in a month.
+    assert told.figure("goal.followed_up_24h", "target").how == (
+        "the followed_up_24h targets of FY2026-Q1 (2026-04 to 2026-06), summed"
+    )
+    document = render_explanation(told, "json")
+    assert f"summed; each month's target {norm}" in document
+
+
+def test_explain_names_the_months_of_a_goal_period_whose_targets_the_norm_derived(
+    tmp_path: Path,
+) -> None:
+    # May's target given as 90: the quarter asks 85.4 + 90 + 85.4 = 260.8.
+    plan = _harbor_goals_per_quarter(tmp_path, given_in_may="90")
+    target = explain(run(load_plan(plan)), "HS-D01", "2026-06").figure(
+        "goal.meetings_held", "target"
+    )
+    assert (target.value, target.exact) == ("260.8", "1304/5")
+    assert target.how == (
+        "the meetings_held targets of FY2026-Q1 (2026-04 to 2026-06), summed; the targets of "
+        "2026-04 and 2026-06 derived from meetings_held's norm: norm x (1 + 5.00%), "
+        "2026-05's target given by the plan"
+    )

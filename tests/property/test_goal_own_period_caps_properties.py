@@ -29,21 +29,22 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction
 
-from hypothesis import HealthCheck, assume, event, given, note, reject, settings
+from hypothesis import HealthCheck, event, given, note, reject, settings
 from hypothesis import strategies as st
 from test_goal_own_period_properties import _over
 from test_goal_period_properties import (
     _Advancing,
     _capped,
-    _even,
     _historical_periods,
     _totals,
     advanced_to_date,
     advancing_and_not,
     assert_no_line_passes_a_cap,
     assert_the_goals_move_no_advance,
+    calibrated_paying,
+    whole_periods,
 )
-from weighted import D, WeightedSpec, as_units, calibrated, round_half_up, weighted_specs
+from weighted import D, WeightedSpec, as_units, calibrated, round_half_up
 
 from jointbonus import (
     Calibration,
@@ -66,10 +67,8 @@ def capped_over(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength]:
     """A plan with caps (per month, per year or both, a cap per year sometimes over two
     plan years) and now and then a holdback, its goals over its quarter or plan year."""
     crossing = draw(st.booleans(), label="two plan years")
-    spec = draw(weighted_specs(caps=True, per_year=True if crossing else None, holding=True))
-    yearly = spec.months >= 12 and draw(st.booleans(), label="a plan year")
-    length = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
-    return _over(_even(spec, length), length), length
+    spec, length = draw(whole_periods(caps=True, per_year=True if crossing else None, holding=True))
+    return _over(spec, length), length
 
 
 def _path(spec: WeightedSpec, periods: list[list[int]], p: int, size: int) -> WeightedSpec:
@@ -83,7 +82,9 @@ def _path(spec: WeightedSpec, periods: list[list[int]], p: int, size: int) -> We
 
 def _calibrated(spec: WeightedSpec) -> tuple[WeightedSpec, Calibration]:
     """The spec (its caps raised if they kept it below its budget) and its calibration; a
-    history without a whole period is drawn again."""
+    history without a whole period, or a plan some part of which never pays at historical
+    performance, is drawn again. For plans drawn elsewhere: those of :func:`capped_over`
+    hold whole periods and are calibrated by :func:`_paying`."""
     try:
         periodic, _, calibration = calibrated(spec)
     except PlanError as error:
@@ -93,12 +94,20 @@ def _calibrated(spec: WeightedSpec) -> tuple[WeightedSpec, Calibration]:
     return periodic, calibration
 
 
+def _paying(spec: WeightedSpec) -> tuple[WeightedSpec, Calibration]:
+    """The spec (its caps raised if they kept it below its budget, one historical period
+    made to pay every part if some part never would: :func:`calibrated_paying`) and its
+    calibration."""
+    periodic, _, calibration = calibrated_paying(spec, spec.period.months)
+    return periodic, calibration
+
+
 def _paid_paths(
     drawn: tuple[WeightedSpec, PeriodLength],
 ) -> tuple[list[Result], Calibration]:
     """Every path through history paid at the plan's calibration."""
     spec, length = drawn
-    periodic, calibration = _calibrated(spec)
+    periodic, calibration = _paying(spec)
     periods = _historical_periods(spec, length.months)
     paid = [
         pay(_path(periodic, periods, p, length.months).build(), calibration)
@@ -194,9 +203,8 @@ def advancing_over(draw: st.DrawFn) -> _Advancing:
     spec, length = draw(capped_over())
     spec = replace(spec, holdback="0", cap_per_month=None, cap_per_year=None)
     share = Fraction(draw(st.integers(1, 20), label="advance in twentieths"), 20)
-    periodic, _ = _calibrated(spec)
+    periodic, _ = _paying(spec)
     periods = _historical_periods(spec, length.months)
-    assume(periods)
     p = draw(st.integers(0, len(periods) - 1), label="path")
     return advancing_and_not(draw, _path(periodic, periods, p, length.months), share, length.value)
 
@@ -284,6 +292,6 @@ def test_an_advance_beside_capped_goals_over_the_period_costs_nothing(drawn, twe
     """Calibration is the same with or without an advance, caps and all."""
     spec, _ = drawn
     spec = replace(spec, holdback="0")
-    periodic, calibration = _calibrated(spec)
+    periodic, calibration = _paying(spec)
     advancing = calibrate(build_plan(**periodic.kwargs(), advance=Fraction(twentieths, 20)))
     assert advancing == calibration

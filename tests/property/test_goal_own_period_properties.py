@@ -26,18 +26,23 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction
 
-from hypothesis import HealthCheck, assume, given, note, reject, settings
+from hypothesis import given, note
 from hypothesis import strategies as st
 from independent import team_split_weight
-from test_goal_period_properties import _historical_periods, _replay, _summed, goal_periods
-from weighted import D, WeightedSpec, as_units, calibrated, exact_text, round_half_up
+from test_goal_period_properties import (
+    _historical_periods,
+    _replay,
+    _summed,
+    calibrated_paying,
+    goal_periods,
+)
+from weighted import D, WeightedSpec, as_units, exact_text, round_half_up
 
 from jointbonus import (
     Calibration,
     FundingStyle,
     HistoryMonth,
     MonthStatus,
-    PlanError,
     Result,
     pay,
     render_json,
@@ -88,12 +93,7 @@ def _paid(
 ) -> tuple[WeightedSpec, list[tuple[WeightedSpec, Result]], Calibration]:
     """The plan with goals over the period, and every historical period replayed and paid
     at its calibration."""
-    try:
-        periodic, _, calibration = calibrated(_over(spec, length))
-    except PlanError as error:  # history without a whole period: draw again
-        if "whole" in str(error):
-            reject()
-        raise
+    periodic, _, calibration = calibrated_paying(_over(spec, length), length.months)
     paid = []
     for places in _historical_periods(spec, length.months):
         replayed = _replay(periodic, places, length.months)
@@ -184,7 +184,7 @@ def test_moving_a_goals_actuals_within_its_period_changes_no_pay(drawn, data):
 @examples(3)
 @given(goal_periods())
 def test_a_goal_period_of_a_month_is_the_monthly_goal_to_the_byte(drawn):
-    spec, _ = drawn
+    spec, plan, calibration = calibrated_paying(drawn[0], 1)
     monthly = replace(
         spec,
         teams=tuple(
@@ -192,12 +192,6 @@ def test_a_goal_period_of_a_month_is_the_monthly_goal_to_the_byte(drawn):
             for team in spec.teams
         ),
     )
-    try:
-        _, plan, calibration = calibrated(spec)
-    except PlanError as error:
-        if "whole" in str(error):
-            reject()
-        raise
     given_month = monthly.build()
     assert plan_fingerprint(given_month) == plan_fingerprint(plan)
     assert render_json(result_document(pay(given_month, calibration))) == render_json(
@@ -205,14 +199,11 @@ def test_a_goal_period_of_a_month_is_the_monthly_goal_to_the_byte(drawn):
     )
 
 
-# Half the plans drawn fund individually and are passed over, and some histories hold no
-# whole period: filtering that much is expected here.
-@settings(examples(3), suppress_health_check=[HealthCheck.filter_too_much])
+@examples(3)
 @given(goal_periods())
 def test_a_goals_pool_is_the_periods_pool_at_target_on_the_weight_over_the_period(drawn):
     spec, length = drawn
-    assume(spec.funding is FundingStyle.POOL)
-    _, paid, calibration = _paid(spec, length)
+    _, paid, calibration = _paid(replace(spec, funding=FundingStyle.POOL), length)
     _, result = paid[0]
     plan = result.plan
     size = length.months

@@ -31,7 +31,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import HealthCheck, assume, given, note, reject, settings
+from hypothesis import HealthCheck, assume, event, given, note, reject, settings
 from hypothesis import strategies as st
 from independent import detached, team_split_weight
 from weighted import (
@@ -52,7 +52,6 @@ from jointbonus import (
     HistoryMonth,
     MonthStatus,
     Plan,
-    PlanError,
     Result,
     VersionSpec,
     build_plan,
@@ -107,6 +106,80 @@ def _historical_periods(spec: WeightedSpec, size: int) -> list[list[int]]:
     return [places for _, places in sorted(runs.items()) if len(places) == size]
 
 
+@st.composite
+def whole_periods(draw: st.DrawFn, **options: Any) -> tuple[WeightedSpec, PeriodLength]:
+    """A plan of :func:`weighted_specs` (given ``options``) cut to whole quarters or plan
+    years (:func:`_even`), drawn so that it and its history hold one, with nothing to
+    reject: a quarter's plan has 3 to 12 months (13 to 24 with a cap per year over two
+    plan years), and its history, of 6 months or more, always holds a whole quarter
+    aligned with the plan's; a plan year's plan and history are whole plan years
+    (``plan_years``). A plan year one draw in four: it pays a year of months."""
+    if draw(st.integers(0, 3), label="a plan year (0) or quarters") == 0:
+        length = PeriodLength.PLAN_YEAR
+        spec = draw(weighted_specs(plan_years=True, **options))
+    else:
+        length = PeriodLength.QUARTER
+        crossing = bool(options.get("per_year"))
+        months = draw(st.integers(13, 24) if crossing else st.integers(3, 12), label="months")
+        spec = draw(weighted_specs(months=months, **options))
+    return _even(spec, length), length
+
+
+def paying(spec: WeightedSpec, size: int) -> WeightedSpec:
+    """``spec`` with its last whole historical period of ``size`` months
+    (:func:`_historical_periods`) at 200% of every target, the shared one and each
+    metric's: above every curve's threshold and last point (at most 120% and 170%) and
+    every gate drawn (at most 200%), so that each part of the plan pays in it."""
+    places = set(_historical_periods(spec, size)[-1])
+    twice = Fraction(2)
+
+    def doubled(target: Decimal | None) -> Decimal:
+        assert target is not None  # the history states every target
+        return D(exact_text(twice * Fraction(target)))
+
+    history = tuple(
+        HistoryMonth(
+            h.month,
+            doubled(h.target),
+            h.target,
+            functional={name: doubled(t) for name, t in h.functional_targets.items()},
+            functional_targets=h.functional_targets,
+        )
+        if place in places
+        else h
+        for place, h in enumerate(spec.history)
+    )
+    return replace(
+        spec,
+        history=history,
+        history_shared=tuple(
+            twice if place in places else a for place, a in enumerate(spec.history_shared)
+        ),
+        history_goals={
+            name: tuple(twice if place in places else a for place, a in enumerate(values))
+            for name, values in spec.history_goals.items()
+        },
+    )
+
+
+def calibrated_paying(spec: WeightedSpec, size: int) -> tuple[WeightedSpec, Plan, Calibration]:
+    """:func:`weighted.calibrated` of ``spec``, a plan cut to whole periods of ``size``
+    months, or, when calibration refuses it because a part never pays at historical
+    performance (a team's shared part or goals, or every part, under their curves or shut
+    by a gate in every historical period), of the same plan with one historical period
+    paying every part (:func:`paying`): such a draw is made one calibration can weigh,
+    not drawn again. Any other refusal (a roster nobody is eligible in) is drawn again.
+    Read the history from the spec returned."""
+    try:
+        return calibrated(spec, reject_others=False)
+    except CalibrationError as error:
+        if "historical performance" not in str(error):
+            reject()
+        event("a historical period made to pay every part")
+        note(f"one historical period made to pay every part: {error}")
+        return calibrated(paying(spec, size), reject_others=False)
+
+
 def _replay(spec: WeightedSpec, places: list[int], size: int) -> WeightedSpec:
     """Every period of the plan year reports the historical period at ``places``."""
     picks = [places[j % size] for j in range(spec.months)]
@@ -118,10 +191,7 @@ def _replay(spec: WeightedSpec, places: list[int], size: int) -> WeightedSpec:
 
 @st.composite
 def goal_periods(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength]:
-    spec = draw(weighted_specs(caps=False, goal_gates=draw(st.booleans(), label="own gates")))
-    yearly = spec.months == 12 and draw(st.booleans(), label="a plan year")
-    length = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
-    return _even(spec, length), length
+    return draw(whole_periods(caps=False, goal_gates=draw(st.booleans(), label="own gates")))
 
 
 @st.composite
@@ -129,22 +199,14 @@ def held_and_capped(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength]:
     """A plan of :func:`goal_periods` with a holdback now and then and, now and then, caps:
     a monthly cap, a yearly one, or both; a yearly cap sometimes over two plan years."""
     crossing = draw(st.booleans(), label="two plan years")
-    spec = draw(weighted_specs(per_year=True if crossing else None, holding=True))
-    yearly = spec.months >= 12 and draw(st.booleans(), label="a plan year")
-    length = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
-    return _even(spec, length), length
+    return draw(whole_periods(per_year=True if crossing else None, holding=True))
 
 
 def _paid(
     spec: WeightedSpec, length: PeriodLength
 ) -> tuple[list[tuple[WeightedSpec, Result]], Calibration]:
     """Every historical period replayed and paid at the plan's calibration."""
-    try:
-        periodic, _, calibration = calibrated(replace(spec, period=length))
-    except PlanError as error:  # history without a whole period: draw again
-        if "whole" in str(error):
-            reject()
-        raise
+    periodic, _, calibration = calibrated_paying(replace(spec, period=length), length.months)
     paid = []
     for places in _historical_periods(spec, length.months):
         replayed = _replay(periodic, places, length.months)
@@ -159,12 +221,7 @@ def _paid_paths(
     """Every path through history paid at the plan's calibration (its caps raised if they
     kept it below its budget): path ``p`` reports historical period ``(p + k) mod H`` in
     the plan's period ``k``, all its months together, as calibration costs a capped plan."""
-    try:
-        periodic, _, calibration = calibrated(replace(spec, period=length))
-    except PlanError as error:  # history without a whole period: draw again
-        if "whole" in str(error):
-            reject()
-        raise
+    periodic, _, calibration = calibrated_paying(replace(spec, period=length), length.months)
     periods = _historical_periods(spec, length.months)
     count = len(periods)
     size = length.months
@@ -172,8 +229,8 @@ def _paid_paths(
     for p in range(count):
         picks = [periods[(p + j // size) % count][j % size] for j in range(spec.months)]
         replayed = periodic.reported(
-            [spec.history_shared[h] for h in picks],
-            {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
+            [periodic.history_shared[h] for h in picks],
+            {name: [periodic.history_goals[name][h] for h in picks] for name in spec.metric_names},
         )
         paid.append((replayed, pay(replayed.build(), calibration)))
     note(f"{count} historical {length.noun}s; scale {calibration.scale}")
@@ -265,8 +322,8 @@ def test_raising_every_attainment_never_pays_less(drawn, data):
         return [v + Fraction(r, 1000) for v, r in zip(values, rises, strict=True)]
 
     high = periodic.reported(
-        raised([spec.history_shared[h] for h in picks]),
-        {n: raised([spec.history_goals[n][h] for h in picks]) for n in spec.metric_names},
+        raised([periodic.history_shared[h] for h in picks]),
+        {n: raised([periodic.history_goals[n][h] for h in picks]) for n in spec.metric_names},
     )
     below = pay(low.build(), calibration)
     above = pay(high.build(), calibration)
@@ -408,8 +465,7 @@ def assert_goal_pools_are_the_periods_pool_spread_over_its_months(
 @given(goal_periods())
 def test_a_months_goal_pool_at_target_is_the_periods_over_its_months(drawn):
     spec, length = drawn
-    assume(spec.funding is FundingStyle.POOL)
-    paid, _ = _paid(spec, length)
+    paid, _ = _paid(replace(spec, funding=FundingStyle.POOL), length)
     replayed, result = paid[0]
     assert_goal_pools_are_the_periods_pool_spread_over_its_months(replayed, result, length.months)
 
@@ -440,20 +496,14 @@ def advancing_goals(draw: st.DrawFn) -> tuple[Plan, Plan, Calibration]:
     spec, length = draw(held_and_capped())
     spec = replace(spec, holdback="0", cap_per_year=None)
     share = Fraction(draw(st.integers(1, 20), label="advance in twentieths"), 20)
-    try:
-        periodic, _, _ = calibrated(replace(spec, period=length))
-    except PlanError as error:  # history without a whole period: draw again
-        if "whole" in str(error):
-            reject()
-        raise
+    periodic, _, _ = calibrated_paying(replace(spec, period=length), length.months)
     periods = _historical_periods(spec, length.months)
-    assume(periods)
     p = draw(st.integers(0, len(periods) - 1), label="path")
     size = length.months
     picks = [periods[(p + j // size) % len(periods)][j % size] for j in range(spec.months)]
     replayed = periodic.reported(
-        [spec.history_shared[h] for h in picks],
-        {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
+        [periodic.history_shared[h] for h in picks],
+        {name: [periodic.history_goals[name][h] for h in picks] for name in spec.metric_names},
     )
     reported = draw(st.integers(max(1, spec.months // 2), spec.months), label="months known")
     replayed = first_months_known(replayed, reported)
@@ -479,8 +529,8 @@ def binding_caps(
         # A cap per month below the largest line, so that it cuts goals and advances.
         paid = pay(without, calibration)
         most = max(line.total for m in paid.months for line in m.lines)
-        cap = most * draw(st.integers(2, 9), label="cap in tenths of the largest line") // 10
-        assume(cap > 0)
+        tenths = draw(st.integers(2, 9), label="cap in tenths of the largest line")
+        cap = max(1, most * tenths // 10)  # a line of a few units: a cap of one unit binds
         with_advance, without = (_capped(p, cap) for p in (with_advance, without))
     if draw(st.booleans(), label="a cap per year that binds"):
         # A cap per year below the most a member is paid in a plan year, so that the goals
@@ -492,8 +542,8 @@ def binding_caps(
                 key = (place, index // 12)
                 years[key] = years.get(key, 0) + line.total
         most = max(years.values(), default=0)
-        cap = most * draw(st.integers(3, 9), label="cap in tenths of the most in a year") // 10
-        assume(cap > 0)
+        tenths = draw(st.integers(3, 9), label="cap in tenths of the most in a year")
+        cap = max(1, most * tenths // 10)
         with_advance, without = (_capped(p, cap, yearly=True) for p in (with_advance, without))
     return with_advance, without
 
@@ -722,10 +772,7 @@ def versioned_year_caps(draw: st.DrawFn) -> _Versioned:
     """A plan of :func:`held_and_capped` with a cap per year (over one or two plan years)
     and a later version from a drawn month, with a shared curve paying from zero: the
     version keeps the cap, removes it, or brings it in (the plan itself uncapped)."""
-    spec = draw(weighted_specs(per_year=True, holding=True))
-    yearly = draw(st.booleans(), label="a plan year")
-    length = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
-    spec = _even(spec, length)
+    spec, length = draw(whole_periods(per_year=True, holding=True))
     start = draw(st.integers(1, spec.months - 1), label="version from plan month")
     mode = draw(st.sampled_from(["kept", "removed", "added"]), label="the version's cap")
     return _Versioned((spec, length, start, mode))
@@ -749,14 +796,8 @@ def _versioned_paths(drawn: _Versioned) -> tuple[Result, list[Result]]:
     versions' calibrations (path ``p`` reports historical period ``(p + k) mod H`` in the
     plan's period ``k``, as calibration costs a capped plan)."""
     spec, length, start, mode = drawn
-    try:
-        periodic, _, _ = calibrated(replace(spec, period=length))
-    except PlanError as error:  # history without a whole period: draw again
-        if "whole" in str(error):
-            reject()
-        raise
+    periodic, _, _ = calibrated_paying(replace(spec, period=length), length.months)
     periods = _historical_periods(spec, length.months)
-    assume(periods)
     try:
         result = run(_versioned(periodic, start, mode))
     except CalibrationError:  # a version's caps keep it below what it must cost
@@ -766,8 +807,8 @@ def _versioned_paths(drawn: _Versioned) -> tuple[Result, list[Result]]:
     for p in range(len(periods)):
         picks = [periods[(p + j // size) % len(periods)][j % size] for j in range(spec.months)]
         replayed = periodic.reported(
-            [spec.history_shared[h] for h in picks],
-            {name: [spec.history_goals[name][h] for h in picks] for name in spec.metric_names},
+            [periodic.history_shared[h] for h in picks],
+            {name: [periodic.history_goals[name][h] for h in picks] for name in spec.metric_names},
         )
         plan = _versioned(replayed, start, mode)
         paths.append(pay_versions(plan, pay_framed, versions=result.versions))
