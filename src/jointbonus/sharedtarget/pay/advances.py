@@ -97,7 +97,6 @@ __all__ = [
     "goals_most",
     "member_pay",
     "sure_of",
-    "true_ups",
     "year_room",
 ]
 
@@ -248,8 +247,3 @@ def advance_to_date(
         end, _pay_at(plan, end, terms, floor, goals=goals_floor, year_to_date=year_to_date)
     )
     return [min(part, sure) for part, sure in zip(parts, bound, strict=True)]
-
-
-def true_ups(period_pay: Sequence[int], advanced: Sequence[int]) -> list[int]:
-    """Each member's true-up at the period's end: the period's pay less their advances."""
-    return [pay - paid for pay, paid in zip(period_pay, advanced, strict=True)]
