@@ -134,6 +134,47 @@ def test_every_line_of_a_seasonal_linear_plan_is_explained(tmp_path: Path) -> No
     assert explanation.figure("factor", "curve").value == "linear"
 
 
+def test_a_derived_target_inside_a_quarter_reads_its_own_months_level(tmp_path: Path) -> None:
+    """The seasonal plan with a quarterly shared target and February's target given. A
+    month's own target is its month's norm level x (1 + uplift), not the quarter's summed
+    level; the quarter's end says which of the targets it sums the norm derived.
+
+    By hand, from data/history.csv: January's level is the mean of the three Januaries,
+    1,533,953 / 3 = 511,317.666667; x (1 - 0.8%) = 507,227.1253, rounded 507,227.13.
+    March's level is 604,650; x 0.992 = 599,812.80. The quarter sums 507,227.13 + 520,000
+    + 599,812.80 = 1,627,039.93.
+    """
+    folder = tmp_path / "quarterly"
+    shutil.copytree(SEASONAL.parent, folder)
+    plan_file = folder / "plan.toml"
+    plan_file.write_text(
+        plan_file.read_text(encoding="utf-8").replace(
+            "[shared]\n", '[shared]\nperiod = "quarter"\n', 1
+        ),
+        encoding="utf-8",
+    )
+    months = folder / "data" / "plan_months.csv"
+    text = months.read_text(encoding="utf-8")
+    assert "\n2026-02,,475002\n" in text
+    months.write_text(text.replace("\n2026-02,,", "\n2026-02,520000,"), encoding="utf-8")
+    quarterly = run(load_plan(plan_file))
+
+    january = explain(quarterly, "AO-S01", "2026-01").figure("target", "target")
+    assert january.value == "507227.13"
+    assert january.how == (
+        "derived from the norm (same_month_mean: 36 months of actual / mean of the same "
+        "calendar month): norm x (1 + -0.80%) = 511317.666667 x (1 + -1/125), rounded half "
+        "up to the minor unit"
+    )
+    march = explain(quarterly, "AO-S01", "2026-03").figure("target", "target")
+    assert march.value == "1627039.93"
+    assert march.how == (
+        "the targets of 2026-Q1 (2026-01 to 2026-03), summed; the targets of 2026-01 and "
+        "2026-03 derived from the norm (same_month_mean: 36 months of actual / mean of the "
+        "same calendar month): norm x (1 + -0.80%), 2026-02's target given by the plan"
+    )
+
+
 def test_a_share_with_a_leftover_cent_says_why(result: Result) -> None:
     explanation = explain(result, "DM-S01", "2026-02")
     assert explanation.amount == Decimal("1802.11")

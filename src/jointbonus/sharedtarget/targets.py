@@ -121,6 +121,7 @@ __all__ = [
     "TargetSet",
     "UpliftSolution",
     "assess_targets",
+    "month_by_month_norm",
     "propose_targets",
     "uplift_for_hit_rate",
 ]
@@ -246,7 +247,7 @@ def _groups(plan: Plan) -> list[tuple[Period | None, tuple[int, ...]]]:
     return [(p, tuple(range(p.first, p.last + 1))) for p in plan.periods]
 
 
-def _month_norm(plan: Plan) -> Norm:
+def month_by_month_norm(plan: Plan) -> Norm:
     """The norm month by month, whose levels give each plan month its own target.
 
     A monthly plan's norm is it. A longer period's norm has only the periods' summed
@@ -333,7 +334,7 @@ def assess_targets(plan: Plan) -> TargetSet:
     share of historical periods of the same length that reach it.
     """
     plan = plan_argument(plan)
-    monthly = _month_norm(plan)
+    monthly = month_by_month_norm(plan)
     figures = [_figure(monthly, m) for m in plan.months]
     return _target_set(plan, figures, None)
 
@@ -384,7 +385,7 @@ def propose_targets(plan: Plan, uplift: Decimal | Fraction | int | str) -> Targe
     -1, or when a target would round to nothing.
     """
     plan = plan_argument(plan)
-    monthly = _month_norm(plan)
+    monthly = month_by_month_norm(plan)
     value = _uplift(uplift)
     levels = _levels(plan, monthly)
     currency = plan.currency
@@ -458,7 +459,7 @@ def uplift_for_hit_rate(
     ``targets`` norm, or for bad arguments.
     """
     plan = plan_argument(plan)
-    monthly = _month_norm(plan)
+    monthly = month_by_month_norm(plan)
     unit = "month" if plan.period is PeriodLength.MONTH else plan.period.noun
     try:
         wanted = to_fraction(hit_rate)

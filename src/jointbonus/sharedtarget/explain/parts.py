@@ -36,9 +36,10 @@ from jointbonus.sharedtarget.explain.text import (
     percent,
     plain,
     ratio_text,
+    summed_targets_source,
     weighting_text,
 )
-from jointbonus.sharedtarget.goals import Goal, MetricMonth
+from jointbonus.sharedtarget.goals import Goal
 from jointbonus.sharedtarget.plan import Plan
 from jointbonus.sharedtarget.results import GoalResult, MonthResult, PartSplit, Result
 
@@ -426,28 +427,6 @@ def _from_norm(metric: str, source: str) -> str:
     return f"derived from {metric}'s norm: {source}"
 
 
-def _period_from_norm(metric: str, inside: Sequence[MetricMonth]) -> str:
-    """What a goal period's summed target adds when the metric's norm derived the targets
-    of some of its months (``inside``), in the words a month's own target uses: which
-    months, and how (``""`` when the plan gives every one)."""
-    derived = [m for m in inside if m.target_source != "plan"]
-    if not derived:
-        return ""
-    how = "; ".join(dict.fromkeys(_from_norm(metric, m.target_source) for m in derived))
-    if len(derived) == len(inside):
-        return f"; each month's target {how}"
-    given = [m for m in inside if m.target_source == "plan"]
-    return f"; {_targets_of(derived)} {how}, {_targets_of(given)} given by the plan"
-
-
-def _targets_of(months: Sequence[MetricMonth]) -> str:
-    """``2026-05's target`` or ``the targets of 2026-04 and 2026-06``."""
-    names = [str(m.month) for m in months]
-    if len(names) == 1:
-        return f"{names[0]}'s target"
-    return f"the targets of {', '.join(names[:-1])} and {names[-1]}"
-
-
 def goal_step(
     result: Result, month: MonthResult, g: GoalResult, sources: Sources | None = None
 ) -> Step:
@@ -505,7 +484,7 @@ def goal_step(
                 "(their numerators), summed"
             )
         inside = metric.months[period.first : period.last + 1]
-        target_how += _period_from_norm(goal.metric, inside)
+        target_how += summed_targets_source(inside, lambda source: _from_norm(goal.metric, source))
         wholes = sum((Fraction(m.counts.whole) for m in inside if m.counts), Fraction(0))
         if metric.counted and wholes:
             share_words = (

@@ -12,14 +12,23 @@ from datetime import date
 from fractions import Fraction
 
 from jointbonus.core.curves import Curve, LinearCurve, StepCurve
+from jointbonus.core.history import Norm
 from jointbonus.core.periods import Month
 from jointbonus.core.plan_periods import Period
 from jointbonus.core.roster import FTE_SCALE, Member
 from jointbonus.sharedtarget.explain.model import Figure, Sources, Step
-from jointbonus.sharedtarget.explain.text import Money, fraction_text, percent, plain, ratio_text
-from jointbonus.sharedtarget.plan import FundingStyle, Plan, Split
+from jointbonus.sharedtarget.explain.text import (
+    Money,
+    fraction_text,
+    percent,
+    plain,
+    ratio_text,
+    summed_targets_source,
+)
+from jointbonus.sharedtarget.plan import FundingStyle, Plan, PlanMonth, Split
 from jointbonus.sharedtarget.report.documents import caps_costing
 from jointbonus.sharedtarget.results import LineFigures, MonthResult, Result
+from jointbonus.sharedtarget.targets import TargetError, month_by_month_norm
 
 __all__ = [
     "calibration_step",
@@ -230,15 +239,14 @@ def target_step(result: Result, month_result: MonthResult, sources: Sources, mon
     if plan_month.target_source == "plan":
         target_how = f"given by the plan: {where}"
     elif month_result.shared_period and month_result.ends_period:
-        target_how = f"the targets of {month_result.shared_period}, summed"
+        period = plan.period_of(plan_month.month)
+        inside = plan.months[period.first : period.last + 1] if period else ()
+        target_how = f"the targets of {month_result.shared_period}, summed" + (
+            summed_targets_source(inside, lambda source: _from_norm(plan, source))
+        )
         where = f"the actuals of {month_result.shared_period}, summed"
     else:
-        level = plan.norm.level(plan_month.month)
-        level_text = "" if level is None else f" = {money.major(level, 4)} x (1 + {plan.uplift})"
-        target_how = (
-            f"derived from the norm ({plan.norm.describe()}): {plan_month.target_source}"
-            f"{level_text}, rounded half up to the minor unit"
-        )
+        target_how = _derived_target(plan, plan_month, money)
     figures = [
         Figure(
             "target",
@@ -278,6 +286,34 @@ def target_step(result: Result, month_result: MonthResult, sources: Sources, mon
         )
     )
     return Step("target", f"{plan.metric.capitalize()} target and actual", tuple(figures))
+
+
+def _monthly_norm(plan: Plan) -> Norm:
+    """The norm whose levels derived the plan's months' own targets: the plan's norm, or
+    beside a shared period longer than a month (whose norm has only the periods' summed
+    levels) the norm month by month read again from the plan's history; the period's
+    norm for a plan kept without its history, whose monthly levels cannot be read."""
+    try:
+        return month_by_month_norm(plan)
+    except TargetError:
+        return plan.norm
+
+
+def _from_norm(plan: Plan, source: str) -> str:
+    """How the norm derived a month's own target (its ``target_source``)."""
+    return f"derived from the norm ({_monthly_norm(plan).describe()}): {source}"
+
+
+def _derived_target(plan: Plan, plan_month: PlanMonth, money: Money) -> str:
+    """A derived month's target: the month's norm level x (1 + uplift), rounded. The
+    level is the month's own, also in a month inside a longer shared period."""
+    norm = _monthly_norm(plan)
+    level = norm.level(plan_month.month) if norm.period == "month" else None
+    level_text = "" if level is None else f" = {money.major(level, 4)} x (1 + {plan.uplift})"
+    return (
+        f"{_from_norm(plan, plan_month.target_source)}{level_text}, "
+        "rounded half up to the minor unit"
+    )
 
 
 def curve_rule(curve: Curve, attainment: Fraction, factor: Fraction) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Protocol
 
 from jointbonus.core.money import Currency
 from jointbonus.core.number import decimal_text, percent_text
+from jointbonus.core.periods import Month
 
 __all__ = [
     "BY_ROW",
@@ -16,6 +19,7 @@ __all__ = [
     "percent",
     "plain",
     "ratio_text",
+    "summed_targets_source",
     "weighting_text",
 ]
 
@@ -30,6 +34,38 @@ def fraction_text(value: Fraction) -> str | None:
 def ratio_text(value: Fraction) -> str:
     """A ratio as the reports write it, with :data:`RATIO_PLACES` decimals."""
     return decimal_text(value, RATIO_PLACES)
+
+
+class _Sourced(Protocol):
+    """A month's target and where it came from (a plan month, or a metric's month)."""
+
+    @property
+    def month(self) -> Month: ...
+    @property
+    def target_source(self) -> str: ...
+
+
+def summed_targets_source(inside: Sequence[_Sourced], derived: Callable[[str], str]) -> str:
+    """What the target of a period longer than a month, its months' targets summed, adds
+    when the norm derived some of them: which months, and how (``derived`` of a month's
+    ``target_source``, in the words that month's own target uses); ``""`` when the plan
+    gives every one."""
+    derived_months = [m for m in inside if m.target_source != "plan"]
+    if not derived_months:
+        return ""
+    how = "; ".join(dict.fromkeys(derived(m.target_source) for m in derived_months))
+    if len(derived_months) == len(inside):
+        return f"; each month's target {how}"
+    given = [m for m in inside if m.target_source == "plan"]
+    return f"; {_targets_of(derived_months)} {how}, {_targets_of(given)} given by the plan"
+
+
+def _targets_of(months: Sequence[_Sourced]) -> str:
+    """``2026-05's target`` or ``the targets of 2026-04 and 2026-06``."""
+    names = [str(m.month) for m in months]
+    if len(names) == 1:
+        return f"{names[0]}'s target"
+    return f"the targets of {', '.join(names[:-1])} and {names[-1]}"
 
 
 def weighting_text(weighting: Fraction) -> tuple[str, str]:
