@@ -386,18 +386,27 @@ def plan_specs(
     max_history: int = 48,
     max_months: int = 24,
     min_months: int = 1,
+    period: int = 1,
 ) -> PlanSpec:
     """A whole plan; ``norm``, ``funding`` and ``neutrality`` fix what is not drawn.
 
     ``min_months`` above 12 makes a plan of several plan years (its history
-    then covers every calendar month, whatever the norm).
+    then covers every calendar month, whatever the norm). ``period`` above 1
+    (a shared period's months) makes a plan of one such period or more whose
+    history holds a whole one after the trailing window: historical periods are
+    counted back from the plan's start, so a history ending ``g`` months before
+    it holds one in its last ``period`` months when ``g`` is 0, in its last
+    ``2 x period - g`` otherwise.
     """
+    min_months = max(min_months, period)
     money = draw(st.sampled_from(CURRENCIES))
     method = norm if norm is not None else draw(st.sampled_from(list(NormMethod)))
     low_history = 2 if method is NormMethod.TRAILING_MEAN else 1
     if min_months > 1 and method is NormMethod.SAME_MONTH_MEAN:
         low_history = 12
-    count = draw(st.integers(low_history, max_history))
+    spare = 1 if method is NormMethod.TRAILING_MEAN else 0  # the window's least months
+    count = draw(st.integers(max(low_history, period + spare), max_history))
+    whole = 0  # the months of history that hold a whole period (see above)
     history_end = Month(draw(st.integers(2015, 2031)), draw(st.integers(1, 12)))
     history_months = [history_end.shift(i - count + 1) for i in range(count)]
 
@@ -408,7 +417,14 @@ def plan_specs(
         start = history_months[skip].shift(12)
         length = draw(st.integers(1, min(max_months, count - skip)))
     else:
-        start = history_end.shift(1 + draw(st.integers(0, 3)))
+        gaps = (
+            st.integers(0, 3)
+            if period == 1
+            else st.sampled_from([g for g in range(4) if g == 0 or count - spare >= 2 * period - g])
+        )
+        gap = draw(gaps)
+        whole = 0 if period == 1 else period if gap == 0 else 2 * period - gap
+        start = history_end.shift(1 + gap)
         length = draw(st.integers(min_months, max_months))
     calendar = plan_months(start, length)
 
@@ -426,7 +442,9 @@ def plan_specs(
         else:
             history.append(HistoryMonth(month, D(fixed_point(level * attainment, 3)), None, paid))
 
-    window = draw(st.integers(1, count - 1)) if method is NormMethod.TRAILING_MEAN else 12
+    window = (
+        draw(st.integers(1, count - max(1, whole))) if method is NormMethod.TRAILING_MEAN else 12
+    )
     uplift = 0 if method is NormMethod.TARGETS else draw(st.integers(-100, 200))
 
     # Plan targets: all given for the 'targets' norm; else given or derived month by month.

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from hypothesis import given, reject
 from hypothesis import strategies as st
+from test_goal_period_properties import calibrated_paying
 from weighted import weighted_specs
 
 from jointbonus import CalibrationError, Plan, compare_plans
@@ -33,7 +34,10 @@ def designs(draw: st.DrawFn, *, capped: bool = False) -> tuple[Plan, Plan]:
         first, second = spec.build(), replace(spec, curve=draw(curve_specs())).build()
     else:
         weighted = weighted_specs(caps=True if capped else None, per_year=False, holding=True)
-        first = draw(weighted).build()
+        # Made one that calibrates: caps raised until they let it cost its budget, a
+        # historical month paying every part (any curve drawn pays there too) if some never
+        # would.
+        _, first, _ = calibrated_paying(draw(weighted), 1)
         second = replace(first, curve=draw(curve_specs()).build())
     return first, second
 

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from test_goal_longer_period_caps_properties import _path
 from test_goal_longer_period_properties import _scenarios
 from test_goal_own_period_caps_properties import (
-    _calibrated,
+    _paying,
     assert_each_period_pays_its_advances_then_the_rest,
 )
 from test_goal_own_period_properties import _over
@@ -94,7 +94,7 @@ def advancing_year_goals(draw: st.DrawFn) -> _Advancing:
     spec = draw(year_goals(caps=False))
     spec = replace(spec, cap_per_month=None, cap_per_year=None)
     share = Fraction(draw(st.integers(1, 20), label="advance in twentieths"), 20)
-    periodic, _ = _calibrated(spec)
+    periodic, _ = _paying(spec, GOALS.months)
     blocks = _blocks(periodic)
     p = draw(st.integers(0, len(blocks) * len(blocks[0]) - 1), label="path")
     return advancing_and_not(draw, _path(periodic, blocks, p, SHARED, GOALS), share, "year goals")
@@ -114,7 +114,7 @@ def _advanced(result: Result) -> None:
 def _paid_paths(spec: WeightedSpec, share: Fraction) -> tuple[list[Result], Calibration]:
     """Every path through history paid, with ``advance = share``, at the calibration of the
     plan without it (the same as with it)."""
-    periodic, calibration = _calibrated(spec)
+    periodic, calibration = _paying(spec, GOALS.months)
     assert calibrate(build_plan(**periodic.kwargs(), advance=share)) == calibration
     blocks = _blocks(periodic)
     paid = []

@@ -30,10 +30,10 @@ from fractions import Fraction
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 from test_goal_longer_period_properties import _scenarios
-from test_goal_own_period_caps_properties import _calibrated, assert_the_paths_cost_the_budget
+from test_goal_own_period_caps_properties import _paying, assert_the_paths_cost_the_budget
 from test_goal_own_period_properties import _over
-from test_goal_period_properties import _even, assert_no_line_passes_a_cap
-from weighted import D, WeightedSpec, as_units, round_half_up, weighted_specs
+from test_goal_period_properties import assert_no_line_passes_a_cap, whole_periods
+from weighted import D, WeightedSpec, as_units, round_half_up
 
 from jointbonus import Calibration, Line, MonthResult, Plan, Result, pay
 from jointbonus.core.plan_periods import PeriodLength
@@ -48,20 +48,18 @@ def capped_longer(draw: st.DrawFn, caps: bool | None = True) -> _Drawn:
     always) and now and then a holdback, its goals over a quarter or plan year (``goal``)
     beside a shorter shared period (``shared``): ``(spec, shared, goal)``."""
     crossing = draw(st.booleans(), label="two plan years")
-    spec = draw(
-        weighted_specs(
+    spec, goal = draw(
+        whole_periods(
             caps=caps,
             per_year=True if crossing else None,
             holding=True,
             goal_gates=draw(st.booleans(), label="own gates"),
         )
     )
-    yearly = spec.months >= 12 and draw(st.booleans(), label="a plan year")
-    goal = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
     shared = PeriodLength.MONTH
-    if yearly and draw(st.booleans(), label="quarterly shared"):
+    if goal is PeriodLength.PLAN_YEAR and draw(st.booleans(), label="quarterly shared"):
         shared = PeriodLength.QUARTER
-    spec = _over(_even(spec, goal), goal)
+    spec = _over(spec, goal)
     return replace(spec, period=shared, shared_gate=None), shared, goal
 
 
@@ -107,7 +105,7 @@ def _path(
 def _paid_paths(drawn: _Drawn) -> tuple[list[Result], Calibration]:
     """Every path through history paid at the plan's calibration."""
     spec, shared, goal = drawn
-    periodic, calibration = _calibrated(spec)
+    periodic, calibration = _paying(spec, goal.months)
     ordered = path_blocks(periodic, shared, goal)
     paid = [
         pay(_path(periodic, ordered, p, shared, goal).build(), calibration)

@@ -61,8 +61,11 @@ def gated_longer_goals(draw: st.DrawFn) -> tuple[WeightedSpec, PeriodLength, Per
     month (so that it opens in some shared periods and closes in others)."""
     shared, goal = draw(st.sampled_from(_PAIRS), label="periods")
     own_gates = draw(st.booleans(), label="own gates")
-    months = 12 if goal is PeriodLength.PLAN_YEAR else None
-    spec = draw(weighted_specs(caps=False, goal_gates=own_gates, months=months))
+    if goal is PeriodLength.PLAN_YEAR:  # a plan year's plan and history: whole ones
+        spec = draw(weighted_specs(caps=False, goal_gates=own_gates, plan_years=True))
+    else:  # 3 months or more: at least a whole quarter, as its history of 6 or more holds
+        months = draw(st.integers(3, 12), label="months")
+        spec = draw(weighted_specs(caps=False, goal_gates=own_gates, months=months))
     spec = replace(_over(_even(spec, goal), goal), period=shared)
     event(f"goals over the {goal.noun} beside a {shared.noun}ly shared target")
     reached = sorted({a for values in spec.history_goals.values() for a in values})
@@ -115,7 +118,7 @@ def _month_costs(
 def test_a_shared_gate_beside_longer_goals_costs_the_budget_over_the_scenarios(drawn):
     spec, shared, goal = drawn
     spec = _reading_goals_only(spec)
-    calibration = _calibrated(spec)
+    spec, calibration = _calibrated(spec, goal)
     costs = _month_costs(spec, shared, goal, calibration)
     for expectation, month in zip(calibration.months, costs, strict=True):
         assert len(month) == calibration.scenarios
@@ -126,7 +129,7 @@ def test_a_shared_gate_beside_longer_goals_costs_the_budget_over_the_scenarios(d
 @given(gated_longer_goals())
 def test_calibration_reads_the_shared_gate_over_each_historical_shared_period(drawn):
     spec, shared, goal = drawn
-    _calibrated(spec)  # draws whose history holds no whole goal period are drawn again
+    spec, _ = _calibrated(spec, goal)  # the spec whose history calibration read
     plan = spec.build()
     gate = spec.gates[1]
     assert gate is not None
@@ -169,7 +172,7 @@ def _over_shared_period(spec: WeightedSpec, first: int, size: int) -> dict[str, 
 @given(gated_longer_goals(), st.data())
 def test_the_shared_gate_beside_longer_goals_reads_each_goal_over_the_shared_period(drawn, data):
     spec, shared, goal = drawn
-    calibration = _calibrated(spec)
+    spec, calibration = _calibrated(spec, goal)
     reported = _replayed(spec, goal, data)
     result = pay(reported.build(), calibration)
     without_gate = replace(reported, shared_gate=None).build()  # paid at the same terms
@@ -207,7 +210,7 @@ def test_the_shared_gate_beside_longer_goals_reads_each_goal_over_the_shared_per
 @given(gated_longer_goals(), st.data())
 def test_lines_add_up_beside_a_shared_gate_and_longer_goals(drawn, data):
     spec, _, goal = drawn
-    calibration = _calibrated(spec)
+    spec, calibration = _calibrated(spec, goal)
     result = pay(_replayed(spec, goal, data).build(), calibration)
     plan = result.plan
     lines = list(result.lines())

@@ -37,8 +37,8 @@ from hypothesis import event, given, note, reject
 from hypothesis import strategies as st
 from test_goal_longer_period_caps_properties import assert_the_months_lines_add_up
 from test_goal_own_period_properties import _over
-from test_goal_period_properties import _even, assert_no_line_passes_a_cap
-from weighted import WeightedSpec, calibrated, weighted_specs
+from test_goal_period_properties import _even, assert_no_line_passes_a_cap, calibrated_paying
+from weighted import WeightedSpec, weighted_specs
 
 from jointbonus import (
     CalibrationError,
@@ -115,10 +115,10 @@ def _whole_quarters(spec: WeightedSpec) -> WeightedSpec:
 def changed_plans(draw: st.DrawFn, *, per_year: bool = False) -> Changed:
     """A plan whose goals run over a quarter in the plan, in its version or in both, the
     version starting at a quarter's first month (see the module)."""
-    spec = draw(weighted_specs(caps=None, per_year=per_year or False, holding=True))
+    # 6 months or more: two quarters at least, whose history of 6 or more holds a whole one.
+    months = None if per_year else draw(st.integers(6, 12), label="months")
+    spec = draw(weighted_specs(caps=None, per_year=per_year or False, holding=True, months=months))
     spec = _whole_quarters(_over(_even(spec, QUARTER), QUARTER))
-    if spec.months < 6:
-        reject()
     kind = draw(st.sampled_from(sorted(KINDS)), label="kind")
     event(kind)
     lengths = KINDS[kind]
@@ -143,11 +143,13 @@ def changed_plans(draw: st.DrawFn, *, per_year: bool = False) -> Changed:
 
 
 def _calibrated(changed: Changed) -> tuple[Changed, Plan, tuple[VersionCalibration, ...]]:
-    """``changed`` (its caps raised until the plan itself can cost its budget), its plan and
-    each version's calibration; the example is rejected if one cannot be calibrated."""
+    """``changed`` (its caps raised until the plan itself can cost its budget, one historical
+    quarter made to pay every part if some part never would: :func:`calibrated_paying`;
+    the version's curves and goals pay in it too), its plan and each version's
+    calibration; the example is rejected if the version cannot be calibrated."""
+    spec, _, _ = calibrated_paying(changed.spec, QUARTER.months)
+    changed = replace(changed, spec=spec)
     try:
-        spec, _, _ = calibrated(changed.spec)
-        changed = replace(changed, spec=spec)
         plan = changed.build()
         return changed, plan, calibrate_versions(plan)
     except (CalibrationError, PlanError):  # the version's caps too, or no history left

@@ -83,8 +83,9 @@ def _path(spec: WeightedSpec, periods: list[list[int]], p: int, size: int) -> We
 def _calibrated(spec: WeightedSpec) -> tuple[WeightedSpec, Calibration]:
     """The spec (its caps raised if they kept it below its budget) and its calibration; a
     history without a whole period, or a plan some part of which never pays at historical
-    performance, is drawn again. For plans drawn elsewhere: those of :func:`capped_over`
-    hold whole periods and are calibrated by :func:`_paying`."""
+    performance, is drawn again. For counted shares, whose history is their counts, which
+    :func:`_paying` would not change: the plans of :func:`capped_over` and those with goals
+    over a longer period hold whole periods and are calibrated by :func:`_paying`."""
     try:
         periodic, _, calibration = calibrated(spec)
     except PlanError as error:
@@ -94,11 +95,11 @@ def _calibrated(spec: WeightedSpec) -> tuple[WeightedSpec, Calibration]:
     return periodic, calibration
 
 
-def _paying(spec: WeightedSpec) -> tuple[WeightedSpec, Calibration]:
-    """The spec (its caps raised if they kept it below its budget, one historical period
-    made to pay every part if some part never would: :func:`calibrated_paying`) and its
-    calibration."""
-    periodic, _, calibration = calibrated_paying(spec, spec.period.months)
+def _paying(spec: WeightedSpec, size: int | None = None) -> tuple[WeightedSpec, Calibration]:
+    """The spec (its caps raised if they kept it below its budget, one historical period of
+    ``size`` months, the goals' when longer than the shared period's, made to pay every
+    part if some part never would: :func:`calibrated_paying`) and its calibration."""
+    periodic, _, calibration = calibrated_paying(spec, size or spec.period.months)
     return periodic, calibration
 
 

@@ -43,11 +43,12 @@ DERIVED = (NormMethod.SAME_MONTH_MEAN, NormMethod.TRAILING_MEAN)
 
 @st.composite
 def longer_specs(draw: st.DrawFn, norms: tuple[NormMethod, ...] = tuple(NormMethod)) -> PeriodSpec:
-    """A small plan of whole quarters or plan years (:func:`strategies.plan_specs`)."""
+    """A small plan of whole quarters or plan years (:func:`strategies.plan_specs`), its
+    history holding a whole one."""
     length = draw(st.sampled_from(LONGER))
     size = length.months
     norm = draw(st.sampled_from(norms))
-    spec = draw(plan_specs(norm=norm, max_members=2, max_months=24, min_months=size))
+    spec = draw(plan_specs(norm=norm, max_members=2, max_months=24, period=size))
     months = spec.months // size * size
     keep = {str(spec.start.shift(k)) for k in range(months)}
     cut = replace(

@@ -37,10 +37,9 @@ from test_goal_longer_period_caps_properties import _path as _longer_path
 from test_goal_longer_period_properties import _scenarios
 from test_goal_own_period_caps_properties import _path as _joint_path
 from test_goal_own_period_properties import _over
-from test_goal_period_properties import _even, _historical_periods
-from weighted import WeightedSpec, calibrated, weighted_specs
+from test_goal_period_properties import _historical_periods, calibrated_paying, whole_periods
 
-from jointbonus import Calibration, Plan, PlanError, RiskError, cost_risk, pay
+from jointbonus import Calibration, Plan, RiskError, cost_risk, pay
 from jointbonus.core.plan_periods import PeriodLength
 from strategies import examples
 
@@ -52,15 +51,14 @@ period or a shared period)."""
 @st.composite
 def coupled(draw: st.DrawFn) -> _Coupled:
     """A calibrated plan whose months are joined by its periods, its paths paid."""
-    spec = draw(weighted_specs(per_year=False, holding=True))
-    yearly = spec.months >= 12 and draw(st.booleans(), label="a plan year")
-    longer = PeriodLength.PLAN_YEAR if yearly else PeriodLength.QUARTER
+    spec, longer = draw(whole_periods(per_year=False, holding=True))
+    yearly = longer is PeriodLength.PLAN_YEAR
     if draw(st.booleans(), label="goals over a longer period"):
         shared = PeriodLength.MONTH
         if yearly and draw(st.booleans(), label="quarterly shared"):
             shared = PeriodLength.QUARTER
-        spec = replace(_over(_even(spec, longer), longer), period=shared, shared_gate=None)
-        spec, plan, calibration = _calibrated(spec)
+        spec = replace(_over(spec, longer), period=shared, shared_gate=None)
+        spec, plan, calibration = calibrated_paying(spec, longer.months)
         blocks: dict[int, list[tuple[list[int], list[int]]]] = {}
         for places, over in _scenarios(spec, shared, longer):
             blocks.setdefault(over[0], []).append((places, over))
@@ -70,8 +68,8 @@ def coupled(draw: st.DrawFn) -> _Coupled:
         ]
         note(f"goals over a {longer.noun} beside a {shared.noun}ly shared target")
     else:
-        spec = replace(_even(spec, longer), period=longer)
-        spec, plan, calibration = _calibrated(spec)
+        spec = replace(spec, period=longer)
+        spec, plan, calibration = calibrated_paying(spec, longer.months)
         periods = _historical_periods(spec, longer.months)
         paths = [_joint_path(spec, periods, p, longer.months) for p in range(len(periods))]
         note(f"monthly goals beside a shared target per {longer.noun}")
@@ -82,15 +80,6 @@ def coupled(draw: st.DrawFn) -> _Coupled:
         costs.append([month.paid - month.forfeited for month in result.months])
     note(f"{len(costs)} paths; scale {calibration.scale}")
     return plan, calibration, costs, longer.months
-
-
-def _calibrated(spec: WeightedSpec) -> tuple[WeightedSpec, Plan, Calibration]:
-    try:
-        return calibrated(spec)
-    except PlanError as error:  # history without a whole period: draw again
-        if "whole" in str(error):
-            reject()
-        raise
 
 
 def _paths_year(costs: list[list[int]], size: int) -> Counter[int]:

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from independent import someone_eligible
+from test_goal_period_properties import calibrated_paying
 from weighted import (
     WeightedSpec,
     as_units,
     assert_parts_follow_the_rules,
-    calibrated,
     exact_text,
     gate_factors,
     paid_paths,
@@ -92,7 +92,7 @@ def earned_by_side(results: list[Result]) -> dict[str, tuple[int, int]]:
 
 @given(weighted_specs(caps=False))
 def test_solved_weight_gives_exactly_the_wanted_expected_split(spec):
-    spec, _, calibration = calibrated(spec)
+    spec, _, calibration = calibrated_paying(spec, 1)
     wanted = {t.name: t.expected_shared_split for t in spec.teams}
     for weight in calibration.weights:
         assert 0 <= weight.nominal <= 1
@@ -104,7 +104,7 @@ def test_solved_weight_gives_exactly_the_wanted_expected_split(spec):
 @examples(2)
 @given(weighted_specs())
 def test_engine_pays_each_team_its_expected_split_over_every_historical_path(spec):
-    spec, plan, calibration = calibrated(spec)
+    spec, plan, calibration = calibrated_paying(spec, 1)
     paths = paid_paths(spec, calibration)
     earned = earned_by_side([result for _, _, result in paths])
     for team, weight in zip(spec.teams, calibration.weights, strict=True):
@@ -129,7 +129,7 @@ def test_engine_pays_each_team_its_expected_split_over_every_historical_path(spe
 @examples(2)
 @given(weighted_specs())
 def test_expected_earnings_of_each_side_are_what_the_engine_pays_on_average(spec):
-    spec, plan, calibration = calibrated(spec)
+    spec, plan, calibration = calibrated_paying(spec, 1)
     paths = paid_paths(spec, calibration)
     earned = earned_by_side([result for _, _, result in paths])
     count = len(paths)
@@ -305,7 +305,7 @@ def test_a_split_of_1_with_goals_that_never_pay_puts_everything_on_the_shared_go
 
 @given(weighted_specs(caps=False))
 def test_expected_cost_with_weights_and_gates_is_the_budget_within_the_rounding_bound(spec):
-    spec, plan, calibration = calibrated(spec)
+    spec, plan, calibration = calibrated_paying(spec, 1)
     note(f"expected {calibration.expected_cost}, bound {calibration.rounding_bound}")
     assert abs(calibration.expected_cost - plan.budget.amount) <= calibration.rounding_bound
 
@@ -313,7 +313,7 @@ def test_expected_cost_with_weights_and_gates_is_the_budget_within_the_rounding_
 @examples(2)
 @given(weighted_specs(caps=False))
 def test_engine_pays_the_expected_cost_on_average_over_every_historical_month(spec):
-    spec, _, calibration = calibrated(spec)
+    spec, _, calibration = calibrated_paying(spec, 1)
     # Without caps a month's pay does not depend on the others', so the cyclic paths (each
     # historical month once in every plan month) average to the per-month scenarios.
     paths = paid_paths(spec, calibration)
