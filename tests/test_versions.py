@@ -25,6 +25,7 @@ import pytest
 
 from jointbonus import (
     Calibration,
+    Month,
     Plan,
     PlanError,
     Result,
@@ -61,6 +62,11 @@ def test_the_example_changes_from_july(reorg: Result) -> None:
     assert [v.number for v in reorg.versions] == [1, 2]
     assert [len(v.months) for v in reorg.versions] == [6, 6]
     later = plan.versions[0].design
+    # The version is in force from its first month on, the plan's own design before it.
+    assert plan.design_of(Month(2026, 6)) is plan
+    assert plan.design_of(Month(2026, 7)) is later
+    assert plan.design_of(Month(2026, 12)) is later
+    assert [plan.version_of(Month(2026, m)) for m in (6, 7)] == [1, 2]
     assert "linear" in later.curve.describe()
     assert plan.curve.describe().startswith("step")
     # Carried over: the budget, the roster, the history, the months.

@@ -77,7 +77,6 @@ __all__ = [
     "governed_frames",
     "plan_expected_cost",
     "spans",
-    "version_at",
     "year_so_far",
     "yearly_capped",
 ]
@@ -193,11 +192,6 @@ def year_so_far(
 def designs(plan: Plan) -> list[Plan]:
     """Each version's design, the plan itself first."""
     return [plan, *(v.design for v in plan.versions)]
-
-
-def version_at(plan: Plan, index: int) -> int:
-    """The number (1 for the first) of the version in force for the plan month at ``index``."""
-    return 1 + sum(1 for v in plan.versions if v.index <= index)
 
 
 def governed_frames(framed: Framed, months: range) -> Framed:
