@@ -65,6 +65,7 @@ __all__ = [
     "member_choices",
     "overlaps",
     "standing_in",
+    "taker",
 ]
 
 #: FTE fractions may have up to this many decimals (0.333333 is fine).
@@ -420,7 +421,7 @@ class Roster(Sequence[Member]):
         if any(len(column) != len(ids) for column in columns):
             raise ValueError("columns of members of different lengths")
         self._columns: list[tuple[Any, ...] | None] = [tuple(column) for column in columns]
-        self._source: tuple[Roster, _Taker] | None = None
+        self._source: tuple[Roster, Taker] | None = None
         self.people: Mapping[int, Member] = dict(people or {})
         """The members of several rows, by position."""
         self._made: tuple[Member, ...] | None = None
@@ -430,8 +431,8 @@ class Roster(Sequence[Member]):
         taken from (:meth:`take`) the first time it is asked for."""
         column = self._columns[at]
         if column is None:
-            source, taker = cast("tuple[Roster, _Taker]", self._source)
-            column = self._columns[at] = taker(source._column(at))
+            source, take_at = cast("tuple[Roster, Taker]", self._source)
+            column = self._columns[at] = take_at(source._column(at))
         return column
 
     @property
@@ -511,12 +512,12 @@ class Roster(Sequence[Member]):
         people = self.people
         taken = Roster((), (), (), (), (), (), (), ())
         taken._columns = [None] * len(_FIELDS[:-1])
-        taker = _taker(positions)
-        taken._source = (self, taker)
+        take_at = taker(positions)
+        taken._source = (self, take_at)
         if people:
             taken.people = {at: people[p] for at, p in enumerate(positions) if p in people}
         if self._made is not None:
-            taken._made = taker(self._made)
+            taken._made = take_at(self._made)
         return taken
 
     def _all_columns(self) -> _Columns:
@@ -575,18 +576,19 @@ class Roster(Sequence[Member]):
 
 
 #: Takes the items at some positions of a column, in their order, as a tuple.
-_Taker = Callable[[Sequence[Any]], tuple[Any, ...]]
+Taker = Callable[[Sequence[Any]], tuple[Any, ...]]
 
 
-def _taker(positions: Sequence[int]) -> _Taker:
-    """What takes the items at ``positions`` of each column of a roster, in that order.
+def taker(positions: Sequence[int]) -> Taker:
+    """What takes the items at ``positions`` of a column (of a roster, or any sequence),
+    in that order, as a tuple: one taker serves every column read at the same positions.
 
     One :func:`operator.itemgetter` for every column: it looks each item up in C,
     where ``map(column.__getitem__, positions)`` calls a tuple's ``__getitem__``
     through a wrapper at each item, several times as long.
     """
     if len(positions) > 1:
-        return cast("_Taker", itemgetter(*positions))  # several positions: a tuple
+        return cast("Taker", itemgetter(*positions))  # several positions: a tuple
     return lambda column: tuple(column[at] for at in positions)  # at most one: not a tuple
 
 

@@ -31,7 +31,6 @@ without a ledger has none of them.
 
 from __future__ import annotations
 
-import operator
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ from typing import Any, TypeVar
 
 from jointbonus.core.money import GroupShare
 from jointbonus.core.periods import YEAR, Month, plan_years
-from jointbonus.core.roster import Member
+from jointbonus.core.roster import Member, taker
 from jointbonus.errors import argument
 from jointbonus.sharedtarget.calibration import Calibration
 from jointbonus.sharedtarget.goals import Goal
@@ -273,7 +272,7 @@ class Spread:
     A month's items go to the members through each member's cohort. The
     cohorts are the same every month of a result (the months' lines share one
     ``cohort_of``), so the members' cohorts are read into one
-    :func:`operator.itemgetter` once, not once a month: at 100,000 members
+    :func:`~jointbonus.core.roster.taker` once, not once a month: at 100,000 members
     that is nearly a third of the time a month's spreading takes. They are read again
     when a month's lines have cohorts of their own.
     """
@@ -285,11 +284,8 @@ class Spread:
     def __call__(self, lines: MonthLines, items: Sequence[T]) -> Sequence[T]:
         """``lines.spread(items)``: a tuple, or a list where members have lines of their own."""
         if lines.cohort_of is not self._cohort_of:
-            self._cohort_of = cohorts = lines.cohort_of
-            if len(cohorts) > 1:
-                self._by_member = operator.itemgetter(*cohorts)
-            else:  # itemgetter gives no tuple of one item, and wants one at least
-                self._by_member = lambda by_cohort: tuple(by_cohort[c] for c in cohorts)
+            self._cohort_of = lines.cohort_of
+            self._by_member = taker(lines.cohort_of)
         by_member = self._by_member([items[index] for index in lines.of_cohort])
         if not lines.own:
             return by_member
